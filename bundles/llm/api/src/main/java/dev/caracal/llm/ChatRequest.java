@@ -1,0 +1,28 @@
+package dev.caracal.llm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A provider-neutral chat request. {@code model} is the name the caller asked for; the gateway resolves it to a
+ * provider and upstream model. {@code metadata} carries caller attributes (user, session, tags) for filters.
+ */
+public record ChatRequest(String model, String system, List<Message> messages, List<ToolDefinition> tools,
+                          ToolChoice toolChoice, SamplingParameters sampling, List<String> stop, boolean stream,
+                          Map<String, String> metadata) {
+    public ChatRequest {
+        Objects.requireNonNull(model, "model");
+        messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        toolChoice = toolChoice == null ? ToolChoice.AUTO : toolChoice;
+        sampling = sampling == null ? SamplingParameters.DEFAULTS : sampling;
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** The same request for another model, as the router does when it picks an upstream model. */
+    public ChatRequest withModel(String newModel) {
+        return new ChatRequest(newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.caracal.llm;
+
+import java.util.List;
+import java.util.Objects;
+
+/** One part of a message: text, an image, a tool call made by the model, or a tool result handed back to it. */
+public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.ToolUse, ContentPart.ToolResult {
+
+    /** Plain text. */
+    record Text(String text) implements ContentPart {
+        public Text {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * An image, either inline ({@code data} holds base64 bytes and {@code mediaType} their type) or by reference
+     * ({@code url}). Exactly one of {@code data} and {@code url} is set.
+     */
+    record Image(String mediaType, String data, String url) implements ContentPart {
+        public Image {
+            if ((data == null) == (url == null)) {
+                throw new IllegalArgumentException("an image has either inline data or a url");
+            }
+        }
+    }
+
+    /** A tool call made by the assistant; {@code argumentsJson} is a JSON object as text. */
+    record ToolUse(String id, String name, String argumentsJson) implements ContentPart {
+        public ToolUse {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            argumentsJson = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
+        }
+    }
+
+    /** The result of a tool call, sent back to the model. */
+    record ToolResult(String toolUseId, List<ContentPart> content, boolean isError) implements ContentPart {
+        public ToolResult {
+            Objects.requireNonNull(toolUseId, "toolUseId");
+            content = content == null ? List.of() : List.copyOf(content);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.caracal.llm;
+
+/**
+ * One event of a streamed answer. A well-formed stream is {@code Start}, any number of {@code TextDelta},
+ * {@code ToolCallDelta} and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}. {@code index} is the
+ * position of the content block (text or tool call) within the answer.
+ */
+public sealed interface StreamEvent permits StreamEvent.Start, StreamEvent.TextDelta, StreamEvent.ToolCallDelta,
+        StreamEvent.UsageUpdate, StreamEvent.End, StreamEvent.Error {
+
+    record Start(String id, String model) implements StreamEvent {
+    }
+
+    record TextDelta(int index, String text) implements StreamEvent {
+    }
+
+    /** A piece of a tool call; {@code id} and {@code name} are set on the first delta of a call, later ones may omit them. */
+    record ToolCallDelta(int index, String id, String name, String argumentsDelta) implements StreamEvent {
+    }
+
+    record UsageUpdate(Usage usage) implements StreamEvent {
+    }
+
+    record End(StopReason stopReason) implements StreamEvent {
+    }
+
+    record Error(LlmException error) implements StreamEvent {
+    }
+}
