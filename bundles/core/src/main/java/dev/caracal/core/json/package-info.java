@@ -1,0 +1,7 @@
+/** The JSON mapper every Caracal bundle shares, configured once. */
+@Export
+@Version("1.0.0")
+package dev.caracal.core.json;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
