@@ -1,0 +1,25 @@
+package dev.caracal.vector.shell.command;
+
+import dev.caracal.vector.CollectionNotFoundException;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Service
+@Command(scope = "vector", name = "drop", description = "Drop a collection and all its records")
+public class DropCommand extends VectorCommandSupport {
+
+    @Argument(index = 0, name = "collection", required = true, description = "Collection name")
+    @Completion(CollectionCompleter.class)
+    String name;
+
+    @Override
+    protected Object run() {
+        if (!store.dropCollection(name)) {
+            throw new CollectionNotFoundException(name);
+        }
+        System.out.println("Dropped collection " + name);
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.caracal.vector.shell.command;
+
+import dev.caracal.vector.CollectionInfo;
+import java.util.Locale;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+@Service
+@Command(scope = "vector", name = "info", description = "Describe a collection: spec, record count, index state")
+public class InfoCommand extends VectorCommandSupport {
+
+    @Argument(index = 0, name = "collection", required = true, description = "Collection name")
+    @Completion(CollectionCompleter.class)
+    String name;
+
+    @Override
+    protected Object run() {
+        CollectionInfo c = store.describe(name);
+        ShellTable table = new ShellTable();
+        table.column("Property");
+        table.column("Value");
+        table.addRow().addContent("name", c.spec().name());
+        table.addRow().addContent("records", c.count());
+        table.addRow().addContent("dimension", c.spec().dimension());
+        table.addRow().addContent("metric", c.spec().metric().id());
+        table.addRow().addContent("embedding", c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel());
+        table.addRow().addContent("index", c.spec().index().type() + (c.spec().index().params().isEmpty() ? "" : " " + c.spec().index().params()));
+        if (c.index() != null) {
+            table.addRow().addContent("index state", c.index().status().name().toLowerCase(Locale.ROOT)
+                    + (c.index().progress() < 1 ? String.format(Locale.ROOT, " %.0f%%", c.index().progress() * 100) : "")
+                    + ", served by " + c.index().type());
+            if (c.index().message() != null) {
+                table.addRow().addContent("index message", c.index().message());
+            }
+        }
+        table.addRow().addContent("created", c.createdAt() == null ? "-" : c.createdAt().toString());
+        table.print(System.out);
+        return null;
+    }
+}
