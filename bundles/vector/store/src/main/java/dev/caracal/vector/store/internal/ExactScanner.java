@@ -1,0 +1,168 @@
+package dev.caracal.vector.store.internal;
+
+import dev.caracal.vector.Metric;
+import dev.caracal.vector.VectorException;
+import dev.caracal.vector.index.ScoredOrdinals;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
+
+/**
+ * The exact (flat) search: scores every live ordinal of a snapshot that passes the filter and keeps the best
+ * {@code k}. The ordinal range is cut into chunks that the calling thread and up to {@code threads - 1} pool threads
+ * claim one by one, each into its own primitive top-k heap; the heaps are merged at the end. The caller always takes
+ * part, so a saturated pool only means fewer helpers, never a wait; and when several scans run at once each takes
+ * {@code threads / running - 1} helpers, so concurrent queries do not oversubscribe the cores.
+ */
+final class ExactScanner {
+    /** Ordinals per claimed chunk (capped by the page size, so a chunk never crosses a page). */
+    private static final int CHUNK = 4096;
+    /** Below this many ordinals a scan stays on the calling thread. */
+    private static final int PARALLEL_THRESHOLD = 16_384;
+
+    private final VectorMath math;
+    private final ExecutorService pool;
+    private final int threads;
+    /** Scans running now: when several run at once, each takes fewer helpers so the cores are not oversubscribed. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    ExactScanner(VectorMath math, ExecutorService pool, int threads) {
+        this.math = math;
+        this.pool = pool;
+        this.threads = Math.max(1, threads);
+    }
+
+    VectorMath math() {
+        return math;
+    }
+
+    /**
+     * The best {@code k} ordinals for {@code query} (unit length for cosine). Scores: cosine similarity (the dot
+     * product times the stored vector's inverse norm), dot product, negated Euclidean distance (L2). {@code accept} may be {@code null} for no filter; it is called for
+     * live ordinals only.
+     */
+    ScoredOrdinals search(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept) {
+        int max = s.maxOrdinal;
+        int chunk = Math.min(CHUNK, 1 << s.pageShift);
+        int chunks = (max + chunk - 1) / chunk;
+        boolean l2 = metric == Metric.L2;
+        TopK result;
+        int concurrent = inFlight.incrementAndGet();
+        try {
+            int helpers = Math.min(threads / concurrent - 1, chunks - 1);
+            if (helpers <= 0 || max < PARALLEL_THRESHOLD || pool == null) {
+                result = new TopK(k);
+                for (int c = 0; c < chunks; c++) {
+                    scanChunk(s, query, l2, accept, c * chunk, Math.min(max, (c + 1) * chunk), result);
+                }
+            } else {
+                result = parallel(s, query, l2, k, accept, chunk, chunks, max, helpers);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        int n = result.size();
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        result.drainSorted(ordinals, scores);
+        if (l2) {
+            for (int i = 0; i < n; i++) {
+                scores[i] = (float) -Math.sqrt(-scores[i]);
+            }
+        }
+        return new ScoredOrdinals(ordinals, scores);
+    }
+
+    private TopK parallel(Snapshot s, float[] query, boolean l2, int k, IntPredicate accept, int chunk, int chunks,
+                          int max, int helpers) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(chunks);
+        List<TopK> heaps = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            TopK heap = new TopK(k);
+            heaps.add(heap);
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    scanChunk(s, query, l2, accept, c * chunk, Math.min(max, (c + 1) * chunk), heap);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int i = 0; i < helpers; i++) {
+            try {
+                pool.execute(worker);
+            } catch (RejectedExecutionException e) {
+                break; // shutting down: the caller scans alone
+            }
+        }
+        worker.run();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            throw new VectorException("search failed: " + failure.get(), failure.get());
+        }
+        TopK merged = new TopK(k);
+        for (TopK heap : heaps) {
+            merged.addAll(heap);
+        }
+        return merged;
+    }
+
+    private void scanChunk(Snapshot s, float[] query, boolean l2, IntPredicate accept, int from, int to, TopK heap) {
+        int page = from >>> s.pageShift;
+        if (page >= s.vectors.length) {
+            return;
+        }
+        float[] vectors = s.vectors[page];
+        long[] deaths = s.deaths[page];
+        if (vectors == null || deaths == null) {
+            return;
+        }
+        float[] invNorms = s.invNorms == null ? null : s.invNorms[page];
+        int dim = s.dimension;
+        long epoch = s.epoch;
+        int mask = s.pageMask;
+        VectorMath m = math;
+        for (int ordinal = from; ordinal < to; ordinal++) {
+            int slot = ordinal & mask;
+            long death = deaths[slot];
+            if (death != 0 && death <= epoch) {
+                continue;
+            }
+            if (accept != null && !accept.test(ordinal)) {
+                continue;
+            }
+            float score;
+            if (l2) {
+                score = -m.squareDistance(query, 0, vectors, slot * dim, dim);
+            } else if (invNorms != null) {
+                score = m.dot(query, 0, vectors, slot * dim, dim) * invNorms[slot]; // cosine: query is unit length
+            } else {
+                score = m.dot(query, 0, vectors, slot * dim, dim);
+            }
+            if (score >= heap.threshold()) {
+                heap.offer(ordinal, score);
+            }
+        }
+    }
+}
