@@ -1,0 +1,229 @@
+package dev.caracal.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.extra.VMOption;
+import org.osgi.framework.BundleContext;
+
+/**
+ * What every Pax Exam test of the distribution shares: the container configuration (the real assembly, offline,
+ * free ports, the JVM flags bin/karaf would add on Java 17), an HTTP client for the REST API, and the console.
+ */
+public abstract class CaracalTestSupport {
+
+    static final String KARAF = "4.4.10";
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    private static HttpClient http;
+
+    public static Option[] distribution() {
+        String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        int httpPort = freePort();
+        return new Option[] {
+            karafDistributionConfiguration()
+                .frameworkUrl(maven().groupId("dev.caracal").artifactId("caracal-karaf-assembly").type("tar.gz").versionAsInProject())
+                .unpackDirectory(new File("target/exam"))
+                .useDeployFolder(false)
+                .name("Caracal"),
+            configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+            logLevel(LogLevel.WARN),
+            systemProperty("caracal.test.http.port").value(Integer.toString(httpPort)),
+            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort)),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
+                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,"
+                            + "file:" + localRepo + "@id=local@snapshots"),
+            new VMOption("-Xmx1536m"),
+            new VMOption("--add-modules=jdk.incubator.vector"),
+            new VMOption("--add-reads=java.xml=java.logging"),
+            new VMOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
+            new VMOption("--patch-module"),
+            new VMOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-" + KARAF + ".jar"),
+            new VMOption("--patch-module"),
+            new VMOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + KARAF + ".jar"),
+            new VMOption("--add-opens=java.base/java.security=ALL-UNNAMED"),
+            new VMOption("--add-opens=java.base/java.net=ALL-UNNAMED"),
+            new VMOption("--add-opens=java.base/java.lang=ALL-UNNAMED"),
+            new VMOption("--add-opens=java.base/java.util=ALL-UNNAMED"),
+            new VMOption("--add-opens=java.naming/javax.naming.spi=ALL-UNNAMED"),
+            new VMOption("--add-opens=java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
+            new VMOption("--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED"),
+            new VMOption("--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED"),
+            new VMOption("--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED"),
+        };
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- HTTP ----
+
+    protected static String base() {
+        return "http://127.0.0.1:" + System.getProperty("caracal.test.http.port");
+    }
+
+    protected static synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return http;
+    }
+
+    /** A response: status, content type and body. */
+    public record Reply(int status, String contentType, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + body;
+        }
+    }
+
+    protected static Reply call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(120));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    protected static Reply get(String path) throws Exception {
+        return call("GET", path, null);
+    }
+
+    protected static Reply post(String path, String body) throws Exception {
+        return call("POST", path, body);
+    }
+
+    protected static Reply put(String path, String body) throws Exception {
+        return call("PUT", path, body);
+    }
+
+    protected static Reply delete(String path) throws Exception {
+        return call("DELETE", path, null);
+    }
+
+    /** Waits until {@code /readyz} answers 200 (the store and the HTTP context are up). */
+    protected static void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Reply last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = get("/readyz");
+                if (last.status() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Jetty not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Caracal did not become ready: " + last);
+    }
+
+    // ---- console ----
+
+    /** Runs a console command; returns what it printed to stdout and stderr, together. */
+    protected String console(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(System.in, out, out);
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        try {
+            // as an administrator, so that ACL-guarded commands such as feature:uninstall are allowed
+            Subject admin = new Subject();
+            admin.getPrincipals().add(new UserPrincipal("karaf"));
+            admin.getPrincipals().add(new RolePrincipal("admin"));
+            Object result = Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+            if (result != null) {
+                out.println(result);
+            }
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Polls a condition for up to {@code seconds}. */
+    protected static void eventually(int seconds, String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(condition.call())) {
+                    return;
+                }
+            } catch (Exception | AssertionError e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting for: " + what, last);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.caracal.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.karaf.shell.api.console.Command;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** The console: vector: commands end to end (create, ingest with progress, search, filter, drop), completion, status. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConsoleIT extends CaracalTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return distribution();
+    }
+
+    @Test
+    public void createListInfoDrop() throws Exception {
+        awaitReady();
+        String out = console("vector:create --dimension 4 --metric l2 shelf");
+        assertTrue(out, out.contains("Created collection shelf (4 dimensions, l2"));
+        out = console("vector:list");
+        assertTrue(out, out.contains("shelf") && out.contains("l2"));
+        out = console("vector:info shelf");
+        assertTrue(out, out.contains("records") && out.contains("dimension") && out.contains("ready"));
+        out = console("vector:create --dimension 4 shelf");
+        assertTrue(out, out.contains("already exists"));
+        out = console("vector:create nodim");
+        assertTrue(out, out.contains("give --dimension"));
+        out = console("vector:info nothere");
+        assertTrue(out, out.contains("does not exist") && out.contains("vector:list"));
+        out = console("vector:drop shelf");
+        assertTrue(out, out.contains("Dropped collection shelf"));
+        out = console("vector:drop shelf");
+        assertTrue(out, out.contains("does not exist"));
+    }
+
+    @Test
+    public void ingestAndSearchAFolder() throws Exception {
+        awaitReady();
+        Path dir = Files.createTempDirectory("caracal-docs");
+        Files.writeString(dir.resolve("compilers.md"), "# Compilers\n\nA compiler translates a high-level programming "
+                + "language into machine code. Optimising compilers unroll loops and allocate registers.\n\n"
+                + "## Parsing\n\nParsers build syntax trees from tokens produced by a lexer.\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("cooking.html"), "<html><head><title>Bread</title><script>var x=1;</script></head>"
+                + "<body><nav>menu</nav><h1>Baking bread</h1><p>Knead the dough, let it rise, and bake it in a hot oven "
+                + "until the crust is golden.</p><p>Sourdough needs a starter culture of wild yeast.</p></body></html>",
+                StandardCharsets.UTF_8);
+        Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(dir.resolve("notes/astronomy.txt"), "Telescopes\n\nA telescope gathers light from distant "
+                + "stars and galaxies.\n\nRadio telescopes observe the sky at long wavelengths.\n", StandardCharsets.UTF_8);
+        Files.write(dir.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+
+        String out = console("vector:ingest --collection library " + dir);
+        assertTrue(out, out.contains("[1/4]") && out.contains("chunks"));
+        assertTrue(out, out.contains("image.png: skipped"));
+        assertTrue(out, out.contains("Ingested 3 file(s) into 'library'"));
+
+        out = console("vector:search --collection library -k 2 \"how are loops optimised by a compiler\"");
+        String firstRow = out.lines().filter(l -> l.contains("compilers.md#") || l.contains("cooking.html#")
+                || l.contains("astronomy.txt#")).findFirst().orElse("");
+        assertTrue(out, firstRow.contains("compilers.md#"));
+
+        out = console("vector:search --collection library -k 5 --filter '{\"eq\":{\"source\":\"notes/astronomy.txt\"}}' \"stars\"");
+        assertTrue(out, out.contains("notes/astronomy.txt#"));
+        assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
+
+        out = console("vector:search --collection library --filter '{\"range\":{}}' x");
+        assertTrue(out, out.contains("Error: filter.range"));
+        out = console("vector:search --collection library --filter 'not json' x");
+        assertTrue(out, out.contains("Error: filter"));
+
+        // ingesting again replaces the chunks instead of adding copies
+        long before = count("library");
+        console("vector:ingest --quiet --collection library " + dir);
+        assertEquals(before, count("library"));
+        console("vector:drop library");
+    }
+
+    private long count(String collection) throws Exception {
+        return get("/api/v1/collections/" + collection).json().get("count").asLong();
+    }
+
+    @Test
+    public void collectionNamesComplete() throws Exception {
+        awaitReady();
+        console("vector:create --dimension 2 alpha-one");
+        console("vector:create --dimension 2 alpha-two");
+        console("vector:create --dimension 2 beta");
+        Session session = sessionFactory.create(System.in, System.out, System.err);
+        try {
+            Command info = session.getRegistry().getCommands().stream()
+                    .filter(c -> c.getScope().equals("vector") && c.getName().equals("info")).findFirst()
+                    .orElseThrow(() -> new AssertionError("vector:info is not registered"));
+            Completer completer = info.getCompleter(true);
+            List<String> candidates = new ArrayList<>();
+            completer.complete(session, line("vector:info", "alp"), candidates);
+            List<String> trimmed = new ArrayList<>();
+            candidates.forEach(c -> trimmed.add(c.trim()));
+            assertTrue(trimmed.toString(), trimmed.contains("alpha-one") && trimmed.contains("alpha-two"));
+            assertTrue(trimmed.toString(), !trimmed.contains("beta"));
+        } finally {
+            session.close();
+        }
+        console("vector:drop alpha-one");
+        console("vector:drop alpha-two");
+        console("vector:drop beta");
+    }
+
+    /** A command line with the cursor at the end of its last argument. */
+    private static CommandLine line(String... args) {
+        String buffer = String.join(" ", args);
+        return new CommandLine() {
+            public int getCursorArgumentIndex() { return args.length - 1; }
+            public String getCursorArgument() { return args[args.length - 1]; }
+            public int getArgumentPosition() { return args[args.length - 1].length(); }
+            public String[] getArguments() { return args; }
+            public int getBufferPosition() { return buffer.length(); }
+            public String getBuffer() { return buffer; }
+        };
+    }
+
+    @Test
+    public void statusShowsEveryPluginKind() throws Exception {
+        awaitReady();
+        String out = console("caracal:status");
+        assertTrue(out, out.contains("embedding model") && out.contains("all-minilm-l6-v2"));
+        assertTrue(out, out.contains("index type") && out.contains("flat"));
+        assertTrue(out, out.contains("parser") && out.contains("text/markdown"));
+        assertTrue(out, out.contains("chunker") && out.contains("paragraph"));
+        assertTrue(out, out.contains("http surface") && out.contains("/api/v1/collections"));
+        assertTrue(out, out.contains("dev.caracal.llm.embeddings.onnx") && out.contains("active"));
+        assertTrue(out, out.contains("vector-store") && out.contains("Health: UP"));
+    }
+}

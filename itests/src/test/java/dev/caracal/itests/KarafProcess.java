@@ -1,0 +1,165 @@
+package dev.caracal.itests;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The unpacked distribution run as a newcomer runs it ({@code bin/karaf server}), in its own copy with free ports,
+ * so a test can kill it with SIGKILL and start it again on the same data.
+ */
+final class KarafProcess implements AutoCloseable {
+    final Path home;
+    final int httpPort;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+
+    KarafProcess(Path workDir) throws IOException {
+        Path dist = Paths.get(System.getProperty("caracal.distribution", "target/dist"));
+        Path unpacked;
+        try (Stream<Path> s = Files.list(dist)) {
+            unpacked = s.filter(p -> p.getFileName().toString().startsWith("caracal-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no distribution under " + dist.toAbsolutePath()));
+        }
+        home = workDir.resolve("caracal");
+        copyTree(unpacked, home);
+        httpPort = freePort();
+        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort));
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
+        try (Stream<Path> s = Files.list(home.resolve("bin"))) {
+            s.forEach(p -> p.toFile().setExecutable(true));
+        }
+    }
+
+    /** Starts {@code bin/karaf server} and waits for {@code /readyz}; returns the seconds it took. */
+    double start() throws Exception {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().put("JAVA_MAX_MEM", "1536M");
+        process = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("bin/karaf exited with " + process.exitValue() + "; see " + home.resolve("console.log"));
+            }
+            try {
+                if (get("/readyz").statusCode() == 200) {
+                    return (System.nanoTime() - t0) / 1e9;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("Caracal not ready within 180 s; see " + home.resolve("data/log/karaf.log"));
+    }
+
+    /** SIGKILL to the JVM and its launcher script: no shutdown hook, no flush. */
+    void kill9() throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>();
+        process.toHandle().descendants().forEach(all::add);
+        all.add(process.toHandle());
+        for (ProcessHandle h : all) {
+            h.destroyForcibly();
+        }
+        for (ProcessHandle h : all) {
+            h.onExit().join();
+        }
+        process.waitFor();
+    }
+
+    /** A clean stop, as {@code bin/stop} does. */
+    void stop() throws Exception {
+        Process stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
+                .start();
+        stop.waitFor(60, TimeUnit.SECONDS);
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            kill9();
+            throw new IllegalStateException("bin/stop did not stop Caracal within 90 s");
+        }
+    }
+
+    long rssKb() throws IOException {
+        long rss = 0;
+        List<ProcessHandle> all = new ArrayList<>();
+        process.toHandle().descendants().forEach(all::add);
+        for (ProcessHandle h : all) {
+            Path status = Paths.get("/proc/" + h.pid() + "/status");
+            if (Files.exists(status)) {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = Math.max(rss, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
+                }
+            }
+        }
+        return rss;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            kill9();
+        }
+    }
+
+    private void setProperty(String file, String key, String value) throws IOException {
+        Path p = home.resolve(file);
+        List<String> lines = Files.exists(p) ? new ArrayList<>(Files.readAllLines(p)) : new ArrayList<>();
+        lines.removeIf(l -> l.trim().startsWith(key + " ") || l.trim().startsWith(key + "="));
+        lines.add(key + " = " + value);
+        Files.write(p, lines);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
