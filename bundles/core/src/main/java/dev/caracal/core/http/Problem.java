@@ -1,5 +1,6 @@
 package dev.caracal.core.http;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +14,8 @@ public record Problem(String type, String title, int status, String detail, Map<
 
     public Problem {
         Objects.requireNonNull(type, "type");
-        extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
+        // insertion order is kept: clients and humans read members in the order they were added
+        extensions = extensions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 
     public static Problem of(int status, String slug, String title, String detail) {
