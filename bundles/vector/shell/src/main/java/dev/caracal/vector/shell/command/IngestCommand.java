@@ -50,8 +50,11 @@ public class IngestCommand extends VectorCommandSupport {
             System.err.println("Error: " + root + " does not exist");
             return null;
         }
-        Ingestor ingestor = new Ingestor(store, Ingestor.services(bundleContext), collection, embedding, Math.max(1, batch));
-        Ingestor.Summary s = ingestor.ingest(root, quiet ? line -> { } : System.out::println);
+        Ingestor.Summary s;
+        try (Ingestor.Services services = Ingestor.services(bundleContext)) {
+            Ingestor ingestor = new Ingestor(store, services, collection, embedding, Math.max(1, batch));
+            s = ingestor.ingest(root, quiet ? line -> { } : System.out::println);
+        }
         System.out.println(String.format(Locale.ROOT,
                 "Ingested %d file(s) into '%s': %d chunks in %.1f s (%.0f chunks/s); %d skipped, %d failed",
                 s.files(), collection, s.chunks(), s.seconds(), s.chunks() / Math.max(0.001, s.seconds()),

@@ -38,10 +38,15 @@ import org.osgi.framework.ServiceReference;
 public final class Ingestor {
 
     /** The plugins ingestion needs, looked up when used so they may come and go. */
-    public interface Services {
+    public interface Services extends AutoCloseable {
         Optional<DocumentParser> parser(String mediaType);
 
         Optional<Chunker> chunker(String strategy);
+
+        /** Releases the services obtained so far. */
+        @Override
+        default void close() {
+        }
     }
 
     public record Summary(int files, int chunks, int skipped, int failed, double seconds, List<String> errors) {
@@ -68,35 +73,56 @@ public final class Ingestor {
         this.batchSize = batchSize;
     }
 
-    /** Services from the OSGi registry, best ranking first. */
+    /** Services from the OSGi registry, best ranking first; closing it releases every service it handed out. */
     public static Services services(BundleContext context) {
-        return new Services() {
-            @Override
-            public Optional<DocumentParser> parser(String mediaType) {
-                return find(context, DocumentParser.class, DocumentParser.TYPES_PROPERTY + "=*",
-                        p -> p.mediaTypes().contains(mediaType));
-            }
-
-            @Override
-            public Optional<Chunker> chunker(String strategy) {
-                return find(context, Chunker.class, Chunker.STRATEGY_PROPERTY + "=" + strategy, c -> true);
-            }
-        };
+        return new RegistryServices(context);
     }
 
-    private static <T> Optional<T> find(BundleContext ctx, Class<T> type, String filter, java.util.function.Predicate<T> test) {
-        try {
-            List<ServiceReference<T>> refs = new ArrayList<>(ctx.getServiceReferences(type, "(" + filter + ")"));
-            refs.sort(null);
-            for (int i = refs.size() - 1; i >= 0; i--) {
-                T svc = ctx.getService(refs.get(i));
-                if (svc != null && test.test(svc)) {
-                    return Optional.of(svc);
+    private static final class RegistryServices implements Services {
+        private final BundleContext context;
+        private final List<ServiceReference<?>> used = new ArrayList<>();
+
+        RegistryServices(BundleContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Optional<DocumentParser> parser(String mediaType) {
+            return find(DocumentParser.class, DocumentParser.TYPES_PROPERTY + "=*", p -> p.mediaTypes().contains(mediaType));
+        }
+
+        @Override
+        public Optional<Chunker> chunker(String strategy) {
+            return find(Chunker.class, Chunker.STRATEGY_PROPERTY + "=" + strategy, c -> true);
+        }
+
+        private synchronized <T> Optional<T> find(Class<T> type, String filter, java.util.function.Predicate<T> test) {
+            try {
+                List<ServiceReference<T>> refs = new ArrayList<>(context.getServiceReferences(type, "(" + filter + ")"));
+                refs.sort(null);
+                for (int i = refs.size() - 1; i >= 0; i--) {
+                    ServiceReference<T> ref = refs.get(i);
+                    T svc = context.getService(ref);
+                    if (svc == null) {
+                        continue;
+                    }
+                    used.add(ref);
+                    if (test.test(svc)) {
+                        return Optional.of(svc);
+                    }
                 }
+                return Optional.empty();
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalArgumentException(e);
             }
-            return Optional.empty();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
+        }
+
+        @Override
+        public synchronized void close() {
+            for (ServiceReference<?> ref : used) {
+                context.ungetService(ref);
+            }
+            used.clear();
         }
     }
 
