@@ -5,8 +5,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.core.http.RequestGuard;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import javax.inject.Inject;
+import org.osgi.service.cm.ConfigurationAdmin;
 import java.util.Locale;
-import org.junit.BeforeClass;
+import org.osgi.framework.ServiceRegistration;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -27,6 +32,9 @@ public class VectorApiIT extends CaracalTestSupport {
     public Option[] config() {
         return distribution();
     }
+
+    @Inject
+    ConfigurationAdmin configAdmin;
 
     private static boolean ready;
 
@@ -180,19 +188,62 @@ public class VectorApiIT extends CaracalTestSupport {
         expect(400, "filter", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"eq\":{\"a\":1},\"in\":{\"b\":[1]}}}"));
         expect(400, "mode", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"mode\":\"psychic\"}"));
 
-        // oversize body: 413 (the default limit is 32 MiB)
-        StringBuilder big = new StringBuilder("{\"records\":[");
-        String rec = "{\"id\":\"r\",\"vector\":[0.123456789,0.123456789,0.123456789],\"text\":\"" + "x".repeat(1000) + "\"},";
-        while (big.length() < 33 * 1024 * 1024) {
-            big.append(rec);
+        // oversize body: 413 before the upload (the default limit is 32 MiB)
+        Reply tooBig = declareBody("PUT", "/api/v1/collections/strict/records", 33L * 1024 * 1024);
+        expect(413, null, tooBig);
+        assertEquals(32 * 1024 * 1024, tooBig.json().get("limit").asInt());
+        // the limit is configuration, applied live
+        org.osgi.service.cm.Configuration http = configAdmin.getConfiguration("dev.caracal.core.http", null);
+        Dictionary<String, Object> old = http.getProperties();
+        Hashtable<String, Object> small = new Hashtable<>();
+        small.put("maxBodyBytes", 4096L);
+        http.update(small);
+        try {
+            String body = "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"text\":\"" + "y".repeat(8000) + "\"}]}";
+            eventually(10, "the smaller limit applies", () -> put("/api/v1/collections/strict/records", body).status() == 413);
+            Reply r = put("/api/v1/collections/strict/records", body);
+            expect(413, null, r);
+            assertEquals(4096, r.json().get("limit").asInt());
+        } finally {
+            http.update(old);
         }
-        big.setLength(big.length() - 1);
-        big.append("]}");
-        expect(413, null, put("/api/v1/collections/strict/records", big.toString()));
+        eventually(10, "the default limit is back", () -> put("/api/v1/collections/strict/records",
+                "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"text\":\"" + "y".repeat(8000) + "\"}]}").status() == 200);
+        assertEquals(200, call("DELETE", "/api/v1/collections/strict/records", "{\"ids\":[\"a\"]}").status());
 
         expect(404, null, get("/api/v1/collections/strict/nonsense/path"));
         expect(405, null, call("PATCH", "/api/v1/collections/strict", "{}"));
         assertEquals(204, delete("/api/v1/collections/strict").status());
+    }
+
+    @Test
+    public void requestGuardsRunBeforeEveryServletAndCanLeave() throws Exception {
+        ready();
+        RequestGuard guard = (req, resp) -> {
+            if ("let-me-in".equals(req.getHeader("x-test-key"))) {
+                return true;
+            }
+            resp.setStatus(401);
+            resp.setContentType("application/problem+json");
+            resp.getWriter().write("{\"type\":\"urn:test:unauthorized\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"x-test-key required\"}");
+            return false;
+        };
+        ServiceRegistration<RequestGuard> reg = bundleContext.registerService(RequestGuard.class, guard, new Hashtable<>());
+        try {
+            eventually(10, "the guard applies", () -> get("/api/v1/collections").status() == 401);
+            assertEquals(401, get("/healthz").status());
+            assertEquals(200, call("GET", "/api/v1/collections", null, "x-test-key", "let-me-in").status());
+        } finally {
+            reg.unregister();
+        }
+        eventually(10, "the guard is gone", () -> get("/api/v1/collections").status() == 200);
+    }
+
+    @Test
+    public void unknownApiPathsAreProblems() throws Exception {
+        ready();
+        expect(404, null, get("/api/v2/anything"));
+        expect(404, null, post("/api/nothing/here", "{}"));
     }
 
     /** A problem+json answer with this status, naming {@code field} when given, and never a stack trace. */
