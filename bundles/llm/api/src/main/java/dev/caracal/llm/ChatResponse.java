@@ -14,12 +14,6 @@ public record ChatResponse(String id, String model, List<ContentPart> content, S
 
     /** The concatenated text of the answer. */
     public String text() {
-        StringBuilder sb = new StringBuilder();
-        for (ContentPart part : content) {
-            if (part instanceof ContentPart.Text t) {
-                sb.append(t.text());
-            }
-        }
-        return sb.toString();
+        return ContentPart.textOf(content);
     }
 }

@@ -6,6 +6,17 @@ import java.util.Objects;
 /** One part of a message: text, an image, a tool call made by the model, or a tool result handed back to it. */
 public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.ToolUse, ContentPart.ToolResult {
 
+    /** The text parts of {@code parts}, concatenated in order. */
+    static String textOf(List<ContentPart> parts) {
+        StringBuilder sb = new StringBuilder();
+        for (ContentPart part : parts) {
+            if (part instanceof Text t) {
+                sb.append(t.text());
+            }
+        }
+        return sb.toString();
+    }
+
     /** Plain text. */
     record Text(String text) implements ContentPart {
         public Text {

@@ -20,12 +20,6 @@ public record Message(Role role, List<ContentPart> content) {
 
     /** The concatenated text parts of this message. */
     public String text() {
-        StringBuilder sb = new StringBuilder();
-        for (ContentPart part : content) {
-            if (part instanceof ContentPart.Text t) {
-                sb.append(t.text());
-            }
-        }
-        return sb.toString();
+        return ContentPart.textOf(content);
     }
 }
