@@ -1,6 +1,5 @@
 package dev.caracal.itests;
 
-import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -57,7 +56,7 @@ public abstract class CaracalTestSupport {
         int httpPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
-                .frameworkUrl(maven().groupId("dev.caracal").artifactId("caracal-karaf-assembly").type("tar.gz").versionAsInProject())
+                .frameworkUrl(distributionArchive())
                 .unpackDirectory(new File("target/exam"))
                 .useDeployFolder(false)
                 .name("Caracal"),
@@ -96,6 +95,15 @@ public abstract class CaracalTestSupport {
             new VMOption("--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED"),
             new VMOption("--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED"),
         };
+    }
+
+    /** The archive this build assembled (copied by the pom), never a snapshot from the local repository. */
+    static String distributionArchive() {
+        File archive = new File(System.getProperty("caracal.distribution.archive", "target/caracal-distribution.tar.gz"));
+        if (!archive.isFile()) {
+            throw new IllegalStateException("no distribution archive at " + archive.getAbsolutePath() + "; run mvn verify from the top");
+        }
+        return archive.toURI().toString();
     }
 
     static int freePort() {
