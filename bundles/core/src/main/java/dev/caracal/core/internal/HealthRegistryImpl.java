@@ -32,7 +32,7 @@ public class HealthRegistryImpl implements HealthRegistry {
     @ObjectClassDefinition(name = "Caracal health", description = "What /readyz waits for.")
     public @interface Config {
         @AttributeDefinition(description = "Health checks that must be registered and ready before /readyz says ready.")
-        String[] required() default {"vector-store"};
+        String[] required() default {"vector-store", "http"};
     }
 
     private final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
@@ -41,7 +41,16 @@ public class HealthRegistryImpl implements HealthRegistry {
     @Activate
     @Modified
     void configure(Config config) {
-        required = Set.of(config.required());
+        // a .cfg file gives one string: accept comma-separated names as well as an array
+        Set<String> names = new java.util.TreeSet<>();
+        for (String entry : config.required()) {
+            for (String name : entry.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        required = Set.copyOf(names);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -42,6 +42,12 @@ class HealthRegistryImplTest {
     }
 
     @Test
+    void requiredNamesMayBeCommaSeparatedAsInACfgFile() {
+        HealthRegistryImpl r = registry("vector-store, http");
+        assertEquals(List.of("http", "vector-store"), r.missingRequired(r.entries()));
+    }
+
+    @Test
     void overallIsTheWorstAndAFailingCheckIsDown() {
         HealthRegistryImpl r = registry();
         r.addCheck(check("b", HealthCheck.Result.degraded("index plugin absent")));
