@@ -1,0 +1,59 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the distance kernels once: SIMD when {@code jdk.incubator.vector} can be loaded (and agrees with the
+ * scalar code on a probe), scalar otherwise. {@code -Dcaracal.vector.simd=false} forces scalar code.
+ */
+final class VectorMathHolder {
+    private static final Logger LOG = LoggerFactory.getLogger(VectorMathHolder.class);
+    static final VectorMath INSTANCE = detect();
+
+    private VectorMathHolder() {
+    }
+
+    /** The SIMD kernels, or {@code null} when the Vector API cannot be loaded here. */
+    static VectorMath simdOrNull() {
+        try {
+            Class.forName("jdk.incubator.vector.FloatVector", false, VectorMathHolder.class.getClassLoader());
+            return (VectorMath) Class.forName(VectorMathHolder.class.getPackageName() + ".SimdVectorMath")
+                    .getDeclaredConstructor().newInstance();
+        } catch (Throwable t) {
+            LOG.debug("the Vector API is not available", t);
+            return null;
+        }
+    }
+
+    private static VectorMath detect() {
+        if (!Boolean.parseBoolean(System.getProperty("caracal.vector.simd", "true"))) {
+            LOG.info("hnsw index: scalar distance code (caracal.vector.simd=false)");
+            return ScalarVectorMath.INSTANCE;
+        }
+        VectorMath simd = simdOrNull();
+        if (simd == null) {
+            LOG.info("hnsw index: scalar distance code; start the JVM with --add-modules jdk.incubator.vector "
+                    + "for SIMD");
+            return ScalarVectorMath.INSTANCE;
+        }
+        if (!agrees(simd)) {
+            LOG.warn("hnsw index: SIMD kernels disagree with scalar ones; using scalar code");
+            return ScalarVectorMath.INSTANCE;
+        }
+        LOG.info("hnsw index: SIMD distance code ({})", simd.name());
+        return simd;
+    }
+
+    private static boolean agrees(VectorMath simd) {
+        float[] a = new float[71];
+        float[] b = new float[71];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) - 3;
+            b[i] = (i % 5) - 2;
+        }
+        VectorMath s = ScalarVectorMath.INSTANCE;
+        return simd.dot(a, 1, b, 2, 67) == s.dot(a, 1, b, 2, 67)
+                && simd.squareDistance(a, 0, b, 3, 65) == s.squareDistance(a, 0, b, 3, 65);
+    }
+}

@@ -1,0 +1,323 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.VectorIndex;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HnswIndexTest {
+    static final int K = 10;
+    final float[][] data = TestData.forMetric(TestData.clustered(new Random(7), 20_000, 64, 50), Metric.COSINE);
+    final float[][] queries = TestData.forMetric(TestData.clustered(new Random(8), 100, 64, 50), Metric.COSINE);
+
+    @Test
+    void deletesRepairCompactionAndReAdd() {
+        HnswIndex index = TestData.build(Metric.COSINE, data, Map.of(), null);
+        index.compactionRatio = 1.0; // tombstones only, compaction by hand below
+        BitSet removed = new BitSet();
+        Random r = new Random(9);
+        while (removed.cardinality() < data.length * 3 / 10) {
+            int o = r.nextInt(data.length);
+            if (!removed.get(o)) {
+                removed.set(o);
+                index.remove(o);
+            }
+        }
+        index.remove(removed.nextSetBit(0)); // twice: no effect
+        assertEquals(data.length - removed.cardinality(), index.size());
+        IntPredicate alive = o -> !removed.get(o);
+        double recall = recallNeverReturningRemoved(index, alive);
+        System.out.printf("hnsw deletes: recall@10 %.4f with 30%% tombstoned%n", recall);
+        assertTrue(recall >= 0.9, "recall after deletes " + recall);
+
+        index.compact();
+        assertEquals(0, index.tombstones());
+        assertEquals(data.length - removed.cardinality(), index.size());
+        recall = recallNeverReturningRemoved(index, alive);
+        System.out.printf("hnsw deletes: recall@10 %.4f after compaction%n", recall);
+        assertTrue(recall >= 0.9, "recall after compaction " + recall);
+
+        // re-add the removed ordinals (freed slots are reused)
+        for (int o = removed.nextSetBit(0); o >= 0; o = removed.nextSetBit(o + 1)) {
+            index.add(o, data[o]);
+        }
+        assertEquals(data.length, index.size());
+        recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
+        System.out.printf("hnsw deletes: recall@10 %.4f after re-adding%n", recall);
+        assertTrue(recall >= 0.95, "recall after re-add " + recall);
+
+        // with the default ratio, compaction happens by itself
+        index.compactionRatio = 0.2;
+        for (int o = 0; o < data.length / 4; o++) {
+            index.remove(o);
+        }
+        assertTrue(index.tombstones() < data.length / 5, "compacted: " + index.tombstones());
+        assertEquals(data.length - data.length / 4, index.size());
+        recall = recallNeverReturningRemoved(index, o -> o >= data.length / 4);
+        assertTrue(recall >= 0.9, "recall after automatic compaction " + recall);
+        // removing and re-adding before compaction (a tombstoned node comes back)
+        index.compactionRatio = 1.0;
+        index.remove(data.length - 1);
+        index.add(data.length - 1, data[data.length - 1]);
+        ScoredOrdinals self = index.search(data[data.length - 1], 1, null, Map.of());
+        assertEquals(data.length - 1, self.ordinals()[0]);
+        index.close();
+    }
+
+    private double recallNeverReturningRemoved(HnswIndex index, IntPredicate alive) {
+        double sum = 0;
+        for (float[] q : queries) {
+            ScoredOrdinals res = index.search(q, K, null, Map.of());
+            assertEquals(K, res.size());
+            for (int o : res.ordinals()) {
+                assertTrue(alive.test(o), "returned removed ordinal " + o);
+            }
+            sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, alive), res);
+        }
+        return sum / queries.length;
+    }
+
+    @Test
+    void concurrentAddsAndSearches() throws Exception {
+        HnswIndex index = (HnswIndex) new HnswIndexFactory().open(TestData.context(Metric.COSINE,
+                new TestData.ArraySource(data), new HnswIndexFactory().validateBuildParams(Map.of()), null));
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean adding = new AtomicBoolean(true);
+        AtomicInteger searches = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(new Thread(() -> {
+                try {
+                    for (int o = next.getAndIncrement(); o < data.length; o = next.getAndIncrement()) {
+                        index.add(o, data[o]);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (int t = 0; t < 2; t++) {
+            threads.add(new Thread(() -> {
+                Random r = new Random();
+                try {
+                    while (adding.get()) {
+                        float[] q = queries[r.nextInt(queries.length)];
+                        ScoredOrdinals res = index.search(q, K, null, Map.of());
+                        assertTrue(res.size() <= K);
+                        searches.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (int t = 0; t < 4; t++) {
+            threads.get(t).join();
+        }
+        adding.set(false);
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
+        assertEquals(data.length, index.size());
+        double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
+        System.out.printf("hnsw concurrent build (4 threads, %d searches meanwhile): recall@10 %.4f%n",
+                searches.get(), recall);
+        assertTrue(recall >= 0.95, "recall " + recall);
+        index.close();
+    }
+
+    @Test
+    void filteredSearchKeepsRecall() {
+        HnswIndex index = TestData.build(Metric.COSINE, data, Map.of(), null);
+        for (int percent : new int[] {1, 10}) {
+            int modulo = 100 / percent;
+            IntPredicate accept = o -> o % modulo == 3;
+            TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
+            for (boolean forceTraversal : new boolean[] {false, true}) {
+                index.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
+                index.exactScanSelectivity = forceTraversal ? 0 : 0.03;
+                double sum = 0;
+                for (float[] q : queries) {
+                    ScoredOrdinals res = index.search(q, K, filter, Map.of());
+                    assertEquals(K, res.size(), "k results when k match");
+                    for (int o : res.ordinals()) {
+                        assertTrue(accept.test(o));
+                    }
+                    sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, accept), res);
+                }
+                double recall = sum / queries.length;
+                System.out.printf("hnsw filtered %d%% (%s): recall@10 %.4f%n", percent,
+                        forceTraversal ? "filtered traversal" : "default choice", recall);
+                assertTrue(recall >= 0.95, percent + "% " + forceTraversal + " recall " + recall);
+            }
+        }
+        // a filter that matches fewer than k: all of them
+        TestData.PredicateFilter three = new TestData.PredicateFilter(o -> o < 3, 3);
+        assertEquals(3, index.search(queries[0], K, three, Map.of()).size());
+        // an estimate that lies (says everything matches): results still only accepted ones
+        TestData.PredicateFilter liar = new TestData.PredicateFilter(o -> o % 2 == 0, data.length);
+        for (int o : index.search(queries[0], K, liar, Map.of()).ordinals()) {
+            assertEquals(0, o % 2);
+        }
+        index.close();
+    }
+
+    @Test
+    void parameterValidation() {
+        HnswIndexFactory f = new HnswIndexFactory();
+        assertEquals("hnsw", f.type());
+        assertEquals(Map.of("m", 16, "efConstruction", 200, "ef", 100), f.validateBuildParams(Map.of()));
+        assertEquals(Map.of("m", 8, "efConstruction", 64, "ef", 50),
+                f.validateBuildParams(Map.of("m", 8L, "efConstruction", 64.0, "ef", 50)));
+        assertField("index.m", "m must be an integer from 4 to 128, got 2", () -> f.validateBuildParams(Map.of("m", 2L)));
+        assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 129L)));
+        assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 16.5)));
+        assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", "16")));
+        assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("m", 32L, "efConstruction", 16L)));
+        assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("efConstruction", 5000L)));
+        assertField("index.ef", null, () -> f.validateBuildParams(Map.of("ef", 0L)));
+        assertField("index.M", "unknown parameter 'M'; hnsw takes m, efConstruction, ef",
+                () -> f.validateBuildParams(Map.of("M", 16L)));
+
+        assertEquals(Map.of(), f.validateQueryParams(Map.of()));
+        assertEquals(Map.of(), f.validateQueryParams(null));
+        assertEquals(Map.of("ef", 300), f.validateQueryParams(Map.of("ef", 300L)));
+        assertEquals(Map.of("ef", 300), f.validateQueryParams(Map.of("ef", 300.0)));
+        assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", "many")));
+        assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", 1.5)));
+        assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", 0L)));
+        assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", 10_001L)));
+        assertField("params.nprobe", null, () -> f.validateQueryParams(Map.of("nprobe", 4L)));
+
+        // ef below k is raised to k
+        HnswIndex index = TestData.build(Metric.COSINE, java.util.Arrays.copyOf(data, 2000), Map.of(), null);
+        assertEquals(50, index.search(queries[0], 50, null, f.validateQueryParams(Map.of("ef", 1L))).size());
+        index.close();
+    }
+
+    private static void assertField(String field, String message, Runnable call) {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, call::run);
+        assertEquals(field, e.field(), e.getMessage());
+        if (message != null) {
+            assertEquals(message, e.getMessage());
+        }
+    }
+
+    @Test
+    void persistAndReopenGivesIdenticalResults(@TempDir Path dir) throws Exception {
+        float[][] small = java.util.Arrays.copyOf(data, 5000);
+        HnswIndexFactory f = new HnswIndexFactory();
+        Map<String, Object> params = f.validateBuildParams(Map.of("m", 12L));
+        TestData.ArraySource source = new TestData.ArraySource(small);
+        HnswIndex index = (HnswIndex) f.open(TestData.context(Metric.COSINE, source, params, dir));
+        for (int i = 0; i < small.length; i++) {
+            index.add(i, small[i]);
+        }
+        for (int i = 0; i < 300; i++) {
+            index.remove(i * 7);
+        }
+        index.persist();
+        assertTrue(Files.size(dir.resolve(HnswIndex.FILE_NAME)) > small.length * 64 * 4);
+        VectorIndex reopened = f.open(TestData.context(Metric.COSINE, source, params, dir));
+        assertEquals(index.size(), reopened.size());
+        for (float[] q : queries) {
+            ScoredOrdinals a = index.search(q, K, null, Map.of());
+            ScoredOrdinals b = reopened.search(q, K, null, Map.of());
+            assertArrayEquals(a.ordinals(), b.ordinals());
+            assertArrayEquals(a.scores(), b.scores());
+        }
+        // the reopened graph keeps working
+        reopened.add(0, small[0]);
+        reopened.remove(1);
+        assertEquals(index.size(), reopened.size());
+        reopened.close();
+
+        // a different metric, dimension or m: ignored, the index starts empty
+        assertEquals(0, f.open(TestData.context(Metric.L2, source, params, dir)).size());
+        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, f.validateBuildParams(Map.of()), dir)).size());
+        // a corrupt file: ignored
+        byte[] bytes = Files.readAllBytes(dir.resolve(HnswIndex.FILE_NAME));
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(dir.resolve(HnswIndex.FILE_NAME), bytes);
+        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
+        Files.write(dir.resolve(HnswIndex.FILE_NAME), java.util.Arrays.copyOf(bytes, 100));
+        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
+        index.close();
+        assertEquals(0, index.size());
+        assertThrows(IllegalStateException.class, () -> index.search(queries[0], K, null, Map.of()));
+    }
+
+    @Test
+    void sparseLargeOrdinalsAndMemory() {
+        HnswIndex index = TestData.build(Metric.L2, new float[][] {{1, 0}, {0, 1}}, Map.of(), null);
+        index.add(5_000_000, new float[] {1, 1});
+        index.add(100_000, new float[] {2, 2});
+        assertEquals(4, index.size());
+        ScoredOrdinals r = index.search(new float[] {2, 2.1f}, 4, null, Map.of());
+        assertArrayEquals(new int[] {100_000, 5_000_000, 1, 0}, r.ordinals());
+        assertEquals(-0.1f, r.scores()[0], 1e-5f);
+        assertTrue(index.memoryBytes() > 0 && index.memoryBytes() < 10_000_000L, "" + index.memoryBytes());
+        index.close();
+    }
+
+    @Test
+    void simdAndScalarKernelsAgree() {
+        VectorMath simd = VectorMathHolder.simdOrNull();
+        assertTrue(simd != null, "the surefire JVM runs with --add-modules jdk.incubator.vector");
+        assertEquals(simd.name(), VectorMathHolder.INSTANCE.name());
+        VectorMath scalar = ScalarVectorMath.INSTANCE;
+        Random r = new Random(5);
+        for (int length : new int[] {1, 3, 7, 8, 15, 16, 17, 31, 64, 100, 128, 384, 777}) {
+            float[] a = new float[length + 5];
+            float[] b = new float[length + 5];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextGaussian();
+                b[i] = (float) r.nextGaussian();
+            }
+            for (int off = 0; off < 3; off++) {
+                float d1 = simd.dot(a, off, b, 2, length);
+                float d2 = scalar.dot(a, off, b, 2, length);
+                assertEquals(d2, d1, 1e-4f * Math.max(1, Math.abs(d2)) + 1e-4f, "dot " + length);
+                float s1 = simd.squareDistance(a, off, b, 1, length);
+                float s2 = scalar.squareDistance(a, off, b, 1, length);
+                assertEquals(s2, s1, 1e-4f * Math.max(1, s2), "l2 " + length);
+            }
+        }
+        assertFalse(simd.name().equals(scalar.name()));
+    }
+
+    @Test
+    void addReadsFromTheSourceWhenNoVectorIsGiven() {
+        TestData.ArraySource source = new TestData.ArraySource(new float[][] {{1, 0, 0}, {0, 1, 0}});
+        HnswIndexFactory f = new HnswIndexFactory();
+        VectorIndex index = f.open(TestData.context(Metric.DOT, source, f.validateBuildParams(new HashMap<>()), null));
+        index.add(0, null);
+        index.add(1, null);
+        assertArrayEquals(new int[] {1, 0}, index.search(new float[] {0, 2, 1}, 5, null, Map.of()).ordinals());
+        index.close();
+    }
+}
