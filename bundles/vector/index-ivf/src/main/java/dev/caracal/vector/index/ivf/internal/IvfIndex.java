@@ -1,0 +1,504 @@
+package dev.caracal.vector.index.ivf.internal;
+
+import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.IndexContext;
+import dev.caracal.vector.index.OrdinalFilter;
+import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.index.VectorSource;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An IVF index (ivf: full vectors in the lists; ivf-pq: PQ codes of residuals, re-ranked on full vectors).
+ *
+ * <p>Life cycle: vectors first go to an untrained layout searched exactly. Once enough have arrived, k-means trains in
+ * a background thread on a sample read from the {@link VectorSource}, a new layout is built from the source and
+ * swapped in atomically; adds and removes made meanwhile are applied to the old layout and logged, then replayed on
+ * the new one under the swap lock. The same happens when the data has grown by the growth factor or new vectors
+ * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor).
+ *
+ * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
+ * distance. Coarse assignment and probing use Euclidean distance to the centroids for every metric.
+ */
+final class IvfIndex implements VectorIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
+    /** A filter accepting fewer than this many, or this fraction, is answered by an exact scan of its matches. */
+    static final int EXACT_SCAN_MAX = 1000;
+    static final double EXACT_SCAN_FRACTION = 0.03;
+    private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
+
+    private record Op(int ordinal, float[] vector) {
+    }
+
+    private final String type;
+    private final String collection;
+    private final VectorSource source;
+    private final boolean l2;
+    private final boolean usePq;
+    private final int dim;
+    private final int pqM;
+    private final IvfParams.Build build;
+    private final IvfSettings settings;
+    private final VectorKernels kernels = Kernels.INSTANCE;
+    private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
+    private final AtomicBoolean training = new AtomicBoolean();
+    final AtomicInteger trainings = new AtomicInteger();
+    private volatile IvfLayout layout;
+    private volatile Queue<Op> pending;
+    private volatile boolean closed;
+    private volatile Thread trainer;
+    private volatile boolean exactLogged;
+
+    IvfIndex(String type, IndexContext context, IvfParams.Build build, int pqM, IvfSettings settings) {
+        this.type = type;
+        this.collection = context.collection();
+        this.source = context.vectors();
+        this.l2 = context.metric() == Metric.L2;
+        this.usePq = pqM > 0;
+        this.dim = source.dimension();
+        this.pqM = pqM;
+        this.build = build;
+        this.settings = settings;
+        this.layout = IvfLayout.untrained(dim);
+    }
+
+    int trainThreshold() {
+        int base = settings.minTrainingSize();
+        return build.nlist() > 0 ? (int) Math.max(base, Math.min(Integer.MAX_VALUE, 40L * build.nlist())) : base;
+    }
+
+    // ------------------------------------------------------------------------------------------------ writes
+
+    @Override
+    public void add(int ordinal, float[] vector) {
+        if (closed) {
+            throw new IllegalStateException("the index is closed");
+        }
+        if (ordinal < 0 || vector == null || vector.length != dim) {
+            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        }
+        swapLock.readLock().lock();
+        try {
+            layout.insert(ordinal, vector, kernels, true);
+            Queue<Op> log = pending;
+            if (log != null) {
+                log.add(new Op(ordinal, vector.clone()));
+            }
+        } finally {
+            swapLock.readLock().unlock();
+        }
+        maybeTrain();
+    }
+
+    @Override
+    public void remove(int ordinal) {
+        swapLock.readLock().lock();
+        try {
+            layout.delete(ordinal);
+            Queue<Op> log = pending;
+            if (log != null) {
+                log.add(new Op(ordinal, null));
+            }
+        } finally {
+            swapLock.readLock().unlock();
+        }
+    }
+
+    private void maybeTrain() {
+        if (training.get() || closed) {
+            return;
+        }
+        IvfLayout l = layout;
+        String reason = null;
+        if (l.exact) {
+            if (l.size() >= trainThreshold()) {
+                reason = "first training on " + l.size() + " vectors";
+            }
+        } else if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
+            reason = "grown from " + l.trainedSize + " to " + l.size() + " vectors";
+        } else {
+            long count = l.newCount.sum();
+            if (count >= Math.max(256, l.trainedSize / 20)) {
+                double mean = l.newDistance.sum() / count;
+                if (mean > settings.driftFactor() * l.trainMeanDistance) {
+                    reason = String.format("drift: new vectors at mean distance %.4g vs %.4g at training", mean,
+                            l.trainMeanDistance);
+                }
+            }
+        }
+        if (reason != null && training.compareAndSet(false, true)) {
+            LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
+            Thread t = new Thread(() -> {
+                try {
+                    retrain();
+                } finally {
+                    training.set(false);
+                }
+            }, "caracal-ivf-train-" + collection);
+            t.setDaemon(true);
+            trainer = t;
+            t.start();
+        }
+    }
+
+    /** Trains now on the calling thread unless a training is running (tests, benchmarks). */
+    void trainNow() throws InterruptedException {
+        while (!training.compareAndSet(false, true)) {
+            awaitTraining();
+        }
+        try {
+            retrain();
+        } finally {
+            training.set(false);
+        }
+    }
+
+    /** Waits until no training runs (tests). */
+    void awaitTraining() throws InterruptedException {
+        while (training.get()) {
+            Thread t = trainer;
+            if (t != null) {
+                t.join(100);
+            } else {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    IvfLayout layout() {
+        return layout;
+    }
+
+    private void retrain() {
+        int[] ordinals;
+        swapLock.writeLock().lock();
+        try {
+            ordinals = layout.presentOrdinals();
+            pending = new ConcurrentLinkedQueue<>();
+        } finally {
+            swapLock.writeLock().unlock();
+        }
+        try {
+            if (ordinals.length == 0) {
+                return;
+            }
+            long start = System.nanoTime();
+            IvfLayout fresh = buildLayout(ordinals);
+            swapLock.writeLock().lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                for (Op op : pending) {
+                    if (op.vector() == null) {
+                        fresh.delete(op.ordinal());
+                    } else {
+                        fresh.insert(op.ordinal(), op.vector(), kernels, false);
+                    }
+                }
+                layout = fresh;
+                trainings.incrementAndGet();
+            } finally {
+                pending = null;
+                swapLock.writeLock().unlock();
+            }
+            LOG.info("Collection '{}': {} index trained: {} lists{} over {} vectors in {} ms", collection, type,
+                    fresh.nlist, usePq ? ", pqM " + pqM : "", fresh.size(), (System.nanoTime() - start) / 1_000_000);
+        } catch (Throwable t) {
+            swapLock.writeLock().lock();
+            pending = null;
+            swapLock.writeLock().unlock();
+            if (!closed) {
+                LOG.warn("Collection '{}': training the {} index failed; it keeps its previous structure", collection,
+                        type, t);
+            }
+        }
+    }
+
+    private IvfLayout buildLayout(int[] ordinals) {
+        int n = ordinals.length;
+        int nlist = Math.min(n, build.nlist() > 0 ? build.nlist() : IvfParams.autoNlist(n));
+        SplittableRandom random = new SplittableRandom(settings.seed());
+        int sampleSize = (int) Math.min(n, Math.max(40L * nlist, 10_000L));
+        int[] pick = ordinals.clone();
+        for (int i = 0; i < sampleSize; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = pick[i];
+            pick[i] = pick[j];
+            pick[j] = t;
+        }
+        float[] sample = new float[sampleSize * dim];
+        float[] buf = new float[dim];
+        int s = 0;
+        for (int i = 0; i < sampleSize; i++) {
+            if (readVector(pick[i], buf)) {
+                System.arraycopy(buf, 0, sample, s * dim, dim);
+                s++;
+            }
+        }
+        if (s == 0) {
+            throw new IllegalStateException("no vector could be read for training");
+        }
+        nlist = Math.min(nlist, s);
+        float[] centroids = KMeans.train(sample, s, dim, nlist, settings.iterations(), settings.seed(), kernels,
+                () -> closed);
+        int[] assignment = new int[s];
+        Arrays.fill(assignment, -1);
+        float[] dist = new float[s];
+        KMeans.assign(sample, s, dim, centroids, nlist, kernels, assignment, dist);
+        double sum = 0;
+        for (int i = 0; i < s; i++) {
+            sum += Math.sqrt(dist[i]);
+        }
+        double trainMean = sum / s;
+        ProductQuantizer pq = null;
+        if (usePq) {
+            for (int i = 0; i < s; i++) {
+                int c = assignment[i] * dim;
+                for (int d = 0; d < dim; d++) {
+                    sample[i * dim + d] -= centroids[c + d];
+                }
+            }
+            pq = ProductQuantizer.train(sample, s, dim, pqM, settings.iterations(), settings.seed(), kernels,
+                    () -> closed);
+        }
+        // assign every vector, then fill exactly sized lists
+        int[] listOf = new int[n];
+        int chunk = 512;
+        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
+            float[] v = new float[dim];
+            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
+                listOf[i] = readVector(ordinals[i], v) ? KMeans.nearest(v, 0, centroids, centroids.length / dim, dim,
+                        kernels, null) : -1;
+            }
+        });
+        int[] counts = new int[nlist];
+        for (int l : listOf) {
+            if (l >= 0) {
+                counts[l]++;
+            }
+        }
+        InvertedList[] lists = new InvertedList[nlist];
+        for (int l = 0; l < nlist; l++) {
+            lists[l] = new InvertedList(usePq ? pqM : dim, !usePq, counts[l]);
+        }
+        IvfLayout fresh = new IvfLayout(dim, centroids, nlist, lists, pq, false, trainMean, n);
+        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
+            float[] v = new float[dim];
+            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
+                if (closed) {
+                    throw new java.util.concurrent.CancellationException("closed");
+                }
+                if (listOf[i] >= 0 && readVector(ordinals[i], v)) {
+                    fresh.insertAssigned(ordinals[i], listOf[i], v, fresh.encode(v, listOf[i], kernels));
+                }
+            }
+        });
+        return fresh;
+    }
+
+    private boolean readVector(int ordinal, float[] target) {
+        try {
+            source.copyVector(ordinal, target);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ search
+
+    @Override
+    public ScoredOrdinals search(float[] query, int k, OrdinalFilter filter, Map<String, Object> params) {
+        if (closed) {
+            throw new IllegalStateException("the index is closed");
+        }
+        IvfLayout l = layout;
+        int live = l.size();
+        if (live == 0 || k <= 0) {
+            return EMPTY;
+        }
+        if (l.exact) {
+            if (!exactLogged) {
+                exactLogged = true;
+                LOG.info("Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
+                        + "on ({} so far)", collection, type, trainThreshold(), live);
+            }
+            TopK top = new TopK(k);
+            scanFloats(l.lists[0], query, filter, top);
+            return top.drain(l2);
+        }
+        int estimate = filter == null ? live : Math.max(0, filter.estimatedCount());
+        if (estimate < live && (estimate < EXACT_SCAN_MAX || estimate < EXACT_SCAN_FRACTION * live)) {
+            return exactScan(l, query, k, filter);
+        }
+        int nprobe = params != null && params.get("nprobe") instanceof Number p ? p.intValue()
+                : (build.nprobe() > 0 ? build.nprobe() : IvfParams.autoNprobe(l.nlist));
+        if (estimate < live) {
+            // a filter passing a fraction f of the vectors: probe about 1/sqrt(f) times more lists
+            double f = Math.max(1e-6, (double) estimate / live);
+            nprobe = (int) Math.min(l.nlist, Math.ceil(nprobe / Math.sqrt(f)));
+        }
+        nprobe = Math.max(1, Math.min(nprobe, l.nlist));
+        int[] order = probeOrder(l, query);
+        int candidates = usePq ? rerankCount(k, params) : k;
+        TopK top = new TopK(candidates);
+        float[] table = usePq ? new float[pqM * ProductQuantizer.KSUB] : null;
+        float[] residual = usePq && l2 ? new float[dim] : null;
+        if (usePq && !l2) {
+            l.pq.dotTable(query, table, kernels);
+        }
+        for (int i = 0; i < l.nlist; i++) {
+            if (i >= nprobe && top.size() >= k) {
+                break; // probed enough; otherwise keep probing until k candidates pass the filter
+            }
+            int list = order[i];
+            if (!usePq) {
+                scanFloats(l.lists[list], query, filter, top);
+            } else if (l2) {
+                int c = list * dim;
+                for (int d = 0; d < dim; d++) {
+                    residual[d] = query[d] - l.centroids[c + d];
+                }
+                l.pq.distanceTable(residual, table, kernels);
+                scanCodes(l.lists[list], table, 0f, true, filter, top);
+            } else {
+                float base = kernels.dot(query, 0, l.centroids, list * dim, dim);
+                scanCodes(l.lists[list], table, base, false, filter, top);
+            }
+        }
+        if (!usePq) {
+            return top.drain(l2);
+        }
+        int[] found = top.ordinals();
+        TopK best = new TopK(k);
+        float[] v = new float[dim];
+        for (int o : found) {
+            if (readVector(o, v)) {
+                best.offer(exactScore(query, v, 0), o);
+            }
+        }
+        return best.drain(l2);
+    }
+
+    /** Candidates re-ranked on full vectors: rerank*k, at least 32 (and k), at most max(k, 1000). */
+    int rerankCount(int k, Map<String, Object> params) {
+        int multiplier = params != null && params.get("rerank") instanceof Number r ? r.intValue() : build.rerank();
+        long wanted = Math.max(32L, (long) multiplier * k);
+        return (int) Math.max(k, Math.min(wanted, Math.max(k, IvfParams.MAX_RERANK)));
+    }
+
+    private float exactScore(float[] query, float[] v, int off) {
+        return l2 ? -kernels.squareDistance(query, 0, v, off, dim) : kernels.dot(query, 0, v, off, dim);
+    }
+
+    /** Lists by increasing distance of their centroid to the query. */
+    private int[] probeOrder(IvfLayout l, float[] query) {
+        long[] keys = new long[l.nlist];
+        for (int c = 0; c < l.nlist; c++) {
+            float d = kernels.squareDistance(query, 0, l.centroids, c * dim, dim);
+            keys[c] = ((long) Float.floatToIntBits(Math.max(0f, d)) << 32) | c;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[l.nlist];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
+    }
+
+    private void scanFloats(InvertedList list, float[] query, OrdinalFilter filter, TopK top) {
+        list.lock.readLock().lock();
+        try {
+            int n = list.size;
+            int[] ordinals = list.ordinals;
+            float[] vectors = list.vectors;
+            boolean anyDead = list.deadCount > 0;
+            for (int i = 0; i < n; i++) {
+                if (anyDead && list.isDead(i)) {
+                    continue;
+                }
+                float score = exactScore(query, vectors, i * dim);
+                if (score > top.threshold() && (filter == null || filter.accept(ordinals[i]))) {
+                    top.offer(score, ordinals[i]);
+                }
+            }
+        } finally {
+            list.lock.readLock().unlock();
+        }
+    }
+
+    private void scanCodes(InvertedList list, float[] table, float base, boolean negate, OrdinalFilter filter,
+                           TopK top) {
+        list.lock.readLock().lock();
+        try {
+            int n = list.size;
+            int m = list.width;
+            int[] ordinals = list.ordinals;
+            byte[] codes = list.codes;
+            boolean anyDead = list.deadCount > 0;
+            for (int i = 0; i < n; i++) {
+                if (anyDead && list.isDead(i)) {
+                    continue;
+                }
+                float sum = 0;
+                int off = i * m;
+                for (int s = 0; s < m; s++) {
+                    sum += table[(s << 8) | (codes[off + s] & 0xff)];
+                }
+                float score = negate ? -sum : base + sum;
+                if (score > top.threshold() && (filter == null || filter.accept(ordinals[i]))) {
+                    top.offer(score, ordinals[i]);
+                }
+            }
+        } finally {
+            list.lock.readLock().unlock();
+        }
+    }
+
+    /** A selective filter: score exactly the few accepted ordinals, reading their vectors from the source. */
+    private ScoredOrdinals exactScan(IvfLayout l, float[] query, int k, OrdinalFilter filter) {
+        TopK top = new TopK(k);
+        float[] v = new float[dim];
+        int limit = Math.min(l.ordinalLimit(), Math.max(0, source.maxOrdinal()));
+        for (int o = 0; o < limit; o++) {
+            if (l.isPresent(o) && filter.accept(o) && readVector(o, v)) {
+                top.offer(exactScore(query, v, 0), o);
+            }
+        }
+        return top.drain(l2);
+    }
+
+    // ------------------------------------------------------------------------------------------------ misc
+
+    @Override
+    public int size() {
+        return layout.size();
+    }
+
+    @Override
+    public long memoryBytes() {
+        return layout.memoryBytes();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        swapLock.writeLock().lock();
+        try {
+            layout = IvfLayout.untrained(dim);
+        } finally {
+            swapLock.writeLock().unlock();
+        }
+    }
+}
