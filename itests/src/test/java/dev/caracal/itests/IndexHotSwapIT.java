@@ -1,0 +1,131 @@
+package dev.caracal.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * Index plugins come and go under load: while queries run on several threads, uninstalling an index feature leaves
+ * its collections answering by exact scan and reporting degraded; reinstalling rebuilds the index in the background
+ * and swaps it in. Not one query fails.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class IndexHotSwapIT extends CaracalTestSupport {
+    private static final int DIM = 32;
+
+    @Configuration
+    public Option[] config() {
+        return distribution();
+    }
+
+    @Test
+    public void hnswLeavesAndReturnsUnderQueryLoad() throws Exception {
+        awaitReady();
+        swapUnderLoad("hnsw", "caracal-vector-index-hnsw", "{\"type\":\"hnsw\",\"m\":16}");
+    }
+
+    @Test
+    public void ivfLeavesAndReturnsUnderQueryLoad() throws Exception {
+        awaitReady();
+        swapUnderLoad("ivf", "caracal-vector-index-ivf", "{\"type\":\"ivf\"}");
+    }
+
+    private void swapUnderLoad(String type, String feature, String indexJson) throws Exception {
+        String name = "swap-" + type;
+        assertEquals(201, post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":" + DIM
+                + ",\"metric\":\"l2\",\"index\":" + indexJson + "}").status());
+        Random rnd = new Random(7);
+        for (int batch = 0; batch < 10; batch++) {
+            StringBuilder body = new StringBuilder("{\"records\":[");
+            for (int i = 0; i < 500; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(batch * 500 + i).append("\",\"vector\":").append(vector(rnd))
+                        .append(",\"metadata\":{\"group\":").append((batch * 500 + i) % 10).append("}}");
+            }
+            body.append("]}");
+            assertEquals(200, put("/api/v1/collections/" + name + "/records", body.toString()).status());
+        }
+        eventually(120, type + " index ready", () -> status(name).equals("ready"));
+        assertEquals(type, query(name, new Random(1)).get("servedBy").asText());
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger ok = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int seed = t;
+            Thread thread = new Thread(() -> {
+                Random r = new Random(seed);
+                while (!stop.get()) {
+                    try {
+                        Reply reply = post("/api/v1/collections/" + name + "/search", "{\"vector\":" + vector(r)
+                                + ",\"k\":10" + (r.nextBoolean() ? ",\"filter\":{\"eq\":{\"group\":3}}" : "") + "}");
+                        JsonNode json = reply.json();
+                        if (reply.status() != 200 || json.get("results").size() != 10) {
+                            failures.add(reply.toString());
+                        } else {
+                            ok.incrementAndGet();
+                            servedBy.add(json.get("servedBy").asText() + (json.get("degraded").asBoolean() ? "/degraded" : ""));
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            thread.start();
+            clients.add(thread);
+        }
+        try {
+            Thread.sleep(500);
+            String out = console("feature:uninstall " + feature);
+            assertTrue(out, !out.toLowerCase(Locale.ROOT).contains("error"));
+            eventually(60, type + " degraded", () -> status(name).equals("degraded"));
+            Thread.sleep(500);
+            console("feature:install " + feature);
+            eventually(120, type + " ready again", () -> status(name).equals("ready"));
+            Thread.sleep(500);
+        } finally {
+            stop.set(true);
+            for (Thread thread : clients) {
+                thread.join();
+            }
+        }
+        assertTrue("failed queries: " + failures, failures.isEmpty());
+        assertTrue(servedBy.contains("flat/degraded"));
+        assertTrue(servedBy.contains(type));
+        assertTrue(ok.get() > 20);
+        assertEquals(5000, get("/api/v1/collections/" + name).json().get("count").asInt());
+    }
+
+    private static String status(String name) throws Exception {
+        return get("/api/v1/collections/" + name).json().get("index").get("status").asText();
+    }
+
+    private static JsonNode query(String name, Random r) throws Exception {
+        return post("/api/v1/collections/" + name + "/search", "{\"vector\":" + vector(r) + ",\"k\":10}").json();
+    }
+
+    private static String vector(Random r) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int d = 0; d < DIM; d++) {
+            sb.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", r.nextGaussian()));
+        }
+        return sb.append(']').toString();
+    }
+}
