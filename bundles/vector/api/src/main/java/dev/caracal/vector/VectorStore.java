@@ -37,4 +37,26 @@ public interface VectorStore {
     long count(String collection);
 
     SearchResult search(String collection, SearchRequest request);
+
+    /**
+     * Adds, replaces or removes the index of a collection. The type must be {@code flat} or a registered index plugin
+     * type, and the parameters valid for it ({@link InvalidRequestException} naming {@code index.type} or the
+     * parameter otherwise). The new spec is durable when this returns; the old index is closed and the new one is
+     * built in the background (status {@link IndexStatus#BUILDING} with progress; searches use an exact scan
+     * meanwhile). Changing to {@code flat} drops the index. Asking for the spec the collection already has changes
+     * nothing.
+     *
+     * @return the collection as it is after the change (usually {@code BUILDING})
+     * @since 1.1
+     */
+    CollectionInfo changeIndex(String collection, IndexSpec index);
+
+    /**
+     * Rebuilds the collection's index from its records in the background (status {@link IndexStatus#BUILDING},
+     * exact scan meanwhile, swapped in atomically when complete). Nothing to do for a {@code flat} collection.
+     *
+     * @return the collection as it is after the rebuild started
+     * @since 1.1
+     */
+    CollectionInfo rebuildIndex(String collection);
 }

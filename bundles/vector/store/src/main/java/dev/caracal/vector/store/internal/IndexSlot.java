@@ -38,6 +38,7 @@ final class IndexSlot {
     }
 
     private final StoredCollection collection;
+    private final IndexSpec spec;
     private final String type;
     private final boolean flat;
     private final Executor buildExecutor;
@@ -52,9 +53,10 @@ final class IndexSlot {
     private int buildEnd;
     private int builtUpTo;
 
-    IndexSlot(StoredCollection collection, Executor buildExecutor) {
+    IndexSlot(StoredCollection collection, IndexSpec spec, Executor buildExecutor) {
         this.collection = collection;
-        this.type = collection.spec.index().type();
+        this.spec = spec;
+        this.type = spec.type();
         this.flat = IndexSpec.FLAT.equals(type);
         this.buildExecutor = buildExecutor;
         this.lock = collection.publishLock;
@@ -64,6 +66,10 @@ final class IndexSlot {
 
     String type() {
         return type;
+    }
+
+    IndexSpec spec() {
+        return spec;
     }
 
     boolean isFlat() {
@@ -89,27 +95,43 @@ final class IndexSlot {
 
     /** Starts building an index with {@code factory} unless one is already in use. */
     void attach(VectorIndexFactory factory) {
-        if (flat) {
-            return;
+        long gen = claim(factory);
+        if (gen >= 0) {
+            startBuild(gen, factory);
         }
-        long gen;
+    }
+
+    /**
+     * Marks the slot BUILDING with {@code factory} unless one is already in use; returns the build generation to pass
+     * to {@link #startBuild}, or -1 when there is nothing to build. Lets a new slot show BUILDING from the moment it
+     * is published (see {@link StoredCollection#replaceIndex}).
+     */
+    long claim(VectorIndexFactory factory) {
+        if (flat) {
+            return -1;
+        }
         lock.lock();
         try {
             if (closed || view.factory() != null) {
-                return;
+                return -1;
             }
-            gen = ++generation;
+            long gen = ++generation;
             progress = 0;
             view = new View(IndexStatus.BUILDING, null, factory,
                     "building the " + type + " index; searches use an exact scan meanwhile");
+            return gen;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Opens the index of a {@link #claim claimed} build and feeds it the store in the background. */
+    void startBuild(long gen, VectorIndexFactory factory) {
         VectorIndex index;
         try {
             Path dir = collection.directory.resolve("index");
             clearDirectory(dir);
-            index = factory.open(new IndexContext(collection.name, collection.spec.metric(), collection.spec.index(),
+            index = factory.open(new IndexContext(collection.name, collection.spec.metric(), spec,
                     new StoreVectorSource(), dir));
         } catch (Throwable t) {
             LOG.warn("Collection '{}': the {} index plugin failed to open an index", collection.name, type, t);

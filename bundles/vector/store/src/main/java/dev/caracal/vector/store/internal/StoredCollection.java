@@ -2,11 +2,13 @@ package dev.caracal.vector.store.internal;
 
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.CollectionSpec;
+import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.VectorIndexFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,10 +72,12 @@ final class StoredCollection {
     private static final int CLOSE_COMPACTION_MILLIS = 200;
 
     final String name;
-    final CollectionSpec spec;
+    /** Replaced (index part only) by {@link #replaceIndex}, together with {@link #index}, under the publish lock. */
+    volatile CollectionSpec spec;
     final Instant createdAt;
     final Path directory;
-    final IndexSlot index;
+    /** The index serving this collection; read it once per operation (it is swapped by {@link #replaceIndex}). */
+    volatile IndexSlot index;
     /** Guards publication: the table, the id map's published side, the snapshot, and index mutations. */
     final ReentrantLock publishLock = new ReentrantLock();
 
@@ -82,6 +86,7 @@ final class StoredCollection {
     private final MVMap<String, String> meta;
     private final VectorFile vectorFile;
     private final Executor syncExecutor;
+    private final Executor buildExecutor;
     private final VectorTable table;
     private volatile Snapshot snapshot;
 
@@ -127,8 +132,9 @@ final class StoredCollection {
         this.records = records;
         this.vectorFile = vectorFile;
         this.syncExecutor = syncExecutor;
+        this.buildExecutor = buildExecutor;
         this.table = new VectorTable(spec.dimension(), spec.metric() == Metric.COSINE);
-        this.index = new IndexSlot(this, buildExecutor);
+        this.index = new IndexSlot(this, spec.index(), buildExecutor);
     }
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
@@ -289,6 +295,85 @@ final class StoredCollection {
 
     Snapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Replaces the collection's index: when {@code persist}, first writes the new spec durably into the meta map (as
+     * the commit leader, so no group commit is half applied in the same MVStore commit); then, under the publish lock,
+     * swaps in a new {@link IndexSlot} for {@code newIndex} (already marked BUILDING with {@code factory} when one is
+     * given), so every commit group published afterwards reaches the new slot and none reaches the old one; then
+     * closes the old slot's index and starts the new build in the background. Searches that picked the old slot
+     * finish with it or fall back to the exact scan; new ones use the exact scan until the new index is READY.
+     * Callers serialize replacements (the store's registry lock).
+     */
+    void replaceIndex(IndexSpec newIndex, VectorIndexFactory factory, boolean persist) {
+        CollectionSpec current = spec;
+        CollectionSpec next = new CollectionSpec(current.name(), current.dimension(), current.metric(),
+                current.embeddingModel(), newIndex);
+        if (persist) {
+            persistSpec(next);
+        }
+        IndexSlot fresh = new IndexSlot(this, newIndex, buildExecutor);
+        IndexSlot old;
+        long gen = -1;
+        publishLock.lock();
+        try {
+            if (factory != null) {
+                gen = fresh.claim(factory);
+            }
+            old = index;
+            spec = next;
+            index = fresh;
+        } finally {
+            publishLock.unlock();
+        }
+        old.close();
+        if (gen >= 0) {
+            fresh.startBuild(gen, factory);
+        }
+    }
+
+    /** Writes {@code next} into the meta map, committed and synced, as the commit leader. */
+    private void persistSpec(CollectionSpec next) {
+        writeLock.lock();
+        try {
+            checkWritable();
+        } finally {
+            writeLock.unlock();
+        }
+        boolean interrupted = false;
+        synchronized (commitMonitor) {
+            while (true) {
+                Throwable f = failure;
+                if (f != null) {
+                    throw unavailable(f);
+                }
+                if (!committing) {
+                    committing = true;
+                    break;
+                }
+                try {
+                    commitMonitor.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the change must be durable or refused: keep waiting
+                }
+            }
+        }
+        try {
+            meta.put(SPEC_KEY, SpecCodec.write(next, createdAt));
+            store.commit();
+            store.sync();
+        } catch (RuntimeException e) {
+            throw storageFailed(e);
+        } finally {
+            synchronized (commitMonitor) {
+                committing = false;
+                commitMonitor.notifyAll();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     long count() {

@@ -357,18 +357,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                         + m.dimension() + "-dimensional vectors, not " + dimension);
             }
         }
-        String type = normalizeType(spec.index().type());
-        Map<String, Object> params = spec.index().params();
-        if (!IndexSpec.FLAT.equals(type)) {
-            VectorIndexFactory f = factory(type);
-            if (f == null) {
-                throw new InvalidRequestException("index.type", "unknown index type '" + spec.index().type()
-                        + "'; available: " + String.join(", ", availableIndexTypes()));
-            }
-            params = f.validateBuildParams(params);
-        }
-        CollectionSpec resolved = new CollectionSpec(name, dimension, spec.metric(), modelName,
-                new IndexSpec(type, params));
+        IndexSpec index = resolveIndex(spec.index());
+        String type = index.type();
+        CollectionSpec resolved = new CollectionSpec(name, dimension, spec.metric(), modelName, index);
         synchronized (registryLock) {
             checkActive();
             Path dir = collectionsDir.resolve(name);
@@ -400,6 +391,86 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         }
     }
 
+    /**
+     * The index spec as stored: the type normalized and known ({@code flat} or a registered plugin's), the parameters
+     * validated by the plugin with its defaults filled in.
+     */
+    private IndexSpec resolveIndex(IndexSpec index) {
+        String type = normalizeType(index.type());
+        Map<String, Object> params = index.params();
+        if (IndexSpec.FLAT.equals(type)) {
+            return new IndexSpec(type, params);
+        }
+        VectorIndexFactory f = factory(type);
+        if (f == null) {
+            throw new InvalidRequestException("index.type", "unknown index type '" + index.type()
+                    + "'; available: " + String.join(", ", availableIndexTypes()));
+        }
+        return new IndexSpec(type, f.validateBuildParams(params));
+    }
+
+    @Override
+    public CollectionInfo changeIndex(String collection, IndexSpec index) {
+        checkActive();
+        if (index == null) {
+            throw new InvalidRequestException("index", "an index spec is required");
+        }
+        synchronized (registryLock) {
+            StoredCollection c = require(collection);
+            IndexSpec resolved = resolveIndex(index);
+            IndexSpec current = c.index.spec();
+            if (sameIndex(current, resolved)) {
+                return info(c);
+            }
+            VectorIndexFactory f = IndexSpec.FLAT.equals(resolved.type()) ? null : factory(resolved.type());
+            c.replaceIndex(resolved, f, true);
+            LOG.info("Collection '{}': index changed from {} to {}{}", c.name, current.type(), resolved.type(),
+                    f == null ? "" : "; building it in the background");
+            return info(c);
+        }
+    }
+
+    @Override
+    public CollectionInfo rebuildIndex(String collection) {
+        checkActive();
+        synchronized (registryLock) {
+            StoredCollection c = require(collection);
+            IndexSlot slot = c.index;
+            if (slot.isFlat()) {
+                return info(c);
+            }
+            VectorIndexFactory f = factory(slot.type());
+            if (f == null) {
+                return info(c); // DEGRADED: rebuilt when a plugin of its type arrives
+            }
+            c.replaceIndex(slot.spec(), f, false);
+            LOG.info("Collection '{}': rebuilding its {} index in the background", c.name, slot.type());
+            return info(c);
+        }
+    }
+
+    /** Same type and parameters; numbers compare by value (a stored 16L equals a validated 16). */
+    private static boolean sameIndex(IndexSpec a, IndexSpec b) {
+        if (!a.type().equals(b.type()) || a.params().size() != b.params().size()) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : a.params().entrySet()) {
+            Object x = e.getValue();
+            Object y = b.params().get(e.getKey());
+            if (x instanceof Number nx && y instanceof Number ny) {
+                boolean integral = !(nx instanceof Double || nx instanceof Float)
+                        && !(ny instanceof Double || ny instanceof Float);
+                if (integral ? nx.longValue() != ny.longValue()
+                        : Double.compare(nx.doubleValue(), ny.doubleValue()) != 0) {
+                    return false;
+                }
+            } else if (!java.util.Objects.equals(x, y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Index types a collection may ask for now: {@code flat} and every registered plugin's. */
     List<String> availableIndexTypes() {
         Set<String> types = new TreeSet<>();
@@ -427,7 +498,15 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     private CollectionInfo info(StoredCollection c) {
-        return new CollectionInfo(c.spec, c.count(), c.index.state(), c.createdAt);
+        IndexSlot slot = c.index;
+        IndexState state = slot.state();
+        CollectionSpec spec = c.spec;
+        if (!spec.index().equals(slot.spec())) {
+            // read between the two volatile writes of a swap: describe the slot that was read
+            spec = new CollectionSpec(spec.name(), spec.dimension(), spec.metric(), spec.embeddingModel(),
+                    slot.spec());
+        }
+        return new CollectionInfo(spec, c.count(), state, c.createdAt);
     }
 
     @Override
@@ -654,14 +733,15 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         }
         Snapshot s = c.snapshot();
         IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
-        IndexSlot.View view = c.index.view();
-        boolean degraded = !c.index.isFlat() && view.status() == IndexStatus.DEGRADED;
-        if (!c.index.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
-            ScoredOrdinals ranked = searchIndex(c, view, s, query, request, filter, accept);
+        IndexSlot slot = c.index; // once: an index change swaps the slot
+        IndexSlot.View view = slot.view();
+        boolean degraded = !slot.isFlat() && view.status() == IndexStatus.DEGRADED;
+        if (!slot.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
+            ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, request, filter, accept);
             if (ranked != null) {
-                return new SearchResult(c.hits(s, ranked, request.includeVectors()), c.index.type(), false);
+                return new SearchResult(c.hits(s, ranked, request.includeVectors()), slot.type(), false);
             }
-            degraded = c.index.view().status() == IndexStatus.DEGRADED;
+            degraded = slot == c.index && slot.view().status() == IndexStatus.DEGRADED;
         }
         ScoredOrdinals ranked = scanner.search(s, query, c.spec.metric(), request.k(), accept);
         List<SearchHit> hits = c.hits(s, ranked, request.includeVectors());
@@ -672,7 +752,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
      * Searches through the collection's index plugin; returns {@code null} when the exact scan must answer instead:
      * the plugin failed (it may be leaving), or it returned fewer than {@code k} hits while more may match.
      */
-    private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot.View view, Snapshot s, float[] query,
+    private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot slot, IndexSlot.View view, Snapshot s,
+                                       float[] query,
                                        SearchRequest request, MetadataFilter filter, IntPredicate accept) {
         Map<String, Object> params;
         try {
@@ -680,7 +761,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         } catch (InvalidRequestException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, c.index.type(), e);
+            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, slot.type(), e);
             return null;
         }
         int k = request.k();
@@ -692,7 +773,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             throw e;
         } catch (RuntimeException e) {
             LOG.debug("Collection '{}': the {} index failed a search; answering by exact scan", c.name,
-                    c.index.type(), e);
+                    slot.type(), e);
             return null;
         }
         if (raw == null) {
@@ -783,6 +864,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             IndexState index = c.index.state();
             d.put("index", index.type());
             d.put("indexStatus", index.status().name());
+            if (index.status() == IndexStatus.BUILDING) {
+                d.put("indexProgress", Math.round(index.progress() * 1000) / 10.0); // percent
+            }
             if (index.message() != null && index.status() != IndexStatus.READY) {
                 d.put("indexMessage", index.message());
             }
