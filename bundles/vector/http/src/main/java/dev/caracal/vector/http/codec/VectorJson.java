@@ -66,25 +66,34 @@ public final class VectorJson {
         IndexSpec index = IndexSpec.FLAT_SPEC;
         JsonNode idx = body.get("index");
         if (idx != null && !idx.isNull()) {
-            if (!idx.isObject()) {
-                throw new InvalidRequestException("index", "index must be an object such as {\"type\":\"flat\"}");
-            }
-            String type = requiredText(idx, "type", "index.type");
-            Map<String, Object> params = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = idx.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().equals("type")) {
-                    if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                        throw new InvalidRequestException("index." + e.getKey(),
-                                "index parameters must be numbers, strings or booleans");
-                    }
-                    params.put(e.getKey(), scalar(e.getValue()));
-                }
-            }
-            index = new IndexSpec(type.toLowerCase(Locale.ROOT), params);
+            index = readIndexSpec(idx);
         }
         return new CollectionSpec(name, dimension, metric, embedding, index);
+    }
+
+    /**
+     * An index spec: {@code {"type":"hnsw","m":16,...}}, every member but {@code type} a build parameter (a number,
+     * string or boolean). The same shape as a collection spec's {@code index} member, and errors name the field the
+     * same way ({@code index.type}, {@code index.m}).
+     */
+    public static IndexSpec readIndexSpec(JsonNode idx) {
+        if (idx == null || !idx.isObject()) {
+            throw new InvalidRequestException("index", "index must be an object such as {\"type\":\"flat\"}");
+        }
+        String type = requiredText(idx, "type", "index.type");
+        Map<String, Object> params = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = idx.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().equals("type")) {
+                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                    throw new InvalidRequestException("index." + e.getKey(),
+                            "index parameters must be numbers, strings or booleans");
+                }
+                params.put(e.getKey(), scalar(e.getValue()));
+            }
+        }
+        return new IndexSpec(type.trim().toLowerCase(Locale.ROOT), params);
     }
 
     public static Map<String, Object> writeCollection(CollectionInfo info) {

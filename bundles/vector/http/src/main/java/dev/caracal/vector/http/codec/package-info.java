@@ -3,7 +3,7 @@
  * JSON with errors that name the offending field, and results written back. Shared by the REST API and the console.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.caracal.vector.http.codec;
 
 import org.osgi.annotation.bundle.Export;

@@ -35,6 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * {@code /api/v1/collections}: collections, their records, and search. Translates HTTP to {@link VectorStore} calls
  * and the store's exceptions to problem+json (400 invalid, 404 unknown, 409 duplicate, 503 model or store absent).
+ * {@code PUT /{name}/index} (body {@code {"type":"hnsw","m":16}}) changes a collection's index and
+ * {@code POST /{name}/index/rebuild} rebuilds it; both answer 202 with the collection, its index building.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/api/v1/collections",
@@ -157,6 +159,9 @@ public class CollectionsServlet extends ApiServlet {
             writeJson(resp, 200, VectorJson.writeSearchResult(store().search(seg.get(0), VectorJson.readSearch(body))));
         } else if (seg.size() == 2 && seg.get(1).equals("records")) {
             upsert(seg.get(0), req, resp);
+        } else if (seg.size() == 3 && seg.get(1).equals("index") && seg.get(2).equals("rebuild")) {
+            // 202: the rebuild runs in the background; index.status and index.progress tell how far it is
+            writeJson(resp, 202, VectorJson.writeCollection(store().rebuildIndex(seg.get(0))));
         } else {
             notFound(req);
         }
@@ -167,6 +172,11 @@ public class CollectionsServlet extends ApiServlet {
         List<String> seg = segments(req);
         if (seg.size() == 2 && seg.get(1).equals("records")) {
             upsert(seg.get(0), req, resp);
+        } else if (seg.size() == 2 && seg.get(1).equals("index")) {
+            // add, change or drop (type flat) the index; 202: it is built in the background
+            JsonNode body = readJson(req);
+            var index = VectorJson.readIndexSpec(body);
+            writeJson(resp, 202, VectorJson.writeCollection(store().changeIndex(seg.get(0), index)));
         } else {
             notFound(req);
         }
@@ -209,6 +219,7 @@ public class CollectionsServlet extends ApiServlet {
 
     private static void notFound(HttpServletRequest req) {
         throw ProblemException.notFound("no such resource: " + req.getMethod() + " " + req.getRequestURI()
-                + "; see /api/v1/collections, /{name}, /{name}/records, /{name}/records/{id}, /{name}/search");
+                + "; see /api/v1/collections, /{name}, /{name}/records, /{name}/records/{id}, /{name}/search, "
+                + "/{name}/index (PUT), /{name}/index/rebuild (POST)");
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Filter;
+import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
@@ -40,6 +41,27 @@ class VectorJsonTest {
         assertEquals("metric", fieldOf(() -> VectorJson.readCollectionSpec(uncheck("{\"name\":\"a\",\"dimension\":2,\"metric\":\"cos\"}"))));
         assertEquals("index.type", fieldOf(() -> VectorJson.readCollectionSpec(uncheck("{\"name\":\"a\",\"dimension\":2,\"index\":{}}"))));
         assertEquals("index.m", fieldOf(() -> VectorJson.readCollectionSpec(uncheck("{\"name\":\"a\",\"dimension\":2,\"index\":{\"type\":\"x\",\"m\":[1]}}"))));
+    }
+
+    @Test
+    void indexSpecForAnIndexChange() throws Exception {
+        IndexSpec i = VectorJson.readIndexSpec(json("{\"type\":\" HNSW \",\"m\":16,\"efConstruction\":200,"
+                + "\"ratio\":0.5,\"quantize\":true,\"mode\":\"fast\"}"));
+        assertEquals("hnsw", i.type());
+        assertEquals(Map.of("m", 16L, "efConstruction", 200L, "ratio", 0.5, "quantize", true, "mode", "fast"),
+                i.params());
+        assertEquals(IndexSpec.FLAT_SPEC, VectorJson.readIndexSpec(json("{\"type\":\"flat\"}")));
+        assertEquals("index.type", fieldOf(() -> VectorJson.readIndexSpec(uncheck("{}"))));
+        assertEquals("index.type", fieldOf(() -> VectorJson.readIndexSpec(uncheck("{\"type\":\" \"}"))));
+        assertEquals("index.type", fieldOf(() -> VectorJson.readIndexSpec(uncheck("{\"type\":3}"))));
+        assertEquals("index.m", fieldOf(() -> VectorJson.readIndexSpec(uncheck("{\"type\":\"hnsw\",\"m\":{}}"))));
+        assertEquals("index.m", fieldOf(() -> VectorJson.readIndexSpec(uncheck("{\"type\":\"hnsw\",\"m\":null}"))));
+        assertEquals("index", fieldOf(() -> VectorJson.readIndexSpec(uncheck("[1]"))));
+        assertEquals("index", fieldOf(() -> VectorJson.readIndexSpec(null)));
+        // the create body's index member reads the same way
+        CollectionSpec s = VectorJson.readCollectionSpec(json("{\"name\":\"a\",\"dimension\":2,"
+                + "\"index\":{\"type\":\"hnsw\",\"m\":16}}"));
+        assertEquals(new IndexSpec("hnsw", Map.of("m", 16L)), s.index());
     }
 
     @Test

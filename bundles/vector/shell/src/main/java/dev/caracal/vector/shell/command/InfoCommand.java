@@ -1,6 +1,7 @@
 package dev.caracal.vector.shell.command;
 
 import dev.caracal.vector.CollectionInfo;
+import dev.caracal.vector.IndexState;
 import java.util.Locale;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -29,9 +30,7 @@ public class InfoCommand extends VectorCommandSupport {
         table.addRow().addContent("embedding", c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel());
         table.addRow().addContent("index", c.spec().index().type() + (c.spec().index().params().isEmpty() ? "" : " " + c.spec().index().params()));
         if (c.index() != null) {
-            table.addRow().addContent("index state", c.index().status().name().toLowerCase(Locale.ROOT)
-                    + (c.index().progress() < 1 ? String.format(Locale.ROOT, " %.0f%%", c.index().progress() * 100) : "")
-                    + ", served by " + c.index().type());
+            table.addRow().addContent("index state", indexState(c.index()));
             if (c.index().message() != null) {
                 table.addRow().addContent("index message", c.index().message());
             }
@@ -39,5 +38,16 @@ public class InfoCommand extends VectorCommandSupport {
         table.addRow().addContent("created", c.createdAt() == null ? "-" : c.createdAt().toString());
         table.print(System.out);
         return null;
+    }
+
+    /** {@code ready, served by hnsw}, {@code building 42%, exact scan meanwhile}, {@code degraded, exact scan}. */
+    static String indexState(IndexState s) {
+        String status = s.status().name().toLowerCase(Locale.ROOT);
+        return switch (s.status()) {
+            case READY -> status + ", served by " + s.type();
+            case BUILDING -> status + String.format(Locale.ROOT, " %.0f%%", Math.floor(s.progress() * 100))
+                    + " (" + s.type() + "), exact scan meanwhile";
+            case DEGRADED -> status + " (" + s.type() + "), exact scan";
+        };
     }
 }
