@@ -46,6 +46,64 @@ public class IndexHotSwapIT extends CaracalTestSupport {
         swapUnderLoad("ivf", "caracal-vector-index-ivf", "{\"type\":\"ivf\"}");
     }
 
+    @Test
+    public void optionalIndexFeaturesInstallAndServe() throws Exception {
+        awaitReady();
+        for (String type : new String[] {"lsh", "kdtree"}) {
+            String name = "opt-" + type;
+            Reply before = post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":4,\"index\":{\"type\":\"" + type + "\"}}");
+            assertEquals(before.toString(), 400, before.status());
+            assertEquals("index.type", before.json().get("field").asText());
+            console("feature:install caracal-vector-index-" + type);
+            eventually(60, type + " available", () -> post("/api/v1/collections", "{\"name\":\"" + name
+                    + "\",\"dimension\":4,\"metric\":\"l2\",\"index\":{\"type\":\"" + type + "\"}}").status() == 201);
+            StringBuilder body = new StringBuilder("{\"records\":[");
+            Random rnd = new Random(3);
+            for (int i = 0; i < 2000; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"p").append(i).append("\",\"vector\":[")
+                        .append(rnd.nextFloat()).append(',').append(rnd.nextFloat()).append(',').append(rnd.nextFloat())
+                        .append(',').append(rnd.nextFloat()).append("]}");
+            }
+            assertEquals(200, put("/api/v1/collections/" + name + "/records", body.append("]}").toString()).status());
+            eventually(60, type + " ready", () -> status(name).equals("ready"));
+            JsonNode hits = post("/api/v1/collections/" + name + "/search", "{\"vector\":[0.5,0.5,0.5,0.5],\"k\":5}").json();
+            assertEquals(type, hits.get("servedBy").asText());
+            assertEquals(5, hits.get("results").size());
+        }
+    }
+
+    @Test
+    public void indexLifecycleOverRestAndConsole() throws Exception {
+        awaitReady();
+        assertEquals(201, post("/api/v1/collections", "{\"name\":\"life\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}").status());
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        Random rnd = new Random(11);
+        for (int i = 0; i < 3000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"l").append(i).append("\",\"vector\":").append(vector(rnd)).append('}');
+        }
+        assertEquals(200, put("/api/v1/collections/life/records", body.append("]}").toString()).status());
+        assertEquals("flat", query("life", new Random(1)).get("servedBy").asText());
+
+        Reply bad = call("PUT", "/api/v1/collections/life/index", "{\"type\":\"hnsw\",\"m\":1}");
+        assertEquals(bad.toString(), 400, bad.status());
+        assertEquals("index.m", bad.json().get("field").asText());
+        Reply changed = call("PUT", "/api/v1/collections/life/index", "{\"type\":\"hnsw\",\"m\":12}");
+        assertEquals(changed.toString(), 202, changed.status());
+        eventually(60, "hnsw built", () -> status("life").equals("ready") && query("life", new Random(2)).get("servedBy").asText().equals("hnsw"));
+
+        String out = console("vector:rebuild life");
+        assertTrue(out, !out.contains("Error"));
+        eventually(60, "rebuilt", () -> status("life").equals("ready"));
+        out = console("vector:index -p nlist=16 life ivf");
+        assertTrue(out, out.contains("ivf"));
+        eventually(60, "ivf built", () -> query("life", new Random(3)).get("servedBy").asText().equals("ivf"));
+        out = console("vector:info life");
+        assertTrue(out, out.contains("ivf"));
+        console("vector:index life flat");
+        eventually(30, "back to flat", () -> query("life", new Random(4)).get("servedBy").asText().equals("flat"));
+        assertEquals(3000, get("/api/v1/collections/life").json().get("count").asInt());
+    }
+
     private void swapUnderLoad(String type, String feature, String indexJson) throws Exception {
         String name = "swap-" + type;
         assertEquals(201, post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":" + DIM
