@@ -332,7 +332,7 @@ public final class VectorJson {
         for (SearchHit h : result.hits()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", h.id());
-            m.put("score", h.score());
+            m.put("score", h.score() + 0.0); // + 0.0 turns the -0.0 of an exact L2 match (negated distance) into 0.0
             m.put("metadata", h.metadata());
             m.put("text", h.text());
             if (h.vector() != null) {

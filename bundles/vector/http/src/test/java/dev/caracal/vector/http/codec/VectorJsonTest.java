@@ -128,6 +128,13 @@ class VectorJsonTest {
         assertEquals("params.ef", fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"params\":{\"ef\":{}}}"))));
     }
 
+    @Test
+    void anExactL2MatchScoresZeroNotNegativeZero() throws Exception {
+        var result = new dev.caracal.vector.SearchResult(List.of(new dev.caracal.vector.SearchHit("a", -0.0, Map.of(), null, null)), "flat", false);
+        String json = Json.mapper().writeValueAsString(VectorJson.writeSearchResult(result));
+        assertEquals("{\"results\":[{\"id\":\"a\",\"score\":0.0,\"metadata\":{},\"text\":null}],\"servedBy\":\"flat\",\"degraded\":false}", json);
+    }
+
     static JsonNode uncheck(String s) {
         try {
             return json(s);
