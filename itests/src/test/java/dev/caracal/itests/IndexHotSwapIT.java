@@ -50,6 +50,10 @@ public class IndexHotSwapIT extends CaracalTestSupport {
     public void optionalIndexFeaturesInstallAndServe() throws Exception {
         awaitReady();
         for (String type : new String[] {"lsh", "kdtree"}) {
+            // shipped inside the distribution, so a user can install it offline (the test container could
+            // otherwise fall back to the build's local Maven repository and hide a missing bundle)
+            java.io.File shipped = new java.io.File(System.getProperty("karaf.home"), "system/dev/caracal/caracal-vector-index-" + type);
+            assertTrue("not shipped in system/: " + shipped, shipped.isDirectory());
             String name = "opt-" + type;
             Reply before = post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":4,\"index\":{\"type\":\"" + type + "\"}}");
             assertEquals(before.toString(), 400, before.status());
