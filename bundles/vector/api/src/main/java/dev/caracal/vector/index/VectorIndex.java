@@ -31,6 +31,27 @@ public interface VectorIndex extends AutoCloseable {
     default void persist() {
     }
 
+    /**
+     * Persist to the context directory so that a later {@link VectorIndexFactory#open} can resume instead of
+     * rebuilding. The store calls it when no write is in flight (on close), with {@code coveredOrdinals}: every ordinal
+     * below it has been {@link #add added} if live and {@link #remove removed} if deleted. Store the value with the
+     * index and report it from {@link #restoredOrdinals()} after reopening. The default calls {@link #persist()}.
+     */
+    default void persist(int coveredOrdinals) {
+        persist();
+    }
+
+    /**
+     * After {@link VectorIndexFactory#open}: how many leading ordinals the index reloaded from its persisted state (the
+     * {@code coveredOrdinals} of the last {@link #persist(int)}), or 0 when it starts empty. The store then adds the
+     * live ordinals from there on and calls {@link #remove} for every ordinal below it that is no longer live (which
+     * must be a no-op for ordinals the index does not hold). Return 0 unless the persisted state was written for the
+     * same metric, dimension and build parameters and passed its integrity checks.
+     */
+    default int restoredOrdinals() {
+        return 0;
+    }
+
     @Override
     void close();
 }

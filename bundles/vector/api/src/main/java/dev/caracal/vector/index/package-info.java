@@ -4,7 +4,7 @@
  * feeds them vectors by ordinal and can always rebuild them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.caracal.vector.index;
 
 import org.osgi.annotation.bundle.Export;

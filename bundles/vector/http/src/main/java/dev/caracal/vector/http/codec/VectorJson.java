@@ -11,6 +11,7 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
+import dev.caracal.vector.Fusion;
 import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
@@ -54,7 +55,7 @@ public final class VectorJson {
         JsonNode m = body.get("metric");
         if (m != null && !m.isNull()) {
             if (!m.isTextual()) {
-                throw new InvalidRequestException("metric", "metric must be a string: cosine, dot or l2");
+                throw new InvalidRequestException("metric", "metric must be a string: one of " + Metric.names());
             }
             metric = Metric.parse("metric", m.textValue());
         }
@@ -117,6 +118,16 @@ public final class VectorJson {
             }
         }
         out.put("index", index);
+        if (info.textIndex() != null) {
+            Map<String, Object> text = new LinkedHashMap<>();
+            text.put("type", info.textIndex().type());
+            text.put("status", info.textIndex().status().name().toLowerCase(Locale.ROOT));
+            text.put("progress", info.textIndex().progress());
+            if (info.textIndex().message() != null) {
+                text.put("message", info.textIndex().message());
+            }
+            out.put("textIndex", text);
+        }
         out.put("count", info.count());
         if (info.createdAt() != null) {
             out.put("createdAt", info.createdAt().toString());
@@ -296,6 +307,22 @@ public final class VectorJson {
         if (vector != null && text != null && mode == SearchMode.VECTOR) {
             throw new InvalidRequestException("text", "give either a vector or a text for a vector search, not both");
         }
+        if (mode != SearchMode.VECTOR && text == null) {
+            throw new InvalidRequestException("text", "a " + mode.name().toLowerCase(Locale.ROOT)
+                    + " search needs text to match");
+        }
+        if (mode == SearchMode.KEYWORD && vector != null) {
+            throw new InvalidRequestException("vector", "a keyword search takes text, not a vector; use mode hybrid "
+                    + "to combine them");
+        }
+        Fusion fusion = null;
+        JsonNode fn = body.get("fusion");
+        if (fn != null && !fn.isNull()) {
+            if (mode != SearchMode.HYBRID) {
+                throw new InvalidRequestException("fusion", "fusion applies to hybrid searches only (mode hybrid)");
+            }
+            fusion = readFusion(fn);
+        }
         int k = DEFAULT_K;
         JsonNode kn = body.get("k");
         if (kn != null && !kn.isNull()) {
@@ -324,7 +351,55 @@ public final class VectorJson {
         }
         JsonNode iv = body.get("includeVectors");
         boolean includeVectors = iv != null && iv.asBoolean(false);
-        return new SearchRequest(vector, text, k, filter, mode, params, includeVectors);
+        return new SearchRequest(vector, text, k, filter, mode, params, includeVectors, fusion);
+    }
+
+    /**
+     * Reads {@code {"method": "rrf"|"weighted", "alpha": 0.5, "rrf_k": 60, "candidates": 100}}; every member is
+     * optional (defaults: rrf, 0.5, 60, chosen from k).
+     */
+    public static Fusion readFusion(JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidRequestException("fusion", "fusion must be an object such as "
+                    + "{\"method\":\"weighted\",\"alpha\":0.7}");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!List.of("method", "alpha", "rrf_k", "candidates").contains(name)) {
+                throw new InvalidRequestException("fusion." + name, "unknown fusion member; use method, alpha, "
+                        + "rrf_k or candidates");
+            }
+        });
+        Fusion.Method method = Fusion.DEFAULT.method();
+        String m = optionalText(node, "method");
+        if (m != null) {
+            try {
+                method = Fusion.Method.valueOf(m.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("fusion.method", "unknown fusion method '" + m
+                        + "'; use rrf or weighted");
+            }
+        }
+        double alpha = Fusion.DEFAULT_ALPHA;
+        JsonNode a = node.get("alpha");
+        if (a != null && !a.isNull()) {
+            if (!a.isNumber()) {
+                throw new InvalidRequestException("fusion.alpha", "alpha must be a number between 0 and 1");
+            }
+            alpha = a.doubleValue();
+        }
+        return new Fusion(method, alpha, intMember(node, "rrf_k", Fusion.DEFAULT_RRF_K),
+                intMember(node, "candidates", 0));
+    }
+
+    private static int intMember(JsonNode node, String name, int defaultValue) {
+        JsonNode n = node.get(name);
+        if (n == null || n.isNull()) {
+            return defaultValue;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new InvalidRequestException("fusion." + name, name + " must be an integer");
+        }
+        return n.intValue();
     }
 
     public static Map<String, Object> writeSearchResult(SearchResult result) {

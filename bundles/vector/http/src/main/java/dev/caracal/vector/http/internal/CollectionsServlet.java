@@ -12,6 +12,7 @@ import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.EmbeddingUnavailableException;
 import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
@@ -103,6 +104,9 @@ public class CollectionsServlet extends ApiServlet {
         if (e instanceof EmbeddingUnavailableException eue) {
             return Problem.of(503, "embedding-unavailable", "Embedding model unavailable", e.getMessage())
                     .with("model", eue.model());
+        }
+        if (e instanceof TextIndexUnavailableException) {
+            return Problem.of(503, "text-index-unavailable", "Keyword search unavailable", e.getMessage());
         }
         if (e instanceof VectorException) {
             return Problem.of(400, "invalid-request", "Invalid request", e.getMessage());

@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Filter;
+import dev.caracal.vector.Fusion;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
 import java.util.List;
@@ -126,6 +128,32 @@ class VectorJsonTest {
         assertEquals("vector", fieldOf(() -> VectorJson.readSearch(uncheck("{\"k\":5}"))));
         assertEquals("text", fieldOf(() -> VectorJson.readSearch(uncheck("{\"vector\":[1],\"text\":\"q\"}"))));
         assertEquals("params.ef", fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"params\":{\"ef\":{}}}"))));
+    }
+
+    @Test
+    void keywordAndHybridSearchesWithFusion() throws Exception {
+        SearchRequest r = VectorJson.readSearch(json("{\"text\":\"q\",\"mode\":\"KEYWORD\"}"));
+        assertEquals(SearchMode.KEYWORD, r.mode());
+        r = VectorJson.readSearch(json("{\"text\":\"q\",\"vector\":[1,2],\"mode\":\"hybrid\","
+                + "\"fusion\":{\"method\":\"weighted\",\"alpha\":0.7,\"candidates\":200}}"));
+        assertEquals(SearchMode.HYBRID, r.mode());
+        assertEquals(new Fusion(Fusion.Method.WEIGHTED, 0.7, 60, 200), r.fusion());
+        r = VectorJson.readSearch(json("{\"text\":\"q\",\"mode\":\"hybrid\"}"));
+        assertEquals(Fusion.DEFAULT, r.fusion());
+        assertEquals("mode", fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"mode\":\"fuzzy\"}"))));
+        assertEquals("text", fieldOf(() -> VectorJson.readSearch(uncheck("{\"vector\":[1],\"mode\":\"hybrid\"}"))));
+        assertEquals("vector", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"vector\":[1],\"text\":\"q\",\"mode\":\"keyword\"}"))));
+        assertEquals("fusion", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"text\":\"q\",\"fusion\":{\"method\":\"rrf\"}}"))));
+        assertEquals("fusion.alpha", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"text\":\"q\",\"mode\":\"hybrid\",\"fusion\":{\"alpha\":2}}"))));
+        assertEquals("fusion.method", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"text\":\"q\",\"mode\":\"hybrid\",\"fusion\":{\"method\":\"max\"}}"))));
+        assertEquals("fusion.rrf_k", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"text\":\"q\",\"mode\":\"hybrid\",\"fusion\":{\"rrf_k\":0.5}}"))));
+        assertEquals("fusion.weight", fieldOf(() -> VectorJson.readSearch(
+                uncheck("{\"text\":\"q\",\"mode\":\"hybrid\",\"fusion\":{\"weight\":1}}"))));
     }
 
     @Test

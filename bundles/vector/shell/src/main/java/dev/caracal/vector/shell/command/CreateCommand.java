@@ -23,7 +23,7 @@ public class CreateCommand extends VectorCommandSupport {
     @Option(name = "-d", aliases = "--dimension", description = "Vector dimension (omit when --embedding names a model)")
     int dimension;
 
-    @Option(name = "-m", aliases = "--metric", description = "cosine (default), dot or l2")
+    @Option(name = "-m", aliases = "--metric", description = "cosine (default), dot, l2, manhattan, hamming (0/1 vectors) or jaccard (non-negative vectors)")
     String metric = "cosine";
 
     @Option(name = "-e", aliases = "--embedding", description = "Embedding model for text, e.g. all-minilm-l6-v2")

@@ -35,6 +35,19 @@ public class InfoCommand extends VectorCommandSupport {
                 table.addRow().addContent("index message", c.index().message());
             }
         }
+        IndexState text = c.textIndex();
+        if (text == null) {
+            table.addRow().addContent("keyword index", "none (install caracal-vector-text-bm25 for keyword and "
+                    + "hybrid search)");
+        } else {
+            String status = text.status().name().toLowerCase(Locale.ROOT);
+            table.addRow().addContent("keyword index", switch (text.status()) {
+                case READY -> status + ", " + text.type();
+                case BUILDING -> status + String.format(Locale.ROOT, " %.0f%%", Math.floor(text.progress() * 100))
+                        + " (" + text.type() + "), hybrid uses vectors only meanwhile";
+                case DEGRADED -> status + " (" + text.type() + "): " + text.message();
+            });
+        }
         table.addRow().addContent("created", c.createdAt() == null ? "-" : c.createdAt().toString());
         table.print(System.out);
         return null;

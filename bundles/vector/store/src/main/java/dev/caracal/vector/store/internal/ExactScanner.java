@@ -42,9 +42,10 @@ final class ExactScanner {
     }
 
     /**
-     * The best {@code k} ordinals for {@code query} (unit length for cosine). Scores: cosine similarity (the dot
-     * product times the stored vector's inverse norm), dot product, negated Euclidean distance (L2). {@code accept} may be {@code null} for no filter; it is called for
-     * live ordinals only.
+     * The best {@code k} ordinals for {@code query} (unit length for cosine), scored as {@link Metric} says: cosine
+     * similarity (the dot product times the stored vector's inverse norm), dot product, negated Euclidean distance
+     * (L2), negated L1 distance (manhattan, and hamming for 0/1 vectors), weighted Jaccard similarity. {@code accept}
+     * may be {@code null} for no filter; it is called for live ordinals only.
      */
     ScoredOrdinals search(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept) {
         int max = s.maxOrdinal;
@@ -58,10 +59,10 @@ final class ExactScanner {
             if (helpers <= 0 || max < PARALLEL_THRESHOLD || pool == null) {
                 result = new TopK(k);
                 for (int c = 0; c < chunks; c++) {
-                    scanChunk(s, query, l2, accept, c * chunk, Math.min(max, (c + 1) * chunk), result);
+                    scanChunk(s, query, metric, accept, c * chunk, Math.min(max, (c + 1) * chunk), result);
                 }
             } else {
-                result = parallel(s, query, l2, k, accept, chunk, chunks, max, helpers);
+                result = parallel(s, query, metric, k, accept, chunk, chunks, max, helpers);
             }
         } finally {
             inFlight.decrementAndGet();
@@ -78,7 +79,7 @@ final class ExactScanner {
         return new ScoredOrdinals(ordinals, scores);
     }
 
-    private TopK parallel(Snapshot s, float[] query, boolean l2, int k, IntPredicate accept, int chunk, int chunks,
+    private TopK parallel(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept, int chunk, int chunks,
                           int max, int helpers) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
@@ -90,7 +91,7 @@ final class ExactScanner {
             int c;
             while ((c = next.getAndIncrement()) < chunks) {
                 try {
-                    scanChunk(s, query, l2, accept, c * chunk, Math.min(max, (c + 1) * chunk), heap);
+                    scanChunk(s, query, metric, accept, c * chunk, Math.min(max, (c + 1) * chunk), heap);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
@@ -128,7 +129,7 @@ final class ExactScanner {
         return merged;
     }
 
-    private void scanChunk(Snapshot s, float[] query, boolean l2, IntPredicate accept, int from, int to, TopK heap) {
+    private void scanChunk(Snapshot s, float[] query, Metric metric, IntPredicate accept, int from, int to, TopK heap) {
         int page = from >>> s.pageShift;
         if (page >= s.vectors.length) {
             return;
@@ -152,14 +153,16 @@ final class ExactScanner {
             if (accept != null && !accept.test(ordinal)) {
                 continue;
             }
-            float score;
-            if (l2) {
-                score = -m.squareDistance(query, 0, vectors, slot * dim, dim);
-            } else if (invNorms != null) {
-                score = m.dot(query, 0, vectors, slot * dim, dim) * invNorms[slot]; // cosine: query is unit length
-            } else {
-                score = m.dot(query, 0, vectors, slot * dim, dim);
-            }
+            int at = slot * dim;
+            float score = switch (metric) {
+                // cosine: the query is unit length
+                case COSINE -> invNorms == null ? m.dot(query, 0, vectors, at, dim)
+                        : m.dot(query, 0, vectors, at, dim) * invNorms[slot];
+                case DOT -> m.dot(query, 0, vectors, at, dim);
+                case L2 -> -m.squareDistance(query, 0, vectors, at, dim); // square root taken for the final k only
+                case MANHATTAN, HAMMING -> -m.manhattan(query, 0, vectors, at, dim);
+                case JACCARD -> m.jaccard(query, 0, vectors, at, dim);
+            };
             if (score >= heap.threshold()) {
                 heap.offer(ordinal, score);
             }

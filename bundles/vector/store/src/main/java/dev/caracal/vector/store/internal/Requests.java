@@ -2,6 +2,7 @@ package dev.caracal.vector.store.internal;
 
 import dev.caracal.vector.Edge;
 import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.Metric;
 import java.util.regex.Pattern;
 
 /** Validation of names, ids and vectors shared by the store's operations; every failure names its field. */
@@ -34,8 +35,11 @@ final class Requests {
         }
     }
 
-    /** Checks length and finiteness; with {@code cosine}, also that the vector is not all zeros. */
-    static void vector(float[] vector, int dimension, boolean cosine, String field) {
+    /**
+     * Checks length and finiteness, and what the metric needs: a non-zero vector for cosine, components 0 or 1 for
+     * hamming, non-negative components for jaccard.
+     */
+    static void vector(float[] vector, int dimension, Metric metric, String field) {
         if (vector.length != dimension) {
             throw new InvalidRequestException(field, "expected " + dimension + " dimensions, got " + vector.length);
         }
@@ -45,9 +49,17 @@ final class Requests {
             if (!Float.isFinite(x)) {
                 throw new InvalidRequestException(field, "element " + i + " is " + x + "; vectors must be finite");
             }
+            if (metric == Metric.HAMMING && x != 0f && x != 1f) {
+                throw new InvalidRequestException(field, "element " + i + " is " + x
+                        + "; hamming compares binary vectors, every element must be 0 or 1");
+            }
+            if (metric == Metric.JACCARD && x < 0f) {
+                throw new InvalidRequestException(field, "element " + i + " is " + x
+                        + "; jaccard compares non-negative vectors");
+            }
             nonZero |= x != 0f;
         }
-        if (cosine && !nonZero) {
+        if (metric == Metric.COSINE && !nonZero) {
             throw new InvalidRequestException(field, "a zero vector has no direction; cosine needs a non-zero vector");
         }
     }

@@ -51,6 +51,34 @@ final class ScalarVectorMath implements VectorMath {
     }
 
     @Override
+    public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        float s0 = 0;
+        float s1 = 0;
+        int i = 0;
+        for (int bound = length & ~1; i < bound; i += 2) {
+            s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+            s1 += Math.abs(a[aOffset + i + 1] - b[bOffset + i + 1]);
+        }
+        for (; i < length; i++) {
+            s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public float jaccard(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        float min = 0;
+        float max = 0;
+        for (int i = 0; i < length; i++) {
+            float x = a[aOffset + i];
+            float y = b[bOffset + i];
+            min += Math.min(x, y);
+            max += Math.max(x, y);
+        }
+        return max == 0 ? 0 : min / max;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

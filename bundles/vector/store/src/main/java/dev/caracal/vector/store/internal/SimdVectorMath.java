@@ -67,6 +67,55 @@ final class SimdVectorMath implements VectorMath {
     }
 
     @Override
+    public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        int i = 0;
+        float sum = 0;
+        if (length >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES)).abs());
+            }
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+            }
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < length; i++) {
+            sum += Math.abs(a[aOffset + i] - b[bOffset + i]);
+        }
+        return sum;
+    }
+
+    @Override
+    public float jaccard(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        int i = 0;
+        float min = 0;
+        float max = 0;
+        if (length >= LANES) {
+            FloatVector mins = FloatVector.zero(SPECIES);
+            FloatVector maxs = FloatVector.zero(SPECIES);
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                FloatVector x = FloatVector.fromArray(SPECIES, a, aOffset + i);
+                FloatVector y = FloatVector.fromArray(SPECIES, b, bOffset + i);
+                mins = mins.add(x.min(y));
+                maxs = maxs.add(x.max(y));
+            }
+            min = mins.reduceLanes(VectorOperators.ADD);
+            max = maxs.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < length; i++) {
+            min += Math.min(a[aOffset + i], b[bOffset + i]);
+            max += Math.max(a[aOffset + i], b[bOffset + i]);
+        }
+        return max == 0 ? 0 : min / max;
+    }
+
+    @Override
     public String name() {
         return "simd(" + SPECIES.vectorBitSize() + " bit)";
     }

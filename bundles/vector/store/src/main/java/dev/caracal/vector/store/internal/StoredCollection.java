@@ -78,6 +78,8 @@ final class StoredCollection {
     final Path directory;
     /** The index serving this collection; read it once per operation (it is swapped by {@link #replaceIndex}). */
     volatile IndexSlot index;
+    /** The keyword index (fed with every record's text when a text-index plugin is available). */
+    final TextSlot text;
     /** Guards publication: the table, the id map's published side, the snapshot, and index mutations. */
     final ReentrantLock publishLock = new ReentrantLock();
 
@@ -134,7 +136,8 @@ final class StoredCollection {
         this.syncExecutor = syncExecutor;
         this.buildExecutor = buildExecutor;
         this.table = new VectorTable(spec.dimension(), spec.metric() == Metric.COSINE);
-        this.index = new IndexSlot(this, spec.index(), buildExecutor);
+        this.index = new IndexSlot(this, spec.index(), buildExecutor, false);
+        this.text = new TextSlot(this, buildExecutor);
     }
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
@@ -313,7 +316,7 @@ final class StoredCollection {
         if (persist) {
             persistSpec(next);
         }
-        IndexSlot fresh = new IndexSlot(this, newIndex, buildExecutor);
+        IndexSlot fresh = new IndexSlot(this, newIndex, buildExecutor, true);
         IndexSlot old;
         long gen = -1;
         publishLock.lock();
@@ -327,7 +330,7 @@ final class StoredCollection {
         } finally {
             publishLock.unlock();
         }
-        old.close();
+        old.close(false);
         if (gen >= 0) {
             fresh.startBuild(gen, factory);
         }
@@ -674,6 +677,7 @@ final class StoredCollection {
                 }
             }
             index.onPublish(batches);
+            text.onPublish(batches);
         } finally {
             publishLock.unlock();
         }
@@ -766,7 +770,9 @@ final class StoredCollection {
             }
             committing = true; // nobody commits after this point
         }
-        index.close();
+        // nothing is published any more: persist the indexes so the next open resumes from them
+        index.close(true);
+        text.close(true);
         try {
             if (failure == null) {
                 store.close(CLOSE_COMPACTION_MILLIS); // a little housekeeping: rewrite sparse chunks
@@ -827,7 +833,8 @@ final class StoredCollection {
         } finally {
             writeLock.unlock();
         }
-        index.close();
+        index.close(false);
+        text.close(false);
         store.closeImmediately();
         closeVectorFile();
     }

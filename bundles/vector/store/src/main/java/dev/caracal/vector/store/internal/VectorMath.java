@@ -13,6 +13,15 @@ interface VectorMath {
     /** The squared Euclidean distance of the two slices. */
     float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /** The sum of absolute differences (L1) of the two slices; for 0/1 vectors, their Hamming distance. */
+    float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    /**
+     * The weighted Jaccard similarity of two non-negative slices, {@code sum(min) / sum(max)}; 0 when both are all
+     * zeros.
+     */
+    float jaccard(float[] a, int aOffset, float[] b, int bOffset, int length);
+
     /** A short name for logs and benchmarks: {@code simd(512 bit)} or {@code scalar}. */
     String name();
 

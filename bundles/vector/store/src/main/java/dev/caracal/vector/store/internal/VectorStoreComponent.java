@@ -10,6 +10,8 @@ import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.EmbeddingUnavailableException;
+import dev.caracal.vector.Fusion;
+import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.IndexState;
 import dev.caracal.vector.IndexStatus;
@@ -25,7 +27,10 @@ import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.VectorStore;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.text.TextIndex;
+import dev.caracal.vector.text.TextIndexFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -116,6 +121,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private final Map<String, List<EmbeddingModel>> models = new ConcurrentHashMap<>();
     private final Map<String, List<VectorIndexFactory>> factories = new ConcurrentHashMap<>();
     private final Map<VectorIndexFactory, String> factoryTypes = new ConcurrentHashMap<>();
+    /** Text-index plugins, the one in use first (the earliest bound; a later one takes over when it leaves). */
+    private final List<TextIndexFactory> textFactories = new CopyOnWriteArrayList<>();
     private final Map<String, StoredCollection> collections = new ConcurrentHashMap<>();
     private final Map<String, String> broken = new ConcurrentHashMap<>();
     /** Serializes create, drop, start, stop and index plugin arrivals and departures. */
@@ -167,6 +174,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             active = true;
             for (StoredCollection c : collections.values()) {
                 attachFactory(c);
+                attachTextFactory(c);
             }
             LOG.info("Vector store started in {}: {} collections, search with {} on {} threads", s.dataDirectory(),
                     collections.size(), scanner.math().name(), s.searchThreads());
@@ -283,8 +291,57 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             return;
         }
         VectorIndexFactory f = factory(c.index.type());
-        if (f != null) {
+        if (f != null && supports(f, c.spec.metric())) {
             c.index.attach(f);
+        } else if (f != null) {
+            LOG.warn("Collection '{}': index type '{}' does not support the {} metric; it is searched by exact scan",
+                    c.name, c.index.type(), c.spec.metric().id());
+        }
+    }
+
+    private static boolean supports(VectorIndexFactory f, Metric metric) {
+        try {
+            return f.supports(metric);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Reference(service = TextIndexFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void bindTextIndexFactory(TextIndexFactory factory) {
+        synchronized (registryLock) {
+            textFactories.add(factory);
+            LOG.info("Text index type '{}' is available", factory.type());
+            if (active) {
+                for (StoredCollection c : collections.values()) {
+                    attachTextFactory(c);
+                }
+            }
+        }
+    }
+
+    public void unbindTextIndexFactory(TextIndexFactory factory) {
+        synchronized (registryLock) {
+            if (!textFactories.remove(factory)) {
+                return;
+            }
+            LOG.info("Text index type '{}' left", factory.type());
+            for (StoredCollection c : collections.values()) {
+                if (c.text.detach(factory)) {
+                    attachTextFactory(c); // another text-index plugin, if any
+                }
+            }
+        }
+    }
+
+    private void attachTextFactory(StoredCollection c) {
+        if (!c.text.needsFactory()) {
+            return;
+        }
+        for (TextIndexFactory f : textFactories) {
+            c.text.attach(f);
+            return;
         }
     }
 
@@ -357,7 +414,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                         + m.dimension() + "-dimensional vectors, not " + dimension);
             }
         }
-        IndexSpec index = resolveIndex(spec.index());
+        IndexSpec index = resolveIndex(spec.index(), spec.metric());
         String type = index.type();
         CollectionSpec resolved = new CollectionSpec(name, dimension, spec.metric(), modelName, index);
         synchronized (registryLock) {
@@ -385,6 +442,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             }
             collections.put(name, c);
             attachFactory(c);
+            attachTextFactory(c);
             LOG.info("Created collection '{}' ({} dimensions, {}, index {})", name, dimension, spec.metric().id(),
                     type);
             return info(c);
@@ -395,7 +453,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
      * The index spec as stored: the type normalized and known ({@code flat} or a registered plugin's), the parameters
      * validated by the plugin with its defaults filled in.
      */
-    private IndexSpec resolveIndex(IndexSpec index) {
+    private IndexSpec resolveIndex(IndexSpec index, Metric metric) {
         String type = normalizeType(index.type());
         Map<String, Object> params = index.params();
         if (IndexSpec.FLAT.equals(type)) {
@@ -405,6 +463,10 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         if (f == null) {
             throw new InvalidRequestException("index.type", "unknown index type '" + index.type()
                     + "'; available: " + String.join(", ", availableIndexTypes()));
+        }
+        if (!supports(f, metric)) {
+            throw new InvalidRequestException("index.type", "index type '" + type + "' does not support the "
+                    + metric.id() + " metric; use flat (exact scan serves every metric) or another index type");
         }
         return new IndexSpec(type, f.validateBuildParams(params));
     }
@@ -417,7 +479,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         }
         synchronized (registryLock) {
             StoredCollection c = require(collection);
-            IndexSpec resolved = resolveIndex(index);
+            IndexSpec resolved = resolveIndex(index, c.spec.metric());
             IndexSpec current = c.index.spec();
             if (sameIndex(current, resolved)) {
                 return info(c);
@@ -506,7 +568,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             spec = new CollectionSpec(spec.name(), spec.dimension(), spec.metric(), spec.embeddingModel(),
                     slot.spec());
         }
-        return new CollectionInfo(spec, c.count(), state, c.createdAt);
+        return new CollectionInfo(spec, c.count(), state, c.createdAt, c.text.state());
     }
 
     @Override
@@ -535,6 +597,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                     StoredCollection reopened = StoredCollection.open(dir, settings.cacheSizeMb(), buildPool, syncPool);
                     collections.put(collection, reopened);
                     attachFactory(reopened);
+                    attachTextFactory(reopened);
                 } catch (RuntimeException reopenFailure) {
                     broken.put(collection, reopenFailure.toString());
                 }
@@ -579,7 +642,6 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             last.put(r.id(), i);
         }
         int dimension = c.spec.dimension();
-        boolean cosine = c.spec.metric() == Metric.COSINE;
         int n = last.size();
         int[] positions = new int[n];
         float[][] vectors = new float[n][];
@@ -594,7 +656,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             if (r.vector() != null) {
                 // a private copy: what is checksummed, written and published must not change under us
                 vectors[j] = r.vector().clone();
-                Requests.vector(vectors[j], dimension, cosine, at + ".vector");
+                Requests.vector(vectors[j], dimension, c.spec.metric(), at + ".vector");
             } else if (r.text() != null && !r.text().isBlank()) {
                 if (c.spec.embeddingModel() == null) {
                     throw new InvalidRequestException(at + ".vector", "a vector is required: collection '"
@@ -617,7 +679,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             for (int t = 0; t < embedded.size(); t++) {
                 int k = toEmbed.get(t);
                 float[] v = embedded.get(t);
-                Requests.vector(v, dimension, cosine, "records[" + positions[k] + "].vector");
+                Requests.vector(v, dimension, c.spec.metric(), "records[" + positions[k] + "].vector");
                 vectors[k] = v;
             }
         }
@@ -705,56 +767,177 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         if (request == null) {
             throw new InvalidRequestException("request", "a search request is required");
         }
-        if (request.mode() != SearchMode.VECTOR) {
-            throw new InvalidRequestException("mode", "keyword and hybrid search need a text index; not available yet");
-        }
-        if (request.k() < 1 || request.k() > settings.maxK()) {
-            throw new InvalidRequestException("k", "k must be between 1 and " + settings.maxK() + "; got "
-                    + request.k());
+        int k = request.k();
+        if (k < 1 || k > settings.maxK()) {
+            throw new InvalidRequestException("k", "k must be between 1 and " + settings.maxK() + "; got " + k);
         }
         MetadataFilter filter = MetadataFilter.compile(request.filter());
+        return switch (request.mode()) {
+            case VECTOR -> {
+                float[] query = queryVector(c, request);
+                Snapshot s = c.snapshot();
+                Ranking r = vectorRanking(c, s, query, k, request, filter);
+                yield new SearchResult(c.hits(s, r.ranked(), request.includeVectors()), r.servedBy(), r.degraded());
+            }
+            case KEYWORD -> {
+                if (request.vector() != null) {
+                    throw new InvalidRequestException("vector", "a keyword search takes text, not a vector; use "
+                            + "mode hybrid to combine them");
+                }
+                String text = keywordText(request, "keyword");
+                PluginSlot.View<TextIndexFactory, TextIndex> view = c.text.view();
+                if (view.status() != IndexStatus.READY || view.index() == null) {
+                    throw new TextIndexUnavailableException("collection '" + c.name + "': keyword search is "
+                            + "unavailable: " + textUnavailableReason(c));
+                }
+                Snapshot s = c.snapshot();
+                ScoredOrdinals ranked = keywordRanking(c, view.index(), s, text, k, filter);
+                if (ranked == null) {
+                    throw new TextIndexUnavailableException("collection '" + c.name + "': keyword search is "
+                            + "unavailable: " + textUnavailableReason(c));
+                }
+                yield new SearchResult(c.hits(s, ranked, request.includeVectors()), c.text.state().type(), false);
+            }
+            case HYBRID -> hybrid(c, request, filter);
+        };
+    }
+
+    /** How a ranking was found. */
+    private record Ranking(ScoredOrdinals ranked, String servedBy, boolean degraded) {
+    }
+
+    /** The query vector of a vector or hybrid search: given, or the text embedded; unit length for cosine. */
+    private float[] queryVector(StoredCollection c, SearchRequest request) {
         boolean cosine = c.spec.metric() == Metric.COSINE;
         float[] query;
         if (request.vector() != null) {
-            Requests.vector(request.vector(), c.spec.dimension(), cosine, "vector");
+            Requests.vector(request.vector(), c.spec.dimension(), c.spec.metric(), "vector");
             query = request.vector().clone();
         } else if (request.text() != null && !request.text().isBlank()) {
             if (c.spec.embeddingModel() == null) {
                 throw new InvalidRequestException("text", "collection '" + c.name
-                        + "' has no embedding model; search with a vector");
+                        + "' has no embedding model; search with a vector"
+                        + (request.mode() == SearchMode.VECTOR ? ", or by keyword (mode keyword)" : " and text"));
             }
             query = embed(c, List.of(request.text()), "text").get(0).clone();
-            Requests.vector(query, c.spec.dimension(), cosine, "text");
+            Requests.vector(query, c.spec.dimension(), c.spec.metric(), "text");
         } else {
             throw new InvalidRequestException("vector", "give a vector, or text to embed");
         }
         if (cosine) {
             VectorTable.normalize(query, 0, query.length);
         }
-        Snapshot s = c.snapshot();
+        return query;
+    }
+
+    private static String keywordText(SearchRequest request, String mode) {
+        if (request.text() == null || request.text().isBlank()) {
+            throw new InvalidRequestException("text", "a " + mode + " search needs text to match");
+        }
+        return request.text();
+    }
+
+    private String textUnavailableReason(StoredCollection c) {
+        PluginSlot.View<TextIndexFactory, TextIndex> view = c.text.view();
+        if (view.status() == IndexStatus.BUILDING) {
+            return "its text index is being built (" + Math.round(c.text.progress() * 100) + "%); retry shortly";
+        }
+        return view.message() == null ? "no text index" : view.message();
+    }
+
+    /** The best {@code k} by vector similarity: through the index plugin when it can answer, else by exact scan. */
+    private Ranking vectorRanking(StoredCollection c, Snapshot s, float[] query, int k, SearchRequest request,
+                                  MetadataFilter filter) {
         IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
         IndexSlot slot = c.index; // once: an index change swaps the slot
-        IndexSlot.View view = slot.view();
+        PluginSlot.View<VectorIndexFactory, VectorIndex> view = slot.view();
         boolean degraded = !slot.isFlat() && view.status() == IndexStatus.DEGRADED;
         if (!slot.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
-            ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, request, filter, accept);
+            ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, k, request, filter, accept);
             if (ranked != null) {
-                return new SearchResult(c.hits(s, ranked, request.includeVectors()), slot.type(), false);
+                return new Ranking(ranked, slot.type(), false);
             }
             degraded = slot == c.index && slot.view().status() == IndexStatus.DEGRADED;
         }
-        ScoredOrdinals ranked = scanner.search(s, query, c.spec.metric(), request.k(), accept);
-        List<SearchHit> hits = c.hits(s, ranked, request.includeVectors());
-        return new SearchResult(hits, IndexSpec.FLAT, degraded);
+        return new Ranking(scanner.search(s, query, c.spec.metric(), k, accept), IndexSpec.FLAT, degraded);
+    }
+
+    /**
+     * The best {@code k} by keyword relevance among the records live in {@code s} that pass the filter, or
+     * {@code null} when the plugin failed (it may be leaving).
+     */
+    private ScoredOrdinals keywordRanking(StoredCollection c, TextIndex index, Snapshot s, String text, int k,
+                                          MetadataFilter filter) {
+        IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
+        OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1 : estimate(s, accept));
+        ScoredOrdinals raw;
+        try {
+            raw = index.search(text, k, ordinalFilter);
+        } catch (RuntimeException e) {
+            LOG.debug("Collection '{}': the text index failed a search", c.name, e);
+            return null;
+        }
+        return raw == null ? null : acceptedTop(raw, ordinalFilter, k);
+    }
+
+    /**
+     * A hybrid search: the vector and keyword rankings of {@code candidates} hits each, fused. Without a usable text
+     * index it answers with the vector ranking alone, marked degraded.
+     */
+    private SearchResult hybrid(StoredCollection c, SearchRequest request, MetadataFilter filter) {
+        String text = keywordText(request, "hybrid");
+        float[] query = queryVector(c, request);
+        Fusion fusion = request.fusion();
+        int k = request.k();
+        int candidates = fusion.candidates() > 0 ? Math.max(k, fusion.candidates())
+                : Math.max(k, Math.min(settings.maxK(), Math.max(50, 2 * k)));
+        candidates = Math.min(candidates, Math.max(k, settings.maxK()));
+        Snapshot s = c.snapshot();
+        Ranking vector = vectorRanking(c, s, query, candidates, request, filter);
+        PluginSlot.View<TextIndexFactory, TextIndex> view = c.text.view();
+        ScoredOrdinals keyword = view.status() == IndexStatus.READY && view.index() != null
+                ? keywordRanking(c, view.index(), s, text, candidates, filter) : null;
+        if (keyword == null) {
+            ScoredOrdinals top = truncate(vector.ranked(), k);
+            return new SearchResult(c.hits(s, top, request.includeVectors()), vector.servedBy(), true);
+        }
+        ScoredOrdinals fused = Fusions.fuse(vector.ranked(), keyword, fusion, k);
+        return new SearchResult(c.hits(s, fused, request.includeVectors()),
+                vector.servedBy() + "+" + c.text.state().type(), vector.degraded());
+    }
+
+    private static ScoredOrdinals truncate(ScoredOrdinals r, int k) {
+        return r.size() <= k ? r
+                : new ScoredOrdinals(Arrays.copyOf(r.ordinals(), k), Arrays.copyOf(r.scores(), k));
+    }
+
+    /** The first {@code k} distinct entries of {@code raw} that {@code filter} accepts. */
+    private static ScoredOrdinals acceptedTop(ScoredOrdinals raw, OrdinalFilter filter, int k) {
+        int n = Math.min(k, raw.size());
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        Set<Integer> seen = new HashSet<>();
+        int kept = 0;
+        for (int i = 0; i < raw.size() && kept < n; i++) {
+            int o = raw.ordinals()[i];
+            if (filter.accept(o) && seen.add(o)) {
+                ordinals[kept] = o;
+                scores[kept] = raw.scores()[i];
+                kept++;
+            }
+        }
+        return kept == n ? new ScoredOrdinals(ordinals, scores)
+                : new ScoredOrdinals(Arrays.copyOf(ordinals, kept), Arrays.copyOf(scores, kept));
     }
 
     /**
      * Searches through the collection's index plugin; returns {@code null} when the exact scan must answer instead:
      * the plugin failed (it may be leaving), or it returned fewer than {@code k} hits while more may match.
      */
-    private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot slot, IndexSlot.View view, Snapshot s,
-                                       float[] query,
-                                       SearchRequest request, MetadataFilter filter, IntPredicate accept) {
+    private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot slot,
+                                       PluginSlot.View<VectorIndexFactory, VectorIndex> view, Snapshot s,
+                                       float[] query, int k, SearchRequest request, MetadataFilter filter,
+                                       IntPredicate accept) {
         Map<String, Object> params;
         try {
             params = view.factory().validateQueryParams(request.params());
@@ -764,7 +947,6 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, slot.type(), e);
             return null;
         }
-        int k = request.k();
         OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1 : estimate(s, accept));
         ScoredOrdinals raw;
         try {
@@ -780,23 +962,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             return null;
         }
         // keep only ordinals the filter accepts, once each, at most k
-        int n = Math.min(k, raw.size());
-        int[] ordinals = new int[n];
-        float[] scores = new float[n];
-        Set<Integer> seen = new HashSet<>();
-        int kept = 0;
-        for (int i = 0; i < raw.size() && kept < n; i++) {
-            int o = raw.ordinals()[i];
-            if (ordinalFilter.accept(o) && seen.add(o)) {
-                ordinals[kept] = o;
-                scores[kept] = raw.scores()[i];
-                kept++;
-            }
-        }
-        if (kept < k && (filter != null || kept < s.liveCount)) {
+        ScoredOrdinals kept = acceptedTop(raw, ordinalFilter, k);
+        if (kept.size() < k && (filter != null || kept.size() < s.liveCount)) {
             return null; // the index may have missed matches: the exact scan guarantees k when k match
         }
-        return new ScoredOrdinals(Arrays.copyOf(ordinals, kept), Arrays.copyOf(scores, kept));
+        return kept;
     }
 
     /** Estimates how many live records pass a filter from an even sample of ordinals. */

@@ -41,17 +41,38 @@ class SearchTest extends StoreTestSupport {
         double nq = 0;
         double nv = 0;
         double l2 = 0;
+        double l1 = 0;
+        double min = 0;
+        double max = 0;
         for (int i = 0; i < q.length; i++) {
             dot += (double) q[i] * v[i];
             nq += (double) q[i] * q[i];
             nv += (double) v[i] * v[i];
             l2 += ((double) q[i] - v[i]) * ((double) q[i] - v[i]);
+            l1 += Math.abs((double) q[i] - v[i]);
+            min += Math.min(q[i], v[i]);
+            max += Math.max(q[i], v[i]);
         }
         return switch (metric) {
             case COSINE -> dot / Math.sqrt(nq * nv);
             case DOT -> dot;
             case L2 -> -Math.sqrt(l2);
+            case MANHATTAN -> -l1;
+            case HAMMING -> -(double) Math.round(l1);
+            case JACCARD -> max == 0 ? 0 : min / max;
         };
+    }
+
+    /** Random vectors reshaped to what the metric accepts: binary for hamming, non-negative for jaccard. */
+    static float[] shape(Metric metric, float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (metric == Metric.HAMMING) {
+                v[i] = v[i] > 0 ? 1 : 0;
+            } else if (metric == Metric.JACCARD) {
+                v[i] = Math.abs(v[i]);
+            }
+        }
+        return v;
     }
 
     @ParameterizedTest
@@ -63,12 +84,14 @@ class SearchTest extends StoreTestSupport {
         create("m", dim, metric);
         List<VectorRecord> all = new ArrayList<>();
         for (int from = 0; from < n; from += 5000) {
-            List<VectorRecord> batch = randomRecords(random, "r", from, 5000, dim);
+            List<VectorRecord> batch = randomRecords(random, "r", from, 5000, dim).stream()
+                    .map(r -> new VectorRecord(r.id(), shape(metric, r.vector()), r.metadata(), r.text(), r.edges()))
+                    .toList();
             all.addAll(batch);
             store.upsert("m", batch);
         }
         for (int q = 0; q < 20; q++) {
-            float[] query = randomVector(random, dim);
+            float[] query = shape(metric, randomVector(random, dim));
             int k = q % 2 == 0 ? 10 : 100;
             SearchResult result = store.search("m", SearchRequest.ofVector(query, k, null));
             assertEquals("flat", result.servedBy());
@@ -133,9 +156,11 @@ class SearchTest extends StoreTestSupport {
         assertField("vector", () -> store.search("s", SearchRequest.ofVector(new float[] {0, 0, 0}, 1, null)));
         assertField("vector", () -> store.search("s", new SearchRequest(null, null, 1, null, null, null, false)));
         assertField("text", () -> store.search("s", SearchRequest.ofText("no model here", 1, null)));
-        assertField("mode", () -> store.search("s", new SearchRequest(new float[] {1, 0, 0}, "x", 1, null,
+        assertField("text", () -> store.search("s", new SearchRequest(new float[] {1, 0, 0}, null, 1, null,
                 SearchMode.HYBRID, null, false)));
-        assertField("mode", () -> store.search("s", new SearchRequest(null, "x", 1, null, SearchMode.KEYWORD, null,
+        assertField("vector", () -> store.search("s", new SearchRequest(new float[] {1, 0, 0}, "x", 1, null,
+                SearchMode.KEYWORD, null, false)));
+        assertField("text", () -> store.search("s", new SearchRequest(null, " ", 1, null, SearchMode.KEYWORD, null,
                 false)));
         assertField("request", () -> store.search("s", null));
     }

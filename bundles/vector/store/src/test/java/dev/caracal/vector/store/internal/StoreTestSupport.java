@@ -8,6 +8,7 @@ import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.text.TextIndexFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,8 @@ abstract class StoreTestSupport {
                 store.bindEmbeddingModel(m, Map.of(LlmProperties.EMBEDDING_MODEL, m.name));
             } else if (p instanceof VectorIndexFactory f) {
                 store.bindIndexFactory(f, Map.of(VectorIndexFactory.TYPE_PROPERTY, f.type()));
+            } else if (p instanceof TextIndexFactory f) {
+                store.bindTextIndexFactory(f);
             }
         }
     }

@@ -7,6 +7,14 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +63,7 @@ final class TestIndexFactory implements VectorIndexFactory {
     public VectorIndex open(IndexContext context) {
         opened.incrementAndGet();
         TestIndex index = new TestIndex(context);
+        index.restore();
         last = index;
         return index;
     }
@@ -63,7 +72,10 @@ final class TestIndexFactory implements VectorIndexFactory {
         final IndexContext context;
         final Map<Integer, float[]> vectors = new ConcurrentHashMap<>();
         final AtomicInteger searches = new AtomicInteger();
+        final AtomicInteger adds = new AtomicInteger();
+        final AtomicInteger removes = new AtomicInteger();
         volatile boolean isClosed;
+        volatile int restored;
 
         TestIndex(IndexContext context) {
             this.context = context;
@@ -77,11 +89,64 @@ final class TestIndexFactory implements VectorIndexFactory {
                 throw new IllegalStateException("closed");
             }
             vectors.put(ordinal, vector);
+            adds.incrementAndGet();
         }
 
         @Override
         public void remove(int ordinal) {
             vectors.remove(ordinal);
+            removes.incrementAndGet();
+        }
+
+        /** Writes the vectors and {@code covered} to {@code state.bin}, tagged with the index params. */
+        @Override
+        public void persist(int covered) {
+            Path file = context.directory().resolve("state.bin");
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+                out.writeUTF(context.spec().params().toString());
+                out.writeInt(covered);
+                out.writeInt(vectors.size());
+                for (Map.Entry<Integer, float[]> e : vectors.entrySet()) {
+                    out.writeInt(e.getKey());
+                    out.writeInt(e.getValue().length);
+                    for (float x : e.getValue()) {
+                        out.writeFloat(x);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void restore() {
+            Path file = context.directory().resolve("state.bin");
+            if (!Files.exists(file)) {
+                return;
+            }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                if (!in.readUTF().equals(context.spec().params().toString())) {
+                    return;
+                }
+                int covered = in.readInt();
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    int o = in.readInt();
+                    float[] v = new float[in.readInt()];
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = in.readFloat();
+                    }
+                    vectors.put(o, v);
+                }
+                restored = covered;
+            } catch (IOException e) {
+                vectors.clear();
+                restored = 0;
+            }
+        }
+
+        @Override
+        public int restoredOrdinals() {
+            return restored;
         }
 
         @Override
