@@ -48,25 +48,10 @@ final class ExactScanner {
      * may be {@code null} for no filter; it is called for live ordinals only.
      */
     ScoredOrdinals search(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept) {
-        int max = s.maxOrdinal;
         int chunk = Math.min(CHUNK, 1 << s.pageShift);
-        int chunks = (max + chunk - 1) / chunk;
+        TopK result = scan(s.maxOrdinal, chunk, k,
+                (from, to, heap) -> scanChunk(s, query, metric, accept, from, to, heap));
         boolean l2 = metric == Metric.L2;
-        TopK result;
-        int concurrent = inFlight.incrementAndGet();
-        try {
-            int helpers = Math.min(threads / concurrent - 1, chunks - 1);
-            if (helpers <= 0 || max < PARALLEL_THRESHOLD || pool == null) {
-                result = new TopK(k);
-                for (int c = 0; c < chunks; c++) {
-                    scanChunk(s, query, metric, accept, c * chunk, Math.min(max, (c + 1) * chunk), result);
-                }
-            } else {
-                result = parallel(s, query, metric, k, accept, chunk, chunks, max, helpers);
-            }
-        } finally {
-            inFlight.decrementAndGet();
-        }
         int n = result.size();
         int[] ordinals = new int[n];
         float[] scores = new float[n];
@@ -79,8 +64,34 @@ final class ExactScanner {
         return new ScoredOrdinals(ordinals, scores);
     }
 
-    private TopK parallel(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept, int chunk, int chunks,
-                          int max, int helpers) {
+    /** Scores the ordinals {@code [from, to)} into {@code heap}. */
+    interface ChunkScan {
+        void scan(int from, int to, TopK heap);
+    }
+
+    /**
+     * Runs {@code scan} over {@code [0, max)} in chunks of {@code chunk} ordinals (a chunk must not cross whatever
+     * pages the scan reads), on the calling thread and, for large ranges, pool threads; returns the best {@code k}.
+     */
+    TopK scan(int max, int chunk, int k, ChunkScan scan) {
+        int chunks = (max + chunk - 1) / chunk;
+        int concurrent = inFlight.incrementAndGet();
+        try {
+            int helpers = Math.min(threads / concurrent - 1, chunks - 1);
+            if (helpers <= 0 || max < PARALLEL_THRESHOLD || pool == null) {
+                TopK result = new TopK(k);
+                for (int c = 0; c < chunks; c++) {
+                    scan.scan(c * chunk, Math.min(max, (c + 1) * chunk), result);
+                }
+                return result;
+            }
+            return parallel(scan, k, chunk, chunks, max, helpers);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private TopK parallel(ChunkScan scan, int k, int chunk, int chunks, int max, int helpers) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
         List<TopK> heaps = new CopyOnWriteArrayList<>();
@@ -91,7 +102,7 @@ final class ExactScanner {
             int c;
             while ((c = next.getAndIncrement()) < chunks) {
                 try {
-                    scanChunk(s, query, metric, accept, c * chunk, Math.min(max, (c + 1) * chunk), heap);
+                    scan.scan(c * chunk, Math.min(max, (c + 1) * chunk), heap);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {

@@ -22,12 +22,22 @@ final class IndexSlot extends PluginSlot<VectorIndexFactory, VectorIndex> {
 
     /** {@code fresh}: a new index (a change or rebuild) that must not reload what an earlier one persisted. */
     IndexSlot(StoredCollection collection, IndexSpec spec, Executor buildExecutor, boolean fresh) {
-        super(collection, buildExecutor, !fresh, IndexSpec.FLAT.equals(spec.type())
+        super(collection, buildExecutor, !fresh, isExact(spec)
                 ? new View<>(IndexStatus.READY, null, null, null)
                 : new View<>(IndexStatus.DEGRADED, null, null, absentMessage(spec.type())));
         this.spec = spec;
         this.type = spec.type();
-        this.flat = IndexSpec.FLAT.equals(type);
+        this.flat = isExact(spec);
+    }
+
+    /** A flat spec without quantization: served by the store's exact scan, no index at all. */
+    private static boolean isExact(IndexSpec spec) {
+        return IndexSpec.FLAT.equals(spec.type()) && !QuantizedFlat.isQuantized(spec);
+    }
+
+    /** The name search results report: the type, or {@code flat-int8} for the quantized flat index. */
+    String servedBy() {
+        return QuantizedFlat.isQuantized(spec) ? "flat-int8" : type;
     }
 
     String type() {

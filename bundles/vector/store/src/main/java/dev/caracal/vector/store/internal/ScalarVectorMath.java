@@ -79,6 +79,21 @@ final class ScalarVectorMath implements VectorMath {
     }
 
     @Override
+    public float dotInt8(float[] q, byte[] codes, int offset, int length) {
+        float s0 = 0;
+        float s1 = 0;
+        int i = 0;
+        for (int bound = length & ~1; i < bound; i += 2) {
+            s0 += q[i] * codes[offset + i];
+            s1 += q[i + 1] * codes[offset + i + 1];
+        }
+        for (; i < length; i++) {
+            s0 += q[i] * codes[offset + i];
+        }
+        return s0 + s1;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

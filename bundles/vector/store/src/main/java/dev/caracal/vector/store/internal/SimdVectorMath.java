@@ -1,6 +1,8 @@
 package dev.caracal.vector.store.internal;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,6 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdVectorMath implements VectorMath {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+    /** Bytes with as many lanes as {@link #SPECIES} (null below 8 lanes: no byte shape that small). */
+    private static final VectorSpecies<Byte> BYTES = LANES >= 8
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
 
     @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
@@ -113,6 +118,32 @@ final class SimdVectorMath implements VectorMath {
             max += Math.max(a[aOffset + i], b[bOffset + i]);
         }
         return max == 0 ? 0 : min / max;
+    }
+
+    @Override
+    public float dotInt8(float[] q, byte[] codes, int offset, int length) {
+        int i = 0;
+        float sum = 0;
+        if (BYTES != null && length >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
+                FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i).castShape(SPECIES, 0);
+                FloatVector c1 = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i + LANES)
+                        .castShape(SPECIES, 0);
+                acc0 = FloatVector.fromArray(SPECIES, q, i).fma(c0, acc0);
+                acc1 = FloatVector.fromArray(SPECIES, q, i + LANES).fma(c1, acc1);
+            }
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                FloatVector c = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i).castShape(SPECIES, 0);
+                acc0 = FloatVector.fromArray(SPECIES, q, i).fma(c, acc0);
+            }
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < length; i++) {
+            sum = Math.fma(q[i], codes[offset + i], sum);
+        }
+        return sum;
     }
 
     @Override

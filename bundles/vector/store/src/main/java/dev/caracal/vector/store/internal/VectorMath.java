@@ -22,6 +22,9 @@ interface VectorMath {
      */
     float jaccard(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /** {@code sum q[i] * codes[offset + i]} over {@code length} components: a float query against int8 codes. */
+    float dotInt8(float[] q, byte[] codes, int offset, int length);
+
     /** A short name for logs and benchmarks: {@code simd(512 bit)} or {@code scalar}. */
     String name();
 

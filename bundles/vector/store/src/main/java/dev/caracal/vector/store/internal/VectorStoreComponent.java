@@ -135,6 +135,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private ExecutorService buildPool;
     private ExecutorService syncPool;
     private ExactScanner scanner;
+    /** The built-in int8 flat index type (flat with quantization int8). */
+    private QuantizedFlat.Factory flatInt8;
 
     /** A store outside OSGi, for tests and benchmarks; {@link #stop()} it when done. */
     public static VectorStoreComponent standalone(StoreSettings settings) {
@@ -170,6 +172,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             buildPool = Executors.newFixedThreadPool(s.buildThreads(), daemonThreads("caracal-vector-index-build"));
             syncPool = Executors.newCachedThreadPool(daemonThreads("caracal-vector-sync"));
             scanner = new ExactScanner(VectorMath.get(), searchPool, s.searchThreads());
+            flatInt8 = new QuantizedFlat.Factory(scanner);
             openCollections();
             active = true;
             for (StoredCollection c : collections.values()) {
@@ -290,7 +293,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         if (!c.index.needsFactory()) {
             return;
         }
-        VectorIndexFactory f = factory(c.index.type());
+        VectorIndexFactory f = factoryFor(c.index.spec());
         if (f != null && supports(f, c.spec.metric())) {
             c.index.attach(f);
         } else if (f != null) {
@@ -343,6 +346,14 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             c.text.attach(f);
             return;
         }
+    }
+
+    /** The factory serving {@code spec}: the built-in one for int8 flat, none for exact flat, else a plugin. */
+    private VectorIndexFactory factoryFor(IndexSpec spec) {
+        if (QuantizedFlat.isQuantized(spec)) {
+            return flatInt8;
+        }
+        return IndexSpec.FLAT.equals(spec.type()) ? null : factory(spec.type());
     }
 
     private VectorIndexFactory factory(String type) {
@@ -457,7 +468,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         String type = normalizeType(index.type());
         Map<String, Object> params = index.params();
         if (IndexSpec.FLAT.equals(type)) {
-            return new IndexSpec(type, params);
+            return new IndexSpec(type, QuantizedFlat.validateBuildParams(params, metric));
         }
         VectorIndexFactory f = factory(type);
         if (f == null) {
@@ -484,7 +495,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             if (sameIndex(current, resolved)) {
                 return info(c);
             }
-            VectorIndexFactory f = IndexSpec.FLAT.equals(resolved.type()) ? null : factory(resolved.type());
+            VectorIndexFactory f = factoryFor(resolved);
             c.replaceIndex(resolved, f, true);
             LOG.info("Collection '{}': index changed from {} to {}{}", c.name, current.type(), resolved.type(),
                     f == null ? "" : "; building it in the background");
@@ -501,7 +512,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             if (slot.isFlat()) {
                 return info(c);
             }
-            VectorIndexFactory f = factory(slot.type());
+            VectorIndexFactory f = factoryFor(slot.spec());
             if (f == null) {
                 return info(c); // DEGRADED: rebuilt when a plugin of its type arrives
             }
@@ -851,11 +862,17 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
         IndexSlot slot = c.index; // once: an index change swaps the slot
         PluginSlot.View<VectorIndexFactory, VectorIndex> view = slot.view();
+        if (slot.isFlat()) {
+            QuantizedFlat.validateQueryParams(request.params(), false);
+        } else if (view.status() == IndexStatus.BUILDING && view.factory() != null) {
+            // answered by exact scan for now, but a bad parameter is still an error
+            validateQueryParams(c, slot, view.factory(), request);
+        }
         boolean degraded = !slot.isFlat() && view.status() == IndexStatus.DEGRADED;
         if (!slot.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
             ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, k, request, filter, accept);
             if (ranked != null) {
-                return new Ranking(ranked, slot.type(), false);
+                return new Ranking(ranked, slot.servedBy(), false);
             }
             degraded = slot == c.index && slot.view().status() == IndexStatus.DEGRADED;
         }
@@ -938,13 +955,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                                        PluginSlot.View<VectorIndexFactory, VectorIndex> view, Snapshot s,
                                        float[] query, int k, SearchRequest request, MetadataFilter filter,
                                        IntPredicate accept) {
-        Map<String, Object> params;
-        try {
-            params = view.factory().validateQueryParams(request.params());
-        } catch (InvalidRequestException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, slot.type(), e);
+        Map<String, Object> params = validateQueryParams(c, slot, view.factory(), request);
+        if (params == null) {
             return null;
         }
         OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1 : estimate(s, accept));
@@ -967,6 +979,19 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             return null; // the index may have missed matches: the exact scan guarantees k when k match
         }
         return kept;
+    }
+
+    /** The plugin's view of the query parameters; {@code null} when the plugin failed (it may be leaving). */
+    private static Map<String, Object> validateQueryParams(StoredCollection c, IndexSlot slot,
+                                                           VectorIndexFactory factory, SearchRequest request) {
+        try {
+            return factory.validateQueryParams(request.params());
+        } catch (InvalidRequestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, slot.type(), e);
+            return null;
+        }
     }
 
     /** Estimates how many live records pass a filter from an even sample of ordinals. */
