@@ -45,19 +45,19 @@ final class QuantizedFlat {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : params.entrySet()) {
             if (!QUANTIZATION.equals(e.getKey())) {
-                throw new InvalidRequestException("index.params." + e.getKey(), "unknown parameter of the flat "
+                throw new InvalidRequestException("index." + e.getKey(), "unknown parameter of the flat "
                         + "index; it takes only quantization (none or int8)");
             }
         }
         Object q = params.get(QUANTIZATION);
         String quantization = q == null ? "none" : q.toString().trim().toLowerCase(Locale.ROOT);
         if (!quantization.equals("none") && !quantization.equals("int8")) {
-            throw new InvalidRequestException("index.params.quantization", "quantization must be none or int8; got '"
+            throw new InvalidRequestException("index.quantization", "quantization must be none or int8; got '"
                     + q + "'");
         }
         if (quantization.equals("int8")) {
             if (metric != Metric.COSINE && metric != Metric.DOT && metric != Metric.L2) {
-                throw new InvalidRequestException("index.params.quantization", "int8 quantization serves cosine, dot "
+                throw new InvalidRequestException("index.quantization", "int8 quantization serves cosine, dot "
                         + "and l2 collections, not " + metric.id());
             }
             out.put(QUANTIZATION, "int8");

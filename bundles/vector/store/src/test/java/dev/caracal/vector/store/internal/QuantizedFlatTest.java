@@ -125,11 +125,11 @@ class QuantizedFlatTest extends StoreTestSupport {
                 SearchMode.VECTOR, Map.of("rerank", "lots"), false)));
         CollectionsAndRecordsTest.assertField("params.nprobe", () -> store.search("q", new SearchRequest(v, null, 1, null,
                 SearchMode.VECTOR, Map.of("nprobe", 3), false)));
-        CollectionsAndRecordsTest.assertField("index.params.quantization", () -> store.createCollection(new CollectionSpec("h", 4,
+        CollectionsAndRecordsTest.assertField("index.quantization", () -> store.createCollection(new CollectionSpec("h", 4,
                 Metric.HAMMING, null, INT8)));
-        CollectionsAndRecordsTest.assertField("index.params.quantization", () -> store.createCollection(new CollectionSpec("x", 4,
+        CollectionsAndRecordsTest.assertField("index.quantization", () -> store.createCollection(new CollectionSpec("x", 4,
                 Metric.L2, null, new IndexSpec("flat", Map.of("quantization", "int4")))));
-        CollectionsAndRecordsTest.assertField("index.params.bits", () -> store.createCollection(new CollectionSpec("y", 4,
+        CollectionsAndRecordsTest.assertField("index.bits", () -> store.createCollection(new CollectionSpec("y", 4,
                 Metric.L2, null, new IndexSpec("flat", Map.of("bits", 8)))));
     }
 }
