@@ -1,0 +1,39 @@
+package dev.caracal.gateway;
+
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.Embeddings;
+import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.StreamHandle;
+import dev.caracal.llm.StreamHandler;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The gateway: runs the filters, then routes the request's model (or the {@link CallContext#ROUTE_HEADER} override)
+ * to its targets, falling back on retryable failures and skipping targets whose circuit breaker is open.
+ */
+@ProviderType
+public interface Gateway {
+
+    /** Serves a non-streamed call; failures are {@link GatewayException}s (or an {@code LlmException} of a filter). */
+    ChatResponse complete(CallContext context, ChatRequest request);
+
+    /**
+     * Serves a streamed call. A target that fails before its first event is replaced by the next one, invisibly to
+     * the handler; once events have flowed, a failure ends the stream with an {@code Error} event.
+     */
+    StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler);
+
+    /** Embeds with the embedding model named {@code model} (a local one, or a provider's). */
+    Embeddings embed(CallContext context, String model, List<String> inputs);
+
+    /** Every model name a client can ask for: routes, their aliases, and the models providers list. */
+    List<ModelInfo> models();
+
+    /** The routes in effect: configured ones first, then the implicit route of each provider model. */
+    List<Route> routes();
+
+    /** The health of every target of every route. */
+    List<TargetHealth> health();
+}
