@@ -51,17 +51,7 @@ final class ExactScanner {
         int chunk = Math.min(CHUNK, 1 << s.pageShift);
         TopK result = scan(s.maxOrdinal, chunk, k,
                 (from, to, heap) -> scanChunk(s, query, metric, accept, from, to, heap));
-        boolean l2 = metric == Metric.L2;
-        int n = result.size();
-        int[] ordinals = new int[n];
-        float[] scores = new float[n];
-        result.drainSorted(ordinals, scores);
-        if (l2) {
-            for (int i = 0; i < n; i++) {
-                scores[i] = (float) -Math.sqrt(-scores[i]);
-            }
-        }
-        return new ScoredOrdinals(ordinals, scores);
+        return finish(result, metric);
     }
 
     /** Scores the ordinals {@code [from, to)} into {@code heap}. */
@@ -164,19 +154,62 @@ final class ExactScanner {
             if (accept != null && !accept.test(ordinal)) {
                 continue;
             }
-            int at = slot * dim;
-            float score = switch (metric) {
-                // cosine: the query is unit length
-                case COSINE -> invNorms == null ? m.dot(query, 0, vectors, at, dim)
-                        : m.dot(query, 0, vectors, at, dim) * invNorms[slot];
-                case DOT -> m.dot(query, 0, vectors, at, dim);
-                case L2 -> -m.squareDistance(query, 0, vectors, at, dim); // square root taken for the final k only
-                case MANHATTAN, HAMMING -> -m.manhattan(query, 0, vectors, at, dim);
-                case JACCARD -> m.jaccard(query, 0, vectors, at, dim);
-            };
+            float score = score(m, metric, query, vectors, slot * dim, dim, invNorms == null ? 1 : invNorms[slot]);
             if (score >= heap.threshold()) {
                 heap.offer(ordinal, score);
             }
         }
+    }
+
+    /**
+     * The score of one stored vector ({@code invNorm}: its inverse norm, for cosine); for L2 the negated squared
+     * distance (the square root is taken for the final k only).
+     */
+    private static float score(VectorMath m, Metric metric, float[] query, float[] vectors, int at, int dim,
+                               float invNorm) {
+        return switch (metric) {
+            case COSINE -> m.dot(query, 0, vectors, at, dim) * invNorm; // the query is unit length
+            case DOT -> m.dot(query, 0, vectors, at, dim);
+            case L2 -> -m.squareDistance(query, 0, vectors, at, dim);
+            case MANHATTAN, HAMMING -> -m.manhattan(query, 0, vectors, at, dim);
+            case JACCARD -> m.jaccard(query, 0, vectors, at, dim);
+        };
+    }
+
+    /**
+     * The exact best {@code k} among {@code candidates} (sorted ordinals, a superset of the matches: each is checked
+     * for liveness and {@code accept}), on the calling thread: the path of selective filters, whose candidates come
+     * from the metadata postings.
+     */
+    ScoredOrdinals searchCandidates(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept,
+                                    int[] candidates) {
+        TopK heap = new TopK(k);
+        int dim = s.dimension;
+        for (int ordinal : candidates) {
+            if (!s.isLive(ordinal) || (accept != null && !accept.test(ordinal))) {
+                continue;
+            }
+            int page = ordinal >>> s.pageShift;
+            int slot = ordinal & s.pageMask;
+            float invNorm = s.invNorms == null ? 1 : s.invNorms[page][slot];
+            float score = score(math, metric, query, s.vectors[page], slot * dim, dim, invNorm);
+            if (score >= heap.threshold()) {
+                heap.offer(ordinal, score);
+            }
+        }
+        return finish(heap, metric);
+    }
+
+    private static ScoredOrdinals finish(TopK result, Metric metric) {
+        int n = result.size();
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        result.drainSorted(ordinals, scores);
+        if (metric == Metric.L2) {
+            for (int i = 0; i < n; i++) {
+                scores[i] = (float) -Math.sqrt(-scores[i]);
+            }
+        }
+        return new ScoredOrdinals(ordinals, scores);
     }
 }

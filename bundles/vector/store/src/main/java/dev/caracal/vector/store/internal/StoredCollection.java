@@ -78,6 +78,8 @@ final class StoredCollection {
     final Path directory;
     /** The index serving this collection; read it once per operation (it is swapped by {@link #replaceIndex}). */
     volatile IndexSlot index;
+    /** Metadata postings: candidate lists for selective eq/in filters. */
+    final MetadataPostings postings = new MetadataPostings();
     /** The keyword index (fed with every record's text when a text-index plugin is available). */
     final TextSlot text;
     /** Guards publication: the table, the id map's published side, the snapshot, and index mutations. */
@@ -225,6 +227,7 @@ final class StoredCollection {
             int ordinal = (int) (long) cursor.next();
             RecordCodec.Decoded d = RecordCodec.decode(cursor.getValue(), true, false, false);
             table.putLoaded(ordinal, d.metadata());
+            postings.add(ordinal, d.metadata());
             ordinals[i] = ordinal;
             recordIds[i] = d.id();
             checksums[i] = d.vectorChecksum();
@@ -649,6 +652,7 @@ final class StoredCollection {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = (Map<String, Object>) b.addMetadata[i];
                     table.put(o, b.addVectors[i], m);
+                    postings.add(o, m);
                     ids.put(b.addIds[i], o);
                     max = Math.max(max, o + 1);
                     live++;

@@ -813,6 +813,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         };
     }
 
+    /** Up to this many filter candidates, a search scores them exactly instead of asking the index. */
+    private static final int SMALL_SUBSET = 2_000;
+
     /** How a ranking was found. */
     private record Ranking(ScoredOrdinals ranked, String servedBy, boolean degraded) {
     }
@@ -860,6 +863,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private Ranking vectorRanking(StoredCollection c, Snapshot s, float[] query, int k, SearchRequest request,
                                   MetadataFilter filter) {
         IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
+        int[] candidates = filter == null ? null : c.postings.candidates(request.filter());
         IndexSlot slot = c.index; // once: an index change swaps the slot
         PluginSlot.View<VectorIndexFactory, VectorIndex> view = slot.view();
         if (slot.isFlat()) {
@@ -869,8 +873,16 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             validateQueryParams(c, slot, view.factory(), request);
         }
         boolean degraded = !slot.isFlat() && view.status() == IndexStatus.DEGRADED;
+        if (candidates != null && candidates.length <= Math.max(SMALL_SUBSET, s.liveCount / 32)) {
+            // a selective filter: scoring its few candidates exactly beats any index, and is exact
+            if (!slot.isFlat() && view.factory() != null) {
+                validateQueryParams(c, slot, view.factory(), request);
+            }
+            return new Ranking(scanner.searchCandidates(s, query, c.spec.metric(), k, accept, candidates),
+                    IndexSpec.FLAT, degraded);
+        }
         if (!slot.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
-            ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, k, request, filter, accept);
+            ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, k, request, filter, accept, candidates);
             if (ranked != null) {
                 return new Ranking(ranked, slot.servedBy(), false);
             }
@@ -954,12 +966,13 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot slot,
                                        PluginSlot.View<VectorIndexFactory, VectorIndex> view, Snapshot s,
                                        float[] query, int k, SearchRequest request, MetadataFilter filter,
-                                       IntPredicate accept) {
+                                       IntPredicate accept, int[] candidates) {
         Map<String, Object> params = validateQueryParams(c, slot, view.factory(), request);
         if (params == null) {
             return null;
         }
-        OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1 : estimate(s, accept));
+        OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1
+                : candidates != null ? candidates.length : estimate(s, accept));
         ScoredOrdinals raw;
         try {
             raw = view.index().search(query, k, ordinalFilter, params);
