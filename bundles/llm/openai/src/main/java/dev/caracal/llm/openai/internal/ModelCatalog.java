@@ -1,0 +1,137 @@
+package dev.caracal.llm.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.Capabilities;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ModelInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models an endpoint serves: the upstream's {@code GET /models} (cached), else the configured {@code models} and
+ * embedding models. Models that the chat completions and embeddings APIs cannot use (speech, transcription, images,
+ * moderation, realtime, legacy completions) are left out. Capabilities come from the model name: the API does not
+ * report them.
+ */
+final class ModelCatalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+    private static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+    private static final List<String> NOT_CHAT = List.of("whisper", "tts", "dall-e", "gpt-image", "moderation",
+            "transcribe", "realtime", "davinci", "babbage", "sora");
+
+    private final OpenAiChatModel client;
+    private final Settings settings;
+    private volatile Cached cached;
+
+    private record Cached(List<ModelInfo> models, long expiresAtNanos) {
+    }
+
+    ModelCatalog(OpenAiChatModel client, Settings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    List<ModelInfo> models() {
+        Cached c = cached;
+        long now = System.nanoTime();
+        if (c != null && now - c.expiresAtNanos < 0) {
+            return c.models;
+        }
+        List<ModelInfo> models;
+        Duration ttl = settings.modelsCacheTtl();
+        try {
+            models = fetch();
+        } catch (LlmException e) {
+            LOG.debug("Listing the models of {} failed ({}: {}); using the configured list", settings.id(),
+                    e.kind(), e.getMessage());
+            models = configured();
+            ttl = ttl.compareTo(FAILURE_TTL) < 0 ? ttl : FAILURE_TTL;
+        }
+        cached = new Cached(models, now + ttl.toNanos());
+        return models;
+    }
+
+    private List<ModelInfo> fetch() {
+        String body = client.call(client.get("/models"));
+        JsonNode root = Json.tryParse(body);
+        JsonNode data = root == null ? null : root.get("data");
+        if (data == null || !data.isArray()) {
+            throw Errors.malformed("model list", body, null);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JsonNode m : data) {
+            String id = m.path("id").asText("");
+            if (!id.isEmpty() && usable(id)) {
+                ids.add(id);
+            }
+        }
+        List<ModelInfo> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(new ModelInfo(id, settings.id(), capabilities(id)));
+        }
+        return List.copyOf(out);
+    }
+
+    List<ModelInfo> configured() {
+        Set<String> ids = new LinkedHashSet<>(settings.models());
+        settings.embeddingModels().forEach(e -> ids.add(e.model()));
+        List<ModelInfo> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(new ModelInfo(id, settings.id(), capabilities(id)));
+        }
+        return List.copyOf(out);
+    }
+
+    static boolean usable(String id) {
+        String m = id.toLowerCase(Locale.ROOT);
+        return NOT_CHAT.stream().noneMatch(m::contains);
+    }
+
+    static boolean isEmbeddingModel(String id) {
+        return id.toLowerCase(Locale.ROOT).contains("embed");
+    }
+
+    /** What a model can do, judged by its name (unknown names get streaming, tools and JSON output). */
+    static Capabilities capabilities(String id) {
+        String m = id.toLowerCase(Locale.ROOT);
+        if (isEmbeddingModel(m)) {
+            return new Capabilities(false, false, false, true, false, contextTokens(m));
+        }
+        boolean reasoningMini = m.startsWith("o1-mini") || m.startsWith("o3-mini");
+        boolean vision = m.startsWith("gpt-4o") || m.startsWith("chatgpt-4o") || m.startsWith("gpt-4.1")
+                || m.startsWith("gpt-4.5") || m.startsWith("gpt-5") || m.startsWith("gpt-4-turbo")
+                || ((m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4")) && !reasoningMini);
+        boolean tools = !m.startsWith("o1-mini") && !m.startsWith("o1-preview");
+        return new Capabilities(true, tools, vision, false, true, contextTokens(m));
+    }
+
+    static int contextTokens(String m) {
+        if (m.startsWith("text-embedding")) {
+            return 8191;
+        }
+        if (m.startsWith("gpt-4.1")) {
+            return 1_047_576;
+        }
+        if (m.startsWith("gpt-5")) {
+            return 400_000;
+        }
+        if (m.startsWith("gpt-4o") || m.startsWith("gpt-4-turbo") || m.startsWith("chatgpt-4o")
+                || m.startsWith("gpt-4.5") || m.startsWith("o1-mini")) {
+            return 128_000;
+        }
+        if (m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4")) {
+            return 200_000;
+        }
+        if (m.startsWith("gpt-3.5-turbo")) {
+            return 16_385;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.caracal.llm.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.SamplingParameters;
+import dev.caracal.llm.ToolChoice;
+import dev.caracal.llm.ToolDefinition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a normalized {@link ChatRequest} as an OpenAI {@code POST /chat/completions} body.
+ *
+ * <ul>
+ *   <li>the system prompt becomes the first {@code system} message;</li>
+ *   <li>user messages: plain text as a string, text with images as content parts ({@code image_url} with the URL or
+ *       a {@code data:} URL for inline bytes); tool results inside a user message (the Anthropic shape) become
+ *       {@code tool} messages placed before the rest of that message;</li>
+ *   <li>assistant messages: text plus {@code tool_calls}; tool messages: one {@code tool} message per result
+ *       (an error result is prefixed, since OpenAI has no error flag);</li>
+ *   <li>sampling: temperature, top_p, seed, presence/frequency penalties, the output limit as
+ *       {@code max_completion_tokens} (or {@code max_tokens} when so configured); {@code top_k} has no OpenAI
+ *       equivalent and is not sent;</li>
+ *   <li>tools as {@code function} tools with their JSON schema; tool_choice only when tools are offered.</li>
+ * </ul>
+ */
+final class RequestMapper {
+
+    private final String maxTokensField;
+
+    RequestMapper(String maxTokensField) {
+        this.maxTokensField = maxTokensField;
+    }
+
+    ObjectNode toBody(ChatRequest request, boolean stream) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("model", request.model());
+        ArrayNode messages = body.putArray("messages");
+        if (request.system() != null && !request.system().isEmpty()) {
+            messages.addObject().put("role", "system").put("content", request.system());
+        }
+        for (Message message : request.messages()) {
+            switch (message.role()) {
+                case USER -> addUser(messages, message);
+                case ASSISTANT -> addAssistant(messages, message);
+                case TOOL -> addToolResults(messages, message.content());
+                default -> throw invalid("unknown role " + message.role());
+            }
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (ToolDefinition tool : request.tools()) {
+                ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+                function.put("name", tool.name());
+                if (tool.description() != null) {
+                    function.put("description", tool.description());
+                }
+                JsonNode schema = Json.tryParse(tool.inputSchemaJson());
+                if (schema == null || !schema.isObject()) {
+                    throw invalid("the input schema of tool " + tool.name() + " is not a JSON object");
+                }
+                function.set("parameters", schema);
+            }
+            ToolChoice choice = request.toolChoice();
+            switch (choice.mode()) {
+                case AUTO -> body.put("tool_choice", "auto");
+                case NONE -> body.put("tool_choice", "none");
+                case REQUIRED -> body.put("tool_choice", "required");
+                case TOOL -> body.putObject("tool_choice").put("type", "function").putObject("function")
+                        .put("name", choice.toolName());
+                default -> { }
+            }
+        }
+        SamplingParameters s = request.sampling();
+        if (s.temperature() != null) {
+            body.put("temperature", s.temperature());
+        }
+        if (s.topP() != null) {
+            body.put("top_p", s.topP());
+        }
+        if (s.maxTokens() != null) {
+            body.put(maxTokensField, s.maxTokens());
+        }
+        if (s.seed() != null) {
+            body.put("seed", s.seed());
+        }
+        if (s.presencePenalty() != null) {
+            body.put("presence_penalty", s.presencePenalty());
+        }
+        if (s.frequencyPenalty() != null) {
+            body.put("frequency_penalty", s.frequencyPenalty());
+        }
+        if (!request.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            request.stop().forEach(stop::add);
+        }
+        if (stream) {
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return body;
+    }
+
+    private static void addUser(ArrayNode messages, Message message) {
+        List<ContentPart> rest = new ArrayList<>();
+        List<ContentPart> toolResults = new ArrayList<>();
+        for (ContentPart part : message.content()) {
+            if (part instanceof ContentPart.ToolResult) {
+                toolResults.add(part);
+            } else if (part instanceof ContentPart.ToolUse) {
+                throw invalid("a user message cannot hold a tool call");
+            } else {
+                rest.add(part);
+            }
+        }
+        addToolResults(messages, toolResults);
+        if (!rest.isEmpty() || toolResults.isEmpty()) {
+            ObjectNode m = messages.addObject().put("role", "user");
+            setContent(m, rest);
+        }
+    }
+
+    private static void setContent(ObjectNode m, List<ContentPart> parts) {
+        boolean onlyText = parts.stream().allMatch(p -> p instanceof ContentPart.Text);
+        if (onlyText) {
+            m.put("content", ContentPart.textOf(parts));
+            return;
+        }
+        ArrayNode content = m.putArray("content");
+        for (ContentPart part : parts) {
+            if (part instanceof ContentPart.Text t) {
+                content.addObject().put("type", "text").put("text", t.text());
+            } else if (part instanceof ContentPart.Image image) {
+                String url = image.url() != null ? image.url()
+                        : "data:" + (image.mediaType() == null ? "image/png" : image.mediaType()) + ";base64,"
+                        + image.data();
+                content.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+            }
+        }
+    }
+
+    private static void addAssistant(ArrayNode messages, Message message) {
+        ObjectNode m = messages.addObject().put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        ArrayNode calls = null;
+        for (ContentPart part : message.content()) {
+            if (part instanceof ContentPart.Text t) {
+                text.append(t.text());
+            } else if (part instanceof ContentPart.ToolUse use) {
+                if (calls == null) {
+                    calls = Json.MAPPER.createArrayNode();
+                }
+                ObjectNode call = calls.addObject().put("id", use.id()).put("type", "function");
+                call.putObject("function").put("name", use.name()).put("arguments", use.argumentsJson());
+            } else {
+                throw invalid("an assistant message holds text and tool calls only, not "
+                        + part.getClass().getSimpleName());
+            }
+        }
+        if (text.length() > 0 || calls == null) {
+            m.put("content", text.toString());
+        } else {
+            m.putNull("content");
+        }
+        if (calls != null) {
+            m.set("tool_calls", calls);
+        }
+    }
+
+    private static void addToolResults(ArrayNode messages, List<ContentPart> parts) {
+        for (ContentPart part : parts) {
+            if (!(part instanceof ContentPart.ToolResult result)) {
+                throw invalid("a tool message holds tool results only");
+            }
+            String text = ContentPart.textOf(result.content());
+            messages.addObject().put("role", "tool").put("tool_call_id", result.toolUseId())
+                    .put("content", result.isError() ? "Error: " + text : text);
+        }
+    }
+
+    private static LlmException invalid(String message) {
+        return new LlmException(ErrorKind.INVALID_REQUEST, message);
+    }
+}

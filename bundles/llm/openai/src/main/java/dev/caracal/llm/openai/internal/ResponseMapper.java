@@ -1,0 +1,97 @@
+package dev.caracal.llm.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.StopReason;
+import dev.caracal.llm.Usage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads an OpenAI {@code chat.completion} object (and the pieces shared with stream chunks). */
+final class ResponseMapper {
+
+    private ResponseMapper() {
+    }
+
+    static ChatResponse toResponse(JsonNode root, String requestedModel) {
+        if (root == null || !root.isObject()) {
+            throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered a JSON value that is not an object");
+        }
+        if (root.hasNonNull("error")) {
+            JsonNode error = root.get("error");
+            throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered 200 with an error: "
+                    + (error.isObject() ? error.path("message").asText() : error.asText()), 200, null, null);
+        }
+        JsonNode choices = root.get("choices");
+        if (choices == null || !choices.isArray() || choices.isEmpty()) {
+            throw new LlmException(ErrorKind.UPSTREAM, "the upstream answer has no choices", 200, null, null);
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode message = choice.path("message");
+        List<ContentPart> content = new ArrayList<>();
+        String text = textOrNull(message.get("content"));
+        String refusal = textOrNull(message.get("refusal"));
+        if (text != null && !text.isEmpty()) {
+            content.add(new ContentPart.Text(text));
+        } else if (refusal != null && !refusal.isEmpty()) {
+            content.add(new ContentPart.Text(refusal));
+        }
+        JsonNode calls = message.get("tool_calls");
+        if (calls != null && calls.isArray()) {
+            for (JsonNode call : calls) {
+                JsonNode function = call.path("function");
+                String id = call.path("id").asText("");
+                String name = function.path("name").asText("");
+                if (name.isEmpty()) {
+                    throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered a tool call without a name",
+                            200, null, null);
+                }
+                content.add(new ContentPart.ToolUse(id, name, arguments(function.get("arguments"))));
+            }
+        }
+        StopReason stop = stopReason(textOrNull(choice.get("finish_reason")));
+        if (stop == StopReason.END_TURN && (text == null || text.isEmpty()) && refusal != null && !refusal.isEmpty()) {
+            stop = StopReason.CONTENT_FILTER;
+        }
+        String model = root.hasNonNull("model") ? root.get("model").asText() : requestedModel;
+        String id = root.hasNonNull("id") ? root.get("id").asText() : "";
+        return new ChatResponse(id, model, content, stop, usage(root.get("usage")));
+    }
+
+    /** Tool arguments arrive as a JSON string; a few compatible servers send the object itself. */
+    static String arguments(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "{}";
+        }
+        return node.isTextual() ? node.asText() : Json.write(node);
+    }
+
+    static StopReason stopReason(String finishReason) {
+        if (finishReason == null) {
+            return StopReason.END_TURN;
+        }
+        return switch (finishReason) {
+            case "length" -> StopReason.MAX_TOKENS;
+            case "tool_calls", "function_call" -> StopReason.TOOL_USE;
+            case "content_filter" -> StopReason.CONTENT_FILTER;
+            default -> StopReason.END_TURN; // "stop" covers both the natural end and a stop sequence
+        };
+    }
+
+    static Usage usage(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return Usage.ZERO;
+        }
+        long input = usage.path("prompt_tokens").asLong(0);
+        long output = usage.path("completion_tokens").asLong(0);
+        long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+        return new Usage(input, output, cached, 0);
+    }
+
+    static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+}

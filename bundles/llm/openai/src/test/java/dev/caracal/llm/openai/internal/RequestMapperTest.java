@@ -1,0 +1,58 @@
+package dev.caracal.llm.openai.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.Role;
+import dev.caracal.llm.ToolDefinition;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Request shapes that the end-to-end tests do not reach. */
+class RequestMapperTest {
+
+    private final RequestMapper mapper = new RequestMapper("max_completion_tokens");
+
+    @Test
+    void toolResultsInsideAUserMessageBecomeToolMessagesFirst() {
+        Message user = new Message(Role.USER, List.of(
+                new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("42")), false),
+                new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no such city")), true),
+                new ContentPart.Text("and now?")));
+        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(user), null, null, null, null, false, null),
+                false);
+        JsonNode messages = body.get("messages");
+        assertEquals(3, messages.size());
+        assertEquals("tool", messages.at("/0/role").asText());
+        assertEquals("call_1", messages.at("/0/tool_call_id").asText());
+        assertEquals("42", messages.at("/0/content").asText());
+        assertEquals("Error: no such city", messages.at("/1/content").asText());
+        assertEquals("user", messages.at("/2/role").asText());
+        assertEquals("and now?", messages.at("/2/content").asText());
+    }
+
+    @Test
+    void assistantToolCallsWithoutTextHaveNullContent() {
+        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("c", "f", null)));
+        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(Message.user("hi"), assistant), null, null,
+                null, null, false, null), true);
+        assertTrue(body.at("/messages/1/content").isNull());
+        assertEquals("{}", body.at("/messages/1/tool_calls/0/function/arguments").asText());
+        assertTrue(body.at("/stream_options/include_usage").asBoolean());
+    }
+
+    @Test
+    void aToolSchemaMustBeAJsonObject() {
+        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")),
+                List.of(new ToolDefinition("broken", null, "[1,2")), null, null, null, false, null);
+        LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
+        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+    }
+}
