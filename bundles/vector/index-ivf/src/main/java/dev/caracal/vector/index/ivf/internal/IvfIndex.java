@@ -6,6 +6,10 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
@@ -28,7 +32,16 @@ import org.slf4j.LoggerFactory;
  * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor).
  *
  * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
- * distance. Coarse assignment and probing use Euclidean distance to the centroids for every metric.
+ * distance, MANHATTAN (ivf only) as the negated L1 distance. Coarse assignment and probing use Euclidean distance to
+ * the centroids for every metric. Any other metric is refused when the index is constructed.
+ *
+ * <p>ivf-pq ranks codes with one lookup table per query ({@link ProductQuantizer#dotTable}); for L2 each entry also
+ * carries the query-independent part of its distance (see {@link InvertedList}), so probing a list costs only the
+ * scan of its codes.
+ *
+ * <p>Persistence: {@link #persist(int)} writes the current layout with its covered ordinals ({@link IvfPersistence});
+ * the factory calls {@link #restore()} before handing the index out, which reloads it only when it was written for
+ * the same type, metric, dimension and build parameters and is intact.
  */
 final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
@@ -40,9 +53,16 @@ final class IvfIndex implements VectorIndex {
     private record Op(int ordinal, float[] vector) {
     }
 
+    /** How full vectors are scored: inner product (COSINE, DOT), negated L2, negated L1 (MANHATTAN). */
+    enum Scoring {
+        INNER, L2, L1
+    }
+
     private final String type;
     private final String collection;
     private final VectorSource source;
+    private final Metric metric;
+    private final Scoring scoring;
     private final boolean l2;
     private final boolean usePq;
     private final int dim;
@@ -58,18 +78,51 @@ final class IvfIndex implements VectorIndex {
     private volatile boolean closed;
     private volatile Thread trainer;
     private volatile boolean exactLogged;
+    private final Path directory;
+    private final IvfPersistence.Identity identity;
+    private volatile int restored;
 
     IvfIndex(String type, IndexContext context, IvfParams.Build build, int pqM, IvfSettings settings) {
         this.type = type;
         this.collection = context.collection();
         this.source = context.vectors();
-        this.l2 = context.metric() == Metric.L2;
         this.usePq = pqM > 0;
+        this.metric = context.metric();
+        this.scoring = scoring(type, metric, usePq);
+        this.l2 = scoring == Scoring.L2;
         this.dim = source.dimension();
         this.pqM = pqM;
         this.build = build;
         this.settings = settings;
         this.layout = IvfLayout.untrained(dim);
+        this.directory = context.directory();
+        this.identity = new IvfPersistence.Identity(type, metric, dim, build, pqM);
+    }
+
+    /**
+     * The scoring of {@code metric}, or an {@link IllegalArgumentException} when this index type cannot serve it
+     * (PQ codes approximate Euclidean and inner-product geometry only; HAMMING and JACCARD are not served at all).
+     */
+    static Scoring scoring(String type, Metric metric, boolean pq) {
+        if (metric == null) {
+            throw new IllegalArgumentException("the " + type + " index needs a metric");
+        }
+        return switch (metric) {
+            case COSINE, DOT -> Scoring.INNER;
+            case L2 -> Scoring.L2;
+            case MANHATTAN -> {
+                if (pq) {
+                    throw unsupported(type, metric, "cosine, dot, l2");
+                }
+                yield Scoring.L1;
+            }
+            default -> throw unsupported(type, metric, pq ? "cosine, dot, l2" : "cosine, dot, l2, manhattan");
+        };
+    }
+
+    private static IllegalArgumentException unsupported(String type, Metric metric, String served) {
+        return new IllegalArgumentException("the " + type + " index does not support the metric '" + metric.id()
+                + "'; it serves " + served + " (collections of other metrics are searched by exact scan)");
     }
 
     int trainThreshold() {
@@ -290,9 +343,9 @@ final class IvfIndex implements VectorIndex {
         }
         InvertedList[] lists = new InvertedList[nlist];
         for (int l = 0; l < nlist; l++) {
-            lists[l] = new InvertedList(usePq ? pqM : dim, !usePq, counts[l]);
+            lists[l] = new InvertedList(usePq ? pqM : dim, !usePq, usePq && l2, counts[l]);
         }
-        IvfLayout fresh = new IvfLayout(dim, centroids, nlist, lists, pq, false, trainMean, n);
+        IvfLayout fresh = new IvfLayout(dim, centroids, nlist, lists, pq, false, l2, trainMean, n);
         IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
             float[] v = new float[dim];
             for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
@@ -300,7 +353,7 @@ final class IvfIndex implements VectorIndex {
                     throw new java.util.concurrent.CancellationException("closed");
                 }
                 if (listOf[i] >= 0 && readVector(ordinals[i], v)) {
-                    fresh.insertAssigned(ordinals[i], listOf[i], v, fresh.encode(v, listOf[i], kernels));
+                    fresh.insertAssigned(ordinals[i], listOf[i], v, fresh.encode(v, listOf[i]));
                 }
             }
         });
@@ -350,31 +403,27 @@ final class IvfIndex implements VectorIndex {
             nprobe = (int) Math.min(l.nlist, Math.ceil(nprobe / Math.sqrt(f)));
         }
         nprobe = Math.max(1, Math.min(nprobe, l.nlist));
-        int[] order = probeOrder(l, query);
+        ProbeOrder order = new ProbeOrder(l, query, nprobe, kernels);
         int candidates = usePq ? rerankCount(k, params) : k;
         TopK top = new TopK(candidates);
-        float[] table = usePq ? new float[pqM * ProductQuantizer.KSUB] : null;
-        float[] residual = usePq && l2 ? new float[dim] : null;
-        if (usePq && !l2) {
-            l.pq.dotTable(query, table, kernels);
+        float[] table = null;
+        if (usePq) {
+            // one lookup table per query: inner products with every codeword (doubled for L2, see dotTable)
+            table = new float[pqM * ProductQuantizer.KSUB];
+            l.pq.dotTable(query, table, l2 ? 2f : 1f);
         }
         for (int i = 0; i < l.nlist; i++) {
             if (i >= nprobe && top.size() >= k) {
                 break; // probed enough; otherwise keep probing until k candidates pass the filter
             }
-            int list = order[i];
+            int list = order.list(i);
             if (!usePq) {
                 scanFloats(l.lists[list], query, filter, top);
             } else if (l2) {
-                int c = list * dim;
-                for (int d = 0; d < dim; d++) {
-                    residual[d] = query[d] - l.centroids[c + d];
-                }
-                l.pq.distanceTable(residual, table, kernels);
-                scanCodes(l.lists[list], table, 0f, true, filter, top);
+                // -|q - c - r|^2 = -|q - c|^2 - (|r|^2 + 2<c, r>) + 2<q, r>
+                scanCodes(l.lists[list], table, -order.distance(i), filter, top);
             } else {
-                float base = kernels.dot(query, 0, l.centroids, list * dim, dim);
-                scanCodes(l.lists[list], table, base, false, filter, top);
+                scanCodes(l.lists[list], table, kernels.dot(query, 0, l.centroids, list * dim, dim), filter, top);
             }
         }
         if (!usePq) {
@@ -398,23 +447,90 @@ final class IvfIndex implements VectorIndex {
         return (int) Math.max(k, Math.min(wanted, Math.max(k, IvfParams.MAX_RERANK)));
     }
 
+    /** The score of a full vector, higher is better; for L2 the negated squared distance (see TopK#drain). */
     private float exactScore(float[] query, float[] v, int off) {
-        return l2 ? -kernels.squareDistance(query, 0, v, off, dim) : kernels.dot(query, 0, v, off, dim);
+        return switch (scoring) {
+            case L2 -> -kernels.squareDistance(query, 0, v, off, dim);
+            case L1 -> -kernels.manhattan(query, 0, v, off, dim);
+            case INNER -> kernels.dot(query, 0, v, off, dim);
+        };
     }
 
-    /** Lists by increasing distance of their centroid to the query. */
-    private int[] probeOrder(IvfLayout l, float[] query) {
-        long[] keys = new long[l.nlist];
-        for (int c = 0; c < l.nlist; c++) {
-            float d = kernels.squareDistance(query, 0, l.centroids, c * dim, dim);
-            keys[c] = ((long) Float.floatToIntBits(Math.max(0f, d)) << 32) | c;
+    /**
+     * Lists by increasing squared distance of their centroid to the query. Only the first {@code first} are selected
+     * (a bounded heap) and sorted; asking beyond them (a filter that leaves too few candidates) sorts all.
+     */
+    static final class ProbeOrder {
+        private final long[] keys;
+        private long[] order;
+        private int ready;
+
+        ProbeOrder(IvfLayout l, float[] query, int first, VectorKernels kernels) {
+            int n = l.nlist;
+            int dim = l.dim;
+            keys = new long[n];
+            for (int c = 0; c < n; c++) {
+                float d = Math.max(0f, kernels.squareDistance(query, 0, l.centroids, c * dim, dim));
+                keys[c] = ((long) Float.floatToIntBits(d) << 32) | c; // non-negative floats order as their bits
+            }
+            if (first * 2 >= n) {
+                sortAll();
+                return;
+            }
+            // max-heap of the smallest `first` keys
+            long[] heap = new long[first];
+            System.arraycopy(keys, 0, heap, 0, first);
+            for (int i = first / 2 - 1; i >= 0; i--) {
+                siftDown(heap, i, first);
+            }
+            for (int c = first; c < n; c++) {
+                if (keys[c] < heap[0]) {
+                    heap[0] = keys[c];
+                    siftDown(heap, 0, first);
+                }
+            }
+            java.util.Arrays.sort(heap);
+            order = heap;
+            ready = first;
         }
-        Arrays.sort(keys);
-        int[] order = new int[l.nlist];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = (int) keys[i];
+
+        private static void siftDown(long[] heap, int i, int n) {
+            long v = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= n) {
+                    break;
+                }
+                if (child + 1 < n && heap[child + 1] > heap[child]) {
+                    child++;
+                }
+                if (heap[child] <= v) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = v;
         }
-        return order;
+
+        private void sortAll() {
+            Arrays.sort(keys);
+            order = keys;
+            ready = keys.length;
+        }
+
+        /** The list probed {@code i}-th. */
+        int list(int i) {
+            if (i >= ready) {
+                sortAll();
+            }
+            return (int) order[i];
+        }
+
+        /** The squared distance of the query to the centroid of the list probed {@code i}-th. */
+        float distance(int i) {
+            return Float.intBitsToFloat((int) (order[i] >>> 32));
+        }
     }
 
     private void scanFloats(InvertedList list, float[] query, OrdinalFilter filter, TopK top) {
@@ -424,13 +540,13 @@ final class IvfIndex implements VectorIndex {
             int[] ordinals = list.ordinals;
             float[] vectors = list.vectors;
             boolean anyDead = list.deadCount > 0;
+            float threshold = top.threshold();
             for (int i = 0; i < n; i++) {
-                if (anyDead && list.isDead(i)) {
-                    continue;
-                }
                 float score = exactScore(query, vectors, i * dim);
-                if (score > top.threshold() && (filter == null || filter.accept(ordinals[i]))) {
+                if (score > threshold && !(anyDead && list.isDead(i))
+                        && (filter == null || filter.accept(ordinals[i]))) {
                     top.offer(score, ordinals[i]);
+                    threshold = top.threshold();
                 }
             }
         } finally {
@@ -438,27 +554,45 @@ final class IvfIndex implements VectorIndex {
         }
     }
 
-    private void scanCodes(InvertedList list, float[] table, float base, boolean negate, OrdinalFilter filter,
-                           TopK top) {
+    /**
+     * Scores the PQ codes of a list: {@code base + sum over sub-spaces of table[s][code_s]}, minus the entry's stored
+     * term when the list has them (L2); four independent accumulators so the loads pipeline.
+     */
+    static void scanCodes(InvertedList list, float[] table, float base, OrdinalFilter filter, TopK top) {
         list.lock.readLock().lock();
         try {
-            int n = list.size;
-            int m = list.width;
-            int[] ordinals = list.ordinals;
-            byte[] codes = list.codes;
-            boolean anyDead = list.deadCount > 0;
-            for (int i = 0; i < n; i++) {
-                if (anyDead && list.isDead(i)) {
-                    continue;
+            final int n = list.size;
+            final int m = list.width;
+            final int m4 = m & ~3;
+            final int[] ordinals = list.ordinals;
+            final byte[] codes = list.codes;
+            final float[] terms = list.terms;
+            final boolean anyDead = list.deadCount > 0;
+            float threshold = top.threshold();
+            for (int i = 0, off = 0; i < n; i++, off += m) {
+                float a0 = 0;
+                float a1 = 0;
+                float a2 = 0;
+                float a3 = 0;
+                int s = 0;
+                for (; s < m4; s += 4) {
+                    int t = s << 8;
+                    a0 += table[t | (codes[off + s] & 0xff)];
+                    a1 += table[(t + 256) | (codes[off + s + 1] & 0xff)];
+                    a2 += table[(t + 512) | (codes[off + s + 2] & 0xff)];
+                    a3 += table[(t + 768) | (codes[off + s + 3] & 0xff)];
                 }
-                float sum = 0;
-                int off = i * m;
-                for (int s = 0; s < m; s++) {
-                    sum += table[(s << 8) | (codes[off + s] & 0xff)];
+                for (; s < m; s++) {
+                    a0 += table[(s << 8) | (codes[off + s] & 0xff)];
                 }
-                float score = negate ? -sum : base + sum;
-                if (score > top.threshold() && (filter == null || filter.accept(ordinals[i]))) {
+                float score = base + ((a0 + a1) + (a2 + a3));
+                if (terms != null) {
+                    score -= terms[i];
+                }
+                if (score > threshold && !(anyDead && list.isDead(i))
+                        && (filter == null || filter.accept(ordinals[i]))) {
                     top.offer(score, ordinals[i]);
+                    threshold = top.threshold();
                 }
             }
         } finally {
@@ -477,6 +611,89 @@ final class IvfIndex implements VectorIndex {
             }
         }
         return top.drain(l2);
+    }
+
+    // ------------------------------------------------------------------------------------------------ persistence
+
+    private Path file() {
+        return directory == null ? null : directory.resolve(IvfPersistence.fileName(type));
+    }
+
+    /**
+     * Reloads the persisted state from the context directory if there is one written for this metric, dimension and
+     * build parameters and it passes its integrity checks; otherwise the index stays empty and says why in the log.
+     * Called once by the factory before the index is handed out.
+     */
+    void restore() {
+        Path file = file();
+        if (file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            IvfPersistence.Loaded loaded = IvfPersistence.load(file, identity, source.maxOrdinal());
+            if (loaded.covered() == 0) {
+                return;
+            }
+            swapLock.writeLock().lock();
+            try {
+                layout = loaded.layout();
+                restored = loaded.covered();
+            } finally {
+                swapLock.writeLock().unlock();
+            }
+            LOG.info("Collection '{}': reloaded the persisted {} index ({} vectors, {}, covering ordinals below {}) "
+                    + "in {} ms", collection, type, loaded.layout().size(), loaded.layout().exact ? "not trained yet"
+                    : loaded.layout().nlist + " lists", loaded.covered(), (System.nanoTime() - start) / 1_000_000);
+        } catch (IvfPersistence.Mismatch e) {
+            LOG.info("Collection '{}': not reloading the persisted {} index {}: {}; it is rebuilt", collection, type,
+                    file, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Collection '{}': ignoring the persisted {} index {} ({}); it is rebuilt", collection, type,
+                    file, e.toString());
+        }
+        maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
+    }
+
+    @Override
+    public int restoredOrdinals() {
+        return restored;
+    }
+
+    /**
+     * Writes the current layout (whether trained or not) to the context directory. Holds the swap lock's write side,
+     * so adds, removes and a finishing training wait; searches go on. A training still running in the background is
+     * not waited for: the layout it replaces is persisted, and the reopened index trains again if it needs to.
+     */
+    @Override
+    public void persist(int coveredOrdinals) {
+        Path file = file();
+        if (file == null) {
+            return;
+        }
+        if (coveredOrdinals < 0) {
+            throw new IllegalArgumentException("coveredOrdinals must not be negative; got " + coveredOrdinals);
+        }
+        swapLock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the index is closed");
+            }
+            long start = System.nanoTime();
+            IvfLayout l = layout;
+            IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
+            LOG.info("Collection '{}': persisted the {} index ({} vectors, covering ordinals below {}) in {} ms",
+                    collection, type, l.size(), coveredOrdinals, (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(file); // an older state is no better than a rebuild
+            } catch (IOException ignored) {
+                // reported below
+            }
+            throw new UncheckedIOException("persisting the " + type + " index of '" + collection + "' failed", e);
+        } finally {
+            swapLock.writeLock().unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ misc

@@ -31,6 +31,12 @@ abstract class IvfIndexFactorySupport implements VectorIndexFactory {
 
     @Override
     public VectorIndex open(IndexContext context) {
+        // refuse a metric this type does not serve rather than mis-score it (the store normally asks supports() first)
+        IvfIndex.scoring(type(), context.metric(), pq);
+        if (!supports(context.metric())) {
+            throw new IllegalArgumentException("the " + type() + " index does not support the metric '"
+                    + context.metric().id() + "'");
+        }
         IvfParams.Build build = IvfParams.parseBuild(context.spec().params(), pq);
         int dim = context.vectors().dimension();
         int m = 0;
@@ -40,6 +46,8 @@ abstract class IvfIndexFactorySupport implements VectorIndexFactory {
                 throw new InvalidRequestException("index.pqM", "pqM must divide the dimension " + dim + "; got " + m);
             }
         }
-        return new IvfIndex(type(), context, build, m, settings);
+        IvfIndex index = new IvfIndex(type(), context, build, m, settings);
+        index.restore();
+        return index;
     }
 }

@@ -19,6 +19,8 @@ final class IvfLayout {
     final InvertedList[] lists;
     final ProductQuantizer pq;
     final boolean exact;
+    /** PQ lists keep per-entry L2 distance terms (ivf-pq with the L2 metric). */
+    final boolean terms;
     /** Mean Euclidean distance of the training sample to its centroid, and how many vectors the layout was built on. */
     final double trainMeanDistance;
     final int trainedSize;
@@ -33,7 +35,13 @@ final class IvfLayout {
 
     IvfLayout(int dim, float[] centroids, int nlist, InvertedList[] lists, ProductQuantizer pq, boolean exact,
               double trainMeanDistance, int trainedSize) {
+        this(dim, centroids, nlist, lists, pq, exact, false, trainMeanDistance, trainedSize);
+    }
+
+    IvfLayout(int dim, float[] centroids, int nlist, InvertedList[] lists, ProductQuantizer pq, boolean exact,
+              boolean terms, double trainMeanDistance, int trainedSize) {
         this.dim = dim;
+        this.terms = terms && pq != null && !exact;
         this.centroids = centroids;
         this.nlist = nlist;
         this.lists = lists;
@@ -73,7 +81,7 @@ final class IvfLayout {
     }
 
     /** Codes the residual of {@code v} against centroid {@code list} (ivf-pq); null for full-vector lists. */
-    byte[] encode(float[] v, int list, VectorKernels kernels) {
+    byte[] encode(float[] v, int list) {
         if (pq == null) {
             return null;
         }
@@ -83,7 +91,7 @@ final class IvfLayout {
             r[d] = v[d] - centroids[base + d];
         }
         byte[] code = new byte[pq.m];
-        pq.encode(r, 0, code, 0, kernels);
+        pq.encode(r, 0, code, 0);
         return code;
     }
 
@@ -91,7 +99,7 @@ final class IvfLayout {
     void insert(int ordinal, float[] v, VectorKernels kernels, boolean track) {
         float[] dist = new float[1];
         int list = assign(v, dist, kernels);
-        byte[] code = encode(v, list, kernels);
+        byte[] code = encode(v, list);
         if (track && !exact) {
             newDistance.add(Math.sqrt(dist[0]));
             newCount.increment();
@@ -100,6 +108,7 @@ final class IvfLayout {
     }
 
     void insertAssigned(int ordinal, int list, float[] v, byte[] code) {
+        float term = terms ? pq.residualTerm(code, 0, centroids, list * dim) : 0f;
         synchronized (mapLock) {
             if (isPresent(ordinal)) {
                 killLocked(ordinal);
@@ -113,10 +122,28 @@ final class IvfLayout {
             InvertedList l = lists[list];
             l.lock.writeLock().lock();
             try {
-                l.append(ordinal, v, code);
+                l.append(ordinal, v, code, term);
             } finally {
                 l.lock.writeLock().unlock();
             }
+        }
+    }
+
+    /**
+     * Records that {@code ordinal} already sits in {@code list} (a reloaded layout, before it is published); false
+     * when the ordinal is held already.
+     */
+    boolean adopt(int ordinal, int list) {
+        synchronized (mapLock) {
+            if (isPresent(ordinal)) {
+                return false;
+            }
+            ensureCapacity(ordinal);
+            listOf[ordinal] = (char) list;
+            long[] p = present;
+            p[ordinal >>> 6] |= 1L << ordinal;
+            live++;
+            return true;
         }
     }
 

@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Index type {@code ivf-pq}: IVF whose lists hold 8-bit product-quantized residuals; queries rank by asymmetric
- * distance tables and re-rank the best candidates on full vectors read from the store.
+ * distance tables and re-rank the best candidates on full vectors read from the store. Serves the SPI's default
+ * metrics only (COSINE, DOT, L2): product quantization approximates Euclidean and inner-product geometry.
  */
 @Component(service = VectorIndexFactory.class,
         property = VectorIndexFactory.TYPE_PROPERTY + "=" + IvfPqIndexFactory.TYPE,

@@ -43,6 +43,7 @@ final class Kernels {
         }
         ScalarKernels s = ScalarKernels.INSTANCE;
         return simd.dot(a, 1, b, 2, 64) == s.dot(a, 1, b, 2, 64)
-                && simd.squareDistance(a, 0, b, 3, 63) == s.squareDistance(a, 0, b, 3, 63);
+                && simd.squareDistance(a, 0, b, 3, 63) == s.squareDistance(a, 0, b, 3, 63)
+                && simd.manhattan(a, 2, b, 0, 65) == s.manhattan(a, 2, b, 0, 65);
     }
 }

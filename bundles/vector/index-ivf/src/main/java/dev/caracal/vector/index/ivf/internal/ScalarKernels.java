@@ -42,6 +42,22 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (int bound = length - 3; i < bound; i += 4) {
+            s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+            s1 += Math.abs(a[aOffset + i + 1] - b[bOffset + i + 1]);
+            s2 += Math.abs(a[aOffset + i + 2] - b[bOffset + i + 2]);
+            s3 += Math.abs(a[aOffset + i + 3] - b[bOffset + i + 3]);
+        }
+        for (; i < length; i++) {
+            s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

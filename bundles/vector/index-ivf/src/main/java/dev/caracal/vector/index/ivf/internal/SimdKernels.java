@@ -64,6 +64,31 @@ final class SimdKernels implements VectorKernels {
     }
 
     @Override
+    public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        int i = 0;
+        float sum = 0;
+        if (length >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES)).abs());
+            }
+            for (int bound = length - LANES; i <= bound; i += LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+            }
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < length; i++) {
+            sum += Math.abs(a[aOffset + i] - b[bOffset + i]);
+        }
+        return sum;
+    }
+
+    @Override
     public String name() {
         return "simd(" + SPECIES.vectorBitSize() + " bit)";
     }
