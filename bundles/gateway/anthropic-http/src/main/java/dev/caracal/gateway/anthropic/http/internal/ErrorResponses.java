@@ -1,0 +1,38 @@
+package dev.caracal.gateway.anthropic.http.internal;
+
+import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.json.Json;
+import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
+import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
+import java.io.IOException;
+import java.time.Duration;
+import javax.servlet.http.HttpServletResponse;
+
+/** Writes an {@link AnthropicError} as an HTTP answer: status, retry headers, Anthropic's envelope. */
+final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    static void write(HttpServletResponse resp, AnthropicError error, String requestId) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        resp.setStatus(error.status());
+        if (error.doNotRetry()) {
+            resp.setHeader("x-should-retry", "false");
+        }
+        Duration retryAfter = error.retryAfter();
+        if (retryAfter != null && !retryAfter.isNegative()) {
+            long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+            resp.setHeader("retry-after", Long.toString(seconds));
+        }
+        if (error.status() == 405) {
+            resp.setHeader("Allow", "POST");
+        }
+        resp.setContentType(CaracalHttp.JSON);
+        resp.setCharacterEncoding("UTF-8");
+        Json.mapper().writeValue(resp.getOutputStream(), AnthropicErrors.envelope(error, requestId));
+    }
+}

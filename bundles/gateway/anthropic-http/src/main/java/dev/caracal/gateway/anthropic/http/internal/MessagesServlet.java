@@ -1,0 +1,194 @@
+package dev.caracal.gateway.anthropic.http.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.core.http.ApiServlet;
+import dev.caracal.core.http.BodyReader;
+import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.http.HttpSettings;
+import dev.caracal.core.http.ProblemException;
+import dev.caracal.core.json.Json;
+import dev.caracal.gateway.CallContext;
+import dev.caracal.gateway.Gateway;
+import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
+import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
+import dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder;
+import dev.caracal.gateway.anthropic.http.codec.MessagesRequestReader;
+import dev.caracal.gateway.anthropic.http.codec.MessagesResponseWriter;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.StreamHandle;
+import java.io.IOException;
+import javax.servlet.AsyncContext;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Anthropic Messages API: {@code POST /v1/messages} (JSON, or SSE with {@code "stream": true}) translated to
+ * {@link Gateway#complete} and {@link Gateway#stream}. {@code POST /v1/messages/count_tokens} answers 404: the gateway
+ * has no tokenizer for arbitrary models, and a guessed count would mislead. Every answer carries {@code request-id};
+ * every failure is in Anthropic's error envelope.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/v1/messages",
+        "osgi.http.whiteboard.servlet.pattern=/v1/messages/*",
+        "osgi.http.whiteboard.servlet.name=caracal-gateway-anthropic-messages",
+        "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
+        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+public class MessagesServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MessagesServlet.class);
+    private static final String MESSAGES = "/v1/messages";
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+
+    private transient volatile Gateway gateway;
+    private transient volatile HttpSettings settings;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setGateway(Gateway g) {
+        gateway = g;
+    }
+
+    void unsetGateway(Gateway g) {
+        if (gateway == g) {
+            gateway = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSettings(HttpSettings s) {
+        settings = s;
+    }
+
+    void unsetSettings(HttpSettings s) {
+        if (settings == s) {
+            settings = null;
+        }
+    }
+
+    private long maxBodyBytes() {
+        HttpSettings s = settings;
+        return s == null ? ApiServlet.DEFAULT_MAX_BODY : s.maxBodyBytes();
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        IncomingCall call = new IncomingCall();
+        resp.setHeader("request-id", call.requestId());
+        try {
+            String path = path(req);
+            if (path.equals(MESSAGES)) {
+                requirePost(req);
+                messages(req, resp, call);
+            } else if (path.equals(COUNT_TOKENS)) {
+                requirePost(req);
+                throw new AnthropicError(404, AnthropicError.NOT_FOUND, "token counting (/v1/messages/count_tokens)"
+                        + " is not supported by this gateway: it has no tokenizer for the models it routes to",
+                        null, true);
+            } else {
+                throw new AnthropicError(404, AnthropicError.NOT_FOUND, "Not found: " + req.getMethod() + " "
+                        + req.getRequestURI() + "; this gateway serves POST /v1/messages");
+            }
+        } catch (AnthropicError e) {
+            ErrorResponses.write(resp, e, call.requestId());
+        } catch (LlmException e) {
+            ErrorResponses.write(resp, AnthropicErrors.from(e), call.requestId());
+        } catch (ProblemException e) {
+            ErrorResponses.write(resp, fromProblem(e), call.requestId());
+        } catch (RuntimeException e) {
+            String incident = Long.toHexString(System.nanoTime());
+            LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
+            ErrorResponses.write(resp, new AnthropicError(500, AnthropicError.API,
+                    "the server failed unexpectedly; see the log for incident " + incident), call.requestId());
+        }
+    }
+
+    private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
+        JsonNode body = BodyReader.parseJsonObject(BodyReader.readBytes(req, maxBodyBytes()));
+        ChatRequest request = MessagesRequestReader.read(body);
+        Gateway g = gateway;
+        if (g == null) {
+            throw new AnthropicError(503, AnthropicError.API,
+                    "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
+        }
+        CallContext context = call.context(req);
+        if (request.stream()) {
+            stream(g, context, request, req, resp, call);
+        } else {
+            ChatResponse response = g.complete(context, request);
+            JsonNode json = MessagesResponseWriter.message(call.messageId(), request.model(), response, request.stop());
+            resp.setStatus(200);
+            resp.setContentType(CaracalHttp.JSON);
+            resp.setCharacterEncoding("UTF-8");
+            Json.mapper().writeValue(resp.getOutputStream(), json);
+        }
+    }
+
+    private void stream(Gateway g, CallContext context, ChatRequest request, HttpServletRequest req,
+                        HttpServletResponse resp, IncomingCall call) {
+        AsyncContext async = null;
+        if (req.isAsyncSupported()) {
+            async = req.startAsync();
+            async.setTimeout(0); // the gateway bounds the call; a long answer may stream for many minutes
+        }
+        MessageStreamEncoder encoder = new MessageStreamEncoder(call.messageId(), request.model(), request.stop(),
+                Ids::toolUseId);
+        StreamSession session = new StreamSession(resp, async, encoder, call.requestId());
+        try {
+            StreamHandle handle = g.stream(context, request, session);
+            session.attach(handle);
+        } catch (LlmException e) {
+            session.failed(e);
+        } catch (RuntimeException e) {
+            String incident = Long.toHexString(System.nanoTime());
+            LOG.error("starting stream {} failed unexpectedly (incident {})", call.requestId(), incident, e);
+            session.fail(new AnthropicError(500, AnthropicError.API,
+                    "the server failed unexpectedly; see the log for incident " + incident));
+        }
+        if (async == null) {
+            session.awaitEnd();
+        }
+    }
+
+    private static void requirePost(HttpServletRequest req) {
+        if (!"POST".equals(req.getMethod())) {
+            throw new AnthropicError(405, AnthropicError.INVALID_REQUEST,
+                    "Method Not Allowed: " + req.getMethod() + " " + req.getRequestURI() + " accepts only POST");
+        }
+    }
+
+    private static String path(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        String ctx = req.getContextPath() == null ? "" : req.getContextPath();
+        String path = uri.startsWith(ctx) ? uri.substring(ctx.length()) : uri;
+        while (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    /** Core's body helpers speak problem+json; their 413 and 400 are re-expressed in Anthropic's terms. */
+    private static AnthropicError fromProblem(ProblemException e) {
+        int status = e.problem().status();
+        String detail = e.problem().detail() == null ? e.problem().title() : e.problem().detail();
+        if (status == 413) {
+            return new AnthropicError(413, AnthropicError.REQUEST_TOO_LARGE, "Request exceeds the maximum allowed "
+                    + "size: " + detail);
+        }
+        if (status == 400) {
+            return AnthropicError.invalid(null, detail);
+        }
+        return new AnthropicError(status, status >= 500 ? AnthropicError.API : AnthropicError.INVALID_REQUEST, detail);
+    }
+}
