@@ -27,6 +27,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = Filter.class, property = {
         "osgi.http.whiteboard.filter.pattern=/*",
         "osgi.http.whiteboard.filter.name=caracal-request-guards",
+        // streaming servlets (the gateway ingresses) go async; a filter in front of them must allow it
+        "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
         "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
 public class GuardFilter implements Filter {
 
