@@ -1,0 +1,477 @@
+package dev.caracal.gateway.openai.http.codec;
+
+import static dev.caracal.gateway.openai.http.codec.Fields.get;
+import static dev.caracal.gateway.openai.http.codec.Fields.path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.Role;
+import dev.caracal.llm.SamplingParameters;
+import dev.caracal.llm.ToolChoice;
+import dev.caracal.llm.ToolDefinition;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Parses an OpenAI Chat Completions request body into a normalized {@link ChatRequest}, validating every field it
+ * reads the way OpenAI does (ranges, types, shapes) and refusing, with a 400 that names the field, what the
+ * normalized request cannot carry. Unknown fields are ignored.
+ */
+public final class ChatCompletionParser {
+    /** Metadata key under which the OpenAI {@code user} field is passed to the gateway's filters. */
+    public static final String USER_METADATA = "user";
+
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+)((?:;[^;,]+)*),(.*)", Pattern.DOTALL);
+    private static final int MAX_STOP = 4;
+    private static final String SYSTEM_SEPARATOR = "\n\n";
+
+    private ChatCompletionParser() {
+    }
+
+    public static ChatCompletionCall parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidRequestException(null, InvalidRequestException.INVALID_TYPE,
+                    "The request body must be a JSON object.");
+        }
+        refuseUnsupported(body);
+        String model = Fields.requiredNonEmptyString(body, "model", "model");
+
+        Long n = Fields.optionalInteger(body, "n", "n", 1, 128);
+        if (n != null && n != 1) {
+            throw InvalidRequestException.unsupportedValue("n", "only n=1 is supported by this gateway.");
+        }
+
+        List<String> system = new ArrayList<>();
+        List<Message> messages = parseMessages(body, system);
+
+        List<ToolDefinition> tools = parseTools(body);
+        ToolChoice toolChoice = parseToolChoice(body, tools);
+
+        Double temperature = Fields.optionalNumber(body, "temperature", 0, 2);
+        Double topP = Fields.optionalNumber(body, "top_p", 0, 1);
+        Double presence = Fields.optionalNumber(body, "presence_penalty", -2, 2);
+        Double frequency = Fields.optionalNumber(body, "frequency_penalty", -2, 2);
+        Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
+        Long maxCompletion = Fields.optionalInteger(body, "max_completion_tokens", "max_completion_tokens", 1,
+                Integer.MAX_VALUE);
+        Long limit = maxCompletion != null ? maxCompletion : maxTokens;
+        Long seed = Fields.optionalInteger(body, "seed", "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        SamplingParameters sampling = new SamplingParameters(temperature, topP, null,
+                limit == null ? null : limit.intValue(), seed, presence, frequency);
+
+        List<String> stop = parseStop(body);
+
+        boolean stream = Fields.optionalBoolean(body, "stream", "stream", false);
+        boolean includeUsage = false;
+        JsonNode streamOptions = Fields.optionalObject(body, "stream_options", "stream_options");
+        if (streamOptions != null) {
+            if (!stream) {
+                throw InvalidRequestException.value("stream_options", "only allowed when 'stream' is true.");
+            }
+            includeUsage = Fields.optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage",
+                    false);
+        }
+
+        Map<String, String> metadata = parseMetadata(body);
+
+        String systemText = system.isEmpty() ? null : String.join(SYSTEM_SEPARATOR, system);
+        ChatRequest request = new ChatRequest(model, systemText, messages, tools, toolChoice, sampling, stop, stream,
+                metadata);
+        return new ChatCompletionCall(request, includeUsage);
+    }
+
+    /** OpenAI parameters the normalized request cannot carry: refused rather than silently dropped. */
+    private static void refuseUnsupported(JsonNode body) {
+        JsonNode format = Fields.optionalObject(body, "response_format", "response_format");
+        if (format != null) {
+            String type = Fields.requiredString(format, "type", "response_format.type");
+            if (!type.equals("text")) {
+                throw InvalidRequestException.unsupportedValue("response_format",
+                        "'" + type + "' is not supported by this gateway; only 'text' is.");
+            }
+        }
+        if (Fields.optionalBoolean(body, "logprobs", "logprobs", false)) {
+            throw InvalidRequestException.unsupportedValue("logprobs", "log probabilities are not supported.");
+        }
+        if (get(body, "top_logprobs") != null) {
+            throw InvalidRequestException.unsupported("top_logprobs", "log probabilities are not supported.");
+        }
+        JsonNode bias = Fields.optionalObject(body, "logit_bias", "logit_bias");
+        if (bias != null && !bias.isEmpty()) {
+            throw InvalidRequestException.unsupported("logit_bias", "logit bias is not supported.");
+        }
+        if (get(body, "audio") != null) {
+            throw InvalidRequestException.unsupported("audio", "audio output is not supported.");
+        }
+        JsonNode modalities = Fields.optionalArray(body, "modalities", "modalities");
+        if (modalities != null) {
+            for (int i = 0; i < modalities.size(); i++) {
+                if (!"text".equals(modalities.get(i).asText(null))) {
+                    throw InvalidRequestException.unsupportedValue(path("modalities", i),
+                            "only the 'text' modality is supported.");
+                }
+            }
+        }
+        if (get(body, "functions") != null) {
+            throw InvalidRequestException.unsupported("functions", "deprecated; use 'tools'.");
+        }
+        if (get(body, "function_call") != null) {
+            throw InvalidRequestException.unsupported("function_call", "deprecated; use 'tool_choice'.");
+        }
+        if (get(body, "web_search_options") != null) {
+            throw InvalidRequestException.unsupported("web_search_options", "web search is not supported.");
+        }
+    }
+
+    // ---- messages ----
+
+    private static List<Message> parseMessages(JsonNode body, List<String> system) {
+        JsonNode array = Fields.required(body, "messages", "messages");
+        if (!array.isArray()) {
+            throw InvalidRequestException.type("messages", "an array");
+        }
+        if (array.isEmpty()) {
+            throw InvalidRequestException.value("messages", "must contain at least one message.");
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String p = path("messages", i);
+            JsonNode m = array.get(i);
+            if (!m.isObject()) {
+                throw InvalidRequestException.type(p, "an object");
+            }
+            String role = Fields.requiredString(m, "role", path(p, "role"));
+            switch (role) {
+                case "system", "developer" -> system.add(textOnly(m, path(p, "content"), false));
+                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content"))));
+                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p)));
+                case "tool" -> addToolResult(messages, m, p);
+                case "function" -> throw InvalidRequestException.unsupportedValue(path(p, "role"),
+                        "'function' messages are deprecated; use 'tool' messages.");
+                default -> throw InvalidRequestException.value(path(p, "role"),
+                        "must be one of 'system', 'developer', 'user', 'assistant' or 'tool', got '" + role + "'.");
+            }
+        }
+        if (messages.isEmpty()) {
+            throw InvalidRequestException.value("messages",
+                    "must contain at least one user, assistant or tool message besides system messages.");
+        }
+        return messages;
+    }
+
+    /** Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed). */
+    private static String textOnly(JsonNode message, String p, boolean allowRefusal) {
+        JsonNode content = Fields.required(message, "content", p);
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        if (!content.isArray()) {
+            throw InvalidRequestException.type(p, "a string or an array of content parts");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < content.size(); i++) {
+            sb.append(textPart(content.get(i), path(p, i), allowRefusal));
+        }
+        return sb.toString();
+    }
+
+    private static String textPart(JsonNode part, String p, boolean allowRefusal) {
+        if (!part.isObject()) {
+            throw InvalidRequestException.type(p, "an object");
+        }
+        String type = Fields.requiredString(part, "type", path(p, "type"));
+        if (type.equals("text")) {
+            return Fields.requiredString(part, "text", path(p, "text"));
+        }
+        if (allowRefusal && type.equals("refusal")) {
+            return Fields.requiredString(part, "refusal", path(p, "refusal"));
+        }
+        throw InvalidRequestException.value(path(p, "type"),
+                "expected 'text'" + (allowRefusal ? " or 'refusal'" : "") + ", got '" + type + "'.");
+    }
+
+    private static List<ContentPart> userContent(JsonNode message, String p) {
+        JsonNode content = Fields.required(message, "content", p);
+        if (content.isTextual()) {
+            return List.of(new ContentPart.Text(content.textValue()));
+        }
+        if (!content.isArray()) {
+            throw InvalidRequestException.type(p, "a string or an array of content parts");
+        }
+        if (content.isEmpty()) {
+            throw InvalidRequestException.value(p, "must contain at least one content part.");
+        }
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            String pp = path(p, i);
+            JsonNode part = content.get(i);
+            if (!part.isObject()) {
+                throw InvalidRequestException.type(pp, "an object");
+            }
+            String type = Fields.requiredString(part, "type", path(pp, "type"));
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(Fields.requiredString(part, "text", path(pp, "text"))));
+                case "image_url" -> parts.add(image(part, path(pp, "image_url")));
+                case "input_audio", "file" -> throw InvalidRequestException.unsupportedValue(path(pp, "type"),
+                        "'" + type + "' content parts are not supported by this gateway.");
+                default -> throw InvalidRequestException.value(path(pp, "type"),
+                        "expected 'text' or 'image_url', got '" + type + "'.");
+            }
+        }
+        return parts;
+    }
+
+    private static ContentPart.Image image(JsonNode part, String p) {
+        JsonNode img = Fields.required(part, "image_url", p);
+        String url;
+        String urlPath;
+        if (img.isTextual()) {
+            url = img.textValue();
+            urlPath = p;
+        } else if (img.isObject()) {
+            urlPath = path(p, "url");
+            url = Fields.requiredString(img, "url", urlPath);
+            String detail = Fields.optionalString(img, "detail", path(p, "detail"));
+            if (detail != null && !Set.of("auto", "low", "high").contains(detail)) {
+                throw InvalidRequestException.value(path(p, "detail"), "must be 'auto', 'low' or 'high'.");
+            }
+        } else {
+            throw InvalidRequestException.type(p, "an object");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("data:")) {
+            return dataUrlImage(url, urlPath);
+        }
+        if (lower.startsWith("https://") || lower.startsWith("http://")) {
+            return new ContentPart.Image(null, null, url);
+        }
+        throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
+    }
+
+    private static ContentPart.Image dataUrlImage(String url, String p) {
+        var m = DATA_URL.matcher(url);
+        if (!m.matches()) {
+            throw InvalidRequestException.value(p, "malformed data: URL.");
+        }
+        String mediaType = m.group(1).trim().toLowerCase(Locale.ROOT);
+        boolean base64 = false;
+        for (String param : m.group(2).split(";")) {
+            if (param.trim().equalsIgnoreCase("base64")) {
+                base64 = true;
+            }
+        }
+        if (!base64) {
+            throw InvalidRequestException.value(p, "a data: URL image must be base64-encoded (';base64,').");
+        }
+        if (!mediaType.startsWith("image/")) {
+            throw InvalidRequestException.value(p, "the data: URL's media type must be an image type, got '"
+                    + mediaType + "'.");
+        }
+        String data = m.group(3);
+        if (data.isEmpty()) {
+            throw InvalidRequestException.value(p, "the data: URL holds no data.");
+        }
+        try {
+            Base64.getDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.value(p, "the data: URL's payload is not valid base64.");
+        }
+        return new ContentPart.Image(mediaType, data, null);
+    }
+
+    private static List<ContentPart> assistantContent(JsonNode message, String p) {
+        List<ContentPart> parts = new ArrayList<>();
+        if (get(message, "content") != null) {
+            String text = textOnly(message, path(p, "content"), true);
+            if (!text.isEmpty()) {
+                parts.add(new ContentPart.Text(text));
+            }
+        }
+        if (get(message, "function_call") != null) {
+            throw InvalidRequestException.unsupported(path(p, "function_call"), "deprecated; use 'tool_calls'.");
+        }
+        JsonNode calls = Fields.optionalArray(message, "tool_calls", path(p, "tool_calls"));
+        if (calls != null) {
+            for (int j = 0; j < calls.size(); j++) {
+                String cp = path(path(p, "tool_calls"), j);
+                JsonNode call = calls.get(j);
+                if (!call.isObject()) {
+                    throw InvalidRequestException.type(cp, "an object");
+                }
+                String type = Fields.optionalString(call, "type", path(cp, "type"));
+                if (type != null && !type.equals("function")) {
+                    throw InvalidRequestException.unsupportedValue(path(cp, "type"),
+                            "only 'function' tool calls are supported.");
+                }
+                String id = Fields.requiredNonEmptyString(call, "id", path(cp, "id"));
+                JsonNode fn = Fields.required(call, "function", path(cp, "function"));
+                if (!fn.isObject()) {
+                    throw InvalidRequestException.type(path(cp, "function"), "an object");
+                }
+                String name = Fields.requiredNonEmptyString(fn, "name", path(cp, "function.name"));
+                String arguments = Fields.requiredString(fn, "arguments", path(cp, "function.arguments"));
+                parts.add(new ContentPart.ToolUse(id, name, arguments));
+            }
+        }
+        if (parts.isEmpty() && get(message, "content") == null) {
+            throw InvalidRequestException.missing(path(p, "content"));
+        }
+        if (parts.isEmpty()) {
+            parts.add(new ContentPart.Text(""));
+        }
+        return parts;
+    }
+
+    /** A tool message becomes a ToolResult; consecutive tool messages share one normalized TOOL message. */
+    private static void addToolResult(List<Message> messages, JsonNode m, String p) {
+        String id = Fields.requiredNonEmptyString(m, "tool_call_id", path(p, "tool_call_id"));
+        String text = textOnly(m, path(p, "content"), false);
+        ContentPart result = new ContentPart.ToolResult(id, List.of(new ContentPart.Text(text)), false);
+        int last = messages.size() - 1;
+        if (last >= 0 && messages.get(last).role() == Role.TOOL) {
+            List<ContentPart> merged = new ArrayList<>(messages.get(last).content());
+            merged.add(result);
+            messages.set(last, new Message(Role.TOOL, merged));
+        } else {
+            messages.add(new Message(Role.TOOL, List.of(result)));
+        }
+    }
+
+    // ---- tools ----
+
+    private static List<ToolDefinition> parseTools(JsonNode body) {
+        JsonNode array = Fields.optionalArray(body, "tools", "tools");
+        if (array == null) {
+            return List.of();
+        }
+        List<ToolDefinition> tools = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            String p = path("tools", i);
+            JsonNode tool = array.get(i);
+            if (!tool.isObject()) {
+                throw InvalidRequestException.type(p, "an object");
+            }
+            String type = Fields.requiredString(tool, "type", path(p, "type"));
+            if (!type.equals("function")) {
+                throw InvalidRequestException.unsupportedValue(path(p, "type"),
+                        "only 'function' tools are supported, got '" + type + "'.");
+            }
+            JsonNode fn = Fields.required(tool, "function", path(p, "function"));
+            if (!fn.isObject()) {
+                throw InvalidRequestException.type(path(p, "function"), "an object");
+            }
+            String name = Fields.requiredString(fn, "name", path(p, "function.name"));
+            if (!TOOL_NAME.matcher(name).matches()) {
+                throw InvalidRequestException.value(path(p, "function.name"),
+                        "must be 1 to 64 characters of a-z, A-Z, 0-9, underscores and dashes.");
+            }
+            if (!names.add(name)) {
+                throw InvalidRequestException.value(path(p, "function.name"),
+                        "duplicate tool name '" + name + "'.");
+            }
+            String description = Fields.optionalString(fn, "description", path(p, "function.description"));
+            JsonNode params = Fields.optionalObject(fn, "parameters", path(p, "function.parameters"));
+            Fields.optionalBoolean(fn, "strict", path(p, "function.strict"), false);
+            tools.add(new ToolDefinition(name, description, params == null ? null : params.toString()));
+        }
+        return tools;
+    }
+
+    private static ToolChoice parseToolChoice(JsonNode body, List<ToolDefinition> tools) {
+        JsonNode choice = get(body, "tool_choice");
+        if (choice == null) {
+            return ToolChoice.AUTO;
+        }
+        ToolChoice result;
+        if (choice.isTextual()) {
+            result = switch (choice.textValue()) {
+                case "auto" -> ToolChoice.AUTO;
+                case "none" -> ToolChoice.NONE;
+                case "required" -> ToolChoice.REQUIRED;
+                default -> throw InvalidRequestException.value("tool_choice",
+                        "must be 'none', 'auto', 'required' or a named function.");
+            };
+        } else if (choice.isObject()) {
+            String type = Fields.requiredString(choice, "type", "tool_choice.type");
+            if (!type.equals("function")) {
+                throw InvalidRequestException.unsupportedValue("tool_choice.type",
+                        "only 'function' is supported, got '" + type + "'.");
+            }
+            JsonNode fn = Fields.required(choice, "function", "tool_choice.function");
+            if (!fn.isObject()) {
+                throw InvalidRequestException.type("tool_choice.function", "an object");
+            }
+            String name = Fields.requiredNonEmptyString(fn, "name", "tool_choice.function.name");
+            if (tools.stream().noneMatch(t -> t.name().equals(name))) {
+                throw InvalidRequestException.value("tool_choice.function.name",
+                        "no tool named '" + name + "' is defined in 'tools'.");
+            }
+            result = ToolChoice.tool(name);
+        } else {
+            throw InvalidRequestException.type("tool_choice", "a string or an object");
+        }
+        if (tools.isEmpty() && result.mode() != ToolChoice.Mode.AUTO && result.mode() != ToolChoice.Mode.NONE) {
+            throw InvalidRequestException.value("tool_choice", "only allowed when 'tools' are specified.");
+        }
+        return result;
+    }
+
+    // ---- stop, metadata ----
+
+    private static List<String> parseStop(JsonNode body) {
+        JsonNode stop = get(body, "stop");
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.textValue());
+        }
+        if (!stop.isArray()) {
+            throw InvalidRequestException.type("stop", "a string or an array of strings");
+        }
+        if (stop.size() > MAX_STOP) {
+            throw InvalidRequestException.value("stop", "at most " + MAX_STOP + " stop sequences are allowed, got "
+                    + stop.size() + ".");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < stop.size(); i++) {
+            if (!stop.get(i).isTextual()) {
+                throw InvalidRequestException.type(path("stop", i), "a string");
+            }
+            out.add(stop.get(i).textValue());
+        }
+        return out;
+    }
+
+    private static Map<String, String> parseMetadata(JsonNode body) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode md = Fields.optionalObject(body, "metadata", "metadata");
+        if (md != null) {
+            Iterator<Map.Entry<String, JsonNode>> it = md.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw InvalidRequestException.type("metadata." + e.getKey(), "a string");
+                }
+                metadata.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        String user = Fields.optionalString(body, "user", "user");
+        if (user != null) {
+            metadata.put(USER_METADATA, user);
+        }
+        return metadata;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.caracal.gateway.openai.http.codec;
+
+import static dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer.F;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.Usage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the normalized events of one streamed answer into OpenAI {@code chat.completion.chunk} objects, in order.
+ * Not thread-safe: the gateway delivers events from one thread at a time.
+ * <ul>
+ * <li>The first chunk carries {@code delta.role=assistant}; it is produced with the first content (or the end), not
+ * on {@code Start}, so that a stream failing before any content can still be answered with an HTTP error.</li>
+ * <li>Tool-call deltas are numbered by their position among the answer's tool calls (OpenAI's {@code index}), not by
+ * the normalized content index; {@code id}, {@code type} and {@code name} go only on a call's first delta.</li>
+ * <li>Usage updates are merged field by field (largest value wins, so cumulative and split reports both come out
+ * right) and sent, when asked for, in a last chunk with empty {@code choices}.</li>
+ * </ul>
+ */
+public final class ChunkStream {
+    private final String id;
+    private final long created;
+    private final boolean includeUsage;
+    private String model;
+    private boolean roleSent;
+    private boolean ended;
+    private final Map<Integer, Integer> toolCallIndex = new HashMap<>();
+    private Usage usage = Usage.ZERO;
+
+    public ChunkStream(String id, long created, String requestedModel, boolean includeUsage) {
+        this.id = id;
+        this.created = created;
+        this.model = requestedModel;
+        this.includeUsage = includeUsage;
+    }
+
+    /**
+     * The chunks to send for {@code event}: possibly none. {@code Error} events produce nothing here; render them
+     * with {@link OpenAiErrors}.
+     */
+    public List<ObjectNode> on(StreamEvent event) {
+        List<ObjectNode> out = new ArrayList<>(3);
+        if (ended) {
+            return out;
+        }
+        if (event instanceof StreamEvent.Start start) {
+            model = ChatCompletionRenderer.modelOf(start.model(), model);
+        } else if (event instanceof StreamEvent.TextDelta text) {
+            role(out);
+            if (text.text() != null && !text.text().isEmpty()) {
+                ObjectNode delta = F.objectNode();
+                delta.put("content", text.text());
+                out.add(chunk(delta, null));
+            }
+        } else if (event instanceof StreamEvent.ToolCallDelta call) {
+            role(out);
+            out.add(chunk(toolCallDelta(call), null));
+        } else if (event instanceof StreamEvent.UsageUpdate update) {
+            usage = merge(usage, update.usage());
+        } else if (event instanceof StreamEvent.End end) {
+            role(out);
+            out.add(chunk(F.objectNode(), ChatCompletionRenderer.finishReason(end.stopReason())));
+            if (includeUsage) {
+                out.add(usageChunk());
+            }
+            ended = true;
+        }
+        return out;
+    }
+
+    /** Whether the first chunk has been produced (the stream has visibly started). */
+    public boolean started() {
+        return roleSent;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    private void role(List<ObjectNode> out) {
+        if (!roleSent) {
+            roleSent = true;
+            ObjectNode delta = F.objectNode();
+            delta.put("role", "assistant");
+            delta.put("content", "");
+            delta.putNull("refusal");
+            out.add(chunk(delta, null));
+        }
+    }
+
+    private ObjectNode toolCallDelta(StreamEvent.ToolCallDelta call) {
+        Integer position = toolCallIndex.get(call.index());
+        boolean first = position == null;
+        if (first) {
+            position = toolCallIndex.size();
+            toolCallIndex.put(call.index(), position);
+        }
+        ObjectNode tc = F.objectNode();
+        tc.put("index", position);
+        if (first && call.id() != null) {
+            tc.put("id", call.id());
+        }
+        if (first) {
+            tc.put("type", "function");
+        }
+        ObjectNode fn = tc.putObject("function");
+        if (first && call.name() != null) {
+            fn.put("name", call.name());
+        }
+        fn.put("arguments", call.argumentsDelta() == null ? "" : call.argumentsDelta());
+        ObjectNode delta = F.objectNode();
+        delta.putArray("tool_calls").add(tc);
+        return delta;
+    }
+
+    private ObjectNode chunk(ObjectNode delta, String finishReason) {
+        ObjectNode c = header();
+        ObjectNode choice = c.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        if (includeUsage) {
+            c.putNull("usage");
+        }
+        return c;
+    }
+
+    private ObjectNode usageChunk() {
+        ObjectNode c = header();
+        c.putArray("choices");
+        c.set("usage", ChatCompletionRenderer.usage(usage));
+        return c;
+    }
+
+    private ObjectNode header() {
+        ObjectNode c = F.objectNode();
+        c.put("id", id);
+        c.put("object", "chat.completion.chunk");
+        c.put("created", created);
+        c.put("model", model);
+        c.putNull("system_fingerprint");
+        return c;
+    }
+
+    static Usage merge(Usage a, Usage b) {
+        if (b == null) {
+            return a;
+        }
+        return new Usage(Math.max(a.inputTokens(), b.inputTokens()), Math.max(a.outputTokens(), b.outputTokens()),
+                Math.max(a.cachedInputTokens(), b.cachedInputTokens()),
+                Math.max(a.cacheCreationInputTokens(), b.cacheCreationInputTokens()));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.caracal.gateway.openai.http.internal;
+
+import dev.caracal.gateway.CallContext;
+import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.servlet.http.HttpServletRequest;
+
+/** Builds the gateway's {@link CallContext} from an HTTP request, and the ids the ingress hands out. */
+final class CallContexts {
+    /** The ingress name the gateway sees. */
+    static final String INGRESS = "openai";
+    /** The attribute holding the client's bearer key, for an authentication filter. Never logged. */
+    static final String CLIENT_KEY = "caracal.client.key";
+
+    /** Headers that carry credentials: never passed to the gateway's header map. */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+            "x-api-key", "api-key");
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private CallContexts() {
+    }
+
+    static CallContext of(HttpServletRequest req, String requestId) {
+        Map<String, String> headers = new HashMap<>();
+        for (String name : Collections.list(req.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (CREDENTIAL_HEADERS.contains(lower)) {
+                continue;
+            }
+            String joined = String.join(", ", Collections.list(req.getHeaders(name)));
+            headers.merge(lower, joined, (a, b) -> a + ", " + b);
+        }
+        CallContext context = new CallContext(requestId, INGRESS, headers);
+        String key = bearerKey(req.getHeader("Authorization"));
+        if (key != null) {
+            context.attributes().put(CLIENT_KEY, key);
+        }
+        return context;
+    }
+
+    static String bearerKey(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String a = authorization.trim();
+        if (a.length() > 7 && a.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String key = a.substring(7).trim();
+            return key.isEmpty() ? null : key;
+        }
+        return null;
+    }
+
+    /** {@code chatcmpl-} and 29 random letters and digits, like OpenAI's completion ids. */
+    static String completionId() {
+        return "chatcmpl-" + random(29);
+    }
+
+    /** {@code req_} and 32 random letters and digits, for calls that are not completions. */
+    static String requestId() {
+        return "req_" + random(32);
+    }
+
+    private static String random(int n) {
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(c);
+    }
+}

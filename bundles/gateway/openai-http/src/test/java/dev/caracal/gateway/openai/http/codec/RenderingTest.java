@@ -1,0 +1,149 @@
+package dev.caracal.gateway.openai.http.codec;
+
+import static dev.caracal.gateway.openai.http.codec.ChatCompletionParserTest.json;
+import static dev.caracal.gateway.openai.http.codec.ChatCompletionParserTest.wire;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.StopReason;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Responses and chunks compared as JSON trees with what OpenAI sends. */
+class RenderingTest {
+
+    static final String USAGE = "{'prompt_tokens':12,'completion_tokens':5,'total_tokens':17,"
+            + "'prompt_tokens_details':{'cached_tokens':4,'audio_tokens':0},"
+            + "'completion_tokens_details':{'reasoning_tokens':0,'audio_tokens':0,'accepted_prediction_tokens':0,"
+            + "'rejected_prediction_tokens':0}}";
+
+    @Test
+    void textCompletion() {
+        ChatResponse r = new ChatResponse("up-1", "gpt-4o-2024-08-06", List.of(new ContentPart.Text("Hello "),
+                new ContentPart.Text("there.")), StopReason.END_TURN, new Usage(12, 5, 4, 0));
+        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1700000000L, "gpt-4o", r);
+        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,"
+                + "'model':'gpt-4o-2024-08-06','choices':[{'index':0,'message':{'role':'assistant',"
+                + "'content':'Hello there.','refusal':null,'annotations':[]},'logprobs':null,'finish_reason':'stop'}],"
+                + "'usage':" + USAGE + ",'system_fingerprint':null}"), wire(out));
+    }
+
+    @Test
+    void toolCallCompletionHasNullContent() {
+        ChatResponse r = new ChatResponse("up-1", null, List.of(
+                new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
+                new ContentPart.ToolUse("call_2", "time", "{}")), StopReason.TOOL_USE, new Usage(12, 5, 4, 0));
+        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "gpt-4o", r);
+        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'gpt-4o',"
+                + "'choices':[{'index':0,'message':{'role':'assistant','content':null,'refusal':null,"
+                + "'tool_calls':[{'id':'call_1','type':'function','function':{'name':'weather',"
+                + "'arguments':'{\\'city\\':\\'Paris\\'}'}},{'id':'call_2','type':'function',"
+                + "'function':{'name':'time','arguments':'{}'}}],'annotations':[]},"
+                + "'logprobs':null,'finish_reason':'tool_calls'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
+                wire(out));
+    }
+
+    @Test
+    void emptyAnswerHasEmptyStringContent() {
+        ObjectNode out = ChatCompletionRenderer.completion("id", 1L, "m",
+                new ChatResponse("x", "m", List.of(), StopReason.MAX_TOKENS, null));
+        assertEquals("", out.at("/choices/0/message/content").textValue());
+        assertEquals("length", out.at("/choices/0/finish_reason").textValue());
+    }
+
+    @Test
+    void finishReasons() {
+        assertEquals("stop", ChatCompletionRenderer.finishReason(StopReason.END_TURN));
+        assertEquals("stop", ChatCompletionRenderer.finishReason(StopReason.STOP_SEQUENCE));
+        assertEquals("length", ChatCompletionRenderer.finishReason(StopReason.MAX_TOKENS));
+        assertEquals("tool_calls", ChatCompletionRenderer.finishReason(StopReason.TOOL_USE));
+        assertEquals("content_filter", ChatCompletionRenderer.finishReason(StopReason.CONTENT_FILTER));
+        assertEquals("stop", ChatCompletionRenderer.finishReason(StopReason.ERROR));
+    }
+
+    static String chunk(String model, String delta, String finish, boolean usageNull) {
+        return "{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'" + model + "',"
+                + "'system_fingerprint':null,'choices':[{'index':0,'delta':" + delta + ",'logprobs':null,"
+                + "'finish_reason':" + (finish == null ? "null" : "'" + finish + "'") + "}]"
+                + (usageNull ? ",'usage':null" : "") + "}";
+    }
+
+    static List<JsonNode> run(ChunkStream s, StreamEvent... events) {
+        List<JsonNode> out = new ArrayList<>();
+        for (StreamEvent e : events) {
+            s.on(e).forEach(c -> out.add(wire(c)));
+        }
+        return out;
+    }
+
+    @Test
+    void textStreamWithUsage() {
+        ChunkStream s = new ChunkStream("chatcmpl-s", 7, "gpt-4o", true);
+        assertTrue(s.on(new StreamEvent.Start("up", "gpt-4o-mini")).isEmpty());
+        assertFalse(s.started());
+        List<JsonNode> out = run(s, new StreamEvent.TextDelta(0, "Hel"), new StreamEvent.TextDelta(0, "lo"),
+                new StreamEvent.UsageUpdate(new Usage(12, 1, 4, 0)), new StreamEvent.UsageUpdate(new Usage(0, 5, 0, 0)),
+                new StreamEvent.End(StopReason.END_TURN), new StreamEvent.TextDelta(0, "ignored"));
+        assertTrue(s.started());
+        List<JsonNode> expected = List.of(
+                json(chunk("gpt-4o-mini", "{'role':'assistant','content':'','refusal':null}", null, true)),
+                json(chunk("gpt-4o-mini", "{'content':'Hel'}", null, true)),
+                json(chunk("gpt-4o-mini", "{'content':'lo'}", null, true)),
+                json(chunk("gpt-4o-mini", "{}", "stop", true)),
+                json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'gpt-4o-mini',"
+                        + "'system_fingerprint':null,'choices':[],'usage':" + USAGE + "}"));
+        assertEquals(expected, out);
+    }
+
+    @Test
+    void toolCallStreamIsIndexedAmongToolCalls() {
+        ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
+        List<JsonNode> out = run(s, new StreamEvent.Start("up", null),
+                new StreamEvent.TextDelta(0, "Checking."),
+                new StreamEvent.ToolCallDelta(1, "call_a", "weather", null),
+                new StreamEvent.ToolCallDelta(1, null, null, "{\"city\":"),
+                new StreamEvent.ToolCallDelta(2, "call_b", "time", "{}"),
+                new StreamEvent.ToolCallDelta(1, "call_a", "weather", "\"Paris\"}"),
+                new StreamEvent.End(StopReason.TOOL_USE));
+        List<JsonNode> expected = List.of(
+                json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                json(chunk("m", "{'content':'Checking.'}", null, false)),
+                json(chunk("m", "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
+                        + "'function':{'name':'weather','arguments':''}}]}", null, false)),
+                json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'{\\'city\\':'}}]}", null, false)),
+                json(chunk("m", "{'tool_calls':[{'index':1,'id':'call_b','type':'function',"
+                        + "'function':{'name':'time','arguments':'{}'}}]}", null, false)),
+                json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}", null, false)),
+                json(chunk("m", "{}", "tool_calls", false)));
+        assertEquals(expected, out);
+    }
+
+    @Test
+    void endWithoutContentStillSendsTheRoleChunkAndErrorsProduceNoChunks() {
+        ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
+        assertTrue(s.on(new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x"))).isEmpty());
+        List<JsonNode> out = run(s, new StreamEvent.End(StopReason.MAX_TOKENS));
+        assertEquals(List.of(json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                json(chunk("m", "{}", "length", false))), out);
+    }
+
+    @Test
+    void modelsList() {
+        var models = List.of(new dev.caracal.llm.ModelInfo("gpt-4o", "openai-main", null),
+                new dev.caracal.llm.ModelInfo("claude", "anthropic", null),
+                new dev.caracal.llm.ModelInfo("gpt-4o", "openai-backup", null));
+        assertEquals(json("{'object':'list','data':[{'id':'gpt-4o','object':'model','created':0,"
+                + "'owned_by':'openai-main'},{'id':'claude','object':'model','created':0,'owned_by':'anthropic'}]}"),
+                wire(ModelsCodec.list(models)));
+    }
+}
