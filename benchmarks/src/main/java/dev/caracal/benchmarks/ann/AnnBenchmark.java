@@ -89,6 +89,8 @@ public final class AnnBenchmark {
         List<Contender> contenders = new ArrayList<>();
         contenders.add(new CaracalContender("caracal-hnsw", "hnsw", Map.of("m", m, "efConstruction", efc),
                 tmp.resolve("hnsw"), efs));
+        contenders.add(new CaracalContender("caracal-hnsw-int8", "hnsw", Map.of("m", m, "efConstruction", efc,
+                "quantization", "int8"), tmp.resolve("hnsw-int8"), efs));
         contenders.add(new StoreContender(Map.of("m", m, "efConstruction", efc), tmp.resolve("store"), efs, labels));
         contenders.add(new CaracalContender("caracal-ivf", "ivf", Map.of(), tmp.resolve("ivf"), nprobes));
         contenders.add(new CaracalContender("caracal-ivf-pq", "ivf-pq", Map.of(), tmp.resolve("ivfpq"), nprobes));

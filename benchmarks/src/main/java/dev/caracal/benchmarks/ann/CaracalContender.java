@@ -126,7 +126,11 @@ final class CaracalContender implements Contender {
     @Override
     public String note() {
         return switch (type) {
-            case "hnsw" -> "bytes = VectorIndex.memoryBytes() (vectors held in the graph)";
+            case "hnsw" -> "int8".equals(params.get("quantization"))
+                    ? "bytes = VectorIndex.memoryBytes() (int8 codes in the graph; the best ceil(k * rerank) candidates, "
+                    + "rerank 3 by default, are re-ranked with full vectors read from the store; ef is raised to at "
+                    + "least that)"
+                    : "bytes = VectorIndex.memoryBytes() (vectors held in the graph)";
             case "ivf" -> "bytes = VectorIndex.memoryBytes(); k-means training uses the common pool (2 cores)";
             default -> "bytes = VectorIndex.memoryBytes() (PQ codes; re-ranking reads full vectors from the store)";
         };

@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.hnsw.internal;
 
+import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
@@ -29,13 +30,19 @@ public final class HnswIndexFactory implements VectorIndexFactory {
         return HnswParams.parseQuery(params);
     }
 
+    /** Every metric: cosine, dot, l2, manhattan, hamming and jaccard (each with its own distance kernel). */
+    @Override
+    public boolean supports(Metric metric) {
+        return metric != null;
+    }
+
     @Override
     public VectorIndex open(IndexContext context) {
         HnswParams params = HnswParams.parse(context.spec().params());
         HnswIndex loaded = HnswIndex.loadIfPresent(context, params);
         if (loaded != null) {
-            LOG.info("Collection '{}': loaded a persisted hnsw graph ({} vectors)", context.collection(),
-                    loaded.size());
+            LOG.info("Collection '{}': loaded a persisted hnsw graph ({} vectors, {} ordinals covered)",
+                    context.collection(), loaded.size(), loaded.restoredOrdinals());
             return loaded;
         }
         return new HnswIndex(context, params);

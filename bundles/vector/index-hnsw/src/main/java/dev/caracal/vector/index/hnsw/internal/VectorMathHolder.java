@@ -52,8 +52,16 @@ final class VectorMathHolder {
             a[i] = (i % 7) - 3;
             b[i] = (i % 5) - 2;
         }
+        byte[] c = new byte[71];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (byte) ((i % 11) - 5);
+        }
         VectorMath s = ScalarVectorMath.INSTANCE;
         return simd.dot(a, 1, b, 2, 67) == s.dot(a, 1, b, 2, 67)
-                && simd.squareDistance(a, 0, b, 3, 65) == s.squareDistance(a, 0, b, 3, 65);
+                && simd.squareDistance(a, 0, b, 3, 65) == s.squareDistance(a, 0, b, 3, 65)
+                && simd.manhattan(a, 2, b, 1, 66) == s.manhattan(a, 2, b, 1, 66)
+                && simd.hamming(a, 0, b, 0, 71) == s.hamming(a, 0, b, 0, 71)
+                && Math.abs(simd.jaccard(a, 1, b, 1, 69) - s.jaccard(a, 1, b, 1, 69)) < 1e-5f
+                && simd.dotBytes(a, 3, c, 1, 67) == s.dotBytes(a, 3, c, 1, 67);
     }
 }

@@ -175,6 +175,21 @@ class HnswIndexTest {
                 assertTrue(recall >= 0.95, percent + "% " + forceTraversal + " recall " + recall);
             }
         }
+        // forced traversal at a small ef: two hops at 10%, the classic stepping-stone traversal at 5%
+        index.exactScanMaxMatches = 0;
+        index.exactScanSelectivity = 0;
+        for (int percent : new int[] {5, 10}) {
+            int modulo = 100 / percent;
+            IntPredicate accept = o -> o % modulo == 1;
+            TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
+            double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, filter, accept,
+                    Map.of("ef", 32));
+            System.out.printf("hnsw filtered %d%% (filtered traversal, %s, ef 32): recall@10 %.4f%n", percent,
+                    percent >= 8 ? "two hops" : "stepping stones", recall);
+            assertTrue(recall >= 0.95, percent + "% at ef 32: recall " + recall);
+        }
+        index.exactScanMaxMatches = 2_000;
+        index.exactScanSelectivity = 0.03;
         // a filter that matches fewer than k: all of them
         TestData.PredicateFilter three = new TestData.PredicateFilter(o -> o < 3, 3);
         assertEquals(3, index.search(queries[0], K, three, Map.of()).size());
@@ -190,9 +205,13 @@ class HnswIndexTest {
     void parameterValidation() {
         HnswIndexFactory f = new HnswIndexFactory();
         assertEquals("hnsw", f.type());
-        assertEquals(Map.of("m", 16, "efConstruction", 200, "ef", 100), f.validateBuildParams(Map.of()));
-        assertEquals(Map.of("m", 8, "efConstruction", 64, "ef", 50),
-                f.validateBuildParams(Map.of("m", 8L, "efConstruction", 64.0, "ef", 50)));
+        assertEquals(Map.of("m", 16, "efConstruction", 200, "ef", 100, "quantization", "none"),
+                f.validateBuildParams(Map.of()));
+        assertEquals(Map.of("m", 8, "efConstruction", 64, "ef", 50, "quantization", "int8"),
+                f.validateBuildParams(Map.of("m", 8L, "efConstruction", 64.0, "ef", 50, "quantization", "INT8")));
+        assertField("index.quantization", "quantization must be 'none' or 'int8', got 'int4'",
+                () -> f.validateBuildParams(Map.of("quantization", "int4")));
+        assertField("index.quantization", null, () -> f.validateBuildParams(Map.of("quantization", 8L)));
         assertField("index.m", "m must be an integer from 4 to 128, got 2", () -> f.validateBuildParams(Map.of("m", 2L)));
         assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 129L)));
         assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 16.5)));
@@ -200,7 +219,7 @@ class HnswIndexTest {
         assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("m", 32L, "efConstruction", 16L)));
         assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("efConstruction", 5000L)));
         assertField("index.ef", null, () -> f.validateBuildParams(Map.of("ef", 0L)));
-        assertField("index.M", "unknown parameter 'M'; hnsw takes m, efConstruction, ef",
+        assertField("index.M", "unknown parameter 'M'; hnsw takes m, efConstruction, ef, quantization",
                 () -> f.validateBuildParams(Map.of("M", 16L)));
 
         assertEquals(Map.of(), f.validateQueryParams(Map.of()));
@@ -212,6 +231,15 @@ class HnswIndexTest {
         assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", 0L)));
         assertField("params.ef", null, () -> f.validateQueryParams(Map.of("ef", 10_001L)));
         assertField("params.nprobe", null, () -> f.validateQueryParams(Map.of("nprobe", 4L)));
+        // rerank: a number of at least 1, clamped to 20
+        assertEquals(Map.of("rerank", 2.0), f.validateQueryParams(Map.of("rerank", 2L)));
+        assertEquals(Map.of("ef", 64, "rerank", 1.5), f.validateQueryParams(Map.of("ef", 64L, "rerank", 1.5)));
+        assertEquals(Map.of("rerank", 20.0), f.validateQueryParams(Map.of("rerank", 1000L)));
+        assertField("params.rerank", "rerank must be a number of at least 1 (candidates re-ranked per result, at most "
+                + "20), got 0.5", () -> f.validateQueryParams(Map.of("rerank", 0.5)));
+        assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", "lots")));
+        assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", Double.NaN)));
+        assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", -3L)));
 
         // ef below k is raised to k
         HnswIndex index = TestData.build(Metric.COSINE, java.util.Arrays.copyOf(data, 2000), Map.of(), null);
@@ -240,7 +268,7 @@ class HnswIndexTest {
         for (int i = 0; i < 300; i++) {
             index.remove(i * 7);
         }
-        index.persist();
+        index.persist(small.length);
         assertTrue(Files.size(dir.resolve(HnswIndex.FILE_NAME)) > small.length * 64 * 4);
         VectorIndex reopened = f.open(TestData.context(Metric.COSINE, source, params, dir));
         assertEquals(index.size(), reopened.size());
@@ -305,6 +333,31 @@ class HnswIndexTest {
                 float s1 = simd.squareDistance(a, off, b, 1, length);
                 float s2 = scalar.squareDistance(a, off, b, 1, length);
                 assertEquals(s2, s1, 1e-4f * Math.max(1, s2), "l2 " + length);
+                float m1 = simd.manhattan(a, off, b, 1, length);
+                float m2 = scalar.manhattan(a, off, b, 1, length);
+                assertEquals(m2, m1, 1e-4f * Math.max(1, m2), "manhattan " + length);
+                float[] bits = new float[a.length];
+                float[] bits2 = new float[a.length];
+                float[] pos = new float[a.length];
+                float[] pos2 = new float[a.length];
+                byte[] codes = new byte[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    bits[i] = a[i] > 0 ? 1 : 0;
+                    bits2[i] = b[i] > 0.3f ? 1 : 0;
+                    pos[i] = Math.abs(a[i]);
+                    pos2[i] = Math.abs(b[i]);
+                    codes[i] = (byte) r.nextInt(256);
+                }
+                assertEquals(scalar.hamming(bits, off, bits2, 1, length), simd.hamming(bits, off, bits2, 1, length),
+                        "hamming " + length);
+                assertEquals(scalar.hamming(a, off, b, 1, length), simd.hamming(a, off, b, 1, length));
+                assertEquals(scalar.jaccard(pos, off, pos2, 1, length), simd.jaccard(pos, off, pos2, 1, length),
+                        1e-5f, "jaccard " + length);
+                assertEquals(scalar.jaccard(bits, off, bits2, 1, length), simd.jaccard(bits, off, bits2, 1, length),
+                        1e-6f, "jaccard bits " + length);
+                float c1 = simd.dotBytes(a, off, codes, 2, length);
+                float c2 = scalar.dotBytes(a, off, codes, 2, length);
+                assertEquals(c2, c1, 1e-4f * Math.max(100, Math.abs(c2)), "dotBytes " + length);
             }
         }
         assertFalse(simd.name().equals(scalar.name()));

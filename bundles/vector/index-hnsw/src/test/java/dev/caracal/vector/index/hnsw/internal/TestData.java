@@ -135,19 +135,98 @@ final class TestData {
         }
     }
 
+    /** The exact score of {@code metric} (higher is more similar), computed independently of the index's kernels. */
     static float score(Metric metric, float[] a, float[] b) {
         double s = 0;
-        if (metric == Metric.L2) {
-            for (int i = 0; i < a.length; i++) {
-                double d = a[i] - b[i];
-                s += d * d;
+        switch (metric) {
+            case L2 -> {
+                for (int i = 0; i < a.length; i++) {
+                    double d = a[i] - b[i];
+                    s += d * d;
+                }
+                return (float) -Math.sqrt(s);
             }
-            return (float) -Math.sqrt(s);
+            case MANHATTAN -> {
+                for (int i = 0; i < a.length; i++) {
+                    s += Math.abs((double) a[i] - b[i]);
+                }
+                return (float) -s;
+            }
+            case HAMMING -> {
+                int n = 0;
+                for (int i = 0; i < a.length; i++) {
+                    n += a[i] != b[i] ? 1 : 0;
+                }
+                return -n;
+            }
+            case JACCARD -> {
+                double min = 0;
+                double max = 0;
+                for (int i = 0; i < a.length; i++) {
+                    min += Math.min(a[i], b[i]);
+                    max += Math.max(a[i], b[i]);
+                }
+                return max > 0 ? (float) (min / max) : 0f;
+            }
+            default -> {
+                for (int i = 0; i < a.length; i++) {
+                    s += (double) a[i] * b[i];
+                }
+                return (float) s;
+            }
         }
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
+    }
+
+    /**
+     * Recall that counts ties: a returned ordinal is a hit when its exact score reaches the k-th best true score
+     * (hamming distances are integers, so many vectors tie at the k-th distance).
+     */
+    static double tieAwareRecall(float[][] data, Metric metric, float[] q, int[] truth, ScoredOrdinals found) {
+        if (truth.length == 0) {
+            return 1.0;
         }
-        return (float) s;
+        float kth = score(metric, q, data[truth[truth.length - 1]]);
+        float eps = 1e-5f * Math.max(1f, Math.abs(kth));
+        int hits = 0;
+        for (int i = 0; i < Math.min(truth.length, found.size()); i++) {
+            if (score(metric, q, data[found.ordinals()[i]]) >= kth - eps) {
+                hits++;
+            }
+        }
+        return hits / (double) truth.length;
+    }
+
+    /**
+     * Binary vectors (components 0 or 1) around {@code clusters} random prototypes, each bit flipped with
+     * probability {@code flip}.
+     */
+    static float[][] binaryClustered(Random r, int n, int dim, int clusters, double flip) {
+        Random shape = new Random(54321); // the same prototypes for data and queries
+        boolean[][] protos = new boolean[clusters][dim];
+        for (boolean[] p : protos) {
+            for (int i = 0; i < dim; i++) {
+                p[i] = shape.nextDouble() < 0.3;
+            }
+        }
+        float[][] out = new float[n][dim];
+        for (int j = 0; j < n; j++) {
+            boolean[] p = protos[r.nextInt(clusters)];
+            for (int i = 0; i < dim; i++) {
+                out[j][i] = (p[i] ^ (r.nextDouble() < flip)) ? 1f : 0f;
+            }
+        }
+        return out;
+    }
+
+    /** Non-negative vectors: the absolute values of {@link #clustered}. */
+    static float[][] nonNegativeClustered(Random r, int n, int dim, int clusters) {
+        float[][] out = clustered(r, n, dim, clusters);
+        for (float[] v : out) {
+            for (int i = 0; i < dim; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+        }
+        return out;
     }
 
     /** The true top {@code k} among the ordinals {@code accept} passes. */
