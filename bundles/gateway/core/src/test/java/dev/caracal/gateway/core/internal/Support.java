@@ -1,0 +1,172 @@
+package dev.caracal.gateway.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caracal.gateway.CallContext;
+import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.EmbeddingModel;
+import dev.caracal.llm.LlmProperties;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.StreamHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Shared helpers of the gateway tests. */
+final class Support {
+    private static final AtomicLong SERVICE_IDS = new AtomicLong();
+
+    private Support() {
+    }
+
+    static GatewayComponent gateway(FakeTicker ticker) {
+        GatewayComponent gw = new GatewayComponent(ticker);
+        gw.configure(Settings.DEFAULTS);
+        return gw;
+    }
+
+    static ScriptedChatModel provider(GatewayComponent gw, String id, String... models) {
+        ScriptedChatModel m = new ScriptedChatModel(id, models);
+        bind(gw, m);
+        return m;
+    }
+
+    static Map<String, Object> props(String providerId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(LlmProperties.PROVIDER_ID, providerId);
+        p.put("service.id", SERVICE_IDS.incrementAndGet());
+        return p;
+    }
+
+    static void bind(GatewayComponent gw, ScriptedChatModel m) {
+        gw.bindChatModel(m, props(m.providerId()));
+    }
+
+    static void unbind(GatewayComponent gw, ScriptedChatModel m) {
+        gw.unbindChatModel(m, props(m.providerId()));
+    }
+
+    static RouteConfigComponent route(GatewayComponent gw, String name, String targets, Object... more) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", name);
+        p.put("targets", targets);
+        p.put("service.pid", "dev.caracal.gateway.route~" + name);
+        for (int i = 0; i < more.length; i += 2) {
+            p.put((String) more[i], more[i + 1]);
+        }
+        RouteConfigComponent c = RouteConfigComponent.of(p);
+        gw.bindRouteConfig(c);
+        return c;
+    }
+
+    static void filter(GatewayComponent gw, GatewayFilter f, int ranking) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("service.ranking", ranking);
+        p.put("service.id", SERVICE_IDS.incrementAndGet());
+        gw.bindFilter(f, p);
+    }
+
+    static void embedding(GatewayComponent gw, EmbeddingModel m, String name, String providerId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(LlmProperties.EMBEDDING_MODEL, name);
+        if (providerId != null) {
+            p.put(LlmProperties.PROVIDER_ID, providerId);
+        }
+        p.put("service.id", SERVICE_IDS.incrementAndGet());
+        gw.bindEmbeddingModel(m, p);
+    }
+
+    static ChatRequest request(String model) {
+        return new ChatRequest(model, null, List.of(Message.user("hi")), null, null, null, null, false, null);
+    }
+
+    static CallContext context() {
+        return new CallContext("req-" + SERVICE_IDS.incrementAndGet(), "test", Map.of());
+    }
+
+    static CallContext context(String header, String value) {
+        return new CallContext("req-" + SERVICE_IDS.incrementAndGet(), "test", Map.of(header, value));
+    }
+
+    /** Records a stream's events and checks, as they arrive, that they form one well-formed stream from one thread. */
+    static final class Recorder implements StreamHandler {
+        final List<StreamEvent> events = new ArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+        final CountDownLatch firstContent = new CountDownLatch(1);
+        private final AtomicInteger inside = new AtomicInteger();
+        volatile String violation;
+
+        @Override
+        public void onEvent(StreamEvent event) {
+            if (inside.incrementAndGet() != 1) {
+                violation = "two threads in the handler at once";
+            }
+            try {
+                synchronized (events) {
+                    if (events.isEmpty() && !(event instanceof StreamEvent.Start)
+                            && !(event instanceof StreamEvent.Error)) {
+                        violation = "first event is " + event;
+                    }
+                    if (!events.isEmpty() && event instanceof StreamEvent.Start) {
+                        violation = "a second Start";
+                    }
+                    if (ended.getCount() == 0) {
+                        violation = "an event after the terminal one: " + event;
+                    }
+                    events.add(event);
+                }
+                if (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta) {
+                    firstContent.countDown();
+                }
+                if (event instanceof StreamEvent.End || event instanceof StreamEvent.Error) {
+                    ended.countDown();
+                }
+            } finally {
+                inside.decrementAndGet();
+            }
+        }
+
+        void awaitEnd() throws InterruptedException {
+            assertTrue(ended.await(10, TimeUnit.SECONDS), "the stream did not end: " + snapshot());
+        }
+
+        List<StreamEvent> snapshot() {
+            synchronized (events) {
+                return List.copyOf(events);
+            }
+        }
+
+        String text() {
+            StringBuilder sb = new StringBuilder();
+            for (StreamEvent e : snapshot()) {
+                if (e instanceof StreamEvent.TextDelta d) {
+                    sb.append(d.text());
+                }
+            }
+            return sb.toString();
+        }
+
+        StreamEvent last() {
+            List<StreamEvent> s = snapshot();
+            return s.get(s.size() - 1);
+        }
+
+        /** Exactly one Start first, one End last, and no violation. */
+        void assertCompleteStream() {
+            List<StreamEvent> s = snapshot();
+            assertEquals(null, violation);
+            assertInstanceOf(StreamEvent.Start.class, s.get(0), s.toString());
+            assertInstanceOf(StreamEvent.End.class, s.get(s.size() - 1), s.toString());
+            assertEquals(1, s.stream().filter(e -> e instanceof StreamEvent.Start).count(), s.toString());
+        }
+    }
+}
