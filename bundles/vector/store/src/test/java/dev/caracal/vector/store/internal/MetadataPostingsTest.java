@@ -72,12 +72,13 @@ class MetadataPostingsTest extends StoreTestSupport {
         for (int round = 0; round < 2; round++) {
             for (int q = 0; q < 10; q++) {
                 float[] query = randomVector(random, 8);
-                Filter f = new Filter.And(List.of(new Filter.Eq("g", q), new Filter.In("h", List.of("h1", "h2"))));
+                int group = q;
+                Filter f = new Filter.And(List.of(new Filter.Eq("g", group), new Filter.In("h", List.of("h1", "h2"))));
                 List<String> got = store.search("p", SearchRequest.ofVector(query, 10, f)).hits().stream()
                         .map(SearchHit::id).toList();
                 List<String> expected = all.stream()
                         .filter(r -> !r.id().equals("r100") && !r.id().equals("r200"))
-                        .filter(r -> ((Integer) r.metadata().get("g")) == q
+                        .filter(r -> ((Integer) r.metadata().get("g")) == group
                                 && List.of("h1", "h2").contains(r.metadata().get("h")))
                         .sorted(Comparator.comparingDouble(r -> -SearchTest.reference(query, r.vector(), Metric.L2)))
                         .limit(10).map(VectorRecord::id).toList();
