@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 final class KarafProcess implements AutoCloseable {
     final Path home;
     final int httpPort;
+    final int sshPort;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
@@ -38,12 +39,47 @@ final class KarafProcess implements AutoCloseable {
         copyTree(unpacked, home);
         httpPort = freePort();
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort));
-        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort()));
+        sshPort = freePort();
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(sshPort));
         setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
         setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
         try (Stream<Path> s = Files.list(home.resolve("bin"))) {
             s.forEach(p -> p.toFile().setExecutable(true));
         }
+    }
+
+    /** Writes (replaces) a file under {@code etc/}, as a user configuring Caracal would before starting it. */
+    void writeEtc(String name, String content) throws IOException {
+        Files.writeString(home.resolve("etc").resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    /** Adds features to those installed at boot (they must be shipped in {@code system/}). */
+    void addBootFeatures(String... features) throws IOException {
+        Path cfg = home.resolve("etc/org.apache.karaf.features.cfg");
+        List<String> lines = new ArrayList<>(Files.readAllLines(cfg, StandardCharsets.UTF_8));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().startsWith("featuresBoot")) {
+                for (String f : features) {
+                    lines.add(i + 1, "    " + f + ", \\");
+                }
+                Files.write(cfg, lines, StandardCharsets.UTF_8);
+                return;
+            }
+        }
+        throw new IllegalStateException("no featuresBoot in " + cfg);
+    }
+
+    /** Runs a console command through {@code bin/client} (SSH, as user karaf); returns its output. */
+    String console(String command) throws Exception {
+        Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort),
+                "-u", "karaf", "-p", "karaf", "-r", "5", command)
+                .directory(home.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("bin/client did not finish: " + command);
+        }
+        return out;
     }
 
     /** Starts {@code bin/karaf server} and waits for {@code /readyz}; returns the seconds it took. */

@@ -1,0 +1,312 @@
+package dev.caracal.itests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.Tool;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.caracal.llm.testkit.Chaos;
+import dev.caracal.llm.testkit.Fixture;
+import dev.caracal.llm.testkit.MockUpstream;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The LLM gateway in the real distribution ({@code bin/karaf server}), driven by the official OpenAI and Anthropic
+ * SDKs and LangChain4j, in front of two provider instances that talk to two mock upstreams (aimock, the real wire
+ * protocols): chat, streaming, tools, embeddings in base64, cross-format translation (Anthropic clients served by an
+ * OpenAI-protocol provider), fallback when the primary upstream fails, and no client retries once the gateway has
+ * exhausted its targets.
+ */
+class GatewaySdkIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WEATHER_ARGS = "{\"city\":\"Paris\"}";
+
+    @TempDir
+    static Path work;
+    static MockUpstream primary;
+    static MockUpstream backup;
+    static KarafProcess karaf;
+
+    static List<Fixture> fixtures(String who) {
+        return List.of(
+                Fixture.whenToolResult("call_weather_1").reply("It is 18 degrees in Paris."),
+                Fixture.whenUserSays("weather").toolCall("call_weather_1", "get_weather", WEATHER_ARGS),
+                Fixture.whenUserSays("hello").reply("Hi from the " + who + " upstream").usage(12, 6),
+                Fixture.whenUserSays("story").reply("Once upon a time there was a gateway that never dropped a request.")
+                        .chunkSize(8).usage(5, 14));
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        primary = MockUpstream.builder().fixtures(fixtures("primary")).start();
+        backup = MockUpstream.builder().fixtures(fixtures("backup")).start();
+        karaf = new KarafProcess(work);
+        karaf.addBootFeatures("caracal-llm-openai");
+        karaf.writeEtc("dev.caracal.llm.openai-primary.cfg", provider("primary", primary));
+        karaf.writeEtc("dev.caracal.llm.openai-backup.cfg", provider("backup", backup));
+        karaf.writeEtc("dev.caracal.gateway.route-chat.cfg",
+                "name = chat\naliases = assistant\ntargets = primary/gpt-4o-mini, backup/gpt-4o-mini\n");
+        // breakers stay closed here: every call tries the primary first, so fallback is observable per call
+        karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
+        karaf.start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!karaf.get("/v1/models").body().contains("\"chat\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("route 'chat' never appeared: " + karaf.get("/v1/models").body());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String provider(String id, MockUpstream upstream) {
+        return "id = " + id + "\nbaseUrl = " + upstream.openAiBaseUrl() + "\napiKey = sk-" + id
+                + "\nmodels = gpt-4o-mini\nembeddingModels = text-embedding-3-small\nmaxRetries = 0\n";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (karaf != null) {
+            karaf.close();
+        }
+        if (primary != null) {
+            primary.close();
+        }
+        if (backup != null) {
+            backup.close();
+        }
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + karaf.httpPort;
+    }
+
+    private static OpenAIClient openai(int maxRetries) {
+        return OpenAIOkHttpClient.builder().baseUrl(base() + "/v1").apiKey("sk-client").maxRetries(maxRetries)
+                .responseValidation(true).build();
+    }
+
+    private static AnthropicClient anthropic(int maxRetries) {
+        return AnthropicOkHttpClient.builder().baseUrl(base()).apiKey("sk-client").maxRetries(maxRetries).build();
+    }
+
+    private static ChatCompletionFunctionTool weatherTool() {
+        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+                .description("Current weather of a city")
+                .parameters(FunctionParameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                        .build())
+                .build()).build();
+    }
+
+    @Test
+    void openAiSdkChatStreamingToolsAndModels() throws Exception {
+        OpenAIClient client = openai(0);
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                .addUserMessage("hello there").build());
+        assertEquals("Hi from the primary upstream", c.choices().get(0).message().content().orElseThrow());
+        assertEquals(12, c.usage().orElseThrow().promptTokens());
+
+        // streaming with the usage chunk, assembled by the SDK
+        ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("assistant").addUserMessage("tell me a story")
+                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            s.stream().forEach(chunk -> {
+                chunks.add(chunk);
+                acc.accumulate(chunk);
+            });
+        }
+        assertTrue(chunks.size() > 3, "streamed in several chunks: " + chunks.size());
+        assertEquals("Once upon a time there was a gateway that never dropped a request.",
+                acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+        assertTrue(chunks.get(chunks.size() - 1).choices().isEmpty());
+        assertEquals(14, chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens());
+
+        // a tool call, then the tool result back
+        ChatCompletion call = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                .addUserMessage("what is the weather in Paris?").addTool(weatherTool()).build());
+        ChatCompletionMessageToolCall toolCall = call.choices().get(0).message().toolCalls().orElseThrow().get(0);
+        assertEquals("get_weather", toolCall.asFunction().function().name());
+        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.readTree(toolCall.asFunction().function().arguments()));
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, call.choices().get(0).finishReason());
+        ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                .addUserMessage("what is the weather in Paris?").addTool(weatherTool())
+                .addMessage(call.choices().get(0).message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.asFunction().id())
+                        .content("18C").build())
+                .build());
+        assertEquals("It is 18 degrees in Paris.", answer.choices().get(0).message().content().orElseThrow());
+
+        // streamed tool call deltas
+        ChatCompletionAccumulator toolAcc = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("chat").addUserMessage("weather please")
+                        .addTool(weatherTool()).build())) {
+            s.stream().forEach(toolAcc::accumulate);
+        }
+        var streamedCall = toolAcc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0);
+        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.readTree(streamedCall.asFunction().function().arguments()));
+
+        List<String> models = new ArrayList<>();
+        client.models().list().autoPager().forEach(m -> models.add(m.id()));
+        // routes, their aliases, and what the providers list (here the mock upstream's own model list)
+        assertTrue(models.containsAll(List.of("chat", "assistant", "gpt-4o")), models.toString());
+        assertThrows(NotFoundException.class, () -> client.chat().completions().create(
+                ChatCompletionCreateParams.builder().model("no-such-model").addUserMessage("hello").build()));
+    }
+
+    @Test
+    void embeddingsInBase64AndFloatAgree() {
+        OpenAIClient client = openai(0);
+        for (String model : List.of("all-minilm-l6-v2", "backup/text-embedding-3-small")) {
+            CreateEmbeddingResponse floats = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
+                    .input("a caracal is a wild cat").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                    .build());
+            CreateEmbeddingResponse base64 = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
+                    .input("a caracal is a wild cat").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
+                    .build());
+            List<Float> a = floats.data().get(0).embedding();
+            List<Float> b = base64.data().get(0).embedding();
+            assertFalse(a.isEmpty());
+            assertArrayEquals(a.toArray(), b.toArray(), model);
+        }
+    }
+
+    @Test
+    void anthropicSdkIsServedByAnOpenAiProtocolProvider() throws Exception {
+        AnthropicClient client = anthropic(0);
+        Message m = client.messages().create(MessageCreateParams.builder().model("chat").maxTokens(200)
+                .system("Be brief.").addUserMessage("hello from anthropic").build());
+        assertEquals("Hi from the primary upstream", m.content().get(0).asText().text());
+        assertEquals(6, m.usage().outputTokens());
+
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (var stream = client.messages().createStreaming(MessageCreateParams.builder().model("chat")
+                .maxTokens(200).addUserMessage("a story, please").build())) {
+            stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
+        }
+        Message streamed = acc.message();
+        assertEquals("Once upon a time there was a gateway that never dropped a request.",
+                streamed.content().stream().filter(ContentBlock::isText).map(b -> b.asText().text())
+                        .collect(Collectors.joining()));
+
+        Tool weather = Tool.builder().name("get_weather").description("Current weather of a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+        Message toolUse = client.messages().create(MessageCreateParams.builder().model("chat").maxTokens(200)
+                .addUserMessage("weather in Paris?").addTool(weather).build());
+        ContentBlock block = toolUse.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow();
+        assertEquals("get_weather", block.asToolUse().name());
+        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.valueToTree(block.asToolUse()._input().convert(Map.class)));
+        assertEquals(com.anthropic.models.messages.StopReason.TOOL_USE, toolUse.stopReason().orElseThrow());
+
+        MessageAccumulator toolAcc = MessageAccumulator.create();
+        try (var stream = client.messages().createStreaming(MessageCreateParams.builder().model("chat")
+                .maxTokens(200).addUserMessage("weather in Paris, streamed").addTool(weather).build())) {
+            stream.stream().forEach((RawMessageStreamEvent e) -> toolAcc.accumulate(e));
+        }
+        ContentBlock streamedUse = toolAcc.message().content().stream().filter(ContentBlock::isToolUse).findFirst()
+                .orElseThrow();
+        assertEquals(JSON.readTree(WEATHER_ARGS),
+                JSON.valueToTree(streamedUse.asToolUse()._input().convert(Map.class)));
+        assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.messages().create(
+                MessageCreateParams.builder().model("no-such-model").maxTokens(10).addUserMessage("hi").build()));
+    }
+
+    @Test
+    void langChain4jClientsWork() {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base() + "/v1").apiKey("sk-client")
+                .modelName("chat").maxRetries(0).build();
+        ChatResponse r = model.chat(dev.langchain4j.data.message.UserMessage.from("hello from langchain4j"));
+        assertEquals("Hi from the primary upstream", r.aiMessage().text());
+        dev.langchain4j.model.anthropic.AnthropicChatModel claude = dev.langchain4j.model.anthropic.AnthropicChatModel
+                .builder().baseUrl(base() + "/v1").apiKey("sk-client").modelName("chat").maxTokens(100)
+                .maxRetries(0).build();
+        ChatResponse a = claude.chat(dev.langchain4j.data.message.UserMessage.from("hello via anthropic shape"));
+        assertEquals("Hi from the primary upstream", a.aiMessage().text());
+    }
+
+    @Test
+    void failuresFallBackAndExhaustionStopsClientRetries() throws Exception {
+        OpenAIClient client = openai(2);
+        try {
+            primary.setChaos(Chaos.drop());
+            primary.resetStats();
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                    .addUserMessage("hello again").build());
+            assertEquals("Hi from the backup upstream", c.choices().get(0).message().content().orElseThrow());
+            assertEquals(1, primary.stats().requests(), "the primary was tried first");
+            // the same through the Anthropic ingress, streaming: the failed first target is invisible
+            MessageAccumulator acc = MessageAccumulator.create();
+            try (var stream = anthropic(0).messages().createStreaming(MessageCreateParams.builder().model("chat")
+                    .maxTokens(100).addUserMessage("hello, streamed").build())) {
+                stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
+            }
+            assertEquals("Hi from the backup upstream", acc.message().content().get(0).asText().text());
+            String health = karaf.console("gateway:health");
+            assertTrue(health.contains("primary/gpt-4o-mini"), health);
+
+            // both down: one gateway call per client call, the SDK does not retry (x-should-retry: false)
+            backup.setChaos(Chaos.drop());
+            primary.resetStats();
+            backup.resetStats();
+            OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> client.chat().completions()
+                    .create(ChatCompletionCreateParams.builder().model("chat").addUserMessage("hello?").build()));
+            assertTrue(e.statusCode() >= 500, "status " + e.statusCode());
+            assertEquals(1, primary.stats().requests());
+            assertEquals(1, backup.stats().requests());
+            var raw = karaf.send("POST", "/v1/chat/completions",
+                    "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello?\"}]}");
+            assertEquals("false", raw.headers().firstValue("x-should-retry").orElse(null), raw.toString());
+            JsonNode error = JSON.readTree(raw.body()).get("error");
+            assertTrue(error.get("message").asText().contains("primary"), raw.body());
+        } finally {
+            primary.clearChaos();
+            backup.clearChaos();
+        }
+    }
+}
