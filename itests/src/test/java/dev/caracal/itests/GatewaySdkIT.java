@@ -43,6 +43,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,10 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The LLM gateway in the real distribution ({@code bin/karaf server}), driven by the official OpenAI and Anthropic
- * SDKs and LangChain4j, in front of two provider instances that talk to two mock upstreams (aimock, the real wire
- * protocols): chat, streaming, tools, embeddings in base64, cross-format translation (Anthropic clients served by an
- * OpenAI-protocol provider), fallback when the primary upstream fails, and no client retries once the gateway has
- * exhausted its targets.
+ * SDKs and LangChain4j, in front of an OpenAI provider (the primary target) and an Anthropic provider (the fallback),
+ * each talking to its own mock upstream (aimock, the real wire protocols): chat, streaming, tools, embeddings in
+ * base64, cross-format translation both ways, fallback when the primary upstream fails, no client retries once the
+ * gateway has exhausted its targets, and the primary provider's bundle uninstalled and reinstalled under load
+ * without one failed request.
  */
 class GatewaySdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,11 +84,14 @@ class GatewaySdkIT {
         primary = MockUpstream.builder().fixtures(fixtures("primary")).start();
         backup = MockUpstream.builder().fixtures(fixtures("backup")).start();
         karaf = new KarafProcess(work);
-        karaf.addBootFeatures("caracal-llm-openai");
-        karaf.writeEtc("dev.caracal.llm.openai-primary.cfg", provider("primary", primary));
-        karaf.writeEtc("dev.caracal.llm.openai-backup.cfg", provider("backup", backup));
+        karaf.addBootFeatures("caracal-llm-openai", "caracal-llm-anthropic");
+        karaf.writeEtc("dev.caracal.llm.openai-primary.cfg", "id = primary\nbaseUrl = " + primary.openAiBaseUrl()
+                + "\napiKey = sk-primary\nmodels = gpt-4o-mini\nembeddingModels = text-embedding-3-small\n"
+                + "maxRetries = 0\n");
+        karaf.writeEtc("dev.caracal.llm.anthropic-backup.cfg", "id = backup\nbaseUrl = " + backup.baseUrl()
+                + "\napiKey = sk-backup\nmodels = claude-3-5-haiku-latest\nmaxRetries = 0\n");
         karaf.writeEtc("dev.caracal.gateway.route-chat.cfg",
-                "name = chat\naliases = assistant\ntargets = primary/gpt-4o-mini, backup/gpt-4o-mini\n");
+                "name = chat\naliases = assistant\ntargets = primary/gpt-4o-mini, backup/claude-3-5-haiku-latest\n");
         // breakers stay closed here: every call tries the primary first, so fallback is observable per call
         karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
         karaf.start();
@@ -95,11 +102,6 @@ class GatewaySdkIT {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static String provider(String id, MockUpstream upstream) {
-        return "id = " + id + "\nbaseUrl = " + upstream.openAiBaseUrl() + "\napiKey = sk-" + id
-                + "\nmodels = gpt-4o-mini\nembeddingModels = text-embedding-3-small\nmaxRetries = 0\n";
     }
 
     @AfterAll
@@ -200,7 +202,7 @@ class GatewaySdkIT {
     @Test
     void embeddingsInBase64AndFloatAgree() {
         OpenAIClient client = openai(0);
-        for (String model : List.of("all-minilm-l6-v2", "backup/text-embedding-3-small")) {
+        for (String model : List.of("all-minilm-l6-v2", "primary/text-embedding-3-small")) {
             CreateEmbeddingResponse floats = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
                     .input("a caracal is a wild cat").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
                     .build());
@@ -288,7 +290,8 @@ class GatewaySdkIT {
             }
             assertEquals("Hi from the backup upstream", acc.message().content().get(0).asText().text());
             String health = karaf.console("gateway:health");
-            assertTrue(health.contains("primary/gpt-4o-mini"), health);
+            assertTrue(health.contains("primary/gpt-4o-mini") && health.contains("backup/claude-3-5-haiku-latest"),
+                    health);
 
             // both down: one gateway call per client call, the SDK does not retry (x-should-retry: false)
             backup.setChaos(Chaos.drop());
@@ -308,5 +311,62 @@ class GatewaySdkIT {
             primary.clearChaos();
             backup.clearChaos();
         }
+    }
+
+    @Test
+    void thePrimaryProvidersBundleLeavesAndReturnsUnderLoad() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> answeredBy = new ConcurrentLinkedQueue<>();
+        AtomicInteger ok = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            boolean viaAnthropic = t % 2 == 1;
+            Thread thread = new Thread(() -> {
+                OpenAIClient o = openai(0);
+                AnthropicClient a = anthropic(0);
+                while (!stop.get()) {
+                    try {
+                        String text = viaAnthropic
+                                ? a.messages().create(MessageCreateParams.builder().model("chat").maxTokens(50)
+                                        .addUserMessage("hello under load").build()).content().get(0).asText().text()
+                                : o.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
+                                        .addUserMessage("hello under load").build()).choices().get(0).message()
+                                        .content().orElse("");
+                        answeredBy.add(text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
+                        ok.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            thread.start();
+            clients.add(thread);
+        }
+        try {
+            Thread.sleep(1000);
+            String out = karaf.console("feature:uninstall caracal-llm-openai");
+            assertFalse(out.toLowerCase(java.util.Locale.ROOT).contains("error"), out);
+            Thread.sleep(300); // answers already on their way from the primary
+            answeredBy.clear();
+            Thread.sleep(2000);
+            assertTrue(answeredBy.contains("backup") && !answeredBy.contains("primary"),
+                    "served by the fallback while the primary is gone: " + answeredBy.size());
+            karaf.console("feature:install caracal-llm-openai");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            answeredBy.clear();
+            while (!answeredBy.contains("primary")) {
+                assertTrue(System.nanoTime() < deadline, "the primary never came back");
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);
+        } finally {
+            stop.set(true);
+            for (Thread thread : clients) {
+                thread.join();
+            }
+        }
+        assertTrue(failures.isEmpty(), "failed client requests: " + failures);
+        assertTrue(ok.get() > 50, "requests served: " + ok.get());
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.Capabilities;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.support.HttpErrors;
+import dev.caracal.llm.support.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,7 +65,7 @@ final class ModelCatalog {
         JsonNode root = Json.tryParse(body);
         JsonNode data = root == null ? null : root.get("data");
         if (data == null || !data.isArray()) {
-            throw Errors.malformed("model list", body, null);
+            throw HttpErrors.malformed("model list", body, null);
         }
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode m : data) {

@@ -7,6 +7,8 @@ import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.support.HttpErrors;
+import dev.caracal.llm.support.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -122,7 +124,7 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
             String text = client.call(client.post("/embeddings", json, false));
             JsonNode root = Json.tryParse(text);
             if (root == null) {
-                throw Errors.malformed("embeddings", text, null);
+                throw HttpErrors.malformed("embeddings", text, null);
             }
             return decode(root, inputs.size());
         });
@@ -131,7 +133,7 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
     Embeddings decode(JsonNode root, int expected) {
         JsonNode data = root.get("data");
         if (data == null || !data.isArray()) {
-            throw Errors.malformed("embeddings", Json.write(root), null);
+            throw HttpErrors.malformed("embeddings", Json.write(root), null);
         }
         float[][] byIndex = new float[expected][];
         int position = 0;

@@ -3,6 +3,7 @@ package dev.caracal.llm.openai.internal;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.LlmProperties;
+import dev.caracal.llm.support.Secret;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -45,7 +46,7 @@ public class OpenAiProvider {
     @Activate
     public OpenAiProvider(BundleContext context, OpenAiConfig config) {
         Settings settings = Settings.from(config);
-        if (Settings.isUnresolvedPlaceholder(config.apiKey())) {
+        if (Secret.isUnresolvedPlaceholder(config.apiKey())) {
             LOG.warn("OpenAI provider {}: the apiKey placeholder {} was not resolved (environment variable not set?);"
                     + " calling without a key", settings.id(), config.apiKey().trim());
         }

@@ -11,6 +11,7 @@ import dev.caracal.llm.Message;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
+import dev.caracal.llm.support.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -7,6 +7,7 @@ import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
+import dev.caracal.llm.support.Json;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.caracal.llm.openai.internal;
 
+import dev.caracal.llm.support.ConfigValues;
+import dev.caracal.llm.support.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ record Settings(String id, URI baseUrl, String apiKey, String organization, Stri
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        String key = isUnresolvedPlaceholder(config.apiKey()) ? "" : config.apiKey();
+        String key = Secret.isUnresolvedPlaceholder(config.apiKey()) ? "" : config.apiKey();
         return new Settings(config.id() == null ? null : config.id().trim(), URI.create(base), key,
                 config.organization(), config.project(), splitList(config.models()),
                 parseEmbeddingModels(config.embeddingModels()), config.maxTokensField().trim(),
@@ -60,22 +62,8 @@ record Settings(String id, URI baseUrl, String apiKey, String organization, Stri
                 Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
     }
 
-    /** A {@code ${env:NAME}} (or other) placeholder that the container left as is: the variable is not set. */
-    static boolean isUnresolvedPlaceholder(String value) {
-        return value != null && value.trim().matches("\\$\\{[^}]+}");
-    }
-
     static List<String> splitList(String value) {
-        List<String> out = new ArrayList<>();
-        if (value != null) {
-            for (String part : value.split(",")) {
-                String s = part.trim();
-                if (!s.isEmpty() && !out.contains(s)) {
-                    out.add(s);
-                }
-            }
-        }
-        return out;
+        return ConfigValues.splitList(value);
     }
 
     static List<EmbeddingSpec> parseEmbeddingModels(String value) {

@@ -14,6 +14,7 @@ import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.support.Json;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;

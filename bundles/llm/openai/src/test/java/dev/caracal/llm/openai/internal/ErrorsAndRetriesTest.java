@@ -220,25 +220,4 @@ class ErrorsAndRetriesTest {
         }
         assertEquals(1, delayer.delays.size(), "a connection failure is retried");
     }
-
-    @Test
-    void retryAfterHeaderForms() {
-        java.net.http.HttpHeaders ms = java.net.http.HttpHeaders.of(
-                Map.of("retry-after-ms", java.util.List.of("1500"), "retry-after", java.util.List.of("9")),
-                (a, b) -> true);
-        assertEquals(Duration.ofMillis(1500), Errors.retryAfter(ms).orElseThrow());
-        java.net.http.HttpHeaders seconds = java.net.http.HttpHeaders.of(
-                Map.of("retry-after", java.util.List.of("3")), (a, b) -> true);
-        assertEquals(Duration.ofSeconds(3), Errors.retryAfter(seconds).orElseThrow());
-        String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(120));
-        java.net.http.HttpHeaders http = java.net.http.HttpHeaders.of(
-                Map.of("retry-after", java.util.List.of(date)), (a, b) -> true);
-        Duration d = Errors.retryAfter(http).orElseThrow();
-        assertTrue(d.getSeconds() > 60 && d.getSeconds() <= 120, d.toString());
-        java.net.http.HttpHeaders junk = java.net.http.HttpHeaders.of(
-                Map.of("retry-after", java.util.List.of("soon")), (a, b) -> true);
-        assertFalse(Errors.retryAfter(junk).isPresent());
-        assertNotNull(Errors.retryAfter(null));
-    }
 }

@@ -7,6 +7,7 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandler;
+import dev.caracal.llm.support.Delayer;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.time.Duration;

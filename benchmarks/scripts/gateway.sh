@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Latency the LLM gateway adds (p50/p90/p99 at a fixed open-loop rate, direct vs through Caracal, same upstream,
+# same run) and, optionally, Caracal's RSS after a soak.
+# Usage: benchmarks/scripts/gateway.sh [rate=1000] [seconds=60] [soak-minutes=0]
+# Needs: mvn -q -Pbenchmarks install -DskipTests (the distribution and benchmarks/target/classes), curl.
+set -euo pipefail
+rate=${1:-1000}
+seconds=${2:-60}
+soak=${3:-0}
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+dist="$root/karaf-assembly/target/assembly"
+[ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks install -DskipTests" >&2; exit 1; }
+[ -f "$root/benchmarks/target/classpath.txt" ] || { echo "build the benchmarks first (-Pbenchmarks)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+up=$(port); http=$(port); ssh=$(port)
+cp -a "$dist" "$work/caracal" && rm -rf "$work/caracal/data"
+etc="$work/caracal/etc"
+echo "org.osgi.service.http.port = $http" >> "$etc/org.ops4j.pax.web.cfg"
+sed -i "s/^sshPort.*/sshPort = $ssh/" "$etc/org.apache.karaf.shell.cfg"
+sed -i 's/^featuresBoot = \\/featuresBoot = \\\n    caracal-llm-openai, \\/' "$etc/org.apache.karaf.features.cfg"
+cat > "$etc/dev.caracal.llm.openai-bench.cfg" <<CFG
+id = bench
+baseUrl = http://127.0.0.1:$up/v1
+apiKey = sk-bench
+models = bench-model
+maxRetries = 0
+CFG
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+JAVA_MAX_MEM=1024M "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
+pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
+echo "Caracal ready (pid $pid); upstream on $up"
+java -Xmx512m -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+    "$rate" "$seconds" "$soak" "$pid"

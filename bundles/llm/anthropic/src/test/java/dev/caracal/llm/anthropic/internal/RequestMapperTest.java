@@ -1,0 +1,169 @@
+package dev.caracal.llm.anthropic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.Role;
+import dev.caracal.llm.SamplingParameters;
+import dev.caracal.llm.ToolChoice;
+import dev.caracal.llm.ToolDefinition;
+import dev.caracal.llm.support.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The request body, compared as JSON trees (aimock journals requests in its OpenAI form, so this is the proof). */
+class RequestMapperTest {
+
+    private final RequestMapper mapper = new RequestMapper(4096);
+
+    private static JsonNode json(String text) {
+        JsonNode node = Json.tryParse(text.replace('\'', '"'));
+        if (node == null) {
+            throw new IllegalArgumentException("bad test JSON: " + text);
+        }
+        return node;
+    }
+
+    private static ChatRequest request(List<Message> messages) {
+        return new ChatRequest("claude-sonnet-4-5", null, messages, null, null, null, null, false, null);
+    }
+
+    @Test
+    void aMinimalRequest() {
+        assertEquals(json("{'model':'claude-sonnet-4-5','max_tokens':4096,"
+                        + "'messages':[{'role':'user','content':'hi'}]}"),
+                mapper.toBody(request(List.of(Message.user("hi"))), false));
+    }
+
+    @Test
+    void everythingMapped() {
+        Message user = new Message(Role.USER, List.of(new ContentPart.Text("What is in "),
+                new ContentPart.Text("this picture, and what is the weather?"),
+                new ContentPart.Image("image/jpeg", "QUJD", null),
+                new ContentPart.Image(null, null, "https://example.com/a.png"),
+                new ContentPart.Image(null, null, "data:image/webp;base64,REVG")));
+        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Text("Let me look."),
+                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
+                new ContentPart.ToolUse("toolu_2", "get_time", null)));
+        Message tool1 = new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_1",
+                List.of(new ContentPart.Text("18C")), false)));
+        Message tool2 = new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_2",
+                List.of(new ContentPart.Text("no clock")), true)));
+        Message followUp = Message.user("Thanks, and now?");
+        ChatRequest request = new ChatRequest("claude-opus-4-1", "Be brief.",
+                List.of(user, assistant, tool1, tool2, followUp),
+                List.of(new ToolDefinition("get_weather", "Weather of a city",
+                                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
+                        new ToolDefinition("get_time", null, null)),
+                ToolChoice.tool("get_weather"),
+                new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2), List.of("STOP", "END"), true,
+                Map.of("user", "user-42", "session", "s-1"));
+        JsonNode expected = json("""
+                {'model':'claude-opus-4-1','max_tokens':256,'system':'Be brief.',
+                 'messages':[
+                  {'role':'user','content':[
+                    {'type':'text','text':'What is in '},
+                    {'type':'text','text':'this picture, and what is the weather?'},
+                    {'type':'image','source':{'type':'base64','media_type':'image/jpeg','data':'QUJD'}},
+                    {'type':'image','source':{'type':'url','url':'https://example.com/a.png'}},
+                    {'type':'image','source':{'type':'base64','media_type':'image/webp','data':'REVG'}}]},
+                  {'role':'assistant','content':[
+                    {'type':'text','text':'Let me look.'},
+                    {'type':'tool_use','id':'toolu_1','name':'get_weather','input':{'city':'Paris'}},
+                    {'type':'tool_use','id':'toolu_2','name':'get_time','input':{}}]},
+                  {'role':'user','content':[
+                    {'type':'tool_result','tool_use_id':'toolu_1','content':'18C'},
+                    {'type':'tool_result','tool_use_id':'toolu_2','content':'no clock','is_error':true},
+                    {'type':'text','text':'Thanks, and now?'}]}],
+                 'tools':[
+                  {'name':'get_weather','description':'Weather of a city',
+                   'input_schema':{'type':'object','properties':{'city':{'type':'string'}}}},
+                  {'name':'get_time','input_schema':{'type':'object'}}],
+                 'tool_choice':{'type':'tool','name':'get_weather'},
+                 'temperature':0.5,'top_p':0.9,'top_k':20,
+                 'stop_sequences':['STOP','END'],
+                 'metadata':{'user_id':'user-42'},
+                 'stream':true}
+                """);
+        assertEquals(expected, mapper.toBody(request, true));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"AUTO, {'type':'auto'}", "NONE, {'type':'none'}", "REQUIRED, {'type':'any'}"})
+    void toolChoices(ToolChoice.Mode mode, String expected) {
+        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")),
+                List.of(new ToolDefinition("t", null, null)), new ToolChoice(mode, null), null, null, false, null);
+        assertEquals(json(expected), mapper.toBody(request, false).get("tool_choice"));
+    }
+
+    @Test
+    void noToolChoiceWithoutTools() {
+        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")), null, ToolChoice.REQUIRED,
+                null, null, false, null);
+        assertEquals(null, mapper.toBody(request, false).get("tool_choice"));
+    }
+
+    @Test
+    void toolResultsInsideAUserMessageComeFirstAndCarryImages() {
+        Message user = new Message(Role.USER, List.of(new ContentPart.Text("here you go"),
+                new ContentPart.ToolResult("toolu_3", List.of(new ContentPart.Text("a chart:"),
+                        new ContentPart.Image("image/png", "UE5H", null)), false),
+                new ContentPart.ToolResult("toolu_4", List.of(), false)));
+        assertEquals(json("""
+                [{'role':'user','content':[
+                  {'type':'tool_result','tool_use_id':'toolu_3','content':[
+                    {'type':'text','text':'a chart:'},
+                    {'type':'image','source':{'type':'base64','media_type':'image/png','data':'UE5H'}}]},
+                  {'type':'tool_result','tool_use_id':'toolu_4'},
+                  {'type':'text','text':'here you go'}]}]
+                """), mapper.toBody(request(List.of(user)), false).get("messages"));
+    }
+
+    @Test
+    void consecutiveTurnsOfOneRoleAreMergedAndEmptyTextsDropped() {
+        List<Message> messages = List.of(Message.user("one"), Message.user(""), Message.user("two"),
+                Message.assistant("three"), Message.assistant("four"));
+        assertEquals(json("""
+                [{'role':'user','content':[{'type':'text','text':'one'},{'type':'text','text':'two'}]},
+                 {'role':'assistant','content':[{'type':'text','text':'three'},{'type':'text','text':'four'}]}]
+                """), mapper.toBody(request(messages), false).get("messages"));
+    }
+
+    @Test
+    void refusesWhatTheApiCannotTake() {
+        assertInvalid(request(List.of(Message.user(""))));
+        assertInvalid(request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.Image("image/png", "QQ==",
+                null))))));
+        assertInvalid(request(List.of(new Message(Role.USER, List.of(new ContentPart.ToolUse("a", "b", "{}"))))));
+        assertInvalid(request(List.of(new Message(Role.TOOL, List.of(new ContentPart.Text("loose text"))))));
+        assertInvalid(request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("a", "b",
+                "[1,2]"))))));
+        assertInvalid(request(List.of(new Message(Role.USER, List.of(new ContentPart.Image(null, null,
+                "data:image/png,notbase64"))))));
+        assertInvalid(new ChatRequest("m", null, List.of(Message.user("hi")),
+                List.of(new ToolDefinition("broken", null, "[1,2")), null, null, null, false, null));
+    }
+
+    private void assertInvalid(ChatRequest request) {
+        LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
+        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+    }
+
+    @Test
+    void theRequestsOwnMaxTokensWinsOverTheDefault() {
+        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")), null, null,
+                new SamplingParameters(null, null, null, 64_000, null, null, null), null, false, null);
+        assertEquals(64_000, mapper.toBody(request, false).get("max_tokens").asInt());
+        assertEquals(1000, new RequestMapper(1000).toBody(request(List.of(Message.user("hi"))), false)
+                .get("max_tokens").asInt());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.caracal.llm.anthropic.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.StopReason;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.Usage;
+import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.Secret;
+import dev.caracal.llm.support.StreamingCall;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Decoding that aimock cannot serve (see the README): prompt-cache usage, thinking blocks, refusals and an error
+ * event inside a stream. The decoder is fed the SSE lines a real Anthropic stream consists of.
+ */
+class ResponseDecodingTest {
+
+    /** Records what a decoder does with its attempt. */
+    static final class RecordingSink implements StreamingCall.Sink {
+        final List<StreamEvent> events = new ArrayList<>();
+        StopReason finished;
+        LlmException failed;
+
+        @Override
+        public void emit(StreamEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void finish(StopReason reason) {
+            finished = reason;
+        }
+
+        @Override
+        public void fail(LlmException error) {
+            failed = error;
+        }
+
+        @Override
+        public boolean isDone() {
+            return finished != null || failed != null;
+        }
+    }
+
+    private static RecordingSink feed(String sse) {
+        RecordingSink sink = new RecordingSink();
+        StreamingCall.Decoder decoder = new MessageStream(() -> null, "requested", Secret.NONE).decoder(sink);
+        for (String line : sse.split("\n", -1)) {
+            decoder.line(line);
+        }
+        decoder.end();
+        return sink;
+    }
+
+    @Test
+    void usageCountsCacheReadsAndWritesWithinTheInput() {
+        ChatResponse response = ResponseMapper.toResponse(Json.tryParse("""
+                {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"thinking","thinking":"hmm","signature":"s"},{"type":"text","text":"Hi"},
+                   {"type":"tool_use","id":"toolu_1","name":"f","input":{"a":1}}],
+                 "stop_reason":"tool_use","stop_sequence":null,
+                 "usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":1000,
+                   "output_tokens":30}}
+                """), "requested", Secret.NONE, "");
+        assertEquals(new Usage(1210, 30, 1000, 200), response.usage());
+        assertEquals(List.of(new ContentPart.Text("Hi"), new ContentPart.ToolUse("toolu_1", "f", "{\"a\":1}")),
+                response.content());
+        assertEquals(StopReason.TOOL_USE, response.stopReason());
+        assertEquals("claude-sonnet-4-5", response.model());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"end_turn, END_TURN", "max_tokens, MAX_TOKENS", "stop_sequence, STOP_SEQUENCE",
+            "tool_use, TOOL_USE", "refusal, CONTENT_FILTER", "pause_turn, END_TURN",
+            "model_context_window_exceeded, MAX_TOKENS", "something_new, END_TURN"})
+    void stopReasons(String anthropic, StopReason normalized) {
+        assertEquals(normalized, ResponseMapper.stopReason(anthropic));
+    }
+
+    @Test
+    void aBodyThatIsNotAMessageIsUpstream() {
+        LlmException e = assertThrows(LlmException.class, () -> ResponseMapper.toResponse(Json.tryParse(
+                "{\"type\":\"message\"}"), "m", Secret.NONE, "{\"type\":\"message\"}"));
+        assertEquals(ErrorKind.UPSTREAM, e.kind());
+        LlmException error = assertThrows(LlmException.class, () -> ResponseMapper.toResponse(Json.tryParse(
+                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), "m",
+                Secret.NONE, ""));
+        assertEquals(ErrorKind.OVERLOADED, error.kind());
+    }
+
+    @Test
+    void aStreamWithCacheUsageThinkingAndPings() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_2","type":"message","role":"assistant","content":[],"model":"claude-opus-4-1","stop_reason":null,"usage":{"input_tokens":5,"cache_creation_input_tokens":0,"cache_read_input_tokens":900,"output_tokens":1}}}
+
+                event: ping
+                data: {"type": "ping"}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me think"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Hello"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":1}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":12}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """);
+        assertEquals(List.of(new StreamEvent.Start("msg_2", "claude-opus-4-1"), new StreamEvent.TextDelta(0, "Hello"),
+                new StreamEvent.UsageUpdate(new Usage(905, 12, 900, 0))), sink.events);
+        assertEquals(StopReason.END_TURN, sink.finished);
+    }
+
+    @Test
+    void anErrorEventBeforeContentIsARetryableFailureWithoutAnyEvent() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_3","model":"m","usage":{"input_tokens":5,"output_tokens":1}}}
+
+                event: error
+                data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+
+                """);
+        assertTrue(sink.events.isEmpty(), "the Start is held back until content: " + sink.events);
+        assertEquals(ErrorKind.OVERLOADED, sink.failed.kind());
+        assertEquals(200, sink.failed.upstreamStatus());
+        assertTrue(Errors.retryable(sink.failed));
+        assertTrue(sink.failed.getMessage().contains("overloaded_error"));
+    }
+
+    @Test
+    void aStreamCutAfterMessageDeltaStillEnds() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_4","model":"m","usage":{"input_tokens":5,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_5","name":"f","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"x\\": 1}"}}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}}
+                """);
+        assertEquals(new StreamEvent.ToolCallDelta(0, "toolu_5", "f", ""), sink.events.get(1));
+        StreamEvent.ToolCallDelta args = assertInstanceOf(StreamEvent.ToolCallDelta.class, sink.events.get(2));
+        assertNull(args.id());
+        assertEquals("{\"x\": 1}", args.argumentsDelta());
+        assertEquals(StopReason.TOOL_USE, sink.finished);
+        assertEquals(new StreamEvent.UsageUpdate(new Usage(5, 9, 0, 0)), sink.events.get(3));
+    }
+
+    @Test
+    void aStreamCutBeforeTheEndIsLeftToTheCaller() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_5","model":"m","usage":{"input_tokens":5,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+                """);
+        assertNull(sink.finished, "StreamingCall fails such an attempt with CONNECTION");
+        assertNull(sink.failed);
+    }
+
+    @Test
+    void aMalformedEventIsUpstream() {
+        RecordingSink sink = feed("event: message_start\ndata: {not json\n\n");
+        assertEquals(ErrorKind.UPSTREAM, sink.failed.kind());
+    }
+
+    @Test
+    void errorTypesWithoutAStatus() {
+        assertEquals(ErrorKind.RATE_LIMITED, Errors.kindOfType("rate_limit_error", null));
+        assertEquals(ErrorKind.CONTEXT_LENGTH, Errors.kindOfType("invalid_request_error",
+                "input length and `max_tokens` exceed context limit: 198000 + 8192 > 200000"));
+        assertEquals(ErrorKind.AUTHENTICATION, Errors.kindOfType("authentication_error", null));
+        assertEquals(ErrorKind.UPSTREAM, Errors.kindOfType("api_error", null));
+        assertEquals(ErrorKind.UPSTREAM, Errors.kindOfType(null, null));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.caracal.llm.ollama.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatModel;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.StreamHandle;
+import dev.caracal.llm.StreamHandler;
+import dev.caracal.llm.support.Batches;
+import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.support.HttpCalls;
+import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.RetryPolicy;
+import dev.caracal.llm.support.StreamingCall;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Ollama server: {@code /api/chat} (whole and NDJSON-streamed), batches, {@code /api/embed} for the embedding
+ * models and {@code /api/tags} + {@code /api/show} for the model list, over one pooled HTTP/1.1 {@link HttpClient}.
+ * Retries, streaming machinery and batches come from the support library; the Ollama wire format is here and in
+ * {@link RequestMapper}, {@link ResponseMapper}, {@link NdjsonChatStream} and {@link OllamaErrors}. Thread-safe.
+ * {@link #close()} ends the streams in flight with an {@code UNAVAILABLE} error event and refuses further calls.
+ */
+final class OllamaChatModel implements ChatModel, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OllamaChatModel.class);
+    private static final String USER_AGENT = "caracal-llm-ollama";
+    static final String CHAT_PATH = "/api/chat";
+    /** Model-list and model-info calls wait at most this long (they load no model), or less if so configured. */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Settings settings;
+    private final OllamaErrors errors;
+    private final HttpClient http;
+    private final RequestMapper requests;
+    private final RetryPolicy retryPolicy;
+    private final Delayer delayer;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final StreamingCall.Context streamContext;
+    private final ModelCatalog catalog;
+    private final Set<StreamingCall> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    OllamaChatModel(Settings settings) {
+        this(settings, Delayer.REAL);
+    }
+
+    OllamaChatModel(Settings settings, Delayer delayer) {
+        this.settings = Objects.requireNonNull(settings);
+        this.errors = new OllamaErrors(settings.baseUrl(), settings.apiKey());
+        this.delayer = Objects.requireNonNull(delayer);
+        this.requests = new RequestMapper(settings.keepAlive());
+        this.retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
+        this.http = HttpCalls.newClient(settings.connectTimeout());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                HttpCalls.daemonThreads("caracal-ollama-" + settings.id() + "-timer"));
+        this.workers = Executors.newCachedThreadPool(HttpCalls.daemonThreads("caracal-ollama-" + settings.id()
+                + "-batch"));
+        this.streamContext = new StreamingCall.Context(http, retryPolicy, delayer, scheduler,
+                settings.requestTimeout(), settings.apiKey(), "Ollama provider " + settings.id(), this::isClosed,
+                streams::remove);
+        this.catalog = new ModelCatalog(this, settings);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    OllamaErrors errors() {
+        return errors;
+    }
+
+    @Override
+    public String providerId() {
+        return settings.id();
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        ensureOpen();
+        return catalog.models();
+    }
+
+    /** An id for an answer: Ollama gives none. */
+    static String newResponseId() {
+        return "ollama-" + UUID.randomUUID();
+    }
+
+    @Override
+    public ChatResponse complete(ChatRequest request) {
+        ensureOpen();
+        String body = Json.write(requests.toBody(request, false));
+        String id = newResponseId();
+        return withRetries("chat", () -> {
+            String text = call(post(CHAT_PATH, body));
+            JsonNode root = Json.tryParse(text);
+            if (root == null) {
+                throw errors.malformed("chat answer", text);
+            }
+            return ResponseMapper.toResponse(root, request.model(), id);
+        });
+    }
+
+    @Override
+    public StreamHandle stream(ChatRequest request, StreamHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        // failures without an answer are mapped by the support library, which does not know the server: name it
+        StreamHandler named = event -> handler.onEvent(event instanceof StreamEvent.Error error
+                ? new StreamEvent.Error(errors.refine(error.error())) : event);
+        StreamingCall call;
+        try {
+            ensureOpen();
+            String body = Json.write(requests.toBody(request, true));
+            call = new StreamingCall(streamContext, new NdjsonChatStream(() -> post(CHAT_PATH, body),
+                    request.model(), errors), named);
+        } catch (LlmException e) {
+            return StreamingCall.failImmediately(handler, e);
+        }
+        streams.add(call);
+        if (closed) { // closed while this stream was being set up
+            call.abort(stopped());
+            return call;
+        }
+        return call.begin();
+    }
+
+    @Override
+    public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
+        return Batches.run(batch, Batches.effectiveConcurrency(maxConcurrency, settings.maxConcurrency()), workers,
+                this::complete, settings.apiKey(), "provider " + settings.id());
+    }
+
+    // ---- HTTP ----
+
+    HttpRequest post(String path, String json) {
+        return post(path, json, settings.requestTimeout());
+    }
+
+    HttpRequest post(String path, String json, Duration timeout) {
+        return request(path, timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    /** A GET for metadata, bounded by {@link #metadataTimeout()}. */
+    HttpRequest get(String path) {
+        return request(path, metadataTimeout()).GET().build();
+    }
+
+    Duration metadataTimeout() {
+        return settings.requestTimeout().compareTo(METADATA_TIMEOUT) < 0 ? settings.requestTimeout()
+                : METADATA_TIMEOUT;
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(settings.endpoint(path))
+                .timeout(timeout)
+                .header("User-Agent", USER_AGENT)
+                .header("Accept", "application/json, application/x-ndjson");
+        if (settings.apiKey().isPresent()) {
+            b.header("Authorization", "Bearer " + settings.apiKey().reveal());
+        }
+        return b;
+    }
+
+    /** Sends and reads the whole answer; a 2xx body is returned, anything else is thrown as an LlmException. */
+    String call(HttpRequest request) {
+        try {
+            return HttpCalls.send(http, request, request.timeout().orElse(settings.requestTimeout()),
+                    settings.apiKey(), errors::fromResponse);
+        } catch (LlmException e) {
+            throw errors.refine(e);
+        }
+    }
+
+    /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */
+    <T> T withRetries(String what, Supplier<T> attempt) {
+        return retryPolicy.call(attempt, delayer, this::isClosed, (retry, failure, delay) ->
+                LOG.debug("{} on {} failed ({}: {}); retry {} of {} in {} ms", what, settings.id(), failure.kind(),
+                        failure.getMessage(), retry, retryPolicy.maxRetries(), delay.toMillis()));
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " is stopped");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private LlmException stopped() {
+        return new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " stopped");
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LlmException gone = stopped();
+        for (StreamingCall call : List.copyOf(streams)) {
+            call.abort(gone);
+        }
+        streams.clear();
+        workers.shutdown();
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "OllamaChatModel[" + settings.id() + " at " + settings.baseUrl() + "]";
+    }
+}

@@ -1,0 +1,204 @@
+package dev.caracal.llm.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.StopReason;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.support.HttpErrors;
+import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.Secret;
+import dev.caracal.llm.support.SseEvent;
+import dev.caracal.llm.support.SseParser;
+import dev.caracal.llm.support.StreamingCall;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The OpenAI wire format of one streamed chat completion, run by the support library's {@link StreamingCall}
+ * (attempts, retries before the first event, ordering, cancellation, idle timeout). Each
+ * {@code chat.completion.chunk} becomes normalized events: {@code Start} when the first chunk arrives, text, tool-call
+ * and usage events, then {@code End} at {@code [DONE]}. A server that ignores {@code stream: true} and answers a
+ * whole completion is replayed as events.
+ */
+final class ChatStream implements StreamingCall.Protocol {
+
+    private final Supplier<HttpRequest> request;
+    private final String requestedModel;
+    private final Secret secret;
+
+    ChatStream(Supplier<HttpRequest> request, String requestedModel, Secret secret) {
+        this.request = request;
+        this.requestedModel = requestedModel;
+        this.secret = secret;
+    }
+
+    @Override
+    public HttpRequest request() {
+        return request.get();
+    }
+
+    @Override
+    public LlmException errorAnswer(int status, HttpHeaders headers, String body) {
+        return Errors.fromResponse(status, headers, body, secret);
+    }
+
+    @Override
+    public StreamingCall.Decoder decoder(StreamingCall.Sink sink) {
+        return new Decoder(sink);
+    }
+
+    /** One attempt's chunks. */
+    private final class Decoder implements StreamingCall.Decoder {
+        private final StreamingCall.Sink sink;
+        private final SseParser sse = new SseParser(this::dispatch);
+        private final Map<Integer, Integer> toolBlocks = new HashMap<>();
+        private boolean started;
+        private int nextBlock;
+        private int textBlock = -1;
+        private StopReason stopReason;
+
+        Decoder(StreamingCall.Sink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void line(String line) {
+            sse.line(line);
+        }
+
+        @Override
+        public void end() {
+            sse.finish();
+            if (!sink.isDone() && stopReason != null) {
+                finish(stopReason); // the body ended without [DONE] after a finish_reason
+            }
+        }
+
+        /**
+         * A 2xx answer that is not an event stream: a server that ignored {@code stream: true} and sent a whole
+         * {@code chat.completion} (replayed as events), or something malformed.
+         */
+        @Override
+        public void wholeBody(String text) {
+            JsonNode root = Json.tryParse(text);
+            if (root == null || !root.isObject() || !root.has("choices")) {
+                sink.fail(HttpErrors.malformed("stream (neither an event stream nor a chat completion)", text, null));
+                return;
+            }
+            ChatResponse response = ResponseMapper.toResponse(root, requestedModel);
+            started = true;
+            sink.emit(new StreamEvent.Start(response.id(), response.model()));
+            int block = 0;
+            for (ContentPart part : response.content()) {
+                if (part instanceof ContentPart.Text t) {
+                    sink.emit(new StreamEvent.TextDelta(block++, t.text()));
+                } else if (part instanceof ContentPart.ToolUse use) {
+                    sink.emit(new StreamEvent.ToolCallDelta(block++, use.id(), use.name(), use.argumentsJson()));
+                }
+            }
+            sink.emit(new StreamEvent.UsageUpdate(response.usage()));
+            finish(response.stopReason());
+        }
+
+        private void finish(StopReason reason) {
+            if (!started) {
+                started = true;
+                sink.emit(new StreamEvent.Start("", requestedModel));
+            }
+            sink.finish(reason);
+        }
+
+        private void dispatch(SseEvent sseEvent) {
+            String payload = sseEvent.data();
+            if (sink.isDone() || payload.isBlank()) {
+                return;
+            }
+            if ("[DONE]".equals(payload.trim())) {
+                finish(stopReason);
+                return;
+            }
+            JsonNode chunk = Json.tryParse(payload);
+            if (chunk == null || !chunk.isObject()) {
+                sink.fail(HttpErrors.malformed("stream chunk", payload, null));
+                return;
+            }
+            if (chunk.hasNonNull("error") || sseEvent.is("error")) {
+                JsonNode error = chunk.path("error");
+                String message = error.isObject() ? error.path("message").asText("") : error.asText("");
+                String type = error.isObject() ? Json.textOrNull(error.get("type")) : null;
+                String code = error.isObject() ? Json.textOrNull(error.get("code")) : null;
+                sink.fail(new LlmException(Errors.kindOf(500, type, code, message), secret.redact(
+                        "the upstream sent an error in the stream: " + message), 200, null, null));
+                return;
+            }
+            handleChunk(chunk);
+        }
+
+        private void handleChunk(JsonNode chunk) {
+            if (!started) {
+                started = true;
+                String id = chunk.hasNonNull("id") ? chunk.get("id").asText() : "";
+                String model = chunk.hasNonNull("model") ? chunk.get("model").asText() : requestedModel;
+                sink.emit(new StreamEvent.Start(id, model));
+            }
+            JsonNode choices = chunk.get("choices");
+            if (choices != null && choices.isArray()) {
+                for (JsonNode choice : choices) {
+                    if (choice.path("index").asInt(0) != 0) {
+                        continue; // one answer per request (n = 1)
+                    }
+                    handleDelta(choice.path("delta"));
+                    String finish = ResponseMapper.textOrNull(choice.get("finish_reason"));
+                    if (finish != null) {
+                        stopReason = ResponseMapper.stopReason(finish);
+                    }
+                }
+            }
+            JsonNode usage = chunk.get("usage");
+            if (usage != null && usage.isObject()) {
+                sink.emit(new StreamEvent.UsageUpdate(ResponseMapper.usage(usage)));
+            }
+        }
+
+        private void handleDelta(JsonNode delta) {
+            if (delta == null || !delta.isObject()) {
+                return;
+            }
+            String text = ResponseMapper.textOrNull(delta.get("content"));
+            if (text == null || text.isEmpty()) {
+                text = ResponseMapper.textOrNull(delta.get("refusal"));
+            }
+            if (text != null && !text.isEmpty()) {
+                if (textBlock < 0) {
+                    textBlock = nextBlock++;
+                }
+                sink.emit(new StreamEvent.TextDelta(textBlock, text));
+            }
+            JsonNode calls = delta.get("tool_calls");
+            if (calls != null && calls.isArray()) {
+                for (JsonNode call : calls) {
+                    int toolIndex = call.path("index").asInt(toolBlocks.size());
+                    Integer block = toolBlocks.get(toolIndex);
+                    if (block == null) {
+                        block = nextBlock++;
+                        toolBlocks.put(toolIndex, block);
+                    }
+                    JsonNode function = call.path("function");
+                    String id = ResponseMapper.textOrNull(call.get("id"));
+                    String name = ResponseMapper.textOrNull(function.get("name"));
+                    JsonNode args = function.get("arguments");
+                    String fragment = args == null || args.isNull() ? "" : args.isTextual() ? args.asText()
+                            : Json.write(args);
+                    if (id != null || name != null || !fragment.isEmpty()) {
+                        sink.emit(new StreamEvent.ToolCallDelta(block, id, name, fragment));
+                    }
+                }
+            }
+        }
+    }
+}

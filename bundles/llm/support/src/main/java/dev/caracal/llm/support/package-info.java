@@ -1,0 +1,16 @@
+/**
+ * Building blocks shared by Caracal's HTTP LLM provider bundles (OpenAI, Anthropic, Ollama, ...): the
+ * {@link dev.caracal.llm.support.RetryPolicy retry policy} and its {@link dev.caracal.llm.support.Delayer delayer},
+ * {@link dev.caracal.llm.support.Secret secret} handling, {@link dev.caracal.llm.support.HttpErrors} (HTTP status,
+ * {@code retry-after} and I/O failure mapping to {@link dev.caracal.llm.ErrorKind}), the
+ * {@link dev.caracal.llm.support.SseParser server-sent events parser}, {@link dev.caracal.llm.support.HttpCalls},
+ * {@link dev.caracal.llm.support.Batches bounded batches}, {@link dev.caracal.llm.support.Json JSON helpers} and
+ * {@link dev.caracal.llm.support.ConfigValues configuration helpers}. Provider-specific wire mapping stays in each
+ * provider. A library: no components, no services, no state.
+ */
+@Export
+@Version("1.0.0")
+package dev.caracal.llm.support;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
