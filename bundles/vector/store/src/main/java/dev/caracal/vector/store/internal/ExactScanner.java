@@ -3,6 +3,9 @@ package dev.caracal.vector.store.internal;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.math.Scores;
+import dev.caracal.vector.math.TopK;
+import dev.caracal.vector.math.VectorMath;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -206,9 +209,7 @@ final class ExactScanner {
         float[] scores = new float[n];
         result.drainSorted(ordinals, scores);
         if (metric == Metric.L2) {
-            for (int i = 0; i < n; i++) {
-                scores[i] = (float) -Math.sqrt(-scores[i]);
-            }
+            Scores.negatedSquaredToNegatedDistance(scores, n);
         }
         return new ScoredOrdinals(ordinals, scores);
     }

@@ -9,6 +9,9 @@ import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
 import dev.caracal.vector.index.VectorSource;
+import dev.caracal.vector.math.Scores;
+import dev.caracal.vector.math.TopK;
+import dev.caracal.vector.math.VectorMath;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -221,7 +224,7 @@ final class QuantizedFlat {
                     if (Float.isNaN(scale) || (filter != null && !filter.accept(o))) {
                         continue;
                     }
-                    float dot = math.dotInt8(query, pageCodes, slot * dim, dim) * scale;
+                    float dot = math.dotInt8(query, 0, pageCodes, slot * dim, dim) * scale;
                     float score = l2 ? 2 * dot - pageNorms[slot] : dot;
                     if (score >= heap.threshold()) {
                         heap.offer(o, score);
@@ -248,9 +251,7 @@ final class QuantizedFlat {
             float[] outScores = new float[kept];
             exact.drainSorted(outOrdinals, outScores);
             if (l2) {
-                for (int i = 0; i < kept; i++) {
-                    outScores[i] = (float) -Math.sqrt(-outScores[i]);
-                }
+                Scores.negatedSquaredToNegatedDistance(outScores, kept);
             }
             return new ScoredOrdinals(outOrdinals, outScores);
         }

@@ -29,6 +29,7 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.math.VectorMath;
 import dev.caracal.vector.text.TextIndex;
 import dev.caracal.vector.text.TextIndexFactory;
 import java.io.IOException;

@@ -5,10 +5,11 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.math.VectorMath;
 import java.nio.file.Files;
 import java.util.List;
 
-/** Run by {@link VectorMathTest} in a JVM without the incubator module: prints the kernels in use and a search. */
+/** Run by {@link ScalarFallbackTest} in a JVM without the incubator module: prints the kernels in use and a search. */
 public final class FallbackMain {
     public static void main(String[] args) throws Exception {
         VectorStoreComponent store = VectorStoreComponent.standalone(

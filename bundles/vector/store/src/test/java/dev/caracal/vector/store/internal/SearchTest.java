@@ -13,6 +13,7 @@ import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.math.VectorMath;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

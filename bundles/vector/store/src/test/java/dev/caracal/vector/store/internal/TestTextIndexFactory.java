@@ -2,6 +2,7 @@ package dev.caracal.vector.store.internal;
 
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.text.TextIndex;
 import dev.caracal.vector.text.TextIndexContext;
 import dev.caracal.vector.text.TextIndexFactory;

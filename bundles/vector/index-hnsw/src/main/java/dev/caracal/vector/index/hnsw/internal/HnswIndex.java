@@ -5,6 +5,7 @@ import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.math.VectorMath;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -184,7 +185,7 @@ final class HnswIndex implements VectorIndex {
                     + "collection '" + collection + "' uses " + metric.id() + " (use quantization none)");
         }
         this.levelFactor = 1.0 / Math.log(m);
-        this.math = VectorMathHolder.INSTANCE;
+        this.math = VectorMath.get();
         this.directory = context.directory();
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
@@ -445,7 +446,7 @@ final class HnswIndex implements VectorIndex {
         }
         into.v = b;
         into.off = 0;
-        into.c = qz.offsetNorm + math.dotBytes(qz.offsetScale, 0, codes, off, dim);
+        into.c = qz.offsetNorm + math.dotInt8(qz.offsetScale, 0, codes, off, dim);
         into.qq = p.norms[page][node & PAGE_MASK];
         return into;
     }
@@ -458,7 +459,7 @@ final class HnswIndex implements VectorIndex {
             if (codes == null) {
                 return Float.NEGATIVE_INFINITY;
             }
-            float dot = q.c + math.dotBytes(q.v, q.off, codes, (node & PAGE_MASK) * dim, dim);
+            float dot = q.c + math.dotInt8(q.v, q.off, codes, (node & PAGE_MASK) * dim, dim);
             return q.kind == KIND_DOT ? dot : -(q.qq - 2 * dot + p.norms[page][node & PAGE_MASK]);
         }
         float[] v = page < p.vectors.length ? p.vectors[page] : null;

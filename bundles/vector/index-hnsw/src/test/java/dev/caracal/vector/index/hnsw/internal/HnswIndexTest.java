@@ -2,7 +2,6 @@ package dev.caracal.vector.index.hnsw.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -310,57 +309,6 @@ class HnswIndexTest {
         assertEquals(-0.1f, r.scores()[0], 1e-5f);
         assertTrue(index.memoryBytes() > 0 && index.memoryBytes() < 10_000_000L, "" + index.memoryBytes());
         index.close();
-    }
-
-    @Test
-    void simdAndScalarKernelsAgree() {
-        VectorMath simd = VectorMathHolder.simdOrNull();
-        assertTrue(simd != null, "the surefire JVM runs with --add-modules jdk.incubator.vector");
-        assertEquals(simd.name(), VectorMathHolder.INSTANCE.name());
-        VectorMath scalar = ScalarVectorMath.INSTANCE;
-        Random r = new Random(5);
-        for (int length : new int[] {1, 3, 7, 8, 15, 16, 17, 31, 64, 100, 128, 384, 777}) {
-            float[] a = new float[length + 5];
-            float[] b = new float[length + 5];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) r.nextGaussian();
-                b[i] = (float) r.nextGaussian();
-            }
-            for (int off = 0; off < 3; off++) {
-                float d1 = simd.dot(a, off, b, 2, length);
-                float d2 = scalar.dot(a, off, b, 2, length);
-                assertEquals(d2, d1, 1e-4f * Math.max(1, Math.abs(d2)) + 1e-4f, "dot " + length);
-                float s1 = simd.squareDistance(a, off, b, 1, length);
-                float s2 = scalar.squareDistance(a, off, b, 1, length);
-                assertEquals(s2, s1, 1e-4f * Math.max(1, s2), "l2 " + length);
-                float m1 = simd.manhattan(a, off, b, 1, length);
-                float m2 = scalar.manhattan(a, off, b, 1, length);
-                assertEquals(m2, m1, 1e-4f * Math.max(1, m2), "manhattan " + length);
-                float[] bits = new float[a.length];
-                float[] bits2 = new float[a.length];
-                float[] pos = new float[a.length];
-                float[] pos2 = new float[a.length];
-                byte[] codes = new byte[a.length];
-                for (int i = 0; i < a.length; i++) {
-                    bits[i] = a[i] > 0 ? 1 : 0;
-                    bits2[i] = b[i] > 0.3f ? 1 : 0;
-                    pos[i] = Math.abs(a[i]);
-                    pos2[i] = Math.abs(b[i]);
-                    codes[i] = (byte) r.nextInt(256);
-                }
-                assertEquals(scalar.hamming(bits, off, bits2, 1, length), simd.hamming(bits, off, bits2, 1, length),
-                        "hamming " + length);
-                assertEquals(scalar.hamming(a, off, b, 1, length), simd.hamming(a, off, b, 1, length));
-                assertEquals(scalar.jaccard(pos, off, pos2, 1, length), simd.jaccard(pos, off, pos2, 1, length),
-                        1e-5f, "jaccard " + length);
-                assertEquals(scalar.jaccard(bits, off, bits2, 1, length), simd.jaccard(bits, off, bits2, 1, length),
-                        1e-6f, "jaccard bits " + length);
-                float c1 = simd.dotBytes(a, off, codes, 2, length);
-                float c2 = scalar.dotBytes(a, off, codes, 2, length);
-                assertEquals(c2, c1, 1e-4f * Math.max(100, Math.abs(c2)), "dotBytes " + length);
-            }
-        }
-        assertFalse(simd.name().equals(scalar.name()));
     }
 
     @Test

@@ -6,6 +6,9 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorSource;
+import dev.caracal.vector.math.Scores;
+import dev.caracal.vector.math.TopK;
+import dev.caracal.vector.math.VectorMath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,7 +72,7 @@ final class IvfIndex implements VectorIndex {
     private final int pqM;
     private final IvfParams.Build build;
     private final IvfSettings settings;
-    private final VectorKernels kernels = Kernels.INSTANCE;
+    private final VectorMath kernels = VectorMath.get();
     private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
     private final AtomicBoolean training = new AtomicBoolean();
     final AtomicInteger trainings = new AtomicInteger();
@@ -389,7 +392,7 @@ final class IvfIndex implements VectorIndex {
             }
             TopK top = new TopK(k);
             scanFloats(l.lists[0], query, filter, top);
-            return top.drain(l2);
+            return drain(top, l2);
         }
         int estimate = filter == null ? live : Math.max(0, filter.estimatedCount());
         if (estimate < live && (estimate < EXACT_SCAN_MAX || estimate < EXACT_SCAN_FRACTION * live)) {
@@ -427,17 +430,29 @@ final class IvfIndex implements VectorIndex {
             }
         }
         if (!usePq) {
-            return top.drain(l2);
+            return drain(top, l2);
         }
         int[] found = top.ordinals();
         TopK best = new TopK(k);
         float[] v = new float[dim];
         for (int o : found) {
             if (readVector(o, v)) {
-                best.offer(exactScore(query, v, 0), o);
+                best.offer(o, exactScore(query, v, 0));
             }
         }
-        return best.drain(l2);
+        return drain(best, l2);
+    }
+
+    /** Drains {@code top} best first; {@code l2}: the scores are negated squared distances, reported as -distance. */
+    static ScoredOrdinals drain(TopK top, boolean l2) {
+        int n = top.size();
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        top.drainSorted(ordinals, scores);
+        if (l2) {
+            Scores.negatedSquaredToNegatedDistance(scores, n);
+        }
+        return new ScoredOrdinals(ordinals, scores);
     }
 
     /** Candidates re-ranked on full vectors: rerank*k, at least 32 (and k), at most max(k, 1000). */
@@ -447,7 +462,7 @@ final class IvfIndex implements VectorIndex {
         return (int) Math.max(k, Math.min(wanted, Math.max(k, IvfParams.MAX_RERANK)));
     }
 
-    /** The score of a full vector, higher is better; for L2 the negated squared distance (see TopK#drain). */
+    /** The score of a full vector, higher is better; for L2 the negated squared distance (see #drain). */
     private float exactScore(float[] query, float[] v, int off) {
         return switch (scoring) {
             case L2 -> -kernels.squareDistance(query, 0, v, off, dim);
@@ -465,7 +480,7 @@ final class IvfIndex implements VectorIndex {
         private long[] order;
         private int ready;
 
-        ProbeOrder(IvfLayout l, float[] query, int first, VectorKernels kernels) {
+        ProbeOrder(IvfLayout l, float[] query, int first, VectorMath kernels) {
             int n = l.nlist;
             int dim = l.dim;
             keys = new long[n];
@@ -545,7 +560,7 @@ final class IvfIndex implements VectorIndex {
                 float score = exactScore(query, vectors, i * dim);
                 if (score > threshold && !(anyDead && list.isDead(i))
                         && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(score, ordinals[i]);
+                    top.offer(ordinals[i], score);
                     threshold = top.threshold();
                 }
             }
@@ -591,7 +606,7 @@ final class IvfIndex implements VectorIndex {
                 }
                 if (score > threshold && !(anyDead && list.isDead(i))
                         && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(score, ordinals[i]);
+                    top.offer(ordinals[i], score);
                     threshold = top.threshold();
                 }
             }
@@ -607,10 +622,10 @@ final class IvfIndex implements VectorIndex {
         int limit = Math.min(l.ordinalLimit(), Math.max(0, source.maxOrdinal()));
         for (int o = 0; o < limit; o++) {
             if (l.isPresent(o) && filter.accept(o) && readVector(o, v)) {
-                top.offer(exactScore(query, v, 0), o);
+                top.offer(o, exactScore(query, v, 0));
             }
         }
-        return top.drain(l2);
+        return drain(top, l2);
     }
 
     // ------------------------------------------------------------------------------------------------ persistence

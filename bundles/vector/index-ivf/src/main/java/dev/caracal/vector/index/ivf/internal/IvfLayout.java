@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.ivf.internal;
 
+import dev.caracal.vector.math.VectorMath;
 import java.util.Arrays;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,7 +73,7 @@ final class IvfLayout {
     }
 
     /** Nearest list of {@code v}; its squared distance in {@code dist[0]}. */
-    int assign(float[] v, float[] dist, VectorKernels kernels) {
+    int assign(float[] v, float[] dist, VectorMath kernels) {
         if (exact) {
             dist[0] = 0;
             return 0;
@@ -96,7 +97,7 @@ final class IvfLayout {
     }
 
     /** Adds (or replaces) {@code ordinal}; {@code track} counts its distance towards drift detection. */
-    void insert(int ordinal, float[] v, VectorKernels kernels, boolean track) {
+    void insert(int ordinal, float[] v, VectorMath kernels, boolean track) {
         float[] dist = new float[1];
         int list = assign(v, dist, kernels);
         byte[] code = encode(v, list);

@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.ivf.internal;
 
+import dev.caracal.vector.math.VectorMath;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -18,7 +19,7 @@ final class KMeans {
      * Trains {@code k} centroids over {@code n} points of {@code dim} floats stored contiguously in {@code data}.
      * Returns {@code k*dim} floats; when {@code n < k} the missing centroids repeat existing ones.
      */
-    static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorKernels kernels,
+    static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorMath kernels,
                          BooleanSupplier cancelled) {
         if (n <= 0) {
             throw new IllegalArgumentException("no points to train on");
@@ -74,7 +75,7 @@ final class KMeans {
     }
 
     private static void seedPlusPlus(float[] data, int n, int dim, int k, float[] centroids, SplittableRandom random,
-                                     VectorKernels kernels) {
+                                     VectorMath kernels) {
         int m = Math.min(n, Math.max(4 * k, 4096));
         int[] pool = new int[m];
         if (m == n) {
@@ -130,7 +131,7 @@ final class KMeans {
     }
 
     /** Assigns every point to its nearest centroid (in parallel); returns how many assignments changed. */
-    static int assign(float[] data, int n, int dim, float[] centroids, int k, VectorKernels kernels,
+    static int assign(float[] data, int n, int dim, float[] centroids, int k, VectorMath kernels,
                       int[] assignment, float[] dist) {
         int chunk = 256;
         int chunks = (n + chunk - 1) / chunk;
@@ -158,12 +159,12 @@ final class KMeans {
     }
 
     /** The nearest of {@code k} centroids to {@code v} (offset {@code off}); squared distance in {@code out[0]}. */
-    static int nearest(float[] v, int off, float[] centroids, int k, int dim, VectorKernels kernels, float[] out) {
+    static int nearest(float[] v, int off, float[] centroids, int k, int dim, VectorMath kernels, float[] out) {
         return nearest(v, off, centroids, k, dim, kernels, out, 0);
     }
 
     /** As above with the centroids starting at {@code base} in their array. */
-    static int nearest(float[] v, int off, float[] centroids, int k, int dim, VectorKernels kernels, float[] out,
+    static int nearest(float[] v, int off, float[] centroids, int k, int dim, VectorMath kernels, float[] out,
                        int base) {
         int best = 0;
         float bestD = Float.POSITIVE_INFINITY;

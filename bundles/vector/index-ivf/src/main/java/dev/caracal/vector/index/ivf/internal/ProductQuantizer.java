@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.ivf.internal;
 
+import dev.caracal.vector.math.VectorMath;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -35,7 +36,7 @@ final class ProductQuantizer {
     }
 
     static ProductQuantizer train(float[] vectors, int n, int dim, int m, int iterations, long seed,
-                                  VectorKernels kernels, BooleanSupplier cancelled) {
+                                  VectorMath kernels, BooleanSupplier cancelled) {
         int dsub = dim / m;
         float[] codewords = new float[dim * KSUB];
         float[] sub = new float[n * dsub];

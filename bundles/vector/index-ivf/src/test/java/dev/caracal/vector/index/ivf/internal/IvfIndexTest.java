@@ -12,6 +12,7 @@ import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.math.VectorMath;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -386,9 +387,9 @@ class IvfIndexTest {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, data, i * 16, 16);
         }
-        float[] a = KMeans.train(data, 3000, 16, 20, 15, 42, Kernels.INSTANCE, () -> false);
-        float[] b = KMeans.train(data, 3000, 16, 20, 15, 42, Kernels.INSTANCE, () -> false);
-        float[] c = KMeans.train(data, 3000, 16, 20, 15, 43, Kernels.INSTANCE, () -> false);
+        float[] a = KMeans.train(data, 3000, 16, 20, 15, 42, VectorMath.get(), () -> false);
+        float[] b = KMeans.train(data, 3000, 16, 20, 15, 42, VectorMath.get(), () -> false);
+        float[] c = KMeans.train(data, 3000, 16, 20, 15, 43, VectorMath.get(), () -> false);
         assertArrayEquals(a, b);
         assertFalse(java.util.Arrays.equals(a, c));
     }

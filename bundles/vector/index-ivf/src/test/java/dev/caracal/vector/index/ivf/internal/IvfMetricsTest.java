@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.math.TopK;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -47,10 +48,10 @@ class IvfMetricsTest {
         TopK top = new TopK(k);
         for (int o = 0; o < n; o++) {
             if (source.isLive(o)) {
-                top.offer(score(metric, q, source.get(o)), o);
+                top.offer(o, score(metric, q, source.get(o)));
             }
         }
-        return top.drain(false).ordinals();
+        return IvfIndex.drain(top, false).ordinals();
     }
 
     @Test

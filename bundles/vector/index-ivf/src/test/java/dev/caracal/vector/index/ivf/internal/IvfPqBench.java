@@ -2,6 +2,7 @@ package dev.caracal.vector.index.ivf.internal;
 
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.math.VectorMath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class IvfPqBench {
         index.trainNow();
         IvfLayout l = index.layout();
         System.out.printf("ivf-pq %s n=%d dim=%d: nlist %d, pqM %d, trained in %d ms, kernels %s%n", metric.id(), n,
-                dim, l.nlist, l.pq.m, (System.nanoTime() - t0) / 1_000_000, Kernels.INSTANCE.name());
+                dim, l.nlist, l.pq.m, (System.nanoTime() - t0) / 1_000_000, VectorMath.get().name());
         System.out.printf("memory %d bytes = %.1f bytes/vector (codes %d bytes/vector)%n", index.memoryBytes(),
                 index.memoryBytes() / (double) n, l.pq.m);
         int[][] truth = new int[nq][];

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.math.TopK;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ class IvfPqScoringTest {
             // as the search does: base -|q - c|^2 (L2) or <q, c>
             TopK top = new TopK(Math.max(1, il.size));
             IvfIndex.scanCodes(il, table, isL2 ? -qc : qc, null, top);
-            var drained = top.drain(false);
+            var drained = IvfIndex.drain(top, false);
             Map<Integer, Float> scanned = new HashMap<>();
             for (int i = 0; i < drained.size(); i++) {
                 scanned.put(drained.ordinals()[i], drained.scores()[i]);

@@ -11,6 +11,7 @@ import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class StoreIntegrationTest {
         for (int i = 0; i < data.length; i++) {
             float[] v = data[i].clone();
             TestData.normalize(v);
-            top.offer(TestData.score(Metric.DOT, qn, v), i);
+            top.offer(i, TestData.score(Metric.DOT, qn, v));
         }
         Set<String> out = new HashSet<>();
         for (int o : top.ordinals()) {

@@ -1,6 +1,7 @@
 package dev.caracal.vector.index.kdtree.internal;
 
 import dev.caracal.vector.index.OrdinalFilter;
+import dev.caracal.vector.math.TopK;
 import java.util.Arrays;
 
 /**
@@ -153,10 +154,10 @@ final class KdTree {
         int d = splitDim[node];
         if (d < 0) {
             for (int i = lo[node], end = hi[node]; i < end; i++) {
-                float score = -Floats.squareDistance(query, 0, points, i * dim, dim);
+                float score = -KdTreeIndex.MATH.squareDistance(query, 0, points, i * dim, dim);
                 if (score > top.threshold() && valid.current(ordinals[i], versions[i])
                         && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(score, ordinals[i]);
+                    top.offer(ordinals[i], score);
                 }
             }
             return;

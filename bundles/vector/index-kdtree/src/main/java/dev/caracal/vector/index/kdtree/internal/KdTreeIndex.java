@@ -4,6 +4,9 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.math.Scores;
+import dev.caracal.vector.math.TopK;
+import dev.caracal.vector.math.VectorMath;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +40,8 @@ final class KdTreeIndex implements VectorIndex {
     static final int MIN_OVERFLOW = 256;
     static final double REBUILD_FRACTION = 0.25;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
+    /** Scalar kernels on purpose: a kd-tree serves a handful of dimensions, fewer than a SIMD register holds. */
+    static final VectorMath MATH = VectorMath.scalar();
 
     private final String collection;
     private final int dim;
@@ -268,13 +273,22 @@ final class KdTreeIndex implements VectorIndex {
             tree.search(query, top, filter, current);
             for (int i = 0; i < overflowCount; i++) {
                 int o = overflowOrdinals[i];
-                float score = -Floats.squareDistance(query, 0, vectors.page(o), vectors.offset(o), dim);
+                float score = -MATH.squareDistance(query, 0, vectors.page(o), vectors.offset(o), dim);
                 if (score > top.threshold() && current.current(o, overflowVersions[i])
                         && (filter == null || filter.accept(o))) {
-                    top.offer(score, o);
+                    top.offer(o, score);
                 }
             }
-            return top.drain(cosine ? TopK.Output.COSINE_FROM_SQUARED : TopK.Output.NEG_SQRT);
+            int n = top.size();
+            int[] ordinals = new int[n];
+            float[] scores = new float[n];
+            top.drainSorted(ordinals, scores);
+            if (cosine) {
+                Scores.negatedSquaredToCosine(scores, n);
+            } else {
+                Scores.negatedSquaredToNegatedDistance(scores, n);
+            }
+            return new ScoredOrdinals(ordinals, scores);
         } finally {
             lock.readLock().unlock();
         }

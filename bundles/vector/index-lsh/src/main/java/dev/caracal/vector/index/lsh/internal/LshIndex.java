@@ -5,6 +5,9 @@ import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.math.Scores;
+import dev.caracal.vector.math.TopK;
+import dev.caracal.vector.math.VectorMath;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,6 +40,8 @@ final class LshIndex implements VectorIndex {
     static final double WIDTH_FACTOR = 3.0;
     private static final int CHUNK = 1024;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
+    /** The distance kernels: SIMD when the JVM has the Vector API (a constant, so calls are direct). */
+    private static final VectorMath MATH = VectorMath.get();
 
     private final String collection;
     private final int dim;
@@ -262,10 +267,10 @@ final class LshIndex implements VectorIndex {
                 TopK top = new TopK(10);
                 for (int c = random.nextInt(stride); c < end; c += stride) {
                     if (c != o && vectors.isLive(c)) {
-                        top.offer(-Floats.squareDistance(q, 0, vectors.page(c), vectors.offset(c), dim), c);
+                        top.offer(c, -MATH.squareDistance(q, 0, vectors.page(c), vectors.offset(c), dim));
                     }
                 }
-                if (top.full()) {
+                if (top.isFull()) {
                     dist[measured++] = (float) Math.sqrt(-top.threshold());
                 }
                 found++;
@@ -333,7 +338,7 @@ final class LshIndex implements VectorIndex {
                         }
                         seen[o >>> 6] |= bit;
                         if (vectors.isLive(o) && (filter == null || filter.accept(o))) {
-                            top.offer(score(query, o), o);
+                            top.offer(o, score(query, o));
                         }
                     }
                 }
@@ -341,7 +346,7 @@ final class LshIndex implements VectorIndex {
             if (top.size() < k && top.size() < live) {
                 return exactScan(query, k, filter); // too few candidates: exact, so k come back when k exist
             }
-            return top.drain(l2 ? TopK.Output.NEG_SQRT : TopK.Output.RAW);
+            return drain(top);
         } finally {
             lock.readLock().unlock();
         }
@@ -350,7 +355,19 @@ final class LshIndex implements VectorIndex {
     private float score(float[] query, int ordinal) {
         float[] page = vectors.page(ordinal);
         int off = vectors.offset(ordinal);
-        return l2 ? -Floats.squareDistance(query, 0, page, off, dim) : Floats.dot(query, 0, page, off, dim);
+        return l2 ? -MATH.squareDistance(query, 0, page, off, dim) : MATH.dot(query, 0, page, off, dim);
+    }
+
+    /** Drains {@code top} best first; for l2 the negated squared distances become negated distances. */
+    private ScoredOrdinals drain(TopK top) {
+        int n = top.size();
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        top.drainSorted(ordinals, scores);
+        if (l2) {
+            Scores.negatedSquaredToNegatedDistance(scores, n);
+        }
+        return new ScoredOrdinals(ordinals, scores);
     }
 
     /** Under the read lock. */
@@ -358,10 +375,10 @@ final class LshIndex implements VectorIndex {
         TopK top = new TopK(k);
         for (int o = 0, end = vectors.maxOrdinal(); o < end; o++) {
             if (vectors.isLive(o) && (filter == null || filter.accept(o))) {
-                top.offer(score(query, o), o);
+                top.offer(o, score(query, o));
             }
         }
-        return top.drain(l2 ? TopK.Output.NEG_SQRT : TopK.Output.RAW);
+        return drain(top);
     }
 
     @Override

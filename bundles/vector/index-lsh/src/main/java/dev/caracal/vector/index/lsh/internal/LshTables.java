@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.lsh.internal;
 
+import dev.caracal.vector.math.VectorMath;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -15,6 +16,7 @@ import java.util.SplittableRandom;
  * probe is the home key plus or minus one multiplier. Not thread-safe: the index mutates under its write lock.
  */
 final class LshTables {
+    private static final VectorMath MATH = VectorMath.get();
     final int tables;
     final int bits;
     final int dim;
@@ -69,7 +71,7 @@ final class LshTables {
     /** The projections of a vector on every function: {@code out[t * bits + j]}. */
     void project(float[] v, int offset, float[] out) {
         for (int f = 0, functions = tables * bits; f < functions; f++) {
-            out[f] = Floats.dot(planes, f * dim, v, offset, dim) + shifts[f];
+            out[f] = MATH.dot(planes, f * dim, v, offset, dim) + shifts[f];
         }
     }
 

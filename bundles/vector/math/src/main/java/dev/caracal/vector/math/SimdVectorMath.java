@@ -1,4 +1,4 @@
-package dev.caracal.vector.store.internal;
+package dev.caracal.vector.math;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -7,14 +7,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels on the incubating Vector API ({@code SPECIES_PREFERRED}, fused multiply-add, two accumulators). Only
- * loaded reflectively by {@link VectorMathHolder} once the module is known to be present.
+ * Kernels on the incubating Vector API: the preferred species, fused multiply-add, two accumulators. Loaded only
+ * reflectively by {@link VectorMathHolder} after it has checked that the module is present.
  */
 final class SimdVectorMath implements VectorMath {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Bytes with as many lanes as {@link #SPECIES} (null below 8 lanes: no byte shape that small). */
-    private static final VectorSpecies<Byte> BYTES = LANES >= 8
+    /** Bytes with as many lanes as {@link #SPECIES} (null when that shape does not exist: 4 lanes would be 32 bits). */
+    private static final VectorSpecies<Byte> BYTES = LANES * 8 >= 64
             ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
 
     @Override
@@ -30,9 +30,10 @@ final class SimdVectorMath implements VectorMath {
                 acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
                         .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES), acc1);
             }
-            for (int bound = length - LANES; i <= bound; i += LANES) {
+            if (i <= length - LANES) {
                 acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
                         .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+                i += LANES;
             }
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
@@ -57,10 +58,11 @@ final class SimdVectorMath implements VectorMath {
                 acc0 = d0.fma(d0, acc0);
                 acc1 = d1.fma(d1, acc1);
             }
-            for (int bound = length - LANES; i <= bound; i += LANES) {
+            if (i <= length - LANES) {
                 FloatVector d = FloatVector.fromArray(SPECIES, a, aOffset + i)
                         .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
                 acc0 = d.fma(d, acc0);
+                i += LANES;
             }
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
@@ -84,9 +86,10 @@ final class SimdVectorMath implements VectorMath {
                 acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
                         .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES)).abs());
             }
-            for (int bound = length - LANES; i <= bound; i += LANES) {
+            if (i <= length - LANES) {
                 acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
                         .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+                i += LANES;
             }
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
@@ -97,51 +100,73 @@ final class SimdVectorMath implements VectorMath {
     }
 
     @Override
+    public float hamming(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        int i = 0;
+        int n = 0;
+        for (int bound = length - LANES; i <= bound; i += LANES) {
+            n += FloatVector.fromArray(SPECIES, a, aOffset + i)
+                    .compare(VectorOperators.NE, FloatVector.fromArray(SPECIES, b, bOffset + i)).trueCount();
+        }
+        for (; i < length; i++) {
+            if (a[aOffset + i] != b[bOffset + i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
     public float jaccard(float[] a, int aOffset, float[] b, int bOffset, int length) {
         int i = 0;
         float min = 0;
         float max = 0;
         if (length >= LANES) {
-            FloatVector mins = FloatVector.zero(SPECIES);
-            FloatVector maxs = FloatVector.zero(SPECIES);
+            FloatVector accMin = FloatVector.zero(SPECIES);
+            FloatVector accMax = FloatVector.zero(SPECIES);
             for (int bound = length - LANES; i <= bound; i += LANES) {
                 FloatVector x = FloatVector.fromArray(SPECIES, a, aOffset + i);
                 FloatVector y = FloatVector.fromArray(SPECIES, b, bOffset + i);
-                mins = mins.add(x.min(y));
-                maxs = maxs.add(x.max(y));
+                accMin = accMin.add(x.min(y));
+                accMax = accMax.add(x.max(y));
             }
-            min = mins.reduceLanes(VectorOperators.ADD);
-            max = maxs.reduceLanes(VectorOperators.ADD);
+            min = accMin.reduceLanes(VectorOperators.ADD);
+            max = accMax.reduceLanes(VectorOperators.ADD);
         }
         for (; i < length; i++) {
             min += Math.min(a[aOffset + i], b[bOffset + i]);
             max += Math.max(a[aOffset + i], b[bOffset + i]);
         }
-        return max == 0 ? 0 : min / max;
+        return max > 0 ? min / max : 0f;
     }
 
     @Override
-    public float dotInt8(float[] q, byte[] codes, int offset, int length) {
+    public float dotInt8(float[] a, int aOffset, byte[] b, int bOffset, int length) {
+        if (BYTES == null) {
+            return ScalarVectorMath.INSTANCE.dotInt8(a, aOffset, b, bOffset, length);
+        }
         int i = 0;
         float sum = 0;
-        if (BYTES != null && length >= LANES) {
+        if (length >= LANES) {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
-                FloatVector c0 = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i).castShape(SPECIES, 0);
-                FloatVector c1 = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i + LANES)
-                        .castShape(SPECIES, 0);
-                acc0 = FloatVector.fromArray(SPECIES, q, i).fma(c0, acc0);
-                acc1 = FloatVector.fromArray(SPECIES, q, i + LANES).fma(c1, acc1);
+                FloatVector y0 = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector y1 = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i + LANES)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(y0, acc0);
+                acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES).fma(y1, acc1);
             }
-            for (int bound = length - LANES; i <= bound; i += LANES) {
-                FloatVector c = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i).castShape(SPECIES, 0);
-                acc0 = FloatVector.fromArray(SPECIES, q, i).fma(c, acc0);
+            if (i <= length - LANES) {
+                FloatVector y = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i)
+                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(y, acc0);
+                i += LANES;
             }
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < length; i++) {
-            sum = Math.fma(q[i], codes[offset + i], sum);
+            sum = Math.fma(a[aOffset + i], b[bOffset + i], sum);
         }
         return sum;
     }

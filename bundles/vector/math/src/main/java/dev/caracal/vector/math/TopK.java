@@ -1,37 +1,43 @@
-package dev.caracal.vector.store.internal;
+package dev.caracal.vector.math;
+
+import java.util.Arrays;
 
 /**
- * The best {@code k} (score, ordinal) pairs seen so far, as a binary min-heap over two primitive arrays: the root is
- * the weakest kept hit, so a candidate is compared once against {@link #threshold()}. Ties keep the lower ordinal,
- * which makes merged results deterministic. Not thread-safe: one per scanning thread, merged at the end.
+ * The best {@code k} (score, ordinal) pairs seen so far, higher score is better, as a binary min-heap over two
+ * primitive arrays: the root is the weakest kept hit, so a candidate is compared once against {@link #threshold()}.
+ * Ties keep the lower ordinal, which makes results (and merged per-thread heaps) deterministic. Not thread-safe: one
+ * per scanning thread, merged at the end with {@link #addAll(TopK)}.
  */
-final class TopK {
+public final class TopK {
     private final int k;
     private final float[] scores;
     private final int[] ordinals;
     private int size;
 
-    TopK(int k) {
-        this.k = k;
-        this.scores = new float[k];
-        this.ordinals = new int[k];
+    /** A heap that keeps the best {@code k} (at least 1). */
+    public TopK(int k) {
+        this.k = Math.max(1, k);
+        this.scores = new float[this.k];
+        this.ordinals = new int[this.k];
     }
 
-    int size() {
+    /** How many pairs are kept. */
+    public int size() {
         return size;
     }
 
-    boolean isFull() {
+    /** Whether {@code k} pairs are kept: from now on a candidate must beat {@link #threshold()}. */
+    public boolean isFull() {
         return size == k;
     }
 
-    /** The score a candidate must beat once the heap is full. */
-    float threshold() {
+    /** The score a candidate must beat once the heap is full ({@code -Infinity} before). */
+    public float threshold() {
         return size == k ? scores[0] : Float.NEGATIVE_INFINITY;
     }
 
     /** Offers a candidate; returns whether it was kept. */
-    boolean offer(int ordinal, float score) {
+    public boolean offer(int ordinal, float score) {
         if (size < k) {
             int i = size++;
             scores[i] = score;
@@ -48,14 +54,23 @@ final class TopK {
         return true;
     }
 
-    void addAll(TopK other) {
+    /** Offers every pair {@code other} keeps (merging per-thread heaps). */
+    public void addAll(TopK other) {
         for (int i = 0; i < other.size; i++) {
             offer(other.ordinals[i], other.scores[i]);
         }
     }
 
-    /** Drains the heap into parallel arrays, best first. */
-    int drainSorted(int[] ordinalsOut, float[] scoresOut) {
+    /** The ordinals kept, in no particular order (for re-ranking); the heap is unchanged. */
+    public int[] ordinals() {
+        return Arrays.copyOf(ordinals, size);
+    }
+
+    /**
+     * Drains the heap into parallel arrays (at least {@link #size()} long), best first; returns how many were written.
+     * The heap is empty afterwards.
+     */
+    public int drainSorted(int[] ordinalsOut, float[] scoresOut) {
         int n = size;
         for (int i = n - 1; i >= 0; i--) {
             ordinalsOut[i] = ordinals[0];

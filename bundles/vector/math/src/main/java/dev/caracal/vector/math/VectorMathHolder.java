@@ -1,11 +1,11 @@
-package dev.caracal.vector.index.hnsw.internal;
+package dev.caracal.vector.math;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the distance kernels once: SIMD when {@code jdk.incubator.vector} can be loaded (and agrees with the
- * scalar code on a probe), scalar otherwise. {@code -Dcaracal.vector.simd=false} forces scalar code.
+ * Chooses the kernels once: SIMD when {@code jdk.incubator.vector} can be loaded (and agrees with the scalar code on a
+ * probe), scalar otherwise; logs the choice once. {@code -Dcaracal.vector.simd=false} forces scalar code.
  */
 final class VectorMathHolder {
     private static final Logger LOG = LoggerFactory.getLogger(VectorMathHolder.class);
@@ -17,6 +17,8 @@ final class VectorMathHolder {
     /** The SIMD kernels, or {@code null} when the Vector API cannot be loaded here. */
     static VectorMath simdOrNull() {
         try {
+            // Loading FloatVector fails with NoClassDefFoundError/ClassNotFoundException when the incubator module
+            // is not in the boot layer or (in OSGi) the optional import is not wired.
             Class.forName("jdk.incubator.vector.FloatVector", false, VectorMathHolder.class.getClassLoader());
             return (VectorMath) Class.forName(VectorMathHolder.class.getPackageName() + ".SimdVectorMath")
                     .getDeclaredConstructor().newInstance();
@@ -28,24 +30,25 @@ final class VectorMathHolder {
 
     private static VectorMath detect() {
         if (!Boolean.parseBoolean(System.getProperty("caracal.vector.simd", "true"))) {
-            LOG.info("hnsw index: scalar distance code (caracal.vector.simd=false)");
+            LOG.info("Vector kernels: scalar code (caracal.vector.simd=false)");
             return ScalarVectorMath.INSTANCE;
         }
         VectorMath simd = simdOrNull();
         if (simd == null) {
-            LOG.info("hnsw index: scalar distance code; start the JVM with --add-modules jdk.incubator.vector "
-                    + "for SIMD");
+            LOG.info("Vector kernels: scalar code; the jdk.incubator.vector module is not available (start the JVM "
+                    + "with --add-modules jdk.incubator.vector for SIMD)");
             return ScalarVectorMath.INSTANCE;
         }
         if (!agrees(simd)) {
-            LOG.warn("hnsw index: SIMD kernels disagree with scalar ones; using scalar code");
+            LOG.warn("Vector kernels: SIMD kernels disagree with scalar ones; using scalar code");
             return ScalarVectorMath.INSTANCE;
         }
-        LOG.info("hnsw index: SIMD distance code ({})", simd.name());
+        LOG.info("Vector kernels: SIMD ({})", simd.name());
         return simd;
     }
 
-    private static boolean agrees(VectorMath simd) {
+    /** Small integer inputs, so both implementations compute exactly and must agree to the bit. */
+    static boolean agrees(VectorMath simd) {
         float[] a = new float[71];
         float[] b = new float[71];
         for (int i = 0; i < a.length; i++) {
@@ -62,6 +65,6 @@ final class VectorMathHolder {
                 && simd.manhattan(a, 2, b, 1, 66) == s.manhattan(a, 2, b, 1, 66)
                 && simd.hamming(a, 0, b, 0, 71) == s.hamming(a, 0, b, 0, 71)
                 && Math.abs(simd.jaccard(a, 1, b, 1, 69) - s.jaccard(a, 1, b, 1, 69)) < 1e-5f
-                && simd.dotBytes(a, 3, c, 1, 67) == s.dotBytes(a, 3, c, 1, 67);
+                && simd.dotInt8(a, 3, c, 1, 67) == s.dotInt8(a, 3, c, 1, 67);
     }
 }
