@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +40,8 @@ class CacmEvaluationTest {
 
     @Test
     void bm25OnCacm() throws IOException {
-        Assumptions.assumeTrue(Files.isReadable(DATA.resolve("cacm.tar.gz")), "CACM collection not available");
+        assertTrue(Files.isReadable(DATA.resolve("cacm.tar.gz")), "the CACM collection is expected in " + DATA
+                + " (../shared/data/cacm beside the checkout)");
         Map<Integer, String> docs = readDocuments(DATA.resolve("cacm.tar.gz"));
         assertEquals(3204, docs.size());
         Map<Integer, String> topics = readTopics(DATA.resolve("topics.cacm.txt"));
