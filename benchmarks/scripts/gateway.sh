@@ -12,7 +12,7 @@ dist="$root/karaf-assembly/target/assembly"
 [ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks install -DskipTests" >&2; exit 1; }
 [ -f "$root/benchmarks/target/classpath.txt" ] || { echo "build the benchmarks first (-Pbenchmarks)" >&2; exit 1; }
 work=$(mktemp -d)
-trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 up=$(port); http=$(port); ssh=$(port)
 cp -a "$dist" "$work/caracal" && rm -rf "$work/caracal/data"

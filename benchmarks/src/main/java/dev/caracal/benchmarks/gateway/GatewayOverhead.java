@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -117,7 +120,7 @@ public final class GatewayOverhead {
     }
 
     /** Latencies in nanoseconds, and failures. */
-    record Result(long[] latencies, int failures, int sent, double seconds) {
+    record Result(long[] latencies, int failures, int sent, double seconds, Map<String, Integer> reasons) {
         double p(double percentile) {
             if (latencies.length == 0) {
                 return Double.NaN;
@@ -128,9 +131,10 @@ public final class GatewayOverhead {
 
         String line(String label) {
             return String.format(Locale.ROOT, "%-26s %6d req, %3d failed, %7.1f req/s: p50 %.3f ms, p90 %.3f ms,"
-                            + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", label, sent, failures, sent / seconds,
+                            + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%s", label, sent, failures, sent / seconds,
                     p(50) / 1e6, p(90) / 1e6, p(99) / 1e6, p(99.9) / 1e6,
-                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6);
+                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6,
+                    reasons.isEmpty() ? "" : " " + reasons);
         }
     }
 
@@ -140,6 +144,7 @@ public final class GatewayOverhead {
         long interval = 1_000_000_000L / rate;
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
+        Map<String, Integer> reasons = new ConcurrentHashMap<>();
         CompletableFuture<?>[] all = new CompletableFuture<?>[total];
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer sk-bench")
@@ -155,6 +160,10 @@ public final class GatewayOverhead {
                 long latency = System.nanoTime() - scheduled;
                 if (e != null || r.statusCode() != 200) {
                     failures.incrementAndGet();
+                    String reason = e != null ? e.getClass().getSimpleName()
+                            : r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8)
+                                    .replaceAll("\\s+", " ").substring(0, Math.min(120, r.body().length));
+                    reasons.merge(reason, 1, Integer::sum);
                 } else {
                     latencies.add(latency);
                 }
@@ -165,7 +174,7 @@ public final class GatewayOverhead {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
-        return new Result(sorted, failures.get(), total, elapsed);
+        return new Result(sorted, failures.get(), total, elapsed, new TreeMap<>(reasons));
     }
 
     static long rssKb(long pid) {
