@@ -2,7 +2,9 @@ package dev.caracal.llm;
 
 /**
  * One event of a streamed answer. A well-formed stream is {@code Start}, any number of {@code TextDelta},
- * {@code ToolCallDelta} and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}. {@code index} is the
+ * {@code ToolCallDelta} and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}; a stream that fails
+ * before it starts is a single {@code Error} (so an ingress can still answer with an HTTP error status).
+ * {@code UsageUpdate} carries the totals so far (cumulative), not increments. {@code index} is the
  * position of the content block (text or tool call) within the answer.
  */
 public sealed interface StreamEvent permits StreamEvent.Start, StreamEvent.TextDelta, StreamEvent.ToolCallDelta,

@@ -104,6 +104,6 @@ public final class MessagesResponseWriter {
     }
 
     static long inputTokens(Usage usage) {
-        return Math.max(0, usage.inputTokens() - usage.cachedInputTokens());
+        return Math.max(0, usage.inputTokens() - usage.cachedInputTokens() - usage.cacheCreationInputTokens());
     }
 }

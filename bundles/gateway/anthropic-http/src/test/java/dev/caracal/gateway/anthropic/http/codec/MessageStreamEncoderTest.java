@@ -196,12 +196,12 @@ class MessageStreamEncoderTest {
                 new StreamEvent.TextDelta(0, "x"),
                 new StreamEvent.UsageUpdate(new Usage(0, 9, 0, 0)),
                 new StreamEvent.End(StopReason.MAX_TOKENS));
-        assertTree("{'input_tokens':50,'output_tokens':0,'cache_creation_input_tokens':5,'cache_read_input_tokens':0}",
+        assertTree("{'input_tokens':45,'output_tokens':0,'cache_creation_input_tokens':5,'cache_read_input_tokens':0}",
                 out.get(0).data().get("message").get("usage"));
         SseEvent delta = out.get(out.size() - 2);
         assertTree("""
                 {'type':'message_delta','delta':{'stop_reason':'max_tokens','stop_sequence':null},
-                 'usage':{'input_tokens':50,'output_tokens':9,'cache_creation_input_tokens':5,'cache_read_input_tokens':0}}
+                 'usage':{'input_tokens':45,'output_tokens':9,'cache_creation_input_tokens':5,'cache_read_input_tokens':0}}
                 """, delta.data());
     }
 }

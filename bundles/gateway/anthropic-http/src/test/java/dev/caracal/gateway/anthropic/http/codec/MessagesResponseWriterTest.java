@@ -39,7 +39,7 @@ class MessagesResponseWriterTest {
                  'content':[{'type':'text','text':'Checking.'},
                             {'type':'tool_use','id':'toolu_9','name':'get_weather','input':{'city':'Paris','days':[1,2]}}],
                  'stop_reason':'tool_use','stop_sequence':null,
-                 'usage':{'input_tokens':40,'output_tokens':20,'cache_creation_input_tokens':7,'cache_read_input_tokens':60}}
+                 'usage':{'input_tokens':33,'output_tokens':20,'cache_creation_input_tokens':7,'cache_read_input_tokens':60}}
                 """, MessagesResponseWriter.message("msg_2", "claude-x", r, List.of()));
     }
 
