@@ -236,6 +236,24 @@ public abstract class CaracalTestSupport {
 
     // ---- console ----
 
+    /**
+     * Waits until the console runs {@code commandLine} (a harmless one, such as {@code vector:list}): command bundles
+     * register their commands when they start, which may be after {@code /readyz} turned 200.
+     */
+    protected void awaitCommand(String commandLine) throws Exception {
+        eventually(60, "console command " + commandLine, () -> {
+            try {
+                console(commandLine);
+                return true;
+            } catch (Exception e) { // gogo's CommandNotFoundException (not visible to this probe bundle)
+                if (e.getClass().getSimpleName().equals("CommandNotFoundException")) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Runs a console command; returns what it printed to stdout and stderr, together. */
     protected String console(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -33,6 +33,7 @@ public class ConsoleIT extends CaracalTestSupport {
     @Test
     public void createListInfoDrop() throws Exception {
         awaitReady();
+        awaitCommand("vector:list");
         String out = console("vector:create --dimension 4 --metric l2 shelf");
         assertTrue(out, out.contains("Created collection shelf (4 dimensions, l2"));
         out = console("vector:list");
@@ -54,6 +55,7 @@ public class ConsoleIT extends CaracalTestSupport {
     @Test
     public void ingestAndSearchAFolder() throws Exception {
         awaitReady();
+        awaitCommand("vector:list");
         Path dir = Files.createTempDirectory("caracal-docs");
         Files.writeString(dir.resolve("compilers.md"), "# Compilers\n\nA compiler translates a high-level programming "
                 + "language into machine code. Optimising compilers unroll loops and allocate registers.\n\n"
@@ -100,6 +102,7 @@ public class ConsoleIT extends CaracalTestSupport {
     @Test
     public void collectionNamesComplete() throws Exception {
         awaitReady();
+        awaitCommand("vector:list");
         console("vector:create --dimension 2 alpha-one");
         console("vector:create --dimension 2 alpha-two");
         console("vector:create --dimension 2 beta");
@@ -139,6 +142,7 @@ public class ConsoleIT extends CaracalTestSupport {
     @Test
     public void statusShowsEveryPluginKind() throws Exception {
         awaitReady();
+        awaitCommand("vector:list");
         String out = console("caracal:status");
         assertTrue(out, out.contains("embedding model") && out.contains("all-minilm-l6-v2"));
         assertTrue(out, out.contains("index type") && out.contains("flat"));
@@ -147,5 +151,21 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("http surface") && out.contains("/api/v1/collections"));
         assertTrue(out, out.contains("dev.caracal.llm.embeddings.onnx") && out.contains("active"));
         assertTrue(out, out.contains("vector-store") && out.contains("Health: UP"));
+    }
+
+    @Test
+    public void gatewayCommandsOnTheEmbeddedDefaults() throws Exception {
+        awaitReady();
+        awaitCommand("llm:models");
+        String out = console("llm:providers");
+        assertTrue(out, out.contains("all-minilm-l6-v2") && out.contains("384 dimensions"));
+        out = console("gateway:routes");
+        assertTrue(out, out.contains("No routes"));
+        out = console("gateway:health");
+        assertTrue(out, out.contains("No targets"));
+        out = console("llm:chat -m no-such-model hello");
+        assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
+        out = console("llm:chat --max-tokens 0 -m x hello");
+        assertTrue(out, out.contains("--max-tokens"));
     }
 }
