@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates docs/ann-benchmarks.md, docs/ann-recall-qps.png and benchmarks/target/ann/*.csv in one JVM run.
-# Usage: benchmarks/scripts/ann.sh [--base 60000] [--queries 1000] [--threads 2] [--only caracal-hnsw,lucene-hnsw]
+# Regenerates docs/ann-benchmarks.md, docs/ann-recall-qps.png (Fashion-MNIST), docs/ann-recall-qps-cacm.png (CACM)
+# and benchmarks/target/ann/*.csv in one JVM run.
+# Usage: benchmarks/scripts/ann.sh [--data all|fashion-mnist|cacm] [--base 60000] [--queries 1000] [--threads 2]
+#          [--only caracal-hnsw,lucene-hnsw] [--skip caracal-kdtree]
+# Default: --data all (Fashion-MNIST, then CACM). --base/--queries apply to Fashion-MNIST; CACM uses all 3,204
+# documents and 64 topics, embedded once with all-MiniLM-L6-v2 and cached in benchmarks/target/ann-cache/.
 # Measures the Caracal bundles installed in ~/.m2 (mvn -Pbenchmarks install first to measure the working tree).
-# Needs the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist).
+# Needs the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist) and ../shared/data/cacm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
@@ -11,6 +15,14 @@ fi
 # offline by default; ANN_MVN_FLAGS= (empty) lets Maven download the dependencies the first time
 mvn -q -Pbenchmarks package -f benchmarks/pom.xml ${ANN_MVN_FLAGS--o}
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+# the lsh and kdtree plugins are not dependencies of the benchmarks module: add them from ~/.m2 when installed
+VERSION=$(sed -n 's|.*caracal-vector-api-\([^:]*\)\.jar.*|\1|p' benchmarks/target/classpath.txt | head -1)
+for p in lsh kdtree; do
+  JAR="$HOME/.m2/repository/dev/caracal/caracal-vector-index-$p/$VERSION/caracal-vector-index-$p-$VERSION.jar"
+  if [ -n "$VERSION" ] && [ -f "$JAR" ]; then CP="$CP:$JAR"; fi
+done
+ARGS=("$@")
+case " $* " in *" --data "*) ;; *) ARGS=(--data all "$@") ;; esac
 exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-6g} -Djava.awt.headless=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$CP" dev.caracal.benchmarks.ann.AnnBenchmark --command "benchmarks/scripts/ann.sh $*" "$@"
+  -cp "$CP" dev.caracal.benchmarks.ann.AnnBenchmark --command "benchmarks/scripts/ann.sh $*" "${ARGS[@]}"

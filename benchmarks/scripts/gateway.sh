@@ -25,12 +25,12 @@ id = bench
 baseUrl = http://127.0.0.1:$up/v1
 apiKey = sk-bench
 models = bench-model
-maxRetries = 0
+maxRetries = 2
 CFG
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 JAVA_MAX_MEM=1024M "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
-java -Xmx512m -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+java -Xmx512m -Dsun.net.httpserver.maxIdleConnections=2000 -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"

@@ -27,11 +27,13 @@ final class CaracalContender implements Contender {
     private final Map<String, Object> params;
     private final Path dir;
     private final int[] knobs;
+    private final Metric metric;
     private VectorIndex index;
     private float[][] base;
 
-    CaracalContender(String name, String type, Map<String, Object> params, Path dir, int[] knobs) {
+    CaracalContender(String name, String type, Map<String, Object> params, Path dir, int[] knobs, Metric metric) {
         this.name = name;
+        this.metric = metric;
         this.type = type;
         this.params = params;
         this.dir = dir;
@@ -45,7 +47,39 @@ final class CaracalContender implements Contender {
 
     @Override
     public String knobName() {
-        return type.equals("hnsw") ? "ef" : "nprobe";
+        return switch (type) {
+            case "hnsw" -> "ef";
+            case "lsh" -> "probes";
+            case "kdtree" -> "exact";
+            default -> "nprobe";
+        };
+    }
+
+    /** Whether an optional plugin (lsh, kdtree: not a dependency of this module) is on the class path. */
+    static boolean available(String type) {
+        try {
+            Class.forName(pluginClass(type));
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static String pluginClass(String type) {
+        return switch (type) {
+            case "lsh" -> "dev.caracal.vector.index.lsh.internal.LshIndexFactory";
+            case "kdtree" -> "dev.caracal.vector.index.kdtree.internal.KdTreeIndexFactory";
+            default -> throw new IllegalArgumentException(type);
+        };
+    }
+
+    @Override
+    public int[] filterKnobs() {
+        return switch (type) {
+            case "lsh" -> new int[] {8, 64};
+            case "kdtree" -> new int[] {0};
+            default -> Contender.super.filterKnobs();
+        };
     }
 
     @Override
@@ -61,15 +95,26 @@ final class CaracalContender implements Contender {
             case "hnsw" -> factory = new HnswIndexFactory();
             case "ivf" -> factory = activate(new IvfIndexFactory(), vectors.length + 1);
             case "ivf-pq" -> factory = activate(new IvfPqIndexFactory(), vectors.length + 1);
+            case "lsh", "kdtree" -> factory = (VectorIndexFactory) Class.forName(pluginClass(type))
+                    .getConstructor().newInstance();
             default -> throw new IllegalArgumentException(type);
         }
         Map<String, Object> p = factory.validateBuildParams(params);
         VectorSource source = new ArraySource(vectors);
-        index = factory.open(new IndexContext("ann-bench-" + name, Metric.L2, new IndexSpec(type, p), source, dir));
+        index = factory.open(new IndexContext("ann-bench-" + name, metric, new IndexSpec(type, p), source, dir));
         for (int i = 0; i < vectors.length; i++) {
             index.add(i, vectors[i]);
         }
-        if (!type.equals("hnsw")) {
+        if (type.equals("lsh") || type.equals("kdtree")) {
+            // both rebuild in a background thread as the data grows (that work is part of the build time); wait
+            // for it, then build once more over all vectors so every search sees the final structure
+            Method await = index.getClass().getDeclaredMethod(type.equals("lsh") ? "awaitBuild" : "awaitRebuild");
+            await.setAccessible(true);
+            await.invoke(index);
+            Method rebuild = index.getClass().getDeclaredMethod("rebuildNow");
+            rebuild.setAccessible(true);
+            rebuild.invoke(index);
+        } else if (!type.equals("hnsw")) {
             // one training over all vectors on this thread (the k-means steps use the common fork-join pool)
             Method train = index.getClass().getDeclaredMethod("trainNow");
             train.setAccessible(true);
@@ -110,7 +155,7 @@ final class CaracalContender implements Contender {
                 return filterCount;
             }
         };
-        return index.search(query, k, f, Map.of(knobName(), knob)).ordinals();
+        return index.search(query, k, f, type.equals("kdtree") ? Map.of() : Map.of(knobName(), knob)).ordinals();
     }
 
     @Override
@@ -132,6 +177,12 @@ final class CaracalContender implements Contender {
                     + "least that)"
                     : "bytes = VectorIndex.memoryBytes() (vectors held in the graph)";
             case "ivf" -> "bytes = VectorIndex.memoryBytes(); k-means training uses the common pool (2 cores)";
+            case "lsh" -> "default build parameters (8 tables, automatic bits/width); rebuilt in the background as "
+                    + "the data doubles (counted in the build time), then once more over all vectors; bytes = "
+                    + "VectorIndex.memoryBytes(); the knob is probes (extra buckets per table)";
+            case "kdtree" -> "exact (no knob); default leafSize; a KD-tree prunes little at this dimension (the plugin "
+                    + "warns above 32); rebuilt in the background as the data grows, then once more over all vectors; "
+                    + "bytes = VectorIndex.memoryBytes()";
             default -> "bytes = VectorIndex.memoryBytes() (PQ codes; re-ranking reads full vectors from the store)";
         };
     }

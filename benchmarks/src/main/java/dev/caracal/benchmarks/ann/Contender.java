@@ -19,6 +19,11 @@ interface Contender extends AutoCloseable {
 
     boolean supportsFilter();
 
+    /** Knob values for the filtered runs (1 thread): a moderate and a generous one. */
+    default int[] filterKnobs() {
+        return knobName().equals("nprobe") ? new int[] {16, 64} : new int[] {64, 256};
+    }
+
     /** Bytes the index occupies (memory, or for Lucene the on-disk vector and graph files). */
     long bytes();
 

@@ -14,6 +14,7 @@ final class HnswlibContender implements Contender {
     private final int m;
     private final int efConstruction;
     private final int[] knobs;
+    private final boolean cosine;
     private HnswIndex<Integer, float[], Vec, Float> index;
     private long bytes;
 
@@ -24,7 +25,9 @@ final class HnswlibContender implements Contender {
         }
     }
 
-    HnswlibContender(int m, int efConstruction, int[] knobs) {
+    /** {@code cosine}: the vectors are unit length and compared with the inner-product distance 1 - q.v. */
+    HnswlibContender(int m, int efConstruction, int[] knobs, boolean cosine) {
+        this.cosine = cosine;
         this.m = m;
         this.efConstruction = efConstruction;
         this.knobs = knobs;
@@ -47,7 +50,8 @@ final class HnswlibContender implements Contender {
 
     @Override
     public void build(float[][] base) throws IOException {
-        index = HnswIndex.<float[], Float>newBuilder(base[0].length, DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE,
+        index = HnswIndex.<float[], Float>newBuilder(base[0].length, cosine
+                        ? DistanceFunctions.FLOAT_INNER_PRODUCT : DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE,
                 base.length).withM(m).withEfConstruction(efConstruction).withEf(10).build();
         for (int i = 0; i < base.length; i++) {
             index.add(new Vec(i, base[i]));
@@ -92,6 +96,6 @@ final class HnswlibContender implements Contender {
 
     @Override
     public String note() {
-        return "single-threaded add(); bytes = size of save() (Java serialization of items + graph)";
+        return (cosine ? "FLOAT_INNER_PRODUCT" : "FLOAT_EUCLIDEAN_DISTANCE") + "; single-threaded add(); bytes = size of save() (Java serialization of items + graph)";
     }
 }

@@ -28,13 +28,16 @@ final class JVectorContender implements Contender {
     private final int degree;
     private final int beamWidth;
     private final int[] knobs;
+    private final VectorSimilarityFunction similarity;
     private RandomAccessVectorValues ravv;
     private ImmutableGraphIndex graph;
     private ThreadLocal<GraphSearcher> searchers;
     private long bytes;
     private ForkJoinPool pool;
 
-    JVectorContender(int degree, int beamWidth, int[] knobs) {
+    /** {@code cosine}: the vectors are unit length and compared with DOT_PRODUCT (= cosine on them); else EUCLIDEAN. */
+    JVectorContender(int degree, int beamWidth, int[] knobs, boolean cosine) {
+        this.similarity = cosine ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
         this.degree = degree;
         this.beamWidth = beamWidth;
         this.knobs = knobs;
@@ -63,7 +66,7 @@ final class JVectorContender implements Contender {
             list.add(VTS.createFloatVector(v.clone()));
         }
         ravv = new ListRandomAccessVectorValues(list, dim);
-        BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, VectorSimilarityFunction.EUCLIDEAN);
+        BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, similarity);
         pool = new ForkJoinPool(1);
         GraphIndexBuilder builder = new GraphIndexBuilder(bsp, dim, degree, beamWidth, 1.2f, 1.2f, true, true, pool,
                 pool);
@@ -75,7 +78,7 @@ final class JVectorContender implements Contender {
     @Override
     public int[] search(float[] query, int k, int knob, BitSet filter, int filterCount) {
         VectorFloat<?> q = VTS.createFloatVector(query);
-        var ssp = DefaultSearchScoreProvider.exact(q, VectorSimilarityFunction.EUCLIDEAN, ravv);
+        var ssp = DefaultSearchScoreProvider.exact(q, similarity, ravv);
         Bits bits = filter == null ? Bits.ALL : filter::get;
         SearchResult r = searchers.get().search(ssp, k, Math.max(k, knob), 0f, 0f, bits);
         SearchResult.NodeScore[] nodes = r.getNodes();
@@ -98,7 +101,7 @@ final class JVectorContender implements Contender {
 
     @Override
     public String note() {
-        return "max degree " + degree + " (= 2M, the base-layer degree of the HNSW contenders), beam " + beamWidth
+        return similarity + "; max degree " + degree + " (= 2M, the base-layer degree of the HNSW contenders), beam " + beamWidth
                 + ", build on a 1-thread pool; bytes = builder.ramBytesUsed() + float vectors";
     }
 

@@ -37,14 +37,18 @@ final class LuceneContender implements Contender {
     private final Path dir;
     private final int[] knobs;
     private final int[] labels;
+    private final VectorSimilarityFunction similarity;
     private Directory directory;
     private DirectoryReader reader;
     private IndexSearcher searcher;
     private long bytes;
     private long hotBytes;
 
-    LuceneContender(String name, boolean quantized, int m, int beamWidth, Path dir, int[] knobs, int[] labels) {
+    /** {@code cosine}: the vectors are unit length and compared with DOT_PRODUCT (= cosine on them); else EUCLIDEAN. */
+    LuceneContender(String name, boolean quantized, int m, int beamWidth, Path dir, int[] knobs, int[] labels,
+                    boolean cosine) {
         this.name = name;
+        this.similarity = cosine ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
         this.quantized = quantized;
         this.m = m;
         this.beamWidth = beamWidth;
@@ -87,7 +91,7 @@ final class LuceneContender implements Contender {
         try (IndexWriter w = new IndexWriter(directory, iwc)) {
             for (int i = 0; i < base.length; i++) {
                 Document doc = new Document();
-                doc.add(new KnnFloatVectorField("v", base[i], VectorSimilarityFunction.EUCLIDEAN));
+                doc.add(new KnnFloatVectorField("v", base[i], similarity));
                 doc.add(new IntField("label", labels[i], Field.Store.NO));
                 w.addDocument(doc);
             }
@@ -145,7 +149,7 @@ final class LuceneContender implements Contender {
 
     @Override
     public String note() {
-        return "bytes = on-disk .vec/.vex/.vem" + (quantized ? "/.veq/.vemq (hot = without the float .vec)" : "")
+        return similarity + "; bytes = on-disk .vec/.vex/.vem" + (quantized ? "/.veq/.vemq (hot = without the float .vec)" : "")
                 + "; single-threaded IndexWriter, one segment";
     }
 

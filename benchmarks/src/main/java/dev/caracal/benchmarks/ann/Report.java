@@ -22,44 +22,77 @@ final class Report {
     private Report() {
     }
 
-    static void write(Path outDir, Path doc, Path png, List<AnnBenchmark.Point> points,
-                      List<AnnBenchmark.BuildInfo> builds, int nBase, int nQueries, int nFiltered, int dim, int k, int threads,
-                      String command, double seconds) throws IOException {
+    static void write(Path outDir, Path doc, List<AnnBenchmark.DatasetRun> runs, int k, int threads, String command,
+                      double seconds) throws IOException {
         Files.createDirectories(outDir);
+        for (AnnBenchmark.DatasetRun r : runs) {
+            writeCsv(outDir, r);
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# ANN benchmarks: Caracal index plugins vs Lucene, jvector, hnswlib-java\n\n");
+        md.append(String.format(Locale.ROOT, "Generated %s by `%s` (%.0f s wall time: %s).%n%n", LocalDate.now(),
+                command, seconds, String.join(", ", runs.stream().map(r -> String.format(Locale.ROOT, "%s %.0f s",
+                        r.data().id(), r.seconds())).toList())));
+        md.append(String.format(Locale.ROOT, "- Machine: %d cores (shared with other work; absolute numbers swing, "
+                + "compare within one run), %s %s, max heap %d MB. One JVM: the data sets run one after the other, "
+                + "every contender on the same vectors, queries and threads.%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        md.append(String.format(Locale.ROOT, "- recall@%d against an exact brute-force loop (a returned id counts when "
+                + "its distance is within the %d-th true distance; squared L2, or 1 - cosine). QPS: all queries, one "
+                + "or %d query threads, repeated passes of at least 0.4 s after a 1 s warm-up. Filtered search: random "
+                + "labels 0..99 per base vector, 1%% = label 0, 10%% = labels 0..9, the first queries of the data set "
+                + "(how many: see its section), 1 query thread, exact ground truth among the accepted.%n", k, k,
+                threads));
+        md.append("- HNSW contenders use M=16 (32 links on level 0), efConstruction/beamWidth=100; jvector max degree "
+                + "32. All builds are single-threaded (Caracal IVF k-means uses the common pool). Store contenders run "
+                + "`VectorStoreComponent.standalone` with exact scans on the calling thread (searchThreads 1).\n");
+        md.append(simdNote()).append("\n\n");
+        md.append("Data sets: ");
+        md.append(String.join(", ", runs.stream().map(r -> "[" + r.data().title() + "](#" + anchor(r.data().title())
+                + ")").toList())).append(".\n\n");
+        for (AnnBenchmark.DatasetRun r : runs) {
+            section(md, r, k, threads, doc);
+        }
+        if (doc.getParent() != null) {
+            Files.createDirectories(doc.getParent());
+        }
+        Files.writeString(doc, md);
+        for (AnnBenchmark.DatasetRun r : runs) {
+            plot(r.png(), r.data().title(), r.points(), r.builds(), threads, k);
+        }
+    }
+
+    static String anchor(String title) {
+        return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
+    }
+
+    private static void writeCsv(Path outDir, AnnBenchmark.DatasetRun r) throws IOException {
         StringBuilder csv = new StringBuilder("contender,filter,threads,knob,recall,qps\n");
-        for (AnnBenchmark.Point p : points) {
+        for (AnnBenchmark.Point p : r.points()) {
             csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.5f,%.1f%n", p.contender(), p.filter(), p.threads(),
                     p.knob(), p.recall(), p.qps()));
         }
-        Files.writeString(outDir.resolve("ann-results.csv"), csv);
+        Files.writeString(outDir.resolve(r.data().id() + "-results.csv"), csv);
         StringBuilder bcsv = new StringBuilder("contender,build_seconds,vectors_per_s,bytes_per_vector,hot_bytes_per_vector\n");
-        for (AnnBenchmark.BuildInfo b : builds) {
+        for (AnnBenchmark.BuildInfo b : r.builds()) {
             bcsv.append(String.format(Locale.ROOT, "%s,%.2f,%.1f,%.1f,%.1f%n", b.contender(), b.seconds(),
                     b.vectorsPerSecond(), b.bytesPerVector(), b.hotBytesPerVector()));
         }
-        Files.writeString(outDir.resolve("ann-build.csv"), bcsv);
+        Files.writeString(outDir.resolve(r.data().id() + "-build.csv"), bcsv);
+    }
 
-        StringBuilder md = new StringBuilder();
-        md.append("# ANN benchmarks: Caracal index plugins vs Lucene, jvector, hnswlib-java\n\n");
-        md.append(String.format(Locale.ROOT, "Generated %s by `%s` (%.0f s wall time).%n%n", LocalDate.now(), command,
-                seconds));
-        md.append(String.format(Locale.ROOT, "- Data: Fashion-MNIST (Debian `dataset-fashion-mnist`), first %,d training "
-                + "images as base, first %,d test images as queries, %d dims (pixels 0..255 as floats), L2.%n", nBase,
-                nQueries, dim));
-        md.append(String.format(Locale.ROOT, "- Machine: %d cores (shared with other work; absolute numbers swing, "
-                + "compare within one run), %s %s, max heap %d MB.%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20));
-        md.append(String.format(Locale.ROOT, "- recall@%d against an exact brute-force loop (a returned id counts when "
-                + "its distance is within the %d-th true distance). QPS: all queries, one or %d query threads, "
-                + "repeated passes of at least 0.4 s after a 1 s warm-up. Filtered search: random labels 0..99 per base "
-                + "vector, 1%% = label 0, 10%% = labels 0..9, first %d queries, exact ground truth among the accepted.%n",
-                k, k, threads, nFiltered));
-        md.append("- HNSW contenders use M=16 (32 links on level 0), efConstruction/beamWidth=100; jvector max degree "
-                + "32. All builds are single-threaded (Caracal IVF k-means uses the common pool).\n");
-        md.append(simdNote()).append("\n\n");
+    private static void section(StringBuilder md, AnnBenchmark.DatasetRun r, int k, int threads, Path doc) {
+        List<AnnBenchmark.Point> points = r.points();
+        List<AnnBenchmark.BuildInfo> builds = r.builds();
+        int dim = r.data().dim();
+        md.append("## ").append(r.data().title()).append("\n\n");
+        md.append(r.data().description()).append('\n');
+        md.append(String.format(Locale.ROOT, "- %,d base vectors, %,d queries (%d for the filtered runs), %.0f s for "
+                + "this data set.%n%n", r.data().base().length, r.data().queries().length, r.nFiltered(),
+                r.seconds()));
 
-        md.append("## Summary\n\n");
+        md.append("### Summary\n\n");
         md.append("| contender | build vectors/s | bytes/vector (hot) | max recall@" + k + " | QPS@0.90 1t | QPS@0.95 1t "
                 + "| QPS@0.95 " + threads + "t | QPS@0.99 1t | QPS@0.99 " + threads + "t | filter 10% recall / QPS | filter 1% recall / QPS |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -72,49 +105,117 @@ final class Report {
                     q(points, c, threads, 0.99), filtered(points, c, "10%"), filtered(points, c, "1%")));
         }
         md.append("\nQPS at a recall is interpolated (log QPS, linear in recall) between the two knob values around "
-                + "it; `-` = not reached; a value marked `*` was already exceeded at the smallest knob (no interpolation: the QPS of that knob). Filtered: best recall over the knobs tried, with its QPS (1 thread).\n\n");
+                + "it; `-` = not reached; a value marked `*` was already exceeded at the smallest knob (no "
+                + "interpolation: the QPS of that knob). Filtered: best recall over the knobs tried, with its QPS (1 "
+                + "thread). Float vectors alone take " + (dim * 4) + " bytes.\n\n");
 
-        md.append("## Ratios (same run, same data and threads)\n\n");
+        md.append("### Ratios (same run, same data and threads)\n\n");
         for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
             for (double target : new double[] {0.95, 0.99}) {
                 for (String other : new String[] {"lucene-hnsw", "lucene-hnsw-sq7", "jvector", "hnswlib-java"}) {
-                    double a = qpsAt(points, "caracal-hnsw", t, target);
-                    double b = qpsAt(points, other, t, target);
-                    md.append(String.format(Locale.ROOT, "- caracal-hnsw / %s QPS at recall %.2f, %d thread(s): %s%s%n",
-                            other, target, t, Double.isNaN(a) || Double.isNaN(b) ? "not measurable"
-                                    : String.format(Locale.ROOT, "%.2fx", a / b),
-                            atFloor(points, "caracal-hnsw", t, target) || atFloor(points, other, t, target)
-                                    ? " (*: target exceeded at the smallest knob)" : ""));
+                    ratio(md, points, "caracal-hnsw", other, t, target);
+                }
+                ratio(md, points, "caracal-hnsw-int8", "lucene-hnsw-sq7", t, target);
+                ratio(md, points, "caracal-store-hnsw", "lucene-hnsw", t, target);
+            }
+        }
+        buildRatio(md, builds, "caracal-hnsw", "lucene-hnsw");
+        buildRatio(md, builds, "caracal-hnsw-int8", "lucene-hnsw-sq7");
+        buildRatio(md, builds, "caracal-store-hnsw", "lucene-hnsw");
+        for (String f : new String[] {"1%", "10%"}) {
+            for (String c : new String[] {"caracal-hnsw", "caracal-store-hnsw", "caracal-store-flat-int8"}) {
+                AnnBenchmark.Point a = bestFiltered(points, c, f);
+                AnnBenchmark.Point b = bestFiltered(points, "lucene-hnsw", f);
+                if (a != null && b != null) {
+                    md.append(String.format(Locale.ROOT, "- filter %s: %s recall %.3f at %,.0f QPS vs lucene-hnsw "
+                            + "recall %.3f at %,.0f QPS (best-recall knob of each): %.2fx%n", f, c, a.recall(),
+                            a.qps(), b.recall(), b.qps(), a.qps() / b.qps()));
                 }
             }
         }
-        AnnBenchmark.BuildInfo ch = find(builds, "caracal-hnsw");
-        AnnBenchmark.BuildInfo lh = find(builds, "lucene-hnsw");
-        if (ch != null && lh != null) {
-            md.append(String.format(Locale.ROOT, "- caracal-hnsw / lucene-hnsw build vectors/s: %.2fx%n",
-                    ch.vectorsPerSecond() / lh.vectorsPerSecond()));
-        }
         AnnBenchmark.BuildInfo pq = find(builds, "caracal-ivf-pq");
         if (pq != null) {
-            md.append(String.format(Locale.ROOT, "- caracal-ivf-pq index bytes / float vector bytes (%d): %.3f%n",
-                    dim * 4, pq.bytesPerVector() / (dim * 4.0)));
+            AnnBenchmark.Point at90 = firstReaching(points, "caracal-ivf-pq", 0.90);
+            md.append(String.format(Locale.ROOT, "- caracal-ivf-pq index bytes / float vector bytes (%d): %.3f (%,.0f "
+                    + "bytes/vector)%s%n", dim * 4, pq.bytesPerVector() / (dim * 4.0), pq.bytesPerVector(),
+                    at90 == null ? "; recall 0.90 not reached"
+                            : String.format(Locale.ROOT, "; recall >= 0.90 from nprobe=%d (recall %.4f, %,.0f QPS 1t)",
+                            at90.knob(), at90.recall(), at90.qps())));
         }
-        md.append("\n![recall vs QPS](" + png.getFileName() + ")\n\n");
+        AnnBenchmark.BuildInfo i8 = find(builds, "caracal-hnsw-int8");
+        AnnBenchmark.BuildInfo h = find(builds, "caracal-hnsw");
+        if (i8 != null && h != null) {
+            md.append(String.format(Locale.ROOT, "- caracal-hnsw-int8 / caracal-hnsw bytes per vector: %.2f (%,.0f vs "
+                    + "%,.0f)%n", i8.bytesPerVector() / h.bytesPerVector(), i8.bytesPerVector(), h.bytesPerVector()));
+        }
+        AnnBenchmark.BuildInfo fi8 = find(builds, "caracal-store-flat-int8");
+        AnnBenchmark.BuildInfo fl = find(builds, "caracal-store-flat");
+        if (fi8 != null) {
+            md.append(String.format(Locale.ROOT, "- caracal-store-flat-int8 hot bytes / float vector bytes (%d): %.3f%n",
+                    dim * 4, fi8.hotBytesPerVector() / (dim * 4.0)));
+            if (fl != null) {
+                double exact = qpsAt(points, "caracal-store-flat", 1, 0.999);
+                for (double target : new double[] {0.95, 0.99}) {
+                    double a = qpsAt(points, "caracal-store-flat-int8", 1, target);
+                    md.append(String.format(Locale.ROOT, "- caracal-store-flat-int8 / caracal-store-flat (exact) QPS "
+                            + "at recall %.2f, 1 thread: %s%n", target, Double.isNaN(a) || Double.isNaN(exact)
+                            ? "not measurable" : String.format(Locale.ROOT, "%.2fx", a / exact)));
+                }
+            }
+        }
+        md.append("\n![recall vs QPS, " + r.data().title() + "](" + relative(doc, r.png()) + ")\n\n");
 
-        md.append("## Curves\n\n| contender | filter | threads | knob | recall@" + k + " | QPS |\n|---|---|---:|---:|---:|---:|\n");
+        md.append("### Curves\n\n<details><summary>every measured point</summary>\n\n| contender | filter | threads | "
+                + "knob | recall@" + k + " | QPS |\n|---|---|---:|---:|---:|---:|\n");
         for (AnnBenchmark.Point p : points) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s=%d | %.4f | %,.0f |%n", p.contender(), p.filter(),
                     p.threads(), knobName(builds, p.contender()), p.knob(), p.recall(), p.qps()));
         }
-        md.append("\n## Notes per contender\n\n");
+        md.append("\n</details>\n\n### Notes per contender\n\n");
         for (AnnBenchmark.BuildInfo b : builds) {
             md.append("- ").append(b.contender()).append(": ").append(b.note()).append('\n');
         }
-        if (doc.getParent() != null) {
-            Files.createDirectories(doc.getParent());
+        md.append('\n');
+    }
+
+    static String relative(Path doc, Path png) {
+        Path d = doc.toAbsolutePath().getParent();
+        return d == null ? png.toString() : d.relativize(png.toAbsolutePath()).toString();
+    }
+
+    static void ratio(StringBuilder md, List<AnnBenchmark.Point> points, String a, String b, int t, double target) {
+        if (curve(points, a, t).isEmpty() || curve(points, b, t).isEmpty()) {
+            return;
         }
-        Files.writeString(doc, md);
-        plot(png, points, builds, threads);
+        double x = qpsAt(points, a, t, target);
+        double y = qpsAt(points, b, t, target);
+        md.append(String.format(Locale.ROOT, "- %s / %s QPS at recall %.2f, %d thread(s): %s%s%n", a, b, target, t,
+                Double.isNaN(x) || Double.isNaN(y) ? "not measurable" : String.format(Locale.ROOT, "%.2fx", x / y),
+                atFloor(points, a, t, target) || atFloor(points, b, t, target)
+                        ? " (*: target exceeded at the smallest knob)" : ""));
+    }
+
+    static void buildRatio(StringBuilder md, List<AnnBenchmark.BuildInfo> builds, String a, String b) {
+        AnnBenchmark.BuildInfo x = find(builds, a);
+        AnnBenchmark.BuildInfo y = find(builds, b);
+        if (x != null && y != null) {
+            md.append(String.format(Locale.ROOT, "- %s / %s build vectors/s: %.2fx (%,.0f vs %,.0f)%n", a, b,
+                    x.vectorsPerSecond() / y.vectorsPerSecond(), x.vectorsPerSecond(), y.vectorsPerSecond()));
+        }
+    }
+
+    static AnnBenchmark.Point bestFiltered(List<AnnBenchmark.Point> points, String c, String f) {
+        return points.stream().filter(p -> p.contender().equals(c) && p.filter().equals(f))
+                .max((x, y) -> Double.compare(x.recall(), y.recall())).orElse(null);
+    }
+
+    static AnnBenchmark.Point firstReaching(List<AnnBenchmark.Point> points, String c, double target) {
+        for (AnnBenchmark.Point p : curve(points, c, 1)) {
+            if (p.recall() >= target) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Which contenders get SIMD distance code on this JVM (a large part of any ratio). */
@@ -188,8 +289,8 @@ final class Report {
         return Double.NaN;
     }
 
-    static void plot(Path png, List<AnnBenchmark.Point> points, List<AnnBenchmark.BuildInfo> builds, int threads)
-            throws IOException {
+    static void plot(Path png, String title, List<AnnBenchmark.Point> points, List<AnnBenchmark.BuildInfo> builds,
+                     int threads, int k) throws IOException {
         int w = 1100;
         int h = 700;
         int left = 90;
@@ -201,7 +302,7 @@ final class Report {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double rMin = 0.90;
+        double rMin = 0.85;
         double rMax = 1.0;
         double qMin = Double.MAX_VALUE;
         double qMax = 0;
@@ -239,8 +340,8 @@ final class Report {
                 }
             }
         }
-        for (int i = 0; i <= 10; i++) {
-            double r = rMin + i * (rMax - rMin) / 10;
+        for (int i = 0; i <= 15; i++) {
+            double r = rMin + i * (rMax - rMin) / 15;
             int x = left + (int) ((r - rMin) / (rMax - rMin) * pw);
             g.setColor(new Color(225, 225, 225));
             g.drawLine(x, top, x, top + ph);
@@ -250,20 +351,45 @@ final class Report {
         g.setColor(Color.BLACK);
         g.drawRect(left, top, pw, ph);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("Fashion-MNIST, L2: recall@10 vs QPS (log scale); solid = 1 query thread, dashed = " + threads
+        g.drawString(title + ": recall@" + k + " vs QPS (log scale); solid = 1 query thread, dashed = " + threads
                 + " threads", left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString("recall@10", left + pw / 2 - 30, h - 25);
+        g.drawString("recall@" + k, left + pw / 2 - 30, h - 25);
         g.drawString("QPS", 10, top - 10);
-        Color[] colors = {new Color(214, 39, 40), new Color(255, 127, 14), new Color(140, 86, 75),
-                new Color(31, 119, 180), new Color(23, 190, 207), new Color(44, 160, 44), new Color(148, 103, 189),
-                new Color(127, 127, 127)};
+        // Caracal in reds/oranges/browns/pinks, the peers in blues/greens/purples/grey
+        Color[] colors = {new Color(214, 39, 40), new Color(255, 152, 150), new Color(255, 127, 14),
+                new Color(188, 189, 34), new Color(0, 0, 0), new Color(140, 86, 75), new Color(196, 156, 148),
+                new Color(227, 119, 194), new Color(128, 0, 64), new Color(31, 119, 180), new Color(23, 190, 207),
+                new Color(44, 160, 44), new Color(148, 103, 189), new Color(127, 127, 127)};
         Set<String> names = new LinkedHashSet<>();
         builds.forEach(b -> names.add(b.contender()));
         int ci = 0;
         int ly = top + 10;
         for (String c : names) {
             Color col = colors[ci++ % colors.length];
+            if (knobName(builds, c).equals("exact")) { // an exact scan: one point, drawn as a reference line
+                for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
+                    List<AnnBenchmark.Point> cv = curve(points, c, t);
+                    if (cv.isEmpty()) {
+                        continue;
+                    }
+                    AnnBenchmark.Point p = cv.get(0);
+                    int y = top + ph - (int) ((Math.log10(p.qps()) - lo) / (hi - lo) * ph);
+                    int x = left + (int) ((Math.max(rMin, p.recall()) - rMin) / (rMax - rMin) * pw);
+                    g.setColor(col);
+                    g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+                            t == 1 ? new float[] {2, 3} : new float[] {6, 5}, 0));
+                    g.drawLine(left, y, x, y);
+                    g.fillOval(x - 4, y - 4, 9, 9);
+                }
+                g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+                        new float[] {2, 3}, 0));
+                g.drawLine(left + pw + 20, ly, left + pw + 50, ly);
+                g.setColor(Color.BLACK);
+                g.drawString(c + " (exact)", left + pw + 58, ly + 5);
+                ly += 24;
+                continue;
+            }
             for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
                 g.setColor(col);
                 g.setStroke(t == 1 ? new BasicStroke(2.2f)

@@ -162,7 +162,7 @@ public final class GatewayOverhead {
                     failures.incrementAndGet();
                     String reason = e != null ? e.getClass().getSimpleName()
                             : r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8)
-                                    .replaceAll("\\s+", " ").substring(0, Math.min(120, r.body().length));
+                                    .replaceAll("\\s+", " ").substring(0, Math.min(400, r.body().length));
                     reasons.merge(reason, 1, Integer::sum);
                 } else {
                     latencies.add(latency);
