@@ -244,6 +244,7 @@ public class VectorApiIT extends CaracalTestSupport {
         ready();
         expect(404, null, get("/api/v2/anything"));
         expect(404, null, post("/api/nothing/here", "{}"));
+        expect(404, null, get("/v1/no/such/endpoint"));
     }
 
     /** A problem+json answer with this status, naming {@code field} when given, and never a stack trace. */

@@ -10,11 +10,12 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Answers any {@code /api/...} path no surface serves (or whose surface bundle is absent right now) with a
+ * Answers any {@code /api/...} or {@code /v1/...} path no surface serves (or whose surface bundle is absent right now) with a
  * problem+json 404, so API clients never get Jetty's HTML error page. More specific servlet patterns win over it.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/api/*",
+        "osgi.http.whiteboard.servlet.pattern=/v1/*",
         "osgi.http.whiteboard.servlet.name=caracal-api-fallback",
         "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
 public class ApiFallbackServlet extends ApiServlet {
