@@ -43,7 +43,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -270,6 +272,59 @@ class GatewaySdkIT {
                 .maxRetries(0).build();
         ChatResponse a = claude.chat(dev.langchain4j.data.message.UserMessage.from("hello via anthropic shape"));
         assertEquals("Hi from the primary upstream", a.aiMessage().text());
+
+        // streaming through both of LangChain4j's clients
+        for (dev.langchain4j.model.chat.StreamingChatModel streaming : List.of(
+                (dev.langchain4j.model.chat.StreamingChatModel) dev.langchain4j.model.openai.OpenAiStreamingChatModel
+                        .builder().baseUrl(base() + "/v1").apiKey("sk-client").modelName("chat").build(),
+                dev.langchain4j.model.anthropic.AnthropicStreamingChatModel.builder().baseUrl(base() + "/v1")
+                        .apiKey("sk-client").modelName("chat").maxTokens(100).build())) {
+            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+            StringBuilder partial = new StringBuilder();
+            streaming.chat("tell me a story", new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                @Override
+                public void onPartialResponse(String text) {
+                    partial.append(text);
+                }
+
+                @Override
+                public void onCompleteResponse(ChatResponse response) {
+                    done.complete(response);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    done.completeExceptionally(error);
+                }
+            });
+            ChatResponse complete = done.orTimeout(30, TimeUnit.SECONDS).join();
+            assertEquals("Once upon a time there was a gateway that never dropped a request.", partial.toString());
+            assertEquals(partial.toString(), complete.aiMessage().text());
+        }
+    }
+
+    @Test
+    void aRouteWrittenIntoEtcIsAppliedLive() throws Exception {
+        karaf.writeEtc("dev.caracal.gateway.route-live.cfg", "name = live-route\ntargets = backup/claude-3-5-haiku-latest\n");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!karaf.get("/v1/models").body().contains("\"live-route\"")) {
+            assertTrue(System.nanoTime() < deadline, "the new route never appeared");
+            Thread.sleep(200);
+        }
+        ChatCompletion c = openai(0).chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("live-route").addUserMessage("hello live").build());
+        assertEquals("Hi from the backup upstream", c.choices().get(0).message().content().orElseThrow());
+        // the header override picks another target for one request
+        var raw = karaf.send("POST", "/v1/chat/completions",
+                "{\"model\":\"live-route\",\"messages\":[{\"role\":\"user\",\"content\":\"hello header\"}]}",
+                "x-caracal-route", "primary/gpt-4o-mini");
+        assertTrue(raw.body().contains("Hi from the primary upstream"), raw.body());
+        java.nio.file.Files.delete(karaf.home.resolve("etc/dev.caracal.gateway.route-live.cfg"));
+        deadline = System.nanoTime() + 30_000_000_000L;
+        while (karaf.get("/v1/models").body().contains("\"live-route\"")) {
+            assertTrue(System.nanoTime() < deadline, "the deleted route stayed");
+            Thread.sleep(200);
+        }
     }
 
     @Test
