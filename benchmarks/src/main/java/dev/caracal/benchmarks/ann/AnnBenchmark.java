@@ -34,6 +34,9 @@ import java.util.stream.IntStream;
  * data set other than Fashion-MNIST is {@code --png} with {@code -<data>} before the extension.
  */
 public final class AnnBenchmark {
+    static final String FASHION_TITLE = "Fashion-MNIST, L2";
+    static final String CACM_TITLE = "CACM, all-MiniLM-L6-v2, cosine";
+
     record Point(String contender, String filter, int threads, int knob, double recall, double qps) {
     }
 
@@ -69,7 +72,11 @@ public final class AnnBenchmark {
         Set<String> only = a.containsKey("only") ? Set.of(a.get("only").split(",")) : null;
         Set<String> skip = a.containsKey("skip") ? Set.of(a.get("skip").split(",")) : Set.of();
         int filteredQueries = Integer.parseInt(a.getOrDefault("filtered-queries", "300"));
-        String command = a.getOrDefault("command", "benchmarks/scripts/ann.sh " + String.join(" ", args));
+        String command = a.getOrDefault("command", "benchmarks/scripts/ann.sh " + String.join(" ", args)).strip();
+        if (a.containsKey("replot")) { // --replot <dir with the CSVs>: redraw the PNGs only
+            Report.replot(Path.of(a.get("replot")), png);
+            return;
+        }
 
         long t0 = System.nanoTime();
         List<DatasetRun> runs = new ArrayList<>();
@@ -80,7 +87,7 @@ public final class AnnBenchmark {
             } else {
                 float[][] base = FashionMnist.train(fashionDir, nBase);
                 float[][] queries = FashionMnist.test(fashionDir, nQueries);
-                ds = new Dataset("fashion-mnist", "Fashion-MNIST, L2", Metric.L2, base, queries, String.format(
+                ds = new Dataset("fashion-mnist", FASHION_TITLE, Metric.L2, base, queries, String.format(
                         Locale.ROOT, "- Data: Fashion-MNIST (Debian `dataset-fashion-mnist`), first %,d training "
                                 + "images as base, first %,d test images as queries, %d dims (pixels 0..255 as floats), "
                                 + "L2.", base.length, queries.length, base[0].length));

@@ -59,7 +59,7 @@ final class CacmEmbeddings {
                 + "(Lucene, jvector: DOT_PRODUCT on the unit vectors; hnswlib-java: inner-product distance 1 - q.v; "
                 + "Caracal: metric cosine). Embeddings cached in `benchmarks/target/ann-cache/cacm-minilm.f32`.",
                 nDocs, AllMiniLmEmbeddingModel.NAME, nTopics, nTopics, all[0].length);
-        return new Dataset("cacm", "CACM, all-MiniLM-L6-v2, cosine", dev.caracal.vector.Metric.COSINE, base, queries,
+        return new Dataset("cacm", AnnBenchmark.CACM_TITLE, dev.caracal.vector.Metric.COSINE, base, queries,
                 description);
     }
 

@@ -74,10 +74,10 @@ final class Report {
                     p.knob(), p.recall(), p.qps()));
         }
         Files.writeString(outDir.resolve(r.data().id() + "-results.csv"), csv);
-        StringBuilder bcsv = new StringBuilder("contender,build_seconds,vectors_per_s,bytes_per_vector,hot_bytes_per_vector\n");
+        StringBuilder bcsv = new StringBuilder("contender,build_seconds,vectors_per_s,bytes_per_vector,hot_bytes_per_vector,knob\n");
         for (AnnBenchmark.BuildInfo b : r.builds()) {
-            bcsv.append(String.format(Locale.ROOT, "%s,%.2f,%.1f,%.1f,%.1f%n", b.contender(), b.seconds(),
-                    b.vectorsPerSecond(), b.bytesPerVector(), b.hotBytesPerVector()));
+            bcsv.append(String.format(Locale.ROOT, "%s,%.2f,%.1f,%.1f,%.1f,%s%n", b.contender(), b.seconds(),
+                    b.vectorsPerSecond(), b.bytesPerVector(), b.hotBytesPerVector(), b.knobName()));
         }
         Files.writeString(outDir.resolve(r.data().id() + "-build.csv"), bcsv);
     }
@@ -289,6 +289,52 @@ final class Report {
         return Double.NaN;
     }
 
+    /** The plot's x coordinate of a recall: its number of nines, capped at 4. */
+    static double nines(double recall) {
+        return -Math.log10(Math.max(1e-4, 1 - recall));
+    }
+
+    /**
+     * Redraws the PNG of every data set whose CSVs are in {@code outDir} ({@code <id>-results.csv},
+     * {@code <id>-build.csv}) with the current plot code, without measuring again.
+     */
+    static void replot(Path outDir, Path png) throws IOException {
+        for (String id : new String[] {"fashion-mnist", "cacm"}) {
+            Path results = outDir.resolve(id + "-results.csv");
+            Path build = outDir.resolve(id + "-build.csv");
+            if (!Files.exists(results) || !Files.exists(build)) {
+                continue;
+            }
+            List<AnnBenchmark.Point> points = new ArrayList<>();
+            int threads = 1;
+            int k = 10;
+            for (String line : Files.readAllLines(results).subList(1, Files.readAllLines(results).size())) {
+                String[] f = line.split(",");
+                AnnBenchmark.Point p = new AnnBenchmark.Point(f[0], f[1], Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+                points.add(p);
+                threads = Math.max(threads, p.threads());
+            }
+            List<AnnBenchmark.BuildInfo> builds = new ArrayList<>();
+            List<String> lines = Files.readAllLines(build);
+            boolean named = lines.get(0).contains("knob");
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                String c = f[0];
+                String knob = named ? f[5] : points.stream().filter(p -> p.contender().equals(c)
+                        && p.filter().equals("none")).allMatch(p -> p.knob() == 0) ? "exact" : "knob";
+                builds.add(new AnnBenchmark.BuildInfo(c, knob, Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), ""));
+            }
+            String name = png.getFileName().toString();
+            Path out = id.equals("fashion-mnist") ? png : png.resolveSibling(
+                    name.substring(0, name.lastIndexOf('.')) + "-" + id + name.substring(name.lastIndexOf('.')));
+            plot(out, id.equals("cacm") ? AnnBenchmark.CACM_TITLE : AnnBenchmark.FASHION_TITLE, points, builds,
+                    threads, k);
+            AnnBenchmark.log("redrew %s from %s", out, results);
+        }
+    }
+
     static void plot(Path png, String title, List<AnnBenchmark.Point> points, List<AnnBenchmark.BuildInfo> builds,
                      int threads, int k) throws IOException {
         int w = 1100;
@@ -302,8 +348,11 @@ final class Report {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double rMin = 0.85;
-        double rMax = 1.0;
+        // x: recall on a "nines" scale, -log10(1 - recall), so 0.9, 0.99 and 0.999 are evenly spaced; recall above
+        // 0.9999 (1.0 included) is drawn at the right edge
+        double rMin = 0.8;
+        double xLo = nines(rMin);
+        double xHi = nines(1.0);
         double qMin = Double.MAX_VALUE;
         double qMax = 0;
         for (AnnBenchmark.Point p : points) {
@@ -340,13 +389,13 @@ final class Report {
                 }
             }
         }
-        for (int i = 0; i <= 15; i++) {
-            double r = rMin + i * (rMax - rMin) / 15;
-            int x = left + (int) ((r - rMin) / (rMax - rMin) * pw);
+        for (double r : new double[] {0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 1.0}) {
+            int x = left + (int) ((nines(r) - xLo) / (xHi - xLo) * pw);
             g.setColor(new Color(225, 225, 225));
             g.drawLine(x, top, x, top + ph);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.2f", r), x - 14, top + ph + 20);
+            String label = r == 1.0 ? "1.0" : String.valueOf(r);
+            g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, top + ph + 20);
         }
         g.setColor(Color.BLACK);
         g.drawRect(left, top, pw, ph);
@@ -354,7 +403,8 @@ final class Report {
         g.drawString(title + ": recall@" + k + " vs QPS (log scale); solid = 1 query thread, dashed = " + threads
                 + " threads", left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString("recall@" + k, left + pw / 2 - 30, h - 25);
+        g.drawString("recall@" + k + " (scale: -log10(1 - recall); 1.0 = at least 0.9999)", left + pw / 2 - 150,
+                h - 25);
         g.drawString("QPS", 10, top - 10);
         // Caracal in reds/oranges/browns/pinks, the peers in blues/greens/purples/grey
         Color[] colors = {new Color(214, 39, 40), new Color(255, 152, 150), new Color(255, 127, 14),
@@ -375,7 +425,7 @@ final class Report {
                     }
                     AnnBenchmark.Point p = cv.get(0);
                     int y = top + ph - (int) ((Math.log10(p.qps()) - lo) / (hi - lo) * ph);
-                    int x = left + (int) ((Math.max(rMin, p.recall()) - rMin) / (rMax - rMin) * pw);
+                    int x = left + (int) ((nines(Math.max(rMin, p.recall())) - xLo) / (xHi - xLo) * pw);
                     g.setColor(col);
                     g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
                             t == 1 ? new float[] {2, 3} : new float[] {6, 5}, 0));
@@ -401,7 +451,7 @@ final class Report {
                         px = -1;
                         continue;
                     }
-                    int x = left + (int) ((p.recall() - rMin) / (rMax - rMin) * pw);
+                    int x = left + (int) ((nines(p.recall()) - xLo) / (xHi - xLo) * pw);
                     int y = top + ph - (int) ((Math.log10(p.qps()) - lo) / (hi - lo) * ph);
                     g.fillOval(x - 3, y - 3, 7, 7);
                     if (px >= 0) {
