@@ -5,8 +5,12 @@
  * {@code retry-after} and I/O failure mapping to {@link dev.caracal.llm.ErrorKind}), the
  * {@link dev.caracal.llm.support.SseParser server-sent events parser}, {@link dev.caracal.llm.support.HttpCalls},
  * {@link dev.caracal.llm.support.Batches bounded batches}, {@link dev.caracal.llm.support.Json JSON helpers} and
- * {@link dev.caracal.llm.support.ConfigValues configuration helpers}. Provider-specific wire mapping stays in each
- * provider. A library: no components, no services, no state.
+ * {@link dev.caracal.llm.support.ConfigValues configuration helpers}, and the scaffolding every provider instance
+ * has: {@link dev.caracal.llm.support.ProviderRegistrations service registration},
+ * {@link dev.caracal.llm.support.ModelListCache the cached model list}, {@link dev.caracal.llm.support.EmbeddingCalls
+ * embedding-model plumbing}, {@link dev.caracal.llm.support.ProviderRuntime the chat model's lifecycle} and
+ * {@link dev.caracal.llm.support.HttpStreamProtocol stream-protocol wiring}. Provider-specific wire mapping stays in
+ * each provider. A library: no components and no services of its own, no global state.
  */
 @Export
 @Version("1.0.0")

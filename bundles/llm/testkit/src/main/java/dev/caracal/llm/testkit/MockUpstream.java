@@ -210,6 +210,15 @@ public final class MockUpstream implements AutoCloseable {
         return journal(null);
     }
 
+    /**
+     * How many recorded requests on a path containing {@code pathContains} have a body whose JSON text contains
+     * {@code text} (e.g. a user message: how often a client sent, or retried, one request).
+     */
+    public long requestsContaining(String pathContains, String text) {
+        return journal(pathContains).stream()
+                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+    }
+
     /** The recorded requests whose path contains {@code pathContains}, oldest first. */
     public List<JournalEntry> journal(String pathContains) {
         String query = pathContains == null ? "" : "?path=" + URLEncoder.encode(pathContains, StandardCharsets.UTF_8);

@@ -1,12 +1,9 @@
 package dev.caracal.llm.anthropic.internal;
 
 import dev.caracal.llm.ChatModel;
-import dev.caracal.llm.LlmProperties;
+import dev.caracal.llm.support.ProviderRegistrations;
 import dev.caracal.llm.support.Secret;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -33,7 +30,7 @@ public class AnthropicProvider {
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
 
     private AnthropicChatModel chat;
-    private ServiceRegistration<ChatModel> registration;
+    private ProviderRegistrations registrations;
 
     @Activate
     public AnthropicProvider(BundleContext context, AnthropicConfig config) {
@@ -45,28 +42,17 @@ public class AnthropicProvider {
                             : "apiKey is empty");
         }
         chat = new AnthropicChatModel(settings);
-        registration = context.registerService(ChatModel.class, chat, chatProperties(settings));
+        registrations = new ProviderRegistrations(context, PROVIDER_KIND, settings.id());
+        registrations.registerChat(chat, "Anthropic provider " + settings.id() + " at " + settings.baseUrl());
         LOG.info("Anthropic provider {} at {} ({}; anthropic-version {})", settings.id(), settings.baseUrl(),
                 settings.apiKey().isPresent() ? "API key set" : "no API key", settings.anthropicVersion());
     }
 
-    static Dictionary<String, Object> chatProperties(Settings settings) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(LlmProperties.PROVIDER, PROVIDER_KIND);
-        p.put(LlmProperties.PROVIDER_ID, settings.id());
-        p.put("service.description", "Anthropic provider " + settings.id() + " at " + settings.baseUrl());
-        return p;
-    }
-
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework unregistered it
-            }
-            registration = null;
+        if (registrations != null) {
+            registrations.unregisterAll();
+            registrations = null;
         }
         if (chat != null) {
             chat.close();

@@ -3,7 +3,6 @@ package dev.caracal.llm.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
@@ -12,8 +11,8 @@ import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;
+import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.StreamingCall;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,26 +32,15 @@ import java.util.function.Supplier;
  * output usage ({@code UsageUpdate} with the totals); {@code message_stop} ends the stream; {@code ping} and unknown
  * events are ignored; an {@code error} event fails it.
  */
-final class MessageStream implements StreamingCall.Protocol {
+final class MessageStream extends HttpStreamProtocol {
 
-    private final Supplier<HttpRequest> request;
     private final String requestedModel;
     private final Secret secret;
 
     MessageStream(Supplier<HttpRequest> request, String requestedModel, Secret secret) {
-        this.request = request;
+        super(request, (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
         this.requestedModel = requestedModel;
         this.secret = secret;
-    }
-
-    @Override
-    public HttpRequest request() {
-        return request.get();
-    }
-
-    @Override
-    public LlmException errorAnswer(int status, HttpHeaders headers, String body) {
-        return Errors.fromResponse(status, headers, body, secret);
     }
 
     @Override

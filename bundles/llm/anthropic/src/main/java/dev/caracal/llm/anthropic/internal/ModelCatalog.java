@@ -2,14 +2,13 @@ package dev.caracal.llm.anthropic.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.Capabilities;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.ModelListCache;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,40 +23,21 @@ import org.slf4j.LoggerFactory;
 final class ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
-    private static final Duration FAILURE_TTL = Duration.ofSeconds(30);
     private static final int PAGE_LIMIT = 1000;
     private static final int MAX_PAGES = 20;
 
     private final AnthropicChatModel client;
     private final Settings settings;
-    private volatile Cached cached;
-
-    private record Cached(List<ModelInfo> models, long expiresAtNanos) {
-    }
+    private final ModelListCache cache;
 
     ModelCatalog(AnthropicChatModel client, Settings settings) {
         this.client = client;
         this.settings = settings;
+        this.cache = new ModelListCache(settings.id(), settings.modelsCacheTtl(), this::fetch, this::configured, LOG);
     }
 
     List<ModelInfo> models() {
-        Cached c = cached;
-        long now = System.nanoTime();
-        if (c != null && now - c.expiresAtNanos < 0) {
-            return c.models;
-        }
-        List<ModelInfo> models;
-        Duration ttl = settings.modelsCacheTtl();
-        try {
-            models = fetch();
-        } catch (LlmException e) {
-            LOG.debug("Listing the models of {} failed ({}: {}); using the configured list", settings.id(),
-                    e.kind(), e.getMessage());
-            models = configured();
-            ttl = ttl.compareTo(FAILURE_TTL) < 0 ? ttl : FAILURE_TTL;
-        }
-        cached = new Cached(models, now + ttl.toNanos());
-        return models;
+        return cache.models();
     }
 
     private List<ModelInfo> fetch() {
@@ -88,15 +68,11 @@ final class ModelCatalog {
     }
 
     List<ModelInfo> configured() {
-        return infos(new LinkedHashSet<>(settings.models()));
+        return infos(settings.models());
     }
 
-    private List<ModelInfo> infos(Set<String> ids) {
-        List<ModelInfo> out = new ArrayList<>();
-        for (String id : ids) {
-            out.add(new ModelInfo(id, settings.id(), capabilities(id)));
-        }
-        return List.copyOf(out);
+    private List<ModelInfo> infos(Collection<String> ids) {
+        return ModelListCache.infos(ids, settings.id(), ModelCatalog::capabilities);
     }
 
     /**

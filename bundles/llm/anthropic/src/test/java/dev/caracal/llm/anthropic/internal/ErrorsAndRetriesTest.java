@@ -11,6 +11,8 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,18 +65,12 @@ class ErrorsAndRetriesTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (noRetries != null) {
-            noRetries.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(noRetries, upstream);
     }
 
     private static long requestsFor(String text) {
-        return upstream.journal("/v1/messages").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+        return upstream.requestsContaining("/v1/messages", text);
     }
 
     @ParameterizedTest
@@ -109,7 +105,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             assertEquals("made it", model.complete(ask("retry me")).text());
@@ -120,7 +116,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void retriesA529OverloadedWithBackoff() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2, "retryBaseDelayMs", 100, "retryMaxDelayMs", 1_000)), delayer)) {
             assertEquals("served", model.complete(ask("busy once")).text());
@@ -132,7 +128,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void doesNotRetryA400() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 3)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("invalid once")));
@@ -144,7 +140,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void exhaustedRetriesReportTheLastFailure() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("always limited")));
@@ -157,7 +153,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void retryAfterBeyondTheMaxDelayIsNotWaitedFor() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2, "retryMaxDelayMs", 5_000)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("wait a minute")));
@@ -168,7 +164,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void malformedBodyIsUpstreamAndNotRetried() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("garbled")));
@@ -196,7 +192,7 @@ class ErrorsAndRetriesTest {
         try (MockUpstream dead = MockUpstream.start()) {
             deadBase = dead.baseUrl();
         }
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(deadBase,
                 Map.of("maxRetries", 1)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("anyone?")));

@@ -20,6 +20,7 @@ import dev.caracal.llm.Usage;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,13 +55,8 @@ class MessagesTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     private static JournalEntry lastRequestWith(String text) {

@@ -1,27 +1,23 @@
 package dev.caracal.llm.anthropic.internal;
 
 import static dev.caracal.llm.anthropic.internal.TestSupport.ask;
+import static dev.caracal.llm.testkit.ProviderTests.assertBatchResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.Capabilities;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
-import dev.caracal.llm.ErrorKind;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,13 +43,8 @@ class ModelsAndBatchTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     @Test
@@ -100,15 +91,7 @@ class ModelsAndBatchTest {
         requests.add(2, ask("bad item"));
         List<CompletionStage<ChatResponse>> results = model.batch(requests, 2);
         assertEquals(7, results.size());
-        for (int i = 0; i < results.size(); i++) {
-            CompletableFuture<ChatResponse> f = results.get(i).toCompletableFuture();
-            if (i == 2) {
-                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-                assertEquals(ErrorKind.INVALID_REQUEST, assertInstanceOf(LlmException.class, e.getCause()).kind());
-            } else {
-                assertEquals("done", f.get(30, TimeUnit.SECONDS).text());
-            }
-        }
+        assertBatchResults(results, 2, "done");
         // counted by the mock: never more than two of this batch in flight at once
         assertTrue(upstream.stats().maxInFlight() <= 2, upstream.stats().toString());
         assertEquals(7, upstream.stats().requests());

@@ -1,7 +1,7 @@
 package dev.caracal.llm.anthropic.internal;
 
 import static dev.caracal.llm.anthropic.internal.TestSupport.MODEL;
-import static dev.caracal.llm.anthropic.internal.TestSupport.eventually;
+import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static dev.caracal.llm.anthropic.internal.TestSupport.streamed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,6 +20,10 @@ import dev.caracal.llm.Usage;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
+import dev.caracal.llm.testkit.StreamCanceller;
+import dev.caracal.llm.testkit.StreamRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,18 +64,12 @@ class StreamingTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     private static long requestsFor(String text) {
-        return upstream.journal("/v1/messages").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+        return upstream.requestsContaining("/v1/messages", text);
     }
 
     static void kind(StreamEvent event, ErrorKind kind) {
@@ -81,7 +79,7 @@ class StreamingTest {
 
     @Test
     void streamsTextDeltasAndUsage() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamed("tell a story"), events);
         events.await();
         StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
@@ -98,7 +96,7 @@ class StreamingTest {
 
     @Test
     void streamsToolUseDeltas() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(new ChatRequest(MODEL, null, List.of(Message.user("weather in Paris?")),
                 List.of(new ToolDefinition("get_weather", null, null)), null, null, null, true, null), events);
         events.await();
@@ -120,7 +118,7 @@ class StreamingTest {
 
     @Test
     void textThenToolCallHaveTheirOwnBlockIndexes() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamed("both at once"), events);
         events.await();
         assertEquals("Checking.", events.text());
@@ -133,10 +131,10 @@ class StreamingTest {
 
     @Test
     void disconnectMidStreamIsAnErrorEventAndNotRetried() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 3)), delayer)) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("cut me"), events);
             events.await();
             assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
@@ -150,10 +148,10 @@ class StreamingTest {
 
     @Test
     void overloadedBeforeTheFirstEventIsRetried() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("overloaded first"), events);
             events.await();
             assertEquals("recovered", events.text());
@@ -166,10 +164,10 @@ class StreamingTest {
 
     @Test
     void failureBeforeTheFirstEventIsASingleRetryableError() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("always overloaded"), events);
             events.await();
             assertEquals(1, events.events.size(), events.events.toString());
@@ -185,11 +183,11 @@ class StreamingTest {
 
     @Test
     void oneShotServerErrorsBeforeTheStreamAreRetried() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             upstream.failNext(1, 500, "api_error", "Internal server error");
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("plain"), events);
             events.await();
             assertEquals("fine", events.text());
@@ -199,10 +197,10 @@ class StreamingTest {
 
     @Test
     void malformedStreamIsUpstreamAndNotRetried() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("garbled"), events);
             events.await();
             assertEquals(1, events.events.size());
@@ -215,7 +213,7 @@ class StreamingTest {
     void silenceBeyondTheTimeoutIsTimeout() throws Exception {
         try (AnthropicChatModel impatient = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("requestTimeoutMs", 300)))) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             impatient.stream(streamed("sluggish"), events);
             events.await();
             kind(events.last(), ErrorKind.TIMEOUT);
@@ -225,20 +223,10 @@ class StreamingTest {
     @Test
     void cancelStopsTheStreamAndClosesTheConnection() throws Exception {
         upstream.resetStats();
-        TestSupport.Events seen = new TestSupport.Events();
-        AtomicReference<StreamHandle> handle = new AtomicReference<>();
-        AtomicReference<Integer> countAtCancel = new AtomicReference<>();
-        StreamHandle h = model.stream(streamed("endless story"), event -> {
-            seen.onEvent(event);
-            if (event instanceof StreamEvent.TextDelta && countAtCancel.get() == null) {
-                countAtCancel.set(seen.events.size());
-                while (handle.get() == null) {
-                    Thread.onSpinWait();
-                }
-                handle.get().cancel();
-            }
-        });
-        handle.set(h);
+        StreamCanceller canceller = StreamCanceller.atFirstTextDelta(model, streamed("endless story"));
+        StreamRecorder seen = canceller.seen();
+        StreamHandle h = canceller.handle();
+        AtomicReference<Integer> countAtCancel = canceller.countAtCancel();
         eventually(() -> countAtCancel.get() != null, "a first text delta");
         eventually(() -> upstream.stats().inFlight() == 0, "the upstream connection closed");
         assertEquals(countAtCancel.get().intValue(), seen.events.size(), "no event after cancel");
@@ -249,13 +237,13 @@ class StreamingTest {
     @Test
     void closingTheProviderEndsStreamsInFlight() throws Exception {
         AnthropicChatModel closing = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl()));
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         closing.stream(streamed("endless story"), events);
         eventually(() -> !events.of(StreamEvent.TextDelta.class).isEmpty(), "a first text delta");
         closing.close();
         events.await();
         kind(events.last(), ErrorKind.UNAVAILABLE);
-        TestSupport.Events after = new TestSupport.Events();
+        StreamRecorder after = new StreamRecorder();
         closing.stream(streamed("plain"), after);
         after.await();
         kind(after.last(), ErrorKind.UNAVAILABLE);

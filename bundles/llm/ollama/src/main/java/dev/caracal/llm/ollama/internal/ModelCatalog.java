@@ -6,7 +6,7 @@ import dev.caracal.llm.Capabilities;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.support.Json;
-import java.time.Duration;
+import dev.caracal.llm.support.ModelListCache;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
-    private static final Duration FAILURE_TTL = Duration.ofSeconds(30);
     static final String TAGS_PATH = "/api/tags";
     static final String SHOW_PATH = "/api/show";
     private static final List<String> VISION_NAMES = List.of("llava", "vision", "-vl", "vl:", "moondream",
@@ -37,34 +36,16 @@ final class ModelCatalog {
     private final OllamaChatModel client;
     private final Settings settings;
     private final Map<String, Capabilities> shown = new ConcurrentHashMap<>();
-    private volatile Cached cached;
-
-    private record Cached(List<ModelInfo> models, long expiresAtNanos) {
-    }
+    private final ModelListCache cache;
 
     ModelCatalog(OllamaChatModel client, Settings settings) {
         this.client = client;
         this.settings = settings;
+        this.cache = new ModelListCache(settings.id(), settings.modelsCacheTtl(), this::fetch, this::configured, LOG);
     }
 
     List<ModelInfo> models() {
-        Cached c = cached;
-        long now = System.nanoTime();
-        if (c != null && now - c.expiresAtNanos < 0) {
-            return c.models;
-        }
-        List<ModelInfo> models;
-        Duration ttl = settings.modelsCacheTtl();
-        try {
-            models = fetch();
-        } catch (LlmException e) {
-            LOG.debug("Listing the models of {} failed ({}: {}); using the configured list", settings.id(),
-                    e.kind(), e.getMessage());
-            models = configured();
-            ttl = ttl.compareTo(FAILURE_TTL) < 0 ? ttl : FAILURE_TTL;
-        }
-        cached = new Cached(models, now + ttl.toNanos());
-        return models;
+        return cache.models();
     }
 
     private List<ModelInfo> fetch() {

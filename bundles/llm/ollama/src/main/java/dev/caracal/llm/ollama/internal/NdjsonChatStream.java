@@ -2,11 +2,10 @@ package dev.caracal.llm.ollama.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ContentPart;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.StreamingCall;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -25,22 +24,16 @@ import java.util.function.Supplier;
  * not JSON fail the stream ({@code UPSTREAM}). A server that ignored {@code stream: true} and sent one JSON answer is
  * replayed as the same events.
  */
-final class NdjsonChatStream implements StreamingCall.Protocol {
+final class NdjsonChatStream extends HttpStreamProtocol {
 
-    private final Supplier<HttpRequest> request;
     private final String requestedModel;
     private final OllamaErrors errors;
     private final String id = OllamaChatModel.newResponseId();
 
     NdjsonChatStream(Supplier<HttpRequest> request, String requestedModel, OllamaErrors errors) {
-        this.request = request;
+        super(request, errors::fromResponse);
         this.requestedModel = requestedModel;
         this.errors = errors;
-    }
-
-    @Override
-    public HttpRequest request() {
-        return request.get();
     }
 
     /** NDJSON ({@code application/x-ndjson}) is read by line; a plain JSON answer whole. */
@@ -48,11 +41,6 @@ final class NdjsonChatStream implements StreamingCall.Protocol {
     public boolean isStream(HttpResponse.ResponseInfo info) {
         return !info.headers().firstValue("content-type").map(t -> t.toLowerCase(Locale.ROOT))
                 .orElse("").startsWith("application/json");
-    }
-
-    @Override
-    public LlmException errorAnswer(int status, HttpHeaders headers, String body) {
-        return errors.fromResponse(status, headers, body);
     }
 
     @Override

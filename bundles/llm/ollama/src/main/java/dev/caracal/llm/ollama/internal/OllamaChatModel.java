@@ -4,31 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
-import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
-import dev.caracal.llm.support.Batches;
 import dev.caracal.llm.support.Delayer;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
-import dev.caracal.llm.support.StreamingCall;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +45,8 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     private final OllamaErrors errors;
     private final HttpClient http;
     private final RequestMapper requests;
-    private final RetryPolicy retryPolicy;
-    private final Delayer delayer;
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService workers;
-    private final StreamingCall.Context streamContext;
+    private final ProviderRuntime runtime;
     private final ModelCatalog catalog;
-    private final Set<StreamingCall> streams = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     OllamaChatModel(Settings settings) {
         this(settings, Delayer.REAL);
@@ -68,17 +55,13 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     OllamaChatModel(Settings settings, Delayer delayer) {
         this.settings = Objects.requireNonNull(settings);
         this.errors = new OllamaErrors(settings.baseUrl(), settings.apiKey());
-        this.delayer = Objects.requireNonNull(delayer);
         this.requests = new RequestMapper(settings.keepAlive());
-        this.retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
+        RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
+                settings.retryMaxDelay());
         this.http = HttpCalls.newClient(settings.connectTimeout());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                HttpCalls.daemonThreads("caracal-ollama-" + settings.id() + "-timer"));
-        this.workers = Executors.newCachedThreadPool(HttpCalls.daemonThreads("caracal-ollama-" + settings.id()
-                + "-batch"));
-        this.streamContext = new StreamingCall.Context(http, retryPolicy, delayer, scheduler,
-                settings.requestTimeout(), settings.apiKey(), "Ollama provider " + settings.id(), this::isClosed,
-                streams::remove);
+        this.runtime = new ProviderRuntime("caracal-ollama-" + settings.id(), "Ollama provider " + settings.id(),
+                settings.id(), http, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(),
+                settings.apiKey(), settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }
 
@@ -123,31 +106,18 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
-        Objects.requireNonNull(handler, "handler");
         // failures without an answer are mapped by the support library, which does not know the server: name it
         StreamHandler named = event -> handler.onEvent(event instanceof StreamEvent.Error error
                 ? new StreamEvent.Error(errors.refine(error.error())) : event);
-        StreamingCall call;
-        try {
-            ensureOpen();
+        return runtime.stream(handler, named, () -> {
             String body = Json.write(requests.toBody(request, true));
-            call = new StreamingCall(streamContext, new NdjsonChatStream(() -> post(CHAT_PATH, body),
-                    request.model(), errors), named);
-        } catch (LlmException e) {
-            return StreamingCall.failImmediately(handler, e);
-        }
-        streams.add(call);
-        if (closed) { // closed while this stream was being set up
-            call.abort(stopped());
-            return call;
-        }
-        return call.begin();
+            return new NdjsonChatStream(() -> post(CHAT_PATH, body), request.model(), errors);
+        });
     }
 
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
-        return Batches.run(batch, Batches.effectiveConcurrency(maxConcurrency, settings.maxConcurrency()), workers,
-                this::complete, settings.apiKey(), "provider " + settings.id());
+        return runtime.batch(batch, maxConcurrency, this::complete);
     }
 
     // ---- HTTP ----
@@ -196,38 +166,20 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */
     <T> T withRetries(String what, Supplier<T> attempt) {
-        return retryPolicy.call(attempt, delayer, this::isClosed, (retry, failure, delay) ->
-                LOG.debug("{} on {} failed ({}: {}); retry {} of {} in {} ms", what, settings.id(), failure.kind(),
-                        failure.getMessage(), retry, retryPolicy.maxRetries(), delay.toMillis()));
+        return runtime.withRetries(what, attempt, LOG);
     }
 
     void ensureOpen() {
-        if (closed) {
-            throw new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " is stopped");
-        }
+        runtime.ensureOpen();
     }
 
     boolean isClosed() {
-        return closed;
-    }
-
-    private LlmException stopped() {
-        return new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " stopped");
+        return runtime.isClosed();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        LlmException gone = stopped();
-        for (StreamingCall call : List.copyOf(streams)) {
-            call.abort(gone);
-        }
-        streams.clear();
-        workers.shutdown();
-        scheduler.shutdownNow();
+        runtime.close();
     }
 
     @Override

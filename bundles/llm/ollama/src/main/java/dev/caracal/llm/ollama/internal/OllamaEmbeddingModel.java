@@ -1,12 +1,12 @@
 package dev.caracal.llm.ollama.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.support.EmbeddingCalls;
 import dev.caracal.llm.support.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
     OllamaEmbeddingModel(OllamaChatModel client, Settings.EmbeddingSpec spec) {
         this.client = client;
         this.model = spec.model();
-        this.name = client.providerId() + "/" + spec.model();
+        this.name = EmbeddingCalls.modelName(client.providerId(), spec.model());
         this.configuredDimension = spec.dimensions();
     }
 
@@ -82,27 +82,11 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
     @Override
     public Embeddings embed(List<String> inputs) {
         client.ensureOpen();
-        List<float[]> vectors = new ArrayList<>(inputs.size());
-        long tokens = 0;
-        for (int from = 0; from < inputs.size(); from += MAX_INPUTS_PER_REQUEST) {
-            List<String> slice = inputs.subList(from, Math.min(inputs.size(), from + MAX_INPUTS_PER_REQUEST));
-            Embeddings part = embedSlice(slice);
-            vectors.addAll(part.vectors());
-            tokens += part.inputTokens();
-        }
-        return new Embeddings(vectors, tokens);
+        return EmbeddingCalls.inSlices(inputs, MAX_INPUTS_PER_REQUEST, this::embedSlice);
     }
 
     private Embeddings embedSlice(List<String> inputs) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("model", model);
-        ArrayNode input = body.putArray("input");
-        for (String text : inputs) {
-            if (text == null) {
-                throw new LlmException(ErrorKind.INVALID_REQUEST, "an embedding input is null");
-            }
-            input.add(text);
-        }
+        ObjectNode body = EmbeddingCalls.requestBody(model, inputs);
         RequestMapper.putKeepAlive(body, client.settings().keepAlive());
         String json = Json.write(body);
         return client.withRetries("embedding", () -> {
@@ -162,15 +146,7 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
         if (!embedding.isArray()) {
             throw new LlmException(ErrorKind.UPSTREAM, "an embedding is not an array", 200, null, null);
         }
-        float[] v = new float[embedding.size()];
-        for (int i = 0; i < v.length; i++) {
-            JsonNode x = embedding.get(i);
-            if (!x.isNumber()) {
-                throw new LlmException(ErrorKind.UPSTREAM, "an embedding holds a non-number", 200, null, null);
-            }
-            v[i] = (float) x.asDouble();
-        }
-        return v;
+        return EmbeddingCalls.floats(embedding);
     }
 
     /** Scales {@code v} to unit length in place (a zero vector stays as it is). */

@@ -2,14 +2,11 @@ package dev.caracal.llm.ollama.internal;
 
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.EmbeddingModel;
-import dev.caracal.llm.LlmProperties;
+import dev.caracal.llm.support.ProviderRegistrations;
 import dev.caracal.llm.support.Secret;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -40,8 +37,8 @@ public class OllamaProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(OllamaProvider.class);
 
-    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private OllamaChatModel chat;
+    private ProviderRegistrations registrations;
 
     @Activate
     public OllamaProvider(BundleContext context, OllamaConfig config) {
@@ -55,42 +52,22 @@ public class OllamaProvider {
         for (Settings.EmbeddingSpec spec : settings.embeddingModels()) {
             embeddings.add(new OllamaEmbeddingModel(chat, spec));
         }
-        registrations.add(context.registerService(ChatModel.class, chat, chatProperties(settings)));
+        registrations = new ProviderRegistrations(context, PROVIDER_KIND, settings.id());
+        registrations.registerChat(chat, "Ollama provider " + settings.id() + " at " + settings.baseUrl());
         for (OllamaEmbeddingModel embedding : embeddings) {
-            registrations.add(context.registerService(EmbeddingModel.class, embedding,
-                    embeddingProperties(settings, embedding)));
+            registrations.registerEmbedding(embedding,
+                    "Ollama embedding model " + embedding.upstreamModel() + " of " + settings.id());
         }
         LOG.info("Ollama provider {} at {} ({}; embedding models {})", settings.id(), settings.baseUrl(),
                 settings.apiKey().isPresent() ? "API key set" : "no API key", embeddings);
     }
 
-    static Dictionary<String, Object> chatProperties(Settings settings) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(LlmProperties.PROVIDER, PROVIDER_KIND);
-        p.put(LlmProperties.PROVIDER_ID, settings.id());
-        p.put("service.description", "Ollama provider " + settings.id() + " at " + settings.baseUrl());
-        return p;
-    }
-
-    static Dictionary<String, Object> embeddingProperties(Settings settings, OllamaEmbeddingModel model) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(LlmProperties.EMBEDDING_MODEL, model.name());
-        p.put(LlmProperties.PROVIDER, PROVIDER_KIND);
-        p.put(LlmProperties.PROVIDER_ID, settings.id());
-        p.put("service.description", "Ollama embedding model " + model.upstreamModel() + " of " + settings.id());
-        return p;
-    }
-
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> registration : registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework unregistered it
-            }
+        if (registrations != null) {
+            registrations.unregisterAll();
+            registrations = null;
         }
-        registrations.clear();
         if (chat != null) {
             chat.close();
             LOG.info("Ollama provider {} stopped", chat.providerId());

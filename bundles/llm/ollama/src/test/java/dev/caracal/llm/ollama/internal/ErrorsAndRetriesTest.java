@@ -12,6 +12,9 @@ import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
+import dev.caracal.llm.testkit.StreamRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ErrorsAndRetriesTest {
 
     private static MockUpstream upstream;
-    private static TestSupport.RecordingDelayer delayer;
+    private static RecordingDelayer delayer;
     private static OllamaChatModel model;
 
     @BeforeAll
@@ -40,18 +43,13 @@ class ErrorsAndRetriesTest {
                 .fixture(Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(3_000)))
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
                 .start();
-        delayer = new TestSupport.RecordingDelayer();
+        delayer = new RecordingDelayer();
         model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer);
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     @BeforeEach
@@ -168,7 +166,7 @@ class ErrorsAndRetriesTest {
     @Test
     void ollamaNotRunningIsAConnectionErrorThatSaysSo() throws Exception {
         String base = "http://127.0.0.1:" + TestSupport.closedPort();
-        TestSupport.RecordingDelayer delays = new TestSupport.RecordingDelayer();
+        RecordingDelayer delays = new RecordingDelayer();
         try (OllamaChatModel offline = new OllamaChatModel(TestSupport.settings(base, Map.of("maxRetries", 1)),
                 delays)) {
             LlmException e = assertThrows(LlmException.class, () -> offline.complete(ask("hello")));
@@ -178,7 +176,7 @@ class ErrorsAndRetriesTest {
             assertTrue(e.getMessage().contains("is Ollama running"), e.getMessage());
             assertEquals(1, delays.delays.size(), "a refused connection is retried");
 
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             offline.stream(TestSupport.streamOf("hello"), events);
             events.await();
             assertEquals(1, events.events.size());

@@ -14,23 +14,20 @@ import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.testkit.CapturedStderr;
+import dev.caracal.llm.testkit.FakeBundleContext;
+import dev.caracal.llm.testkit.FakeBundleContext.Registered;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
+import dev.caracal.llm.testkit.StreamRecorder;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * The Declarative Services component's registrations, the bearer key of an authenticating proxy, and that key staying
@@ -51,41 +48,8 @@ class ProviderAndSecretsTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    /** A registration recorded by the fake bundle context. */
-    record Registered(String clazz, Object service, Map<String, Object> properties, boolean[] unregistered) {
-    }
-
-    private static BundleContext fakeContext(List<Registered> registered) {
-        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("registerService") && args[0] instanceof Class<?> type) {
-                        Map<String, Object> props = new HashMap<>();
-                        @SuppressWarnings("unchecked")
-                        Dictionary<String, Object> dict = (Dictionary<String, Object>) args[2];
-                        for (String key : Collections.list(dict.keys())) {
-                            props.put(key, dict.get(key));
-                        }
-                        boolean[] gone = {false};
-                        registered.add(new Registered(type.getName(), args[1], props, gone));
-                        return Proxy.newProxyInstance(ServiceRegistration.class.getClassLoader(),
-                                new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
-                                    if (m.getName().equals("unregister")) {
-                                        gone[0] = true;
-                                    }
-                                    return null;
-                                });
-                    }
-                    if (method.getName().equals("toString")) {
-                        return "FakeBundleContext";
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+    static void stop() throws Exception {
+        ProviderTests.closeAll(upstream);
     }
 
     @Test
@@ -93,7 +57,7 @@ class ProviderAndSecretsTest {
         List<Registered> registered = new ArrayList<>();
         OllamaConfig config = TestSupport.config(Map.of("id", "home", "baseUrl", upstream.baseUrl() + "/",
                 "apiKey", API_KEY, "embeddingModels", "nomic-embed-text:3, mxbai-embed-large"));
-        OllamaProvider provider = new OllamaProvider(fakeContext(registered), config);
+        OllamaProvider provider = new OllamaProvider(FakeBundleContext.recordingInto(registered), config);
         try {
             assertEquals(3, registered.size(), "chat + two embedding models (one learns its size later)");
             Registered chat = registered.get(0);
@@ -130,7 +94,7 @@ class ProviderAndSecretsTest {
 
     @Test
     void withoutTheKeyTheProxyRefusesAndThatIsNotRetried() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OllamaChatModel model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("hello")));
@@ -150,7 +114,8 @@ class ProviderAndSecretsTest {
     @Test
     void refusesAConfigurationWithoutId() {
         OllamaConfig config = TestSupport.config(Map.of("baseUrl", upstream.baseUrl()));
-        assertThrows(IllegalArgumentException.class, () -> new OllamaProvider(fakeContext(new ArrayList<>()), config));
+        assertThrows(IllegalArgumentException.class,
+                () -> new OllamaProvider(FakeBundleContext.recordingInto(new ArrayList<>()), config));
     }
 
     @Test
@@ -159,17 +124,15 @@ class ProviderAndSecretsTest {
         assertFalse(settings.toString().contains(API_KEY));
         assertTrue(settings.toString().contains("apiKey=(set)"));
 
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        RecordingDelayer delayer = new RecordingDelayer();
+        CapturedStderr stderr = CapturedStderr.start();
         try (OllamaChatModel model = new OllamaChatModel(settings, delayer)) {
             assertFalse(model.toString().contains(API_KEY));
             LlmException echoed = assertThrows(LlmException.class, () -> model.complete(ask("echo key")));
             assertFalse(echoed.getMessage().contains(API_KEY), echoed.getMessage());
             assertTrue(echoed.getMessage().contains("***"), echoed.getMessage());
 
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             model.stream(TestSupport.streamOf("echo key"), events);
             events.await();
             LlmException streamed = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
@@ -178,9 +141,9 @@ class ProviderAndSecretsTest {
             upstream.failNext(1, 503, "server_error", "retry this " + API_KEY);
             assertEquals("hi", model.complete(ask("hello")).text()); // logs the retry at debug
         } finally {
-            System.setErr(originalErr);
+            stderr.close();
         }
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = stderr.text();
         assertTrue(log.contains("retry 1 of 1"), "debug logging is on in this test: " + log);
         assertFalse(log.contains(API_KEY), log);
     }

@@ -1,7 +1,7 @@
 package dev.caracal.llm.ollama.internal;
 
 import static dev.caracal.llm.ollama.internal.TestSupport.MODEL;
-import static dev.caracal.llm.ollama.internal.TestSupport.eventually;
+import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static dev.caracal.llm.ollama.internal.TestSupport.streamOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,10 @@ import dev.caracal.llm.support.Json;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
+import dev.caracal.llm.testkit.StreamCanceller;
+import dev.caracal.llm.testkit.StreamRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +40,7 @@ class StreamingTest {
     private static final String STORY = "Once upon a time a small cat found a warm place by the fire and slept.";
 
     private static MockUpstream upstream;
-    private static TestSupport.RecordingDelayer delayer;
+    private static RecordingDelayer delayer;
     private static OllamaChatModel model;
 
     @BeforeAll
@@ -55,18 +59,13 @@ class StreamingTest {
                 .fixture(Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(3_000)))
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
                 .start();
-        delayer = new TestSupport.RecordingDelayer();
+        delayer = new RecordingDelayer();
         model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer);
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     @BeforeEach
@@ -77,7 +76,7 @@ class StreamingTest {
 
     @Test
     void streamsTextThenUsageThenEnd() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("tell a story"), events);
         events.await();
         StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
@@ -95,7 +94,7 @@ class StreamingTest {
 
     @Test
     void streamsTextAndWholeToolCalls() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(new ChatRequest(MODEL, null, List.of(Message.user("weather please")),
                 List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
                 null, null, null, true, null), events);
@@ -115,7 +114,7 @@ class StreamingTest {
 
     @Test
     void aStreamAndACompletionGiveTheSameToolCallIds() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("weather again")),
                 List.of(new ToolDefinition("get_weather", null, null)), null, null, null, true, null);
         model.stream(request, events);
@@ -131,7 +130,7 @@ class StreamingTest {
     @Test
     void aFailureBeforeTheFirstLineIsRetriedThenStreams() throws Exception {
         upstream.failNext(2, 503, "server_error", "busy");
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("hello"), events);
         events.await();
         assertEquals("Hi there!", events.text());
@@ -143,7 +142,7 @@ class StreamingTest {
     @Test
     void retriesUsedUpGiveOneRetryableErrorEvent() throws Exception {
         upstream.failNext(3, 503, "server_error", "busy");
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("hello"), events);
         events.await();
         assertEquals(1, events.events.size(), "nothing but the error: " + events.events);
@@ -156,7 +155,7 @@ class StreamingTest {
 
     @Test
     void aBadRequestIsNotRetried() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("bad request"), events);
         events.await();
         LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
@@ -168,7 +167,7 @@ class StreamingTest {
 
     @Test
     void aDisconnectMidStreamEndsWithAConnectionError() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("cut short"), events);
         events.await();
         assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
@@ -182,7 +181,7 @@ class StreamingTest {
 
     @Test
     void aMalformedLineIsAnUpstreamError() throws Exception {
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("garbage"), events);
         events.await();
         LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
@@ -196,7 +195,7 @@ class StreamingTest {
     void noAnswerInTimeIsATimeout() throws Exception {
         try (OllamaChatModel impatient = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(),
                 Map.of("requestTimeoutMs", 300)))) {
-            TestSupport.Events events = new TestSupport.Events();
+            StreamRecorder events = new StreamRecorder();
             impatient.stream(streamOf("slow"), events);
             events.await();
             LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
@@ -208,20 +207,10 @@ class StreamingTest {
     @Test
     void cancelClosesTheConnectionAndNoEventFollows() throws Exception {
         upstream.resetStats();
-        TestSupport.Events seen = new TestSupport.Events();
-        AtomicReference<StreamHandle> handle = new AtomicReference<>();
-        AtomicReference<Integer> countAtCancel = new AtomicReference<>();
-        StreamHandle h = model.stream(streamOf("endless"), event -> {
-            seen.onEvent(event);
-            if (event instanceof StreamEvent.TextDelta && countAtCancel.get() == null) {
-                countAtCancel.set(seen.events.size());
-                while (handle.get() == null) {
-                    Thread.onSpinWait();
-                }
-                handle.get().cancel();
-            }
-        });
-        handle.set(h);
+        StreamCanceller canceller = StreamCanceller.atFirstTextDelta(model, streamOf("endless"));
+        StreamRecorder seen = canceller.seen();
+        StreamHandle h = canceller.handle();
+        AtomicReference<Integer> countAtCancel = canceller.countAtCancel();
         eventually(() -> countAtCancel.get() != null, "a first text delta");
         // the mock would stream for 40 s more; cancelling closes the connection, which the mock sees
         eventually(() -> upstream.stats().inFlight() == 0, "the upstream connection closed");
@@ -233,13 +222,13 @@ class StreamingTest {
     @Test
     void closingTheProviderEndsStreamsInFlight() throws Exception {
         OllamaChatModel closing = new OllamaChatModel(TestSupport.settings(upstream.baseUrl()));
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         closing.stream(streamOf("endless again"), events);
         eventually(() -> !events.of(StreamEvent.TextDelta.class).isEmpty(), "a first text delta");
         closing.close();
         events.await();
         assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
-        TestSupport.Events after = new TestSupport.Events();
+        StreamRecorder after = new StreamRecorder();
         closing.stream(streamOf("hello"), after);
         after.await();
         assertEquals(1, after.events.size());

@@ -1,29 +1,14 @@
 package dev.caracal.llm.ollama.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
-import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.StreamHandler;
-import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.testkit.ProviderTests;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
-/** Settings, configurations and recorders shared by the tests. */
+/** Settings, configurations and requests shared by the tests (stream recorders and delayers: caracal-llm-testkit). */
 final class TestSupport {
 
     static final String API_KEY = "olk-proxy-Hq7vT3mZ9pL2sX8uW4yC6nR1";
@@ -34,15 +19,8 @@ final class TestSupport {
 
     /** Settings for a provider at {@code baseUrl} (the server root), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
-        Map<String, Object> values = new HashMap<>(Map.of(
-                "id", "local",
-                "baseUrl", baseUrl,
-                "maxRetries", 0,
-                "requestTimeoutMs", 10_000,
-                "retryBaseDelayMs", 10,
-                "retryMaxDelayMs", 5_000));
-        values.putAll(overrides);
-        return Settings.from(config(values));
+        return Settings.from(config(ProviderTests.testConfigValues(Map.of("id", "local", "baseUrl", baseUrl),
+                overrides)));
     }
 
     static Settings settings(String baseUrl) {
@@ -51,17 +29,7 @@ final class TestSupport {
 
     /** A configuration as Declarative Services would build it: these values, defaults otherwise. */
     static OllamaConfig config(Map<String, Object> values) {
-        return (OllamaConfig) Proxy.newProxyInstance(TestSupport.class.getClassLoader(),
-                new Class<?>[] {OllamaConfig.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("annotationType")) {
-                        return OllamaConfig.class;
-                    }
-                    if (method.getName().equals("toString")) {
-                        return "OllamaConfig" + values.keySet();
-                    }
-                    Object value = values.get(method.getName());
-                    return value != null ? value : method.getDefaultValue();
-                });
+        return ProviderTests.config(OllamaConfig.class, values);
     }
 
     static ChatRequest ask(String userText) {
@@ -77,94 +45,5 @@ final class TestSupport {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** Records the delays a retry would wait, and does not wait. */
-    static final class RecordingDelayer implements Delayer {
-        final List<Duration> delays = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<Void> after(Duration delay) {
-            delays.add(delay);
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    /** Collects stream events; {@link #await()} waits for the End or Error event. */
-    static final class Events implements StreamHandler {
-        final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-        private final CountDownLatch ended = new CountDownLatch(1);
-        private final CountDownLatch first = new CountDownLatch(1);
-        private final AtomicInteger inside = new AtomicInteger();
-        private volatile boolean concurrent;
-
-        @Override
-        public void onEvent(StreamEvent event) {
-            if (inside.incrementAndGet() != 1) {
-                concurrent = true;
-            }
-            try {
-                if (ended.getCount() == 0) {
-                    throw new AssertionError("event after the end: " + event);
-                }
-                events.add(event);
-                first.countDown();
-                if (event instanceof StreamEvent.End || event instanceof StreamEvent.Error) {
-                    ended.countDown();
-                }
-            } finally {
-                inside.decrementAndGet();
-            }
-        }
-
-        Events await() throws InterruptedException {
-            if (!ended.await(30, TimeUnit.SECONDS)) {
-                fail("the stream did not end; events so far: " + events);
-            }
-            assertTrue(!concurrent, "the handler was called concurrently");
-            return this;
-        }
-
-        Events awaitFirst() throws InterruptedException {
-            if (!first.await(30, TimeUnit.SECONDS)) {
-                fail("no event arrived");
-            }
-            return this;
-        }
-
-        boolean ended() {
-            return ended.getCount() == 0;
-        }
-
-        StreamEvent last() {
-            return events.get(events.size() - 1);
-        }
-
-        <T extends StreamEvent> List<T> of(Class<T> type) {
-            List<T> out = new ArrayList<>();
-            for (StreamEvent e : events) {
-                if (type.isInstance(e)) {
-                    out.add(type.cast(e));
-                }
-            }
-            return out;
-        }
-
-        String text() {
-            StringBuilder sb = new StringBuilder();
-            of(StreamEvent.TextDelta.class).forEach(t -> sb.append(t.text()));
-            return sb.toString();
-        }
-    }
-
-    /** Waits until {@code condition} holds (at most ten seconds). */
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 400; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        fail("never happened: " + what);
     }
 }

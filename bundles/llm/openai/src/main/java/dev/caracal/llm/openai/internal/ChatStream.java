@@ -11,8 +11,8 @@ import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;
+import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.StreamingCall;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,26 +25,15 @@ import java.util.function.Supplier;
  * and usage events, then {@code End} at {@code [DONE]}. A server that ignores {@code stream: true} and answers a
  * whole completion is replayed as events.
  */
-final class ChatStream implements StreamingCall.Protocol {
+final class ChatStream extends HttpStreamProtocol {
 
-    private final Supplier<HttpRequest> request;
     private final String requestedModel;
     private final Secret secret;
 
     ChatStream(Supplier<HttpRequest> request, String requestedModel, Secret secret) {
-        this.request = request;
+        super(request, (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
         this.requestedModel = requestedModel;
         this.secret = secret;
-    }
-
-    @Override
-    public HttpRequest request() {
-        return request.get();
-    }
-
-    @Override
-    public LlmException errorAnswer(int status, HttpHeaders headers, String body) {
-        return Errors.fromResponse(status, headers, body, secret);
     }
 
     @Override

@@ -4,31 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
-import dev.caracal.llm.ErrorKind;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
-import dev.caracal.llm.support.Batches;
 import dev.caracal.llm.support.Delayer;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
 import dev.caracal.llm.support.Secret;
-import dev.caracal.llm.support.StreamingCall;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,14 +39,8 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     private final Secret secret;
     private final HttpClient http;
     private final RequestMapper requests;
-    private final RetryPolicy retryPolicy;
-    private final Delayer delayer;
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService workers;
+    private final ProviderRuntime runtime;
     private final ModelCatalog catalog;
-    private final StreamingCall.Context streamContext;
-    private final Set<StreamingCall> streams = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     OpenAiChatModel(Settings settings) {
         this(settings, Delayer.REAL);
@@ -63,17 +49,14 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     OpenAiChatModel(Settings settings, Delayer delayer) {
         this.settings = Objects.requireNonNull(settings);
         this.secret = Secret.of(settings.apiKey());
-        this.delayer = Objects.requireNonNull(delayer);
         this.requests = new RequestMapper(settings.maxTokensField());
-        this.retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(),
-                Errors::retryable);
+        RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
+                settings.retryMaxDelay(), Errors::retryable);
         this.http = HttpCalls.newClient(settings.connectTimeout());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(HttpCalls.daemonThreads("caracal-openai-" + settings.id()
-                + "-timer"));
-        this.workers = Executors.newCachedThreadPool(HttpCalls.daemonThreads("caracal-openai-" + settings.id() + "-batch"));
+        this.runtime = new ProviderRuntime("caracal-openai-" + settings.id(), "OpenAI provider " + settings.id(),
+                settings.id(), http, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(), secret,
+                settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
-        this.streamContext = new StreamingCall.Context(http, retryPolicy, delayer, scheduler,
-                settings.requestTimeout(), secret, "OpenAI provider " + settings.id(), () -> closed, streams::remove);
     }
 
     Settings settings() {
@@ -111,29 +94,15 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        StreamingCall call;
-        try {
-            ensureOpen();
+        return runtime.stream(handler, () -> {
             String body = Json.write(requests.toBody(request, true));
-            call = new StreamingCall(streamContext, new ChatStream(() -> post("/chat/completions", body, true),
-                    request.model(), secret), handler);
-        } catch (LlmException e) {
-            return StreamingCall.failImmediately(handler, e);
-        }
-        streams.add(call);
-        if (closed) { // closed while this stream was being set up
-            call.abort(new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " stopped"));
-            return call;
-        }
-        call.begin();
-        return call;
+            return new ChatStream(() -> post("/chat/completions", body, true), request.model(), secret);
+        });
     }
 
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
-        return Batches.run(batch, Batches.effectiveConcurrency(maxConcurrency, settings.maxConcurrency()), workers,
-                this::complete, secret, "provider " + settings.id());
+        return runtime.batch(batch, maxConcurrency, this::complete);
     }
 
     // ---- HTTP ----
@@ -175,30 +144,16 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */
     <T> T withRetries(String what, Supplier<T> attempt) {
-        return retryPolicy.call(attempt, delayer, () -> closed, (retry, e, delay) ->
-                LOG.debug("{} on {} failed ({}: {}); retry {} of {} in {} ms", what, settings.id(), e.kind(),
-                        e.getMessage(), retry, retryPolicy.maxRetries(), delay.toMillis()));
+        return runtime.withRetries(what, attempt, LOG);
     }
 
     void ensureOpen() {
-        if (closed) {
-            throw new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " is stopped");
-        }
+        runtime.ensureOpen();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        LlmException gone = new LlmException(ErrorKind.UNAVAILABLE, "provider " + settings.id() + " stopped");
-        for (StreamingCall call : List.copyOf(streams)) {
-            call.abort(gone);
-        }
-        streams.clear();
-        workers.shutdown();
-        scheduler.shutdownNow();
+        runtime.close();
     }
 
     @Override

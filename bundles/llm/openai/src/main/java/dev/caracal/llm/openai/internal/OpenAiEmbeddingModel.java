@@ -1,17 +1,16 @@
 package dev.caracal.llm.openai.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.support.EmbeddingCalls;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +37,7 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
                                  boolean normalized, int maxInputTokens) {
         this.client = client;
         this.model = model;
-        this.name = client.providerId() + "/" + model;
+        this.name = EmbeddingCalls.modelName(client.providerId(), model);
         this.dimension = dimension;
         this.sendDimensions = sendDimensions;
         this.normalized = normalized;
@@ -94,27 +93,11 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
     @Override
     public Embeddings embed(List<String> inputs) {
         client.ensureOpen();
-        List<float[]> vectors = new ArrayList<>(inputs.size());
-        long tokens = 0;
-        for (int from = 0; from < inputs.size(); from += MAX_INPUTS_PER_REQUEST) {
-            List<String> slice = inputs.subList(from, Math.min(inputs.size(), from + MAX_INPUTS_PER_REQUEST));
-            Embeddings part = embedSlice(slice);
-            vectors.addAll(part.vectors());
-            tokens += part.inputTokens();
-        }
-        return new Embeddings(vectors, tokens);
+        return EmbeddingCalls.inSlices(inputs, MAX_INPUTS_PER_REQUEST, this::embedSlice);
     }
 
     private Embeddings embedSlice(List<String> inputs) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("model", model);
-        ArrayNode input = body.putArray("input");
-        for (String text : inputs) {
-            if (text == null) {
-                throw new LlmException(ErrorKind.INVALID_REQUEST, "an embedding input is null");
-            }
-            input.add(text);
-        }
+        ObjectNode body = EmbeddingCalls.requestBody(model, inputs);
         body.put("encoding_format", "float");
         if (sendDimensions) {
             body.put("dimensions", dimension);
@@ -172,15 +155,7 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
             throw new LlmException(ErrorKind.UPSTREAM, "an embedding is neither an array nor base64", 200, null,
                     null);
         }
-        float[] v = new float[embedding.size()];
-        for (int i = 0; i < v.length; i++) {
-            JsonNode x = embedding.get(i);
-            if (!x.isNumber()) {
-                throw new LlmException(ErrorKind.UPSTREAM, "an embedding holds a non-number", 200, null, null);
-            }
-            v[i] = (float) x.asDouble();
-        }
-        return v;
+        return EmbeddingCalls.floats(embedding);
     }
 
     /** Base64 of little-endian IEEE-754 float32 values. */

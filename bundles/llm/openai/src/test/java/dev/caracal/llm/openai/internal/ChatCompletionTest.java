@@ -23,6 +23,7 @@ import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -56,13 +57,8 @@ class ChatCompletionTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
     private static JsonNode lastRequestBody() {

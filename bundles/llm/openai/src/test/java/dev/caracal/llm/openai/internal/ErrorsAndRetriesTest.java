@@ -2,8 +2,6 @@ package dev.caracal.llm.openai.internal;
 
 import static dev.caracal.llm.openai.internal.TestSupport.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +11,8 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -65,18 +65,12 @@ class ErrorsAndRetriesTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (noRetries != null) {
-            noRetries.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(noRetries, upstream);
     }
 
     private static long requestsFor(String text) {
-        return upstream.journal("/v1/chat/completions").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+        return upstream.requestsContaining("/v1/chat/completions", text);
     }
 
     @ParameterizedTest
@@ -111,7 +105,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             assertEquals("made it", model.complete(ask("gpt-4o", "retry me")).text());
@@ -122,7 +116,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void doesNotRetryA400() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 3)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "invalid once")));
@@ -134,7 +128,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void exhaustedRetriesAreRateLimited() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "always limited")));
@@ -147,7 +141,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void retryAfterBeyondTheMaxDelayIsNotWaitedFor() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2, "retryMaxDelayMs", 5_000)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "wait a minute")));
@@ -158,7 +152,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void exhaustedQuotaIsNotRetried() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "quota")));
@@ -169,7 +163,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void serverErrorsWithoutHintBackOffWithJitterThenSucceed() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 3, "retryBaseDelayMs", 100, "retryMaxDelayMs", 150)), delayer)) {
             upstream.failNext(2, 503, "server_error", "maintenance");
@@ -183,7 +177,7 @@ class ErrorsAndRetriesTest {
 
     @Test
     void malformedBodyIsUpstreamAndNotRetried() {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "garbled")));
@@ -210,7 +204,7 @@ class ErrorsAndRetriesTest {
         try (MockUpstream dead = MockUpstream.start()) {
             deadBase = dead.openAiBaseUrl();
         }
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(deadBase, Map.of("maxRetries", 1)),
                 delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "anyone?")));

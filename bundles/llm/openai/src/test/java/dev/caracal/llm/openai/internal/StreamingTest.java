@@ -1,7 +1,7 @@
 package dev.caracal.llm.openai.internal;
 
 import static dev.caracal.llm.openai.internal.TestSupport.ask;
-import static dev.caracal.llm.openai.internal.TestSupport.eventually;
+import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,6 +19,10 @@ import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
+import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.RecordingDelayer;
+import dev.caracal.llm.testkit.StreamCanceller;
+import dev.caracal.llm.testkit.StreamRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,17 +64,12 @@ class StreamingTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (model != null) {
-            model.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        ProviderTests.closeAll(model, upstream);
     }
 
-    private static TestSupport.Events stream(OpenAiChatModel m, ChatRequest request) throws InterruptedException {
-        TestSupport.Events events = new TestSupport.Events();
+    private static StreamRecorder stream(OpenAiChatModel m, ChatRequest request) throws InterruptedException {
+        StreamRecorder events = new StreamRecorder();
         m.stream(request, events);
         return events.await();
     }
@@ -80,13 +79,12 @@ class StreamingTest {
     }
 
     private static long requestsFor(String text) {
-        return upstream.journal("/v1/chat/completions").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+        return upstream.requestsContaining("/v1/chat/completions", text);
     }
 
     @Test
     void streamsTextDeltasAndUsage() throws Exception {
-        TestSupport.Events events = stream(model, streamed("tell me a story"));
+        StreamRecorder events = stream(model, streamed("tell me a story"));
         StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
         assertTrue(start.id().startsWith("chatcmpl-"));
         assertEquals("gpt-4o", start.model());
@@ -112,7 +110,7 @@ class StreamingTest {
         ChatRequest request = new ChatRequest("gpt-4o", null, List.of(Message.user("use tools please")),
                 List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
                 null, null, null, true, null);
-        TestSupport.Events events = stream(model, request);
+        StreamRecorder events = stream(model, request);
         assertEquals("Let me check.", events.text());
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 0));
         List<StreamEvent.ToolCallDelta> calls = events.of(StreamEvent.ToolCallDelta.class);
@@ -144,8 +142,8 @@ class StreamingTest {
     @Test
     void disconnectMidStreamIsAnErrorEventAndNotRetried() throws Exception {
         try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), new TestSupport.RecordingDelayer())) {
-            TestSupport.Events events = stream(retrying, streamed("cut off please"));
+                Map.of("maxRetries", 2)), new RecordingDelayer())) {
+            StreamRecorder events = stream(retrying, streamed("cut off please"));
             assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
             assertFalse(events.text().isEmpty(), "some text arrived before the cut");
             assertTrue(LONG_TEXT.startsWith(events.text()));
@@ -159,23 +157,23 @@ class StreamingTest {
 
     @Test
     void failureBeforeTheFirstTokenIsASingleRetryableError() throws Exception {
-        TestSupport.Events events = stream(model, streamed("never answers"));
+        StreamRecorder events = stream(model, streamed("never answers"));
         assertEquals(1, events.events.size(), "only the error: " + events.events);
         StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
         assertEquals(ErrorKind.CONNECTION, error.error().kind());
         assertTrue(error.error().retryable());
 
-        TestSupport.Events limited = stream(model, streamed("busy now"));
+        StreamRecorder limited = stream(model, streamed("busy now"));
         assertEquals(1, limited.events.size());
         LlmExceptionAssert.kind(limited.last(), ErrorKind.RATE_LIMITED, 429);
     }
 
     @Test
     void failureBeforeTheFirstTokenIsRetried() throws Exception {
-        TestSupport.RecordingDelayer delayer = new TestSupport.RecordingDelayer();
+        RecordingDelayer delayer = new RecordingDelayer();
         try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("maxRetries", 2)), delayer)) {
-            TestSupport.Events events = stream(retrying, streamed("second time lucky"));
+            StreamRecorder events = stream(retrying, streamed("second time lucky"));
             assertEquals("lucky", events.text());
             assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
             assertEquals(1, delayer.delays.size());
@@ -185,7 +183,7 @@ class StreamingTest {
 
     @Test
     void malformedStreamIsUpstream() throws Exception {
-        TestSupport.Events events = stream(model, streamed("garbage in"));
+        StreamRecorder events = stream(model, streamed("garbage in"));
         StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
         assertEquals(ErrorKind.UPSTREAM, error.error().kind());
         assertTrue(error.error().getMessage().contains("malformed"), error.error().getMessage());
@@ -195,7 +193,7 @@ class StreamingTest {
     void slowUpstreamTimesOut() throws Exception {
         try (OpenAiChatModel impatient = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
                 Map.of("requestTimeoutMs", 300)))) {
-            TestSupport.Events events = stream(impatient, streamed("sleepy head"));
+            StreamRecorder events = stream(impatient, streamed("sleepy head"));
             StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
             assertEquals(ErrorKind.TIMEOUT, error.error().kind());
             assertTrue(error.error().retryable());
@@ -205,20 +203,10 @@ class StreamingTest {
     @Test
     void cancelStopsTheStreamAndClosesTheConnection() throws Exception {
         upstream.resetStats();
-        TestSupport.Events seen = new TestSupport.Events();
-        AtomicReference<StreamHandle> handle = new AtomicReference<>();
-        AtomicReference<Integer> countAtCancel = new AtomicReference<>();
-        StreamHandle h = model.stream(streamed("endless story"), event -> {
-            seen.onEvent(event);
-            if (event instanceof StreamEvent.TextDelta && countAtCancel.get() == null) {
-                countAtCancel.set(seen.events.size());
-                while (handle.get() == null) {
-                    Thread.onSpinWait();
-                }
-                handle.get().cancel();
-            }
-        });
-        handle.set(h);
+        StreamCanceller canceller = StreamCanceller.atFirstTextDelta(model, streamed("endless story"));
+        StreamRecorder seen = canceller.seen();
+        StreamHandle h = canceller.handle();
+        AtomicReference<Integer> countAtCancel = canceller.countAtCancel();
         eventually(() -> countAtCancel.get() != null, "a first text delta");
         // the mock would stream for seconds more; cancelling closes the connection, which the mock sees
         eventually(() -> upstream.stats().inFlight() == 0, "the upstream connection closed");
@@ -230,14 +218,14 @@ class StreamingTest {
     @Test
     void closingTheProviderEndsStreamsInFlight() throws Exception {
         OpenAiChatModel closing = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl()));
-        TestSupport.Events events = new TestSupport.Events();
+        StreamRecorder events = new StreamRecorder();
         closing.stream(streamed("endless again"), events);
         eventually(() -> !events.of(StreamEvent.TextDelta.class).isEmpty(), "a first text delta");
         closing.close();
         events.await();
         StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
         assertEquals(ErrorKind.UNAVAILABLE, error.error().kind());
-        TestSupport.Events after = new TestSupport.Events();
+        StreamRecorder after = new StreamRecorder();
         closing.stream(streamed("tell me"), after);
         after.await();
         assertEquals(ErrorKind.UNAVAILABLE, ((StreamEvent.Error) after.last()).error().kind());

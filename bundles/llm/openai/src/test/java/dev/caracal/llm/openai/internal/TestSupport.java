@@ -1,27 +1,13 @@
 package dev.caracal.llm.openai.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
-import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.StreamHandler;
-import dev.caracal.llm.support.Delayer;
-import java.lang.reflect.Proxy;
+import dev.caracal.llm.testkit.ProviderTests;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-/** Settings, configurations and recorders shared by the tests. */
+/** Settings, configurations and requests shared by the tests (stream recorders and delayers: caracal-llm-testkit). */
 final class TestSupport {
 
     static final String API_KEY = "sk-test-Zq8vX2mK4pL9sT1uW3yB6nR0";
@@ -31,16 +17,8 @@ final class TestSupport {
 
     /** Settings for a provider at {@code baseUrl} (the OpenAI root, ending in /v1), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
-        Map<String, Object> values = new HashMap<>(Map.of(
-                "id", "mock",
-                "baseUrl", baseUrl,
-                "apiKey", API_KEY,
-                "maxRetries", 0,
-                "requestTimeoutMs", 10_000,
-                "retryBaseDelayMs", 10,
-                "retryMaxDelayMs", 5_000));
-        values.putAll(overrides);
-        return Settings.from(config(values));
+        return Settings.from(config(ProviderTests.testConfigValues(Map.of("id", "mock", "baseUrl", baseUrl, "apiKey", API_KEY),
+                overrides)));
     }
 
     static Settings settings(String baseUrl) {
@@ -49,97 +27,11 @@ final class TestSupport {
 
     /** A configuration as Declarative Services would build it: these values, defaults otherwise. */
     static OpenAiConfig config(Map<String, Object> values) {
-        return (OpenAiConfig) Proxy.newProxyInstance(TestSupport.class.getClassLoader(),
-                new Class<?>[] {OpenAiConfig.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("annotationType")) {
-                        return OpenAiConfig.class;
-                    }
-                    if (method.getName().equals("toString")) {
-                        return "OpenAiConfig" + values.keySet();
-                    }
-                    Object value = values.get(method.getName());
-                    return value != null ? value : method.getDefaultValue();
-                });
+        return ProviderTests.config(OpenAiConfig.class, values);
     }
 
     static ChatRequest ask(String model, String userText) {
         return new ChatRequest(model, null, List.of(Message.user(userText)), null, null, null, null, false, null);
-    }
-
-    /** Records the delays a retry would wait, and does not wait. */
-    static final class RecordingDelayer implements Delayer {
-        final List<Duration> delays = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<Void> after(Duration delay) {
-            delays.add(delay);
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    /** Collects stream events; {@link #await()} waits for the End or Error event. */
-    static final class Events implements StreamHandler {
-        final List<StreamEvent> events = new CopyOnWriteArrayList<>();
-        private final CountDownLatch ended = new CountDownLatch(1);
-        private volatile boolean concurrent;
-        private final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public void onEvent(StreamEvent event) {
-            if (inside.incrementAndGet() != 1) {
-                concurrent = true;
-            }
-            try {
-                if (ended.getCount() == 0) {
-                    throw new AssertionError("event after the end: " + event);
-                }
-                events.add(event);
-                if (event instanceof StreamEvent.End || event instanceof StreamEvent.Error) {
-                    ended.countDown();
-                }
-            } finally {
-                inside.decrementAndGet();
-            }
-        }
-
-        Events await() throws InterruptedException {
-            if (!ended.await(30, TimeUnit.SECONDS)) {
-                fail("the stream did not end; events so far: " + events);
-            }
-            assertTrue(!concurrent, "the handler was called concurrently");
-            return this;
-        }
-
-        StreamEvent last() {
-            return events.get(events.size() - 1);
-        }
-
-        <T extends StreamEvent> List<T> of(Class<T> type) {
-            List<T> out = new ArrayList<>();
-            for (StreamEvent e : events) {
-                if (type.isInstance(e)) {
-                    out.add(type.cast(e));
-                }
-            }
-            return out;
-        }
-
-        String text() {
-            StringBuilder sb = new StringBuilder();
-            of(StreamEvent.TextDelta.class).forEach(t -> sb.append(t.text()));
-            return sb.toString();
-        }
-    }
-
-    /** Waits until {@code condition} holds (at most ten seconds). */
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 400; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        fail("never happened: " + what);
     }
 
     static URI uri(String s) {
