@@ -32,5 +32,5 @@ JAVA_MAX_MEM=1024M "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
-java -Xmx512m -Dsun.net.httpserver.maxIdleConnections=2000 -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+java -Xmx512m -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"
