@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.kdtree.internal;
 
+import dev.caracal.vector.math.VectorPages;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;

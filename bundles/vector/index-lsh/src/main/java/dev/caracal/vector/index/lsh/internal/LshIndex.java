@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.lsh.internal;
 
+import dev.caracal.vector.math.VectorPages;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;

@@ -1,29 +1,30 @@
-package dev.caracal.vector.index.kdtree.internal;
+package dev.caracal.vector.math;
 
 import java.util.Arrays;
 
 /**
- * The index's own copy of the vectors, by ordinal, in pages of {@value #PAGE} vectors so growth never copies them,
- * with a live flag per ordinal. Not thread-safe: the owning index writes under its write lock and reads under its
- * read lock.
+ * An index's own copy of vectors, by ordinal, in pages of {@value #PAGE} vectors so growth never copies them, with a
+ * live flag per ordinal. Not thread-safe: the owning index writes under its write lock and reads under its read
+ * lock.
  */
-final class VectorPages {
-    static final int SHIFT = 10;
-    static final int PAGE = 1 << SHIFT;
+public final class VectorPages {
+    public static final int SHIFT = 10;
+    public static final int PAGE = 1 << SHIFT;
     private static final int MASK = PAGE - 1;
 
-    final int dim;
+    /** The dimension of every vector. */
+    public final int dim;
     private float[][] pages = new float[0][];
     private boolean[] live = new boolean[0];
     private int maxOrdinal;
     private int liveCount;
 
-    VectorPages(int dim) {
+    public VectorPages(int dim) {
         this.dim = dim;
     }
 
     /** Stores (or replaces) the vector of {@code ordinal} and marks it live; true if it was not live before. */
-    boolean put(int ordinal, float[] vector) {
+    public boolean put(int ordinal, float[] vector) {
         int page = ordinal >>> SHIFT;
         if (page >= pages.length) {
             pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
@@ -45,7 +46,7 @@ final class VectorPages {
     }
 
     /** Marks {@code ordinal} deleted; true if it was live. */
-    boolean kill(int ordinal) {
+    public boolean kill(int ordinal) {
         if (ordinal >= 0 && ordinal < live.length && live[ordinal]) {
             live[ordinal] = false;
             liveCount--;
@@ -54,32 +55,38 @@ final class VectorPages {
         return false;
     }
 
-    boolean isLive(int ordinal) {
+    /** Whether {@code ordinal} holds a vector that was not killed. */
+    public boolean isLive(int ordinal) {
         return ordinal >= 0 && ordinal < live.length && live[ordinal];
     }
 
     /** The page array holding {@code ordinal}; its vector starts at {@link #offset}. */
-    float[] page(int ordinal) {
+    public float[] page(int ordinal) {
         return pages[ordinal >>> SHIFT];
     }
 
-    int offset(int ordinal) {
+    /** Where the vector of {@code ordinal} starts in its {@link #page}. */
+    public int offset(int ordinal) {
         return (ordinal & MASK) * dim;
     }
 
-    void copy(int ordinal, float[] target, int targetOffset) {
+    /** Copies the vector of {@code ordinal} into {@code target} at {@code targetOffset}. */
+    public void copy(int ordinal, float[] target, int targetOffset) {
         System.arraycopy(pages[ordinal >>> SHIFT], (ordinal & MASK) * dim, target, targetOffset, dim);
     }
 
-    int maxOrdinal() {
+    /** One past the highest ordinal ever stored. */
+    public int maxOrdinal() {
         return maxOrdinal;
     }
 
-    int liveCount() {
+    /** How many ordinals are live. */
+    public int liveCount() {
         return liveCount;
     }
 
-    long memoryBytes() {
+    /** Bytes of the pages and flags, roughly. */
+    public long memoryBytes() {
         long bytes = (long) live.length + 16L * pages.length;
         for (float[] p : pages) {
             bytes += p == null ? 0 : 4L * p.length;
