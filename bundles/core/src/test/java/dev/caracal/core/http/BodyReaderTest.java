@@ -27,6 +27,63 @@ class BodyReaderTest {
     }
 
     @Test
+    void chunkedBodiesOfEverySizeComeBackWhole() throws Exception {
+        for (int size : new int[] {0, 1, 1023, 1024, 1025, 4096, 70_001}) {
+            byte[] body = new byte[size];
+            for (int i = 0; i < size; i++) {
+                body[i] = (byte) (i * 31);
+            }
+            assertArrayEquals(body, BodyReader.readLimited(new ByteArrayInputStream(body), size), "size " + size);
+            assertArrayEquals(body, BodyReader.readLimited(new TrickleStream(body), 1_000_000), "trickled " + size);
+        }
+    }
+
+    @Test
+    void oneByteOverTheLimitIs413EvenWhenItArrivesByteByByte() {
+        byte[] body = new byte[2049];
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> BodyReader.readLimited(new TrickleStream(body), 2048));
+        assertEquals(413, e.problem().status());
+    }
+
+    @Test
+    void aDeclaredLengthIsReadExactlyAndAShortBodyIs400() throws Exception {
+        byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(body, BodyReader.readDeclared(new TrickleStream(body), body.length));
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> BodyReader.readDeclared(new ByteArrayInputStream(body), body.length + 5));
+        assertEquals(400, e.problem().status());
+        assertTrue(e.problem().detail().contains(body.length + " of its " + (body.length + 5)), e.problem().detail());
+    }
+
+    /** Hands out one byte per read, like a slow client. */
+    private static final class TrickleStream extends java.io.InputStream {
+        private final byte[] data;
+        private int pos;
+
+        TrickleStream(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return pos < data.length ? data[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos >= data.length) {
+                return -1;
+            }
+            b[off] = data[pos++];
+            return 1;
+        }
+    }
+
+    @Test
     void malformedJsonSaysWhere() {
         ProblemException e = assertThrows(ProblemException.class,
                 () -> BodyReader.parseJsonObject("{\"a\":\n  [1, 2,}".getBytes(StandardCharsets.UTF_8)));

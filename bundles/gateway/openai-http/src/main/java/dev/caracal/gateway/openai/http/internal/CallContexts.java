@@ -1,12 +1,12 @@
 package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.gateway.CallContext;
-import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.servlet.http.HttpServletRequest;
 
 /** Builds the gateway's {@link CallContext} from an HTTP request, and the ids the ingress hands out. */
@@ -20,7 +20,6 @@ final class CallContexts {
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
             "x-api-key", "api-key");
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private CallContexts() {
     }
@@ -66,9 +65,11 @@ final class CallContexts {
     }
 
     private static String random(int n) {
+        // ids name calls, they guard nothing: a lock-free generator (SecureRandom serialized every call on /dev/urandom)
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] c = new char[n];
         for (int i = 0; i < n; i++) {
-            c[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            c[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         return new String(c);
     }
