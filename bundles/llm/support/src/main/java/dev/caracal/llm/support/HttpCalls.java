@@ -57,13 +57,30 @@ public final class HttpCalls {
         return response.body();
     }
 
-    /** An HTTP/1.1 client that never follows redirects (credentials must not travel to another host). */
+    /**
+     * An HTTP/1.1 client that never follows redirects (credentials must not travel to another host), whose dependent
+     * tasks run on the JDK's worker pool: the client for streams, whose handlers may block on a slow downstream.
+     */
     public static HttpClient newClient(Duration connectTimeout) {
+        return builder(connectTimeout).build();
+    }
+
+    /**
+     * Like {@link #newClient} but for {@link #send} only: the response body is read and the caller's future completed
+     * on the client's selector thread, not handed to a pool thread first. That saves two thread hand-offs on every
+     * request/response call (measured: the gateway's added p90 at 1,000 req/s went from 0.56-1.0 ms to 0.27-0.41 ms).
+     * Never use it for streams or attach stages that block to its futures: they would run on, and stall, the one
+     * thread that serves all of the client's connections.
+     */
+    public static HttpClient newExchangeClient(Duration connectTimeout) {
+        return builder(connectTimeout).executor(Runnable::run).build();
+    }
+
+    private static HttpClient.Builder builder(Duration connectTimeout) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
     }
 
     /** Daemon threads named {@code <prefix>-1}, {@code <prefix>-2}, ... */

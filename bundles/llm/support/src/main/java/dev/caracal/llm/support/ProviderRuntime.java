@@ -47,7 +47,7 @@ public final class ProviderRuntime implements AutoCloseable {
      *                       {@code caracal-openai-<id>}
      * @param owner          names the provider in stream log lines, e.g. {@code OpenAI provider <id>}
      * @param providerId     the configured instance id, for error messages
-     * @param http           the instance's HTTP client
+     * @param http           the HTTP client for streams ({@link HttpCalls#newClient}, not the exchange client)
      * @param retryPolicy    retries of blocking calls and of streams before their first event
      * @param delayer        waits between retries ({@link Delayer#REAL} but in tests)
      * @param idleTimeout    the longest silence a stream may keep between two lines

@@ -58,9 +58,11 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         this.requests = new RequestMapper(settings.keepAlive());
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
                 settings.retryMaxDelay());
-        this.http = HttpCalls.newClient(settings.connectTimeout());
+        // request/response calls complete on the selector thread; streams use their own client (see HttpCalls)
+        this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
+        HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime("caracal-ollama-" + settings.id(), "Ollama provider " + settings.id(),
-                settings.id(), http, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(),
+                settings.id(), streams, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(),
                 settings.apiKey(), settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }

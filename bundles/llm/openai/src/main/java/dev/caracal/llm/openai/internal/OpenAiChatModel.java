@@ -52,9 +52,11 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         this.requests = new RequestMapper(settings.maxTokensField());
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
                 settings.retryMaxDelay(), Errors::retryable);
-        this.http = HttpCalls.newClient(settings.connectTimeout());
+        // request/response calls complete on the selector thread; streams use their own client (see HttpCalls)
+        this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
+        HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime("caracal-openai-" + settings.id(), "OpenAI provider " + settings.id(),
-                settings.id(), http, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(), secret,
+                settings.id(), streams, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(), secret,
                 settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }
