@@ -2,6 +2,9 @@
 # Latency the LLM gateway adds (p50/p90/p99 at a fixed open-loop rate, direct vs through Caracal, same upstream,
 # same run) and, optionally, Caracal's RSS after a soak.
 # Usage: benchmarks/scripts/gateway.sh [rate=1000] [seconds=60] [soak-minutes=0]
+# Env: PIN=1 gives Caracal the last core to itself and the load generator plus upstream the others (the published peer
+# figures have the load generator on other hardware); WARMUP=seconds per path (default 30); LOAD_JAVA_OPTS and
+# EXTRA_JAVA_OPTS (Caracal's JVM) for diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc.
 # Needs: mvn -q -Pbenchmarks install -DskipTests (the distribution and benchmarks/target/classes), curl.
 set -euo pipefail
 rate=${1:-1000}
@@ -27,10 +30,16 @@ apiKey = sk-bench
 models = bench-model
 maxRetries = 2
 CFG
+pin_caracal=""; pin_load=""
+if [ -n "${PIN:-}" ]; then
+    # PIN=1: Caracal on the last core, load generator and upstream on the others (needs 2+ cores)
+    last=$(( $(nproc) - 1 ))
+    pin_caracal="taskset -c $last"; pin_load="taskset -c 0-$(( last - 1 ))"
+fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
-JAVA_MAX_MEM=1024M "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
+JAVA_MAX_MEM=1024M $pin_caracal "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
-java -Xmx512m -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-30} ${LOAD_JAVA_OPTS:-} -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"

@@ -37,7 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  * java -cp ... dev.caracal.benchmarks.gateway.GatewayOverhead run UPSTREAM_PORT GATEWAY_URL RATE SECONDS
  *      [SOAK_MINUTES CARACAL_PID]
  * </pre>
- * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both.
+ * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
+ * {@code gateway.warmupSeconds} (default 30, per path) and {@code gateway.dump} (a file prefix: every measured
+ * request's latency in send order, one file per phase, to see when the slow ones happened).
  */
 public final class GatewayOverhead {
     static final String MODEL = "bench-model";
@@ -70,11 +72,15 @@ public final class GatewayOverhead {
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
         URI direct = URI.create("http://127.0.0.1:" + upstreamPort + "/v1/chat/completions");
         URI viaGateway = URI.create(gateway + "/v1/chat/completions");
-        System.out.printf(Locale.ROOT, "open-loop %d requests/s, %d s per phase, %d cores%n", rate, seconds,
+        System.out.printf(Locale.ROOT, "open-loop %d requests/s, %d s per phase after %d s warm-up each, %d cores for"
+                        + " this JVM%n", rate, seconds, Integer.getInteger("gateway.warmupSeconds", 30),
                 Runtime.getRuntime().availableProcessors());
-        // warm both paths (JIT, connection pools), then measure
-        load(client, direct, rate, 10);
-        load(client, viaGateway, rate, 10);
+        // warm both paths (JIT, connection pools), then measure. The gateway path runs through Karaf, Jetty, Jackson
+        // and the JDK client: its latency keeps falling for ~20 s at 1,000 req/s while C2 compiles (10 s was too short:
+        // the first seconds of the measured phase carried most of its slow requests)
+        int warmup = Integer.getInteger("gateway.warmupSeconds", 30);
+        load(client, direct, rate, warmup);
+        load(client, viaGateway, rate, warmup);
         Result d = load(client, direct, rate, seconds);
         Result g = load(client, viaGateway, rate, seconds);
         System.out.println(d.line("direct to the upstream"));
@@ -143,6 +149,7 @@ public final class GatewayOverhead {
         int total = rate * seconds;
         long interval = 1_000_000_000L / rate;
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        long[] byIndex = new long[total];
         AtomicInteger failures = new AtomicInteger();
         Map<String, Integer> reasons = new ConcurrentHashMap<>();
         CompletableFuture<?>[] all = new CompletableFuture<?>[total];
@@ -166,11 +173,24 @@ public final class GatewayOverhead {
                     reasons.merge(reason, 1, Integer::sum);
                 } else {
                     latencies.add(latency);
+                    byIndex[(int) ((scheduled - start) / interval)] = latency;
                 }
                 return null;
             });
         }
         CompletableFuture.allOf(all).join();
+        String dump = System.getProperty("gateway.dump");
+        if (dump != null) {
+            StringBuilder sb = new StringBuilder();
+            for (long l : byIndex) {
+                sb.append(l).append('\n');
+            }
+            try {
+                Files.writeString(Path.of(dump + "-" + uri.getPort() + "-" + seconds + ".txt"), sb);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
