@@ -38,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  *      [SOAK_MINUTES CARACAL_PID]
  * </pre>
  * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
- * {@code gateway.warmupSeconds} (default 30, per path) and {@code gateway.dump} (a file prefix: every measured
- * request's latency in send order, one file per phase, to see when the slow ones happened).
+ * {@code gateway.warmupSeconds} (default 60, per path, ramped) and {@code gateway.dump} (a file prefix: the phase's
+ * wall-clock start, then every measured request's latency in send order, one file per phase, to see when the slow
+ * ones happened and line them up with a GC log).
  */
 public final class GatewayOverhead {
     static final String MODEL = "bench-model";
@@ -73,15 +74,18 @@ public final class GatewayOverhead {
         URI direct = URI.create("http://127.0.0.1:" + upstreamPort + "/v1/chat/completions");
         URI viaGateway = URI.create(gateway + "/v1/chat/completions");
         System.out.printf(Locale.ROOT, "open-loop %d requests/s, %d s per phase after %d s warm-up each, %d cores for"
-                        + " this JVM%n", rate, seconds, Integer.getInteger("gateway.warmupSeconds", 30),
+                        + " this JVM%n", rate, seconds, Integer.getInteger("gateway.warmupSeconds", 60),
                 Runtime.getRuntime().availableProcessors());
-        // warm both paths (JIT, connection pools), then measure. The gateway path runs through Karaf, Jetty, Jackson
-        // and the JDK client: its latency keeps falling for ~20 s at 1,000 req/s while C2 compiles (10 s was too short:
-        // the first seconds of the measured phase carried most of its slow requests)
-        int warmup = Integer.getInteger("gateway.warmupSeconds", 30);
-        load(client, direct, rate, warmup);
-        load(client, viaGateway, rate, warmup);
+        // warm each path (JIT, connection pools) right before measuring it, ramped (see warm). The gateway path runs
+        // through Karaf, Jetty, Jackson and the JDK client; with Caracal pinned to one core, C2 was still compiling in
+        // a measured phase that followed a 30 s warm-up (seconds of ~5 ms stalls, one scheduler slice each), and was
+        // quiet after 60 s. Warming both paths before measuring either left Caracal idle through the whole direct
+        // phase (Jetty and the upstream closed the idle connections): its first seconds then held up to 300 requests
+        // over 1 ms per second against ~15 in steady state.
+        int warmup = Integer.getInteger("gateway.warmupSeconds", 60);
+        warm(client, direct, rate, warmup);
         Result d = load(client, direct, rate, seconds);
+        warm(client, viaGateway, rate, warmup);
         Result g = load(client, viaGateway, rate, seconds);
         System.out.println(d.line("direct to the upstream"));
         System.out.println(g.line("through the gateway"));
@@ -144,6 +148,24 @@ public final class GatewayOverhead {
         }
     }
 
+    /**
+     * Warms a path up at 10%, 25% and 50% of the rate for 5 s each, then at the full rate for the rest. Hitting a cold
+     * JVM at the full rate at once makes every request slow for seconds, so an open-loop client piles up hundreds in
+     * flight: Caracal then holds ~280 threads and ~680 connections (one Jetty thread and one upstream connection per
+     * call in flight) and keeps them, because at a steady 1,000 req/s none stays idle long enough to be reaped; its
+     * young-collection pauses grew from 2 to 6 ms with them. The ramp is what a warming client sees in production.
+     */
+    static void warm(HttpClient client, URI uri, int rate, int seconds) throws InterruptedException {
+        int left = seconds;
+        for (int percent : new int[] {10, 25, 50}) {
+            if (left > 5) {
+                load(client, uri, Math.max(1, rate * percent / 100), 5);
+                left -= 5;
+            }
+        }
+        load(client, uri, rate, left);
+    }
+
     /** Sends {@code rate} requests per second for {@code seconds} on a fixed schedule; waits for every answer. */
     static Result load(HttpClient client, URI uri, int rate, int seconds) throws InterruptedException {
         int total = rate * seconds;
@@ -156,6 +178,7 @@ public final class GatewayOverhead {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer sk-bench")
                 .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
+        long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * interval;
@@ -181,7 +204,8 @@ public final class GatewayOverhead {
         CompletableFuture.allOf(all).join();
         String dump = System.getProperty("gateway.dump");
         if (dump != null) {
-            StringBuilder sb = new StringBuilder();
+            // the first line is the wall-clock start, to line the requests up with a GC log (-Xlog:gc:...:time)
+            StringBuilder sb = new StringBuilder("# start-epoch-ms ").append(startMillis).append('\n');
             for (long l : byIndex) {
                 sb.append(l).append('\n');
             }
