@@ -4,12 +4,16 @@ import dev.caracal.vector.Filter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * An inverted index of a collection's metadata: for each field path and scalar value, the ordinals of the records
- * that carry it. It turns {@code eq} and {@code in} filters (and {@code and}/{@code or} of them) into a candidate list,
- * so a selective filter costs the number of its matches instead of one filter evaluation per record.
+ * that carry it. It turns {@code eq}, {@code in} and numeric {@code range} filters (and {@code and}/{@code or} of
+ * them) into a candidate list, so a selective filter costs the number of its matches instead of one filter evaluation
+ * per record. Numeric values are also kept in order, so a range collects the postings of the values between its
+ * bounds (both taken inclusively as doubles: rounding never drops a match, the full filter settles the edges).
  *
  * <p>Candidates are a superset: postings are append-only (a deleted or replaced record stays listed; the scan checks
  * liveness), numbers are keyed by their double value (several numbers may share a key), and every candidate is
@@ -29,6 +33,8 @@ final class MetadataPostings {
 
     private static final class Field {
         final Map<Object, Postings> values = new ConcurrentHashMap<>();
+        /** The numeric entries of {@link #values} in order, for ranges. */
+        final ConcurrentSkipListMap<Double, Postings> numbers = new ConcurrentSkipListMap<>();
         volatile boolean overflowed;
     }
 
@@ -108,10 +114,14 @@ final class MetadataPostings {
                 if (field.values.size() >= MAX_VALUES_PER_FIELD) {
                     field.overflowed = true; // too many distinct values to be worth it: filters on it scan
                     field.values.clear();
+                    field.numbers.clear();
                     return;
                 }
                 postings = new Postings();
                 field.values.put(key, postings);
+                if (key instanceof Double d) {
+                    field.numbers.put(d, postings);
+                }
             }
             postings.add(ordinal);
         }
@@ -134,11 +144,14 @@ final class MetadataPostings {
 
     /**
      * The sorted candidate ordinals of {@code filter}, a superset of the records it matches, or {@code null} when the
-     * postings cannot narrow it (ranges, exists, not, unindexed fields or values).
+     * postings cannot narrow it (string ranges, exists, not, unindexed fields or values).
      */
     int[] candidates(Filter filter) {
         if (filter instanceof Filter.Eq eq) {
             return eq.value() == null ? null : postings(eq.field(), eq.value());
+        }
+        if (filter instanceof Filter.Range range) {
+            return range(range);
         }
         if (filter instanceof Filter.In in) {
             int[] union = new int[0];
@@ -192,6 +205,62 @@ final class MetadataPostings {
             return null; // overflowed while we looked
         }
         return p == null ? new int[0] : p.snapshot();
+    }
+
+    /** The records with a number between the bounds of a numeric range; {@code null} for string ranges. */
+    private int[] range(Filter.Range r) {
+        Object lower = r.gt() != null ? r.gt() : r.gte();
+        Object upper = r.lt() != null ? r.lt() : r.lte();
+        if ((lower != null && !(lower instanceof Number)) || (upper != null && !(upper instanceof Number))
+                || (lower == null && upper == null)) {
+            return null;
+        }
+        Field field = fields.get(r.field());
+        if (field == null) {
+            return new int[0];
+        }
+        if (field.overflowed) {
+            return null;
+        }
+        double lo = lower == null ? Double.NEGATIVE_INFINITY : ((Number) lower).doubleValue();
+        double hi = upper == null ? Double.POSITIVE_INFINITY : ((Number) upper).doubleValue();
+        if (lo > hi) {
+            return new int[0];
+        }
+        // inclusive on both ends: a bound and a value that differ only beyond a double's precision both round to
+        // the same key, and the full filter still decides
+        NavigableMap<Double, Postings> between = field.numbers.subMap(lo, true, hi, true);
+        int[][] parts = new int[between.size()][];
+        int count = 0;
+        int total = 0;
+        for (Postings p : between.values()) {
+            if (count == parts.length) {
+                parts = Arrays.copyOf(parts, count * 2 + 1); // values added while we looked
+            }
+            int[] snapshot = p.snapshot();
+            parts[count++] = snapshot;
+            total += snapshot.length;
+        }
+        if (field.overflowed) {
+            return null; // overflowed while we looked
+        }
+        if (count == 1) {
+            return parts[0];
+        }
+        int[] all = new int[total];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(parts[i], 0, all, at, parts[i].length);
+            at += parts[i].length;
+        }
+        Arrays.sort(all);
+        int n = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (n == 0 || all[i] != all[n - 1]) {
+                all[n++] = all[i]; // a record listing several numbers in range
+            }
+        }
+        return n == all.length ? all : Arrays.copyOf(all, n);
     }
 
     static int[] intersect(int[] a, int[] b) {

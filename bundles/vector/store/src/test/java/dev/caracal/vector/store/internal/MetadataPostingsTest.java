@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Filter;
+import dev.caracal.vector.IndexSpec;
+import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchRequest;
@@ -14,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** Candidate lists from metadata postings: a superset of the matches, with the filter semantics of the scan. */
@@ -35,13 +39,17 @@ class MetadataPostingsTest extends StoreTestSupport {
         assertArrayEquals(new int[] {1, 3}, p.candidates(new Filter.In("lang", List.of("fr", "de"))));
         assertArrayEquals(new int[] {0}, p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"),
                 new Filter.Eq("year", 1999)))));
-        // and with a range: narrowed by its indexable part only
-        assertArrayEquals(new int[] {0, 2}, p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"),
+        // numeric ranges through the ordered values; and narrows by every part
+        assertArrayEquals(new int[] {0}, p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"),
                 new Filter.Range("year", 1990, null, null, null)))));
+        assertArrayEquals(new int[] {0, 1}, p.candidates(new Filter.Range("year", 1990, null, null, null)));
+        assertArrayEquals(new int[] {0, 1}, p.candidates(new Filter.Range("year", null, 1999, null, 1999)));
+        assertArrayEquals(new int[0], p.candidates(new Filter.Range("year", 1999.5, null, null, null)));
+        assertArrayEquals(new int[0], p.candidates(new Filter.Range("missing", 1, null, null, null)));
         assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Or(List.of(new Filter.Eq("year", 1999),
                 new Filter.Eq("flag", true)))));
         assertArrayEquals(new int[0], p.candidates(new Filter.Eq("missing", "x")));
-        assertNull(p.candidates(new Filter.Range("year", 1990, null, null, null)));
+        assertNull(p.candidates(new Filter.Range("lang", "a", null, null, null))); // string ranges scan
         assertNull(p.candidates(new Filter.Or(List.of(new Filter.Eq("lang", "en"), new Filter.Exists("flag")))));
         assertNull(p.candidates(new Filter.Not(new Filter.Eq("lang", "en"))));
         assertNull(p.candidates(new Filter.Eq("lang", null)));
@@ -85,6 +93,80 @@ class MetadataPostingsTest extends StoreTestSupport {
                 assertEquals(expected, got);
             }
             restart(); // postings are rebuilt from the records on load
+        }
+    }
+
+    @Test
+    void numericRangesCollectOrderedValuesListsAndPrecisionEdges() {
+        MetadataPostings p = new MetadataPostings();
+        long big = (1L << 53) + 1; // not a double: it and its neighbour share a key
+        p.add(0, Map.of("n", 5, "l", List.of(1, 9)));
+        p.add(1, Map.of("n", 5.5, "l", List.of(2, 3, 4)));
+        p.add(2, Map.of("n", -3, "big", big));
+        p.add(3, Map.of("n", 10L, "big", big - 1, "s", "x"));
+        assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Range("n", null, 5, null, 10)));
+        // exclusive bounds are widened to inclusive ones; the filter itself drops the edges
+        assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Range("n", 5, null, 10, null)));
+        assertArrayEquals(new int[] {2}, p.candidates(new Filter.Range("n", null, null, 0, null)));
+        // a record listing several numbers in range appears once
+        assertArrayEquals(new int[] {0, 1}, p.candidates(new Filter.Range("l", null, 1, null, 9)));
+        // a bound beyond double precision still finds both values that round like it
+        assertArrayEquals(new int[] {2, 3}, p.candidates(new Filter.Range("big", null, big, null, null)));
+        assertArrayEquals(new int[0], p.candidates(new Filter.Range("n", null, 11, null, 20)));
+        assertArrayEquals(new int[0], p.candidates(new Filter.Range("n", null, 20, null, 11)));
+        assertArrayEquals(new int[0], p.candidates(new Filter.Range("s", null, 1, null, null))); // no numbers there
+        assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Or(List.of(
+                new Filter.Range("n", null, 5, null, null), new Filter.Eq("s", "x")))));
+    }
+
+    @Test
+    void rangeFiltersMatchBruteForceOnFlatAndIndexedCollectionsAfterDeletesAndRestarts() {
+        TestIndexFactory factory = new TestIndexFactory();
+        bindAll(factory);
+        create("flat", 8, Metric.L2);
+        store.createCollection(new CollectionSpec("indexed", 8, Metric.L2, null,
+                new IndexSpec(TestIndexFactory.TYPE, Map.of())));
+        Random random = new Random(11);
+        List<VectorRecord> all = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            all.add(new VectorRecord("r" + i, randomVector(random, 8), Map.of("n", i % 1000, "x", (i % 997) / 10.0,
+                    "l", List.of(i % 50, 100 + i % 7)), null, List.of()));
+        }
+        for (String c : List.of("flat", "indexed")) {
+            store.upsert(c, all.subList(0, 6_000));
+            store.upsert(c, all.subList(6_000, 12_000));
+            store.delete(c, List.of("r5", "r105", "r1105"));
+        }
+        await(() -> indexStatus("indexed") == IndexStatus.READY, "the index READY");
+        // selectivity from 0.1% (scored from the candidates) through 10% (bit test in the index) to 70%
+        List<Filter> filters = List.of(new Filter.Range("n", null, 5, 6, null),
+                new Filter.Range("n", 100, null, null, 199),
+                new Filter.Range("x", null, 10.0, null, 19.95),
+                new Filter.Range("l", null, 49, 101, null),
+                new Filter.Range("n", null, null, null, 699),
+                new Filter.And(List.of(new Filter.Range("n", null, 0, null, 499), new Filter.Eq("l", 3))));
+        List<Predicate<Map<String, Object>>> matches = List.of(m -> (int) m.get("n") == 5,
+                m -> (int) m.get("n") > 100 && (int) m.get("n") <= 199,
+                m -> (double) m.get("x") >= 10.0 && (double) m.get("x") <= 19.95,
+                m -> ((List<?>) m.get("l")).stream().anyMatch(v -> (int) v >= 49 && (int) v < 101),
+                m -> (int) m.get("n") <= 699,
+                m -> (int) m.get("n") <= 499 && ((List<?>) m.get("l")).contains(3));
+        for (int round = 0; round < 2; round++) {
+            for (int f = 0; f < filters.size(); f++) {
+                float[] query = randomVector(random, 8);
+                Predicate<Map<String, Object>> match = matches.get(f);
+                List<String> expected = all.stream()
+                        .filter(r -> !List.of("r5", "r105", "r1105").contains(r.id()) && match.test(r.metadata()))
+                        .sorted(Comparator.comparingDouble(r -> -SearchTest.reference(query, r.vector(), Metric.L2)))
+                        .limit(10).map(VectorRecord::id).toList();
+                for (String c : List.of("flat", "indexed")) {
+                    List<String> got = store.search(c, SearchRequest.ofVector(query, 10, filters.get(f))).hits()
+                            .stream().map(SearchHit::id).toList();
+                    assertEquals(expected, got, c + " " + filters.get(f));
+                }
+            }
+            restart(factory); // postings, ordered values included, are rebuilt from the records on load
+            await(() -> indexStatus("indexed") == IndexStatus.READY, "READY after restart");
         }
     }
 }
