@@ -7,6 +7,8 @@ import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -18,6 +20,22 @@ public interface Gateway {
 
     /** Serves a non-streamed call; failures are {@link GatewayException}s (or an {@code LlmException} of a filter). */
     ChatResponse complete(CallContext context, ChatRequest request);
+
+    /**
+     * Serves a non-streamed call without holding the caller's thread while upstreams answer: the same filters,
+     * routing, fallback and failures as {@link #complete}, the failures delivered through the stage. Its dependent
+     * stages may run on a provider's I/O thread: a caller that blocks (writing to a slow client, for one) hops to its
+     * own executor first. The default runs {@link #complete} on the calling thread.
+     *
+     * @since 1.1
+     */
+    default CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
+        try {
+            return CompletableFuture.completedFuture(complete(context, request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Serves a streamed call. A target that fails before its first event is replaced by the next one, invisibly to

@@ -4,6 +4,8 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -24,6 +26,22 @@ public interface GatewayFilter {
         return chain.complete(context, request);
     }
 
+    /**
+     * The asynchronous form of {@link #complete}, used by callers that must not hold a thread while upstreams answer
+     * (the HTTP ingresses). A filter that can work without blocking overrides it (and {@link #complete}) and uses
+     * {@link Chain#completeAsync}; the default runs {@link #complete}, which blocks the calling thread for the rest
+     * of the chain, so a filter that only knows the blocking form keeps its full effect.
+     *
+     * @since 1.1
+     */
+    default CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request, Chain chain) {
+        try {
+            return CompletableFuture.completedFuture(complete(context, request, chain));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Streams through the chain; a filter may wrap {@code handler} to see or change the events. */
     default StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
         return chain.stream(context, request, handler);
@@ -33,6 +51,9 @@ public interface GatewayFilter {
     @ProviderType
     interface Chain {
         ChatResponse complete(CallContext context, ChatRequest request);
+
+        /** @since 1.1 */
+        CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request);
 
         StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler);
     }

@@ -5,7 +5,7 @@
  * (authentication, budgets, PII redaction, caching, recording), ordered by {@code service.ranking}, highest first.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.caracal.gateway;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package dev.caracal.llm;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -20,6 +21,22 @@ public interface ChatModel {
 
     /** Complete a request; failures are thrown as {@link LlmException}. */
     ChatResponse complete(ChatRequest request);
+
+    /**
+     * Complete a request without holding the caller's thread while the upstream answers; the stage fails with an
+     * {@link LlmException} where {@link #complete} would throw one. Its dependent stages may run on an I/O thread of
+     * the provider: callers that block or do long work hop to their own executor first. The default runs
+     * {@link #complete} on the calling thread.
+     *
+     * @since 1.1
+     */
+    default CompletionStage<ChatResponse> completeAsync(ChatRequest request) {
+        try {
+            return CompletableFuture.completedFuture(complete(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Stream a request; every outcome, failures included, reaches the handler as events. */
     StreamHandle stream(ChatRequest request, StreamHandler handler);
