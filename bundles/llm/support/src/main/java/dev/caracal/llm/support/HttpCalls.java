@@ -8,14 +8,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
-/** Blocking request/response exchanges with an upstream, and the plumbing around {@link HttpClient}. */
+/**
+ * Request/response exchanges with an upstream, blocking ({@link #send}) or not ({@link #sendAsync}), and the plumbing
+ * around {@link HttpClient}.
+ */
 public final class HttpCalls {
 
     /** Turns an error answer (a non-2xx status) into the provider's {@link LlmException}. */
@@ -27,34 +39,192 @@ public final class HttpCalls {
     private HttpCalls() {
     }
 
+    /** How long past its timeout an exchange may still answer (the request's own timeout bounds the headers only). */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
     /**
      * Sends {@code request} and reads the whole answer as UTF-8. A 2xx body is returned; another status is thrown as
      * {@code errors} maps it; no answer within {@code timeout} (plus a second of grace; the request's own timeout
      * bounds the wait for the headers) is {@code TIMEOUT}; I/O failures are mapped by {@link HttpErrors#fromThrowable};
-     * an interrupt cancels the exchange and is {@code UNAVAILABLE} with the interrupt flag set again.
+     * an interrupt cancels the exchange and is {@code UNAVAILABLE} with the interrupt flag set again. The blocking
+     * form of {@link #sendAsync}: the same exchange, waited for on the calling thread.
      */
     public static String send(HttpClient http, HttpRequest request, Duration timeout, Secret secret,
                               ErrorMapper errors) {
-        CompletableFuture<HttpResponse<String>> future = http.sendAsync(request,
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        HttpResponse<String> response;
+        CompletableFuture<String> call = exchange(http, request, secret, errors);
         try {
-            response = future.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return await(call, timeout.plus(GRACE).toMillis());
         } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new LlmException(ErrorKind.TIMEOUT, "the upstream did not answer within " + timeout.toMillis()
-                    + " ms", 0, null, e);
-        } catch (ExecutionException e) {
-            throw HttpErrors.fromThrowable(e, secret);
+            LlmException timedOut = timedOut(timeout, e);
+            call.completeExceptionally(timedOut); // cancels the exchange
+            throw timedOut;
+        }
+    }
+
+    /**
+     * Sends {@code request} without waiting for the answer: the returned future completes with a 2xx body read as
+     * UTF-8, or fails as {@link #send} would throw (the error answer as {@code errors} maps it, I/O failures mapped by
+     * {@link HttpErrors#fromThrowable}, {@code TIMEOUT} when no answer came within {@code timeout} plus a second of
+     * grace, timed by {@code timer}). Cancelling the future, or its timing out, cancels the exchange. If {@code timer}
+     * refuses the task (it is shut down) nothing is sent and the future fails with {@code UNAVAILABLE}.
+     *
+     * <p>Threads: the future completes on the thread that completes the {@link HttpClient#sendAsync} future, whatever
+     * the client's executor: in JDK 17 the {@link CompletableFuture} default executor (the common
+     * {@link java.util.concurrent.ForkJoinPool}, or a new thread per completion when its parallelism is 1), not the
+     * client's selector thread; on {@code timer}'s thread when the call times out; on the calling thread if it fails
+     * before anything is sent. Stages that depend on it run there unless added with an executor of their own: they
+     * must not block or do long work (the common pool is shared by the whole JVM, the timer by the provider); mapping
+     * a small body is fine.
+     */
+    public static CompletableFuture<String> sendAsync(HttpClient http, HttpRequest request, Duration timeout,
+                                                      Secret secret, ErrorMapper errors,
+                                                      ScheduledExecutorService timer) {
+        CompletableFuture<Void> expired = new CompletableFuture<>();
+        ScheduledFuture<?> clock;
+        try {
+            clock = timer.schedule(() -> {
+                expired.complete(null);
+            }, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new LlmException(ErrorKind.UNAVAILABLE,
+                    "the call was not sent: its timer is stopped", 0, null, e));
+        }
+        CompletableFuture<String> call = exchange(http, request, secret, errors);
+        expired.thenRun(() -> call.completeExceptionally(timedOut(timeout, null)));
+        call.whenComplete((body, failure) -> clock.cancel(false));
+        return call;
+    }
+
+    /**
+     * The exchange {@link #send} and {@link #sendAsync} share: the body of a 2xx answer, the mapped failure otherwise.
+     * Completing the returned future first (a timeout, a cancel) cancels the exchange.
+     */
+    private static CompletableFuture<String> exchange(HttpClient http, HttpRequest request, Secret secret,
+                                                      ErrorMapper errors) {
+        CompletableFuture<String> call = new CompletableFuture<>();
+        CompletableFuture<HttpResponse<String>> exchange;
+        try {
+            exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) { // a request the client cannot send: the caller's mistake, as thrown
+            call.completeExceptionally(e);
+            return call;
+        }
+        exchange.whenComplete((response, failure) -> {
+            try {
+                if (failure != null) {
+                    call.completeExceptionally(HttpErrors.fromThrowable(failure, secret));
+                } else if (response.statusCode() / 100 != 2) {
+                    call.completeExceptionally(errors.map(response.statusCode(), response.headers(), response.body()));
+                } else {
+                    call.complete(response.body());
+                }
+            } catch (RuntimeException e) { // the error mapper failed: still end the call
+                call.completeExceptionally(HttpErrors.fromThrowable(e, secret));
+            }
+        });
+        call.whenComplete((body, failure) -> {
+            if (failure != null && !exchange.isDone()) {
+                exchange.cancel(true);
+            }
+        });
+        return call;
+    }
+
+    /**
+     * {@code fn} applied to {@code source}'s value, in a future whose cancellation cancels {@code source} too (a plain
+     * {@link CompletableFuture#thenApply} stage's does not), so that a call built in steps on {@link #sendAsync} can
+     * still cancel its exchange. A failure of {@code source} passes through unwrapped; what {@code fn} throws fails the
+     * result as thrown. {@code fn} runs on the thread that completes {@code source}: it must not block.
+     */
+    public static <T, U> CompletableFuture<U> thenApply(CompletableFuture<T> source,
+                                                        Function<? super T, ? extends U> fn) {
+        Objects.requireNonNull(fn, "fn");
+        CompletableFuture<U> result = cancelling(source);
+        source.whenComplete((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(HttpErrors.unwrap(failure));
+                return;
+            }
+            try {
+                result.complete(fn.apply(value));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * {@code source} with its {@link LlmException} failure replaced by {@code fn}'s (other failures and values pass
+     * through), in a future whose cancellation cancels {@code source} too, like {@link #thenApply}. {@code fn} runs on
+     * the thread that completes {@code source}: it must not block.
+     */
+    public static <T> CompletableFuture<T> mapFailure(CompletableFuture<T> source, UnaryOperator<LlmException> fn) {
+        Objects.requireNonNull(fn, "fn");
+        CompletableFuture<T> result = cancelling(source);
+        source.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = HttpErrors.unwrap(failure);
+            try {
+                result.completeExceptionally(cause instanceof LlmException e ? fn.apply(e) : cause);
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** A new future that, when cancelled, cancels {@code source}. */
+    private static <U> CompletableFuture<U> cancelling(Future<?> source) {
+        CompletableFuture<U> result = new CompletableFuture<>();
+        result.whenComplete((value, failure) -> {
+            if (result.isCancelled()) {
+                source.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private static LlmException timedOut(Duration timeout, Throwable cause) {
+        return new LlmException(ErrorKind.TIMEOUT, "the upstream did not answer within " + timeout.toMillis()
+                + " ms", 0, null, cause);
+    }
+
+    /**
+     * Waits for {@code stage} on the calling thread: its value is returned, its {@link LlmException} (or other
+     * unchecked failure) thrown as is; an interrupt cancels the stage and is {@code UNAVAILABLE} with the interrupt
+     * flag set again. The blocking face of an asynchronous call, e.g. {@code complete} as the join of
+     * {@code completeAsync}.
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        try {
+            return await(stage.toCompletableFuture(), -1);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("an unbounded wait timed out", e);
+        }
+    }
+
+    /** {@link #await(CompletionStage)} for at most {@code millis} (forever when negative). */
+    private static <T> T await(CompletableFuture<T> future, long millis) throws TimeoutException {
+        try {
+            return millis < 0 ? future.get() : future.get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CancellationException e) {
+            Throwable cause = HttpErrors.unwrap(e);
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw HttpErrors.fromThrowable(cause, Secret.NONE);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new LlmException(ErrorKind.UNAVAILABLE, "interrupted while waiting for the upstream", 0, null, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw errors.map(response.statusCode(), response.headers(), response.body());
-        }
-        return response.body();
     }
 
     /**
@@ -66,11 +236,12 @@ public final class HttpCalls {
     }
 
     /**
-     * Like {@link #newClient} but for {@link #send} only: the response body is read and the caller's future completed
-     * on the client's selector thread, not handed to a pool thread first. That saves two thread hand-offs on every
-     * request/response call (measured: the gateway's added p90 at 1,000 req/s went from 0.56-1.0 ms to 0.27-0.41 ms).
-     * Never use it for streams or attach stages that block to its futures: they would run on, and stall, the one
-     * thread that serves all of the client's connections.
+     * Like {@link #newClient} but for {@link #send} and {@link #sendAsync} only: the exchange's steps and the response
+     * body run on the client's selector thread, not handed to a pool thread first. That saves two thread hand-offs on
+     * every request/response call (measured: the gateway's added p90 at 1,000 req/s went from 0.56-1.0 ms to
+     * 0.27-0.41 ms). The JDK still completes the future {@link HttpClient#sendAsync} returns on the
+     * {@link CompletableFuture} default executor (see {@link #sendAsync}). Never use it for streams: their handlers
+     * would run on, and stall, the one thread that serves all of the client's connections.
      */
     public static HttpClient newExchangeClient(Duration connectTimeout) {
         return builder(connectTimeout).executor(Runnable::run).build();

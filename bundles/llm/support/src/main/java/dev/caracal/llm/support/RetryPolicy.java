@@ -5,7 +5,14 @@ import dev.caracal.llm.LlmException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -92,30 +99,174 @@ public final class RetryPolicy {
 
     /**
      * Runs {@code attempt} on the calling thread until it succeeds, fails for good or the retries are used up; waits
-     * with {@code delayer} in between. {@code stopped} is checked before each retry (a closing provider stops
-     * retrying and throws the last failure). Only {@link LlmException}s are retried; others propagate at once.
+     * with {@code delayer} in between. {@code stopped} is checked before and after each wait (a closing provider stops
+     * retrying and throws the last failure; so does a wait that fails or is cancelled, or an interrupt, which is
+     * restored). Only {@link LlmException}s are retried; others propagate at once. {@link #callAsync} is the same
+     * loop without a thread that waits.
      */
     public <T> T call(Supplier<T> attempt, Delayer delayer, BooleanSupplier stopped, Listener listener) {
         for (int retry = 0; ; retry++) {
             try {
                 return attempt.get();
             } catch (LlmException e) {
-                Duration delay = nextDelay(retry, e).orElse(null);
-                if (delay == null || stopped.getAsBoolean()) {
+                Duration delay = retryDelay(retry, e, stopped, listener);
+                if (delay == null) {
                     throw e;
-                }
-                if (listener != null) {
-                    listener.retrying(retry + 1, e, delay);
                 }
                 try {
                     delayer.after(delay).get();
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
-                } catch (ExecutionException ee) {
+                } catch (ExecutionException | CancellationException ee) {
+                    throw e;
+                }
+                if (stopped.getAsBoolean()) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * The asynchronous form of {@link #call}, with the same decisions ({@link #nextDelay}), the same listener calls and
+     * the same outcomes: the returned future completes with the first success, or fails with the last
+     * {@link LlmException} when it is not retried, the retries are used up, {@code stopped} says so (checked before
+     * and after each wait) or a wait fails or is cancelled; a failure that is not an {@link LlmException} (thrown by
+     * {@code attempt} or failing its stage, unwrapped from {@link CompletionException}) ends it at once.
+     *
+     * <p>Threads: {@code attempt} is first called on the calling thread, later ones on the thread that completes the
+     * {@code delayer}'s future (inline, on the thread that failed the previous attempt, if that future is already
+     * complete: give a delayer that hops to a thread of yours if the attempts' stages complete on a thread that must
+     * not send requests). The returned future completes on the thread that completes the attempt's stage, or the
+     * delayer's future when a wait ends the call. Cancelling it cancels the attempt in flight or the wait and starts no
+     * further attempt.
+     */
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer,
+                                              BooleanSupplier stopped, Listener listener) {
+        return callAsync(attempt, delayer, stopped, listener, null);
+    }
+
+    /**
+     * {@link #callAsync(Supplier, Delayer, BooleanSupplier, Listener)}, every attempt after the first started on
+     * {@code resumeOn} (always handed over, even when the wait was already over; run inline if {@code resumeOn}
+     * refuses it, which a stopped provider's executor does: the stop is then noticed and the call ends).
+     */
+    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer,
+                                              BooleanSupplier stopped, Listener listener, Executor resumeOn) {
+        AsyncCall<T> call = new AsyncCall<>(Objects.requireNonNull(attempt, "attempt"),
+                Objects.requireNonNull(delayer, "delayer"), Objects.requireNonNull(stopped, "stopped"), listener,
+                resumeOn == null ? Runnable::run : r -> {
+                    try {
+                        resumeOn.execute(r);
+                    } catch (RejectedExecutionException refused) {
+                        r.run();
+                    }
+                });
+        call.start();
+        return call.result;
+    }
+
+    /**
+     * Whether and after how long {@code failure} of retry {@code retry} is tried again ({@code null}: it is not), and
+     * the listener told; the one decision of {@link #call} and {@link #callAsync}.
+     */
+    private Duration retryDelay(int retry, LlmException failure, BooleanSupplier stopped, Listener listener) {
+        Duration delay = nextDelay(retry, failure).orElse(null);
+        if (delay == null || stopped.getAsBoolean()) {
+            return null;
+        }
+        if (listener != null) {
+            listener.retrying(retry + 1, failure, delay);
+        }
+        return delay;
+    }
+
+    /** One {@link #callAsync}: at most one attempt or wait in flight at a time, which {@link #current} holds. */
+    private final class AsyncCall<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Supplier<? extends CompletionStage<T>> attempt;
+        private final Delayer delayer;
+        private final BooleanSupplier stopped;
+        private final Listener listener;
+        private final Executor resumeOn;
+        private int retry; // touched by one thread at a time: each step starts after the previous one ended
+        private volatile Future<?> current;
+
+        AsyncCall(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer, BooleanSupplier stopped,
+                  Listener listener, Executor resumeOn) {
+            this.resumeOn = resumeOn;
+            this.attempt = attempt;
+            this.delayer = delayer;
+            this.stopped = stopped;
+            this.listener = listener;
+            result.whenComplete((value, failure) -> {
+                Future<?> inFlight = current;
+                if (result.isCancelled() && inFlight != null) {
+                    inFlight.cancel(true);
+                }
+            });
+        }
+
+        void start() {
+            if (result.isDone()) {
+                return;
+            }
+            CompletableFuture<T> stage;
+            try {
+                stage = Objects.requireNonNull(attempt.get(), "the attempt returned no stage").toCompletableFuture();
+            } catch (RuntimeException | Error e) {
+                failed(e);
+                return;
+            }
+            current = stage;
+            if (result.isDone()) { // cancelled while the attempt was being started
+                stage.cancel(true);
+                return;
+            }
+            stage.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    failed(failure);
+                }
+            });
+        }
+
+        private void failed(Throwable failure) {
+            Throwable cause = HttpErrors.unwrap(failure);
+            if (!(cause instanceof LlmException e)) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            if (result.isDone()) {
+                return;
+            }
+            Duration delay = retryDelay(retry, e, stopped, listener);
+            if (delay == null) {
+                result.completeExceptionally(e);
+                return;
+            }
+            retry++;
+            CompletableFuture<Void> wait;
+            try {
+                wait = delayer.after(delay);
+            } catch (RuntimeException refused) {
+                result.completeExceptionally(e);
+                return;
+            }
+            current = wait;
+            if (result.isDone()) {
+                wait.cancel(false);
+                return;
+            }
+            wait.whenComplete((ignored, waitFailure) -> resumeOn.execute(() -> {
+                if (waitFailure != null || stopped.getAsBoolean()) {
+                    result.completeExceptionally(e);
+                } else {
+                    start();
+                }
+            }));
         }
     }
 

@@ -17,8 +17,8 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +37,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     private final HttpClient http;
     private final RequestMapper requests;
     private final ProviderRuntime runtime;
+    private final HttpCalls.ErrorMapper errors;
     private final ModelCatalog catalog;
 
     AnthropicChatModel(Settings settings) {
@@ -47,9 +48,10 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.secret = settings.apiKey();
         this.requests = new RequestMapper(settings.defaultMaxTokens());
+        this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
                 settings.retryMaxDelay(), Errors::retryable);
-        // request/response calls complete on the selector thread; streams use their own client (see HttpCalls)
+        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime("caracal-anthropic-" + settings.id(),
@@ -73,13 +75,25 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
         return catalog.models();
     }
 
+    /** The wait for {@link #completeAsync}: the same request, retries, answer and failures, on the calling thread. */
     @Override
     public ChatResponse complete(ChatRequest request) {
-        ensureOpen();
-        String body = Json.write(requests.toBody(request, false));
-        return withRetries("message", () -> {
-            String text = call(post("/v1/messages", body, false));
-            return ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text);
+        return HttpCalls.await(completeAsync(request));
+    }
+
+    /**
+     * Sends the message and returns at once, with the request, retries, answer and failures of {@link #complete}; a
+     * closed instance or an invalid request gives a future already failed. The answer is parsed on the thread that
+     * completes the exchange (bodies are small); which threads complete the future is told at
+     * {@link ProviderRuntime#withRetriesAsync}: callers whose dependent stages block add them with their own executor.
+     */
+    @Override
+    public CompletableFuture<ChatResponse> completeAsync(ChatRequest request) {
+        return runtime.callAsync(() -> {
+            String body = Json.write(requests.toBody(request, false));
+            return runtime.withRetriesAsync("message", () -> HttpCalls.thenApply(
+                    callAsync(post("/v1/messages", body, false)),
+                    text -> ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text)), LOG);
         });
     }
 
@@ -126,13 +140,12 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
 
     /** Sends and reads the whole answer; a 2xx body is returned, anything else is thrown as an LlmException. */
     String call(HttpRequest request) {
-        return HttpCalls.send(http, request, settings.requestTimeout(), secret,
-                (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
+        return HttpCalls.send(http, request, settings.requestTimeout(), secret, errors);
     }
 
-    /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */
-    private <T> T withRetries(String what, Supplier<T> attempt) {
-        return runtime.withRetries(what, attempt, LOG);
+    /** {@link #call} without waiting (for the threads that complete it, see {@link #completeAsync}). */
+    private CompletableFuture<String> callAsync(HttpRequest request) {
+        return runtime.sendAsync(http, request, settings.requestTimeout(), errors);
     }
 
     private void ensureOpen() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         this.requests = new RequestMapper(settings.keepAlive());
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
                 settings.retryMaxDelay());
-        // request/response calls complete on the selector thread; streams use their own client (see HttpCalls)
+        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime("caracal-ollama-" + settings.id(), "Ollama provider " + settings.id(),
@@ -91,19 +92,38 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         return "ollama-" + UUID.randomUUID();
     }
 
+    /** The wait for {@link #completeAsync}: the same request, retries, answer and failures, on the calling thread. */
     @Override
     public ChatResponse complete(ChatRequest request) {
-        ensureOpen();
-        String body = Json.write(requests.toBody(request, false));
-        String id = newResponseId();
-        return withRetries("chat", () -> {
-            String text = call(post(CHAT_PATH, body));
-            JsonNode root = Json.tryParse(text);
-            if (root == null) {
-                throw errors.malformed("chat answer", text);
-            }
-            return ResponseMapper.toResponse(root, request.model(), id);
+        try {
+            return HttpCalls.await(completeAsync(request));
+        } catch (LlmException e) { // an interrupted wait names the server too, as every failure without an answer
+            throw errors.refine(e);
+        }
+    }
+
+    /**
+     * Sends the chat request and returns at once, with the request, retries, answer and failures of
+     * {@link #complete}; a closed instance or an invalid request gives a future already failed. The answer is parsed
+     * on the thread that completes the exchange (bodies are small); which threads complete the future is told at
+     * {@link ProviderRuntime#withRetriesAsync}: callers whose dependent stages block add them with their own executor.
+     */
+    @Override
+    public CompletableFuture<ChatResponse> completeAsync(ChatRequest request) {
+        return runtime.callAsync(() -> {
+            String body = Json.write(requests.toBody(request, false));
+            String id = newResponseId();
+            return runtime.withRetriesAsync("chat", () -> HttpCalls.thenApply(callAsync(post(CHAT_PATH, body)),
+                    text -> toResponse(text, request, id)), LOG);
         });
+    }
+
+    private ChatResponse toResponse(String text, ChatRequest request, String id) {
+        JsonNode root = Json.tryParse(text);
+        if (root == null) {
+            throw errors.malformed("chat answer", text);
+        }
+        return ResponseMapper.toResponse(root, request.model(), id);
     }
 
     @Override
@@ -159,11 +179,20 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     /** Sends and reads the whole answer; a 2xx body is returned, anything else is thrown as an LlmException. */
     String call(HttpRequest request) {
         try {
-            return HttpCalls.send(http, request, request.timeout().orElse(settings.requestTimeout()),
-                    settings.apiKey(), errors::fromResponse);
+            return HttpCalls.send(http, request, timeoutOf(request), settings.apiKey(), errors::fromResponse);
         } catch (LlmException e) {
             throw errors.refine(e);
         }
+    }
+
+    /** {@link #call} without waiting (for the threads that complete it, see {@link #completeAsync}). */
+    private CompletableFuture<String> callAsync(HttpRequest request) {
+        return HttpCalls.mapFailure(runtime.sendAsync(http, request, timeoutOf(request), errors::fromResponse),
+                errors::refine);
+    }
+
+    private Duration timeoutOf(HttpRequest request) {
+        return request.timeout().orElse(settings.requestTimeout());
     }
 
     /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */

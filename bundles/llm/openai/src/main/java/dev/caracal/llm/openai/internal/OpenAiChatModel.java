@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     private final HttpClient http;
     private final RequestMapper requests;
     private final ProviderRuntime runtime;
+    private final HttpCalls.ErrorMapper errors;
     private final ModelCatalog catalog;
 
     OpenAiChatModel(Settings settings) {
@@ -50,9 +52,10 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.secret = Secret.of(settings.apiKey());
         this.requests = new RequestMapper(settings.maxTokensField());
+        this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
                 settings.retryMaxDelay(), Errors::retryable);
-        // request/response calls complete on the selector thread; streams use their own client (see HttpCalls)
+        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime("caracal-openai-" + settings.id(), "OpenAI provider " + settings.id(),
@@ -80,18 +83,33 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         return catalog.models();
     }
 
+    /** The wait for {@link #completeAsync}: the same request, retries, answer and failures, on the calling thread. */
     @Override
     public ChatResponse complete(ChatRequest request) {
-        ensureOpen();
-        String body = Json.write(requests.toBody(request, false));
-        return withRetries("chat completion", () -> {
-            String text = call(post("/chat/completions", body, false));
-            JsonNode root = Json.tryParse(text);
-            if (root == null) {
-                throw HttpErrors.malformed("chat completion", text, null);
-            }
-            return ResponseMapper.toResponse(root, request.model());
+        return HttpCalls.await(completeAsync(request));
+    }
+
+    /**
+     * Sends the completion and returns at once, with the request, retries, answer and failures of {@link #complete}; a
+     * closed instance or an invalid request gives a future already failed. The answer is parsed on the thread that
+     * completes the exchange (bodies are small); which threads complete the future is told at
+     * {@link ProviderRuntime#withRetriesAsync}: callers whose dependent stages block add them with their own executor.
+     */
+    @Override
+    public CompletableFuture<ChatResponse> completeAsync(ChatRequest request) {
+        return runtime.callAsync(() -> {
+            String body = Json.write(requests.toBody(request, false));
+            return runtime.withRetriesAsync("chat completion", () -> HttpCalls.thenApply(
+                    callAsync(post("/chat/completions", body, false)), text -> toResponse(text, request)), LOG);
         });
+    }
+
+    private static ChatResponse toResponse(String text, ChatRequest request) {
+        JsonNode root = Json.tryParse(text);
+        if (root == null) {
+            throw HttpErrors.malformed("chat completion", text, null);
+        }
+        return ResponseMapper.toResponse(root, request.model());
     }
 
     @Override
@@ -140,8 +158,12 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     /** Sends and reads the whole answer; a 2xx body is returned, anything else is thrown as an LlmException. */
     String call(HttpRequest request) {
-        return HttpCalls.send(http, request, settings.requestTimeout(), secret,
-                (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
+        return HttpCalls.send(http, request, settings.requestTimeout(), secret, errors);
+    }
+
+    /** {@link #call} without waiting (for the threads that complete it, see {@link #completeAsync}). */
+    private CompletableFuture<String> callAsync(HttpRequest request) {
+        return runtime.sendAsync(http, request, settings.requestTimeout(), errors);
     }
 
     /** Runs {@code attempt} until it succeeds, fails for good or the retries are used up. */
