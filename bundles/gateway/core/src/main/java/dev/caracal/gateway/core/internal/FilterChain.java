@@ -11,14 +11,26 @@ import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The filters in effect, highest ranking first, linked ahead of the router. Immutable and stateless, so it is built
  * once per change of the filter set and shared by every call that starts while it is current: a call costs no
  * allocation for its chain. A filter that throws something other than an {@link LlmException} ends the call with an
  * UNAVAILABLE {@link GatewayException} naming the filter.
+ *
+ * <p>The asynchronous completion walks the same nodes through {@link GatewayFilter#completeAsync}: a filter that
+ * overrides it runs without holding a thread; one that overrides only the blocking {@code complete} runs through the
+ * API's default, which blocks the calling thread for the rest of the chain (correct, only not asynchronous); one that
+ * overrides neither (a stream-only filter) is passed over, the call going straight on asynchronously.
  */
 final class FilterChain {
+    private static final Overrides COMPLETES = new Overrides(GatewayFilter.class, "complete", CallContext.class,
+            ChatRequest.class, GatewayFilter.Chain.class);
+    private static final Overrides COMPLETES_ASYNC = new Overrides(GatewayFilter.class, "completeAsync",
+            CallContext.class, ChatRequest.class, GatewayFilter.Chain.class);
     final GatewayFilter.Chain head;
     final List<String> names;
 
@@ -48,11 +60,14 @@ final class FilterChain {
         private final GatewayFilter filter;
         private final String name;
         private final GatewayFilter.Chain next;
+        /** The filter completes neither way itself: {@link #completeAsync} passes calls straight on. */
+        private final boolean passes;
 
         Node(GatewayFilter filter, String name, GatewayFilter.Chain next) {
             this.filter = filter;
             this.name = name;
             this.next = next;
+            this.passes = !COMPLETES.by(filter) && !COMPLETES_ASYNC.by(filter);
         }
 
         @Override
@@ -60,15 +75,49 @@ final class FilterChain {
             ChatResponse response;
             try {
                 response = filter.complete(context, request, next);
-            } catch (LlmException e) {
-                throw e;
             } catch (RuntimeException e) {
-                throw failed(context, e);
+                throw failure(context, e);
             }
-            if (response == null) {
-                throw failed(context, new IllegalStateException("the filter answered null"));
+            return answer(context, response);
+        }
+
+        /**
+         * Calls the filter's {@code completeAsync}, or passes the call straight on when the filter has no completion
+         * of its own (a stream-only filter: its inherited {@code complete} would only call the chain, but block the
+         * calling thread doing so). The filter's failures and its answer are checked as {@link #complete} checks them.
+         * The returned stage completes on the thread that completes the filter's stage (for a filter that passes the
+         * chain's stage on, the thread of the router's); this adds only that check there.
+         */
+        @Override
+        public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
+            if (passes) {
+                return next.completeAsync(context, request);
             }
-            return response;
+            CompletionStage<ChatResponse> stage;
+            try {
+                stage = filter.completeAsync(context, request, next);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(failure(context, e));
+            }
+            if (stage == null) {
+                return CompletableFuture.failedFuture(failed(context, new IllegalStateException(
+                        "the filter answered no stage")));
+            }
+            CompletableFuture<ChatResponse> checked = new CompletableFuture<>();
+            stage.whenComplete((response, error) -> {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                try {
+                    if (cause == null) {
+                        checked.complete(answer(context, response));
+                    } else {
+                        checked.completeExceptionally(cause instanceof RuntimeException e ? failure(context, e) : cause);
+                    }
+                } catch (RuntimeException e) {
+                    checked.completeExceptionally(e);
+                }
+            });
+            return checked;
         }
 
         @Override
@@ -80,6 +129,19 @@ final class FilterChain {
             } catch (RuntimeException e) {
                 throw failed(context, e);
             }
+        }
+
+        /** What a call fails with when the filter throws {@code e}: an {@link LlmException} as is. */
+        private LlmException failure(CallContext context, RuntimeException e) {
+            return e instanceof LlmException le ? le : failed(context, e);
+        }
+
+        /** The filter's answer, which must not be null. */
+        private ChatResponse answer(CallContext context, ChatResponse response) {
+            if (response == null) {
+                throw failed(context, new IllegalStateException("the filter answered null"));
+            }
+            return response;
         }
 
         private GatewayException failed(CallContext context, RuntimeException e) {

@@ -23,11 +23,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -97,6 +100,11 @@ public class GatewayComponent implements Gateway {
         }
 
         @Override
+        public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
+            return routeAsync(context, request);
+        }
+
+        @Override
         public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
             return routeStream(context, request, handler);
         }
@@ -134,6 +142,12 @@ public class GatewayComponent implements Gateway {
     void activate(Config config) {
         configure(Settings.of(config.failureThreshold(), config.openSeconds(), config.maxOpenSeconds(),
                 config.halfOpenProbes(), config.maxAttempts(), config.latencyHalfLifeSeconds(), config.routeHeader()));
+    }
+
+    /** Lets the threads that serve blocking-only providers end; calls in flight finish. */
+    @Deactivate
+    void deactivate() {
+        router.close();
     }
 
     /** Applies settings; calls in flight keep the settings they started with. */
@@ -355,6 +369,23 @@ public class GatewayComponent implements Gateway {
         return chain.head.complete(context, request);
     }
 
+    /**
+     * Serves a non-streamed call through the same filters and routing as {@link #complete}, without holding a thread
+     * while upstreams answer; every failure, a missing argument included, is delivered through the stage. The stage
+     * completes on the calling thread when the outcome is known at once, otherwise on the thread that completes the
+     * last stage of the chain: typically a provider's HTTP I/O thread, or a filter's own thread.
+     */
+    @Override
+    public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
+        try {
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(request, "request");
+            return chain.head.completeAsync(context, request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
         Objects.requireNonNull(context, "context");
@@ -412,6 +443,17 @@ public class GatewayComponent implements Gateway {
         Settings s = settings;
         RoutePlan plan = resolve(context, request, s);
         return router.complete(context, request, plan, request.model(), s);
+    }
+
+    private CompletionStage<ChatResponse> routeAsync(CallContext context, ChatRequest request) {
+        Settings s = settings;
+        RoutePlan plan;
+        try {
+            plan = resolve(context, request, s);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return router.completeAsync(context, request, plan, request.model(), s);
     }
 
     private StreamHandle routeStream(CallContext context, ChatRequest request, StreamHandler handler) {

@@ -81,7 +81,7 @@ final class Outcomes {
     }
 
     /** A failure of the target as the gateway sees it: an {@link LlmException} as is, anything else a CONNECTION error. */
-    static LlmException asLlm(Target target, RuntimeException e) {
+    static LlmException asLlm(Target target, Throwable e) {
         if (e instanceof LlmException le) {
             return le;
         }

@@ -41,12 +41,9 @@ final class StreamCall implements StreamHandle {
     private volatile Leg current;
 
     // guarded by lock
-    private int[] order;
-    private int position;
-    private int tries;
+    private TargetWalk walk;
     private boolean done;
     private boolean committed;
-    private Outcomes outcomes;
 
     StreamCall(Router router, CallContext context, ChatRequest request, StreamHandler handler, RoutePlan plan,
                String requested, Settings settings) {
@@ -61,7 +58,7 @@ final class StreamCall implements StreamHandle {
 
     void start() {
         synchronized (lock) {
-            order = plan.order(router.ticker().nanos(), settings);
+            walk = new TargetWalk(router.ticker(), context, plan, requested, settings);
         }
         advance();
     }
@@ -87,8 +84,7 @@ final class StreamCall implements StreamHandle {
             }
             leg = nextLegLocked();
             if (leg == null) {
-                Outcomes o = outcomes == null ? new Outcomes() : outcomes;
-                finishLocked(new StreamEvent.Error(o.exhausted(plan.route.name(), context)));
+                finishLocked(new StreamEvent.Error(walk.exhausted()));
                 return;
             }
             current = leg;
@@ -109,39 +105,10 @@ final class StreamCall implements StreamHandle {
     }
 
     private Leg nextLegLocked() {
-        int limit = settings.maxAttempts() == 0 ? Integer.MAX_VALUE : settings.maxAttempts();
-        while (position < order.length) {
-            int i = order[position++];
-            Target target = plan.targets[i];
-            String model = plan.upstreamModel(i, requested);
-            if (tries >= limit) {
-                outcomes().limited();
-                return null;
-            }
-            ChatModel provider = plan.models[i];
-            if (provider == null) {
-                outcomes().absent(target.providerId(), model);
-                continue;
-            }
-            TargetState state = plan.states[i];
-            long now = router.ticker().nanos();
-            Breaker.Permit permit = state.breaker.tryAcquire(now, settings);
-            if (permit == null) {
-                outcomes().refused(target.providerId(), model, state.breaker.state(), now);
-                continue;
-            }
-            tries++;
-            state.markTried();
-            return new Leg(target, model, provider, state, permit, now);
+        if (!walk.next()) {
+            return null;
         }
-        return null;
-    }
-
-    private Outcomes outcomes() {
-        if (outcomes == null) {
-            outcomes = new Outcomes();
-        }
-        return outcomes;
+        return new Leg(walk.target, walk.model, walk.provider, walk.state, walk.permit, walk.startNanos);
     }
 
     /** Sends the caller's terminal event. */
@@ -255,7 +222,7 @@ final class StreamCall implements StreamHandle {
                     } else {
                         LOG.debug("Call {}: {} failed before its first token ({}); trying the next target",
                                 context.requestId(), target, e.kind());
-                        outcomes().failed(target.providerId(), model, e);
+                        walk.outcomes().failed(target.providerId(), model, e);
                         next = true;
                     }
                 }

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A unit-test double of the ChatModel SPI whose behaviour per call is scripted: each call takes the next step of the
  * script, or the default step when the script is empty. Streams are delivered from a thread of their own, as a real
- * provider does.
+ * provider does. {@link #completeAsync} answers through the API's default (synchronously, on the calling thread)
+ * unless the model is made {@link #async()}: then each call's step plays on a thread of its own (named
+ * {@code scripted-<id>-async}) that completes the stage later, as a real provider's I/O thread does, except a
+ * {@link Crash}, which is thrown by {@code completeAsync} itself.
  */
 class ScriptedChatModel implements ChatModel {
 
@@ -67,6 +70,10 @@ class ScriptedChatModel implements ChatModel {
     record Slow(FakeTicker ticker, long millis, Step then) implements Step {
     }
 
+    /** Answer null (a broken provider). */
+    record Nothing() implements Step {
+    }
+
     static Step answer(String text) {
         return new Answer(text);
     }
@@ -79,6 +86,9 @@ class ScriptedChatModel implements ChatModel {
     private final List<ModelInfo> models;
     private final ConcurrentLinkedDeque<Step> script = new ConcurrentLinkedDeque<>();
     private volatile Step otherwise;
+    private volatile boolean async;
+    /** The threads that ran each call's step, in call order. */
+    final List<String> threads = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final AtomicInteger blocked = new AtomicInteger();
@@ -104,6 +114,12 @@ class ScriptedChatModel implements ChatModel {
         return this;
     }
 
+    /** Answers {@link #completeAsync} later, from a thread of each call's own. */
+    ScriptedChatModel async() {
+        async = true;
+        return this;
+    }
+
     private Step next() {
         Step s = script.pollFirst();
         return s == null ? otherwise : s;
@@ -123,10 +139,39 @@ class ScriptedChatModel implements ChatModel {
     public ChatResponse complete(ChatRequest request) {
         calls.incrementAndGet();
         requestedModels.add(request.model());
+        threads.add(Thread.currentThread().getName());
         return completeWith(next(), request);
     }
 
+    @Override
+    public CompletionStage<ChatResponse> completeAsync(ChatRequest request) {
+        if (!async) {
+            return ChatModel.super.completeAsync(request);
+        }
+        calls.incrementAndGet();
+        requestedModels.add(request.model());
+        Step step = next();
+        if (step instanceof Crash c) {
+            throw new IllegalStateException(c.message());
+        }
+        CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                answer.complete(completeWith(step, request));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }, "scripted-" + id + "-async");
+        t.setDaemon(true);
+        t.start();
+        return answer;
+    }
+
     private ChatResponse completeWith(Step step, ChatRequest request) {
+        if (step instanceof Nothing) {
+            return null;
+        }
         if (step instanceof Answer a) {
             return new ChatResponse(id + "-" + calls.get(), request.model(), List.of(new ContentPart.Text(a.text())),
                     StopReason.END_TURN, new Usage(1, 1, 0, 0));

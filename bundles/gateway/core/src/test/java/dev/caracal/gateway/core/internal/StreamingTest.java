@@ -139,6 +139,9 @@ class StreamingTest {
         }
         handle.cancel();
         handle.cancel();
+        // b's thread may count itself blocked before its handle has reached the call: the cancel then reaches it
+        // as soon as it does
+        Support.await(() -> b.cancels.get() > 0, "b cancelled");
         assertEquals(1, b.cancels.get());
         assertEquals(0, a.cancels.get());
         never.countDown();

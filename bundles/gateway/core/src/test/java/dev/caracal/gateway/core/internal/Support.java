@@ -3,10 +3,12 @@ package dev.caracal.gateway.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayFilter;
 import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.Message;
@@ -16,10 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /** Shared helpers of the gateway tests. */
 final class Support {
@@ -95,6 +100,32 @@ final class Support {
 
     static CallContext context(String header, String value) {
         return new CallContext("req-" + SERVICE_IDS.incrementAndGet(), "test", Map.of(header, value));
+    }
+
+    /** The answer of an asynchronous call, waiting for it up to 10 s. */
+    static ChatResponse join(CompletionStage<ChatResponse> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** What an asynchronous call failed with, unwrapped; fails the test when the call answered or took over 10 s. */
+    static <T extends Throwable> T failure(Class<T> type, CompletionStage<?> stage) throws Exception {
+        try {
+            Object answer = stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return fail("the call answered " + answer);
+        } catch (ExecutionException e) {
+            return assertInstanceOf(type, e.getCause());
+        }
+    }
+
+    /** Waits up to 10 s for {@code condition}, failing the test if it never holds. */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("never happened: " + what);
+            }
+            Thread.sleep(1);
+        }
     }
 
     /** Records a stream's events and checks, as they arrive, that they form one well-formed stream from one thread. */
