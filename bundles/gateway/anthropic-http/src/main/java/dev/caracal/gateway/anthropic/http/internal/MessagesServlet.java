@@ -2,6 +2,7 @@ package dev.caracal.gateway.anthropic.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.http.ApiServlet;
+import dev.caracal.core.http.AsyncAnswer;
 import dev.caracal.core.http.BodyReader;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.HttpSettings;
@@ -16,6 +17,7 @@ import dev.caracal.gateway.anthropic.http.codec.MessagesRequestReader;
 import dev.caracal.gateway.anthropic.http.codec.MessagesResponseWriter;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamHandle;
 import java.io.IOException;
@@ -34,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Anthropic Messages API: {@code POST /v1/messages} (JSON, or SSE with {@code "stream": true}) translated to
- * {@link Gateway#complete} and {@link Gateway#stream}. {@code POST /v1/messages/count_tokens} answers 404: the gateway
- * has no tokenizer for arbitrary models, and a guessed count would mislead. Every answer carries {@code request-id};
- * every failure is in Anthropic's error envelope.
+ * {@link Gateway#completeAsync} (or {@link Gateway#complete}) and {@link Gateway#stream}. Both run async when every
+ * filter of the chain allows it (no request thread is held while upstreams answer), else on the request thread, with
+ * the same answers. {@code POST /v1/messages/count_tokens} answers 404: the gateway has no tokenizer for arbitrary
+ * models, and a guessed count would mislead. Every answer carries {@code request-id}; every failure is in Anthropic's
+ * error envelope.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/v1/messages",
@@ -49,9 +53,16 @@ public class MessagesServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesServlet.class);
     private static final String MESSAGES = "/v1/messages";
     private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+    /**
+     * The async timeout of a non-streamed call: none. The gateway's and the providers' timeouts bound the call; a
+     * shorter limit here would cut answers the gateway is still allowed to wait for.
+     */
+    static final long ASYNC_TIMEOUT_MILLIS = 0;
 
     private transient volatile Gateway gateway;
     private transient volatile HttpSettings settings;
+    /** {@link #ASYNC_TIMEOUT_MILLIS}; tests shorten it. */
+    volatile long asyncTimeoutMillis = ASYNC_TIMEOUT_MILLIS;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -86,7 +97,7 @@ public class MessagesServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         IncomingCall call = new IncomingCall();
         resp.setHeader("request-id", call.requestId());
-        try {
+        respond(req, resp, call.requestId(), () -> {
             String path = path(req);
             if (path.equals(MESSAGES)) {
                 requirePost(req);
@@ -100,18 +111,43 @@ public class MessagesServlet extends HttpServlet {
                 throw new AnthropicError(404, AnthropicError.NOT_FOUND, "Not found: " + req.getMethod() + " "
                         + req.getRequestURI() + "; this gateway serves POST /v1/messages");
             }
-        } catch (AnthropicError e) {
-            ErrorResponses.write(resp, e, call.requestId());
-        } catch (LlmException e) {
-            ErrorResponses.write(resp, AnthropicErrors.from(e), call.requestId());
-        } catch (ProblemException e) {
-            ErrorResponses.write(resp, fromProblem(e), call.requestId());
+        });
+    }
+
+    /** What answers a request, now or when an asynchronous call completes; may throw what {@link #toError} maps. */
+    @FunctionalInterface
+    interface Answer {
+        void write() throws IOException;
+    }
+
+    /**
+     * Runs {@code answer}; a failure it throws is answered with its status, headers and Anthropic's envelope. The one
+     * mapping of failures to responses, for the request thread and for answers written after an asynchronous call.
+     */
+    static void respond(HttpServletRequest req, HttpServletResponse resp, String requestId, Answer answer)
+            throws IOException {
+        try {
+            answer.write();
         } catch (RuntimeException e) {
-            String incident = Long.toHexString(System.nanoTime());
-            LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
-            ErrorResponses.write(resp, new AnthropicError(500, AnthropicError.API,
-                    "the server failed unexpectedly; see the log for incident " + incident), call.requestId());
+            ErrorResponses.write(resp, toError(e, req), requestId);
         }
+    }
+
+    /** The Anthropic error for any failure; unexpected ones are logged with an incident id. */
+    static AnthropicError toError(RuntimeException e, HttpServletRequest req) {
+        if (e instanceof AnthropicError ae) {
+            return ae;
+        }
+        if (e instanceof LlmException le) {
+            return AnthropicErrors.from(le);
+        }
+        if (e instanceof ProblemException pe) {
+            return fromProblem(pe);
+        }
+        String incident = Long.toHexString(System.nanoTime());
+        LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
+        return new AnthropicError(500, AnthropicError.API,
+                "the server failed unexpectedly; see the log for incident " + incident);
     }
 
     private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
@@ -126,13 +162,34 @@ public class MessagesServlet extends HttpServlet {
         if (request.stream()) {
             stream(g, context, request, req, resp, call);
         } else {
-            ChatResponse response = g.complete(context, request);
-            JsonNode json = MessagesResponseWriter.message(call.messageId(), request.model(), response, request.stop());
-            resp.setStatus(200);
-            resp.setContentType(CaracalHttp.JSON);
-            resp.setCharacterEncoding("UTF-8");
-            Json.mapper().writeValue(resp.getOutputStream(), json);
+            complete(g, context, request, req, resp, call);
         }
+    }
+
+    /**
+     * A non-streamed call: asynchronous when the container allows it, else on the request thread. Either way the
+     * answer, or the failure, is written by the same code.
+     */
+    private void complete(Gateway g, CallContext context, ChatRequest request, HttpServletRequest req,
+                          HttpServletResponse resp, IncomingCall call) throws IOException {
+        if (!req.isAsyncSupported()) {
+            writeMessage(resp, call, request, g.complete(context, request));
+            return;
+        }
+        AsyncAnswer.serve(req, g.completeAsync(context, request), asyncTimeoutMillis,
+                ms -> new LlmException(ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
+                call.requestId(),
+                outcome -> respond(req, resp, call.requestId(),
+                        () -> writeMessage(resp, call, request, outcome.get())));
+    }
+
+    private static void writeMessage(HttpServletResponse resp, IncomingCall call, ChatRequest request,
+                                     ChatResponse response) throws IOException {
+        JsonNode json = MessagesResponseWriter.message(call.messageId(), request.model(), response, request.stop());
+        resp.setStatus(200);
+        resp.setContentType(CaracalHttp.JSON);
+        resp.setCharacterEncoding("UTF-8");
+        Json.mapper().writeValue(resp.getOutputStream(), json);
     }
 
     private void stream(Gateway g, CallContext context, ChatRequest request, HttpServletRequest req,

@@ -1,5 +1,6 @@
 package dev.caracal.gateway.openai.http.internal;
 
+import dev.caracal.core.http.AsyncAnswer;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
@@ -7,7 +8,10 @@ import dev.caracal.gateway.openai.http.codec.ChatCompletionCall;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionParser;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
+import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamHandle;
 import java.io.IOException;
 import java.util.Set;
@@ -21,10 +25,11 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code POST /v1/chat/completions}: parses the OpenAI request into a normalized one, calls {@code Gateway.complete}
- * or {@code Gateway.stream}, and answers a {@code chat.completion} object or an SSE stream of
- * {@code chat.completion.chunk}s. Streams run async when every filter of the chain allows it, else on the request
- * thread; either way a keep-alive comment goes out every {@value #KEEP_ALIVE_SECONDS} s of silence.
+ * {@code POST /v1/chat/completions}: parses the OpenAI request into a normalized one, calls
+ * {@code Gateway.completeAsync} (or {@code complete}) or {@code Gateway.stream}, and answers a {@code chat.completion}
+ * object or an SSE stream of {@code chat.completion.chunk}s. Both run async when every filter of the chain allows it
+ * (no request thread is held while upstreams answer), else on the request thread; either way the answers are the
+ * same, and a stream sends a keep-alive comment every {@value #KEEP_ALIVE_SECONDS} s of silence.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/v1/chat/completions",
@@ -34,8 +39,15 @@ import org.osgi.service.component.annotations.Component;
 public class ChatCompletionsServlet extends OpenAiServlet {
     private static final long serialVersionUID = 1L;
     static final long KEEP_ALIVE_SECONDS = 15;
+    /**
+     * The async timeout of a non-streamed call: none. The gateway's and the providers' timeouts bound the call; a
+     * shorter limit here would cut answers the gateway is still allowed to wait for.
+     */
+    static final long ASYNC_TIMEOUT_MILLIS = 0;
 
     private transient volatile ScheduledExecutorService keepAlive;
+    /** {@link #ASYNC_TIMEOUT_MILLIS}; tests shorten it. */
+    volatile long asyncTimeoutMillis = ASYNC_TIMEOUT_MILLIS;
 
     @Override
     public void init() {
@@ -71,13 +83,33 @@ public class ChatCompletionsServlet extends OpenAiServlet {
         Gateway gateway = gateway();
         CallContext context = CallContexts.of(req, requestId);
         long created = System.currentTimeMillis() / 1000;
-        String model = call.request().model();
         if (!call.request().stream()) {
-            ChatResponse response = gateway.complete(context, call.request());
-            Responses.writeJson(resp, 200, ChatCompletionRenderer.completion(requestId, created, model, response));
+            complete(req, resp, requestId, gateway, context, call.request(), created);
             return;
         }
         stream(req, resp, requestId, call, gateway, context, created);
+    }
+
+    /**
+     * A non-streamed call: asynchronous when the container allows it, else on the request thread. Either way the
+     * answer, or the failure, is written by the same code.
+     */
+    private void complete(HttpServletRequest req, HttpServletResponse resp, String requestId, Gateway gateway,
+                          CallContext context, ChatRequest request, long created) throws IOException {
+        if (!req.isAsyncSupported()) {
+            writeCompletion(resp, requestId, created, request.model(), gateway.complete(context, request));
+            return;
+        }
+        AsyncAnswer.serve(req, gateway.completeAsync(context, request), asyncTimeoutMillis,
+                ms -> new LlmException(ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
+                requestId,
+                outcome -> respond(req, resp, requestId,
+                        () -> writeCompletion(resp, requestId, created, request.model(), outcome.get())));
+    }
+
+    private static void writeCompletion(HttpServletResponse resp, String requestId, long created, String model,
+                                        ChatResponse response) throws IOException {
+        Responses.writeJson(resp, 200, ChatCompletionRenderer.completion(requestId, created, model, response));
     }
 
     private void stream(HttpServletRequest req, HttpServletResponse resp, String requestId, ChatCompletionCall call,

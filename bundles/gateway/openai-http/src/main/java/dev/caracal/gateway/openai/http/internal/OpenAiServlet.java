@@ -70,16 +70,33 @@ abstract class OpenAiServlet extends HttpServlet {
     /** Serves an allowed request; may throw any failure the base class maps. */
     abstract void handle(HttpServletRequest req, HttpServletResponse resp, String requestId) throws IOException;
 
+    /** What answers a request, now or when an asynchronous call completes; may throw any failure the base maps. */
+    @FunctionalInterface
+    interface Answer {
+        void write() throws IOException;
+    }
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String requestId = newRequestId();
         resp.setHeader(Responses.REQUEST_ID, requestId);
-        try {
+        respond(req, resp, requestId, () -> {
             if (!methods().contains(req.getMethod())) {
                 resp.setHeader("Allow", String.join(", ", methods()));
                 throw new OpenAiErrorException(OpenAiErrors.methodNotAllowed(req.getMethod(), req.getRequestURI()));
             }
             handle(req, resp, requestId);
+        });
+    }
+
+    /**
+     * Runs {@code answer}; a failure it throws is answered with its status, headers and OpenAI envelope. The one
+     * mapping of failures to responses, for the request thread and for answers written after an asynchronous call.
+     */
+    static void respond(HttpServletRequest req, HttpServletResponse resp, String requestId, Answer answer)
+            throws IOException {
+        try {
+            answer.write();
         } catch (RuntimeException e) {
             Responses.writeError(resp, toError(e, req, requestId));
         }

@@ -12,14 +12,17 @@ import javax.servlet.ServletResponse;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The ingress servlets in an embedded Jetty 9.4 on a free port, as the whiteboard registers them: at {@code /} with
  * async support, and again under {@code /blocking} behind a filter without async support (as Caracal's guard filter
- * is), so streams run on the request thread there.
+ * once was), so calls run on the request thread there. A {@link StatisticsHandler} in front counts the requests in
+ * flight; Jetty's thread pool may be made small.
  */
 final class JettyHarness implements AutoCloseable {
     final Server server;
@@ -27,11 +30,17 @@ final class JettyHarness implements AutoCloseable {
     final ChatCompletionsServlet chat = new ChatCompletionsServlet();
     final EmbeddingsServlet embeddings = new EmbeddingsServlet();
     final ModelsServlet models = new ModelsServlet();
+    final StatisticsHandler stats = new StatisticsHandler();
     final int port;
 
     JettyHarness(long maxBodyBytes) throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        this(maxBodyBytes, 0);
+    }
+
+    /** With {@code maxThreads > 0}, Jetty's pool has at most that many threads, one acceptor and one selector. */
+    JettyHarness(long maxBodyBytes, int maxThreads) throws Exception {
+        server = maxThreads > 0 ? new Server(new QueuedThreadPool(maxThreads, Math.min(4, maxThreads))) : new Server();
+        ServerConnector connector = maxThreads > 0 ? new ServerConnector(server, 1, 1) : new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -41,7 +50,8 @@ final class JettyHarness implements AutoCloseable {
         contexts.addHandler(context("/", true, settings, chat, embeddings, models));
         contexts.addHandler(context("/blocking", false, settings, new ChatCompletionsServlet(),
                 new EmbeddingsServlet(), new ModelsServlet()));
-        server.setHandler(contexts);
+        stats.setHandler(contexts);
+        server.setHandler(stats);
         server.start();
         port = connector.getLocalPort();
     }
@@ -78,6 +88,7 @@ final class JettyHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        gateway.upstream.shutdownNow();
     }
 
     /** Stands for Caracal's request-guard filter. */
