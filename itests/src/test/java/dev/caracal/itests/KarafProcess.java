@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * so a test can kill it with SIGKILL and start it again on the same data.
  */
 final class KarafProcess implements AutoCloseable {
+    /** How Pax Web's Jetty names the threads of its request pool ({@code qtp<hash>-<n>}). */
+    static final String JETTY_POOL_PREFIX = "qtp";
+
     final Path home;
     final int httpPort;
     final int sshPort;
@@ -108,6 +111,14 @@ final class KarafProcess implements AutoCloseable {
         throw new IllegalStateException("Caracal not ready within 180 s; see " + home.resolve("data/log/karaf.log"));
     }
 
+    /** The process id of Caracal's JVM (the launcher script's java descendant). */
+    long javaPid() {
+        return process.toHandle().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.endsWith("java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no java process under bin/karaf"));
+    }
+
     /** SIGKILL to the JVM and its launcher script: no shutdown hook, no flush. */
     void kill9() throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>();
@@ -175,7 +186,8 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
-    private void setProperty(String file, String key, String value) throws IOException {
+    /** Sets one key of a properties-style file under the distribution (replacing the key where it was). */
+    void setProperty(String file, String key, String value) throws IOException {
         Path p = home.resolve(file);
         List<String> lines = Files.exists(p) ? new ArrayList<>(Files.readAllLines(p)) : new ArrayList<>();
         lines.removeIf(l -> l.trim().startsWith(key + " ") || l.trim().startsWith(key + "="));
