@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.caracal.llm.ChatModel;
+import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
@@ -93,5 +95,25 @@ public final class ProviderTests {
         values.putAll(base);
         values.putAll(overrides);
         return values;
+    }
+
+    /** The answer of {@code model.completeAsync(request)}, waited for at most 30 s. */
+    public static ChatResponse answerAsync(ChatModel model, ChatRequest request) throws Exception {
+        return model.completeAsync(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The {@link LlmException} that {@code model.completeAsync(request)} fails with (within 30 s). */
+    public static LlmException failureAsync(ChatModel model, ChatRequest request) {
+        CompletableFuture<ChatResponse> call = model.completeAsync(request).toCompletableFuture();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+        return assertInstanceOf(LlmException.class, e.getCause());
+    }
+
+    /** Two failures a client cannot tell apart: kind, message, upstream status and retry hint. */
+    public static void assertSameFailure(LlmException expected, LlmException actual) {
+        assertEquals(expected.kind(), actual.kind());
+        assertEquals(expected.getMessage(), actual.getMessage());
+        assertEquals(expected.upstreamStatus(), actual.upstreamStatus());
+        assertEquals(expected.retryAfter(), actual.retryAfter());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,21 +65,16 @@ class AsyncCompletionTest {
         ProviderTests.closeAll(model, upstream);
     }
 
-    private static ChatResponse answer(AnthropicChatModel m, ChatRequest request) throws Exception {
-        return m.completeAsync(request).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    private static ChatResponse answer(ChatModel m, ChatRequest request) throws Exception {
+        return ProviderTests.answerAsync(m, request);
     }
 
-    private static LlmException failure(AnthropicChatModel m, ChatRequest request) {
-        CompletableFuture<ChatResponse> call = m.completeAsync(request).toCompletableFuture();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
-        return assertInstanceOf(LlmException.class, e.getCause());
+    private static LlmException failure(ChatModel m, ChatRequest request) {
+        return ProviderTests.failureAsync(m, request);
     }
 
     private static void assertSameFailure(LlmException expected, LlmException actual) {
-        assertEquals(expected.kind(), actual.kind());
-        assertEquals(expected.getMessage(), actual.getMessage());
-        assertEquals(expected.upstreamStatus(), actual.upstreamStatus());
-        assertEquals(expected.retryAfter(), actual.retryAfter());
+        ProviderTests.assertSameFailure(expected, actual);
     }
 
     @Test
