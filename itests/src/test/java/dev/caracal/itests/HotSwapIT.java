@@ -31,7 +31,8 @@ public class HotSwapIT extends CaracalTestSupport {
     @Test
     public void embeddingModelLeavesAndReturns() throws Exception {
         awaitReady();
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"swap\",\"embedding\":\"all-minilm-l6-v2\"}").status());
+        Reply created = post("/api/v1/collections", "{\"name\":\"swap\",\"embedding\":\"all-minilm-l6-v2\"}");
+        assertEquals(created.toString(), 201, created.status());
         StringBuilder body = new StringBuilder("{\"records\":[");
         for (int i = 0; i < 40; i++) {
             body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"text\":\"record number ")

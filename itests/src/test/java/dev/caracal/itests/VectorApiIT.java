@@ -54,11 +54,13 @@ public class VectorApiIT extends CaracalTestSupport {
         Reply readyz = get("/readyz");
         assertEquals(200, readyz.status());
         assertTrue(readyz.json().get("ready").asBoolean());
-        boolean storeCheck = false;
+        java.util.Map<String, String> checks = new java.util.HashMap<>();
         for (JsonNode c : readyz.json().get("checks")) {
-            storeCheck |= c.get("name").asText().equals("vector-store");
+            checks.put(c.get("name").asText(), c.get("status").asText());
         }
-        assertTrue("vector-store health check listed: " + readyz, storeCheck);
+        for (String required : new String[] {"startup", "vector-store", "http"}) {
+            assertEquals("required check " + required + " in " + readyz, "UP", checks.get(required));
+        }
     }
 
     @Test
