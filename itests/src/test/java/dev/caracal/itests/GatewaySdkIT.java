@@ -259,6 +259,19 @@ class GatewaySdkIT {
                 JSON.valueToTree(streamedUse.asToolUse()._input().convert(Map.class)));
         assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.messages().create(
                 MessageCreateParams.builder().model("no-such-model").maxTokens(10).addUserMessage("hi").build()));
+
+        // the same /v1/models answers each SDK in its own shape
+        List<String> models = new ArrayList<>();
+        client.models().list(com.anthropic.models.models.ModelListParams.builder().limit(2L).build()).autoPager()
+                .forEach(info -> models.add(info.validate().id()));
+        assertTrue(models.containsAll(List.of("chat", "assistant")), models.toString());
+        List<String> openAiModels = new ArrayList<>();
+        openai(0).models().list().autoPager().forEach(info -> openAiModels.add(info.id()));
+        assertTrue(openAiModels.containsAll(models), models + " within " + openAiModels);
+        assertEquals("chat", client.models().retrieve(
+                com.anthropic.models.models.ModelRetrieveParams.builder().modelId("chat").build()).displayName());
+        assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.models().retrieve(
+                com.anthropic.models.models.ModelRetrieveParams.builder().modelId("no-such-model").build()));
     }
 
     @Test

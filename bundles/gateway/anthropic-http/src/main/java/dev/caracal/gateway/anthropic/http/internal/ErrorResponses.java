@@ -15,6 +15,12 @@ final class ErrorResponses {
     }
 
     static void write(HttpServletResponse resp, AnthropicError error, String requestId) throws IOException {
+        write(resp, error, requestId, "POST");
+    }
+
+    /** As {@link #write(HttpServletResponse, AnthropicError, String)}; a 405 names {@code allow} as the method. */
+    static void write(HttpServletResponse resp, AnthropicError error, String requestId, String allow)
+            throws IOException {
         if (resp.isCommitted()) {
             return;
         }
@@ -29,7 +35,7 @@ final class ErrorResponses {
             resp.setHeader("retry-after", Long.toString(seconds));
         }
         if (error.status() == 405) {
-            resp.setHeader("Allow", "POST");
+            resp.setHeader("Allow", allow);
         }
         resp.setContentType(CaracalHttp.JSON);
         resp.setCharacterEncoding("UTF-8");

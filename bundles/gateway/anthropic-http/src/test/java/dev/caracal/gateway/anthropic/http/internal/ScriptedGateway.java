@@ -44,6 +44,8 @@ final class ScriptedGateway implements Gateway {
     }
 
     final List<CallContext> contexts = new CopyOnWriteArrayList<>();
+    /** What {@link #models()} answers. */
+    volatile List<ModelInfo> models = List.of();
     final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
     /** The calls that came through {@link #completeAsync}. */
@@ -163,7 +165,7 @@ final class ScriptedGateway implements Gateway {
 
     @Override
     public List<ModelInfo> models() {
-        return List.of();
+        return models;
     }
 
     @Override

@@ -1,0 +1,181 @@
+package dev.caracal.gateway.anthropic.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.errors.NotFoundException;
+import com.anthropic.errors.ServiceUnavailableException;
+import com.anthropic.models.models.ModelInfo;
+import com.anthropic.models.models.ModelListPage;
+import com.anthropic.models.models.ModelListParams;
+import com.anthropic.models.models.ModelRetrieveParams;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.core.json.Json;
+import dev.caracal.llm.Capabilities;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import javax.servlet.DispatcherType;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The official Anthropic SDK's {@code models().list()} and {@code retrieve()} against {@link ModelsFilter} in an
+ * embedded Jetty, mapped as the whiteboard maps it, in front of a stand-in for the OpenAI ingress's models servlet
+ * that must see every request without {@code anthropic-version}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelsFilterTest {
+    private final ScriptedGateway gateway = new ScriptedGateway();
+    private final ModelsFilter filter = new ModelsFilter();
+    private Server server;
+    private String base;
+    private AnthropicClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        List<dev.caracal.llm.ModelInfo> models = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            models.add(new dev.caracal.llm.ModelInfo("claude-" + i, "anthropic", null));
+        }
+        models.add(new dev.caracal.llm.ModelInfo("openai/gpt-4o", "openai",
+                new Capabilities(true, true, true, false, true, 128_000)));
+        models.add(new dev.caracal.llm.ModelInfo("text-embedding-3-small", "openai",
+                new Capabilities(false, false, false, true, false, 0)));
+        gateway.models = List.copyOf(models);
+        filter.setGateway(gateway);
+
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        ctx.setContextPath("/");
+        ServletHolder openai = new ServletHolder("openai-models", new OpenAiStandIn());
+        ctx.addServlet(openai, "/v1/models");
+        ctx.addServlet(openai, "/v1/models/*");
+        FilterHolder holder = new FilterHolder(filter);
+        ctx.addFilter(holder, "/v1/models", EnumSet.of(DispatcherType.REQUEST));
+        ctx.addFilter(holder, "/v1/models/*", EnumSet.of(DispatcherType.REQUEST));
+        server.setHandler(ctx);
+        server.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+        client = AnthropicOkHttpClient.builder().baseUrl(base).apiKey("sk-ant-test").maxRetries(0).build();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    @Test
+    void sdkPagesThroughEveryChatModel() {
+        ModelListPage first = client.models().list(ModelListParams.builder().limit(3L).build());
+        assertEquals(3, first.data().size());
+        assertTrue(first.hasNextPage());
+        List<String> ids = new ArrayList<>();
+        for (ModelInfo m : first.autoPager()) {
+            m.validate();
+            ids.add(m.id());
+        }
+        assertEquals(List.of("claude-0", "claude-1", "claude-2", "claude-3", "claude-4", "claude-5", "claude-6",
+                "openai/gpt-4o"), ids);
+        ModelInfo gpt = client.models().list().data().get(7);
+        assertEquals(128_000L, gpt.maxInputTokens().orElseThrow());
+        assertEquals("openai/gpt-4o", gpt.displayName());
+    }
+
+    @Test
+    void sdkRetrievesOneModelAndGets404ForOthers() {
+        ModelInfo m = client.models().retrieve(ModelRetrieveParams.builder().modelId("claude-3").build());
+        m.validate();
+        assertEquals("claude-3", m.id());
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> client.models().retrieve(ModelRetrieveParams.builder().modelId("claude-99").build()));
+        assertTrue(e.getMessage().contains("claude-99"), e.getMessage());
+        assertThrows(NotFoundException.class, () -> client.models().retrieve(
+                ModelRetrieveParams.builder().modelId("text-embedding-3-small").build()));
+    }
+
+    @Test
+    void modelIdsWithSlashesAreFound() throws Exception {
+        HttpResponse<String> r = get("/v1/models/openai/gpt-4o", true);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("openai/gpt-4o", Json.mapper().readTree(r.body()).get("id").asText());
+        HttpResponse<String> encoded = get("/v1/models/openai%2Fgpt-4o", true);
+        assertEquals(200, encoded.statusCode(), encoded.body());
+        assertEquals("openai/gpt-4o", Json.mapper().readTree(encoded.body()).get("id").asText());
+        assertEquals("openai/gpt-4o", client.models().retrieve(
+                ModelRetrieveParams.builder().modelId("openai/gpt-4o").build()).id());
+    }
+
+    @Test
+    void requestsWithoutAnthropicVersionReachTheOpenAiIngress() throws Exception {
+        HttpResponse<String> r = get("/v1/models", false);
+        assertEquals(200, r.statusCode());
+        assertEquals("openai", Json.mapper().readTree(r.body()).get("served_by").asText());
+        assertEquals("openai", Json.mapper().readTree(get("/v1/models/claude-1", false).body()).get("served_by").asText());
+    }
+
+    @Test
+    void badInputAndMissingGatewayAreAnthropicErrors() throws Exception {
+        HttpResponse<String> bad = get("/v1/models?limit=5000", true);
+        assertEquals(400, bad.statusCode());
+        JsonNode error = Json.mapper().readTree(bad.body());
+        assertEquals("error", error.get("type").asText());
+        assertEquals("invalid_request_error", error.get("error").get("type").asText());
+        assertTrue(error.get("error").get("message").asText().startsWith("limit: "), bad.body());
+        assertTrue(bad.headers().firstValue("request-id").orElseThrow().startsWith("req_"));
+
+        HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
+                .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+
+        filter.unsetGateway(gateway);
+        try {
+            assertThrows(ServiceUnavailableException.class, () -> client.models().list());
+        } finally {
+            filter.setGateway(gateway);
+        }
+    }
+
+    private HttpResponse<String> get(String path, boolean anthropic) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (anthropic) {
+            b.header("anthropic-version", "2023-06-01");
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Answers as the OpenAI ingress would, marked so the test sees who answered. */
+    static final class OpenAiStandIn extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("application/json");
+            resp.getWriter().write("{\"object\":\"list\",\"data\":[],\"served_by\":\"openai\"}");
+        }
+    }
+}
