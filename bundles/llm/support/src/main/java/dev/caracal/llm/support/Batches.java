@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs a batch with bounded concurrency, as {@code ChatModel.batch} promises: at most {@code concurrency} workers
- * take the items in order, each item's stage completes or fails on its own (an {@link LlmException}, other runtime
- * exceptions mapped by {@link HttpErrors#fromThrowable}).
+ * Runs a batch with bounded concurrency, as {@code ChatModel.batch} promises: items start in order, at most
+ * {@code concurrency} at once, and each item's stage completes or fails on its own (an {@link LlmException}, other
+ * runtime exceptions mapped by {@link HttpErrors#fromThrowable}). {@link #runAsync} holds no thread while items are in
+ * flight; {@link #run} has workers that each wait for one item at a time, for blocking work.
  */
 public final class Batches {
 
@@ -72,5 +73,81 @@ public final class Batches {
             results.forEach(r -> r.completeExceptionally(gone));
         }
         return List.copyOf(results);
+    }
+
+    /**
+     * Starts {@code min(concurrency, items.size())} items at once and each further item when one in flight completes,
+     * in item order; returns one stage per item, in item order. No thread waits: {@code work} must start an item and
+     * return its stage (it runs on the calling thread for the first items, then on the thread that completed an
+     * earlier item). An item whose {@code work} throws, or whose stage fails, fails on its own.
+     */
+    public static <I, O> List<CompletionStage<O>> runAsync(List<I> items, int concurrency,
+                                                           Function<? super I, ? extends CompletionStage<? extends O>> work,
+                                                           Secret secret) {
+        AsyncBatch<I, O> batch = new AsyncBatch<>(List.copyOf(items), Math.max(1, concurrency),
+                Objects.requireNonNull(work, "work"), secret);
+        batch.pump();
+        return List.copyOf(batch.results);
+    }
+
+    /**
+     * The state of one {@link #runAsync}. {@link #pump} starts items while fewer than the bound are in flight; only
+     * one thread pumps at a time (a completion arriving while another thread pumps, or inside {@code work} itself,
+     * only asks that pump to look again), so items start in order and a batch of items failing at once does not
+     * recurse.
+     */
+    private static final class AsyncBatch<I, O> {
+        final List<I> items;
+        final int concurrency;
+        final Function<? super I, ? extends CompletionStage<? extends O>> work;
+        final Secret secret;
+        final List<CompletableFuture<O>> results;
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger pumpRequests = new AtomicInteger();
+        /** The next item to start; only the pumping thread reads or moves it. */
+        int next;
+
+        AsyncBatch(List<I> items, int concurrency, Function<? super I, ? extends CompletionStage<? extends O>> work,
+                   Secret secret) {
+            this.items = items;
+            this.concurrency = concurrency;
+            this.work = work;
+            this.secret = secret;
+            this.results = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                results.add(new CompletableFuture<>());
+            }
+        }
+
+        void pump() {
+            if (pumpRequests.getAndIncrement() != 0) {
+                return;
+            }
+            do {
+                while (next < items.size() && inFlight.get() < concurrency) {
+                    int i = next++;
+                    inFlight.incrementAndGet();
+                    start(i);
+                }
+            } while (pumpRequests.decrementAndGet() != 0);
+        }
+
+        private void start(int i) {
+            CompletionStage<? extends O> stage;
+            try {
+                stage = work.apply(items.get(i));
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((value, failure) -> {
+                if (failure == null) {
+                    results.get(i).complete(value);
+                } else {
+                    results.get(i).completeExceptionally(HttpErrors.fromThrowable(failure, secret));
+                }
+                inFlight.decrementAndGet();
+                pump();
+            });
+        }
     }
 }

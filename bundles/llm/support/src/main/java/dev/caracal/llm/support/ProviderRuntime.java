@@ -220,8 +220,24 @@ public final class ProviderRuntime implements AutoCloseable {
     }
 
     /**
-     * A batch on the worker pool: at most {@link Batches#effectiveConcurrency} of {@code requested} and the
-     * configured bound in flight, one stage per item (see {@link Batches#run}).
+     * A batch of asynchronous calls: at most {@link Batches#effectiveConcurrency} of {@code requested} and the
+     * configured bound in flight, one stage per item, and no thread held while they are (see
+     * {@link Batches#runAsync}). {@code work} must not block. Items not yet started when the instance closes fail with
+     * {@code UNAVAILABLE} "provider &lt;id&gt; is stopped".
+     */
+    public <I, O> List<CompletionStage<O>> batchAsync(List<I> items, int requested,
+                                                      Function<? super I, ? extends CompletionStage<? extends O>> work) {
+        Objects.requireNonNull(work, "work");
+        return Batches.runAsync(items, Batches.effectiveConcurrency(requested, maxConcurrency), item -> {
+            ensureOpen();
+            return work.apply(item);
+        }, secret);
+    }
+
+    /**
+     * A batch of blocking calls on the worker pool, for work that cannot be asynchronous: at most
+     * {@link Batches#effectiveConcurrency} of {@code requested} and the configured bound in flight, each on a worker
+     * thread that waits for it, one stage per item (see {@link Batches#run}).
      */
     public <I, O> List<CompletionStage<O>> batch(List<I> items, int requested, Function<? super I, ? extends O> work) {
         return Batches.run(items, Batches.effectiveConcurrency(requested, maxConcurrency), workers, work, secret,

@@ -107,7 +107,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
-        return runtime.batch(batch, maxConcurrency, this::complete);
+        return runtime.batchAsync(batch, maxConcurrency, this::completeAsync);
     }
 
     // ---- HTTP ----

@@ -139,7 +139,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
-        return runtime.batch(batch, maxConcurrency, this::complete);
+        return runtime.batchAsync(batch, maxConcurrency, this::completeAsync);
     }
 
     // ---- HTTP ----

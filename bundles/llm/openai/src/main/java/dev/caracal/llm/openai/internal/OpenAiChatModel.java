@@ -122,7 +122,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> batch, int maxConcurrency) {
-        return runtime.batch(batch, maxConcurrency, this::complete);
+        return runtime.batchAsync(batch, maxConcurrency, this::completeAsync);
     }
 
     // ---- HTTP ----
