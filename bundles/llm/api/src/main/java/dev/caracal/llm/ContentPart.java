@@ -3,8 +3,12 @@ package dev.caracal.llm;
 import java.util.List;
 import java.util.Objects;
 
-/** One part of a message: text, an image, a tool call made by the model, or a tool result handed back to it. */
-public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.ToolUse, ContentPart.ToolResult {
+/**
+ * One part of a message: text, an image, a tool call made by the model, a tool result handed back to it, or the
+ * model's thinking (its visible reasoning, or the encrypted form a provider redacted).
+ */
+public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.ToolUse,
+        ContentPart.ToolResult, ContentPart.Thinking, ContentPart.RedactedThinking {
 
     /** The text parts of {@code parts}, concatenated in order. */
     static String textOf(List<ContentPart> parts) {
@@ -50,6 +54,24 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image,
         public ToolResult {
             Objects.requireNonNull(toolUseId, "toolUseId");
             content = content == null ? List.of() : List.copyOf(content);
+        }
+    }
+
+    /**
+     * The model's reasoning as text. {@code signature} is the provider's proof that the text is unaltered (Anthropic
+     * requires it back, unchanged, when an assistant turn is handed back), or {@code null} when the provider gives
+     * none (OpenAI-compatible {@code reasoning_content}, Ollama).
+     */
+    record Thinking(String text, String signature) implements ContentPart {
+        public Thinking {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** Reasoning the provider returned encrypted ({@code data}, opaque); handed back unchanged. */
+    record RedactedThinking(String data) implements ContentPart {
+        public RedactedThinking {
+            Objects.requireNonNull(data, "data");
         }
     }
 }

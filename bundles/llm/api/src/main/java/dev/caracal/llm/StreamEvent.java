@@ -2,12 +2,14 @@ package dev.caracal.llm;
 
 /**
  * One event of a streamed answer. A well-formed stream is {@code Start}, any number of {@code TextDelta},
- * {@code ToolCallDelta} and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}; a stream that fails
+ * {@code ToolCallDelta}, thinking events ({@code ThinkingDelta}, {@code ThinkingSignature}, {@code RedactedThinking})
+ * and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}; a stream that fails
  * before it starts is a single {@code Error} (so an ingress can still answer with an HTTP error status).
  * {@code UsageUpdate} carries the totals so far (cumulative), not increments. {@code index} is the
- * position of the content block (text or tool call) within the answer.
+ * position of the content block (text, tool call or thinking) within the answer.
  */
 public sealed interface StreamEvent permits StreamEvent.Start, StreamEvent.TextDelta, StreamEvent.ToolCallDelta,
+        StreamEvent.ThinkingDelta, StreamEvent.ThinkingSignature, StreamEvent.RedactedThinking,
         StreamEvent.UsageUpdate, StreamEvent.End, StreamEvent.Error {
 
     record Start(String id, String model) implements StreamEvent {
@@ -18,6 +20,18 @@ public sealed interface StreamEvent permits StreamEvent.Start, StreamEvent.TextD
 
     /** A piece of a tool call; {@code id} and {@code name} are set on the first delta of a call, later ones may omit them. */
     record ToolCallDelta(int index, String id, String name, String argumentsDelta) implements StreamEvent {
+    }
+
+    /** A piece of the model's reasoning text (block {@code index}, a {@link ContentPart.Thinking}). */
+    record ThinkingDelta(int index, String text) implements StreamEvent {
+    }
+
+    /** The signature of thinking block {@code index}, after its text (see {@link ContentPart.Thinking}). */
+    record ThinkingSignature(int index, String signature) implements StreamEvent {
+    }
+
+    /** A whole redacted thinking block (see {@link ContentPart.RedactedThinking}). */
+    record RedactedThinking(int index, String data) implements StreamEvent {
     }
 
     record UsageUpdate(Usage usage) implements StreamEvent {

@@ -143,6 +143,31 @@ public final class Fixture {
         return this;
     }
 
+    /**
+     * Answer with this reasoning ahead of the text or tool calls: Anthropic {@code thinking} blocks (signed with
+     * aimock's placeholder unless {@link #reasoningSignature} gives one), OpenAI-compatible {@code reasoning_content};
+     * on its Ollama endpoint aimock also writes {@code message.reasoning_content}, not Ollama's {@code thinking}.
+     */
+    public Fixture reasoning(String text) {
+        response().put("reasoning", text);
+        return this;
+    }
+
+    /** The signature of the Anthropic thinking block of {@link #reasoning}. */
+    public Fixture reasoningSignature(String signature) {
+        response().put("reasoningSignature", signature);
+        return this;
+    }
+
+    /** Anthropic {@code redacted_thinking} blocks (opaque data), emitted ahead of the thinking block. */
+    public Fixture redactedThinking(String... data) {
+        ArrayNode blocks = response().putArray("redactedThinking");
+        for (String d : data) {
+            blocks.add(d);
+        }
+        return this;
+    }
+
     /** Answer with a tool call, the id minted by aimock. */
     public Fixture toolCall(String name, String argumentsJson) {
         return toolCall(null, name, argumentsJson);

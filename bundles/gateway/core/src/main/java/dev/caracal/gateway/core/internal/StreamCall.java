@@ -179,7 +179,7 @@ final class StreamCall implements StreamHandle {
                     if (!committed && heldStart == null) {
                         heldStart = start;
                     }
-                } else if (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta) {
+                } else if (isContent(event)) {
                     if (commitLocked()) {
                         emitLocked(event);
                     }
@@ -299,5 +299,12 @@ final class StreamCall implements StreamHandle {
                 }
             }
         }
+    }
+
+    /** Whether {@code event} is part of the answer: once one reached the client, the stream can no longer fall back. */
+    static boolean isContent(StreamEvent event) {
+        return event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta
+                || event instanceof StreamEvent.ThinkingDelta || event instanceof StreamEvent.ThinkingSignature
+                || event instanceof StreamEvent.RedactedThinking;
     }
 }

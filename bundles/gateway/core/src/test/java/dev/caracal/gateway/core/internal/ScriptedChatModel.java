@@ -71,6 +71,10 @@ class ScriptedChatModel implements ChatModel {
     }
 
     /** Answer null (a broken provider). */
+    /** A stream of exactly these events (after a Start the model adds). */
+    record Events(List<StreamEvent> events) implements Step {
+    }
+
     record Nothing() implements Step {
     }
 
@@ -264,6 +268,9 @@ class ScriptedChatModel implements ChatModel {
             }
             events.add(s.errorAfter() == null ? new StreamEvent.End(StopReason.END_TURN)
                     : new StreamEvent.Error(new LlmException(s.errorAfter(), id + " failed midway")));
+        } else if (step instanceof Events e) {
+            events.add(new StreamEvent.Start(id + "-s", request.model()));
+            events.addAll(e.events());
         } else if (step instanceof StreamError e) {
             if (e.withStart()) {
                 events.add(new StreamEvent.Start(id + "-s", request.model()));

@@ -88,6 +88,31 @@ class StreamingTest {
     }
 
     @Test
+    void thinkingIsContentAFailureAfterItIsForwardedNotReplaced() throws Exception {
+        a.then(new ScriptedChatModel.Events(List.of(new StreamEvent.ThinkingDelta(0, "let me see"),
+                new StreamEvent.Error(new dev.caracal.llm.LlmException(ErrorKind.OVERLOADED, "a overloaded")))));
+        CallContext ctx = Support.context();
+        Support.Recorder rec = stream(ctx, "r");
+        assertNull(rec.violation);
+        List<StreamEvent> events = rec.snapshot();
+        assertInstanceOf(StreamEvent.Start.class, events.get(0));
+        assertEquals(new StreamEvent.ThinkingDelta(0, "let me see"), events.get(1));
+        assertEquals(ErrorKind.OVERLOADED, assertInstanceOf(StreamEvent.Error.class, rec.last()).error().kind());
+        assertEquals(0, b.calls.get(), "the client already saw a's thinking: no fallback");
+    }
+
+    @Test
+    void thinkingEventsPassThroughInOrder() throws Exception {
+        List<StreamEvent> answer = List.of(new StreamEvent.RedactedThinking(0, "opaque"),
+                new StreamEvent.ThinkingDelta(1, "hmm"), new StreamEvent.ThinkingSignature(1, "sig"),
+                new StreamEvent.TextDelta(2, "done"), new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
+        a.then(new ScriptedChatModel.Events(answer));
+        Support.Recorder rec = stream(Support.context(), "r");
+        rec.assertCompleteStream();
+        assertEquals(answer, rec.snapshot().subList(1, rec.snapshot().size()));
+    }
+
+    @Test
     void aRequestErrorEndsTheStreamAtOnce() throws Exception {
         a.then(new ScriptedChatModel.StreamError(ErrorKind.INVALID_REQUEST, true));
         Support.Recorder rec = stream(Support.context(), "r");
