@@ -25,12 +25,14 @@ import java.util.function.Supplier;
  * <p>Events: {@code message_start} gives the id, model and input usage, but its {@code Start} is held back until the
  * first content ({@code content_block_start}, or {@code message_delta}/{@code message_stop} for an empty answer), so
  * that a failure before any content (an {@code overloaded_error} event, a cut connection) can still be retried.
- * {@code content_block_start} of a {@code text} block opens a text block, of a {@code tool_use} block emits the
- * first {@code ToolCallDelta} with its id and name; {@code text_delta} and {@code input_json_delta} follow as
- * {@code TextDelta} / {@code ToolCallDelta} (arguments fragments). Block indexes count text and tool blocks only
- * (thinking blocks are skipped, as in a complete answer). {@code message_delta} carries the stop reason and the
- * output usage ({@code UsageUpdate} with the totals); {@code message_stop} ends the stream; {@code ping} and unknown
- * events are ignored; an {@code error} event fails it.
+ * {@code content_block_start} of a {@code text} or {@code thinking} block opens it, of a {@code tool_use} block
+ * emits the first {@code ToolCallDelta} with its id and name, of a {@code redacted_thinking} block emits the whole
+ * block as one {@code RedactedThinking}; {@code text_delta}, {@code input_json_delta}, {@code thinking_delta} and
+ * {@code signature_delta} follow as {@code TextDelta}, {@code ToolCallDelta} (arguments fragments),
+ * {@code ThinkingDelta} and {@code ThinkingSignature}. Block indexes count text, tool and thinking blocks in their
+ * order (server-tool blocks are skipped, as in a complete answer). {@code message_delta} carries the stop reason
+ * and the output usage ({@code UsageUpdate} with the totals); {@code message_stop} ends the stream; {@code ping} and
+ * unknown events are ignored; an {@code error} event fails it.
  */
 final class MessageStream extends HttpStreamProtocol {
 
@@ -52,7 +54,7 @@ final class MessageStream extends HttpStreamProtocol {
     final class Decoder implements StreamingCall.Decoder {
         private final StreamingCall.Sink sink;
         private final SseParser sse = new SseParser(this::dispatch);
-        /** Anthropic block index -> normalized block index, for text and tool_use blocks. */
+        /** Anthropic block index -> normalized block index, for text, tool_use and thinking blocks. */
         private final Map<Integer, Integer> blocks = new HashMap<>();
         private StreamEvent.Start pendingStart;
         private boolean started;
@@ -92,6 +94,10 @@ final class MessageStream extends HttpStreamProtocol {
                     sink.emit(new StreamEvent.TextDelta(block++, t.text()));
                 } else if (part instanceof ContentPart.ToolUse use) {
                     sink.emit(new StreamEvent.ToolCallDelta(block++, use.id(), use.name(), use.argumentsJson()));
+                } else if (part instanceof ContentPart.Thinking thinking) {
+                    thinking(block++, thinking.text(), thinking.signature());
+                } else if (part instanceof ContentPart.RedactedThinking redacted) {
+                    sink.emit(new StreamEvent.RedactedThinking(block++, redacted.data()));
                 }
             }
             sink.emit(new StreamEvent.UsageUpdate(response.usage()));
@@ -151,7 +157,27 @@ final class MessageStream extends HttpStreamProtocol {
                     sink.emit(new StreamEvent.ToolCallDelta(b, block.path("id").asText(""),
                             block.path("name").asText(""), args));
                 }
-                default -> { } // thinking, redacted_thinking, server tool blocks
+                // streamed thinking arrives as thinking_delta and signature_delta; non-empty fields here are whole
+                case "thinking" -> thinking(open(index), block.path("thinking").asText(""),
+                        ResponseMapper.signature(block.get("signature")));
+                case "redacted_thinking" -> {
+                    int b = open(index);
+                    String data = block.path("data").asText("");
+                    if (!data.isEmpty()) {
+                        sink.emit(new StreamEvent.RedactedThinking(b, data));
+                    }
+                }
+                default -> { } // server tool blocks
+            }
+        }
+
+        /** The events of a thinking block given whole: its text, then its signature (each when there is one). */
+        private void thinking(int b, String text, String signature) {
+            if (!text.isEmpty()) {
+                sink.emit(new StreamEvent.ThinkingDelta(b, text));
+            }
+            if (signature != null) {
+                sink.emit(new StreamEvent.ThinkingSignature(b, signature));
             }
         }
 
@@ -162,7 +188,7 @@ final class MessageStream extends HttpStreamProtocol {
         private void blockDelta(int index, JsonNode delta) {
             Integer b = blocks.get(index);
             if (b == null) {
-                return; // a delta of a skipped block (thinking_delta, signature_delta)
+                return; // a delta of a skipped (server tool) block
             }
             switch (delta.path("type").asText("")) {
                 case "text_delta" -> {
@@ -175,6 +201,18 @@ final class MessageStream extends HttpStreamProtocol {
                     String json = delta.path("partial_json").asText("");
                     if (!json.isEmpty()) {
                         sink.emit(new StreamEvent.ToolCallDelta(b, null, null, json));
+                    }
+                }
+                case "thinking_delta" -> {
+                    String text = delta.path("thinking").asText("");
+                    if (!text.isEmpty()) {
+                        sink.emit(new StreamEvent.ThinkingDelta(b, text));
+                    }
+                }
+                case "signature_delta" -> {
+                    String signature = ResponseMapper.signature(delta.get("signature"));
+                    if (signature != null) {
+                        sink.emit(new StreamEvent.ThinkingSignature(b, signature));
                     }
                 }
                 default -> { } // citations_delta and others without a normalized form

@@ -8,6 +8,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -28,12 +29,21 @@ import java.util.Map;
  *       a string, any other as content blocks: {@code text} (empty texts dropped), {@code image} ({@code base64}
  *       source for inline data and {@code data:} URLs, {@code url} source otherwise), {@code tool_use} (the
  *       arguments as the {@code input} object), {@code tool_result} ({@code tool_use_id}, its text and image
- *       content, {@code is_error} when set);</li>
+ *       content, {@code is_error} when set), {@code thinking} ({@code thinking} and {@code signature}) and
+ *       {@code redacted_thinking} ({@code data}), in the order of the message's parts. Thinking goes back only in
+ *       assistant turns and only when Anthropic can verify it: a {@link ContentPart.Thinking} without a signature
+ *       (reasoning another provider gave) is dropped, as the API rejects unsigned thinking; thinking parts in user
+ *       and tool messages and in tool results are dropped too. (With thinking enabled, Anthropic also wants an
+ *       assistant turn whose tool calls are answered to begin with its signed thinking, so a tool loop begun without
+ *       Anthropic's thinking cannot go on with thinking enabled; the API answers such a request 400.)</li>
  *   <li>{@code tools} with {@code input_schema}; {@code tool_choice} {@code auto} / {@code any} (REQUIRED) /
  *       {@code tool} (named) / {@code none}, sent only with tools;</li>
- *   <li>{@code max_tokens}: the request's, else the configured default (the API requires it); {@code temperature},
+ *   <li>{@code max_tokens}: the request's, else the configured default (the API requires it), raised when it
+ *       cannot hold the thinking budget (below); {@code temperature},
  *       {@code top_p}, {@code top_k}, {@code stop_sequences}; {@code metadata.user_id} from the request metadata
- *       {@code user}. Seed and presence/frequency penalties have no Anthropic equivalent and are not sent.</li>
+ *       {@code user}. Seed and presence/frequency penalties have no Anthropic equivalent and are not sent;</li>
+ *   <li>{@code thinking}: when the request asks for reasoning, {@code {"type": "enabled", "budget_tokens": B}}
+ *       (extended thinking), see {@link #thinkingBudget} and {@link #maxTokens} for B and {@code max_tokens}.</li>
  * </ul>
  */
 final class RequestMapper {
@@ -51,7 +61,15 @@ final class RequestMapper {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());
         SamplingParameters s = request.sampling();
-        body.put("max_tokens", s.maxTokens() != null && s.maxTokens() > 0 ? s.maxTokens() : defaultMaxTokens);
+        int requestedMax = s.maxTokens() != null && s.maxTokens() > 0 ? s.maxTokens() : defaultMaxTokens;
+        Reasoning reasoning = request.reasoning();
+        if (reasoning == null) {
+            body.put("max_tokens", requestedMax);
+        } else {
+            int budget = thinkingBudget(reasoning);
+            body.put("max_tokens", maxTokens(requestedMax, budget));
+            body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+        }
         if (request.system() != null && !request.system().isBlank()) {
             body.put("system", request.system());
         }
@@ -102,6 +120,28 @@ final class RequestMapper {
         return body;
     }
 
+    /**
+     * The {@code budget_tokens} sent for {@code reasoning}: the caller's budget, else the budget of the caller's
+     * effort ({@link Reasoning#budgetTokensOrMapped}), raised to Anthropic's minimum
+     * ({@link Reasoning#MIN_BUDGET_TOKENS}, 1,024) when below it.
+     */
+    static int thinkingBudget(Reasoning reasoning) {
+        return Math.max(Reasoning.MIN_BUDGET_TOKENS, reasoning.budgetTokensOrMapped());
+    }
+
+    /**
+     * The {@code max_tokens} sent with a thinking budget. Anthropic counts the thinking within {@code max_tokens}
+     * and requires {@code budget_tokens < max_tokens}. The budget is what the caller asked for, so it is kept: a
+     * {@code requestedMax} (the request's, else the configured default) above the budget is sent as it is (the
+     * thinking and the answer share it, as Anthropic intends); one at or below the budget could not hold any
+     * answer, so it is read as the room the caller wants for the answer and the budget is added to it
+     * ({@code max_tokens = budget + requestedMax}). The model's own output limit is left to Anthropic to enforce
+     * (a sum beyond the {@code int} range is capped there; no model comes near it).
+     */
+    static int maxTokens(int requestedMax, int budget) {
+        return requestedMax > budget ? requestedMax : (int) Math.min((long) budget + requestedMax, Integer.MAX_VALUE);
+    }
+
     /** One Anthropic turn being assembled: its role, its tool results and its other blocks. */
     private static final class Turn {
         final String role;
@@ -133,7 +173,8 @@ final class RequestMapper {
             List<ObjectNode> blocks = new ArrayList<>(turn.toolResults);
             blocks.addAll(turn.blocks);
             if (blocks.isEmpty()) {
-                throw invalid("the " + turn.role + " turn " + i + " has no content (empty texts are not sent)");
+                throw invalid("the " + turn.role + " turn " + i
+                        + " has no content (empty texts and unsigned thinking are not sent)");
             }
             ObjectNode m = out.addObject().put("role", turn.role);
             if (blocks.size() == 1 && "text".equals(blocks.get(0).path("type").asText())) {
@@ -147,6 +188,15 @@ final class RequestMapper {
     }
 
     private static void addPart(Turn turn, Role role, ContentPart part, int index) {
+        if (isThinking(part)) {
+            if (role == Role.ASSISTANT) {
+                ObjectNode block = thinking(part);
+                if (block != null) {
+                    turn.blocks.add(block);
+                }
+            }
+            return; // the model's own reasoning has no place in a user or tool turn
+        }
         if (role == Role.TOOL && !(part instanceof ContentPart.ToolResult)) {
             throw invalid("message " + index + ": a tool message holds tool results only");
         }
@@ -178,10 +228,31 @@ final class RequestMapper {
         }
     }
 
+    /**
+     * A {@code thinking} block with its signature, or a {@code redacted_thinking} block with its data; {@code null}
+     * for thinking Anthropic cannot verify (no signature) and for redacted thinking without data.
+     */
+    private static ObjectNode thinking(ContentPart part) {
+        if (part instanceof ContentPart.Thinking t) {
+            if (t.signature() == null || t.signature().isEmpty()) {
+                return null;
+            }
+            return Json.MAPPER.createObjectNode().put("type", "thinking").put("thinking", t.text())
+                    .put("signature", t.signature());
+        }
+        ContentPart.RedactedThinking r = (ContentPart.RedactedThinking) part;
+        return r.data().isEmpty() ? null
+                : Json.MAPPER.createObjectNode().put("type", "redacted_thinking").put("data", r.data());
+    }
+
+    private static boolean isThinking(ContentPart part) {
+        return part instanceof ContentPart.Thinking || part instanceof ContentPart.RedactedThinking;
+    }
+
     private static ObjectNode toolResult(ContentPart.ToolResult result) {
         ObjectNode block = Json.MAPPER.createObjectNode().put("type", "tool_result")
                 .put("tool_use_id", result.toolUseId());
-        boolean onlyText = result.content().stream().allMatch(p -> p instanceof ContentPart.Text);
+        boolean onlyText = result.content().stream().allMatch(p -> p instanceof ContentPart.Text || isThinking(p));
         if (onlyText) {
             String text = ContentPart.textOf(result.content());
             if (!text.isEmpty()) {
@@ -196,7 +267,7 @@ final class RequestMapper {
                     }
                 } else if (p instanceof ContentPart.Image image) {
                     content.add(image(image));
-                } else {
+                } else if (!isThinking(p)) {
                     throw invalid("a tool result holds text and images only");
                 }
             }

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads an Anthropic {@code message} object (and the pieces shared with stream events): {@code text} and
- * {@code tool_use} blocks become content parts (thinking and server-tool blocks have no normalized form and are
- * skipped), {@code stop_reason} a {@link StopReason}, {@code usage} a {@link Usage}.
+ * Reads an Anthropic {@code message} object (and the pieces shared with stream events): {@code text},
+ * {@code tool_use}, {@code thinking} ({@link ContentPart.Thinking} with its signature) and
+ * {@code redacted_thinking} ({@link ContentPart.RedactedThinking}) blocks become content parts, in their order
+ * (server-tool blocks have no normalized form and are skipped), {@code stop_reason} a {@link StopReason},
+ * {@code usage} a {@link Usage}.
  */
 final class ResponseMapper {
 
@@ -44,7 +46,15 @@ final class ResponseMapper {
                     }
                 }
                 case "tool_use" -> content.add(toolUse(block));
-                default -> { } // thinking, redacted_thinking, server tool blocks
+                case "thinking" -> content.add(new ContentPart.Thinking(block.path("thinking").asText(""),
+                        signature(block.get("signature"))));
+                case "redacted_thinking" -> {
+                    String data = block.path("data").asText("");
+                    if (!data.isEmpty()) {
+                        content.add(new ContentPart.RedactedThinking(data));
+                    }
+                }
+                default -> { } // server tool blocks
             }
         }
         String id = root.path("id").asText("");
@@ -62,6 +72,12 @@ final class ResponseMapper {
         JsonNode input = block.get("input");
         String args = input == null || input.isNull() ? "{}" : input.isTextual() ? input.asText() : Json.write(input);
         return new ContentPart.ToolUse(block.path("id").asText(""), name, args);
+    }
+
+    /** A thinking block's signature, {@code null} when absent or empty (thinking Anthropic could not verify). */
+    static String signature(JsonNode signature) {
+        String s = Json.textOrNull(signature);
+        return s == null || s.isEmpty() ? null : s;
     }
 
     static StopReason stopReason(String stopReason) {

@@ -2,6 +2,7 @@ package dev.caracal.llm.anthropic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatRequest;
@@ -9,6 +10,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -165,5 +167,95 @@ class RequestMapperTest {
         assertEquals(64_000, mapper.toBody(request, false).get("max_tokens").asInt());
         assertEquals(1000, new RequestMapper(1000).toBody(request(List.of(Message.user("hi"))), false)
                 .get("max_tokens").asInt());
+    }
+
+    private static ChatRequest reasoning(Integer maxTokens, Reasoning reasoning) {
+        return new ChatRequest("claude-sonnet-4-5", null, List.of(Message.user("hi")), null, null,
+                new SamplingParameters(null, null, null, maxTokens, null, null, null), null, false, null, reasoning);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            // budget, effort, request max_tokens, sent budget_tokens, sent max_tokens
+            "2048,    ,       ,      2048,  4096",   // the default holds the budget and an answer
+            "4095,    ,       ,      4095,  4096",
+            "4096,    ,       ,      4096,  8192",   // max_tokens must exceed the budget: budget + default
+            "8000,    ,       1000,  8000,  9000",   // the request's max_tokens is the room for the answer
+            "8000,    ,       16000, 8000,  16000",  // ... unless it already holds the budget
+            "100,     ,       ,      1024,  4096",   // raised to Anthropic's minimum
+            "1,       ,       500,   1024,  1524",
+            "    ,    MINIMAL, ,     1024,  4096",
+            "    ,    LOW,    ,      2048,  4096",
+            "    ,    MEDIUM, ,      8192,  12288",
+            "    ,    HIGH,   32000, 24576, 32000",
+            "3000,    HIGH,   ,      3000,  4096"})  // the caller's budget wins over its effort
+    void thinkingBudgetAndMaxTokens(Integer budget, Reasoning.Effort effort, Integer maxTokens, int sentBudget,
+                                    int sentMax) {
+        JsonNode body = mapper.toBody(reasoning(maxTokens, new Reasoning(budget, effort)), false);
+        assertEquals(json("{'type':'enabled','budget_tokens':" + sentBudget + "}"), body.get("thinking"));
+        assertEquals(sentMax, body.get("max_tokens").asInt());
+        assertTrue(body.get("max_tokens").asInt() > body.get("thinking").get("budget_tokens").asInt());
+    }
+
+    @Test
+    void noThinkingWithoutReasoning() {
+        assertEquals(null, mapper.toBody(reasoning(null, null), false).get("thinking"));
+    }
+
+    @Test
+    void anEnormousBudgetDoesNotOverflowMaxTokens() {
+        JsonNode body = mapper.toBody(reasoning(null, Reasoning.budget(Integer.MAX_VALUE - 10)), false);
+        assertEquals(Integer.MAX_VALUE, body.get("max_tokens").asInt());
+    }
+
+    @Test
+    void assistantThinkingGoesBackInOrderAndOnlyWhenSigned() {
+        Message assistant = new Message(Role.ASSISTANT, List.of(
+                new ContentPart.Thinking("First the weather.", "sig-1"),
+                new ContentPart.RedactedThinking("opaque-1"),
+                new ContentPart.Thinking("unsigned, from another provider", null),
+                new ContentPart.Thinking("empty signature", ""),
+                new ContentPart.Text("Checking."),
+                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
+                new ContentPart.Thinking("Interleaved.", "sig-2")));
+        Message tool = new Message(Role.TOOL, List.of(new ContentPart.Thinking("stray", "sig-x"),
+                new ContentPart.ToolResult("toolu_1", List.of(new ContentPart.Text("18C"),
+                        new ContentPart.Thinking("inside a result", "sig-y")), false)));
+        Message user = new Message(Role.USER, List.of(new ContentPart.Thinking("a user's", "sig-z"),
+                new ContentPart.RedactedThinking("opaque-2"), new ContentPart.Text("and now?")));
+        ChatRequest request = new ChatRequest("claude-sonnet-4-5", null, List.of(Message.user("weather?"),
+                assistant, tool, user), null, null, null, null, false, null, Reasoning.budget(2048));
+        assertEquals(json("""
+                [{'role':'user','content':'weather?'},
+                 {'role':'assistant','content':[
+                   {'type':'thinking','thinking':'First the weather.','signature':'sig-1'},
+                   {'type':'redacted_thinking','data':'opaque-1'},
+                   {'type':'text','text':'Checking.'},
+                   {'type':'tool_use','id':'toolu_1','name':'get_weather','input':{'city':'Paris'}},
+                   {'type':'thinking','thinking':'Interleaved.','signature':'sig-2'}]},
+                 {'role':'user','content':[
+                   {'type':'tool_result','tool_use_id':'toolu_1','content':'18C'},
+                   {'type':'text','text':'and now?'}]}]
+                """), mapper.toBody(request, false).get("messages"));
+    }
+
+    @Test
+    void thinkingIsSentBackEvenWhenThisRequestAsksNoReasoning() {
+        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Easy.", "sig-1"),
+                new ContentPart.Text("4")));
+        JsonNode messages = mapper.toBody(request(List.of(Message.user("2+2?"), assistant, Message.user("and 3+3?"))),
+                false).get("messages");
+        assertEquals(json("[{'type':'thinking','thinking':'Easy.','signature':'sig-1'},{'type':'text','text':'4'}]"),
+                messages.get(1).get("content"));
+    }
+
+    @Test
+    void anAssistantTurnOfUnsignedThinkingOnlyIsRefusedClearly() {
+        ChatRequest request = request(List.of(Message.user("hi"),
+                new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("thoughts only", null))),
+                Message.user("well?")));
+        LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
+        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("unsigned thinking"), e.getMessage());
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Decoding that aimock cannot serve (see the README): prompt-cache usage, thinking blocks, refusals and an error
- * event inside a stream. The decoder is fed the SSE lines a real Anthropic stream consists of.
+ * Decoding that aimock cannot serve (see the README): prompt-cache usage, thinking blocks among server-tool blocks,
+ * refusals and an error event inside a stream. The decoder is fed the SSE lines a real Anthropic stream consists of.
  */
 class ResponseDecodingTest {
 
@@ -76,8 +76,8 @@ class ResponseDecodingTest {
                    "output_tokens":30}}
                 """), "requested", Secret.NONE, "");
         assertEquals(new Usage(1210, 30, 1000, 200), response.usage());
-        assertEquals(List.of(new ContentPart.Text("Hi"), new ContentPart.ToolUse("toolu_1", "f", "{\"a\":1}")),
-                response.content());
+        assertEquals(List.of(new ContentPart.Thinking("hmm", "s"), new ContentPart.Text("Hi"),
+                new ContentPart.ToolUse("toolu_1", "f", "{\"a\":1}")), response.content());
         assertEquals(StopReason.TOOL_USE, response.stopReason());
         assertEquals("claude-sonnet-4-5", response.model());
     }
@@ -102,6 +102,24 @@ class ResponseDecodingTest {
     }
 
     @Test
+    void thinkingAndRedactedThinkingBlocksKeepTheirPlace() {
+        ChatResponse response = ResponseMapper.toResponse(Json.tryParse("""
+                {"id":"msg_6","type":"message","role":"assistant","model":"claude-sonnet-4-5",
+                 "content":[{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix/LafPsn4a"},
+                   {"type":"thinking","thinking":"First, the tool.","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"},
+                   {"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"x"}},
+                   {"type":"text","text":"Here."},
+                   {"type":"thinking","thinking":"","signature":""},
+                   {"type":"redacted_thinking","data":""}],
+                 "stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}
+                """), "requested", Secret.NONE, "");
+        assertEquals(List.of(new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4a"),
+                new ContentPart.Thinking("First, the tool.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3h"),
+                new ContentPart.Text("Here."), new ContentPart.Thinking("", null)), response.content());
+        assertEquals("Here.", response.text());
+    }
+
+    @Test
     void aStreamWithCacheUsageThinkingAndPings() {
         RecordingSink sink = feed("""
                 event: message_start
@@ -115,6 +133,12 @@ class ResponseDecodingTest {
 
                 event: content_block_delta
                 data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me think"}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":" harder."}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM"}}
 
                 event: content_block_stop
                 data: {"type":"content_block_stop","index":0}
@@ -135,8 +159,72 @@ class ResponseDecodingTest {
                 data: {"type":"message_stop"}
 
                 """);
-        assertEquals(List.of(new StreamEvent.Start("msg_2", "claude-opus-4-1"), new StreamEvent.TextDelta(0, "Hello"),
+        assertEquals(List.of(new StreamEvent.Start("msg_2", "claude-opus-4-1"),
+                new StreamEvent.ThinkingDelta(0, "Let me think"), new StreamEvent.ThinkingDelta(0, " harder."),
+                new StreamEvent.ThinkingSignature(0, "EqQBCgIYAhIM"), new StreamEvent.TextDelta(1, "Hello"),
                 new StreamEvent.UsageUpdate(new Usage(905, 12, 900, 0))), sink.events);
+        assertEquals(StopReason.END_TURN, sink.finished);
+    }
+
+    @Test
+    void aStreamNumbersRedactedThinkingThinkingAndToolBlocksAndSkipsServerTools() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_7","model":"m","usage":{"input_tokens":3,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"EmwKAhgB"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":1,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{}"}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":2,"content_block":{"type":"thinking","thinking":"","signature":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":2,"delta":{"type":"thinking_delta","thinking":"Use f."}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":2,"delta":{"type":"signature_delta","signature":"sig-2"}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":3,"content_block":{"type":"tool_use","id":"toolu_8","name":"f","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{}"}}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":4}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """);
+        assertEquals(List.of(new StreamEvent.Start("msg_7", "m"), new StreamEvent.RedactedThinking(0, "EmwKAhgB"),
+                new StreamEvent.ThinkingDelta(1, "Use f."), new StreamEvent.ThinkingSignature(1, "sig-2"),
+                new StreamEvent.ToolCallDelta(2, "toolu_8", "f", ""), new StreamEvent.ToolCallDelta(2, null, null, "{}"),
+                new StreamEvent.UsageUpdate(new Usage(3, 4, 0, 0))), sink.events);
+        assertEquals(StopReason.TOOL_USE, sink.finished);
+    }
+
+    @Test
+    void aWholeMessageAnsweringAStreamGivesTheThinkingEventsToo() {
+        RecordingSink sink = new RecordingSink();
+        new MessageStream(() -> null, "requested", Secret.NONE).decoder(sink).wholeBody("""
+                {"id":"msg_8","model":"m","content":[{"type":"redacted_thinking","data":"abc"},
+                  {"type":"thinking","thinking":"Hmm.","signature":"sig-8"},{"type":"text","text":"Yes."}],
+                 "stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}
+                """);
+        assertEquals(List.of(new StreamEvent.Start("msg_8", "m"), new StreamEvent.RedactedThinking(0, "abc"),
+                new StreamEvent.ThinkingDelta(1, "Hmm."), new StreamEvent.ThinkingSignature(1, "sig-8"),
+                new StreamEvent.TextDelta(2, "Yes."), new StreamEvent.UsageUpdate(new Usage(1, 2, 0, 0))),
+                sink.events);
         assertEquals(StopReason.END_TURN, sink.finished);
     }
 

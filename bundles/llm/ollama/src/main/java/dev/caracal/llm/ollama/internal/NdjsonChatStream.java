@@ -18,11 +18,15 @@ import java.util.function.Supplier;
  * one JSON object per line, the last with {@code done: true}, its stop reason and token counts.
  *
  * <p>Events: {@code Start} (held back until the first content, so that a failure before it stays retryable), then
- * {@code TextDelta}s (block 0 unless a tool call came first) and one {@code ToolCallDelta} per tool call — Ollama
- * sends each call whole, so the delta carries its id, name and complete arguments, in a block of its own —, then
+ * {@code ThinkingDelta}s for the lines' {@code thinking} pieces, {@code TextDelta}s and one {@code ToolCallDelta} per
+ * tool call — Ollama sends each call whole, so the delta carries its id, name and complete arguments —, then
  * {@code UsageUpdate} and {@code End} at the {@code done} line. An {@code {"error": ...}} line and a line that is
  * not JSON fail the stream ({@code UPSTREAM}). A server that ignored {@code stream: true} and sent one JSON answer is
  * replayed as the same events.
+ *
+ * <p>Block indexes: the thinking is one block and the text one block, each numbered when its first piece arrives
+ * (a line's thinking before its text, so a reasoning model's answer is thinking 0, text 1); every tool call is a
+ * block of its own, numbered as it arrives. All indexes are distinct and ascend in order of first appearance.
  */
 final class NdjsonChatStream extends HttpStreamProtocol {
 
@@ -53,6 +57,7 @@ final class NdjsonChatStream extends HttpStreamProtocol {
         private boolean started;
         private String model = requestedModel;
         private int nextBlock;
+        private int thinkingBlock = -1;
         private int textBlock = -1;
         private int toolCalls;
 
@@ -99,6 +104,13 @@ final class NdjsonChatStream extends HttpStreamProtocol {
             }
             model = ResponseMapper.modelOf(chunk, model);
             JsonNode message = chunk.path("message");
+            String thinking = ResponseMapper.thinkingOf(message);
+            if (thinking != null && !thinking.isEmpty()) {
+                if (thinkingBlock < 0) {
+                    thinkingBlock = nextBlock++;
+                }
+                emit(new StreamEvent.ThinkingDelta(thinkingBlock, thinking));
+            }
             String text = Json.textOrNull(message.get("content"));
             if (text != null && !text.isEmpty()) {
                 if (textBlock < 0) {

@@ -8,6 +8,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -26,7 +27,9 @@ import java.util.Map;
  *       {@code images} list; Ollama cannot fetch an image URL, so one is an {@code INVALID_REQUEST}. Tool results in
  *       a user message (the Anthropic shape) become {@code tool} messages placed before the rest of it;</li>
  *   <li>assistant messages: text plus {@code tool_calls}, whose {@code arguments} Ollama takes as a JSON object
- *       (not as text, as OpenAI does);</li>
+ *       (not as text, as OpenAI does); the assistant's thinking goes back in the message's {@code thinking} field
+ *       (its thinking parts concatenated), redacted thinking (Anthropic's encrypted form, which Ollama cannot
+ *       read) is left out;</li>
  *   <li>tool results: one {@code tool} message each, with {@code tool_name} (the name of the call it answers, looked
  *       up in the conversation; Ollama matches results by name) and {@code tool_call_id}; an error result is
  *       prefixed {@code Error: } since Ollama has no error flag;</li>
@@ -36,6 +39,8 @@ import java.util.Map;
  *       presence_penalty, frequency_penalty;</li>
  *   <li>{@code format}: {@code "json"} or a JSON schema, from the request metadata key
  *       {@value #RESPONSE_FORMAT_KEY} (the API has no response-format field yet);</li>
+ *   <li>{@code think} from the request's reasoning options (see {@link #think}); none when the caller asked for
+ *       none, so that the model's default applies;</li>
  *   <li>{@code keep_alive} from the configuration, a number when it is one.</li>
  * </ul>
  */
@@ -75,9 +80,29 @@ final class RequestMapper {
         if (!options.isEmpty()) {
             body.set("options", options);
         }
+        if (request.reasoning() != null) {
+            body.set("think", think(request.reasoning()));
+        }
         body.put("stream", stream);
         putKeepAlive(body, keepAlive);
         return body;
+    }
+
+    /**
+     * Ollama's {@code think}: {@code true}, {@code false}, or a level ({@code "low"}, {@code "medium"},
+     * {@code "high"}) for the models that take levels (gpt-oss). Ollama has no thinking budget, so a caller who gave
+     * only a budget gets {@code true} (the model thinks, as long as it likes); a caller who gave an effort gets that
+     * level, MINIMAL (which Ollama does not have) as {@code "low"}, the smallest it has.
+     */
+    static JsonNode think(Reasoning reasoning) {
+        if (reasoning.effort() == null) {
+            return Json.MAPPER.getNodeFactory().booleanNode(true);
+        }
+        Reasoning.Effort level = reasoning.effortOrMapped();
+        if (level == Reasoning.Effort.MINIMAL) {
+            level = Reasoning.Effort.LOW;
+        }
+        return Json.MAPPER.getNodeFactory().textNode(level.wireName());
     }
 
     /** Ollama reads {@code keep_alive} as a Go duration string or a number of seconds. */
@@ -216,10 +241,15 @@ final class RequestMapper {
     private static void addAssistant(ArrayNode messages, Message message, Map<String, String> toolNames) {
         ObjectNode m = messages.addObject().put("role", "assistant");
         StringBuilder text = new StringBuilder();
+        StringBuilder thinking = new StringBuilder();
         ArrayNode calls = null;
         for (ContentPart part : message.content()) {
             if (part instanceof ContentPart.Text t) {
                 text.append(t.text());
+            } else if (part instanceof ContentPart.Thinking t) {
+                thinking.append(t.text());
+            } else if (part instanceof ContentPart.RedactedThinking) {
+                continue; // encrypted for another provider: nothing Ollama could read
             } else if (part instanceof ContentPart.ToolUse use) {
                 if (calls == null) {
                     calls = Json.MAPPER.createArrayNode();
@@ -236,11 +266,14 @@ final class RequestMapper {
                 call.putObject("function").put("name", use.name()).set("arguments", arguments);
                 toolNames.put(use.id(), use.name());
             } else {
-                throw invalid("an assistant message holds text and tool calls only, not "
+                throw invalid("an assistant message holds text, thinking and tool calls only, not "
                         + part.getClass().getSimpleName());
             }
         }
         m.put("content", text.toString());
+        if (!thinking.isEmpty()) {
+            m.put("thinking", thinking.toString());
+        }
         if (calls != null) {
             m.set("tool_calls", calls);
         }

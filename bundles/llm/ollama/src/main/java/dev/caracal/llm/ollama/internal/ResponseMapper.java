@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Reads Ollama's {@code /api/chat} answers: a whole answer, and the pieces shared with the NDJSON lines of a stream
- * (tool calls, {@code done_reason}, token counts).
+ * (thinking, tool calls, {@code done_reason}, token counts).
  */
 final class ResponseMapper {
 
@@ -37,6 +37,10 @@ final class ResponseMapper {
             throw malformedShape("the answer has no message");
         }
         List<ContentPart> content = new ArrayList<>();
+        String thinking = thinkingOf(message);
+        if (thinking != null && !thinking.isEmpty()) {
+            content.add(new ContentPart.Thinking(thinking, null));
+        }
         String text = Json.textOrNull(message.get("content"));
         if (text != null && !text.isEmpty()) {
             content.add(new ContentPart.Text(text));
@@ -45,6 +49,17 @@ final class ResponseMapper {
         content.addAll(calls);
         StopReason stop = stopReason(Json.textOrNull(root.get("done_reason")), !calls.isEmpty());
         return new ChatResponse(id, modelOf(root, requestedModel), content, stop, usage(root));
+    }
+
+    /**
+     * The model's reasoning in a message (or a piece of it, in a stream line): Ollama's {@code thinking} field. A
+     * message without one (or with an empty one) is read for {@code reasoning_content}, the OpenAI-compatible name,
+     * which a server imitating Ollama's API may use instead (the aimock test server does). {@code null} when there is
+     * neither.
+     */
+    static String thinkingOf(JsonNode message) {
+        String thinking = Json.textOrNull(message.get("thinking"));
+        return thinking != null && !thinking.isEmpty() ? thinking : Json.textOrNull(message.get("reasoning_content"));
     }
 
     /** The text of an Ollama error object ({@code {"error": "..."}}; some proxies nest {@code {"message"}}). */

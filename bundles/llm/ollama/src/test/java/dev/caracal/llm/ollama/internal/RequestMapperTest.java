@@ -11,6 +11,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -185,5 +186,40 @@ class RequestMapperTest {
                 null, false, null), false);
         assertEquals(tree("{'role':'assistant','content':'','tool_calls':[{'id':'t','function':{'name':'f',"
                 + "'arguments':{'a':1}}}]}"), body.get("messages").get(1));
+    }
+
+    private static JsonNode think(Reasoning reasoning) {
+        return body(TestSupport.ask("x").withReasoning(reasoning), false).get("think");
+    }
+
+    @Test
+    void thinkIsTrueForABudgetTheLevelForAnEffortAndAbsentWithoutReasoning() {
+        assertFalse(body(TestSupport.ask("x"), false).has("think"), "no reasoning asked: the model's default");
+        assertEquals(tree("true"), think(Reasoning.budget(1_024)));
+        assertEquals(tree("true"), think(Reasoning.budget(30_000)), "Ollama has no budget: only on or off");
+        assertEquals(tree("'low'"), think(Reasoning.effort(Reasoning.Effort.MINIMAL)), "Ollama's smallest level");
+        assertEquals(tree("'low'"), think(Reasoning.effort(Reasoning.Effort.LOW)));
+        assertEquals(tree("'medium'"), think(Reasoning.effort(Reasoning.Effort.MEDIUM)));
+        assertEquals(tree("'high'"), think(Reasoning.effort(Reasoning.Effort.HIGH)));
+        assertEquals(tree("'low'"), think(new Reasoning(30_000, Reasoning.Effort.LOW)), "the caller's effort wins");
+    }
+
+    @Test
+    void thinkingGoesBackInTheAssistantMessageAndRedactedThinkingIsLeftOut() {
+        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("EnCrYpTeD"),
+                new ContentPart.Thinking("Paris is in France. ", null), new ContentPart.Thinking("Ask the tool.", "sig"),
+                new ContentPart.Text("Let me look."), new ContentPart.ToolUse("call_1", "get_weather", "{}")));
+        JsonNode body = body(new ChatRequest("qwen3", null, List.of(Message.user("Weather?"), assistant), null, null,
+                null, null, false, null), false);
+        assertEquals(tree("{'role':'assistant','content':'Let me look.','thinking':'Paris is in France. Ask the tool.',"
+                + "'tool_calls':[{'id':'call_1','function':{'name':'get_weather','arguments':{}}}]}"),
+                body.get("messages").get(1));
+        assertFalse(Json.write(body).contains("EnCrYpTeD"), "redacted thinking is not sent");
+
+        Message redactedOnly = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("EnCrYpTeD"),
+                new ContentPart.Text("Hello!")));
+        assertEquals(tree("{'role':'assistant','content':'Hello!'}"), body(new ChatRequest("qwen3", null,
+                List.of(Message.user("Hi"), redactedOnly), null, null, null, null, false, null), false)
+                .get("messages").get(1));
     }
 }

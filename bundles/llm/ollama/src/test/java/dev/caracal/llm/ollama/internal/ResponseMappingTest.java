@@ -44,6 +44,37 @@ class ResponseMappingTest {
     }
 
     @Test
+    void thinkingComesFirstAsAThinkingPartWithoutSignature() {
+        ChatResponse r = ResponseMapper.toResponse(tree("{'model':'qwen3','message':{'role':'assistant',"
+                + "'content':'Blue.','thinking':'Rayleigh scattering favours short wavelengths.'},'done':true}"),
+                "qwen3", "x");
+        assertEquals(List.of(new ContentPart.Thinking("Rayleigh scattering favours short wavelengths.", null),
+                new ContentPart.Text("Blue.")), r.content());
+        assertEquals("Blue.", r.text(), "the text leaves the thinking out");
+
+        ChatResponse withCall = ResponseMapper.toResponse(tree("{'message':{'role':'assistant','content':'',"
+                + "'thinking':'Need the tool.','tool_calls':[{'id':'c1','function':{'name':'f','arguments':{}}}]},"
+                + "'done':true}"), "qwen3", "x");
+        assertEquals(List.of(new ContentPart.Thinking("Need the tool.", null), new ContentPart.ToolUse("c1", "f", "{}")),
+                withCall.content());
+        assertEquals(StopReason.TOOL_USE, withCall.stopReason());
+
+        ChatResponse empty = ResponseMapper.toResponse(tree("{'message':{'role':'assistant','content':'Hi',"
+                + "'thinking':''},'done':true}"), "qwen3", "x");
+        assertEquals(List.of(new ContentPart.Text("Hi")), empty.content(), "empty thinking is no part");
+    }
+
+    @Test
+    void reasoningContentIsReadWhenThereIsNoThinkingField() {
+        ChatResponse r = ResponseMapper.toResponse(tree("{'message':{'role':'assistant','content':'Hi',"
+                + "'reasoning_content':'Greet back.'},'done':true}"), "m", "x");
+        assertEquals(List.of(new ContentPart.Thinking("Greet back.", null), new ContentPart.Text("Hi")), r.content());
+        assertEquals("native", ResponseMapper.thinkingOf(tree("{'thinking':'native','reasoning_content':'other'}")),
+                "Ollama's own field wins");
+        assertEquals(null, ResponseMapper.thinkingOf(tree("{'content':'x'}")));
+    }
+
+    @Test
     void toolCallsWithoutIdsGetStableIdsAndEndInToolUse() {
         String answer = "{'model':'qwen3','message':{'role':'assistant','content':'','tool_calls':["
                 + "{'function':{'name':'get_weather','arguments':{'city':'Paris'}}},"

@@ -21,9 +21,14 @@ import java.util.function.Supplier;
 /**
  * The OpenAI wire format of one streamed chat completion, run by the support library's {@link StreamingCall}
  * (attempts, retries before the first event, ordering, cancellation, idle timeout). Each
- * {@code chat.completion.chunk} becomes normalized events: {@code Start} when the first chunk arrives, text, tool-call
- * and usage events, then {@code End} at {@code [DONE]}. A server that ignores {@code stream: true} and answers a
- * whole completion is replayed as events.
+ * {@code chat.completion.chunk} becomes normalized events: {@code Start} when the first chunk arrives, reasoning
+ * ({@code ThinkingDelta} from {@code delta.reasoning_content} or {@code delta.reasoning}), text, tool-call and usage
+ * events, then {@code End} at {@code [DONE]}. A server that ignores {@code stream: true} and answers a whole completion
+ * is replayed as events.
+ *
+ * <p>Block indexes: the reasoning, the text and each tool call get one block each, numbered in the order they first
+ * appear (reasoning usually comes first, so it is block 0 and the text block 1). No {@code ThinkingSignature} is
+ * emitted: OpenAI-compatible servers sign nothing.
  */
 final class ChatStream extends HttpStreamProtocol {
 
@@ -49,6 +54,7 @@ final class ChatStream extends HttpStreamProtocol {
         private boolean started;
         private int nextBlock;
         private int textBlock = -1;
+        private int thinkingBlock = -1;
         private StopReason stopReason;
 
         Decoder(StreamingCall.Sink sink) {
@@ -84,7 +90,9 @@ final class ChatStream extends HttpStreamProtocol {
             sink.emit(new StreamEvent.Start(response.id(), response.model()));
             int block = 0;
             for (ContentPart part : response.content()) {
-                if (part instanceof ContentPart.Text t) {
+                if (part instanceof ContentPart.Thinking thinking) {
+                    sink.emit(new StreamEvent.ThinkingDelta(block++, thinking.text()));
+                } else if (part instanceof ContentPart.Text t) {
                     sink.emit(new StreamEvent.TextDelta(block++, t.text()));
                 } else if (part instanceof ContentPart.ToolUse use) {
                     sink.emit(new StreamEvent.ToolCallDelta(block++, use.id(), use.name(), use.argumentsJson()));
@@ -157,6 +165,13 @@ final class ChatStream extends HttpStreamProtocol {
         private void handleDelta(JsonNode delta) {
             if (delta == null || !delta.isObject()) {
                 return;
+            }
+            String reasoning = ResponseMapper.reasoning(delta); // before the content of the same delta
+            if (reasoning != null) {
+                if (thinkingBlock < 0) {
+                    thinkingBlock = nextBlock++;
+                }
+                sink.emit(new StreamEvent.ThinkingDelta(thinkingBlock, reasoning));
             }
             String text = ResponseMapper.textOrNull(delta.get("content"));
             if (text == null || text.isEmpty()) {

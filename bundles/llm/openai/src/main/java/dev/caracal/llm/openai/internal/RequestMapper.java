@@ -8,6 +8,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -23,12 +24,20 @@ import java.util.List;
  *   <li>user messages: plain text as a string, text with images as content parts ({@code image_url} with the URL or
  *       a {@code data:} URL for inline bytes); tool results inside a user message (the Anthropic shape) become
  *       {@code tool} messages placed before the rest of that message;</li>
- *   <li>assistant messages: text plus {@code tool_calls}; tool messages: one {@code tool} message per result
- *       (an error result is prefixed, since OpenAI has no error flag);</li>
+ *   <li>assistant messages: text plus {@code tool_calls}; their {@link ContentPart.Thinking} and
+ *       {@link ContentPart.RedactedThinking} parts are left out (Chat Completions takes no reasoning as input, and
+ *       compatible servers such as DeepSeek ask that {@code reasoning_content} not be sent back); an assistant turn
+ *       that held only reasoning is still sent, with empty content, so that the turns keep alternating (some
+ *       compatible servers refuse two user messages in a row);</li>
+ *   <li>tool messages: one {@code tool} message per result (an error result is prefixed, since OpenAI has no error
+ *       flag);</li>
  *   <li>sampling: temperature, top_p, seed, presence/frequency penalties, the output limit as
  *       {@code max_completion_tokens} (or {@code max_tokens} when so configured); {@code top_k} has no OpenAI
  *       equivalent and is not sent;</li>
- *   <li>tools as {@code function} tools with their JSON schema; tool_choice only when tools are offered.</li>
+ *   <li>tools as {@code function} tools with their JSON schema; tool_choice only when tools are offered;</li>
+ *   <li>{@link ChatRequest#reasoning()} as {@code reasoning_effort} ({@code minimal}/{@code low}/{@code medium}/
+ *       {@code high}; a budget is translated by {@link Reasoning#effortOrMapped()}); nothing when it is null, which
+ *       leaves the model's default.</li>
  * </ul>
  */
 final class RequestMapper {
@@ -97,6 +106,10 @@ final class RequestMapper {
         if (s.frequencyPenalty() != null) {
             body.put("frequency_penalty", s.frequencyPenalty());
         }
+        Reasoning reasoning = request.reasoning();
+        if (reasoning != null) {
+            body.put("reasoning_effort", reasoning.effortOrMapped().wireName());
+        }
         if (!request.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");
             request.stop().forEach(stop::add);
@@ -159,8 +172,10 @@ final class RequestMapper {
                 }
                 ObjectNode call = calls.addObject().put("id", use.id()).put("type", "function");
                 call.putObject("function").put("name", use.name()).put("arguments", use.argumentsJson());
+            } else if (part instanceof ContentPart.Thinking || part instanceof ContentPart.RedactedThinking) {
+                continue; // Chat Completions takes no reasoning back (see the class comment)
             } else {
-                throw invalid("an assistant message holds text and tool calls only, not "
+                throw invalid("an assistant message holds text, reasoning and tool calls only, not "
                         + part.getClass().getSimpleName());
             }
         }

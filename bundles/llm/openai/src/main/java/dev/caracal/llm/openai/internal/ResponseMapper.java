@@ -11,7 +11,11 @@ import dev.caracal.llm.support.Json;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads an OpenAI {@code chat.completion} object (and the pieces shared with stream chunks). */
+/**
+ * Reads an OpenAI {@code chat.completion} object (and the pieces shared with stream chunks). The model's visible
+ * reasoning, which OpenAI itself does not return but compatible servers do, becomes a {@link ContentPart.Thinking}
+ * (without signature) ahead of the text and tool calls: see {@link #reasoning}.
+ */
 final class ResponseMapper {
 
     private ResponseMapper() {
@@ -33,6 +37,10 @@ final class ResponseMapper {
         JsonNode choice = choices.get(0);
         JsonNode message = choice.path("message");
         List<ContentPart> content = new ArrayList<>();
+        String reasoning = reasoning(message);
+        if (reasoning != null) {
+            content.add(new ContentPart.Thinking(reasoning, null));
+        }
         String text = textOrNull(message.get("content"));
         String refusal = textOrNull(message.get("refusal"));
         if (text != null && !text.isEmpty()) {
@@ -60,6 +68,20 @@ final class ResponseMapper {
         String model = root.hasNonNull("model") ? root.get("model").asText() : requestedModel;
         String id = root.hasNonNull("id") ? root.get("id").asText() : "";
         return new ChatResponse(id, model, content, stop, usage(root.get("usage")));
+    }
+
+    /**
+     * The reasoning text of a message or a stream delta: {@code reasoning_content} (DeepSeek, vLLM and most
+     * compatible servers) or, when that is absent or empty, {@code reasoning} (OpenRouter); {@code null} when neither
+     * is a non-empty string.
+     */
+    static String reasoning(JsonNode messageOrDelta) {
+        String text = nonEmptyString(messageOrDelta.get("reasoning_content"));
+        return text != null ? text : nonEmptyString(messageOrDelta.get("reasoning"));
+    }
+
+    private static String nonEmptyString(JsonNode node) {
+        return node != null && node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
     }
 
     /** Tool arguments arrive as a JSON string; a few compatible servers send the object itself. */

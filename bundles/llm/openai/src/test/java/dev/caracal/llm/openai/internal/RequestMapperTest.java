@@ -1,6 +1,7 @@
 package dev.caracal.llm.openai.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.ToolDefinition;
 import java.util.List;
@@ -53,6 +55,36 @@ class RequestMapperTest {
         ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")),
                 List.of(new ToolDefinition("broken", null, "[1,2")), null, null, null, false, null);
         LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
+        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+    }
+
+    @Test
+    void reasoningBecomesReasoningEffortOnlyWhenAsked() {
+        ChatRequest plain = new ChatRequest("o3", null, List.of(Message.user("hi")), null, null, null, null, false,
+                null);
+        assertFalse(mapper.toBody(plain, false).has("reasoning_effort"));
+        assertEquals("low", mapper.toBody(plain.withReasoning(Reasoning.budget(2_000)), false)
+                .path("reasoning_effort").asText());
+        assertEquals("medium", mapper.toBody(plain.withReasoning(Reasoning.budget(8_192)), true)
+                .path("reasoning_effort").asText());
+        assertEquals("high", mapper.toBody(plain.withReasoning(Reasoning.effort(Reasoning.Effort.HIGH)), false)
+                .path("reasoning_effort").asText());
+        assertEquals("minimal", mapper.toBody(plain.withReasoning(new Reasoning(30_000, Reasoning.Effort.MINIMAL)),
+                false).path("reasoning_effort").asText(), "the caller's effort wins over its budget");
+    }
+
+    @Test
+    void assistantReasoningIsLeftOutButOtherPartsStillFail() {
+        Message thoughtAndText = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("blob"),
+                new ContentPart.Thinking("hmm", "sig"), new ContentPart.Text("Yes.")));
+        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(Message.user("q"), thoughtAndText,
+                Message.user("ok")), null, null, null, null, false, null), false);
+        assertEquals("{\"role\":\"assistant\",\"content\":\"Yes.\"}", body.at("/messages/1").toString());
+
+        Message image = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("hmm", null),
+                new ContentPart.Image(null, null, "https://example.invalid/a.png")));
+        LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(new ChatRequest("m", null,
+                List.of(Message.user("q"), image), null, null, null, null, false, null), false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     }
 }
