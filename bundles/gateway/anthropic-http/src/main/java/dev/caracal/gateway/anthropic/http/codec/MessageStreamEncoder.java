@@ -16,15 +16,20 @@ import java.util.function.Supplier;
  * {@code message_start}; per content block {@code content_block_start} (a {@code ping} after the first one),
  * {@code content_block_delta}s and {@code content_block_stop}; then {@code message_delta} and {@code message_stop}.
  * <p>
- * A new normalized content {@code index} (or a change between text and tool call) closes the open block and opens
- * the next; Anthropic block indexes count from 0 without gaps. {@code message_start} is held back until the first
- * content or the end, so that usage reported early (input tokens) is in it and a failure before any content can
- * still be answered with an HTTP error: until {@link #started()}, nothing has been produced. Not thread-safe; the
- * gateway calls a stream's handler from one thread at a time.
+ * A new normalized content {@code index} (or a change of kind: text, tool call, thinking) closes the open block and
+ * opens the next; Anthropic block indexes count from 0 without gaps. Thinking is a {@code thinking} block (started
+ * with empty {@code thinking} and {@code signature}, as Anthropic starts it) carrying {@code thinking_delta}s and
+ * then its {@code signature_delta}; redacted thinking is a whole {@code redacted_thinking} block, started with its
+ * {@code data} and stopped at once.
+ * <p>
+ * {@code message_start} is held back until the first content or the end, so that usage reported early (input
+ * tokens) is in it and a failure before any content can still be answered with an HTTP error: until
+ * {@link #started()}, nothing has been produced. Not thread-safe; the gateway calls a stream's handler from one
+ * thread at a time.
  */
 public final class MessageStreamEncoder {
 
-    private enum BlockKind { TEXT, TOOL_USE }
+    private enum BlockKind { TEXT, TOOL_USE, THINKING, REDACTED_THINKING }
 
     private final String messageId;
     private final String requestedModel;
@@ -83,7 +88,7 @@ public final class MessageStreamEncoder {
                 usage = max(usage, u.usage());
             }
         } else if (event instanceof StreamEvent.TextDelta t) {
-            if (enterBlock(t.index(), BlockKind.TEXT, null, null, out)) {
+            if (enterBlock(t.index(), BlockKind.TEXT, () -> block("text").put("text", ""), out)) {
                 if (t.text() != null && !t.text().isEmpty()) {
                     ObjectNode delta = JsonNodeFactory.instance.objectNode();
                     delta.put("type", "text_delta");
@@ -92,13 +97,36 @@ public final class MessageStreamEncoder {
                 }
             }
         } else if (event instanceof StreamEvent.ToolCallDelta c) {
-            if (enterBlock(c.index(), BlockKind.TOOL_USE, c.id(), c.name(), out)) {
+            if (enterBlock(c.index(), BlockKind.TOOL_USE, () -> toolUseBlock(c.id(), c.name()), out)) {
                 if (c.argumentsDelta() != null && !c.argumentsDelta().isEmpty()) {
                     ObjectNode delta = JsonNodeFactory.instance.objectNode();
                     delta.put("type", "input_json_delta");
                     delta.put("partial_json", c.argumentsDelta());
                     out.add(blockDelta(delta));
                 }
+            }
+        } else if (event instanceof StreamEvent.ThinkingDelta t) {
+            if (enterBlock(t.index(), BlockKind.THINKING, MessageStreamEncoder::thinkingBlock, out)) {
+                if (t.text() != null && !t.text().isEmpty()) {
+                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
+                    delta.put("type", "thinking_delta");
+                    delta.put("thinking", t.text());
+                    out.add(blockDelta(delta));
+                }
+            }
+        } else if (event instanceof StreamEvent.ThinkingSignature sig) {
+            if (enterBlock(sig.index(), BlockKind.THINKING, MessageStreamEncoder::thinkingBlock, out)) {
+                if (sig.signature() != null && !sig.signature().isEmpty()) {
+                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
+                    delta.put("type", "signature_delta");
+                    delta.put("signature", sig.signature());
+                    out.add(blockDelta(delta));
+                }
+            }
+        } else if (event instanceof StreamEvent.RedactedThinking r) {
+            if (enterBlock(r.index(), BlockKind.REDACTED_THINKING,
+                    () -> block("redacted_thinking").put("data", r.data() == null ? "" : r.data()), out)) {
+                closeBlock(out);
             }
         } else if (event instanceof StreamEvent.End e) {
             StopReason reason = e.stopReason() == null ? StopReason.END_TURN : e.stopReason();
@@ -134,9 +162,10 @@ public final class MessageStreamEncoder {
     /**
      * Makes the block of normalized {@code index} the open one, opening a new Anthropic block when needed. Returns
      * false (after adding an {@code error} event) when a block that was already closed comes back: Anthropic blocks
-     * cannot be reopened, so an upstream that interleaves blocks cannot be expressed.
+     * cannot be reopened, so an upstream that interleaves blocks cannot be expressed. {@code contentBlock} gives the
+     * {@code content_block} of the {@code content_block_start}; it is asked only when a block is opened.
      */
-    private boolean enterBlock(int index, BlockKind kind, String toolId, String toolName, List<SseEvent> out) {
+    private boolean enterBlock(int index, BlockKind kind, Supplier<ObjectNode> contentBlock, List<SseEvent> out) {
         ensureStarted(out);
         if (index == openIndex && kind == openKind) {
             return true;
@@ -147,16 +176,7 @@ public final class MessageStreamEncoder {
             return false;
         }
         closeBlock(out);
-        ObjectNode block = JsonNodeFactory.instance.objectNode();
-        if (kind == BlockKind.TEXT) {
-            block.put("type", "text");
-            block.put("text", "");
-        } else {
-            block.put("type", "tool_use");
-            block.put("id", toolId == null || toolId.isBlank() ? toolUseIds.get() : toolId);
-            block.put("name", toolName == null ? "" : toolName);
-            block.putObject("input");
-        }
+        ObjectNode block = contentBlock.get();
         ObjectNode start = JsonNodeFactory.instance.objectNode();
         start.put("type", "content_block_start");
         start.put("index", blocks);
@@ -170,6 +190,25 @@ public final class MessageStreamEncoder {
         openIndex = index;
         openKind = kind;
         return true;
+    }
+
+    private static ObjectNode block(String type) {
+        ObjectNode block = JsonNodeFactory.instance.objectNode();
+        block.put("type", type);
+        return block;
+    }
+
+    private ObjectNode toolUseBlock(String toolId, String toolName) {
+        ObjectNode block = block("tool_use");
+        block.put("id", toolId == null || toolId.isBlank() ? toolUseIds.get() : toolId);
+        block.put("name", toolName == null ? "" : toolName);
+        block.putObject("input");
+        return block;
+    }
+
+    /** A thinking block as Anthropic starts it: text and signature follow as deltas. */
+    private static ObjectNode thinkingBlock() {
+        return block("thinking").put("thinking", "").put("signature", "");
     }
 
     private void closeBlock(List<SseEvent> out) {

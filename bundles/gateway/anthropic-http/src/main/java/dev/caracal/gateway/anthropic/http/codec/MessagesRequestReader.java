@@ -6,6 +6,7 @@ import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -60,7 +61,7 @@ public final class MessagesRequestReader {
         Double topP = unitInterval(body, "top_p");
         Integer topK = topK(body.get("top_k"));
         boolean stream = optionalBoolean(body, "stream", false);
-        thinking(body.get("thinking"));
+        Reasoning reasoning = thinking(body.get("thinking"), maxTokens);
         String system = system(body.get("system"));
         List<ToolDefinition> tools = tools(body.get("tools"));
         ToolChoice toolChoice = toolChoice(body.get("tool_choice"), tools);
@@ -68,7 +69,7 @@ public final class MessagesRequestReader {
         List<String> stop = stopSequences(body.get("stop_sequences"));
         Map<String, String> metadata = metadata(body.get("metadata"));
         SamplingParameters sampling = new SamplingParameters(temperature, topP, topK, maxTokens, null, null, null);
-        return new ChatRequest(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata);
+        return new ChatRequest(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
     }
 
     private static void checkFields(JsonNode body) {
@@ -127,19 +128,73 @@ public final class MessagesRequestReader {
         return node.intValue();
     }
 
-    /** Extended thinking cannot be expressed in the normalized request: only {@code {"type":"disabled"}} passes. */
-    private static void thinking(JsonNode node) {
+    /**
+     * Extended thinking: {@code {"type":"enabled","budget_tokens":N}} is a {@link Reasoning#budget} of N,
+     * {@code {"type":"disabled"}} (or no {@code thinking}) asks for nothing ({@code null}). Validated as Anthropic
+     * does: the budget is an integer of at least {@link Reasoning#MIN_BUDGET_TOKENS} and below {@code max_tokens}
+     * (the thinking counts within {@code max_tokens}). The optional {@code display} is accepted as
+     * {@code "summarized"}, which is what the gateway gives; {@code "omitted"} and the other thinking types
+     * ({@code adaptive}, {@code between_tools}) cannot be honoured and are refused.
+     */
+    private static Reasoning thinking(JsonNode node, int maxTokens) {
         if (node == null || node.isNull()) {
-            return;
+            return null;
         }
         if (!node.isObject()) {
             throw AnthropicError.invalid("thinking", "Input should be an object");
         }
         String type = requiredString(node, "type", "thinking");
-        if (!type.equals("disabled")) {
-            throw AnthropicError.invalid("thinking.type", "extended thinking ('" + type
-                    + "') is not supported by this gateway; omit 'thinking' or set it to {\"type\":\"disabled\"}");
+        switch (type) {
+            case "disabled":
+                checkThinkingFields(node, Set.of("type"));
+                return null;
+            case "enabled": {
+                checkThinkingFields(node, Set.of("type", "budget_tokens", "display"));
+                int budget = budgetTokens(node.get("budget_tokens"), maxTokens);
+                String display = optionalString(node, "display", "thinking");
+                if (display != null && !display.equals("summarized")) {
+                    throw AnthropicError.invalid("thinking.display", display.equals("omitted")
+                            ? "display 'omitted' is not supported by this gateway; omit 'display' or set it to 'summarized'"
+                            : "Input should be 'summarized' or 'omitted'");
+                }
+                return Reasoning.budget(budget);
+            }
+            case "adaptive", "between_tools":
+                throw AnthropicError.invalid("thinking.type", "'" + type + "' thinking is not supported by this"
+                        + " gateway; use 'enabled' (with budget_tokens) or 'disabled'");
+            default:
+                throw AnthropicError.invalid("thinking.type", "Input tag '" + type
+                        + "' does not match any of the expected tags: 'enabled', 'disabled'");
         }
+    }
+
+    private static void checkThinkingFields(JsonNode thinking, Set<String> allowed) {
+        Iterator<String> names = thinking.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw AnthropicError.invalid("thinking." + name, "Extra inputs are not permitted");
+            }
+        }
+    }
+
+    private static int budgetTokens(JsonNode node, int maxTokens) {
+        String path = "thinking.budget_tokens";
+        if (node == null || node.isNull()) {
+            throw AnthropicError.invalid(path, "Field required");
+        }
+        if (!node.isIntegralNumber()) {
+            throw AnthropicError.invalid(path, "Input should be a valid integer");
+        }
+        boolean fitsInt = node.canConvertToInt();
+        if (fitsInt ? node.intValue() < Reasoning.MIN_BUDGET_TOKENS : node.asText().startsWith("-")) {
+            throw AnthropicError.invalid(path, "Input should be greater than or equal to " + Reasoning.MIN_BUDGET_TOKENS);
+        }
+        if (!fitsInt || node.intValue() >= maxTokens) {
+            throw AnthropicError.invalid(path, "must be less than max_tokens (budget_tokens " + node.asText()
+                    + ", max_tokens " + maxTokens + "): the thinking counts within max_tokens");
+        }
+        return node.intValue();
     }
 
     private static String system(JsonNode node) {
@@ -331,13 +386,31 @@ public final class MessagesRequestReader {
                     throw AnthropicError.invalid(path + ".type", "tool_result blocks are only allowed in user messages");
                 }
                 return toolResult(block, path);
-            case "document", "search_result", "thinking", "redacted_thinking", "server_tool_use",
+            case "thinking": {
+                requireAssistant(role, type, path);
+                String text = requiredString(block, "thinking", path);
+                String signature = requiredString(block, "signature", path);
+                // "" is what this ingress writes for thinking its upstream did not sign: it comes back as no signature
+                return new ContentPart.Thinking(text, signature.isEmpty() ? null : signature);
+            }
+            case "redacted_thinking":
+                requireAssistant(role, type, path);
+                return new ContentPart.RedactedThinking(requiredString(block, "data", path));
+            case "document", "search_result", "server_tool_use",
                     "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
                     "mcp_tool_use", "mcp_tool_result", "container_upload", "tool_reference":
                 throw AnthropicError.invalid(path + ".type", "'" + type + "' blocks are not supported by this gateway");
             default:
                 throw AnthropicError.invalid(path + ".type", "Input tag '" + type
-                        + "' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result'");
+                        + "' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result',"
+                        + " 'thinking', 'redacted_thinking'");
+        }
+    }
+
+    /** Thinking is the model's own: its blocks belong to the assistant turns they were answered in. */
+    private static void requireAssistant(Role role, String type, String path) {
+        if (role != Role.ASSISTANT) {
+            throw AnthropicError.invalid(path + ".type", type + " blocks are only allowed in assistant messages");
         }
     }
 

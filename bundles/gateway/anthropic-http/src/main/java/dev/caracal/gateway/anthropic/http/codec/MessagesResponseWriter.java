@@ -21,6 +21,11 @@ public final class MessagesResponseWriter {
      * may have another shape); {@code requestedModel} stands in when the response names no model;
      * {@code stopSequences} are the request's, used to name the sequence that matched. An answer that stopped with
      * {@code ERROR} is a 502 {@link AnthropicError}.
+     * <p>
+     * The content keeps the answer's order. Thinking is a {@code thinking} block whose {@code signature} is the
+     * upstream's, or {@code ""} when it gave none (Anthropic's schema requires the member; such thinking cannot be
+     * verified by Anthropic and is not sent to it again); redacted thinking is a {@code redacted_thinking} block
+     * with its opaque {@code data}. Empty text, and thinking with neither text nor signature, are left out.
      */
     public static ObjectNode message(String id, String requestedModel, ChatResponse response, List<String> stopSequences) {
         if (response.stopReason() == StopReason.ERROR) {
@@ -39,6 +44,13 @@ public final class MessagesResponseWriter {
                 block.put("id", use.id());
                 block.put("name", use.name());
                 block.set("input", toolInput(use.argumentsJson()));
+            } else if (part instanceof ContentPart.Thinking t) {
+                String signature = t.signature() == null ? "" : t.signature();
+                if (!t.text().isEmpty() || !signature.isEmpty()) {
+                    content.addObject().put("type", "thinking").put("thinking", t.text()).put("signature", signature);
+                }
+            } else if (part instanceof ContentPart.RedactedThinking r) {
+                content.addObject().put("type", "redacted_thinking").put("data", r.data());
             }
             // images and tool results do not occur in answers; nothing to render
         }

@@ -101,6 +101,103 @@ class MessageStreamEncoderTest {
     }
 
     @Test
+    void thinkingThenTextAsAnthropicStreamsIt() {
+        List<SseEvent> out = run(encoder(List.of()),
+                new StreamEvent.Start("up", "claude-up"),
+                new StreamEvent.ThinkingDelta(0, "Let me "),
+                new StreamEvent.ThinkingDelta(0, "think."),
+                new StreamEvent.ThinkingSignature(0, "EqQBCkYIsig=="),
+                new StreamEvent.TextDelta(1, "Answer"),
+                new StreamEvent.End(StopReason.END_TURN));
+        assertEquals(List.of("message_start", "content_block_start", "ping", "content_block_delta", "content_block_delta",
+                "content_block_delta", "content_block_stop", "content_block_start", "content_block_delta",
+                "content_block_stop", "message_delta", "message_stop"), names(out));
+        for (SseEvent e : out) {
+            assertEquals(e.name(), e.data().get("type").asText());
+        }
+        assertTree("{'type':'content_block_start','index':0,'content_block':{'type':'thinking','thinking':'','signature':''}}",
+                out.get(1).data());
+        assertTree("{'type':'content_block_delta','index':0,'delta':{'type':'thinking_delta','thinking':'Let me '}}",
+                out.get(3).data());
+        assertTree("{'type':'content_block_delta','index':0,'delta':{'type':'thinking_delta','thinking':'think.'}}",
+                out.get(4).data());
+        assertTree("{'type':'content_block_delta','index':0,'delta':{'type':'signature_delta','signature':'EqQBCkYIsig=='}}",
+                out.get(5).data());
+        assertTree("{'type':'content_block_stop','index':0}", out.get(6).data());
+        assertTree("{'type':'content_block_start','index':1,'content_block':{'type':'text','text':''}}", out.get(7).data());
+        assertTree("{'type':'content_block_delta','index':1,'delta':{'type':'text_delta','text':'Answer'}}", out.get(8).data());
+        assertTree("{'type':'content_block_stop','index':1}", out.get(9).data());
+    }
+
+    @Test
+    void redactedThinkingIsAWholeBlock() {
+        List<SseEvent> out = run(encoder(List.of()),
+                new StreamEvent.RedactedThinking(0, "EmwKAhgBEgy3va3p"),
+                new StreamEvent.ThinkingDelta(1, "Visible."),
+                new StreamEvent.ThinkingSignature(1, "sig-1"),
+                new StreamEvent.RedactedThinking(2, "EmwKAhgBEgzzzz"),
+                new StreamEvent.ToolCallDelta(3, "toolu_1", "get_weather", "{}"),
+                new StreamEvent.End(StopReason.TOOL_USE));
+        assertEquals(List.of("message_start",
+                "content_block_start", "ping", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), names(out));
+        assertTree("{'type':'content_block_start','index':0,'content_block':{'type':'redacted_thinking','data':'EmwKAhgBEgy3va3p'}}",
+                out.get(1).data());
+        assertTree("{'type':'content_block_stop','index':0}", out.get(3).data());
+        assertTree("{'type':'content_block_start','index':1,'content_block':{'type':'thinking','thinking':'','signature':''}}",
+                out.get(4).data());
+        assertTree("{'type':'content_block_delta','index':1,'delta':{'type':'signature_delta','signature':'sig-1'}}",
+                out.get(6).data());
+        assertTree("{'type':'content_block_start','index':2,'content_block':{'type':'redacted_thinking','data':'EmwKAhgBEgzzzz'}}",
+                out.get(8).data());
+        assertTree("{'type':'content_block_stop','index':2}", out.get(9).data());
+        assertEquals(3, out.get(10).data().get("index").asInt());
+        assertEquals("tool_use", out.get(10).data().get("content_block").get("type").asText());
+        assertEquals(1, names(out).stream().filter("ping"::equals).count(), "one ping");
+    }
+
+    @Test
+    void thinkingBlocksAreRenumberedWithoutGaps() {
+        List<SseEvent> out = run(encoder(List.of()),
+                new StreamEvent.ThinkingDelta(2, "a"),
+                new StreamEvent.ThinkingDelta(5, "b"),
+                new StreamEvent.ThinkingSignature(5, "s"),
+                new StreamEvent.TextDelta(5, "c"),
+                new StreamEvent.End(StopReason.END_TURN));
+        List<Integer> starts = new ArrayList<>();
+        for (SseEvent e : out) {
+            if (e.name().equals("content_block_start")) {
+                starts.add(e.data().get("index").asInt());
+            }
+        }
+        assertEquals(List.of(0, 1, 2), starts, "a new index and a change of kind at the same index each open a block");
+        assertEquals("thinking", out.get(1).data().get("content_block").get("type").asText());
+        assertEquals("text", out.get(out.size() - 5).data().get("content_block").get("type").asText());
+    }
+
+    @Test
+    void signatureAloneOpensTheThinkingBlock() {
+        List<SseEvent> out = run(encoder(List.of()),
+                new StreamEvent.ThinkingSignature(0, "sig-of-omitted-thinking"),
+                new StreamEvent.End(StopReason.END_TURN));
+        assertEquals(List.of("message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), names(out));
+        assertEquals("signature_delta", out.get(3).data().get("delta").get("type").asText());
+    }
+
+    @Test
+    void thinkingResumedAfterItsBlockClosedIsAnError() {
+        List<SseEvent> out = run(encoder(List.of()),
+                new StreamEvent.ThinkingDelta(0, "a"),
+                new StreamEvent.TextDelta(1, "b"),
+                new StreamEvent.ThinkingSignature(0, "late"));
+        assertEquals("error", out.get(out.size() - 1).name());
+    }
+
+    @Test
     void mixedStreamRenumbersBlocksFromZero() {
         MessageStreamEncoder enc = encoder(List.of("###"));
         List<SseEvent> out = run(enc,

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.ToolChoice;
 import java.util.List;
@@ -41,6 +42,7 @@ class MessagesRequestReaderTest {
         assertTrue(r.stop().isEmpty());
         assertFalse(r.stream());
         assertTrue(r.metadata().isEmpty());
+        assertNull(r.reasoning());
     }
 
     @Test
@@ -145,6 +147,62 @@ class MessagesRequestReaderTest {
     }
 
     @Test
+    void enabledThinkingIsAReasoningBudget() {
+        assertEquals(Reasoning.budget(2048),
+                read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}").reasoning());
+        assertEquals(Reasoning.budget(1024),
+                read("max_tokens", "1025", "thinking", "{'type':'enabled','budget_tokens':1024}").reasoning(),
+                "the smallest budget, one below max_tokens");
+        assertEquals(Reasoning.budget(10_000), read("max_tokens", "32000",
+                "thinking", "{'type':'enabled','budget_tokens':10000,'display':'summarized'}").reasoning());
+        assertEquals(4096, read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}")
+                .sampling().maxTokens(), "max_tokens is passed on as it is");
+    }
+
+    @Test
+    void disabledOrAbsentThinkingAsksForNoReasoning() {
+        assertNull(read("thinking", "{'type':'disabled'}").reasoning());
+        assertNull(read("thinking", "null").reasoning());
+        assertNull(MessagesRequestReader.read(json(MINIMAL)).reasoning());
+    }
+
+    @Test
+    void thinkingBlocksOfAssistantTurnsAreKeptInOrder() {
+        ChatRequest r = MessagesRequestReader.read(with("messages", """
+                [{'role':'user','content':'Weather in Paris?'},
+                 {'role':'assistant','content':[
+                    {'type':'thinking','thinking':'The user wants the weather.','signature':'EqQBCkYIBxgCKkB+sig=='},
+                    {'type':'redacted_thinking','data':'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP'},
+                    {'type':'text','text':'Let me check.'},
+                    {'type':'tool_use','id':'toolu_1','name':'get_weather','input':{'city':'Paris'}}]},
+                 {'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'18 C'}]},
+                 {'role':'assistant','content':[
+                    {'type':'thinking','thinking':'','signature':'omitted-display-sig'},
+                    {'type':'thinking','thinking':'Reasoning another provider gave','signature':''},
+                    {'type':'text','text':'It is 18 C.'}]}]
+                """));
+        assertEquals(List.of(
+                new ContentPart.Thinking("The user wants the weather.", "EqQBCkYIBxgCKkB+sig=="),
+                new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"),
+                new ContentPart.Text("Let me check."),
+                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}")),
+                r.messages().get(1).content());
+        assertEquals(List.of(
+                new ContentPart.Thinking("", "omitted-display-sig"),
+                new ContentPart.Thinking("Reasoning another provider gave", null),
+                new ContentPart.Text("It is 18 C.")),
+                r.messages().get(3).content(), "an empty signature (what this ingress writes for unsigned thinking) is none");
+    }
+
+    @Test
+    void anAssistantTurnOfThinkingOnlyIsNotEmpty() {
+        ChatRequest r = MessagesRequestReader.read(with("messages",
+                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking','data':'xyz'}]},"
+                        + "{'role':'user','content':'b'}]"));
+        assertEquals(List.of(new ContentPart.RedactedThinking("xyz")), r.messages().get(1).content());
+    }
+
+    @Test
     void messagesNeedNotAlternateNorStartWithUser() {
         ChatRequest r = MessagesRequestReader.read(with("messages",
                 "[{'role':'assistant','content':'Earlier answer'},{'role':'user','content':'a'},{'role':'user','content':'b'}]"));
@@ -189,7 +247,7 @@ class MessagesRequestReaderTest {
                 Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'user','content':[{'text':'x'}]}]"),
                         "messages.1.content.0.type: Field required"),
                 Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'user','content':[{'type':'video'}]}]"),
-                        "messages.1.content.0.type: Input tag 'video' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result'"),
+                        "messages.1.content.0.type: Input tag 'video' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'"),
                 Arguments.of(with("messages", "[{'role':'user','content':[{'type':'document','source':{}}]}]"),
                         "messages.0.content.0.type: 'document' blocks are not supported by this gateway"),
                 Arguments.of(with("messages", "[{'role':'user','content':[{'type':'text'}]}]"),
@@ -269,8 +327,55 @@ class MessagesRequestReaderTest {
                         "tool_choice.name: no tool named 'missing' is defined in 'tools'"),
                 Arguments.of(with("tool_choice", "{'type':'auto','disable_parallel_tool_use':'no'}"),
                         "tool_choice.disable_parallel_tool_use: Input should be a valid boolean"),
+                Arguments.of(with("thinking", "'enabled'"), "thinking: Input should be an object"),
+                Arguments.of(with("thinking", "{'budget_tokens':2048}"), "thinking.type: Field required"),
+                Arguments.of(with("thinking", "{'type':true}"), "thinking.type: Input should be a valid string"),
+                Arguments.of(with("thinking", "{'type':'on'}"),
+                        "thinking.type: Input tag 'on' does not match any of the expected tags: 'enabled', 'disabled'"),
+                Arguments.of(with("thinking", "{'type':'adaptive'}"),
+                        "thinking.type: 'adaptive' thinking is not supported by this gateway; use 'enabled' (with budget_tokens) or 'disabled'"),
+                Arguments.of(thinking(4096, "{'type':'enabled'}"), "thinking.budget_tokens: Field required"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':null}"), "thinking.budget_tokens: Field required"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':'2048'}"),
+                        "thinking.budget_tokens: Input should be a valid integer"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048.5}"),
+                        "thinking.budget_tokens: Input should be a valid integer"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':1023}"),
+                        "thinking.budget_tokens: Input should be greater than or equal to 1024"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':-99999999999}"),
+                        "thinking.budget_tokens: Input should be greater than or equal to 1024"),
+                Arguments.of(thinking(2048, "{'type':'enabled','budget_tokens':2048}"),
+                        "thinking.budget_tokens: must be less than max_tokens (budget_tokens 2048, max_tokens 2048): the thinking counts within max_tokens"),
                 Arguments.of(with("thinking", "{'type':'enabled','budget_tokens':1024}"),
-                        "thinking.type: extended thinking ('enabled') is not supported by this gateway; omit 'thinking' or set it to {\"type\":\"disabled\"}"),
+                        "thinking.budget_tokens: must be less than max_tokens (budget_tokens 1024, max_tokens 16): the thinking counts within max_tokens"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':99999999999}"),
+                        "thinking.budget_tokens: must be less than max_tokens (budget_tokens 99999999999, max_tokens 4096): the thinking counts within max_tokens"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'omitted'}"),
+                        "thinking.display: display 'omitted' is not supported by this gateway; omit 'display' or set it to 'summarized'"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'full'}"),
+                        "thinking.display: Input should be 'summarized' or 'omitted'"),
+                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'effort':'high'}"),
+                        "thinking.effort: Extra inputs are not permitted"),
+                Arguments.of(with("thinking", "{'type':'disabled','budget_tokens':2048}"),
+                        "thinking.budget_tokens: Extra inputs are not permitted"),
+                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]"),
+                        "messages.0.content.0.type: thinking blocks are only allowed in assistant messages"),
+                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'redacted_thinking','data':'d'}]}]"),
+                        "messages.0.content.0.type: redacted_thinking blocks are only allowed in assistant messages"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','signature':'s'}]}]"),
+                        "messages.1.content.0.thinking: Field required"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':'t'}]}]"),
+                        "messages.1.content.0.signature: Field required"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'text','text':'x'},{'type':'thinking','thinking':'t','signature':7}]}]"),
+                        "messages.1.content.1.signature: Input should be a valid string"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':['t'],'signature':'s'}]}]"),
+                        "messages.1.content.0.thinking: Input should be a valid string"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking'}]}]"),
+                        "messages.1.content.0.data: Field required"),
+                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking','data':{}}]}]"),
+                        "messages.1.content.0.data: Input should be a valid string"),
+                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]}]"),
+                        "messages.0.content.0.content.0.type: 'thinking' blocks are not supported in tool results by this gateway; use 'text' or 'image'"),
                 Arguments.of(with("mcp_servers", "[]"), "mcp_servers: this parameter is not supported by this gateway"),
                 Arguments.of(with("frequency_penalty", "0.5"), "frequency_penalty: Extra inputs are not permitted"));
     }
@@ -293,6 +398,13 @@ class MessagesRequestReaderTest {
     private static ObjectNode with(String field, String valueJson) {
         ObjectNode body = obj(MINIMAL);
         body.set(field, json(valueJson));
+        return body;
+    }
+
+    /** {@code MINIMAL} with {@code max_tokens} and {@code thinking}. */
+    private static ObjectNode thinking(int maxTokens, String thinkingJson) {
+        ObjectNode body = with("thinking", thinkingJson);
+        body.put("max_tokens", maxTokens);
         return body;
     }
 

@@ -58,6 +58,40 @@ class MessagesResponseWriterTest {
     }
 
     @Test
+    void thinkingBlocksInTheAnswersOrder() {
+        ChatResponse r = new ChatResponse("x", "claude-up", List.of(
+                new ContentPart.Thinking("Paris is in France; look it up.", "EqQBCkYIsig=="),
+                new ContentPart.RedactedThinking("EmwKAhgBEgy3va3p"),
+                new ContentPart.Text("Checking."),
+                new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\"}")),
+                StopReason.TOOL_USE, new Usage(10, 40, 0, 0));
+        assertTree("""
+                {'id':'msg_4','type':'message','role':'assistant','model':'claude-up',
+                 'content':[{'type':'thinking','thinking':'Paris is in France; look it up.','signature':'EqQBCkYIsig=='},
+                            {'type':'redacted_thinking','data':'EmwKAhgBEgy3va3p'},
+                            {'type':'text','text':'Checking.'},
+                            {'type':'tool_use','id':'toolu_9','name':'get_weather','input':{'city':'Paris'}}],
+                 'stop_reason':'tool_use','stop_sequence':null,
+                 'usage':{'input_tokens':10,'output_tokens':40,'cache_creation_input_tokens':0,'cache_read_input_tokens':0}}
+                """, MessagesResponseWriter.message("msg_4", "claude-x", r, List.of()));
+    }
+
+    @Test
+    void unsignedThinkingHasAnEmptySignatureAndEmptyThinkingIsLeftOut() {
+        ChatResponse r = new ChatResponse("x", "m", List.of(
+                new ContentPart.Thinking("", null),
+                new ContentPart.Text("Answer."),
+                new ContentPart.Thinking("reasoning_content of another provider", null),
+                new ContentPart.Thinking("", "signature-of-omitted-thinking")),
+                StopReason.END_TURN, Usage.ZERO);
+        assertTree("""
+                [{'type':'text','text':'Answer.'},
+                 {'type':'thinking','thinking':'reasoning_content of another provider','signature':''},
+                 {'type':'thinking','thinking':'','signature':'signature-of-omitted-thinking'}]
+                """, MessagesResponseWriter.message("msg_5", "m", r, List.of()).get("content"));
+    }
+
+    @Test
     void stopSequenceIsNamedWhenUnambiguous() {
         ChatResponse r = new ChatResponse("x", "m", List.of(new ContentPart.Text("1 2 3")), StopReason.STOP_SEQUENCE, Usage.ZERO);
         assertEquals("END", MessagesResponseWriter.message("msg", "m", r, List.of("END")).get("stop_sequence").asText());

@@ -32,6 +32,11 @@ import com.anthropic.models.messages.Metadata;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ThinkingBlock;
+import com.anthropic.models.messages.ThinkingBlockParam;
+import com.anthropic.models.messages.ThinkingConfigAdaptive;
+import com.anthropic.models.messages.ThinkingConfigDisabled;
+import com.anthropic.models.messages.ThinkingConfigEnabled;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlockParam;
@@ -44,6 +49,7 @@ import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.ToolChoice;
@@ -466,6 +472,184 @@ class AnthropicSdkEndToEndTest {
             assertNotNull(line);
         }
         assertTrue(gateway.cancelled.await(30, TimeUnit.SECONDS), "the gateway's stream was cancelled");
+    }
+
+    // ---- extended thinking
+
+    /** A signature as Anthropic's look: base64, with the characters a careless re-encoding would alter. */
+    private static final String SIGNATURE = "EqQBCkYIBxgCKkB+/9Zx=Q+abc/def==";
+    private static final String REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP+==";
+
+    private static MessageCreateParams.Builder thinkingParams() {
+        return MessageCreateParams.builder().model("claude-test").maxTokens(4096).enabledThinking(2048);
+    }
+
+    @Test
+    void createWithThinkingAsksForTheBudgetAndReadsThinkingBlocksBack() {
+        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
+                new ContentPart.Thinking("The user greets me; answer briefly.", SIGNATURE),
+                new ContentPart.RedactedThinking(REDACTED),
+                new ContentPart.Text("Hello!")), dev.caracal.llm.StopReason.END_TURN, new Usage(12, 80, 0, 0));
+        Message m = client.messages().create(thinkingParams().addUserMessage("Hi").build());
+        m.validate();
+        assertEquals(3, m.content().size());
+        ThinkingBlock thinking = m.content().get(0).asThinking();
+        assertEquals("The user greets me; answer briefly.", thinking.thinking());
+        assertEquals(SIGNATURE, thinking.signature());
+        assertEquals(REDACTED, m.content().get(1).asRedactedThinking().data());
+        assertEquals("Hello!", m.content().get(2).asText().text());
+
+        ChatRequest r = gateway.requests.get(0);
+        assertEquals(Reasoning.budget(2048), r.reasoning());
+        assertEquals(4096, r.sampling().maxTokens());
+
+        client.messages().create(params().maxTokens(1025).addUserMessage("Hi")
+                .thinking(ThinkingConfigEnabled.builder().budgetTokens(1024).build()).build());
+        assertEquals(Reasoning.budget(1024), gateway.requests.get(1).reasoning());
+        client.messages().create(params().addUserMessage("Hi").thinking(ThinkingConfigDisabled.builder().build()).build());
+        assertNull(gateway.requests.get(2).reasoning());
+        client.messages().create(params().addUserMessage("Hi").build());
+        assertNull(gateway.requests.get(3).reasoning());
+    }
+
+    @Test
+    void unsignedThinkingReadsBackWithAnEmptySignature() {
+        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
+                new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
+                new ContentPart.Text("42")), dev.caracal.llm.StopReason.END_TURN, Usage.ZERO);
+        Message m = client.messages().create(thinkingParams().addUserMessage("?").build());
+        m.validate();
+        assertEquals("reasoning_content of an OpenAI-compatible upstream", m.content().get(0).asThinking().thinking());
+        assertEquals("", m.content().get(0).asThinking().signature());
+
+        // handed back, the empty signature is "none" again
+        client.messages().create(thinkingParams().addUserMessage("?").addMessage(m).addUserMessage("And?").build());
+        assertEquals(List.of(new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
+                new ContentPart.Text("42")), gateway.requests.get(1).messages().get(1).content());
+    }
+
+    @Test
+    void thinkingAndToolUseHandedBackReachTheGatewayUnchanged() {
+        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
+                new ContentPart.Thinking("I need the weather tool.", SIGNATURE),
+                new ContentPart.RedactedThinking(REDACTED),
+                new ContentPart.ToolUse("toolu_01", "get_weather", "{\"city\":\"Paris\"}")),
+                dev.caracal.llm.StopReason.TOOL_USE, new Usage(30, 50, 0, 0));
+        Message first = client.messages().create(thinkingParams().addTool(weatherTool())
+                .addUserMessage("Weather in Paris?").build());
+        assertEquals(StopReason.TOOL_USE, first.stopReason().orElseThrow());
+
+        gateway.completer = r -> text("18 C in Paris.", dev.caracal.llm.StopReason.END_TURN);
+        Message second = client.messages().create(thinkingParams().addTool(weatherTool())
+                .addUserMessage("Weather in Paris?")
+                .addMessage(first)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+                        ToolResultBlockParam.builder().toolUseId("toolu_01").content("18 C").build())))
+                .build());
+        assertEquals("18 C in Paris.", second.content().get(0).asText().text());
+
+        ChatRequest r = gateway.requests.get(1);
+        assertEquals(Reasoning.budget(2048), r.reasoning());
+        dev.caracal.llm.Message assistant = r.messages().get(1);
+        assertEquals(Role.ASSISTANT, assistant.role());
+        assertEquals(3, assistant.content().size());
+        assertEquals(new ContentPart.Thinking("I need the weather tool.", SIGNATURE), assistant.content().get(0));
+        assertEquals(new ContentPart.RedactedThinking(REDACTED), assistant.content().get(1));
+        ContentPart.ToolUse use = (ContentPart.ToolUse) assistant.content().get(2);
+        assertEquals("toolu_01", use.id());
+        assertEquals("get_weather", use.name());
+        assertEquals(tree("{\"city\":\"Paris\"}"), tree(use.argumentsJson()));
+        assertEquals(new ContentPart.ToolResult("toolu_01", List.of(new ContentPart.Text("18 C")), false),
+                r.messages().get(2).content().get(0));
+    }
+
+    @ParameterizedTest(name = "context {0}")
+    @ValueSource(strings = {"", "/blocking"})
+    void streamsThinkingIntoTheAccumulator(String context) {
+        gateway.player = ScriptedGateway.events(
+                new StreamEvent.Start("up", "claude-test"),
+                new StreamEvent.UsageUpdate(new Usage(20, 1, 0, 0)),
+                new StreamEvent.ThinkingDelta(0, "The user wants "),
+                new StreamEvent.ThinkingDelta(0, "the weather."),
+                new StreamEvent.ThinkingSignature(0, SIGNATURE),
+                new StreamEvent.RedactedThinking(1, REDACTED),
+                new StreamEvent.TextDelta(2, "Checking."),
+                new StreamEvent.ToolCallDelta(3, "toolu_05", "get_weather", "{\"city\":"),
+                new StreamEvent.ToolCallDelta(3, null, null, "\"Paris\"}"),
+                new StreamEvent.UsageUpdate(new Usage(20, 60, 0, 0)),
+                new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
+        MessageAccumulator acc = MessageAccumulator.create();
+        List<String> types = new ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2).messages().createStreaming(
+                thinkingParams().addTool(weatherTool()).addUserMessage("Weather in Paris?").build())) {
+            stream.stream().forEach(e -> {
+                acc.accumulate(e);
+                types.add(type(e));
+            });
+        }
+        assertEquals(List.of("message_start",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta",
+                "content_block_stop",
+                "content_block_start", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "message_delta", "message_stop"), types);
+        Message m = acc.message();
+        m.validate();
+        assertEquals(4, m.content().size());
+        assertEquals("The user wants the weather.", m.content().get(0).asThinking().thinking());
+        assertEquals(SIGNATURE, m.content().get(0).asThinking().signature());
+        assertEquals(REDACTED, m.content().get(1).asRedactedThinking().data());
+        assertEquals("Checking.", m.content().get(2).asText().text());
+        assertEquals(Map.of("city", "Paris"), m.content().get(3).asToolUse()._input().convert(Map.class));
+        assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
+        assertEquals(Reasoning.budget(2048), gateway.requests.get(0).reasoning());
+        assertTrue(gateway.requests.get(0).stream());
+
+        // the accumulated turn handed back keeps its thinking and signature
+        gateway.completer = r -> text("18 C.", dev.caracal.llm.StopReason.END_TURN);
+        client(base + context, 2).messages().create(thinkingParams().addTool(weatherTool())
+                .addUserMessage("Weather in Paris?").addMessage(m)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
+                        ToolResultBlockParam.builder().toolUseId("toolu_05").content("18 C").build())))
+                .build());
+        List<ContentPart> handedBack = gateway.requests.get(1).messages().get(1).content();
+        assertEquals(new ContentPart.Thinking("The user wants the weather.", SIGNATURE), handedBack.get(0));
+        assertEquals(new ContentPart.RedactedThinking(REDACTED), handedBack.get(1));
+        assertEquals(new ContentPart.Text("Checking."), handedBack.get(2));
+        assertEquals("toolu_05", ((ContentPart.ToolUse) handedBack.get(3)).id());
+    }
+
+    @Test
+    void badThinkingConfigsAre400sNamingTheField() {
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> client.messages().create(params().maxTokens(4096).enabledThinking(512).addUserMessage("x").build()));
+        assertEquals("invalid_request_error", body(e).get("error").get("type").asText());
+        assertEquals("thinking.budget_tokens: Input should be greater than or equal to 1024",
+                body(e).get("error").get("message").asText());
+
+        e = assertThrows(BadRequestException.class,
+                () -> client.messages().create(params().maxTokens(2048).enabledThinking(4096).addUserMessage("x").build()));
+        assertEquals("thinking.budget_tokens: must be less than max_tokens (budget_tokens 4096, max_tokens 2048):"
+                + " the thinking counts within max_tokens", body(e).get("error").get("message").asText());
+
+        e = assertThrows(BadRequestException.class, () -> client.messages().create(params().addUserMessage("x")
+                .thinking(ThinkingConfigAdaptive.builder().build()).build()));
+        assertTrue(body(e).get("error").get("message").asText().startsWith("thinking.type: 'adaptive' thinking is not"
+                + " supported by this gateway"), body(e).toString());
+
+        e = assertThrows(BadRequestException.class, () -> client.messages().create(params()
+                .putAdditionalBodyProperty("thinking", JsonValue.from(Map.of("type", "enabled")))
+                .addUserMessage("x").build()));
+        assertEquals("thinking.budget_tokens: Field required", body(e).get("error").get("message").asText());
+
+        e = assertThrows(BadRequestException.class, () -> client.messages().create(thinkingParams()
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofThinking(
+                        ThinkingBlockParam.builder().thinking("mine").signature(SIGNATURE).build())))
+                .build()));
+        assertEquals("messages.0.content.0.type: thinking blocks are only allowed in assistant messages",
+                body(e).get("error").get("message").asText());
+        assertEquals(0, gateway.calls.get(), "invalid requests never reach the gateway");
     }
 
     // ---- auth headers

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -26,6 +27,15 @@ import java.util.regex.Pattern;
  * Parses an OpenAI Chat Completions request body into a normalized {@link ChatRequest}, validating every field it
  * reads the way OpenAI does (ranges, types, shapes) and refusing, with a 400 that names the field, what the
  * normalized request cannot carry. Unknown fields are ignored.
+ *
+ * <p>Reasoning: {@code reasoning_effort} {@code minimal}, {@code low}, {@code medium} or {@code high} becomes
+ * {@link Reasoning#effort}; {@code none} (which OpenAI's newest models accept) asks for no reasoning and leaves
+ * {@link ChatRequest#reasoning()} {@code null}; any other value, or a value that is not a string, is a 400 on
+ * {@code reasoning_effort}. An assistant message in the history may carry {@code reasoning_content}, the
+ * DeepSeek/vLLM field some clients echo back: a non-empty string there becomes a leading
+ * {@link ContentPart.Thinking} (without signature) of that assistant message, so that a provider that can take the
+ * reasoning back gets it (providers that need a signature leave it out); an empty or non-string
+ * {@code reasoning_content} is ignored, as OpenAI ignores fields it does not know.
  */
 public final class ChatCompletionParser {
     /** Metadata key under which the OpenAI {@code user} field is passed to the gateway's filters. */
@@ -35,6 +45,8 @@ public final class ChatCompletionParser {
     private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+)((?:;[^;,]+)*),(.*)", Pattern.DOTALL);
     private static final int MAX_STOP = 4;
     private static final String SYSTEM_SEPARATOR = "\n\n";
+    /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
+    private static final String NO_REASONING = "none";
 
     private ChatCompletionParser() {
     }
@@ -84,10 +96,11 @@ public final class ChatCompletionParser {
         }
 
         Map<String, String> metadata = parseMetadata(body);
+        Reasoning reasoning = parseReasoningEffort(body);
 
         String systemText = system.isEmpty() ? null : String.join(SYSTEM_SEPARATOR, system);
         ChatRequest request = new ChatRequest(model, systemText, messages, tools, toolChoice, sampling, stop, stream,
-                metadata);
+                metadata, reasoning);
         return new ChatCompletionCall(request, includeUsage);
     }
 
@@ -292,6 +305,10 @@ public final class ChatCompletionParser {
 
     private static List<ContentPart> assistantContent(JsonNode message, String p) {
         List<ContentPart> parts = new ArrayList<>();
+        JsonNode reasoning = get(message, "reasoning_content");
+        if (reasoning != null && reasoning.isTextual() && !reasoning.textValue().isEmpty()) {
+            parts.add(new ContentPart.Thinking(reasoning.textValue(), null));
+        }
         if (get(message, "content") != null) {
             String text = textOnly(message, path(p, "content"), true);
             if (!text.isEmpty()) {
@@ -324,10 +341,11 @@ public final class ChatCompletionParser {
                 parts.add(new ContentPart.ToolUse(id, name, arguments));
             }
         }
-        if (parts.isEmpty() && get(message, "content") == null) {
+        boolean answered = parts.stream().anyMatch(part -> !(part instanceof ContentPart.Thinking));
+        if (!answered && get(message, "content") == null) {
             throw InvalidRequestException.missing(path(p, "content"));
         }
-        if (parts.isEmpty()) {
+        if (!answered) {
             parts.add(new ContentPart.Text(""));
         }
         return parts;
@@ -426,6 +444,40 @@ public final class ChatCompletionParser {
             throw InvalidRequestException.value("tool_choice", "only allowed when 'tools' are specified.");
         }
         return result;
+    }
+
+    // ---- reasoning ----
+
+    /** {@code reasoning_effort}: an effort level, {@code none} (null: no reasoning asked for) or absent (null). */
+    private static Reasoning parseReasoningEffort(JsonNode body) {
+        JsonNode effort = get(body, "reasoning_effort");
+        if (effort == null) {
+            return null;
+        }
+        if (!effort.isTextual()) {
+            throw InvalidRequestException.type("reasoning_effort", "a string (" + acceptedEfforts() + ")");
+        }
+        String name = effort.textValue();
+        if (name.equals(NO_REASONING)) {
+            return null;
+        }
+        for (Reasoning.Effort e : Reasoning.Effort.values()) {
+            if (e.wireName().equals(name)) {
+                return Reasoning.effort(e);
+            }
+        }
+        throw InvalidRequestException.value("reasoning_effort",
+                "must be one of " + acceptedEfforts() + ", got '" + name + "'.");
+    }
+
+    /** The accepted {@code reasoning_effort} values, quoted, for error messages. */
+    private static String acceptedEfforts() {
+        StringBuilder sb = new StringBuilder("'").append(NO_REASONING).append("'");
+        Reasoning.Effort[] efforts = Reasoning.Effort.values();
+        for (int i = 0; i < efforts.length; i++) {
+            sb.append(i == efforts.length - 1 ? " or '" : ", '").append(efforts[i].wireName()).append("'");
+        }
+        return sb.toString();
     }
 
     // ---- stop, metadata ----

@@ -8,7 +8,13 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
 
-/** Renders a normalized {@link ChatResponse} as an OpenAI {@code chat.completion} object. */
+/**
+ * Renders a normalized {@link ChatResponse} as an OpenAI {@code chat.completion} object. The answer's
+ * {@link ContentPart.Thinking} parts go, concatenated in order, into the message's {@code reasoning_content} (the
+ * field DeepSeek, vLLM and other OpenAI-compatible servers use; OpenAI itself returns no reasoning text), which is
+ * left out when there is no thinking text. {@link ContentPart.RedactedThinking} has no form in OpenAI's API and is
+ * dropped.
+ */
 public final class ChatCompletionRenderer {
     static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -29,9 +35,12 @@ public final class ChatCompletionRenderer {
         ObjectNode message = F.objectNode();
         message.put("role", "assistant");
         String text = response.text();
+        StringBuilder thinking = new StringBuilder();
         ArrayNode toolCalls = F.arrayNode();
         for (ContentPart part : response.content()) {
-            if (part instanceof ContentPart.ToolUse use) {
+            if (part instanceof ContentPart.Thinking t) {
+                thinking.append(t.text());
+            } else if (part instanceof ContentPart.ToolUse use) {
                 ObjectNode call = toolCalls.addObject();
                 call.put("id", use.id());
                 call.put("type", "function");
@@ -44,6 +53,9 @@ public final class ChatCompletionRenderer {
             message.putNull("content");
         } else {
             message.put("content", text);
+        }
+        if (!thinking.isEmpty()) {
+            message.put("reasoning_content", thinking.toString());
         }
         message.putNull("refusal");
         if (!toolCalls.isEmpty()) {

@@ -16,6 +16,9 @@ import java.util.Map;
  * <ul>
  * <li>The first chunk carries {@code delta.role=assistant}; it is produced with the first content (or the end), not
  * on {@code Start}, so that a stream failing before any content can still be answered with an HTTP error.</li>
+ * <li>Thinking deltas become {@code delta.reasoning_content} pieces (the field DeepSeek, vLLM and other
+ * OpenAI-compatible servers stream); thinking signatures and redacted thinking have no form in OpenAI's API and
+ * produce nothing.</li>
  * <li>Tool-call deltas are numbered by their position among the answer's tool calls (OpenAI's {@code index}), not by
  * the normalized content index; {@code id}, {@code type} and {@code name} go only on a call's first delta.</li>
  * <li>Usage updates are merged field by field (largest value wins, so cumulative and split reports both come out
@@ -55,6 +58,13 @@ public final class ChunkStream {
             if (text.text() != null && !text.text().isEmpty()) {
                 ObjectNode delta = F.objectNode();
                 delta.put("content", text.text());
+                out.add(chunk(delta, null));
+            }
+        } else if (event instanceof StreamEvent.ThinkingDelta thinking) {
+            role(out);
+            if (thinking.text() != null && !thinking.text().isEmpty()) {
+                ObjectNode delta = F.objectNode();
+                delta.put("reasoning_content", thinking.text());
                 out.add(chunk(delta, null));
             }
         } else if (event instanceof StreamEvent.ToolCallDelta call) {

@@ -11,6 +11,7 @@ import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -161,6 +162,65 @@ class ChatCompletionParserTest {
     }
 
     @Test
+    void reasoningEffortLevelsBecomeReasoningAndNoneAsksForNone() {
+        for (Reasoning.Effort effort : Reasoning.Effort.values()) {
+            ChatRequest r = parse("{'model':'m'," + HI + ",'reasoning_effort':'" + effort.wireName() + "'}")
+                    .request();
+            assertEquals(Reasoning.effort(effort), r.reasoning(), effort.wireName());
+        }
+        assertEquals(Reasoning.effort(Reasoning.Effort.HIGH),
+                parse("{'model':'m'," + HI + ",'reasoning_effort':'high'}").request().reasoning());
+        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':'none'}").request().reasoning());
+        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':null}").request().reasoning());
+        assertNull(parse("{'model':'m'," + HI + "}").request().reasoning());
+    }
+
+    @Test
+    void invalidReasoningEffortsNameTheFieldAndTheAcceptedValues() {
+        for (String value : List.of("'extreme'", "'High'", "''", "' low'")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"), value);
+            assertEquals("reasoning_effort", e.param());
+            assertEquals(InvalidRequestException.INVALID_VALUE, e.code());
+            assertEquals("Invalid value for 'reasoning_effort': must be one of 'none', 'minimal', 'low', 'medium' "
+                    + "or 'high', got " + value + ".", e.getMessage());
+        }
+        for (String value : List.of("3", "true", "['high']", "{'effort':'high'}")) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"), value);
+            assertEquals("reasoning_effort", e.param());
+            assertEquals(InvalidRequestException.INVALID_TYPE, e.code());
+            assertEquals("Invalid type for 'reasoning_effort': expected a string ('none', 'minimal', 'low', "
+                    + "'medium' or 'high').", e.getMessage());
+        }
+    }
+
+    @Test
+    void reasoningContentInTheHistoryBecomesLeadingThinking() {
+        ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':'2+2?'},"
+                + "{'role':'assistant','content':'4','reasoning_content':'Two plus two is four.'},"
+                + "{'role':'user','content':'weather?'},"
+                + "{'role':'assistant','content':null,'reasoning_content':'Need the tool.','tool_calls':["
+                + "{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},"
+                + "{'role':'tool','tool_call_id':'c','content':'sunny'},"
+                + "{'role':'assistant','content':'','reasoning_content':'Cut off while thinking'},"
+                + "{'role':'assistant','content':'plain','reasoning_content':''},"
+                + "{'role':'assistant','content':'odd','reasoning_content':{'text':'x'}},"
+                + "{'role':'assistant','content':'nulled','reasoning_content':null},"
+                + "{'role':'user','content':'thanks'}]}").request();
+        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Two plus two is four.", null),
+                new ContentPart.Text("4"))), r.messages().get(1));
+        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Need the tool.", null),
+                new ContentPart.ToolUse("c", "f", "{}"))), r.messages().get(3));
+        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Cut off while thinking", null),
+                new ContentPart.Text(""))), r.messages().get(5));
+        assertEquals(Message.assistant("plain"), r.messages().get(6));
+        assertEquals(Message.assistant("odd"), r.messages().get(7));
+        assertEquals(Message.assistant("nulled"), r.messages().get(8));
+        assertEquals("4", r.messages().get(1).text());
+    }
+
+    @Test
     void acceptedButIgnoredFields() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'response_format':{'type':'text'},'logprobs':false,"
                 + "'logit_bias':{},'modalities':['text'],'parallel_tool_calls':true,'store':false,'unknown':1,"
@@ -232,6 +292,12 @@ class ChatCompletionParserTest {
                 Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
                         + "'tool_calls':[{'id':'c','type':'custom','custom':{}}]}]}",
                         "messages[1].tool_calls[0].type", InvalidRequestException.UNSUPPORTED_VALUE),
+                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                        + "'reasoning_content':'thought'}]}", "messages[1].content", InvalidRequestException.MISSING),
+                Arguments.of("{'model':'m'," + HI + ",'reasoning_effort':'max'}", "reasoning_effort",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of("{'model':'m'," + HI + ",'reasoning_effort':2}", "reasoning_effort",
+                        InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m','messages':[{'role':'tool','content':'x'}]}",
                         "messages[0].tool_call_id", InvalidRequestException.MISSING),
                 Arguments.of("{'model':'m'," + HI + ",'temperature':2.5}", "temperature",

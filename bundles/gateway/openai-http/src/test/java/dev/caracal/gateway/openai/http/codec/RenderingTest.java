@@ -54,6 +54,49 @@ class RenderingTest {
     }
 
     @Test
+    void thinkingBecomesReasoningContentAndRedactedThinkingIsLeftOut() {
+        ChatResponse r = new ChatResponse("up-1", "deepseek-reasoner", List.of(
+                new ContentPart.Thinking("Paris is ", "sig-1"), new ContentPart.RedactedThinking("opaque"),
+                new ContentPart.Thinking("the capital.", null), new ContentPart.Text("Paris.")),
+                StopReason.END_TURN, new Usage(12, 5, 4, 0));
+        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "m", r);
+        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'deepseek-reasoner',"
+                + "'choices':[{'index':0,'message':{'role':'assistant','content':'Paris.',"
+                + "'reasoning_content':'Paris is the capital.','refusal':null,'annotations':[]},"
+                + "'logprobs':null,'finish_reason':'stop'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
+                wire(out));
+        assertFalse(out.toString().contains("opaque"), out.toString());
+    }
+
+    @Test
+    void thinkingBeforeToolCallsKeepsNullContent() {
+        ChatResponse r = new ChatResponse("up-1", null, List.of(new ContentPart.Thinking("Need weather.", null),
+                new ContentPart.ToolUse("call_1", "weather", "{}")), StopReason.TOOL_USE, new Usage(12, 5, 4, 0));
+        JsonNode message = wire(ChatCompletionRenderer.completion("id", 1L, "m", r)).at("/choices/0/message");
+        assertTrue(message.get("content").isNull());
+        assertEquals("Need weather.", message.get("reasoning_content").textValue());
+        assertEquals("call_1", message.at("/tool_calls/0/id").textValue());
+    }
+
+    @Test
+    void answersWithoutThinkingTextHaveNoReasoningContentField() {
+        for (List<ContentPart> content : List.<List<ContentPart>>of(List.of(new ContentPart.Text("Hi.")),
+                List.of(new ContentPart.RedactedThinking("opaque"), new ContentPart.Text("Hi.")),
+                List.of(new ContentPart.Thinking("", "sig"), new ContentPart.Text("Hi.")))) {
+            ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "m",
+                    new ChatResponse("up-1", null, content, StopReason.END_TURN, new Usage(12, 5, 4, 0)));
+            assertEquals("{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi.\","
+                    + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0},"
+                    + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                    + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                    + "\"system_fingerprint\":null}", out.toString(), content.toString());
+        }
+    }
+
+    @Test
     void emptyAnswerHasEmptyStringContent() {
         ObjectNode out = ChatCompletionRenderer.completion("id", 1L, "m",
                 new ChatResponse("x", "m", List.of(), StopReason.MAX_TOKENS, null));
@@ -126,6 +169,44 @@ class RenderingTest {
                 json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}", null, false)),
                 json(chunk("m", "{}", "tool_calls", false)));
         assertEquals(expected, out);
+    }
+
+    @Test
+    void thinkingStreamsAsReasoningContentAndSignaturesAndRedactedThinkingProduceNothing() {
+        ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", true);
+        List<JsonNode> out = run(s, new StreamEvent.Start("up", null),
+                new StreamEvent.ThinkingDelta(0, "Paris is "), new StreamEvent.ThinkingDelta(0, ""),
+                new StreamEvent.ThinkingDelta(0, "the capital."), new StreamEvent.ThinkingSignature(0, "sig-1"),
+                new StreamEvent.RedactedThinking(1, "opaque"),
+                new StreamEvent.TextDelta(2, "Paris."),
+                new StreamEvent.ToolCallDelta(3, "call_a", "weather", "{}"),
+                new StreamEvent.End(StopReason.TOOL_USE));
+        List<JsonNode> expected = List.of(
+                json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, true)),
+                json(chunk("m", "{'reasoning_content':'Paris is '}", null, true)),
+                json(chunk("m", "{'reasoning_content':'the capital.'}", null, true)),
+                json(chunk("m", "{'content':'Paris.'}", null, true)),
+                json(chunk("m", "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
+                        + "'function':{'name':'weather','arguments':'{}'}}]}", null, true)),
+                json(chunk("m", "{}", "tool_calls", true)),
+                json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'m',"
+                        + "'system_fingerprint':null,'choices':[],'usage':{'prompt_tokens':0,'completion_tokens':0,"
+                        + "'total_tokens':0,'prompt_tokens_details':{'cached_tokens':0,'audio_tokens':0},"
+                        + "'completion_tokens_details':{'reasoning_tokens':0,'audio_tokens':0,"
+                        + "'accepted_prediction_tokens':0,'rejected_prediction_tokens':0}}}"));
+        assertEquals(expected, out);
+    }
+
+    @Test
+    void signaturesAndRedactedThinkingAloneDoNotStartTheStream() {
+        ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
+        assertTrue(s.on(new StreamEvent.RedactedThinking(0, "opaque")).isEmpty());
+        assertTrue(s.on(new StreamEvent.ThinkingSignature(1, "sig")).isEmpty());
+        assertFalse(s.started());
+        assertEquals(List.of(json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                json(chunk("m", "{'reasoning_content':'hm'}", null, false))),
+                run(s, new StreamEvent.ThinkingDelta(2, "hm")));
+        assertTrue(s.started());
     }
 
     @Test

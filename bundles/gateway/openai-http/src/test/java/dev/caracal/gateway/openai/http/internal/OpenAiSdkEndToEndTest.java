@@ -20,7 +20,9 @@ import com.openai.errors.UnauthorizedException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
+import com.openai.models.ReasoningEffort;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
@@ -45,6 +47,7 @@ import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.StopReason;
@@ -289,6 +292,101 @@ class OpenAiSdkEndToEndTest {
             assertEquals("{\"city\":\"Paris\"}", calls.get(0).asFunction().function().arguments());
             assertEquals("call_2", calls.get(1).asFunction().id());
             assertEquals("{\"city\":\"Rome\"}", calls.get(1).asFunction().function().arguments());
+        }
+    }
+
+    // ---- reasoning ----
+
+    @Test
+    void reasoningEffortReachesTheGateway() {
+        gateway.complete = r -> text("ok");
+        for (OpenAIClient c : List.of(client, blockingClient)) {
+            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.HIGH).build());
+            assertEquals(Reasoning.effort(Reasoning.Effort.HIGH), gateway.lastRequest.reasoning());
+            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.MINIMAL).build());
+            assertEquals(Reasoning.effort(Reasoning.Effort.MINIMAL), gateway.lastRequest.reasoning());
+            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.of("none")).build());
+            assertNull(gateway.lastRequest.reasoning());
+            c.chat().completions().create(hello().build());
+            assertNull(gateway.lastRequest.reasoning());
+        }
+        int calls = gateway.calls.get();
+        BadRequestException e = assertThrows(BadRequestException.class, () -> client.chat().completions()
+                .create(hello().reasoningEffort(ReasoningEffort.of("maximal")).build()));
+        assertEquals("reasoning_effort", e.param().orElseThrow());
+        assertEquals("invalid_value", e.code().orElseThrow());
+        assertTrue(e.getMessage().contains("'none', 'minimal', 'low', 'medium' or 'high'"), e.getMessage());
+        assertEquals(calls, gateway.calls.get());
+    }
+
+    @Test
+    void thinkingIsReturnedAsReasoningContentAndTakenBackFromTheHistory() {
+        for (OpenAIClient c : List.of(client, blockingClient)) {
+            gateway.complete = r -> new ChatResponse("up-1", "deepseek-reasoner", List.of(
+                    new ContentPart.Thinking("The user greets; ", "sig"), new ContentPart.RedactedThinking("opaque"),
+                    new ContentPart.Thinking("greet back.", null), new ContentPart.Text("Hi!")),
+                    StopReason.END_TURN, new Usage(11, 3, 0, 0));
+            ChatCompletion first = c.chat().completions().create(hello().build());
+            ChatCompletionMessage message = first.choices().get(0).message();
+            assertEquals("Hi!", message.content().orElseThrow());
+            assertEquals(JsonValue.from("The user greets; greet back."),
+                    message._additionalProperties().get("reasoning_content"));
+            assertEquals(1, message._additionalProperties().size(), message._additionalProperties().toString());
+
+            gateway.complete = r -> text("Fine.");
+            c.chat().completions().create(hello().addMessage(message).addMessage(
+                            ChatCompletionAssistantMessageParam.builder().content("Also this.")
+                                    .putAdditionalProperty("reasoning_content", JsonValue.from("Echoed back."))
+                                    .build())
+                    .addUserMessage("How are you?").build());
+            List<Message> msgs = gateway.lastRequest.messages();
+            assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Echoed back.", null),
+                    new ContentPart.Text("Also this."))), msgs.get(2));
+            // the SDK's toParam() drops the property it does not model: that turn comes back without thinking
+            assertEquals(Message.assistant("Hi!"), msgs.get(1));
+        }
+    }
+
+    @Test
+    void answersWithoutThinkingHaveNoReasoningContent() {
+        gateway.complete = r -> text("Plain.");
+        ChatCompletion c = client.chat().completions().create(hello().build());
+        assertEquals("Plain.", c.choices().get(0).message().content().orElseThrow());
+        assertEquals(Map.of(), c.choices().get(0).message()._additionalProperties());
+    }
+
+    @Test
+    void streamedThinkingArrivesAsReasoningContentDeltas() {
+        gateway.events = List.of(new StreamEvent.Start("up", "deepseek-reasoner"),
+                new StreamEvent.ThinkingDelta(0, "Two "), new StreamEvent.ThinkingDelta(0, "plus two "),
+                new StreamEvent.ThinkingDelta(0, "is four."), new StreamEvent.ThinkingSignature(0, "sig"),
+                new StreamEvent.RedactedThinking(1, "opaque"),
+                new StreamEvent.TextDelta(2, "It is "), new StreamEvent.TextDelta(2, "4."),
+                new StreamEvent.UsageUpdate(new Usage(9, 7, 0, 0)),
+                new StreamEvent.End(StopReason.END_TURN));
+        for (OpenAIClient c : List.of(client, blockingClient)) {
+            List<ChatCompletionChunk> chunks = new ArrayList<>();
+            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
+                s.stream().forEach(chunk -> {
+                    chunks.add(chunk);
+                    acc.accumulate(chunk);
+                });
+            }
+            List<ChatCompletionChunk.Choice.Delta> deltas = chunks.stream().map(ch -> ch.choices().get(0).delta())
+                    .toList();
+            assertEquals(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT, deltas.get(0).role().orElseThrow());
+            String thinking = deltas.stream().map(d -> d._additionalProperties().get("reasoning_content"))
+                    .filter(v -> v != null).map(v -> v.asStringOrThrow()).collect(Collectors.joining());
+            assertEquals("Two plus two is four.", thinking);
+            List<String> text = deltas.stream().map(d -> d.content().orElse("")).filter(t -> !t.isEmpty()).toList();
+            assertEquals(List.of("It is ", "4."), text);
+            assertTrue(deltas.stream().noneMatch(d -> d.content().isPresent()
+                    && d._additionalProperties().containsKey("reasoning_content")));
+            assertEquals("It is 4.", acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals(ChatCompletionChunk.Choice.FinishReason.STOP,
+                    chunks.get(chunks.size() - 1).choices().get(0).finishReason().orElseThrow());
+            assertFalse(chunks.toString().contains("opaque"));
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
@@ -100,6 +102,43 @@ class WireProtocolTest {
             assertEquals("data: [DONE]", events[events.length - 1]);
             assertTrue(r.body().endsWith("data: [DONE]\n\n"));
         }
+    }
+
+    /**
+     * Answers without thinking are written byte for byte as before reasoning existed: no {@code reasoning_content}
+     * key, the same member order. Only the id and the creation time vary between calls.
+     */
+    @Test
+    void answersWithoutThinkingAreByteIdenticalToBefore() throws Exception {
+        gateway.complete = r -> new ChatResponse("up", "m-1", List.of(new ContentPart.Text("Hi.")),
+                StopReason.END_TURN, new Usage(3, 2, 1, 0));
+        String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        HttpResponse<String> r = send("POST", "/v1/chat/completions", request);
+        assertEquals(200, r.statusCode(), r.body());
+        String id = r.headers().firstValue("x-request-id").orElseThrow();
+        long created = Json.mapper().readTree(r.body()).get("created").longValue();
+        assertEquals("{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":" + created
+                + ",\"model\":\"m-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi.\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"total_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":1,\"audio_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                + "\"system_fingerprint\":null}", r.body());
+
+        gateway.events = List.of(new StreamEvent.Start("up", "m-1"), new StreamEvent.TextDelta(0, "Hi."),
+                new StreamEvent.End(StopReason.END_TURN));
+        r = send("POST", "/v1/chat/completions", request.replace("{\"model\"", "{\"stream\":true,\"model\""));
+        assertEquals(200, r.statusCode(), r.body());
+        id = r.headers().firstValue("x-request-id").orElseThrow();
+        created = Json.mapper().readTree(r.body().split("\n\n")[0].substring(6)).get("created").longValue();
+        String head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+                + ",\"model\":\"m-1\",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":";
+        assertEquals(head + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,"
+                + "\"finish_reason\":null}]}\n\n"
+                + head + "{\"content\":\"Hi.\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+                + head + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n", r.body());
     }
 
     @Test
