@@ -167,5 +167,7 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
         out = console("llm:chat --max-tokens 0 -m x hello");
         assertTrue(out, out.contains("--max-tokens"));
+        out = console("llm:chat --reasoning lots -m x hello");
+        assertTrue(out, out.contains("--reasoning takes minimal, low, medium, high or a positive token budget"));
     }
 }

@@ -65,6 +65,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewaySdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WEATHER_ARGS = "{\"city\":\"Paris\"}";
+    private static final String THOUGHT = "A caracal is a wild cat of Africa and Asia; answer in two words.";
+    private static final String WEATHER_THOUGHT = "The user wants the weather: call the tool.";
 
     @TempDir
     static Path work;
@@ -75,6 +77,11 @@ class GatewaySdkIT {
     static List<Fixture> fixtures(String who) {
         return List.of(
                 Fixture.whenToolResult("call_weather_1").reply("It is 18 degrees in Paris."),
+                Fixture.whenToolResult("call_think_1").reply("Paris is mild today."),
+                Fixture.whenUserSays("ponder the weather").reasoning(WEATHER_THOUGHT).reasoningSignature("sig-weather")
+                        .toolCall("call_think_1", "get_weather", WEATHER_ARGS),
+                Fixture.whenUserSays("ponder").reasoning(THOUGHT).reasoningSignature("sig-ponder")
+                        .reply("A caracal.").chunkSize(6),
                 Fixture.whenUserSays("weather").toolCall("call_weather_1", "get_weather", WEATHER_ARGS),
                 Fixture.whenUserSays("hello").reply("Hi from the " + who + " upstream").usage(12, 6),
                 Fixture.whenUserSays("story").reply("Once upon a time there was a gateway that never dropped a request.")
@@ -272,6 +279,72 @@ class GatewaySdkIT {
                 com.anthropic.models.models.ModelRetrieveParams.builder().modelId("chat").build()).displayName());
         assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.models().retrieve(
                 com.anthropic.models.models.ModelRetrieveParams.builder().modelId("no-such-model").build()));
+    }
+
+    /** The body of the last request {@code upstream} received on a path containing {@code path}. */
+    private static JsonNode lastBody(MockUpstream upstream, String path) {
+        List<dev.caracal.llm.testkit.JournalEntry> entries = upstream.journal(path);
+        return entries.get(entries.size() - 1).body();
+    }
+
+    @Test
+    void thinkingCrossesBothFormats() throws Exception {
+        AnthropicClient claude = anthropic(0);
+        String anthropicModel = "backup/claude-3-5-haiku-latest";
+        Tool weather = Tool.builder().name("get_weather").description("Current weather of a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+
+        // Anthropic SDK -> Anthropic provider (as Claude Code with thinking on): the thinking block and its signature
+        Message m = claude.messages().create(MessageCreateParams.builder().model(anthropicModel).maxTokens(4096)
+                .enabledThinking(2048).addUserMessage("ponder: what is a caracal?").build());
+        assertEquals(THOUGHT, m.content().get(0).asThinking().thinking());
+        assertEquals("sig-ponder", m.content().get(0).asThinking().signature());
+        assertEquals("A caracal.", m.content().get(1).asText().text());
+
+        MessageAccumulator acc = MessageAccumulator.create();
+        try (var stream = claude.messages().createStreaming(MessageCreateParams.builder().model(anthropicModel)
+                .maxTokens(4096).enabledThinking(2048).addUserMessage("ponder it, streamed").build())) {
+            stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
+        }
+        Message streamed = acc.message();
+        assertEquals(THOUGHT, streamed.content().get(0).asThinking().thinking());
+        assertEquals("sig-ponder", streamed.content().get(0).asThinking().signature());
+        assertEquals("A caracal.", streamed.content().get(1).asText().text());
+
+        // a tool loop with thinking on: the assistant turn goes back with its signed thinking block first (what the
+        // provider sends is checked byte by byte in caracal-llm-anthropic's ThinkingTest: aimock's journal records
+        // Anthropic requests in its own normalized form)
+        MessageCreateParams.Builder loop = MessageCreateParams.builder().model(anthropicModel).maxTokens(4096)
+                .enabledThinking(2048).addTool(weather).addUserMessage("ponder the weather in Paris");
+        Message use = claude.messages().create(loop.build());
+        assertEquals("sig-weather", use.content().get(0).asThinking().signature());
+        ContentBlock call = use.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow();
+        Message answer = claude.messages().create(loop.addMessage(use).addUserMessageOfContentBlockParams(List.of(
+                com.anthropic.models.messages.ContentBlockParam.ofToolResult(
+                        com.anthropic.models.messages.ToolResultBlockParam.builder()
+                                .toolUseId(call.asToolUse().id()).content("18 degrees").build()))).build());
+        assertEquals("Paris is mild today.", answer.content().stream().filter(ContentBlock::isText)
+                .map(b -> b.asText().text()).collect(Collectors.joining()));
+
+        // OpenAI SDK -> Anthropic provider: reasoning_effort low (a 2,048-token budget); the thinking comes back as
+        // reasoning_content
+        ChatCompletion c = openai(0).chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(anthropicModel).reasoningEffort(com.openai.models.ReasoningEffort.LOW).maxCompletionTokens(4096)
+                .addUserMessage("ponder: what is a caracal?").build());
+        assertEquals("A caracal.", c.choices().get(0).message().content().orElseThrow());
+        assertEquals(THOUGHT, c.choices().get(0).message()._additionalProperties().get("reasoning_content")
+                .asString().orElseThrow());
+
+        // Anthropic SDK -> OpenAI-protocol provider: a 20,000-token budget is reasoning_effort high; the upstream's
+        // reasoning_content comes back as a thinking block (unsigned: that protocol has no signatures)
+        Message viaOpenAi = claude.messages().create(MessageCreateParams.builder().model("primary/gpt-4o-mini")
+                .maxTokens(30_000).enabledThinking(20_000).addUserMessage("ponder: what is a caracal?").build());
+        assertEquals(THOUGHT, viaOpenAi.content().get(0).asThinking().thinking());
+        assertEquals("A caracal.", viaOpenAi.content().get(1).asText().text());
+        assertEquals("high", lastBody(primary, "/chat/completions").path("reasoning_effort").asText());
     }
 
     @Test
