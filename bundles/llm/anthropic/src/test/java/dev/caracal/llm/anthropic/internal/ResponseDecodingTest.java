@@ -13,6 +13,7 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
+import dev.caracal.llm.testkit.RecordingSink;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.StreamingCall;
@@ -27,33 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * refusals and an error event inside a stream. The decoder is fed the SSE lines a real Anthropic stream consists of.
  */
 class ResponseDecodingTest {
-
-    /** Records what a decoder does with its attempt. */
-    static final class RecordingSink implements StreamingCall.Sink {
-        final List<StreamEvent> events = new ArrayList<>();
-        StopReason finished;
-        LlmException failed;
-
-        @Override
-        public void emit(StreamEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void finish(StopReason reason) {
-            finished = reason;
-        }
-
-        @Override
-        public void fail(LlmException error) {
-            failed = error;
-        }
-
-        @Override
-        public boolean isDone() {
-            return finished != null || failed != null;
-        }
-    }
 
     private static RecordingSink feed(String sse) {
         RecordingSink sink = new RecordingSink();
