@@ -38,6 +38,7 @@ class AsyncCapacityIT {
 
     @TempDir
     static Path work;
+
     static KarafProcess karaf;
     static MockUpstream upstream;
 
@@ -48,15 +49,18 @@ class AsyncCapacityIT {
                 .start();
         karaf = new KarafProcess(work);
         karaf.addBootFeatures("caracal-llm-openai");
-        karaf.setProperty("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.server.maxThreads",
-                Integer.toString(JETTY_THREADS));
-        karaf.writeEtc("dev.caracal.llm.openai-up.cfg", "id = up\nbaseUrl = " + upstream.openAiBaseUrl()
-                + "\napiKey = sk-up\nmodels = gpt-4o\nmaxRetries = 0\n");
+        karaf.setProperty(
+                "etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.server.maxThreads", Integer.toString(JETTY_THREADS));
+        karaf.writeEtc(
+                "dev.caracal.llm.openai-up.cfg",
+                "id = up\nbaseUrl = " + upstream.openAiBaseUrl()
+                        + "\napiKey = sk-up\nmodels = gpt-4o\nmaxRetries = 0\n");
         karaf.start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!karaf.get("/v1/models").body().contains("\"gpt-4o\"")) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the provider's model never appeared: " + karaf.get("/v1/models").body());
+                throw new AssertionError("the provider's model never appeared: "
+                        + karaf.get("/v1/models").body());
             }
             Thread.sleep(200);
         }
@@ -76,22 +80,28 @@ class AsyncCapacityIT {
     void moreCallsInFlightThanJettyHasThreadsAllAnswered() throws Exception {
         String base = "http://127.0.0.1:" + karaf.httpPort;
         ExecutorService executor = Executors.newFixedThreadPool(4);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         try {
             upstream.resetStats();
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < CALLS; i++) {
                 HttpRequest request = i % 2 == 0
                         ? HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-                                .header("Content-Type", "application/json").header("Authorization", "Bearer sk-client")
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer sk-client")
                                 .timeout(Duration.ofSeconds(120))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":"
                                         + "[{\"role\":\"user\",\"content\":\"hold " + i + "\"}]}"))
                                 .build()
                         : HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
-                                .header("Content-Type", "application/json").header("x-api-key", "sk-client")
-                                .header("anthropic-version", "2023-06-01").timeout(Duration.ofSeconds(120))
+                                .header("Content-Type", "application/json")
+                                .header("x-api-key", "sk-client")
+                                .header("anthropic-version", "2023-06-01")
+                                .timeout(Duration.ofSeconds(120))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"max_tokens\":16,"
                                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hold " + i + "\"}]}"))
                                 .build();
@@ -105,10 +115,13 @@ class AsyncCapacityIT {
             RequestStats stats = upstream.stats();
             assertEquals(CALLS, stats.requests(), "every call reached the upstream once");
             int poolThreads = jettyPoolThreads();
-            assertTrue(poolThreads <= JETTY_THREADS, "Jetty's pool is capped for this test (" + poolThreads
-                    + " pool threads alive)");
-            assertTrue(stats.maxInFlight() > 2 * JETTY_THREADS, "calls at the upstream at once: "
-                    + stats.maxInFlight() + "; a thread per call would allow at most " + JETTY_THREADS);
+            assertTrue(
+                    poolThreads <= JETTY_THREADS,
+                    "Jetty's pool is capped for this test (" + poolThreads + " pool threads alive)");
+            assertTrue(
+                    stats.maxInFlight() > 2 * JETTY_THREADS,
+                    "calls at the upstream at once: " + stats.maxInFlight() + "; a thread per call would allow at most "
+                            + JETTY_THREADS);
             // still healthy afterwards
             assertEquals(200, karaf.get("/readyz").statusCode());
         } finally {

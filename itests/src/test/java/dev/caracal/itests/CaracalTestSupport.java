@@ -18,11 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.security.PrivilegedActionException;
-import java.security.PrivilegedExceptionAction;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -56,22 +56,28 @@ public abstract class CaracalTestSupport {
         int httpPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
-                .frameworkUrl(distributionArchive())
-                .unpackDirectory(new File("target/exam"))
-                .useDeployFolder(false)
-                .name("Caracal"),
+                    .frameworkUrl(distributionArchive())
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false)
+                    .name("Caracal"),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
             logLevel(LogLevel.WARN),
             systemProperty("caracal.test.http.port").value(Integer.toString(httpPort)),
-            editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort)),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+            editConfigurationFilePut(
+                    "etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort)),
+            editConfigurationFilePut(
+                    "etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
+            editConfigurationFilePut(
+                    "etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""),
-            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
-            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
-                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots,"
-                            + "file:" + localRepo + "@id=local@snapshots"),
+            editConfigurationFilePut(
+                    "etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", localRepo),
+            editConfigurationFilePut(
+                    "etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.defaultRepositories",
+                    "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots," + "file:"
+                            + localRepo + "@id=local@snapshots"),
             new VMOption("-Xmx1536m"),
             new VMOption("--add-modules=jdk.incubator.vector"),
             new VMOption("--add-reads=java.xml=java.logging"),
@@ -99,9 +105,11 @@ public abstract class CaracalTestSupport {
 
     /** The archive this build assembled (copied by the pom), never a snapshot from the local repository. */
     static String distributionArchive() {
-        File archive = new File(System.getProperty("caracal.distribution.archive", "target/caracal-distribution.tar.gz"));
+        File archive =
+                new File(System.getProperty("caracal.distribution.archive", "target/caracal-distribution.tar.gz"));
         if (!archive.isFile()) {
-            throw new IllegalStateException("no distribution archive at " + archive.getAbsolutePath() + "; run mvn verify from the top");
+            throw new IllegalStateException(
+                    "no distribution archive at " + archive.getAbsolutePath() + "; run mvn verify from the top");
         }
         return archive.toURI().toString();
     }
@@ -123,7 +131,9 @@ public abstract class CaracalTestSupport {
 
     protected static synchronized HttpClient http() {
         if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
         }
         return http;
     }
@@ -154,13 +164,15 @@ public abstract class CaracalTestSupport {
      * before the upload. Raw socket, because the JDK 17 HttpClient hangs on a final answer to an expect-continue.
      */
     protected static Reply declareBody(String method, String path, long contentLength) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(System.getProperty("caracal.test.http.port")))) {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", Integer.parseInt(System.getProperty("caracal.test.http.port")))) {
             socket.setSoTimeout(30_000);
             String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + contentLength + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String status = in.readLine();
             String contentType = "";
             int length = -1;
@@ -186,7 +198,8 @@ public abstract class CaracalTestSupport {
     }
 
     private static Reply send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(120));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(120));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -282,7 +295,8 @@ public abstract class CaracalTestSupport {
     }
 
     /** Polls a condition for up to {@code seconds}. */
-    protected static void eventually(int seconds, String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    protected static void eventually(int seconds, String what, java.util.concurrent.Callable<Boolean> condition)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Throwable last = null;
         while (System.nanoTime() < deadline) {

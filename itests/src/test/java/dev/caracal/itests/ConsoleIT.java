@@ -57,16 +57,24 @@ public class ConsoleIT extends CaracalTestSupport {
         awaitReady();
         awaitCommand("vector:list");
         Path dir = Files.createTempDirectory("caracal-docs");
-        Files.writeString(dir.resolve("compilers.md"), "# Compilers\n\nA compiler translates a high-level programming "
-                + "language into machine code. Optimising compilers unroll loops and allocate registers.\n\n"
-                + "## Parsing\n\nParsers build syntax trees from tokens produced by a lexer.\n", StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("cooking.html"), "<html><head><title>Bread</title><script>var x=1;</script></head>"
-                + "<body><nav>menu</nav><h1>Baking bread</h1><p>Knead the dough, let it rise, and bake it in a hot oven "
-                + "until the crust is golden.</p><p>Sourdough needs a starter culture of wild yeast.</p></body></html>",
+        Files.writeString(
+                dir.resolve("compilers.md"),
+                "# Compilers\n\nA compiler translates a high-level programming "
+                        + "language into machine code. Optimising compilers unroll loops and allocate registers.\n\n"
+                        + "## Parsing\n\nParsers build syntax trees from tokens produced by a lexer.\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("cooking.html"),
+                "<html><head><title>Bread</title><script>var x=1;</script></head>"
+                        + "<body><nav>menu</nav><h1>Baking bread</h1><p>Knead the dough, let it rise, and bake it in a hot oven "
+                        + "until the crust is golden.</p><p>Sourdough needs a starter culture of wild yeast.</p></body></html>",
                 StandardCharsets.UTF_8);
         Files.createDirectories(dir.resolve("notes"));
-        Files.writeString(dir.resolve("notes/astronomy.txt"), "Telescopes\n\nA telescope gathers light from distant "
-                + "stars and galaxies.\n\nRadio telescopes observe the sky at long wavelengths.\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("notes/astronomy.txt"),
+                "Telescopes\n\nA telescope gathers light from distant "
+                        + "stars and galaxies.\n\nRadio telescopes observe the sky at long wavelengths.\n",
+                StandardCharsets.UTF_8);
         Files.write(dir.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
 
         String out = console("vector:ingest --collection library " + dir);
@@ -75,11 +83,14 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("Ingested 3 file(s) into 'library'"));
 
         out = console("vector:search --collection library -k 2 \"how are loops optimised by a compiler\"");
-        String firstRow = out.lines().filter(l -> l.contains("compilers.md#") || l.contains("cooking.html#")
-                || l.contains("astronomy.txt#")).findFirst().orElse("");
+        String firstRow = out.lines()
+                .filter(l -> l.contains("compilers.md#") || l.contains("cooking.html#") || l.contains("astronomy.txt#"))
+                .findFirst()
+                .orElse("");
         assertTrue(out, firstRow.contains("compilers.md#"));
 
-        out = console("vector:search --collection library -k 5 --filter '{\"eq\":{\"source\":\"notes/astronomy.txt\"}}' \"stars\"");
+        out = console(
+                "vector:search --collection library -k 5 --filter '{\"eq\":{\"source\":\"notes/astronomy.txt\"}}' \"stars\"");
         assertTrue(out, out.contains("notes/astronomy.txt#"));
         assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
 
@@ -109,7 +120,8 @@ public class ConsoleIT extends CaracalTestSupport {
         Session session = sessionFactory.create(System.in, System.out, System.err);
         try {
             Command info = session.getRegistry().getCommands().stream()
-                    .filter(c -> c.getScope().equals("vector") && c.getName().equals("info")).findFirst()
+                    .filter(c -> c.getScope().equals("vector") && c.getName().equals("info"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("vector:info is not registered"));
             Completer completer = info.getCompleter(true);
             List<String> candidates = new ArrayList<>();
@@ -130,12 +142,29 @@ public class ConsoleIT extends CaracalTestSupport {
     private static CommandLine line(String... args) {
         String buffer = String.join(" ", args);
         return new CommandLine() {
-            public int getCursorArgumentIndex() { return args.length - 1; }
-            public String getCursorArgument() { return args[args.length - 1]; }
-            public int getArgumentPosition() { return args[args.length - 1].length(); }
-            public String[] getArguments() { return args; }
-            public int getBufferPosition() { return buffer.length(); }
-            public String getBuffer() { return buffer; }
+            public int getCursorArgumentIndex() {
+                return args.length - 1;
+            }
+
+            public String getCursorArgument() {
+                return args[args.length - 1];
+            }
+
+            public int getArgumentPosition() {
+                return args[args.length - 1].length();
+            }
+
+            public String[] getArguments() {
+                return args;
+            }
+
+            public int getBufferPosition() {
+                return buffer.length();
+            }
+
+            public String getBuffer() {
+                return buffer;
+            }
         };
     }
 

@@ -32,12 +32,24 @@ class DurabilityIT {
         try (KarafProcess karaf = new KarafProcess(work)) {
             double boot = karaf.start();
             System.out.printf(Locale.ROOT, "boot-to-ready %.1f s, RSS %d MB%n", boot, karaf.rssKb() / 1024);
-            assertEquals(201, karaf.send("POST", "/api/v1/collections",
-                    "{\"name\":\"acks\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}").statusCode());
-            assertEquals(201, karaf.send("POST", "/api/v1/collections",
-                    "{\"name\":\"texts\",\"embedding\":\"all-minilm-l6-v2\"}").statusCode());
-            assertEquals(200, karaf.send("PUT", "/api/v1/collections/texts/records",
-                    "{\"records\":[{\"id\":\"t1\",\"text\":\"durable text record\",\"metadata\":{\"n\":1}}]}").statusCode());
+            assertEquals(
+                    201,
+                    karaf.send(
+                                    "POST",
+                                    "/api/v1/collections",
+                                    "{\"name\":\"acks\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}")
+                            .statusCode());
+            assertEquals(
+                    201,
+                    karaf.send("POST", "/api/v1/collections", "{\"name\":\"texts\",\"embedding\":\"all-minilm-l6-v2\"}")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    karaf.send(
+                                    "PUT",
+                                    "/api/v1/collections/texts/records",
+                                    "{\"records\":[{\"id\":\"t1\",\"text\":\"durable text record\",\"metadata\":{\"n\":1}}]}")
+                            .statusCode());
 
             // writers keep sending batches; every batch answered 200 is acknowledged and must survive
             ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
@@ -70,9 +82,12 @@ class DurabilityIT {
             double reboot = karaf.start();
             System.out.printf(Locale.ROOT, "restart-to-ready %.1f s with %d records%n", reboot, acknowledged);
             assertAllPresent(karaf, acked);
-            HttpResponse<String> hits = karaf.send("POST", "/api/v1/collections/texts/search", "{\"text\":\"durable\",\"k\":1}");
+            HttpResponse<String> hits =
+                    karaf.send("POST", "/api/v1/collections/texts/search", "{\"text\":\"durable\",\"k\":1}");
             assertEquals(200, hits.statusCode(), hits.body());
-            assertEquals("t1", JSON.readTree(hits.body()).get("results").get(0).get("id").asText());
+            assertEquals(
+                    "t1",
+                    JSON.readTree(hits.body()).get("results").get(0).get("id").asText());
         }
     }
 
@@ -92,7 +107,9 @@ class DurabilityIT {
             }
             body.append("]}");
             try {
-                if (karaf.send("PUT", "/api/v1/collections/acks/records", body.toString()).statusCode() == 200) {
+                if (karaf.send("PUT", "/api/v1/collections/acks/records", body.toString())
+                                .statusCode()
+                        == 200) {
                     acked.addAll(ids);
                 }
             } catch (Exception e) {

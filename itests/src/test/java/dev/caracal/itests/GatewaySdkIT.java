@@ -70,6 +70,7 @@ class GatewaySdkIT {
 
     @TempDir
     static Path work;
+
     static MockUpstream primary;
     static MockUpstream backup;
     static KarafProcess karaf;
@@ -78,14 +79,23 @@ class GatewaySdkIT {
         return List.of(
                 Fixture.whenToolResult("call_weather_1").reply("It is 18 degrees in Paris."),
                 Fixture.whenToolResult("call_think_1").reply("Paris is mild today."),
-                Fixture.whenUserSays("ponder the weather").reasoning(WEATHER_THOUGHT).reasoningSignature("sig-weather")
+                Fixture.whenUserSays("ponder the weather")
+                        .reasoning(WEATHER_THOUGHT)
+                        .reasoningSignature("sig-weather")
                         .toolCall("call_think_1", "get_weather", WEATHER_ARGS),
-                Fixture.whenUserSays("ponder").reasoning(THOUGHT).reasoningSignature("sig-ponder")
-                        .reply("A caracal.").chunkSize(6),
+                Fixture.whenUserSays("ponder")
+                        .reasoning(THOUGHT)
+                        .reasoningSignature("sig-ponder")
+                        .reply("A caracal.")
+                        .chunkSize(6),
                 Fixture.whenUserSays("weather").toolCall("call_weather_1", "get_weather", WEATHER_ARGS),
-                Fixture.whenUserSays("hello").reply("Hi from the " + who + " upstream").usage(12, 6),
-                Fixture.whenUserSays("story").reply("Once upon a time there was a gateway that never dropped a request.")
-                        .chunkSize(8).usage(5, 14));
+                Fixture.whenUserSays("hello")
+                        .reply("Hi from the " + who + " upstream")
+                        .usage(12, 6),
+                Fixture.whenUserSays("story")
+                        .reply("Once upon a time there was a gateway that never dropped a request.")
+                        .chunkSize(8)
+                        .usage(5, 14));
     }
 
     @BeforeAll
@@ -94,12 +104,17 @@ class GatewaySdkIT {
         backup = MockUpstream.builder().fixtures(fixtures("backup")).start();
         karaf = new KarafProcess(work);
         karaf.addBootFeatures("caracal-llm-openai", "caracal-llm-anthropic");
-        karaf.writeEtc("dev.caracal.llm.openai-primary.cfg", "id = primary\nbaseUrl = " + primary.openAiBaseUrl()
-                + "\napiKey = sk-primary\nmodels = gpt-4o-mini\nembeddingModels = text-embedding-3-small\n"
-                + "maxRetries = 0\n");
-        karaf.writeEtc("dev.caracal.llm.anthropic-backup.cfg", "id = backup\nbaseUrl = " + backup.baseUrl()
-                + "\napiKey = sk-backup\nmodels = claude-3-5-haiku-latest\nmaxRetries = 0\n");
-        karaf.writeEtc("dev.caracal.gateway.route-chat.cfg",
+        karaf.writeEtc(
+                "dev.caracal.llm.openai-primary.cfg",
+                "id = primary\nbaseUrl = " + primary.openAiBaseUrl()
+                        + "\napiKey = sk-primary\nmodels = gpt-4o-mini\nembeddingModels = text-embedding-3-small\n"
+                        + "maxRetries = 0\n");
+        karaf.writeEtc(
+                "dev.caracal.llm.anthropic-backup.cfg",
+                "id = backup\nbaseUrl = " + backup.baseUrl()
+                        + "\napiKey = sk-backup\nmodels = claude-3-5-haiku-latest\nmaxRetries = 0\n");
+        karaf.writeEtc(
+                "dev.caracal.gateway.route-chat.cfg",
                 "name = chat\naliases = assistant\ntargets = primary/gpt-4o-mini, backup/claude-3-5-haiku-latest\n");
         // breakers stay closed here: every call tries the primary first, so fallback is observable per call
         karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
@@ -107,7 +122,8 @@ class GatewaySdkIT {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!karaf.get("/v1/models").body().contains("\"chat\"")) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("route 'chat' never appeared: " + karaf.get("/v1/models").body());
+                throw new AssertionError("route 'chat' never appeared: "
+                        + karaf.get("/v1/models").body());
             }
             Thread.sleep(200);
         }
@@ -131,93 +147,160 @@ class GatewaySdkIT {
     }
 
     private static OpenAIClient openai(int maxRetries) {
-        return OpenAIOkHttpClient.builder().baseUrl(base() + "/v1").apiKey("sk-client").maxRetries(maxRetries)
-                .responseValidation(true).build();
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(base() + "/v1")
+                .apiKey("sk-client")
+                .maxRetries(maxRetries)
+                .responseValidation(true)
+                .build();
     }
 
     private static AnthropicClient anthropic(int maxRetries) {
-        return AnthropicOkHttpClient.builder().baseUrl(base()).apiKey("sk-client").maxRetries(maxRetries).build();
+        return AnthropicOkHttpClient.builder()
+                .baseUrl(base())
+                .apiKey("sk-client")
+                .maxRetries(maxRetries)
+                .build();
     }
 
     private static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-                .description("Current weather of a city")
-                .parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+        return ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder()
+                        .name("get_weather")
+                        .description("Current weather of a city")
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                                .build())
                         .build())
-                .build()).build();
+                .build();
     }
 
     @Test
     void openAiSdkChatStreamingToolsAndModels() throws Exception {
         OpenAIClient client = openai(0);
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
-                .addUserMessage("hello there").build());
-        assertEquals("Hi from the primary upstream", c.choices().get(0).message().content().orElseThrow());
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("chat")
+                        .addUserMessage("hello there")
+                        .build());
+        assertEquals(
+                "Hi from the primary upstream",
+                c.choices().get(0).message().content().orElseThrow());
         assertEquals(12, c.usage().orElseThrow().promptTokens());
 
         // streaming with the usage chunk, assembled by the SDK
         ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("assistant").addUserMessage("tell me a story")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        try (StreamResponse<ChatCompletionChunk> s = client.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("assistant")
+                        .addUserMessage("tell me a story")
+                        .streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
+                        .build())) {
             s.stream().forEach(chunk -> {
                 chunks.add(chunk);
                 acc.accumulate(chunk);
             });
         }
         assertTrue(chunks.size() > 3, "streamed in several chunks: " + chunks.size());
-        assertEquals("Once upon a time there was a gateway that never dropped a request.",
+        assertEquals(
+                "Once upon a time there was a gateway that never dropped a request.",
                 acc.chatCompletion().choices().get(0).message().content().orElseThrow());
         assertTrue(chunks.get(chunks.size() - 1).choices().isEmpty());
         assertEquals(14, chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens());
 
         // a tool call, then the tool result back
-        ChatCompletion call = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
-                .addUserMessage("what is the weather in Paris?").addTool(weatherTool()).build());
-        ChatCompletionMessageToolCall toolCall = call.choices().get(0).message().toolCalls().orElseThrow().get(0);
+        ChatCompletion call = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("chat")
+                        .addUserMessage("what is the weather in Paris?")
+                        .addTool(weatherTool())
+                        .build());
+        ChatCompletionMessageToolCall toolCall =
+                call.choices().get(0).message().toolCalls().orElseThrow().get(0);
         assertEquals("get_weather", toolCall.asFunction().function().name());
-        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.readTree(toolCall.asFunction().function().arguments()));
-        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, call.choices().get(0).finishReason());
-        ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
-                .addUserMessage("what is the weather in Paris?").addTool(weatherTool())
-                .addMessage(call.choices().get(0).message())
-                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.asFunction().id())
-                        .content("18C").build())
-                .build());
-        assertEquals("It is 18 degrees in Paris.", answer.choices().get(0).message().content().orElseThrow());
+        assertEquals(
+                JSON.readTree(WEATHER_ARGS),
+                JSON.readTree(toolCall.asFunction().function().arguments()));
+        assertEquals(
+                ChatCompletion.Choice.FinishReason.TOOL_CALLS,
+                call.choices().get(0).finishReason());
+        ChatCompletion answer = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("chat")
+                        .addUserMessage("what is the weather in Paris?")
+                        .addTool(weatherTool())
+                        .addMessage(call.choices().get(0).message())
+                        .addMessage(ChatCompletionToolMessageParam.builder()
+                                .toolCallId(toolCall.asFunction().id())
+                                .content("18C")
+                                .build())
+                        .build());
+        assertEquals(
+                "It is 18 degrees in Paris.",
+                answer.choices().get(0).message().content().orElseThrow());
 
         // streamed tool call deltas
         ChatCompletionAccumulator toolAcc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("chat").addUserMessage("weather please")
-                        .addTool(weatherTool()).build())) {
+        try (StreamResponse<ChatCompletionChunk> s = client.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("chat")
+                        .addUserMessage("weather please")
+                        .addTool(weatherTool())
+                        .build())) {
             s.stream().forEach(toolAcc::accumulate);
         }
-        var streamedCall = toolAcc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0);
-        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.readTree(streamedCall.asFunction().function().arguments()));
+        var streamedCall = toolAcc.chatCompletion()
+                .choices()
+                .get(0)
+                .message()
+                .toolCalls()
+                .orElseThrow()
+                .get(0);
+        assertEquals(
+                JSON.readTree(WEATHER_ARGS),
+                JSON.readTree(streamedCall.asFunction().function().arguments()));
 
         List<String> models = new ArrayList<>();
         client.models().list().autoPager().forEach(m -> models.add(m.id()));
         // routes, their aliases, and what the providers list (here the mock upstream's own model list)
         assertTrue(models.containsAll(List.of("chat", "assistant", "gpt-4o")), models.toString());
-        assertThrows(NotFoundException.class, () -> client.chat().completions().create(
-                ChatCompletionCreateParams.builder().model("no-such-model").addUserMessage("hello").build()));
+        assertThrows(
+                NotFoundException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("no-such-model")
+                                .addUserMessage("hello")
+                                .build()));
     }
 
     @Test
     void embeddingsInBase64AndFloatAgree() {
         OpenAIClient client = openai(0);
         for (String model : List.of("all-minilm-l6-v2", "primary/text-embedding-3-small")) {
-            CreateEmbeddingResponse floats = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
-                    .input("a caracal is a wild cat").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
-                    .build());
-            CreateEmbeddingResponse base64 = client.embeddings().create(EmbeddingCreateParams.builder().model(model)
-                    .input("a caracal is a wild cat").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
-                    .build());
+            CreateEmbeddingResponse floats = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .input("a caracal is a wild cat")
+                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                            .build());
+            CreateEmbeddingResponse base64 = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model(model)
+                            .input("a caracal is a wild cat")
+                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
+                            .build());
             List<Float> a = floats.data().get(0).embedding();
             List<Float> b = base64.data().get(0).embedding();
             assertFalse(a.isEmpty());
@@ -228,57 +311,110 @@ class GatewaySdkIT {
     @Test
     void anthropicSdkIsServedByAnOpenAiProtocolProvider() throws Exception {
         AnthropicClient client = anthropic(0);
-        Message m = client.messages().create(MessageCreateParams.builder().model("chat").maxTokens(200)
-                .system("Be brief.").addUserMessage("hello from anthropic").build());
+        Message m = client.messages()
+                .create(MessageCreateParams.builder()
+                        .model("chat")
+                        .maxTokens(200)
+                        .system("Be brief.")
+                        .addUserMessage("hello from anthropic")
+                        .build());
         assertEquals("Hi from the primary upstream", m.content().get(0).asText().text());
         assertEquals(6, m.usage().outputTokens());
 
         MessageAccumulator acc = MessageAccumulator.create();
-        try (var stream = client.messages().createStreaming(MessageCreateParams.builder().model("chat")
-                .maxTokens(200).addUserMessage("a story, please").build())) {
+        try (var stream = client.messages()
+                .createStreaming(MessageCreateParams.builder()
+                        .model("chat")
+                        .maxTokens(200)
+                        .addUserMessage("a story, please")
+                        .build())) {
             stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
         }
         Message streamed = acc.message();
-        assertEquals("Once upon a time there was a gateway that never dropped a request.",
-                streamed.content().stream().filter(ContentBlock::isText).map(b -> b.asText().text())
+        assertEquals(
+                "Once upon a time there was a gateway that never dropped a request.",
+                streamed.content().stream()
+                        .filter(ContentBlock::isText)
+                        .map(b -> b.asText().text())
                         .collect(Collectors.joining()));
 
-        Tool weather = Tool.builder().name("get_weather").description("Current weather of a city")
+        Tool weather = Tool.builder()
+                .name("get_weather")
+                .description("Current weather of a city")
                 .inputSchema(Tool.InputSchema.builder()
                         .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
                         .build())
                 .build();
-        Message toolUse = client.messages().create(MessageCreateParams.builder().model("chat").maxTokens(200)
-                .addUserMessage("weather in Paris?").addTool(weather).build());
-        ContentBlock block = toolUse.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow();
+        Message toolUse = client.messages()
+                .create(MessageCreateParams.builder()
+                        .model("chat")
+                        .maxTokens(200)
+                        .addUserMessage("weather in Paris?")
+                        .addTool(weather)
+                        .build());
+        ContentBlock block = toolUse.content().stream()
+                .filter(ContentBlock::isToolUse)
+                .findFirst()
+                .orElseThrow();
         assertEquals("get_weather", block.asToolUse().name());
-        assertEquals(JSON.readTree(WEATHER_ARGS), JSON.valueToTree(block.asToolUse()._input().convert(Map.class)));
-        assertEquals(com.anthropic.models.messages.StopReason.TOOL_USE, toolUse.stopReason().orElseThrow());
+        assertEquals(
+                JSON.readTree(WEATHER_ARGS),
+                JSON.valueToTree(block.asToolUse()._input().convert(Map.class)));
+        assertEquals(
+                com.anthropic.models.messages.StopReason.TOOL_USE,
+                toolUse.stopReason().orElseThrow());
 
         MessageAccumulator toolAcc = MessageAccumulator.create();
-        try (var stream = client.messages().createStreaming(MessageCreateParams.builder().model("chat")
-                .maxTokens(200).addUserMessage("weather in Paris, streamed").addTool(weather).build())) {
+        try (var stream = client.messages()
+                .createStreaming(MessageCreateParams.builder()
+                        .model("chat")
+                        .maxTokens(200)
+                        .addUserMessage("weather in Paris, streamed")
+                        .addTool(weather)
+                        .build())) {
             stream.stream().forEach((RawMessageStreamEvent e) -> toolAcc.accumulate(e));
         }
-        ContentBlock streamedUse = toolAcc.message().content().stream().filter(ContentBlock::isToolUse).findFirst()
+        ContentBlock streamedUse = toolAcc.message().content().stream()
+                .filter(ContentBlock::isToolUse)
+                .findFirst()
                 .orElseThrow();
-        assertEquals(JSON.readTree(WEATHER_ARGS),
+        assertEquals(
+                JSON.readTree(WEATHER_ARGS),
                 JSON.valueToTree(streamedUse.asToolUse()._input().convert(Map.class)));
-        assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.messages().create(
-                MessageCreateParams.builder().model("no-such-model").maxTokens(10).addUserMessage("hi").build()));
+        assertThrows(
+                com.anthropic.errors.NotFoundException.class,
+                () -> client.messages()
+                        .create(MessageCreateParams.builder()
+                                .model("no-such-model")
+                                .maxTokens(10)
+                                .addUserMessage("hi")
+                                .build()));
 
         // the same /v1/models answers each SDK in its own shape
         List<String> models = new ArrayList<>();
-        client.models().list(com.anthropic.models.models.ModelListParams.builder().limit(2L).build()).autoPager()
+        client.models()
+                .list(com.anthropic.models.models.ModelListParams.builder()
+                        .limit(2L)
+                        .build())
+                .autoPager()
                 .forEach(info -> models.add(info.validate().id()));
         assertTrue(models.containsAll(List.of("chat", "assistant")), models.toString());
         List<String> openAiModels = new ArrayList<>();
         openai(0).models().list().autoPager().forEach(info -> openAiModels.add(info.id()));
         assertTrue(openAiModels.containsAll(models), models + " within " + openAiModels);
-        assertEquals("chat", client.models().retrieve(
-                com.anthropic.models.models.ModelRetrieveParams.builder().modelId("chat").build()).displayName());
-        assertThrows(com.anthropic.errors.NotFoundException.class, () -> client.models().retrieve(
-                com.anthropic.models.models.ModelRetrieveParams.builder().modelId("no-such-model").build()));
+        assertEquals(
+                "chat",
+                client.models()
+                        .retrieve(com.anthropic.models.models.ModelRetrieveParams.builder()
+                                .modelId("chat")
+                                .build())
+                        .displayName());
+        assertThrows(
+                com.anthropic.errors.NotFoundException.class,
+                () -> client.models()
+                        .retrieve(com.anthropic.models.models.ModelRetrieveParams.builder()
+                                .modelId("no-such-model")
+                                .build()));
     }
 
     /** The body of the last request {@code upstream} received on a path containing {@code path}. */
@@ -291,22 +427,34 @@ class GatewaySdkIT {
     void thinkingCrossesBothFormats() throws Exception {
         AnthropicClient claude = anthropic(0);
         String anthropicModel = "backup/claude-3-5-haiku-latest";
-        Tool weather = Tool.builder().name("get_weather").description("Current weather of a city")
+        Tool weather = Tool.builder()
+                .name("get_weather")
+                .description("Current weather of a city")
                 .inputSchema(Tool.InputSchema.builder()
                         .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
                         .build())
                 .build();
 
         // Anthropic SDK -> Anthropic provider (as Claude Code with thinking on): the thinking block and its signature
-        Message m = claude.messages().create(MessageCreateParams.builder().model(anthropicModel).maxTokens(4096)
-                .enabledThinking(2048).addUserMessage("ponder: what is a caracal?").build());
+        Message m = claude.messages()
+                .create(MessageCreateParams.builder()
+                        .model(anthropicModel)
+                        .maxTokens(4096)
+                        .enabledThinking(2048)
+                        .addUserMessage("ponder: what is a caracal?")
+                        .build());
         assertEquals(THOUGHT, m.content().get(0).asThinking().thinking());
         assertEquals("sig-ponder", m.content().get(0).asThinking().signature());
         assertEquals("A caracal.", m.content().get(1).asText().text());
 
         MessageAccumulator acc = MessageAccumulator.create();
-        try (var stream = claude.messages().createStreaming(MessageCreateParams.builder().model(anthropicModel)
-                .maxTokens(4096).enabledThinking(2048).addUserMessage("ponder it, streamed").build())) {
+        try (var stream = claude.messages()
+                .createStreaming(MessageCreateParams.builder()
+                        .model(anthropicModel)
+                        .maxTokens(4096)
+                        .enabledThinking(2048)
+                        .addUserMessage("ponder it, streamed")
+                        .build())) {
             stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
         }
         Message streamed = acc.message();
@@ -317,54 +465,107 @@ class GatewaySdkIT {
         // a tool loop with thinking on: the assistant turn goes back with its signed thinking block first (what the
         // provider sends is checked byte by byte in caracal-llm-anthropic's ThinkingTest: aimock's journal records
         // Anthropic requests in its own normalized form)
-        MessageCreateParams.Builder loop = MessageCreateParams.builder().model(anthropicModel).maxTokens(4096)
-                .enabledThinking(2048).addTool(weather).addUserMessage("ponder the weather in Paris");
+        MessageCreateParams.Builder loop = MessageCreateParams.builder()
+                .model(anthropicModel)
+                .maxTokens(4096)
+                .enabledThinking(2048)
+                .addTool(weather)
+                .addUserMessage("ponder the weather in Paris");
         Message use = claude.messages().create(loop.build());
         assertEquals("sig-weather", use.content().get(0).asThinking().signature());
-        ContentBlock call = use.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow();
-        Message answer = claude.messages().create(loop.addMessage(use).addUserMessageOfContentBlockParams(List.of(
-                com.anthropic.models.messages.ContentBlockParam.ofToolResult(
-                        com.anthropic.models.messages.ToolResultBlockParam.builder()
-                                .toolUseId(call.asToolUse().id()).content("18 degrees").build()))).build());
-        assertEquals("Paris is mild today.", answer.content().stream().filter(ContentBlock::isText)
-                .map(b -> b.asText().text()).collect(Collectors.joining()));
+        ContentBlock call = use.content().stream()
+                .filter(ContentBlock::isToolUse)
+                .findFirst()
+                .orElseThrow();
+        Message answer = claude.messages()
+                .create(loop.addMessage(use)
+                        .addUserMessageOfContentBlockParams(
+                                List.of(com.anthropic.models.messages.ContentBlockParam.ofToolResult(
+                                        com.anthropic.models.messages.ToolResultBlockParam.builder()
+                                                .toolUseId(call.asToolUse().id())
+                                                .content("18 degrees")
+                                                .build())))
+                        .build());
+        assertEquals(
+                "Paris is mild today.",
+                answer.content().stream()
+                        .filter(ContentBlock::isText)
+                        .map(b -> b.asText().text())
+                        .collect(Collectors.joining()));
 
         // OpenAI SDK -> Anthropic provider: reasoning_effort low (a 2,048-token budget); the thinking comes back as
         // reasoning_content
-        ChatCompletion c = openai(0).chat().completions().create(ChatCompletionCreateParams.builder()
-                .model(anthropicModel).reasoningEffort(com.openai.models.ReasoningEffort.LOW).maxCompletionTokens(4096)
-                .addUserMessage("ponder: what is a caracal?").build());
+        ChatCompletion c = openai(0)
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(anthropicModel)
+                        .reasoningEffort(com.openai.models.ReasoningEffort.LOW)
+                        .maxCompletionTokens(4096)
+                        .addUserMessage("ponder: what is a caracal?")
+                        .build());
         assertEquals("A caracal.", c.choices().get(0).message().content().orElseThrow());
-        assertEquals(THOUGHT, c.choices().get(0).message()._additionalProperties().get("reasoning_content")
-                .asString().orElseThrow());
+        assertEquals(
+                THOUGHT,
+                c.choices()
+                        .get(0)
+                        .message()
+                        ._additionalProperties()
+                        .get("reasoning_content")
+                        .asString()
+                        .orElseThrow());
 
         // Anthropic SDK -> OpenAI-protocol provider: a 20,000-token budget is reasoning_effort high; the upstream's
         // reasoning_content comes back as a thinking block (unsigned: that protocol has no signatures)
-        Message viaOpenAi = claude.messages().create(MessageCreateParams.builder().model("primary/gpt-4o-mini")
-                .maxTokens(30_000).enabledThinking(20_000).addUserMessage("ponder: what is a caracal?").build());
+        Message viaOpenAi = claude.messages()
+                .create(MessageCreateParams.builder()
+                        .model("primary/gpt-4o-mini")
+                        .maxTokens(30_000)
+                        .enabledThinking(20_000)
+                        .addUserMessage("ponder: what is a caracal?")
+                        .build());
         assertEquals(THOUGHT, viaOpenAi.content().get(0).asThinking().thinking());
         assertEquals("A caracal.", viaOpenAi.content().get(1).asText().text());
-        assertEquals("high", lastBody(primary, "/chat/completions").path("reasoning_effort").asText());
+        assertEquals(
+                "high",
+                lastBody(primary, "/chat/completions").path("reasoning_effort").asText());
     }
 
     @Test
     void langChain4jClientsWork() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base() + "/v1").apiKey("sk-client")
-                .modelName("chat").maxRetries(0).build();
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .baseUrl(base() + "/v1")
+                .apiKey("sk-client")
+                .modelName("chat")
+                .maxRetries(0)
+                .build();
         ChatResponse r = model.chat(dev.langchain4j.data.message.UserMessage.from("hello from langchain4j"));
         assertEquals("Hi from the primary upstream", r.aiMessage().text());
-        dev.langchain4j.model.anthropic.AnthropicChatModel claude = dev.langchain4j.model.anthropic.AnthropicChatModel
-                .builder().baseUrl(base() + "/v1").apiKey("sk-client").modelName("chat").maxTokens(100)
-                .maxRetries(0).build();
+        dev.langchain4j.model.anthropic.AnthropicChatModel claude =
+                dev.langchain4j.model.anthropic.AnthropicChatModel.builder()
+                        .baseUrl(base() + "/v1")
+                        .apiKey("sk-client")
+                        .modelName("chat")
+                        .maxTokens(100)
+                        .maxRetries(0)
+                        .build();
         ChatResponse a = claude.chat(dev.langchain4j.data.message.UserMessage.from("hello via anthropic shape"));
         assertEquals("Hi from the primary upstream", a.aiMessage().text());
 
         // streaming through both of LangChain4j's clients
         for (dev.langchain4j.model.chat.StreamingChatModel streaming : List.of(
-                (dev.langchain4j.model.chat.StreamingChatModel) dev.langchain4j.model.openai.OpenAiStreamingChatModel
-                        .builder().baseUrl(base() + "/v1").apiKey("sk-client").modelName("chat").build(),
-                dev.langchain4j.model.anthropic.AnthropicStreamingChatModel.builder().baseUrl(base() + "/v1")
-                        .apiKey("sk-client").modelName("chat").maxTokens(100).build())) {
+                (dev.langchain4j.model.chat.StreamingChatModel)
+                        dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
+                                .baseUrl(base() + "/v1")
+                                .apiKey("sk-client")
+                                .modelName("chat")
+                                .build(),
+                dev.langchain4j.model.anthropic.AnthropicStreamingChatModel.builder()
+                        .baseUrl(base() + "/v1")
+                        .apiKey("sk-client")
+                        .modelName("chat")
+                        .maxTokens(100)
+                        .build())) {
             CompletableFuture<ChatResponse> done = new CompletableFuture<>();
             StringBuilder partial = new StringBuilder();
             streaming.chat("tell me a story", new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
@@ -391,19 +592,30 @@ class GatewaySdkIT {
 
     @Test
     void aRouteWrittenIntoEtcIsAppliedLive() throws Exception {
-        karaf.writeEtc("dev.caracal.gateway.route-live.cfg", "name = live-route\ntargets = backup/claude-3-5-haiku-latest\n");
+        karaf.writeEtc(
+                "dev.caracal.gateway.route-live.cfg", "name = live-route\ntargets = backup/claude-3-5-haiku-latest\n");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!karaf.get("/v1/models").body().contains("\"live-route\"")) {
             assertTrue(System.nanoTime() < deadline, "the new route never appeared");
             Thread.sleep(200);
         }
-        ChatCompletion c = openai(0).chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("live-route").addUserMessage("hello live").build());
-        assertEquals("Hi from the backup upstream", c.choices().get(0).message().content().orElseThrow());
+        ChatCompletion c = openai(0)
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("live-route")
+                        .addUserMessage("hello live")
+                        .build());
+        assertEquals(
+                "Hi from the backup upstream",
+                c.choices().get(0).message().content().orElseThrow());
         // the header override picks another target for one request
-        var raw = karaf.send("POST", "/v1/chat/completions",
+        var raw = karaf.send(
+                "POST",
+                "/v1/chat/completions",
                 "{\"model\":\"live-route\",\"messages\":[{\"role\":\"user\",\"content\":\"hello header\"}]}",
-                "x-caracal-route", "primary/gpt-4o-mini");
+                "x-caracal-route",
+                "primary/gpt-4o-mini");
         assertTrue(raw.body().contains("Hi from the primary upstream"), raw.body());
         java.nio.file.Files.delete(karaf.home.resolve("etc/dev.caracal.gateway.route-live.cfg"));
         deadline = System.nanoTime() + 30_000_000_000L;
@@ -419,31 +631,53 @@ class GatewaySdkIT {
         try {
             primary.setChaos(Chaos.drop());
             primary.resetStats();
-            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
-                    .addUserMessage("hello again").build());
-            assertEquals("Hi from the backup upstream", c.choices().get(0).message().content().orElseThrow());
+            ChatCompletion c = client.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model("chat")
+                            .addUserMessage("hello again")
+                            .build());
+            assertEquals(
+                    "Hi from the backup upstream",
+                    c.choices().get(0).message().content().orElseThrow());
             assertEquals(1, primary.stats().requests(), "the primary was tried first");
             // the same through the Anthropic ingress, streaming: the failed first target is invisible
             MessageAccumulator acc = MessageAccumulator.create();
-            try (var stream = anthropic(0).messages().createStreaming(MessageCreateParams.builder().model("chat")
-                    .maxTokens(100).addUserMessage("hello, streamed").build())) {
+            try (var stream = anthropic(0)
+                    .messages()
+                    .createStreaming(MessageCreateParams.builder()
+                            .model("chat")
+                            .maxTokens(100)
+                            .addUserMessage("hello, streamed")
+                            .build())) {
                 stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
             }
-            assertEquals("Hi from the backup upstream", acc.message().content().get(0).asText().text());
+            assertEquals(
+                    "Hi from the backup upstream",
+                    acc.message().content().get(0).asText().text());
             String health = karaf.console("gateway:health");
-            assertTrue(health.contains("primary/gpt-4o-mini") && health.contains("backup/claude-3-5-haiku-latest"),
+            assertTrue(
+                    health.contains("primary/gpt-4o-mini") && health.contains("backup/claude-3-5-haiku-latest"),
                     health);
 
             // both down: one gateway call per client call, the SDK does not retry (x-should-retry: false)
             backup.setChaos(Chaos.drop());
             primary.resetStats();
             backup.resetStats();
-            OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> client.chat().completions()
-                    .create(ChatCompletionCreateParams.builder().model("chat").addUserMessage("hello?").build()));
+            OpenAIServiceException e = assertThrows(
+                    OpenAIServiceException.class,
+                    () -> client.chat()
+                            .completions()
+                            .create(ChatCompletionCreateParams.builder()
+                                    .model("chat")
+                                    .addUserMessage("hello?")
+                                    .build()));
             assertTrue(e.statusCode() >= 500, "status " + e.statusCode());
             assertEquals(1, primary.stats().requests());
             assertEquals(1, backup.stats().requests());
-            var raw = karaf.send("POST", "/v1/chat/completions",
+            var raw = karaf.send(
+                    "POST",
+                    "/v1/chat/completions",
                     "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hello?\"}]}");
             assertEquals("false", raw.headers().firstValue("x-should-retry").orElse(null), raw.toString());
             JsonNode error = JSON.readTree(raw.body()).get("error");
@@ -469,12 +703,29 @@ class GatewaySdkIT {
                 while (!stop.get()) {
                     try {
                         String text = viaAnthropic
-                                ? a.messages().create(MessageCreateParams.builder().model("chat").maxTokens(50)
-                                        .addUserMessage("hello under load").build()).content().get(0).asText().text()
-                                : o.chat().completions().create(ChatCompletionCreateParams.builder().model("chat")
-                                        .addUserMessage("hello under load").build()).choices().get(0).message()
-                                        .content().orElse("");
-                        answeredBy.add(text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
+                                ? a.messages()
+                                        .create(MessageCreateParams.builder()
+                                                .model("chat")
+                                                .maxTokens(50)
+                                                .addUserMessage("hello under load")
+                                                .build())
+                                        .content()
+                                        .get(0)
+                                        .asText()
+                                        .text()
+                                : o.chat()
+                                        .completions()
+                                        .create(ChatCompletionCreateParams.builder()
+                                                .model("chat")
+                                                .addUserMessage("hello under load")
+                                                .build())
+                                        .choices()
+                                        .get(0)
+                                        .message()
+                                        .content()
+                                        .orElse("");
+                        answeredBy.add(
+                                text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
                         ok.incrementAndGet();
                     } catch (RuntimeException e) {
                         failures.add(e.toString());
@@ -491,7 +742,8 @@ class GatewaySdkIT {
             Thread.sleep(300); // answers already on their way from the primary
             answeredBy.clear();
             Thread.sleep(2000);
-            assertTrue(answeredBy.contains("backup") && !answeredBy.contains("primary"),
+            assertTrue(
+                    answeredBy.contains("backup") && !answeredBy.contains("primary"),
                     "served by the fallback while the primary is gone: " + answeredBy.size());
             karaf.console("feature:install caracal-llm-openai");
             long deadline = System.nanoTime() + 60_000_000_000L;

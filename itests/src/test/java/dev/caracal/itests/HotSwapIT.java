@@ -35,28 +35,48 @@ public class HotSwapIT extends CaracalTestSupport {
         assertEquals(created.toString(), 201, created.status());
         StringBuilder body = new StringBuilder("{\"records\":[");
         for (int i = 0; i < 40; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"text\":\"record number ")
-                    .append(i).append(" about topic ").append(i % 5).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"r")
+                    .append(i)
+                    .append("\",\"text\":\"record number ")
+                    .append(i)
+                    .append(" about topic ")
+                    .append(i % 5)
+                    .append("\"}");
         }
         body.append("]}");
-        assertEquals(200, put("/api/v1/collections/swap/records", body.toString()).status());
-        String vector = get("/api/v1/collections/swap/records/r7").json().get("vector").toString();
+        assertEquals(
+                200, put("/api/v1/collections/swap/records", body.toString()).status());
+        String vector =
+                get("/api/v1/collections/swap/records/r7").json().get("vector").toString();
 
         // 1. stop the bundle
         bundle(ONNX).stop();
         eventually(30, "text search answers 503", () -> textSearch().status() == 503);
         Reply r = textSearch();
-        assertEquals("urn:caracal:problem:embedding-unavailable", r.json().get("type").asText());
+        assertEquals(
+                "urn:caracal:problem:embedding-unavailable",
+                r.json().get("type").asText());
         assertTrue(r.toString(), r.json().get("detail").asText().contains("all-minilm-l6-v2"));
-        assertEquals(503, put("/api/v1/collections/swap/records", "{\"records\":[{\"id\":\"t\",\"text\":\"new\"}]}").status());
+        assertEquals(
+                503,
+                put("/api/v1/collections/swap/records", "{\"records\":[{\"id\":\"t\",\"text\":\"new\"}]}")
+                        .status());
         Reply byVector = post("/api/v1/collections/swap/search", "{\"vector\":" + vector + ",\"k\":3}");
         assertEquals(byVector.toString(), 200, byVector.status());
         assertEquals("r7", byVector.json().get("results").get(0).get("id").asText());
-        assertEquals(200, put("/api/v1/collections/swap/records", "{\"records\":[{\"id\":\"v\",\"vector\":" + vector + "}]}").status());
+        assertEquals(
+                200,
+                put("/api/v1/collections/swap/records", "{\"records\":[{\"id\":\"v\",\"vector\":" + vector + "}]}")
+                        .status());
         String status = console("caracal:status");
         assertTrue(status, status.contains(ONNX) && status.contains("resolved (stopped)"));
-        assertTrue(status, status.contains("DEGRADED") && status.contains("embedding model 'all-minilm-l6-v2' is not available"));
-        assertTrue(status, status.lines().noneMatch(l -> l.startsWith("embedding model") && l.contains("all-minilm-l6-v2")));
+        assertTrue(
+                status,
+                status.contains("DEGRADED") && status.contains("embedding model 'all-minilm-l6-v2' is not available"));
+        assertTrue(
+                status,
+                status.lines().noneMatch(l -> l.startsWith("embedding model") && l.contains("all-minilm-l6-v2")));
 
         // 2. start it again
         bundle(ONNX).start();
@@ -68,8 +88,14 @@ public class HotSwapIT extends CaracalTestSupport {
         // 3. uninstall and reinstall its feature
         String out = console("feature:uninstall caracal-llm-embeddings-onnx");
         assertTrue(out, !out.toLowerCase().contains("error"));
-        eventually(60, "text search answers 503 without the feature", () -> textSearch().status() == 503);
-        assertEquals(200, post("/api/v1/collections/swap/search", "{\"vector\":" + vector + ",\"k\":3}").status());
+        eventually(
+                60,
+                "text search answers 503 without the feature",
+                () -> textSearch().status() == 503);
+        assertEquals(
+                200,
+                post("/api/v1/collections/swap/search", "{\"vector\":" + vector + ",\"k\":3}")
+                        .status());
         status = console("caracal:status");
         assertTrue(status, !status.contains(ONNX));
         console("feature:install caracal-llm-embeddings-onnx");
@@ -82,10 +108,18 @@ public class HotSwapIT extends CaracalTestSupport {
     @Test
     public void storeRestartRestoresCollections() throws Exception {
         awaitReady();
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"durable\",\"dimension\":2,\"metric\":\"dot\"}").status());
-        assertEquals(200, put("/api/v1/collections/durable/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2],"
-                + "\"metadata\":{\"k\":\"v\"},\"text\":\"alpha\",\"edges\":[{\"target\":\"b\",\"type\":\"next\",\"weight\":2}]},"
-                + "{\"id\":\"b\",\"vector\":[3,4]}]}").status());
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"durable\",\"dimension\":2,\"metric\":\"dot\"}")
+                        .status());
+        assertEquals(
+                200,
+                put(
+                                "/api/v1/collections/durable/records",
+                                "{\"records\":[{\"id\":\"a\",\"vector\":[1,2],"
+                                        + "\"metadata\":{\"k\":\"v\"},\"text\":\"alpha\",\"edges\":[{\"target\":\"b\",\"type\":\"next\",\"weight\":2}]},"
+                                        + "{\"id\":\"b\",\"vector\":[3,4]}]}")
+                        .status());
         Bundle store = bundle("dev.caracal.vector.store");
         store.stop();
         eventually(30, "store gone", () -> get("/api/v1/collections/durable").status() == 503);

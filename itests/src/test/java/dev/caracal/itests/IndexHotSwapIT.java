@@ -52,25 +52,51 @@ public class IndexHotSwapIT extends CaracalTestSupport {
         for (String type : new String[] {"lsh", "kdtree"}) {
             // shipped inside the distribution, so a user can install it offline (the test container could
             // otherwise fall back to the build's local Maven repository and hide a missing bundle)
-            java.io.File shipped = new java.io.File(System.getProperty("karaf.home"), "system/dev/caracal/caracal-vector-index-" + type);
+            java.io.File shipped = new java.io.File(
+                    System.getProperty("karaf.home"), "system/dev/caracal/caracal-vector-index-" + type);
             assertTrue("not shipped in system/: " + shipped, shipped.isDirectory());
             String name = "opt-" + type;
-            Reply before = post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":4,\"index\":{\"type\":\"" + type + "\"}}");
+            Reply before = post(
+                    "/api/v1/collections",
+                    "{\"name\":\"" + name + "\",\"dimension\":4,\"index\":{\"type\":\"" + type + "\"}}");
             assertEquals(before.toString(), 400, before.status());
             assertEquals("index.type", before.json().get("field").asText());
             console("feature:install caracal-vector-index-" + type);
-            eventually(60, type + " available", () -> post("/api/v1/collections", "{\"name\":\"" + name
-                    + "\",\"dimension\":4,\"metric\":\"l2\",\"index\":{\"type\":\"" + type + "\"}}").status() == 201);
+            eventually(
+                    60,
+                    type + " available",
+                    () -> post(
+                                            "/api/v1/collections",
+                                            "{\"name\":\"" + name
+                                                    + "\",\"dimension\":4,\"metric\":\"l2\",\"index\":{\"type\":\""
+                                                    + type + "\"}}")
+                                    .status()
+                            == 201);
             StringBuilder body = new StringBuilder("{\"records\":[");
             Random rnd = new Random(3);
             for (int i = 0; i < 2000; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"id\":\"p").append(i).append("\",\"vector\":[")
-                        .append(rnd.nextFloat()).append(',').append(rnd.nextFloat()).append(',').append(rnd.nextFloat())
-                        .append(',').append(rnd.nextFloat()).append("]}");
+                body.append(i == 0 ? "" : ",")
+                        .append("{\"id\":\"p")
+                        .append(i)
+                        .append("\",\"vector\":[")
+                        .append(rnd.nextFloat())
+                        .append(',')
+                        .append(rnd.nextFloat())
+                        .append(',')
+                        .append(rnd.nextFloat())
+                        .append(',')
+                        .append(rnd.nextFloat())
+                        .append("]}");
             }
-            assertEquals(200, put("/api/v1/collections/" + name + "/records", body.append("]}").toString()).status());
+            assertEquals(
+                    200,
+                    put(
+                                    "/api/v1/collections/" + name + "/records",
+                                    body.append("]}").toString())
+                            .status());
             eventually(60, type + " ready", () -> status(name).equals("ready"));
-            JsonNode hits = post("/api/v1/collections/" + name + "/search", "{\"vector\":[0.5,0.5,0.5,0.5],\"k\":5}").json();
+            JsonNode hits = post("/api/v1/collections/" + name + "/search", "{\"vector\":[0.5,0.5,0.5,0.5],\"k\":5}")
+                    .json();
             assertEquals(type, hits.get("servedBy").asText());
             assertEquals(5, hits.get("results").size());
         }
@@ -79,13 +105,24 @@ public class IndexHotSwapIT extends CaracalTestSupport {
     @Test
     public void indexLifecycleOverRestAndConsole() throws Exception {
         awaitReady();
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"life\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}").status());
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"life\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}")
+                        .status());
         StringBuilder body = new StringBuilder("{\"records\":[");
         Random rnd = new Random(11);
         for (int i = 0; i < 3000; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"id\":\"l").append(i).append("\",\"vector\":").append(vector(rnd)).append('}');
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"l")
+                    .append(i)
+                    .append("\",\"vector\":")
+                    .append(vector(rnd))
+                    .append('}');
         }
-        assertEquals(200, put("/api/v1/collections/life/records", body.append("]}").toString()).status());
+        assertEquals(
+                200,
+                put("/api/v1/collections/life/records", body.append("]}").toString())
+                        .status());
         assertEquals("flat", query("life", new Random(1)).get("servedBy").asText());
 
         Reply bad = call("PUT", "/api/v1/collections/life/index", "{\"type\":\"hnsw\",\"m\":1}");
@@ -93,34 +130,58 @@ public class IndexHotSwapIT extends CaracalTestSupport {
         assertEquals("index.m", bad.json().get("field").asText());
         Reply changed = call("PUT", "/api/v1/collections/life/index", "{\"type\":\"hnsw\",\"m\":12}");
         assertEquals(changed.toString(), 202, changed.status());
-        eventually(60, "hnsw built", () -> status("life").equals("ready") && query("life", new Random(2)).get("servedBy").asText().equals("hnsw"));
+        eventually(
+                60,
+                "hnsw built",
+                () -> status("life").equals("ready")
+                        && query("life", new Random(2)).get("servedBy").asText().equals("hnsw"));
 
         String out = console("vector:rebuild life");
         assertTrue(out, !out.contains("Error"));
         eventually(60, "rebuilt", () -> status("life").equals("ready"));
         out = console("vector:index -p nlist=16 life ivf");
         assertTrue(out, out.contains("ivf"));
-        eventually(60, "ivf built", () -> query("life", new Random(3)).get("servedBy").asText().equals("ivf"));
+        eventually(
+                60,
+                "ivf built",
+                () -> query("life", new Random(3)).get("servedBy").asText().equals("ivf"));
         out = console("vector:info life");
         assertTrue(out, out.contains("ivf"));
         console("vector:index life flat");
-        eventually(30, "back to flat", () -> query("life", new Random(4)).get("servedBy").asText().equals("flat"));
+        eventually(
+                30,
+                "back to flat",
+                () -> query("life", new Random(4)).get("servedBy").asText().equals("flat"));
         assertEquals(3000, get("/api/v1/collections/life").json().get("count").asInt());
     }
 
     private void swapUnderLoad(String type, String feature, String indexJson) throws Exception {
         String name = "swap-" + type;
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":" + DIM
-                + ",\"metric\":\"l2\",\"index\":" + indexJson + "}").status());
+        assertEquals(
+                201,
+                post(
+                                "/api/v1/collections",
+                                "{\"name\":\"" + name + "\",\"dimension\":" + DIM + ",\"metric\":\"l2\",\"index\":"
+                                        + indexJson + "}")
+                        .status());
         Random rnd = new Random(7);
         for (int batch = 0; batch < 10; batch++) {
             StringBuilder body = new StringBuilder("{\"records\":[");
             for (int i = 0; i < 500; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(batch * 500 + i).append("\",\"vector\":").append(vector(rnd))
-                        .append(",\"metadata\":{\"group\":").append((batch * 500 + i) % 10).append("}}");
+                body.append(i == 0 ? "" : ",")
+                        .append("{\"id\":\"r")
+                        .append(batch * 500 + i)
+                        .append("\",\"vector\":")
+                        .append(vector(rnd))
+                        .append(",\"metadata\":{\"group\":")
+                        .append((batch * 500 + i) % 10)
+                        .append("}}");
             }
             body.append("]}");
-            assertEquals(200, put("/api/v1/collections/" + name + "/records", body.toString()).status());
+            assertEquals(
+                    200,
+                    put("/api/v1/collections/" + name + "/records", body.toString())
+                            .status());
         }
         eventually(120, type + " index ready", () -> status(name).equals("ready"));
         assertEquals(type, query(name, new Random(1)).get("servedBy").asText());
@@ -136,14 +197,17 @@ public class IndexHotSwapIT extends CaracalTestSupport {
                 Random r = new Random(seed);
                 while (!stop.get()) {
                     try {
-                        Reply reply = post("/api/v1/collections/" + name + "/search", "{\"vector\":" + vector(r)
-                                + ",\"k\":10" + (r.nextBoolean() ? ",\"filter\":{\"eq\":{\"group\":3}}" : "") + "}");
+                        Reply reply = post(
+                                "/api/v1/collections/" + name + "/search",
+                                "{\"vector\":" + vector(r) + ",\"k\":10"
+                                        + (r.nextBoolean() ? ",\"filter\":{\"eq\":{\"group\":3}}" : "") + "}");
                         JsonNode json = reply.json();
                         if (reply.status() != 200 || json.get("results").size() != 10) {
                             failures.add(reply.toString());
                         } else {
                             ok.incrementAndGet();
-                            servedBy.add(json.get("servedBy").asText() + (json.get("degraded").asBoolean() ? "/degraded" : ""));
+                            servedBy.add(json.get("servedBy").asText()
+                                    + (json.get("degraded").asBoolean() ? "/degraded" : ""));
                         }
                     } catch (Exception e) {
                         failures.add(e.toString());
@@ -172,15 +236,21 @@ public class IndexHotSwapIT extends CaracalTestSupport {
         assertTrue(servedBy.contains("flat/degraded"));
         assertTrue(servedBy.contains(type));
         assertTrue(ok.get() > 20);
-        assertEquals(5000, get("/api/v1/collections/" + name).json().get("count").asInt());
+        assertEquals(
+                5000, get("/api/v1/collections/" + name).json().get("count").asInt());
     }
 
     private static String status(String name) throws Exception {
-        return get("/api/v1/collections/" + name).json().get("index").get("status").asText();
+        return get("/api/v1/collections/" + name)
+                .json()
+                .get("index")
+                .get("status")
+                .asText();
     }
 
     private static JsonNode query(String name, Random r) throws Exception {
-        return post("/api/v1/collections/" + name + "/search", "{\"vector\":" + vector(r) + ",\"k\":10}").json();
+        return post("/api/v1/collections/" + name + "/search", "{\"vector\":" + vector(r) + ",\"k\":10}")
+                .json();
     }
 
     private static String vector(Random r) {

@@ -28,14 +28,16 @@ final class KarafProcess implements AutoCloseable {
     final Path home;
     final int httpPort;
     final int sshPort;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
     KarafProcess(Path workDir) throws IOException {
         Path dist = Paths.get(System.getProperty("caracal.distribution", "target/dist"));
         Path unpacked;
         try (Stream<Path> s = Files.list(dist)) {
-            unpacked = s.filter(p -> p.getFileName().toString().startsWith("caracal-")).findFirst()
+            unpacked = s.filter(p -> p.getFileName().toString().startsWith("caracal-"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no distribution under " + dist.toAbsolutePath()));
         }
         home = workDir.resolve("caracal");
@@ -74,9 +76,20 @@ final class KarafProcess implements AutoCloseable {
 
     /** Runs a console command through {@code bin/client} (SSH, as user karaf); returns its output. */
     String console(String command) throws Exception {
-        Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort),
-                "-u", "karaf", "-p", "karaf", "-r", "5", command)
-                .directory(home.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        home.resolve("bin/client").toString(),
+                        "-a",
+                        Integer.toString(sshPort),
+                        "-u",
+                        "karaf",
+                        "-p",
+                        "karaf",
+                        "-r",
+                        "5",
+                        command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -91,13 +104,15 @@ final class KarafProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("console.log").toFile()));
         pb.environment().put("JAVA_MAX_MEM", "1536M");
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("bin/karaf exited with " + process.exitValue() + "; see " + home.resolve("console.log"));
+                throw new IllegalStateException(
+                        "bin/karaf exited with " + process.exitValue() + "; see " + home.resolve("console.log"));
             }
             try {
                 if (get("/readyz").statusCode() == 200) {
@@ -113,9 +128,14 @@ final class KarafProcess implements AutoCloseable {
 
     /** The process id of Caracal's JVM (the launcher script's java descendant). */
     long javaPid() {
-        return process.toHandle().descendants()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.endsWith("java")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst()
+        return process.toHandle()
+                .descendants()
+                .filter(h -> h.info()
+                        .command()
+                        .map(c -> c.endsWith("/java") || c.endsWith("java"))
+                        .orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no java process under bin/karaf"));
     }
 
@@ -135,8 +155,11 @@ final class KarafProcess implements AutoCloseable {
 
     /** A clean stop, as {@code bin/stop} does. */
     void stop() throws Exception {
-        Process stop = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()))
+        Process stop = new ProcessBuilder(home.resolve("bin/stop").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("console.log").toFile()))
                 .start();
         stop.waitFor(60, TimeUnit.SECONDS);
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -163,15 +186,20 @@ final class KarafProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     /** Sends a JSON body; {@code headers} are extra name/value pairs. */
     HttpResponse<String> send(String method, String path, String json, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

@@ -47,15 +47,29 @@ public class SearchModesIT extends CaracalTestSupport {
 
     /** Eight records on a 4-d grid, each with a text and a group; the vectors are unrelated to the texts. */
     private static void fill(String name) throws Exception {
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"" + name
-                + "\",\"dimension\":4,\"metric\":\"l2\"}").status());
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":4,\"metric\":\"l2\"}")
+                        .status());
         StringBuilder body = new StringBuilder("{\"records\":[");
         for (int i = 0; i < TEXTS.length; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"id\":\"d").append(i).append("\",\"vector\":[").append(i)
-                    .append(",0,0,0],\"text\":\"").append(TEXTS[i]).append("\",\"metadata\":{\"group\":")
-                    .append(i % 2).append("}}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"d")
+                    .append(i)
+                    .append("\",\"vector\":[")
+                    .append(i)
+                    .append(",0,0,0],\"text\":\"")
+                    .append(TEXTS[i])
+                    .append("\",\"metadata\":{\"group\":")
+                    .append(i % 2)
+                    .append("}}");
         }
-        assertEquals(200, put("/api/v1/collections/" + name + "/records", body.append("]}").toString()).status());
+        assertEquals(
+                200,
+                put(
+                                "/api/v1/collections/" + name + "/records",
+                                body.append("]}").toString())
+                        .status());
         eventually(60, "keyword index of " + name + " ready", () -> "ready".equals(textStatus(name)));
     }
 
@@ -78,42 +92,61 @@ public class SearchModesIT extends CaracalTestSupport {
         assertEquals("bm25", info.get("textIndex").get("type").asText());
 
         // stemming: "compiler" matches "Compilers"; BM25 ranks the shorter document with two hits first
-        Reply keyword = post("/api/v1/collections/modes/search", "{\"text\":\"compiler loops\",\"mode\":\"keyword\",\"k\":3}");
+        Reply keyword =
+                post("/api/v1/collections/modes/search", "{\"text\":\"compiler loops\",\"mode\":\"keyword\",\"k\":3}");
         assertEquals(keyword.toString(), 200, keyword.status());
         assertEquals("bm25", keyword.json().get("servedBy").asText());
         List<String> ids = ids(keyword.json());
         assertTrue(ids.toString(), ids.containsAll(List.of("d0", "d3")));
-        assertEquals(TEXTS[Integer.parseInt(ids.get(0).substring(1))],
+        assertEquals(
+                TEXTS[Integer.parseInt(ids.get(0).substring(1))],
                 keyword.json().get("results").get(0).get("text").asText());
 
-        Reply filtered = post("/api/v1/collections/modes/search", "{\"text\":\"memory\",\"mode\":\"keyword\","
-                + "\"filter\":{\"eq\":{\"group\":1}}}");
+        Reply filtered = post(
+                "/api/v1/collections/modes/search",
+                "{\"text\":\"memory\",\"mode\":\"keyword\"," + "\"filter\":{\"eq\":{\"group\":1}}}");
         assertEquals(List.of("d5"), ids(filtered.json()));
         // query syntax is not a query language: operators and quotes are just words
-        assertEquals(200, post("/api/v1/collections/modes/search", "{\"text\":\"memory AND (\\\"paging\",\"mode\":\"keyword\"}").status());
+        assertEquals(
+                200,
+                post("/api/v1/collections/modes/search", "{\"text\":\"memory AND (\\\"paging\",\"mode\":\"keyword\"}")
+                        .status());
 
         // hybrid: the vector [7,0,0,0] favours d7 and d6, the keywords favour d3 and d0
-        Reply rrf = post("/api/v1/collections/modes/search", "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\","
-                + "\"mode\":\"hybrid\",\"k\":4}");
+        Reply rrf = post(
+                "/api/v1/collections/modes/search",
+                "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\"," + "\"mode\":\"hybrid\",\"k\":4}");
         assertEquals(rrf.toString(), 200, rrf.status());
         assertEquals("flat+bm25", rrf.json().get("servedBy").asText());
         assertFalse(rrf.json().get("degraded").asBoolean());
         assertTrue(ids(rrf.json()).toString(), ids(rrf.json()).containsAll(List.of("d3", "d7")));
-        Reply vectorOnly = post("/api/v1/collections/modes/search", "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\","
-                + "\"mode\":\"hybrid\",\"k\":2,\"fusion\":{\"method\":\"weighted\",\"alpha\":1}}");
+        Reply vectorOnly = post(
+                "/api/v1/collections/modes/search",
+                "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\","
+                        + "\"mode\":\"hybrid\",\"k\":2,\"fusion\":{\"method\":\"weighted\",\"alpha\":1}}");
         assertEquals(List.of("d7", "d6"), ids(vectorOnly.json()));
-        Reply keywordOnly = post("/api/v1/collections/modes/search", "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\","
-                + "\"mode\":\"hybrid\",\"k\":1,\"fusion\":{\"method\":\"weighted\",\"alpha\":0}}");
-        Reply keywordMode = post("/api/v1/collections/modes/search", "{\"text\":\"loop unrolling\",\"mode\":\"keyword\",\"k\":1}");
+        Reply keywordOnly = post(
+                "/api/v1/collections/modes/search",
+                "{\"vector\":[7,0,0,0],\"text\":\"loop unrolling\","
+                        + "\"mode\":\"hybrid\",\"k\":1,\"fusion\":{\"method\":\"weighted\",\"alpha\":0}}");
+        Reply keywordMode =
+                post("/api/v1/collections/modes/search", "{\"text\":\"loop unrolling\",\"mode\":\"keyword\",\"k\":1}");
         assertEquals(ids(keywordMode.json()), ids(keywordOnly.json()));
         assertTrue(List.of("d0", "d3").containsAll(ids(keywordOnly.json())));
 
         // bad inputs name the field
         assertField("mode", post("/api/v1/collections/modes/search", "{\"text\":\"x\",\"mode\":\"fuzzy\"}"));
-        assertField("fusion.alpha", post("/api/v1/collections/modes/search", "{\"text\":\"x\",\"vector\":[1,0,0,0],"
-                + "\"mode\":\"hybrid\",\"fusion\":{\"alpha\":1.5}}"));
+        assertField(
+                "fusion.alpha",
+                post(
+                        "/api/v1/collections/modes/search",
+                        "{\"text\":\"x\",\"vector\":[1,0,0,0]," + "\"mode\":\"hybrid\",\"fusion\":{\"alpha\":1.5}}"));
         assertField("text", post("/api/v1/collections/modes/search", "{\"vector\":[1,0,0,0],\"mode\":\"keyword\"}"));
-        assertField("text", post("/api/v1/collections/modes/search", "{\"text\":\"x\",\"mode\":\"hybrid\"}")); // no model, no vector
+        assertField(
+                "text",
+                post(
+                        "/api/v1/collections/modes/search",
+                        "{\"text\":\"x\",\"mode\":\"hybrid\"}")); // no model, no vector
 
         String out = console("vector:search -c modes -m keyword -k 2 'virtual memory'");
         assertTrue(out, out.contains("d5") && out.contains("d2"));
@@ -126,37 +159,83 @@ public class SearchModesIT extends CaracalTestSupport {
     @Test
     public void extraMetricsAndTheInt8FlatIndex() throws Exception {
         awaitReady();
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"bits\",\"dimension\":8,\"metric\":\"hamming\"}").status());
-        assertEquals(200, put("/api/v1/collections/bits/records", "{\"records\":["
-                + "{\"id\":\"a\",\"vector\":[1,1,1,1,0,0,0,0]},{\"id\":\"b\",\"vector\":[1,1,0,0,0,0,0,0]},"
-                + "{\"id\":\"c\",\"vector\":[0,0,0,0,1,1,1,1]}]}").status());
-        JsonNode hits = post("/api/v1/collections/bits/search", "{\"vector\":[1,1,1,0,0,0,0,0],\"k\":3}").json();
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"bits\",\"dimension\":8,\"metric\":\"hamming\"}")
+                        .status());
+        assertEquals(
+                200,
+                put(
+                                "/api/v1/collections/bits/records",
+                                "{\"records\":["
+                                        + "{\"id\":\"a\",\"vector\":[1,1,1,1,0,0,0,0]},{\"id\":\"b\",\"vector\":[1,1,0,0,0,0,0,0]},"
+                                        + "{\"id\":\"c\",\"vector\":[0,0,0,0,1,1,1,1]}]}")
+                        .status());
+        JsonNode hits = post("/api/v1/collections/bits/search", "{\"vector\":[1,1,1,0,0,0,0,0],\"k\":3}")
+                .json();
         assertEquals(List.of("a", "b", "c"), ids(hits));
         assertEquals(-1.0, hits.get("results").get(0).get("score").asDouble(), 0.0);
-        assertField("records[0].vector", put("/api/v1/collections/bits/records",
-                "{\"records\":[{\"id\":\"x\",\"vector\":[0.5,0,0,0,0,0,0,0]}]}"));
-        Reply ivfJaccard = post("/api/v1/collections", "{\"name\":\"bits2\",\"dimension\":8,\"metric\":\"jaccard\","
-                + "\"index\":{\"type\":\"ivf\"}}");
+        assertField(
+                "records[0].vector",
+                put(
+                        "/api/v1/collections/bits/records",
+                        "{\"records\":[{\"id\":\"x\",\"vector\":[0.5,0,0,0,0,0,0,0]}]}"));
+        Reply ivfJaccard = post(
+                "/api/v1/collections",
+                "{\"name\":\"bits2\",\"dimension\":8,\"metric\":\"jaccard\"," + "\"index\":{\"type\":\"ivf\"}}");
         assertField("index.type", ivfJaccard);
 
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"l1\",\"dimension\":2,\"metric\":\"manhattan\"}").status());
-        assertEquals(200, put("/api/v1/collections/l1/records", "{\"records\":[{\"id\":\"p\",\"vector\":[1,1]},"
-                + "{\"id\":\"q\",\"vector\":[3,0]}]}").status());
-        hits = post("/api/v1/collections/l1/search", "{\"vector\":[0,0],\"k\":2}").json();
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"l1\",\"dimension\":2,\"metric\":\"manhattan\"}")
+                        .status());
+        assertEquals(
+                200,
+                put(
+                                "/api/v1/collections/l1/records",
+                                "{\"records\":[{\"id\":\"p\",\"vector\":[1,1]}," + "{\"id\":\"q\",\"vector\":[3,0]}]}")
+                        .status());
+        hits = post("/api/v1/collections/l1/search", "{\"vector\":[0,0],\"k\":2}")
+                .json();
         assertEquals(List.of("p", "q"), ids(hits));
         assertEquals(-2.0, hits.get("results").get(0).get("score").asDouble(), 1e-6);
 
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"small\",\"dimension\":4,\"metric\":\"cosine\","
-                + "\"index\":{\"type\":\"flat\",\"quantization\":\"int8\"}}").status());
-        assertEquals(200, put("/api/v1/collections/small/records", "{\"records\":[{\"id\":\"x\",\"vector\":[1,0,0,0]},"
-                + "{\"id\":\"y\",\"vector\":[0,1,0,0]}]}").status());
-        eventually(30, "int8 index ready", () -> "ready".equals(get("/api/v1/collections/small").json().get("index").get("status").asText()));
-        hits = post("/api/v1/collections/small/search", "{\"vector\":[0.9,0.1,0,0],\"k\":1}").json();
+        assertEquals(
+                201,
+                post(
+                                "/api/v1/collections",
+                                "{\"name\":\"small\",\"dimension\":4,\"metric\":\"cosine\","
+                                        + "\"index\":{\"type\":\"flat\",\"quantization\":\"int8\"}}")
+                        .status());
+        assertEquals(
+                200,
+                put(
+                                "/api/v1/collections/small/records",
+                                "{\"records\":[{\"id\":\"x\",\"vector\":[1,0,0,0]},"
+                                        + "{\"id\":\"y\",\"vector\":[0,1,0,0]}]}")
+                        .status());
+        eventually(
+                30,
+                "int8 index ready",
+                () -> "ready"
+                        .equals(get("/api/v1/collections/small")
+                                .json()
+                                .get("index")
+                                .get("status")
+                                .asText()));
+        hits = post("/api/v1/collections/small/search", "{\"vector\":[0.9,0.1,0,0],\"k\":1}")
+                .json();
         assertEquals("flat-int8", hits.get("servedBy").asText());
         assertEquals(List.of("x"), ids(hits));
-        assertField("params.rerank", post("/api/v1/collections/small/search", "{\"vector\":[1,0,0,0],\"params\":{\"rerank\":1000}}"));
-        assertField("index.quantization", post("/api/v1/collections", "{\"name\":\"bad8\",\"dimension\":4,"
-                + "\"metric\":\"jaccard\",\"index\":{\"type\":\"flat\",\"quantization\":\"int8\"}}"));
+        assertField(
+                "params.rerank",
+                post("/api/v1/collections/small/search", "{\"vector\":[1,0,0,0],\"params\":{\"rerank\":1000}}"));
+        assertField(
+                "index.quantization",
+                post(
+                        "/api/v1/collections",
+                        "{\"name\":\"bad8\",\"dimension\":4,"
+                                + "\"metric\":\"jaccard\",\"index\":{\"type\":\"flat\",\"quantization\":\"int8\"}}"));
     }
 
     @Test
@@ -175,14 +254,18 @@ public class SearchModesIT extends CaracalTestSupport {
             Thread thread = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        Reply reply = post("/api/v1/collections/swap-text/search", hybrid
-                                ? "{\"vector\":[3,0,0,0],\"text\":\"virtual memory\",\"mode\":\"hybrid\",\"k\":3}"
-                                : "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":3}");
+                        Reply reply = post(
+                                "/api/v1/collections/swap-text/search",
+                                hybrid
+                                        ? "{\"vector\":[3,0,0,0],\"text\":\"virtual memory\",\"mode\":\"hybrid\",\"k\":3}"
+                                        : "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":3}");
                         if (hybrid) {
-                            if (reply.status() == 200 && reply.json().get("results").size() == 3) {
+                            if (reply.status() == 200
+                                    && reply.json().get("results").size() == 3) {
                                 hybridOk.incrementAndGet();
                                 JsonNode j = reply.json();
-                                hybridServedBy.add(j.get("servedBy").asText() + (j.get("degraded").asBoolean() ? "/degraded" : ""));
+                                hybridServedBy.add(j.get("servedBy").asText()
+                                        + (j.get("degraded").asBoolean() ? "/degraded" : ""));
                             } else {
                                 failures.add(reply.toString());
                             }
@@ -222,7 +305,10 @@ public class SearchModesIT extends CaracalTestSupport {
         assertTrue(hybridServedBy.contains("flat+bm25"));
         assertTrue(keyword503.get() > 0);
         assertTrue(keywordOk.get() > 0);
-        JsonNode after = post("/api/v1/collections/swap-text/search", "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":2}").json();
+        JsonNode after = post(
+                        "/api/v1/collections/swap-text/search",
+                        "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":2}")
+                .json();
         assertEquals(List.of("d5", "d2"), ids(after));
     }
 

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.http.RequestGuard;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import javax.inject.Inject;
-import org.osgi.service.cm.ConfigurationAdmin;
 import java.util.Locale;
-import org.osgi.framework.ServiceRegistration;
+import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -19,6 +17,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The REST API of the assembled distribution: boot and health, collections, records, text and vector search with
@@ -66,18 +66,23 @@ public class VectorApiIT extends CaracalTestSupport {
     @Test
     public void textCollectionLifecycle() throws Exception {
         ready();
-        Reply created = post("/api/v1/collections",
+        Reply created = post(
+                "/api/v1/collections",
                 "{\"name\":\"papers\",\"metric\":\"cosine\",\"embedding\":\"all-minilm-l6-v2\",\"index\":{\"type\":\"flat\"}}");
         assertEquals(created.toString(), 201, created.status());
         assertEquals(384, created.json().get("dimension").asInt());
-        assertEquals("/api/v1/collections/papers", "/api/v1/collections/" + created.json().get("name").asText());
+        assertEquals(
+                "/api/v1/collections/papers",
+                "/api/v1/collections/" + created.json().get("name").asText());
 
-        Reply up = put("/api/v1/collections/papers/records", "{\"records\":["
-                + "{\"id\":\"p1\",\"text\":\"Compilers translate source code into machine instructions.\",\"metadata\":{\"lang\":\"en\",\"year\":1975,\"tags\":[\"systems\",\"languages\"]}},"
-                + "{\"id\":\"p2\",\"text\":\"The cat sat on the mat and purred.\",\"metadata\":{\"lang\":\"en\",\"year\":2001}},"
-                + "{\"id\":\"p3\",\"text\":\"Les compilateurs traduisent le code source.\",\"metadata\":{\"lang\":\"fr\",\"year\":1990,\"author\":\"Lee\"}},"
-                + "{\"id\":\"p4\",\"text\":\"Database indexes speed up queries over large tables.\",\"metadata\":{\"lang\":\"en\",\"year\":2010,\"tags\":[\"databases\"]},"
-                + "\"edges\":[{\"target\":\"p1\",\"type\":\"cites\",\"weight\":0.5}]}]}");
+        Reply up = put(
+                "/api/v1/collections/papers/records",
+                "{\"records\":["
+                        + "{\"id\":\"p1\",\"text\":\"Compilers translate source code into machine instructions.\",\"metadata\":{\"lang\":\"en\",\"year\":1975,\"tags\":[\"systems\",\"languages\"]}},"
+                        + "{\"id\":\"p2\",\"text\":\"The cat sat on the mat and purred.\",\"metadata\":{\"lang\":\"en\",\"year\":2001}},"
+                        + "{\"id\":\"p3\",\"text\":\"Les compilateurs traduisent le code source.\",\"metadata\":{\"lang\":\"fr\",\"year\":1990,\"author\":\"Lee\"}},"
+                        + "{\"id\":\"p4\",\"text\":\"Database indexes speed up queries over large tables.\",\"metadata\":{\"lang\":\"en\",\"year\":2010,\"tags\":[\"databases\"]},"
+                        + "\"edges\":[{\"target\":\"p1\",\"type\":\"cites\",\"weight\":0.5}]}]}");
         assertEquals(up.toString(), 200, up.status());
         assertEquals(4, up.json().get("inserted").asInt());
         assertEquals(4, up.json().get("embedded").asInt());
@@ -99,19 +104,27 @@ public class VectorApiIT extends CaracalTestSupport {
         assertEquals("flat", hits.json().get("servedBy").asText());
 
         // filters apply during search: k results come back when k match
-        Reply filtered = post("/api/v1/collections/papers/search", "{\"text\":\"compilers\",\"k\":3,\"filter\":"
-                + "{\"and\":[{\"eq\":{\"lang\":\"en\"}},{\"range\":{\"year\":{\"gte\":2000}}}]}}");
+        Reply filtered = post(
+                "/api/v1/collections/papers/search",
+                "{\"text\":\"compilers\",\"k\":3,\"filter\":"
+                        + "{\"and\":[{\"eq\":{\"lang\":\"en\"}},{\"range\":{\"year\":{\"gte\":2000}}}]}}");
         assertEquals(filtered.toString(), 200, filtered.status());
         assertEquals(2, filtered.json().get("results").size());
         for (JsonNode h : filtered.json().get("results")) {
             assertTrue(h.get("metadata").get("year").asInt() >= 2000);
         }
-        Reply in = post("/api/v1/collections/papers/search", "{\"text\":\"anything\",\"k\":10,\"filter\":{\"in\":{\"tags\":[\"databases\",\"languages\"]}}}");
+        Reply in = post(
+                "/api/v1/collections/papers/search",
+                "{\"text\":\"anything\",\"k\":10,\"filter\":{\"in\":{\"tags\":[\"databases\",\"languages\"]}}}");
         assertEquals(2, in.json().get("results").size());
-        Reply exists = post("/api/v1/collections/papers/search", "{\"text\":\"anything\",\"k\":10,\"filter\":{\"exists\":\"author\"}}");
+        Reply exists = post(
+                "/api/v1/collections/papers/search",
+                "{\"text\":\"anything\",\"k\":10,\"filter\":{\"exists\":\"author\"}}");
         assertEquals(1, exists.json().get("results").size());
         assertEquals("p3", exists.json().get("results").get(0).get("id").asText());
-        Reply not = post("/api/v1/collections/papers/search", "{\"text\":\"anything\",\"k\":10,\"filter\":{\"not\":{\"or\":[{\"eq\":{\"lang\":\"fr\"}},{\"eq\":{\"year\":2001}}]}}}");
+        Reply not = post(
+                "/api/v1/collections/papers/search",
+                "{\"text\":\"anything\",\"k\":10,\"filter\":{\"not\":{\"or\":[{\"eq\":{\"lang\":\"fr\"}},{\"eq\":{\"year\":2001}}]}}}");
         assertEquals(2, not.json().get("results").size());
 
         // vector search with a stored vector finds that record first
@@ -140,12 +153,24 @@ public class VectorApiIT extends CaracalTestSupport {
         ready();
         for (String metric : new String[] {"cosine", "dot", "l2"}) {
             String name = "m-" + metric;
-            assertEquals(201, post("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":3,\"metric\":\"" + metric + "\"}").status());
-            assertEquals(200, put("/api/v1/collections/" + name + "/records", "{\"records\":["
-                    + "{\"id\":\"x\",\"vector\":[1,0,0]},{\"id\":\"y\",\"vector\":[0,1,0]},{\"id\":\"z\",\"vector\":[0.9,0.1,0]}]}").status());
+            assertEquals(
+                    201,
+                    post(
+                                    "/api/v1/collections",
+                                    "{\"name\":\"" + name + "\",\"dimension\":3,\"metric\":\"" + metric + "\"}")
+                            .status());
+            assertEquals(
+                    200,
+                    put(
+                                    "/api/v1/collections/" + name + "/records",
+                                    "{\"records\":["
+                                            + "{\"id\":\"x\",\"vector\":[1,0,0]},{\"id\":\"y\",\"vector\":[0,1,0]},{\"id\":\"z\",\"vector\":[0.9,0.1,0]}]}")
+                            .status());
             Reply r = post("/api/v1/collections/" + name + "/search", "{\"vector\":[1,0,0],\"k\":3}");
-            assertEquals(r.toString(), "x", r.json().get("results").get(0).get("id").asText());
-            assertEquals(r.toString(), "z", r.json().get("results").get(1).get("id").asText());
+            assertEquals(
+                    r.toString(), "x", r.json().get("results").get(0).get("id").asText());
+            assertEquals(
+                    r.toString(), "z", r.json().get("results").get(1).get("id").asText());
             assertEquals(204, delete("/api/v1/collections/" + name).status());
         }
     }
@@ -153,7 +178,10 @@ public class VectorApiIT extends CaracalTestSupport {
     @Test
     public void badInputIsAClear4xx() throws Exception {
         ready();
-        assertEquals(201, post("/api/v1/collections", "{\"name\":\"strict\",\"dimension\":3}").status());
+        assertEquals(
+                201,
+                post("/api/v1/collections", "{\"name\":\"strict\",\"dimension\":3}")
+                        .status());
 
         expect(400, null, post("/api/v1/collections", "{\"name\":\"broken\","));
         expect(400, null, post("/api/v1/collections", "[1,2]"));
@@ -161,33 +189,77 @@ public class VectorApiIT extends CaracalTestSupport {
         expect(400, "name", post("/api/v1/collections", "{\"name\":\"bad name!\",\"dimension\":3}"));
         expect(400, "dimension", post("/api/v1/collections", "{\"name\":\"nodim\"}"));
         expect(400, "dimension", post("/api/v1/collections", "{\"name\":\"negdim\",\"dimension\":-4}"));
-        expect(400, "metric", post("/api/v1/collections", "{\"name\":\"badmetric\",\"dimension\":3,\"metric\":\"manhattan-ish\"}"));
-        expect(400, "index.type", post("/api/v1/collections", "{\"name\":\"badindex\",\"dimension\":3,\"index\":{\"type\":\"nope\"}}"));
+        expect(
+                400,
+                "metric",
+                post("/api/v1/collections", "{\"name\":\"badmetric\",\"dimension\":3,\"metric\":\"manhattan-ish\"}"));
+        expect(
+                400,
+                "index.type",
+                post("/api/v1/collections", "{\"name\":\"badindex\",\"dimension\":3,\"index\":{\"type\":\"nope\"}}"));
         expect(409, null, post("/api/v1/collections", "{\"name\":\"strict\",\"dimension\":3}"));
         expect(404, null, get("/api/v1/collections/missing"));
         expect(404, null, post("/api/v1/collections/missing/search", "{\"vector\":[1,2,3]}"));
-        expect(404, null, put("/api/v1/collections/missing/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3]}]}"));
+        expect(
+                404,
+                null,
+                put("/api/v1/collections/missing/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3]}]}"));
 
-        expect(400, "records[1].vector", put("/api/v1/collections/strict/records",
-                "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3]},{\"id\":\"b\",\"vector\":[1,2]}]}"));
-        expect(400, null, put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[NaN,1,2]}]}"));
-        expect(400, "records[0].vector[0]", put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1e39,1,2]}]}"));
-        expect(400, "records[0].vector[2]", put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,\"x\"]}]}"));
+        expect(
+                400,
+                "records[1].vector",
+                put(
+                        "/api/v1/collections/strict/records",
+                        "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3]},{\"id\":\"b\",\"vector\":[1,2]}]}"));
+        expect(
+                400,
+                null,
+                put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[NaN,1,2]}]}"));
+        expect(
+                400,
+                "records[0].vector[0]",
+                put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1e39,1,2]}]}"));
+        expect(
+                400,
+                "records[0].vector[2]",
+                put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,\"x\"]}]}"));
         expect(400, "records[0].id", put("/api/v1/collections/strict/records", "{\"records\":[{\"vector\":[1,2,3]}]}"));
-        expect(400, "records[0].metadata", put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"metadata\":[1]}]}"));
+        expect(
+                400,
+                "records[0].metadata",
+                put(
+                        "/api/v1/collections/strict/records",
+                        "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"metadata\":[1]}]}"));
         expect(400, "records", put("/api/v1/collections/strict/records", "{\"records\":[]}"));
         // text needs an embedding model; this collection has none
-        assertEquals(400, put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"text\":\"hello\"}]}").status());
+        assertEquals(
+                400,
+                put("/api/v1/collections/strict/records", "{\"records\":[{\"id\":\"a\",\"text\":\"hello\"}]}")
+                        .status());
         // nothing of the failed batches was written
         assertEquals(0, get("/api/v1/collections/strict").json().get("count").asInt());
 
         expect(400, "vector", post("/api/v1/collections/strict/search", "{\"vector\":[1,2],\"k\":3}"));
         expect(400, "k", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"k\":0}"));
         expect(400, "vector", post("/api/v1/collections/strict/search", "{\"k\":3}"));
-        expect(400, "filter.range.year", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"range\":{\"year\":{}}}}"));
-        expect(400, "filter.bogus", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"bogus\":{}}}"));
-        expect(400, "filter.and", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"and\":[]}}"));
-        expect(400, "filter", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"eq\":{\"a\":1},\"in\":{\"b\":[1]}}}"));
+        expect(
+                400,
+                "filter.range.year",
+                post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"range\":{\"year\":{}}}}"));
+        expect(
+                400,
+                "filter.bogus",
+                post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"bogus\":{}}}"));
+        expect(
+                400,
+                "filter.and",
+                post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"filter\":{\"and\":[]}}"));
+        expect(
+                400,
+                "filter",
+                post(
+                        "/api/v1/collections/strict/search",
+                        "{\"vector\":[1,2,3],\"filter\":{\"eq\":{\"a\":1},\"in\":{\"b\":[1]}}}"));
         expect(400, "mode", post("/api/v1/collections/strict/search", "{\"vector\":[1,2,3],\"mode\":\"psychic\"}"));
 
         // oversize body: 413 before the upload (the default limit is 32 MiB)
@@ -202,16 +274,29 @@ public class VectorApiIT extends CaracalTestSupport {
         http.update(small);
         try {
             String body = "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"text\":\"" + "y".repeat(8000) + "\"}]}";
-            eventually(10, "the smaller limit applies", () -> put("/api/v1/collections/strict/records", body).status() == 413);
+            eventually(
+                    10,
+                    "the smaller limit applies",
+                    () -> put("/api/v1/collections/strict/records", body).status() == 413);
             Reply r = put("/api/v1/collections/strict/records", body);
             expect(413, null, r);
             assertEquals(4096, r.json().get("limit").asInt());
         } finally {
             http.update(old);
         }
-        eventually(10, "the default limit is back", () -> put("/api/v1/collections/strict/records",
-                "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"text\":\"" + "y".repeat(8000) + "\"}]}").status() == 200);
-        assertEquals(200, call("DELETE", "/api/v1/collections/strict/records", "{\"ids\":[\"a\"]}").status());
+        eventually(
+                10,
+                "the default limit is back",
+                () -> put(
+                                        "/api/v1/collections/strict/records",
+                                        "{\"records\":[{\"id\":\"a\",\"vector\":[1,2,3],\"text\":\"" + "y".repeat(8000)
+                                                + "\"}]}")
+                                .status()
+                        == 200);
+        assertEquals(
+                200,
+                call("DELETE", "/api/v1/collections/strict/records", "{\"ids\":[\"a\"]}")
+                        .status());
 
         expect(404, null, get("/api/v1/collections/strict/nonsense/path"));
         expect(405, null, call("PATCH", "/api/v1/collections/strict", "{}"));
@@ -227,14 +312,20 @@ public class VectorApiIT extends CaracalTestSupport {
             }
             resp.setStatus(401);
             resp.setContentType("application/problem+json");
-            resp.getWriter().write("{\"type\":\"urn:test:unauthorized\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"x-test-key required\"}");
+            resp.getWriter()
+                    .write(
+                            "{\"type\":\"urn:test:unauthorized\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"x-test-key required\"}");
             return false;
         };
-        ServiceRegistration<RequestGuard> reg = bundleContext.registerService(RequestGuard.class, guard, new Hashtable<>());
+        ServiceRegistration<RequestGuard> reg =
+                bundleContext.registerService(RequestGuard.class, guard, new Hashtable<>());
         try {
             eventually(10, "the guard applies", () -> get("/api/v1/collections").status() == 401);
             assertEquals(401, get("/healthz").status());
-            assertEquals(200, call("GET", "/api/v1/collections", null, "x-test-key", "let-me-in").status());
+            assertEquals(
+                    200,
+                    call("GET", "/api/v1/collections", null, "x-test-key", "let-me-in")
+                            .status());
         } finally {
             reg.unregister();
         }
@@ -260,6 +351,7 @@ public class VectorApiIT extends CaracalTestSupport {
             assertEquals(reply.toString(), field, p.path("field").asText());
         }
         String lower = reply.body().toLowerCase(Locale.ROOT);
-        assertFalse(reply.toString(), lower.contains("exception") || lower.contains("\tat ") || lower.contains(".java:"));
+        assertFalse(
+                reply.toString(), lower.contains("exception") || lower.contains("\tat ") || lower.contains(".java:"));
     }
 }

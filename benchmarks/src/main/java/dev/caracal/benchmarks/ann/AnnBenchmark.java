@@ -37,17 +37,20 @@ public final class AnnBenchmark {
     static final String FASHION_TITLE = "Fashion-MNIST, L2";
     static final String CACM_TITLE = "CACM, all-MiniLM-L6-v2, cosine";
 
-    record Point(String contender, String filter, int threads, int knob, double recall, double qps) {
-    }
+    record Point(String contender, String filter, int threads, int knob, double recall, double qps) {}
 
-    record BuildInfo(String contender, String knobName, double seconds, double vectorsPerSecond, double bytesPerVector,
-                     double hotBytesPerVector, String note) {
-    }
+    record BuildInfo(
+            String contender,
+            String knobName,
+            double seconds,
+            double vectorsPerSecond,
+            double bytesPerVector,
+            double hotBytesPerVector,
+            String note) {}
 
     /** The results of one data set. */
-    record DatasetRun(Dataset data, int nFiltered, List<Point> points, List<BuildInfo> builds, Path png,
-                      double seconds) {
-    }
+    record DatasetRun(
+            Dataset data, int nFiltered, List<Point> points, List<BuildInfo> builds, Path png, double seconds) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -57,7 +60,8 @@ public final class AnnBenchmark {
         int nBase = Integer.parseInt(a.getOrDefault("base", "60000"));
         int nQueries = Integer.parseInt(a.getOrDefault("queries", "1000"));
         int k = Integer.parseInt(a.getOrDefault("k", "10"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+        int threads = Integer.parseInt(
+                a.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
         String data = a.getOrDefault("data", "fashion-mnist");
         Path fashionDir = Path.of(a.getOrDefault("fashion-dir", FashionMnist.DEFAULT_DIR.toString()));
         if (!List.of("fashion-mnist", "cacm", "all").contains(data)) { // older usage: --data <Fashion-MNIST dir>
@@ -72,7 +76,8 @@ public final class AnnBenchmark {
         Set<String> only = a.containsKey("only") ? Set.of(a.get("only").split(",")) : null;
         Set<String> skip = a.containsKey("skip") ? Set.of(a.get("skip").split(",")) : Set.of();
         int filteredQueries = Integer.parseInt(a.getOrDefault("filtered-queries", "300"));
-        String command = a.getOrDefault("command", "benchmarks/scripts/ann.sh " + String.join(" ", args)).strip();
+        String command = a.getOrDefault("command", "benchmarks/scripts/ann.sh " + String.join(" ", args))
+                .strip();
         if (a.containsKey("replot")) { // --replot <dir with the CSVs>: redraw the PNGs only
             Report.replot(Path.of(a.get("replot")), png);
             return;
@@ -87,32 +92,56 @@ public final class AnnBenchmark {
             } else {
                 float[][] base = FashionMnist.train(fashionDir, nBase);
                 float[][] queries = FashionMnist.test(fashionDir, nQueries);
-                ds = new Dataset("fashion-mnist", FASHION_TITLE, Metric.L2, base, queries, String.format(
-                        Locale.ROOT, "- Data: Fashion-MNIST (Debian `dataset-fashion-mnist`), first %,d training "
-                                + "images as base, first %,d test images as queries, %d dims (pixels 0..255 as floats), "
-                                + "L2.", base.length, queries.length, base[0].length));
+                ds = new Dataset(
+                        "fashion-mnist",
+                        FASHION_TITLE,
+                        Metric.L2,
+                        base,
+                        queries,
+                        String.format(
+                                Locale.ROOT,
+                                "- Data: Fashion-MNIST (Debian `dataset-fashion-mnist`), first %,d training "
+                                        + "images as base, first %,d test images as queries, %d dims (pixels 0..255 as floats), "
+                                        + "L2.",
+                                base.length,
+                                queries.length,
+                                base[0].length));
             }
             String name = png.getFileName().toString();
-            Path dsPng = id.equals("fashion-mnist") ? png : png.resolveSibling(name.contains(".")
-                    ? name.substring(0, name.lastIndexOf('.')) + "-" + id + name.substring(name.lastIndexOf('.'))
-                    : name + "-" + id);
+            Path dsPng = id.equals("fashion-mnist")
+                    ? png
+                    : png.resolveSibling(
+                            name.contains(".")
+                                    ? name.substring(0, name.lastIndexOf('.')) + "-" + id
+                                            + name.substring(name.lastIndexOf('.'))
+                                    : name + "-" + id);
             runs.add(runDataset(ds, k, threads, filteredQueries, only, skip, dsPng, out));
         }
         double total = (System.nanoTime() - t0) / 1e9;
         Report.write(out, doc, runs, k, threads, command, total);
-        log("done in %.0f s: %s, %s", total, doc, runs.stream().map(r -> r.png().toString()).toList());
+        log(
+                "done in %.0f s: %s, %s",
+                total, doc, runs.stream().map(r -> r.png().toString()).toList());
     }
 
-    static DatasetRun runDataset(Dataset ds, int k, int threads, int filteredQueries, Set<String> only,
-                                 Set<String> skip, Path png, Path out) throws Exception {
+    static DatasetRun runDataset(
+            Dataset ds, int k, int threads, int filteredQueries, Set<String> only, Set<String> skip, Path png, Path out)
+            throws Exception {
         long t0 = System.nanoTime();
         float[][] base = ds.base();
         float[][] queries = ds.queries();
         int nBase = base.length;
         int nQueries = queries.length;
         int dim = base[0].length;
-        log("%s: %d base x %d dims, %d queries, k=%d, %d query threads (+1), %d cores", ds.title(), nBase, dim,
-                nQueries, k, threads, Runtime.getRuntime().availableProcessors());
+        log(
+                "%s: %d base x %d dims, %d queries, k=%d, %d query threads (+1), %d cores",
+                ds.title(),
+                nBase,
+                dim,
+                nQueries,
+                k,
+                threads,
+                Runtime.getRuntime().availableProcessors());
 
         // filters: random labels 0..99; 1% = label 0, 10% = labels 0..9
         int[] labels = new Random(7).ints(nBase, 0, 100).toArray();
@@ -147,31 +176,48 @@ public final class AnnBenchmark {
         Map<String, Object> hnsw = Map.of("m", m, "efConstruction", efc);
         List<Contender> contenders = new ArrayList<>();
         contenders.add(new CaracalContender("caracal-hnsw", "hnsw", hnsw, tmp.resolve("hnsw"), efs, metric));
-        contenders.add(new CaracalContender("caracal-hnsw-int8", "hnsw", Map.of("m", m, "efConstruction", efc,
-                "quantization", "int8"), tmp.resolve("hnsw-int8"), efs, metric));
-        contenders.add(new StoreContender("caracal-store-hnsw", new IndexSpec("hnsw", hnsw), "ef", efs,
-                tmp.resolve("store"), labels, metric));
-        contenders.add(new StoreContender("caracal-store-flat-int8", new IndexSpec("flat", Map.of("quantization",
-                "int8")), "rerank", reranks, tmp.resolve("store-int8"), labels, metric));
-        contenders.add(new StoreContender("caracal-store-flat", IndexSpec.FLAT_SPEC, "exact", new int[] {0},
-                tmp.resolve("store-flat"), labels, metric));
-        contenders.add(new CaracalContender("caracal-ivf", "ivf", Map.of(), tmp.resolve("ivf"), nprobes, metric));
-        contenders.add(new CaracalContender("caracal-ivf-pq", "ivf-pq", Map.of(), tmp.resolve("ivfpq"), nprobes,
+        contenders.add(new CaracalContender(
+                "caracal-hnsw-int8",
+                "hnsw",
+                Map.of("m", m, "efConstruction", efc, "quantization", "int8"),
+                tmp.resolve("hnsw-int8"),
+                efs,
                 metric));
+        contenders.add(new StoreContender(
+                "caracal-store-hnsw", new IndexSpec("hnsw", hnsw), "ef", efs, tmp.resolve("store"), labels, metric));
+        contenders.add(new StoreContender(
+                "caracal-store-flat-int8",
+                new IndexSpec("flat", Map.of("quantization", "int8")),
+                "rerank",
+                reranks,
+                tmp.resolve("store-int8"),
+                labels,
+                metric));
+        contenders.add(new StoreContender(
+                "caracal-store-flat",
+                IndexSpec.FLAT_SPEC,
+                "exact",
+                new int[] {0},
+                tmp.resolve("store-flat"),
+                labels,
+                metric));
+        contenders.add(new CaracalContender("caracal-ivf", "ivf", Map.of(), tmp.resolve("ivf"), nprobes, metric));
+        contenders.add(
+                new CaracalContender("caracal-ivf-pq", "ivf-pq", Map.of(), tmp.resolve("ivfpq"), nprobes, metric));
         if (CaracalContender.available("lsh")) {
             contenders.add(new CaracalContender("caracal-lsh", "lsh", Map.of(), tmp.resolve("lsh"), probes, metric));
         } else {
             log("caracal-lsh skipped: caracal-vector-index-lsh is not on the class path");
         }
         if (CaracalContender.available("kdtree")) {
-            contenders.add(new CaracalContender("caracal-kdtree", "kdtree", Map.of(), tmp.resolve("kdtree"),
-                    new int[] {0}, metric));
+            contenders.add(new CaracalContender(
+                    "caracal-kdtree", "kdtree", Map.of(), tmp.resolve("kdtree"), new int[] {0}, metric));
         } else {
             log("caracal-kdtree skipped: caracal-vector-index-kdtree is not on the class path");
         }
         contenders.add(new LuceneContender("lucene-hnsw", false, m, efc, tmp.resolve("lucene"), efs, labels, cosine));
-        contenders.add(new LuceneContender("lucene-hnsw-sq7", true, m, efc, tmp.resolve("lucene-sq"), efs, labels,
-                cosine));
+        contenders.add(
+                new LuceneContender("lucene-hnsw-sq7", true, m, efc, tmp.resolve("lucene-sq"), efs, labels, cosine));
         contenders.add(new JVectorContender(2 * m, efc, efs, cosine));
         contenders.add(new HnswlibContender(m, efc, efs, cosine));
         contenders.removeIf(c -> (only != null && !only.contains(c.name())) || skip.contains(c.name()));
@@ -184,11 +230,18 @@ public final class AnnBenchmark {
             long b0 = System.nanoTime();
             c.build(base);
             double secs = (System.nanoTime() - b0) / 1e9;
-            BuildInfo bi = new BuildInfo(c.name(), c.knobName(), secs, nBase / secs, c.bytes() / (double) nBase,
-                    c.hotBytes() / (double) nBase, c.note());
+            BuildInfo bi = new BuildInfo(
+                    c.name(),
+                    c.knobName(),
+                    secs,
+                    nBase / secs,
+                    c.bytes() / (double) nBase,
+                    c.hotBytes() / (double) nBase,
+                    c.note());
             builds.add(bi);
-            log("%s: built in %.1f s (%.0f vectors/s), %.0f bytes/vector (%.0f hot)", c.name(), secs,
-                    bi.vectorsPerSecond(), bi.bytesPerVector(), bi.hotBytesPerVector());
+            log(
+                    "%s: built in %.1f s (%.0f vectors/s), %.0f bytes/vector (%.0f hot)",
+                    c.name(), secs, bi.vectorsPerSecond(), bi.bytesPerVector(), bi.hotBytesPerVector());
             int[] knobs = c.knobs();
             long w0 = System.nanoTime();
             do { // warm-up (JIT), at least a second
@@ -201,8 +254,9 @@ public final class AnnBenchmark {
                     double recall = gtAll.recall(ds, queries, rq, k);
                     points.add(new Point(c.name(), "none", t, knob, recall, rq[rq.length - 1]));
                     if (t == 1) {
-                        log("  %s=%d  recall@%d %.4f  %.0f QPS (1 thread)", c.knobName(), knob, k, recall,
-                                rq[rq.length - 1]);
+                        log(
+                                "  %s=%d  recall@%d %.4f  %.0f QPS (1 thread)",
+                                c.knobName(), knob, k, recall, rq[rq.length - 1]);
                     }
                 }
                 if (gtAll.lastRecall >= 0.999) {
@@ -216,8 +270,9 @@ public final class AnnBenchmark {
                         double[] rq = run(c, fQueries, k, knob, bits, bits.cardinality(), 1, pool);
                         double recall = ((GroundTruth) f[2]).recall(ds, fQueries, rq, k);
                         points.add(new Point(c.name(), (String) f[0], 1, knob, recall, rq[rq.length - 1]));
-                        log("  filter %s %s=%d  recall@%d %.4f  %.0f QPS", f[0], c.knobName(), knob, k, recall,
-                                rq[rq.length - 1]);
+                        log(
+                                "  filter %s %s=%d  recall@%d %.4f  %.0f QPS",
+                                f[0], c.knobName(), knob, k, recall, rq[rq.length - 1]);
                     }
                 }
             }
@@ -237,8 +292,16 @@ public final class AnnBenchmark {
      * Runs every query at one knob on {@code threads} threads; returns the result ids packed per query
      * (k slots, -1 padded) followed by the QPS in the last slot (as a double array for simplicity).
      */
-    static double[] run(Contender c, float[][] queries, int k, int knob, BitSet filter, int filterCount, int threads,
-                        ExecutorService pool) throws Exception {
+    static double[] run(
+            Contender c,
+            float[][] queries,
+            int k,
+            int knob,
+            BitSet filter,
+            int filterCount,
+            int threads,
+            ExecutorService pool)
+            throws Exception {
         int n = queries.length;
         double[] res = new double[n * k + 1];
         Arrays.fill(res, -1);
@@ -346,14 +409,18 @@ public final class AnnBenchmark {
     }
 
     static void log(String fmt, Object... args) {
-        System.out.printf(Locale.ROOT, "[%s] %s%n",
-                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), String.format(Locale.ROOT, fmt, args));
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] %s%n",
+                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
+                String.format(Locale.ROOT, fmt, args));
     }
 
     static void deleteTree(Path p) throws IOException {
         if (Files.exists(p)) {
             try (var s = Files.walk(p)) {
-                s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(f -> f.toFile().delete());
+                s.sorted((x, y) -> y.getNameCount() - x.getNameCount())
+                        .forEach(f -> f.toFile().delete());
             }
         }
     }

@@ -27,8 +27,7 @@ final class CacmEmbeddings {
     private static final int MAGIC = 0x43414346; // "CACF"
     private static final int VERSION = 1;
 
-    private CacmEmbeddings() {
-    }
+    private CacmEmbeddings() {}
 
     /** Base = documents, queries = topics (both unit length). */
     static Dataset load(Path dir, Path cacheDir) throws Exception {
@@ -53,28 +52,37 @@ final class CacmEmbeddings {
         System.arraycopy(all, nDocs, queries, 0, nTopics);
         Dataset.normalize(base);
         Dataset.normalize(queries);
-        String description = String.format(Locale.ROOT, "- Data: CACM (`../shared/data/cacm`), all %,d documents "
-                + "(title, abstract, authors) embedded with the in-process %s model as base, the %d topics embedded the "
-                + "same way as queries (QPS: repeated passes over the %d topics), %d dims, unit length, cosine "
-                + "(Lucene, jvector: DOT_PRODUCT on the unit vectors; hnswlib-java: inner-product distance 1 - q.v; "
-                + "Caracal: metric cosine). Embeddings cached in `benchmarks/target/ann-cache/cacm-minilm.f32`.",
-                nDocs, AllMiniLmEmbeddingModel.NAME, nTopics, nTopics, all[0].length);
-        return new Dataset("cacm", AnnBenchmark.CACM_TITLE, dev.caracal.vector.Metric.COSINE, base, queries,
-                description);
+        String description = String.format(
+                Locale.ROOT,
+                "- Data: CACM (`../shared/data/cacm`), all %,d documents "
+                        + "(title, abstract, authors) embedded with the in-process %s model as base, the %d topics embedded the "
+                        + "same way as queries (QPS: repeated passes over the %d topics), %d dims, unit length, cosine "
+                        + "(Lucene, jvector: DOT_PRODUCT on the unit vectors; hnswlib-java: inner-product distance 1 - q.v; "
+                        + "Caracal: metric cosine). Embeddings cached in `benchmarks/target/ann-cache/cacm-minilm.f32`.",
+                nDocs,
+                AllMiniLmEmbeddingModel.NAME,
+                nTopics,
+                nTopics,
+                all[0].length);
+        return new Dataset(
+                "cacm", AnnBenchmark.CACM_TITLE, dev.caracal.vector.Metric.COSINE, base, queries, description);
     }
 
     private static float[][] embed(Cacm cacm) throws Exception {
         AllMiniLmEmbeddingModel model = new AllMiniLmEmbeddingModel();
-        model.activate((AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(CacmEmbeddings.class.getClassLoader(),
-                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class}, (proxy, method, args) ->
-                        method.getName().equals("annotationType") ? AllMiniLmEmbeddingModel.Config.class
-                                : method.getDefaultValue()));
+        model.activate((AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(
+                CacmEmbeddings.class.getClassLoader(),
+                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class},
+                (proxy, method, args) -> method.getName().equals("annotationType")
+                        ? AllMiniLmEmbeddingModel.Config.class
+                        : method.getDefaultValue()));
         try {
             List<String> texts = new ArrayList<>(cacm.documents.values());
             texts.addAll(cacm.topics.values());
             float[][] out = new float[texts.size()][];
             for (int from = 0; from < texts.size(); from += 64) {
-                List<float[]> vs = model.embed(texts.subList(from, Math.min(texts.size(), from + 64))).vectors();
+                List<float[]> vs = model.embed(texts.subList(from, Math.min(texts.size(), from + 64)))
+                        .vectors();
                 for (int i = 0; i < vs.size(); i++) {
                     out[from + i] = vs.get(i);
                 }
@@ -90,7 +98,9 @@ final class CacmEmbeddings {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 16))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION || !in.readUTF().equals(AllMiniLmEmbeddingModel.NAME)) {
+            if (in.readInt() != MAGIC
+                    || in.readInt() != VERSION
+                    || !in.readUTF().equals(AllMiniLmEmbeddingModel.NAME)) {
                 return null;
             }
             int dim = in.readInt();
@@ -114,7 +124,8 @@ final class CacmEmbeddings {
     private static void write(Path cache, float[][] all, int nDocs, int nTopics) throws IOException {
         Files.createDirectories(cache.getParent());
         Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeUTF(AllMiniLmEmbeddingModel.NAME);
@@ -128,10 +139,18 @@ final class CacmEmbeddings {
             }
         }
         Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(cache.resolveSibling("cacm-minilm.txt"), String.format(Locale.ROOT,
-                "model=%s%ndimension=%d%ndocuments=%d (CACM-xxxx in archive order)%ntopics=%d (file order)%n"
-                        + "layout=int magic 0x%08X, int version %d, UTF model, int dimension, int documents, int topics,"
-                        + " then big-endian float32 vectors: documents, then topics (as the model returned them)%n",
-                AllMiniLmEmbeddingModel.NAME, all[0].length, nDocs, nTopics, MAGIC, VERSION));
+        Files.writeString(
+                cache.resolveSibling("cacm-minilm.txt"),
+                String.format(
+                        Locale.ROOT,
+                        "model=%s%ndimension=%d%ndocuments=%d (CACM-xxxx in archive order)%ntopics=%d (file order)%n"
+                                + "layout=int magic 0x%08X, int version %d, UTF model, int dimension, int documents, int topics,"
+                                + " then big-endian float32 vectors: documents, then topics (as the model returned them)%n",
+                        AllMiniLmEmbeddingModel.NAME,
+                        all[0].length,
+                        nDocs,
+                        nTopics,
+                        MAGIC,
+                        VERSION));
     }
 }

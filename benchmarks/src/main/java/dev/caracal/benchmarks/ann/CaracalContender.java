@@ -95,8 +95,9 @@ final class CaracalContender implements Contender {
             case "hnsw" -> factory = new HnswIndexFactory();
             case "ivf" -> factory = activate(new IvfIndexFactory(), vectors.length + 1);
             case "ivf-pq" -> factory = activate(new IvfPqIndexFactory(), vectors.length + 1);
-            case "lsh", "kdtree" -> factory = (VectorIndexFactory) Class.forName(pluginClass(type))
-                    .getConstructor().newInstance();
+            case "lsh", "kdtree" ->
+                factory = (VectorIndexFactory)
+                        Class.forName(pluginClass(type)).getConstructor().newInstance();
             default -> throw new IllegalArgumentException(type);
         }
         Map<String, Object> p = factory.validateBuildParams(params);
@@ -124,8 +125,10 @@ final class CaracalContender implements Contender {
 
     /** DS activation with the default configuration except minTrainingSize (so the benchmark trains once, at the end). */
     private static <T> T activate(T factory, int minTrainingSize) throws Exception {
-        IvfConfig config = (IvfConfig) Proxy.newProxyInstance(IvfConfig.class.getClassLoader(),
-                new Class<?>[] {IvfConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+        IvfConfig config = (IvfConfig) Proxy.newProxyInstance(
+                IvfConfig.class.getClassLoader(),
+                new Class<?>[] {IvfConfig.class},
+                (proxy, m, args) -> switch (m.getName()) {
                     case "minTrainingSize" -> minTrainingSize;
                     case "trainingIterations" -> 15;
                     case "retrainDriftFactor" -> 1.5;
@@ -144,18 +147,21 @@ final class CaracalContender implements Contender {
 
     @Override
     public int[] search(float[] query, int k, int knob, BitSet filter, int filterCount) {
-        OrdinalFilter f = filter == null ? null : new OrdinalFilter() {
-            @Override
-            public boolean accept(int ordinal) {
-                return filter.get(ordinal);
-            }
+        OrdinalFilter f = filter == null
+                ? null
+                : new OrdinalFilter() {
+                    @Override
+                    public boolean accept(int ordinal) {
+                        return filter.get(ordinal);
+                    }
 
-            @Override
-            public int estimatedCount() {
-                return filterCount;
-            }
-        };
-        return index.search(query, k, f, type.equals("kdtree") ? Map.of() : Map.of(knobName(), knob)).ordinals();
+                    @Override
+                    public int estimatedCount() {
+                        return filterCount;
+                    }
+                };
+        return index.search(query, k, f, type.equals("kdtree") ? Map.of() : Map.of(knobName(), knob))
+                .ordinals();
     }
 
     @Override
@@ -171,18 +177,21 @@ final class CaracalContender implements Contender {
     @Override
     public String note() {
         return switch (type) {
-            case "hnsw" -> "int8".equals(params.get("quantization"))
-                    ? "bytes = VectorIndex.memoryBytes() (int8 codes in the graph; the best ceil(k * rerank) candidates, "
-                    + "rerank 3 by default, are re-ranked with full vectors read from the store; ef is raised to at "
-                    + "least that)"
-                    : "bytes = VectorIndex.memoryBytes() (vectors held in the graph)";
+            case "hnsw" ->
+                "int8".equals(params.get("quantization"))
+                        ? "bytes = VectorIndex.memoryBytes() (int8 codes in the graph; the best ceil(k * rerank) candidates, "
+                                + "rerank 3 by default, are re-ranked with full vectors read from the store; ef is raised to at "
+                                + "least that)"
+                        : "bytes = VectorIndex.memoryBytes() (vectors held in the graph)";
             case "ivf" -> "bytes = VectorIndex.memoryBytes(); k-means training uses the common pool (2 cores)";
-            case "lsh" -> "default build parameters (8 tables, automatic bits/width); rebuilt in the background as "
-                    + "the data doubles (counted in the build time), then once more over all vectors; bytes = "
-                    + "VectorIndex.memoryBytes(); the knob is probes (extra buckets per table)";
-            case "kdtree" -> "exact (no knob); default leafSize; a KD-tree prunes little at this dimension (the plugin "
-                    + "warns above 32); rebuilt in the background as the data grows, then once more over all vectors; "
-                    + "bytes = VectorIndex.memoryBytes()";
+            case "lsh" ->
+                "default build parameters (8 tables, automatic bits/width); rebuilt in the background as "
+                        + "the data doubles (counted in the build time), then once more over all vectors; bytes = "
+                        + "VectorIndex.memoryBytes(); the knob is probes (extra buckets per table)";
+            case "kdtree" ->
+                "exact (no knob); default leafSize; a KD-tree prunes little at this dimension (the plugin "
+                        + "warns above 32); rebuilt in the background as the data grows, then once more over all vectors; "
+                        + "bytes = VectorIndex.memoryBytes()";
             default -> "bytes = VectorIndex.memoryBytes() (PQ codes; re-ranking reads full vectors from the store)";
         };
     }

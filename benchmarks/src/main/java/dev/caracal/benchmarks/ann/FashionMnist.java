@@ -16,8 +16,7 @@ import java.util.zip.GZIPInputStream;
 public final class FashionMnist {
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /** The first {@code limit} base vectors (of 60,000). */
     public static float[][] train(Path dir, int limit) throws IOException {
@@ -34,11 +33,12 @@ public final class FashionMnist {
             throw new IOException(file + " not found; install it with: apt-get install dataset-fashion-mnist");
         }
         try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(
-                     file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16))) {
             int magic = in.readInt();
             if (magic != 0x00000803) {
-                throw new IOException(file + ": not an IDX3 unsigned-byte file (magic " + Integer.toHexString(magic) + ")");
+                throw new IOException(
+                        file + ": not an IDX3 unsigned-byte file (magic " + Integer.toHexString(magic) + ")");
             }
             int count = in.readInt();
             int dim = in.readInt() * in.readInt();

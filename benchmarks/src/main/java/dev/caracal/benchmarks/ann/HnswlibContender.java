@@ -50,9 +50,14 @@ final class HnswlibContender implements Contender {
 
     @Override
     public void build(float[][] base) throws IOException {
-        index = HnswIndex.<float[], Float>newBuilder(base[0].length, cosine
-                        ? DistanceFunctions.FLOAT_INNER_PRODUCT : DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE,
-                base.length).withM(m).withEfConstruction(efConstruction).withEf(10).build();
+        index = HnswIndex.<float[], Float>newBuilder(
+                        base[0].length,
+                        cosine ? DistanceFunctions.FLOAT_INNER_PRODUCT : DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE,
+                        base.length)
+                .withM(m)
+                .withEfConstruction(efConstruction)
+                .withEf(10)
+                .build();
         for (int i = 0; i < base.length; i++) {
             index.add(new Vec(i, base[i]));
         }
@@ -96,6 +101,7 @@ final class HnswlibContender implements Contender {
 
     @Override
     public String note() {
-        return (cosine ? "FLOAT_INNER_PRODUCT" : "FLOAT_EUCLIDEAN_DISTANCE") + "; single-threaded add(); bytes = size of save() (Java serialization of items + graph)";
+        return (cosine ? "FLOAT_INNER_PRODUCT" : "FLOAT_EUCLIDEAN_DISTANCE")
+                + "; single-threaded add(); bytes = size of save() (Java serialization of items + graph)";
     }
 }

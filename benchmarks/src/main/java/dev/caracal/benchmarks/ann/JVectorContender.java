@@ -24,7 +24,8 @@ import java.util.concurrent.ForkJoinPool;
  * {@link GraphSearcher} per thread using exact float scores; the knob is rerankK (the search beam).
  */
 final class JVectorContender implements Contender {
-    private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final VectorTypeSupport VTS =
+            VectorizationProvider.getInstance().getVectorTypeSupport();
     private final int degree;
     private final int beamWidth;
     private final int[] knobs;
@@ -68,8 +69,8 @@ final class JVectorContender implements Contender {
         ravv = new ListRandomAccessVectorValues(list, dim);
         BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, similarity);
         pool = new ForkJoinPool(1);
-        GraphIndexBuilder builder = new GraphIndexBuilder(bsp, dim, degree, beamWidth, 1.2f, 1.2f, true, true, pool,
-                pool);
+        GraphIndexBuilder builder =
+                new GraphIndexBuilder(bsp, dim, degree, beamWidth, 1.2f, 1.2f, true, true, pool, pool);
         graph = builder.build(ravv);
         bytes = builder.ramBytesUsed() + (long) base.length * dim * Float.BYTES;
         searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
@@ -101,8 +102,8 @@ final class JVectorContender implements Contender {
 
     @Override
     public String note() {
-        return similarity + "; max degree " + degree + " (= 2M, the base-layer degree of the HNSW contenders), beam " + beamWidth
-                + ", build on a 1-thread pool; bytes = builder.ramBytesUsed() + float vectors";
+        return similarity + "; max degree " + degree + " (= 2M, the base-layer degree of the HNSW contenders), beam "
+                + beamWidth + ", build on a 1-thread pool; bytes = builder.ramBytesUsed() + float vectors";
     }
 
     @Override

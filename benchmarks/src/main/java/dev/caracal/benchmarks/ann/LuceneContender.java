@@ -9,9 +9,9 @@ import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntField;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -45,8 +45,8 @@ final class LuceneContender implements Contender {
     private long hotBytes;
 
     /** {@code cosine}: the vectors are unit length and compared with DOT_PRODUCT (= cosine on them); else EUCLIDEAN. */
-    LuceneContender(String name, boolean quantized, int m, int beamWidth, Path dir, int[] knobs, int[] labels,
-                    boolean cosine) {
+    LuceneContender(
+            String name, boolean quantized, int m, int beamWidth, Path dir, int[] knobs, int[] labels, boolean cosine) {
         this.name = name;
         this.similarity = cosine ? VectorSimilarityFunction.DOT_PRODUCT : VectorSimilarityFunction.EUCLIDEAN;
         this.quantized = quantized;
@@ -100,7 +100,8 @@ final class LuceneContender implements Contender {
         }
         reader = DirectoryReader.open(directory);
         if (reader.leaves().size() != 1) {
-            throw new IllegalStateException("expected one segment, got " + reader.leaves().size());
+            throw new IllegalStateException(
+                    "expected one segment, got " + reader.leaves().size());
         }
         searcher = new IndexSearcher(reader);
         searcher.setQueryCache(null);
@@ -149,7 +150,8 @@ final class LuceneContender implements Contender {
 
     @Override
     public String note() {
-        return similarity + "; bytes = on-disk .vec/.vex/.vem" + (quantized ? "/.veq/.vemq (hot = without the float .vec)" : "")
+        return similarity + "; bytes = on-disk .vec/.vex/.vem"
+                + (quantized ? "/.veq/.vemq (hot = without the float .vec)" : "")
                 + "; single-threaded IndexWriter, one segment";
     }
 

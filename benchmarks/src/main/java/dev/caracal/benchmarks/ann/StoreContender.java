@@ -96,7 +96,9 @@ final class StoreContender implements Contender {
             Thread.sleep(20);
         }
         try (var s = Files.walk(dir)) {
-            bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            bytes = s.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
         hotBytes = bytes;
         if (spec.type().equals("flat") && "int8".equals(spec.params().get("quantization"))) {
@@ -109,11 +111,20 @@ final class StoreContender implements Contender {
     public int[] search(float[] query, int k, int knob, BitSet filter, int filterCount) {
         Filter f = null;
         if (filter != null) {
-            f = filterCount < labels.length / 20 ? new Filter.Eq("label", 0) : new Filter.Range("label", null, null, null, 9);
+            f = filterCount < labels.length / 20
+                    ? new Filter.Eq("label", 0)
+                    : new Filter.Range("label", null, null, null, 9);
         }
-        SearchResult r = store.search("bench",
-                new SearchRequest(query, null, k, f, SearchMode.VECTOR,
-                        knobName.equals("exact") ? null : Map.of(knobName, knob), false));
+        SearchResult r = store.search(
+                "bench",
+                new SearchRequest(
+                        query,
+                        null,
+                        k,
+                        f,
+                        SearchMode.VECTOR,
+                        knobName.equals("exact") ? null : Map.of(knobName, knob),
+                        false));
         int[] out = new int[r.hits().size()];
         int i = 0;
         for (SearchHit h : r.hits()) {
@@ -140,9 +151,10 @@ final class StoreContender implements Contender {
     @Override
     public String note() {
         String what = switch (knobName) {
-            case "rerank" -> "the store's int8 flat index (IndexSpec(\"flat\", {quantization: int8})): scans one byte "
-                    + "per dimension, re-ranks the best k * rerank with the float vectors; hot = the int8 codes + "
-                    + "scales (memory)";
+            case "rerank" ->
+                "the store's int8 flat index (IndexSpec(\"flat\", {quantization: int8})): scans one byte "
+                        + "per dimension, re-ranks the best k * rerank with the float vectors; hot = the int8 codes + "
+                        + "scales (memory)";
             case "exact" -> "the store's exact flat scan (no index; 1.0-recall reference), scans on the calling thread";
             default -> "the " + spec.type() + " index is READY";
         };

@@ -49,8 +49,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class EmbeddingThroughput {
 
-    private EmbeddingThroughput() {
-    }
+    private EmbeddingThroughput() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parse(args);
@@ -58,32 +57,50 @@ public final class EmbeddingThroughput {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "1"));
         int parallelismOption = Integer.parseInt(options.getOrDefault("parallelism", "0"));
-        int parallelism = parallelismOption > 0 ? parallelismOption : Runtime.getRuntime().availableProcessors();
+        int parallelism =
+                parallelismOption > 0 ? parallelismOption : Runtime.getRuntime().availableProcessors();
         int intraOp = Integer.parseInt(options.getOrDefault("intra-op-threads", "1"));
         int chunk = Integer.parseInt(options.getOrDefault("chunk", "1"));
         int callers = Integer.parseInt(options.getOrDefault("callers", "0"));
         int maxTokens = 256;
 
         List<String> sentences = loadSentences(options.get("cacm"), count, chunk);
-        System.out.printf(Locale.ROOT, "inputs: %d (%s), batch size %d, parallelism %d, intra-op threads %d, "
-                + "%d processors%n", sentences.size(), source, batchSize, parallelism, intraOp,
+        System.out.printf(
+                Locale.ROOT,
+                "inputs: %d (%s), batch size %d, parallelism %d, intra-op threads %d, " + "%d processors%n",
+                sentences.size(),
+                source,
+                batchSize,
+                parallelism,
+                intraOp,
                 Runtime.getRuntime().availableProcessors());
 
         AllMiniLmEmbeddingModel service = new AllMiniLmEmbeddingModel();
-        service.activate(config(Map.of("batchSize", batchSize, "parallelism", parallelism, "intraOpThreads", intraOp,
-                "maxTokens", maxTokens)));
+        service.activate(config(Map.of(
+                "batchSize",
+                batchSize,
+                "parallelism",
+                parallelism,
+                "intraOpThreads",
+                intraOp,
+                "maxTokens",
+                maxTokens)));
         Direct direct = new Direct(batchSize, parallelism, intraOp, maxTokens);
         try {
             long tokens = 0;
             for (String s : sentences) {
                 tokens += direct.tokenizer.encode(s, maxTokens).length;
             }
-            System.out.printf(Locale.ROOT, "mean tokens per input: %.1f ([CLS] and [SEP] included)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "mean tokens per input: %.1f ([CLS] and [SEP] included)%n",
                     (double) tokens / sentences.size());
 
-            Work serviceWork = callers > 0 ? () -> concurrently(callers, sentences, s -> service.embed(List.of(s)))
+            Work serviceWork = callers > 0
+                    ? () -> concurrently(callers, sentences, s -> service.embed(List.of(s)))
                     : () -> service.embed(sentences);
-            Work directWork = callers > 0 ? () -> concurrently(callers, sentences, direct::embedOnCallingThread)
+            Work directWork = callers > 0
+                    ? () -> concurrently(callers, sentences, direct::embedOnCallingThread)
                     : () -> direct.embed(sentences);
             if (callers > 0) {
                 System.out.printf(Locale.ROOT, "%d caller threads, one input per call%n", callers);
@@ -96,7 +113,8 @@ public final class EmbeddingThroughput {
             double maxDiff = 0;
             for (int i = 0; i < sentences.size(); i++) {
                 for (int d = 0; d < 384; d++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(fromService.get(i)[d] - fromDirect.get(i)[d]));
+                    maxDiff = Math.max(
+                            maxDiff, Math.abs(fromService.get(i)[d] - fromDirect.get(i)[d]));
                 }
             }
             System.out.printf(Locale.ROOT, "largest difference between service and direct vectors: %.2e%n", maxDiff);
@@ -112,17 +130,24 @@ public final class EmbeddingThroughput {
                     directRates[r] = rate(sentences.size(), directWork);
                     serviceRates[r] = rate(sentences.size(), serviceWork);
                 }
-                System.out.printf(Locale.ROOT, "round %d: service %.1f/s, direct %.1f/s%n", r + 1, serviceRates[r],
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: service %.1f/s, direct %.1f/s%n",
+                        r + 1,
+                        serviceRates[r],
                         directRates[r]);
             }
             double s = median(serviceRates);
             double d = median(directRates);
-            System.out.printf(Locale.ROOT, "service (AllMiniLmEmbeddingModel): %.1f sentences/s (median of %d)%n", s,
-                    rounds);
-            System.out.printf(Locale.ROOT, "direct ONNX Runtime:               %.1f sentences/s (median of %d)%n", d,
-                    rounds);
-            System.out.printf(Locale.ROOT, "ratio service/direct:              %.3f (best rounds: %.1f vs %.1f)%n",
-                    s / d, Arrays.stream(serviceRates).max().getAsDouble(),
+            System.out.printf(
+                    Locale.ROOT, "service (AllMiniLmEmbeddingModel): %.1f sentences/s (median of %d)%n", s, rounds);
+            System.out.printf(
+                    Locale.ROOT, "direct ONNX Runtime:               %.1f sentences/s (median of %d)%n", d, rounds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio service/direct:              %.3f (best rounds: %.1f vs %.1f)%n",
+                    s / d,
+                    Arrays.stream(serviceRates).max().getAsDouble(),
                     Arrays.stream(directRates).max().getAsDouble());
         } finally {
             service.deactivate();
@@ -230,8 +255,9 @@ public final class EmbeddingThroughput {
                 inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
                 inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
                 if (tokenTypes) {
-                    inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]),
-                            shape));
+                    inputs.put(
+                            "token_type_ids",
+                            OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
                 }
                 try (OrtSession.Result result = session.run(inputs, Set.of("last_hidden_state"))) {
                     FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
@@ -321,7 +347,8 @@ public final class EmbeddingThroughput {
 
     private static AllMiniLmEmbeddingModel.Config config(Map<String, Object> values) {
         return (AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(
-                EmbeddingThroughput.class.getClassLoader(), new Class<?>[] {AllMiniLmEmbeddingModel.Config.class},
+                EmbeddingThroughput.class.getClassLoader(),
+                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class},
                 (proxy, method, args) -> method.getName().equals("annotationType")
                         ? AllMiniLmEmbeddingModel.Config.class
                         : values.getOrDefault(method.getName(), method.getDefaultValue()));
@@ -344,8 +371,11 @@ public final class EmbeddingThroughput {
 
     /** Sentences of the CACM titles and abstracts, in document order, or generated ones when there is no archive. */
     static List<String> loadSentences(String archive, int count, int chunk) throws IOException {
-        List<String> candidates = archive != null ? List.of(archive)
-                : List.of("../shared/data/cacm/cacm.tar.gz", "../../shared/data/cacm/cacm.tar.gz",
+        List<String> candidates = archive != null
+                ? List.of(archive)
+                : List.of(
+                        "../shared/data/cacm/cacm.tar.gz",
+                        "../../shared/data/cacm/cacm.tar.gz",
                         "/work/shared/data/cacm/cacm.tar.gz");
         List<String> sentences = new ArrayList<>();
         for (String candidate : candidates) {
@@ -420,8 +450,9 @@ public final class EmbeddingThroughput {
 
     private static List<String> generatedSentences(int count) {
         String[] words = ("the a system program language data algorithm computer memory time sharing retrieval "
-                + "information compiler storage processing file method analysis design network operating query "
-                + "index search user performance parallel model procedure table list tree graph matrix").split(" ");
+                        + "information compiler storage processing file method analysis design network operating query "
+                        + "index search user performance parallel model procedure table list tree graph matrix")
+                .split(" ");
         Random random = new Random(42);
         List<String> sentences = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -17,8 +17,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,11 +45,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class GatewayOverhead {
     static final String MODEL = "bench-model";
     private static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,"
-            + "\"model\":\"" + MODEL + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-            + "\"pong\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
-            + "\"total_tokens\":6}}").getBytes(StandardCharsets.UTF_8);
+                    + "\"model\":\"" + MODEL
+                    + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                    + "\"pong\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
+                    + "\"total_tokens\":6}}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final byte[] MODELS = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
-            + "\",\"object\":\"model\",\"created\":1,\"owned_by\":\"bench\"}]}").getBytes(StandardCharsets.UTF_8);
+                    + "\",\"object\":\"model\",\"created\":1,\"owned_by\":\"bench\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
     private static final String REQUEST = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"ping\"}],\"max_tokens\":8}";
 
@@ -69,12 +72,19 @@ public final class GatewayOverhead {
         int soakMinutes = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         long pid = args.length > 6 ? Long.parseLong(args[6]) : -1;
         HttpServer upstream = startUpstream(upstreamPort);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
         URI direct = URI.create("http://127.0.0.1:" + upstreamPort + "/v1/chat/completions");
         URI viaGateway = URI.create(gateway + "/v1/chat/completions");
-        System.out.printf(Locale.ROOT, "open-loop %d requests/s, %d s per phase after %d s warm-up each, %d cores for"
-                        + " this JVM%n", rate, seconds, Integer.getInteger("gateway.warmupSeconds", 60),
+        System.out.printf(
+                Locale.ROOT,
+                "open-loop %d requests/s, %d s per phase after %d s warm-up each, %d cores for" + " this JVM%n",
+                rate,
+                seconds,
+                Integer.getInteger("gateway.warmupSeconds", 60),
                 Runtime.getRuntime().availableProcessors());
         // warm each path (JIT, connection pools) right before measuring it, ramped (see warm). The gateway path runs
         // through Karaf, Jetty, Jackson and the JDK client; with Caracal pinned to one core, C2 was still compiling in
@@ -89,8 +99,12 @@ public final class GatewayOverhead {
         Result g = load(client, viaGateway, rate, seconds);
         System.out.println(d.line("direct to the upstream"));
         System.out.println(g.line("through the gateway"));
-        System.out.printf(Locale.ROOT, "added by the gateway: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
-                (g.p(50) - d.p(50)) / 1e6, (g.p(90) - d.p(90)) / 1e6, (g.p(99) - d.p(99)) / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "added by the gateway: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
+                (g.p(50) - d.p(50)) / 1e6,
+                (g.p(90) - d.p(90)) / 1e6,
+                (g.p(99) - d.p(99)) / 1e6);
         if (soakMinutes > 0 && pid > 0) {
             Result first = load(client, viaGateway, rate, 60);
             long rss1 = rssKb(pid);
@@ -98,8 +112,13 @@ public final class GatewayOverhead {
             Result rest = load(client, viaGateway, rate, (soakMinutes - 1) * 60);
             long rssN = rssKb(pid);
             System.out.println(rest.line("soak, minutes 2-" + soakMinutes));
-            System.out.printf(Locale.ROOT, "Caracal RSS after 1 minute %d MB, after %d minutes %d MB (%.2fx)%n",
-                    rss1 / 1024, soakMinutes, rssN / 1024, (double) rssN / rss1);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Caracal RSS after 1 minute %d MB, after %d minutes %d MB (%.2fx)%n",
+                    rss1 / 1024,
+                    soakMinutes,
+                    rssN / 1024,
+                    (double) rssN / rss1);
         }
         upstream.stop(0);
         System.exit(0);
@@ -140,9 +159,18 @@ public final class GatewayOverhead {
         }
 
         String line(String label) {
-            return String.format(Locale.ROOT, "%-26s %6d req, %3d failed, %7.1f req/s: p50 %.3f ms, p90 %.3f ms,"
-                            + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%s", label, sent, failures, sent / seconds,
-                    p(50) / 1e6, p(90) / 1e6, p(99) / 1e6, p(99.9) / 1e6,
+            return String.format(
+                    Locale.ROOT,
+                    "%-26s %6d req, %3d failed, %7.1f req/s: p50 %.3f ms, p90 %.3f ms,"
+                            + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%s",
+                    label,
+                    sent,
+                    failures,
+                    sent / seconds,
+                    p(50) / 1e6,
+                    p(90) / 1e6,
+                    p(99) / 1e6,
+                    p(99.9) / 1e6,
                     latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6,
                     reasons.isEmpty() ? "" : " " + reasons);
         }
@@ -175,9 +203,12 @@ public final class GatewayOverhead {
         AtomicInteger failures = new AtomicInteger();
         Map<String, Integer> reasons = new ConcurrentHashMap<>();
         CompletableFuture<?>[] all = new CompletableFuture<?>[total];
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer sk-bench")
-                .POST(HttpRequest.BodyPublishers.ofString(REQUEST)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer sk-bench")
+                .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
+                .build();
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -186,26 +217,31 @@ public final class GatewayOverhead {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
-                long latency = System.nanoTime() - scheduled;
-                if (e != null || r.statusCode() != 200) {
-                    failures.incrementAndGet();
-                    String reason = e != null ? e.getClass().getSimpleName()
-                            : r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8)
-                                    .replaceAll("\\s+", " ").substring(0, Math.min(400, r.body().length));
-                    reasons.merge(reason, 1, Integer::sum);
-                } else {
-                    latencies.add(latency);
-                    byIndex[(int) ((scheduled - start) / interval)] = latency;
-                }
-                return null;
-            });
+            all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .handle((r, e) -> {
+                        long latency = System.nanoTime() - scheduled;
+                        if (e != null || r.statusCode() != 200) {
+                            failures.incrementAndGet();
+                            String reason = e != null
+                                    ? e.getClass().getSimpleName()
+                                    : r.statusCode() + " "
+                                            + new String(r.body(), StandardCharsets.UTF_8)
+                                                    .replaceAll("\\s+", " ")
+                                                    .substring(0, Math.min(400, r.body().length));
+                            reasons.merge(reason, 1, Integer::sum);
+                        } else {
+                            latencies.add(latency);
+                            byIndex[(int) ((scheduled - start) / interval)] = latency;
+                        }
+                        return null;
+                    });
         }
         CompletableFuture.allOf(all).join();
         String dump = System.getProperty("gateway.dump");
         if (dump != null) {
             // the first line is the wall-clock start, to line the requests up with a GC log (-Xlog:gc:...:time)
-            StringBuilder sb = new StringBuilder("# start-epoch-ms ").append(startMillis).append('\n');
+            StringBuilder sb =
+                    new StringBuilder("# start-epoch-ms ").append(startMillis).append('\n');
             for (long l : byIndex) {
                 sb.append(l).append('\n');
             }

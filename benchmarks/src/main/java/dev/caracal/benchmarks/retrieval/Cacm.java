@@ -37,7 +37,9 @@ public final class Cacm {
     }
 
     public static Cacm load(Path dir) throws IOException {
-        return new Cacm(readDocuments(dir.resolve("cacm.tar.gz")), readTopics(dir.resolve("topics.cacm.txt")),
+        return new Cacm(
+                readDocuments(dir.resolve("cacm.tar.gz")),
+                readTopics(dir.resolve("topics.cacm.txt")),
                 readQrels(dir.resolve("qrels.cacm.txt")));
     }
 
@@ -47,11 +49,17 @@ public final class Cacm {
         try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(tgz)))) {
             byte[] header = new byte[512];
             while (in.readNBytes(header, 0, 512) == 512) {
-                String name = new String(header, 0, 100, StandardCharsets.US_ASCII).trim().replace("\0", "");
+                String name = new String(header, 0, 100, StandardCharsets.US_ASCII)
+                        .trim()
+                        .replace("\0", "");
                 if (name.isEmpty()) {
                     break;
                 }
-                long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replace("\0", "").trim(), 8);
+                long size = Long.parseLong(
+                        new String(header, 124, 12, StandardCharsets.US_ASCII)
+                                .replace("\0", "")
+                                .trim(),
+                        8);
                 byte[] body = in.readNBytes((int) size);
                 long pad = (512 - size % 512) % 512;
                 in.skipNBytes(pad);
@@ -85,7 +93,8 @@ public final class Cacm {
 
     static Map<String, String> readTopics(Path file) throws IOException {
         Map<String, String> topics = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?s)<DOC>\\s*<DOCNO>\\s*(\\d+)\\s*</DOCNO>(.*?)</DOC>").matcher(Files.readString(file));
+        Matcher m = Pattern.compile("(?s)<DOC>\\s*<DOCNO>\\s*(\\d+)\\s*</DOCNO>(.*?)</DOC>")
+                .matcher(Files.readString(file));
         while (m.find()) {
             topics.put(m.group(1), m.group(2).replaceAll("\\s+", " ").strip());
         }

@@ -4,16 +4,16 @@ import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.embeddings.onnx.internal.AllMiniLmEmbeddingModel;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Fusion;
-import dev.caracal.vector.IndexStatus;
-import dev.caracal.vector.SearchMode;
-import dev.caracal.vector.text.bm25.internal.Bm25TextIndexFactory;
 import dev.caracal.vector.IndexSpec;
+import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
+import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.text.bm25.internal.Bm25TextIndexFactory;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +36,18 @@ public final class CacmBaseline {
     public static void main(String[] args) throws Exception {
         Path dir = Paths.get(args.length > 0 ? args[0] : "../shared/data/cacm");
         Cacm cacm = Cacm.load(dir);
-        System.out.printf(Locale.ROOT, "CACM: %d documents, %d topics, %d judged%n",
-                cacm.documents.size(), cacm.topics.size(), cacm.qrels.size());
+        System.out.printf(
+                Locale.ROOT,
+                "CACM: %d documents, %d topics, %d judged%n",
+                cacm.documents.size(),
+                cacm.topics.size(),
+                cacm.qrels.size());
 
         AllMiniLmEmbeddingModel model = new AllMiniLmEmbeddingModel();
         model.activate(defaults());
         Path data = Files.createTempDirectory("cacm-baseline");
-        VectorStoreComponent store = VectorStoreComponent.standalone(new StoreSettings(data,
-                Runtime.getRuntime().availableProcessors(), 10_000, 10_000, 512, 16, 1));
+        VectorStoreComponent store = VectorStoreComponent.standalone(
+                new StoreSettings(data, Runtime.getRuntime().availableProcessors(), 10_000, 10_000, 512, 16, 1));
         store.bindEmbeddingModel(model, Map.of(LlmProperties.EMBEDDING_MODEL, model.name()));
         store.bindTextIndexFactory(new Bm25TextIndexFactory());
         try {
@@ -61,21 +65,35 @@ public final class CacmBaseline {
                 store.upsert("cacm", batch);
             }
             double ingestSecs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "ingested %d documents in %.1f s (%.0f docs/s, embedding included)%n",
-                    store.count("cacm"), ingestSecs, store.count("cacm") / ingestSecs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingested %d documents in %.1f s (%.0f docs/s, embedding included)%n",
+                    store.count("cacm"),
+                    ingestSecs,
+                    store.count("cacm") / ingestSecs);
 
             while (store.describe("cacm").textIndex() == null
                     || store.describe("cacm").textIndex().status() != IndexStatus.READY) {
                 Thread.sleep(20);
             }
             List<String> topics = cacm.judgedTopics();
-            System.out.printf(Locale.ROOT, "%d judged topics, k = 1000%n%-44s %7s %8s%n", topics.size(), "mode",
-                    "MAP", "nDCG@10");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d judged topics, k = 1000%n%-44s %7s %8s%n",
+                    topics.size(),
+                    "mode",
+                    "MAP",
+                    "nDCG@10");
             evaluate(store, cacm, topics, "vector (all-minilm-l6-v2, exact cosine)", SearchMode.VECTOR, null);
             evaluate(store, cacm, topics, "keyword (bm25, english analyzer)", SearchMode.KEYWORD, null);
             evaluate(store, cacm, topics, "hybrid, reciprocal rank fusion (k=60)", SearchMode.HYBRID, Fusion.DEFAULT);
             for (double alpha : new double[] {0.3, 0.5, 0.7}) {
-                evaluate(store, cacm, topics, "hybrid, weighted, alpha " + alpha, SearchMode.HYBRID,
+                evaluate(
+                        store,
+                        cacm,
+                        topics,
+                        "hybrid, weighted, alpha " + alpha,
+                        SearchMode.HYBRID,
                         new Fusion(Fusion.Method.WEIGHTED, alpha, Fusion.DEFAULT_RRF_K, 0));
             }
         } finally {
@@ -84,14 +102,14 @@ public final class CacmBaseline {
         }
     }
 
-    private static void evaluate(VectorStoreComponent store, Cacm cacm, List<String> topics, String label,
-                                 SearchMode mode, Fusion fusion) {
+    private static void evaluate(
+            VectorStoreComponent store, Cacm cacm, List<String> topics, String label, SearchMode mode, Fusion fusion) {
         double sumAp = 0;
         double sumNdcg = 0;
         for (String topic : topics) {
             List<String> ranking = new ArrayList<>();
-            SearchRequest request = new SearchRequest(null, cacm.topics.get(topic), 1000, null, mode, null, false,
-                    fusion);
+            SearchRequest request =
+                    new SearchRequest(null, cacm.topics.get(topic), 1000, null, mode, null, false, fusion);
             for (SearchHit hit : store.search("cacm", request).hits()) {
                 ranking.add(hit.id());
             }
@@ -102,8 +120,11 @@ public final class CacmBaseline {
     }
 
     private static AllMiniLmEmbeddingModel.Config defaults() {
-        return (AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(CacmBaseline.class.getClassLoader(),
-                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class}, (proxy, method, args) ->
-                        method.getName().equals("annotationType") ? AllMiniLmEmbeddingModel.Config.class : method.getDefaultValue());
+        return (AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(
+                CacmBaseline.class.getClassLoader(),
+                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class},
+                (proxy, method, args) -> method.getName().equals("annotationType")
+                        ? AllMiniLmEmbeddingModel.Config.class
+                        : method.getDefaultValue());
     }
 }

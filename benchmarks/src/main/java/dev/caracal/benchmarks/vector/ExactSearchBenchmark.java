@@ -52,13 +52,14 @@ public final class ExactSearchBenchmark {
         }
 
         Path dir = Files.createTempDirectory("caracal-search");
-        System.out.printf("%,d x %d, cosine, k=%d, %d cores, %d distinct queries, ~%.0f s per measurement%n",
+        System.out.printf(
+                "%,d x %d, cosine, k=%d, %d cores, %d distinct queries, ~%.0f s per measurement%n",
                 records, dim, K, cores, queryCount, seconds);
         // the default store: scans use every core; a second store whose scans stay on the calling thread
-        VectorStoreComponent store = VectorStoreComponent.standalone(new StoreSettings(dir.resolve("all"), cores,
-                0, 0, 0, 0, 0));
-        VectorStoreComponent single = VectorStoreComponent.standalone(new StoreSettings(dir.resolve("one"), 1,
-                0, 0, 0, 0, 0));
+        VectorStoreComponent store =
+                VectorStoreComponent.standalone(new StoreSettings(dir.resolve("all"), cores, 0, 0, 0, 0, 0));
+        VectorStoreComponent single =
+                VectorStoreComponent.standalone(new StoreSettings(dir.resolve("one"), 1, 0, 0, 0, 0, 0));
         try {
             for (VectorStoreComponent s : List.of(store, single)) {
                 s.createCollection(new CollectionSpec("bench", dim, Metric.COSINE, null, IndexSpec.FLAT_SPEC));
@@ -77,32 +78,43 @@ public final class ExactSearchBenchmark {
                 unit[i] = normalized(data[i]);
             }
             Query plain = q -> plainTopK(unit, normalized(q));
-            Query viaStore = q -> store.search("bench", SearchRequest.ofVector(q, K, null)).hits().size();
-            Query viaStoreOneThread = q -> single.search("bench", SearchRequest.ofVector(q, K, null)).hits().size();
+            Query viaStore = q -> store.search("bench", SearchRequest.ofVector(q, K, null))
+                    .hits()
+                    .size();
+            Query viaStoreOneThread = q -> single.search("bench", SearchRequest.ofVector(q, K, null))
+                    .hits()
+                    .size();
 
             // same answers?
             int agree = 0;
             for (int i = 0; i < 20; i++) {
-                var hits = store.search("bench", SearchRequest.ofVector(queries[i], K, null)).hits();
+                var hits = store.search("bench", SearchRequest.ofVector(queries[i], K, null))
+                        .hits();
                 int[] expected = plainTopKIds(unit, normalized(queries[i]));
                 agree += hits.get(0).id().equals("r" + expected[0]) ? 1 : 0;
             }
             System.out.printf("top-1 agreement store vs plain loop: %d/20%n", agree);
 
             double plain1 = measure("plain scalar loop, 1 query thread", plain, queries, 1, seconds);
-            double store1 = measure("store, 1 query thread (scan on " + cores + " threads)", viaStore, queries, 1,
-                    seconds);
-            double storeOne = measure("store, 1 query thread, 1 scan thread", viaStoreOneThread, queries, 1,
-                    seconds);
+            double store1 =
+                    measure("store, 1 query thread (scan on " + cores + " threads)", viaStore, queries, 1, seconds);
+            double storeOne = measure("store, 1 query thread, 1 scan thread", viaStoreOneThread, queries, 1, seconds);
             double plainN = measure("plain scalar loop, " + cores + " query threads", plain, queries, cores, seconds);
             double storeN = measure("store, " + cores + " query threads", viaStore, queries, cores, seconds);
-            double storeOneN = measure("store, " + cores + " query threads, 1 scan thread each", viaStoreOneThread,
-                    queries, cores, seconds);
+            double storeOneN = measure(
+                    "store, " + cores + " query threads, 1 scan thread each",
+                    viaStoreOneThread,
+                    queries,
+                    cores,
+                    seconds);
             System.out.println();
-            System.out.printf("single query thread: store %.1f QPS vs plain %.1f QPS -> %.2fx (same single core: "
-                    + "%.2fx)%n", store1, plain1, store1 / plain1, storeOne / plain1);
-            System.out.printf("all cores:           store %.1f QPS vs plain %.1f QPS -> %.2fx (1 scan thread per "
-                    + "query: %.2fx)%n", storeN, plainN, storeN / plainN, storeOneN / plainN);
+            System.out.printf(
+                    "single query thread: store %.1f QPS vs plain %.1f QPS -> %.2fx (same single core: " + "%.2fx)%n",
+                    store1, plain1, store1 / plain1, storeOne / plain1);
+            System.out.printf(
+                    "all cores:           store %.1f QPS vs plain %.1f QPS -> %.2fx (1 scan thread per "
+                            + "query: %.2fx)%n",
+                    storeN, plainN, storeN / plainN, storeOneN / plainN);
         } finally {
             store.stop();
             single.stop();

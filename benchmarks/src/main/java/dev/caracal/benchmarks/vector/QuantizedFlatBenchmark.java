@@ -56,12 +56,13 @@ public final class QuantizedFlatBenchmark {
         }
 
         Path dir = Files.createTempDirectory("caracal-int8");
-        System.out.printf("%,d x %d, %s, k=%d, %d cores, ~%.0f s per measurement%n", records, dim, metric.id(), K,
-                cores, seconds);
-        VectorStoreComponent all = VectorStoreComponent.standalone(new StoreSettings(dir.resolve("all"), cores,
-                0, 0, 0, 0, 0));
-        VectorStoreComponent one = VectorStoreComponent.standalone(new StoreSettings(dir.resolve("one"), 1,
-                0, 0, 0, 0, 0));
+        System.out.printf(
+                "%,d x %d, %s, k=%d, %d cores, ~%.0f s per measurement%n",
+                records, dim, metric.id(), K, cores, seconds);
+        VectorStoreComponent all =
+                VectorStoreComponent.standalone(new StoreSettings(dir.resolve("all"), cores, 0, 0, 0, 0, 0));
+        VectorStoreComponent one =
+                VectorStoreComponent.standalone(new StoreSettings(dir.resolve("one"), 1, 0, 0, 0, 0, 0));
         IndexSpec int8 = new IndexSpec(IndexSpec.FLAT, Map.of("quantization", "int8"));
         try {
             for (VectorStoreComponent s : List.of(all, one)) {
@@ -82,31 +83,60 @@ public final class QuantizedFlatBenchmark {
             int found = 0;
             for (float[] q : queries) {
                 Set<String> truth = new HashSet<>();
-                for (SearchHit h : all.search("exact", SearchRequest.ofVector(q, K, null)).hits()) {
+                for (SearchHit h :
+                        all.search("exact", SearchRequest.ofVector(q, K, null)).hits()) {
                     truth.add(h.id());
                 }
-                for (SearchHit h : all.search("int8", SearchRequest.ofVector(q, K, null)).hits()) {
+                for (SearchHit h :
+                        all.search("int8", SearchRequest.ofVector(q, K, null)).hits()) {
                     found += truth.contains(h.id()) ? 1 : 0;
                 }
             }
-            System.out.printf("recall@10 of int8 (rerank 10) against the exact scan: %.4f%n",
+            System.out.printf(
+                    "recall@10 of int8 (rerank 10) against the exact scan: %.4f%n",
                     found / (double) (K * queries.length));
 
-            double e1 = ExactSearchBenchmark.measure("exact float scan, 1 scan thread",
-                    q -> one.search("exact", SearchRequest.ofVector(q, K, null)).hits().size(), queries, 1, seconds);
-            double q1 = ExactSearchBenchmark.measure("int8 scan + re-rank, 1 scan thread",
-                    q -> one.search("int8", SearchRequest.ofVector(q, K, null)).hits().size(), queries, 1, seconds);
-            double eN = ExactSearchBenchmark.measure("exact float scan, " + cores + " query threads",
-                    q -> all.search("exact", SearchRequest.ofVector(q, K, null)).hits().size(), queries, cores,
+            double e1 = ExactSearchBenchmark.measure(
+                    "exact float scan, 1 scan thread",
+                    q -> one.search("exact", SearchRequest.ofVector(q, K, null))
+                            .hits()
+                            .size(),
+                    queries,
+                    1,
                     seconds);
-            double qN = ExactSearchBenchmark.measure("int8 scan + re-rank, " + cores + " query threads",
-                    q -> all.search("int8", SearchRequest.ofVector(q, K, null)).hits().size(), queries, cores,
+            double q1 = ExactSearchBenchmark.measure(
+                    "int8 scan + re-rank, 1 scan thread",
+                    q -> one.search("int8", SearchRequest.ofVector(q, K, null))
+                            .hits()
+                            .size(),
+                    queries,
+                    1,
                     seconds);
-            System.out.printf("%nint8 / exact: %.2fx on one scan thread, %.2fx on %d query threads%n", q1 / e1,
-                    qN / eN, cores);
-            System.out.printf("bytes scanned per vector: exact %d, int8 %d (codes, scale%s); the floats are read "
-                    + "only for the %d re-ranked candidates%n", dim * 4, dim + 4 + (metric == Metric.L2 ? 4 : 0),
-                    metric == Metric.L2 ? ", squared norm" : "", K * 10);
+            double eN = ExactSearchBenchmark.measure(
+                    "exact float scan, " + cores + " query threads",
+                    q -> all.search("exact", SearchRequest.ofVector(q, K, null))
+                            .hits()
+                            .size(),
+                    queries,
+                    cores,
+                    seconds);
+            double qN = ExactSearchBenchmark.measure(
+                    "int8 scan + re-rank, " + cores + " query threads",
+                    q -> all.search("int8", SearchRequest.ofVector(q, K, null))
+                            .hits()
+                            .size(),
+                    queries,
+                    cores,
+                    seconds);
+            System.out.printf(
+                    "%nint8 / exact: %.2fx on one scan thread, %.2fx on %d query threads%n", q1 / e1, qN / eN, cores);
+            System.out.printf(
+                    "bytes scanned per vector: exact %d, int8 %d (codes, scale%s); the floats are read "
+                            + "only for the %d re-ranked candidates%n",
+                    dim * 4,
+                    dim + 4 + (metric == Metric.L2 ? 4 : 0),
+                    metric == Metric.L2 ? ", squared norm" : "",
+                    K * 10);
         } finally {
             all.stop();
             one.stop();

@@ -77,9 +77,17 @@ public final class VectorIngestBenchmark {
                 long count = store.count("ingest");
                 long bytes = Files.size(dir.resolve("collections/ingest/records.mv.db"))
                         + Files.size(dir.resolve("collections/ingest/vectors.f32"));
-                System.out.printf("writers=%d  records=%,d  batch=%d  dim=%d  time=%.2f s  ->  %,.0f records/s  "
-                                + "(%.0f MB/s of vectors; files %,d MB)%n", writers, count, batchSize, dim, seconds,
-                        count / seconds, count * dim * 4.0 / seconds / 1e6, bytes >> 20);
+                System.out.printf(
+                        "writers=%d  records=%,d  batch=%d  dim=%d  time=%.2f s  ->  %,.0f records/s  "
+                                + "(%.0f MB/s of vectors; files %,d MB)%n",
+                        writers,
+                        count,
+                        batchSize,
+                        dim,
+                        seconds,
+                        count / seconds,
+                        count * dim * 4.0 / seconds / 1e6,
+                        bytes >> 20);
             } finally {
                 store.stop();
             }

@@ -8,8 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface HealthRegistry {
 
     /** One named check's outcome. */
-    record Entry(String name, HealthCheck.Result result, boolean ready) {
-    }
+    record Entry(String name, HealthCheck.Result result, boolean ready) {}
 
     /** Every check, sorted by name. */
     List<Entry> entries();

@@ -34,9 +34,14 @@ public abstract class ApiServlet extends HttpServlet {
             Problem p = toProblem(e);
             if (p == null) {
                 String incident = Long.toHexString(System.nanoTime());
-                LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
-                p = Problem.of(500, "internal", "Internal error",
-                        "the server failed unexpectedly; see the log for incident " + incident).with("incident", incident);
+                LOG.error(
+                        "unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
+                p = Problem.of(
+                                500,
+                                "internal",
+                                "Internal error",
+                                "the server failed unexpectedly; see the log for incident " + incident)
+                        .with("incident", incident);
             }
             writeProblem(resp, p);
         }
@@ -98,7 +103,10 @@ public abstract class ApiServlet extends HttpServlet {
     }
 
     protected static void methodNotAllowed(HttpServletRequest req) {
-        throw new ProblemException(Problem.of(405, "method-not-allowed", "Method not allowed",
+        throw new ProblemException(Problem.of(
+                405,
+                "method-not-allowed",
+                "Method not allowed",
                 req.getMethod() + " is not supported on " + req.getRequestURI()));
     }
 }

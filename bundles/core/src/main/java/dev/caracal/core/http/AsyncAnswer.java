@@ -62,8 +62,8 @@ public final class AsyncAnswer<T> implements AsyncListener {
     private Supplier<T> early; // guarded by this: the outcome that arrived in SERVING
     private AsyncContext async; // guarded by this: set on entering WAITING
 
-    private AsyncAnswer(String requestId, long timeoutMillis, LongFunction<RuntimeException> timeoutFailure,
-                        Writer<T> writer) {
+    private AsyncAnswer(
+            String requestId, long timeoutMillis, LongFunction<RuntimeException> timeoutFailure, Writer<T> writer) {
         this.timeoutFailure = timeoutFailure;
         this.requestId = requestId;
         this.timeoutMillis = timeoutMillis;
@@ -79,8 +79,13 @@ public final class AsyncAnswer<T> implements AsyncListener {
      *                      with {@code timeoutFailure.apply(timeoutMillis)} (the ingresses give their gateway timeout)
      * @throws IOException when writing an answer on the request thread fails, as on the blocking path
      */
-    public static <T> void serve(HttpServletRequest req, CompletionStage<T> stage, long timeoutMillis,
-                                 LongFunction<RuntimeException> timeoutFailure, String requestId, Writer<T> writer)
+    public static <T> void serve(
+            HttpServletRequest req,
+            CompletionStage<T> stage,
+            long timeoutMillis,
+            LongFunction<RuntimeException> timeoutFailure,
+            String requestId,
+            Writer<T> writer)
             throws IOException {
         AsyncAnswer<T> answer = new AsyncAnswer<>(requestId, timeoutMillis, timeoutFailure, writer);
         stage.whenComplete(answer::arrived);
@@ -194,8 +199,10 @@ public final class AsyncAnswer<T> implements AsyncListener {
     @Override
     public void onError(AsyncEvent event) {
         if (end()) {
-            LOG.debug("the client of {} went away before its answer: {}", requestId, String.valueOf(
-                    event.getThrowable()));
+            LOG.debug(
+                    "the client of {} went away before its answer: {}",
+                    requestId,
+                    String.valueOf(event.getThrowable()));
             complete(event.getAsyncContext());
         }
     }
@@ -225,7 +232,8 @@ public final class AsyncAnswer<T> implements AsyncListener {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        RuntimeException thrown = cause instanceof RuntimeException re ? re
+        RuntimeException thrown = cause instanceof RuntimeException re
+                ? re
                 : new IllegalStateException("the call failed: " + cause, cause);
         return () -> {
             throw thrown;

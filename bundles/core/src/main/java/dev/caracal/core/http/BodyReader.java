@@ -1,7 +1,7 @@
 package dev.caracal.core.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import java.io.IOException;
@@ -12,8 +12,7 @@ import javax.servlet.http.HttpServletRequest;
 /** Reads request bodies within a size limit, and parses them as JSON with errors that say where. */
 public final class BodyReader {
 
-    private BodyReader() {
-    }
+    private BodyReader() {}
 
     /**
      * The body's bytes; 413 when it is (or claims to be) over {@code limit}. A declared length is read into an array
@@ -33,8 +32,8 @@ public final class BodyReader {
     static byte[] readDeclared(InputStream in, int length) throws IOException {
         byte[] body = in.readNBytes(length);
         if (body.length < length) {
-            throw ProblemException.badField(null, "the request body ended after " + body.length + " of its "
-                    + length + " declared bytes");
+            throw ProblemException.badField(
+                    null, "the request body ended after " + body.length + " of its " + length + " declared bytes");
         }
         return body;
     }
@@ -91,8 +90,12 @@ public final class BodyReader {
     }
 
     private static ProblemException tooLarge(long limit) {
-        return new ProblemException(Problem.of(413, "body-too-large", "Request body too large",
-                "the request body exceeds the limit of " + limit + " bytes (dev.caracal.core.http maxBodyBytes)")
+        return new ProblemException(Problem.of(
+                        413,
+                        "body-too-large",
+                        "Request body too large",
+                        "the request body exceeds the limit of " + limit
+                                + " bytes (dev.caracal.core.http maxBodyBytes)")
                 .with("limit", limit));
     }
 }

@@ -24,7 +24,11 @@ public record Problem(String type, String title, int status, String detail, Map<
 
     /** A 400 about one field of the request. */
     public static Problem badField(String field, String detail) {
-        return new Problem(TYPE_PREFIX + "invalid-request", "Invalid request", 400, detail,
+        return new Problem(
+                TYPE_PREFIX + "invalid-request",
+                "Invalid request",
+                400,
+                detail,
                 field == null ? Map.of() : Map.of("field", field));
     }
 

@@ -13,17 +13,26 @@ import org.osgi.service.component.annotations.Component;
  * Answers any {@code /api/...} or {@code /v1/...} path no surface serves (or whose surface bundle is absent right now) with a
  * problem+json 404, so API clients never get Jetty's HTML error page. More specific servlet patterns win over it.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/*",
-        "osgi.http.whiteboard.servlet.pattern=/v1/*",
-        "osgi.http.whiteboard.servlet.name=caracal-api-fallback",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/*",
+            "osgi.http.whiteboard.servlet.pattern=/v1/*",
+            "osgi.http.whiteboard.servlet.name=caracal-api-fallback",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class ApiFallbackServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        writeProblem(resp, Problem.of(404, "not-found", "Not found", "no API endpoint at " + req.getRequestURI()
-                + "; the vector API is under /api/v1/collections (see caracal:status for the HTTP surfaces running now)"));
+        writeProblem(
+                resp,
+                Problem.of(
+                        404,
+                        "not-found",
+                        "Not found",
+                        "no API endpoint at " + req.getRequestURI()
+                                + "; the vector API is under /api/v1/collections (see caracal:status for the HTTP surfaces running now)"));
     }
 }

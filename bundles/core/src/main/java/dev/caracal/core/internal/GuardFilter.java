@@ -24,18 +24,23 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * Where security plugs in: every request to the shared context passes each registered {@link RequestGuard}, highest
  * {@code service.ranking} first, before any servlet. Guards are bundles of their own and may come and go at runtime.
  */
-@Component(service = Filter.class, property = {
-        "osgi.http.whiteboard.filter.pattern=/*",
-        "osgi.http.whiteboard.filter.name=caracal-request-guards",
-        // streaming servlets (the gateway ingresses) go async; a filter in front of them must allow it
-        "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Filter.class,
+        property = {
+            "osgi.http.whiteboard.filter.pattern=/*",
+            "osgi.http.whiteboard.filter.name=caracal-request-guards",
+            // streaming servlets (the gateway ingresses) go async; a filter in front of them must allow it
+            "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class GuardFilter implements Filter {
 
     private final Map<ServiceReference<RequestGuard>, RequestGuard> guards =
             new ConcurrentSkipListMap<>(Comparator.reverseOrder());
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addGuard(ServiceReference<RequestGuard> ref, RequestGuard guard) {
         guards.put(ref, guard);

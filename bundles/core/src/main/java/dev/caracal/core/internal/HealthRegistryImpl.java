@@ -53,7 +53,9 @@ public class HealthRegistryImpl implements HealthRegistry {
         required = Set.copyOf(names);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addCheck(HealthCheck check) {
         checks.add(check);
@@ -84,7 +86,8 @@ public class HealthRegistryImpl implements HealthRegistry {
             HealthCheck.Result result = check.check();
             return new Entry(name, result, check.readiness());
         } catch (RuntimeException e) {
-            return new Entry(name, new HealthCheck.Result(HealthStatus.DOWN, "health check failed: " + e, Map.of()), false);
+            return new Entry(
+                    name, new HealthCheck.Result(HealthStatus.DOWN, "health check failed: " + e, Map.of()), false);
         }
     }
 

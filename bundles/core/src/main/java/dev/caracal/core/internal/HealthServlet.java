@@ -20,11 +20,14 @@ import org.osgi.service.component.annotations.Reference;
  * {@code /healthz}: 200 unless some check is DOWN (503), with every check's status. {@code /readyz}: 200 once every
  * required check is registered and every check is ready, else 503 naming what is missing.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/healthz",
-        "osgi.http.whiteboard.servlet.pattern=/readyz",
-        "osgi.http.whiteboard.servlet.name=caracal-health",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/healthz",
+            "osgi.http.whiteboard.servlet.pattern=/readyz",
+            "osgi.http.whiteboard.servlet.name=caracal-health",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class HealthServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
 
@@ -55,7 +58,8 @@ public class HealthServlet extends ApiServlet {
         Map<String, Object> body = new LinkedHashMap<>();
         resp.setHeader("Cache-Control", "no-store");
         if (req.getServletPath().startsWith("/readyz")) {
-            List<String> missing = registry instanceof HealthRegistryImpl impl ? impl.missingRequired(entries) : List.of();
+            List<String> missing =
+                    registry instanceof HealthRegistryImpl impl ? impl.missingRequired(entries) : List.of();
             boolean ready = registry.ready();
             body.put("ready", ready);
             if (!missing.isEmpty()) {

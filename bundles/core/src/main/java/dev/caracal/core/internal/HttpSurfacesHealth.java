@@ -39,7 +39,9 @@ public class HttpSurfacesHealth implements HealthCheck {
         this.context = context;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setRuntime(HttpServiceRuntime r) {
         runtime = r;
@@ -78,8 +80,8 @@ public class HttpSurfacesHealth implements HealthCheck {
             }
         }
         if (!pending.isEmpty()) {
-            return new Result(HealthStatus.DOWN, "not deployed yet: " + String.join(", ", pending),
-                    Map.of("pending", pending));
+            return new Result(
+                    HealthStatus.DOWN, "not deployed yet: " + String.join(", ", pending), Map.of("pending", pending));
         }
         return Result.up(surfaces + " HTTP surfaces deployed");
     }

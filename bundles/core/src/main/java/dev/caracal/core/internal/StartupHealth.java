@@ -46,7 +46,9 @@ public class StartupHealth implements HealthCheck {
         }
         List<String> starting = startingBundles(context.getBundles());
         if (!starting.isEmpty()) {
-            return new Result(HealthStatus.DOWN, "bundles still starting: " + String.join(", ", starting),
+            return new Result(
+                    HealthStatus.DOWN,
+                    "bundles still starting: " + String.join(", ", starting),
                     Map.of("starting", starting));
         }
         return Result.up("boot features started");

@@ -44,7 +44,6 @@ class AsyncAnswerTest {
 
     static final LongFunction<RuntimeException> TIMEOUT = TimedOut::new;
 
-
     /** A container's async context that records what the answer does with it; {@code start} only queues. */
     static final class FakeAsync implements AsyncContext {
         final List<Runnable> started = new ArrayList<>();
@@ -146,8 +145,10 @@ class AsyncAnswerTest {
 
     /** A request whose {@code startAsync} hands out {@code async} (and counts), or fails when it is null. */
     static HttpServletRequest request(FakeAsync async, AtomicInteger starts) {
-        return (HttpServletRequest) Proxy.newProxyInstance(AsyncAnswerTest.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                AsyncAnswerTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("startAsync") && method.getParameterCount() == 0) {
                         if (async == null) {
                             throw new AssertionError("startAsync was not expected");
@@ -197,8 +198,8 @@ class AsyncAnswerTest {
     @Test
     void aStageAlreadyCompleteIsAnsweredOnTheRequestThreadWithoutGoingAsync() throws Exception {
         Recorder w = new Recorder();
-        AsyncAnswer.serve(request(null, new AtomicInteger()), CompletableFuture.completedFuture("cached"), 0, TIMEOUT,
-                "r1", w);
+        AsyncAnswer.serve(
+                request(null, new AtomicInteger()), CompletableFuture.completedFuture("cached"), 0, TIMEOUT, "r1", w);
         assertEquals(List.of("cached"), w.outcomes());
         assertEquals(List.of(Thread.currentThread()), w.threads);
     }
@@ -207,14 +208,25 @@ class AsyncAnswerTest {
     void failuresAreThrownUnwrappedAsTheBlockingCallThrowsThem() throws Exception {
         IllegalStateException limited = new IllegalStateException("slow down");
         Recorder w = new Recorder();
-        AsyncAnswer.serve(request(null, new AtomicInteger()),
-                CompletableFuture.failedFuture(new CompletionException(limited)), 0, TIMEOUT, "r2", w);
+        AsyncAnswer.serve(
+                request(null, new AtomicInteger()),
+                CompletableFuture.failedFuture(new CompletionException(limited)),
+                0,
+                TIMEOUT,
+                "r2",
+                w);
         assertSame(limited, w.outcomes().get(0));
 
         Recorder checked = new Recorder();
-        AsyncAnswer.serve(request(null, new AtomicInteger()),
-                CompletableFuture.failedFuture(new IOException("not a runtime exception")), 0, TIMEOUT, "r3", checked);
-        IllegalStateException wrapped = assertInstanceOf(IllegalStateException.class, checked.outcomes().get(0));
+        AsyncAnswer.serve(
+                request(null, new AtomicInteger()),
+                CompletableFuture.failedFuture(new IOException("not a runtime exception")),
+                0,
+                TIMEOUT,
+                "r3",
+                checked);
+        IllegalStateException wrapped =
+                assertInstanceOf(IllegalStateException.class, checked.outcomes().get(0));
         assertInstanceOf(IOException.class, wrapped.getCause());
     }
 
@@ -331,8 +343,8 @@ class AsyncAnswerTest {
         // the stage completes inside startAsync, after the request thread found it pending
         CompletableFuture<String> stage = new CompletableFuture<>();
         FakeAsync async = new FakeAsync();
-        HttpServletRequest req = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+        HttpServletRequest req = (HttpServletRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
                     if (method.getName().equals("startAsync")) {
                         stage.complete("raced");
                         return async;

@@ -20,8 +20,8 @@ class BodyReaderTest {
     @Test
     void overTheLimitIs413() {
         byte[] body = new byte[100_000];
-        ProblemException e = assertThrows(ProblemException.class,
-                () -> BodyReader.readLimited(new ByteArrayInputStream(body), 99_999));
+        ProblemException e = assertThrows(
+                ProblemException.class, () -> BodyReader.readLimited(new ByteArrayInputStream(body), 99_999));
         assertEquals(413, e.problem().status());
         assertEquals(99_999L, e.problem().extensions().get("limit"));
     }
@@ -41,8 +41,8 @@ class BodyReaderTest {
     @Test
     void oneByteOverTheLimitIs413EvenWhenItArrivesByteByByte() {
         byte[] body = new byte[2049];
-        ProblemException e = assertThrows(ProblemException.class,
-                () -> BodyReader.readLimited(new TrickleStream(body), 2048));
+        ProblemException e =
+                assertThrows(ProblemException.class, () -> BodyReader.readLimited(new TrickleStream(body), 2048));
         assertEquals(413, e.problem().status());
     }
 
@@ -50,10 +50,12 @@ class BodyReaderTest {
     void aDeclaredLengthIsReadExactlyAndAShortBodyIs400() throws Exception {
         byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(body, BodyReader.readDeclared(new TrickleStream(body), body.length));
-        ProblemException e = assertThrows(ProblemException.class,
-                () -> BodyReader.readDeclared(new ByteArrayInputStream(body), body.length + 5));
+        ProblemException e = assertThrows(
+                ProblemException.class, () -> BodyReader.readDeclared(new ByteArrayInputStream(body), body.length + 5));
         assertEquals(400, e.problem().status());
-        assertTrue(e.problem().detail().contains(body.length + " of its " + (body.length + 5)), e.problem().detail());
+        assertTrue(
+                e.problem().detail().contains(body.length + " of its " + (body.length + 5)),
+                e.problem().detail());
     }
 
     /** Hands out one byte per read, like a slow client. */
@@ -85,7 +87,8 @@ class BodyReaderTest {
 
     @Test
     void malformedJsonSaysWhere() {
-        ProblemException e = assertThrows(ProblemException.class,
+        ProblemException e = assertThrows(
+                ProblemException.class,
                 () -> BodyReader.parseJsonObject("{\"a\":\n  [1, 2,}".getBytes(StandardCharsets.UTF_8)));
         assertEquals(400, e.problem().status());
         assertTrue(e.problem().detail().contains("line 2"), e.problem().detail());
@@ -93,9 +96,12 @@ class BodyReaderTest {
 
     @Test
     void rejectsNonObjectsEmptyBodiesTrailingTokensDuplicatesAndNaN() {
-        for (String body : new String[] {"[1]", "", "{\"a\":1} {\"b\":2}", "{\"a\":1,\"a\":2}", "{\"a\":NaN}", "\"text\""}) {
-            ProblemException e = assertThrows(ProblemException.class,
-                    () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)), body);
+        for (String body :
+                new String[] {"[1]", "", "{\"a\":1} {\"b\":2}", "{\"a\":1,\"a\":2}", "{\"a\":NaN}", "\"text\""}) {
+            ProblemException e = assertThrows(
+                    ProblemException.class,
+                    () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)),
+                    body);
             assertEquals(400, e.problem().status(), body);
         }
     }
@@ -103,8 +109,8 @@ class BodyReaderTest {
     @Test
     void deepNestingIsRefused() {
         String body = "{\"a\":" + "[".repeat(200) + "]".repeat(200) + "}";
-        ProblemException e = assertThrows(ProblemException.class,
-                () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)));
+        ProblemException e = assertThrows(
+                ProblemException.class, () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)));
         assertEquals(400, e.problem().status());
     }
 }

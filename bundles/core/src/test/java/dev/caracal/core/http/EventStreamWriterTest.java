@@ -17,10 +17,12 @@ class EventStreamWriterTest {
         w.event(null, "line one\r\nline two");
         w.comment("keep-alive");
         w.event(null, "[DONE]");
-        assertEquals("event: message_start\ndata: {\"a\":1}\n\n"
-                + "data: line one\ndata: line two\n\n"
-                + ": keep-alive\n\n"
-                + "data: [DONE]\n\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                "event: message_start\ndata: {\"a\":1}\n\n"
+                        + "data: line one\ndata: line two\n\n"
+                        + ": keep-alive\n\n"
+                        + "data: [DONE]\n\n",
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -14,16 +14,26 @@ class HealthRegistryImplTest {
 
     static HealthCheck check(String name, HealthCheck.Result result) {
         return new HealthCheck() {
-            public String name() { return name; }
-            public Result check() { return result; }
+            public String name() {
+                return name;
+            }
+
+            public Result check() {
+                return result;
+            }
         };
     }
 
     static HealthRegistryImpl registry(String... required) {
         HealthRegistryImpl r = new HealthRegistryImpl();
         r.configure(new HealthRegistryImpl.Config() {
-            public String[] required() { return required; }
-            public Class<? extends Annotation> annotationType() { return HealthRegistryImpl.Config.class; }
+            public String[] required() {
+                return required;
+            }
+
+            public Class<? extends Annotation> annotationType() {
+                return HealthRegistryImpl.Config.class;
+            }
         });
         return r;
     }
@@ -56,8 +66,13 @@ class HealthRegistryImplTest {
         assertTrue(r.ready(), "degraded still serves");
         assertEquals("a", r.entries().get(0).name());
         r.addCheck(new HealthCheck() {
-            public String name() { return "c"; }
-            public Result check() { throw new IllegalStateException("boom"); }
+            public String name() {
+                return "c";
+            }
+
+            public Result check() {
+                throw new IllegalStateException("boom");
+            }
         });
         assertEquals(HealthStatus.DOWN, r.overall());
         assertFalse(r.ready());

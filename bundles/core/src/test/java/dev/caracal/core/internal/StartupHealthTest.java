@@ -17,7 +17,9 @@ class StartupHealthTest {
         if (activationPolicy != null) {
             headers.put(Constants.BUNDLE_ACTIVATIONPOLICY, activationPolicy);
         }
-        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+        return (Bundle) Proxy.newProxyInstance(
+                Bundle.class.getClassLoader(),
+                new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getState" -> state;
                     case "getSymbolicName" -> name;

@@ -1,11 +1,11 @@
 package dev.caracal.gateway;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 
 /**
  * One call through the gateway: who made it ({@code ingress}: {@code openai}, {@code anthropic}, {@code console}),

@@ -15,8 +15,14 @@ public class GatewayException extends LlmException {
     private final boolean exhausted;
     private final transient List<Attempt> attempts;
 
-    public GatewayException(ErrorKind kind, String message, int upstreamStatus, Duration retryAfter, Throwable cause,
-                            boolean exhausted, List<Attempt> attempts) {
+    public GatewayException(
+            ErrorKind kind,
+            String message,
+            int upstreamStatus,
+            Duration retryAfter,
+            Throwable cause,
+            boolean exhausted,
+            List<Attempt> attempts) {
         super(kind, message, upstreamStatus, retryAfter, cause);
         this.exhausted = exhausted;
         this.attempts = attempts == null ? List.of() : List.copyOf(attempts);

@@ -14,10 +14,12 @@ import java.util.Objects;
  * {@code source} says where the route comes from: a configuration PID, or {@code provider} for the implicit route of a
  * model a provider lists.
  */
-public record Route(String name, List<String> aliases, boolean prefix, Strategy strategy, List<Target> targets,
-                    String source) {
+public record Route(
+        String name, List<String> aliases, boolean prefix, Strategy strategy, List<Target> targets, String source) {
     public enum Strategy {
-        ORDERED, WEIGHTED, LEAST_LATENCY
+        ORDERED,
+        WEIGHTED,
+        LEAST_LATENCY
     }
 
     public Route {

@@ -7,10 +7,20 @@ import java.time.Instant;
  * latency (an exponentially weighted average, 0 before the first success), when an open breaker lets a probe
  * through, and the last error.
  */
-public record TargetHealth(Target target, BreakerState state, boolean providerPresent, int consecutiveFailures,
-                           long successes, long failures, double latencyMillis, Instant retryAt, String lastError) {
+public record TargetHealth(
+        Target target,
+        BreakerState state,
+        boolean providerPresent,
+        int consecutiveFailures,
+        long successes,
+        long failures,
+        double latencyMillis,
+        Instant retryAt,
+        String lastError) {
     /** A circuit breaker's state: CLOSED passes calls, OPEN refuses them, HALF_OPEN lets probes through. */
     public enum BreakerState {
-        CLOSED, OPEN, HALF_OPEN
+        CLOSED,
+        OPEN,
+        HALF_OPEN
     }
 }

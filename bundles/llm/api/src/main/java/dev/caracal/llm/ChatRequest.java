@@ -9,9 +9,17 @@ import java.util.Objects;
  * provider and upstream model. {@code metadata} carries caller attributes (user, session, tags) for filters.
  * {@code reasoning} is what the caller asked of a reasoning model, or {@code null} for the provider's default.
  */
-public record ChatRequest(String model, String system, List<Message> messages, List<ToolDefinition> tools,
-                          ToolChoice toolChoice, SamplingParameters sampling, List<String> stop, boolean stream,
-                          Map<String, String> metadata, Reasoning reasoning) {
+public record ChatRequest(
+        String model,
+        String system,
+        List<Message> messages,
+        List<ToolDefinition> tools,
+        ToolChoice toolChoice,
+        SamplingParameters sampling,
+        List<String> stop,
+        boolean stream,
+        Map<String, String> metadata,
+        Reasoning reasoning) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
@@ -23,21 +31,28 @@ public record ChatRequest(String model, String system, List<Message> messages, L
     }
 
     /** A request without reasoning options (the form before {@code reasoning} existed). */
-    public ChatRequest(String model, String system, List<Message> messages, List<ToolDefinition> tools,
-                       ToolChoice toolChoice, SamplingParameters sampling, List<String> stop, boolean stream,
-                       Map<String, String> metadata) {
+    public ChatRequest(
+            String model,
+            String system,
+            List<Message> messages,
+            List<ToolDefinition> tools,
+            ToolChoice toolChoice,
+            SamplingParameters sampling,
+            List<String> stop,
+            boolean stream,
+            Map<String, String> metadata) {
         this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, null);
     }
 
     /** The same request for another model, as the router does when it picks an upstream model. */
     public ChatRequest withModel(String newModel) {
-        return new ChatRequest(newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata,
-                reasoning);
+        return new ChatRequest(
+                newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
     }
 
     /** The same request with other reasoning options ({@code null}: the provider's default). */
     public ChatRequest withReasoning(Reasoning newReasoning) {
-        return new ChatRequest(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata,
-                newReasoning);
+        return new ChatRequest(
+                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, newReasoning);
     }
 }

@@ -7,8 +7,13 @@ import java.util.Objects;
  * One part of a message: text, an image, a tool call made by the model, a tool result handed back to it, or the
  * model's thinking (its visible reasoning, or the encrypted form a provider redacted).
  */
-public sealed interface ContentPart permits ContentPart.Text, ContentPart.Image, ContentPart.ToolUse,
-        ContentPart.ToolResult, ContentPart.Thinking, ContentPart.RedactedThinking {
+public sealed interface ContentPart
+        permits ContentPart.Text,
+                ContentPart.Image,
+                ContentPart.ToolUse,
+                ContentPart.ToolResult,
+                ContentPart.Thinking,
+                ContentPart.RedactedThinking {
 
     /** The text parts of {@code parts}, concatenated in order. */
     static String textOf(List<ContentPart> parts) {

@@ -2,8 +2,17 @@ package dev.caracal.llm;
 
 /** The normalized kinds of failure every provider maps its errors to. */
 public enum ErrorKind {
-    INVALID_REQUEST(false), AUTHENTICATION(false), PERMISSION(false), NOT_FOUND(false), CONTENT_FILTER(false),
-    CONTEXT_LENGTH(false), RATE_LIMITED(true), OVERLOADED(true), TIMEOUT(true), CONNECTION(true), UPSTREAM(true),
+    INVALID_REQUEST(false),
+    AUTHENTICATION(false),
+    PERMISSION(false),
+    NOT_FOUND(false),
+    CONTENT_FILTER(false),
+    CONTEXT_LENGTH(false),
+    RATE_LIMITED(true),
+    OVERLOADED(true),
+    TIMEOUT(true),
+    CONNECTION(true),
+    UPSTREAM(true),
     UNAVAILABLE(true);
 
     private final boolean retryable;

@@ -9,6 +9,5 @@ public final class LlmProperties {
     /** The name of an {@link EmbeddingModel}. */
     public static final String EMBEDDING_MODEL = "caracal.embedding.model";
 
-    private LlmProperties() {
-    }
+    private LlmProperties() {}
 }

@@ -16,7 +16,10 @@ public record Reasoning(Integer budgetTokens, Effort effort) {
 
     /** Reasoning effort levels, in OpenAI's names. */
     public enum Effort {
-        MINIMAL(1_024), LOW(2_048), MEDIUM(8_192), HIGH(24_576);
+        MINIMAL(1_024),
+        LOW(2_048),
+        MEDIUM(8_192),
+        HIGH(24_576);
 
         private final int budgetTokens;
 

@@ -8,38 +8,36 @@ package dev.caracal.llm;
  * {@code UsageUpdate} carries the totals so far (cumulative), not increments. {@code index} is the
  * position of the content block (text, tool call or thinking) within the answer.
  */
-public sealed interface StreamEvent permits StreamEvent.Start, StreamEvent.TextDelta, StreamEvent.ToolCallDelta,
-        StreamEvent.ThinkingDelta, StreamEvent.ThinkingSignature, StreamEvent.RedactedThinking,
-        StreamEvent.UsageUpdate, StreamEvent.End, StreamEvent.Error {
+public sealed interface StreamEvent
+        permits StreamEvent.Start,
+                StreamEvent.TextDelta,
+                StreamEvent.ToolCallDelta,
+                StreamEvent.ThinkingDelta,
+                StreamEvent.ThinkingSignature,
+                StreamEvent.RedactedThinking,
+                StreamEvent.UsageUpdate,
+                StreamEvent.End,
+                StreamEvent.Error {
 
-    record Start(String id, String model) implements StreamEvent {
-    }
+    record Start(String id, String model) implements StreamEvent {}
 
-    record TextDelta(int index, String text) implements StreamEvent {
-    }
+    record TextDelta(int index, String text) implements StreamEvent {}
 
     /** A piece of a tool call; {@code id} and {@code name} are set on the first delta of a call, later ones may omit them. */
-    record ToolCallDelta(int index, String id, String name, String argumentsDelta) implements StreamEvent {
-    }
+    record ToolCallDelta(int index, String id, String name, String argumentsDelta) implements StreamEvent {}
 
     /** A piece of the model's reasoning text (block {@code index}, a {@link ContentPart.Thinking}). */
-    record ThinkingDelta(int index, String text) implements StreamEvent {
-    }
+    record ThinkingDelta(int index, String text) implements StreamEvent {}
 
     /** The signature of thinking block {@code index}, after its text (see {@link ContentPart.Thinking}). */
-    record ThinkingSignature(int index, String signature) implements StreamEvent {
-    }
+    record ThinkingSignature(int index, String signature) implements StreamEvent {}
 
     /** A whole redacted thinking block (see {@link ContentPart.RedactedThinking}). */
-    record RedactedThinking(int index, String data) implements StreamEvent {
-    }
+    record RedactedThinking(int index, String data) implements StreamEvent {}
 
-    record UsageUpdate(Usage usage) implements StreamEvent {
-    }
+    record UsageUpdate(Usage usage) implements StreamEvent {}
 
-    record End(StopReason stopReason) implements StreamEvent {
-    }
+    record End(StopReason stopReason) implements StreamEvent {}
 
-    record Error(LlmException error) implements StreamEvent {
-    }
+    record Error(LlmException error) implements StreamEvent {}
 }

@@ -2,7 +2,12 @@ package dev.caracal.llm;
 
 /** How the model may use tools: as it likes, not at all, at least one, or one named tool. */
 public record ToolChoice(Mode mode, String toolName) {
-    public enum Mode { AUTO, NONE, REQUIRED, TOOL }
+    public enum Mode {
+        AUTO,
+        NONE,
+        REQUIRED,
+        TOOL
+    }
 
     public static final ToolChoice AUTO = new ToolChoice(Mode.AUTO, null);
     public static final ToolChoice NONE = new ToolChoice(Mode.NONE, null);

@@ -13,7 +13,10 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
     }
 
     public Usage plus(Usage other) {
-        return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-                cachedInputTokens + other.cachedInputTokens, cacheCreationInputTokens + other.cacheCreationInputTokens);
+        return new Usage(
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                cachedInputTokens + other.cachedInputTokens,
+                cacheCreationInputTokens + other.cacheCreationInputTokens);
     }
 }

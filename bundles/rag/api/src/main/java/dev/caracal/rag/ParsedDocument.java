@@ -8,8 +8,8 @@ import java.util.Objects;
  * A document reduced to text: its source (path or URI), title when known, plain text, structural sections, and
  * metadata found in it (author, date, ...).
  */
-public record ParsedDocument(String source, String title, String text, List<Section> sections,
-                             Map<String, Object> metadata) {
+public record ParsedDocument(
+        String source, String title, String text, List<Section> sections, Map<String, Object> metadata) {
     public ParsedDocument {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(text, "text");

@@ -6,5 +6,9 @@ package dev.caracal.rag;
  * chunk search.
  */
 public enum QueryMode {
-    NAIVE, LOCAL, GLOBAL, HYBRID, MIX
+    NAIVE,
+    LOCAL,
+    GLOBAL,
+    HYBRID,
+    MIX
 }

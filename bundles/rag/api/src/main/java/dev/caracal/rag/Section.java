@@ -1,5 +1,4 @@
 package dev.caracal.rag;
 
 /** A structural part of a parsed document (a heading's section, a paragraph, a table), with its offsets in the text. */
-public record Section(String heading, int level, int start, int end) {
-}
+public record Section(String heading, int level, int start, int end) {}

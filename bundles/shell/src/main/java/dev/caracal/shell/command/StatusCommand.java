@@ -23,12 +23,14 @@ import org.osgi.framework.ServiceReference;
  * stopped plugin shows here), and the health checks.
  */
 @Service
-@Command(scope = "caracal", name = "status", description = "Show every Caracal plugin by kind, its bundle state, and health")
+@Command(
+        scope = "caracal",
+        name = "status",
+        description = "Show every Caracal plugin by kind, its bundle state, and health")
 public class StatusCommand implements Action {
 
     /** A kind of plugin and the service property that names it. */
-    record Kind(String label, String property, String objectClass) {
-    }
+    record Kind(String label, String property, String objectClass) {}
 
     static final List<Kind> KINDS = List.of(
             new Kind("embedding model", "caracal.embedding.model", null),
@@ -66,11 +68,17 @@ public class StatusCommand implements Action {
                 if (kind.objectClass() != null && !b.getSymbolicName().startsWith("dev.caracal.")) {
                     continue;
                 }
-                plugins.addRow().addContent(kind.label(), name(ref, kind), b.getSymbolicName(), "active", details(ref, kind));
+                plugins.addRow()
+                        .addContent(kind.label(), name(ref, kind), b.getSymbolicName(), "active", details(ref, kind));
             }
         }
-        plugins.addRow().addContent("index type", "flat", "dev.caracal.vector.store",
-                storeActive() ? "active" : "absent", "built-in exact scan");
+        plugins.addRow()
+                .addContent(
+                        "index type",
+                        "flat",
+                        "dev.caracal.vector.store",
+                        storeActive() ? "active" : "absent",
+                        "built-in exact scan");
         System.out.println("Plugins");
         plugins.print(System.out, !noFormat);
 
@@ -102,8 +110,12 @@ public class StatusCommand implements Action {
             checks.column("Ready");
             checks.column("Message");
             for (HealthRegistry.Entry e : health.entries()) {
-                checks.addRow().addContent(e.name(), e.result().status().name(), e.ready() ? "yes" : "no",
-                        e.result().message() == null ? "" : e.result().message());
+                checks.addRow()
+                        .addContent(
+                                e.name(),
+                                e.result().status().name(),
+                                e.ready() ? "yes" : "no",
+                                e.result().message() == null ? "" : e.result().message());
             }
             System.out.println("Health: " + health.overall() + (health.ready() ? ", ready" : ", not ready"));
             checks.print(System.out, !noFormat);
@@ -112,7 +124,8 @@ public class StatusCommand implements Action {
     }
 
     private List<ServiceReference<?>> references(Kind kind) throws InvalidSyntaxException {
-        ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(kind.objectClass(), "(" + kind.property() + "=*)");
+        ServiceReference<?>[] refs =
+                bundleContext.getAllServiceReferences(kind.objectClass(), "(" + kind.property() + "=*)");
         if (refs == null) {
             return List.of();
         }
@@ -158,12 +171,18 @@ public class StatusCommand implements Action {
 
     static String state(int state) {
         switch (state) {
-            case Bundle.ACTIVE: return "active";
-            case Bundle.RESOLVED: return "resolved (stopped)";
-            case Bundle.INSTALLED: return "installed (unresolved)";
-            case Bundle.STARTING: return "starting";
-            case Bundle.STOPPING: return "stopping";
-            default: return Integer.toString(state).toLowerCase(Locale.ROOT);
+            case Bundle.ACTIVE:
+                return "active";
+            case Bundle.RESOLVED:
+                return "resolved (stopped)";
+            case Bundle.INSTALLED:
+                return "installed (unresolved)";
+            case Bundle.STARTING:
+                return "starting";
+            case Bundle.STOPPING:
+                return "stopping";
+            default:
+                return Integer.toString(state).toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * into nested objects ({@code author.name}). A field that holds a list matches {@code Eq} and {@code In} when any
  * element matches.
  */
-public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filter.Exists, Filter.And, Filter.Or,
-        Filter.Not {
+public sealed interface Filter
+        permits Filter.Eq, Filter.In, Filter.Range, Filter.Exists, Filter.And, Filter.Or, Filter.Not {
 
     /** {@code field == value}; numbers compare by value ({@code 2 == 2.0}). */
     record Eq(String field, Object value) implements Filter {

@@ -18,7 +18,8 @@ public record Fusion(Method method, double alpha, int rrfK, int candidates) {
     public static final Fusion DEFAULT = new Fusion(Method.RRF, DEFAULT_ALPHA, DEFAULT_RRF_K, 0);
 
     public enum Method {
-        RRF, WEIGHTED;
+        RRF,
+        WEIGHTED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -36,8 +37,8 @@ public record Fusion(Method method, double alpha, int rrfK, int candidates) {
             throw new InvalidRequestException("fusion.rrf_k", "rrf_k must be between 1 and 10000; got " + rrfK);
         }
         if (candidates < 0) {
-            throw new InvalidRequestException("fusion.candidates", "candidates must not be negative; got "
-                    + candidates);
+            throw new InvalidRequestException(
+                    "fusion.candidates", "candidates must not be negative; got " + candidates);
         }
     }
 }

@@ -6,5 +6,7 @@ package dev.caracal.vector;
  * exact scan.
  */
 public enum IndexStatus {
-    READY, BUILDING, DEGRADED
+    READY,
+    BUILDING,
+    DEGRADED
 }

@@ -17,7 +17,12 @@ import java.util.Locale;
  * scan serves all of them.
  */
 public enum Metric {
-    COSINE, DOT, L2, MANHATTAN, HAMMING, JACCARD;
+    COSINE,
+    DOT,
+    L2,
+    MANHATTAN,
+    HAMMING,
+    JACCARD;
 
     /** The lower-case name used in JSON and on the console. */
     public String id() {

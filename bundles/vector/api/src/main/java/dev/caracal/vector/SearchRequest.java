@@ -9,16 +9,29 @@ import java.util.Map;
  * the vector ranking (of {@code vector}, or of {@code text} embedded) with the keyword ranking of {@code text} as
  * {@code fusion} says ({@link Fusion#DEFAULT} when {@code null}).
  */
-public record SearchRequest(float[] vector, String text, int k, Filter filter, SearchMode mode,
-                            Map<String, Object> params, boolean includeVectors, Fusion fusion) {
+public record SearchRequest(
+        float[] vector,
+        String text,
+        int k,
+        Filter filter,
+        SearchMode mode,
+        Map<String, Object> params,
+        boolean includeVectors,
+        Fusion fusion) {
     public SearchRequest {
         mode = mode == null ? SearchMode.VECTOR : mode;
         params = params == null ? Map.of() : Map.copyOf(params);
         fusion = fusion == null ? Fusion.DEFAULT : fusion;
     }
 
-    public SearchRequest(float[] vector, String text, int k, Filter filter, SearchMode mode,
-                         Map<String, Object> params, boolean includeVectors) {
+    public SearchRequest(
+            float[] vector,
+            String text,
+            int k,
+            Filter filter,
+            SearchMode mode,
+            Map<String, Object> params,
+            boolean includeVectors) {
         this(vector, text, k, filter, mode, params, includeVectors, null);
     }
 

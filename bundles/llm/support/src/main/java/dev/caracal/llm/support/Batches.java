@@ -20,8 +20,7 @@ import java.util.function.Function;
  */
 public final class Batches {
 
-    private Batches() {
-    }
+    private Batches() {}
 
     /**
      * The concurrency of a batch: the caller's request capped by the configured limit; a request of 0 or less means
@@ -37,9 +36,13 @@ public final class Batches {
      * item order. If the executor refuses every worker (it is shut down), every stage fails with
      * {@code UNAVAILABLE}: "{@code owner} is stopped".
      */
-    public static <I, O> List<CompletionStage<O>> run(List<I> items, int concurrency, Executor executor,
-                                                      Function<? super I, ? extends O> work, Secret secret,
-                                                      String owner) {
+    public static <I, O> List<CompletionStage<O>> run(
+            List<I> items,
+            int concurrency,
+            Executor executor,
+            Function<? super I, ? extends O> work,
+            Secret secret,
+            String owner) {
         List<I> list = List.copyOf(items);
         Objects.requireNonNull(work, "work");
         List<CompletableFuture<O>> results = new ArrayList<>(list.size());
@@ -81,11 +84,13 @@ public final class Batches {
      * return its stage (it runs on the calling thread for the first items, then on the thread that completed an
      * earlier item). An item whose {@code work} throws, or whose stage fails, fails on its own.
      */
-    public static <I, O> List<CompletionStage<O>> runAsync(List<I> items, int concurrency,
-                                                           Function<? super I, ? extends CompletionStage<? extends O>> work,
-                                                           Secret secret) {
-        AsyncBatch<I, O> batch = new AsyncBatch<>(List.copyOf(items), Math.max(1, concurrency),
-                Objects.requireNonNull(work, "work"), secret);
+    public static <I, O> List<CompletionStage<O>> runAsync(
+            List<I> items,
+            int concurrency,
+            Function<? super I, ? extends CompletionStage<? extends O>> work,
+            Secret secret) {
+        AsyncBatch<I, O> batch = new AsyncBatch<>(
+                List.copyOf(items), Math.max(1, concurrency), Objects.requireNonNull(work, "work"), secret);
         batch.pump();
         return List.copyOf(batch.results);
     }
@@ -107,8 +112,11 @@ public final class Batches {
         /** The next item to start; only the pumping thread reads or moves it. */
         int next;
 
-        AsyncBatch(List<I> items, int concurrency, Function<? super I, ? extends CompletionStage<? extends O>> work,
-                   Secret secret) {
+        AsyncBatch(
+                List<I> items,
+                int concurrency,
+                Function<? super I, ? extends CompletionStage<? extends O>> work,
+                Secret secret) {
             this.items = items;
             this.concurrency = concurrency;
             this.work = work;

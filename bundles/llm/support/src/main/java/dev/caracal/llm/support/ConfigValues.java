@@ -7,8 +7,7 @@ import java.util.List;
 /** Validation and parsing of the configuration values every provider instance has. */
 public final class ConfigValues {
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /**
      * A provider instance id: required, letters, digits, {@code .}, {@code _} and {@code -} only (it appears in service

@@ -18,7 +18,8 @@ public interface Delayer {
     CompletableFuture<Void> after(Duration delay);
 
     /** Waits for real, on {@link CompletableFuture#delayedExecutor}. */
-    Delayer REAL = delay -> delay.isZero() || delay.isNegative() ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay.toNanos(),
-            TimeUnit.NANOSECONDS));
+    Delayer REAL = delay -> delay.isZero() || delay.isNegative()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
 }

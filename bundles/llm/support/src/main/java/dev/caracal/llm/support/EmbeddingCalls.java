@@ -17,8 +17,7 @@ import java.util.function.Function;
  */
 public final class EmbeddingCalls {
 
-    private EmbeddingCalls() {
-    }
+    private EmbeddingCalls() {}
 
     /** The name collections refer to and the {@code caracal.embedding.model} service property: {@code <id>/<model>}. */
     public static String modelName(String providerId, String model) {
@@ -29,8 +28,8 @@ public final class EmbeddingCalls {
      * Embeds {@code inputs} in slices of at most {@code maxPerRequest}, one {@code embedSlice} call each, in order;
      * the vectors are concatenated and the input tokens added up.
      */
-    public static Embeddings inSlices(List<String> inputs, int maxPerRequest,
-                                      Function<List<String>, Embeddings> embedSlice) {
+    public static Embeddings inSlices(
+            List<String> inputs, int maxPerRequest, Function<List<String>, Embeddings> embedSlice) {
         List<float[]> vectors = new ArrayList<>(inputs.size());
         long tokens = 0;
         for (int from = 0; from < inputs.size(); from += maxPerRequest) {

@@ -36,8 +36,7 @@ public final class HttpCalls {
         LlmException map(int status, HttpHeaders headers, String body);
     }
 
-    private HttpCalls() {
-    }
+    private HttpCalls() {}
 
     /** How long past its timeout an exchange may still answer (the request's own timeout bounds the headers only). */
     static final Duration GRACE = Duration.ofSeconds(1);
@@ -49,8 +48,8 @@ public final class HttpCalls {
      * an interrupt cancels the exchange and is {@code UNAVAILABLE} with the interrupt flag set again. The blocking
      * form of {@link #sendAsync}: the same exchange, waited for on the calling thread.
      */
-    public static String send(HttpClient http, HttpRequest request, Duration timeout, Secret secret,
-                              ErrorMapper errors) {
+    public static String send(
+            HttpClient http, HttpRequest request, Duration timeout, Secret secret, ErrorMapper errors) {
         CompletableFuture<String> call = exchange(http, request, secret, errors);
         try {
             return await(call, timeout.plus(GRACE).toMillis());
@@ -76,18 +75,25 @@ public final class HttpCalls {
      * must not block or do long work (the common pool is shared by the whole JVM, the timer by the provider); mapping
      * a small body is fine.
      */
-    public static CompletableFuture<String> sendAsync(HttpClient http, HttpRequest request, Duration timeout,
-                                                      Secret secret, ErrorMapper errors,
-                                                      ScheduledExecutorService timer) {
+    public static CompletableFuture<String> sendAsync(
+            HttpClient http,
+            HttpRequest request,
+            Duration timeout,
+            Secret secret,
+            ErrorMapper errors,
+            ScheduledExecutorService timer) {
         CompletableFuture<Void> expired = new CompletableFuture<>();
         ScheduledFuture<?> clock;
         try {
-            clock = timer.schedule(() -> {
-                expired.complete(null);
-            }, timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            clock = timer.schedule(
+                    () -> {
+                        expired.complete(null);
+                    },
+                    timeout.plus(GRACE).toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new LlmException(ErrorKind.UNAVAILABLE,
-                    "the call was not sent: its timer is stopped", 0, null, e));
+            return CompletableFuture.failedFuture(
+                    new LlmException(ErrorKind.UNAVAILABLE, "the call was not sent: its timer is stopped", 0, null, e));
         }
         CompletableFuture<String> call = exchange(http, request, secret, errors);
         expired.thenRun(() -> call.completeExceptionally(timedOut(timeout, null)));
@@ -99,8 +105,8 @@ public final class HttpCalls {
      * The exchange {@link #send} and {@link #sendAsync} share: the body of a 2xx answer, the mapped failure otherwise.
      * Completing the returned future first (a timeout, a cancel) cancels the exchange.
      */
-    private static CompletableFuture<String> exchange(HttpClient http, HttpRequest request, Secret secret,
-                                                      ErrorMapper errors) {
+    private static CompletableFuture<String> exchange(
+            HttpClient http, HttpRequest request, Secret secret, ErrorMapper errors) {
         CompletableFuture<String> call = new CompletableFuture<>();
         CompletableFuture<HttpResponse<String>> exchange;
         try {
@@ -136,8 +142,8 @@ public final class HttpCalls {
      * still cancel its exchange. A failure of {@code source} passes through unwrapped; what {@code fn} throws fails the
      * result as thrown. {@code fn} runs on the thread that completes {@code source}: it must not block.
      */
-    public static <T, U> CompletableFuture<U> thenApply(CompletableFuture<T> source,
-                                                        Function<? super T, ? extends U> fn) {
+    public static <T, U> CompletableFuture<U> thenApply(
+            CompletableFuture<T> source, Function<? super T, ? extends U> fn) {
         Objects.requireNonNull(fn, "fn");
         CompletableFuture<U> result = cancelling(source);
         source.whenComplete((value, failure) -> {
@@ -189,8 +195,8 @@ public final class HttpCalls {
     }
 
     private static LlmException timedOut(Duration timeout, Throwable cause) {
-        return new LlmException(ErrorKind.TIMEOUT, "the upstream did not answer within " + timeout.toMillis()
-                + " ms", 0, null, cause);
+        return new LlmException(
+                ErrorKind.TIMEOUT, "the upstream did not answer within " + timeout.toMillis() + " ms", 0, null, cause);
     }
 
     /**
@@ -267,6 +273,7 @@ public final class HttpCalls {
     /** Whether a response's {@code Content-Type} is {@code text/event-stream}. */
     public static boolean isEventStream(HttpHeaders headers) {
         return headers.firstValue("content-type")
-                .map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")).orElse(false);
+                .map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream"))
+                .orElse(false);
     }
 }

@@ -30,8 +30,7 @@ public final class HttpErrors {
     /** Longest excerpt of an unexpected body quoted in a message. */
     public static final int SNIPPET = 300;
 
-    private HttpErrors() {
-    }
+    private HttpErrors() {}
 
     /**
      * The kind an HTTP error status means by itself: 400/413/422 and other 4xx {@code INVALID_REQUEST}, 401
@@ -52,7 +51,12 @@ public final class HttpErrors {
 
     /** Whether another attempt at the same upstream may succeed: 408, 429, 500, 502, 503, 504 and 529. */
     public static boolean retryableStatus(int status) {
-        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504
+        return status == 408
+                || status == 429
+                || status == 500
+                || status == 502
+                || status == 503
+                || status == 504
                 || status == 529;
     }
 
@@ -61,7 +65,8 @@ public final class HttpErrors {
         if (headers == null) {
             return Optional.empty();
         }
-        return retryAfter(headers.firstValue("retry-after-ms").orElse(null),
+        return retryAfter(
+                headers.firstValue("retry-after-ms").orElse(null),
                 headers.firstValue("retry-after").orElse(null));
     }
 
@@ -146,19 +151,35 @@ public final class HttpErrors {
             return new LlmException(ErrorKind.TIMEOUT, "the upstream did not answer in time", 0, null, cause);
         }
         if (cause instanceof ConnectException) {
-            return new LlmException(ErrorKind.CONNECTION, "cannot connect to the upstream"
-                    + (cause.getMessage() == null ? " (connection refused)" : ": " + s.redact(cause.getMessage())),
-                    0, null, cause);
+            return new LlmException(
+                    ErrorKind.CONNECTION,
+                    "cannot connect to the upstream"
+                            + (cause.getMessage() == null
+                                    ? " (connection refused)"
+                                    : ": " + s.redact(cause.getMessage())),
+                    0,
+                    null,
+                    cause);
         }
         if (cause instanceof IOException || cause instanceof ClosedChannelException) {
-            return new LlmException(ErrorKind.CONNECTION, "connection to the upstream failed: "
-                    + s.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()), 0, null, cause);
+            return new LlmException(
+                    ErrorKind.CONNECTION,
+                    "connection to the upstream failed: "
+                            + s.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                    0,
+                    null,
+                    cause);
         }
         if (cause instanceof CancellationException) {
             return new LlmException(ErrorKind.UNAVAILABLE, "the request was cancelled", 0, null, cause);
         }
-        return new LlmException(ErrorKind.UPSTREAM, "calling the upstream failed: "
-                + s.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()), 0, null, cause);
+        return new LlmException(
+                ErrorKind.UPSTREAM,
+                "calling the upstream failed: "
+                        + s.redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+                0,
+                null,
+                cause);
     }
 
     /** The cause inside {@link CompletionException} / {@link ExecutionException} wrappers. */
@@ -175,8 +196,12 @@ public final class HttpErrors {
      * retry policy does not retry it), the message naming {@code what} and quoting the body.
      */
     public static LlmException malformed(String what, String body, Throwable cause) {
-        return new LlmException(ErrorKind.UPSTREAM, "malformed " + what + " from the upstream (not the expected "
-                + "JSON): " + snippet(body), 200, null, cause);
+        return new LlmException(
+                ErrorKind.UPSTREAM,
+                "malformed " + what + " from the upstream (not the expected " + "JSON): " + snippet(body),
+                200,
+                null,
+                cause);
     }
 
     /** The body stripped and cut to {@value #SNIPPET} characters ("..." marks a cut); "" for {@code null}. */

@@ -18,8 +18,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The parsed body, or {@code null} when it is blank or not JSON. */
     public static JsonNode tryParse(String body) {

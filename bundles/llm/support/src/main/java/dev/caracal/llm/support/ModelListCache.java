@@ -32,8 +32,7 @@ public final class ModelListCache {
     private final Logger log;
     private volatile Cached cached;
 
-    private record Cached(List<ModelInfo> models, long expiresAtNanos) {
-    }
+    private record Cached(List<ModelInfo> models, long expiresAtNanos) {}
 
     /**
      * @param providerId names the provider in the debug line of a failed fetch
@@ -42,8 +41,12 @@ public final class ModelListCache {
      * @param fallback   the configured list, used when {@code fetch} fails
      * @param log        the provider's logger, for the debug line of a failed fetch
      */
-    public ModelListCache(String providerId, Duration ttl, Supplier<List<ModelInfo>> fetch,
-                          Supplier<List<ModelInfo>> fallback, Logger log) {
+    public ModelListCache(
+            String providerId,
+            Duration ttl,
+            Supplier<List<ModelInfo>> fetch,
+            Supplier<List<ModelInfo>> fallback,
+            Logger log) {
         this.providerId = Objects.requireNonNull(providerId, "providerId");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.fetch = Objects.requireNonNull(fetch, "fetch");
@@ -63,8 +66,11 @@ public final class ModelListCache {
         try {
             models = fetch.get();
         } catch (LlmException e) {
-            log.debug("Listing the models of {} failed ({}: {}); using the configured list", providerId,
-                    e.kind(), e.getMessage());
+            log.debug(
+                    "Listing the models of {} failed ({}: {}); using the configured list",
+                    providerId,
+                    e.kind(),
+                    e.getMessage());
             models = fallback.get();
             keep = keep.compareTo(FAILURE_TTL) < 0 ? keep : FAILURE_TTL;
         }
@@ -76,8 +82,8 @@ public final class ModelListCache {
      * One {@link ModelInfo} per distinct id, in first-seen order, with the capabilities {@code capabilities} judges
      * for it; an unmodifiable list.
      */
-    public static List<ModelInfo> infos(Collection<String> ids, String providerId,
-                                        Function<String, Capabilities> capabilities) {
+    public static List<ModelInfo> infos(
+            Collection<String> ids, String providerId, Function<String, Capabilities> capabilities) {
         List<ModelInfo> out = new ArrayList<>();
         for (String id : new LinkedHashSet<>(ids)) {
             out.add(new ModelInfo(id, providerId, capabilities.apply(id)));

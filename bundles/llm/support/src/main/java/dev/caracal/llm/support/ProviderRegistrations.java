@@ -38,14 +38,14 @@ public final class ProviderRegistrations {
 
     /** Registers {@code chat} with {@link #chatProperties}. */
     public synchronized void registerChat(ChatModel chat, String description) {
-        registrations.add(context.registerService(ChatModel.class, chat,
-                chatProperties(kind, providerId, description)));
+        registrations.add(
+                context.registerService(ChatModel.class, chat, chatProperties(kind, providerId, description)));
     }
 
     /** Registers {@code model} with {@link #embeddingProperties} (its {@link EmbeddingModel#name()} as the key). */
     public synchronized void registerEmbedding(EmbeddingModel model, String description) {
-        registrations.add(context.registerService(EmbeddingModel.class, model,
-                embeddingProperties(kind, providerId, model.name(), description)));
+        registrations.add(context.registerService(
+                EmbeddingModel.class, model, embeddingProperties(kind, providerId, model.name(), description)));
     }
 
     /** How many services are registered now. */
@@ -75,8 +75,8 @@ public final class ProviderRegistrations {
     }
 
     /** The properties of an embedding model service: the chat model's, plus the embedding model's name. */
-    public static Dictionary<String, Object> embeddingProperties(String kind, String providerId, String name,
-                                                                 String description) {
+    public static Dictionary<String, Object> embeddingProperties(
+            String kind, String providerId, String name, String description) {
         Dictionary<String, Object> p = chatProperties(kind, providerId, description);
         p.put(LlmProperties.EMBEDDING_MODEL, name);
         return p;

@@ -63,9 +63,16 @@ public final class ProviderRuntime implements AutoCloseable {
      * @param secret         the API key, masked in every message
      * @param maxConcurrency the configured bound of a batch
      */
-    public ProviderRuntime(String threadPrefix, String owner, String providerId, HttpClient http,
-                           RetryPolicy retryPolicy, Delayer delayer, Duration idleTimeout, Secret secret,
-                           int maxConcurrency) {
+    public ProviderRuntime(
+            String threadPrefix,
+            String owner,
+            String providerId,
+            HttpClient http,
+            RetryPolicy retryPolicy,
+            Delayer delayer,
+            Duration idleTimeout,
+            Secret secret,
+            int maxConcurrency) {
         this.providerId = Objects.requireNonNull(providerId, "providerId");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.delayer = Objects.requireNonNull(delayer, "delayer");
@@ -75,8 +82,16 @@ public final class ProviderRuntime implements AutoCloseable {
         // every asynchronous exchange schedules its timeout and almost always cancels it: do not keep the dead tasks
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.workers = Executors.newCachedThreadPool(HttpCalls.daemonThreads(threadPrefix + "-batch"));
-        this.streamContext = new StreamingCall.Context(http, retryPolicy, delayer, scheduler, idleTimeout,
-                this.secret, owner, this::isClosed, streams::remove);
+        this.streamContext = new StreamingCall.Context(
+                http,
+                retryPolicy,
+                delayer,
+                scheduler,
+                idleTimeout,
+                this.secret,
+                owner,
+                this::isClosed,
+                streams::remove);
     }
 
     /** Whether {@link #close()} was called. */
@@ -118,15 +133,22 @@ public final class ProviderRuntime implements AutoCloseable {
      * {@link #close()}. Stages that depend on it run there unless added with an executor of their own: they must not
      * block or do long work. Cancelling it cancels the attempt in flight or the wait.
      */
-    public <T> CompletableFuture<T> withRetriesAsync(String what, Supplier<? extends CompletionStage<T>> attempt,
-                                                     Logger log) {
+    public <T> CompletableFuture<T> withRetriesAsync(
+            String what, Supplier<? extends CompletionStage<T>> attempt, Logger log) {
         // attempts after a wait always start on the timer thread, never inline on the thread that ended the wait
         return retryPolicy.callAsync(attempt, this::pause, this::isClosed, retryLog(what, log), scheduler);
     }
 
     private RetryPolicy.Listener retryLog(String what, Logger log) {
-        return (retry, failure, delay) -> log.debug("{} on {} failed ({}: {}); retry {} of {} in {} ms", what,
-                providerId, failure.kind(), failure.getMessage(), retry, retryPolicy.maxRetries(), delay.toMillis());
+        return (retry, failure, delay) -> log.debug(
+                "{} on {} failed ({}: {}); retry {} of {} in {} ms",
+                what,
+                providerId,
+                failure.kind(),
+                failure.getMessage(),
+                retry,
+                retryPolicy.maxRetries(),
+                delay.toMillis());
     }
 
     /**
@@ -137,7 +159,8 @@ public final class ProviderRuntime implements AutoCloseable {
     public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call) {
         try {
             ensureOpen();
-            return Objects.requireNonNull(call.get(), "the call returned no stage").toCompletableFuture();
+            return Objects.requireNonNull(call.get(), "the call returned no stage")
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -147,8 +170,8 @@ public final class ProviderRuntime implements AutoCloseable {
      * {@link HttpCalls#sendAsync} timed by this instance's timer thread, with its secret: the body of a 2xx answer, or
      * the failure {@link HttpCalls#send} would throw. See there for the threads that complete it.
      */
-    public CompletableFuture<String> sendAsync(HttpClient client, HttpRequest request, Duration timeout,
-                                               HttpCalls.ErrorMapper errors) {
+    public CompletableFuture<String> sendAsync(
+            HttpClient client, HttpRequest request, Duration timeout, HttpCalls.ErrorMapper errors) {
         return HttpCalls.sendAsync(client, request, timeout, secret, errors, scheduler);
     }
 
@@ -162,9 +185,12 @@ public final class ProviderRuntime implements AutoCloseable {
         pause.whenComplete((ignored, failure) -> pauses.remove(pause));
         try {
             if (delayer == Delayer.REAL) {
-                ScheduledFuture<?> timer = scheduler.schedule(() -> {
-                    pause.complete(null);
-                }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> timer = scheduler.schedule(
+                        () -> {
+                            pause.complete(null);
+                        },
+                        Math.max(0, delay.toNanos()),
+                        TimeUnit.NANOSECONDS);
                 pause.whenComplete((ignored, failure) -> timer.cancel(false));
             } else {
                 delayer.after(delay).whenComplete((ignored, failure) -> {
@@ -201,8 +227,8 @@ public final class ProviderRuntime implements AutoCloseable {
      * first attempt is sent; the events go to {@code deliverTo}. On a closed instance the stream ends at once with
      * {@code UNAVAILABLE}.
      */
-    public StreamHandle stream(StreamHandler handler, StreamHandler deliverTo,
-                               Supplier<? extends StreamingCall.Protocol> protocol) {
+    public StreamHandle stream(
+            StreamHandler handler, StreamHandler deliverTo, Supplier<? extends StreamingCall.Protocol> protocol) {
         Objects.requireNonNull(handler, "handler");
         StreamingCall call;
         try {
@@ -225,13 +251,17 @@ public final class ProviderRuntime implements AutoCloseable {
      * {@link Batches#runAsync}). {@code work} must not block. Items not yet started when the instance closes fail with
      * {@code UNAVAILABLE} "provider &lt;id&gt; is stopped".
      */
-    public <I, O> List<CompletionStage<O>> batchAsync(List<I> items, int requested,
-                                                      Function<? super I, ? extends CompletionStage<? extends O>> work) {
+    public <I, O> List<CompletionStage<O>> batchAsync(
+            List<I> items, int requested, Function<? super I, ? extends CompletionStage<? extends O>> work) {
         Objects.requireNonNull(work, "work");
-        return Batches.runAsync(items, Batches.effectiveConcurrency(requested, maxConcurrency), item -> {
-            ensureOpen();
-            return work.apply(item);
-        }, secret);
+        return Batches.runAsync(
+                items,
+                Batches.effectiveConcurrency(requested, maxConcurrency),
+                item -> {
+                    ensureOpen();
+                    return work.apply(item);
+                },
+                secret);
     }
 
     /**
@@ -240,7 +270,12 @@ public final class ProviderRuntime implements AutoCloseable {
      * thread that waits for it, one stage per item (see {@link Batches#run}).
      */
     public <I, O> List<CompletionStage<O>> batch(List<I> items, int requested, Function<? super I, ? extends O> work) {
-        return Batches.run(items, Batches.effectiveConcurrency(requested, maxConcurrency), workers, work, secret,
+        return Batches.run(
+                items,
+                Batches.effectiveConcurrency(requested, maxConcurrency),
+                workers,
+                work,
+                secret,
                 "provider " + providerId);
     }
 

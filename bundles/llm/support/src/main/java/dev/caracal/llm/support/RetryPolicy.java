@@ -87,8 +87,9 @@ public final class RetryPolicy {
         }
         Duration hint = failure.retryAfter();
         if (hint != null) {
-            return hint.compareTo(maxDelay) > 0 ? Optional.empty() : Optional.of(hint.isNegative() ? Duration.ZERO
-                    : hint);
+            return hint.compareTo(maxDelay) > 0
+                    ? Optional.empty()
+                    : Optional.of(hint.isNegative() ? Duration.ZERO : hint);
         }
         long cap = maxDelay.toMillis();
         long exp = baseDelay.toMillis() << Math.min(retry, 30);
@@ -142,8 +143,11 @@ public final class RetryPolicy {
      * delayer's future when a wait ends the call. Cancelling it cancels the attempt in flight or the wait and starts no
      * further attempt.
      */
-    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer,
-                                              BooleanSupplier stopped, Listener listener) {
+    public <T> CompletableFuture<T> callAsync(
+            Supplier<? extends CompletionStage<T>> attempt,
+            Delayer delayer,
+            BooleanSupplier stopped,
+            Listener listener) {
         return callAsync(attempt, delayer, stopped, listener, null);
     }
 
@@ -152,17 +156,26 @@ public final class RetryPolicy {
      * {@code resumeOn} (always handed over, even when the wait was already over; run inline if {@code resumeOn}
      * refuses it, which a stopped provider's executor does: the stop is then noticed and the call ends).
      */
-    public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer,
-                                              BooleanSupplier stopped, Listener listener, Executor resumeOn) {
-        AsyncCall<T> call = new AsyncCall<>(Objects.requireNonNull(attempt, "attempt"),
-                Objects.requireNonNull(delayer, "delayer"), Objects.requireNonNull(stopped, "stopped"), listener,
-                resumeOn == null ? Runnable::run : r -> {
-                    try {
-                        resumeOn.execute(r);
-                    } catch (RejectedExecutionException refused) {
-                        r.run();
-                    }
-                });
+    public <T> CompletableFuture<T> callAsync(
+            Supplier<? extends CompletionStage<T>> attempt,
+            Delayer delayer,
+            BooleanSupplier stopped,
+            Listener listener,
+            Executor resumeOn) {
+        AsyncCall<T> call = new AsyncCall<>(
+                Objects.requireNonNull(attempt, "attempt"),
+                Objects.requireNonNull(delayer, "delayer"),
+                Objects.requireNonNull(stopped, "stopped"),
+                listener,
+                resumeOn == null
+                        ? Runnable::run
+                        : r -> {
+                            try {
+                                resumeOn.execute(r);
+                            } catch (RejectedExecutionException refused) {
+                                r.run();
+                            }
+                        });
         call.start();
         return call.result;
     }
@@ -193,8 +206,12 @@ public final class RetryPolicy {
         private int retry; // touched by one thread at a time: each step starts after the previous one ended
         private volatile Future<?> current;
 
-        AsyncCall(Supplier<? extends CompletionStage<T>> attempt, Delayer delayer, BooleanSupplier stopped,
-                  Listener listener, Executor resumeOn) {
+        AsyncCall(
+                Supplier<? extends CompletionStage<T>> attempt,
+                Delayer delayer,
+                BooleanSupplier stopped,
+                Listener listener,
+                Executor resumeOn) {
             this.resumeOn = resumeOn;
             this.attempt = attempt;
             this.delayer = delayer;
@@ -214,7 +231,8 @@ public final class RetryPolicy {
             }
             CompletableFuture<T> stage;
             try {
-                stage = Objects.requireNonNull(attempt.get(), "the attempt returned no stage").toCompletableFuture();
+                stage = Objects.requireNonNull(attempt.get(), "the attempt returned no stage")
+                        .toCompletableFuture();
             } catch (RuntimeException | Error e) {
                 failed(e);
                 return;

@@ -19,6 +19,7 @@ public final class Secret {
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{env:([^}:]+)}");
     /** Shorter values are not masked: replacing one or two characters everywhere would garble every message. */
     private static final int MIN_REDACTED_LENGTH = 4;
+
     private static final String MASK = "***";
 
     private final String value;

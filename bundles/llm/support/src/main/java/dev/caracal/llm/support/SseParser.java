@@ -61,7 +61,7 @@ public final class SseParser {
                     lastId = value;
                 }
             }
-            default -> { } // retry and unknown fields
+            default -> {} // retry and unknown fields
         }
     }
 
@@ -90,8 +90,8 @@ public final class SseParser {
             eventName = null;
             return;
         }
-        SseEvent event = new SseEvent(eventName == null || eventName.isEmpty() ? null : eventName, data.toString(),
-                lastId);
+        SseEvent event =
+                new SseEvent(eventName == null || eventName.isEmpty() ? null : eventName, data.toString(), lastId);
         data.setLength(0);
         hasData = false;
         eventName = null;

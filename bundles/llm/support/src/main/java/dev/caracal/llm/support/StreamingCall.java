@@ -99,9 +99,16 @@ public final class StreamingCall implements StreamHandle {
      * {@code closed} says the provider is stopping (no more retries); {@code ended} is told once the stream is over,
      * however it ended; {@code owner} names the provider in log lines.
      */
-    public record Context(HttpClient http, RetryPolicy retryPolicy, Delayer delayer, ScheduledExecutorService scheduler,
-                          Duration idleTimeout, Secret secret, String owner, BooleanSupplier closed,
-                          Consumer<StreamingCall> ended) {
+    public record Context(
+            HttpClient http,
+            RetryPolicy retryPolicy,
+            Delayer delayer,
+            ScheduledExecutorService scheduler,
+            Duration idleTimeout,
+            Secret secret,
+            String owner,
+            BooleanSupplier closed,
+            Consumer<StreamingCall> ended) {
         public Context {
             Objects.requireNonNull(http, "http");
             Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -110,7 +117,7 @@ public final class StreamingCall implements StreamHandle {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             secret = secret == null ? Secret.NONE : secret;
             closed = closed == null ? () -> false : closed;
-            ended = ended == null ? c -> { } : ended;
+            ended = ended == null ? c -> {} : ended;
         }
     }
 
@@ -139,7 +146,7 @@ public final class StreamingCall implements StreamHandle {
         } catch (RuntimeException thrown) {
             LOG.warn("A stream handler threw on the error event", thrown);
         }
-        return () -> { };
+        return () -> {};
     }
 
     /** Sends the first attempt. */
@@ -197,12 +204,18 @@ public final class StreamingCall implements StreamHandle {
             if (finished.get() || attempt != current) {
                 return;
             }
-            delay = delivered || context.closed().getAsBoolean() ? null
+            delay = delivered || context.closed().getAsBoolean()
+                    ? null
                     : context.retryPolicy().nextDelay(retry, error).orElse(null);
             if (delay != null) {
                 retry++;
-                LOG.debug("stream on {} failed before its first event ({}: {}); retry {} in {} ms", context.owner(),
-                        error.kind(), error.getMessage(), retry, delay.toMillis());
+                LOG.debug(
+                        "stream on {} failed before its first event ({}: {}); retry {} in {} ms",
+                        context.owner(),
+                        error.kind(),
+                        error.getMessage(),
+                        retry,
+                        delay.toMillis());
                 CompletableFuture<Void> wait = context.delayer().after(delay);
                 pendingRetry = wait;
                 wait.thenRun(this::startAttempt);
@@ -253,11 +266,11 @@ public final class StreamingCall implements StreamHandle {
         private volatile Future<?> watchdog;
 
         void send() {
-            HttpResponse.BodyHandler<String> bodyHandler = info -> info.statusCode() / 100 == 2
-                    && protocol.isStream(info)
-                    ? HttpResponse.BodySubscribers.fromLineSubscriber(this, s -> (String) null,
-                    StandardCharsets.UTF_8, null)
-                    : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            HttpResponse.BodyHandler<String> bodyHandler =
+                    info -> info.statusCode() / 100 == 2 && protocol.isStream(info)
+                            ? HttpResponse.BodySubscribers.fromLineSubscriber(
+                                    this, s -> (String) null, StandardCharsets.UTF_8, null)
+                            : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
             try {
                 context.http().sendAsync(protocol.request(), bodyHandler).whenComplete((response, failure) -> {
                     if (failure != null) {
@@ -357,13 +370,21 @@ public final class StreamingCall implements StreamHandle {
             long timeoutNanos = context.idleTimeout().toNanos();
             long period = Math.max(50, Math.min(1000, context.idleTimeout().toMillis() / 4));
             try {
-                watchdog = context.scheduler().scheduleWithFixedDelay(() -> {
-                    if (System.nanoTime() - lastActivity > timeoutNanos) {
-                        s.cancel();
-                        fail(new LlmException(ErrorKind.TIMEOUT, "the upstream sent nothing for "
-                                + context.idleTimeout().toMillis() + " ms in the middle of a stream"));
-                    }
-                }, period, period, TimeUnit.MILLISECONDS);
+                watchdog = context.scheduler()
+                        .scheduleWithFixedDelay(
+                                () -> {
+                                    if (System.nanoTime() - lastActivity > timeoutNanos) {
+                                        s.cancel();
+                                        fail(new LlmException(
+                                                ErrorKind.TIMEOUT,
+                                                "the upstream sent nothing for "
+                                                        + context.idleTimeout().toMillis()
+                                                        + " ms in the middle of a stream"));
+                                    }
+                                },
+                                period,
+                                period,
+                                TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // the provider is closing; the stream is being aborted
             }
@@ -381,8 +402,13 @@ public final class StreamingCall implements StreamHandle {
             } catch (LlmException e) {
                 fail(e);
             } catch (RuntimeException e) {
-                fail(new LlmException(ErrorKind.UPSTREAM, "reading the stream failed: " + context.secret().redact(
-                        e.getClass().getSimpleName() + ": " + e.getMessage()), 200, null, e));
+                fail(new LlmException(
+                        ErrorKind.UPSTREAM,
+                        "reading the stream failed: "
+                                + context.secret().redact(e.getClass().getSimpleName() + ": " + e.getMessage()),
+                        200,
+                        null,
+                        e));
             }
         }
 

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Test;
 class AsyncBatchTest {
 
     static LlmException failure(CompletionStage<?> stage) {
-        return assertInstanceOf(LlmException.class, assertThrows(CompletionException.class,
-                () -> stage.toCompletableFuture().join()).getCause());
+        return assertInstanceOf(
+                LlmException.class,
+                assertThrows(
+                                CompletionException.class,
+                                () -> stage.toCompletableFuture().join())
+                        .getCause());
     }
 
     @Test
@@ -38,27 +42,35 @@ class AsyncBatchTest {
             AtomicInteger most = new AtomicInteger();
             List<Integer> started = new CopyOnWriteArrayList<>();
             List<Integer> items = IntStream.range(0, 40).boxed().toList();
-            List<CompletionStage<Integer>> results = Batches.runAsync(items, 3, i -> {
-                started.add(i);
-                if (i == 5) {
-                    throw new LlmException(ErrorKind.INVALID_REQUEST, "five is refused at once");
-                }
-                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                CompletableFuture<Integer> answer = new CompletableFuture<>();
-                upstream.schedule(() -> {
-                    inFlight.decrementAndGet();
-                    if (i == 9) {
-                        answer.completeExceptionally(new IllegalStateException("nine broke"));
-                    } else {
-                        answer.complete(i * 2);
-                    }
-                }, 1 + i % 3, TimeUnit.MILLISECONDS);
-                return answer;
-            }, Secret.NONE);
+            List<CompletionStage<Integer>> results = Batches.runAsync(
+                    items,
+                    3,
+                    i -> {
+                        started.add(i);
+                        if (i == 5) {
+                            throw new LlmException(ErrorKind.INVALID_REQUEST, "five is refused at once");
+                        }
+                        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        CompletableFuture<Integer> answer = new CompletableFuture<>();
+                        upstream.schedule(
+                                () -> {
+                                    inFlight.decrementAndGet();
+                                    if (i == 9) {
+                                        answer.completeExceptionally(new IllegalStateException("nine broke"));
+                                    } else {
+                                        answer.complete(i * 2);
+                                    }
+                                },
+                                1 + i % 3,
+                                TimeUnit.MILLISECONDS);
+                        return answer;
+                    },
+                    Secret.NONE);
             assertEquals(40, results.size());
             for (int i = 0; i < 40; i++) {
                 if (i == 5) {
-                    assertEquals(ErrorKind.INVALID_REQUEST, failure(results.get(i)).kind());
+                    assertEquals(
+                            ErrorKind.INVALID_REQUEST, failure(results.get(i)).kind());
                 } else if (i == 9) {
                     LlmException e = failure(results.get(i));
                     assertTrue(e.getMessage().contains("nine broke"), e.getMessage());
@@ -76,11 +88,15 @@ class AsyncBatchTest {
     @Test
     void noThreadWaitsWhileItemsAreInFlight() {
         List<CompletableFuture<String>> pending = new ArrayList<>();
-        List<CompletionStage<String>> results = Batches.runAsync(IntStream.range(0, 300).boxed().toList(), 200, i -> {
-            CompletableFuture<String> f = new CompletableFuture<>();
-            pending.add(f);
-            return f;
-        }, Secret.NONE);
+        List<CompletionStage<String>> results = Batches.runAsync(
+                IntStream.range(0, 300).boxed().toList(),
+                200,
+                i -> {
+                    CompletableFuture<String> f = new CompletableFuture<>();
+                    pending.add(f);
+                    return f;
+                },
+                Secret.NONE);
         // 200 started from this one thread, which is already back: nothing blocked on them
         assertEquals(200, pending.size());
         assertTrue(results.stream().noneMatch(r -> r.toCompletableFuture().isDone()));
@@ -96,21 +112,33 @@ class AsyncBatchTest {
     @Test
     void itemsCompletingAtOnceDoNotRecurse() {
         int n = 200_000;
-        List<CompletionStage<Integer>> ok = Batches.runAsync(IntStream.range(0, n).boxed().toList(), 1,
-                CompletableFuture::completedFuture, Secret.NONE);
+        List<CompletionStage<Integer>> ok = Batches.runAsync(
+                IntStream.range(0, n).boxed().toList(), 1, CompletableFuture::completedFuture, Secret.NONE);
         assertEquals(n - 1, ok.get(n - 1).toCompletableFuture().join());
-        List<CompletionStage<Integer>> failed = Batches.runAsync(IntStream.range(0, n).boxed().toList(), 1, i -> {
-            throw new LlmException(ErrorKind.UNAVAILABLE, "down");
-        }, Secret.NONE);
+        List<CompletionStage<Integer>> failed = Batches.runAsync(
+                IntStream.range(0, n).boxed().toList(),
+                1,
+                i -> {
+                    throw new LlmException(ErrorKind.UNAVAILABLE, "down");
+                },
+                Secret.NONE);
         assertEquals("down", failure(failed.get(n - 1)).getMessage());
-        assertTrue(Batches.runAsync(List.<Integer>of(), 4, CompletableFuture::completedFuture, Secret.NONE).isEmpty());
+        assertTrue(Batches.runAsync(List.<Integer>of(), 4, CompletableFuture::completedFuture, Secret.NONE)
+                .isEmpty());
     }
 
     @Test
     void aClosedRuntimeFailsTheItemsNotYetStarted() {
-        ProviderRuntime runtime = new ProviderRuntime("caracal-test-y", "Test provider y", "y",
-                HttpClient.newHttpClient(), new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(5)),
-                Delayer.REAL, Duration.ofSeconds(5), Secret.NONE, 2);
+        ProviderRuntime runtime = new ProviderRuntime(
+                "caracal-test-y",
+                "Test provider y",
+                "y",
+                HttpClient.newHttpClient(),
+                new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(5)),
+                Delayer.REAL,
+                Duration.ofSeconds(5),
+                Secret.NONE,
+                2);
         List<CompletableFuture<String>> pending = new ArrayList<>();
         List<CompletionStage<String>> results = runtime.batchAsync(List.of("a", "b", "c", "d"), 0, s -> {
             CompletableFuture<String> f = new CompletableFuture<>();

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,28 +27,35 @@ class BatchesAndConfigTest {
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger most = new AtomicInteger();
             List<Integer> items = IntStream.range(0, 20).boxed().toList();
-            List<CompletionStage<Integer>> results = Batches.run(items, 3, pool, i -> {
-                int now = inside.incrementAndGet();
-                most.accumulateAndGet(now, Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                inside.decrementAndGet();
-                if (i == 7) {
-                    throw new LlmException(ErrorKind.INVALID_REQUEST, "seven");
-                }
-                if (i == 8) {
-                    throw new IllegalStateException("eight");
-                }
-                return i * 2;
-            }, Secret.NONE, "test");
+            List<CompletionStage<Integer>> results = Batches.run(
+                    items,
+                    3,
+                    pool,
+                    i -> {
+                        int now = inside.incrementAndGet();
+                        most.accumulateAndGet(now, Math::max);
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        inside.decrementAndGet();
+                        if (i == 7) {
+                            throw new LlmException(ErrorKind.INVALID_REQUEST, "seven");
+                        }
+                        if (i == 8) {
+                            throw new IllegalStateException("eight");
+                        }
+                        return i * 2;
+                    },
+                    Secret.NONE,
+                    "test");
             assertEquals(20, results.size());
             for (int i = 0; i < 20; i++) {
                 CompletionStage<Integer> r = results.get(i);
                 if (i == 7 || i == 8) {
-                    CompletionException e = assertThrows(CompletionException.class,
+                    CompletionException e = assertThrows(
+                            CompletionException.class,
                             () -> r.toCompletableFuture().join());
                     assertInstanceOf(LlmException.class, e.getCause());
                 } else {
@@ -66,10 +72,14 @@ class BatchesAndConfigTest {
     void aStoppedExecutorFailsEveryItem() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         pool.shutdown();
-        List<CompletionStage<String>> results = Batches.run(List.of("a", "b"), 2, pool, s -> s, Secret.NONE,
-                "provider x");
-        LlmException e = assertInstanceOf(LlmException.class, assertThrows(CompletionException.class,
-                () -> results.get(1).toCompletableFuture().join()).getCause());
+        List<CompletionStage<String>> results =
+                Batches.run(List.of("a", "b"), 2, pool, s -> s, Secret.NONE, "provider x");
+        LlmException e = assertInstanceOf(
+                LlmException.class,
+                assertThrows(
+                                CompletionException.class,
+                                () -> results.get(1).toCompletableFuture().join())
+                        .getCause());
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertEquals("provider x is stopped", e.getMessage());
     }

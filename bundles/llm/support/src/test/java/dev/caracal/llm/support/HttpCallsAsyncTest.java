@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 /** {@link HttpCalls#sendAsync}: the answers, failures and timeouts of {@link HttpCalls#send}, as a future. */
 class HttpCallsAsyncTest {
 
-    private static final HttpCalls.ErrorMapper ERRORS = (status, headers, body) -> new LlmException(
-            HttpErrors.kindOfStatus(status), "answered " + status + ": " + body, status, null, null);
+    private static final HttpCalls.ErrorMapper ERRORS = (status, headers, body) ->
+            new LlmException(HttpErrors.kindOfStatus(status), "answered " + status + ": " + body, status, null, null);
 
     private static HttpServer server;
     private static ExecutorService serverThreads;
@@ -57,14 +57,18 @@ class HttpCallsAsyncTest {
             answer(exchange, 200, "pong");
         });
         server.createContext("/fail", exchange -> answer(exchange, 503, "{\"error\":\"busy\"}"));
-        server.createContext("/held", exchange -> { // answers once the test releases it
-            await(RELEASE);
-            answer(exchange, 200, "released");
-        });
-        server.createContext("/silent", exchange -> { // answers only when the tests are over
-            await(END);
-            answer(exchange, 200, "too late");
-        });
+        server.createContext(
+                "/held",
+                exchange -> { // answers once the test releases it
+                    await(RELEASE);
+                    answer(exchange, 200, "released");
+                });
+        server.createContext(
+                "/silent",
+                exchange -> { // answers only when the tests are over
+                    await(END);
+                    answer(exchange, 200, "too late");
+                });
         server.start();
         base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         http = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
@@ -106,7 +110,8 @@ class HttpCallsAsyncTest {
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS)).getCause();
+        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
+                .getCause();
     }
 
     @Test
@@ -115,7 +120,8 @@ class HttpCallsAsyncTest {
         assertEquals("pong", HttpCalls.send(http, get("/ping"), Duration.ofSeconds(5), Secret.NONE, ERRORS));
 
         LlmException async = assertInstanceOf(LlmException.class, failureOf(sendAsync("/fail", Duration.ofSeconds(5))));
-        LlmException blocking = assertThrows(LlmException.class,
+        LlmException blocking = assertThrows(
+                LlmException.class,
                 () -> HttpCalls.send(http, get("/fail"), Duration.ofSeconds(5), Secret.NONE, ERRORS));
         assertEquals(ErrorKind.OVERLOADED, async.kind());
         assertEquals(blocking.kind(), async.kind());
@@ -127,10 +133,10 @@ class HttpCallsAsyncTest {
     void dependentStagesDoNotRunOnTheSelectorThreadOfTheExchangeClient() throws Exception {
         AtomicReference<String> completedOn = new AtomicReference<>();
         HttpClient gated = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
-        CompletableFuture<String> call = HttpCalls.sendAsync(gated, get("/held"), Duration.ofSeconds(20),
-                Secret.NONE, ERRORS, timer);
-        CompletableFuture<String> seen = call.whenComplete((body, failure) ->
-                completedOn.set(Thread.currentThread().getName()));
+        CompletableFuture<String> call =
+                HttpCalls.sendAsync(gated, get("/held"), Duration.ofSeconds(20), Secret.NONE, ERRORS, timer);
+        CompletableFuture<String> seen = call.whenComplete(
+                (body, failure) -> completedOn.set(Thread.currentThread().getName()));
         assertFalse(call.isDone(), "the answer is held by the server");
         RELEASE.countDown();
         assertEquals("released", seen.get(10, TimeUnit.SECONDS));
@@ -143,14 +149,16 @@ class HttpCallsAsyncTest {
     void noAnswerInTimeIsTimeoutOnTheTimerThreadAsSendSays() {
         HttpRequest neverAnswered = get("/silent");
         AtomicReference<String> completedOn = new AtomicReference<>();
-        CompletableFuture<String> call = HttpCalls.sendAsync(http, neverAnswered, Duration.ofMillis(200),
-                Secret.NONE, ERRORS, timer);
-        call.whenComplete((body, failure) -> completedOn.set(Thread.currentThread().getName()));
+        CompletableFuture<String> call =
+                HttpCalls.sendAsync(http, neverAnswered, Duration.ofMillis(200), Secret.NONE, ERRORS, timer);
+        call.whenComplete(
+                (body, failure) -> completedOn.set(Thread.currentThread().getName()));
         LlmException async = assertInstanceOf(LlmException.class, failureOf(call));
         assertEquals(ErrorKind.TIMEOUT, async.kind());
         assertEquals("the upstream did not answer within 200 ms", async.getMessage());
         assertEquals("test-timer-1", completedOn.get());
-        LlmException blocking = assertThrows(LlmException.class,
+        LlmException blocking = assertThrows(
+                LlmException.class,
                 () -> HttpCalls.send(http, neverAnswered, Duration.ofMillis(200), Secret.NONE, ERRORS));
         assertEquals(async.kind(), blocking.kind());
         assertEquals(async.getMessage(), blocking.getMessage());
@@ -161,10 +169,12 @@ class HttpCallsAsyncTest {
         ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
         stopped.shutdown();
         int before = PINGS.get();
-        CompletableFuture<String> call = HttpCalls.sendAsync(http, get("/ping"), Duration.ofSeconds(5), Secret.NONE,
-                ERRORS, stopped);
+        CompletableFuture<String> call =
+                HttpCalls.sendAsync(http, get("/ping"), Duration.ofSeconds(5), Secret.NONE, ERRORS, stopped);
         assertTrue(call.isCompletedExceptionally());
-        assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(LlmException.class, failureOf(call)).kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertInstanceOf(LlmException.class, failureOf(call)).kind());
         assertEquals(before, PINGS.get(), "nothing was sent");
     }
 
@@ -183,8 +193,8 @@ class HttpCallsAsyncTest {
         failing.completeExceptionally(new java.util.concurrent.CompletionException(timeout));
         assertSame(timeout, failureOf(notApplied), "unwrapped");
 
-        CompletableFuture<String> named = HttpCalls.mapFailure(failing, e -> new LlmException(e.kind(),
-                e.getMessage().replace("the upstream", "the server")));
+        CompletableFuture<String> named = HttpCalls.mapFailure(
+                failing, e -> new LlmException(e.kind(), e.getMessage().replace("the upstream", "the server")));
         LlmException renamed = assertInstanceOf(LlmException.class, failureOf(named));
         assertEquals(ErrorKind.TIMEOUT, renamed.kind());
         assertEquals("the server did not answer in time", renamed.getMessage());
@@ -200,8 +210,9 @@ class HttpCallsAsyncTest {
     @Test
     void awaitThrowsTheFailureAsIsAndAnInterruptCancels() {
         LlmException failure = new LlmException(ErrorKind.UPSTREAM, "oops");
-        assertSame(failure, assertThrows(LlmException.class,
-                () -> HttpCalls.await(CompletableFuture.failedFuture(failure))));
+        assertSame(
+                failure,
+                assertThrows(LlmException.class, () -> HttpCalls.await(CompletableFuture.failedFuture(failure))));
         CompletableFuture<String> pending = new CompletableFuture<>();
         Thread.currentThread().interrupt();
         LlmException interrupted = assertThrows(LlmException.class, () -> HttpCalls.await(pending));

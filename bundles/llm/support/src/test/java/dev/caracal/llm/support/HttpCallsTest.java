@@ -36,7 +36,9 @@ class HttpCallsTest {
         server.createContext("/echo", exchange -> {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = new StringBuilder(new String(in.readAllBytes(), StandardCharsets.UTF_8)).reverse().toString()
+                body = new StringBuilder(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .reverse()
+                        .toString()
                         .getBytes(StandardCharsets.UTF_8);
             }
             exchange.sendResponseHeaders(200, body.length);
@@ -61,11 +63,17 @@ class HttpCallsTest {
     }
 
     private static String call(HttpClient http, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpCalls.send(http, request, Duration.ofSeconds(10), Secret.of("sk-test"),
-                (status, headers, text) -> new LlmException(ErrorKind.UNAVAILABLE, status + " " + text, status,
-                        null, null));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpCalls.send(
+                http,
+                request,
+                Duration.ofSeconds(10),
+                Secret.of("sk-test"),
+                (status, headers, text) ->
+                        new LlmException(ErrorKind.UNAVAILABLE, status + " " + text, status, null, null));
     }
 
     @Test
@@ -79,7 +87,9 @@ class HttpCallsTest {
                 answers.add(callers.submit(() -> call(http, "/echo", body)));
             }
             for (int i = 0; i < answers.size(); i++) {
-                String expected = new StringBuilder("request-" + i + "-" + "x".repeat(i % 97)).reverse().toString();
+                String expected = new StringBuilder("request-" + i + "-" + "x".repeat(i % 97))
+                        .reverse()
+                        .toString();
                 assertEquals(expected, answers.get(i).get());
             }
         } finally {

@@ -40,11 +40,11 @@ class ProviderPlumbingTest {
     void registrationsCarryTheServicePropertiesAndAreTakenBack() {
         List<Object[]> registered = new ArrayList<>();
         AtomicInteger unregistered = new AtomicInteger();
-        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     registered.add(args);
-                    return Proxy.newProxyInstance(getClass().getClassLoader(),
-                            new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
+                    return Proxy.newProxyInstance(
+                            getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
                                 if (unregistered.incrementAndGet() == 2) {
                                     throw new IllegalStateException("already gone");
                                 }
@@ -52,23 +52,27 @@ class ProviderPlumbingTest {
                             });
                 });
         ProviderRegistrations registrations = new ProviderRegistrations(context, "kind", "acme");
-        ChatModel chat = (ChatModel) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ChatModel.class}, (p, m, a) -> null);
-        EmbeddingModel embedding = (EmbeddingModel) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {EmbeddingModel.class}, (p, m, a) -> m.getName().equals("name") ? "acme/e" : null);
+        ChatModel chat = (ChatModel) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ChatModel.class}, (p, m, a) -> null);
+        EmbeddingModel embedding = (EmbeddingModel) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {EmbeddingModel.class},
+                (p, m, a) -> m.getName().equals("name") ? "acme/e" : null);
         registrations.registerChat(chat, "chat of acme");
         registrations.registerEmbedding(embedding, "embedding of acme");
         assertEquals(2, registrations.size());
         assertSame(ChatModel.class, registered.get(0)[0]);
         @SuppressWarnings("unchecked")
-        Dictionary<String, Object> chatProps = (Dictionary<String, Object>) registered.get(0)[2];
+        Dictionary<String, Object> chatProps =
+                (Dictionary<String, Object>) registered.get(0)[2];
         assertEquals("kind", chatProps.get(LlmProperties.PROVIDER));
         assertEquals("acme", chatProps.get(LlmProperties.PROVIDER_ID));
         assertEquals("chat of acme", chatProps.get("service.description"));
         assertEquals(3, chatProps.size());
         assertSame(EmbeddingModel.class, registered.get(1)[0]);
         @SuppressWarnings("unchecked")
-        Dictionary<String, Object> embeddingProps = (Dictionary<String, Object>) registered.get(1)[2];
+        Dictionary<String, Object> embeddingProps =
+                (Dictionary<String, Object>) registered.get(1)[2];
         assertEquals("acme/e", embeddingProps.get(LlmProperties.EMBEDDING_MODEL));
         assertEquals("kind", embeddingProps.get(LlmProperties.PROVIDER));
         assertEquals(4, embeddingProps.size());
@@ -82,24 +86,42 @@ class ProviderPlumbingTest {
         AtomicInteger fetches = new AtomicInteger();
         List<ModelInfo> fetched = List.of(new ModelInfo("a", "p", CHAT));
         List<ModelInfo> configured = List.of(new ModelInfo("b", "p", CHAT));
-        ModelListCache ok = new ModelListCache("p", Duration.ofMinutes(5), () -> {
-            fetches.incrementAndGet();
-            return fetched;
-        }, () -> configured, LoggerFactory.getLogger(getClass()));
+        ModelListCache ok = new ModelListCache(
+                "p",
+                Duration.ofMinutes(5),
+                () -> {
+                    fetches.incrementAndGet();
+                    return fetched;
+                },
+                () -> configured,
+                LoggerFactory.getLogger(getClass()));
         assertSame(fetched, ok.models());
         assertSame(fetched, ok.models());
         assertEquals(1, fetches.get(), "the second answer comes from the cache");
 
-        ModelListCache failing = new ModelListCache("p", Duration.ZERO, () -> {
-            fetches.incrementAndGet();
-            throw new LlmException(ErrorKind.CONNECTION, "down");
-        }, () -> configured, LoggerFactory.getLogger(getClass()));
+        ModelListCache failing = new ModelListCache(
+                "p",
+                Duration.ZERO,
+                () -> {
+                    fetches.incrementAndGet();
+                    throw new LlmException(ErrorKind.CONNECTION, "down");
+                },
+                () -> configured,
+                LoggerFactory.getLogger(getClass()));
         assertSame(configured, failing.models());
         assertSame(configured, failing.models());
         assertEquals(3, fetches.get(), "a zero time to live keeps nothing, not even the fallback");
-        assertThrows(IllegalStateException.class, () -> new ModelListCache("p", Duration.ofMinutes(1),
-                () -> { throw new IllegalStateException("not an LlmException"); }, () -> configured,
-                LoggerFactory.getLogger(getClass())).models());
+        assertThrows(
+                IllegalStateException.class,
+                () -> new ModelListCache(
+                                "p",
+                                Duration.ofMinutes(1),
+                                () -> {
+                                    throw new IllegalStateException("not an LlmException");
+                                },
+                                () -> configured,
+                                LoggerFactory.getLogger(getClass()))
+                        .models());
 
         List<ModelInfo> infos = ModelListCache.infos(List.of("x", "y", "x"), "p", id -> CHAT);
         assertEquals(List.of("x", "y"), infos.stream().map(ModelInfo::id).toList());
@@ -126,8 +148,10 @@ class ProviderPlumbingTest {
         assertEquals("{\"model\":\"m\",\"input\":[\"x\",\"y\"],\"extra\":1}", Json.write(body));
         List<String> withNull = new ArrayList<>(List.of("x"));
         withNull.add(null);
-        assertEquals(ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> EmbeddingCalls.requestBody("m", withNull)).kind());
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> EmbeddingCalls.requestBody("m", withNull))
+                        .kind());
 
         assertArrayEquals(new float[] {1f, -0.5f}, EmbeddingCalls.floats(Json.tryParse("[1, -0.5]")));
         LlmException e = assertThrows(LlmException.class, () -> EmbeddingCalls.floats(Json.tryParse("[1, \"x\"]")));
@@ -137,27 +161,44 @@ class ProviderPlumbingTest {
 
     @Test
     void theRuntimeRefusesEverythingOnceClosed() throws Exception {
-        ProviderRuntime runtime = new ProviderRuntime("caracal-test-x", "Test provider x", "x",
-                HttpClient.newHttpClient(), new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5)),
-                d -> java.util.concurrent.CompletableFuture.completedFuture(null), Duration.ofSeconds(5),
-                Secret.NONE, 2);
+        ProviderRuntime runtime = new ProviderRuntime(
+                "caracal-test-x",
+                "Test provider x",
+                "x",
+                HttpClient.newHttpClient(),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5)),
+                d -> java.util.concurrent.CompletableFuture.completedFuture(null),
+                Duration.ofSeconds(5),
+                Secret.NONE,
+                2);
         AtomicInteger attempts = new AtomicInteger();
-        assertEquals("ok", runtime.withRetries("call", () -> {
-            if (attempts.incrementAndGet() < 2) {
-                throw new LlmException(ErrorKind.UPSTREAM, "hiccup", 503, null, null);
-            }
-            return "ok";
-        }, LoggerFactory.getLogger(getClass())));
+        assertEquals(
+                "ok",
+                runtime.withRetries(
+                        "call",
+                        () -> {
+                            if (attempts.incrementAndGet() < 2) {
+                                throw new LlmException(ErrorKind.UPSTREAM, "hiccup", 503, null, null);
+                            }
+                            return "ok";
+                        },
+                        LoggerFactory.getLogger(getClass())));
         assertEquals(2, attempts.get());
-        assertEquals(List.of(2, 4), runtime.batch(List.of(1, 2), 0, i -> i * 2).stream()
-                .map(s -> s.toCompletableFuture().join()).toList());
+        assertEquals(
+                List.of(2, 4),
+                runtime.batch(List.of(1, 2), 0, i -> i * 2).stream()
+                        .map(s -> s.toCompletableFuture().join())
+                        .toList());
 
         List<StreamEvent> invalid = new ArrayList<>();
         runtime.stream(invalid::add, () -> {
             throw new LlmException(ErrorKind.INVALID_REQUEST, "bad request");
         });
-        assertEquals(ErrorKind.INVALID_REQUEST, assertInstanceOf(StreamEvent.Error.class, invalid.get(0)).error()
-                .kind());
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertInstanceOf(StreamEvent.Error.class, invalid.get(0))
+                        .error()
+                        .kind());
 
         runtime.close();
         runtime.close(); // idempotent
@@ -170,9 +211,15 @@ class ProviderPlumbingTest {
             throw new AssertionError("no protocol is built once closed");
         });
         assertEquals(1, events.size());
-        assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(StreamEvent.Error.class, events.get(0)).error().kind());
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> runtime.batch(List.of(1), 1, i -> i).get(0).toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertInstanceOf(StreamEvent.Error.class, events.get(0)).error().kind());
+        ExecutionException refused = assertThrows(
+                ExecutionException.class,
+                () -> runtime.batch(List.of(1), 1, i -> i)
+                        .get(0)
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS));
         assertEquals("provider x is stopped", refused.getCause().getMessage());
     }
 }

@@ -28,9 +28,16 @@ class ProviderRuntimeAsyncTest {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRuntimeAsyncTest.class);
 
     private static ProviderRuntime runtime(String id, Delayer delayer) {
-        return new ProviderRuntime("caracal-test-" + id, "Test provider " + id, id, HttpClient.newHttpClient(),
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofSeconds(60)), delayer, Duration.ofSeconds(5),
-                Secret.NONE, 2);
+        return new ProviderRuntime(
+                "caracal-test-" + id,
+                "Test provider " + id,
+                id,
+                HttpClient.newHttpClient(),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofSeconds(60)),
+                delayer,
+                Duration.ofSeconds(5),
+                Secret.NONE,
+                2);
     }
 
     private static LlmException limited(Duration retryAfter) {
@@ -38,7 +45,8 @@ class ProviderRuntimeAsyncTest {
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS)).getCause();
+        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
+                .getCause();
     }
 
     @Test
@@ -48,19 +56,23 @@ class ProviderRuntimeAsyncTest {
             AtomicReference<String> retriedOn = new AtomicReference<>();
             AtomicLong retriedAt = new AtomicLong();
             long start = System.nanoTime();
-            CompletableFuture<String> result = runtime.withRetriesAsync("call", () -> {
-                if (attempts.incrementAndGet() == 1) {
-                    return CompletableFuture.failedFuture(limited(Duration.ofMillis(300)));
-                }
-                retriedAt.set(System.nanoTime());
-                retriedOn.set(Thread.currentThread().getName());
-                return CompletableFuture.completedFuture("ok");
-            }, LOG);
+            CompletableFuture<String> result = runtime.withRetriesAsync(
+                    "call",
+                    () -> {
+                        if (attempts.incrementAndGet() == 1) {
+                            return CompletableFuture.failedFuture(limited(Duration.ofMillis(300)));
+                        }
+                        retriedAt.set(System.nanoTime());
+                        retriedOn.set(Thread.currentThread().getName());
+                        return CompletableFuture.completedFuture("ok");
+                    },
+                    LOG);
             assertFalse(result.isDone(), "the caller is not held for the delay");
             assertEquals("ok", result.get(10, TimeUnit.SECONDS));
             assertEquals(2, attempts.get());
             assertEquals("caracal-test-a-timer-1", retriedOn.get(), "the retry starts on the provider's timer");
-            assertTrue(TimeUnit.NANOSECONDS.toMillis(retriedAt.get() - start) >= 300,
+            assertTrue(
+                    TimeUnit.NANOSECONDS.toMillis(retriedAt.get() - start) >= 300,
                     "the retry-after hint was waited for (a scheduled task never runs early)");
         }
     }
@@ -71,24 +83,32 @@ class ProviderRuntimeAsyncTest {
         try (ProviderRuntime runtime = runtime("b", delayer)) {
             AtomicInteger attempts = new AtomicInteger();
             AtomicReference<String> retriedOn = new AtomicReference<>();
-            CompletableFuture<String> result = runtime.withRetriesAsync("call", () -> {
-                if (attempts.incrementAndGet() == 1) {
-                    return CompletableFuture.failedFuture(limited(Duration.ofSeconds(7)));
-                }
-                retriedOn.set(Thread.currentThread().getName());
-                return CompletableFuture.completedFuture("ok");
-            }, LOG);
+            CompletableFuture<String> result = runtime.withRetriesAsync(
+                    "call",
+                    () -> {
+                        if (attempts.incrementAndGet() == 1) {
+                            return CompletableFuture.failedFuture(limited(Duration.ofSeconds(7)));
+                        }
+                        retriedOn.set(Thread.currentThread().getName());
+                        return CompletableFuture.completedFuture("ok");
+                    },
+                    LOG);
             assertEquals("ok", result.get(10, TimeUnit.SECONDS));
             assertEquals(List.of(Duration.ofSeconds(7)), delayer.delays);
             assertEquals("caracal-test-b-timer-1", retriedOn.get());
             // the blocking form waits through the same pause
             attempts.set(0);
-            assertEquals("ok", runtime.withRetries("call", () -> {
-                if (attempts.incrementAndGet() == 1) {
-                    throw limited(Duration.ofSeconds(3));
-                }
-                return "ok";
-            }, LOG));
+            assertEquals(
+                    "ok",
+                    runtime.withRetries(
+                            "call",
+                            () -> {
+                                if (attempts.incrementAndGet() == 1) {
+                                    throw limited(Duration.ofSeconds(3));
+                                }
+                                return "ok";
+                            },
+                            LOG));
             assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(3)), delayer.delays);
         }
     }
@@ -98,20 +118,28 @@ class ProviderRuntimeAsyncTest {
         ProviderRuntime runtime = runtime("c", Delayer.REAL);
         LlmException failure = limited(Duration.ofSeconds(30));
         AtomicInteger attempts = new AtomicInteger();
-        CompletableFuture<String> result = runtime.withRetriesAsync("call", () -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(failure);
-        }, LOG);
+        CompletableFuture<String> result = runtime.withRetriesAsync(
+                "call",
+                () -> {
+                    attempts.incrementAndGet();
+                    return CompletableFuture.failedFuture(failure);
+                },
+                LOG);
         assertFalse(result.isDone(), "waiting 30 s for the retry");
         runtime.close();
         assertSame(failure, failureOf(result));
         assertEquals(1, attempts.get());
 
         // once closed: a retryable failure is not retried, and a new call fails as ensureOpen throws
-        assertSame(failure, failureOf(runtime.withRetriesAsync("call", () -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(failure);
-        }, LOG)));
+        assertSame(
+                failure,
+                failureOf(runtime.withRetriesAsync(
+                        "call",
+                        () -> {
+                            attempts.incrementAndGet();
+                            return CompletableFuture.failedFuture(failure);
+                        },
+                        LOG)));
         assertEquals(2, attempts.get());
         CompletableFuture<String> refused = runtime.callAsync(() -> {
             throw new AssertionError("not called once closed");
@@ -128,11 +156,14 @@ class ProviderRuntimeAsyncTest {
         LlmException failure = limited(Duration.ofSeconds(30));
         CountDownLatch failedOnce = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
-        CompletableFuture<String> caller = CompletableFuture.supplyAsync(() -> runtime.withRetries("call", () -> {
-            attempts.incrementAndGet();
-            failedOnce.countDown();
-            throw failure;
-        }, LOG));
+        CompletableFuture<String> caller = CompletableFuture.supplyAsync(() -> runtime.withRetries(
+                "call",
+                () -> {
+                    attempts.incrementAndGet();
+                    failedOnce.countDown();
+                    throw failure;
+                },
+                LOG));
         assertTrue(failedOnce.await(10, TimeUnit.SECONDS));
         runtime.close();
         assertSame(failure, failureOf(caller));

@@ -27,7 +27,8 @@ class RetryPolicyAsyncTest {
     }
 
     private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS)).getCause();
+        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
+                .getCause();
     }
 
     /** Waits it is asked for, each completed only when the test says so. */
@@ -50,9 +51,12 @@ class RetryPolicyAsyncTest {
         ManualDelayer delayer = new ManualDelayer();
         AtomicInteger attempts = new AtomicInteger();
         List<Integer> reported = new ArrayList<>();
-        CompletableFuture<String> result = policy.callAsync(() -> attempts.incrementAndGet() < 3
-                ? CompletableFuture.failedFuture(http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(1)))
-                : CompletableFuture.completedFuture("ok"), delayer, () -> false,
+        CompletableFuture<String> result = policy.callAsync(
+                () -> attempts.incrementAndGet() < 3
+                        ? CompletableFuture.failedFuture(http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(1)))
+                        : CompletableFuture.completedFuture("ok"),
+                delayer,
+                () -> false,
                 (retry, failure, delay) -> reported.add(retry));
         assertFalse(result.isDone(), "waiting for the first retry, not blocked in it");
         assertEquals(1, attempts.get());
@@ -72,33 +76,57 @@ class RetryPolicyAsyncTest {
         RetryPolicy policy = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
         LlmException busy = http(503, ErrorKind.OVERLOADED, null);
         AtomicInteger attempts = new AtomicInteger();
-        assertSame(busy, failureOf(policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(busy);
-        }, delayer, () -> false, null)));
+        assertSame(
+                busy,
+                failureOf(policy.callAsync(
+                        () -> {
+                            attempts.incrementAndGet();
+                            return CompletableFuture.failedFuture(busy);
+                        },
+                        delayer,
+                        () -> false,
+                        null)));
         assertEquals(3, attempts.get(), "the first attempt and two retries");
 
         attempts.set(0);
         LlmException invalid = http(400, ErrorKind.INVALID_REQUEST, null);
-        assertSame(invalid, failureOf(policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            throw invalid; // thrown by the attempt rather than failing its stage: the same
-        }, delayer, () -> false, null)));
+        assertSame(
+                invalid,
+                failureOf(policy.callAsync(
+                        () -> {
+                            attempts.incrementAndGet();
+                            throw invalid; // thrown by the attempt rather than failing its stage: the same
+                        },
+                        delayer,
+                        () -> false,
+                        null)));
         assertEquals(1, attempts.get(), "a 400 is not retried");
 
         attempts.set(0);
-        assertSame(busy, failureOf(policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(busy);
-        }, delayer, () -> true, null)));
+        assertSame(
+                busy,
+                failureOf(policy.callAsync(
+                        () -> {
+                            attempts.incrementAndGet();
+                            return CompletableFuture.failedFuture(busy);
+                        },
+                        delayer,
+                        () -> true,
+                        null)));
         assertEquals(1, attempts.get(), "a stopped provider does not retry");
 
         attempts.set(0);
         IllegalStateException bug = new IllegalStateException("not an LlmException");
-        assertSame(bug, failureOf(policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(bug);
-        }, delayer, () -> false, null)));
+        assertSame(
+                bug,
+                failureOf(policy.callAsync(
+                        () -> {
+                            attempts.incrementAndGet();
+                            return CompletableFuture.failedFuture(bug);
+                        },
+                        delayer,
+                        () -> false,
+                        null)));
         assertEquals(1, attempts.get(), "only LlmExceptions are retried");
     }
 
@@ -113,18 +141,32 @@ class RetryPolicyAsyncTest {
             return CompletableFuture.completedFuture(null);
         };
         AtomicInteger attempts = new AtomicInteger();
-        assertSame(limited, failureOf(policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(limited);
-        }, closingMeanwhile, stopped::get, null)));
+        assertSame(
+                limited,
+                failureOf(policy.callAsync(
+                        () -> {
+                            attempts.incrementAndGet();
+                            return CompletableFuture.failedFuture(limited);
+                        },
+                        closingMeanwhile,
+                        stopped::get,
+                        null)));
         assertEquals(1, attempts.get(), "no attempt after the close");
 
         stopped.set(false);
         attempts.set(0);
-        assertSame(limited, assertThrows(LlmException.class, () -> policy.call(() -> {
-            attempts.incrementAndGet();
-            throw limited;
-        }, closingMeanwhile, stopped::get, null)));
+        assertSame(
+                limited,
+                assertThrows(
+                        LlmException.class,
+                        () -> policy.call(
+                                () -> {
+                                    attempts.incrementAndGet();
+                                    throw limited;
+                                },
+                                closingMeanwhile,
+                                stopped::get,
+                                null)));
         assertEquals(1, attempts.get(), "the blocking loop decides the same");
     }
 
@@ -133,19 +175,29 @@ class RetryPolicyAsyncTest {
         RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
         LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
         ManualDelayer delayer = new ManualDelayer();
-        CompletableFuture<Object> result = policy.callAsync(() -> CompletableFuture.failedFuture(limited), delayer,
-                () -> false, null);
+        CompletableFuture<Object> result =
+                policy.callAsync(() -> CompletableFuture.failedFuture(limited), delayer, () -> false, null);
         delayer.waits.get(0).cancel(false); // e.g. the provider's timer shut down
         assertSame(limited, failureOf(result));
 
         Delayer refusing = delay -> {
             throw new java.util.concurrent.RejectedExecutionException("timer stopped");
         };
-        assertSame(limited, failureOf(policy.callAsync(() -> CompletableFuture.failedFuture(limited), refusing,
-                () -> false, null)));
-        assertSame(limited, assertThrows(LlmException.class, () -> policy.call(() -> {
-            throw limited;
-        }, d -> CompletableFuture.failedFuture(new IllegalStateException("no wait")), () -> false, null)));
+        assertSame(
+                limited,
+                failureOf(
+                        policy.callAsync(() -> CompletableFuture.failedFuture(limited), refusing, () -> false, null)));
+        assertSame(
+                limited,
+                assertThrows(
+                        LlmException.class,
+                        () -> policy.call(
+                                () -> {
+                                    throw limited;
+                                },
+                                d -> CompletableFuture.failedFuture(new IllegalStateException("no wait")),
+                                () -> false,
+                                null)));
     }
 
     @Test
@@ -158,10 +210,14 @@ class RetryPolicyAsyncTest {
 
         ManualDelayer delayer = new ManualDelayer();
         AtomicInteger attempts = new AtomicInteger();
-        CompletableFuture<String> waiting = policy.callAsync(() -> {
-            attempts.incrementAndGet();
-            return CompletableFuture.failedFuture(http(503, ErrorKind.OVERLOADED, Duration.ofSeconds(1)));
-        }, delayer, () -> false, null);
+        CompletableFuture<String> waiting = policy.callAsync(
+                () -> {
+                    attempts.incrementAndGet();
+                    return CompletableFuture.failedFuture(http(503, ErrorKind.OVERLOADED, Duration.ofSeconds(1)));
+                },
+                delayer,
+                () -> false,
+                null);
         waiting.cancel(true);
         assertTrue(delayer.waits.get(0).isCancelled(), "the wait is cancelled");
         assertEquals(1, attempts.get(), "and no attempt follows");

@@ -49,20 +49,28 @@ class RetryPolicyTest {
     @Test
     void theUpstreamHintIsUsedExactlyUnlessBeyondTheCap() {
         RetryPolicy policy = new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(5));
-        assertEquals(Duration.ofSeconds(2), policy.nextDelay(0, http(429, ErrorKind.RATE_LIMITED,
-                Duration.ofSeconds(2))).orElseThrow());
-        assertTrue(policy.nextDelay(0, http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(6))).isEmpty());
+        assertEquals(
+                Duration.ofSeconds(2),
+                policy.nextDelay(0, http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2)))
+                        .orElseThrow());
+        assertTrue(policy.nextDelay(0, http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(6)))
+                .isEmpty());
     }
 
     @Test
     void stopsAfterMaxRetriesAndForNonRetryableFailures() {
         RetryPolicy policy = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
-        assertEquals(Duration.ZERO, policy.nextDelay(0, http(500, ErrorKind.UPSTREAM, null)).orElseThrow());
+        assertEquals(
+                Duration.ZERO,
+                policy.nextDelay(0, http(500, ErrorKind.UPSTREAM, null)).orElseThrow());
         assertTrue(policy.nextDelay(1, http(500, ErrorKind.UPSTREAM, null)).isEmpty());
-        assertTrue(policy.nextDelay(0, http(400, ErrorKind.INVALID_REQUEST, null)).isEmpty());
-        assertTrue(policy.nextDelay(0, HttpErrors.malformed("x", "garbage", null)).isEmpty(), "a 200 is final");
-        assertTrue(new RetryPolicy(-3, Duration.ZERO, Duration.ZERO).nextDelay(0, http(503, ErrorKind.OVERLOADED,
-                null)).isEmpty());
+        assertTrue(
+                policy.nextDelay(0, http(400, ErrorKind.INVALID_REQUEST, null)).isEmpty());
+        assertTrue(
+                policy.nextDelay(0, HttpErrors.malformed("x", "garbage", null)).isEmpty(), "a 200 is final");
+        assertTrue(new RetryPolicy(-3, Duration.ZERO, Duration.ZERO)
+                .nextDelay(0, http(503, ErrorKind.OVERLOADED, null))
+                .isEmpty());
     }
 
     @Test
@@ -81,10 +89,15 @@ class RetryPolicyTest {
 
     @Test
     void aCustomPredicateNarrowsRetries() {
-        RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ZERO,
+        RetryPolicy policy = new RetryPolicy(
+                3,
+                Duration.ZERO,
+                Duration.ZERO,
                 e -> RetryPolicy.retryableByDefault(e) && !e.getMessage().contains("quota"));
-        assertTrue(policy.nextDelay(0, new LlmException(ErrorKind.RATE_LIMITED, "quota", 429, null, null)).isEmpty());
-        assertTrue(policy.nextDelay(0, new LlmException(ErrorKind.RATE_LIMITED, "slow", 429, null, null)).isPresent());
+        assertTrue(policy.nextDelay(0, new LlmException(ErrorKind.RATE_LIMITED, "quota", 429, null, null))
+                .isEmpty());
+        assertTrue(policy.nextDelay(0, new LlmException(ErrorKind.RATE_LIMITED, "slow", 429, null, null))
+                .isPresent());
     }
 
     @Test
@@ -93,12 +106,16 @@ class RetryPolicyTest {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofSeconds(5));
         AtomicInteger attempts = new AtomicInteger();
         List<Integer> reported = new ArrayList<>();
-        String result = policy.call(() -> {
-            if (attempts.incrementAndGet() < 3) {
-                throw http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(1));
-            }
-            return "ok";
-        }, delayer, () -> false, (retry, failure, delay) -> reported.add(retry));
+        String result = policy.call(
+                () -> {
+                    if (attempts.incrementAndGet() < 3) {
+                        throw http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(1));
+                    }
+                    return "ok";
+                },
+                delayer,
+                () -> false,
+                (retry, failure, delay) -> reported.add(retry));
         assertEquals("ok", result);
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1)), delayer.delays);
         assertEquals(List.of(1, 2), reported);
@@ -110,16 +127,32 @@ class RetryPolicyTest {
         LlmException failure = http(503, ErrorKind.OVERLOADED, null);
         RetryPolicy policy = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
         AtomicInteger attempts = new AtomicInteger();
-        assertSame(failure, assertThrows(LlmException.class, () -> policy.call(() -> {
-            attempts.incrementAndGet();
-            throw failure;
-        }, delayer, () -> false, null)));
+        assertSame(
+                failure,
+                assertThrows(
+                        LlmException.class,
+                        () -> policy.call(
+                                () -> {
+                                    attempts.incrementAndGet();
+                                    throw failure;
+                                },
+                                delayer,
+                                () -> false,
+                                null)));
         assertEquals(3, attempts.get());
         attempts.set(0);
-        assertSame(failure, assertThrows(LlmException.class, () -> policy.call(() -> {
-            attempts.incrementAndGet();
-            throw failure;
-        }, delayer, () -> true, null)));
+        assertSame(
+                failure,
+                assertThrows(
+                        LlmException.class,
+                        () -> policy.call(
+                                () -> {
+                                    attempts.incrementAndGet();
+                                    throw failure;
+                                },
+                                delayer,
+                                () -> true,
+                                null)));
         assertEquals(1, attempts.get(), "a stopped provider does not retry");
     }
 

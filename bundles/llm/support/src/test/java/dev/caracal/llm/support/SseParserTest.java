@@ -16,8 +16,8 @@ class SseParserTest {
     @Test
     void namedEventsWithData() {
         parser.text("event: message_start\ndata: {\"a\":1}\n\nevent: ping\ndata: {}\n\n");
-        assertEquals(List.of(new SseEvent("message_start", "{\"a\":1}", null), new SseEvent("ping", "{}", null)),
-                events);
+        assertEquals(
+                List.of(new SseEvent("message_start", "{\"a\":1}", null), new SseEvent("ping", "{}", null)), events);
         assertTrue(events.get(1).is("ping"));
     }
 

@@ -43,8 +43,8 @@ class StreamingCallTest {
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private volatile Handler script;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            HttpCalls.daemonThreads("test-timer"));
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(HttpCalls.daemonThreads("test-timer"));
     private final HttpClient http = HttpCalls.newClient(Duration.ofSeconds(5));
 
     @FunctionalInterface
@@ -98,13 +98,20 @@ class StreamingCallTest {
         return new StreamingCall.Protocol() {
             @Override
             public HttpRequest request() {
-                return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+                return HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build();
             }
 
             @Override
             public LlmException errorAnswer(int status, HttpHeaders headers, String body) {
-                return new LlmException(HttpErrors.kindOfStatus(status), HttpErrors.describe(status, null, null,
-                        null, body), status, HttpErrors.retryAfter(headers).orElse(null), null);
+                return new LlmException(
+                        HttpErrors.kindOfStatus(status),
+                        HttpErrors.describe(status, null, null, null, body),
+                        status,
+                        HttpErrors.retryAfter(headers).orElse(null),
+                        null);
             }
 
             @Override
@@ -128,8 +135,7 @@ class StreamingCallTest {
                     }
 
                     @Override
-                    public void end() {
-                    }
+                    public void end() {}
 
                     @Override
                     public void wholeBody(String body) {
@@ -143,8 +149,16 @@ class StreamingCallTest {
     }
 
     private StreamingCall call(StreamHandler handler, int maxRetries, Delayer delayer, Duration idle) {
-        StreamingCall.Context context = new StreamingCall.Context(http, new RetryPolicy(maxRetries, Duration.ZERO,
-                Duration.ofSeconds(1)), delayer, scheduler, idle, Secret.NONE, "test", null, null);
+        StreamingCall.Context context = new StreamingCall.Context(
+                http,
+                new RetryPolicy(maxRetries, Duration.ZERO, Duration.ofSeconds(1)),
+                delayer,
+                scheduler,
+                idle,
+                Secret.NONE,
+                "test",
+                null,
+                null);
         return new StreamingCall(context, protocol(), handler);
     }
 
@@ -192,8 +206,13 @@ class StreamingCallTest {
         Events events = new Events();
         call(events, 2, delayer, Duration.ofSeconds(5)).begin();
         events.await();
-        assertEquals(List.of(new StreamEvent.Start("id", "model"), new StreamEvent.TextDelta(0, "hello"),
-                new StreamEvent.TextDelta(0, " world"), new StreamEvent.End(StopReason.END_TURN)), events.events);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("id", "model"),
+                        new StreamEvent.TextDelta(0, "hello"),
+                        new StreamEvent.TextDelta(0, " world"),
+                        new StreamEvent.End(StopReason.END_TURN)),
+                events.events);
         assertEquals(1, delayer.delays.size());
         assertEquals(2, requests.get());
     }
@@ -206,7 +225,9 @@ class StreamingCallTest {
         call(events, 3, delayer, Duration.ofSeconds(5)).begin();
         events.await();
         assertEquals(3, events.events.size(), events.events.toString());
-        assertEquals(ErrorKind.CONNECTION, assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
+        assertEquals(
+                ErrorKind.CONNECTION,
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
         assertTrue(delayer.delays.isEmpty());
         assertEquals(1, requests.get());
     }
@@ -215,10 +236,12 @@ class StreamingCallTest {
     void exhaustedRetriesAreOneErrorEvent() throws Exception {
         script = (n, exchange) -> send(exchange, 429, "application/json", "{\"slow\":\"down\"}");
         Events events = new Events();
-        call(events, 2, new RetryPolicyTest.RecordingDelayer(), Duration.ofSeconds(5)).begin();
+        call(events, 2, new RetryPolicyTest.RecordingDelayer(), Duration.ofSeconds(5))
+                .begin();
         events.await();
         assertEquals(1, events.events.size());
-        LlmException e = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException e =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         assertEquals(429, e.upstreamStatus());
         assertEquals(3, requests.get());
@@ -235,7 +258,9 @@ class StreamingCallTest {
         call(events, 0, Delayer.REAL, Duration.ofMillis(200)).begin();
         events.await();
         release.countDown();
-        assertEquals(ErrorKind.TIMEOUT, assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
+        assertEquals(
+                ErrorKind.TIMEOUT,
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
     }
 
     @Test
@@ -244,8 +269,11 @@ class StreamingCallTest {
         Events events = new Events();
         call(events, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
         events.await();
-        assertEquals(List.of(new StreamEvent.Start("whole", "model"),
-                new StreamEvent.TextDelta(0, "everything at once"), new StreamEvent.End(StopReason.MAX_TOKENS)),
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("whole", "model"),
+                        new StreamEvent.TextDelta(0, "everything at once"),
+                        new StreamEvent.End(StopReason.MAX_TOKENS)),
                 events.events);
     }
 
@@ -259,7 +287,8 @@ class StreamingCallTest {
         Events events = new Events();
         call(events, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
         events.await();
-        LlmException e = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException e =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.UPSTREAM, e.kind());
         assertTrue(e.getMessage().contains("decoder bug"), e.getMessage());
     }
@@ -275,13 +304,15 @@ class StreamingCallTest {
             line(out, "end");
         };
         Events cancelled = new Events();
-        StreamingCall first = call(cancelled, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
+        StreamingCall first =
+                call(cancelled, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
         waitFor(() -> cancelled.events.size() == 2);
         first.cancel();
         assertTrue(first.isFinished());
         first.abort(new LlmException(ErrorKind.UNAVAILABLE, "gone")); // after a cancel: nothing
         Events aborted = new Events();
-        StreamingCall second = call(aborted, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
+        StreamingCall second =
+                call(aborted, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
         waitFor(() -> aborted.events.size() == 2);
         second.abort(new LlmException(ErrorKind.UNAVAILABLE, "provider stopped"));
         aborted.await();
@@ -289,7 +320,11 @@ class StreamingCallTest {
         Thread.sleep(100); // give a late line the chance to (wrongly) arrive
         assertEquals(2, cancelled.events.size(), cancelled.events.toString());
         assertEquals(3, aborted.events.size(), aborted.events.toString());
-        assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(StreamEvent.Error.class, aborted.last()).error().kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertInstanceOf(StreamEvent.Error.class, aborted.last())
+                        .error()
+                        .kind());
     }
 
     @Test
@@ -302,10 +337,15 @@ class StreamingCallTest {
             line(out, "end");
         };
         AtomicInteger calls = new AtomicInteger();
-        StreamingCall call = call(event -> {
-            calls.incrementAndGet();
-            throw new IllegalStateException("handler bug");
-        }, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
+        StreamingCall call = call(
+                        event -> {
+                            calls.incrementAndGet();
+                            throw new IllegalStateException("handler bug");
+                        },
+                        0,
+                        Delayer.REAL,
+                        Duration.ofSeconds(5))
+                .begin();
         waitFor(call::isFinished);
         release.countDown();
         Thread.sleep(100);
@@ -315,7 +355,8 @@ class StreamingCallTest {
     @Test
     void failImmediatelyDeliversOneError() {
         List<StreamEvent> events = new CopyOnWriteArrayList<>();
-        StreamingCall.failImmediately(events::add, new LlmException(ErrorKind.INVALID_REQUEST, "bad")).cancel();
+        StreamingCall.failImmediately(events::add, new LlmException(ErrorKind.INVALID_REQUEST, "bad"))
+                .cancel();
         assertEquals(1, events.size());
     }
 

@@ -50,8 +50,7 @@ final class AimockInstallation {
 
     private static Path cachedHome;
 
-    private AimockInstallation() {
-    }
+    private AimockInstallation() {}
 
     static Path node() {
         String configured = System.getProperty(NODE_PROPERTY);
@@ -61,12 +60,13 @@ final class AimockInstallation {
         if (configured != null && !configured.isBlank()) {
             Path p = Paths.get(configured);
             if (!Files.isExecutable(p)) {
-                throw new IllegalStateException("node binary " + p + " (from " + NODE_PROPERTY
-                        + " / CARACAL_NODE) is not executable");
+                throw new IllegalStateException(
+                        "node binary " + p + " (from " + NODE_PROPERTY + " / CARACAL_NODE) is not executable");
             }
             return p;
         }
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(File.pathSeparator)) {
@@ -81,8 +81,8 @@ final class AimockInstallation {
                 }
             }
         }
-        throw new IllegalStateException("No node binary found: put Node.js 20+ on the PATH or set -D" + NODE_PROPERTY
-                + "=/path/to/node");
+        throw new IllegalStateException(
+                "No node binary found: put Node.js 20+ on the PATH or set -D" + NODE_PROPERTY + "=/path/to/node");
     }
 
     /** The folder holding the launcher and {@code node_modules/@copilotkit/aimock}. */
@@ -134,8 +134,10 @@ final class AimockInstallation {
     private static Path unpack(Path jar) throws IOException {
         try (JarFile jarFile = new JarFile(jar.toFile())) {
             List<JarEntry> entries = new ArrayList<>();
-            jarFile.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(RESOURCE_DIR))
-                    .sorted(Comparator.comparing(JarEntry::getName)).forEach(entries::add);
+            jarFile.stream()
+                    .filter(e -> !e.isDirectory() && e.getName().startsWith(RESOURCE_DIR))
+                    .sorted(Comparator.comparing(JarEntry::getName))
+                    .forEach(entries::add);
             MessageDigest digest = sha256();
             for (JarEntry e : entries) {
                 digest.update(e.getName().getBytes(StandardCharsets.UTF_8));
@@ -153,7 +155,8 @@ final class AimockInstallation {
             Path staging = Files.createTempDirectory(parent, "caracal-aimock-unpacking-");
             try {
                 for (JarEntry e : entries) {
-                    Path out = staging.resolve(e.getName().substring(RESOURCE_DIR.length())).normalize();
+                    Path out = staging.resolve(e.getName().substring(RESOURCE_DIR.length()))
+                            .normalize();
                     if (!out.startsWith(staging)) {
                         throw new IOException("bad entry name " + e.getName());
                     }

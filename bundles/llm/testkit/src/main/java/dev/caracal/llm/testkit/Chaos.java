@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code Retry-After: 1}), disconnect (the connection is destroyed before any response byte). {@code latencyMs} is a
  * fixed delay before the request is handled (at most 30000). {@code null} leaves a field unset.
  */
-public record Chaos(Double dropRate, Double malformedRate, Double rateLimitRate, Double disconnectRate,
-                    Integer latencyMs) {
+public record Chaos(
+        Double dropRate, Double malformedRate, Double rateLimitRate, Double disconnectRate, Integer latencyMs) {
 
     public static final Chaos NONE = new Chaos(null, null, null, null, null);
 

@@ -18,8 +18,7 @@ import org.osgi.framework.ServiceRegistration;
 public final class FakeBundleContext {
 
     /** A registration recorded by the fake bundle context. */
-    public record Registered(String clazz, Object service, Map<String, Object> properties, boolean[] unregistered) {
-    }
+    public record Registered(String clazz, Object service, Map<String, Object> properties, boolean[] unregistered) {}
 
     private final List<Registered> registered;
     private final BundleContext context;
@@ -32,8 +31,8 @@ public final class FakeBundleContext {
     /** A fake context recording into {@code registered}. */
     public FakeBundleContext(List<Registered> registered) {
         this.registered = registered;
-        this.context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+        this.context = (BundleContext) Proxy.newProxyInstance(
+                BundleContext.class.getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("registerService") && args[0] instanceof Class<?> type) {
                         Map<String, Object> props = new HashMap<>();
                         @SuppressWarnings("unchecked")
@@ -43,8 +42,10 @@ public final class FakeBundleContext {
                         }
                         boolean[] gone = {false};
                         registered.add(new Registered(type.getName(), args[1], props, gone));
-                        return Proxy.newProxyInstance(ServiceRegistration.class.getClassLoader(),
-                                new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
+                        return Proxy.newProxyInstance(
+                                ServiceRegistration.class.getClassLoader(),
+                                new Class<?>[] {ServiceRegistration.class},
+                                (p, m, a) -> {
                                     if (m.getName().equals("unregister")) {
                                         gone[0] = true;
                                     }

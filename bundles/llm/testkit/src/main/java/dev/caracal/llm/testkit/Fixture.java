@@ -175,7 +175,8 @@ public final class Fixture {
 
     /** Answer with a tool call; call it again for parallel tool calls. */
     public Fixture toolCall(String id, String name, String argumentsJson) {
-        ArrayNode calls = response().has("toolCalls") ? (ArrayNode) response().get("toolCalls")
+        ArrayNode calls = response().has("toolCalls")
+                ? (ArrayNode) response().get("toolCalls")
                 : response().putArray("toolCalls");
         ObjectNode call = calls.addObject();
         if (id != null) {

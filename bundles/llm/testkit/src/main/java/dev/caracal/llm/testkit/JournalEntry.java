@@ -8,9 +8,17 @@ import java.util.Map;
  * completions the JSON the client sent, plus aimock's {@code _endpointType}), the status answered and, for an
  * interrupted stream or a fault, why. {@code status} is 0 when the connection was destroyed before a status line.
  */
-public record JournalEntry(String id, long timestamp, String method, String path, Map<String, String> headers,
-                           JsonNode body, int status, boolean interrupted, String interruptReason,
-                           String chaosAction) {
+public record JournalEntry(
+        String id,
+        long timestamp,
+        String method,
+        String path,
+        Map<String, String> headers,
+        JsonNode body,
+        int status,
+        boolean interrupted,
+        String interruptReason,
+        String chaosAction) {
 
     public JournalEntry {
         headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -61,11 +61,14 @@ public final class MockUpstream implements AutoCloseable {
     private static final int MAX_OUTPUT_LINES = 400;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (MockUpstream upstream : List.copyOf(LIVE)) {
-                upstream.close();
-            }
-        }, "caracal-mock-upstream-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (MockUpstream upstream : List.copyOf(LIVE)) {
+                                upstream.close();
+                            }
+                        },
+                        "caracal-mock-upstream-shutdown"));
     }
 
     private final Process process;
@@ -78,8 +81,14 @@ public final class MockUpstream implements AutoCloseable {
     private final Deque<String> output;
     private volatile boolean closed;
 
-    private MockUpstream(Process process, String baseUrl, Path configFile, List<ObjectNode> initialFixtures,
-                         String controlKey, boolean inFlightCounting, Deque<String> output) {
+    private MockUpstream(
+            Process process,
+            String baseUrl,
+            Path configFile,
+            List<ObjectNode> initialFixtures,
+            String controlKey,
+            boolean inFlightCounting,
+            Deque<String> output) {
         this.process = process;
         this.inFlightCounting = inFlightCounting;
         this.controlKey = controlKey;
@@ -87,8 +96,10 @@ public final class MockUpstream implements AutoCloseable {
         this.configFile = configFile;
         this.initialFixtures = initialFixtures;
         this.output = output;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     public static Builder builder() {
@@ -216,7 +227,8 @@ public final class MockUpstream implements AutoCloseable {
      */
     public long requestsContaining(String pathContains, String text) {
         return journal(pathContains).stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).count();
+                .filter(e -> e.body() != null && e.body().toString().contains(text))
+                .count();
     }
 
     /** The recorded requests whose path contains {@code pathContains}, oldest first. */
@@ -226,11 +238,20 @@ public final class MockUpstream implements AutoCloseable {
         List<JournalEntry> entries = new ArrayList<>();
         for (JsonNode e : array) {
             Map<String, String> headers = new LinkedHashMap<>();
-            e.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            e.path("headers")
+                    .fields()
+                    .forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
             JsonNode response = e.path("response");
-            entries.add(new JournalEntry(e.path("id").asText(), e.path("timestamp").asLong(), e.path("method").asText(),
-                    e.path("path").asText(), headers, e.get("body"), response.path("status").asInt(),
-                    response.path("interrupted").asBoolean(false), textOrNull(response, "interruptReason"),
+            entries.add(new JournalEntry(
+                    e.path("id").asText(),
+                    e.path("timestamp").asLong(),
+                    e.path("method").asText(),
+                    e.path("path").asText(),
+                    headers,
+                    e.get("body"),
+                    response.path("status").asInt(),
+                    response.path("interrupted").asBoolean(false),
+                    textOrNull(response, "interruptReason"),
                     textOrNull(response, "chaosAction")));
         }
         return entries;
@@ -248,7 +269,10 @@ public final class MockUpstream implements AutoCloseable {
                     + "launcher, so requests in flight cannot be counted");
         }
         JsonNode n = readJson(control("GET", "/__caracal/stats", null));
-        return new RequestStats(n.path("requests").asLong(), n.path("inFlight").asInt(), n.path("maxInFlight").asInt());
+        return new RequestStats(
+                n.path("requests").asLong(),
+                n.path("inFlight").asInt(),
+                n.path("maxInFlight").asInt());
     }
 
     /** Zeroes the request count; the in-flight maximum restarts from the requests in flight now. */
@@ -304,16 +328,16 @@ public final class MockUpstream implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this MockUpstream is closed");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         if (controlKey != null) {
             request.header("Authorization", "Bearer " + controlKey);
         }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
@@ -379,8 +403,7 @@ public final class MockUpstream implements AutoCloseable {
         private List<String> apiKeys = List.of();
         private Duration startTimeout = Duration.ofSeconds(30);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder fixture(Fixture fixture) {
             fixtures.add(fixture.toJson());
@@ -464,8 +487,11 @@ public final class MockUpstream implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ProcessBuilder pb = new ProcessBuilder(node.toString(), home.resolve(AimockInstallation.LAUNCHER).toString(),
-                    configFile.toString()).directory(home.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            node.toString(),
+                            home.resolve(AimockInstallation.LAUNCHER).toString(),
+                            configFile.toString())
+                    .directory(home.toFile());
             pb.environment().remove("NODE_OPTIONS");
             Process process;
             try {
@@ -476,9 +502,10 @@ public final class MockUpstream implements AutoCloseable {
             }
             Deque<String> output = new ArrayDeque<>();
             CompletableFuture<JsonNode> ready = new CompletableFuture<>();
-            Thread out = new Thread(() -> pump(process.getInputStream(), output, ready),
-                    "aimock-stdout-" + process.pid());
-            Thread err = new Thread(() -> pump(process.getErrorStream(), output, null), "aimock-stderr-" + process.pid());
+            Thread out =
+                    new Thread(() -> pump(process.getInputStream(), output, ready), "aimock-stdout-" + process.pid());
+            Thread err =
+                    new Thread(() -> pump(process.getErrorStream(), output, null), "aimock-stderr-" + process.pid());
             out.setDaemon(true);
             err.setDaemon(true);
             out.start();
@@ -489,8 +516,10 @@ public final class MockUpstream implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 kill(process);
                 deleteQuietly(configFile);
-                throw new IllegalStateException("aimock did not start" + (e instanceof TimeoutException
-                        ? " within " + startTimeout : "") + "; its output:\n" + String.join("\n", snapshot(output)), e);
+                throw new IllegalStateException(
+                        "aimock did not start" + (e instanceof TimeoutException ? " within " + startTimeout : "")
+                                + "; its output:\n" + String.join("\n", snapshot(output)),
+                        e);
             } catch (InterruptedException e) {
                 kill(process);
                 deleteQuietly(configFile);
@@ -500,12 +529,17 @@ public final class MockUpstream implements AutoCloseable {
             if (!"ready".equals(event.path("event").asText())) {
                 kill(process);
                 deleteQuietly(configFile);
-                throw new IllegalStateException("aimock failed to start: " + event.path("message").asText()
-                        + "\n" + String.join("\n", snapshot(output)));
+                throw new IllegalStateException("aimock failed to start: "
+                        + event.path("message").asText() + "\n" + String.join("\n", snapshot(output)));
             }
-            MockUpstream upstream = new MockUpstream(process, event.path("url").asText(), configFile,
-                    List.copyOf(fixtures), apiKeys.isEmpty() ? null : apiKeys.get(0),
-                    event.path("inFlightCounting").asBoolean(false), output);
+            MockUpstream upstream = new MockUpstream(
+                    process,
+                    event.path("url").asText(),
+                    configFile,
+                    List.copyOf(fixtures),
+                    apiKeys.isEmpty() ? null : apiKeys.get(0),
+                    event.path("inFlightCounting").asBoolean(false),
+                    output);
             LIVE.add(upstream);
             return upstream;
         }

@@ -23,25 +23,23 @@ import java.util.function.BooleanSupplier;
 /** Small helpers the provider bundles' tests share. */
 public final class ProviderTests {
 
-    private ProviderTests() {
-    }
+    private ProviderTests() {}
 
     /**
      * A configuration annotation instance as Declarative Services would build it: the values of {@code values} by
      * method name, the annotation's defaults otherwise ({@code null} for a method without one).
      */
     public static <A> A config(Class<A> type, Map<String, Object> values) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("annotationType")) {
-                        return type;
-                    }
-                    if (method.getName().equals("toString")) {
-                        return type.getSimpleName() + values.keySet();
-                    }
-                    Object value = values.get(method.getName());
-                    return value != null ? value : method.getDefaultValue();
-                }));
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("annotationType")) {
+                return type;
+            }
+            if (method.getName().equals("toString")) {
+                return type.getSimpleName() + values.keySet();
+            }
+            Object value = values.get(method.getName());
+            return value != null ? value : method.getDefaultValue();
+        }));
     }
 
     /** Waits until {@code condition} holds (at most ten seconds, polling every 25 ms); fails otherwise. */
@@ -65,7 +63,9 @@ public final class ProviderTests {
             CompletableFuture<ChatResponse> f = results.get(i).toCompletableFuture();
             if (i == badIndex) {
                 ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-                assertEquals(ErrorKind.INVALID_REQUEST, assertInstanceOf(LlmException.class, e.getCause()).kind());
+                assertEquals(
+                        ErrorKind.INVALID_REQUEST,
+                        assertInstanceOf(LlmException.class, e.getCause()).kind());
             } else {
                 assertEquals(text, f.get(30, TimeUnit.SECONDS).text());
             }

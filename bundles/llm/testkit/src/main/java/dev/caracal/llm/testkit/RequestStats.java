@@ -5,5 +5,4 @@ package dev.caracal.llm.testkit;
  * requests received since the last reset, requests in flight now (received, response not yet closed) and the most
  * that were in flight at once.
  */
-public record RequestStats(long requests, int inFlight, int maxInFlight) {
-}
+public record RequestStats(long requests, int inFlight, int maxInFlight) {}

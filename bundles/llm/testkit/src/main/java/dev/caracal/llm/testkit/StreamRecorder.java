@@ -22,6 +22,7 @@ public final class StreamRecorder implements StreamHandler {
 
     /** The events so far, in arrival order. */
     public final List<StreamEvent> events = new CopyOnWriteArrayList<>();
+
     private final CountDownLatch ended = new CountDownLatch(1);
     private final CountDownLatch first = new CountDownLatch(1);
     private final AtomicInteger inside = new AtomicInteger();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MockUpstreamTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static MockUpstream upstream;
 
@@ -35,8 +36,10 @@ class MockUpstreamTest {
         upstream = MockUpstream.builder()
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there").usage(7, 2))
                 .fixture(Fixture.whenUserSays("weather").toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"))
-                .fixture(Fixture.whenUserSays("flaky").sequenceIndex(0)
-                        .error(429, "rate_limit_error", "slow down").retryAfterSeconds(3))
+                .fixture(Fixture.whenUserSays("flaky")
+                        .sequenceIndex(0)
+                        .error(429, "rate_limit_error", "slow down")
+                        .retryAfterSeconds(3))
                 .fixture(Fixture.whenUserSays("flaky").sequenceIndex(1).reply("recovered"))
                 .fixture(Fixture.whenEmbeddingInput("cats").embedding(0.5, -0.25, 1))
                 .fixture(Fixture.whenUserSays("park").reply("parked").chaos(Chaos.latency(30_000)))
@@ -58,8 +61,10 @@ class MockUpstreamTest {
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(upstream.baseUrl() + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer test-key")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer test-key")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -74,7 +79,9 @@ class MockUpstreamTest {
         JsonNode tool = JSON.readTree(chat("weather in Paris?", false).body());
         assertEquals("tool_calls", tool.at("/choices/0/finish_reason").asText());
         assertEquals("call_1", tool.at("/choices/0/message/tool_calls/0/id").asText());
-        assertEquals("{\"city\":\"Paris\"}", tool.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+        assertEquals(
+                "{\"city\":\"Paris\"}",
+                tool.at("/choices/0/message/tool_calls/0/function/arguments").asText());
     }
 
     @Test
@@ -91,16 +98,20 @@ class MockUpstreamTest {
         HttpResponse<String> first = chat("flaky one", false);
         assertEquals(429, first.statusCode());
         assertEquals("3", first.headers().firstValue("retry-after").orElse(null));
-        assertEquals("rate_limit_error", JSON.readTree(first.body()).at("/error/type").asText());
+        assertEquals(
+                "rate_limit_error",
+                JSON.readTree(first.body()).at("/error/type").asText());
         HttpResponse<String> second = chat("flaky one", false);
         assertEquals(200, second.statusCode());
-        assertEquals("recovered", JSON.readTree(second.body()).at("/choices/0/message/content").asText());
+        assertEquals(
+                "recovered",
+                JSON.readTree(second.body()).at("/choices/0/message/content").asText());
     }
 
     @Test
     void embeddings() throws Exception {
-        HttpResponse<String> response = post("/v1/embeddings",
-                "{\"model\":\"text-embedding-3-small\",\"input\":[\"about cats\"]}");
+        HttpResponse<String> response =
+                post("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":[\"about cats\"]}");
         assertEquals(200, response.statusCode());
         JsonNode vector = JSON.readTree(response.body()).at("/data/0/embedding");
         assertEquals(3, vector.size());
@@ -126,8 +137,11 @@ class MockUpstreamTest {
     @Test
     void runtimeFixturesAndChaos() throws Exception {
         upstream.addFixtures(Fixture.whenUserSays("added later").reply("late fixture"));
-        assertEquals("late fixture",
-                JSON.readTree(chat("added later", false).body()).at("/choices/0/message/content").asText());
+        assertEquals(
+                "late fixture",
+                JSON.readTree(chat("added later", false).body())
+                        .at("/choices/0/message/content")
+                        .asText());
 
         upstream.setChaos(Chaos.malformed());
         try {
@@ -144,7 +158,8 @@ class MockUpstreamTest {
     void countsRequestsInFlight() throws Exception {
         upstream.resetStats();
         List<CompletableFuture<HttpResponse<String>>> parked = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int i = 0; i < 3; i++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/v1/chat/completions"))
                     .header("Content-Type", "application/json")
@@ -168,16 +183,21 @@ class MockUpstreamTest {
     @Test
     void closeEndsTheProcessAndFixtureFilesLoad(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("fixtures.json");
-        Files.writeString(file, "{\"fixtures\":[{\"match\":{\"userMessage\":\"ping\"},\"response\":{\"content\":\"pong\"}}]}");
+        Files.writeString(
+                file, "{\"fixtures\":[{\"match\":{\"userMessage\":\"ping\"},\"response\":{\"content\":\"pong\"}}]}");
         MockUpstream own = MockUpstream.builder().fixtureFile(file).start();
         long pid = own.pid();
-        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                        URI.create(own.openAiBaseUrl() + "/chat/completions"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}")).build(),
+        HttpResponse<String> response = CLIENT.send(
+                HttpRequest.newBuilder(URI.create(own.openAiBaseUrl() + "/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals("pong", JSON.readTree(response.body()).at("/choices/0/message/content").asText());
+        assertEquals(
+                "pong",
+                JSON.readTree(response.body()).at("/choices/0/message/content").asText());
         own.close();
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "node process still alive");
         own.close(); // idempotent
@@ -185,15 +205,20 @@ class MockUpstreamTest {
 
     @Test
     void requiredApiKeys() throws Exception {
-        try (MockUpstream own = MockUpstream.builder().requireApiKeys("sk-right")
-                .fixture(Fixture.always().reply("welcome")).start()) {
+        try (MockUpstream own = MockUpstream.builder()
+                .requireApiKeys("sk-right")
+                .fixture(Fixture.always().reply("welcome"))
+                .start()) {
             String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(own.openAiBaseUrl() + "/chat/completions"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> wrong = CLIENT.send(request.copy().header("Authorization", "Bearer sk-wrong").build(),
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> wrong = CLIENT.send(
+                    request.copy().header("Authorization", "Bearer sk-wrong").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(401, wrong.statusCode());
-            HttpResponse<String> right = CLIENT.send(request.copy().header("Authorization", "Bearer sk-right").build(),
+            HttpResponse<String> right = CLIENT.send(
+                    request.copy().header("Authorization", "Bearer sk-right").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, right.statusCode());
             assertEquals(1, own.journal().size()); // the control API works with the key; a 401 is not journaled
@@ -202,19 +227,31 @@ class MockUpstreamTest {
 
     @Test
     void resetRestoresTheInitialFixtures() throws Exception {
-        MockUpstream own = MockUpstream.start(Fixture.whenUserSays("x").sequenceIndex(0).reply("first"));
+        MockUpstream own =
+                MockUpstream.start(Fixture.whenUserSays("x").sequenceIndex(0).reply("first"));
         try (own) {
             own.replaceFixtures(Fixture.always().reply("replaced"));
             HttpRequest request = HttpRequest.newBuilder(URI.create(own.openAiBaseUrl() + "/chat/completions"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")).build();
-            assertEquals("replaced", JSON.readTree(CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).body())
-                    .at("/choices/0/message/content").asText());
+                            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                    .build();
+            assertEquals(
+                    "replaced",
+                    JSON.readTree(CLIENT.send(request, HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .at("/choices/0/message/content")
+                            .asText());
             own.reset();
-            assertEquals("first", JSON.readTree(CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).body())
-                    .at("/choices/0/message/content").asText());
-            assertEquals(404, CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    "first",
+                    JSON.readTree(CLIENT.send(request, HttpResponse.BodyHandlers.ofString())
+                                    .body())
+                            .at("/choices/0/message/content")
+                            .asText());
+            assertEquals(
+                    404,
+                    CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
             assertTrue(own.journal().size() >= 2);
         }
     }

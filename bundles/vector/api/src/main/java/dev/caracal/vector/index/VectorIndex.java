@@ -28,8 +28,7 @@ public interface VectorIndex extends AutoCloseable {
     long memoryBytes();
 
     /** Persist to the context directory, if this index supports it. */
-    default void persist() {
-    }
+    default void persist() {}
 
     /**
      * Persist to the context directory so that a later {@link VectorIndexFactory#open} can resume instead of

@@ -7,8 +7,7 @@ package dev.caracal.vector.math;
 final class ScalarVectorMath implements VectorMath {
     static final ScalarVectorMath INSTANCE = new ScalarVectorMath();
 
-    private ScalarVectorMath() {
-    }
+    private ScalarVectorMath() {}
 
     @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {

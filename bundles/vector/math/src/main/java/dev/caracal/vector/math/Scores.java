@@ -5,8 +5,7 @@ package dev.caracal.vector.math;
  * negated squared distance (no square root per candidate); the root is taken for the final {@code k} only.
  */
 public final class Scores {
-    private Scores() {
-    }
+    private Scores() {}
 
     /** In place over {@code scores[0..n)}: negated squared distances to negated distances, {@code -sqrt(-s)}. */
     public static void negatedSquaredToNegatedDistance(float[] scores, int n) {

@@ -2,8 +2,8 @@ package dev.caracal.vector.math;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,8 +14,8 @@ final class SimdVectorMath implements VectorMath {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Bytes with as many lanes as {@link #SPECIES} (null when that shape does not exist: 4 lanes would be 32 bits). */
-    private static final VectorSpecies<Byte> BYTES = LANES * 8 >= 64
-            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
+    private static final VectorSpecies<Byte> BYTES =
+            LANES * 8 >= 64 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
 
     @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
@@ -82,13 +82,16 @@ final class SimdVectorMath implements VectorMath {
             FloatVector acc1 = FloatVector.zero(SPECIES);
             for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
                 acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i))
+                        .abs());
                 acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES)).abs());
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES))
+                        .abs());
             }
             if (i <= length - LANES) {
                 acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i)).abs());
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i))
+                        .abs());
                 i += LANES;
             }
             sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
@@ -105,7 +108,8 @@ final class SimdVectorMath implements VectorMath {
         int n = 0;
         for (int bound = length - LANES; i <= bound; i += LANES) {
             n += FloatVector.fromArray(SPECIES, a, aOffset + i)
-                    .compare(VectorOperators.NE, FloatVector.fromArray(SPECIES, b, bOffset + i)).trueCount();
+                    .compare(VectorOperators.NE, FloatVector.fromArray(SPECIES, b, bOffset + i))
+                    .trueCount();
         }
         for (; i < length; i++) {
             if (a[aOffset + i] != b[bOffset + i]) {
@@ -150,16 +154,16 @@ final class SimdVectorMath implements VectorMath {
             FloatVector acc0 = FloatVector.zero(SPECIES);
             FloatVector acc1 = FloatVector.zero(SPECIES);
             for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
-                FloatVector y0 = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector y0 = (FloatVector)
+                        ByteVector.fromArray(BYTES, b, bOffset + i).convertShape(VectorOperators.B2F, SPECIES, 0);
                 FloatVector y1 = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i + LANES)
                         .convertShape(VectorOperators.B2F, SPECIES, 0);
                 acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(y0, acc0);
                 acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES).fma(y1, acc1);
             }
             if (i <= length - LANES) {
-                FloatVector y = (FloatVector) ByteVector.fromArray(BYTES, b, bOffset + i)
-                        .convertShape(VectorOperators.B2F, SPECIES, 0);
+                FloatVector y = (FloatVector)
+                        ByteVector.fromArray(BYTES, b, bOffset + i).convertShape(VectorOperators.B2F, SPECIES, 0);
                 acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(y, acc0);
                 i += LANES;
             }

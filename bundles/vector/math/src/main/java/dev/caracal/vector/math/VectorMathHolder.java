@@ -11,8 +11,7 @@ final class VectorMathHolder {
     private static final Logger LOG = LoggerFactory.getLogger(VectorMathHolder.class);
     static final VectorMath INSTANCE = detect();
 
-    private VectorMathHolder() {
-    }
+    private VectorMathHolder() {}
 
     /** The SIMD kernels, or {@code null} when the Vector API cannot be loaded here. */
     static VectorMath simdOrNull() {
@@ -21,7 +20,8 @@ final class VectorMathHolder {
             // is not in the boot layer or (in OSGi) the optional import is not wired.
             Class.forName("jdk.incubator.vector.FloatVector", false, VectorMathHolder.class.getClassLoader());
             return (VectorMath) Class.forName(VectorMathHolder.class.getPackageName() + ".SimdVectorMath")
-                    .getDeclaredConstructor().newInstance();
+                    .getDeclaredConstructor()
+                    .newInstance();
         } catch (Throwable t) {
             LOG.debug("the Vector API is not available", t);
             return null;

@@ -14,6 +14,7 @@ public final class VectorPages {
 
     /** The dimension of every vector. */
     public final int dim;
+
     private float[][] pages = new float[0][];
     private boolean[] live = new boolean[0];
     private int maxOrdinal;

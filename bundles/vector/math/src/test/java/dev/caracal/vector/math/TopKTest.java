@@ -78,9 +78,12 @@ class TopKTest {
             for (TopK part : parts) {
                 merged.addAll(part);
             }
-            int[] expected = IntStream.range(0, n).boxed()
+            int[] expected = IntStream.range(0, n)
+                    .boxed()
                     .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
+                    .limit(k)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             for (TopK top : new TopK[] {single, merged}) {
                 int[] o = new int[k];
                 float[] s = new float[k];

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class VectorMathTest {
     /** Lengths around every lane count (4, 8, 16 floats), odd tails, and long vectors. */
-    private static final int[] LENGTHS = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128,
-        129, 384, 385, 777};
+    private static final int[] LENGTHS = {
+        0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 384, 385, 777
+    };
 
     private static boolean moduleInBootLayer() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -65,7 +66,9 @@ class VectorMathTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmArgs));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), FallbackMain.class.getName()));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
@@ -172,21 +175,32 @@ class VectorMathTest {
             }
             for (int off = 0; off < 3; off++) {
                 float d2 = scalar.dot(a, off, b, 2, length);
-                assertEquals(d2, simd.dot(a, off, b, 2, length), 1e-4f * Math.max(1, Math.abs(d2)) + 1e-4f,
-                        "dot " + length);
+                assertEquals(
+                        d2, simd.dot(a, off, b, 2, length), 1e-4f * Math.max(1, Math.abs(d2)) + 1e-4f, "dot " + length);
                 float s2 = scalar.squareDistance(a, off, b, 1, length);
                 assertEquals(s2, simd.squareDistance(a, off, b, 1, length), 1e-4f * Math.max(1, s2), "l2 " + length);
                 float m2 = scalar.manhattan(a, off, b, 1, length);
                 assertEquals(m2, simd.manhattan(a, off, b, 1, length), 1e-4f * Math.max(1, m2), "l1 " + length);
-                assertEquals(scalar.hamming(bits, off, bits2, 1, length), simd.hamming(bits, off, bits2, 1, length),
+                assertEquals(
+                        scalar.hamming(bits, off, bits2, 1, length),
+                        simd.hamming(bits, off, bits2, 1, length),
                         "hamming " + length);
                 assertEquals(scalar.hamming(a, off, b, 1, length), simd.hamming(a, off, b, 1, length));
-                assertEquals(scalar.jaccard(pos, off, pos2, 1, length), simd.jaccard(pos, off, pos2, 1, length),
-                        1e-5f, "jaccard " + length);
-                assertEquals(scalar.jaccard(bits, off, bits2, 1, length), simd.jaccard(bits, off, bits2, 1, length),
-                        1e-6f, "jaccard bits " + length);
+                assertEquals(
+                        scalar.jaccard(pos, off, pos2, 1, length),
+                        simd.jaccard(pos, off, pos2, 1, length),
+                        1e-5f,
+                        "jaccard " + length);
+                assertEquals(
+                        scalar.jaccard(bits, off, bits2, 1, length),
+                        simd.jaccard(bits, off, bits2, 1, length),
+                        1e-6f,
+                        "jaccard bits " + length);
                 float c2 = scalar.dotInt8(a, off, codes, 2, length);
-                assertEquals(c2, simd.dotInt8(a, off, codes, 2, length), 1e-4f * Math.max(100, Math.abs(c2)),
+                assertEquals(
+                        c2,
+                        simd.dotInt8(a, off, codes, 2, length),
+                        1e-4f * Math.max(100, Math.abs(c2)),
                         "int8 " + length);
             }
         }

@@ -23,8 +23,7 @@ final class Breaker {
     }
 
     /** An immutable state: consecutive failures, the current open period, the retry time and probes in flight. */
-    record State(BreakerState state, int consecutiveFailures, long openNanos, long retryAtNanos, int probes) {
-    }
+    record State(BreakerState state, int consecutiveFailures, long openNanos, long retryAtNanos, int probes) {}
 
     private static final State HEALTHY = new State(BreakerState.CLOSED, 0, 0, 0, 0);
 
@@ -56,13 +55,18 @@ final class Breaker {
                     if (now - s.retryAtNanos() < 0) {
                         return null;
                     }
-                    next = new State(BreakerState.HALF_OPEN, s.consecutiveFailures(), s.openNanos(), s.retryAtNanos(), 1);
+                    next = new State(
+                            BreakerState.HALF_OPEN, s.consecutiveFailures(), s.openNanos(), s.retryAtNanos(), 1);
                     break;
                 default:
                     if (s.probes() >= settings.halfOpenProbes()) {
                         return null;
                     }
-                    next = new State(BreakerState.HALF_OPEN, s.consecutiveFailures(), s.openNanos(), s.retryAtNanos(),
+                    next = new State(
+                            BreakerState.HALF_OPEN,
+                            s.consecutiveFailures(),
+                            s.openNanos(),
+                            s.retryAtNanos(),
                             s.probes() + 1);
                     break;
             }
@@ -79,8 +83,8 @@ final class Breaker {
             if (s == HEALTHY) {
                 return;
             }
-            boolean close = s.state() == BreakerState.CLOSED
-                    || (s.state() == BreakerState.HALF_OPEN && permit == Permit.PROBE);
+            boolean close =
+                    s.state() == BreakerState.CLOSED || (s.state() == BreakerState.HALF_OPEN && permit == Permit.PROBE);
             if (!close) {
                 return; // a late answer of a call started before the breaker opened: the probes decide
             }
@@ -126,8 +130,8 @@ final class Breaker {
             if (s.state() != BreakerState.HALF_OPEN || s.probes() == 0) {
                 return;
             }
-            State next = new State(BreakerState.HALF_OPEN, s.consecutiveFailures(), s.openNanos(), s.retryAtNanos(),
-                    s.probes() - 1);
+            State next = new State(
+                    BreakerState.HALF_OPEN, s.consecutiveFailures(), s.openNanos(), s.retryAtNanos(), s.probes() - 1);
             if (state.compareAndSet(s, next)) {
                 return;
             }

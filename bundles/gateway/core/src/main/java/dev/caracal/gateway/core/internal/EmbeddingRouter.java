@@ -22,8 +22,7 @@ final class EmbeddingRouter {
     /** The provider id reported in attempts for an embedding model registered without {@code caracal.provider.id}. */
     static final String LOCAL = "local";
 
-    record Entry(EmbeddingModel model, String name, String providerId) {
-    }
+    record Entry(EmbeddingModel model, String name, String providerId) {}
 
     static final EmbeddingRouter EMPTY = new EmbeddingRouter(Map.of());
 
@@ -34,7 +33,8 @@ final class EmbeddingRouter {
     }
 
     /** {@code models} in preference order (ranking, then registration). */
-    static EmbeddingRouter of(List<ServiceEntry<EmbeddingModel>> models, Map<EmbeddingModel, Map<String, ?>> properties) {
+    static EmbeddingRouter of(
+            List<ServiceEntry<EmbeddingModel>> models, Map<EmbeddingModel, Map<String, ?>> properties) {
         Map<String, List<Entry>> byName = new TreeMap<>();
         for (ServiceEntry<EmbeddingModel> e : models) {
             String provider = ServiceEntry.string(properties.get(e.service()), LlmProperties.PROVIDER_ID);
@@ -66,8 +66,14 @@ final class EmbeddingRouter {
             }
         }
         if (entries == null) {
-            throw new GatewayException(ErrorKind.NOT_FOUND, "embedding model '" + model
-                    + "' is not available; known embedding models: " + Gateways.list(names()), 0, null, null, false,
+            throw new GatewayException(
+                    ErrorKind.NOT_FOUND,
+                    "embedding model '" + model + "' is not available; known embedding models: "
+                            + Gateways.list(names()),
+                    0,
+                    null,
+                    null,
+                    false,
                     List.of());
         }
         Outcomes outcomes = null;

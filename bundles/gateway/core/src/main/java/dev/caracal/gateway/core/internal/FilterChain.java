@@ -27,10 +27,10 @@ import java.util.concurrent.CompletionStage;
  * overrides neither (a stream-only filter) is passed over, the call going straight on asynchronously.
  */
 final class FilterChain {
-    private static final Overrides COMPLETES = new Overrides(GatewayFilter.class, "complete", CallContext.class,
-            ChatRequest.class, GatewayFilter.Chain.class);
-    private static final Overrides COMPLETES_ASYNC = new Overrides(GatewayFilter.class, "completeAsync",
-            CallContext.class, ChatRequest.class, GatewayFilter.Chain.class);
+    private static final Overrides COMPLETES = new Overrides(
+            GatewayFilter.class, "complete", CallContext.class, ChatRequest.class, GatewayFilter.Chain.class);
+    private static final Overrides COMPLETES_ASYNC = new Overrides(
+            GatewayFilter.class, "completeAsync", CallContext.class, ChatRequest.class, GatewayFilter.Chain.class);
     final GatewayFilter.Chain head;
     final List<String> names;
 
@@ -100,18 +100,19 @@ final class FilterChain {
                 return CompletableFuture.failedFuture(failure(context, e));
             }
             if (stage == null) {
-                return CompletableFuture.failedFuture(failed(context, new IllegalStateException(
-                        "the filter answered no stage")));
+                return CompletableFuture.failedFuture(
+                        failed(context, new IllegalStateException("the filter answered no stage")));
             }
             CompletableFuture<ChatResponse> checked = new CompletableFuture<>();
             stage.whenComplete((response, error) -> {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 try {
                     if (cause == null) {
                         checked.complete(answer(context, response));
                     } else {
-                        checked.completeExceptionally(cause instanceof RuntimeException e ? failure(context, e) : cause);
+                        checked.completeExceptionally(
+                                cause instanceof RuntimeException e ? failure(context, e) : cause);
                     }
                 } catch (RuntimeException e) {
                     checked.completeExceptionally(e);
@@ -145,8 +146,14 @@ final class FilterChain {
         }
 
         private GatewayException failed(CallContext context, RuntimeException e) {
-            return new GatewayException(ErrorKind.UNAVAILABLE, "gateway filter '" + name + "' failed: " + e, 0, null, e,
-                    false, context.attempts());
+            return new GatewayException(
+                    ErrorKind.UNAVAILABLE,
+                    "gateway filter '" + name + "' failed: " + e,
+                    0,
+                    null,
+                    e,
+                    false,
+                    context.attempts());
         }
     }
 }

@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Outside OSGi (tests) construct it with a {@link Ticker}, {@link #configure(Settings)} it and call the bind
  * methods.
  */
-@Component(name = GatewayComponent.PID, configurationPid = GatewayComponent.PID, service = Gateway.class,
+@Component(
+        name = GatewayComponent.PID,
+        configurationPid = GatewayComponent.PID,
+        service = Gateway.class,
         immediate = true)
 @Designate(ocd = GatewayComponent.Config.class)
 public class GatewayComponent implements Gateway {
@@ -60,33 +63,40 @@ public class GatewayComponent implements Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayComponent.class);
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    @ObjectClassDefinition(name = "Caracal Gateway",
+    @ObjectClassDefinition(
+            name = "Caracal Gateway",
             description = "Routing, fallback and circuit breakers of the LLM gateway")
     public @interface Config {
-        @AttributeDefinition(name = "Failure threshold",
+        @AttributeDefinition(
+                name = "Failure threshold",
                 description = "Consecutive retryable failures of a target that open its circuit breaker")
         int failureThreshold() default 5;
 
         @AttributeDefinition(name = "Open seconds", description = "How long a breaker stays open the first time")
         double openSeconds() default 10;
 
-        @AttributeDefinition(name = "Maximum open seconds",
+        @AttributeDefinition(
+                name = "Maximum open seconds",
                 description = "The cap of the open period, which doubles each time a half-open probe fails")
         double maxOpenSeconds() default 300;
 
-        @AttributeDefinition(name = "Half-open probes",
+        @AttributeDefinition(
+                name = "Half-open probes",
                 description = "Calls let through at the same time to probe a half-open breaker")
         int halfOpenProbes() default 1;
 
-        @AttributeDefinition(name = "Maximum attempts",
+        @AttributeDefinition(
+                name = "Maximum attempts",
                 description = "Targets tried per call at most; 0 tries every target of the route")
         int maxAttempts() default 0;
 
-        @AttributeDefinition(name = "Latency half-life seconds",
+        @AttributeDefinition(
+                name = "Latency half-life seconds",
                 description = "Half-life of the latency average that least-latency routes rank targets by")
         double latencyHalfLifeSeconds() default 30;
 
-        @AttributeDefinition(name = "Route header",
+        @AttributeDefinition(
+                name = "Route header",
                 description = "Let the x-caracal-route request header pick a route or provider/model")
         boolean routeHeader() default true;
     }
@@ -118,6 +128,7 @@ public class GatewayComponent implements Gateway {
 
     /** Serializes rebuilding the snapshots (bind/unbind callbacks); never taken by a call. */
     private final Object registryLock = new Object();
+
     private final AtomicLong bindOrder = new AtomicLong(Long.MAX_VALUE / 2);
     private final Map<ChatModel, ServiceEntry<ChatModel>> providers = new ConcurrentHashMap<>();
     private final Map<RouteConfigComponent, Boolean> routeConfigs = new ConcurrentHashMap<>();
@@ -140,8 +151,14 @@ public class GatewayComponent implements Gateway {
     @Activate
     @Modified
     void activate(Config config) {
-        configure(Settings.of(config.failureThreshold(), config.openSeconds(), config.maxOpenSeconds(),
-                config.halfOpenProbes(), config.maxAttempts(), config.latencyHalfLifeSeconds(), config.routeHeader()));
+        configure(Settings.of(
+                config.failureThreshold(),
+                config.openSeconds(),
+                config.maxOpenSeconds(),
+                config.halfOpenProbes(),
+                config.maxAttempts(),
+                config.latencyHalfLifeSeconds(),
+                config.routeHeader()));
     }
 
     /** Lets the threads that serve blocking-only providers end; calls in flight finish. */
@@ -153,10 +170,16 @@ public class GatewayComponent implements Gateway {
     /** Applies settings; calls in flight keep the settings they started with. */
     public void configure(Settings s) {
         settings = Objects.requireNonNull(s, "settings");
-        LOG.info("Gateway settings: breaker opens after {} failures for {}-{} s with {} probe(s), maxAttempts {}, "
-                        + "latency half-life {} s, route header {}", s.failureThreshold(),
-                s.openNanos() / 1e9, s.maxOpenNanos() / 1e9, s.halfOpenProbes(), s.maxAttempts(),
-                s.halfLifeNanos() / 1e9, s.routeHeader() ? "on" : "off");
+        LOG.info(
+                "Gateway settings: breaker opens after {} failures for {}-{} s with {} probe(s), maxAttempts {}, "
+                        + "latency half-life {} s, route header {}",
+                s.failureThreshold(),
+                s.openNanos() / 1e9,
+                s.maxOpenNanos() / 1e9,
+                s.halfOpenProbes(),
+                s.maxAttempts(),
+                s.halfLifeNanos() / 1e9,
+                s.routeHeader() ? "on" : "off");
     }
 
     Settings settings() {
@@ -165,17 +188,23 @@ public class GatewayComponent implements Gateway {
 
     // ---------------------------------------------------------------- references
 
-    @Reference(service = ChatModel.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindChatModel", updated = "updatedChatModel")
+    @Reference(
+            service = ChatModel.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindChatModel",
+            updated = "updatedChatModel")
     public void bindChatModel(ChatModel model, Map<String, ?> properties) {
         String key = ServiceEntry.string(properties, LlmProperties.PROVIDER_ID);
         if (key == null) {
             try {
                 key = model.providerId();
             } catch (RuntimeException e) {
-                LOG.error("A chat model without {} failed to tell its providerId(); it is ignored",
-                        LlmProperties.PROVIDER_ID, e);
+                LOG.error(
+                        "A chat model without {} failed to tell its providerId(); it is ignored",
+                        LlmProperties.PROVIDER_ID,
+                        e);
                 return;
             }
         }
@@ -212,9 +241,13 @@ public class GatewayComponent implements Gateway {
         router.providerLeft(model, removed.key());
     }
 
-    @Reference(service = RouteConfigComponent.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindRouteConfig", updated = "updatedRouteConfig")
+    @Reference(
+            service = RouteConfigComponent.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindRouteConfig",
+            updated = "updatedRouteConfig")
     public void bindRouteConfig(RouteConfigComponent config) {
         synchronized (registryLock) {
             routeConfigs.put(config, Boolean.TRUE);
@@ -234,9 +267,13 @@ public class GatewayComponent implements Gateway {
         }
     }
 
-    @Reference(service = GatewayFilter.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindFilter", updated = "updatedFilter")
+    @Reference(
+            service = GatewayFilter.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindFilter",
+            updated = "updatedFilter")
     public void bindFilter(GatewayFilter filter, Map<String, ?> properties) {
         synchronized (registryLock) {
             filters.put(filter, ServiceEntry.of(filter, "", properties, bindOrder.incrementAndGet()));
@@ -256,17 +293,23 @@ public class GatewayComponent implements Gateway {
         }
     }
 
-    @Reference(service = EmbeddingModel.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "unbindEmbeddingModel", updated = "updatedEmbeddingModel")
+    @Reference(
+            service = EmbeddingModel.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindEmbeddingModel",
+            updated = "updatedEmbeddingModel")
     public void bindEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
         String name = ServiceEntry.string(properties, LlmProperties.EMBEDDING_MODEL);
         if (name == null) {
             try {
                 name = model.name();
             } catch (RuntimeException e) {
-                LOG.error("An embedding model without {} failed to tell its name(); it is ignored",
-                        LlmProperties.EMBEDDING_MODEL, e);
+                LOG.error(
+                        "An embedding model without {} failed to tell its name(); it is ignored",
+                        LlmProperties.EMBEDDING_MODEL,
+                        e);
                 return;
             }
         }
@@ -463,7 +506,7 @@ public class GatewayComponent implements Gateway {
             plan = resolve(context, request, s);
         } catch (GatewayException e) {
             handler.onEvent(new StreamEvent.Error(e));
-            return () -> { };
+            return () -> {};
         }
         return router.stream(context, request, handler, plan, request.model(), s);
     }
@@ -477,10 +520,17 @@ public class GatewayComponent implements Gateway {
             plan = table.resolve(name);
         }
         if (plan == null) {
-            String what = name == request.model() ? "model '" + name + "' has no route"
+            String what = name == request.model()
+                    ? "model '" + name + "' has no route"
                     : "route '" + name + "' named by the " + CallContext.ROUTE_HEADER + " header does not exist";
-            throw new GatewayException(ErrorKind.NOT_FOUND, what + "; known models: "
-                    + Gateways.list(table.modelNames()), 0, null, null, false, context.attempts());
+            throw new GatewayException(
+                    ErrorKind.NOT_FOUND,
+                    what + "; known models: " + Gateways.list(table.modelNames()),
+                    0,
+                    null,
+                    null,
+                    false,
+                    context.attempts());
         }
         return plan;
     }

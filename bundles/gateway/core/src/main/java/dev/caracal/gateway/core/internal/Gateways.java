@@ -6,8 +6,7 @@ import java.util.List;
 final class Gateways {
     static final int LISTED = 25;
 
-    private Gateways() {
-    }
+    private Gateways() {}
 
     /** {@code a, b, c}, at most {@value #LISTED} names then {@code …}; {@code (none)} when empty. */
     static String list(List<String> names) {

@@ -35,7 +35,10 @@ final class GuardedStream implements StreamHandler, StreamHandle {
             handler.onEvent(event);
         } catch (RuntimeException e) {
             closed = true;
-            LOG.warn("A stream handler threw on {}; the stream is cancelled", event.getClass().getSimpleName(), e);
+            LOG.warn(
+                    "A stream handler threw on {}; the stream is cancelled",
+                    event.getClass().getSimpleName(),
+                    e);
             cancelled = true;
             cancelInner();
         }

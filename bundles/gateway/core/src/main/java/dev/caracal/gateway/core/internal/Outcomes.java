@@ -60,13 +60,14 @@ final class Outcomes {
         ErrorKind kind = last == null ? ErrorKind.UNAVAILABLE : last.kind();
         Duration retryAfter = last == null ? null : last.retryAfter();
         if (retryAfter == null && earliestRetryNanos != Long.MAX_VALUE) {
-            retryAfter = Duration.ofSeconds(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(earliestRetryNanos + 999_999_999L)));
+            retryAfter =
+                    Duration.ofSeconds(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(earliestRetryNanos + 999_999_999L)));
         }
         String message = "no target of route '" + route + "' could serve the call: " + notes
                 + (limited ? "; maxAttempts reached" : "")
                 + (notes.length() == 0 && !limited ? "no targets" : "");
-        return new GatewayException(kind, message, last == null ? 0 : last.upstreamStatus(), retryAfter, last, true,
-                context.attempts());
+        return new GatewayException(
+                kind, message, last == null ? 0 : last.upstreamStatus(), retryAfter, last, true, context.attempts());
     }
 
     private StringBuilder note(String providerId, String model) {
@@ -85,7 +86,8 @@ final class Outcomes {
         if (e instanceof LlmException le) {
             return le;
         }
-        return new LlmException(ErrorKind.CONNECTION, "provider '" + target.providerId() + "' failed: " + e, 0, null, e);
+        return new LlmException(
+                ErrorKind.CONNECTION, "provider '" + target.providerId() + "' failed: " + e, 0, null, e);
     }
 
     /** A non-retryable failure of a target, reported to the caller as is (no fallback). */
@@ -93,13 +95,14 @@ final class Outcomes {
         if (e instanceof GatewayException ge) {
             return ge;
         }
-        return new GatewayException(e.kind(), e.getMessage(), e.upstreamStatus(), e.retryAfter(), e, false,
-                context.attempts());
+        return new GatewayException(
+                e.kind(), e.getMessage(), e.upstreamStatus(), e.retryAfter(), e, false, context.attempts());
     }
 
     static Attempt attempt(Target target, String model, long nanos, LlmException e) {
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
-        return e == null ? new Attempt(target.providerId(), model, millis, null, 0, null)
+        return e == null
+                ? new Attempt(target.providerId(), model, millis, null, 0, null)
                 : new Attempt(target.providerId(), model, millis, e.kind(), e.upstreamStatus(), e.getMessage());
     }
 }

@@ -18,34 +18,53 @@ import org.slf4j.LoggerFactory;
  * as a bundle-private service; the gateway picks routes up, changes and departures through its dynamic reference.
  * A configuration that cannot be parsed is logged at ERROR, naming the property, and offers no route.
  */
-@Component(name = RouteConfigComponent.FACTORY_PID, configurationPid = RouteConfigComponent.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, service = RouteConfigComponent.class, immediate = true)
+@Component(
+        name = RouteConfigComponent.FACTORY_PID,
+        configurationPid = RouteConfigComponent.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = RouteConfigComponent.class,
+        immediate = true)
 @Designate(ocd = RouteConfigComponent.Config.class, factory = true)
 public class RouteConfigComponent {
     static final String FACTORY_PID = "dev.caracal.gateway.route";
     private static final Logger LOG = LoggerFactory.getLogger(RouteConfigComponent.class);
 
-    @ObjectClassDefinition(name = "Caracal Gateway Route",
+    @ObjectClassDefinition(
+            name = "Caracal Gateway Route",
             description = "A model name clients ask for and the provider targets that serve it")
     public @interface Config {
-        @AttributeDefinition(name = "Name", description = "The model name (or, with prefix, the name prefix) clients ask for")
+        @AttributeDefinition(
+                name = "Name",
+                description = "The model name (or, with prefix, the name prefix) clients ask for")
         String name();
 
-        @AttributeDefinition(name = "Aliases", description = "Other names of this route, comma separated", required = false)
+        @AttributeDefinition(
+                name = "Aliases",
+                description = "Other names of this route, comma separated",
+                required = false)
         String aliases() default "";
 
         @AttributeDefinition(name = "Prefix", description = "Answer every model name that starts with the name")
         boolean prefix() default false;
 
-        @AttributeDefinition(name = "Strategy", description = "How targets are ordered",
+        @AttributeDefinition(
+                name = "Strategy",
+                description = "How targets are ordered",
                 options = {
-                    @org.osgi.service.metatype.annotations.Option(label = "Ordered (first healthy, then fallbacks)", value = "ordered"),
-                    @org.osgi.service.metatype.annotations.Option(label = "Weighted (first drawn by weight)", value = "weighted"),
-                    @org.osgi.service.metatype.annotations.Option(label = "Least latency", value = "least-latency")})
+                    @org.osgi.service.metatype.annotations.Option(
+                            label = "Ordered (first healthy, then fallbacks)",
+                            value = "ordered"),
+                    @org.osgi.service.metatype.annotations.Option(
+                            label = "Weighted (first drawn by weight)",
+                            value = "weighted"),
+                    @org.osgi.service.metatype.annotations.Option(label = "Least latency", value = "least-latency")
+                })
         String strategy() default "ordered";
 
-        @AttributeDefinition(name = "Targets",
-                description = "Comma list of provider/model, optionally *weight: openai-main/gpt-4o-mini*3, anthropic-main/claude-3-5-haiku-latest")
+        @AttributeDefinition(
+                name = "Targets",
+                description =
+                        "Comma list of provider/model, optionally *weight: openai-main/gpt-4o-mini*3, anthropic-main/claude-3-5-haiku-latest")
         String targets();
     }
 
@@ -53,8 +72,7 @@ public class RouteConfigComponent {
     private volatile String pid = "";
 
     /** For DS. */
-    public RouteConfigComponent() {
-    }
+    public RouteConfigComponent() {}
 
     /** A route configuration outside OSGi (tests). */
     static RouteConfigComponent of(Map<String, ?> properties) {

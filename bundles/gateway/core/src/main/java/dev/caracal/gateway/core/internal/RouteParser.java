@@ -24,10 +24,10 @@ final class RouteParser {
     static final String TARGETS = "targets";
     /** The target model that stands for the model the caller asked for. */
     static final String PASS_THROUGH = "*";
+
     static final int MAX_WEIGHT = 1_000_000;
 
-    private RouteParser() {
-    }
+    private RouteParser() {}
 
     static Route parse(Map<String, ?> properties, String source) {
         String name = single(properties, NAME);
@@ -80,8 +80,8 @@ final class RouteParser {
                 weight = -1;
             }
             if (weight < 0 || weight > MAX_WEIGHT) {
-                throw new RouteConfigException(TARGETS, "'" + t + "': the weight after '*' must be an integer from 0 to "
-                        + MAX_WEIGHT);
+                throw new RouteConfigException(
+                        TARGETS, "'" + t + "': the weight after '*' must be an integer from 0 to " + MAX_WEIGHT);
             }
         }
         if (provider.isEmpty() || model.isEmpty() || (star == 0 && !model.equals(PASS_THROUGH))) {
@@ -102,8 +102,8 @@ final class RouteParser {
             case "least-latency":
                 return Route.Strategy.LEAST_LATENCY;
             default:
-                throw new RouteConfigException(STRATEGY,
-                        "'" + value.trim() + "' is not one of ordered, weighted, least-latency");
+                throw new RouteConfigException(
+                        STRATEGY, "'" + value.trim() + "' is not one of ordered, weighted, least-latency");
         }
     }
 

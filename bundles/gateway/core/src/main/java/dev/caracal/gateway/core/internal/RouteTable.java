@@ -25,15 +25,17 @@ import java.util.function.Consumer;
 final class RouteTable {
     /** The provider id under which configured routes appear in {@link #models()}. */
     static final String ROUTE_OWNER = "caracal";
+
     static final String SOURCE_PROVIDER = "provider";
     static final String SOURCE_EXPLICIT = "explicit";
 
-    static final RouteTable EMPTY = build(Map.of(), Map.of(), List.of(), new HashMap<>(), msg -> { });
+    static final RouteTable EMPTY = build(Map.of(), Map.of(), List.of(), new HashMap<>(), msg -> {});
 
     /** Providers by id (sorted). */
     final Map<String, ChatModel> providers;
     /** The models each provider listed when the table was built. */
     final Map<String, List<ModelInfo>> providerModels;
+
     final List<RoutePlan> configured;
     private final Map<String, RoutePlan> byName;
     private final RoutePlan[] prefixes;
@@ -41,12 +43,18 @@ final class RouteTable {
     final Map<String, RoutePlan> implicit;
     /** Every target of every route, by {@code provider/model}. */
     final Map<String, TargetState> states;
+
     private final List<ModelInfo> models;
     private final List<String> modelNames;
 
-    private RouteTable(Map<String, ChatModel> providers, Map<String, List<ModelInfo>> providerModels,
-                       List<RoutePlan> configured, Map<String, RoutePlan> byName, RoutePlan[] prefixes,
-                       Map<String, RoutePlan> implicit, Map<String, TargetState> states) {
+    private RouteTable(
+            Map<String, ChatModel> providers,
+            Map<String, List<ModelInfo>> providerModels,
+            List<RoutePlan> configured,
+            Map<String, RoutePlan> byName,
+            RoutePlan[] prefixes,
+            Map<String, RoutePlan> implicit,
+            Map<String, TargetState> states) {
         this.providers = providers;
         this.providerModels = providerModels;
         this.configured = configured;
@@ -68,8 +76,12 @@ final class RouteTable {
      * routed are kept (with their breakers and averages), the others dropped. Conflicting route names are reported to
      * {@code errors} and the later route (by configuration PID) is left out.
      */
-    static RouteTable build(Map<String, ChatModel> providers, Map<String, List<ModelInfo>> providerModels,
-                            List<Route> routes, Map<String, TargetState> previous, Consumer<String> errors) {
+    static RouteTable build(
+            Map<String, ChatModel> providers,
+            Map<String, List<ModelInfo>> providerModels,
+            List<Route> routes,
+            Map<String, TargetState> previous,
+            Consumer<String> errors) {
         Map<String, ChatModel> sortedProviders = Collections.unmodifiableMap(new TreeMap<>(providers));
         Map<String, TargetState> states = new LinkedHashMap<>();
         List<Route> sortedRoutes = new ArrayList<>(routes);
@@ -106,7 +118,8 @@ final class RouteTable {
             }
         }
         configured.sort(Comparator.comparing(p -> p.route.name()));
-        prefixes.sort(Comparator.comparingInt((RoutePlan p) -> p.route.name().length()).reversed());
+        prefixes.sort(Comparator.comparingInt((RoutePlan p) -> p.route.name().length())
+                .reversed());
 
         Map<String, List<Target>> implicitTargets = new TreeMap<>();
         Map<String, List<ModelInfo>> listed = new TreeMap<>();
@@ -116,22 +129,33 @@ final class RouteTable {
             Set<String> seen = new LinkedHashSet<>();
             for (ModelInfo m : ms) {
                 if (seen.add(m.id())) {
-                    implicitTargets.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(new Target(e.getKey(), m.id(), 1));
+                    implicitTargets
+                            .computeIfAbsent(m.id(), k -> new ArrayList<>())
+                            .add(new Target(e.getKey(), m.id(), 1));
                 }
             }
         }
         Map<String, RoutePlan> implicit = new LinkedHashMap<>();
         for (Map.Entry<String, List<Target>> e : implicitTargets.entrySet()) {
-            Route route = new Route(e.getKey(), List.of(), false, Route.Strategy.ORDERED, e.getValue(), SOURCE_PROVIDER);
+            Route route =
+                    new Route(e.getKey(), List.of(), false, Route.Strategy.ORDERED, e.getValue(), SOURCE_PROVIDER);
             implicit.put(e.getKey(), plan(route, sortedProviders, previous, states));
         }
-        return new RouteTable(sortedProviders, Collections.unmodifiableMap(listed), List.copyOf(configured),
-                byName, prefixes.toArray(new RoutePlan[0]), Collections.unmodifiableMap(implicit),
+        return new RouteTable(
+                sortedProviders,
+                Collections.unmodifiableMap(listed),
+                List.copyOf(configured),
+                byName,
+                prefixes.toArray(new RoutePlan[0]),
+                Collections.unmodifiableMap(implicit),
                 Collections.unmodifiableMap(states));
     }
 
-    private static RoutePlan plan(Route route, Map<String, ChatModel> providers, Map<String, TargetState> previous,
-                                  Map<String, TargetState> states) {
+    private static RoutePlan plan(
+            Route route,
+            Map<String, ChatModel> providers,
+            Map<String, TargetState> previous,
+            Map<String, TargetState> states) {
         int n = route.targets().size();
         TargetState[] ts = new TargetState[n];
         ChatModel[] ms = new ChatModel[n];
@@ -191,8 +215,8 @@ final class RouteTable {
         if (state == null) {
             state = new TargetState(target); // a model the provider does not list: not tracked beyond this call
         }
-        Route route = new Route(target.toString(), List.of(), false, Route.Strategy.ORDERED, List.of(target),
-                SOURCE_EXPLICIT);
+        Route route = new Route(
+                target.toString(), List.of(), false, Route.Strategy.ORDERED, List.of(target), SOURCE_EXPLICIT);
         return new RoutePlan(route, new TargetState[] {state}, new ChatModel[] {provider});
     }
 

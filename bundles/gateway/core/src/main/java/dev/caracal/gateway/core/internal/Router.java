@@ -31,14 +31,15 @@ import java.util.function.BiConsumer;
 final class Router {
     /** Whether a provider has an asynchronous {@code completeAsync} of its own rather than the blocking default. */
     private static final Overrides ASYNC_PROVIDER = new Overrides(ChatModel.class, "completeAsync", ChatRequest.class);
+
     private final Ticker ticker;
     /**
      * Runs a provider that only has the blocking default of {@code completeAsync} when a call reaches it from another
      * provider's thread (a fallback): as many threads as such calls in flight, which the blocking path would hold too;
      * none while there are none.
      */
-    private final ExecutorService blockingCalls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), new ThreadFactory() {
+    private final ExecutorService blockingCalls = new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), new ThreadFactory() {
                 private final AtomicInteger count = new AtomicInteger();
 
                 @Override
@@ -63,8 +64,8 @@ final class Router {
      * Serves a non-streamed call, holding the calling thread while each target answers. A non-retryable failure is
      * thrown as its {@link dev.caracal.gateway.GatewayException}, and so is exhaustion.
      */
-    ChatResponse complete(CallContext context, ChatRequest request, RoutePlan plan, String requested,
-                          Settings settings) {
+    ChatResponse complete(
+            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
         TargetWalk walk = new TargetWalk(ticker, context, plan, requested, settings);
         while (walk.next()) {
             ChatResponse response = null;
@@ -95,15 +96,20 @@ final class Router {
      * thread of {@link #blockingCalls}, never on another provider's thread, which must not be held for its whole call;
      * the stage then completes on that thread.
      */
-    CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request, RoutePlan plan,
-                                                String requested, Settings settings) {
+    CompletionStage<ChatResponse> completeAsync(
+            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
         AsyncCall call = new AsyncCall(new TargetWalk(ticker, context, plan, requested, settings), request);
         call.run(true);
         return call.result;
     }
 
-    StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, RoutePlan plan,
-                        String requested, Settings settings) {
+    StreamHandle stream(
+            CallContext context,
+            ChatRequest request,
+            StreamHandler handler,
+            RoutePlan plan,
+            String requested,
+            Settings settings) {
         StreamCall call = new StreamCall(this, context, request, handler, plan, requested, settings);
         call.start();
         return call;
@@ -136,8 +142,8 @@ final class Router {
             return;
         }
         for (StreamCall.Leg leg : legs) {
-            leg.onEvent(new dev.caracal.llm.StreamEvent.Error(new LlmException(ErrorKind.UNAVAILABLE,
-                    "provider '" + providerId + "' left while streaming")));
+            leg.onEvent(new dev.caracal.llm.StreamEvent.Error(
+                    new LlmException(ErrorKind.UNAVAILABLE, "provider '" + providerId + "' left while streaming")));
             leg.cancelUpstream();
         }
     }
@@ -196,8 +202,8 @@ final class Router {
          * {@link Error}, which like the blocking path's skips the bookkeeping), false when the next target is due.
          */
         private boolean settled(ChatResponse response, Throwable error) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof Error) {
                 result.completeExceptionally(cause);
                 return true;

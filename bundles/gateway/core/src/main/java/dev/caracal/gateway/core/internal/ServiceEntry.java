@@ -8,8 +8,8 @@ import java.util.Map;
  * {@code service.ranking} (higher first) and {@code service.id} (lower first, i.e. the earlier registration).
  */
 record ServiceEntry<S>(S service, String key, int ranking, long serviceId) {
-    static final Comparator<ServiceEntry<?>> ORDER = Comparator.<ServiceEntry<?>>comparingInt(e -> -e.ranking())
-            .thenComparingLong(ServiceEntry::serviceId);
+    static final Comparator<ServiceEntry<?>> ORDER =
+            Comparator.<ServiceEntry<?>>comparingInt(e -> -e.ranking()).thenComparingLong(ServiceEntry::serviceId);
 
     static <S> ServiceEntry<S> of(S service, String key, Map<String, ?> properties, long fallbackId) {
         Object r = properties == null ? null : properties.get("service.ranking");

@@ -14,8 +14,14 @@ import java.util.concurrent.TimeUnit;
  * @param halfLifeNanos    the half-life of the latency average
  * @param routeHeader      whether the {@code x-caracal-route} header may override the requested model
  */
-public record Settings(int failureThreshold, long openNanos, long maxOpenNanos, int halfOpenProbes, int maxAttempts,
-                       long halfLifeNanos, boolean routeHeader) {
+public record Settings(
+        int failureThreshold,
+        long openNanos,
+        long maxOpenNanos,
+        int halfOpenProbes,
+        int maxAttempts,
+        long halfLifeNanos,
+        boolean routeHeader) {
     public static final Settings DEFAULTS = of(5, 10, 300, 1, 0, 30, true);
 
     public Settings {
@@ -28,10 +34,22 @@ public record Settings(int failureThreshold, long openNanos, long maxOpenNanos, 
     }
 
     /** Settings from the configuration's units (seconds). */
-    public static Settings of(int failureThreshold, double openSeconds, double maxOpenSeconds, int halfOpenProbes,
-                              int maxAttempts, double latencyHalfLifeSeconds, boolean routeHeader) {
-        return new Settings(failureThreshold, seconds(openSeconds), seconds(maxOpenSeconds), halfOpenProbes,
-                maxAttempts, seconds(latencyHalfLifeSeconds), routeHeader);
+    public static Settings of(
+            int failureThreshold,
+            double openSeconds,
+            double maxOpenSeconds,
+            int halfOpenProbes,
+            int maxAttempts,
+            double latencyHalfLifeSeconds,
+            boolean routeHeader) {
+        return new Settings(
+                failureThreshold,
+                seconds(openSeconds),
+                seconds(maxOpenSeconds),
+                halfOpenProbes,
+                maxAttempts,
+                seconds(latencyHalfLifeSeconds),
+                routeHeader);
     }
 
     private static long seconds(double s) {

@@ -45,8 +45,14 @@ final class StreamCall implements StreamHandle {
     private boolean done;
     private boolean committed;
 
-    StreamCall(Router router, CallContext context, ChatRequest request, StreamHandler handler, RoutePlan plan,
-               String requested, Settings settings) {
+    StreamCall(
+            Router router,
+            CallContext context,
+            ChatRequest request,
+            StreamHandler handler,
+            RoutePlan plan,
+            String requested,
+            Settings settings) {
         this.router = router;
         this.context = context;
         this.request = request;
@@ -141,6 +147,7 @@ final class StreamCall implements StreamHandle {
         private final AtomicBoolean cancelSent = new AtomicBoolean();
         /** Set once the leg's outcome (success, failure, abandoned) is decided; everything after is dropped. */
         private final AtomicBoolean settled = new AtomicBoolean();
+
         private volatile StreamHandle handle;
         private volatile boolean cancelRequested;
 
@@ -149,7 +156,13 @@ final class StreamCall implements StreamHandle {
         private StreamEvent.Start heldStart;
         private List<StreamEvent> held;
 
-        Leg(Target target, String model, ChatModel provider, TargetState state, Breaker.Permit permit, long startNanos) {
+        Leg(
+                Target target,
+                String model,
+                ChatModel provider,
+                TargetState state,
+                Breaker.Permit permit,
+                long startNanos) {
             this.target = target;
             this.model = model;
             this.provider = provider;
@@ -205,9 +218,11 @@ final class StreamCall implements StreamHandle {
                     if (!settle()) {
                         return;
                     }
-                    LlmException e = error.error() != null ? error.error()
-                            : new LlmException(ErrorKind.UPSTREAM, "provider '" + target.providerId()
-                                    + "' ended its stream with an empty error");
+                    LlmException e = error.error() != null
+                            ? error.error()
+                            : new LlmException(
+                                    ErrorKind.UPSTREAM,
+                                    "provider '" + target.providerId() + "' ended its stream with an empty error");
                     context.recordAttempt(Outcomes.attempt(target, model, now - startNanos, e));
                     String description = e.kind() + ": " + e.getMessage();
                     if (e.retryable()) {
@@ -220,8 +235,11 @@ final class StreamCall implements StreamHandle {
                     } else if (!e.retryable()) {
                         finishLocked(new StreamEvent.Error(Outcomes.rejected(e, context)));
                     } else {
-                        LOG.debug("Call {}: {} failed before its first token ({}); trying the next target",
-                                context.requestId(), target, e.kind());
+                        LOG.debug(
+                                "Call {}: {} failed before its first token ({}); trying the next target",
+                                context.requestId(),
+                                target,
+                                e.kind());
                         walk.outcomes().failed(target.providerId(), model, e);
                         next = true;
                     }
@@ -303,8 +321,10 @@ final class StreamCall implements StreamHandle {
 
     /** Whether {@code event} is part of the answer: once one reached the client, the stream can no longer fall back. */
     static boolean isContent(StreamEvent event) {
-        return event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta
-                || event instanceof StreamEvent.ThinkingDelta || event instanceof StreamEvent.ThinkingSignature
+        return event instanceof StreamEvent.TextDelta
+                || event instanceof StreamEvent.ToolCallDelta
+                || event instanceof StreamEvent.ThinkingDelta
+                || event instanceof StreamEvent.ThinkingSignature
                 || event instanceof StreamEvent.RedactedThinking;
     }
 }

@@ -90,7 +90,15 @@ final class TargetState {
     TargetHealth health(boolean providerPresent, Ticker ticker) {
         Breaker.State s = breaker.state();
         Instant retryAt = s.state() == TargetHealth.BreakerState.CLOSED ? null : ticker.instantAt(s.retryAtNanos());
-        return new TargetHealth(target, s.state(), providerPresent, s.consecutiveFailures(), successes.sum(),
-                failures.sum(), hasLatency ? latencyMillis : 0, retryAt, lastError);
+        return new TargetHealth(
+                target,
+                s.state(),
+                providerPresent,
+                s.consecutiveFailures(),
+                successes.sum(),
+                failures.sum(),
+                hasLatency ? latencyMillis : 0,
+                retryAt,
+                lastError);
     }
 }

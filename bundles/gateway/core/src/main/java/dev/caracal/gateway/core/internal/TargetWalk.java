@@ -36,6 +36,7 @@ final class TargetWalk {
 
     /** The attempt in progress, set by {@link #next()}. */
     Target target;
+
     String model;
     ChatModel provider;
     TargetState state;
@@ -107,7 +108,8 @@ final class TargetWalk {
             context.recordAttempt(Outcomes.attempt(target, model, end - startNanos, null));
             return response;
         }
-        failure = error != null ? Outcomes.asLlm(target, error)
+        failure = error != null
+                ? Outcomes.asLlm(target, error)
                 : new LlmException(ErrorKind.UPSTREAM, "provider '" + target.providerId() + "' returned no answer");
         end = ticker.nanos();
         context.recordAttempt(Outcomes.attempt(target, model, end - startNanos, failure));

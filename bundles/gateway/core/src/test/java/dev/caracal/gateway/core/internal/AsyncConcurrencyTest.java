@@ -104,18 +104,20 @@ class AsyncConcurrencyTest {
             List<CompletableFuture<ChatResponse>> stages = Collections.synchronizedList(new ArrayList<>());
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < callers; t++) {
-                Thread w = new Thread(() -> {
-                    for (int i = 0; i < perCaller; i++) {
-                        ticker.advanceMillis(1);
-                        CallContext ctx = Support.context();
-                        CompletableFuture<ChatResponse> stage = gw.completeAsync(ctx, Support.request("r"))
-                                .toCompletableFuture();
-                        synchronized (stages) {
-                            contexts.add(ctx);
-                            stages.add(stage);
-                        }
-                    }
-                }, "caller-" + t);
+                Thread w = new Thread(
+                        () -> {
+                            for (int i = 0; i < perCaller; i++) {
+                                ticker.advanceMillis(1);
+                                CallContext ctx = Support.context();
+                                CompletableFuture<ChatResponse> stage = gw.completeAsync(ctx, Support.request("r"))
+                                        .toCompletableFuture();
+                                synchronized (stages) {
+                                    contexts.add(ctx);
+                                    stages.add(stage);
+                                }
+                            }
+                        },
+                        "caller-" + t);
                 workers.add(w);
                 w.start();
             }
@@ -168,16 +170,22 @@ class AsyncConcurrencyTest {
             }
             assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.get(0));
             assertEquals((long) callers * perCaller, ok + exhausted + rejected);
-            assertTrue(ok > 0 && exhausted > 0 && rejected > 0, ok + " ok, " + exhausted + " exhausted, " + rejected
-                    + " rejected");
+            assertTrue(
+                    ok > 0 && exhausted > 0 && rejected > 0,
+                    ok + " ok, " + exhausted + " exhausted, " + rejected + " rejected");
             long providerCalls = models.stream().mapToLong(m -> m.calls.sum()).sum();
-            long providerAnswers = models.stream().mapToLong(m -> m.answers.sum()).sum();
+            long providerAnswers =
+                    models.stream().mapToLong(m -> m.answers.sum()).sum();
             assertEquals(providerCalls, attempts, "every provider call is an attempt");
             assertEquals(providerAnswers, ok, "every answer served exactly one call");
             assertEquals(ok, succeededAttempts);
             List<TargetHealth> health = gw.health();
-            assertEquals(succeededAttempts, health.stream().mapToLong(TargetHealth::successes).sum());
-            assertEquals(retryableFailedAttempts, health.stream().mapToLong(TargetHealth::failures).sum());
+            assertEquals(
+                    succeededAttempts,
+                    health.stream().mapToLong(TargetHealth::successes).sum());
+            assertEquals(
+                    retryableFailedAttempts,
+                    health.stream().mapToLong(TargetHealth::failures).sum());
         } finally {
             io.shutdownNow();
         }

@@ -45,8 +45,12 @@ class AsyncFilterTest {
     }
 
     private static ChatResponse wrapped(String name, ChatResponse r) {
-        return new ChatResponse(r.id(), r.model(), List.of(new ContentPart.Text(name + "(" + r.text() + ")")),
-                r.stopReason(), r.usage());
+        return new ChatResponse(
+                r.id(),
+                r.model(),
+                List.of(new ContentPart.Text(name + "(" + r.text() + ")")),
+                r.stopReason(),
+                r.usage());
     }
 
     /** A filter with both completions of its own; it notes its name and wraps the answer in it. */
@@ -104,8 +108,8 @@ class AsyncFilterTest {
     }
 
     /** A filter whose asynchronous completion does {@code body}. */
-    private static GatewayFilter asyncDoing(String name,
-                                            Function<GatewayFilter.Chain, CompletionStage<ChatResponse>> body) {
+    private static GatewayFilter asyncDoing(
+            String name, Function<GatewayFilter.Chain, CompletionStage<ChatResponse>> body) {
         return new GatewayFilter() {
             @Override
             public String name() {
@@ -126,7 +130,8 @@ class AsyncFilterTest {
         Support.filter(gw, async("high"), 100);
         Support.filter(gw, blocking("mid"), 10);
         Support.filter(gw, async("top"), 200);
-        assertEquals("top(high(mid(low(hello from a))))",
+        assertEquals(
+                "top(high(mid(low(hello from a))))",
                 Support.join(call(Support.context(), "ma")).text());
         assertEquals(List.of("top", "high", "mid", "low"), trace);
         assertEquals(List.of("top", "high", "mid", "stream", "low"), gw.filterNames());
@@ -152,7 +157,8 @@ class AsyncFilterTest {
                 returnedFirst = false;
             }
             release.countDown();
-            assertEquals(expected, Support.join(returned.get(10, TimeUnit.SECONDS)).text());
+            assertEquals(
+                    expected, Support.join(returned.get(10, TimeUnit.SECONDS)).text());
             return returnedFirst;
         } finally {
             release.countDown();
@@ -195,8 +201,8 @@ class AsyncFilterTest {
 
     @Test
     void aFilterCanAnswerWithoutTheChain() throws Exception {
-        ChatResponse cached = new ChatResponse("cached", "ma", List.of(new ContentPart.Text("from cache")),
-                StopReason.END_TURN, null);
+        ChatResponse cached = new ChatResponse(
+                "cached", "ma", List.of(new ContentPart.Text("from cache")), StopReason.END_TURN, null);
         Support.filter(gw, async("after-cache"), 1);
         GatewayFilter cache = asyncDoing("cache", chain -> CompletableFuture.completedFuture(cached));
         Support.filter(gw, cache, 50);
@@ -206,17 +212,20 @@ class AsyncFilterTest {
         assertSame(cached, Support.join(stage));
         gw.unbindFilter(cache, java.util.Map.of());
 
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "blocking-cache";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "blocking-cache";
+                    }
 
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                return cached;
-            }
-        }, 50);
+                    @Override
+                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
+                        return cached;
+                    }
+                },
+                50);
         assertSame(cached, Support.join(call(ctx, "ma")));
         assertEquals(0, a.calls.get());
         assertTrue(trace.isEmpty());
@@ -225,18 +234,23 @@ class AsyncFilterTest {
 
     @Test
     void aFilterCanChangeTheRequestAndTheAnswer() throws Exception {
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "rewrite";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "rewrite";
+                    }
 
-            @Override
-            public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request, Chain chain) {
-                context.attributes().put("tenant", "t1");
-                return chain.completeAsync(context, request.withModel("mb")).thenApply(r -> wrapped("rewrite", r));
-            }
-        }, 0);
+                    @Override
+                    public CompletionStage<ChatResponse> completeAsync(
+                            CallContext context, ChatRequest request, Chain chain) {
+                        context.attributes().put("tenant", "t1");
+                        return chain.completeAsync(context, request.withModel("mb"))
+                                .thenApply(r -> wrapped("rewrite", r));
+                    }
+                },
+                0);
         CallContext ctx = Support.context();
         assertEquals("rewrite(hello from a)", Support.join(call(ctx, "ma")).text());
         assertEquals(List.of("mb"), a.requestedModels);
@@ -251,10 +265,12 @@ class AsyncFilterTest {
                 asyncDoing("thrown", chain -> {
                     throw refusal;
                 }),
-                asyncDoing("wrapped", chain -> CompletableFuture.<ChatResponse>completedFuture(null)
-                        .thenApply(r -> {
-                            throw refusal;
-                        })),
+                asyncDoing(
+                        "wrapped",
+                        chain -> CompletableFuture.<ChatResponse>completedFuture(null)
+                                .thenApply(r -> {
+                                    throw refusal;
+                                })),
                 new GatewayFilter() {
                     @Override
                     public String name() {
@@ -318,10 +334,11 @@ class AsyncFilterTest {
         };
         Support.filter(gw, nullAnswer, 0);
         GatewayException async = Support.failure(GatewayException.class, call(Support.context(), "ma"));
-        GatewayException blocking = assertThrows(GatewayException.class,
-                () -> gw.complete(Support.context(), Support.request("ma")));
+        GatewayException blocking =
+                assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("ma")));
         assertEquals(blocking.getMessage(), async.getMessage());
-        assertEquals("gateway filter 'null' failed: java.lang.IllegalStateException: the filter answered null",
+        assertEquals(
+                "gateway filter 'null' failed: java.lang.IllegalStateException: the filter answered null",
                 async.getMessage());
     }
 }

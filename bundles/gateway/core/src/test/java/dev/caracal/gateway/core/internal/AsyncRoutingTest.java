@@ -55,7 +55,10 @@ class AsyncRoutingTest {
     }
 
     private TargetHealth health(String target) {
-        return gw.health().stream().filter(h -> h.target().toString().equals(target)).findFirst().orElseThrow();
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A provider with only the blocking {@code complete} (the API's default {@code completeAsync}). */
@@ -95,14 +98,14 @@ class AsyncRoutingTest {
     @Test
     void returnsBeforeThePendingProviderAnswersAndCompletesOnItsThread() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        a.then(new ScriptedChatModel.Block(release,
-                new ScriptedChatModel.Slow(ticker, 40, ScriptedChatModel.answer("late"))));
+        a.then(new ScriptedChatModel.Block(
+                release, new ScriptedChatModel.Slow(ticker, 40, ScriptedChatModel.answer("late"))));
         CallContext ctx = Support.context();
         CompletionStage<ChatResponse> stage = call(ctx, "chain");
         // completeAsync has returned although a's answer cannot have come yet: no thread of the caller waits for it
         assertFalse(stage.toCompletableFuture().isDone());
-        CompletableFuture<String> completedOn = stage.thenApply(r -> Thread.currentThread().getName())
-                .toCompletableFuture();
+        CompletableFuture<String> completedOn =
+                stage.thenApply(r -> Thread.currentThread().getName()).toCompletableFuture();
         Support.await(() -> a.blocked.get() == 1, "a holds the call");
         assertTrue(ctx.attempts().isEmpty());
         release.countDown();
@@ -136,15 +139,17 @@ class AsyncRoutingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorKind.class, names = {"RATE_LIMITED", "OVERLOADED", "TIMEOUT", "CONNECTION", "UPSTREAM",
-            "UNAVAILABLE"})
+    @EnumSource(
+            value = ErrorKind.class,
+            names = {"RATE_LIMITED", "OVERLOADED", "TIMEOUT", "CONNECTION", "UPSTREAM", "UNAVAILABLE"})
     void fallsBackOnEveryRetryableKind(ErrorKind kind) throws Exception {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
         assertEquals("hello from b", Support.join(call(ctx, "chain")).text());
         List<Attempt> attempts = ctx.attempts();
         assertEquals(2, attempts.size());
-        assertEquals(new Attempt("a", "m-a", 0, kind, kind == ErrorKind.RATE_LIMITED ? 429 : 503, "a says " + kind),
+        assertEquals(
+                new Attempt("a", "m-a", 0, kind, kind == ErrorKind.RATE_LIMITED ? 429 : 503, "a says " + kind),
                 attempts.get(0));
         assertEquals(new Attempt("b", "m-b", 0, null, 0, null), attempts.get(1));
         assertEquals(List.of("m-b"), b.requestedModels);
@@ -154,8 +159,9 @@ class AsyncRoutingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorKind.class, names = {"INVALID_REQUEST", "AUTHENTICATION", "CONTEXT_LENGTH",
-            "CONTENT_FILTER"})
+    @EnumSource(
+            value = ErrorKind.class,
+            names = {"INVALID_REQUEST", "AUTHENTICATION", "CONTEXT_LENGTH", "CONTENT_FILTER"})
     void noFallbackOnARequestError(ErrorKind kind) throws Exception {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
@@ -179,7 +185,9 @@ class AsyncRoutingTest {
         CallContext ctx = Support.context();
         assertEquals("hello from b", Support.join(call(ctx, "chain")).text());
         assertEquals(ErrorKind.CONNECTION, ctx.attempts().get(0).error());
-        assertTrue(ctx.attempts().get(0).message().contains("bundle stopped"), ctx.attempts().get(0).message());
+        assertTrue(
+                ctx.attempts().get(0).message().contains("bundle stopped"),
+                ctx.attempts().get(0).message());
         assertEquals(1, health("a/m-a").failures());
     }
 
@@ -197,20 +205,25 @@ class AsyncRoutingTest {
 
         a.then(new ScriptedChatModel.Nothing());
         CallContext blocking = Support.context();
-        assertEquals("hello from b", gw.complete(blocking, Support.request("chain")).text());
+        assertEquals(
+                "hello from b", gw.complete(blocking, Support.request("chain")).text());
 
         assertEquals(blocking.attempts(), async.attempts());
-        assertEquals(new Attempt("a", "m-a", 0, ErrorKind.UPSTREAM, 0, "provider 'a' returned no answer"),
+        assertEquals(
+                new Attempt("a", "m-a", 0, ErrorKind.UPSTREAM, 0, "provider 'a' returned no answer"),
                 async.attempts().get(0));
-        assertEquals(new Attempt("s", "m", 0, ErrorKind.UPSTREAM, 0, "provider 's' returned no answer"),
+        assertEquals(
+                new Attempt("s", "m", 0, ErrorKind.UPSTREAM, 0, "provider 's' returned no answer"),
                 sync.attempts().get(0));
     }
 
     @Test
     void whenEveryTargetFailsTheCallIsExhaustedExactlyAsOnTheBlockingPath() throws Exception {
-        ScriptedChatModel.Step[] steps = {ScriptedChatModel.fail(ErrorKind.OVERLOADED),
-            new ScriptedChatModel.Crash("gone"), new ScriptedChatModel.Fail(ErrorKind.RATE_LIMITED, 429,
-                    Duration.ofSeconds(7))};
+        ScriptedChatModel.Step[] steps = {
+            ScriptedChatModel.fail(ErrorKind.OVERLOADED),
+            new ScriptedChatModel.Crash("gone"),
+            new ScriptedChatModel.Fail(ErrorKind.RATE_LIMITED, 429, Duration.ofSeconds(7))
+        };
         a.then(steps[0]);
         b.then(steps[1]);
         c.then(steps[2]);
@@ -235,8 +248,8 @@ class AsyncRoutingTest {
         b.then(steps[1]);
         c.then(steps[2]);
         CallContext blockingCtx = Support.context();
-        GatewayException blocking = assertThrows(GatewayException.class,
-                () -> gw.complete(blockingCtx, Support.request("chain")));
+        GatewayException blocking =
+                assertThrows(GatewayException.class, () -> gw.complete(blockingCtx, Support.request("chain")));
         assertEquals(blocking.getMessage(), e.getMessage());
         assertEquals(blocking.kind(), e.kind());
         assertEquals(blocking.upstreamStatus(), e.upstreamStatus());
@@ -283,13 +296,16 @@ class AsyncRoutingTest {
     void anOpenBreakerIsSkippedAndAHalfOpenOneLetsOneAsyncProbeThrough() throws Exception {
         gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
         a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
-        assertEquals("hello from b", Support.join(call(Support.context(), "chain")).text());
+        assertEquals(
+                "hello from b", Support.join(call(Support.context(), "chain")).text());
         assertEquals(BreakerState.OPEN, health("a/m-a").state());
 
         CallContext skipped = Support.context();
         assertEquals("hello from b", Support.join(call(skipped, "chain")).text());
         assertEquals(1, a.calls.get());
-        assertEquals(List.of("b"), skipped.attempts().stream().map(Attempt::providerId).toList());
+        assertEquals(
+                List.of("b"),
+                skipped.attempts().stream().map(Attempt::providerId).toList());
 
         ticker.advanceSeconds(10);
         CountDownLatch release = new CountDownLatch(1);
@@ -301,12 +317,15 @@ class AsyncRoutingTest {
         CallContext whileProbing = Support.context();
         assertEquals("hello from b", Support.join(call(whileProbing, "chain")).text());
         assertEquals(2, a.calls.get());
-        assertEquals(List.of("b"), whileProbing.attempts().stream().map(Attempt::providerId).toList());
+        assertEquals(
+                List.of("b"),
+                whileProbing.attempts().stream().map(Attempt::providerId).toList());
 
         release.countDown();
         assertEquals("a is back", Support.join(probe).text());
         assertEquals(BreakerState.CLOSED, health("a/m-a").state());
-        assertEquals("hello from a", Support.join(call(Support.context(), "chain")).text());
+        assertEquals(
+                "hello from a", Support.join(call(Support.context(), "chain")).text());
     }
 
     @Test
@@ -361,7 +380,8 @@ class AsyncRoutingTest {
 
         // first in line, it runs on the caller's thread, as the API's default does
         Support.route(gw, "first", "z/m-z");
-        assertEquals("hello from z", Support.join(call(Support.context(), "first")).text());
+        assertEquals(
+                "hello from z", Support.join(call(Support.context(), "first")).text());
         assertEquals(Thread.currentThread().getName(), z.inner.threads.get(1));
 
         z.inner.then(ScriptedChatModel.fail(ErrorKind.CONTENT_FILTER));
@@ -385,13 +405,17 @@ class AsyncRoutingTest {
         Support.route(gw, "long", targets.toString());
         AtomicReference<CompletionStage<ChatResponse>> stage = new AtomicReference<>();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread small = new Thread(null, () -> {
-            try {
-                stage.set(call(Support.context(), "long"));
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }, "small-stack", 256 * 1024);
+        Thread small = new Thread(
+                null,
+                () -> {
+                    try {
+                        stage.set(call(Support.context(), "long"));
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                },
+                "small-stack",
+                256 * 1024);
         small.start();
         small.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(small.isAlive());
@@ -419,7 +443,9 @@ class AsyncRoutingTest {
         assertFalse(inFlight.toCompletableFuture().isDone());
         release.countDown();
         assertEquals("in flight", Support.join(inFlight).text());
-        assertEquals(List.of("a"), inFlightCtx.attempts().stream().map(Attempt::providerId).toList());
+        assertEquals(
+                List.of("a"),
+                inFlightCtx.attempts().stream().map(Attempt::providerId).toList());
         assertEquals(1, a.calls.get());
         assertEquals(1, health("a/m-a").successes());
     }

@@ -39,7 +39,10 @@ class BreakerTest {
     }
 
     private TargetHealth healthOf(String target) {
-        return gw.health().stream().filter(h -> h.target().toString().equals(target)).findFirst().orElseThrow();
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -97,8 +100,11 @@ class BreakerTest {
 
     @Test
     void successesResetTheConsecutiveCount() {
-        a.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT), ScriptedChatModel.fail(ErrorKind.TIMEOUT),
-                ScriptedChatModel.answer("ok"), ScriptedChatModel.fail(ErrorKind.TIMEOUT),
+        a.then(
+                ScriptedChatModel.fail(ErrorKind.TIMEOUT),
+                ScriptedChatModel.fail(ErrorKind.TIMEOUT),
+                ScriptedChatModel.answer("ok"),
+                ScriptedChatModel.fail(ErrorKind.TIMEOUT),
                 ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         for (int i = 0; i < 5; i++) {
             call();
@@ -140,7 +146,8 @@ class BreakerTest {
         call();
         ticker.advanceSeconds(10);
         CountDownLatch release = new CountDownLatch(1);
-        a.then(new ScriptedChatModel.Block(release, ScriptedChatModel.answer("1")),
+        a.then(
+                new ScriptedChatModel.Block(release, ScriptedChatModel.answer("1")),
                 new ScriptedChatModel.Block(release, ScriptedChatModel.answer("2")));
         CompletableFuture<String> p1 = CompletableFuture.supplyAsync(this::call);
         CompletableFuture<String> p2 = CompletableFuture.supplyAsync(this::call);

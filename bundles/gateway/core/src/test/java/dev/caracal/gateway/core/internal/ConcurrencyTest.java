@@ -28,8 +28,14 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyTest {
-    private static final ErrorKind[] RETRYABLE = {ErrorKind.RATE_LIMITED, ErrorKind.OVERLOADED, ErrorKind.TIMEOUT,
-        ErrorKind.CONNECTION, ErrorKind.UPSTREAM, ErrorKind.UNAVAILABLE};
+    private static final ErrorKind[] RETRYABLE = {
+        ErrorKind.RATE_LIMITED,
+        ErrorKind.OVERLOADED,
+        ErrorKind.TIMEOUT,
+        ErrorKind.CONNECTION,
+        ErrorKind.UPSTREAM,
+        ErrorKind.UNAVAILABLE
+    };
 
     /** Fails at random: 35% retryable, 1% a request error, 1% a crash; advances the clock 5 ms per call. */
     static final class RandomChatModel implements ChatModel {
@@ -108,48 +114,50 @@ class ConcurrencyTest {
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread w = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < perThread; i++) {
-                    ticker.advanceMillis(1); // time passes between calls too, so open breakers come due
-                    CallContext ctx = Support.context();
-                    try {
-                        ChatResponse r = gw.complete(ctx, Support.request("r"));
-                        ok.increment();
-                        Attempt last = ctx.attempts().get(ctx.attempts().size() - 1);
-                        if (!last.succeeded() || !last.providerId().equals(r.id())) {
-                            problems.add(new AssertionError("last attempt did not serve: " + ctx.attempts()));
+            Thread w = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            return;
                         }
-                    } catch (GatewayException e) {
-                        if (e.exhausted()) {
-                            exhausted.increment();
-                        } else {
-                            rejected.increment();
-                            if (e.kind().retryable()) {
-                                problems.add(new AssertionError("a retryable failure was not retried", e));
+                        for (int i = 0; i < perThread; i++) {
+                            ticker.advanceMillis(1); // time passes between calls too, so open breakers come due
+                            CallContext ctx = Support.context();
+                            try {
+                                ChatResponse r = gw.complete(ctx, Support.request("r"));
+                                ok.increment();
+                                Attempt last = ctx.attempts().get(ctx.attempts().size() - 1);
+                                if (!last.succeeded() || !last.providerId().equals(r.id())) {
+                                    problems.add(new AssertionError("last attempt did not serve: " + ctx.attempts()));
+                                }
+                            } catch (GatewayException e) {
+                                if (e.exhausted()) {
+                                    exhausted.increment();
+                                } else {
+                                    rejected.increment();
+                                    if (e.kind().retryable()) {
+                                        problems.add(new AssertionError("a retryable failure was not retried", e));
+                                    }
+                                }
+                                if (!e.attempts().equals(ctx.attempts())) {
+                                    problems.add(new AssertionError("exception attempts differ from the context's"));
+                                }
+                            } catch (Throwable e) {
+                                unexpected.incrementAndGet();
+                                problems.add(e);
+                            }
+                            for (Attempt at : ctx.attempts()) {
+                                attempts.increment();
+                                if (at.succeeded()) {
+                                    succeededAttempts.increment();
+                                } else if (at.error().retryable()) {
+                                    retryableFailedAttempts.increment();
+                                }
                             }
                         }
-                        if (!e.attempts().equals(ctx.attempts())) {
-                            problems.add(new AssertionError("exception attempts differ from the context's"));
-                        }
-                    } catch (Throwable e) {
-                        unexpected.incrementAndGet();
-                        problems.add(e);
-                    }
-                    for (Attempt at : ctx.attempts()) {
-                        attempts.increment();
-                        if (at.succeeded()) {
-                            succeededAttempts.increment();
-                        } else if (at.error().retryable()) {
-                            retryableFailedAttempts.increment();
-                        }
-                    }
-                }
-            }, "caller-" + t);
+                    },
+                    "caller-" + t);
             workers.add(w);
             w.start();
         }
@@ -161,7 +169,8 @@ class ConcurrencyTest {
         assertTrue(problems.isEmpty(), () -> problems.size() + " problems, first: " + problems.get(0));
         assertEquals(0, unexpected.get());
         assertEquals((long) threads * perThread, ok.sum() + exhausted.sum() + rejected.sum());
-        assertTrue(ok.sum() > 0 && exhausted.sum() > 0 && rejected.sum() > 0,
+        assertTrue(
+                ok.sum() > 0 && exhausted.sum() > 0 && rejected.sum() > 0,
                 ok.sum() + " ok, " + exhausted.sum() + " exhausted, " + rejected.sum() + " rejected");
 
         long providerCalls = models.stream().mapToLong(m -> m.calls.sum()).sum();
@@ -170,8 +179,12 @@ class ConcurrencyTest {
         assertEquals(providerAnswers, ok.sum(), "every answer served exactly one call");
         assertEquals(ok.sum(), succeededAttempts.sum());
         List<TargetHealth> health = gw.health();
-        assertEquals(succeededAttempts.sum(), health.stream().mapToLong(TargetHealth::successes).sum());
-        assertEquals(retryableFailedAttempts.sum(), health.stream().mapToLong(TargetHealth::failures).sum());
+        assertEquals(
+                succeededAttempts.sum(),
+                health.stream().mapToLong(TargetHealth::successes).sum());
+        assertEquals(
+                retryableFailedAttempts.sum(),
+                health.stream().mapToLong(TargetHealth::failures).sum());
         for (TargetHealth h : health) {
             assertTrue(h.consecutiveFailures() >= 0);
         }
@@ -187,9 +200,12 @@ class ConcurrencyTest {
                 @Override
                 public StreamHandle stream(ChatRequest request, StreamHandler handler) {
                     int r = ThreadLocalRandom.current().nextInt(10);
-                    then(r < 3 ? new ScriptedChatModel.StreamError(ErrorKind.OVERLOADED, r == 0)
-                            : r == 3 ? new ScriptedChatModel.Stream(List.of("a", "b"), ErrorKind.UPSTREAM)
-                            : ScriptedChatModel.answer("fine thanks"));
+                    then(
+                            r < 3
+                                    ? new ScriptedChatModel.StreamError(ErrorKind.OVERLOADED, r == 0)
+                                    : r == 3
+                                            ? new ScriptedChatModel.Stream(List.of("a", "b"), ErrorKind.UPSTREAM)
+                                            : ScriptedChatModel.answer("fine thanks"));
                     return super.stream(request, handler);
                 }
             };
@@ -204,30 +220,32 @@ class ConcurrencyTest {
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread w = new Thread(() -> {
-                for (int i = 0; i < perThread; i++) {
-                    Support.Recorder rec = new Support.Recorder();
-                    gw.stream(Support.context(), Support.request("r"), rec);
-                    try {
-                        if (!rec.ended.await(30, TimeUnit.SECONDS)) {
-                            problems.add("a stream never ended: " + rec.snapshot());
-                            continue;
+            Thread w = new Thread(
+                    () -> {
+                        for (int i = 0; i < perThread; i++) {
+                            Support.Recorder rec = new Support.Recorder();
+                            gw.stream(Support.context(), Support.request("r"), rec);
+                            try {
+                                if (!rec.ended.await(30, TimeUnit.SECONDS)) {
+                                    problems.add("a stream never ended: " + rec.snapshot());
+                                    continue;
+                                }
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            ended.increment();
+                            if (rec.violation != null) {
+                                problems.add(rec.violation);
+                            }
+                            if (rec.last() instanceof dev.caracal.llm.StreamEvent.End) {
+                                completed.increment();
+                                if (!rec.text().equals("fine thanks")) {
+                                    problems.add("text " + rec.text());
+                                }
+                            }
                         }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ended.increment();
-                    if (rec.violation != null) {
-                        problems.add(rec.violation);
-                    }
-                    if (rec.last() instanceof dev.caracal.llm.StreamEvent.End) {
-                        completed.increment();
-                        if (!rec.text().equals("fine thanks")) {
-                            problems.add("text " + rec.text());
-                        }
-                    }
-                }
-            }, "streamer-" + t);
+                    },
+                    "streamer-" + t);
             workers.add(w);
             w.start();
         }

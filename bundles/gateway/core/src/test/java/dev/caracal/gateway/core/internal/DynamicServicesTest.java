@@ -42,7 +42,10 @@ class DynamicServicesTest {
     }
 
     private TargetHealth healthOf(String target) {
-        return gw.health().stream().filter(h -> h.target().toString().equals(target)).findFirst().orElseThrow();
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -105,11 +108,14 @@ class DynamicServicesTest {
     @Test
     void healthListsEveryTargetOfEveryRouteOnce() {
         Support.route(gw, "ghost", "x/y, a/ma");
-        List<String> targets = gw.health().stream().map(h -> h.target().toString()).toList();
+        List<String> targets =
+                gw.health().stream().map(h -> h.target().toString()).toList();
         assertEquals(List.of("x/y", "a/ma", "b/mb"), targets);
         assertFalse(healthOf("x/y").providerPresent());
         assertTrue(healthOf("b/mb").providerPresent());
-        assertEquals(List.of("ghost", "r", "ma", "mb"), gw.routes().stream().map(Route::name).toList());
+        assertEquals(
+                List.of("ghost", "r", "ma", "mb"),
+                gw.routes().stream().map(Route::name).toList());
     }
 
     @Test
@@ -160,7 +166,11 @@ class DynamicServicesTest {
             if (failure != null) {
                 throw failure;
             }
-            return new Embeddings(inputs.stream().map(s -> new float[] {s.length(), calls.get()}).toList(), 1);
+            return new Embeddings(
+                    inputs.stream()
+                            .map(s -> new float[] {s.length(), calls.get()})
+                            .toList(),
+                    1);
         }
     }
 
@@ -188,19 +198,19 @@ class DynamicServicesTest {
         assertEquals(1, other.calls.get());
 
         other.failure = new LlmException(ErrorKind.INVALID_REQUEST, "too long");
-        GatewayException bad = assertThrows(GatewayException.class,
-                () -> gw.embed(Support.context(), "text-embedding-3-small", List.of("x")));
+        GatewayException bad = assertThrows(
+                GatewayException.class, () -> gw.embed(Support.context(), "text-embedding-3-small", List.of("x")));
         assertEquals(ErrorKind.INVALID_REQUEST, bad.kind());
         assertFalse(bad.exhausted());
 
         remote.failure = new LlmException(ErrorKind.TIMEOUT, "slow");
-        GatewayException all = assertThrows(GatewayException.class,
-                () -> gw.embed(Support.context(), "minilm", List.of("x")));
+        GatewayException all =
+                assertThrows(GatewayException.class, () -> gw.embed(Support.context(), "minilm", List.of("x")));
         assertTrue(all.exhausted());
         assertEquals(ErrorKind.TIMEOUT, all.kind());
 
-        GatewayException missing = assertThrows(GatewayException.class,
-                () -> gw.embed(Support.context(), "nope", List.of("x")));
+        GatewayException missing =
+                assertThrows(GatewayException.class, () -> gw.embed(Support.context(), "nope", List.of("x")));
         assertEquals(ErrorKind.NOT_FOUND, missing.kind());
         assertTrue(missing.getMessage().contains("minilm, text-embedding-3-small"), missing.getMessage());
 

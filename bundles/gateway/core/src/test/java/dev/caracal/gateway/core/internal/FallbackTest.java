@@ -40,8 +40,9 @@ class FallbackTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorKind.class, names = {"RATE_LIMITED", "OVERLOADED", "TIMEOUT", "CONNECTION", "UPSTREAM",
-            "UNAVAILABLE"})
+    @EnumSource(
+            value = ErrorKind.class,
+            names = {"RATE_LIMITED", "OVERLOADED", "TIMEOUT", "CONNECTION", "UPSTREAM", "UNAVAILABLE"})
     void fallsBackOnEveryRetryableKind(ErrorKind kind) {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
@@ -64,8 +65,9 @@ class FallbackTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorKind.class, names = {"INVALID_REQUEST", "AUTHENTICATION", "CONTEXT_LENGTH",
-            "CONTENT_FILTER"})
+    @EnumSource(
+            value = ErrorKind.class,
+            names = {"INVALID_REQUEST", "AUTHENTICATION", "CONTEXT_LENGTH", "CONTENT_FILTER"})
     void noFallbackOnARequestError(ErrorKind kind) {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
@@ -127,8 +129,8 @@ class FallbackTest {
         gw.configure(new Settings(5, 10_000_000_000L, 300_000_000_000L, 1, 2, 30_000_000_000L, true));
         a.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         b.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT));
-        GatewayException e = assertThrows(GatewayException.class,
-                () -> gw.complete(Support.context(), Support.request("chain")));
+        GatewayException e =
+                assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("chain")));
         assertTrue(e.exhausted());
         assertEquals(0, c.calls.get());
         assertTrue(e.getMessage().contains("maxAttempts"), e.getMessage());
@@ -137,8 +139,8 @@ class FallbackTest {
     @Test
     void absentProvidersAreSkippedAndAllAbsentIsUnavailable() {
         Support.route(gw, "ghosts", "x/m, y/m");
-        GatewayException e = assertThrows(GatewayException.class,
-                () -> gw.complete(Support.context(), Support.request("ghosts")));
+        GatewayException e =
+                assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("ghosts")));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertTrue(e.exhausted());
         assertTrue(e.getMessage().contains("x/m: skipped, provider not present"), e.getMessage());
@@ -158,6 +160,9 @@ class FallbackTest {
     }
 
     private TargetHealth health(String target) {
-        return gw.health().stream().filter(h -> h.target().toString().equals(target)).findFirst().orElseThrow();
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -73,20 +73,23 @@ class FilterTest {
 
     @Test
     void aFilterCanAnswerWithoutTheChain() {
-        ChatResponse cached = new ChatResponse("cached", "ma", List.of(new ContentPart.Text("from cache")),
-                StopReason.END_TURN, null);
+        ChatResponse cached = new ChatResponse(
+                "cached", "ma", List.of(new ContentPart.Text("from cache")), StopReason.END_TURN, null);
         Support.filter(gw, tracing("after-cache"), 1);
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "cache";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "cache";
+                    }
 
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                return cached;
-            }
-        }, 50);
+                    @Override
+                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
+                        return cached;
+                    }
+                },
+                50);
         CallContext ctx = Support.context();
         assertSame(cached, gw.complete(ctx, Support.request("ma")));
         assertEquals(0, a.calls.get());
@@ -96,20 +99,27 @@ class FilterTest {
 
     @Test
     void aFilterCanChangeTheRequestAndTheAnswer() {
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "rewrite";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "rewrite";
+                    }
 
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                context.attributes().put("tenant", "t1");
-                ChatResponse r = chain.complete(context, request.withModel("mb"));
-                return new ChatResponse(r.id(), r.model(), List.of(new ContentPart.Text(r.text().toUpperCase(Locale.ROOT))),
-                        r.stopReason(), r.usage());
-            }
-        }, 0);
+                    @Override
+                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
+                        context.attributes().put("tenant", "t1");
+                        ChatResponse r = chain.complete(context, request.withModel("mb"));
+                        return new ChatResponse(
+                                r.id(),
+                                r.model(),
+                                List.of(new ContentPart.Text(r.text().toUpperCase(Locale.ROOT))),
+                                r.stopReason(),
+                                r.usage());
+                    }
+                },
+                0);
         CallContext ctx = Support.context();
         assertEquals("HELLO FROM A", gw.complete(ctx, Support.request("ma")).text());
         assertEquals(List.of("mb"), a.requestedModels);
@@ -120,22 +130,26 @@ class FilterTest {
     void aFilterRefusalEndsTheCallWithItsException() {
         LlmException refusal = new LlmException(ErrorKind.RATE_LIMITED, "slow down", 429, null, null);
         Support.filter(gw, tracing("first"), 10);
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "limiter";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "limiter";
+                    }
 
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                throw refusal;
-            }
+                    @Override
+                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
+                        throw refusal;
+                    }
 
-            @Override
-            public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                throw refusal;
-            }
-        }, 5);
+                    @Override
+                    public StreamHandle stream(
+                            CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
+                        throw refusal;
+                    }
+                },
+                5);
         LlmException e = assertThrows(LlmException.class, () -> gw.complete(Support.context(), Support.request("ma")));
         assertSame(refusal, e);
         assertEquals(0, a.calls.get());
@@ -148,38 +162,50 @@ class FilterTest {
 
     @Test
     void aBrokenFilterIsReportedByName() {
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "buggy";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "buggy";
+                    }
 
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                throw new NullPointerException("oops");
-            }
-        }, 0);
-        GatewayException e = assertThrows(GatewayException.class,
-                () -> gw.complete(Support.context(), Support.request("ma")));
+                    @Override
+                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
+                        throw new NullPointerException("oops");
+                    }
+                },
+                0);
+        GatewayException e =
+                assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("ma")));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("'buggy'"), e.getMessage());
     }
 
     @Test
     void aStreamFilterCanWrapTheHandler() throws Exception {
-        Support.filter(gw, new GatewayFilter() {
-            @Override
-            public String name() {
-                return "shout";
-            }
+        Support.filter(
+                gw,
+                new GatewayFilter() {
+                    @Override
+                    public String name() {
+                        return "shout";
+                    }
 
-            @Override
-            public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                return chain.stream(context, request, event -> handler.onEvent(
-                        event instanceof StreamEvent.TextDelta d
-                                ? new StreamEvent.TextDelta(d.index(), d.text().toUpperCase(Locale.ROOT)) : event));
-            }
-        }, 0);
+                    @Override
+                    public StreamHandle stream(
+                            CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
+                        return chain.stream(
+                                context,
+                                request,
+                                event -> handler.onEvent(
+                                        event instanceof StreamEvent.TextDelta d
+                                                ? new StreamEvent.TextDelta(
+                                                        d.index(), d.text().toUpperCase(Locale.ROOT))
+                                                : event));
+                    }
+                },
+                0);
         Support.Recorder rec = new Support.Recorder();
         gw.stream(Support.context(), Support.request("ma"), rec);
         rec.awaitEnd();

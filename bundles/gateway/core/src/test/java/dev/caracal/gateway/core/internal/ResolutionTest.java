@@ -27,7 +27,8 @@ class ResolutionTest {
         openai = Support.provider(gw, "openai-main", "gpt-4o", "gpt-4o-mini", "shared-model");
         anthropic = Support.provider(gw, "anthropic-main", "claude-3-5-haiku-latest");
         backup = Support.provider(gw, "backup", "shared-model", "org/model-with-slash");
-        Support.route(gw, "fast", "anthropic-main/claude-3-5-haiku-latest, openai-main/gpt-4o-mini", "aliases", "quick");
+        Support.route(
+                gw, "fast", "anthropic-main/claude-3-5-haiku-latest, openai-main/gpt-4o-mini", "aliases", "quick");
         Support.route(gw, "gpt-", "openai-main/*", "prefix", "true");
         Support.route(gw, "gpt-4", "backup/*", "prefix", "true");
     }
@@ -69,9 +70,13 @@ class ResolutionTest {
 
     @Test
     void implicitRouteOfSeveralProvidersIsOrderedByProviderId() {
-        Route implicit = gw.routes().stream().filter(r -> r.name().equals("shared-model")).findFirst().orElseThrow();
+        Route implicit = gw.routes().stream()
+                .filter(r -> r.name().equals("shared-model"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(RouteTable.SOURCE_PROVIDER, implicit.source());
-        assertEquals(List.of("backup", "openai-main"),
+        assertEquals(
+                List.of("backup", "openai-main"),
                 implicit.targets().stream().map(t -> t.providerId()).toList());
         assertEquals("hello from backup", call("shared-model").text());
         backup.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
@@ -81,13 +86,18 @@ class ResolutionTest {
     @Test
     void theRouteHeaderOverridesTheModel() {
         CallContext ctx = Support.context(CallContext.ROUTE_HEADER, "openai-main/gpt-4o");
-        assertEquals("hello from openai-main", gw.complete(ctx, Support.request("fast")).text());
+        assertEquals(
+                "hello from openai-main",
+                gw.complete(ctx, Support.request("fast")).text());
         assertEquals(List.of("gpt-4o"), openai.requestedModels);
         ctx = Support.context("X-Caracal-Route", "quick");
-        assertEquals("hello from anthropic-main", gw.complete(ctx, Support.request("gpt-4o")).text());
+        assertEquals(
+                "hello from anthropic-main",
+                gw.complete(ctx, Support.request("gpt-4o")).text());
 
-        GatewayException e = assertThrows(GatewayException.class, () -> gw.complete(
-                Support.context(CallContext.ROUTE_HEADER, "nope"), Support.request("fast")));
+        GatewayException e = assertThrows(
+                GatewayException.class,
+                () -> gw.complete(Support.context(CallContext.ROUTE_HEADER, "nope"), Support.request("fast")));
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertTrue(e.getMessage().contains("x-caracal-route"), e.getMessage());
     }
@@ -96,7 +106,9 @@ class ResolutionTest {
     void theRouteHeaderCanBeDisabled() {
         gw.configure(new Settings(5, 10_000_000_000L, 300_000_000_000L, 1, 0, 30_000_000_000L, false));
         CallContext ctx = Support.context(CallContext.ROUTE_HEADER, "openai-main/gpt-4o");
-        assertEquals("hello from anthropic-main", gw.complete(ctx, Support.request("fast")).text());
+        assertEquals(
+                "hello from anthropic-main",
+                gw.complete(ctx, Support.request("fast")).text());
     }
 
     @Test
@@ -113,8 +125,16 @@ class ResolutionTest {
     @Test
     void modelsListsRoutesAliasesAndProviderModelsOnce() {
         List<String> ids = gw.models().stream().map(ModelInfo::id).toList();
-        assertEquals(List.of("fast", "quick", "claude-3-5-haiku-latest", "shared-model",
-                "org/model-with-slash", "gpt-4o", "gpt-4o-mini"), ids);
+        assertEquals(
+                List.of(
+                        "fast",
+                        "quick",
+                        "claude-3-5-haiku-latest",
+                        "shared-model",
+                        "org/model-with-slash",
+                        "gpt-4o",
+                        "gpt-4o-mini"),
+                ids);
         ModelInfo fast = gw.models().get(0);
         assertEquals(RouteTable.ROUTE_OWNER, fast.providerId());
     }

@@ -25,15 +25,28 @@ class RouteParserTest {
 
     @Test
     void parsesEveryProperty() {
-        Route r = RouteParser.parse(props("name", "fast", "aliases", "quick, speedy,quick", "prefix", "false",
-                "strategy", "Weighted",
-                "targets", "openai-main/gpt-4o-mini*3, anthropic-main/claude-3-5-haiku-latest"), "pid-1");
+        Route r = RouteParser.parse(
+                props(
+                        "name",
+                        "fast",
+                        "aliases",
+                        "quick, speedy,quick",
+                        "prefix",
+                        "false",
+                        "strategy",
+                        "Weighted",
+                        "targets",
+                        "openai-main/gpt-4o-mini*3, anthropic-main/claude-3-5-haiku-latest"),
+                "pid-1");
         assertEquals("fast", r.name());
         assertEquals(List.of("quick", "speedy"), r.aliases());
         assertFalse(r.prefix());
         assertEquals(Route.Strategy.WEIGHTED, r.strategy());
-        assertEquals(List.of(new Target("openai-main", "gpt-4o-mini", 3),
-                new Target("anthropic-main", "claude-3-5-haiku-latest", 1)), r.targets());
+        assertEquals(
+                List.of(
+                        new Target("openai-main", "gpt-4o-mini", 3),
+                        new Target("anthropic-main", "claude-3-5-haiku-latest", 1)),
+                r.targets());
         assertEquals("pid-1", r.source());
     }
 
@@ -43,18 +56,30 @@ class RouteParserTest {
         assertEquals("together", t.providerId());
         assertEquals("meta-llama/Llama-3.3-70B-Instruct-Turbo", t.model());
         assertEquals(2, t.weight());
-        assertEquals(RouteParser.PASS_THROUGH, RouteParser.target("openai-main/*").model());
+        assertEquals(
+                RouteParser.PASS_THROUGH, RouteParser.target("openai-main/*").model());
         assertEquals(0, RouteParser.target("openai-main/gpt-4o*0").weight());
     }
 
     @Test
     void acceptsArraysAndDefaults() {
-        Route r = RouteParser.parse(props("name", "gpt-", "prefix", Boolean.TRUE,
-                "targets", new String[] {"openai-main/*", "backup/*"}, "strategy", "least_latency"), "p");
+        Route r = RouteParser.parse(
+                props(
+                        "name",
+                        "gpt-",
+                        "prefix",
+                        Boolean.TRUE,
+                        "targets",
+                        new String[] {"openai-main/*", "backup/*"},
+                        "strategy",
+                        "least_latency"),
+                "p");
         assertTrue(r.prefix());
         assertEquals(Route.Strategy.LEAST_LATENCY, r.strategy());
         assertEquals(2, r.targets().size());
-        assertEquals(Route.Strategy.ORDERED, RouteParser.parse(props("name", "x", "targets", "a/b"), "p").strategy());
+        assertEquals(
+                Route.Strategy.ORDERED,
+                RouteParser.parse(props("name", "x", "targets", "a/b"), "p").strategy());
     }
 
     @Test
@@ -87,8 +112,11 @@ class RouteParserTest {
         RouteConfigComponent bad = Support.route(gw, "broken", "nonsense");
         Support.route(gw, "good", "p1/m1");
         assertNull(bad.route());
-        assertEquals(List.of("good", "m1"), gw.routes().stream().map(Route::name).toList());
-        assertEquals("hello from p1", gw.complete(Support.context(), Support.request("good")).text());
+        assertEquals(
+                List.of("good", "m1"), gw.routes().stream().map(Route::name).toList());
+        assertEquals(
+                "hello from p1",
+                gw.complete(Support.context(), Support.request("good")).text());
     }
 
     @Test
@@ -98,6 +126,7 @@ class RouteParserTest {
         Support.provider(gw, "p2", "m2");
         Support.route(gw, "a", "p1/m1", "aliases", "shared");
         Support.route(gw, "b", "p2/m2", "aliases", "shared");
-        assertEquals(List.of("a", "m1", "m2"), gw.routes().stream().map(Route::name).toList());
+        assertEquals(
+                List.of("a", "m1", "m2"), gw.routes().stream().map(Route::name).toList());
     }
 }

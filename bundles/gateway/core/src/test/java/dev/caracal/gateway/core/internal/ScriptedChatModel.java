@@ -35,48 +35,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 class ScriptedChatModel implements ChatModel {
 
     /** What one call does. */
-    interface Step {
-    }
+    interface Step {}
 
     /** Answer {@code text} (streamed as one delta per word). */
-    record Answer(String text) implements Step {
-    }
+    record Answer(String text) implements Step {}
 
     /** Fail with an LlmException of {@code kind}. */
-    record Fail(ErrorKind kind, int status, Duration retryAfter) implements Step {
-    }
+    record Fail(ErrorKind kind, int status, Duration retryAfter) implements Step {}
 
     /** Throw a plain RuntimeException (a provider bundle going away mid-call). */
-    record Crash(String message) implements Step {
-    }
+    record Crash(String message) implements Step {}
 
     /** Stream {@code deltas}, then end, or fail with {@code errorAfter} when it is not null. */
-    record Stream(List<String> deltas, ErrorKind errorAfter) implements Step {
-    }
+    record Stream(List<String> deltas, ErrorKind errorAfter) implements Step {}
 
     /** Stream a Start (when {@code withStart}) then an error, before any content. */
-    record StreamError(ErrorKind kind, boolean withStart) implements Step {
-    }
+    record StreamError(ErrorKind kind, boolean withStart) implements Step {}
 
     /** Wait until {@code release} opens (or the stream is cancelled), then do {@code then}. */
-    record Block(CountDownLatch release, Step then) implements Step {
-    }
+    record Block(CountDownLatch release, Step then) implements Step {}
 
     /** Stream a Start and {@code deltas}, then wait until {@code release} opens (or a cancel), then end. */
-    record Partial(List<String> deltas, CountDownLatch release) implements Step {
-    }
+    record Partial(List<String> deltas, CountDownLatch release) implements Step {}
 
     /** Advance the test clock by {@code millis} (simulated latency), then do {@code then}. */
-    record Slow(FakeTicker ticker, long millis, Step then) implements Step {
-    }
+    record Slow(FakeTicker ticker, long millis, Step then) implements Step {}
 
     /** Answer null (a broken provider). */
     /** A stream of exactly these events (after a Start the model adds). */
-    record Events(List<StreamEvent> events) implements Step {
-    }
+    record Events(List<StreamEvent> events) implements Step {}
 
-    record Nothing() implements Step {
-    }
+    record Nothing() implements Step {}
 
     static Step answer(String text) {
         return new Answer(text);
@@ -93,6 +82,7 @@ class ScriptedChatModel implements ChatModel {
     private volatile boolean async;
     /** The threads that ran each call's step, in call order. */
     final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final AtomicInteger blocked = new AtomicInteger();
@@ -159,14 +149,16 @@ class ScriptedChatModel implements ChatModel {
             throw new IllegalStateException(c.message());
         }
         CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            threads.add(Thread.currentThread().getName());
-            try {
-                answer.complete(completeWith(step, request));
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        }, "scripted-" + id + "-async");
+        Thread t = new Thread(
+                () -> {
+                    threads.add(Thread.currentThread().getName());
+                    try {
+                        answer.complete(completeWith(step, request));
+                    } catch (RuntimeException e) {
+                        answer.completeExceptionally(e);
+                    }
+                },
+                "scripted-" + id + "-async");
         t.setDaemon(true);
         t.start();
         return answer;
@@ -177,8 +169,12 @@ class ScriptedChatModel implements ChatModel {
             return null;
         }
         if (step instanceof Answer a) {
-            return new ChatResponse(id + "-" + calls.get(), request.model(), List.of(new ContentPart.Text(a.text())),
-                    StopReason.END_TURN, new Usage(1, 1, 0, 0));
+            return new ChatResponse(
+                    id + "-" + calls.get(),
+                    request.model(),
+                    List.of(new ContentPart.Text(a.text())),
+                    StopReason.END_TURN,
+                    new Usage(1, 1, 0, 0));
         }
         if (step instanceof Fail f) {
             throw new LlmException(f.kind(), id + " says " + f.kind(), f.status(), f.retryAfter(), null);
@@ -199,8 +195,12 @@ class ScriptedChatModel implements ChatModel {
             if (s.errorAfter() != null) {
                 throw new LlmException(s.errorAfter(), id + " failed midway");
             }
-            return new ChatResponse(id, request.model(), List.of(new ContentPart.Text(String.join("", s.deltas()))),
-                    StopReason.END_TURN, null);
+            return new ChatResponse(
+                    id,
+                    request.model(),
+                    List.of(new ContentPart.Text(String.join("", s.deltas()))),
+                    StopReason.END_TURN,
+                    null);
         }
         if (step instanceof StreamError e) {
             throw new LlmException(e.kind(), id + " says " + e.kind());
@@ -266,8 +266,10 @@ class ScriptedChatModel implements ChatModel {
             for (String d : s.deltas()) {
                 events.add(new StreamEvent.TextDelta(0, d));
             }
-            events.add(s.errorAfter() == null ? new StreamEvent.End(StopReason.END_TURN)
-                    : new StreamEvent.Error(new LlmException(s.errorAfter(), id + " failed midway")));
+            events.add(
+                    s.errorAfter() == null
+                            ? new StreamEvent.End(StopReason.END_TURN)
+                            : new StreamEvent.Error(new LlmException(s.errorAfter(), id + " failed midway")));
         } else if (step instanceof Events e) {
             events.add(new StreamEvent.Start(id + "-s", request.model()));
             events.addAll(e.events());
@@ -277,8 +279,8 @@ class ScriptedChatModel implements ChatModel {
             }
             events.add(new StreamEvent.Error(new LlmException(e.kind(), id + " says " + e.kind())));
         } else if (step instanceof Fail f) {
-            events.add(new StreamEvent.Error(new LlmException(f.kind(), id + " says " + f.kind(), f.status(),
-                    f.retryAfter(), null)));
+            events.add(new StreamEvent.Error(
+                    new LlmException(f.kind(), id + " says " + f.kind(), f.status(), f.retryAfter(), null)));
         } else if (step instanceof Crash c) {
             throw new IllegalStateException(c.message());
         }

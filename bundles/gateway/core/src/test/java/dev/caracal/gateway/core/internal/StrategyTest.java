@@ -86,7 +86,10 @@ class StrategyTest {
         for (int i = 0; i < 20; i++) {
             assertEquals("b", call("ll"));
         }
-        TargetHealth hb = gw.health().stream().filter(h -> h.target().providerId().equals("b")).findFirst().orElseThrow();
+        TargetHealth hb = gw.health().stream()
+                .filter(h -> h.target().providerId().equals("b"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(100.0, hb.latencyMillis(), 0.001);
 
         // b slows down: its average rises above a's and a is preferred again

@@ -40,7 +40,10 @@ class StreamingTest {
     }
 
     private TargetHealth healthOf(String target) {
-        return gw.health().stream().filter(h -> h.target().toString().equals(target)).findFirst().orElseThrow();
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -89,7 +92,8 @@ class StreamingTest {
 
     @Test
     void thinkingIsContentAFailureAfterItIsForwardedNotReplaced() throws Exception {
-        a.then(new ScriptedChatModel.Events(List.of(new StreamEvent.ThinkingDelta(0, "let me see"),
+        a.then(new ScriptedChatModel.Events(List.of(
+                new StreamEvent.ThinkingDelta(0, "let me see"),
                 new StreamEvent.Error(new dev.caracal.llm.LlmException(ErrorKind.OVERLOADED, "a overloaded")))));
         CallContext ctx = Support.context();
         Support.Recorder rec = stream(ctx, "r");
@@ -97,15 +101,20 @@ class StreamingTest {
         List<StreamEvent> events = rec.snapshot();
         assertInstanceOf(StreamEvent.Start.class, events.get(0));
         assertEquals(new StreamEvent.ThinkingDelta(0, "let me see"), events.get(1));
-        assertEquals(ErrorKind.OVERLOADED, assertInstanceOf(StreamEvent.Error.class, rec.last()).error().kind());
+        assertEquals(
+                ErrorKind.OVERLOADED,
+                assertInstanceOf(StreamEvent.Error.class, rec.last()).error().kind());
         assertEquals(0, b.calls.get(), "the client already saw a's thinking: no fallback");
     }
 
     @Test
     void thinkingEventsPassThroughInOrder() throws Exception {
-        List<StreamEvent> answer = List.of(new StreamEvent.RedactedThinking(0, "opaque"),
-                new StreamEvent.ThinkingDelta(1, "hmm"), new StreamEvent.ThinkingSignature(1, "sig"),
-                new StreamEvent.TextDelta(2, "done"), new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
+        List<StreamEvent> answer = List.of(
+                new StreamEvent.RedactedThinking(0, "opaque"),
+                new StreamEvent.ThinkingDelta(1, "hmm"),
+                new StreamEvent.ThinkingSignature(1, "sig"),
+                new StreamEvent.TextDelta(2, "done"),
+                new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
         a.then(new ScriptedChatModel.Events(answer));
         Support.Recorder rec = stream(Support.context(), "r");
         rec.assertCompleteStream();
@@ -130,8 +139,7 @@ class StreamingTest {
         b.then(ScriptedChatModel.fail(ErrorKind.RATE_LIMITED));
         Support.Recorder rec = stream(Support.context(), "r");
         assertEquals(1, rec.snapshot().size(), rec.snapshot().toString());
-        GatewayException ge = assertInstanceOf(GatewayException.class,
-                ((StreamEvent.Error) rec.last()).error());
+        GatewayException ge = assertInstanceOf(GatewayException.class, ((StreamEvent.Error) rec.last()).error());
         assertTrue(ge.exhausted());
         assertEquals(ErrorKind.RATE_LIMITED, ge.kind());
         assertEquals(2, ge.attempts().size());
@@ -220,7 +228,8 @@ class StreamingTest {
         rec.awaitEnd();
         assertNull(rec.violation);
         assertEquals("partial", rec.text());
-        assertEquals(ErrorKind.UNAVAILABLE, ((StreamEvent.Error) rec.last()).error().kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE, ((StreamEvent.Error) rec.last()).error().kind());
         assertEquals(0, b.calls.get());
     }
 

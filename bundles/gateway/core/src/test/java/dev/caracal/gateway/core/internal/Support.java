@@ -30,8 +30,7 @@ import java.util.function.BooleanSupplier;
 final class Support {
     private static final AtomicLong SERVICE_IDS = new AtomicLong();
 
-    private Support() {
-    }
+    private Support() {}
 
     static GatewayComponent gateway(FakeTicker ticker) {
         GatewayComponent gw = new GatewayComponent(ticker);
@@ -143,7 +142,8 @@ final class Support {
             }
             try {
                 synchronized (events) {
-                    if (events.isEmpty() && !(event instanceof StreamEvent.Start)
+                    if (events.isEmpty()
+                            && !(event instanceof StreamEvent.Start)
                             && !(event instanceof StreamEvent.Error)) {
                         violation = "first event is " + event;
                     }
@@ -197,7 +197,8 @@ final class Support {
             assertEquals(null, violation);
             assertInstanceOf(StreamEvent.Start.class, s.get(0), s.toString());
             assertInstanceOf(StreamEvent.End.class, s.get(s.size() - 1), s.toString());
-            assertEquals(1, s.stream().filter(e -> e instanceof StreamEvent.Start).count(), s.toString());
+            assertEquals(
+                    1, s.stream().filter(e -> e instanceof StreamEvent.Start).count(), s.toString());
         }
     }
 }

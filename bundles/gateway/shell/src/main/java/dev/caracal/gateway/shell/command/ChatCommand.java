@@ -24,7 +24,10 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
-@Command(scope = "llm", name = "chat", description = "Ask a model through the gateway (routes, fallback, filters)",
+@Command(
+        scope = "llm",
+        name = "chat",
+        description = "Ask a model through the gateway (routes, fallback, filters)",
         detailedDescription = "Examples:\n  llm:chat --model gpt-4o-mini 'Name three sorting algorithms'\n"
                 + "  llm:chat --stream --model claude-3-5-haiku-latest --system 'Answer in French' 'Hello'\n"
                 + "  llm:chat --reasoning high --model claude-sonnet-4-5 'Is 1,001 prime?'\n"
@@ -50,8 +53,11 @@ public class ChatCommand extends GatewayCommandSupport {
     @Option(name = "-t", aliases = "--temperature", description = "Sampling temperature")
     Double temperature;
 
-    @Option(name = "-r", aliases = "--reasoning", description = "Ask a reasoning model to think: an effort "
-            + "(minimal, low, medium, high) or a token budget (e.g. 4096)")
+    @Option(
+            name = "-r",
+            aliases = "--reasoning",
+            description = "Ask a reasoning model to think: an effort "
+                    + "(minimal, low, medium, high) or a token budget (e.g. 4096)")
     String reasoning;
 
     /** The {@code --reasoning} value as the request's {@link Reasoning}; {@code null} when not given. */
@@ -71,8 +77,8 @@ public class ChatCommand extends GatewayCommandSupport {
         } catch (NumberFormatException e) {
             // fall through to the message naming what is accepted
         }
-        throw new IllegalArgumentException("--reasoning takes minimal, low, medium, high or a positive token budget,"
-                + " not '" + value + "'");
+        throw new IllegalArgumentException(
+                "--reasoning takes minimal, low, medium, high or a positive token budget," + " not '" + value + "'");
     }
 
     @Override
@@ -90,8 +96,16 @@ public class ChatCommand extends GatewayCommandSupport {
         if (maxTokens != null && maxTokens < 1) {
             throw new IllegalArgumentException("--max-tokens must be at least 1");
         }
-        ChatRequest request = new ChatRequest(name, system, List.of(Message.user(prompt)), null, null,
-                new SamplingParameters(temperature, null, null, maxTokens, null, null, null), null, stream, Map.of(),
+        ChatRequest request = new ChatRequest(
+                name,
+                system,
+                List.of(Message.user(prompt)),
+                null,
+                null,
+                new SamplingParameters(temperature, null, null, maxTokens, null, null, null),
+                null,
+                stream,
+                Map.of(),
                 parseReasoning(reasoning));
         CallContext context = new CallContext("console-" + UUID.randomUUID(), "console", Map.of());
         if (!stream) {
@@ -109,7 +123,11 @@ public class ChatCommand extends GatewayCommandSupport {
                     System.out.println("[tool call " + use.name() + " " + use.argumentsJson() + "]");
                 }
             }
-            footer(context, response.model(), response.usage(), response.stopReason().name());
+            footer(
+                    context,
+                    response.model(),
+                    response.usage(),
+                    response.stopReason().name());
             return null;
         }
         BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
@@ -171,11 +189,19 @@ public class ChatCommand extends GatewayCommandSupport {
         List<Attempt> attempts = context.attempts();
         StringBuilder via = new StringBuilder();
         for (Attempt a : attempts) {
-            via.append(via.length() == 0 ? "" : ", ").append(a.providerId()).append('/').append(a.model())
+            via.append(via.length() == 0 ? "" : ", ")
+                    .append(a.providerId())
+                    .append('/')
+                    .append(a.model())
                     .append(a.succeeded() ? "" : " failed (" + a.error().name().toLowerCase(Locale.ROOT) + ")");
         }
-        System.out.printf(Locale.ROOT, "-- %s, %s, %d in / %d out tokens%s%n", upstreamModel,
-                stopReason.toLowerCase(Locale.ROOT), usage.inputTokens(), usage.outputTokens(),
+        System.out.printf(
+                Locale.ROOT,
+                "-- %s, %s, %d in / %d out tokens%s%n",
+                upstreamModel,
+                stopReason.toLowerCase(Locale.ROOT),
+                usage.inputTokens(),
+                usage.outputTokens(),
                 via.length() == 0 ? "" : ", via " + via);
     }
 }

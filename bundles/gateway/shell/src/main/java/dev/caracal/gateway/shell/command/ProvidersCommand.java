@@ -16,7 +16,10 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 @Service
-@Command(scope = "llm", name = "providers", description = "Chat providers and embedding models registered now",
+@Command(
+        scope = "llm",
+        name = "providers",
+        description = "Chat providers and embedding models registered now",
         detailedDescription = "One row per provider instance (an etc/dev.caracal.llm.<kind>-<name>.cfg) and per "
                 + "embedding model, with the bundle that serves it.")
 public class ProvidersCommand implements Action {
@@ -42,13 +45,19 @@ public class ProvidersCommand implements Action {
                 String models;
                 try {
                     List<ModelInfo> list = model.models();
-                    models = list.size() + ": " + list.stream().map(ModelInfo::id).limit(6)
-                            .collect(Collectors.joining(", ")) + (list.size() > 6 ? ", ..." : "");
+                    models = list.size() + ": "
+                            + list.stream().map(ModelInfo::id).limit(6).collect(Collectors.joining(", "))
+                            + (list.size() > 6 ? ", ..." : "");
                 } catch (RuntimeException e) {
                     models = "(listing failed: " + e.getMessage() + ")";
                 }
-                table.addRow().addContent("chat", property(ref, LlmProperties.PROVIDER_ID, model.providerId()),
-                        property(ref, LlmProperties.PROVIDER, "-"), models, ref.getBundle().getSymbolicName());
+                table.addRow()
+                        .addContent(
+                                "chat",
+                                property(ref, LlmProperties.PROVIDER_ID, model.providerId()),
+                                property(ref, LlmProperties.PROVIDER, "-"),
+                                models,
+                                ref.getBundle().getSymbolicName());
                 rows++;
             } finally {
                 context.ungetService(ref);
@@ -60,8 +69,13 @@ public class ProvidersCommand implements Action {
                 continue;
             }
             try {
-                table.addRow().addContent("embedding", property(ref, LlmProperties.EMBEDDING_MODEL, model.name()),
-                        "-", model.dimension() + " dimensions", ref.getBundle().getSymbolicName());
+                table.addRow()
+                        .addContent(
+                                "embedding",
+                                property(ref, LlmProperties.EMBEDDING_MODEL, model.name()),
+                                "-",
+                                model.dimension() + " dimensions",
+                                ref.getBundle().getSymbolicName());
                 rows++;
             } finally {
                 context.ungetService(ref);

@@ -9,7 +9,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Service
-@Command(scope = "gateway", name = "routes", description = "The gateway's routes: model names, strategy and targets",
+@Command(
+        scope = "gateway",
+        name = "routes",
+        description = "The gateway's routes: model names, strategy and targets",
         detailedDescription = "Configured routes (etc/dev.caracal.gateway.route-<name>.cfg, applied live) come first, "
                 + "then the implicit route of every model a provider lists. Targets are tried in the order shown, "
                 + "falling back on retryable failures.")
@@ -30,9 +33,13 @@ public class RoutesCommand extends GatewayCommandSupport {
         table.column("Targets");
         table.column("Source");
         for (Route r : routes) {
-            table.addRow().addContent(r.name() + (r.prefix() ? "*" : ""), orDash(String.join(", ", r.aliases())),
-                    r.strategy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    r.targets().stream().map(RoutesCommand::target).collect(Collectors.joining(" > ")), r.source());
+            table.addRow()
+                    .addContent(
+                            r.name() + (r.prefix() ? "*" : ""),
+                            orDash(String.join(", ", r.aliases())),
+                            r.strategy().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                            r.targets().stream().map(RoutesCommand::target).collect(Collectors.joining(" > ")),
+                            r.source());
         }
         table.print(System.out);
         return null;

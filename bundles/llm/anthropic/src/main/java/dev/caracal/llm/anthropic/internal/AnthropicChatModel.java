@@ -49,14 +49,21 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
         this.secret = settings.apiKey();
         this.requests = new RequestMapper(settings.defaultMaxTokens());
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
-        RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
-                settings.retryMaxDelay(), Errors::retryable);
+        RetryPolicy retryPolicy = new RetryPolicy(
+                settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
-        this.runtime = new ProviderRuntime("caracal-anthropic-" + settings.id(),
-                "Anthropic provider " + settings.id(), settings.id(), streams, retryPolicy,
-                Objects.requireNonNull(delayer), settings.requestTimeout(), secret, settings.maxConcurrency());
+        this.runtime = new ProviderRuntime(
+                "caracal-anthropic-" + settings.id(),
+                "Anthropic provider " + settings.id(),
+                settings.id(),
+                streams,
+                retryPolicy,
+                Objects.requireNonNull(delayer),
+                settings.requestTimeout(),
+                secret,
+                settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }
 
@@ -91,9 +98,12 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     public CompletableFuture<ChatResponse> completeAsync(ChatRequest request) {
         return runtime.callAsync(() -> {
             String body = Json.write(requests.toBody(request, false));
-            return runtime.withRetriesAsync("message", () -> HttpCalls.thenApply(
-                    callAsync(post("/v1/messages", body, false)),
-                    text -> ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text)), LOG);
+            return runtime.withRetriesAsync(
+                    "message",
+                    () -> HttpCalls.thenApply(
+                            callAsync(post("/v1/messages", body, false)),
+                            text -> ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text)),
+                    LOG);
         });
     }
 

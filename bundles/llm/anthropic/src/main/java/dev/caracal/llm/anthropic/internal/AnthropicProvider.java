@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Services deactivates and activates it); streams in flight on the old instance end with an {@code UNAVAILABLE} error
  * event.
  */
-@Component(configurationPid = AnthropicProvider.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = AnthropicProvider.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = AnthropicConfig.class, factory = true)
 public class AnthropicProvider {
 
@@ -36,16 +39,22 @@ public class AnthropicProvider {
     public AnthropicProvider(BundleContext context, AnthropicConfig config) {
         Settings settings = Settings.from(config);
         if (!settings.apiKey().isPresent()) {
-            LOG.warn("Anthropic provider {}: no API key ({}); calls will be refused unless the endpoint needs none",
-                    settings.id(), Secret.isUnresolvedPlaceholder(config.apiKey())
+            LOG.warn(
+                    "Anthropic provider {}: no API key ({}); calls will be refused unless the endpoint needs none",
+                    settings.id(),
+                    Secret.isUnresolvedPlaceholder(config.apiKey())
                             ? "the environment variable of " + config.apiKey().trim() + " is not set"
                             : "apiKey is empty");
         }
         chat = new AnthropicChatModel(settings);
         registrations = new ProviderRegistrations(context, PROVIDER_KIND, settings.id());
         registrations.registerChat(chat, "Anthropic provider " + settings.id() + " at " + settings.baseUrl());
-        LOG.info("Anthropic provider {} at {} ({}; anthropic-version {})", settings.id(), settings.baseUrl(),
-                settings.apiKey().isPresent() ? "API key set" : "no API key", settings.anthropicVersion());
+        LOG.info(
+                "Anthropic provider {} at {} ({}; anthropic-version {})",
+                settings.id(),
+                settings.baseUrl(),
+                settings.apiKey().isPresent() ? "API key set" : "no API key",
+                settings.anthropicVersion());
     }
 
     @Deactivate

@@ -18,8 +18,7 @@ import java.util.Locale;
  */
 final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /** The error type and message of an envelope (either may be {@code null}). */
     record Envelope(String type, String message) {
@@ -43,17 +42,23 @@ final class Errors {
         JsonNode root = Json.tryParse(body);
         Envelope envelope = Envelope.of(root);
         ErrorKind kind = kindOf(status, envelope.type(), envelope.message());
-        String text = HttpErrors.describe(status, envelope.type(), null, envelope.message(),
-                root == null ? body : null);
-        return new LlmException(kind, secret.redact(text), status, HttpErrors.retryAfter(headers).orElse(null), null);
+        String text =
+                HttpErrors.describe(status, envelope.type(), null, envelope.message(), root == null ? body : null);
+        return new LlmException(
+                kind,
+                secret.redact(text),
+                status,
+                HttpErrors.retryAfter(headers).orElse(null),
+                null);
     }
 
     /** An {@code error} event inside a stream that began with HTTP 200. */
     static LlmException fromStreamEvent(JsonNode event, Secret secret) {
         Envelope envelope = Envelope.of(event);
         ErrorKind kind = kindOfType(envelope.type(), envelope.message());
-        String text = "the upstream sent an error in the stream" + (envelope.type() == null ? "" : " ("
-                + envelope.type() + ")") + ": " + (envelope.message() == null ? "no message" : envelope.message());
+        String text = "the upstream sent an error in the stream"
+                + (envelope.type() == null ? "" : " (" + envelope.type() + ")") + ": "
+                + (envelope.message() == null ? "no message" : envelope.message());
         return new LlmException(kind, secret.redact(text), 200, null, null);
     }
 
@@ -74,8 +79,8 @@ final class Errors {
             return ErrorKind.UPSTREAM;
         }
         return switch (type) {
-            case "invalid_request_error" -> contextLength(message) ? ErrorKind.CONTEXT_LENGTH
-                    : ErrorKind.INVALID_REQUEST;
+            case "invalid_request_error" ->
+                contextLength(message) ? ErrorKind.CONTEXT_LENGTH : ErrorKind.INVALID_REQUEST;
             case "request_too_large" -> ErrorKind.INVALID_REQUEST;
             case "authentication_error" -> ErrorKind.AUTHENTICATION;
             case "permission_error", "billing_error" -> ErrorKind.PERMISSION;
@@ -93,8 +98,10 @@ final class Errors {
             return false;
         }
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("prompt is too long") || m.contains("exceed context limit")
-                || m.contains("context window") || m.contains("context length");
+        return m.contains("prompt is too long")
+                || m.contains("exceed context limit")
+                || m.contains("context window")
+                || m.contains("context length");
     }
 
     /**

@@ -7,11 +7,11 @@ import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.HttpErrors;
+import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;
-import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.StreamingCall;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
@@ -56,6 +56,7 @@ final class MessageStream extends HttpStreamProtocol {
         private final SseParser sse = new SseParser(this::dispatch);
         /** Anthropic block index -> normalized block index, for text, tool_use and thinking blocks. */
         private final Map<Integer, Integer> blocks = new HashMap<>();
+
         private StreamEvent.Start pendingStart;
         private boolean started;
         private int nextBlock;
@@ -113,7 +114,8 @@ final class MessageStream extends HttpStreamProtocol {
                 sink.fail(HttpErrors.malformed("stream event", event.data(), null));
                 return;
             }
-            String type = event.event() != null ? event.event() : data.path("type").asText("");
+            String type =
+                    event.event() != null ? event.event() : data.path("type").asText("");
             switch (type) {
                 case "message_start" -> messageStart(data.path("message"));
                 case "content_block_start" -> blockStart(data.path("index").asInt(), data.path("content_block"));
@@ -121,7 +123,7 @@ final class MessageStream extends HttpStreamProtocol {
                 case "message_delta" -> messageDelta(data);
                 case "message_stop" -> finish();
                 case "error" -> sink.fail(Errors.fromStreamEvent(data, secret));
-                default -> { } // ping, content_block_stop, and event types added later
+                default -> {} // ping, content_block_stop, and event types added later
             }
         }
 
@@ -154,12 +156,15 @@ final class MessageStream extends HttpStreamProtocol {
                     JsonNode input = block.get("input");
                     // streamed input arrives as input_json_delta; a non-empty input here is the whole of it
                     String args = input != null && input.isObject() && !input.isEmpty() ? Json.write(input) : "";
-                    sink.emit(new StreamEvent.ToolCallDelta(b, block.path("id").asText(""),
-                            block.path("name").asText(""), args));
+                    sink.emit(new StreamEvent.ToolCallDelta(
+                            b, block.path("id").asText(""), block.path("name").asText(""), args));
                 }
                 // streamed thinking arrives as thinking_delta and signature_delta; non-empty fields here are whole
-                case "thinking" -> thinking(open(index), block.path("thinking").asText(""),
-                        ResponseMapper.signature(block.get("signature")));
+                case "thinking" ->
+                    thinking(
+                            open(index),
+                            block.path("thinking").asText(""),
+                            ResponseMapper.signature(block.get("signature")));
                 case "redacted_thinking" -> {
                     int b = open(index);
                     String data = block.path("data").asText("");
@@ -167,7 +172,7 @@ final class MessageStream extends HttpStreamProtocol {
                         sink.emit(new StreamEvent.RedactedThinking(b, data));
                     }
                 }
-                default -> { } // server tool blocks
+                default -> {} // server tool blocks
             }
         }
 
@@ -215,7 +220,7 @@ final class MessageStream extends HttpStreamProtocol {
                         sink.emit(new StreamEvent.ThinkingSignature(b, signature));
                     }
                 }
-                default -> { } // citations_delta and others without a normalized form
+                default -> {} // citations_delta and others without a normalized form
             }
         }
 
@@ -249,8 +254,8 @@ final class MessageStream extends HttpStreamProtocol {
 
         private void sendUsage() {
             usageSent = true;
-            sink.emit(new StreamEvent.UsageUpdate(new Usage(inputTokens + cacheRead + cacheCreation, outputTokens,
-                    cacheRead, cacheCreation)));
+            sink.emit(new StreamEvent.UsageUpdate(
+                    new Usage(inputTokens + cacheRead + cacheCreation, outputTokens, cacheRead, cacheCreation)));
         }
 
         private void finish() {

@@ -44,8 +44,8 @@ final class ModelCatalog {
         Set<String> ids = new LinkedHashSet<>();
         String after = null;
         for (int page = 0; page < MAX_PAGES; page++) {
-            String path = "/v1/models?limit=" + PAGE_LIMIT + (after == null ? ""
-                    : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            String path = "/v1/models?limit=" + PAGE_LIMIT
+                    + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             String body = client.call(client.get(path));
             JsonNode root = Json.tryParse(body);
             JsonNode data = root == null ? null : root.get("data");

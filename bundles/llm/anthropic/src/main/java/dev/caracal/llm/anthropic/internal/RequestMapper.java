@@ -215,11 +215,15 @@ final class RequestMapper {
             }
             JsonNode input = Json.tryParse(use.argumentsJson());
             if (input == null || !input.isObject()) {
-                throw invalid("message " + index + ": the arguments of tool call " + use.id()
-                        + " are not a JSON object");
+                throw invalid(
+                        "message " + index + ": the arguments of tool call " + use.id() + " are not a JSON object");
             }
-            turn.blocks.add(Json.MAPPER.createObjectNode().put("type", "tool_use").put("id", use.id())
-                    .put("name", use.name()).set("input", input));
+            turn.blocks.add(Json.MAPPER
+                    .createObjectNode()
+                    .put("type", "tool_use")
+                    .put("id", use.id())
+                    .put("name", use.name())
+                    .set("input", input));
         } else if (part instanceof ContentPart.ToolResult result) {
             if (role == Role.ASSISTANT) {
                 throw invalid("message " + index + ": an assistant message cannot hold a tool result");
@@ -237,12 +241,19 @@ final class RequestMapper {
             if (t.signature() == null || t.signature().isEmpty()) {
                 return null;
             }
-            return Json.MAPPER.createObjectNode().put("type", "thinking").put("thinking", t.text())
+            return Json.MAPPER
+                    .createObjectNode()
+                    .put("type", "thinking")
+                    .put("thinking", t.text())
                     .put("signature", t.signature());
         }
         ContentPart.RedactedThinking r = (ContentPart.RedactedThinking) part;
-        return r.data().isEmpty() ? null
-                : Json.MAPPER.createObjectNode().put("type", "redacted_thinking").put("data", r.data());
+        return r.data().isEmpty()
+                ? null
+                : Json.MAPPER
+                        .createObjectNode()
+                        .put("type", "redacted_thinking")
+                        .put("data", r.data());
     }
 
     private static boolean isThinking(ContentPart part) {
@@ -250,8 +261,8 @@ final class RequestMapper {
     }
 
     private static ObjectNode toolResult(ContentPart.ToolResult result) {
-        ObjectNode block = Json.MAPPER.createObjectNode().put("type", "tool_result")
-                .put("tool_use_id", result.toolUseId());
+        ObjectNode block =
+                Json.MAPPER.createObjectNode().put("type", "tool_result").put("tool_use_id", result.toolUseId());
         boolean onlyText = result.content().stream().allMatch(p -> p instanceof ContentPart.Text || isThinking(p));
         if (onlyText) {
             String text = ContentPart.textOf(result.content());
@@ -286,8 +297,9 @@ final class RequestMapper {
         ObjectNode block = Json.MAPPER.createObjectNode().put("type", "image");
         ObjectNode source = block.putObject("source");
         if (image.data() != null) {
-            source.put("type", "base64").put("media_type", image.mediaType() == null ? "image/png"
-                    : image.mediaType()).put("data", image.data());
+            source.put("type", "base64")
+                    .put("media_type", image.mediaType() == null ? "image/png" : image.mediaType())
+                    .put("data", image.data());
             return block;
         }
         Map.Entry<String, String> inline = dataUrl(image.url());

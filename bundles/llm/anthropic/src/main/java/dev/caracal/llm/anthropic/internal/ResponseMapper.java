@@ -22,8 +22,7 @@ import java.util.List;
  */
 final class ResponseMapper {
 
-    private ResponseMapper() {
-    }
+    private ResponseMapper() {}
 
     static ChatResponse toResponse(JsonNode root, String requestedModel, Secret secret, String body) {
         if (root == null || !root.isObject()) {
@@ -46,28 +45,29 @@ final class ResponseMapper {
                     }
                 }
                 case "tool_use" -> content.add(toolUse(block));
-                case "thinking" -> content.add(new ContentPart.Thinking(block.path("thinking").asText(""),
-                        signature(block.get("signature"))));
+                case "thinking" ->
+                    content.add(new ContentPart.Thinking(
+                            block.path("thinking").asText(""), signature(block.get("signature"))));
                 case "redacted_thinking" -> {
                     String data = block.path("data").asText("");
                     if (!data.isEmpty()) {
                         content.add(new ContentPart.RedactedThinking(data));
                     }
                 }
-                default -> { } // server tool blocks
+                default -> {} // server tool blocks
             }
         }
         String id = root.path("id").asText("");
         String model = root.hasNonNull("model") ? root.get("model").asText() : requestedModel;
-        return new ChatResponse(id, model, content, stopReason(Json.textOrNull(root.get("stop_reason"))),
-                usage(root.get("usage")));
+        return new ChatResponse(
+                id, model, content, stopReason(Json.textOrNull(root.get("stop_reason"))), usage(root.get("usage")));
     }
 
     static ContentPart.ToolUse toolUse(JsonNode block) {
         String name = block.path("name").asText("");
         if (name.isEmpty()) {
-            throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered a tool call without a name", 200,
-                    null, null);
+            throw new LlmException(
+                    ErrorKind.UPSTREAM, "the upstream answered a tool call without a name", 200, null, null);
         }
         JsonNode input = block.get("input");
         String args = input == null || input.isNull() ? "{}" : input.isTextual() ? input.asText() : Json.write(input);

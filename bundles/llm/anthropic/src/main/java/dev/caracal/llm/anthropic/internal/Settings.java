@@ -8,10 +8,21 @@ import java.util.List;
 import java.util.Objects;
 
 /** The validated configuration of one provider instance. Neither it nor its {@link #toString()} exposes the key. */
-record Settings(String id, URI baseUrl, Secret apiKey, String anthropicVersion, List<String> betas,
-                List<String> models, int defaultMaxTokens, Duration connectTimeout, Duration requestTimeout,
-                int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay, int maxConcurrency,
-                Duration modelsCacheTtl) {
+record Settings(
+        String id,
+        URI baseUrl,
+        Secret apiKey,
+        String anthropicVersion,
+        List<String> betas,
+        List<String> models,
+        int defaultMaxTokens,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        int maxConcurrency,
+        Duration modelsCacheTtl) {
 
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     static final String DEFAULT_VERSION = "2023-06-01";
@@ -20,8 +31,8 @@ record Settings(String id, URI baseUrl, Secret apiKey, String anthropicVersion, 
         id = ConfigValues.requireId(id);
         ConfigValues.requireHttp(Objects.requireNonNull(baseUrl, "baseUrl"));
         apiKey = apiKey == null ? Secret.NONE : apiKey;
-        anthropicVersion = anthropicVersion == null || anthropicVersion.isBlank() ? DEFAULT_VERSION
-                : anthropicVersion.trim();
+        anthropicVersion =
+                anthropicVersion == null || anthropicVersion.isBlank() ? DEFAULT_VERSION : anthropicVersion.trim();
         betas = List.copyOf(betas);
         models = List.copyOf(models);
         if (defaultMaxTokens < 1) {
@@ -32,13 +43,20 @@ record Settings(String id, URI baseUrl, Secret apiKey, String anthropicVersion, 
     }
 
     static Settings from(AnthropicConfig config) {
-        return new Settings(config.id(), ConfigValues.baseUrl(config.baseUrl(), DEFAULT_BASE_URL),
-                Secret.resolve(config.apiKey()), config.anthropicVersion(), ConfigValues.splitList(config.betas()),
-                ConfigValues.splitList(config.models()), config.defaultMaxTokens(),
+        return new Settings(
+                config.id(),
+                ConfigValues.baseUrl(config.baseUrl(), DEFAULT_BASE_URL),
+                Secret.resolve(config.apiKey()),
+                config.anthropicVersion(),
+                ConfigValues.splitList(config.betas()),
+                ConfigValues.splitList(config.models()),
+                config.defaultMaxTokens(),
                 Duration.ofMillis(Math.max(1, config.connectTimeoutMs())),
-                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())), config.maxRetries(),
+                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())),
+                config.maxRetries(),
                 Duration.ofMillis(Math.max(0, config.retryBaseDelayMs())),
-                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())), config.maxConcurrency(),
+                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())),
+                config.maxConcurrency(),
                 Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
     }
 

@@ -45,14 +45,20 @@ class AsyncCompletionTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("hello").reply("Hi there!").usage(12, 3).responseId("msg_async"))
-                .fixture(Fixture.whenUserSays("weather").toolCall("toolu_01", "get_weather", "{\"city\":\"Paris\"}")
+                .fixture(Fixture.whenUserSays("hello")
+                        .reply("Hi there!")
+                        .usage(12, 3)
+                        .responseId("msg_async"))
+                .fixture(Fixture.whenUserSays("weather")
+                        .toolCall("toolu_01", "get_weather", "{\"city\":\"Paris\"}")
                         .usage(20, 5))
-                .fixture(Fixture.whenUserSays("retry me").sequenceIndex(0)
-                        .error(429, "rate_limit_error", "slow down").retryAfterSeconds(2))
+                .fixture(Fixture.whenUserSays("retry me")
+                        .sequenceIndex(0)
+                        .error(429, "rate_limit_error", "slow down")
+                        .retryAfterSeconds(2))
                 .fixture(Fixture.whenUserSays("retry me").sequenceIndex(1).reply("made it"))
-                .fixture(Fixture.whenUserSays("status 400").error(400, "invalid_request_error",
-                        "messages: text content blocks must be non-empty"))
+                .fixture(Fixture.whenUserSays("status 400")
+                        .error(400, "invalid_request_error", "messages: text content blocks must be non-empty"))
                 .fixture(Fixture.whenUserSays("status 401").error(401, "authentication_error", "invalid x-api-key"))
                 .fixture(Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(5_000)))
                 .fixture(Fixture.whenUserSays("crowd").reply("served").chaos(Chaos.latency(2_000)))
@@ -90,11 +96,20 @@ class AsyncCompletionTest {
     @Test
     void answersToolCallsLikeComplete() throws Exception {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
-        ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("weather in Paris?")),
-                List.of(weather), null, null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("weather in Paris?")),
+                List.of(weather),
+                null,
+                null,
+                null,
+                false,
+                null);
         ChatResponse async = answer(model, request);
         assertEquals(StopReason.TOOL_USE, async.stopReason());
-        ContentPart.ToolUse call = assertInstanceOf(ContentPart.ToolUse.class, async.content().get(0));
+        ContentPart.ToolUse call =
+                assertInstanceOf(ContentPart.ToolUse.class, async.content().get(0));
         assertEquals("toolu_01", call.id());
         assertEquals("get_weather", call.name());
         assertEquals(20, async.usage().inputTokens());
@@ -108,8 +123,8 @@ class AsyncCompletionTest {
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             assertEquals("made it", answer(retrying, ask("retry me")).text());
         }
         assertEquals(List.of(Duration.ofSeconds(2)), delayer.delays);
@@ -119,27 +134,26 @@ class AsyncCompletionTest {
     @Test
     void failsA400Or401WithoutRetryingAsCompleteDoes() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 3)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 3)), delayer)) {
             LlmException invalid = failure(retrying, ask("status 400"));
             assertEquals(ErrorKind.INVALID_REQUEST, invalid.kind());
             assertEquals(1, upstream.requestsContaining("/v1/messages", "status 400"));
-            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("status 400"))),
-                    invalid);
+            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("status 400"))), invalid);
 
             LlmException unauthorized = failure(retrying, ask("status 401"));
             assertEquals(ErrorKind.AUTHENTICATION, unauthorized.kind());
             assertEquals(1, upstream.requestsContaining("/v1/messages", "status 401"));
-            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("status 401"))),
-                    unauthorized);
+            assertSameFailure(
+                    assertThrows(LlmException.class, () -> retrying.complete(ask("status 401"))), unauthorized);
         }
         assertTrue(delayer.delays.isEmpty());
     }
 
     @Test
     void noAnswerWithinTheRequestTimeoutIsTimeout() {
-        try (AnthropicChatModel impatient = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (AnthropicChatModel impatient =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("requestTimeoutMs", 300)))) {
             LlmException e = failure(impatient, ask("slow"));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertEquals(0, e.upstreamStatus());
@@ -151,7 +165,8 @@ class AsyncCompletionTest {
     void aClosedProviderFailsUnavailableAsCompleteDoes() {
         AnthropicChatModel closed = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl()));
         closed.close();
-        CompletableFuture<ChatResponse> call = closed.completeAsync(ask("hello")).toCompletableFuture();
+        CompletableFuture<ChatResponse> call =
+                closed.completeAsync(ask("hello")).toCompletableFuture();
         assertTrue(call.isCompletedExceptionally(), "failed when returned");
         LlmException e = failure(closed, ask("hello"));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
@@ -164,8 +179,8 @@ class AsyncCompletionTest {
         upstream.resetStats();
         List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            CompletableFuture<ChatResponse> call = model.completeAsync(ask("crowd " + i))
-                    .toCompletableFuture();
+            CompletableFuture<ChatResponse> call =
+                    model.completeAsync(ask("crowd " + i)).toCompletableFuture();
             assertFalse(call.isDone(), "call " + i + " returned before its answer: it held the caller");
             calls.add(call);
         }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /** Complete (non-streamed) messages against aimock's Anthropic /v1/messages. */
 class MessagesTest {
 
-    private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
-            + "\"required\":[\"city\"]}";
+    private static final String WEATHER_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}," + "\"required\":[\"city\"]}";
 
     private static MockUpstream upstream;
     private static AnthropicChatModel model;
@@ -39,12 +39,16 @@ class MessagesTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("hello").reply("Hi there!").usage(12, 3).responseId("msg_hello")
+                .fixture(Fixture.whenUserSays("hello")
+                        .reply("Hi there!")
+                        .usage(12, 3)
+                        .responseId("msg_hello")
                         .answeredBy("claude-sonnet-4-5-20250929"))
                 .fixture(Fixture.whenSystemSays("pirate").reply("Arr, matey."))
                 .fixture(Fixture.whenToolResult("toolu_01").reply("It is 18 degrees in Paris."))
                 .fixture(Fixture.whenUserSays("weather").toolCall("toolu_01", "get_weather", "{\"city\":\"Paris\"}"))
-                .fixture(Fixture.whenUserSays("both").reply("Let me check.")
+                .fixture(Fixture.whenUserSays("both")
+                        .reply("Let me check.")
                         .toolCall("toolu_02", "get_weather", "{\"city\":\"Oslo\"}"))
                 .fixture(Fixture.whenUserSays("describe this image").reply("A red square."))
                 .fixture(Fixture.whenUserSays("cut short").reply("Once upon").finishReason("length"))
@@ -61,7 +65,8 @@ class MessagesTest {
 
     private static JournalEntry lastRequestWith(String text) {
         List<JournalEntry> entries = upstream.journal("/v1/messages").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).toList();
+                .filter(e -> e.body() != null && e.body().toString().contains(text))
+                .toList();
         assertTrue(!entries.isEmpty(), "no request with " + text);
         return entries.get(entries.size() - 1);
     }
@@ -83,8 +88,8 @@ class MessagesTest {
 
     @Test
     void sendsTheSystemPrompt() {
-        ChatRequest request = new ChatRequest(MODEL, "You are a pirate.", List.of(Message.user("greet me")), null,
-                null, null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                MODEL, "You are a pirate.", List.of(Message.user("greet me")), null, null, null, null, false, null);
         assertEquals("Arr, matey.", model.complete(request).text());
         JsonNode messages = lastRequestWith("pirate").body().path("messages");
         assertEquals("system", messages.path(0).path("role").asText());
@@ -94,25 +99,51 @@ class MessagesTest {
     @Test
     void toolRoundTrip() {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
-        ChatRequest first = new ChatRequest(MODEL, null, List.of(Message.user("What is the weather in Paris?")),
-                List.of(weather), ToolChoice.AUTO, null, null, false, null);
+        ChatRequest first = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("What is the weather in Paris?")),
+                List.of(weather),
+                ToolChoice.AUTO,
+                null,
+                null,
+                false,
+                null);
         ChatResponse call = model.complete(first);
         assertEquals(StopReason.TOOL_USE, call.stopReason());
-        ContentPart.ToolUse use = assertInstanceOf(ContentPart.ToolUse.class, call.content().get(0));
+        ContentPart.ToolUse use =
+                assertInstanceOf(ContentPart.ToolUse.class, call.content().get(0));
         assertEquals("toolu_01", use.id());
         assertEquals("get_weather", use.name());
         assertEquals("{\"city\":\"Paris\"}", use.argumentsJson());
-        JsonNode offered = lastRequestWith("weather in Paris").body().path("tools").path(0).path("function");
+        JsonNode offered =
+                lastRequestWith("weather in Paris").body().path("tools").path(0).path("function");
         assertEquals("get_weather", offered.path("name").asText());
-        assertEquals("string", offered.path("parameters").path("properties").path("city").path("type").asText());
+        assertEquals(
+                "string",
+                offered.path("parameters")
+                        .path("properties")
+                        .path("city")
+                        .path("type")
+                        .asText());
 
         // the OpenAI-shaped TOOL message becomes a user turn with a tool_result block
-        ChatRequest second = new ChatRequest(MODEL, null, List.of(
-                Message.user("What is the weather in Paris?"),
-                new Message(Role.ASSISTANT, call.content()),
-                new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_01",
-                        List.of(new ContentPart.Text("18C, sunny")), false)))),
-                List.of(weather), null, null, null, false, null);
+        ChatRequest second = new ChatRequest(
+                MODEL,
+                null,
+                List.of(
+                        Message.user("What is the weather in Paris?"),
+                        new Message(Role.ASSISTANT, call.content()),
+                        new Message(
+                                Role.TOOL,
+                                List.of(new ContentPart.ToolResult(
+                                        "toolu_01", List.of(new ContentPart.Text("18C, sunny")), false)))),
+                List.of(weather),
+                null,
+                null,
+                null,
+                false,
+                null);
         ChatResponse answer = model.complete(second);
         assertEquals("It is 18 degrees in Paris.", answer.text());
         assertEquals(StopReason.END_TURN, answer.stopReason());
@@ -128,26 +159,48 @@ class MessagesTest {
 
     @Test
     void textAndToolCallInOneAnswer() {
-        ChatResponse response = model.complete(new ChatRequest(MODEL, null, List.of(Message.user("both please")),
-                List.of(new ToolDefinition("get_weather", null, WEATHER_SCHEMA)), null, null, null, false, null));
+        ChatResponse response = model.complete(new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("both please")),
+                List.of(new ToolDefinition("get_weather", null, WEATHER_SCHEMA)),
+                null,
+                null,
+                null,
+                false,
+                null));
         assertEquals(2, response.content().size());
         assertEquals("Let me check.", response.text());
-        assertEquals("toolu_02", assertInstanceOf(ContentPart.ToolUse.class, response.content().get(1)).id());
+        assertEquals(
+                "toolu_02",
+                assertInstanceOf(ContentPart.ToolUse.class, response.content().get(1))
+                        .id());
         assertEquals(StopReason.TOOL_USE, response.stopReason());
     }
 
     @Test
     void sendsImages() {
-        Message user = new Message(Role.USER, List.of(
-                new ContentPart.Image("image/png", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", null),
-                new ContentPart.Image(null, null, "https://example.com/cat.jpg"),
-                new ContentPart.Text("describe this image")));
-        ChatResponse response = model.complete(new ChatRequest(MODEL, null, List.of(user), null, null, null, null,
-                false, null));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Image(
+                                "image/png",
+                                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+                                null),
+                        new ContentPart.Image(null, null, "https://example.com/cat.jpg"),
+                        new ContentPart.Text("describe this image")));
+        ChatResponse response =
+                model.complete(new ChatRequest(MODEL, null, List.of(user), null, null, null, null, false, null));
         assertEquals("A red square.", response.text());
         // aimock accepts the image blocks but keeps only the text of a message (see the README)
-        assertEquals("describe this image", lastRequestWith("describe this image").body().path("messages")
-                .path(0).path("content").asText());
+        assertEquals(
+                "describe this image",
+                lastRequestWith("describe this image")
+                        .body()
+                        .path("messages")
+                        .path(0)
+                        .path("content")
+                        .asText());
     }
 
     @Test
@@ -158,8 +211,15 @@ class MessagesTest {
 
     @Test
     void sendsSamplingParameters() {
-        ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("parameters")), null, null,
-                new SamplingParameters(0.3, 0.9, 40, 123, null, null, null), List.of("END"), false,
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("parameters")),
+                null,
+                null,
+                new SamplingParameters(0.3, 0.9, 40, 123, null, null, null),
+                List.of("END"),
+                false,
                 Map.of("user", "user-42"));
         assertEquals("ok", model.complete(request).text());
         JsonNode sent = lastRequestWith("parameters").body();

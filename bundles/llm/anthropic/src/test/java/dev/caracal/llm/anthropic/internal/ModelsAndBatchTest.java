@@ -33,13 +33,17 @@ class ModelsAndBatchTest {
     static void start() {
         upstream = MockUpstream.builder()
                 // aimock's /v1/models lists the models that fixtures match on
-                .fixture(Fixture.whenUserSays("opus only").model("claude-opus-4-1").reply("opus"))
-                .fixture(Fixture.whenUserSays("haiku only").model("claude-haiku-4-5").reply("haiku"))
+                .fixture(Fixture.whenUserSays("opus only")
+                        .model("claude-opus-4-1")
+                        .reply("opus"))
+                .fixture(Fixture.whenUserSays("haiku only")
+                        .model("claude-haiku-4-5")
+                        .reply("haiku"))
                 .fixture(Fixture.whenUserSays("bad item").error(400, "invalid_request_error", "bad item"))
                 .fixture(Fixture.whenUserSays("batch item").reply("done").chaos(Chaos.latency(150)))
                 .start();
-        model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxConcurrency", 4, "models", "claude-sonnet-4-5")));
+        model = new AnthropicChatModel(
+                TestSupport.settings(upstream.baseUrl(), Map.of("maxConcurrency", 4, "models", "claude-sonnet-4-5")));
     }
 
     @AfterAll
@@ -50,7 +54,9 @@ class ModelsAndBatchTest {
     @Test
     void listsTheUpstreamModels() {
         List<ModelInfo> models = model.models();
-        assertEquals(List.of("claude-opus-4-1", "claude-haiku-4-5"), models.stream().map(ModelInfo::id).toList());
+        assertEquals(
+                List.of("claude-opus-4-1", "claude-haiku-4-5"),
+                models.stream().map(ModelInfo::id).toList());
         assertTrue(models.stream().allMatch(m -> m.providerId().equals("mock")));
         Capabilities c = models.get(0).capabilities();
         assertTrue(c.streaming() && c.tools() && c.vision());
@@ -65,10 +71,12 @@ class ModelsAndBatchTest {
         try (MockUpstream dead = MockUpstream.start()) {
             deadBase = dead.baseUrl();
         }
-        try (AnthropicChatModel offline = new AnthropicChatModel(TestSupport.settings(deadBase,
-                Map.of("models", "claude-sonnet-4-5, claude-2.1, claude-sonnet-4-5")))) {
+        try (AnthropicChatModel offline = new AnthropicChatModel(
+                TestSupport.settings(deadBase, Map.of("models", "claude-sonnet-4-5, claude-2.1, claude-sonnet-4-5")))) {
             List<ModelInfo> models = offline.models();
-            assertEquals(List.of("claude-sonnet-4-5", "claude-2.1"), models.stream().map(ModelInfo::id).toList());
+            assertEquals(
+                    List.of("claude-sonnet-4-5", "claude-2.1"),
+                    models.stream().map(ModelInfo::id).toList());
             assertFalse(models.get(1).capabilities().vision());
             assertEquals(200_000, models.get(1).capabilities().contextTokens());
         }
@@ -105,7 +113,8 @@ class ModelsAndBatchTest {
             requests.add(ask("batch item " + i));
         }
         for (CompletionStage<ChatResponse> r : model.batch(requests, 100)) {
-            assertEquals("done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
+            assertEquals(
+                    "done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
         }
         assertTrue(upstream.stats().maxInFlight() <= 4, upstream.stats().toString());
         assertEquals(10, upstream.stats().requests());

@@ -40,9 +40,11 @@ class ProviderAndSecretsTest {
         upstream = MockUpstream.builder()
                 .requireApiKeys(API_KEY)
                 .fixture(Fixture.whenUserSays("hello").reply("hi"))
-                .fixture(Fixture.whenUserSays("echo key").error(400, "invalid_request_error",
-                        "Incorrect API key provided: " + API_KEY + "."))
-                .fixture(Fixture.whenUserSays("stream").model("claude-sonnet-4-5").reply("streamed"))
+                .fixture(Fixture.whenUserSays("echo key")
+                        .error(400, "invalid_request_error", "Incorrect API key provided: " + API_KEY + "."))
+                .fixture(Fixture.whenUserSays("stream")
+                        .model("claude-sonnet-4-5")
+                        .reply("streamed"))
                 .start();
     }
 
@@ -54,8 +56,8 @@ class ProviderAndSecretsTest {
     @Test
     void registersTheChatModelWithoutSecrets() {
         List<Registered> registered = new ArrayList<>();
-        AnthropicConfig config = TestSupport.config(Map.of("id", "claude-main", "baseUrl", upstream.baseUrl() + "/",
-                "apiKey", API_KEY));
+        AnthropicConfig config =
+                TestSupport.config(Map.of("id", "claude-main", "baseUrl", upstream.baseUrl() + "/", "apiKey", API_KEY));
         AnthropicProvider provider = new AnthropicProvider(FakeBundleContext.recordingInto(registered), config);
         try {
             assertEquals(1, registered.size(), "a chat model only: Anthropic has no embeddings API");
@@ -71,21 +73,25 @@ class ProviderAndSecretsTest {
             assertEquals("claude-main", model.providerId());
             // the mock refuses requests without this key: it was sent as x-api-key
             assertEquals("hi", model.complete(ask("hello")).text());
-            assertEquals(List.of("claude-sonnet-4-5"), model.models().stream().map(ModelInfo::id).toList(),
+            assertEquals(
+                    List.of("claude-sonnet-4-5"),
+                    model.models().stream().map(ModelInfo::id).toList(),
                     "the model list is fetched with the key too");
         } finally {
             provider.deactivate();
         }
         assertTrue(registered.get(0).unregistered()[0]);
         ChatModel stopped = (ChatModel) registered.get(0).service();
-        assertEquals(ErrorKind.UNAVAILABLE,
-                assertThrows(LlmException.class, () -> stopped.complete(ask("hello"))).kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertThrows(LlmException.class, () -> stopped.complete(ask("hello")))
+                        .kind());
     }
 
     @Test
     void aWrongKeyIsAuthentication() {
-        try (AnthropicChatModel model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("apiKey", "sk-ant-wrong-key-0000")))) {
+        try (AnthropicChatModel model = new AnthropicChatModel(
+                TestSupport.settings(upstream.baseUrl(), Map.of("apiKey", "sk-ant-wrong-key-0000")))) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("hello")));
             assertEquals(ErrorKind.AUTHENTICATION, e.kind());
             assertEquals(401, e.upstreamStatus());
@@ -95,31 +101,41 @@ class ProviderAndSecretsTest {
 
     @Test
     void keyPlaceholdersResolveFromTheEnvironmentOrMeanNoKey() {
-        Settings unset = Settings.from(TestSupport.config(Map.of("id", "x", "apiKey",
-                "${env:CARACAL_TEST_SURELY_UNSET_42}")));
+        Settings unset =
+                Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "${env:CARACAL_TEST_SURELY_UNSET_42}")));
         assertFalse(unset.apiKey().isPresent());
         Settings byDefault = Settings.from(TestSupport.config(Map.of("id", "x")));
-        assertEquals(System.getenv("ANTHROPIC_API_KEY") != null && !System.getenv("ANTHROPIC_API_KEY").isBlank(),
-                byDefault.apiKey().isPresent(), "the default ${env:ANTHROPIC_API_KEY} is looked up");
+        assertEquals(
+                System.getenv("ANTHROPIC_API_KEY") != null
+                        && !System.getenv("ANTHROPIC_API_KEY").isBlank(),
+                byDefault.apiKey().isPresent(),
+                "the default ${env:ANTHROPIC_API_KEY} is looked up");
         assertEquals("https://api.anthropic.com", byDefault.baseUrl().toString());
         assertEquals("2023-06-01", byDefault.anthropicVersion());
         assertEquals(4096, byDefault.defaultMaxTokens());
         String path = System.getenv("PATH");
         if (path != null && path.length() >= 4) { // any variable that is set proves the lookup
-            assertEquals(path, Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "${env:PATH}")))
-                    .apiKey().reveal());
+            assertEquals(
+                    path,
+                    Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "${env:PATH}")))
+                            .apiKey()
+                            .reveal());
         }
     }
 
     @Test
     void refusesBadConfigurations() {
-        assertThrows(IllegalArgumentException.class, () -> new AnthropicProvider(
-                FakeBundleContext.recordingInto(new ArrayList<>()),
-                TestSupport.config(Map.of("baseUrl", upstream.baseUrl()))));
-        assertThrows(IllegalArgumentException.class, () -> Settings.from(TestSupport.config(Map.of("id", "x",
-                "baseUrl", "ftp://example.com"))));
-        assertThrows(IllegalArgumentException.class, () -> Settings.from(TestSupport.config(Map.of("id", "x",
-                "defaultMaxTokens", 0))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new AnthropicProvider(
+                        FakeBundleContext.recordingInto(new ArrayList<>()),
+                        TestSupport.config(Map.of("baseUrl", upstream.baseUrl()))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.from(TestSupport.config(Map.of("id", "x", "baseUrl", "ftp://example.com"))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.from(TestSupport.config(Map.of("id", "x", "defaultMaxTokens", 0))));
     }
 
     @Test
@@ -139,7 +155,8 @@ class ProviderAndSecretsTest {
             StreamRecorder events = new StreamRecorder();
             model.stream(streamed("echo key"), events);
             events.await();
-            LlmException streamedError = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+            LlmException streamedError =
+                    assertInstanceOf(StreamEvent.Error.class, events.last()).error();
             assertFalse(streamedError.getMessage().contains(API_KEY));
 
             upstream.failNext(1, 529, "overloaded_error", "retry this " + API_KEY);

@@ -32,14 +32,16 @@ import java.util.concurrent.Executors;
 final class RecordingProxy implements AutoCloseable {
 
     /** Request headers the JDK client sets itself (or refuses to be given). */
-    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "transfer-encoding");
+    private static final Set<String> NOT_FORWARDED =
+            Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
 
     private final String target;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
 
     /** A proxy to {@code target} (aimock's root URL) on 127.0.0.1 and a free port. */
@@ -73,12 +75,16 @@ final class RecordingProxy implements AutoCloseable {
             if (json != null) {
                 bodies.add(json);
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target
-                            + exchange.getRequestURI().toString()))
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(target + exchange.getRequestURI().toString()))
                     .timeout(Duration.ofSeconds(30))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+                    .method(
+                            exchange.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            for (Map.Entry<String, List<String>> header :
+                    exchange.getRequestHeaders().entrySet()) {
                 if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                     header.getValue().forEach(v -> request.header(header.getKey(), v));
                 }
@@ -92,13 +98,16 @@ final class RecordingProxy implements AutoCloseable {
             }
             response.headers().map().forEach((name, values) -> {
                 String lower = name.toLowerCase(Locale.ROOT);
-                if (!lower.equals("content-length") && !lower.equals("transfer-encoding")
-                        && !lower.equals("connection") && !lower.startsWith(":")) {
+                if (!lower.equals("content-length")
+                        && !lower.equals("transfer-encoding")
+                        && !lower.equals("connection")
+                        && !lower.startsWith(":")) {
                     exchange.getResponseHeaders().put(name, values);
                 }
             });
             exchange.sendResponseHeaders(response.statusCode(), 0); // chunked: streams pass through as they come
-            try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
+            try (InputStream in = response.body();
+                    OutputStream out = exchange.getResponseBody()) {
                 byte[] buffer = new byte[8192];
                 int n;
                 while ((n = in.read(buffer)) >= 0) {

@@ -41,33 +41,48 @@ class RequestMapperTest {
 
     @Test
     void aMinimalRequest() {
-        assertEquals(json("{'model':'claude-sonnet-4-5','max_tokens':4096,"
+        assertEquals(
+                json("{'model':'claude-sonnet-4-5','max_tokens':4096,"
                         + "'messages':[{'role':'user','content':'hi'}]}"),
                 mapper.toBody(request(List.of(Message.user("hi"))), false));
     }
 
     @Test
     void everythingMapped() {
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("What is in "),
-                new ContentPart.Text("this picture, and what is the weather?"),
-                new ContentPart.Image("image/jpeg", "QUJD", null),
-                new ContentPart.Image(null, null, "https://example.com/a.png"),
-                new ContentPart.Image(null, null, "data:image/webp;base64,REVG")));
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Text("Let me look."),
-                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
-                new ContentPart.ToolUse("toolu_2", "get_time", null)));
-        Message tool1 = new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_1",
-                List.of(new ContentPart.Text("18C")), false)));
-        Message tool2 = new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_2",
-                List.of(new ContentPart.Text("no clock")), true)));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("What is in "),
+                        new ContentPart.Text("this picture, and what is the weather?"),
+                        new ContentPart.Image("image/jpeg", "QUJD", null),
+                        new ContentPart.Image(null, null, "https://example.com/a.png"),
+                        new ContentPart.Image(null, null, "data:image/webp;base64,REVG")));
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Text("Let me look."),
+                        new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
+                        new ContentPart.ToolUse("toolu_2", "get_time", null)));
+        Message tool1 = new Message(
+                Role.TOOL, List.of(new ContentPart.ToolResult("toolu_1", List.of(new ContentPart.Text("18C")), false)));
+        Message tool2 = new Message(
+                Role.TOOL,
+                List.of(new ContentPart.ToolResult("toolu_2", List.of(new ContentPart.Text("no clock")), true)));
         Message followUp = Message.user("Thanks, and now?");
-        ChatRequest request = new ChatRequest("claude-opus-4-1", "Be brief.",
+        ChatRequest request = new ChatRequest(
+                "claude-opus-4-1",
+                "Be brief.",
                 List.of(user, assistant, tool1, tool2, followUp),
-                List.of(new ToolDefinition("get_weather", "Weather of a city",
+                List.of(
+                        new ToolDefinition(
+                                "get_weather",
+                                "Weather of a city",
                                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
                         new ToolDefinition("get_time", null, null)),
                 ToolChoice.tool("get_weather"),
-                new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2), List.of("STOP", "END"), true,
+                new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2),
+                List.of("STOP", "END"),
+                true,
                 Map.of("user", "user-42", "session", "s-1"));
         JsonNode expected = json("""
                 {'model':'claude-opus-4-1','max_tokens':256,'system':'Be brief.',
@@ -102,24 +117,39 @@ class RequestMapperTest {
     @ParameterizedTest
     @CsvSource({"AUTO, {'type':'auto'}", "NONE, {'type':'none'}", "REQUIRED, {'type':'any'}"})
     void toolChoices(ToolChoice.Mode mode, String expected) {
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")),
-                List.of(new ToolDefinition("t", null, null)), new ToolChoice(mode, null), null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("hi")),
+                List.of(new ToolDefinition("t", null, null)),
+                new ToolChoice(mode, null),
+                null,
+                null,
+                false,
+                null);
         assertEquals(json(expected), mapper.toBody(request, false).get("tool_choice"));
     }
 
     @Test
     void noToolChoiceWithoutTools() {
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")), null, ToolChoice.REQUIRED,
-                null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                "m", null, List.of(Message.user("hi")), null, ToolChoice.REQUIRED, null, null, false, null);
         assertEquals(null, mapper.toBody(request, false).get("tool_choice"));
     }
 
     @Test
     void toolResultsInsideAUserMessageComeFirstAndCarryImages() {
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("here you go"),
-                new ContentPart.ToolResult("toolu_3", List.of(new ContentPart.Text("a chart:"),
-                        new ContentPart.Image("image/png", "UE5H", null)), false),
-                new ContentPart.ToolResult("toolu_4", List.of(), false)));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("here you go"),
+                        new ContentPart.ToolResult(
+                                "toolu_3",
+                                List.of(
+                                        new ContentPart.Text("a chart:"),
+                                        new ContentPart.Image("image/png", "UE5H", null)),
+                                false),
+                        new ContentPart.ToolResult("toolu_4", List.of(), false)));
         assertEquals(json("""
                 [{'role':'user','content':[
                   {'type':'tool_result','tool_use_id':'toolu_3','content':[
@@ -132,8 +162,12 @@ class RequestMapperTest {
 
     @Test
     void consecutiveTurnsOfOneRoleAreMergedAndEmptyTextsDropped() {
-        List<Message> messages = List.of(Message.user("one"), Message.user(""), Message.user("two"),
-                Message.assistant("three"), Message.assistant("four"));
+        List<Message> messages = List.of(
+                Message.user("one"),
+                Message.user(""),
+                Message.user("two"),
+                Message.assistant("three"),
+                Message.assistant("four"));
         assertEquals(json("""
                 [{'role':'user','content':[{'type':'text','text':'one'},{'type':'text','text':'two'}]},
                  {'role':'assistant','content':[{'type':'text','text':'three'},{'type':'text','text':'four'}]}]
@@ -143,16 +177,24 @@ class RequestMapperTest {
     @Test
     void refusesWhatTheApiCannotTake() {
         assertInvalid(request(List.of(Message.user(""))));
-        assertInvalid(request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.Image("image/png", "QQ==",
-                null))))));
+        assertInvalid(request(
+                List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.Image("image/png", "QQ==", null))))));
         assertInvalid(request(List.of(new Message(Role.USER, List.of(new ContentPart.ToolUse("a", "b", "{}"))))));
         assertInvalid(request(List.of(new Message(Role.TOOL, List.of(new ContentPart.Text("loose text"))))));
-        assertInvalid(request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("a", "b",
-                "[1,2]"))))));
-        assertInvalid(request(List.of(new Message(Role.USER, List.of(new ContentPart.Image(null, null,
-                "data:image/png,notbase64"))))));
-        assertInvalid(new ChatRequest("m", null, List.of(Message.user("hi")),
-                List.of(new ToolDefinition("broken", null, "[1,2")), null, null, null, false, null));
+        assertInvalid(
+                request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("a", "b", "[1,2]"))))));
+        assertInvalid(request(List.of(
+                new Message(Role.USER, List.of(new ContentPart.Image(null, null, "data:image/png,notbase64"))))));
+        assertInvalid(new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("hi")),
+                List.of(new ToolDefinition("broken", null, "[1,2")),
+                null,
+                null,
+                null,
+                false,
+                null));
     }
 
     private void assertInvalid(ChatRequest request) {
@@ -162,39 +204,62 @@ class RequestMapperTest {
 
     @Test
     void theRequestsOwnMaxTokensWinsOverTheDefault() {
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")), null, null,
-                new SamplingParameters(null, null, null, 64_000, null, null, null), null, false, null);
+        ChatRequest request = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("hi")),
+                null,
+                null,
+                new SamplingParameters(null, null, null, 64_000, null, null, null),
+                null,
+                false,
+                null);
         assertEquals(64_000, mapper.toBody(request, false).get("max_tokens").asInt());
-        assertEquals(1000, new RequestMapper(1000).toBody(request(List.of(Message.user("hi"))), false)
-                .get("max_tokens").asInt());
+        assertEquals(
+                1000,
+                new RequestMapper(1000)
+                        .toBody(request(List.of(Message.user("hi"))), false)
+                        .get("max_tokens")
+                        .asInt());
     }
 
     private static ChatRequest reasoning(Integer maxTokens, Reasoning reasoning) {
-        return new ChatRequest("claude-sonnet-4-5", null, List.of(Message.user("hi")), null, null,
-                new SamplingParameters(null, null, null, maxTokens, null, null, null), null, false, null, reasoning);
+        return new ChatRequest(
+                "claude-sonnet-4-5",
+                null,
+                List.of(Message.user("hi")),
+                null,
+                null,
+                new SamplingParameters(null, null, null, maxTokens, null, null, null),
+                null,
+                false,
+                null,
+                reasoning);
     }
 
     @ParameterizedTest
     @CsvSource({
-            // budget, effort, request max_tokens, sent budget_tokens, sent max_tokens
-            "2048,    ,       ,      2048,  4096",   // the default holds the budget and an answer
-            "4095,    ,       ,      4095,  4096",
-            "4096,    ,       ,      4096,  8192",   // max_tokens must exceed the budget: budget + default
-            "8000,    ,       1000,  8000,  9000",   // the request's max_tokens is the room for the answer
-            "8000,    ,       16000, 8000,  16000",  // ... unless it already holds the budget
-            "100,     ,       ,      1024,  4096",   // raised to Anthropic's minimum
-            "1,       ,       500,   1024,  1524",
-            "    ,    MINIMAL, ,     1024,  4096",
-            "    ,    LOW,    ,      2048,  4096",
-            "    ,    MEDIUM, ,      8192,  12288",
-            "    ,    HIGH,   32000, 24576, 32000",
-            "3000,    HIGH,   ,      3000,  4096"})  // the caller's budget wins over its effort
-    void thinkingBudgetAndMaxTokens(Integer budget, Reasoning.Effort effort, Integer maxTokens, int sentBudget,
-                                    int sentMax) {
+        // budget, effort, request max_tokens, sent budget_tokens, sent max_tokens
+        "2048,    ,       ,      2048,  4096", // the default holds the budget and an answer
+        "4095,    ,       ,      4095,  4096",
+        "4096,    ,       ,      4096,  8192", // max_tokens must exceed the budget: budget + default
+        "8000,    ,       1000,  8000,  9000", // the request's max_tokens is the room for the answer
+        "8000,    ,       16000, 8000,  16000", // ... unless it already holds the budget
+        "100,     ,       ,      1024,  4096", // raised to Anthropic's minimum
+        "1,       ,       500,   1024,  1524",
+        "    ,    MINIMAL, ,     1024,  4096",
+        "    ,    LOW,    ,      2048,  4096",
+        "    ,    MEDIUM, ,      8192,  12288",
+        "    ,    HIGH,   32000, 24576, 32000",
+        "3000,    HIGH,   ,      3000,  4096"
+    }) // the caller's budget wins over its effort
+    void thinkingBudgetAndMaxTokens(
+            Integer budget, Reasoning.Effort effort, Integer maxTokens, int sentBudget, int sentMax) {
         JsonNode body = mapper.toBody(reasoning(maxTokens, new Reasoning(budget, effort)), false);
         assertEquals(json("{'type':'enabled','budget_tokens':" + sentBudget + "}"), body.get("thinking"));
         assertEquals(sentMax, body.get("max_tokens").asInt());
-        assertTrue(body.get("max_tokens").asInt() > body.get("thinking").get("budget_tokens").asInt());
+        assertTrue(body.get("max_tokens").asInt()
+                > body.get("thinking").get("budget_tokens").asInt());
     }
 
     @Test
@@ -210,21 +275,43 @@ class RequestMapperTest {
 
     @Test
     void assistantThinkingGoesBackInOrderAndOnlyWhenSigned() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(
-                new ContentPart.Thinking("First the weather.", "sig-1"),
-                new ContentPart.RedactedThinking("opaque-1"),
-                new ContentPart.Thinking("unsigned, from another provider", null),
-                new ContentPart.Thinking("empty signature", ""),
-                new ContentPart.Text("Checking."),
-                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
-                new ContentPart.Thinking("Interleaved.", "sig-2")));
-        Message tool = new Message(Role.TOOL, List.of(new ContentPart.Thinking("stray", "sig-x"),
-                new ContentPart.ToolResult("toolu_1", List.of(new ContentPart.Text("18C"),
-                        new ContentPart.Thinking("inside a result", "sig-y")), false)));
-        Message user = new Message(Role.USER, List.of(new ContentPart.Thinking("a user's", "sig-z"),
-                new ContentPart.RedactedThinking("opaque-2"), new ContentPart.Text("and now?")));
-        ChatRequest request = new ChatRequest("claude-sonnet-4-5", null, List.of(Message.user("weather?"),
-                assistant, tool, user), null, null, null, null, false, null, Reasoning.budget(2048));
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Thinking("First the weather.", "sig-1"),
+                        new ContentPart.RedactedThinking("opaque-1"),
+                        new ContentPart.Thinking("unsigned, from another provider", null),
+                        new ContentPart.Thinking("empty signature", ""),
+                        new ContentPart.Text("Checking."),
+                        new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}"),
+                        new ContentPart.Thinking("Interleaved.", "sig-2")));
+        Message tool = new Message(
+                Role.TOOL,
+                List.of(
+                        new ContentPart.Thinking("stray", "sig-x"),
+                        new ContentPart.ToolResult(
+                                "toolu_1",
+                                List.of(
+                                        new ContentPart.Text("18C"),
+                                        new ContentPart.Thinking("inside a result", "sig-y")),
+                                false)));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Thinking("a user's", "sig-z"),
+                        new ContentPart.RedactedThinking("opaque-2"),
+                        new ContentPart.Text("and now?")));
+        ChatRequest request = new ChatRequest(
+                "claude-sonnet-4-5",
+                null,
+                List.of(Message.user("weather?"), assistant, tool, user),
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                Reasoning.budget(2048));
         assertEquals(json("""
                 [{'role':'user','content':'weather?'},
                  {'role':'assistant','content':[
@@ -241,17 +328,20 @@ class RequestMapperTest {
 
     @Test
     void thinkingIsSentBackEvenWhenThisRequestAsksNoReasoning() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Easy.", "sig-1"),
-                new ContentPart.Text("4")));
-        JsonNode messages = mapper.toBody(request(List.of(Message.user("2+2?"), assistant, Message.user("and 3+3?"))),
-                false).get("messages");
-        assertEquals(json("[{'type':'thinking','thinking':'Easy.','signature':'sig-1'},{'type':'text','text':'4'}]"),
+        Message assistant = new Message(
+                Role.ASSISTANT, List.of(new ContentPart.Thinking("Easy.", "sig-1"), new ContentPart.Text("4")));
+        JsonNode messages = mapper.toBody(
+                        request(List.of(Message.user("2+2?"), assistant, Message.user("and 3+3?"))), false)
+                .get("messages");
+        assertEquals(
+                json("[{'type':'thinking','thinking':'Easy.','signature':'sig-1'},{'type':'text','text':'4'}]"),
                 messages.get(1).get("content"));
     }
 
     @Test
     void anAssistantTurnOfUnsignedThinkingOnlyIsRefusedClearly() {
-        ChatRequest request = request(List.of(Message.user("hi"),
+        ChatRequest request = request(List.of(
+                Message.user("hi"),
                 new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("thoughts only", null))),
                 Message.user("well?")));
         LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));

@@ -13,11 +13,10 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
-import dev.caracal.llm.testkit.RecordingSink;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.StreamingCall;
-import java.util.ArrayList;
+import dev.caracal.llm.testkit.RecordingSink;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,28 +49,46 @@ class ResponseDecodingTest {
                    "output_tokens":30}}
                 """), "requested", Secret.NONE, "");
         assertEquals(new Usage(1210, 30, 1000, 200), response.usage());
-        assertEquals(List.of(new ContentPart.Thinking("hmm", "s"), new ContentPart.Text("Hi"),
-                new ContentPart.ToolUse("toolu_1", "f", "{\"a\":1}")), response.content());
+        assertEquals(
+                List.of(
+                        new ContentPart.Thinking("hmm", "s"),
+                        new ContentPart.Text("Hi"),
+                        new ContentPart.ToolUse("toolu_1", "f", "{\"a\":1}")),
+                response.content());
         assertEquals(StopReason.TOOL_USE, response.stopReason());
         assertEquals("claude-sonnet-4-5", response.model());
     }
 
     @ParameterizedTest
-    @CsvSource({"end_turn, END_TURN", "max_tokens, MAX_TOKENS", "stop_sequence, STOP_SEQUENCE",
-            "tool_use, TOOL_USE", "refusal, CONTENT_FILTER", "pause_turn, END_TURN",
-            "model_context_window_exceeded, MAX_TOKENS", "something_new, END_TURN"})
+    @CsvSource({
+        "end_turn, END_TURN",
+        "max_tokens, MAX_TOKENS",
+        "stop_sequence, STOP_SEQUENCE",
+        "tool_use, TOOL_USE",
+        "refusal, CONTENT_FILTER",
+        "pause_turn, END_TURN",
+        "model_context_window_exceeded, MAX_TOKENS",
+        "something_new, END_TURN"
+    })
     void stopReasons(String anthropic, StopReason normalized) {
         assertEquals(normalized, ResponseMapper.stopReason(anthropic));
     }
 
     @Test
     void aBodyThatIsNotAMessageIsUpstream() {
-        LlmException e = assertThrows(LlmException.class, () -> ResponseMapper.toResponse(Json.tryParse(
-                "{\"type\":\"message\"}"), "m", Secret.NONE, "{\"type\":\"message\"}"));
+        LlmException e = assertThrows(
+                LlmException.class,
+                () -> ResponseMapper.toResponse(
+                        Json.tryParse("{\"type\":\"message\"}"), "m", Secret.NONE, "{\"type\":\"message\"}"));
         assertEquals(ErrorKind.UPSTREAM, e.kind());
-        LlmException error = assertThrows(LlmException.class, () -> ResponseMapper.toResponse(Json.tryParse(
-                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"), "m",
-                Secret.NONE, ""));
+        LlmException error = assertThrows(
+                LlmException.class,
+                () -> ResponseMapper.toResponse(
+                        Json.tryParse(
+                                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
+                        "m",
+                        Secret.NONE,
+                        ""));
         assertEquals(ErrorKind.OVERLOADED, error.kind());
     }
 
@@ -87,9 +104,13 @@ class ResponseDecodingTest {
                    {"type":"redacted_thinking","data":""}],
                  "stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}
                 """), "requested", Secret.NONE, "");
-        assertEquals(List.of(new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4a"),
-                new ContentPart.Thinking("First, the tool.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3h"),
-                new ContentPart.Text("Here."), new ContentPart.Thinking("", null)), response.content());
+        assertEquals(
+                List.of(
+                        new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4a"),
+                        new ContentPart.Thinking("First, the tool.", "EqQBCgIYAhIM1gbcDa9GJwZA2b3h"),
+                        new ContentPart.Text("Here."),
+                        new ContentPart.Thinking("", null)),
+                response.content());
         assertEquals("Here.", response.text());
     }
 
@@ -133,10 +154,15 @@ class ResponseDecodingTest {
                 data: {"type":"message_stop"}
 
                 """);
-        assertEquals(List.of(new StreamEvent.Start("msg_2", "claude-opus-4-1"),
-                new StreamEvent.ThinkingDelta(0, "Let me think"), new StreamEvent.ThinkingDelta(0, " harder."),
-                new StreamEvent.ThinkingSignature(0, "EqQBCgIYAhIM"), new StreamEvent.TextDelta(1, "Hello"),
-                new StreamEvent.UsageUpdate(new Usage(905, 12, 900, 0))), sink.events);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("msg_2", "claude-opus-4-1"),
+                        new StreamEvent.ThinkingDelta(0, "Let me think"),
+                        new StreamEvent.ThinkingDelta(0, " harder."),
+                        new StreamEvent.ThinkingSignature(0, "EqQBCgIYAhIM"),
+                        new StreamEvent.TextDelta(1, "Hello"),
+                        new StreamEvent.UsageUpdate(new Usage(905, 12, 900, 0))),
+                sink.events);
         assertEquals(StopReason.END_TURN, sink.finished);
     }
 
@@ -180,10 +206,16 @@ class ResponseDecodingTest {
                 data: {"type":"message_stop"}
 
                 """);
-        assertEquals(List.of(new StreamEvent.Start("msg_7", "m"), new StreamEvent.RedactedThinking(0, "EmwKAhgB"),
-                new StreamEvent.ThinkingDelta(1, "Use f."), new StreamEvent.ThinkingSignature(1, "sig-2"),
-                new StreamEvent.ToolCallDelta(2, "toolu_8", "f", ""), new StreamEvent.ToolCallDelta(2, null, null, "{}"),
-                new StreamEvent.UsageUpdate(new Usage(3, 4, 0, 0))), sink.events);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("msg_7", "m"),
+                        new StreamEvent.RedactedThinking(0, "EmwKAhgB"),
+                        new StreamEvent.ThinkingDelta(1, "Use f."),
+                        new StreamEvent.ThinkingSignature(1, "sig-2"),
+                        new StreamEvent.ToolCallDelta(2, "toolu_8", "f", ""),
+                        new StreamEvent.ToolCallDelta(2, null, null, "{}"),
+                        new StreamEvent.UsageUpdate(new Usage(3, 4, 0, 0))),
+                sink.events);
         assertEquals(StopReason.TOOL_USE, sink.finished);
     }
 
@@ -195,9 +227,14 @@ class ResponseDecodingTest {
                   {"type":"thinking","thinking":"Hmm.","signature":"sig-8"},{"type":"text","text":"Yes."}],
                  "stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}
                 """);
-        assertEquals(List.of(new StreamEvent.Start("msg_8", "m"), new StreamEvent.RedactedThinking(0, "abc"),
-                new StreamEvent.ThinkingDelta(1, "Hmm."), new StreamEvent.ThinkingSignature(1, "sig-8"),
-                new StreamEvent.TextDelta(2, "Yes."), new StreamEvent.UsageUpdate(new Usage(1, 2, 0, 0))),
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("msg_8", "m"),
+                        new StreamEvent.RedactedThinking(0, "abc"),
+                        new StreamEvent.ThinkingDelta(1, "Hmm."),
+                        new StreamEvent.ThinkingSignature(1, "sig-8"),
+                        new StreamEvent.TextDelta(2, "Yes."),
+                        new StreamEvent.UsageUpdate(new Usage(1, 2, 0, 0))),
                 sink.events);
         assertEquals(StopReason.END_TURN, sink.finished);
     }
@@ -267,8 +304,11 @@ class ResponseDecodingTest {
     @Test
     void errorTypesWithoutAStatus() {
         assertEquals(ErrorKind.RATE_LIMITED, Errors.kindOfType("rate_limit_error", null));
-        assertEquals(ErrorKind.CONTEXT_LENGTH, Errors.kindOfType("invalid_request_error",
-                "input length and `max_tokens` exceed context limit: 198000 + 8192 > 200000"));
+        assertEquals(
+                ErrorKind.CONTEXT_LENGTH,
+                Errors.kindOfType(
+                        "invalid_request_error",
+                        "input length and `max_tokens` exceed context limit: 198000 + 8192 > 200000"));
         assertEquals(ErrorKind.AUTHENTICATION, Errors.kindOfType("authentication_error", null));
         assertEquals(ErrorKind.UPSTREAM, Errors.kindOfType("api_error", null));
         assertEquals(ErrorKind.UPSTREAM, Errors.kindOfType(null, null));

@@ -1,8 +1,8 @@
 package dev.caracal.llm.anthropic.internal;
 
 import static dev.caracal.llm.anthropic.internal.TestSupport.MODEL;
-import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static dev.caracal.llm.anthropic.internal.TestSupport.streamed;
+import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,22 +42,40 @@ class StreamingTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("tell a story").reply(STORY).chunkSize(8).usage(21, 17)
+                .fixture(Fixture.whenUserSays("tell a story")
+                        .reply(STORY)
+                        .chunkSize(8)
+                        .usage(21, 17)
                         .responseId("msg_story"))
-                .fixture(Fixture.whenUserSays("weather").toolCall("toolu_9", "get_weather",
-                        "{\"city\":\"Paris\",\"unit\":\"celsius\"}").chunkSize(7))
-                .fixture(Fixture.whenUserSays("both").reply("Checking.").toolCall("toolu_7", "get_weather",
-                        "{\"city\":\"Oslo\"}").chunkSize(5))
-                .fixture(Fixture.whenUserSays("cut me").reply(STORY).chunkSize(4).latencyPerChunkMs(5)
+                .fixture(Fixture.whenUserSays("weather")
+                        .toolCall("toolu_9", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}")
+                        .chunkSize(7))
+                .fixture(Fixture.whenUserSays("both")
+                        .reply("Checking.")
+                        .toolCall("toolu_7", "get_weather", "{\"city\":\"Oslo\"}")
+                        .chunkSize(5))
+                .fixture(Fixture.whenUserSays("cut me")
+                        .reply(STORY)
+                        .chunkSize(4)
+                        .latencyPerChunkMs(5)
                         .truncateAfterChunks(4))
-                .fixture(Fixture.whenUserSays("overloaded first").sequenceIndex(0)
+                .fixture(Fixture.whenUserSays("overloaded first")
+                        .sequenceIndex(0)
                         .error(529, "overloaded_error", "Overloaded"))
-                .fixture(Fixture.whenUserSays("overloaded first").sequenceIndex(1).reply("recovered").chunkSize(3))
+                .fixture(Fixture.whenUserSays("overloaded first")
+                        .sequenceIndex(1)
+                        .reply("recovered")
+                        .chunkSize(3))
                 .fixture(Fixture.whenUserSays("always overloaded").error(529, "overloaded_error", "Overloaded"))
                 .fixture(Fixture.whenUserSays("garbled").reply("x").chaos(Chaos.malformed()))
-                .fixture(Fixture.whenUserSays("endless story").reply(STORY.repeat(20)).chunkSize(2)
+                .fixture(Fixture.whenUserSays("endless story")
+                        .reply(STORY.repeat(20))
+                        .chunkSize(2)
                         .latencyPerChunkMs(20))
-                .fixture(Fixture.whenUserSays("sluggish").reply(STORY).chunkSize(10).latencyPerChunkMs(3_000))
+                .fixture(Fixture.whenUserSays("sluggish")
+                        .reply(STORY)
+                        .chunkSize(10)
+                        .latencyPerChunkMs(3_000))
                 .fixture(Fixture.whenUserSays("plain").reply("fine").chunkSize(2))
                 .start();
         model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl()));
@@ -88,17 +106,29 @@ class StreamingTest {
         assertEquals(STORY, events.text());
         assertTrue(events.of(StreamEvent.TextDelta.class).size() > 5, "chunked: " + events.events);
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 0));
-        assertEquals(List.of(new StreamEvent.UsageUpdate(new Usage(21, 17, 0, 0))),
+        assertEquals(
+                List.of(new StreamEvent.UsageUpdate(new Usage(21, 17, 0, 0))),
                 events.of(StreamEvent.UsageUpdate.class));
         assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
-        assertTrue(upstream.journal("/v1/messages").stream().anyMatch(e -> e.body().path("stream").asBoolean()));
+        assertTrue(upstream.journal("/v1/messages").stream()
+                .anyMatch(e -> e.body().path("stream").asBoolean()));
     }
 
     @Test
     void streamsToolUseDeltas() throws Exception {
         StreamRecorder events = new StreamRecorder();
-        model.stream(new ChatRequest(MODEL, null, List.of(Message.user("weather in Paris?")),
-                List.of(new ToolDefinition("get_weather", null, null)), null, null, null, true, null), events);
+        model.stream(
+                new ChatRequest(
+                        MODEL,
+                        null,
+                        List.of(Message.user("weather in Paris?")),
+                        List.of(new ToolDefinition("get_weather", null, null)),
+                        null,
+                        null,
+                        null,
+                        true,
+                        null),
+                events);
         events.await();
         List<StreamEvent.ToolCallDelta> deltas = events.of(StreamEvent.ToolCallDelta.class);
         assertTrue(deltas.size() > 2, "argument fragments: " + deltas);
@@ -132,8 +162,8 @@ class StreamingTest {
     @Test
     void disconnectMidStreamIsAnErrorEventAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 3)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 3)), delayer)) {
             StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("cut me"), events);
             events.await();
@@ -149,8 +179,8 @@ class StreamingTest {
     @Test
     void overloadedBeforeTheFirstEventIsRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("overloaded first"), events);
             events.await();
@@ -165,8 +195,8 @@ class StreamingTest {
     @Test
     void failureBeforeTheFirstEventIsASingleRetryableError() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("always overloaded"), events);
             events.await();
@@ -184,8 +214,8 @@ class StreamingTest {
     @Test
     void oneShotServerErrorsBeforeTheStreamAreRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             upstream.failNext(1, 500, "api_error", "Internal server error");
             StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("plain"), events);
@@ -198,8 +228,8 @@ class StreamingTest {
     @Test
     void malformedStreamIsUpstreamAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (AnthropicChatModel retrying =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             StreamRecorder events = new StreamRecorder();
             retrying.stream(streamed("garbled"), events);
             events.await();
@@ -211,8 +241,8 @@ class StreamingTest {
 
     @Test
     void silenceBeyondTheTimeoutIsTimeout() throws Exception {
-        try (AnthropicChatModel impatient = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (AnthropicChatModel impatient =
+                new AnthropicChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("requestTimeoutMs", 300)))) {
             StreamRecorder events = new StreamRecorder();
             impatient.stream(streamed("sluggish"), events);
             events.await();

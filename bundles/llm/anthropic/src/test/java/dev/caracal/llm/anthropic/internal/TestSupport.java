@@ -12,13 +12,12 @@ final class TestSupport {
     static final String API_KEY = "sk-ant-test-Zq8vX2mK4pL9sT1uW3yB6nR0";
     static final String MODEL = "claude-sonnet-4-5";
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Settings for a provider at {@code baseUrl} (the mock's root, without /v1), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
-        return Settings.from(config(ProviderTests.testConfigValues(Map.of("id", "mock", "baseUrl", baseUrl, "apiKey", API_KEY),
-                overrides)));
+        return Settings.from(config(ProviderTests.testConfigValues(
+                Map.of("id", "mock", "baseUrl", baseUrl, "apiKey", API_KEY), overrides)));
     }
 
     static Settings settings(String baseUrl) {

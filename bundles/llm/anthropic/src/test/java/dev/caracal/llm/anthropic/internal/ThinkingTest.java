@@ -42,7 +42,8 @@ class ThinkingTest {
 
     private static final String THOUGHT = "Let me think... The user wants a number; six times seven is 42.";
     private static final String TOOL_THOUGHT = "Let me think... I need the weather tool for Oslo.";
-    private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
+    private static final String WEATHER_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
 
     private static MockUpstream upstream;
     private static RecordingProxy proxy;
@@ -50,16 +51,26 @@ class ThinkingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = MockUpstream.builder().strict(true)
+        upstream = MockUpstream.builder()
+                .strict(true)
                 .fixture(Fixture.whenToolResult("toolu_t1").reply("It is 3 degrees in Oslo."))
-                .fixture(Fixture.whenUserSays("weather in Oslo").reasoning(TOOL_THOUGHT)
-                        .reasoningSignature("sig-tool").toolCall("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}")
+                .fixture(Fixture.whenUserSays("weather in Oslo")
+                        .reasoning(TOOL_THOUGHT)
+                        .reasoningSignature("sig-tool")
+                        .toolCall("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}")
                         .chunkSize(6))
-                .fixture(Fixture.whenUserSays("ponder signed").reasoning(THOUGHT).reasoningSignature("sig-123")
-                        .reply("The answer is 42.").chunkSize(5))
+                .fixture(Fixture.whenUserSays("ponder signed")
+                        .reasoning(THOUGHT)
+                        .reasoningSignature("sig-123")
+                        .reply("The answer is 42.")
+                        .chunkSize(5))
                 .fixture(Fixture.whenUserSays("ponder plain").reasoning(THOUGHT).reply("Fine."))
-                .fixture(Fixture.whenUserSays("ponder redacted").redactedThinking("opaque-1").reasoning(THOUGHT)
-                        .reasoningSignature("sig-r").reply("Done.").chunkSize(7))
+                .fixture(Fixture.whenUserSays("ponder redacted")
+                        .redactedThinking("opaque-1")
+                        .reasoning(THOUGHT)
+                        .reasoningSignature("sig-r")
+                        .reply("Done.")
+                        .chunkSize(7))
                 .fixture(Fixture.whenUserSays("measure").reply("ok"))
                 .start();
         proxy = new RecordingProxy(upstream.baseUrl());
@@ -72,8 +83,8 @@ class ThinkingTest {
     }
 
     private static ChatRequest thinking(String userText, Reasoning reasoning, boolean stream) {
-        return new ChatRequest(MODEL, null, List.of(Message.user(userText)), null, null, null, null, stream, null,
-                reasoning);
+        return new ChatRequest(
+                MODEL, null, List.of(Message.user(userText)), null, null, null, null, stream, null, reasoning);
     }
 
     // ---- answers ----
@@ -81,7 +92,8 @@ class ThinkingTest {
     @Test
     void completeReturnsTheSignedThinkingFirstThenTheText() {
         ChatResponse response = model.complete(thinking("ponder signed", Reasoning.budget(2048), false));
-        assertEquals(List.of(new ContentPart.Thinking(THOUGHT, "sig-123"), new ContentPart.Text("The answer is 42.")),
+        assertEquals(
+                List.of(new ContentPart.Thinking(THOUGHT, "sig-123"), new ContentPart.Text("The answer is 42.")),
                 response.content());
         assertEquals("The answer is 42.", response.text(), "the text leaves the thinking out");
         assertEquals(StopReason.END_TURN, response.stopReason());
@@ -90,7 +102,8 @@ class ThinkingTest {
     @Test
     void aThinkingBlockWithoutAFixtureSignatureStillCarriesAimocksOwn() {
         ChatResponse response = model.complete(thinking("ponder plain", Reasoning.budget(2048), false));
-        ContentPart.Thinking thought = assertInstanceOf(ContentPart.Thinking.class, response.content().get(0));
+        ContentPart.Thinking thought =
+                assertInstanceOf(ContentPart.Thinking.class, response.content().get(0));
         assertEquals(THOUGHT, thought.text());
         assertEquals("aimock-placeholder-signature", thought.signature());
         assertEquals(new ContentPart.Text("Fine."), response.content().get(1));
@@ -99,8 +112,12 @@ class ThinkingTest {
     @Test
     void completeKeepsRedactedThinkingInItsPlace() {
         ChatResponse response = model.complete(thinking("ponder redacted", Reasoning.budget(2048), false));
-        assertEquals(List.of(new ContentPart.RedactedThinking("opaque-1"), new ContentPart.Thinking(THOUGHT, "sig-r"),
-                new ContentPart.Text("Done.")), response.content());
+        assertEquals(
+                List.of(
+                        new ContentPart.RedactedThinking("opaque-1"),
+                        new ContentPart.Thinking(THOUGHT, "sig-r"),
+                        new ContentPart.Text("Done.")),
+                response.content());
     }
 
     @Test
@@ -114,13 +131,15 @@ class ThinkingTest {
         StringBuilder joined = new StringBuilder();
         thoughts.forEach(d -> joined.append(d.text()));
         assertEquals(THOUGHT, joined.toString());
-        assertEquals(List.of(new StreamEvent.ThinkingSignature(0, "sig-123")),
+        assertEquals(
+                List.of(new StreamEvent.ThinkingSignature(0, "sig-123")),
                 events.of(StreamEvent.ThinkingSignature.class));
         assertEquals("The answer is 42.", events.text());
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 1));
         int lastThought = events.events.indexOf(thoughts.get(thoughts.size() - 1));
         int signature = events.events.indexOf(new StreamEvent.ThinkingSignature(0, "sig-123"));
-        int firstText = events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
+        int firstText =
+                events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
         assertTrue(lastThought < signature && signature < firstText, "thinking, signature, text: " + events.events);
         assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
     }
@@ -130,11 +149,12 @@ class ThinkingTest {
         StreamRecorder events = new StreamRecorder();
         model.stream(thinking("ponder redacted", Reasoning.budget(2048), true), events);
         events.await();
-        assertEquals(List.of(new StreamEvent.RedactedThinking(0, "opaque-1")),
+        assertEquals(
+                List.of(new StreamEvent.RedactedThinking(0, "opaque-1")),
                 events.of(StreamEvent.RedactedThinking.class));
         assertTrue(events.of(StreamEvent.ThinkingDelta.class).stream().allMatch(d -> d.index() == 1));
-        assertEquals(List.of(new StreamEvent.ThinkingSignature(1, "sig-r")),
-                events.of(StreamEvent.ThinkingSignature.class));
+        assertEquals(
+                List.of(new StreamEvent.ThinkingSignature(1, "sig-r")), events.of(StreamEvent.ThinkingSignature.class));
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 2));
         assertEquals("Done.", events.text());
     }
@@ -158,13 +178,23 @@ class ThinkingTest {
         assertEquals("enabled", sent.path("thinking").path("type").asText());
         assertEquals(24_576, sent.path("thinking").path("budget_tokens").asInt());
         assertEquals(24_576 + 4096, sent.path("max_tokens").asInt(), "the budget plus the default for the answer");
-        assertEquals(24_576 + 4096, journalled("measure an effort").path("max_tokens").asInt());
+        assertEquals(
+                24_576 + 4096,
+                journalled("measure an effort").path("max_tokens").asInt());
     }
 
     @Test
     void aMaxTokensBelowTheBudgetIsTheRoomForTheAnswer() {
-        ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("measure a small answer")), null,
-                null, new SamplingParameters(null, null, null, 1000, null, null, null), null, false, null,
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("measure a small answer")),
+                null,
+                null,
+                new SamplingParameters(null, null, null, 1000, null, null, null),
+                null,
+                false,
+                null,
                 Reasoning.budget(8000));
         model.complete(request);
         JsonNode sent = proxy.lastBodyWith("measure a small answer");
@@ -190,7 +220,8 @@ class ThinkingTest {
 
     private static JsonNode journalled(String text) {
         List<JournalEntry> entries = upstream.journal("/v1/messages").stream()
-                .filter(e -> e.body() != null && e.body().toString().contains(text)).toList();
+                .filter(e -> e.body() != null && e.body().toString().contains(text))
+                .toList();
         assertFalse(entries.isEmpty(), "aimock journalled no request with " + text);
         return entries.get(entries.size() - 1).body();
     }
@@ -198,14 +229,27 @@ class ThinkingTest {
     // ---- tool loop ----
 
     private static ChatRequest weather(List<Message> messages, Reasoning reasoning, boolean stream) {
-        return new ChatRequest(MODEL, null, messages, List.of(new ToolDefinition("get_weather", "Current weather",
-                WEATHER_SCHEMA)), null, null, null, stream, null, reasoning);
+        return new ChatRequest(
+                MODEL,
+                null,
+                messages,
+                List.of(new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA)),
+                null,
+                null,
+                null,
+                stream,
+                null,
+                reasoning);
     }
 
     private static List<Message> afterTheCall(List<ContentPart> assistant, String question) {
-        return List.of(Message.user(question), new Message(Role.ASSISTANT, assistant),
-                new Message(Role.TOOL, List.of(new ContentPart.ToolResult("toolu_t1",
-                        List.of(new ContentPart.Text("3C, snow")), false))));
+        return List.of(
+                Message.user(question),
+                new Message(Role.ASSISTANT, assistant),
+                new Message(
+                        Role.TOOL,
+                        List.of(new ContentPart.ToolResult(
+                                "toolu_t1", List.of(new ContentPart.Text("3C, snow")), false))));
     }
 
     @Test
@@ -213,18 +257,23 @@ class ThinkingTest {
         String question = "What is the weather in Oslo? (signed loop)";
         ChatResponse call = model.complete(weather(List.of(Message.user(question)), Reasoning.budget(2048), false));
         assertEquals(StopReason.TOOL_USE, call.stopReason());
-        assertEquals(List.of(new ContentPart.Thinking(TOOL_THOUGHT, "sig-tool"),
-                new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}")), call.content());
+        assertEquals(
+                List.of(
+                        new ContentPart.Thinking(TOOL_THOUGHT, "sig-tool"),
+                        new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}")),
+                call.content());
 
         // strict aimock answers 400 unless the turn begins with the thinking block and its signature
-        ChatResponse answer = model.complete(weather(afterTheCall(call.content(), question), Reasoning.budget(2048),
-                false));
+        ChatResponse answer =
+                model.complete(weather(afterTheCall(call.content(), question), Reasoning.budget(2048), false));
         assertEquals("It is 3 degrees in Oslo.", answer.text());
         JsonNode assistant = proxy.lastBodyWith("3C, snow").path("messages").path(1);
         assertEquals("assistant", assistant.path("role").asText());
         assertEquals("thinking", assistant.path("content").path(0).path("type").asText());
-        assertEquals(TOOL_THOUGHT, assistant.path("content").path(0).path("thinking").asText());
-        assertEquals("sig-tool", assistant.path("content").path(0).path("signature").asText());
+        assertEquals(
+                TOOL_THOUGHT, assistant.path("content").path(0).path("thinking").asText());
+        assertEquals(
+                "sig-tool", assistant.path("content").path(0).path("signature").asText());
         assertEquals("tool_use", assistant.path("content").path(1).path("type").asText());
         assertEquals("toolu_t1", assistant.path("content").path(1).path("id").asText());
     }
@@ -232,8 +281,12 @@ class ThinkingTest {
     @Test
     void aStreamedToolCallFollowsItsThinkingBlock() throws Exception {
         StreamRecorder events = new StreamRecorder();
-        model.stream(weather(List.of(Message.user("What is the weather in Oslo? (streamed)")),
-                Reasoning.effort(Reasoning.Effort.LOW), true), events);
+        model.stream(
+                weather(
+                        List.of(Message.user("What is the weather in Oslo? (streamed)")),
+                        Reasoning.effort(Reasoning.Effort.LOW),
+                        true),
+                events);
         events.await();
         StringBuilder thought = new StringBuilder();
         events.of(StreamEvent.ThinkingDelta.class).forEach(d -> {
@@ -241,7 +294,8 @@ class ThinkingTest {
             thought.append(d.text());
         });
         assertEquals(TOOL_THOUGHT, thought.toString());
-        assertEquals(List.of(new StreamEvent.ThinkingSignature(0, "sig-tool")),
+        assertEquals(
+                List.of(new StreamEvent.ThinkingSignature(0, "sig-tool")),
                 events.of(StreamEvent.ThinkingSignature.class));
         List<StreamEvent.ToolCallDelta> calls = events.of(StreamEvent.ToolCallDelta.class);
         assertEquals("toolu_t1", calls.get(0).id());
@@ -252,7 +306,8 @@ class ThinkingTest {
     @Test
     void unsignedThinkingIsNotSentBack() {
         String question = "What is the weather in Oslo? (unsigned, no thinking)";
-        List<ContentPart> fromAnotherProvider = List.of(new ContentPart.Thinking(TOOL_THOUGHT, null),
+        List<ContentPart> fromAnotherProvider = List.of(
+                new ContentPart.Thinking(TOOL_THOUGHT, null),
                 new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}"));
         ChatResponse answer = model.complete(weather(afterTheCall(fromAnotherProvider, question), null, false));
         assertEquals("It is 3 degrees in Oslo.", answer.text());
@@ -266,17 +321,27 @@ class ThinkingTest {
     @Test
     void unsignedThinkingCannotContinueAToolLoopWithThinkingEnabled() {
         String question = "What is the weather in Oslo? (unsigned, thinking)";
-        List<ContentPart> fromAnotherProvider = List.of(new ContentPart.Thinking(TOOL_THOUGHT, null),
+        List<ContentPart> fromAnotherProvider = List.of(
+                new ContentPart.Thinking(TOOL_THOUGHT, null),
                 new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}"));
-        LlmException e = assertThrows(LlmException.class, () -> model.complete(weather(
-                afterTheCall(fromAnotherProvider, question), Reasoning.budget(2048), false)));
+        LlmException e = assertThrows(
+                LlmException.class,
+                () -> model.complete(
+                        weather(afterTheCall(fromAnotherProvider, question), Reasoning.budget(2048), false)));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind(), e.getMessage());
         assertEquals(400, e.upstreamStatus());
         // the turn reached aimock beginning with the tool call: the unsigned block was dropped, not sent unsigned
         assertTrue(e.getMessage().contains("got `tool_use`"), e.getMessage());
         JsonNode sent = proxy.lastBodyWith(question);
         assertEquals("enabled", sent.path("thinking").path("type").asText());
-        assertEquals("tool_use", sent.path("messages").path(1).path("content").path(0).path("type").asText());
+        assertEquals(
+                "tool_use",
+                sent.path("messages")
+                        .path(1)
+                        .path("content")
+                        .path(0)
+                        .path("type")
+                        .asText());
         assertNull(sent.path("messages").path(1).path("content").path(1).get("type"));
     }
 }

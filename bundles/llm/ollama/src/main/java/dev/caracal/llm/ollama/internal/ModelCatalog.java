@@ -29,8 +29,18 @@ final class ModelCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
     static final String TAGS_PATH = "/api/tags";
     static final String SHOW_PATH = "/api/show";
-    private static final List<String> VISION_NAMES = List.of("llava", "vision", "-vl", "vl:", "moondream",
-            "minicpm-v", "gemma3", "mistral-small3", "granite3.2-vision", "qwen2.5vl", "llama4");
+    private static final List<String> VISION_NAMES = List.of(
+            "llava",
+            "vision",
+            "-vl",
+            "vl:",
+            "moondream",
+            "minicpm-v",
+            "gemma3",
+            "mistral-small3",
+            "granite3.2-vision",
+            "qwen2.5vl",
+            "llama4");
     private static final List<String> EMBEDDING_FAMILIES = List.of("bert", "nomic-bert", "xlm-roberta", "gte");
 
     private final OllamaChatModel client;
@@ -78,11 +88,16 @@ final class ModelCatalog {
         Capabilities caps;
         try {
             ObjectNode request = Json.MAPPER.createObjectNode().put("model", name);
-            caps = fromShow(Json.tryParse(client.call(client.post(SHOW_PATH, Json.write(request),
-                    client.metadataTimeout()))), name, tag);
+            caps = fromShow(
+                    Json.tryParse(client.call(client.post(SHOW_PATH, Json.write(request), client.metadataTimeout()))),
+                    name,
+                    tag);
         } catch (LlmException e) {
-            LOG.debug("POST /api/show for {} on {} failed ({}); guessing its capabilities from its name", name,
-                    settings.id(), e.getMessage());
+            LOG.debug(
+                    "POST /api/show for {} on {} failed ({}); guessing its capabilities from its name",
+                    name,
+                    settings.id(),
+                    e.getMessage());
             caps = guess(name, tag.path("details"));
             if (e.upstreamStatus() != 404 && e.upstreamStatus() != 405) {
                 return caps; // a passing failure: ask again at the next listing
@@ -97,19 +112,24 @@ final class ModelCatalog {
         if (show == null || !show.isObject()) {
             return guess(name, tag == null ? null : tag.path("details"));
         }
-        Capabilities guessed = guess(name, show.has("details") ? show.get("details")
-                : tag == null ? null : tag.path("details"));
+        Capabilities guessed =
+                guess(name, show.has("details") ? show.get("details") : tag == null ? null : tag.path("details"));
         int context = contextLength(show.path("model_info"));
         JsonNode list = show.get("capabilities");
         if (list == null || !list.isArray()) {
-            return new Capabilities(guessed.streaming(), guessed.tools(), guessed.vision(), guessed.embeddings(),
-                    guessed.jsonOutput(), context);
+            return new Capabilities(
+                    guessed.streaming(),
+                    guessed.tools(),
+                    guessed.vision(),
+                    guessed.embeddings(),
+                    guessed.jsonOutput(),
+                    context);
         }
         Set<String> caps = new LinkedHashSet<>();
         list.forEach(c -> caps.add(c.asText()));
         boolean chat = caps.contains("completion");
-        return new Capabilities(chat, caps.contains("tools"), caps.contains("vision"), caps.contains("embedding"),
-                chat, context);
+        return new Capabilities(
+                chat, caps.contains("tools"), caps.contains("vision"), caps.contains("embedding"), chat, context);
     }
 
     /** {@code model_info["<general.architecture>.context_length"]}, 0 when not told. */
@@ -133,14 +153,17 @@ final class ModelCatalog {
             }
             details.path("families").forEach(f -> families.add(f.asText().toLowerCase(Locale.ROOT)));
         }
-        boolean embedding = m.contains("embed") || m.startsWith("bge-") || m.startsWith("mxbai-")
-                || m.startsWith("all-minilm") || m.startsWith("snowflake-arctic-embed")
+        boolean embedding = m.contains("embed")
+                || m.startsWith("bge-")
+                || m.startsWith("mxbai-")
+                || m.startsWith("all-minilm")
+                || m.startsWith("snowflake-arctic-embed")
                 || families.stream().anyMatch(EMBEDDING_FAMILIES::contains);
         if (embedding) {
             return new Capabilities(false, false, false, true, false, 0);
         }
-        boolean vision = VISION_NAMES.stream().anyMatch(m::contains) || families.contains("clip")
-                || families.contains("mllama");
+        boolean vision =
+                VISION_NAMES.stream().anyMatch(m::contains) || families.contains("clip") || families.contains("mllama");
         return new Capabilities(true, true, vision, false, true, 0);
     }
 

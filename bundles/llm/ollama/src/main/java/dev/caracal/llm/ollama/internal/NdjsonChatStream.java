@@ -3,8 +3,8 @@ package dev.caracal.llm.ollama.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.HttpStreamProtocol;
+import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.StreamingCall;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,8 +43,11 @@ final class NdjsonChatStream extends HttpStreamProtocol {
     /** NDJSON ({@code application/x-ndjson}) is read by line; a plain JSON answer whole. */
     @Override
     public boolean isStream(HttpResponse.ResponseInfo info) {
-        return !info.headers().firstValue("content-type").map(t -> t.toLowerCase(Locale.ROOT))
-                .orElse("").startsWith("application/json");
+        return !info.headers()
+                .firstValue("content-type")
+                .map(t -> t.toLowerCase(Locale.ROOT))
+                .orElse("")
+                .startsWith("application/json");
     }
 
     @Override

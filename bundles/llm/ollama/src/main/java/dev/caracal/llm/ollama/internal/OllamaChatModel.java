@@ -57,14 +57,21 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.errors = new OllamaErrors(settings.baseUrl(), settings.apiKey());
         this.requests = new RequestMapper(settings.keepAlive());
-        RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
-                settings.retryMaxDelay());
+        RetryPolicy retryPolicy =
+                new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
-        this.runtime = new ProviderRuntime("caracal-ollama-" + settings.id(), "Ollama provider " + settings.id(),
-                settings.id(), streams, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(),
-                settings.apiKey(), settings.maxConcurrency());
+        this.runtime = new ProviderRuntime(
+                "caracal-ollama-" + settings.id(),
+                "Ollama provider " + settings.id(),
+                settings.id(),
+                streams,
+                retryPolicy,
+                Objects.requireNonNull(delayer),
+                settings.requestTimeout(),
+                settings.apiKey(),
+                settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }
 
@@ -113,8 +120,10 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         return runtime.callAsync(() -> {
             String body = Json.write(requests.toBody(request, false));
             String id = newResponseId();
-            return runtime.withRetriesAsync("chat", () -> HttpCalls.thenApply(callAsync(post(CHAT_PATH, body)),
-                    text -> toResponse(text, request, id)), LOG);
+            return runtime.withRetriesAsync(
+                    "chat",
+                    () -> HttpCalls.thenApply(callAsync(post(CHAT_PATH, body)), text -> toResponse(text, request, id)),
+                    LOG);
         });
     }
 
@@ -129,8 +138,8 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     @Override
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
         // failures without an answer are mapped by the support library, which does not know the server: name it
-        StreamHandler named = event -> handler.onEvent(event instanceof StreamEvent.Error error
-                ? new StreamEvent.Error(errors.refine(error.error())) : event);
+        StreamHandler named = event -> handler.onEvent(
+                event instanceof StreamEvent.Error error ? new StreamEvent.Error(errors.refine(error.error())) : event);
         return runtime.stream(handler, named, () -> {
             String body = Json.write(requests.toBody(request, true));
             return new NdjsonChatStream(() -> post(CHAT_PATH, body), request.model(), errors);
@@ -161,8 +170,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     }
 
     Duration metadataTimeout() {
-        return settings.requestTimeout().compareTo(METADATA_TIMEOUT) < 0 ? settings.requestTimeout()
-                : METADATA_TIMEOUT;
+        return settings.requestTimeout().compareTo(METADATA_TIMEOUT) < 0 ? settings.requestTimeout() : METADATA_TIMEOUT;
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {
@@ -187,8 +195,8 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     /** {@link #call} without waiting (for the threads that complete it, see {@link #completeAsync}). */
     private CompletableFuture<String> callAsync(HttpRequest request) {
-        return HttpCalls.mapFailure(runtime.sendAsync(http, request, timeoutOf(request), errors::fromResponse),
-                errors::refine);
+        return HttpCalls.mapFailure(
+                runtime.sendAsync(http, request, timeoutOf(request), errors::fromResponse), errors::refine);
     }
 
     private Duration timeoutOf(HttpRequest request) {

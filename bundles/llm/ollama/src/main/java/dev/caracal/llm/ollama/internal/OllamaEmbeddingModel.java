@@ -25,6 +25,7 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
     static final int MAX_INPUTS_PER_REQUEST = 256;
     /** Ollama truncates an input to the model's context; 2048 tokens is its default context size. */
     static final int MAX_INPUT_TOKENS = 2048;
+
     static final String EMBED_PATH = "/api/embed";
     private static final String PROBE = "dimension probe";
 
@@ -118,21 +119,35 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
             throw client.errors().malformed("embeddings (no \"embeddings\" list)", Json.write(root));
         }
         if (vectors.size() != expected) {
-            throw new LlmException(ErrorKind.UPSTREAM, "Ollama answered " + vectors.size() + " embeddings for "
-                    + expected + " inputs (model " + model + ")", 200, null, null);
+            throw new LlmException(
+                    ErrorKind.UPSTREAM,
+                    "Ollama answered " + vectors.size() + " embeddings for " + expected + " inputs (model " + model
+                            + ")",
+                    200,
+                    null,
+                    null);
         }
         int size = knownDimension();
         for (float[] v : vectors) {
             if (v.length == 0) {
-                throw new LlmException(ErrorKind.UPSTREAM, "Ollama answered an empty embedding (is " + model
-                        + " an embedding model?)", 200, null, null);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM,
+                        "Ollama answered an empty embedding (is " + model + " an embedding model?)",
+                        200,
+                        null,
+                        null);
             }
             if (size == 0) {
                 size = v.length;
             } else if (v.length != size) {
-                throw new LlmException(ErrorKind.UPSTREAM, "model " + model + " answered " + v.length
-                        + " dimensions, " + (configuredDimension > 0 ? "configured " : "earlier answers had ")
-                        + size, 200, null, null);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM,
+                        "model " + model + " answered " + v.length
+                                + " dimensions, " + (configuredDimension > 0 ? "configured " : "earlier answers had ")
+                                + size,
+                        200,
+                        null,
+                        null);
             }
             normalize(v);
         }
@@ -167,7 +182,6 @@ final class OllamaEmbeddingModel implements EmbeddingModel {
     @Override
     public String toString() {
         int size = knownDimension();
-        return "OllamaEmbeddingModel[" + name + ", " + (size > 0 ? size + " dimensions" : "size not known yet")
-                + "]";
+        return "OllamaEmbeddingModel[" + name + ", " + (size > 0 ? size + " dimensions" : "size not known yet") + "]";
     }
 }

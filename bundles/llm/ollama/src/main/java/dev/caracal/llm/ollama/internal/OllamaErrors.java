@@ -35,7 +35,10 @@ final class OllamaErrors {
     LlmException fromResponse(int status, HttpHeaders headers, String body) {
         JsonNode root = Json.tryParse(body);
         String message = root != null && root.isObject() ? ResponseMapper.errorText(root) : null;
-        StringBuilder text = new StringBuilder("Ollama at ").append(baseUrl).append(" answered HTTP ").append(status);
+        StringBuilder text = new StringBuilder("Ollama at ")
+                .append(baseUrl)
+                .append(" answered HTTP ")
+                .append(status);
         if (message != null) {
             text.append(": ").append(message);
         } else if (body != null && !body.isBlank()) {
@@ -45,14 +48,20 @@ final class OllamaErrors {
         if (status == 404 && m.contains("model") && m.contains("not found")) {
             text.append(" (pull it first: ollama pull <model>)");
         }
-        return new LlmException(kindOf(status, message), secret.redact(text.toString()), status,
-                HttpErrors.retryAfter(headers).orElse(null), null);
+        return new LlmException(
+                kindOf(status, message),
+                secret.redact(text.toString()),
+                status,
+                HttpErrors.retryAfter(headers).orElse(null),
+                null);
     }
 
     static ErrorKind kindOf(int status, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
-        if ((status == 400 || status == 413 || status == 500) && (m.contains("context length")
-                || m.contains("context window") || m.contains("exceeds the maximum context"))) {
+        if ((status == 400 || status == 413 || status == 500)
+                && (m.contains("context length")
+                        || m.contains("context window")
+                        || m.contains("exceeds the maximum context"))) {
             return ErrorKind.CONTEXT_LENGTH;
         }
         return HttpErrors.kindOfStatus(status);
@@ -65,17 +74,26 @@ final class OllamaErrors {
             return refine(e);
         }
         if (cause instanceof ConnectException && !(cause instanceof HttpConnectTimeoutException)) {
-            return new LlmException(ErrorKind.CONNECTION, "cannot connect to Ollama at " + baseUrl
-                    + " (connection refused): is Ollama running there? Start it with `ollama serve`, or correct "
-                    + "baseUrl", 0, null, cause);
+            return new LlmException(
+                    ErrorKind.CONNECTION,
+                    "cannot connect to Ollama at " + baseUrl
+                            + " (connection refused): is Ollama running there? Start it with `ollama serve`, or correct "
+                            + "baseUrl",
+                    0,
+                    null,
+                    cause);
         }
         if (cause instanceof UnresolvedAddressException) {
-            return new LlmException(ErrorKind.CONNECTION, "cannot resolve the host of Ollama's baseUrl " + baseUrl,
-                    0, null, cause);
+            return new LlmException(
+                    ErrorKind.CONNECTION, "cannot resolve the host of Ollama's baseUrl " + baseUrl, 0, null, cause);
         }
         if (cause instanceof HttpConnectTimeoutException) {
-            return new LlmException(ErrorKind.CONNECTION, "connecting to Ollama at " + baseUrl + " timed out: is "
-                    + "the host up and the port open?", 0, null, cause);
+            return new LlmException(
+                    ErrorKind.CONNECTION,
+                    "connecting to Ollama at " + baseUrl + " timed out: is " + "the host up and the port open?",
+                    0,
+                    null,
+                    cause);
         }
         return refine(HttpErrors.fromThrowable(cause, secret));
     }
@@ -93,19 +111,24 @@ final class OllamaErrors {
         if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException) {
             return fromThrowable(cause);
         }
-        return new LlmException(e.kind(), e.getMessage().replace("the upstream", "Ollama at " + baseUrl), 0,
-                e.retryAfter(), cause);
+        return new LlmException(
+                e.kind(), e.getMessage().replace("the upstream", "Ollama at " + baseUrl), 0, e.retryAfter(), cause);
     }
 
     /** A 2xx answer that is not the JSON expected: UPSTREAM with status 200, so it is never retried. */
     LlmException malformed(String what, String body) {
-        return new LlmException(ErrorKind.UPSTREAM, "malformed " + what + " from Ollama at " + baseUrl
-                + " (not the expected JSON): " + secret.redact(HttpErrors.snippet(body)), 200, null, null);
+        return new LlmException(
+                ErrorKind.UPSTREAM,
+                "malformed " + what + " from Ollama at " + baseUrl + " (not the expected JSON): "
+                        + secret.redact(HttpErrors.snippet(body)),
+                200,
+                null,
+                null);
     }
 
     /** An {@code {"error": ...}} line inside a 200 stream. */
     LlmException inStream(String message) {
-        return new LlmException(ErrorKind.UPSTREAM, secret.redact("Ollama sent an error in the stream: " + message),
-                200, null, null);
+        return new LlmException(
+                ErrorKind.UPSTREAM, secret.redact("Ollama sent an error in the stream: " + message), 200, null, null);
     }
 }

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * A configuration change re-creates the instance; streams in flight on the old one end with an {@code UNAVAILABLE}
  * error event.
  */
-@Component(configurationPid = OllamaProvider.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = OllamaProvider.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = OllamaConfig.class, factory = true)
 public class OllamaProvider {
 
@@ -43,9 +46,13 @@ public class OllamaProvider {
     @Activate
     public OllamaProvider(BundleContext context, OllamaConfig config) {
         Settings settings = Settings.from(config);
-        if (Secret.isUnresolvedPlaceholder(config.apiKey()) && !settings.apiKey().isPresent()) {
-            LOG.warn("Ollama provider {}: the apiKey placeholder {} was not resolved (environment variable not set?);"
-                    + " calling without a key", settings.id(), config.apiKey().trim());
+        if (Secret.isUnresolvedPlaceholder(config.apiKey())
+                && !settings.apiKey().isPresent()) {
+            LOG.warn(
+                    "Ollama provider {}: the apiKey placeholder {} was not resolved (environment variable not set?);"
+                            + " calling without a key",
+                    settings.id(),
+                    config.apiKey().trim());
         }
         chat = new OllamaChatModel(settings);
         List<OllamaEmbeddingModel> embeddings = new ArrayList<>();
@@ -55,11 +62,15 @@ public class OllamaProvider {
         registrations = new ProviderRegistrations(context, PROVIDER_KIND, settings.id());
         registrations.registerChat(chat, "Ollama provider " + settings.id() + " at " + settings.baseUrl());
         for (OllamaEmbeddingModel embedding : embeddings) {
-            registrations.registerEmbedding(embedding,
-                    "Ollama embedding model " + embedding.upstreamModel() + " of " + settings.id());
+            registrations.registerEmbedding(
+                    embedding, "Ollama embedding model " + embedding.upstreamModel() + " of " + settings.id());
         }
-        LOG.info("Ollama provider {} at {} ({}; embedding models {})", settings.id(), settings.baseUrl(),
-                settings.apiKey().isPresent() ? "API key set" : "no API key", embeddings);
+        LOG.info(
+                "Ollama provider {} at {} ({}; embedding models {})",
+                settings.id(),
+                settings.baseUrl(),
+                settings.apiKey().isPresent() ? "API key set" : "no API key",
+                embeddings);
     }
 
     @Deactivate

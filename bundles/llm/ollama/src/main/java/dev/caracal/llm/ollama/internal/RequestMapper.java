@@ -174,7 +174,9 @@ final class RequestMapper {
         }
         List<ToolDefinition> offered = request.tools();
         if (choice.mode() == ToolChoice.Mode.TOOL) {
-            offered = offered.stream().filter(t -> t.name().equals(choice.toolName())).toList();
+            offered = offered.stream()
+                    .filter(t -> t.name().equals(choice.toolName()))
+                    .toList();
             if (offered.isEmpty()) {
                 throw invalid("tool_choice names the tool " + choice.toolName() + ", which the request does not offer");
             }
@@ -229,7 +231,10 @@ final class RequestMapper {
         String url = image.url();
         if (url.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = url.indexOf(',');
-            if (comma > 0 && url.substring(0, comma).toLowerCase(java.util.Locale.ROOT).endsWith(";base64")) {
+            if (comma > 0
+                    && url.substring(0, comma)
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .endsWith(";base64")) {
                 return url.substring(comma + 1);
             }
             throw invalid("an image data: URL must be base64-encoded");
@@ -256,8 +261,8 @@ final class RequestMapper {
                 }
                 JsonNode arguments = Json.tryParse(use.argumentsJson());
                 if (arguments == null || !arguments.isObject()) {
-                    throw invalid("the arguments of tool call " + use.id() + " (" + use.name()
-                            + ") are not a JSON object");
+                    throw invalid(
+                            "the arguments of tool call " + use.id() + " (" + use.name() + ") are not a JSON object");
                 }
                 ObjectNode call = calls.addObject();
                 if (!use.id().isEmpty()) {
@@ -285,8 +290,8 @@ final class RequestMapper {
                 throw invalid("a tool message holds tool results only");
             }
             String text = ContentPart.textOf(result.content());
-            ObjectNode m = messages.addObject().put("role", "tool")
-                    .put("content", result.isError() ? "Error: " + text : text);
+            ObjectNode m =
+                    messages.addObject().put("role", "tool").put("content", result.isError() ? "Error: " + text : text);
             String name = toolNames.get(result.toolUseId());
             if (name != null) {
                 m.put("tool_name", name);

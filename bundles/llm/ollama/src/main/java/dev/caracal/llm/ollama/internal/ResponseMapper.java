@@ -21,8 +21,7 @@ import java.util.List;
  */
 final class ResponseMapper {
 
-    private ResponseMapper() {
-    }
+    private ResponseMapper() {}
 
     static ChatResponse toResponse(JsonNode root, String requestedModel, String id) {
         if (root == null || !root.isObject()) {
@@ -119,8 +118,7 @@ final class ResponseMapper {
     static String stableId(int index, String name, String arguments) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] hash = sha.digest((index + "\u0000" + name + "\u0000" + arguments)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] hash = sha.digest((index + "\u0000" + name + "\u0000" + arguments).getBytes(StandardCharsets.UTF_8));
             return "call_" + HexFormat.of().formatHex(hash, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -141,7 +139,11 @@ final class ResponseMapper {
 
     /** {@code prompt_eval_count} (absent when the whole prompt came from Ollama's cache) and {@code eval_count}. */
     static Usage usage(JsonNode root) {
-        return new Usage(root.path("prompt_eval_count").asLong(0), root.path("eval_count").asLong(0), 0, 0);
+        return new Usage(
+                root.path("prompt_eval_count").asLong(0),
+                root.path("eval_count").asLong(0),
+                0,
+                0);
     }
 
     static LlmException malformedShape(String what) {

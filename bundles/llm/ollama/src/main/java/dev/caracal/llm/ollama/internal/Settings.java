@@ -9,15 +9,25 @@ import java.util.List;
 import java.util.Objects;
 
 /** The validated configuration of one Ollama provider instance. {@link #toString()} never shows the API key. */
-record Settings(String id, URI baseUrl, Secret apiKey, List<String> models, List<EmbeddingSpec> embeddingModels,
-                String keepAlive, Duration connectTimeout, Duration requestTimeout, int maxRetries,
-                Duration retryBaseDelay, Duration retryMaxDelay, int maxConcurrency, Duration modelsCacheTtl) {
+record Settings(
+        String id,
+        URI baseUrl,
+        Secret apiKey,
+        List<String> models,
+        List<EmbeddingSpec> embeddingModels,
+        String keepAlive,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        int maxConcurrency,
+        Duration modelsCacheTtl) {
 
     static final String DEFAULT_BASE_URL = "http://localhost:11434";
 
     /** An embedding model to register; {@code dimensions} 0 means "learn it from the first call". */
-    record EmbeddingSpec(String model, int dimensions) {
-    }
+    record EmbeddingSpec(String model, int dimensions) {}
 
     Settings {
         id = ConfigValues.requireId(id);
@@ -27,8 +37,8 @@ record Settings(String id, URI baseUrl, Secret apiKey, List<String> models, List
         embeddingModels = List.copyOf(embeddingModels);
         keepAlive = keepAlive == null || keepAlive.isBlank() ? null : keepAlive.trim();
         if (keepAlive != null && !keepAlive.matches("-?\\d+(\\.\\d+)?|-?(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+")) {
-            throw new IllegalArgumentException("keepAlive is a duration such as 5m, 1h30m, 300 (seconds) or -1: "
-                    + keepAlive);
+            throw new IllegalArgumentException(
+                    "keepAlive is a duration such as 5m, 1h30m, 300 (seconds) or -1: " + keepAlive);
         }
         maxRetries = Math.max(0, maxRetries);
         maxConcurrency = Math.max(1, maxConcurrency);
@@ -40,12 +50,19 @@ record Settings(String id, URI baseUrl, Secret apiKey, List<String> models, List
             String s = base.toString();
             base = ConfigValues.baseUrl(s.substring(0, s.length() - 4), DEFAULT_BASE_URL);
         }
-        return new Settings(config.id(), base, Secret.resolve(config.apiKey()), ConfigValues.splitList(config.models()),
-                parseEmbeddingModels(config.embeddingModels()), config.keepAlive(),
+        return new Settings(
+                config.id(),
+                base,
+                Secret.resolve(config.apiKey()),
+                ConfigValues.splitList(config.models()),
+                parseEmbeddingModels(config.embeddingModels()),
+                config.keepAlive(),
                 Duration.ofMillis(Math.max(1, config.connectTimeoutMs())),
-                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())), config.maxRetries(),
+                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())),
+                config.maxRetries(),
                 Duration.ofMillis(Math.max(0, config.retryBaseDelayMs())),
-                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())), config.maxConcurrency(),
+                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())),
+                config.maxConcurrency(),
                 Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
     }
 
@@ -60,8 +77,8 @@ record Settings(String id, URI baseUrl, Secret apiKey, List<String> models, List
         for (String entry : ConfigValues.splitList(value)) {
             int colon = entry.lastIndexOf(':');
             if (colon > 0 && entry.substring(colon + 1).matches("\\d{1,6}")) {
-                out.add(new EmbeddingSpec(entry.substring(0, colon).trim(),
-                        Integer.parseInt(entry.substring(colon + 1))));
+                out.add(new EmbeddingSpec(
+                        entry.substring(0, colon).trim(), Integer.parseInt(entry.substring(colon + 1))));
             } else {
                 out.add(new EmbeddingSpec(entry, 0));
             }

@@ -41,8 +41,10 @@ class ChatTest {
         upstream = MockUpstream.builder()
                 .fixture(Fixture.always().toolResultContains("18 degrees").reply("It is 18 degrees in Paris."))
                 .fixture(Fixture.whenUserSays("weather").toolCall("get_weather", "{\"city\":\"Paris\"}"))
-                .fixture(Fixture.whenUserSays("two tools").reply("Checking both.")
-                        .toolCall("get_weather", "{\"city\":\"Oslo\"}").toolCall("get_time", "{\"tz\":\"CET\"}"))
+                .fixture(Fixture.whenUserSays("two tools")
+                        .reply("Checking both.")
+                        .toolCall("get_weather", "{\"city\":\"Oslo\"}")
+                        .toolCall("get_time", "{\"tz\":\"CET\"}"))
                 .fixture(Fixture.whenSystemSays("pirate").reply("Arr, hello."))
                 .fixture(Fixture.whenUserSays("picture").reply("A red square."))
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
@@ -74,8 +76,16 @@ class ChatTest {
 
     @Test
     void sendsTheSystemPromptAndSampling() {
-        ChatRequest request = new ChatRequest(MODEL, "You are a pirate.", List.of(Message.user("greet me")), null,
-                null, new SamplingParameters(0.3, null, null, 64, null, null, null), null, false, null);
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                "You are a pirate.",
+                List.of(Message.user("greet me")),
+                null,
+                null,
+                new SamplingParameters(0.3, null, null, 64, null, null, null),
+                null,
+                false,
+                null);
         assertEquals("Arr, hello.", model.complete(request).text());
         JsonNode sent = lastChatBody(); // aimock records the request translated to its chat shape
         assertEquals("system", sent.path("messages").get(0).path("role").asText());
@@ -87,59 +97,96 @@ class ChatTest {
     void toolCallRoundTrip() {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
         List<Message> conversation = new ArrayList<>(List.of(Message.user("What is the weather in Paris?")));
-        ChatResponse first = model.complete(new ChatRequest(MODEL, null, conversation, List.of(weather), null, null,
-                null, false, null));
+        ChatResponse first = model.complete(
+                new ChatRequest(MODEL, null, conversation, List.of(weather), null, null, null, false, null));
         assertEquals(StopReason.TOOL_USE, first.stopReason());
         assertEquals(1, first.content().size());
-        ContentPart.ToolUse call = assertInstanceOf(ContentPart.ToolUse.class, first.content().get(0));
+        ContentPart.ToolUse call =
+                assertInstanceOf(ContentPart.ToolUse.class, first.content().get(0));
         assertEquals("get_weather", call.name());
         assertEquals(Json.tryParse("{\"city\":\"Paris\"}"), Json.tryParse(call.argumentsJson()));
         assertTrue(call.id().startsWith("call_"), "Ollama sent no id: a stable one was made: " + call.id());
         JsonNode tools = lastChatBody().path("tools");
         assertEquals("get_weather", tools.get(0).path("function").path("name").asText());
-        assertEquals(Json.tryParse(WEATHER_SCHEMA), tools.get(0).path("function").path("parameters"));
+        assertEquals(
+                Json.tryParse(WEATHER_SCHEMA), tools.get(0).path("function").path("parameters"));
 
         conversation.add(new Message(Role.ASSISTANT, first.content()));
-        conversation.add(new Message(Role.TOOL, List.of(new ContentPart.ToolResult(call.id(),
-                List.of(new ContentPart.Text("18 degrees, sunny")), false))));
-        ChatResponse second = model.complete(new ChatRequest(MODEL, null, conversation, List.of(weather), null, null,
-                null, false, null));
+        conversation.add(new Message(
+                Role.TOOL,
+                List.of(new ContentPart.ToolResult(
+                        call.id(), List.of(new ContentPart.Text("18 degrees, sunny")), false))));
+        ChatResponse second = model.complete(
+                new ChatRequest(MODEL, null, conversation, List.of(weather), null, null, null, false, null));
         assertEquals("It is 18 degrees in Paris.", second.text());
         assertEquals(StopReason.END_TURN, second.stopReason());
         JsonNode messages = lastChatBody().path("messages");
         JsonNode assistant = messages.get(1);
-        assertEquals("get_weather", assistant.path("tool_calls").get(0).path("function").path("name").asText());
-        assertEquals(Json.tryParse("{\"city\":\"Paris\"}"), Json.tryParse(
-                assistant.path("tool_calls").get(0).path("function").path("arguments").asText()));
+        assertEquals(
+                "get_weather",
+                assistant
+                        .path("tool_calls")
+                        .get(0)
+                        .path("function")
+                        .path("name")
+                        .asText());
+        assertEquals(
+                Json.tryParse("{\"city\":\"Paris\"}"),
+                Json.tryParse(assistant
+                        .path("tool_calls")
+                        .get(0)
+                        .path("function")
+                        .path("arguments")
+                        .asText()));
         assertEquals("tool", messages.get(2).path("role").asText());
         assertEquals("18 degrees, sunny", messages.get(2).path("content").asText());
     }
 
     @Test
     void textWithParallelToolCalls() {
-        ChatResponse r = model.complete(new ChatRequest(MODEL, null, List.of(Message.user("use two tools")),
+        ChatResponse r = model.complete(new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("use two tools")),
                 List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
-                null, null, null, false, null));
+                null,
+                null,
+                null,
+                false,
+                null));
         assertEquals("Checking both.", r.text());
         assertEquals(StopReason.TOOL_USE, r.stopReason());
-        List<ContentPart.ToolUse> calls = r.content().stream().filter(ContentPart.ToolUse.class::isInstance)
-                .map(ContentPart.ToolUse.class::cast).toList();
-        assertEquals(List.of("get_weather", "get_time"), calls.stream().map(ContentPart.ToolUse::name).toList());
+        List<ContentPart.ToolUse> calls = r.content().stream()
+                .filter(ContentPart.ToolUse.class::isInstance)
+                .map(ContentPart.ToolUse.class::cast)
+                .toList();
+        assertEquals(
+                List.of("get_weather", "get_time"),
+                calls.stream().map(ContentPart.ToolUse::name).toList());
         assertEquals(2, calls.stream().map(ContentPart.ToolUse::id).distinct().count());
-        assertEquals(Json.tryParse("{\"tz\":\"CET\"}"), Json.tryParse(calls.get(1).argumentsJson()));
+        assertEquals(
+                Json.tryParse("{\"tz\":\"CET\"}"), Json.tryParse(calls.get(1).argumentsJson()));
     }
 
     @Test
     void sendsImages() {
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("Describe this picture"),
-                new ContentPart.Image("image/png", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
-                        + "DwAEhQGAhKmMIQAAAABJRU5ErkJggg==", null)));
-        ChatResponse r = model.complete(new ChatRequest("llava", null, List.of(user), null, null, null, null, false,
-                Map.of()));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("Describe this picture"),
+                        new ContentPart.Image(
+                                "image/png",
+                                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
+                                        + "DwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+                                null)));
+        ChatResponse r =
+                model.complete(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, Map.of()));
         assertEquals("A red square.", r.text());
         assertEquals("llava", r.model());
         // aimock keeps only role and content of a message in its journal; the images list itself is checked by
         // RequestMapperTest
-        assertEquals("Describe this picture", lastChatBody().path("messages").get(0).path("content").asText());
+        assertEquals(
+                "Describe this picture",
+                lastChatBody().path("messages").get(0).path("content").asText());
     }
 }

@@ -1,8 +1,8 @@
 package dev.caracal.llm.ollama.internal;
 
 import static dev.caracal.llm.ollama.internal.TestSupport.ask;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static dev.caracal.llm.testkit.ProviderTests.assertBatchResults;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,17 +39,27 @@ class EmbeddingsModelsBatchTest {
         upstream = MockUpstream.builder()
                 .fixture(Fixture.whenEmbeddingInput("kittens").embedding(3, 0, 4))
                 .fixture(Fixture.whenEmbeddingInput("flat").embedding(1, 0))
-                .fixture(Fixture.whenEmbeddingInput("unknown model").error(404, null,
-                        "model \"nope\" not found, try pulling it first"))
+                .fixture(Fixture.whenEmbeddingInput("unknown model")
+                        .error(404, null, "model \"nope\" not found, try pulling it first"))
                 .fixture(Fixture.whenUserSays("bad item").error(400, null, "invalid item"))
                 .fixture(Fixture.whenUserSays("batch item").reply("done").chaos(Chaos.latency(150)))
                 .fixture(Fixture.whenUserSays("hello").model("llama3.2:3b").reply("hi"))
                 .fixture(Fixture.whenUserSays("hello").model("qwen2.5vl:7b").reply("hi"))
-                .fixture(Fixture.whenUserSays("hello").model("nomic-embed-text:latest").reply("hi"))
+                .fixture(Fixture.whenUserSays("hello")
+                        .model("nomic-embed-text:latest")
+                        .reply("hi"))
                 .start();
-        model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of(
-                "embeddingModels", "nomic-embed-text:3, mxbai-embed-large", "maxConcurrency", 3,
-                "models", "llama3.2, qwen3", "keepAlive", "10m")));
+        model = new OllamaChatModel(TestSupport.settings(
+                upstream.baseUrl(),
+                Map.of(
+                        "embeddingModels",
+                        "nomic-embed-text:3, mxbai-embed-large",
+                        "maxConcurrency",
+                        3,
+                        "models",
+                        "llama3.2, qwen3",
+                        "keepAlive",
+                        "10m")));
     }
 
     @AfterAll
@@ -58,7 +68,8 @@ class EmbeddingsModelsBatchTest {
     }
 
     private static OllamaEmbeddingModel embedder(int index) {
-        return new OllamaEmbeddingModel(model, model.settings().embeddingModels().get(index));
+        return new OllamaEmbeddingModel(
+                model, model.settings().embeddingModels().get(index));
     }
 
     @Test
@@ -86,7 +97,8 @@ class EmbeddingsModelsBatchTest {
         int size = embedder.dimension(); // asks the server with a probe (aimock: its deterministic vector)
         assertTrue(size > 0);
         assertEquals(size, embedder.embed(List.of("anything at all")).vectors().get(0).length);
-        assertEquals(size + " dimensions", embedder.toString().replaceAll(".*, ", "").replace("]", ""));
+        assertEquals(
+                size + " dimensions", embedder.toString().replaceAll(".*, ", "").replace("]", ""));
     }
 
     @Test
@@ -105,7 +117,8 @@ class EmbeddingsModelsBatchTest {
     @Test
     void listsThePulledModelsWithCapabilities() {
         List<ModelInfo> models = model.models();
-        assertEquals(List.of("llama3.2:3b", "qwen2.5vl:7b", "nomic-embed-text:latest"),
+        assertEquals(
+                List.of("llama3.2:3b", "qwen2.5vl:7b", "nomic-embed-text:latest"),
                 models.stream().map(ModelInfo::id).toList());
         assertTrue(models.stream().allMatch(m -> m.providerId().equals("local")));
         // aimock does not serve /api/show: capabilities are guessed from the names
@@ -119,10 +132,12 @@ class EmbeddingsModelsBatchTest {
     @Test
     void fallsBackToTheConfiguredModelsWhenTheServerCannotList() throws Exception {
         // aimock applies no chaos to /api/tags: a server that is not running stands for one that cannot list
-        OllamaChatModel fresh = new OllamaChatModel(TestSupport.settings("http://127.0.0.1:" + TestSupport.closedPort(),
+        OllamaChatModel fresh = new OllamaChatModel(TestSupport.settings(
+                "http://127.0.0.1:" + TestSupport.closedPort(),
                 Map.of("models", "llama3.2, qwen3", "embeddingModels", "nomic-embed-text:768")));
         try {
-            assertEquals(List.of("llama3.2", "qwen3", "nomic-embed-text"),
+            assertEquals(
+                    List.of("llama3.2", "qwen3", "nomic-embed-text"),
                     fresh.models().stream().map(ModelInfo::id).toList());
             assertTrue(fresh.models().get(2).capabilities().embeddings());
         } finally {
@@ -142,7 +157,9 @@ class EmbeddingsModelsBatchTest {
         assertEquals(7, results.size());
         assertBatchResults(results, 2, "done");
         // counted by the mock: never more than two of this batch in flight at once
-        assertTrue(upstream.stats().maxInFlight() <= 2, "max in flight " + upstream.stats().maxInFlight());
+        assertTrue(
+                upstream.stats().maxInFlight() <= 2,
+                "max in flight " + upstream.stats().maxInFlight());
         assertEquals(7, upstream.stats().requests());
     }
 
@@ -154,9 +171,12 @@ class EmbeddingsModelsBatchTest {
             requests.add(ask("batch item " + i));
         }
         for (CompletionStage<ChatResponse> r : model.batch(requests, 100)) {
-            assertEquals("done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
+            assertEquals(
+                    "done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
         }
-        assertTrue(upstream.stats().maxInFlight() <= 3, "maxConcurrency = 3: " + upstream.stats().maxInFlight());
+        assertTrue(
+                upstream.stats().maxInFlight() <= 3,
+                "maxConcurrency = 3: " + upstream.stats().maxInFlight());
         assertEquals(8, upstream.stats().requests());
     }
 }

@@ -34,11 +34,11 @@ class ErrorsAndRetriesTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("missing model").error(404, null,
-                        "model 'llama9' not found, try pulling it first"))
+                .fixture(Fixture.whenUserSays("missing model")
+                        .error(404, null, "model 'llama9' not found, try pulling it first"))
                 .fixture(Fixture.whenUserSays("bad request").error(400, null, "invalid option num_ctx"))
-                .fixture(Fixture.whenUserSays("too long").error(400, null,
-                        "the input length exceeds the context length"))
+                .fixture(Fixture.whenUserSays("too long")
+                        .error(400, null, "the input length exceeds the context length"))
                 .fixture(Fixture.whenUserSays("crash").error(500, null, "llama runner process has terminated"))
                 .fixture(Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(3_000)))
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
@@ -155,8 +155,8 @@ class ErrorsAndRetriesTest {
 
     @Test
     void noAnswerInTimeIsATimeout() {
-        try (OllamaChatModel impatient = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (OllamaChatModel impatient =
+                new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("requestTimeoutMs", 300)))) {
             LlmException e = assertThrows(LlmException.class, () -> impatient.complete(ask("slow")));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertTrue(e.retryable());
@@ -167,8 +167,8 @@ class ErrorsAndRetriesTest {
     void ollamaNotRunningIsAConnectionErrorThatSaysSo() throws Exception {
         String base = "http://127.0.0.1:" + TestSupport.closedPort();
         RecordingDelayer delays = new RecordingDelayer();
-        try (OllamaChatModel offline = new OllamaChatModel(TestSupport.settings(base, Map.of("maxRetries", 1)),
-                delays)) {
+        try (OllamaChatModel offline =
+                new OllamaChatModel(TestSupport.settings(base, Map.of("maxRetries", 1)), delays)) {
             LlmException e = assertThrows(LlmException.class, () -> offline.complete(ask("hello")));
             assertEquals(ErrorKind.CONNECTION, e.kind());
             assertEquals(0, e.upstreamStatus());
@@ -180,7 +180,8 @@ class ErrorsAndRetriesTest {
             offline.stream(TestSupport.streamOf("hello"), events);
             events.await();
             assertEquals(1, events.events.size());
-            LlmException streamed = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+            LlmException streamed =
+                    assertInstanceOf(StreamEvent.Error.class, events.last()).error();
             assertEquals(ErrorKind.CONNECTION, streamed.kind());
             assertTrue(streamed.getMessage().contains("is Ollama running"), streamed.getMessage());
         }

@@ -55,8 +55,15 @@ class ProviderAndSecretsTest {
     @Test
     void registersTheChatModelAndEmbeddingModelsWithoutSecrets() {
         List<Registered> registered = new ArrayList<>();
-        OllamaConfig config = TestSupport.config(Map.of("id", "home", "baseUrl", upstream.baseUrl() + "/",
-                "apiKey", API_KEY, "embeddingModels", "nomic-embed-text:3, mxbai-embed-large"));
+        OllamaConfig config = TestSupport.config(Map.of(
+                "id",
+                "home",
+                "baseUrl",
+                upstream.baseUrl() + "/",
+                "apiKey",
+                API_KEY,
+                "embeddingModels",
+                "nomic-embed-text:3, mxbai-embed-large"));
         OllamaProvider provider = new OllamaProvider(FakeBundleContext.recordingInto(registered), config);
         try {
             assertEquals(3, registered.size(), "chat + two embedding models (one learns its size later)");
@@ -66,7 +73,8 @@ class ProviderAndSecretsTest {
             assertEquals("home", chat.properties().get(LlmProperties.PROVIDER_ID));
             assertEquals(EmbeddingModel.class.getName(), registered.get(1).clazz());
             assertEquals("home/nomic-embed-text", registered.get(1).properties().get(LlmProperties.EMBEDDING_MODEL));
-            assertEquals("home/mxbai-embed-large", registered.get(2).properties().get(LlmProperties.EMBEDDING_MODEL));
+            assertEquals(
+                    "home/mxbai-embed-large", registered.get(2).properties().get(LlmProperties.EMBEDDING_MODEL));
             assertEquals("ollama", registered.get(2).properties().get(LlmProperties.PROVIDER));
             assertEquals("home", registered.get(2).properties().get(LlmProperties.PROVIDER_ID));
             for (Registered r : registered) {
@@ -88,15 +96,17 @@ class ProviderAndSecretsTest {
         }
         assertTrue(registered.stream().allMatch(r -> r.unregistered()[0]));
         ChatModel stopped = (ChatModel) registered.get(0).service();
-        assertEquals(ErrorKind.UNAVAILABLE, assertThrows(LlmException.class, () -> stopped.complete(ask("hello")))
-                .kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertThrows(LlmException.class, () -> stopped.complete(ask("hello")))
+                        .kind());
     }
 
     @Test
     void withoutTheKeyTheProxyRefusesAndThatIsNotRetried() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OllamaChatModel model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OllamaChatModel model =
+                new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("hello")));
             assertEquals(ErrorKind.AUTHENTICATION, e.kind());
             assertEquals(401, e.upstreamStatus());
@@ -108,13 +118,16 @@ class ProviderAndSecretsTest {
     void anUnresolvedKeyPlaceholderMeansNoKey() {
         Settings settings = Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "${env:NOT_SET_ANYWHERE}")));
         assertFalse(settings.apiKey().isPresent());
-        assertTrue(Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "k-${weird"))).apiKey().isPresent());
+        assertTrue(Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "k-${weird")))
+                .apiKey()
+                .isPresent());
     }
 
     @Test
     void refusesAConfigurationWithoutId() {
         OllamaConfig config = TestSupport.config(Map.of("baseUrl", upstream.baseUrl()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new OllamaProvider(FakeBundleContext.recordingInto(new ArrayList<>()), config));
     }
 
@@ -135,7 +148,8 @@ class ProviderAndSecretsTest {
             StreamRecorder events = new StreamRecorder();
             model.stream(TestSupport.streamOf("echo key"), events);
             events.await();
-            LlmException streamed = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+            LlmException streamed =
+                    assertInstanceOf(StreamEvent.Error.class, events.last()).error();
             assertFalse(streamed.getMessage().contains(API_KEY));
 
             upstream.failNext(1, 503, "server_error", "retry this " + API_KEY);

@@ -61,9 +61,16 @@ class ReasoningTest {
     @BeforeAll
     static void start() throws IOException {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("meaning of life").reasoning(REASONING).reply("42.").chunkSize(8))
-                .fixture(Fixture.whenUserSays("weather").reasoning(TOOL_REASONING).reply("Checking.").chunkSize(6)
-                        .toolCall("get_weather", "{\"city\":\"Oslo\"}").toolCall("get_time", "{\"tz\":\"CET\"}"))
+                .fixture(Fixture.whenUserSays("meaning of life")
+                        .reasoning(REASONING)
+                        .reply("42.")
+                        .chunkSize(8))
+                .fixture(Fixture.whenUserSays("weather")
+                        .reasoning(TOOL_REASONING)
+                        .reply("Checking.")
+                        .chunkSize(6)
+                        .toolCall("get_weather", "{\"city\":\"Oslo\"}")
+                        .toolCall("get_time", "{\"tz\":\"CET\"}"))
                 .fixture(Fixture.whenUserSays("and then").reply("Then nothing."))
                 .start();
         model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl()));
@@ -83,8 +90,8 @@ class ReasoningTest {
     }
 
     private static ChatRequest ask(String text, boolean stream, Reasoning reasoning) {
-        return new ChatRequest(MODEL, null, List.of(Message.user(text)), null, null, null, null, stream, null,
-                reasoning);
+        return new ChatRequest(
+                MODEL, null, List.of(Message.user(text)), null, null, null, null, stream, null, reasoning);
     }
 
     /** The block indexes of the content events, each once, in order of first appearance. */
@@ -132,41 +139,71 @@ class ReasoningTest {
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(t -> t.index() == 1));
         assertEquals(List.of(0, 1), blockOrder(events));
         int lastThinking = events.events.lastIndexOf(thinking.get(thinking.size() - 1));
-        int firstText = events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
+        int firstText =
+                events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
         assertTrue(lastThinking < firstText, "all thinking comes before the text: " + events.events);
         assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
     }
 
     @Test
     void thinkingTextAndToolCallsEachHaveTheirOwnBlock() throws Exception {
-        List<ToolDefinition> tools = List.of(new ToolDefinition("get_weather", null, null),
-                new ToolDefinition("get_time", null, null));
-        ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("weather and time in Oslo?")), tools,
-                null, null, null, true, null, Reasoning.budget(4_096));
+        List<ToolDefinition> tools =
+                List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null));
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("weather and time in Oslo?")),
+                tools,
+                null,
+                null,
+                null,
+                true,
+                null,
+                Reasoning.budget(4_096));
         StreamRecorder events = new StreamRecorder();
         model.stream(request, events);
         events.await();
         assertEquals(TOOL_REASONING, thinkingOf(events));
         assertEquals("Checking.", events.text());
         assertEquals(List.of(0, 1, 2, 3), blockOrder(events), "thinking, text, two tool calls: " + events.events);
-        assertEquals(List.of("get_weather", "get_time"), events.of(StreamEvent.ToolCallDelta.class).stream()
-                .map(StreamEvent.ToolCallDelta::name).toList());
+        assertEquals(
+                List.of("get_weather", "get_time"),
+                events.of(StreamEvent.ToolCallDelta.class).stream()
+                        .map(StreamEvent.ToolCallDelta::name)
+                        .toList());
         assertEquals(new StreamEvent.End(StopReason.TOOL_USE), events.last());
 
-        ChatResponse whole = model.complete(new ChatRequest(MODEL, null, request.messages(), tools, null, null, null,
-                false, null, Reasoning.budget(4_096)));
-        assertEquals(new ContentPart.Thinking(TOOL_REASONING, null), whole.content().get(0));
+        ChatResponse whole = model.complete(new ChatRequest(
+                MODEL, null, request.messages(), tools, null, null, null, false, null, Reasoning.budget(4_096)));
+        assertEquals(
+                new ContentPart.Thinking(TOOL_REASONING, null), whole.content().get(0));
         assertEquals(new ContentPart.Text("Checking."), whole.content().get(1));
-        assertEquals(List.of("get_weather", "get_time"), whole.content().subList(2, 4).stream()
-                .map(p -> ((ContentPart.ToolUse) p).name()).toList());
+        assertEquals(
+                List.of("get_weather", "get_time"),
+                whole.content().subList(2, 4).stream()
+                        .map(p -> ((ContentPart.ToolUse) p).name())
+                        .toList());
     }
 
     @Test
     void aHistoryWithThinkingIsAcceptedAndTheThinkingStaysOutOfTheContent() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking(REASONING, null),
-                new ContentPart.RedactedThinking("EnCrYpTeD"), new ContentPart.Text("42.")));
-        ChatResponse r = model.complete(new ChatRequest(MODEL, null, List.of(Message.user("meaning of life?"),
-                assistant, Message.user("and then?")), null, null, null, null, false, null, null));
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Thinking(REASONING, null),
+                        new ContentPart.RedactedThinking("EnCrYpTeD"),
+                        new ContentPart.Text("42.")));
+        ChatResponse r = model.complete(new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("meaning of life?"), assistant, Message.user("and then?")),
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null));
         assertEquals("Then nothing.", r.text());
         List<JournalEntry> chats = upstream.journal("/api/chat");
         JsonNode messages = chats.get(chats.size() - 1).body().path("messages");
@@ -194,8 +231,8 @@ class ReasoningTest {
     @Test
     void ollamasThinkingFieldIsReadWhole() {
         ChatResponse r = recorded.complete(ask("sky?", false, Reasoning.budget(2_048)));
-        assertEquals(List.of(new ContentPart.Thinking(OLLAMA_THINKING, null), new ContentPart.Text("Blue.")),
-                r.content());
+        assertEquals(
+                List.of(new ContentPart.Thinking(OLLAMA_THINKING, null), new ContentPart.Text("Blue.")), r.content());
     }
 
     @Test
@@ -215,13 +252,28 @@ class ReasoningTest {
 
     @Test
     void theHistorysThinkingIsSentAsTheAssistantMessagesThinking() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking(OLLAMA_THINKING, null),
-                new ContentPart.RedactedThinking("EnCrYpTeD"), new ContentPart.Text("Blue.")));
-        recorded.complete(new ChatRequest(MODEL, null, List.of(Message.user("sky?"), assistant,
-                Message.user("and at night?")), null, null, null, null, false, null, Reasoning.budget(2_048)));
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Thinking(OLLAMA_THINKING, null),
+                        new ContentPart.RedactedThinking("EnCrYpTeD"),
+                        new ContentPart.Text("Blue.")));
+        recorded.complete(new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("sky?"), assistant, Message.user("and at night?")),
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                Reasoning.budget(2_048)));
         JsonNode messages = ollama.bodies.get(0).path("messages");
-        assertEquals(Json.tryParse("{\"role\":\"assistant\",\"content\":\"Blue.\",\"thinking\":\""
-                + OLLAMA_THINKING + "\"}"), messages.get(1));
+        assertEquals(
+                Json.tryParse(
+                        "{\"role\":\"assistant\",\"content\":\"Blue.\",\"thinking\":\"" + OLLAMA_THINKING + "\"}"),
+                messages.get(1));
         assertFalse(Json.write(ollama.bodies.get(0)).contains("EnCrYpTeD"), "redacted thinking is not sent");
     }
 
@@ -252,8 +304,8 @@ class ReasoningTest {
 
         private void answer(HttpExchange exchange) throws IOException {
             try (exchange) {
-                JsonNode body = Json.tryParse(new String(exchange.getRequestBody().readAllBytes(),
-                        StandardCharsets.UTF_8));
+                JsonNode body =
+                        Json.tryParse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 bodies.add(body);
                 String done = "\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":12,\"eval_count\":30}";
                 StringBuilder out = new StringBuilder();

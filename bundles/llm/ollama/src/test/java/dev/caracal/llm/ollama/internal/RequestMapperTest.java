@@ -42,10 +42,18 @@ class RequestMapperTest {
 
     @Test
     void plainConversationWithSystemPromptAndSampling() {
-        ChatRequest request = new ChatRequest("llama3.2", "Be brief.",
-                List.of(Message.user("Hi"), Message.assistant("Hello!"), Message.user("Sky colour?")), null, null,
-                new SamplingParameters(0.2, 0.9, 40, 128, 7L, 0.5, 0.25), List.of("END", "\n\n"), false, null);
-        assertEquals(tree("{'model':'llama3.2','messages':["
+        ChatRequest request = new ChatRequest(
+                "llama3.2",
+                "Be brief.",
+                List.of(Message.user("Hi"), Message.assistant("Hello!"), Message.user("Sky colour?")),
+                null,
+                null,
+                new SamplingParameters(0.2, 0.9, 40, 128, 7L, 0.5, 0.25),
+                List.of("END", "\n\n"),
+                false,
+                null);
+        assertEquals(
+                tree("{'model':'llama3.2','messages':["
                         + "{'role':'system','content':'Be brief.'},"
                         + "{'role':'user','content':'Hi'},"
                         + "{'role':'assistant','content':'Hello!'},"
@@ -68,56 +76,82 @@ class RequestMapperTest {
 
     @Test
     void imagesGoToTheImagesListAsBareBase64() {
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("What is this?"),
-                new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
-                new ContentPart.Image(null, null, "data:image/jpeg;base64,/9j/4AAQ")));
-        JsonNode body = body(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, null),
-                false);
-        assertEquals(tree("[{'role':'user','content':'What is this?','images':['iVBORw0KGgo=','/9j/4AAQ']}]"),
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("What is this?"),
+                        new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
+                        new ContentPart.Image(null, null, "data:image/jpeg;base64,/9j/4AAQ")));
+        JsonNode body = body(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, null), false);
+        assertEquals(
+                tree("[{'role':'user','content':'What is this?','images':['iVBORw0KGgo=','/9j/4AAQ']}]"),
                 body.get("messages"));
     }
 
     @Test
     void anImageLinkIsRefusedSinceOllamaCannotFetchIt() {
         Message user = new Message(Role.USER, List.of(new ContentPart.Image(null, null, "https://x.test/cat.png")));
-        LlmException e = assertThrows(LlmException.class, () -> body(new ChatRequest("llava", null, List.of(user),
-                null, null, null, null, false, null), false));
+        LlmException e = assertThrows(
+                LlmException.class,
+                () -> body(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, null), false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertTrue(e.getMessage().contains("inline images only"), e.getMessage());
     }
 
     @Test
     void toolsToolCallsAndToolResults() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Text("Let me look."),
-                new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}"),
-                new ContentPart.ToolUse("call_2", "get_time", "{}")));
-        Message results = new Message(Role.TOOL, List.of(
-                new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("18 C")), false),
-                new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no clock")), true)));
-        ChatRequest request = new ChatRequest("qwen3", null, List.of(Message.user("Weather in Paris?"), assistant,
-                results), List.of(new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA),
-                new ToolDefinition("get_time", null, null)), null, null, null, false, null);
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Text("Let me look."),
+                        new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+                        new ContentPart.ToolUse("call_2", "get_time", "{}")));
+        Message results = new Message(
+                Role.TOOL,
+                List.of(
+                        new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("18 C")), false),
+                        new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no clock")), true)));
+        ChatRequest request = new ChatRequest(
+                "qwen3",
+                null,
+                List.of(Message.user("Weather in Paris?"), assistant, results),
+                List.of(
+                        new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA),
+                        new ToolDefinition("get_time", null, null)),
+                null,
+                null,
+                null,
+                false,
+                null);
         JsonNode body = body(request, false);
-        assertEquals(tree("[{'role':'user','content':'Weather in Paris?'},"
-                + "{'role':'assistant','content':'Let me look.','tool_calls':["
-                + "{'id':'call_1','function':{'name':'get_weather','arguments':{'city':'Paris'}}},"
-                + "{'id':'call_2','function':{'name':'get_time','arguments':{}}}]},"
-                + "{'role':'tool','content':'18 C','tool_name':'get_weather','tool_call_id':'call_1'},"
-                + "{'role':'tool','content':'Error: no clock','tool_name':'get_time','tool_call_id':'call_2'}]"),
+        assertEquals(
+                tree(
+                        "[{'role':'user','content':'Weather in Paris?'},"
+                                + "{'role':'assistant','content':'Let me look.','tool_calls':["
+                                + "{'id':'call_1','function':{'name':'get_weather','arguments':{'city':'Paris'}}},"
+                                + "{'id':'call_2','function':{'name':'get_time','arguments':{}}}]},"
+                                + "{'role':'tool','content':'18 C','tool_name':'get_weather','tool_call_id':'call_1'},"
+                                + "{'role':'tool','content':'Error: no clock','tool_name':'get_time','tool_call_id':'call_2'}]"),
                 body.get("messages"));
-        assertEquals(tree("[{'type':'function','function':{'name':'get_weather','description':'Current weather',"
-                + "'parameters':" + WEATHER_SCHEMA.replace('"', '\'') + "}},"
-                + "{'type':'function','function':{'name':'get_time','parameters':{'type':'object'}}}]"),
+        assertEquals(
+                tree("[{'type':'function','function':{'name':'get_weather','description':'Current weather',"
+                        + "'parameters':" + WEATHER_SCHEMA.replace('"', '\'') + "}},"
+                        + "{'type':'function','function':{'name':'get_time','parameters':{'type':'object'}}}]"),
                 body.get("tools"));
     }
 
     @Test
     void toolResultsInsideAUserMessageComeFirst() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t1", "lookup", "{}")));
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("and now?"),
-                new ContentPart.ToolResult("t1", List.of(new ContentPart.Text("found")), false)));
-        JsonNode body = body(new ChatRequest("m", null, List.of(Message.user("go"), assistant, user), null, null,
-                null, null, false, null), false);
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("and now?"),
+                        new ContentPart.ToolResult("t1", List.of(new ContentPart.Text("found")), false)));
+        JsonNode body = body(
+                new ChatRequest(
+                        "m", null, List.of(Message.user("go"), assistant, user), null, null, null, null, false, null),
+                false);
         JsonNode messages = body.get("messages");
         assertEquals("tool", messages.get(2).get("role").asText());
         assertEquals("lookup", messages.get(2).get("tool_name").asText());
@@ -127,65 +161,129 @@ class RequestMapperTest {
     @Test
     void toolChoiceNoneOffersNoToolAndANamedToolOnlyThatOne() {
         List<ToolDefinition> tools = List.of(new ToolDefinition("a", null, null), new ToolDefinition("b", null, null));
-        ChatRequest none = new ChatRequest("m", null, List.of(Message.user("x")), tools, ToolChoice.NONE, null, null,
-                false, null);
+        ChatRequest none =
+                new ChatRequest("m", null, List.of(Message.user("x")), tools, ToolChoice.NONE, null, null, false, null);
         assertFalse(body(none, false).has("tools"));
-        ChatRequest named = new ChatRequest("m", null, List.of(Message.user("x")), tools, ToolChoice.tool("b"), null,
-                null, false, null);
+        ChatRequest named = new ChatRequest(
+                "m", null, List.of(Message.user("x")), tools, ToolChoice.tool("b"), null, null, false, null);
         JsonNode offered = body(named, false).get("tools");
         assertEquals(1, offered.size());
         assertEquals("b", offered.get(0).path("function").path("name").asText());
-        ChatRequest missing = new ChatRequest("m", null, List.of(Message.user("x")), tools, ToolChoice.tool("c"),
-                null, null, false, null);
-        assertEquals(ErrorKind.INVALID_REQUEST, assertThrows(LlmException.class, () -> body(missing, false)).kind());
+        ChatRequest missing = new ChatRequest(
+                "m", null, List.of(Message.user("x")), tools, ToolChoice.tool("c"), null, null, false, null);
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(missing, false)).kind());
     }
 
     @Test
     void toolArgumentsThatAreNoObjectAreRefused() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t1", "f", "[1,2]")));
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null,
-                null, false, null);
-        assertEquals(ErrorKind.INVALID_REQUEST, assertThrows(LlmException.class, () -> body(request, false)).kind());
+        ChatRequest request =
+                new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null, null, false, null);
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(request, false)).kind());
     }
 
     @Test
     void aBadToolSchemaIsAnInvalidRequest() {
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("x")),
-                List.of(new ToolDefinition("f", null, "not json")), null, null, null, false, null);
-        assertEquals(ErrorKind.INVALID_REQUEST, assertThrows(LlmException.class, () -> body(request, false)).kind());
+        ChatRequest request = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("x")),
+                List.of(new ToolDefinition("f", null, "not json")),
+                null,
+                null,
+                null,
+                false,
+                null);
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(request, false)).kind());
     }
 
     @Test
     void formatFromTheResponseFormatMetadata() {
-        ChatRequest json = new ChatRequest("m", null, List.of(Message.user("x")), null, null, null, null, false,
+        ChatRequest json = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("x")),
+                null,
+                null,
+                null,
+                null,
+                false,
                 Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "json"));
         assertEquals("json", body(json, false).get("format").asText());
-        ChatRequest schema = new ChatRequest("m", null, List.of(Message.user("x")), null, null, null, null, false,
+        ChatRequest schema = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("x")),
+                null,
+                null,
+                null,
+                null,
+                false,
                 Map.of(RequestMapper.RESPONSE_FORMAT_KEY, WEATHER_SCHEMA));
         assertEquals(Json.tryParse(WEATHER_SCHEMA), body(schema, false).get("format"));
-        ChatRequest openAiShape = new ChatRequest("m", null, List.of(Message.user("x")), null, null, null, null,
-                false, Map.of(RequestMapper.RESPONSE_FORMAT_KEY,
-                "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":" + WEATHER_SCHEMA + "}}"));
+        ChatRequest openAiShape = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("x")),
+                null,
+                null,
+                null,
+                null,
+                false,
+                Map.of(
+                        RequestMapper.RESPONSE_FORMAT_KEY,
+                        "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":" + WEATHER_SCHEMA
+                                + "}}"));
         assertEquals(Json.tryParse(WEATHER_SCHEMA), body(openAiShape, false).get("format"));
-        ChatRequest bad = new ChatRequest("m", null, List.of(Message.user("x")), null, null, null, null, false,
+        ChatRequest bad = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("x")),
+                null,
+                null,
+                null,
+                null,
+                false,
                 Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "yaml please"));
-        assertEquals(ErrorKind.INVALID_REQUEST, assertThrows(LlmException.class, () -> body(bad, false)).kind());
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(bad, false)).kind());
     }
 
     @Test
     void keepAliveIsANumberWhenItIsOne() {
-        assertEquals(tree("-1"), wire(new RequestMapper("-1").toBody(TestSupport.ask("x"), false)).get("keep_alive"));
-        assertEquals(tree("300"), wire(new RequestMapper("300").toBody(TestSupport.ask("x"), false)).get("keep_alive"));
-        assertEquals("10m", new RequestMapper("10m").toBody(TestSupport.ask("x"), false).get("keep_alive").asText());
+        assertEquals(
+                tree("-1"),
+                wire(new RequestMapper("-1").toBody(TestSupport.ask("x"), false))
+                        .get("keep_alive"));
+        assertEquals(
+                tree("300"),
+                wire(new RequestMapper("300").toBody(TestSupport.ask("x"), false))
+                        .get("keep_alive"));
+        assertEquals(
+                "10m",
+                new RequestMapper("10m")
+                        .toBody(TestSupport.ask("x"), false)
+                        .get("keep_alive")
+                        .asText());
     }
 
     @Test
     void anAssistantMessageWithOnlyToolCallsHasEmptyContent() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t", "f", "{\"a\":1}")));
-        JsonNode body = body(new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null,
-                null, false, null), false);
-        assertEquals(tree("{'role':'assistant','content':'','tool_calls':[{'id':'t','function':{'name':'f',"
-                + "'arguments':{'a':1}}}]}"), body.get("messages").get(1));
+        JsonNode body = body(
+                new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null, null, false, null),
+                false);
+        assertEquals(
+                tree("{'role':'assistant','content':'','tool_calls':[{'id':'t','function':{'name':'f',"
+                        + "'arguments':{'a':1}}}]}"),
+                body.get("messages").get(1));
     }
 
     private static JsonNode think(Reasoning reasoning) {
@@ -206,20 +304,49 @@ class RequestMapperTest {
 
     @Test
     void thinkingGoesBackInTheAssistantMessageAndRedactedThinkingIsLeftOut() {
-        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("EnCrYpTeD"),
-                new ContentPart.Thinking("Paris is in France. ", null), new ContentPart.Thinking("Ask the tool.", "sig"),
-                new ContentPart.Text("Let me look."), new ContentPart.ToolUse("call_1", "get_weather", "{}")));
-        JsonNode body = body(new ChatRequest("qwen3", null, List.of(Message.user("Weather?"), assistant), null, null,
-                null, null, false, null), false);
-        assertEquals(tree("{'role':'assistant','content':'Let me look.','thinking':'Paris is in France. Ask the tool.',"
-                + "'tool_calls':[{'id':'call_1','function':{'name':'get_weather','arguments':{}}}]}"),
+        Message assistant = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.RedactedThinking("EnCrYpTeD"),
+                        new ContentPart.Thinking("Paris is in France. ", null),
+                        new ContentPart.Thinking("Ask the tool.", "sig"),
+                        new ContentPart.Text("Let me look."),
+                        new ContentPart.ToolUse("call_1", "get_weather", "{}")));
+        JsonNode body = body(
+                new ChatRequest(
+                        "qwen3",
+                        null,
+                        List.of(Message.user("Weather?"), assistant),
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        null),
+                false);
+        assertEquals(
+                tree("{'role':'assistant','content':'Let me look.','thinking':'Paris is in France. Ask the tool.',"
+                        + "'tool_calls':[{'id':'call_1','function':{'name':'get_weather','arguments':{}}}]}"),
                 body.get("messages").get(1));
         assertFalse(Json.write(body).contains("EnCrYpTeD"), "redacted thinking is not sent");
 
-        Message redactedOnly = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("EnCrYpTeD"),
-                new ContentPart.Text("Hello!")));
-        assertEquals(tree("{'role':'assistant','content':'Hello!'}"), body(new ChatRequest("qwen3", null,
-                List.of(Message.user("Hi"), redactedOnly), null, null, null, null, false, null), false)
-                .get("messages").get(1));
+        Message redactedOnly = new Message(
+                Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("EnCrYpTeD"), new ContentPart.Text("Hello!")));
+        assertEquals(
+                tree("{'role':'assistant','content':'Hello!'}"),
+                body(
+                                new ChatRequest(
+                                        "qwen3",
+                                        null,
+                                        List.of(Message.user("Hi"), redactedOnly),
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        false,
+                                        null),
+                                false)
+                        .get("messages")
+                        .get(1));
     }
 }

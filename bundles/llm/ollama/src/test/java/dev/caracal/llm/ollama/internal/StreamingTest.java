@@ -1,8 +1,8 @@
 package dev.caracal.llm.ollama.internal;
 
 import static dev.caracal.llm.ollama.internal.TestSupport.MODEL;
-import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static dev.caracal.llm.ollama.internal.TestSupport.streamOf;
+import static dev.caracal.llm.testkit.ProviderTests.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -47,12 +47,19 @@ class StreamingTest {
     static void start() {
         upstream = MockUpstream.builder()
                 .fixture(Fixture.whenUserSays("story").reply(STORY).chunkSize(7))
-                .fixture(Fixture.whenUserSays("weather").reply("Let me check.").chunkSize(5)
+                .fixture(Fixture.whenUserSays("weather")
+                        .reply("Let me check.")
+                        .chunkSize(5)
                         .toolCall("get_weather", "{\"city\":\"Paris\",\"days\":2}")
                         .toolCall("get_time", "{\"tz\":\"CET\"}"))
-                .fixture(Fixture.whenUserSays("cut short").reply(STORY).chunkSize(4).latencyPerChunkMs(5)
+                .fixture(Fixture.whenUserSays("cut short")
+                        .reply(STORY)
+                        .chunkSize(4)
+                        .latencyPerChunkMs(5)
                         .truncateAfterChunks(3))
-                .fixture(Fixture.whenUserSays("endless").reply("x".repeat(2_000)).chunkSize(1)
+                .fixture(Fixture.whenUserSays("endless")
+                        .reply("x".repeat(2_000))
+                        .chunkSize(1)
                         .latencyPerChunkMs(20))
                 .fixture(Fixture.whenUserSays("garbage").reply("never seen").chaos(Chaos.malformed()))
                 .fixture(Fixture.whenUserSays("bad request").error(400, "invalid_request_error", "bad options"))
@@ -95,17 +102,31 @@ class StreamingTest {
     @Test
     void streamsTextAndWholeToolCalls() throws Exception {
         StreamRecorder events = new StreamRecorder();
-        model.stream(new ChatRequest(MODEL, null, List.of(Message.user("weather please")),
-                List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
-                null, null, null, true, null), events);
+        model.stream(
+                new ChatRequest(
+                        MODEL,
+                        null,
+                        List.of(Message.user("weather please")),
+                        List.of(
+                                new ToolDefinition("get_weather", null, null),
+                                new ToolDefinition("get_time", null, null)),
+                        null,
+                        null,
+                        null,
+                        true,
+                        null),
+                events);
         events.await();
         assertEquals("Let me check.", events.text());
         List<StreamEvent.ToolCallDelta> calls = events.of(StreamEvent.ToolCallDelta.class);
         assertEquals(2, calls.size(), "one delta per tool call, arguments complete: " + events.events);
         assertEquals("get_weather", calls.get(0).name());
-        assertEquals(Json.tryParse("{\"city\":\"Paris\",\"days\":2}"), Json.tryParse(calls.get(0).argumentsDelta()));
+        assertEquals(
+                Json.tryParse("{\"city\":\"Paris\",\"days\":2}"),
+                Json.tryParse(calls.get(0).argumentsDelta()));
         assertEquals("get_time", calls.get(1).name());
-        assertTrue(calls.get(0).id().startsWith("call_") && !calls.get(0).id().equals(calls.get(1).id()));
+        assertTrue(calls.get(0).id().startsWith("call_")
+                && !calls.get(0).id().equals(calls.get(1).id()));
         assertEquals(0, events.of(StreamEvent.TextDelta.class).get(0).index());
         assertEquals(1, calls.get(0).index());
         assertEquals(2, calls.get(1).index());
@@ -115,15 +136,25 @@ class StreamingTest {
     @Test
     void aStreamAndACompletionGiveTheSameToolCallIds() throws Exception {
         StreamRecorder events = new StreamRecorder();
-        ChatRequest request = new ChatRequest(MODEL, null, List.of(Message.user("weather again")),
-                List.of(new ToolDefinition("get_weather", null, null)), null, null, null, true, null);
+        ChatRequest request = new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user("weather again")),
+                List.of(new ToolDefinition("get_weather", null, null)),
+                null,
+                null,
+                null,
+                true,
+                null);
         model.stream(request, events);
         events.await();
         List<String> streamed = events.of(StreamEvent.ToolCallDelta.class).stream()
-                .map(StreamEvent.ToolCallDelta::id).toList();
+                .map(StreamEvent.ToolCallDelta::id)
+                .toList();
         List<String> completed = model.complete(request).content().stream()
                 .filter(dev.caracal.llm.ContentPart.ToolUse.class::isInstance)
-                .map(p -> ((dev.caracal.llm.ContentPart.ToolUse) p).id()).toList();
+                .map(p -> ((dev.caracal.llm.ContentPart.ToolUse) p).id())
+                .toList();
         assertEquals(completed, streamed);
     }
 
@@ -146,7 +177,8 @@ class StreamingTest {
         model.stream(streamOf("hello"), events);
         events.await();
         assertEquals(1, events.events.size(), "nothing but the error: " + events.events);
-        LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException error =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.OVERLOADED, error.kind());
         assertTrue(error.retryable());
         assertEquals(503, error.upstreamStatus());
@@ -158,7 +190,8 @@ class StreamingTest {
         StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("bad request"), events);
         events.await();
-        LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException error =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.INVALID_REQUEST, error.kind());
         assertTrue(error.getMessage().contains("bad options"), error.getMessage());
         assertEquals(1, upstream.journal("/api/chat").size());
@@ -172,7 +205,8 @@ class StreamingTest {
         events.await();
         assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
         assertFalse(events.text().isEmpty(), "some text came before the cut: " + events.events);
-        LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException error =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.CONNECTION, error.kind());
         assertTrue(error.retryable());
         assertTrue(delayer.delays.isEmpty(), "nothing is retried once events were delivered");
@@ -184,7 +218,8 @@ class StreamingTest {
         StreamRecorder events = new StreamRecorder();
         model.stream(streamOf("garbage"), events);
         events.await();
-        LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+        LlmException error =
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error();
         assertEquals(ErrorKind.UPSTREAM, error.kind());
         assertTrue(error.getMessage().startsWith("malformed stream"), error.getMessage());
         assertEquals(1, events.events.size());
@@ -193,12 +228,13 @@ class StreamingTest {
 
     @Test
     void noAnswerInTimeIsATimeout() throws Exception {
-        try (OllamaChatModel impatient = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (OllamaChatModel impatient =
+                new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("requestTimeoutMs", 300)))) {
             StreamRecorder events = new StreamRecorder();
             impatient.stream(streamOf("slow"), events);
             events.await();
-            LlmException error = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+            LlmException error =
+                    assertInstanceOf(StreamEvent.Error.class, events.last()).error();
             assertEquals(ErrorKind.TIMEOUT, error.kind());
             assertEquals(1, events.events.size());
         }
@@ -216,7 +252,10 @@ class StreamingTest {
         eventually(() -> upstream.stats().inFlight() == 0, "the upstream connection closed");
         assertEquals(countAtCancel.get().intValue(), seen.events.size(), "no event after cancel");
         h.cancel(); // idempotent
-        assertNull(seen.events.stream().filter(e -> e instanceof StreamEvent.End).findAny().orElse(null));
+        assertNull(seen.events.stream()
+                .filter(e -> e instanceof StreamEvent.End)
+                .findAny()
+                .orElse(null));
     }
 
     @Test
@@ -227,11 +266,15 @@ class StreamingTest {
         eventually(() -> !events.of(StreamEvent.TextDelta.class).isEmpty(), "a first text delta");
         closing.close();
         events.await();
-        assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
         StreamRecorder after = new StreamRecorder();
         closing.stream(streamOf("hello"), after);
         after.await();
         assertEquals(1, after.events.size());
-        assertEquals(ErrorKind.UNAVAILABLE, assertInstanceOf(StreamEvent.Error.class, after.last()).error().kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertInstanceOf(StreamEvent.Error.class, after.last()).error().kind());
     }
 }

@@ -14,13 +14,12 @@ final class TestSupport {
     static final String API_KEY = "olk-proxy-Hq7vT3mZ9pL2sX8uW4yC6nR1";
     static final String MODEL = "llama3.2";
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Settings for a provider at {@code baseUrl} (the server root), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
-        return Settings.from(config(ProviderTests.testConfigValues(Map.of("id", "local", "baseUrl", baseUrl),
-                overrides)));
+        return Settings.from(
+                config(ProviderTests.testConfigValues(Map.of("id", "local", "baseUrl", baseUrl), overrides)));
     }
 
     static Settings settings(String baseUrl) {

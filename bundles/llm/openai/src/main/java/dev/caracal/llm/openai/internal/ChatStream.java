@@ -7,11 +7,11 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.support.HttpErrors;
+import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;
-import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.StreamingCall;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
@@ -129,8 +129,12 @@ final class ChatStream extends HttpStreamProtocol {
                 String message = error.isObject() ? error.path("message").asText("") : error.asText("");
                 String type = error.isObject() ? Json.textOrNull(error.get("type")) : null;
                 String code = error.isObject() ? Json.textOrNull(error.get("code")) : null;
-                sink.fail(new LlmException(Errors.kindOf(500, type, code, message), secret.redact(
-                        "the upstream sent an error in the stream: " + message), 200, null, null));
+                sink.fail(new LlmException(
+                        Errors.kindOf(500, type, code, message),
+                        secret.redact("the upstream sent an error in the stream: " + message),
+                        200,
+                        null,
+                        null));
                 return;
             }
             handleChunk(chunk);
@@ -196,8 +200,8 @@ final class ChatStream extends HttpStreamProtocol {
                     String id = ResponseMapper.textOrNull(call.get("id"));
                     String name = ResponseMapper.textOrNull(function.get("name"));
                     JsonNode args = function.get("arguments");
-                    String fragment = args == null || args.isNull() ? "" : args.isTextual() ? args.asText()
-                            : Json.write(args);
+                    String fragment =
+                            args == null || args.isNull() ? "" : args.isTextual() ? args.asText() : Json.write(args);
                     if (id != null || name != null || !fragment.isEmpty()) {
                         sink.emit(new StreamEvent.ToolCallDelta(block, id, name, fragment));
                     }

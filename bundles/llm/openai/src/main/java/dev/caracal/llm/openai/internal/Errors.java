@@ -17,8 +17,7 @@ import java.util.Locale;
  */
 final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     /** An error answer: the status and the OpenAI error envelope. */
     static LlmException fromResponse(int status, HttpHeaders headers, String body, Secret secret) {
@@ -35,7 +34,12 @@ final class Errors {
         String code = text(error, "code");
         ErrorKind kind = kindOf(status, type, code, message);
         String text = HttpErrors.describe(status, type, code, message, root == null ? body : null);
-        return new LlmException(kind, secret.redact(text), status, HttpErrors.retryAfter(headers).orElse(null), null);
+        return new LlmException(
+                kind,
+                secret.redact(text),
+                status,
+                HttpErrors.retryAfter(headers).orElse(null),
+                null);
     }
 
     static ErrorKind kindOf(int status, String type, String code, String message) {
@@ -43,7 +47,9 @@ final class Errors {
         String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         if (status == 400 || status == 413 || status == 422) {
-            if (c.contains("context_length") || t.contains("context_length") || m.contains("maximum context length")
+            if (c.contains("context_length")
+                    || t.contains("context_length")
+                    || m.contains("maximum context length")
                     || m.contains("context window")) {
                 return ErrorKind.CONTEXT_LENGTH;
             }

@@ -22,8 +22,17 @@ import org.slf4j.LoggerFactory;
 final class ModelCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
-    private static final List<String> NOT_CHAT = List.of("whisper", "tts", "dall-e", "gpt-image", "moderation",
-            "transcribe", "realtime", "davinci", "babbage", "sora");
+    private static final List<String> NOT_CHAT = List.of(
+            "whisper",
+            "tts",
+            "dall-e",
+            "gpt-image",
+            "moderation",
+            "transcribe",
+            "realtime",
+            "davinci",
+            "babbage",
+            "sora");
 
     private final OpenAiChatModel client;
     private final Settings settings;
@@ -78,8 +87,12 @@ final class ModelCatalog {
             return new Capabilities(false, false, false, true, false, contextTokens(m));
         }
         boolean reasoningMini = m.startsWith("o1-mini") || m.startsWith("o3-mini");
-        boolean vision = m.startsWith("gpt-4o") || m.startsWith("chatgpt-4o") || m.startsWith("gpt-4.1")
-                || m.startsWith("gpt-4.5") || m.startsWith("gpt-5") || m.startsWith("gpt-4-turbo")
+        boolean vision = m.startsWith("gpt-4o")
+                || m.startsWith("chatgpt-4o")
+                || m.startsWith("gpt-4.1")
+                || m.startsWith("gpt-4.5")
+                || m.startsWith("gpt-5")
+                || m.startsWith("gpt-4-turbo")
                 || ((m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4")) && !reasoningMini);
         boolean tools = !m.startsWith("o1-mini") && !m.startsWith("o1-preview");
         return new Capabilities(true, tools, vision, false, true, contextTokens(m));
@@ -95,8 +108,11 @@ final class ModelCatalog {
         if (m.startsWith("gpt-5")) {
             return 400_000;
         }
-        if (m.startsWith("gpt-4o") || m.startsWith("gpt-4-turbo") || m.startsWith("chatgpt-4o")
-                || m.startsWith("gpt-4.5") || m.startsWith("o1-mini")) {
+        if (m.startsWith("gpt-4o")
+                || m.startsWith("gpt-4-turbo")
+                || m.startsWith("chatgpt-4o")
+                || m.startsWith("gpt-4.5")
+                || m.startsWith("o1-mini")) {
             return 128_000;
         }
         if (m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4")) {

@@ -53,13 +53,20 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         this.secret = Secret.of(settings.apiKey());
         this.requests = new RequestMapper(settings.maxTokensField());
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
-        RetryPolicy retryPolicy = new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(),
-                settings.retryMaxDelay(), Errors::retryable);
+        RetryPolicy retryPolicy = new RetryPolicy(
+                settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
         this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
-        this.runtime = new ProviderRuntime("caracal-openai-" + settings.id(), "OpenAI provider " + settings.id(),
-                settings.id(), streams, retryPolicy, Objects.requireNonNull(delayer), settings.requestTimeout(), secret,
+        this.runtime = new ProviderRuntime(
+                "caracal-openai-" + settings.id(),
+                "OpenAI provider " + settings.id(),
+                settings.id(),
+                streams,
+                retryPolicy,
+                Objects.requireNonNull(delayer),
+                settings.requestTimeout(),
+                secret,
                 settings.maxConcurrency());
         this.catalog = new ModelCatalog(this, settings);
     }
@@ -99,8 +106,11 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     public CompletableFuture<ChatResponse> completeAsync(ChatRequest request) {
         return runtime.callAsync(() -> {
             String body = Json.write(requests.toBody(request, false));
-            return runtime.withRetriesAsync("chat completion", () -> HttpCalls.thenApply(
-                    callAsync(post("/chat/completions", body, false)), text -> toResponse(text, request)), LOG);
+            return runtime.withRetriesAsync(
+                    "chat completion",
+                    () -> HttpCalls.thenApply(
+                            callAsync(post("/chat/completions", body, false)), text -> toResponse(text, request)),
+                    LOG);
         });
     }
 
@@ -141,9 +151,8 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     private HttpRequest.Builder request(String path) {
         URI uri = settings.endpoint(path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                .timeout(settings.requestTimeout())
-                .header("User-Agent", USER_AGENT);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).header("User-Agent", USER_AGENT);
         if (settings.hasApiKey()) {
             b.header("Authorization", "Bearer " + settings.apiKey());
         }

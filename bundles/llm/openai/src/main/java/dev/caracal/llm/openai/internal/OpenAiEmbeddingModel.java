@@ -33,8 +33,13 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
     private final boolean normalized;
     private final int maxInputTokens;
 
-    private OpenAiEmbeddingModel(OpenAiChatModel client, String model, int dimension, boolean sendDimensions,
-                                 boolean normalized, int maxInputTokens) {
+    private OpenAiEmbeddingModel(
+            OpenAiChatModel client,
+            String model,
+            int dimension,
+            boolean sendDimensions,
+            boolean normalized,
+            int maxInputTokens) {
         this.client = client;
         this.model = model;
         this.name = EmbeddingCalls.modelName(client.providerId(), model);
@@ -124,20 +129,28 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
             int index = item.has("index") ? item.get("index").asInt() : position;
             position++;
             if (index < 0 || index >= expected || byIndex[index] != null) {
-                throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered embedding index " + index
-                        + " for " + expected + " inputs", 200, null, null);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM,
+                        "the upstream answered embedding index " + index + " for " + expected + " inputs",
+                        200,
+                        null,
+                        null);
             }
             float[] vector = vector(item.get("embedding"));
             if (vector.length != dimension) {
-                throw new LlmException(ErrorKind.UPSTREAM, "model " + model + " answered " + vector.length
-                        + " dimensions, configured " + dimension, 200, null, null);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM,
+                        "model " + model + " answered " + vector.length + " dimensions, configured " + dimension,
+                        200,
+                        null,
+                        null);
             }
             byIndex[index] = vector;
         }
         for (int i = 0; i < expected; i++) {
             if (byIndex[i] == null) {
-                throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered no embedding for input " + i,
-                        200, null, null);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM, "the upstream answered no embedding for input " + i, 200, null, null);
             }
         }
         long tokens = root.path("usage").path("prompt_tokens").asLong(0);
@@ -152,8 +165,7 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
             return decodeBase64(embedding.asText());
         }
         if (!embedding.isArray()) {
-            throw new LlmException(ErrorKind.UPSTREAM, "an embedding is neither an array nor base64", 200, null,
-                    null);
+            throw new LlmException(ErrorKind.UPSTREAM, "an embedding is neither an array nor base64", 200, null, null);
         }
         return EmbeddingCalls.floats(embedding);
     }
@@ -167,8 +179,8 @@ final class OpenAiEmbeddingModel implements EmbeddingModel {
             throw new LlmException(ErrorKind.UPSTREAM, "an embedding is not valid base64", 200, null, e);
         }
         if (bytes.length % Float.BYTES != 0) {
-            throw new LlmException(ErrorKind.UPSTREAM, "a base64 embedding is not a whole number of float32 values",
-                    200, null, null);
+            throw new LlmException(
+                    ErrorKind.UPSTREAM, "a base64 embedding is not a whole number of float32 values", 200, null, null);
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         float[] v = new float[bytes.length / Float.BYTES];

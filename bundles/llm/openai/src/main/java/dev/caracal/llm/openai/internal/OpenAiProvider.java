@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * A configuration change re-creates the instance (Declarative Services deactivates and activates it); streams in
  * flight on the old instance end with an {@code UNAVAILABLE} error event.
  */
-@Component(configurationPid = OpenAiProvider.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(
+        configurationPid = OpenAiProvider.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
 @Designate(ocd = OpenAiConfig.class, factory = true)
 public class OpenAiProvider {
 
@@ -44,8 +47,11 @@ public class OpenAiProvider {
     public OpenAiProvider(BundleContext context, OpenAiConfig config) {
         Settings settings = Settings.from(config);
         if (Secret.isUnresolvedPlaceholder(config.apiKey())) {
-            LOG.warn("OpenAI provider {}: the apiKey placeholder {} was not resolved (environment variable not set?);"
-                    + " calling without a key", settings.id(), config.apiKey().trim());
+            LOG.warn(
+                    "OpenAI provider {}: the apiKey placeholder {} was not resolved (environment variable not set?);"
+                            + " calling without a key",
+                    settings.id(),
+                    config.apiKey().trim());
         }
         chat = new OpenAiChatModel(settings);
         List<OpenAiEmbeddingModel> embeddings = new ArrayList<>();
@@ -59,10 +65,13 @@ public class OpenAiProvider {
         registrations = new ProviderRegistrations(context, PROVIDER_KIND, settings.id());
         registrations.registerChat(chat, "OpenAI provider " + settings.id() + " at " + settings.baseUrl());
         for (OpenAiEmbeddingModel embedding : embeddings) {
-            registrations.registerEmbedding(embedding,
-                    "OpenAI embedding model " + embedding.upstreamModel() + " of " + settings.id());
+            registrations.registerEmbedding(
+                    embedding, "OpenAI embedding model " + embedding.upstreamModel() + " of " + settings.id());
         }
-        LOG.info("OpenAI provider {} at {} ({}; embedding models {})", settings.id(), settings.baseUrl(),
+        LOG.info(
+                "OpenAI provider {} at {} ({}; embedding models {})",
+                settings.id(),
+                settings.baseUrl(),
                 settings.hasApiKey() ? "API key set" : "no API key",
                 embeddings.stream().map(OpenAiEmbeddingModel::name).toList());
     }

@@ -82,9 +82,12 @@ final class RequestMapper {
                 case AUTO -> body.put("tool_choice", "auto");
                 case NONE -> body.put("tool_choice", "none");
                 case REQUIRED -> body.put("tool_choice", "required");
-                case TOOL -> body.putObject("tool_choice").put("type", "function").putObject("function")
-                        .put("name", choice.toolName());
-                default -> { }
+                case TOOL ->
+                    body.putObject("tool_choice")
+                            .put("type", "function")
+                            .putObject("function")
+                            .put("name", choice.toolName());
+                default -> {}
             }
         }
         SamplingParameters s = request.sampling();
@@ -151,10 +154,14 @@ final class RequestMapper {
             if (part instanceof ContentPart.Text t) {
                 content.addObject().put("type", "text").put("text", t.text());
             } else if (part instanceof ContentPart.Image image) {
-                String url = image.url() != null ? image.url()
+                String url = image.url() != null
+                        ? image.url()
                         : "data:" + (image.mediaType() == null ? "image/png" : image.mediaType()) + ";base64,"
-                        + image.data();
-                content.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+                                + image.data();
+                content.addObject()
+                        .put("type", "image_url")
+                        .putObject("image_url")
+                        .put("url", url);
             }
         }
     }
@@ -195,7 +202,9 @@ final class RequestMapper {
                 throw invalid("a tool message holds tool results only");
             }
             String text = ContentPart.textOf(result.content());
-            messages.addObject().put("role", "tool").put("tool_call_id", result.toolUseId())
+            messages.addObject()
+                    .put("role", "tool")
+                    .put("tool_call_id", result.toolUseId())
                     .put("content", result.isError() ? "Error: " + text : text);
         }
     }

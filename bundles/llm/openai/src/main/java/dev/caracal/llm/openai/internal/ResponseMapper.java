@@ -18,8 +18,7 @@ import java.util.List;
  */
 final class ResponseMapper {
 
-    private ResponseMapper() {
-    }
+    private ResponseMapper() {}
 
     static ChatResponse toResponse(JsonNode root, String requestedModel) {
         if (root == null || !root.isObject()) {
@@ -27,8 +26,13 @@ final class ResponseMapper {
         }
         if (root.hasNonNull("error")) {
             JsonNode error = root.get("error");
-            throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered 200 with an error: "
-                    + (error.isObject() ? error.path("message").asText() : error.asText()), 200, null, null);
+            throw new LlmException(
+                    ErrorKind.UPSTREAM,
+                    "the upstream answered 200 with an error: "
+                            + (error.isObject() ? error.path("message").asText() : error.asText()),
+                    200,
+                    null,
+                    null);
         }
         JsonNode choices = root.get("choices");
         if (choices == null || !choices.isArray() || choices.isEmpty()) {
@@ -55,8 +59,8 @@ final class ResponseMapper {
                 String id = call.path("id").asText("");
                 String name = function.path("name").asText("");
                 if (name.isEmpty()) {
-                    throw new LlmException(ErrorKind.UPSTREAM, "the upstream answered a tool call without a name",
-                            200, null, null);
+                    throw new LlmException(
+                            ErrorKind.UPSTREAM, "the upstream answered a tool call without a name", 200, null, null);
                 }
                 content.add(new ContentPart.ToolUse(id, name, arguments(function.get("arguments"))));
             }

@@ -11,14 +11,25 @@ import java.util.Objects;
 /**
  * The validated configuration of one provider instance. {@link #toString()} never shows the API key.
  */
-record Settings(String id, URI baseUrl, String apiKey, String organization, String project, List<String> models,
-                List<EmbeddingSpec> embeddingModels, String maxTokensField, Duration connectTimeout,
-                Duration requestTimeout, int maxRetries, Duration retryBaseDelay, Duration retryMaxDelay,
-                int maxConcurrency, Duration modelsCacheTtl) {
+record Settings(
+        String id,
+        URI baseUrl,
+        String apiKey,
+        String organization,
+        String project,
+        List<String> models,
+        List<EmbeddingSpec> embeddingModels,
+        String maxTokensField,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        int maxConcurrency,
+        Duration modelsCacheTtl) {
 
     /** An embedding model to register; {@code dimensions} 0 means "the model's native size". */
-    record EmbeddingSpec(String model, int dimensions) {
-    }
+    record EmbeddingSpec(String model, int dimensions) {}
 
     Settings {
         if (id == null || id.isBlank()) {
@@ -38,27 +49,36 @@ record Settings(String id, URI baseUrl, String apiKey, String organization, Stri
         models = List.copyOf(models);
         embeddingModels = List.copyOf(embeddingModels);
         if (!"max_completion_tokens".equals(maxTokensField) && !"max_tokens".equals(maxTokensField)) {
-            throw new IllegalArgumentException("maxTokensField is max_completion_tokens or max_tokens: "
-                    + maxTokensField);
+            throw new IllegalArgumentException(
+                    "maxTokensField is max_completion_tokens or max_tokens: " + maxTokensField);
         }
         maxRetries = Math.max(0, maxRetries);
         maxConcurrency = Math.max(1, maxConcurrency);
     }
 
     static Settings from(OpenAiConfig config) {
-        String base = config.baseUrl() == null || config.baseUrl().isBlank() ? "https://api.openai.com/v1"
+        String base = config.baseUrl() == null || config.baseUrl().isBlank()
+                ? "https://api.openai.com/v1"
                 : config.baseUrl().trim();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
         String key = Secret.isUnresolvedPlaceholder(config.apiKey()) ? "" : config.apiKey();
-        return new Settings(config.id() == null ? null : config.id().trim(), URI.create(base), key,
-                config.organization(), config.project(), splitList(config.models()),
-                parseEmbeddingModels(config.embeddingModels()), config.maxTokensField().trim(),
+        return new Settings(
+                config.id() == null ? null : config.id().trim(),
+                URI.create(base),
+                key,
+                config.organization(),
+                config.project(),
+                splitList(config.models()),
+                parseEmbeddingModels(config.embeddingModels()),
+                config.maxTokensField().trim(),
                 Duration.ofMillis(Math.max(1, config.connectTimeoutMs())),
-                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())), config.maxRetries(),
+                Duration.ofMillis(Math.max(1, config.requestTimeoutMs())),
+                config.maxRetries(),
                 Duration.ofMillis(Math.max(0, config.retryBaseDelayMs())),
-                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())), config.maxConcurrency(),
+                Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())),
+                config.maxConcurrency(),
                 Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
     }
 
@@ -71,7 +91,8 @@ record Settings(String id, URI baseUrl, String apiKey, String organization, Stri
         for (String entry : splitList(value)) {
             int colon = entry.lastIndexOf(':');
             if (colon > 0 && entry.substring(colon + 1).matches("\\d+")) {
-                out.add(new EmbeddingSpec(entry.substring(0, colon).trim(), Integer.parseInt(entry.substring(colon + 1))));
+                out.add(new EmbeddingSpec(
+                        entry.substring(0, colon).trim(), Integer.parseInt(entry.substring(colon + 1))));
             } else {
                 out.add(new EmbeddingSpec(entry, 0));
             }

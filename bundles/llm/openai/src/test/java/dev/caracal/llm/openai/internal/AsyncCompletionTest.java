@@ -44,11 +44,17 @@ class AsyncCompletionTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("hello").reply("Hi there!").usage(12, 3).responseId("chatcmpl-async"))
-                .fixture(Fixture.whenUserSays("weather").toolCall("call_w1", "get_weather", "{\"city\":\"Paris\"}")
+                .fixture(Fixture.whenUserSays("hello")
+                        .reply("Hi there!")
+                        .usage(12, 3)
+                        .responseId("chatcmpl-async"))
+                .fixture(Fixture.whenUserSays("weather")
+                        .toolCall("call_w1", "get_weather", "{\"city\":\"Paris\"}")
                         .usage(20, 5))
-                .fixture(Fixture.whenUserSays("retry me").sequenceIndex(0)
-                        .error(429, "rate_limit_error", "slow down").retryAfterSeconds(2))
+                .fixture(Fixture.whenUserSays("retry me")
+                        .sequenceIndex(0)
+                        .error(429, "rate_limit_error", "slow down")
+                        .retryAfterSeconds(2))
                 .fixture(Fixture.whenUserSays("retry me").sequenceIndex(1).reply("made it"))
                 .fixture(Fixture.whenUserSays("status 400").error(400, "invalid_request_error", "bad field"))
                 .fixture(Fixture.whenUserSays("status 401").error(401, "invalid_request_error", "bad key"))
@@ -88,11 +94,20 @@ class AsyncCompletionTest {
     @Test
     void answersToolCallsLikeComplete() throws Exception {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
-        ChatRequest request = new ChatRequest("gpt-4o", null, List.of(Message.user("weather in Paris?")),
-                List.of(weather), null, null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                "gpt-4o",
+                null,
+                List.of(Message.user("weather in Paris?")),
+                List.of(weather),
+                null,
+                null,
+                null,
+                false,
+                null);
         ChatResponse async = answer(model, request);
         assertEquals(StopReason.TOOL_USE, async.stopReason());
-        ContentPart.ToolUse call = assertInstanceOf(ContentPart.ToolUse.class, async.content().get(0));
+        ContentPart.ToolUse call =
+                assertInstanceOf(ContentPart.ToolUse.class, async.content().get(0));
         assertEquals("call_w1", call.id());
         assertEquals("get_weather", call.name());
         assertEquals(20, async.usage().inputTokens());
@@ -106,8 +121,8 @@ class AsyncCompletionTest {
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel retrying =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             assertEquals("made it", answer(retrying, ask("gpt-4o", "retry me")).text());
         }
         assertEquals(List.of(Duration.ofSeconds(2)), delayer.delays);
@@ -117,18 +132,19 @@ class AsyncCompletionTest {
     @Test
     void failsA400Or401WithoutRetryingAsCompleteDoes() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 3)), delayer)) {
+        try (OpenAiChatModel retrying =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 3)), delayer)) {
             LlmException invalid = failure(retrying, ask("gpt-4o", "status 400"));
             assertEquals(ErrorKind.INVALID_REQUEST, invalid.kind());
             assertEquals(1, upstream.requestsContaining("/v1/chat/completions", "status 400"));
-            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("gpt-4o", "status 400"))),
-                    invalid);
+            assertSameFailure(
+                    assertThrows(LlmException.class, () -> retrying.complete(ask("gpt-4o", "status 400"))), invalid);
 
             LlmException unauthorized = failure(retrying, ask("gpt-4o", "status 401"));
             assertEquals(ErrorKind.AUTHENTICATION, unauthorized.kind());
             assertEquals(1, upstream.requestsContaining("/v1/chat/completions", "status 401"));
-            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("gpt-4o", "status 401"))),
+            assertSameFailure(
+                    assertThrows(LlmException.class, () -> retrying.complete(ask("gpt-4o", "status 401"))),
                     unauthorized);
         }
         assertTrue(delayer.delays.isEmpty());
@@ -136,8 +152,8 @@ class AsyncCompletionTest {
 
     @Test
     void noAnswerWithinTheRequestTimeoutIsTimeout() {
-        try (OpenAiChatModel impatient = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (OpenAiChatModel impatient =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("requestTimeoutMs", 300)))) {
             LlmException e = failure(impatient, ask("gpt-4o", "slow"));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertEquals(0, e.upstreamStatus());
@@ -149,7 +165,8 @@ class AsyncCompletionTest {
     void aClosedProviderFailsUnavailableAsCompleteDoes() {
         OpenAiChatModel closed = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl()));
         closed.close();
-        CompletableFuture<ChatResponse> call = closed.completeAsync(ask("gpt-4o", "hello")).toCompletableFuture();
+        CompletableFuture<ChatResponse> call =
+                closed.completeAsync(ask("gpt-4o", "hello")).toCompletableFuture();
         assertTrue(call.isCompletedExceptionally(), "failed when returned");
         LlmException e = failure(closed, ask("gpt-4o", "hello"));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
@@ -162,8 +179,8 @@ class AsyncCompletionTest {
         upstream.resetStats();
         List<CompletableFuture<ChatResponse>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            CompletableFuture<ChatResponse> call = model.completeAsync(ask("gpt-4o", "crowd " + i))
-                    .toCompletableFuture();
+            CompletableFuture<ChatResponse> call =
+                    model.completeAsync(ask("gpt-4o", "crowd " + i)).toCompletableFuture();
             assertFalse(call.isDone(), "call " + i + " returned before its answer: it held the caller");
             calls.add(call);
         }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /** Non-streamed completions against aimock: request mapping, response mapping, tool round trips, authentication. */
 class ChatCompletionTest {
 
-    private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
-            + "\"required\":[\"city\"]}";
+    private static final String WEATHER_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}," + "\"required\":[\"city\"]}";
 
     private static MockUpstream upstream;
     private static OpenAiChatModel model;
@@ -43,8 +43,11 @@ class ChatCompletionTest {
     static void start() {
         upstream = MockUpstream.builder()
                 .requireApiKeys(API_KEY)
-                .fixture(Fixture.whenUserSays("hello").reply("Hi there!").usage(12, 3)
-                        .answeredBy("gpt-4o-2024-08-06").responseId("chatcmpl-fixed"))
+                .fixture(Fixture.whenUserSays("hello")
+                        .reply("Hi there!")
+                        .usage(12, 3)
+                        .answeredBy("gpt-4o-2024-08-06")
+                        .responseId("chatcmpl-fixed"))
                 // the tool result leg first: the user message of the second leg still says "weather"
                 .fixture(Fixture.whenToolResult("call_w1").reply("It is 18 degrees in Paris."))
                 .fixture(Fixture.whenUserSays("weather").toolCall("call_w1", "get_weather", "{\"city\":\"Paris\"}"))
@@ -79,18 +82,31 @@ class ChatCompletionTest {
 
     @Test
     void mapsFinishReasons() {
-        assertEquals(StopReason.MAX_TOKENS, model.complete(ask("gpt-4o", "truncate me")).stopReason());
-        assertEquals(StopReason.CONTENT_FILTER, model.complete(ask("gpt-4o", "filtered")).stopReason());
+        assertEquals(
+                StopReason.MAX_TOKENS,
+                model.complete(ask("gpt-4o", "truncate me")).stopReason());
+        assertEquals(
+                StopReason.CONTENT_FILTER,
+                model.complete(ask("gpt-4o", "filtered")).stopReason());
     }
 
     @Test
     void toolCallRoundTrip() {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather of a city", WEATHER_SCHEMA);
-        ChatRequest first = new ChatRequest("gpt-4o", "You are terse.", List.of(Message.user("weather in Paris?")),
-                List.of(weather), ToolChoice.REQUIRED, null, null, false, null);
+        ChatRequest first = new ChatRequest(
+                "gpt-4o",
+                "You are terse.",
+                List.of(Message.user("weather in Paris?")),
+                List.of(weather),
+                ToolChoice.REQUIRED,
+                null,
+                null,
+                false,
+                null);
         ChatResponse call = model.complete(first);
         assertEquals(StopReason.TOOL_USE, call.stopReason());
-        ContentPart.ToolUse use = assertInstanceOf(ContentPart.ToolUse.class, call.content().get(0));
+        ContentPart.ToolUse use =
+                assertInstanceOf(ContentPart.ToolUse.class, call.content().get(0));
         assertEquals("call_w1", use.id());
         assertEquals("get_weather", use.name());
         assertEquals("{\"city\":\"Paris\"}", use.argumentsJson());
@@ -100,15 +116,28 @@ class ChatCompletionTest {
         assertEquals("You are terse.", sent.at("/messages/0/content").asText());
         assertEquals("function", sent.at("/tools/0/type").asText());
         assertEquals("get_weather", sent.at("/tools/0/function/name").asText());
-        assertEquals("string", sent.at("/tools/0/function/parameters/properties/city/type").asText());
+        assertEquals(
+                "string",
+                sent.at("/tools/0/function/parameters/properties/city/type").asText());
         assertEquals("required", sent.at("/tool_choice").asText());
 
-        List<Message> conversation = List.of(Message.user("weather in Paris?"),
+        List<Message> conversation = List.of(
+                Message.user("weather in Paris?"),
                 new Message(Role.ASSISTANT, call.content()),
-                new Message(Role.TOOL, List.of(new ContentPart.ToolResult("call_w1",
-                        List.of(new ContentPart.Text("{\"celsius\":18}")), false))));
-        ChatResponse answer = model.complete(new ChatRequest("gpt-4o", "You are terse.", conversation,
-                List.of(weather), ToolChoice.tool("get_weather"), null, null, false, null));
+                new Message(
+                        Role.TOOL,
+                        List.of(new ContentPart.ToolResult(
+                                "call_w1", List.of(new ContentPart.Text("{\"celsius\":18}")), false))));
+        ChatResponse answer = model.complete(new ChatRequest(
+                "gpt-4o",
+                "You are terse.",
+                conversation,
+                List.of(weather),
+                ToolChoice.tool("get_weather"),
+                null,
+                null,
+                false,
+                null));
         assertEquals("It is 18 degrees in Paris.", answer.text());
         assertEquals(StopReason.END_TURN, answer.stopReason());
 
@@ -117,7 +146,9 @@ class ChatCompletionTest {
         assertEquals("assistant", assistant.path("role").asText());
         assertEquals("call_w1", assistant.at("/tool_calls/0/id").asText());
         assertEquals("get_weather", assistant.at("/tool_calls/0/function/name").asText());
-        assertEquals("{\"city\":\"Paris\"}", assistant.at("/tool_calls/0/function/arguments").asText());
+        assertEquals(
+                "{\"city\":\"Paris\"}",
+                assistant.at("/tool_calls/0/function/arguments").asText());
         JsonNode tool = second.at("/messages/3");
         assertEquals("tool", tool.path("role").asText());
         assertEquals("call_w1", tool.path("tool_call_id").asText());
@@ -128,8 +159,16 @@ class ChatCompletionTest {
     @Test
     void mapsSamplingStopAndModelOverride() {
         SamplingParameters sampling = new SamplingParameters(0.2, 0.9, 40, 256, 7L, 0.5, -0.5);
-        ChatRequest request = new ChatRequest("gpt-4o", null, List.of(Message.user("mapping please")), null, null,
-                sampling, List.of("END", "STOP"), false, Map.of("user", "u1"));
+        ChatRequest request = new ChatRequest(
+                "gpt-4o",
+                null,
+                List.of(Message.user("mapping please")),
+                null,
+                null,
+                sampling,
+                List.of("END", "STOP"),
+                false,
+                Map.of("user", "u1"));
         model.complete(request.withModel("gpt-4o-mini"));
         JsonNode sent = lastRequestBody();
         assertEquals("gpt-4o-mini", sent.path("model").asText());
@@ -147,10 +186,18 @@ class ChatCompletionTest {
         assertFalse(sent.has("tools"));
         assertFalse(sent.has("tool_choice"));
 
-        try (OpenAiChatModel legacy = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxTokensField", "max_tokens")))) {
-            legacy.complete(new ChatRequest("local-model", null, List.of(Message.user("mapping again")), null, null,
-                    new SamplingParameters(null, null, null, 64, null, null, null), null, false, null));
+        try (OpenAiChatModel legacy = new OpenAiChatModel(
+                TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxTokensField", "max_tokens")))) {
+            legacy.complete(new ChatRequest(
+                    "local-model",
+                    null,
+                    List.of(Message.user("mapping again")),
+                    null,
+                    null,
+                    new SamplingParameters(null, null, null, 64, null, null, null),
+                    null,
+                    false,
+                    null));
         }
         JsonNode legacySent = lastRequestBody();
         assertEquals(64, legacySent.path("max_tokens").asInt());
@@ -159,24 +206,30 @@ class ChatCompletionTest {
 
     @Test
     void sendsImagesAsContentParts() {
-        Message user = new Message(Role.USER, List.of(new ContentPart.Text("describe these"),
-                new ContentPart.Image(null, null, "https://example.invalid/cat.png"),
-                new ContentPart.Image("image/jpeg", "AAEC", null)));
-        ChatResponse response = model.complete(new ChatRequest("gpt-4o", null, List.of(user), null, null, null, null,
-                false, null));
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.Text("describe these"),
+                        new ContentPart.Image(null, null, "https://example.invalid/cat.png"),
+                        new ContentPart.Image("image/jpeg", "AAEC", null)));
+        ChatResponse response =
+                model.complete(new ChatRequest("gpt-4o", null, List.of(user), null, null, null, null, false, null));
         assertEquals("A cat on a mat.", response.text());
         JsonNode content = lastRequestBody().at("/messages/0/content");
         assertEquals("text", content.at("/0/type").asText());
         assertEquals("describe these", content.at("/0/text").asText());
         assertEquals("image_url", content.at("/1/type").asText());
-        assertEquals("https://example.invalid/cat.png", content.at("/1/image_url/url").asText());
-        assertEquals("data:image/jpeg;base64,AAEC", content.at("/2/image_url/url").asText());
+        assertEquals(
+                "https://example.invalid/cat.png",
+                content.at("/1/image_url/url").asText());
+        assertEquals(
+                "data:image/jpeg;base64,AAEC", content.at("/2/image_url/url").asText());
     }
 
     @Test
     void wrongKeyIsAuthentication() {
-        try (OpenAiChatModel wrong = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("apiKey", "sk-not-the-right-one", "maxRetries", 2)))) {
+        try (OpenAiChatModel wrong = new OpenAiChatModel(TestSupport.settings(
+                upstream.openAiBaseUrl(), Map.of("apiKey", "sk-not-the-right-one", "maxRetries", 2)))) {
             LlmException e = assertThrows(LlmException.class, () -> wrong.complete(ask("gpt-4o", "hello")));
             assertEquals(ErrorKind.AUTHENTICATION, e.kind());
             assertEquals(401, e.upstreamStatus());
@@ -187,10 +240,12 @@ class ChatCompletionTest {
     @Test
     void keyIsSentAsBearerToken() {
         // aimock was started with requireApiKeys: every successful call above proves the key was sent; without it:
-        try (OpenAiChatModel none = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("apiKey", "")))) {
-            assertEquals(ErrorKind.AUTHENTICATION,
-                    assertThrows(LlmException.class, () -> none.complete(ask("gpt-4o", "hello"))).kind());
+        try (OpenAiChatModel none =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("apiKey", "")))) {
+            assertEquals(
+                    ErrorKind.AUTHENTICATION,
+                    assertThrows(LlmException.class, () -> none.complete(ask("gpt-4o", "hello")))
+                            .kind());
         }
         assertEquals("Hi there!", model.complete(ask("gpt-4o", "hello")).text());
         assertTrue(upstream.journal("/v1/chat/completions").stream()

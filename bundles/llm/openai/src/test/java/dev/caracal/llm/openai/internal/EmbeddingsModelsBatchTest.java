@@ -1,8 +1,8 @@
 package dev.caracal.llm.openai.internal;
 
 import static dev.caracal.llm.openai.internal.TestSupport.ask;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static dev.caracal.llm.testkit.ProviderTests.assertBatchResults;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +44,8 @@ class EmbeddingsModelsBatchTest {
                 .fixture(Fixture.whenUserSays("batch item").reply("done").chaos(Chaos.latency(300)))
                 .fixture(Fixture.whenUserSays("bad item").error(400, "invalid_request_error", "nope"))
                 .start();
-        model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
+        model = new OpenAiChatModel(TestSupport.settings(
+                upstream.openAiBaseUrl(),
                 Map.of("embeddingModels", "mock-embed:3,text-embedding-3-small", "maxConcurrency", 4)));
     }
 
@@ -55,7 +56,8 @@ class EmbeddingsModelsBatchTest {
 
     @Test
     void embedsThroughTheEmbeddingsEndpoint() {
-        OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(model, model.settings().embeddingModels().get(0));
+        OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(
+                model, model.settings().embeddingModels().get(0));
         assertEquals("mock/mock-embed", embedder.name());
         assertEquals(3, embedder.dimension());
         assertFalse(embedder.normalized());
@@ -65,7 +67,8 @@ class EmbeddingsModelsBatchTest {
         assertArrayEquals(new float[] {0.5f, -0.25f, 1.0f}, result.vectors().get(1));
         assertEquals(List.of(), embedder.embed(List.of()).vectors());
 
-        OpenAiEmbeddingModel openAi = OpenAiEmbeddingModel.of(model, model.settings().embeddingModels().get(1));
+        OpenAiEmbeddingModel openAi = OpenAiEmbeddingModel.of(
+                model, model.settings().embeddingModels().get(1));
         assertEquals("mock/text-embedding-3-small", openAi.name());
         assertEquals(1536, openAi.dimension());
         assertTrue(openAi.normalized());
@@ -83,12 +86,17 @@ class EmbeddingsModelsBatchTest {
         }
         String b64 = Base64.getEncoder().encodeToString(buffer.array());
         assertArrayEquals(values, OpenAiEmbeddingModel.decodeBase64(b64));
-        assertArrayEquals(values, OpenAiEmbeddingModel.vector(Json.MAPPER.getNodeFactory().textNode(b64)));
-        assertEquals(ErrorKind.UPSTREAM, assertThrows(LlmException.class,
-                () -> OpenAiEmbeddingModel.decodeBase64("AAE=")).kind());
+        assertArrayEquals(
+                values, OpenAiEmbeddingModel.vector(Json.MAPPER.getNodeFactory().textNode(b64)));
+        assertEquals(
+                ErrorKind.UPSTREAM,
+                assertThrows(LlmException.class, () -> OpenAiEmbeddingModel.decodeBase64("AAE="))
+                        .kind());
         OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(model, new Settings.EmbeddingSpec("mock-embed", 3));
-        Embeddings decoded = embedder.decode(Json.tryParse("{\"data\":[{\"index\":1,\"embedding\":\"" + b64
-                + "\"},{\"index\":0,\"embedding\":[1,2,3]}],\"usage\":{\"prompt_tokens\":5}}"), 2);
+        Embeddings decoded = embedder.decode(
+                Json.tryParse("{\"data\":[{\"index\":1,\"embedding\":\"" + b64
+                        + "\"},{\"index\":0,\"embedding\":[1,2,3]}],\"usage\":{\"prompt_tokens\":5}}"),
+                2);
         assertArrayEquals(new float[] {1, 2, 3}, decoded.vectors().get(0));
         assertArrayEquals(values, decoded.vectors().get(1));
         assertEquals(5, decoded.inputTokens());
@@ -96,20 +104,24 @@ class EmbeddingsModelsBatchTest {
 
     @Test
     void unknownEmbeddingModelsNeedTheirDimensions() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> OpenAiEmbeddingModel.of(model, new Settings.EmbeddingSpec("nomic-embed-text", 0)));
     }
 
     @Test
     void listsTheUpstreamModels() {
         List<ModelInfo> models = model.models();
-        ModelInfo gpt4o = models.stream().filter(m -> m.id().equals("gpt-4o")).findFirst().orElseThrow();
+        ModelInfo gpt4o =
+                models.stream().filter(m -> m.id().equals("gpt-4o")).findFirst().orElseThrow();
         assertEquals("mock", gpt4o.providerId());
         assertTrue(gpt4o.capabilities().streaming());
         assertTrue(gpt4o.capabilities().tools());
         assertTrue(gpt4o.capabilities().vision());
         assertEquals(128_000, gpt4o.capabilities().contextTokens());
-        ModelInfo embedding = models.stream().filter(m -> m.id().equals("text-embedding-3-small")).findFirst()
+        ModelInfo embedding = models.stream()
+                .filter(m -> m.id().equals("text-embedding-3-small"))
+                .findFirst()
                 .orElseThrow();
         assertTrue(embedding.capabilities().embeddings());
         assertFalse(embedding.capabilities().streaming());
@@ -123,10 +135,12 @@ class EmbeddingsModelsBatchTest {
         try (MockUpstream dead = MockUpstream.start()) {
             deadBase = dead.openAiBaseUrl();
         }
-        try (OpenAiChatModel offline = new OpenAiChatModel(TestSupport.settings(deadBase,
+        try (OpenAiChatModel offline = new OpenAiChatModel(TestSupport.settings(
+                deadBase,
                 Map.of("models", "gpt-4o-mini, my-local-model", "embeddingModels", "text-embedding-3-large")))) {
             List<ModelInfo> models = offline.models();
-            assertEquals(List.of("gpt-4o-mini", "my-local-model", "text-embedding-3-large"),
+            assertEquals(
+                    List.of("gpt-4o-mini", "my-local-model", "text-embedding-3-large"),
                     models.stream().map(ModelInfo::id).toList());
             assertFalse(models.get(1).capabilities().vision());
             assertTrue(models.get(2).capabilities().embeddings());
@@ -157,7 +171,8 @@ class EmbeddingsModelsBatchTest {
             requests.add(ask("gpt-4o", "batch item " + i));
         }
         for (CompletionStage<ChatResponse> r : model.batch(requests, 100)) {
-            assertEquals("done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
+            assertEquals(
+                    "done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
         }
         assertTrue(upstream.stats().maxInFlight() <= 4, upstream.stats().toString());
     }

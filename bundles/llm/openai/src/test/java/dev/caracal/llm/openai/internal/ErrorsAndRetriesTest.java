@@ -31,30 +31,39 @@ class ErrorsAndRetriesTest {
     static void start() {
         upstream = MockUpstream.builder()
                 .fixture(Fixture.whenUserSays("status 400").error(400, "invalid_request_error", "bad field"))
-                .fixture(Fixture.whenUserSays("too long").error(400, "invalid_request_error",
-                        "This model's maximum context length is 128000 tokens.").errorCode("context_length_exceeded"))
+                .fixture(Fixture.whenUserSays("too long")
+                        .error(400, "invalid_request_error", "This model's maximum context length is 128000 tokens.")
+                        .errorCode("context_length_exceeded"))
                 .fixture(Fixture.whenUserSays("status 401").error(401, "invalid_request_error", "bad key"))
                 .fixture(Fixture.whenUserSays("status 403").error(403, "permission_error", "not allowed"))
-                .fixture(Fixture.whenUserSays("status 404").error(404, "invalid_request_error", "no such model")
+                .fixture(Fixture.whenUserSays("status 404")
+                        .error(404, "invalid_request_error", "no such model")
                         .errorCode("model_not_found"))
-                .fixture(Fixture.whenUserSays("status 429").error(429, "rate_limit_error", "slow down")
+                .fixture(Fixture.whenUserSays("status 429")
+                        .error(429, "rate_limit_error", "slow down")
                         .retryAfterSeconds(0))
                 .fixture(Fixture.whenUserSays("status 500").error(500, "server_error", "oops"))
                 .fixture(Fixture.whenUserSays("status 502").error(502, "server_error", "bad gateway"))
                 .fixture(Fixture.whenUserSays("status 503").error(503, "server_error", "overloaded"))
                 .fixture(Fixture.whenUserSays("status 504").error(504, "server_error", "gateway timeout"))
                 .fixture(Fixture.whenUserSays("status 529").error(529, "overloaded_error", "overloaded"))
-                .fixture(Fixture.whenUserSays("retry me").sequenceIndex(0)
-                        .error(429, "rate_limit_error", "slow down").retryAfterSeconds(2))
+                .fixture(Fixture.whenUserSays("retry me")
+                        .sequenceIndex(0)
+                        .error(429, "rate_limit_error", "slow down")
+                        .retryAfterSeconds(2))
                 .fixture(Fixture.whenUserSays("retry me").sequenceIndex(1).reply("made it"))
-                .fixture(Fixture.whenUserSays("invalid once").sequenceIndex(0)
+                .fixture(Fixture.whenUserSays("invalid once")
+                        .sequenceIndex(0)
                         .error(400, "invalid_request_error", "bad"))
                 .fixture(Fixture.whenUserSays("invalid once").sequenceIndex(1).reply("should not be reached"))
-                .fixture(Fixture.whenUserSays("always limited").error(429, "rate_limit_error", "slow down")
+                .fixture(Fixture.whenUserSays("always limited")
+                        .error(429, "rate_limit_error", "slow down")
                         .retryAfterSeconds(1))
-                .fixture(Fixture.whenUserSays("wait a minute").error(429, "rate_limit_error", "slow down")
+                .fixture(Fixture.whenUserSays("wait a minute")
+                        .error(429, "rate_limit_error", "slow down")
                         .retryAfterSeconds(60))
-                .fixture(Fixture.whenUserSays("quota").error(429, "insufficient_quota", "You exceeded your quota")
+                .fixture(Fixture.whenUserSays("quota")
+                        .error(429, "insufficient_quota", "You exceeded your quota")
                         .errorCode("insufficient_quota"))
                 .fixture(Fixture.whenUserSays("garbled").reply("x").chaos(Chaos.malformed()))
                 .fixture(Fixture.whenUserSays("dropped").reply("x").chaos(Chaos.drop()))
@@ -75,19 +84,19 @@ class ErrorsAndRetriesTest {
 
     @ParameterizedTest
     @CsvSource({
-            "status 400, INVALID_REQUEST, 400",
-            "too long, CONTEXT_LENGTH, 400",
-            "status 401, AUTHENTICATION, 401",
-            "status 403, PERMISSION, 403",
-            "status 404, NOT_FOUND, 404",
-            "status 429, RATE_LIMITED, 429",
-            "status 500, UPSTREAM, 500",
-            "status 502, UPSTREAM, 502",
-            "status 503, OVERLOADED, 503",
-            "status 504, UPSTREAM, 504",
-            "status 529, OVERLOADED, 529",
-            "no fixture matches this, NOT_FOUND, 404",
-            "dropped, UPSTREAM, 500",
+        "status 400, INVALID_REQUEST, 400",
+        "too long, CONTEXT_LENGTH, 400",
+        "status 401, AUTHENTICATION, 401",
+        "status 403, PERMISSION, 403",
+        "status 404, NOT_FOUND, 404",
+        "status 429, RATE_LIMITED, 429",
+        "status 500, UPSTREAM, 500",
+        "status 502, UPSTREAM, 502",
+        "status 503, OVERLOADED, 503",
+        "status 504, UPSTREAM, 504",
+        "status 529, OVERLOADED, 529",
+        "no fixture matches this, NOT_FOUND, 404",
+        "dropped, UPSTREAM, 500",
     })
     void mapsHttpErrors(String message, ErrorKind kind, int status) {
         LlmException e = assertThrows(LlmException.class, () -> noRetries.complete(ask("gpt-4o", message)));
@@ -106,8 +115,8 @@ class ErrorsAndRetriesTest {
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             assertEquals("made it", model.complete(ask("gpt-4o", "retry me")).text());
         }
         assertEquals(java.util.List.of(Duration.ofSeconds(2)), delayer.delays);
@@ -117,8 +126,8 @@ class ErrorsAndRetriesTest {
     @Test
     void doesNotRetryA400() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 3)), delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 3)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "invalid once")));
             assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         }
@@ -129,8 +138,8 @@ class ErrorsAndRetriesTest {
     @Test
     void exhaustedRetriesAreRateLimited() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "always limited")));
             assertEquals(ErrorKind.RATE_LIMITED, e.kind());
             assertEquals(Duration.ofSeconds(1), e.retryAfter());
@@ -142,8 +151,9 @@ class ErrorsAndRetriesTest {
     @Test
     void retryAfterBeyondTheMaxDelayIsNotWaitedFor() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2, "retryMaxDelayMs", 5_000)), delayer)) {
+        try (OpenAiChatModel model = new OpenAiChatModel(
+                TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2, "retryMaxDelayMs", 5_000)),
+                delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "wait a minute")));
             assertEquals(Duration.ofSeconds(60), e.retryAfter());
         }
@@ -153,8 +163,8 @@ class ErrorsAndRetriesTest {
     @Test
     void exhaustedQuotaIsNotRetried() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "quota")));
             assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         }
@@ -164,8 +174,11 @@ class ErrorsAndRetriesTest {
     @Test
     void serverErrorsWithoutHintBackOffWithJitterThenSucceed() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 3, "retryBaseDelayMs", 100, "retryMaxDelayMs", 150)), delayer)) {
+        try (OpenAiChatModel model = new OpenAiChatModel(
+                TestSupport.settings(
+                        upstream.openAiBaseUrl(),
+                        Map.of("maxRetries", 3, "retryBaseDelayMs", 100, "retryMaxDelayMs", 150)),
+                delayer)) {
             upstream.failNext(2, 503, "server_error", "maintenance");
             assertEquals("fine", model.complete(ask("gpt-4o", "plain")).text());
         }
@@ -178,8 +191,8 @@ class ErrorsAndRetriesTest {
     @Test
     void malformedBodyIsUpstreamAndNotRetried() {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "garbled")));
             assertEquals(ErrorKind.UPSTREAM, e.kind());
             assertTrue(e.getMessage().contains("malformed chat completion"), e.getMessage());
@@ -189,8 +202,8 @@ class ErrorsAndRetriesTest {
 
     @Test
     void latencyBeyondTheRequestTimeoutIsTimeout() {
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("requestTimeoutMs", 300)))) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "slow")));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertTrue(e.retryable());
@@ -205,8 +218,8 @@ class ErrorsAndRetriesTest {
             deadBase = dead.openAiBaseUrl();
         }
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel model = new OpenAiChatModel(TestSupport.settings(deadBase, Map.of("maxRetries", 1)),
-                delayer)) {
+        try (OpenAiChatModel model =
+                new OpenAiChatModel(TestSupport.settings(deadBase, Map.of("maxRetries", 1)), delayer)) {
             LlmException e = assertThrows(LlmException.class, () -> model.complete(ask("gpt-4o", "anyone?")));
             assertEquals(ErrorKind.CONNECTION, e.kind());
             assertTrue(e.retryable());

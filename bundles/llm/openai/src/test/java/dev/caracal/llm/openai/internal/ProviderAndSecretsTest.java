@@ -39,8 +39,8 @@ class ProviderAndSecretsTest {
         upstream = MockUpstream.builder()
                 .requireApiKeys(API_KEY)
                 .fixture(Fixture.whenUserSays("hello").reply("hi"))
-                .fixture(Fixture.whenUserSays("echo key").error(400, "invalid_request_error",
-                        "Incorrect API key provided: " + API_KEY + "."))
+                .fixture(Fixture.whenUserSays("echo key")
+                        .error(400, "invalid_request_error", "Incorrect API key provided: " + API_KEY + "."))
                 .fixture(Fixture.whenEmbeddingInput("vector").embedding(1, 0, 0, 0))
                 .start();
     }
@@ -53,8 +53,17 @@ class ProviderAndSecretsTest {
     @Test
     void registersTheChatModelAndEmbeddingModelsWithoutSecrets() throws Exception {
         List<Registered> registered = new ArrayList<>();
-        OpenAiConfig config = TestSupport.config(Map.of("id", "acme", "baseUrl", upstream.openAiBaseUrl() + "/",
-                "apiKey", API_KEY, "organization", "org-1", "embeddingModels", "mock-embed:4, unknown-embed"));
+        OpenAiConfig config = TestSupport.config(Map.of(
+                "id",
+                "acme",
+                "baseUrl",
+                upstream.openAiBaseUrl() + "/",
+                "apiKey",
+                API_KEY,
+                "organization",
+                "org-1",
+                "embeddingModels",
+                "mock-embed:4, unknown-embed"));
         OpenAiProvider provider = new OpenAiProvider(FakeBundleContext.recordingInto(registered), config);
         try {
             assertEquals(2, registered.size(), "chat + one embedding model (unknown-embed has no dimensions)");
@@ -83,21 +92,25 @@ class ProviderAndSecretsTest {
         }
         assertTrue(registered.stream().allMatch(r -> r.unregistered()[0]));
         ChatModel stopped = (ChatModel) registered.get(0).service();
-        assertEquals(ErrorKind.UNAVAILABLE,
-                assertThrows(LlmException.class, () -> stopped.complete(ask("gpt-4o", "hello"))).kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                assertThrows(LlmException.class, () -> stopped.complete(ask("gpt-4o", "hello")))
+                        .kind());
     }
 
     @Test
     void anUnresolvedKeyPlaceholderMeansNoKey() {
         Settings settings = Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "${env:NOT_SET_ANYWHERE}")));
         assertFalse(settings.hasApiKey());
-        assertTrue(Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "sk-${weird"))).hasApiKey());
+        assertTrue(Settings.from(TestSupport.config(Map.of("id", "x", "apiKey", "sk-${weird")))
+                .hasApiKey());
     }
 
     @Test
     void refusesAConfigurationWithoutId() {
         OpenAiConfig config = TestSupport.config(Map.of("baseUrl", upstream.openAiBaseUrl()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new OpenAiProvider(FakeBundleContext.recordingInto(new ArrayList<>()), config));
     }
 
@@ -116,10 +129,21 @@ class ProviderAndSecretsTest {
             assertTrue(echoed.getMessage().contains("***"), echoed.getMessage());
 
             StreamRecorder events = new StreamRecorder();
-            model.stream(new dev.caracal.llm.ChatRequest("gpt-4o", null,
-                    List.of(dev.caracal.llm.Message.user("echo key")), null, null, null, null, true, null), events);
+            model.stream(
+                    new dev.caracal.llm.ChatRequest(
+                            "gpt-4o",
+                            null,
+                            List.of(dev.caracal.llm.Message.user("echo key")),
+                            null,
+                            null,
+                            null,
+                            null,
+                            true,
+                            null),
+                    events);
             events.await();
-            LlmException streamed = assertInstanceOf(StreamEvent.Error.class, events.last()).error();
+            LlmException streamed =
+                    assertInstanceOf(StreamEvent.Error.class, events.last()).error();
             assertFalse(streamed.getMessage().contains(API_KEY));
 
             upstream.failNext(1, 503, "server_error", "retry this " + API_KEY);

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.testkit.RecordingSink;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.StreamingCall;
-import java.util.ArrayList;
+import dev.caracal.llm.testkit.RecordingSink;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,33 +36,45 @@ class ReasoningDecodingTest {
     }
 
     private static ChatResponse complete(String message) {
-        return ResponseMapper.toResponse(Json.tryParse("{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":" + message
-                + ",\"finish_reason\":\"stop\"}]}"), "requested");
+        return ResponseMapper.toResponse(
+                Json.tryParse("{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":" + message
+                        + ",\"finish_reason\":\"stop\"}]}"),
+                "requested");
     }
 
     @Test
     void openRoutersReasoningFieldIsReadWhenReasoningContentIsMissing() {
-        assertEquals(List.of(new ContentPart.Thinking("routed thought", null), new ContentPart.Text("hi")),
-                complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning\":\"routed thought\"}").content());
-        assertEquals(List.of(new ContentPart.Thinking("routed thought", null), new ContentPart.Text("hi")),
+        assertEquals(
+                List.of(new ContentPart.Thinking("routed thought", null), new ContentPart.Text("hi")),
+                complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning\":\"routed thought\"}")
+                        .content());
+        assertEquals(
+                List.of(new ContentPart.Thinking("routed thought", null), new ContentPart.Text("hi")),
                 complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning_content\":\"\","
-                        + "\"reasoning\":\"routed thought\"}").content());
+                                + "\"reasoning\":\"routed thought\"}")
+                        .content());
     }
 
     @Test
     void reasoningContentWinsAndIsTakenOnce() {
-        assertEquals(List.of(new ContentPart.Thinking("native", null), new ContentPart.Text("hi")),
+        assertEquals(
+                List.of(new ContentPart.Thinking("native", null), new ContentPart.Text("hi")),
                 complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning_content\":\"native\","
-                        + "\"reasoning\":\"native\"}").content());
+                                + "\"reasoning\":\"native\"}")
+                        .content());
     }
 
     @Test
     void noOrEmptyReasoningGivesNoThinking() {
-        assertEquals(List.of(new ContentPart.Text("hi")),
+        assertEquals(
+                List.of(new ContentPart.Text("hi")),
                 complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning_content\":null,"
-                        + "\"reasoning\":\"\"}").content());
-        assertEquals(List.of(new ContentPart.Text("hi")),
-                complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning\":{\"effort\":\"low\"}}").content());
+                                + "\"reasoning\":\"\"}")
+                        .content());
+        assertEquals(
+                List.of(new ContentPart.Text("hi")),
+                complete("{\"role\":\"assistant\",\"content\":\"hi\",\"reasoning\":{\"effort\":\"low\"}}")
+                        .content());
     }
 
     @Test
@@ -78,11 +88,14 @@ class ReasoningDecodingTest {
                         + "\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"{}\"}}]}}]}",
                 "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
         assertNull(sink.failed);
-        assertEquals(List.of(new StreamEvent.Start("gen-1", "r1"),
-                new StreamEvent.ThinkingDelta(0, "First, "),
-                new StreamEvent.ThinkingDelta(0, "check."),
-                new StreamEvent.TextDelta(1, "Checking"),
-                new StreamEvent.ToolCallDelta(2, "call_1", "lookup", "{}")), sink.events);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("gen-1", "r1"),
+                        new StreamEvent.ThinkingDelta(0, "First, "),
+                        new StreamEvent.ThinkingDelta(0, "check."),
+                        new StreamEvent.TextDelta(1, "Checking"),
+                        new StreamEvent.ToolCallDelta(2, "call_1", "lookup", "{}")),
+                sink.events);
         assertEquals(StopReason.TOOL_USE, sink.finished);
     }
 
@@ -92,10 +105,13 @@ class ReasoningDecodingTest {
                 "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"done thinking\","
                         + "\"content\":\"Answer\"}}]}",
                 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\".\"},\"finish_reason\":\"stop\"}]}");
-        assertEquals(List.of(new StreamEvent.Start("c", "requested"),
-                new StreamEvent.ThinkingDelta(0, "done thinking"),
-                new StreamEvent.TextDelta(1, "Answer"),
-                new StreamEvent.TextDelta(1, ".")), sink.events);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("c", "requested"),
+                        new StreamEvent.ThinkingDelta(0, "done thinking"),
+                        new StreamEvent.TextDelta(1, "Answer"),
+                        new StreamEvent.TextDelta(1, ".")),
+                sink.events);
         assertEquals(StopReason.END_TURN, sink.finished);
     }
 

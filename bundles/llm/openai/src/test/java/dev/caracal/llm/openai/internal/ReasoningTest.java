@@ -45,10 +45,14 @@ class ReasoningTest {
     static void start() {
         upstream = MockUpstream.builder()
                 .strict(true) // reasoning only where a real reasoning model would send it
-                .fixture(Fixture.whenUserSays("think then answer").reasoning(THOUGHT).reply("The answer is 42.")
+                .fixture(Fixture.whenUserSays("think then answer")
+                        .reasoning(THOUGHT)
+                        .reply("The answer is 42.")
                         .chunkSize(7))
-                .fixture(Fixture.whenUserSays("think then call").reasoning(TOOL_THOUGHT)
-                        .toolCall("call_r1", "get_weather", "{\"city\":\"Oslo\"}").chunkSize(5))
+                .fixture(Fixture.whenUserSays("think then call")
+                        .reasoning(TOOL_THOUGHT)
+                        .toolCall("call_r1", "get_weather", "{\"city\":\"Oslo\"}")
+                        .chunkSize(5))
                 .fixture(Fixture.whenUserSays("effort check").reply("checked"))
                 .fixture(Fixture.whenUserSays("history check").reply("history ok"))
                 .start();
@@ -65,8 +69,16 @@ class ReasoningTest {
     }
 
     private static ChatRequest toolRequest(String text, boolean stream) {
-        return new ChatRequest(MODEL, null, List.of(Message.user(text)),
-                List.of(new ToolDefinition("get_weather", null, null)), null, null, null, stream, null);
+        return new ChatRequest(
+                MODEL,
+                null,
+                List.of(Message.user(text)),
+                List.of(new ToolDefinition("get_weather", null, null)),
+                null,
+                null,
+                null,
+                stream,
+                null);
     }
 
     private static StreamRecorder stream(ChatRequest request) throws InterruptedException {
@@ -76,14 +88,17 @@ class ReasoningTest {
     }
 
     private static String thinkingOf(StreamRecorder events) {
-        return events.of(StreamEvent.ThinkingDelta.class).stream().map(StreamEvent.ThinkingDelta::text)
+        return events.of(StreamEvent.ThinkingDelta.class).stream()
+                .map(StreamEvent.ThinkingDelta::text)
                 .collect(Collectors.joining());
     }
 
     /** The body aimock received for the one request whose JSON contains {@code marker}. */
     private static JsonNode sentBody(String marker) {
-        List<JsonNode> bodies = upstream.journal("/v1/chat/completions").stream().map(e -> e.body())
-                .filter(b -> b.toString().contains(marker)).toList();
+        List<JsonNode> bodies = upstream.journal("/v1/chat/completions").stream()
+                .map(e -> e.body())
+                .filter(b -> b.toString().contains(marker))
+                .toList();
         assertEquals(1, bodies.size(), "one request with " + marker);
         return bodies.get(0);
     }
@@ -92,10 +107,12 @@ class ReasoningTest {
     void completeReturnsTheThinkingFirstThenTheText() {
         ChatResponse response = model.complete(request("think then answer", false));
         assertEquals(2, response.content().size(), response.content().toString());
-        ContentPart.Thinking thinking = assertInstanceOf(ContentPart.Thinking.class, response.content().get(0));
+        ContentPart.Thinking thinking =
+                assertInstanceOf(ContentPart.Thinking.class, response.content().get(0));
         assertEquals(THOUGHT, thinking.text());
         assertNull(thinking.signature());
-        assertEquals(new ContentPart.Text("The answer is 42."), response.content().get(1));
+        assertEquals(
+                new ContentPart.Text("The answer is 42."), response.content().get(1));
         assertEquals("The answer is 42.", response.text(), "the text leaves the thinking out");
         assertEquals(StopReason.END_TURN, response.stopReason());
     }
@@ -104,8 +121,10 @@ class ReasoningTest {
     void completeReturnsTheThinkingBeforeAToolCall() {
         ChatResponse response = model.complete(toolRequest("think then call", false));
         assertEquals(2, response.content().size(), response.content().toString());
-        assertEquals(new ContentPart.Thinking(TOOL_THOUGHT, null), response.content().get(0));
-        ContentPart.ToolUse use = assertInstanceOf(ContentPart.ToolUse.class, response.content().get(1));
+        assertEquals(
+                new ContentPart.Thinking(TOOL_THOUGHT, null), response.content().get(0));
+        ContentPart.ToolUse use =
+                assertInstanceOf(ContentPart.ToolUse.class, response.content().get(1));
         assertEquals("call_r1", use.id());
         assertEquals("get_weather", use.name());
         assertEquals("{\"city\":\"Oslo\"}", use.argumentsJson());
@@ -139,16 +158,17 @@ class ReasoningTest {
         assertTrue(calls.stream().allMatch(d -> d.index() == 1), "the tool call is block 1: " + calls);
         assertEquals("call_r1", calls.get(0).id());
         assertEquals("get_weather", calls.get(0).name());
-        assertEquals("{\"city\":\"Oslo\"}", calls.stream().map(StreamEvent.ToolCallDelta::argumentsDelta)
-                .collect(Collectors.joining()));
+        assertEquals(
+                "{\"city\":\"Oslo\"}",
+                calls.stream().map(StreamEvent.ToolCallDelta::argumentsDelta).collect(Collectors.joining()));
         assertTrue(events.of(StreamEvent.TextDelta.class).isEmpty());
         assertEquals(new StreamEvent.End(StopReason.TOOL_USE), events.last());
     }
 
     @Test
     void reasoningIsSentAsReasoningEffort() throws Exception {
-        model.complete(request("effort check: effort only", false)
-                .withReasoning(Reasoning.effort(Reasoning.Effort.MINIMAL)));
+        model.complete(
+                request("effort check: effort only", false).withReasoning(Reasoning.effort(Reasoning.Effort.MINIMAL)));
         model.complete(request("effort check: budget only", false).withReasoning(Reasoning.budget(20_000)));
         stream(request("effort check: streamed low", true).withReasoning(Reasoning.effort(Reasoning.Effort.LOW)));
         model.complete(request("effort check: none", false));
@@ -165,24 +185,45 @@ class ReasoningTest {
     void thinkingInTheHistoryIsNotSentBack() {
         List<Message> history = List.of(
                 Message.user("weather in Oslo?"),
-                new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("secret pondering", null),
-                        new ContentPart.RedactedThinking("opaque-blob"),
-                        new ContentPart.ToolUse("call_h1", "get_weather", "{\"city\":\"Oslo\"}"))),
-                new Message(Role.TOOL, List.of(new ContentPart.ToolResult("call_h1",
-                        List.of(new ContentPart.Text("{\"celsius\":-3}")), false))),
-                new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("more pondering", "sig-from-elsewhere"),
-                        new ContentPart.Text("It is -3 degrees."))),
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(
+                                new ContentPart.Thinking("secret pondering", null),
+                                new ContentPart.RedactedThinking("opaque-blob"),
+                                new ContentPart.ToolUse("call_h1", "get_weather", "{\"city\":\"Oslo\"}"))),
+                new Message(
+                        Role.TOOL,
+                        List.of(new ContentPart.ToolResult(
+                                "call_h1", List.of(new ContentPart.Text("{\"celsius\":-3}")), false))),
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(
+                                new ContentPart.Thinking("more pondering", "sig-from-elsewhere"),
+                                new ContentPart.Text("It is -3 degrees."))),
                 Message.user("thanks"),
                 new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("only a thought", null))),
                 Message.user("history check"));
-        ChatResponse response = model.complete(new ChatRequest(MODEL, null, history,
-                List.of(new ToolDefinition("get_weather", null, null)), null, null, null, false, null));
+        ChatResponse response = model.complete(new ChatRequest(
+                MODEL,
+                null,
+                history,
+                List.of(new ToolDefinition("get_weather", null, null)),
+                null,
+                null,
+                null,
+                false,
+                null));
         assertEquals("history ok", response.text());
 
         JsonNode sent = sentBody("history check");
         String json = sent.toString();
-        for (String hidden : List.of("secret pondering", "opaque-blob", "more pondering", "sig-from-elsewhere",
-                "only a thought", "reasoning")) {
+        for (String hidden : List.of(
+                "secret pondering",
+                "opaque-blob",
+                "more pondering",
+                "sig-from-elsewhere",
+                "only a thought",
+                "reasoning")) {
             assertFalse(json.contains(hidden), hidden + " was sent: " + json);
         }
         JsonNode messages = sent.get("messages");
@@ -191,7 +232,9 @@ class ReasoningTest {
         assertEquals("assistant", toolTurn.path("role").asText());
         assertTrue(toolTurn.path("content").isNull(), "only the tool call remains: " + toolTurn);
         assertEquals("call_h1", toolTurn.at("/tool_calls/0/id").asText());
-        assertEquals("{\"city\":\"Oslo\"}", toolTurn.at("/tool_calls/0/function/arguments").asText());
+        assertEquals(
+                "{\"city\":\"Oslo\"}",
+                toolTurn.at("/tool_calls/0/function/arguments").asText());
         assertEquals("It is -3 degrees.", messages.get(3).path("content").asText());
         JsonNode thoughtOnly = messages.get(5);
         assertEquals("assistant", thoughtOnly.path("role").asText());

@@ -24,12 +24,14 @@ class RequestMapperTest {
 
     @Test
     void toolResultsInsideAUserMessageBecomeToolMessagesFirst() {
-        Message user = new Message(Role.USER, List.of(
-                new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("42")), false),
-                new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no such city")), true),
-                new ContentPart.Text("and now?")));
-        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(user), null, null, null, null, false, null),
-                false);
+        Message user = new Message(
+                Role.USER,
+                List.of(
+                        new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("42")), false),
+                        new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no such city")), true),
+                        new ContentPart.Text("and now?")));
+        JsonNode body =
+                mapper.toBody(new ChatRequest("m", null, List.of(user), null, null, null, null, false, null), false);
         JsonNode messages = body.get("messages");
         assertEquals(3, messages.size());
         assertEquals("tool", messages.at("/0/role").asText());
@@ -43,48 +45,94 @@ class RequestMapperTest {
     @Test
     void assistantToolCallsWithoutTextHaveNullContent() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("c", "f", null)));
-        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(Message.user("hi"), assistant), null, null,
-                null, null, false, null), true);
+        JsonNode body = mapper.toBody(
+                new ChatRequest("m", null, List.of(Message.user("hi"), assistant), null, null, null, null, false, null),
+                true);
         assertTrue(body.at("/messages/1/content").isNull());
-        assertEquals("{}", body.at("/messages/1/tool_calls/0/function/arguments").asText());
+        assertEquals(
+                "{}", body.at("/messages/1/tool_calls/0/function/arguments").asText());
         assertTrue(body.at("/stream_options/include_usage").asBoolean());
     }
 
     @Test
     void aToolSchemaMustBeAJsonObject() {
-        ChatRequest request = new ChatRequest("m", null, List.of(Message.user("hi")),
-                List.of(new ToolDefinition("broken", null, "[1,2")), null, null, null, false, null);
+        ChatRequest request = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("hi")),
+                List.of(new ToolDefinition("broken", null, "[1,2")),
+                null,
+                null,
+                null,
+                false,
+                null);
         LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     }
 
     @Test
     void reasoningBecomesReasoningEffortOnlyWhenAsked() {
-        ChatRequest plain = new ChatRequest("o3", null, List.of(Message.user("hi")), null, null, null, null, false,
-                null);
+        ChatRequest plain =
+                new ChatRequest("o3", null, List.of(Message.user("hi")), null, null, null, null, false, null);
         assertFalse(mapper.toBody(plain, false).has("reasoning_effort"));
-        assertEquals("low", mapper.toBody(plain.withReasoning(Reasoning.budget(2_000)), false)
-                .path("reasoning_effort").asText());
-        assertEquals("medium", mapper.toBody(plain.withReasoning(Reasoning.budget(8_192)), true)
-                .path("reasoning_effort").asText());
-        assertEquals("high", mapper.toBody(plain.withReasoning(Reasoning.effort(Reasoning.Effort.HIGH)), false)
-                .path("reasoning_effort").asText());
-        assertEquals("minimal", mapper.toBody(plain.withReasoning(new Reasoning(30_000, Reasoning.Effort.MINIMAL)),
-                false).path("reasoning_effort").asText(), "the caller's effort wins over its budget");
+        assertEquals(
+                "low",
+                mapper.toBody(plain.withReasoning(Reasoning.budget(2_000)), false)
+                        .path("reasoning_effort")
+                        .asText());
+        assertEquals(
+                "medium",
+                mapper.toBody(plain.withReasoning(Reasoning.budget(8_192)), true)
+                        .path("reasoning_effort")
+                        .asText());
+        assertEquals(
+                "high",
+                mapper.toBody(plain.withReasoning(Reasoning.effort(Reasoning.Effort.HIGH)), false)
+                        .path("reasoning_effort")
+                        .asText());
+        assertEquals(
+                "minimal",
+                mapper.toBody(plain.withReasoning(new Reasoning(30_000, Reasoning.Effort.MINIMAL)), false)
+                        .path("reasoning_effort")
+                        .asText(),
+                "the caller's effort wins over its budget");
     }
 
     @Test
     void assistantReasoningIsLeftOutButOtherPartsStillFail() {
-        Message thoughtAndText = new Message(Role.ASSISTANT, List.of(new ContentPart.RedactedThinking("blob"),
-                new ContentPart.Thinking("hmm", "sig"), new ContentPart.Text("Yes.")));
-        JsonNode body = mapper.toBody(new ChatRequest("m", null, List.of(Message.user("q"), thoughtAndText,
-                Message.user("ok")), null, null, null, null, false, null), false);
-        assertEquals("{\"role\":\"assistant\",\"content\":\"Yes.\"}", body.at("/messages/1").toString());
+        Message thoughtAndText = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.RedactedThinking("blob"),
+                        new ContentPart.Thinking("hmm", "sig"),
+                        new ContentPart.Text("Yes.")));
+        JsonNode body = mapper.toBody(
+                new ChatRequest(
+                        "m",
+                        null,
+                        List.of(Message.user("q"), thoughtAndText, Message.user("ok")),
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        null),
+                false);
+        assertEquals(
+                "{\"role\":\"assistant\",\"content\":\"Yes.\"}",
+                body.at("/messages/1").toString());
 
-        Message image = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("hmm", null),
-                new ContentPart.Image(null, null, "https://example.invalid/a.png")));
-        LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(new ChatRequest("m", null,
-                List.of(Message.user("q"), image), null, null, null, null, false, null), false));
+        Message image = new Message(
+                Role.ASSISTANT,
+                List.of(
+                        new ContentPart.Thinking("hmm", null),
+                        new ContentPart.Image(null, null, "https://example.invalid/a.png")));
+        LlmException e = assertThrows(
+                LlmException.class,
+                () -> mapper.toBody(
+                        new ChatRequest(
+                                "m", null, List.of(Message.user("q"), image), null, null, null, null, false, null),
+                        false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     }
 }

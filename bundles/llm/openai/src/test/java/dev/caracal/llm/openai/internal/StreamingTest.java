@@ -42,22 +42,36 @@ class StreamingTest {
     @BeforeAll
     static void start() {
         upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("tell me").reply("The quick brown fox jumps.").chunkSize(5)
+                .fixture(Fixture.whenUserSays("tell me")
+                        .reply("The quick brown fox jumps.")
+                        .chunkSize(5)
                         .usage(9, 4))
-                .fixture(Fixture.whenUserSays("use tools").reply("Let me check.").chunkSize(4)
+                .fixture(Fixture.whenUserSays("use tools")
+                        .reply("Let me check.")
+                        .chunkSize(4)
                         .toolCall("call_a", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"celsius\"}")
                         .toolCall("call_b", "get_time", "{\"tz\":\"Europe/Oslo\"}"))
-                .fixture(Fixture.whenUserSays("cut off").reply(LONG_TEXT).chunkSize(6).latencyPerChunkMs(5)
+                .fixture(Fixture.whenUserSays("cut off")
+                        .reply(LONG_TEXT)
+                        .chunkSize(6)
+                        .latencyPerChunkMs(5)
                         .truncateAfterChunks(4))
                 .fixture(Fixture.whenUserSays("never answers").reply("x").chaos(Chaos.disconnect()))
-                .fixture(Fixture.whenUserSays("second time lucky").sequenceIndex(0).reply("x")
+                .fixture(Fixture.whenUserSays("second time lucky")
+                        .sequenceIndex(0)
+                        .reply("x")
                         .chaos(Chaos.disconnect()))
-                .fixture(Fixture.whenUserSays("second time lucky").sequenceIndex(1).reply("lucky"))
-                .fixture(Fixture.whenUserSays("busy").error(429, "rate_limit_error", "slow down")
+                .fixture(Fixture.whenUserSays("second time lucky")
+                        .sequenceIndex(1)
+                        .reply("lucky"))
+                .fixture(Fixture.whenUserSays("busy")
+                        .error(429, "rate_limit_error", "slow down")
                         .retryAfterSeconds(0))
                 .fixture(Fixture.whenUserSays("garbage").reply("x").chaos(Chaos.malformed()))
                 .fixture(Fixture.whenUserSays("sleepy").reply("too late").chaos(Chaos.latency(5_000)))
-                .fixture(Fixture.whenUserSays("endless").reply(LONG_TEXT.repeat(10)).chunkSize(2)
+                .fixture(Fixture.whenUserSays("endless")
+                        .reply(LONG_TEXT.repeat(10))
+                        .chunkSize(2)
                         .latencyPerChunkMs(20))
                 .start();
         model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl()));
@@ -100,16 +114,26 @@ class StreamingTest {
         assertEquals(events.events.size() - 2, events.events.indexOf(usage));
 
         JsonNode sent = upstream.journal("/v1/chat/completions").stream()
-                .filter(e -> e.body().toString().contains("tell me a story")).findFirst().orElseThrow().body();
+                .filter(e -> e.body().toString().contains("tell me a story"))
+                .findFirst()
+                .orElseThrow()
+                .body();
         assertTrue(sent.path("stream").asBoolean());
         assertTrue(sent.at("/stream_options/include_usage").asBoolean());
     }
 
     @Test
     void streamsToolCallDeltas() throws Exception {
-        ChatRequest request = new ChatRequest("gpt-4o", null, List.of(Message.user("use tools please")),
+        ChatRequest request = new ChatRequest(
+                "gpt-4o",
+                null,
+                List.of(Message.user("use tools please")),
                 List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
-                null, null, null, true, null);
+                null,
+                null,
+                null,
+                true,
+                null);
         StreamRecorder events = stream(model, request);
         assertEquals("Let me check.", events.text());
         assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 0));
@@ -141,8 +165,8 @@ class StreamingTest {
 
     @Test
     void disconnectMidStreamIsAnErrorEventAndNotRetried() throws Exception {
-        try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), new RecordingDelayer())) {
+        try (OpenAiChatModel retrying = new OpenAiChatModel(
+                TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), new RecordingDelayer())) {
             StreamRecorder events = stream(retrying, streamed("cut off please"));
             assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
             assertFalse(events.text().isEmpty(), "some text arrived before the cut");
@@ -171,8 +195,8 @@ class StreamingTest {
     @Test
     void failureBeforeTheFirstTokenIsRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel retrying = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("maxRetries", 2)), delayer)) {
+        try (OpenAiChatModel retrying =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxRetries", 2)), delayer)) {
             StreamRecorder events = stream(retrying, streamed("second time lucky"));
             assertEquals("lucky", events.text());
             assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
@@ -186,13 +210,14 @@ class StreamingTest {
         StreamRecorder events = stream(model, streamed("garbage in"));
         StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
         assertEquals(ErrorKind.UPSTREAM, error.error().kind());
-        assertTrue(error.error().getMessage().contains("malformed"), error.error().getMessage());
+        assertTrue(
+                error.error().getMessage().contains("malformed"), error.error().getMessage());
     }
 
     @Test
     void slowUpstreamTimesOut() throws Exception {
-        try (OpenAiChatModel impatient = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(),
-                Map.of("requestTimeoutMs", 300)))) {
+        try (OpenAiChatModel impatient =
+                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("requestTimeoutMs", 300)))) {
             StreamRecorder events = stream(impatient, streamed("sleepy head"));
             StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, events.last());
             assertEquals(ErrorKind.TIMEOUT, error.error().kind());
@@ -212,7 +237,10 @@ class StreamingTest {
         eventually(() -> upstream.stats().inFlight() == 0, "the upstream connection closed");
         assertEquals(countAtCancel.get().intValue(), seen.events.size(), "no event after cancel");
         h.cancel(); // idempotent
-        assertNull(seen.events.stream().filter(e -> e instanceof StreamEvent.End).findAny().orElse(null));
+        assertNull(seen.events.stream()
+                .filter(e -> e instanceof StreamEvent.End)
+                .findAny()
+                .orElse(null));
     }
 
     @Test
@@ -228,7 +256,9 @@ class StreamingTest {
         StreamRecorder after = new StreamRecorder();
         closing.stream(streamed("tell me"), after);
         after.await();
-        assertEquals(ErrorKind.UNAVAILABLE, ((StreamEvent.Error) after.last()).error().kind());
+        assertEquals(
+                ErrorKind.UNAVAILABLE,
+                ((StreamEvent.Error) after.last()).error().kind());
     }
 
     /** Small assertion helpers for error events. */
@@ -242,6 +272,8 @@ class StreamingTest {
 
     @Test
     void nonStreamedAskStillWorksOnTheSameInstance() {
-        assertEquals("The quick brown fox jumps.", model.complete(ask("gpt-4o", "tell me again")).text());
+        assertEquals(
+                "The quick brown fox jumps.",
+                model.complete(ask("gpt-4o", "tell me again")).text());
     }
 }

@@ -2,8 +2,7 @@ package dev.caracal.rag.text.internal;
 
 /** Character classes shared by the parsers and the chunker. */
 final class Chars {
-    private Chars() {
-    }
+    private Chars() {}
 
     /** Whitespace in the widest sense: Java whitespace plus the Unicode space separators (no-break space...). */
     static boolean isSpace(char c) {

@@ -28,10 +28,53 @@ final class HtmlConverter {
 
     /** Elements that start and end a paragraph. */
     private static final Set<String> BLOCKS = Set.of(
-            "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details",
-            "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-            "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "ol", "p",
-            "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "listing", "plaintext",
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "body",
+            "br",
+            "caption",
+            "center",
+            "dd",
+            "details",
+            "dialog",
+            "dir",
+            "div",
+            "dl",
+            "dt",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hgroup",
+            "hr",
+            "html",
+            "legend",
+            "li",
+            "main",
+            "menu",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "summary",
+            "table",
+            "tbody",
+            "tfoot",
+            "thead",
+            "tr",
+            "ul",
+            "listing",
+            "plaintext",
             "xmp");
 
     private static final Set<String> CELLS = Set.of("td", "th");
@@ -42,11 +85,9 @@ final class HtmlConverter {
     private static final Pattern META_CHARSET =
             Pattern.compile("<meta[^>]+charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9._:-]+)", Pattern.CASE_INSENSITIVE);
 
-    record Result(String title, String text, Sections sections, Map<String, Object> metadata, Charset charset) {
-    }
+    record Result(String title, String text, Sections sections, Map<String, Object> metadata, Charset charset) {}
 
-    private HtmlConverter() {
-    }
+    private HtmlConverter() {}
 
     static Result convert(byte[] bytes, Charset declared) {
         Charset charset = declared != null ? declared : sniffMetaCharset(bytes);
@@ -75,8 +116,7 @@ final class HtmlConverter {
         if (title == null || title.isEmpty()) {
             title = TextDocumentParser.plainTitle(text); // e.g. a plain text wrapped in <pre>
         }
-        return new Result(title == null || title.isEmpty() ? null : title, text, sections, metadata,
-                decoded.charset());
+        return new Result(title == null || title.isEmpty() ? null : title, text, sections, metadata, decoded.charset());
     }
 
     /** The charset a document declares in a meta element near its start, or null. */

@@ -19,10 +19,15 @@ import org.jsoup.parser.Parser;
  */
 final class MarkdownConverter {
 
-    record Result(String title, String text, Sections sections, Map<String, Object> metadata) {
-    }
+    record Result(String title, String text, Sections sections, Map<String, Object> metadata) {}
 
-    private enum Kind { NONE, PARAGRAPH, LIST, TABLE, CODE }
+    private enum Kind {
+        NONE,
+        PARAGRAPH,
+        LIST,
+        TABLE,
+        CODE
+    }
 
     // blocks
     private static final Pattern ATX = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*))?$");
@@ -33,8 +38,7 @@ final class MarkdownConverter {
     private static final Pattern LIST_ITEM = Pattern.compile("^([ \\t]*)(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]+(.*))?$");
     private static final Pattern TASK = Pattern.compile("^\\[[ xX]][ \\t]+");
     private static final Pattern QUOTE = Pattern.compile("^ {0,3}> ?");
-    private static final Pattern REFERENCE_DEFINITION =
-            Pattern.compile("^ {0,3}\\[([^\\]^][^\\]]*)]:[ \\t]*\\S+.*$");
+    private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^ {0,3}\\[([^\\]^][^\\]]*)]:[ \\t]*\\S+.*$");
     private static final Pattern FOOTNOTE_DEFINITION = Pattern.compile("^ {0,3}\\[\\^[^\\]]+]:[ \\t]*(.*)$");
     private static final Pattern TABLE_CELL_SPLIT = Pattern.compile("(?<!\\\\)\\|");
     private static final Pattern FRONT_MATTER_KEY =
@@ -47,17 +51,20 @@ final class MarkdownConverter {
     private static final Pattern ESCAPE = Pattern.compile("\\\\([!-/:-@\\[-`{-~])");
     private static final Pattern CODE_SPAN =
             Pattern.compile("(?<!`)(`+)(?!`)(.{1," + SPAN + "}?)(?<!`)\\1(?!`)", Pattern.DOTALL);
-    private static final Pattern AUTOLINK = Pattern.compile(
-            "<((?:https?|ftp|mailto):[^\\s<>]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})>");
+    private static final Pattern AUTOLINK =
+            Pattern.compile("<((?:https?|ftp|mailto):[^\\s<>]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})>");
     private static final Pattern HTML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
     private static final Pattern HTML_BREAK = Pattern.compile("<br\\s*/?>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HTML_TAG = Pattern.compile("</?(?:a|abbr|article|aside|audio|b|big|blockquote|br"
-            + "|button|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer"
-            + "|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s"
-            + "|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u"
-            + "|ul|var|video|wbr)\\b[^<>]*>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HTML_TAG = Pattern.compile(
+            "</?(?:a|abbr|article|aside|audio|b|big|blockquote|br"
+                    + "|button|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer"
+                    + "|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s"
+                    + "|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u"
+                    + "|ul|var|video|wbr)\\b[^<>]*>",
+            Pattern.CASE_INSENSITIVE);
     /** A link destination; group repetitions are bounded, as each one costs the regex engine a stack frame. */
     private static final String DESTINATION = "\\((?:[^()]++|\\([^()]*+\\)){0,64}+\\)";
+
     private static final Pattern IMAGE = Pattern.compile("!\\[([^\\[\\]]*)]" + DESTINATION);
     private static final Pattern IMAGE_REFERENCE = Pattern.compile("!\\[([^\\[\\]]*)]\\[[^\\[\\]]*]");
     private static final Pattern LINK = Pattern.compile("\\[([^\\[\\]]*)]" + DESTINATION);
@@ -66,15 +73,12 @@ final class MarkdownConverter {
     private static final Pattern FOOTNOTE_REFERENCE = Pattern.compile("\\[\\^[^\\[\\]\\s]+]");
     private static final Pattern STRONG_STAR =
             Pattern.compile("\\*\\*(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)\\*\\*", Pattern.DOTALL);
-    private static final Pattern STRONG_UNDERSCORE =
-            Pattern.compile(NOT_WORD_BEFORE + "__(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)__" + NOT_WORD_AFTER,
-                    Pattern.DOTALL);
-    private static final Pattern EM_STAR =
-            Pattern.compile("\\*(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)\\*", Pattern.DOTALL);
+    private static final Pattern STRONG_UNDERSCORE = Pattern.compile(
+            NOT_WORD_BEFORE + "__(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)__" + NOT_WORD_AFTER, Pattern.DOTALL);
+    private static final Pattern EM_STAR = Pattern.compile("\\*(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)\\*", Pattern.DOTALL);
     private static final Pattern EM_UNDERSCORE =
             Pattern.compile(NOT_WORD_BEFORE + "_(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)_" + NOT_WORD_AFTER, Pattern.DOTALL);
-    private static final Pattern STRIKE =
-            Pattern.compile("~~(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)~~", Pattern.DOTALL);
+    private static final Pattern STRIKE = Pattern.compile("~~(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)~~", Pattern.DOTALL);
     private static final Pattern BLANK_LINES = Pattern.compile("\\n[ \\t]*(?=\\n)");
 
     /** Markdown punctuation inside code and escapes is shifted into the private use area while markup is removed. */
@@ -227,7 +231,8 @@ final class MarkdownConverter {
                 flush();
             }
             Matcher fence = FENCE_OPEN.matcher(line);
-            if (fence.matches() && (fence.group(2).charAt(0) == '~' || fence.group(3).indexOf('`') < 0)) {
+            if (fence.matches()
+                    && (fence.group(2).charAt(0) == '~' || fence.group(3).indexOf('`') < 0)) {
                 flush();
                 i = fencedCode(i, fence.group(1), fence.group(2));
                 continue;
@@ -236,11 +241,15 @@ final class MarkdownConverter {
             if (atx.matches()) {
                 flush();
                 listContext = false;
-                String content = atx.group(2) == null ? "" : ATX_CLOSING.matcher(atx.group(2)).replaceFirst("");
+                String content = atx.group(2) == null
+                        ? ""
+                        : ATX_CLOSING.matcher(atx.group(2)).replaceFirst("");
                 heading(content, atx.group(1).length());
                 continue;
             }
-            if (kind == Kind.PARAGRAPH && !block.isEmpty() && block.get(block.size() - 1).indexOf('|') >= 0
+            if (kind == Kind.PARAGRAPH
+                    && !block.isEmpty()
+                    && block.get(block.size() - 1).indexOf('|') >= 0
                     && isTableSeparator(line)) {
                 kind = Kind.TABLE;
                 continue;
@@ -269,7 +278,8 @@ final class MarkdownConverter {
             Matcher item = LIST_ITEM.matcher(line);
             if (item.matches()) {
                 listContext = true;
-                String content = item.group(2) == null ? "" : TASK.matcher(item.group(2)).replaceFirst("");
+                String content =
+                        item.group(2) == null ? "" : TASK.matcher(item.group(2)).replaceFirst("");
                 add(content, Kind.LIST);
                 continue;
             }
@@ -311,7 +321,8 @@ final class MarkdownConverter {
         for (; i < lines.length; i++) {
             String l = lines[i];
             String s = l.strip();
-            if (s.length() >= marker.length() && s.chars().allMatch(ch -> ch == fenceChar)
+            if (s.length() >= marker.length()
+                    && s.chars().allMatch(ch -> ch == fenceChar)
                     && indentColumns(l) < indentColumns + 4) {
                 break;
             }
@@ -429,8 +440,7 @@ final class MarkdownConverter {
         r = replace(LINK_REFERENCE, r, m -> m.group(1));
         r = FOOTNOTE_REFERENCE.matcher(r).replaceAll("");
         if (!referenceLabels.isEmpty()) {
-            r = replace(SHORTCUT_REFERENCE, r,
-                    m -> isReference(m.group(1)) ? m.group(1) : m.group());
+            r = replace(SHORTCUT_REFERENCE, r, m -> isReference(m.group(1)) ? m.group(1) : m.group());
         }
         for (int pass = 0; pass < 3; pass++) {
             String before = r;

@@ -14,10 +14,8 @@ public final class MediaTypes {
     /** The types registered in {@code caracal.parser.types}. */
     public static final Set<String> SUPPORTED = Set.of(PLAIN, MARKDOWN, HTML);
 
-    private static final Map<String, String> BY_EXTENSION = Map.of(
-            "txt", PLAIN, "text", PLAIN,
-            "md", MARKDOWN, "markdown", MARKDOWN,
-            "html", HTML, "htm", HTML);
+    private static final Map<String, String> BY_EXTENSION =
+            Map.of("txt", PLAIN, "text", PLAIN, "md", MARKDOWN, "markdown", MARKDOWN, "html", HTML, "htm", HTML);
 
     /** Other names in use for the same formats. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -25,8 +23,7 @@ public final class MediaTypes {
             "text/x-web-markdown", MARKDOWN,
             "application/xhtml+xml", HTML);
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     /** The media type for a file name or path by its extension ({@code .txt .text .md .markdown .html .htm}). */
     public static Optional<String> forFileName(String fileName) {
@@ -51,7 +48,9 @@ public final class MediaTypes {
             return "";
         }
         int semicolon = mediaType.indexOf(';');
-        String base = (semicolon >= 0 ? mediaType.substring(0, semicolon) : mediaType).trim().toLowerCase(Locale.ROOT);
+        String base = (semicolon >= 0 ? mediaType.substring(0, semicolon) : mediaType)
+                .trim()
+                .toLowerCase(Locale.ROOT);
         return ALIASES.getOrDefault(base, base);
     }
 

@@ -31,6 +31,7 @@ public final class ParagraphChunker implements Chunker {
 
     /** Chunk metadata keys. */
     public static final String SOURCE = "source";
+
     public static final String TITLE = "title";
     public static final String HEADING = "heading";
 

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Collects headings found while text is produced and turns them into {@link Section}s. */
 final class Sections {
-    private record Heading(String text, int level, int start) {
-    }
+    private record Heading(String text, int level, int start) {}
 
     private final List<Heading> headings = new ArrayList<>();
 

@@ -14,12 +14,11 @@ final class Sentences {
     /** Words that end with a period without ending a sentence (compared in lower case, without the period). */
     private static final Set<String> ABBREVIATIONS = Set.of(
             "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "jr", "st", "mt", "ft", "rev", "hon", "gen", "col", "lt",
-            "capt", "sgt", "cmdr", "adm", "gov", "sen", "rep", "pres", "supt", "messrs", "mme", "mlle",
-            "vs", "cf", "viz", "approx", "ca", "esp", "incl", "resp", "al", "dept", "univ", "assn", "bros", "corp",
-            "inc", "ltd", "co", "fig", "figs", "eq", "eqs", "ref", "refs", "sec", "ch", "chap", "vol", "vols", "pp",
-            "ed", "eds", "trans", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-            "dec", "e.g", "i.e", "a.k.a", "u.s", "u.k", "u.s.a", "u.n", "e.u", "ph.d", "m.d", "b.a",
-            "m.a", "b.sc", "m.sc", "a.m", "p.m");
+            "capt", "sgt", "cmdr", "adm", "gov", "sen", "rep", "pres", "supt", "messrs", "mme", "mlle", "vs", "cf",
+            "viz", "approx", "ca", "esp", "incl", "resp", "al", "dept", "univ", "assn", "bros", "corp", "inc", "ltd",
+            "co", "fig", "figs", "eq", "eqs", "ref", "refs", "sec", "ch", "chap", "vol", "vols", "pp", "ed", "eds",
+            "trans", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e",
+            "a.k.a", "u.s", "u.k", "u.s.a", "u.n", "e.u", "ph.d", "m.d", "b.a", "m.a", "b.sc", "m.sc", "a.m", "p.m");
 
     /** Abbreviations that count only before a number ("No. 5", "p. 12"). */
     private static final Set<String> BEFORE_NUMBER = Set.of("no", "nos", "nr", "p", "art", "op");
@@ -27,8 +26,7 @@ final class Sentences {
     private static final String CLOSERS = "\"'”’)]»";
     private static final String OPENERS = "([{\"'“‘«";
 
-    private Sentences() {
-    }
+    private Sentences() {}
 
     /** The sentences of {@code text[start, end)} as {@code [start, end)} spans without surrounding whitespace. */
     static List<int[]> split(CharSequence text, int start, int end) {
@@ -47,7 +45,8 @@ final class Sentences {
                 }
                 if (j < end && Chars.isSpace(text.charAt(j))) {
                     int next = skipSpace(text, j, end);
-                    if (next < end && !Character.isLowerCase(text.charAt(next))
+                    if (next < end
+                            && !Character.isLowerCase(text.charAt(next))
                             && !(c == '.' && j == i + 1 && isAbbreviation(text, s, i, next))) {
                         out.add(new int[] {s, j});
                         s = next;

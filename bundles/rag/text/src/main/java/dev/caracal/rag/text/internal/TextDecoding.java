@@ -14,11 +14,9 @@ import java.util.Locale;
 final class TextDecoding {
 
     /** The decoded text and the charset that decoded it. */
-    record Decoded(String text, Charset charset) {
-    }
+    record Decoded(String text, Charset charset) {}
 
-    private TextDecoding() {
-    }
+    private TextDecoding() {}
 
     /** Decodes with no declared charset. */
     static Decoded decode(byte[] bytes) {
@@ -70,7 +68,8 @@ final class TextDecoding {
 
     private static String strictUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Parses plain text, Markdown and HTML. Bytes are decoded as UTF-8 (a byte order mark, or for HTML a declared
  * charset, is honoured; bytes that are not UTF-8 are read as ISO-8859-1) and line endings become {@code \n}.
  */
-@Component(service = DocumentParser.class,
+@Component(
+        service = DocumentParser.class,
         property = DocumentParser.TYPES_PROPERTY + "=" + MediaTypes.PLAIN + "," + MediaTypes.MARKDOWN + ","
                 + MediaTypes.HTML)
 public final class TextDocumentParser implements DocumentParser {
@@ -37,8 +38,10 @@ public final class TextDocumentParser implements DocumentParser {
         String name = source == null ? "" : source;
         String type = MediaTypes.baseType(mediaType);
         if (!MediaTypes.SUPPORTED.contains(type)) {
-            throw new ParseException("Unsupported media type '" + mediaType + "' for " + describe(name)
-                    + "; this parser reads " + String.join(", ", MediaTypes.SUPPORTED.stream().sorted().toList()),
+            throw new ParseException(
+                    "Unsupported media type '" + mediaType + "' for " + describe(name) + "; this parser reads "
+                            + String.join(
+                                    ", ", MediaTypes.SUPPORTED.stream().sorted().toList()),
                     null);
         }
         if (content == null) {
@@ -73,8 +76,8 @@ public final class TextDocumentParser implements DocumentParser {
 
     static ParsedDocument markdown(String text, String source) {
         MarkdownConverter.Result r = MarkdownConverter.convert(text);
-        return new ParsedDocument(source, r.title(), r.text(), r.sections().toSections(r.text().length()),
-                r.metadata());
+        return new ParsedDocument(
+                source, r.title(), r.text(), r.sections().toSections(r.text().length()), r.metadata());
     }
 
     private static ParsedDocument html(byte[] bytes, Charset declared, String source) {
@@ -82,8 +85,8 @@ public final class TextDocumentParser implements DocumentParser {
         if (!StandardCharsets.UTF_8.equals(r.charset())) {
             LOG.debug("{} decoded as {}", source, r.charset());
         }
-        return new ParsedDocument(source, r.title(), r.text(), r.sections().toSections(r.text().length()),
-                r.metadata());
+        return new ParsedDocument(
+                source, r.title(), r.text(), r.sections().toSections(r.text().length()), r.metadata());
     }
 
     private static String decode(byte[] bytes, Charset declared, String source) {

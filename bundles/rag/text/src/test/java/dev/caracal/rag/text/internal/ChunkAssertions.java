@@ -12,8 +12,7 @@ import java.util.List;
 
 /** The guarantees every chunking must keep. */
 final class ChunkAssertions {
-    private ChunkAssertions() {
-    }
+    private ChunkAssertions() {}
 
     static void assertValidChunks(ParsedDocument doc, List<Chunk> chunks, ChunkingOptions o) {
         String text = doc.text();
@@ -26,7 +25,8 @@ final class ChunkAssertions {
             assertEquals(i, c.index(), at);
             assertFalse(c.text().isEmpty(), at);
             assertEquals(Chars.trim(c.text()), c.text(), "trimmed " + at);
-            assertTrue(c.start() >= previousEnd && c.start() < c.end() && c.end() <= text.length(),
+            assertTrue(
+                    c.start() >= previousEnd && c.start() < c.end() && c.end() <= text.length(),
                     "offsets " + c.start() + ".." + c.end() + " after " + previousEnd + " " + at);
             String own = text.substring(c.start(), c.end());
             assertEquals(Chars.trim(own), own, "own part trimmed " + at);
@@ -39,7 +39,8 @@ final class ChunkAssertions {
             if (from < c.start()) {
                 assertTrue(i > 0 && from >= previousStart, "overlap only from the previous chunk " + at);
                 assertTrue(c.start() - from <= o.overlapChars(), "overlap within overlapChars " + at);
-                assertTrue(from == previousStart || Chars.isSpace(text.charAt(from - 1)),
+                assertTrue(
+                        from == previousStart || Chars.isSpace(text.charAt(from - 1)),
                         "overlap starts on a word " + at);
             }
             if (o.overlapChars() == 0) {

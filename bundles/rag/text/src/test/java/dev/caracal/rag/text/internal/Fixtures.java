@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
 final class Fixtures {
     static final TextDocumentParser PARSER = new TextDocumentParser();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static byte[] bytes(String resource) {
         try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {

@@ -25,8 +25,15 @@ class HtmlParsingTest {
     @Test
     void scriptsStylesNavigationAndTemplatesAreDropped() {
         String text = article.text();
-        for (String hidden : List.of("TRACKING", "INJECTED", "font-family", "About us", "Blog |", "enable JavaScript",
-                "TEMPLATE CONTENT", "analytics")) {
+        for (String hidden : List.of(
+                "TRACKING",
+                "INJECTED",
+                "font-family",
+                "About us",
+                "Blog |",
+                "enable JavaScript",
+                "TEMPLATE CONTENT",
+                "analytics")) {
             assertFalse(text.contains(hidden), () -> "'" + hidden + "' in:\n" + text);
         }
     }
@@ -34,8 +41,15 @@ class HtmlParsingTest {
     @Test
     void titleAndMetaBecomeTitleAndMetadata() {
         assertEquals("Understanding Vector Search", article.title());
-        assertEquals(Map.of("description", "How approximate nearest neighbour search works.",
-                "author", "Grace Hopper", "keywords", "vectors, ANN, HNSW"), article.metadata());
+        assertEquals(
+                Map.of(
+                        "description",
+                        "How approximate nearest neighbour search works.",
+                        "author",
+                        "Grace Hopper",
+                        "keywords",
+                        "vectors, ANN, HNSW"),
+                article.metadata());
     }
 
     @Test
@@ -47,11 +61,14 @@ class HtmlParsingTest {
     @Test
     void headingsBecomeSectionsWithExactOffsets() {
         List<Section> sections = article.sections();
-        assertEquals(List.of("Understanding Vector Search", "Exact search", "Approximate search", "HNSW"),
+        assertEquals(
+                List.of("Understanding Vector Search", "Exact search", "Approximate search", "HNSW"),
                 sections.stream().map(Section::heading).toList());
         assertEquals(List.of(1, 2, 2, 3), sections.stream().map(Section::level).toList());
         for (Section s : sections) {
-            assertEquals(s.heading(), article.text().substring(s.start(), s.start() + s.heading().length()));
+            assertEquals(
+                    s.heading(),
+                    article.text().substring(s.start(), s.start() + s.heading().length()));
         }
         assertEquals(article.text().length(), sections.get(0).end());
         assertEquals(sections.get(2).start(), sections.get(1).end());
@@ -60,22 +77,31 @@ class HtmlParsingTest {
     @Test
     void blockElementsAreSeparatedByBlankLines() {
         String text = article.text();
-        assertTrue(text.contains("\n\nUnderstanding Vector Search\n\nBy Grace Hopper — March 2024\n\n"
-                + "Vector search finds the items whose embeddings are closest to a query. It powers semantic search, "
-                + "recommendations & retrieval-augmented generation.\n\nExact search\n\n"), text);
-        assertTrue(text.contains("Recall is the fraction of true neighbours found.\n\nLatency is the time per query."),
+        assertTrue(
+                text.contains("\n\nUnderstanding Vector Search\n\nBy Grace Hopper — March 2024\n\n"
+                        + "Vector search finds the items whose embeddings are closest to a query. It powers semantic search, "
+                        + "recommendations & retrieval-augmented generation.\n\nExact search\n\n"),
+                text);
+        assertTrue(
+                text.contains("Recall is the fraction of true neighbours found.\n\nLatency is the time per query."),
                 text);
         assertTrue(text.contains("Parameter M: neighbours per node\n\nParameter efSearch: candidate list size"), text);
         assertTrue(text.contains("Index | Recall\n\nFlat | 1.00\n\nHNSW | 0.98"), text);
         assertFalse(text.contains("\n\n\n"));
         String outsidePre = text.replace("\n    index.add(v)", "\nindex.add(v)");
-        assertFalse(outsidePre.startsWith("\n") || outsidePre.endsWith("\n") || outsidePre.contains(" \n")
-                || outsidePre.contains("\n ") || outsidePre.contains("  "), "no stray whitespace outside pre");
+        assertFalse(
+                outsidePre.startsWith("\n")
+                        || outsidePre.endsWith("\n")
+                        || outsidePre.contains(" \n")
+                        || outsidePre.contains("\n ")
+                        || outsidePre.contains("  "),
+                "no stray whitespace outside pre");
     }
 
     @Test
     void preformattedTextKeepsItsLines() {
-        assertTrue(article.text().contains("index = Hnsw(m=16, ef=200)\nfor v in vectors:\n    index.add(v)"),
+        assertTrue(
+                article.text().contains("index = Hnsw(m=16, ef=200)\nfor v in vectors:\n    index.add(v)"),
                 article.text());
     }
 
@@ -100,13 +126,16 @@ class HtmlParsingTest {
     @Test
     void undeclaredNonUtf8FallsBackToIso88591() throws ParseException {
         byte[] bytes = "<p>Gr\u00fc\u00dfe aus K\u00f6ln</p>".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals("Gr\u00fc\u00dfe aus K\u00f6ln", Fixtures.parse(bytes, "text/html").text());
+        assertEquals(
+                "Gr\u00fc\u00dfe aus K\u00f6ln",
+                Fixtures.parse(bytes, "text/html").text());
     }
 
     @Test
     void cacmDocumentIsAPreBlock() throws ParseException {
         ParsedDocument d = Fixtures.parseResource("/cacm/CACM-1410.html", "text/html");
-        String plain = Fixtures.parseResource("/cacm/CACM-1410.txt", "text/plain").text();
+        String plain =
+                Fixtures.parseResource("/cacm/CACM-1410.txt", "text/plain").text();
         assertEquals("Interarrival Statistics for Time Sharing Systems", d.title());
         assertTrue(d.text().startsWith("Interarrival Statistics for Time Sharing Systems\n\nThe optimization of"));
         assertTrue(d.text().contains("CACM July, 1966\n\nCoffman, E. G.\nWood, R. C."), d.text());

@@ -43,12 +43,16 @@ class MarkdownParsingTest {
     @Test
     void headingsBecomeSectionsWithLevelsAndExactOffsets() {
         List<Section> sections = readme.sections();
-        assertEquals(List.of("Caracal Vector Store", "Features", "Installation", "Configuration", "Usage Notes"),
+        assertEquals(
+                List.of("Caracal Vector Store", "Features", "Installation", "Configuration", "Usage Notes"),
                 sections.stream().map(Section::heading).toList());
-        assertEquals(List.of(1, 2, 2, 3, 1), sections.stream().map(Section::level).toList());
+        assertEquals(
+                List.of(1, 2, 2, 3, 1), sections.stream().map(Section::level).toList());
         String text = readme.text();
         for (Section s : sections) {
-            assertEquals(s.heading(), text.substring(s.start(), s.start() + s.heading().length()));
+            assertEquals(
+                    s.heading(),
+                    text.substring(s.start(), s.start() + s.heading().length()));
             assertTrue(s.end() > s.start() && s.end() <= text.length(), s.toString());
         }
         // a section ends where the next heading of the same or a higher level starts
@@ -56,7 +60,8 @@ class MarkdownParsingTest {
         assertEquals(sections.get(2).start(), sections.get(1).end());
         assertEquals(sections.get(4).start(), sections.get(3).end());
         assertEquals(text.length(), sections.get(4).end());
-        assertTrue(text.substring(sections.get(3).start(), sections.get(3).end()).contains("dimensions | 384"));
+        assertTrue(
+                text.substring(sections.get(3).start(), sections.get(3).end()).contains("dimensions | 384"));
     }
 
     @Test
@@ -69,8 +74,19 @@ class MarkdownParsingTest {
         assertTrue(text.contains("Architecture diagram"), text);
         assertTrue(text.contains("Note: indexes are derived data.\nThey are rebuilt"), text);
         assertTrue(text.contains("support@example.org or visit https://caracal.dev."), text);
-        for (String markup : List.of("**", "](", "![", "<img", "<p", "</p>", "```", "[guide]", "https://ci.example",
-                "> ", "- [x]", "|---")) {
+        for (String markup : List.of(
+                "**",
+                "](",
+                "![",
+                "<img",
+                "<p",
+                "</p>",
+                "```",
+                "[guide]",
+                "https://ci.example",
+                "> ",
+                "- [x]",
+                "|---")) {
             assertFalse(text.contains(markup), () -> "markup '" + markup + "' left in:\n" + text);
         }
         assertFalse(text.contains("comment"), "HTML comments are dropped");
@@ -79,15 +95,19 @@ class MarkdownParsingTest {
     @Test
     void listMarkersAreRemovedAndItemsKeepTheirLines() {
         String text = readme.text();
-        assertTrue(text.contains("Exact and approximate search (HNSW, IVF, LSH)\nFiltered search with metadata "
-                + "predicates\nHybrid search: vector + BM25\nrank fusion\nre-ranking\nSnapshots\nReplication"), text);
+        assertTrue(
+                text.contains("Exact and approximate search (HNSW, IVF, LSH)\nFiltered search with metadata "
+                        + "predicates\nHybrid search: vector + BM25\nrank fusion\nre-ranking\nSnapshots\nReplication"),
+                text);
     }
 
     @Test
     void codeIsKeptAsWritten() throws ParseException {
         String text = readme.text();
-        assertTrue(text.contains("feature:repo-add mvn:dev.caracal/caracal-features/0.1.0/xml\n"
-                + "feature:install caracal-vector   # *not* emphasis"), text);
+        assertTrue(
+                text.contains("feature:repo-add mvn:dev.caracal/caracal-features/0.1.0/xml\n"
+                        + "feature:install caracal-vector   # *not* emphasis"),
+                text);
         assertTrue(text.contains("indented code block\nkeeps *its* stars"), text);
         ParsedDocument d = Fixtures.parse("Use `a_b_c` and `x * y` and ``code with ` tick``.", "text/markdown");
         assertEquals("Use a_b_c and x * y and code with ` tick.", d.text());
@@ -95,15 +115,20 @@ class MarkdownParsingTest {
 
     @Test
     void entitiesEscapesAndLiteralCharactersSurvive() {
-        assertTrue(readme.text().contains(
-                "Prices are in € & the snake_case_name stays as written. Use 2 * 3 * 4 for math, and escape *stars*."),
+        assertTrue(
+                readme.text()
+                        .contains(
+                                "Prices are in € & the snake_case_name stays as written. Use 2 * 3 * 4 for math, and escape *stars*."),
                 readme.text());
     }
 
     @Test
     void tablesBecomeRowsOfCells() {
-        assertTrue(readme.text().contains("Key | Default | Meaning\ndimensions | 384 | Vector size\n"
-                + "metric | cosine | Distance"), readme.text());
+        assertTrue(
+                readme.text()
+                        .contains("Key | Default | Meaning\ndimensions | 384 | Vector size\n"
+                                + "metric | cosine | Distance"),
+                readme.text());
     }
 
     @Test
@@ -111,18 +136,23 @@ class MarkdownParsingTest {
         String md = "First paragraph line one\nline two.\n\nSecond *paragraph*.\n\n\n\n> quoted\n>\n> second quoted\n\n"
                 + "- a\n- b\n\nLast.";
         ParsedDocument d = Fixtures.parse(md, "text/markdown");
-        assertEquals("First paragraph line one\nline two.\n\nSecond paragraph.\n\nquoted\n\nsecond quoted\n\n"
-                + "a\nb\n\nLast.", d.text());
+        assertEquals(
+                "First paragraph line one\nline two.\n\nSecond paragraph.\n\nquoted\n\nsecond quoted\n\n"
+                        + "a\nb\n\nLast.",
+                d.text());
     }
 
     @Test
     void setextAndAtxVariants() throws ParseException {
-        String md = "Title\n=====\n\nSub *title*\n---\n\n### Closed ###\n\n#### With id {#anchor}\n\n#nohashtag heading\n\n"
-                + "text\n\n---\n\nafter rule";
+        String md =
+                "Title\n=====\n\nSub *title*\n---\n\n### Closed ###\n\n#### With id {#anchor}\n\n#nohashtag heading\n\n"
+                        + "text\n\n---\n\nafter rule";
         ParsedDocument d = Fixtures.parse(md, "text/markdown");
-        assertEquals(List.of("Title", "Sub title", "Closed", "With id"),
+        assertEquals(
+                List.of("Title", "Sub title", "Closed", "With id"),
                 d.sections().stream().map(Section::heading).toList());
-        assertEquals(List.of(1, 2, 3, 4), d.sections().stream().map(Section::level).toList());
+        assertEquals(
+                List.of(1, 2, 3, 4), d.sections().stream().map(Section::level).toList());
         assertEquals("Title\n\nSub title\n\nClosed\n\nWith id\n\n#nohashtag heading\n\ntext\n\nafter rule", d.text());
     }
 
@@ -143,8 +173,9 @@ class MarkdownParsingTest {
 
     @Test
     void htmlInMarkdownIsStripped() throws ParseException {
-        ParsedDocument d = Fixtures.parse("<div align=\"center\">\n<b>Bold</b> text<br/>more &lt;raw&gt;\n</div>\n\n"
-                + "a < b and c > d", "text/markdown");
+        ParsedDocument d = Fixtures.parse(
+                "<div align=\"center\">\n<b>Bold</b> text<br/>more &lt;raw&gt;\n</div>\n\n" + "a < b and c > d",
+                "text/markdown");
         assertEquals("Bold text more <raw>\n\na < b and c > d", d.text());
     }
 
@@ -154,6 +185,8 @@ class MarkdownParsingTest {
         assertEquals("", d.text());
         assertEquals("Only meta", d.title());
         // a leading rule that is not front matter stays a rule
-        assertEquals("Text\n\nmore", Fixtures.parse("---\nText\n\nmore", "text/markdown").text());
+        assertEquals(
+                "Text\n\nmore",
+                Fixtures.parse("---\nText\n\nmore", "text/markdown").text());
     }
 }

@@ -60,7 +60,8 @@ class ParagraphChunkerTest {
         assertEquals(text, one.get(0).text());
 
         List<Chunk> pairs = chunk(d, new ChunkingOptions(28, 40, 0));
-        assertEquals(List.of("Alpha one.\n\nBeta two.", "Gamma three.\n  \nDelta four."),
+        assertEquals(
+                List.of("Alpha one.\n\nBeta two.", "Gamma three.\n  \nDelta four."),
                 pairs.stream().map(Chunk::text).toList());
     }
 
@@ -87,8 +88,10 @@ class ParagraphChunkerTest {
                 assertFalse(own.endsWith(abbreviation), () -> "cut after an abbreviation: " + own);
             }
         }
-        assertTrue(chunks.stream().anyMatch(c -> c.text().contains("Dr. Smith, who ran operations at a large U.S. "
-                + "bank for a decade, put it bluntly")));
+        assertTrue(chunks.stream()
+                .anyMatch(c -> c.text()
+                        .contains("Dr. Smith, who ran operations at a large U.S. "
+                                + "bank for a decade, put it bluntly")));
         assertTrue(chunks.stream().anyMatch(c -> c.text().contains("e.g. that retries without jitter")));
     }
 
@@ -113,8 +116,10 @@ class ParagraphChunkerTest {
         String blob = "x".repeat(1050);
         ParsedDocument d = doc("before\n\n" + blob + "\n\nafter");
         List<Chunk> chunks = chunk(d, new ChunkingOptions(100, 200, 0));
-        assertEquals(5, chunks.stream().filter(c -> c.text().equals("x".repeat(200))).count());
-        assertEquals("before" + blob + "after",
+        assertEquals(
+                5, chunks.stream().filter(c -> c.text().equals("x".repeat(200))).count());
+        assertEquals(
+                "before" + blob + "after",
                 chunks.stream().map(Chunk::text).reduce("", String::concat).replaceAll("\\s", ""));
         // a surrogate pair is never split
         String emoji = "😀".repeat(150);
@@ -136,7 +141,8 @@ class ParagraphChunkerTest {
             Chunk previous = chunks.get(i - 1);
             Chunk c = chunks.get(i);
             String own = own(essay, c);
-            String overlap = c.text().substring(0, c.text().length() - own.length()).strip();
+            String overlap =
+                    c.text().substring(0, c.text().length() - own.length()).strip();
             if (overlap.isEmpty()) {
                 continue;
             }
@@ -151,7 +157,8 @@ class ParagraphChunkerTest {
         assertEquals(chunks.size() - 1, withOverlap);
         // the same own parts as without overlap, only the budget for them is maxChars - overlapChars
         List<Chunk> plain = chunk(essay, new ChunkingOptions(200, 340, 0));
-        assertEquals(plain.stream().map(c -> c.start() + ".." + c.end()).toList(),
+        assertEquals(
+                plain.stream().map(c -> c.start() + ".." + c.end()).toList(),
                 chunks.stream().map(c -> c.start() + ".." + c.end()).toList());
     }
 
@@ -180,9 +187,15 @@ class ParagraphChunkerTest {
             }
             assertEquals(expected, c.metadata().get("heading"));
         }
-        Chunk install = chunks.stream().filter(c -> c.text().contains("feature:install")).findFirst().orElseThrow();
+        Chunk install = chunks.stream()
+                .filter(c -> c.text().contains("feature:install"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("Installation", install.metadata().get("heading"));
-        Chunk usage = chunks.stream().filter(c -> c.text().contains("support@example.org")).findFirst().orElseThrow();
+        Chunk usage = chunks.stream()
+                .filter(c -> c.text().contains("support@example.org"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("Usage Notes", usage.metadata().get("heading"));
 
         List<Chunk> untitled = chunk(doc("no title here"), ChunkingOptions.PARAGRAPHS);
@@ -200,7 +213,8 @@ class ParagraphChunkerTest {
         assertTrue(chunks.get(0).text().startsWith("Alpha\n\nAlpha text"));
         assertEquals("Alpha", chunks.get(0).metadata().get("heading"));
         // "Beta" with its short text is small, so the subsection joins it
-        assertEquals("Beta\n\nBeta text.\n\nBeta one\n\nMore beta.", chunks.get(1).text());
+        assertEquals(
+                "Beta\n\nBeta text.\n\nBeta one\n\nMore beta.", chunks.get(1).text());
         assertEquals("Beta", chunks.get(1).metadata().get("heading"));
     }
 
@@ -225,8 +239,12 @@ class ParagraphChunkerTest {
                 Fixtures.parseResource("/cacm/CACM-1323.txt", "text/plain"),
                 Fixtures.parseResource("/cacm/CACM-1781.txt", "text/plain"),
                 Fixtures.parseResource("/cacm/CACM-1410.html", "text/html"));
-        List<ChunkingOptions> options = List.of(ChunkingOptions.PARAGRAPHS, new ChunkingOptions(300, 600, 50),
-                new ChunkingOptions(120, 160, 40), new ChunkingOptions(40, 40, 0), new ChunkingOptions(10, 25, 9));
+        List<ChunkingOptions> options = List.of(
+                ChunkingOptions.PARAGRAPHS,
+                new ChunkingOptions(300, 600, 50),
+                new ChunkingOptions(120, 160, 40),
+                new ChunkingOptions(40, 40, 0),
+                new ChunkingOptions(10, 25, 9));
         for (ParsedDocument d : docs) {
             for (ChunkingOptions o : options) {
                 chunk(d, o);
@@ -244,8 +262,8 @@ class ParagraphChunkerTest {
         for (int round = 0; round < 400; round++) {
             List<Section> sections = new ArrayList<>();
             String text = randomDocument(random, sections);
-            ParsedDocument d = new ParsedDocument("random-" + round, round % 3 == 0 ? null : "Doc " + round, text,
-                    sections, Map.of());
+            ParsedDocument d = new ParsedDocument(
+                    "random-" + round, round % 3 == 0 ? null : "Doc " + round, text, sections, Map.of());
             int target = 5 + random.nextInt(round % 2 == 0 ? 60 : 900);
             int max = target + random.nextInt(target * 2 + 1);
             int overlap = random.nextBoolean() ? 0 : random.nextInt(target);
@@ -267,8 +285,29 @@ class ParagraphChunkerTest {
         }
     }
 
-    private static final String[] WORDS = {"the", "index", "vector", "graph", "search", "Caracal", "store", "query",
-        "e.g.", "Dr.", "U.S.", "i.e.", "3.14", "(see", "note)", "\"quoted\"", "naïve", "東京", "😀", "a", "I"};
+    private static final String[] WORDS = {
+        "the",
+        "index",
+        "vector",
+        "graph",
+        "search",
+        "Caracal",
+        "store",
+        "query",
+        "e.g.",
+        "Dr.",
+        "U.S.",
+        "i.e.",
+        "3.14",
+        "(see",
+        "note)",
+        "\"quoted\"",
+        "naïve",
+        "東京",
+        "😀",
+        "a",
+        "I"
+    };
 
     private static String randomDocument(Random random, List<Section> sections) {
         StringBuilder sb = new StringBuilder();

@@ -26,7 +26,8 @@ class PlainTextParsingTest {
     void aLongFirstLineIsNoTitle() throws ParseException {
         String line = "word ".repeat(30).trim();
         assertNull(Fixtures.parse(line + "\n\nmore", "text/plain").title());
-        assertEquals("Short", Fixtures.parse("\n\n   Short  \nrest", "text/plain").title());
+        assertEquals(
+                "Short", Fixtures.parse("\n\n   Short  \nrest", "text/plain").title());
     }
 
     @Test

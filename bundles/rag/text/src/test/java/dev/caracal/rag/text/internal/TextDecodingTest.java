@@ -48,13 +48,19 @@ class TextDecodingTest {
         byte[] bytes = "“quoted” – €5".getBytes(cp1252);
         assertEquals("“quoted” – €5", TextDecoding.decode(bytes, cp1252).text());
         // valid UTF-8 wins over a wrong declaration
-        assertEquals("naïve", TextDecoding.decode("naïve".getBytes(StandardCharsets.UTF_8), cp1252).text());
+        assertEquals(
+                "naïve",
+                TextDecoding.decode("naïve".getBytes(StandardCharsets.UTF_8), cp1252)
+                        .text());
     }
 
     @Test
     void lineEndingsAreNormalised() {
         assertEquals("a\nb\nc\n\nd", TextDecoding.normalizeLineEndings("a\r\nb\rc\r\n\r\nd"));
-        assertEquals("a\n\nb", TextDecoding.decode("a\r\r\nb".getBytes(StandardCharsets.US_ASCII)).text());
+        assertEquals(
+                "a\n\nb",
+                TextDecoding.decode("a\r\r\nb".getBytes(StandardCharsets.US_ASCII))
+                        .text());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -31,7 +31,8 @@ class TextDocumentParserTest {
 
     @Test
     void unknownMediaTypeIsAParseExceptionNamingIt() {
-        ParseException e = assertThrows(ParseException.class,
+        ParseException e = assertThrows(
+                ParseException.class,
                 () -> parser.parse(new ByteArrayInputStream(new byte[] {1, 2}), "application/pdf", "paper.pdf"));
         assertTrue(e.getMessage().contains("application/pdf"), e.getMessage());
         assertTrue(e.getMessage().contains("paper.pdf"), e.getMessage());
@@ -52,8 +53,10 @@ class TextDocumentParserTest {
     @Test
     void whitespaceOnlyHtmlAndMarkdownGiveEmptyText() throws ParseException {
         assertEquals("", Fixtures.parse("  \n\n \t\n", "text/markdown").text());
-        assertEquals("", Fixtures.parse("<html><head><title></title></head><body> </body></html>", "text/html")
-                .text());
+        assertEquals(
+                "",
+                Fixtures.parse("<html><head><title></title></head><body> </body></html>", "text/html")
+                        .text());
     }
 
     @Test
@@ -100,9 +103,17 @@ class TextDocumentParserTest {
         for (int i = 0; i < 60_000; i++) {
             soup.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
-        List<String> inputs = List.of("*".repeat(100_000), "-".repeat(50_000), "|-".repeat(30_000) + "|",
-                "[a](" + "(x)".repeat(20_000), "a.".repeat(30_000) + " B", "_a ".repeat(10_000), "<div ".repeat(10_000),
-                "&amp;".repeat(10_000), "> ".repeat(20_000) + "x", soup.toString());
+        List<String> inputs = List.of(
+                "*".repeat(100_000),
+                "-".repeat(50_000),
+                "|-".repeat(30_000) + "|",
+                "[a](" + "(x)".repeat(20_000),
+                "a.".repeat(30_000) + " B",
+                "_a ".repeat(10_000),
+                "<div ".repeat(10_000),
+                "&amp;".repeat(10_000),
+                "> ".repeat(20_000) + "x",
+                soup.toString());
         ChunkingOptions o = new ChunkingOptions(500, 1000, 100);
         for (String input : inputs) {
             for (String type : parser.mediaTypes()) {

@@ -7,11 +7,11 @@ import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Edge;
 import dev.caracal.vector.Filter;
+import dev.caracal.vector.Fusion;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
-import dev.caracal.vector.Fusion;
 import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
@@ -28,13 +28,11 @@ import java.util.Map;
  * path into the request ({@code records[2].vector[7]}, {@code filter.and[0].range.year}).
  */
 public final class VectorJson {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     /** Search results returned when a request names no k. */
     public static final int DEFAULT_K = 10;
 
-    private VectorJson() {
-    }
+    private VectorJson() {}
 
     // ---- collections ----
 
@@ -48,7 +46,8 @@ public final class VectorJson {
             }
             dimension = dim.intValue();
             if (dimension <= 0) {
-                throw new InvalidRequestException("dimension", "dimension must be a positive integer, got " + dimension);
+                throw new InvalidRequestException(
+                        "dimension", "dimension must be a positive integer, got " + dimension);
             }
         }
         Metric metric = Metric.COSINE;
@@ -61,8 +60,8 @@ public final class VectorJson {
         }
         String embedding = optionalText(body, "embedding");
         if (dimension == 0 && embedding == null) {
-            throw new InvalidRequestException("dimension",
-                    "give a dimension, or an embedding model whose dimension the collection takes");
+            throw new InvalidRequestException(
+                    "dimension", "give a dimension, or an embedding model whose dimension the collection takes");
         }
         IndexSpec index = IndexSpec.FLAT_SPEC;
         JsonNode idx = body.get("index");
@@ -88,8 +87,8 @@ public final class VectorJson {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getKey().equals("type")) {
                 if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    throw new InvalidRequestException("index." + e.getKey(),
-                            "index parameters must be numbers, strings or booleans");
+                    throw new InvalidRequestException(
+                            "index." + e.getKey(), "index parameters must be numbers, strings or booleans");
                 }
                 params.put(e.getKey(), scalar(e.getValue()));
             }
@@ -140,7 +139,8 @@ public final class VectorJson {
     public static List<VectorRecord> readRecords(JsonNode body) {
         JsonNode records = body.get("records");
         if (records == null || !records.isArray()) {
-            throw new InvalidRequestException("records", "records must be an array of {\"id\", \"vector\" or \"text\", \"metadata\"}");
+            throw new InvalidRequestException(
+                    "records", "records must be an array of {\"id\", \"vector\" or \"text\", \"metadata\"}");
         }
         if (records.isEmpty()) {
             throw new InvalidRequestException("records", "records is empty");
@@ -184,7 +184,11 @@ public final class VectorJson {
         if (vector == null && text == null) {
             throw new InvalidRequestException(path, "a record needs a vector or a text to embed");
         }
-        return new VectorRecord(id, vector, readMetadata(node.get("metadata"), path + ".metadata"), text,
+        return new VectorRecord(
+                id,
+                vector,
+                readMetadata(node.get("metadata"), path + ".metadata"),
+                text,
                 readEdges(node.get("edges"), path + ".edges"));
     }
 
@@ -238,11 +242,16 @@ public final class VectorJson {
         for (int i = 0; i < out.length; i++) {
             JsonNode x = v.get(i);
             if (!x.isNumber()) {
-                throw new InvalidRequestException(path + "[" + i + "]", "vector elements must be numbers, got " + x.getNodeType().name().toLowerCase(Locale.ROOT));
+                throw new InvalidRequestException(
+                        path + "[" + i + "]",
+                        "vector elements must be numbers, got "
+                                + x.getNodeType().name().toLowerCase(Locale.ROOT));
             }
             float f = (float) x.doubleValue();
             if (!Float.isFinite(f)) {
-                throw new InvalidRequestException(path + "[" + i + "]", "vector elements must be finite 32-bit floats; " + x.asText() + " is not");
+                throw new InvalidRequestException(
+                        path + "[" + i + "]",
+                        "vector elements must be finite 32-bit floats; " + x.asText() + " is not");
             }
             out[i] = f;
         }
@@ -298,7 +307,8 @@ public final class VectorJson {
             try {
                 mode = SearchMode.valueOf(modeText.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("mode", "unknown mode '" + modeText + "'; use vector, keyword or hybrid");
+                throw new InvalidRequestException(
+                        "mode", "unknown mode '" + modeText + "'; use vector, keyword or hybrid");
             }
         }
         if (vector == null && text == null) {
@@ -308,12 +318,12 @@ public final class VectorJson {
             throw new InvalidRequestException("text", "give either a vector or a text for a vector search, not both");
         }
         if (mode != SearchMode.VECTOR && text == null) {
-            throw new InvalidRequestException("text", "a " + mode.name().toLowerCase(Locale.ROOT)
-                    + " search needs text to match");
+            throw new InvalidRequestException(
+                    "text", "a " + mode.name().toLowerCase(Locale.ROOT) + " search needs text to match");
         }
         if (mode == SearchMode.KEYWORD && vector != null) {
-            throw new InvalidRequestException("vector", "a keyword search takes text, not a vector; use mode hybrid "
-                    + "to combine them");
+            throw new InvalidRequestException(
+                    "vector", "a keyword search takes text, not a vector; use mode hybrid " + "to combine them");
         }
         Fusion fusion = null;
         JsonNode fn = body.get("fusion");
@@ -344,7 +354,8 @@ public final class VectorJson {
             }
             p.fields().forEachRemaining(e -> {
                 if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    throw new InvalidRequestException("params." + e.getKey(), "query parameters must be numbers, strings or booleans");
+                    throw new InvalidRequestException(
+                            "params." + e.getKey(), "query parameters must be numbers, strings or booleans");
                 }
                 params.put(e.getKey(), scalar(e.getValue()));
             });
@@ -360,13 +371,13 @@ public final class VectorJson {
      */
     public static Fusion readFusion(JsonNode node) {
         if (!node.isObject()) {
-            throw new InvalidRequestException("fusion", "fusion must be an object such as "
-                    + "{\"method\":\"weighted\",\"alpha\":0.7}");
+            throw new InvalidRequestException(
+                    "fusion", "fusion must be an object such as " + "{\"method\":\"weighted\",\"alpha\":0.7}");
         }
         node.fieldNames().forEachRemaining(name -> {
             if (!List.of("method", "alpha", "rrf_k", "candidates").contains(name)) {
-                throw new InvalidRequestException("fusion." + name, "unknown fusion member; use method, alpha, "
-                        + "rrf_k or candidates");
+                throw new InvalidRequestException(
+                        "fusion." + name, "unknown fusion member; use method, alpha, " + "rrf_k or candidates");
             }
         });
         Fusion.Method method = Fusion.DEFAULT.method();
@@ -375,8 +386,8 @@ public final class VectorJson {
             try {
                 method = Fusion.Method.valueOf(m.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("fusion.method", "unknown fusion method '" + m
-                        + "'; use rrf or weighted");
+                throw new InvalidRequestException(
+                        "fusion.method", "unknown fusion method '" + m + "'; use rrf or weighted");
             }
         }
         double alpha = Fusion.DEFAULT_ALPHA;
@@ -387,8 +398,8 @@ public final class VectorJson {
             }
             alpha = a.doubleValue();
         }
-        return new Fusion(method, alpha, intMember(node, "rrf_k", Fusion.DEFAULT_RRF_K),
-                intMember(node, "candidates", 0));
+        return new Fusion(
+                method, alpha, intMember(node, "rrf_k", Fusion.DEFAULT_RRF_K), intMember(node, "candidates", 0));
     }
 
     private static int intMember(JsonNode node, String name, int defaultValue) {
@@ -427,8 +438,8 @@ public final class VectorJson {
     /** Parses the filter grammar: eq, in, range, exists, and, or, not. */
     public static Filter readFilter(JsonNode node, String path) {
         if (node == null || !node.isObject() || node.size() != 1) {
-            throw new InvalidRequestException(path,
-                    "a filter is an object with one operator: eq, in, range, exists, and, or, not");
+            throw new InvalidRequestException(
+                    path, "a filter is an object with one operator: eq, in, range, exists, and, or, not");
         }
         Map.Entry<String, JsonNode> op = node.fields().next();
         String name = op.getKey();
@@ -440,7 +451,8 @@ public final class VectorJson {
                 for (Map.Entry<String, JsonNode> e : fieldsOf(arg, p, "{\"eq\":{\"field\":value}}")) {
                     JsonNode val = e.getValue();
                     if (!val.isValueNode()) {
-                        throw new InvalidRequestException(p + "." + e.getKey(), "eq compares with a string, number, boolean or null");
+                        throw new InvalidRequestException(
+                                p + "." + e.getKey(), "eq compares with a string, number, boolean or null");
                     }
                     eqs.add(new Filter.Eq(e.getKey(), scalar(val)));
                 }
@@ -456,7 +468,9 @@ public final class VectorJson {
                     List<Object> values = new ArrayList<>();
                     for (int i = 0; i < vals.size(); i++) {
                         if (!vals.get(i).isValueNode()) {
-                            throw new InvalidRequestException(p + "." + e.getKey() + "[" + i + "]", "in values must be strings, numbers, booleans or null");
+                            throw new InvalidRequestException(
+                                    p + "." + e.getKey() + "[" + i + "]",
+                                    "in values must be strings, numbers, booleans or null");
                         }
                         values.add(scalar(vals.get(i)));
                     }
@@ -491,8 +505,8 @@ public final class VectorJson {
             case "not":
                 return new Filter.Not(readFilter(arg, p));
             default:
-                throw new InvalidRequestException(p, "unknown filter operator '" + name
-                        + "'; use eq, in, range, exists, and, or, not");
+                throw new InvalidRequestException(
+                        p, "unknown filter operator '" + name + "'; use eq, in, range, exists, and, or, not");
         }
     }
 
@@ -515,7 +529,8 @@ public final class VectorJson {
                 throw new InvalidRequestException(path + "." + e.getKey(), "a range bound is a number or a string");
             }
             if (numeric != null && numeric != val.isNumber()) {
-                throw new InvalidRequestException(path + "." + e.getKey(), "range bounds must all be numbers or all strings");
+                throw new InvalidRequestException(
+                        path + "." + e.getKey(), "range bounds must all be numbers or all strings");
             }
             numeric = val.isNumber();
             b[slot] = scalar(val);

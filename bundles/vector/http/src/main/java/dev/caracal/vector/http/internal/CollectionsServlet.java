@@ -39,11 +39,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * {@code PUT /{name}/index} (body {@code {"type":"hnsw","m":16}}) changes a collection's index and
  * {@code POST /{name}/index/rebuild} rebuilds it; both answer 202 with the collection, its index building.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/v1/collections",
-        "osgi.http.whiteboard.servlet.pattern=/api/v1/collections/*",
-        "osgi.http.whiteboard.servlet.name=caracal-vector-collections",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/v1/collections",
+            "osgi.http.whiteboard.servlet.pattern=/api/v1/collections/*",
+            "osgi.http.whiteboard.servlet.name=caracal-vector-collections",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class CollectionsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final String BASE = "/api/v1/collections";
@@ -51,7 +54,9 @@ public class CollectionsServlet extends ApiServlet {
     private transient volatile VectorStore store;
     private transient volatile HttpSettings settings;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setStore(VectorStore s) {
         store = s;
@@ -63,7 +68,9 @@ public class CollectionsServlet extends ApiServlet {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setSettings(HttpSettings s) {
         settings = s;
@@ -84,7 +91,10 @@ public class CollectionsServlet extends ApiServlet {
     private VectorStore store() {
         VectorStore s = store;
         if (s == null) {
-            throw new ProblemException(Problem.of(503, "store-unavailable", "Vector store unavailable",
+            throw new ProblemException(Problem.of(
+                    503,
+                    "store-unavailable",
+                    "Vector store unavailable",
                     "the vector store is not running; check caracal:status"));
         }
         return s;
@@ -142,7 +152,10 @@ public class CollectionsServlet extends ApiServlet {
         } else if (seg.size() == 3 && seg.get(1).equals("records")) {
             String id = seg.get(2);
             var record = store().get(seg.get(0), id)
-                    .orElseThrow(() -> new ProblemException(Problem.of(404, "record-not-found", "Record not found",
+                    .orElseThrow(() -> new ProblemException(Problem.of(
+                            404,
+                            "record-not-found",
+                            "Record not found",
                             "record '" + id + "' does not exist in collection '" + seg.get(0) + "'")));
             writeJson(resp, 200, VectorJson.writeRecord(record));
         } else {
@@ -208,7 +221,10 @@ public class CollectionsServlet extends ApiServlet {
             resp.setStatus(204);
         } else if (seg.size() == 3 && seg.get(1).equals("records")) {
             if (store().delete(seg.get(0), List.of(seg.get(2))) == 0) {
-                throw new ProblemException(Problem.of(404, "record-not-found", "Record not found",
+                throw new ProblemException(Problem.of(
+                        404,
+                        "record-not-found",
+                        "Record not found",
                         "record '" + seg.get(2) + "' does not exist in collection '" + seg.get(0) + "'"));
             }
             resp.setStatus(204);

@@ -19,8 +19,7 @@ import java.util.function.IntPredicate;
  * Each plugin's tests extend it with a {@code TestData} class that adds a typed {@code open}.
  */
 public abstract class IndexTestData {
-    protected IndexTestData() {
-    }
+    protected IndexTestData() {}
 
     /** Holds vectors by ordinal, as the store does. */
     public static final class Source implements VectorSource {
@@ -153,11 +152,10 @@ public abstract class IndexTestData {
     }
 
     @SuppressWarnings("unchecked")
-    public static <T extends VectorIndex> T openIndex(VectorIndexFactory factory, Metric metric, Source source,
-            Map<String, Object> params, Path dir) {
+    public static <T extends VectorIndex> T openIndex(
+            VectorIndexFactory factory, Metric metric, Source source, Map<String, Object> params, Path dir) {
         Map<String, Object> p = factory.validateBuildParams(params);
-        return (T) factory.open(new IndexContext("test", metric, new IndexSpec(factory.type(), p), source,
-                dir));
+        return (T) factory.open(new IndexContext("test", metric, new IndexSpec(factory.type(), p), source, dir));
     }
 
     public static OrdinalFilter filter(IntPredicate accept, int estimate) {

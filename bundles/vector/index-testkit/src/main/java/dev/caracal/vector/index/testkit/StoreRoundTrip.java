@@ -29,14 +29,13 @@ import java.util.Set;
  * collection is DEGRADED and answered by the exact scan.
  */
 public final class StoreRoundTrip {
-    private StoreRoundTrip() {
-    }
+    private StoreRoundTrip() {}
 
     /** Runs the round trip in {@code dataDir}; returns the mean recall@10 it measured. */
     public static double run(Path dataDir, VectorIndexFactory factory, String type, int dim, double minRecall)
             throws InterruptedException {
-        VectorStoreComponent store = VectorStoreComponent.standalone(
-                new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1));
+        VectorStoreComponent store =
+                VectorStoreComponent.standalone(new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1));
         try {
             store.bindIndexFactory(factory, Map.of(VectorIndexFactory.TYPE_PROPERTY, type));
             store.createCollection(new CollectionSpec("docs", dim, Metric.COSINE, null, new IndexSpec(type, Map.of())));

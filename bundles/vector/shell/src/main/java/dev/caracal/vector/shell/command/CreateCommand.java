@@ -11,7 +11,10 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
-@Command(scope = "vector", name = "create", description = "Create a collection",
+@Command(
+        scope = "vector",
+        name = "create",
+        description = "Create a collection",
         detailedDescription = "Create a durable collection. Give --dimension for vectors you supply, or --embedding "
                 + "to embed text (the dimension then comes from the model).\n"
                 + "Example: vector:create docs --embedding all-minilm-l6-v2")
@@ -20,10 +23,17 @@ public class CreateCommand extends VectorCommandSupport {
     @Argument(index = 0, name = "name", required = true, description = "Collection name: letters, digits, _ . -")
     String name;
 
-    @Option(name = "-d", aliases = "--dimension", description = "Vector dimension (omit when --embedding names a model)")
+    @Option(
+            name = "-d",
+            aliases = "--dimension",
+            description = "Vector dimension (omit when --embedding names a model)")
     int dimension;
 
-    @Option(name = "-m", aliases = "--metric", description = "cosine (default), dot, l2, manhattan, hamming (0/1 vectors) or jaccard (non-negative vectors)")
+    @Option(
+            name = "-m",
+            aliases = "--metric",
+            description =
+                    "cosine (default), dot, l2, manhattan, hamming (0/1 vectors) or jaccard (non-negative vectors)")
     String metric = "cosine";
 
     @Option(name = "-e", aliases = "--embedding", description = "Embedding model for text, e.g. all-minilm-l6-v2")
@@ -38,11 +48,19 @@ public class CreateCommand extends VectorCommandSupport {
             System.err.println("Error: give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
             return null;
         }
-        CollectionInfo info = store.createCollection(new CollectionSpec(name, Math.max(0, dimension),
-                Metric.parse("metric", metric), embedding, new IndexSpec(index, Map.of())));
-        System.out.println("Created collection " + info.spec().name() + " (" + info.spec().dimension() + " dimensions, "
-                + info.spec().metric().id() + (info.spec().embeddingModel() == null ? "" : ", embedding " + info.spec().embeddingModel())
-                + ", index " + info.spec().index().type() + ")");
+        CollectionInfo info = store.createCollection(new CollectionSpec(
+                name,
+                Math.max(0, dimension),
+                Metric.parse("metric", metric),
+                embedding,
+                new IndexSpec(index, Map.of())));
+        System.out.println(
+                "Created collection " + info.spec().name() + " (" + info.spec().dimension() + " dimensions, "
+                        + info.spec().metric().id()
+                        + (info.spec().embeddingModel() == null
+                                ? ""
+                                : ", embedding " + info.spec().embeddingModel())
+                        + ", index " + info.spec().index().type() + ")");
         return null;
     }
 }

@@ -15,7 +15,10 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
-@Command(scope = "vector", name = "index", description = "Add, change or drop the index of a collection",
+@Command(
+        scope = "vector",
+        name = "index",
+        description = "Add, change or drop the index of a collection",
         detailedDescription = "Changes the index of an existing collection. The new index is built from the stored "
                 + "records in the background; searches use an exact scan until it is ready (vector:info shows the "
                 + "progress). Type flat drops the index. Build parameters come as -p key=value, before the "
@@ -23,7 +26,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 + "Example: vector:index -p m=16 -p efConstruction=200 docs hnsw")
 public class IndexCommand extends VectorCommandSupport {
 
-    @Option(name = "-p", aliases = "--param", multiValued = true,
+    @Option(
+            name = "-p",
+            aliases = "--param",
+            multiValued = true,
             description = "Build parameter key=value (repeatable), e.g. -p m=16; give options before the arguments")
     List<String> params;
 
@@ -40,18 +46,22 @@ public class IndexCommand extends VectorCommandSupport {
         CollectionInfo info = store.changeIndex(name, new IndexSpec(type, parseParams(params)));
         String t = info.spec().index().type();
         if (IndexSpec.FLAT.equals(t)) {
-            System.out.println(IndexSpec.FLAT.equals(before.spec().index().type())
-                    ? "Collection '" + name + "' already searches by exact scan (flat)"
-                    : "Dropped the " + before.spec().index().type() + " index of '" + name
-                            + "'; searches use an exact scan (flat)");
+            System.out.println(
+                    IndexSpec.FLAT.equals(before.spec().index().type())
+                            ? "Collection '" + name + "' already searches by exact scan (flat)"
+                            : "Dropped the " + before.spec().index().type() + " index of '" + name
+                                    + "'; searches use an exact scan (flat)");
         } else if (info.index() != null && info.index().status() == IndexStatus.BUILDING) {
             System.out.println("Building " + t + " index for '" + name + "' in the background; vector:info " + name
                     + " shows progress");
         } else if (info.index() != null && info.index().status() == IndexStatus.DEGRADED) {
-            System.out.println("Changed the index of '" + name + "' to " + t + ", but " + info.index().message());
+            System.out.println("Changed the index of '" + name + "' to " + t + ", but "
+                    + info.index().message());
         } else {
             System.out.println("Collection '" + name + "' already has this " + t + " index ("
-                    + (info.index() == null ? "ready" : info.index().status().name().toLowerCase(Locale.ROOT))
+                    + (info.index() == null
+                            ? "ready"
+                            : info.index().status().name().toLowerCase(Locale.ROOT))
                     + "); vector:rebuild " + name + " rebuilds it");
         }
         return null;

@@ -27,8 +27,17 @@ public class InfoCommand extends VectorCommandSupport {
         table.addRow().addContent("records", c.count());
         table.addRow().addContent("dimension", c.spec().dimension());
         table.addRow().addContent("metric", c.spec().metric().id());
-        table.addRow().addContent("embedding", c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel());
-        table.addRow().addContent("index", c.spec().index().type() + (c.spec().index().params().isEmpty() ? "" : " " + c.spec().index().params()));
+        table.addRow()
+                .addContent(
+                        "embedding",
+                        c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel());
+        table.addRow()
+                .addContent(
+                        "index",
+                        c.spec().index().type()
+                                + (c.spec().index().params().isEmpty()
+                                        ? ""
+                                        : " " + c.spec().index().params()));
         if (c.index() != null) {
             table.addRow().addContent("index state", indexState(c.index()));
             if (c.index().message() != null) {
@@ -37,18 +46,26 @@ public class InfoCommand extends VectorCommandSupport {
         }
         IndexState text = c.textIndex();
         if (text == null) {
-            table.addRow().addContent("keyword index", "none (install caracal-vector-text-bm25 for keyword and "
-                    + "hybrid search)");
+            table.addRow()
+                    .addContent(
+                            "keyword index",
+                            "none (install caracal-vector-text-bm25 for keyword and " + "hybrid search)");
         } else {
             String status = text.status().name().toLowerCase(Locale.ROOT);
-            table.addRow().addContent("keyword index", switch (text.status()) {
-                case READY -> status + ", " + text.type();
-                case BUILDING -> status + String.format(Locale.ROOT, " %.0f%%", Math.floor(text.progress() * 100))
-                        + " (" + text.type() + "), hybrid uses vectors only meanwhile";
-                case DEGRADED -> status + " (" + text.type() + "): " + text.message();
-            });
+            table.addRow()
+                    .addContent(
+                            "keyword index",
+                            switch (text.status()) {
+                                case READY -> status + ", " + text.type();
+                                case BUILDING ->
+                                    status + String.format(Locale.ROOT, " %.0f%%", Math.floor(text.progress() * 100))
+                                            + " (" + text.type() + "), hybrid uses vectors only meanwhile";
+                                case DEGRADED -> status + " (" + text.type() + "): " + text.message();
+                            });
         }
-        table.addRow().addContent("created", c.createdAt() == null ? "-" : c.createdAt().toString());
+        table.addRow()
+                .addContent(
+                        "created", c.createdAt() == null ? "-" : c.createdAt().toString());
         table.print(System.out);
         return null;
     }
@@ -58,8 +75,9 @@ public class InfoCommand extends VectorCommandSupport {
         String status = s.status().name().toLowerCase(Locale.ROOT);
         return switch (s.status()) {
             case READY -> status + ", served by " + s.type();
-            case BUILDING -> status + String.format(Locale.ROOT, " %.0f%%", Math.floor(s.progress() * 100))
-                    + " (" + s.type() + "), exact scan meanwhile";
+            case BUILDING ->
+                status + String.format(Locale.ROOT, " %.0f%%", Math.floor(s.progress() * 100)) + " (" + s.type()
+                        + "), exact scan meanwhile";
             case DEGRADED -> status + " (" + s.type() + "), exact scan";
         };
     }

@@ -15,7 +15,10 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.osgi.framework.BundleContext;
 
 @Service
-@Command(scope = "vector", name = "ingest", description = "Ingest text, Markdown and HTML files into a collection",
+@Command(
+        scope = "vector",
+        name = "ingest",
+        description = "Ingest text, Markdown and HTML files into a collection",
         detailedDescription = "Parses each file, cuts it into paragraph-sized chunks and stores one record per chunk "
                 + "(id <path>#<n>, metadata source, chunk, title), embedding the text. Ingesting a file again replaces "
                 + "its chunks. The collection is created on first use with the default embedding model.")
@@ -31,7 +34,10 @@ public class IngestCommand extends VectorCommandSupport {
     @Completion(CollectionCompleter.class)
     String collection = DEFAULT_COLLECTION;
 
-    @Option(name = "-e", aliases = "--embedding", description = "Embedding model when the collection is created (default all-minilm-l6-v2)")
+    @Option(
+            name = "-e",
+            aliases = "--embedding",
+            description = "Embedding model when the collection is created (default all-minilm-l6-v2)")
     String embedding = DEFAULT_MODEL;
 
     @Option(name = "-b", aliases = "--batch", description = "Chunks per durable batch (default 64)")
@@ -53,12 +59,18 @@ public class IngestCommand extends VectorCommandSupport {
         Ingestor.Summary s;
         try (Ingestor.Services services = Ingestor.services(bundleContext)) {
             Ingestor ingestor = new Ingestor(store, services, collection, embedding, Math.max(1, batch));
-            s = ingestor.ingest(root, quiet ? line -> { } : System.out::println);
+            s = ingestor.ingest(root, quiet ? line -> {} : System.out::println);
         }
-        System.out.println(String.format(Locale.ROOT,
+        System.out.println(String.format(
+                Locale.ROOT,
                 "Ingested %d file(s) into '%s': %d chunks in %.1f s (%.0f chunks/s); %d skipped, %d failed",
-                s.files(), collection, s.chunks(), s.seconds(), s.chunks() / Math.max(0.001, s.seconds()),
-                s.skipped(), s.failed()));
+                s.files(),
+                collection,
+                s.chunks(),
+                s.seconds(),
+                s.chunks() / Math.max(0.001, s.seconds()),
+                s.skipped(),
+                s.failed()));
         for (String err : s.errors()) {
             System.err.println("  " + err);
         }

@@ -26,9 +26,17 @@ public class ListCommand extends VectorCommandSupport {
         table.column("Embedding");
         table.column("Index");
         for (CollectionInfo c : all) {
-            table.addRow().addContent(c.spec().name(), c.count(), c.spec().dimension(), c.spec().metric().id(),
-                    c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel(),
-                    c.spec().index().type() + (c.index() == null ? "" : " (" + c.index().status().name().toLowerCase(Locale.ROOT) + ")"));
+            table.addRow()
+                    .addContent(
+                            c.spec().name(),
+                            c.count(),
+                            c.spec().dimension(),
+                            c.spec().metric().id(),
+                            c.spec().embeddingModel() == null ? "-" : c.spec().embeddingModel(),
+                            c.spec().index().type()
+                                    + (c.index() == null
+                                            ? ""
+                                            : " (" + c.index().status().name().toLowerCase(Locale.ROOT) + ")"));
         }
         table.print(System.out);
         return null;

@@ -9,7 +9,10 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
-@Command(scope = "vector", name = "rebuild", description = "Rebuild the index of a collection from its records",
+@Command(
+        scope = "vector",
+        name = "rebuild",
+        description = "Rebuild the index of a collection from its records",
         detailedDescription = "Rebuilds the collection's index from the stored records in the background; searches "
                 + "use an exact scan until the new index is swapped in (vector:info shows the progress).")
 public class RebuildCommand extends VectorCommandSupport {
@@ -23,8 +26,8 @@ public class RebuildCommand extends VectorCommandSupport {
         CollectionInfo info = store.rebuildIndex(name);
         String t = info.spec().index().type();
         if (IndexSpec.FLAT.equals(t)) {
-            System.out.println("Collection '" + name + "' has no index to rebuild (flat: exact scan); "
-                    + "vector:index adds one");
+            System.out.println(
+                    "Collection '" + name + "' has no index to rebuild (flat: exact scan); " + "vector:index adds one");
         } else if (info.index() != null && info.index().status() == IndexStatus.DEGRADED) {
             System.err.println("Error: cannot rebuild the " + t + " index of '" + name + "': "
                     + info.index().message() + "; install the " + t + " index plugin (it is then rebuilt)");

@@ -19,7 +19,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Service
-@Command(scope = "vector", name = "search", description = "Search a collection by text: semantic, keyword or hybrid",
+@Command(
+        scope = "vector",
+        name = "search",
+        description = "Search a collection by text: semantic, keyword or hybrid",
         detailedDescription = "Modes: vector (default; the text is embedded), keyword (BM25 over record text) and "
                 + "hybrid (both rankings fused by reciprocal rank, or by weighted normalized scores with --alpha).\n"
                 + "Examples:\n  vector:search -k 5 --filter '{\"eq\":{\"lang\":\"en\"}}' 'how do compilers "
@@ -44,12 +47,14 @@ public class SearchCommand extends VectorCommandSupport {
     int width = 100;
 
     @Option(name = "-m", aliases = "--mode", description = "vector (default), keyword or hybrid")
-    @Completion(value = org.apache.karaf.shell.support.completers.StringsCompleter.class,
+    @Completion(
+            value = org.apache.karaf.shell.support.completers.StringsCompleter.class,
             values = {"vector", "keyword", "hybrid"})
     String mode = "vector";
 
     @Option(name = "--fusion", description = "Hybrid fusion: rrf (default) or weighted")
-    @Completion(value = org.apache.karaf.shell.support.completers.StringsCompleter.class,
+    @Completion(
+            value = org.apache.karaf.shell.support.completers.StringsCompleter.class,
             values = {"rrf", "weighted"})
     String fusion;
 
@@ -78,8 +83,8 @@ public class SearchCommand extends VectorCommandSupport {
         Fusion f = null;
         if (fusion != null || alpha != null) {
             if (searchMode != SearchMode.HYBRID) {
-                throw new InvalidRequestException("fusion", "--fusion and --alpha apply to hybrid searches "
-                        + "(-m hybrid)");
+                throw new InvalidRequestException(
+                        "fusion", "--fusion and --alpha apply to hybrid searches " + "(-m hybrid)");
             }
             Fusion.Method method = Fusion.Method.RRF;
             if (fusion != null) {
@@ -94,8 +99,8 @@ public class SearchCommand extends VectorCommandSupport {
             }
             f = new Fusion(method, alpha == null ? Fusion.DEFAULT_ALPHA : alpha, Fusion.DEFAULT_RRF_K, 0);
         }
-        SearchResult result = store.search(collection, new SearchRequest(null, text, k, filter, searchMode, null,
-                false, f));
+        SearchResult result =
+                store.search(collection, new SearchRequest(null, text, k, filter, searchMode, null, false, f));
         if (result.hits().isEmpty()) {
             System.out.println("No results.");
             return null;
@@ -107,13 +112,15 @@ public class SearchCommand extends VectorCommandSupport {
         table.column("Text").maxSize(Math.max(20, width));
         int rank = 1;
         for (SearchHit hit : result.hits()) {
-            table.addRow().addContent(rank++, String.format(Locale.ROOT, "%.4f", hit.score()), hit.id(), snippet(hit.text()));
+            table.addRow()
+                    .addContent(rank++, String.format(Locale.ROOT, "%.4f", hit.score()), hit.id(), snippet(hit.text()));
         }
         table.print(System.out);
         if (result.degraded()) {
-            System.out.println(searchMode == SearchMode.HYBRID && !result.servedBy().contains("+")
-                    ? "(vector ranking only: the collection's text index is unavailable)"
-                    : "(served by an exact scan: the collection's index is unavailable)");
+            System.out.println(
+                    searchMode == SearchMode.HYBRID && !result.servedBy().contains("+")
+                            ? "(vector ranking only: the collection's text index is unavailable)"
+                            : "(served by an exact scan: the collection's index is unavailable)");
         }
         return null;
     }

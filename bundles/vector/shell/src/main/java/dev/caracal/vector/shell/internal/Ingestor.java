@@ -45,16 +45,24 @@ public final class Ingestor {
 
         /** Releases the services obtained so far. */
         @Override
-        default void close() {
-        }
+        default void close() {}
     }
 
-    public record Summary(int files, int chunks, int skipped, int failed, double seconds, List<String> errors) {
-    }
+    public record Summary(int files, int chunks, int skipped, int failed, double seconds, List<String> errors) {}
 
     static final Map<String, String> MEDIA_TYPES = Map.of(
-            "txt", "text/plain", "text", "text/plain", "md", "text/markdown", "markdown", "text/markdown",
-            "html", "text/html", "htm", "text/html");
+            "txt",
+            "text/plain",
+            "text",
+            "text/plain",
+            "md",
+            "text/markdown",
+            "markdown",
+            "text/markdown",
+            "html",
+            "text/html",
+            "htm",
+            "text/html");
 
     /** Files larger than this are skipped: the parsers read a whole document into memory. */
     public static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
@@ -88,7 +96,10 @@ public final class Ingestor {
 
         @Override
         public Optional<DocumentParser> parser(String mediaType) {
-            return find(DocumentParser.class, DocumentParser.TYPES_PROPERTY + "=*", p -> p.mediaTypes().contains(mediaType));
+            return find(
+                    DocumentParser.class,
+                    DocumentParser.TYPES_PROPERTY + "=*",
+                    p -> p.mediaTypes().contains(mediaType));
         }
 
         @Override
@@ -98,7 +109,8 @@ public final class Ingestor {
 
         private synchronized <T> Optional<T> find(Class<T> type, String filter, java.util.function.Predicate<T> test) {
             try {
-                List<ServiceReference<T>> refs = new ArrayList<>(context.getServiceReferences(type, "(" + filter + ")"));
+                List<ServiceReference<T>> refs =
+                        new ArrayList<>(context.getServiceReferences(type, "(" + filter + ")"));
                 refs.sort(null);
                 for (int i = refs.size() - 1; i >= 0; i--) {
                     ServiceReference<T> ref = refs.get(i);
@@ -134,8 +146,9 @@ public final class Ingestor {
 
     public Summary ingest(Path root, Consumer<String> progress) throws IOException {
         long start = System.nanoTime();
-        Chunker chunker = services.chunker("paragraph").orElseThrow(() -> new VectorException(
-                "no paragraph chunker is available; install the caracal-rag-text feature"));
+        Chunker chunker = services.chunker("paragraph")
+                .orElseThrow(() ->
+                        new VectorException("no paragraph chunker is available; install the caracal-rag-text feature"));
         ensureCollection();
         List<Path> files = listFiles(root);
         Path base = Files.isDirectory(root) ? root : root.getParent();
@@ -152,14 +165,24 @@ public final class Ingestor {
             Optional<DocumentParser> parser = type == null ? Optional.empty() : services.parser(type);
             if (parser.isEmpty()) {
                 skipped++;
-                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: skipped (%s)", i + 1, files.size(), rel,
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "[%d/%d] %s: skipped (%s)",
+                        i + 1,
+                        files.size(),
+                        rel,
                         type == null ? "not text, Markdown or HTML" : "no parser for " + type));
                 continue;
             }
             if (Files.size(file) > MAX_FILE_BYTES) {
                 skipped++;
-                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: skipped (larger than %d MB)", i + 1, files.size(),
-                        rel, MAX_FILE_BYTES >> 20));
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "[%d/%d] %s: skipped (larger than %d MB)",
+                        i + 1,
+                        files.size(),
+                        rel,
+                        MAX_FILE_BYTES >> 20));
                 continue;
             }
             List<Chunk> parts;
@@ -169,7 +192,8 @@ public final class Ingestor {
             } catch (ParseException | IOException | RuntimeException e) {
                 failed++;
                 errors.add(rel + ": " + e.getMessage());
-                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: failed (%s)", i + 1, files.size(), rel, e.getMessage()));
+                progress.accept(String.format(
+                        Locale.ROOT, "[%d/%d] %s: failed (%s)", i + 1, files.size(), rel, e.getMessage()));
                 continue;
             }
             removeStaleChunks(rel, parts.size());
@@ -186,8 +210,15 @@ public final class Ingestor {
             done++;
             chunks += parts.size();
             double secs = (System.nanoTime() - start) / 1e9;
-            progress.accept(String.format(Locale.ROOT, "[%d/%d] %s: %d chunks (total %d, %.0f chunks/s)",
-                    i + 1, files.size(), rel, parts.size(), chunks, chunks / Math.max(0.001, secs)));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "[%d/%d] %s: %d chunks (total %d, %.0f chunks/s)",
+                    i + 1,
+                    files.size(),
+                    rel,
+                    parts.size(),
+                    chunks,
+                    chunks / Math.max(0.001, secs)));
         }
         flush(pending);
         return new Summary(done, chunks, skipped, failed, (System.nanoTime() - start) / 1e9, errors);

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexCommandsTest {
     @TempDir
     Path dir;
+
     VectorStoreComponent store;
     /** One latch per opened index: its adds (and so its build) wait until the test releases it. */
     final List<CountDownLatch> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -78,8 +79,7 @@ class IndexCommandsTest {
                 }
 
                 @Override
-                public void remove(int ordinal) {
-                }
+                public void remove(int ordinal) {}
 
                 @Override
                 public ScoredOrdinals search(float[] query, int k, OrdinalFilter filter, Map<String, Object> p) {
@@ -97,8 +97,7 @@ class IndexCommandsTest {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
     };
@@ -160,30 +159,36 @@ class IndexCommandsTest {
 
     @Test
     void paramValuesAreLongDoubleBooleanOrString() {
-        assertEquals(Map.of("m", 16L, "r", 0.5, "q", true, "mode", "fast", "e", ""),
+        assertEquals(
+                Map.of("m", 16L, "r", 0.5, "q", true, "mode", "fast", "e", ""),
                 IndexCommand.parseParams(List.of("m=16", "r=0.5", "q=TRUE", "mode=fast", "e=")));
         assertEquals("a=b", IndexCommand.parseValue("a=b"));
         assertEquals("NaN", IndexCommand.parseValue("NaN"));
         assertEquals(-3L, IndexCommand.parseValue("-3"));
         assertEquals(Map.of(), IndexCommand.parseParams(null));
-        assertEquals("-p", assertThrows(InvalidRequestException.class,
-                () -> IndexCommand.parseParams(List.of("m16"))).field());
+        assertEquals(
+                "-p",
+                assertThrows(InvalidRequestException.class, () -> IndexCommand.parseParams(List.of("m16")))
+                        .field());
     }
 
     @Test
     void infoRendersTheBuildProgress() {
-        assertEquals("building 42% (hnsw), exact scan meanwhile",
+        assertEquals(
+                "building 42% (hnsw), exact scan meanwhile",
                 InfoCommand.indexState(new IndexState("hnsw", IndexStatus.BUILDING, 0.427, "m")));
-        assertEquals("ready, served by hnsw", InfoCommand.indexState(new IndexState("hnsw", IndexStatus.READY, 1, null)));
-        assertEquals("degraded (hnsw), exact scan",
+        assertEquals(
+                "ready, served by hnsw", InfoCommand.indexState(new IndexState("hnsw", IndexStatus.READY, 1, null)));
+        assertEquals(
+                "degraded (hnsw), exact scan",
                 InfoCommand.indexState(new IndexState("hnsw", IndexStatus.DEGRADED, 1, "absent")));
     }
 
     @Test
     void changeRebuildAndDropTheIndex() throws Exception {
         String[] r = run(index("held", "m=8"));
-        assertEquals("Building held index for 'docs' in the background; vector:info docs shows progress",
-                r[0].trim(), r[1]);
+        assertEquals(
+                "Building held index for 'docs' in the background; vector:info docs shows progress", r[0].trim(), r[1]);
         assertEquals(Map.of("m", 8L), store.describe("docs").spec().index().params());
         assertEquals(IndexStatus.BUILDING, store.describe("docs").index().status());
         InfoCommand info = new InfoCommand();
@@ -198,8 +203,10 @@ class IndexCommandsTest {
                 name = "docs";
             }
         });
-        assertEquals("Rebuilding held index for 'docs' in the background; vector:info docs shows progress",
-                r[0].trim(), r[1]);
+        assertEquals(
+                "Rebuilding held index for 'docs' in the background; vector:info docs shows progress",
+                r[0].trim(),
+                r[1]);
         assertEquals(2, gates.size());
         releaseAll();
         awaitReady();

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.EmbeddingModel;
+import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.DocumentParser;
@@ -32,10 +32,22 @@ class IngestorTest {
 
     /** Deterministic 16-d vectors from character trigram hashes: enough to store and search text here. */
     static final class HashingModel implements EmbeddingModel {
-        public String name() { return "hashing"; }
-        public int dimension() { return 16; }
-        public boolean normalized() { return false; }
-        public int maxInputTokens() { return 512; }
+        public String name() {
+            return "hashing";
+        }
+
+        public int dimension() {
+            return 16;
+        }
+
+        public boolean normalized() {
+            return false;
+        }
+
+        public int maxInputTokens() {
+            return 512;
+        }
+
         public Embeddings embed(List<String> inputs) {
             List<float[]> out = new ArrayList<>();
             for (String s : inputs) {
@@ -52,16 +64,20 @@ class IngestorTest {
 
     @TempDir
     Path data;
+
     @TempDir
     Path docs;
+
     VectorStoreComponent store;
     final List<String> progress = new ArrayList<>();
 
     final Ingestor.Services plugins = new Ingestor.Services() {
         final TextDocumentParser parser = new TextDocumentParser();
+
         public Optional<DocumentParser> parser(String mediaType) {
             return parser.mediaTypes().contains(mediaType) ? Optional.of(parser) : Optional.empty();
         }
+
         public Optional<Chunker> chunker(String strategy) {
             return Optional.of(new ParagraphChunker());
         }
@@ -94,7 +110,10 @@ class IngestorTest {
     void ingestsAFolderOneRecordPerChunkWithSourceMetadata() throws Exception {
         Files.writeString(docs.resolve("a.md"), "# Title A\n\n" + paragraphs(3, "alpha"), StandardCharsets.UTF_8);
         Files.createDirectories(docs.resolve("sub"));
-        Files.writeString(docs.resolve("sub/b.html"), "<h1>B</h1><p>" + "bravo text. ".repeat(20) + "</p>", StandardCharsets.UTF_8);
+        Files.writeString(
+                docs.resolve("sub/b.html"),
+                "<h1>B</h1><p>" + "bravo text. ".repeat(20) + "</p>",
+                StandardCharsets.UTF_8);
         Files.writeString(docs.resolve("c.bin"), "binary", StandardCharsets.UTF_8);
         Files.createDirectories(docs.resolve(".git"));
         Files.writeString(docs.resolve(".git/config"), "hidden", StandardCharsets.UTF_8);
@@ -124,16 +143,24 @@ class IngestorTest {
         Files.writeString(file, "Just one short paragraph now.", StandardCharsets.UTF_8);
         assertEquals(1, ingestor(64).ingest(file, progress::add).chunks());
         assertEquals(1, store.count("docs"));
-        assertEquals("Just one short paragraph now.", store.get("docs", "notes.txt#0").orElseThrow().text());
+        assertEquals(
+                "Just one short paragraph now.",
+                store.get("docs", "notes.txt#0").orElseThrow().text());
     }
 
     @Test
     void withoutAChunkerItSaysWhichFeatureToInstall() {
         Ingestor.Services none = new Ingestor.Services() {
-            public Optional<DocumentParser> parser(String mediaType) { return Optional.empty(); }
-            public Optional<Chunker> chunker(String strategy) { return Optional.empty(); }
+            public Optional<DocumentParser> parser(String mediaType) {
+                return Optional.empty();
+            }
+
+            public Optional<Chunker> chunker(String strategy) {
+                return Optional.empty();
+            }
         };
-        VectorException e = assertThrows(VectorException.class,
+        VectorException e = assertThrows(
+                VectorException.class,
                 () -> new Ingestor(store, none, "docs", "hashing", 8).ingest(docs, progress::add));
         assertTrue(e.getMessage().contains("caracal-rag-text"), e.getMessage());
     }

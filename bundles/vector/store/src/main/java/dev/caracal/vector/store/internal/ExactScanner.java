@@ -52,8 +52,8 @@ final class ExactScanner {
      */
     ScoredOrdinals search(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept) {
         int chunk = Math.min(CHUNK, 1 << s.pageShift);
-        TopK result = scan(s.maxOrdinal, chunk, k,
-                (from, to, heap) -> scanChunk(s, query, metric, accept, from, to, heap));
+        TopK result =
+                scan(s.maxOrdinal, chunk, k, (from, to, heap) -> scanChunk(s, query, metric, accept, from, to, heap));
         return finish(result, metric);
     }
 
@@ -168,8 +168,8 @@ final class ExactScanner {
      * The score of one stored vector ({@code invNorm}: its inverse norm, for cosine); for L2 the negated squared
      * distance (the square root is taken for the final k only).
      */
-    private static float score(VectorMath m, Metric metric, float[] query, float[] vectors, int at, int dim,
-                               float invNorm) {
+    private static float score(
+            VectorMath m, Metric metric, float[] query, float[] vectors, int at, int dim, float invNorm) {
         return switch (metric) {
             case COSINE -> m.dot(query, 0, vectors, at, dim) * invNorm; // the query is unit length
             case DOT -> m.dot(query, 0, vectors, at, dim);
@@ -184,8 +184,8 @@ final class ExactScanner {
      * for liveness and {@code accept}), on the calling thread: the path of selective filters, whose candidates come
      * from the metadata postings.
      */
-    ScoredOrdinals searchCandidates(Snapshot s, float[] query, Metric metric, int k, IntPredicate accept,
-                                    int[] candidates) {
+    ScoredOrdinals searchCandidates(
+            Snapshot s, float[] query, Metric metric, int k, IntPredicate accept, int[] candidates) {
         TopK heap = new TopK(k);
         int dim = s.dimension;
         for (int ordinal : candidates) {

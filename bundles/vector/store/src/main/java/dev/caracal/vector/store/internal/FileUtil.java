@@ -11,8 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /** Directory helpers: recursive delete and fsync of a directory (so a rename or a new file survives a crash). */
 final class FileUtil {
-    private FileUtil() {
-    }
+    private FileUtil() {}
 
     static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Merges a vector ranking and a keyword ranking into one, as a {@link Fusion} says. */
 final class Fusions {
-    private Fusions() {
-    }
+    private Fusions() {}
 
     /** The best {@code k} of the fused ranking; ties keep the vector ranking's order, then the keyword one's. */
     static ScoredOrdinals fuse(ScoredOrdinals vector, ScoredOrdinals keyword, Fusion fusion, int k) {
@@ -53,8 +52,8 @@ final class Fusions {
      * Adds {@code weight * (score - min) / (max - min)} for every entry of {@code ranking} (min and max over the
      * ranking; every entry gets 1 when all scores are equal).
      */
-    private static int addNormalized(Map<Integer, double[]> fused, ScoredOrdinals ranking, double weight,
-                                     int position) {
+    private static int addNormalized(
+            Map<Integer, double[]> fused, ScoredOrdinals ranking, double weight, int position) {
         if (ranking.size() == 0) {
             return position;
         }

@@ -22,9 +22,13 @@ final class IndexSlot extends PluginSlot<VectorIndexFactory, VectorIndex> {
 
     /** {@code fresh}: a new index (a change or rebuild) that must not reload what an earlier one persisted. */
     IndexSlot(StoredCollection collection, IndexSpec spec, Executor buildExecutor, boolean fresh) {
-        super(collection, buildExecutor, !fresh, isExact(spec)
-                ? new View<>(IndexStatus.READY, null, null, null)
-                : new View<>(IndexStatus.DEGRADED, null, null, absentMessage(spec.type())));
+        super(
+                collection,
+                buildExecutor,
+                !fresh,
+                isExact(spec)
+                        ? new View<>(IndexStatus.READY, null, null, null)
+                        : new View<>(IndexStatus.DEGRADED, null, null, absentMessage(spec.type())));
         this.spec = spec;
         this.type = spec.type();
         this.flat = isExact(spec);
@@ -106,8 +110,8 @@ final class IndexSlot extends PluginSlot<VectorIndexFactory, VectorIndex> {
 
     @Override
     VectorIndex open(VectorIndexFactory factory, Path directory) {
-        return factory.open(new IndexContext(collection.name, collection.spec.metric(), spec, new StoreVectorSource(),
-                directory));
+        return factory.open(
+                new IndexContext(collection.name, collection.spec.metric(), spec, new StoreVectorSource(), directory));
     }
 
     @Override

@@ -27,8 +27,7 @@ final class JsonCodec {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
     private static final int MAX_DEPTH = 64;
 
-    private JsonCodec() {
-    }
+    private JsonCodec() {}
 
     /** Serializes a JSON object; throws {@link InvalidRequestException} naming {@code field} + the bad path. */
     static byte[] writeObject(Map<?, ?> map, String field) {
@@ -93,8 +92,10 @@ final class JsonCodec {
         } else if (v instanceof Object[] array) {
             writeValue(g, java.util.Arrays.asList(array), path, depth);
         } else {
-            throw new InvalidRequestException(path, "unsupported value of type " + v.getClass().getSimpleName()
-                    + "; use strings, numbers, booleans, null, lists and objects");
+            throw new InvalidRequestException(
+                    path,
+                    "unsupported value of type " + v.getClass().getSimpleName()
+                            + "; use strings, numbers, booleans, null, lists and objects");
         }
     }
 

@@ -171,7 +171,8 @@ abstract class MetadataFilter {
 
     private static String[] path(String field, String at) {
         if (field == null || field.isEmpty()) {
-            throw new InvalidRequestException(at + ".field", "the field must be a non-empty metadata key or dotted path");
+            throw new InvalidRequestException(
+                    at + ".field", "the field must be a non-empty metadata key or dotted path");
         }
         String[] parts = field.split("\\.", -1);
         for (String p : parts) {

@@ -35,6 +35,7 @@ final class MetadataPostings {
         final Map<Object, Postings> values = new ConcurrentHashMap<>();
         /** The numeric entries of {@link #values} in order, for ranges. */
         final ConcurrentSkipListMap<Double, Postings> numbers = new ConcurrentSkipListMap<>();
+
         volatile boolean overflowed;
     }
 
@@ -211,7 +212,8 @@ final class MetadataPostings {
     private int[] range(Filter.Range r) {
         Object lower = r.gt() != null ? r.gt() : r.gte();
         Object upper = r.lt() != null ? r.lt() : r.lte();
-        if ((lower != null && !(lower instanceof Number)) || (upper != null && !(upper instanceof Number))
+        if ((lower != null && !(lower instanceof Number))
+                || (upper != null && !(upper instanceof Number))
                 || (lower == null && upper == null)) {
             return null;
         }

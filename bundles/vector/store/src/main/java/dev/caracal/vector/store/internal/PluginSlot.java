@@ -35,8 +35,7 @@ abstract class PluginSlot<F, I> {
     private static final int BUILD_CHUNK = 256;
 
     /** What searches read: the status, the index when READY, and the factory in use (READY or BUILDING). */
-    record View<F, I>(IndexStatus status, I index, F factory, String message) {
-    }
+    record View<F, I>(IndexStatus status, I index, F factory, String message) {}
 
     protected final StoredCollection collection;
     private final Executor buildExecutor;
@@ -162,8 +161,12 @@ abstract class PluginSlot<F, I> {
             resumeFrom = Math.max(0, restoredOrdinals(index));
             if (resumeFrom > collection.snapshot().maxOrdinal) {
                 // cannot be a prefix of this data: start over
-                LOG.warn("Collection '{}': {} claims {} ordinals but the store has {}; rebuilding it",
-                        collection.name, label(), resumeFrom, collection.snapshot().maxOrdinal);
+                LOG.warn(
+                        "Collection '{}': {} claims {} ordinals but the store has {}; rebuilding it",
+                        collection.name,
+                        label(),
+                        resumeFrom,
+                        collection.snapshot().maxOrdinal);
                 closeQuietly(index);
                 clearDirectory(dir);
                 Files.createDirectories(dir);
@@ -189,8 +192,12 @@ abstract class PluginSlot<F, I> {
             lock.unlock();
         }
         if (resumeFrom > 0) {
-            LOG.info("Collection '{}': {} resumes from its persisted state ({} of {} ordinals)", collection.name,
-                    label(), resumeFrom, buildEnd);
+            LOG.info(
+                    "Collection '{}': {} resumes from its persisted state ({} of {} ordinals)",
+                    collection.name,
+                    label(),
+                    resumeFrom,
+                    buildEnd);
         }
         I opened = index;
         try {
@@ -246,8 +253,7 @@ abstract class PluginSlot<F, I> {
 
     /** Feeds a published group of batches to the index being built or serving (under the publish lock). */
     void onPublish(List<Batch> batches) {
-        I target = building != null ? building
-                : (view.status() == IndexStatus.READY ? view.index() : null);
+        I target = building != null ? building : (view.status() == IndexStatus.READY ? view.index() : null);
         if (target == null) {
             return;
         }

@@ -35,8 +35,7 @@ final class QuantizedFlat {
     private static final int PAGE_SHIFT = 12;
     private static final int PAGE = 1 << PAGE_SHIFT;
 
-    private QuantizedFlat() {
-    }
+    private QuantizedFlat() {}
 
     /** Whether a (validated) flat spec asks for int8. */
     static boolean isQuantized(IndexSpec spec) {
@@ -48,20 +47,22 @@ final class QuantizedFlat {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : params.entrySet()) {
             if (!QUANTIZATION.equals(e.getKey())) {
-                throw new InvalidRequestException("index." + e.getKey(), "unknown parameter of the flat "
-                        + "index; it takes only quantization (none or int8)");
+                throw new InvalidRequestException(
+                        "index." + e.getKey(),
+                        "unknown parameter of the flat " + "index; it takes only quantization (none or int8)");
             }
         }
         Object q = params.get(QUANTIZATION);
         String quantization = q == null ? "none" : q.toString().trim().toLowerCase(Locale.ROOT);
         if (!quantization.equals("none") && !quantization.equals("int8")) {
-            throw new InvalidRequestException("index.quantization", "quantization must be none or int8; got '"
-                    + q + "'");
+            throw new InvalidRequestException(
+                    "index.quantization", "quantization must be none or int8; got '" + q + "'");
         }
         if (quantization.equals("int8")) {
             if (metric != Metric.COSINE && metric != Metric.DOT && metric != Metric.L2) {
-                throw new InvalidRequestException("index.quantization", "int8 quantization serves cosine, dot "
-                        + "and l2 collections, not " + metric.id());
+                throw new InvalidRequestException(
+                        "index.quantization",
+                        "int8 quantization serves cosine, dot " + "and l2 collections, not " + metric.id());
             }
             out.put(QUANTIZATION, "int8");
         }
@@ -72,9 +73,12 @@ final class QuantizedFlat {
     static Map<String, Object> validateQueryParams(Map<String, Object> params, boolean quantized) {
         for (String name : params.keySet()) {
             if (!quantized || !RERANK.equals(name)) {
-                throw new InvalidRequestException("params." + name, quantized
-                        ? "an int8 flat collection takes only the query parameter rerank (1 to " + MAX_RERANK + ")"
-                        : "an exact (flat) search takes no query parameters");
+                throw new InvalidRequestException(
+                        "params." + name,
+                        quantized
+                                ? "an int8 flat collection takes only the query parameter rerank (1 to " + MAX_RERANK
+                                        + ")"
+                                : "an exact (flat) search takes no query parameters");
             }
         }
         Object r = params.get(RERANK);
@@ -86,8 +90,8 @@ final class QuantizedFlat {
         }
         long v = n.longValue();
         if (v < 1 || v > MAX_RERANK) {
-            throw new InvalidRequestException("params.rerank", "rerank must be between 1 and " + MAX_RERANK
-                    + "; got " + v);
+            throw new InvalidRequestException(
+                    "params.rerank", "rerank must be between 1 and " + MAX_RERANK + "; got " + v);
         }
         return Map.of(RERANK, (int) v);
     }
@@ -134,6 +138,7 @@ final class QuantizedFlat {
         private volatile float[][] scales = new float[0][];
         /** Per ordinal: |v|^2, for L2 only. */
         private volatile float[][] norms = new float[0][];
+
         private volatile int maxOrdinal;
         private int size;
 

@@ -23,16 +23,22 @@ import java.util.Map;
 final class RecordCodec {
     static final byte FORMAT = 1;
 
-    private RecordCodec() {
-    }
+    private RecordCodec() {}
 
     /** Encodes a validated record; {@code metadataJson} is the already serialized metadata. */
     static byte[] encode(String id, int vectorChecksum, byte[] metadataJson, String text, List<Edge> edges) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] textBytes = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
         byte[][] edgeBytes = new byte[edges.size() * 2][];
-        int size = 1 + 5 + idBytes.length + 4 + 5 + metadataJson.length + 5
-                + (textBytes == null ? 0 : textBytes.length) + 5;
+        int size = 1
+                + 5
+                + idBytes.length
+                + 4
+                + 5
+                + metadataJson.length
+                + 5
+                + (textBytes == null ? 0 : textBytes.length)
+                + 5;
         for (int i = 0; i < edges.size(); i++) {
             Edge e = edges.get(i);
             edgeBytes[2 * i] = e.target().getBytes(StandardCharsets.UTF_8);
@@ -62,8 +68,7 @@ final class RecordCodec {
     }
 
     /** A decoded payload; parts not asked for are {@code null}. */
-    record Decoded(String id, int vectorChecksum, Map<String, Object> metadata, String text, List<Edge> edges) {
-    }
+    record Decoded(String id, int vectorChecksum, Map<String, Object> metadata, String text, List<Edge> edges) {}
 
     static Decoded decode(byte[] payload, boolean metadata, boolean text, boolean edges) {
         ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);

@@ -10,13 +10,14 @@ final class Requests {
     static final Pattern COLLECTION_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     static final int MAX_DIMENSION = 65_536;
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static String collectionName(String name, String field) {
         if (name == null || !COLLECTION_NAME.matcher(name).matches()) {
-            throw new InvalidRequestException(field, "invalid collection name '" + name + "': use 1 to 64 letters, "
-                    + "digits, '_', '.' or '-', starting with a letter or digit");
+            throw new InvalidRequestException(
+                    field,
+                    "invalid collection name '" + name + "': use 1 to 64 letters, "
+                            + "digits, '_', '.' or '-', starting with a letter or digit");
         }
         return name;
     }
@@ -30,8 +31,8 @@ final class Requests {
             throw new InvalidRequestException(field, "an id must be a non-empty string");
         }
         if (id.length() > maxLength) {
-            throw new InvalidRequestException(field, "an id may have at most " + maxLength + " characters; this one has "
-                    + id.length());
+            throw new InvalidRequestException(
+                    field, "an id may have at most " + maxLength + " characters; this one has " + id.length());
         }
     }
 
@@ -50,12 +51,14 @@ final class Requests {
                 throw new InvalidRequestException(field, "element " + i + " is " + x + "; vectors must be finite");
             }
             if (metric == Metric.HAMMING && x != 0f && x != 1f) {
-                throw new InvalidRequestException(field, "element " + i + " is " + x
-                        + "; hamming compares binary vectors, every element must be 0 or 1");
+                throw new InvalidRequestException(
+                        field,
+                        "element " + i + " is " + x
+                                + "; hamming compares binary vectors, every element must be 0 or 1");
             }
             if (metric == Metric.JACCARD && x < 0f) {
-                throw new InvalidRequestException(field, "element " + i + " is " + x
-                        + "; jaccard compares non-negative vectors");
+                throw new InvalidRequestException(
+                        field, "element " + i + " is " + x + "; jaccard compares non-negative vectors");
             }
             nonZero |= x != 0f;
         }

@@ -12,20 +12,32 @@ final class Snapshot {
     final long epoch;
     /** One past the highest ordinal published. */
     final int maxOrdinal;
+
     final long liveCount;
     /** The records map as of the commit that made this snapshot durable. */
     final Page<Long, byte[]> recordsRoot;
+
     final int dimension;
     final int pageShift;
     final int pageMask;
     final float[][] vectors;
     /** Inverse norms by ordinal for cosine collections, else {@code null}. */
     final float[][] invNorms;
+
     final long[][] deaths;
     final Object[][] metadata;
 
-    Snapshot(long epoch, int maxOrdinal, long liveCount, Page<Long, byte[]> recordsRoot, int dimension, int pageShift,
-             float[][] vectors, float[][] invNorms, long[][] deaths, Object[][] metadata) {
+    Snapshot(
+            long epoch,
+            int maxOrdinal,
+            long liveCount,
+            Page<Long, byte[]> recordsRoot,
+            int dimension,
+            int pageShift,
+            float[][] vectors,
+            float[][] invNorms,
+            long[][] deaths,
+            Object[][] metadata) {
         this.epoch = epoch;
         this.maxOrdinal = maxOrdinal;
         this.liveCount = liveCount;

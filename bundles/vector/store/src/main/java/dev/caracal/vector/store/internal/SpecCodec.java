@@ -12,11 +12,9 @@ import java.util.Map;
 final class SpecCodec {
     static final int FORMAT = 1;
 
-    private SpecCodec() {
-    }
+    private SpecCodec() {}
 
-    record Stored(CollectionSpec spec, Instant createdAt) {
-    }
+    record Stored(CollectionSpec spec, Instant createdAt) {}
 
     static String write(CollectionSpec spec, Instant createdAt) {
         Map<String, Object> index = new LinkedHashMap<>();
@@ -41,8 +39,11 @@ final class SpecCodec {
             throw new IllegalStateException("unknown collection format " + format);
         }
         Map<String, Object> index = (Map<String, Object>) m.get("index");
-        CollectionSpec spec = new CollectionSpec((String) m.get("name"), ((Number) m.get("dimension")).intValue(),
-                Metric.parse("metric", (String) m.get("metric")), (String) m.get("embeddingModel"),
+        CollectionSpec spec = new CollectionSpec(
+                (String) m.get("name"),
+                ((Number) m.get("dimension")).intValue(),
+                Metric.parse("metric", (String) m.get("metric")),
+                (String) m.get("embeddingModel"),
                 new IndexSpec((String) index.get("type"), (Map<String, Object>) index.get("params")));
         return new Stored(spec, Instant.ofEpochMilli(((Number) m.get("createdAt")).longValue()));
     }

@@ -14,8 +14,14 @@ import java.util.Objects;
  * @param cacheSizeMb    MVStore page cache per collection, in MB
  * @param buildThreads   threads that build index plugins in the background
  */
-public record StoreSettings(Path dataDirectory, int searchThreads, int maxK, int maxBatchSize, int maxIdLength,
-                            int cacheSizeMb, int buildThreads) {
+public record StoreSettings(
+        Path dataDirectory,
+        int searchThreads,
+        int maxK,
+        int maxBatchSize,
+        int maxIdLength,
+        int cacheSizeMb,
+        int buildThreads) {
     public StoreSettings {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         searchThreads = searchThreads <= 0 ? Runtime.getRuntime().availableProcessors() : searchThreads;

@@ -74,6 +74,7 @@ final class StoredCollection {
     final String name;
     /** Replaced (index part only) by {@link #replaceIndex}, together with {@link #index}, under the publish lock. */
     volatile CollectionSpec spec;
+
     final Instant createdAt;
     final Path directory;
     /** The index serving this collection; read it once per operation (it is swapped by {@link #replaceIndex}). */
@@ -104,6 +105,7 @@ final class StoredCollection {
     private final ArrayDeque<Batch> queued = new ArrayDeque<>();
     /** Replaced ordinals still in the records map (their removal is deferred), by id. */
     private final Map<String, List<Integer>> stale = new HashMap<>();
+
     private int nextOrdinal;
     private long writtenSeq;
     private boolean closing;
@@ -124,9 +126,17 @@ final class StoredCollection {
     private int publishedMax;
     private long liveCount;
 
-    private StoredCollection(String name, CollectionSpec spec, Instant createdAt, Path directory, MVStore store,
-                             MVMap<String, String> meta, MVMap<Long, byte[]> records, VectorFile vectorFile,
-                             Executor buildExecutor, Executor syncExecutor) {
+    private StoredCollection(
+            String name,
+            CollectionSpec spec,
+            Instant createdAt,
+            Path directory,
+            MVStore store,
+            MVMap<String, String> meta,
+            MVMap<Long, byte[]> records,
+            VectorFile vectorFile,
+            Executor buildExecutor,
+            Executor syncExecutor) {
         this.name = name;
         this.spec = spec;
         this.createdAt = createdAt;
@@ -176,9 +186,19 @@ final class StoredCollection {
                 throw new IllegalStateException("no collection spec in " + directory);
             }
             SpecCodec.Stored stored = SpecCodec.read(specJson);
-            vectors = new VectorFile(directory.resolve(VectorFile.NAME), stored.spec().dimension());
-            StoredCollection c = new StoredCollection(stored.spec().name(), stored.spec(), stored.createdAt(),
-                    directory, store, meta, openRecords(store), vectors, buildExecutor, syncExecutor);
+            vectors = new VectorFile(
+                    directory.resolve(VectorFile.NAME), stored.spec().dimension());
+            StoredCollection c = new StoredCollection(
+                    stored.spec().name(),
+                    stored.spec(),
+                    stored.createdAt(),
+                    directory,
+                    store,
+                    meta,
+                    openRecords(store),
+                    vectors,
+                    buildExecutor,
+                    syncExecutor);
             c.load();
             return c;
         } catch (IOException | RuntimeException e) {
@@ -210,8 +230,9 @@ final class StoredCollection {
     }
 
     private static MVMap<Long, byte[]> openRecords(MVStore store) {
-        return store.openMap("records", new MVMap.Builder<Long, byte[]>()
-                .keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        return store.openMap(
+                "records",
+                new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
     }
 
     private void load() throws IOException {
@@ -251,8 +272,11 @@ final class StoredCollection {
             }
         }
         if (corrupt > 0) {
-            LOG.error("Collection '{}': {} records have a vector that does not match its checksum (disk corruption?)"
-                    + "; they are left out", name, corrupt);
+            LOG.error(
+                    "Collection '{}': {} records have a vector that does not match its checksum (disk corruption?)"
+                            + "; they are left out",
+                    name,
+                    corrupt);
         }
         List<Long> removals = new ArrayList<>();
         int dropped = 0;
@@ -265,8 +289,11 @@ final class StoredCollection {
             }
         }
         if (lastGroupBroken) {
-            LOG.warn("Collection '{}': the last write before the crash was not complete on disk; its {} records "
-                    + "(never acknowledged) are dropped", name, dropped - corrupt);
+            LOG.warn(
+                    "Collection '{}': the last write before the crash was not complete on disk; its {} records "
+                            + "(never acknowledged) are dropped",
+                    name,
+                    dropped - corrupt);
         }
         // the newest valid version of an id wins; older ones are replaced versions whose removal was deferred
         long live = 0;
@@ -314,8 +341,8 @@ final class StoredCollection {
      */
     void replaceIndex(IndexSpec newIndex, VectorIndexFactory factory, boolean persist) {
         CollectionSpec current = spec;
-        CollectionSpec next = new CollectionSpec(current.name(), current.dimension(), current.metric(),
-                current.embeddingModel(), newIndex);
+        CollectionSpec next = new CollectionSpec(
+                current.name(), current.dimension(), current.metric(), current.embeddingModel(), newIndex);
         if (persist) {
             persistSpec(next);
         }
@@ -396,8 +423,7 @@ final class StoredCollection {
     }
 
     /** A record ready to be written: validated, embedded, encoded. Ids within one upsert are unique. */
-    record Prepared(String id, float[] vector, Map<String, Object> metadata, byte[] payload) {
-    }
+    record Prepared(String id, float[] vector, Map<String, Object> metadata, byte[] payload) {}
 
     /** Inserts or replaces records as one durable batch; returns {inserted, updated}. */
     int[] upsert(List<Prepared> prepared) {
@@ -511,8 +537,10 @@ final class StoredCollection {
         if (closing) {
             return new CollectionNotFoundException(name);
         }
-        return new VectorException("collection '" + name + "' cannot be written after a storage failure (" + t
-                + "); restart the store to recover it from its last commit", t);
+        return new VectorException(
+                "collection '" + name + "' cannot be written after a storage failure (" + t
+                        + "); restart the store to recover it from its last commit",
+                t);
     }
 
     /** Returns once batch {@code seq} is durable and published, leading the commit if nobody is. */
@@ -733,8 +761,8 @@ final class StoredCollection {
                 continue; // cannot happen for an ordinal live in s
             }
             RecordCodec.Decoded d = RecordCodec.decode(payload, false, true, false);
-            hits.add(new SearchHit(d.id(), ranked.scores()[i], s.metadata(o), d.text(),
-                    includeVectors ? s.vector(o) : null));
+            hits.add(new SearchHit(
+                    d.id(), ranked.scores()[i], s.metadata(o), d.text(), includeVectors ? s.vector(o) : null));
         }
         return hits;
     }

@@ -9,11 +9,10 @@ import java.util.zip.CRC32C;
  * vector that did not reach the disk before a crash is recognized when the collection is loaded.
  */
 final class VectorChecksum {
-    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocate(4 * 1024).order(ByteOrder.LITTLE_ENDIAN));
+    private static final ThreadLocal<ByteBuffer> BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(4 * 1024).order(ByteOrder.LITTLE_ENDIAN));
 
-    private VectorChecksum() {
-    }
+    private VectorChecksum() {}
 
     static int of(float[] vector, int offset, int length) {
         ByteBuffer b = BUFFER.get();

@@ -21,8 +21,8 @@ final class VectorFile implements AutoCloseable {
     private final int slotBytes;
 
     VectorFile(Path file, int dimension) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        this.channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.dimension = dimension;
         this.slotBytes = dimension * 4;
     }

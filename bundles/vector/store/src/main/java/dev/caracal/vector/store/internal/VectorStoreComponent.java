@@ -11,16 +11,15 @@ import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.EmbeddingUnavailableException;
 import dev.caracal.vector.Fusion;
-import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.IndexState;
 import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
-import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
+import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorRecord;
@@ -80,7 +79,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outside OSGi (tests, benchmarks) use {@link #standalone(StoreSettings)} and the public bind methods.
  */
-@Component(name = VectorStoreComponent.PID, configurationPid = VectorStoreComponent.PID, immediate = true,
+@Component(
+        name = VectorStoreComponent.PID,
+        configurationPid = VectorStoreComponent.PID,
+        immediate = true,
         service = {VectorStore.class, HealthCheck.class})
 @Designate(ocd = VectorStoreComponent.Config.class)
 public class VectorStoreComponent implements VectorStore, HealthCheck {
@@ -89,33 +91,39 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     static final String COLLECTIONS_DIR = "collections";
     private static final Logger LOG = LoggerFactory.getLogger(VectorStoreComponent.class);
 
-    @ObjectClassDefinition(name = "Caracal Vector Store",
+    @ObjectClassDefinition(
+            name = "Caracal Vector Store",
             description = "Durable vector collections with exact and plugin-indexed search")
     public @interface Config {
-        @AttributeDefinition(name = "Data directory",
+        @AttributeDefinition(
+                name = "Data directory",
                 description = "Where collections are stored, one sub-directory each. Empty means "
                         + "${karaf.data}/caracal/vector.")
         String dataDirectory() default "";
 
-        @AttributeDefinition(name = "Search threads",
+        @AttributeDefinition(
+                name = "Search threads",
                 description = "Threads one exact scan may use, the caller included; 0 means the number of processors.")
         int searchThreads() default 0;
 
         @AttributeDefinition(name = "Maximum k", description = "The most results one search may ask for.")
         int maxK() default 10_000;
 
-        @AttributeDefinition(name = "Maximum batch size",
+        @AttributeDefinition(
+                name = "Maximum batch size",
                 description = "The most records one upsert, or ids one delete, may carry.")
         int maxBatchSize() default 10_000;
 
         @AttributeDefinition(name = "Maximum id length", description = "The longest record id, in characters.")
         int maxIdLength() default 512;
 
-        @AttributeDefinition(name = "Page cache (MB)",
+        @AttributeDefinition(
+                name = "Page cache (MB)",
                 description = "MVStore page cache per collection, used to read records (get, search hits).")
         int cacheSizeMb() default 16;
 
-        @AttributeDefinition(name = "Index build threads",
+        @AttributeDefinition(
+                name = "Index build threads",
                 description = "Threads that build index plugins in the background; 0 means half the processors.")
         int indexBuildThreads() default 0;
     }
@@ -125,6 +133,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private final Map<VectorIndexFactory, String> factoryTypes = new ConcurrentHashMap<>();
     /** Text-index plugins, the one in use first (the earliest bound; a later one takes over when it leaves). */
     private final List<TextIndexFactory> textFactories = new CopyOnWriteArrayList<>();
+
     private final Map<String, StoredCollection> collections = new ConcurrentHashMap<>();
     private final Map<String, String> broken = new ConcurrentHashMap<>();
     /** Serializes create, drop, start, stop and index plugin arrivals and departures. */
@@ -149,8 +158,13 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
 
     @Activate
     void activate(Config config) {
-        start(new StoreSettings(StoreSettings.resolveDataDirectory(config.dataDirectory()), config.searchThreads(),
-                config.maxK(), config.maxBatchSize(), config.maxIdLength(), config.cacheSizeMb(),
+        start(new StoreSettings(
+                StoreSettings.resolveDataDirectory(config.dataDirectory()),
+                config.searchThreads(),
+                config.maxK(),
+                config.maxBatchSize(),
+                config.maxIdLength(),
+                config.cacheSizeMb(),
                 config.indexBuildThreads()));
     }
 
@@ -169,8 +183,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             } catch (IOException e) {
                 throw new VectorException("cannot create the data directory " + collectionsDir + ": " + e, e);
             }
-            searchPool = Executors.newFixedThreadPool(Math.max(1, s.searchThreads() - 1),
-                    daemonThreads("caracal-vector-search"));
+            searchPool = Executors.newFixedThreadPool(
+                    Math.max(1, s.searchThreads() - 1), daemonThreads("caracal-vector-search"));
             buildPool = Executors.newFixedThreadPool(s.buildThreads(), daemonThreads("caracal-vector-index-build"));
             syncPool = Executors.newCachedThreadPool(daemonThreads("caracal-vector-sync"));
             scanner = new ExactScanner(VectorMath.get(), searchPool, s.searchThreads());
@@ -181,8 +195,12 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                 attachFactory(c);
                 attachTextFactory(c);
             }
-            LOG.info("Vector store started in {}: {} collections, search with {} on {} threads", s.dataDirectory(),
-                    collections.size(), scanner.math().name(), s.searchThreads());
+            LOG.info(
+                    "Vector store started in {}: {} collections, search with {} on {} threads",
+                    s.dataDirectory(),
+                    collections.size(),
+                    scanner.math().name(),
+                    s.searchThreads());
         }
     }
 
@@ -213,7 +231,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                     FileUtil.deleteRecursively(dir);
                     continue;
                 }
-                if (!Files.isDirectory(dir) || !Requests.isCollectionName(name)
+                if (!Files.isDirectory(dir)
+                        || !Requests.isCollectionName(name)
                         || !StoredCollection.looksLikeCollection(dir)) {
                     LOG.warn("Ignoring {}: not a collection", dir);
                     continue;
@@ -222,7 +241,10 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                     long t0 = System.nanoTime();
                     StoredCollection c = StoredCollection.open(dir, settings.cacheSizeMb(), buildPool, syncPool);
                     collections.put(name, c);
-                    LOG.info("Opened collection '{}': {} records in {} ms", name, c.count(),
+                    LOG.info(
+                            "Opened collection '{}': {} records in {} ms",
+                            name,
+                            c.count(),
                             (System.nanoTime() - t0) / 1_000_000);
                 } catch (RuntimeException e) {
                     LOG.error("Collection '{}' cannot be opened; it is left as it is on disk", name, e);
@@ -237,8 +259,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     // ---------------------------------------------------------------------------------------------------------
     // plugins
 
-    @Reference(service = EmbeddingModel.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            service = EmbeddingModel.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     public void bindEmbeddingModel(EmbeddingModel model, Map<String, Object> properties) {
         String name = modelName(model, properties);
         models.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(model);
@@ -254,8 +279,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         LOG.info("Embedding model '{}' left", name);
     }
 
-    @Reference(service = VectorIndexFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            service = VectorIndexFactory.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     public void bindIndexFactory(VectorIndexFactory factory, Map<String, Object> properties) {
         Object p = properties == null ? null : properties.get(VectorIndexFactory.TYPE_PROPERTY);
         String type = normalizeType(p != null ? p.toString() : factory.type());
@@ -299,8 +327,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         if (f != null && supports(f, c.spec.metric())) {
             c.index.attach(f);
         } else if (f != null) {
-            LOG.warn("Collection '{}': index type '{}' does not support the {} metric; it is searched by exact scan",
-                    c.name, c.index.type(), c.spec.metric().id());
+            LOG.warn(
+                    "Collection '{}': index type '{}' does not support the {} metric; it is searched by exact scan",
+                    c.name,
+                    c.index.type(),
+                    c.spec.metric().id());
         }
     }
 
@@ -312,8 +343,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         }
     }
 
-    @Reference(service = TextIndexFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            service = TextIndexFactory.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     public void bindTextIndexFactory(TextIndexFactory factory) {
         synchronized (registryLock) {
             textFactories.add(factory);
@@ -409,8 +443,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         int dimension = spec.dimension();
         if (dimension == 0) {
             if (modelName == null) {
-                throw new InvalidRequestException("dimension", "give a dimension (1 to " + Requests.MAX_DIMENSION
-                        + ") or an embedding model to take it from");
+                throw new InvalidRequestException(
+                        "dimension",
+                        "give a dimension (1 to " + Requests.MAX_DIMENSION + ") or an embedding model to take it from");
             }
             EmbeddingModel m = model(modelName);
             if (m == null) {
@@ -418,13 +453,16 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             }
             dimension = m.dimension();
         } else if (dimension < 0 || dimension > Requests.MAX_DIMENSION) {
-            throw new InvalidRequestException("dimension", "the dimension must be between 1 and "
-                    + Requests.MAX_DIMENSION + "; got " + dimension);
+            throw new InvalidRequestException(
+                    "dimension",
+                    "the dimension must be between 1 and " + Requests.MAX_DIMENSION + "; got " + dimension);
         } else if (modelName != null) {
             EmbeddingModel m = model(modelName);
             if (m != null && m.dimension() != dimension) {
-                throw new InvalidRequestException("dimension", "embedding model '" + modelName + "' produces "
-                        + m.dimension() + "-dimensional vectors, not " + dimension);
+                throw new InvalidRequestException(
+                        "dimension",
+                        "embedding model '" + modelName + "' produces " + m.dimension() + "-dimensional vectors, not "
+                                + dimension);
             }
         }
         IndexSpec index = resolveIndex(spec.index(), spec.metric());
@@ -456,7 +494,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             collections.put(name, c);
             attachFactory(c);
             attachTextFactory(c);
-            LOG.info("Created collection '{}' ({} dimensions, {}, index {})", name, dimension, spec.metric().id(),
+            LOG.info(
+                    "Created collection '{}' ({} dimensions, {}, index {})",
+                    name,
+                    dimension,
+                    spec.metric().id(),
                     type);
             return info(c);
         }
@@ -474,12 +516,16 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         }
         VectorIndexFactory f = factory(type);
         if (f == null) {
-            throw new InvalidRequestException("index.type", "unknown index type '" + index.type()
-                    + "'; available: " + String.join(", ", availableIndexTypes()));
+            throw new InvalidRequestException(
+                    "index.type",
+                    "unknown index type '" + index.type() + "'; available: "
+                            + String.join(", ", availableIndexTypes()));
         }
         if (!supports(f, metric)) {
-            throw new InvalidRequestException("index.type", "index type '" + type + "' does not support the "
-                    + metric.id() + " metric; use flat (exact scan serves every metric) or another index type");
+            throw new InvalidRequestException(
+                    "index.type",
+                    "index type '" + type + "' does not support the " + metric.id()
+                            + " metric; use flat (exact scan serves every metric) or another index type");
         }
         return new IndexSpec(type, f.validateBuildParams(params));
     }
@@ -499,7 +545,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             }
             VectorIndexFactory f = factoryFor(resolved);
             c.replaceIndex(resolved, f, true);
-            LOG.info("Collection '{}': index changed from {} to {}{}", c.name, current.type(), resolved.type(),
+            LOG.info(
+                    "Collection '{}': index changed from {} to {}{}",
+                    c.name,
+                    current.type(),
+                    resolved.type(),
                     f == null ? "" : "; building it in the background");
             return info(c);
         }
@@ -535,7 +585,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             if (x instanceof Number nx && y instanceof Number ny) {
                 boolean integral = !(nx instanceof Double || nx instanceof Float)
                         && !(ny instanceof Double || ny instanceof Float);
-                if (integral ? nx.longValue() != ny.longValue()
+                if (integral
+                        ? nx.longValue() != ny.longValue()
                         : Double.compare(nx.doubleValue(), ny.doubleValue()) != 0) {
                     return false;
                 }
@@ -578,8 +629,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         CollectionSpec spec = c.spec;
         if (!spec.index().equals(slot.spec())) {
             // read between the two volatile writes of a swap: describe the slot that was read
-            spec = new CollectionSpec(spec.name(), spec.dimension(), spec.metric(), spec.embeddingModel(),
-                    slot.spec());
+            spec = new CollectionSpec(spec.name(), spec.dimension(), spec.metric(), spec.embeddingModel(), slot.spec());
         }
         return new CollectionInfo(spec, c.count(), state, c.createdAt, c.text.state());
     }
@@ -637,8 +687,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             throw new InvalidRequestException("records", "records are required");
         }
         if (records.size() > s.maxBatchSize()) {
-            throw new InvalidRequestException("records", "at most " + s.maxBatchSize() + " records per upsert; got "
-                    + records.size());
+            throw new InvalidRequestException(
+                    "records", "at most " + s.maxBatchSize() + " records per upsert; got " + records.size());
         }
         if (records.isEmpty()) {
             return new UpsertResult(0, 0, 0);
@@ -672,16 +722,18 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                 Requests.vector(vectors[j], dimension, c.spec.metric(), at + ".vector");
             } else if (r.text() != null && !r.text().isBlank()) {
                 if (c.spec.embeddingModel() == null) {
-                    throw new InvalidRequestException(at + ".vector", "a vector is required: collection '"
-                            + c.name + "' has no embedding model to embed the text with");
+                    throw new InvalidRequestException(
+                            at + ".vector",
+                            "a vector is required: collection '" + c.name
+                                    + "' has no embedding model to embed the text with");
                 }
                 texts.add(r.text());
                 toEmbed.add(j);
             } else {
                 throw new InvalidRequestException(at + ".vector", "give a vector, or text to embed");
             }
-            metadataJson[j] = r.metadata().isEmpty() ? new byte[0] : JsonCodec.writeObject(r.metadata(),
-                    at + ".metadata");
+            metadataJson[j] =
+                    r.metadata().isEmpty() ? new byte[0] : JsonCodec.writeObject(r.metadata(), at + ".metadata");
             for (int e = 0; e < r.edges().size(); e++) {
                 Requests.edge(r.edges().get(e), at + ".edges[" + e + "]", s.maxIdLength());
             }
@@ -700,8 +752,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         for (int k = 0; k < n; k++) {
             VectorRecord r = records.get(positions[k]);
             Map<String, Object> metadata = JsonCodec.readObject(metadataJson[k]);
-            prepared.add(new StoredCollection.Prepared(r.id(), vectors[k], metadata, RecordCodec.encode(r.id(),
-                    VectorChecksum.of(vectors[k]), metadataJson[k], r.text(), r.edges())));
+            prepared.add(new StoredCollection.Prepared(
+                    r.id(),
+                    vectors[k],
+                    metadata,
+                    RecordCodec.encode(r.id(), VectorChecksum.of(vectors[k]), metadataJson[k], r.text(), r.edges())));
         }
         int[] counts = c.upsert(prepared);
         return new UpsertResult(counts[0], counts[1], texts.size());
@@ -751,8 +806,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             throw new InvalidRequestException("ids", "ids are required");
         }
         if (ids.size() > settings.maxBatchSize()) {
-            throw new InvalidRequestException("ids", "at most " + settings.maxBatchSize() + " ids per delete; got "
-                    + ids.size());
+            throw new InvalidRequestException(
+                    "ids", "at most " + settings.maxBatchSize() + " ids per delete; got " + ids.size());
         }
         Set<String> unique = new LinkedHashSet<>();
         int i = 0;
@@ -794,8 +849,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             }
             case KEYWORD -> {
                 if (request.vector() != null) {
-                    throw new InvalidRequestException("vector", "a keyword search takes text, not a vector; use "
-                            + "mode hybrid to combine them");
+                    throw new InvalidRequestException(
+                            "vector",
+                            "a keyword search takes text, not a vector; use " + "mode hybrid to combine them");
                 }
                 String text = keywordText(request, "keyword");
                 PluginSlot.View<TextIndexFactory, TextIndex> view = c.text.view();
@@ -809,7 +865,10 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                     throw new TextIndexUnavailableException("collection '" + c.name + "': keyword search is "
                             + "unavailable: " + textUnavailableReason(c));
                 }
-                yield new SearchResult(c.hits(s, ranked, request.includeVectors()), c.text.state().type(), false);
+                yield new SearchResult(
+                        c.hits(s, ranked, request.includeVectors()),
+                        c.text.state().type(),
+                        false);
             }
             case HYBRID -> hybrid(c, request, filter);
         };
@@ -819,8 +878,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private static final int SMALL_SUBSET = 2_000;
 
     /** How a ranking was found. */
-    private record Ranking(ScoredOrdinals ranked, String servedBy, boolean degraded) {
-    }
+    private record Ranking(ScoredOrdinals ranked, String servedBy, boolean degraded) {}
 
     /** The query vector of a vector or hybrid search: given, or the text embedded; unit length for cosine. */
     private float[] queryVector(StoredCollection c, SearchRequest request) {
@@ -831,9 +889,13 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             query = request.vector().clone();
         } else if (request.text() != null && !request.text().isBlank()) {
             if (c.spec.embeddingModel() == null) {
-                throw new InvalidRequestException("text", "collection '" + c.name
-                        + "' has no embedding model; search with a vector"
-                        + (request.mode() == SearchMode.VECTOR ? ", or by keyword (mode keyword)" : " and text"));
+                throw new InvalidRequestException(
+                        "text",
+                        "collection '" + c.name
+                                + "' has no embedding model; search with a vector"
+                                + (request.mode() == SearchMode.VECTOR
+                                        ? ", or by keyword (mode keyword)"
+                                        : " and text"));
             }
             query = embed(c, List.of(request.text()), "text").get(0).clone();
             Requests.vector(query, c.spec.dimension(), c.spec.metric(), "text");
@@ -862,11 +924,12 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     /** The best {@code k} by vector similarity: through the index plugin when it can answer, else by exact scan. */
-    private Ranking vectorRanking(StoredCollection c, Snapshot s, float[] query, int k, SearchRequest request,
-                                  MetadataFilter filter) {
+    private Ranking vectorRanking(
+            StoredCollection c, Snapshot s, float[] query, int k, SearchRequest request, MetadataFilter filter) {
         int[] candidates = filter == null ? null : c.postings.candidates(request.filter());
         boolean small = candidates != null && candidates.length <= Math.max(SMALL_SUBSET, s.liveCount / 32);
-        IntPredicate accept = filter == null ? null
+        IntPredicate accept = filter == null
+                ? null
                 : candidates == null || small ? o -> filter.test(s.metadata(o)) : inCandidates(s, filter, candidates);
         IndexSlot slot = c.index; // once: an index change swaps the slot
         PluginSlot.View<VectorIndexFactory, VectorIndex> view = slot.view();
@@ -882,8 +945,10 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             if (!slot.isFlat() && view.factory() != null) {
                 validateQueryParams(c, slot, view.factory(), request);
             }
-            return new Ranking(scanner.searchCandidates(s, query, c.spec.metric(), k, accept, candidates),
-                    IndexSpec.FLAT, degraded);
+            return new Ranking(
+                    scanner.searchCandidates(s, query, c.spec.metric(), k, accept, candidates),
+                    IndexSpec.FLAT,
+                    degraded);
         }
         if (!slot.isFlat() && view.status() == IndexStatus.READY && view.index() != null) {
             ScoredOrdinals ranked = searchIndex(c, slot, view, s, query, k, request, filter, accept, candidates);
@@ -899,8 +964,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
      * The best {@code k} by keyword relevance among the records live in {@code s} that pass the filter, or
      * {@code null} when the plugin failed (it may be leaving).
      */
-    private ScoredOrdinals keywordRanking(StoredCollection c, TextIndex index, Snapshot s, String text, int k,
-                                          MetadataFilter filter) {
+    private ScoredOrdinals keywordRanking(
+            StoredCollection c, TextIndex index, Snapshot s, String text, int k, MetadataFilter filter) {
         IntPredicate accept = filter == null ? null : o -> filter.test(s.metadata(o));
         OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1 : estimate(s, accept));
         ScoredOrdinals raw;
@@ -922,26 +987,29 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         float[] query = queryVector(c, request);
         Fusion fusion = request.fusion();
         int k = request.k();
-        int candidates = fusion.candidates() > 0 ? Math.max(k, fusion.candidates())
+        int candidates = fusion.candidates() > 0
+                ? Math.max(k, fusion.candidates())
                 : Math.max(k, Math.min(settings.maxK(), Math.max(50, 2 * k)));
         candidates = Math.min(candidates, Math.max(k, settings.maxK()));
         Snapshot s = c.snapshot();
         Ranking vector = vectorRanking(c, s, query, candidates, request, filter);
         PluginSlot.View<TextIndexFactory, TextIndex> view = c.text.view();
         ScoredOrdinals keyword = view.status() == IndexStatus.READY && view.index() != null
-                ? keywordRanking(c, view.index(), s, text, candidates, filter) : null;
+                ? keywordRanking(c, view.index(), s, text, candidates, filter)
+                : null;
         if (keyword == null) {
             ScoredOrdinals top = truncate(vector.ranked(), k);
             return new SearchResult(c.hits(s, top, request.includeVectors()), vector.servedBy(), true);
         }
         ScoredOrdinals fused = Fusions.fuse(vector.ranked(), keyword, fusion, k);
-        return new SearchResult(c.hits(s, fused, request.includeVectors()),
-                vector.servedBy() + "+" + c.text.state().type(), vector.degraded());
+        return new SearchResult(
+                c.hits(s, fused, request.includeVectors()),
+                vector.servedBy() + "+" + c.text.state().type(),
+                vector.degraded());
     }
 
     private static ScoredOrdinals truncate(ScoredOrdinals r, int k) {
-        return r.size() <= k ? r
-                : new ScoredOrdinals(Arrays.copyOf(r.ordinals(), k), Arrays.copyOf(r.scores(), k));
+        return r.size() <= k ? r : new ScoredOrdinals(Arrays.copyOf(r.ordinals(), k), Arrays.copyOf(r.scores(), k));
     }
 
     /** The first {@code k} distinct entries of {@code raw} that {@code filter} accepts. */
@@ -959,7 +1027,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                 kept++;
             }
         }
-        return kept == n ? new ScoredOrdinals(ordinals, scores)
+        return kept == n
+                ? new ScoredOrdinals(ordinals, scores)
                 : new ScoredOrdinals(Arrays.copyOf(ordinals, kept), Arrays.copyOf(scores, kept));
     }
 
@@ -967,24 +1036,30 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
      * Searches through the collection's index plugin; returns {@code null} when the exact scan must answer instead:
      * the plugin failed (it may be leaving), or it returned fewer than {@code k} hits while more may match.
      */
-    private ScoredOrdinals searchIndex(StoredCollection c, IndexSlot slot,
-                                       PluginSlot.View<VectorIndexFactory, VectorIndex> view, Snapshot s,
-                                       float[] query, int k, SearchRequest request, MetadataFilter filter,
-                                       IntPredicate accept, int[] candidates) {
+    private ScoredOrdinals searchIndex(
+            StoredCollection c,
+            IndexSlot slot,
+            PluginSlot.View<VectorIndexFactory, VectorIndex> view,
+            Snapshot s,
+            float[] query,
+            int k,
+            SearchRequest request,
+            MetadataFilter filter,
+            IntPredicate accept,
+            int[] candidates) {
         Map<String, Object> params = validateQueryParams(c, slot, view.factory(), request);
         if (params == null) {
             return null;
         }
-        OrdinalFilter ordinalFilter = new SnapshotFilter(s, accept, filter == null ? -1
-                : candidates != null ? candidates.length : estimate(s, accept));
+        OrdinalFilter ordinalFilter = new SnapshotFilter(
+                s, accept, filter == null ? -1 : candidates != null ? candidates.length : estimate(s, accept));
         ScoredOrdinals raw;
         try {
             raw = view.index().search(query, k, ordinalFilter, params);
         } catch (InvalidRequestException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the {} index failed a search; answering by exact scan", c.name,
-                    slot.type(), e);
+            LOG.debug("Collection '{}': the {} index failed a search; answering by exact scan", c.name, slot.type(), e);
             return null;
         }
         if (raw == null) {
@@ -999,8 +1074,8 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     /** The plugin's view of the query parameters; {@code null} when the plugin failed (it may be leaving). */
-    private static Map<String, Object> validateQueryParams(StoredCollection c, IndexSlot slot,
-                                                           VectorIndexFactory factory, SearchRequest request) {
+    private static Map<String, Object> validateQueryParams(
+            StoredCollection c, IndexSlot slot, VectorIndexFactory factory, SearchRequest request) {
         try {
             return factory.validateQueryParams(request.params());
         } catch (InvalidRequestException e) {

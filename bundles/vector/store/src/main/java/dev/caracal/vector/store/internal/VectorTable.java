@@ -110,8 +110,17 @@ final class VectorTable {
     }
 
     Snapshot snapshot(long epoch, int maxOrdinal, long liveCount, Page<Long, byte[]> root) {
-        return new Snapshot(epoch, maxOrdinal, liveCount, root, dimension, pageShift, vectors, cosine ? invNorms : null,
-                deaths, metadata);
+        return new Snapshot(
+                epoch,
+                maxOrdinal,
+                liveCount,
+                root,
+                dimension,
+                pageShift,
+                vectors,
+                cosine ? invNorms : null,
+                deaths,
+                metadata);
     }
 
     private void ensurePage(int page) {

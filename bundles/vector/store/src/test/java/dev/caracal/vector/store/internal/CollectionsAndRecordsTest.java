@@ -40,7 +40,8 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         assertEquals("flat", info.index().type());
         assertEquals(IndexStatus.READY, info.index().status());
         create("alpha.v1", 8, Metric.L2);
-        assertEquals(List.of("alpha.v1", "docs"),
+        assertEquals(
+                List.of("alpha.v1", "docs"),
                 store.listCollections().stream().map(c -> c.spec().name()).toList());
         assertEquals(Metric.L2, store.describe("alpha.v1").spec().metric());
         assertThrows(CollectionExistsException.class, () -> create("docs", 4, Metric.COSINE));
@@ -50,7 +51,9 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         assertFalse(store.dropCollection("../etc"));
         assertThrows(CollectionNotFoundException.class, () -> store.describe("docs"));
         assertThrows(CollectionNotFoundException.class, () -> store.count("docs"));
-        assertEquals(List.of("alpha.v1"), store.listCollections().stream().map(c -> c.spec().name()).toList());
+        assertEquals(
+                List.of("alpha.v1"),
+                store.listCollections().stream().map(c -> c.spec().name()).toList());
         // recreate under the same name: empty
         create("docs", 3, Metric.DOT);
         assertEquals(0, store.count("docs"));
@@ -68,8 +71,10 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         assertField("dimension", () -> create("d1", -1, Metric.COSINE));
         assertField("dimension", () -> create("d2", 65_537, Metric.COSINE));
         create("d3", 65_536, Metric.DOT);
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> store.createCollection(
-                new CollectionSpec("i", 4, Metric.COSINE, null, new IndexSpec("hnsw", Map.of()))));
+        InvalidRequestException e = assertThrows(
+                InvalidRequestException.class,
+                () -> store.createCollection(
+                        new CollectionSpec("i", 4, Metric.COSINE, null, new IndexSpec("hnsw", Map.of()))));
         assertEquals("index.type", e.field());
         assertTrue(e.getMessage().contains("unknown index type 'hnsw'; available: flat"), e.getMessage());
     }
@@ -77,8 +82,12 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
     @Test
     void upsertGetDeleteCount() {
         create("c", 3, Metric.COSINE);
-        VectorRecord a = new VectorRecord("a", new float[] {1, 2, 3}, Map.of("k", "v", "n", 1,
-                "nested", Map.of("x", List.of(1, 2))), "hello", List.of(new Edge("b", "cites", 0.5)));
+        VectorRecord a = new VectorRecord(
+                "a",
+                new float[] {1, 2, 3},
+                Map.of("k", "v", "n", 1, "nested", Map.of("x", List.of(1, 2))),
+                "hello",
+                List.of(new Edge("b", "cites", 0.5)));
         VectorRecord b = new VectorRecord("b", new float[] {3, 2, 1}, null, null, null);
         UpsertResult r = store.upsert("c", List.of(a, b));
         assertEquals(new UpsertResult(2, 0, 0), r);
@@ -105,7 +114,8 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         assertEquals(Map.of("k", "w"), got.metadata());
         assertEquals(List.of(), got.edges());
         // the old version is not searchable any more
-        var hits = store.search("c", SearchRequest.ofVector(new float[] {1, 2, 3}, 10, null)).hits();
+        var hits = store.search("c", SearchRequest.ofVector(new float[] {1, 2, 3}, 10, null))
+                .hits();
         assertEquals(2, hits.size());
         assertEquals(Set.of("a", "b"), hits.stream().map(h -> h.id()).collect(Collectors.toSet()));
 
@@ -142,7 +152,8 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         assertEquals(11_000 - ids.size(), store.count("big"));
         assertTrue(store.get("big", "r2").isEmpty());
         assertTrue(store.get("big", "r3").isPresent());
-        var hits = store.search("big", SearchRequest.ofVector(randomVector(random, dim), 10_000, null)).hits();
+        var hits = store.search("big", SearchRequest.ofVector(randomVector(random, dim), 10_000, null))
+                .hits();
         assertEquals(11_000 - ids.size(), hits.size());
         assertTrue(hits.stream().allMatch(h -> Integer.parseInt(h.id().substring(1)) % 2 == 1));
     }
@@ -150,10 +161,12 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
     @Test
     void duplicateIdsInOneBatchKeepTheLast() {
         create("d", 2, Metric.L2);
-        UpsertResult r = store.upsert("d", List.of(
-                new VectorRecord("x", new float[] {1, 1}, Map.of("v", 1), null, null),
-                new VectorRecord("y", new float[] {2, 2}, null, null, null),
-                new VectorRecord("x", new float[] {3, 3}, Map.of("v", 2), null, null)));
+        UpsertResult r = store.upsert(
+                "d",
+                List.of(
+                        new VectorRecord("x", new float[] {1, 1}, Map.of("v", 1), null, null),
+                        new VectorRecord("y", new float[] {2, 2}, null, null, null),
+                        new VectorRecord("x", new float[] {3, 3}, Map.of("v", 2), null, null)));
         assertEquals(new UpsertResult(2, 0, 0), r);
         assertEquals(2, store.count("d"));
         assertEquals(Map.of("v", 2), store.get("d", "x").orElseThrow().metadata());
@@ -165,25 +178,33 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         float[] ok = {1, 0, 0};
         assertField("records[1].vector", () -> store.upsert("v", List.of(rec("a", ok), rec("b", new float[] {1, 2}))));
         assertField("records[0].vector", () -> store.upsert("v", List.of(rec("a", new float[] {1, Float.NaN, 0}))));
-        assertField("records[0].vector", () -> store.upsert("v",
-                List.of(rec("a", new float[] {1, Float.POSITIVE_INFINITY, 0}))));
+        assertField(
+                "records[0].vector",
+                () -> store.upsert("v", List.of(rec("a", new float[] {1, Float.POSITIVE_INFINITY, 0}))));
         assertField("records[0].vector", () -> store.upsert("v", List.of(rec("a", new float[] {0, 0, 0}))));
-        assertField("records[0].vector", () -> store.upsert("v",
-                List.of(new VectorRecord("a", null, null, null, null))));
-        assertField("records[0].vector", () -> store.upsert("v",
-                List.of(new VectorRecord("a", null, null, "text but no model", null))));
+        assertField(
+                "records[0].vector", () -> store.upsert("v", List.of(new VectorRecord("a", null, null, null, null))));
+        assertField(
+                "records[0].vector",
+                () -> store.upsert("v", List.of(new VectorRecord("a", null, null, "text but no model", null))));
         assertField("records[0].id", () -> store.upsert("v", List.of(rec("", ok))));
         assertField("records[0].id", () -> store.upsert("v", List.of(rec("x".repeat(513), ok))));
         store.upsert("v", List.of(rec("x".repeat(512), ok)));
         assertField("records[0]", () -> store.upsert("v", Arrays.asList((VectorRecord) null)));
-        assertField("records[0].metadata.when", () -> store.upsert("v",
-                List.of(new VectorRecord("a", ok, Map.of("when", new Object()), null, null))));
-        assertField("records[0].metadata.x.y", () -> store.upsert("v",
-                List.of(new VectorRecord("a", ok, Map.of("x", Map.of("y", Double.NaN)), null, null))));
-        assertField("records[0].edges[0].weight", () -> store.upsert("v",
-                List.of(new VectorRecord("a", ok, null, null, List.of(new Edge("b", "t", Double.NaN))))));
-        assertField("records[0].edges[0].target", () -> store.upsert("v",
-                List.of(new VectorRecord("a", ok, null, null, List.of(new Edge("", "t", 1))))));
+        assertField(
+                "records[0].metadata.when",
+                () -> store.upsert("v", List.of(new VectorRecord("a", ok, Map.of("when", new Object()), null, null))));
+        assertField(
+                "records[0].metadata.x.y",
+                () -> store.upsert(
+                        "v", List.of(new VectorRecord("a", ok, Map.of("x", Map.of("y", Double.NaN)), null, null))));
+        assertField(
+                "records[0].edges[0].weight",
+                () -> store.upsert(
+                        "v", List.of(new VectorRecord("a", ok, null, null, List.of(new Edge("b", "t", Double.NaN))))));
+        assertField(
+                "records[0].edges[0].target",
+                () -> store.upsert("v", List.of(new VectorRecord("a", ok, null, null, List.of(new Edge("", "t", 1))))));
         List<VectorRecord> tooMany = new ArrayList<>();
         for (int i = 0; i < 10_001; i++) {
             tooMany.add(rec("r" + i, ok));

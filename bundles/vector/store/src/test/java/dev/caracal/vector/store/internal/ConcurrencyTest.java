@@ -46,8 +46,8 @@ class ConcurrencyTest extends StoreTestSupport {
                     List<VectorRecord> batch = new ArrayList<>();
                     String tag = writer + "-" + b;
                     for (int i = 0; i < batchSize; i++) {
-                        batch.add(new VectorRecord("w" + tag + "-" + i, randomVector(random, dim),
-                                Map.of("batch", tag), null, null));
+                        batch.add(new VectorRecord(
+                                "w" + tag + "-" + i, randomVector(random, dim), Map.of("batch", tag), null, null));
                     }
                     store.upsert("cc", batch);
                     acknowledged.add(tag);
@@ -56,8 +56,12 @@ class ConcurrencyTest extends StoreTestSupport {
                         String old = writer + "-" + (b - 4);
                         List<VectorRecord> replacement = new ArrayList<>();
                         for (int i = 0; i < batchSize; i++) {
-                            replacement.add(new VectorRecord("w" + old + "-" + i, randomVector(random, dim),
-                                    Map.of("batch", old + "r"), null, null));
+                            replacement.add(new VectorRecord(
+                                    "w" + old + "-" + i,
+                                    randomVector(random, dim),
+                                    Map.of("batch", old + "r"),
+                                    null,
+                                    null));
                         }
                         store.upsert("cc", replacement);
                     }
@@ -75,9 +79,16 @@ class ConcurrencyTest extends StoreTestSupport {
                             continue;
                         }
                         String tag = tags.get(random.nextInt(tags.size()));
-                        var hits = store.search("cc", SearchRequest.ofVector(randomVector(random, dim), 200,
-                                new Filter.In("batch", List.of(tag, tag + "r")))).hits();
-                        long original = hits.stream().filter(h -> tag.equals(h.metadata().get("batch"))).count();
+                        var hits = store.search(
+                                        "cc",
+                                        SearchRequest.ofVector(
+                                                randomVector(random, dim),
+                                                200,
+                                                new Filter.In("batch", List.of(tag, tag + "r"))))
+                                .hits();
+                        long original = hits.stream()
+                                .filter(h -> tag.equals(h.metadata().get("batch")))
+                                .count();
                         long replaced = hits.size() - original;
                         if (!(original == batchSize && replaced == 0) && !(original == 0 && replaced == batchSize)) {
                             errors.add(new AssertionError("batch " + tag + " seen as " + original + " originals and "
@@ -143,8 +154,16 @@ class ConcurrencyTest extends StoreTestSupport {
                 started.countDown();
                 while (true) {
                     try {
-                        store.search("dropme", new SearchRequest(randomVector(r, dim), null, 50,
-                                new Filter.Range("n", 10, null, null, null), null, null, true));
+                        store.search(
+                                "dropme",
+                                new SearchRequest(
+                                        randomVector(r, dim),
+                                        null,
+                                        50,
+                                        new Filter.Range("n", 10, null, null, null),
+                                        null,
+                                        null,
+                                        true));
                         store.get("dropme", "r" + r.nextInt(20_000));
                         ok.incrementAndGet();
                     } catch (CollectionNotFoundException e) {

@@ -59,8 +59,12 @@ public final class CrashWriter {
         for (int d = 0; d < DIM; d++) {
             v[d] = thread * 1000 + b + i * 0.001f + d;
         }
-        return new VectorRecord(id(thread, b, i), v, Map.of("thread", thread, "batch", b, "i", i),
-                "record " + i + " of batch " + b, List.of(new Edge(id(thread, b, (i + 1) % BATCH), "next", i)));
+        return new VectorRecord(
+                id(thread, b, i),
+                v,
+                Map.of("thread", thread, "batch", b, "i", i),
+                "record " + i + " of batch " + b,
+                List.of(new Edge(id(thread, b, (i + 1) % BATCH), "next", i)));
     }
 
     static String id(int thread, int b, int i) {

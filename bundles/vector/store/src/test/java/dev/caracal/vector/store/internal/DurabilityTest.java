@@ -18,9 +18,9 @@ import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +34,17 @@ class DurabilityTest extends StoreTestSupport {
     void reopenRestoresEverything() {
         TestEmbeddingModel model = new TestEmbeddingModel("m", 16);
         bindAll(model);
-        CollectionInfo created = store.createCollection(new CollectionSpec("full", 0, Metric.DOT, "m",
-                IndexSpec.FLAT_SPEC));
+        CollectionInfo created =
+                store.createCollection(new CollectionSpec("full", 0, Metric.DOT, "m", IndexSpec.FLAT_SPEC));
         create("other", 3, Metric.L2);
         Random random = new Random(2);
         List<VectorRecord> records = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
-            records.add(new VectorRecord("id-" + i, randomVector(random, 16),
-                    Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)), "text " + i,
+            records.add(new VectorRecord(
+                    "id-" + i,
+                    randomVector(random, 16),
+                    Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)),
+                    "text " + i,
                     List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", null, -1))));
         }
         store.upsert("full", records.subList(0, 2000));
@@ -51,8 +54,8 @@ class DurabilityTest extends StoreTestSupport {
         store.upsert("full", List.of(records.get(7).withVector(new float[16])));
         store.upsert("other", List.of(new VectorRecord("x", new float[] {1, 2, 3}, null, null, null)));
         float[] q = randomVector(random, 16);
-        List<SearchHit> before = store.search("full", SearchRequest.ofVector(q, 20,
-                new Filter.Eq("tags", "a1"))).hits();
+        List<SearchHit> before = store.search("full", SearchRequest.ofVector(q, 20, new Filter.Eq("tags", "a1")))
+                .hits();
 
         restart(model);
 
@@ -71,13 +74,14 @@ class DurabilityTest extends StoreTestSupport {
             assertArrayEquals(i == 7 ? new float[16] : expected.vector(), r.vector());
             assertEquals(expected.metadata(), r.metadata());
             assertEquals(expected.text(), r.text());
-            assertEquals(List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", "related", -1)),
-                    r.edges());
+            assertEquals(List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", "related", -1)), r.edges());
         }
         assertEquals("some words", store.get("full", "embedded").orElseThrow().text());
         List<SearchHit> after = store.search("full", SearchRequest.ofVector(q, 20, new Filter.Eq("tags", "a1")))
                 .hits();
-        assertEquals(before.stream().map(SearchHit::id).toList(), after.stream().map(SearchHit::id).toList());
+        assertEquals(
+                before.stream().map(SearchHit::id).toList(),
+                after.stream().map(SearchHit::id).toList());
         // writes continue after the reopen with fresh ordinals
         store.upsert("full", List.of(new VectorRecord("new", randomVector(random, 16), null, null, null)));
         assertEquals(3000, store.count("full"));
@@ -104,33 +108,36 @@ class DurabilityTest extends StoreTestSupport {
         create("v", 4, Metric.DOT);
         store.upsert("v", List.of(vrec("x", 1), vrec("keep", 7), vrec("gone", 8)));
         store.upsert("v", List.of(vrec("gone", 9))); // "gone" now has a replaced version still stored
-        store.delete("v", List.of("gone"));             // the delete must remove both versions
+        store.delete("v", List.of("gone")); // the delete must remove both versions
         store.upsert("v", List.of(vrec("x", 2), vrec("y", 3)));
         int yOrdinal = store.collection("v").ordinalOf("y");
         // crash now, and pretend the last group's vectors never reached the disk: corrupt y's slot
         store.collection("v").abandon();
-        try (FileChannel ch = FileChannel.open(dataDir.resolve("collections/v/vectors.f32"),
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(dataDir.resolve("collections/v/vectors.f32"), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), (long) yOrdinal * 4 * 4);
         }
         restart();
         // the unacknowledged last group is dropped whole, and the version of x it replaced is back
         assertTrue(store.get("v", "y").isEmpty());
-        assertArrayEquals(new float[] {1, 1, 1, 1}, store.get("v", "x").orElseThrow().vector());
+        assertArrayEquals(
+                new float[] {1, 1, 1, 1}, store.get("v", "x").orElseThrow().vector());
         assertTrue(store.get("v", "gone").isEmpty(), "a delete never resurrects an older version");
         assertEquals(2, store.count("v"));
         // the same crash without the corruption keeps the last group
         store.upsert("v", List.of(vrec("x", 5), vrec("z", 6)));
         store.collection("v").abandon();
         restart();
-        assertArrayEquals(new float[] {5, 5, 5, 5}, store.get("v", "x").orElseThrow().vector());
+        assertArrayEquals(
+                new float[] {5, 5, 5, 5}, store.get("v", "x").orElseThrow().vector());
         assertTrue(store.get("v", "z").isPresent());
         assertEquals(3, store.count("v"));
         // a clean restart removes replaced versions for good
         restart();
         restart();
         assertEquals(3, store.count("v"));
-        assertArrayEquals(new float[] {5, 5, 5, 5}, store.get("v", "x").orElseThrow().vector());
+        assertArrayEquals(
+                new float[] {5, 5, 5, 5}, store.get("v", "x").orElseThrow().vector());
     }
 
     @Test
@@ -140,8 +147,8 @@ class DurabilityTest extends StoreTestSupport {
         store.upsert("k", List.of(vrec("c", 3)));
         int aOrdinal = store.collection("k").ordinalOf("a");
         store.stop();
-        try (FileChannel ch = FileChannel.open(dataDir.resolve("collections/k/vectors.f32"),
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(dataDir.resolve("collections/k/vectors.f32"), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9, 9}), (long) aOrdinal * 4 * 4);
         }
         store = VectorStoreComponent.standalone(settings());
@@ -158,15 +165,21 @@ class DurabilityTest extends StoreTestSupport {
     void killMinus9LosesNoAcknowledgedWrite() throws Exception {
         Path dir = dataDir.resolve("forked");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), CrashWriter.class.getName(), dir.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                javaBin,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWriter.class.getName(),
+                dir.toString());
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = pb.start();
         int[] acked = new int[CrashWriter.THREADS];
         java.util.Arrays.fill(acked, -1);
         int acks = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("ACK ")) {
@@ -193,8 +206,8 @@ class DurabilityTest extends StoreTestSupport {
             for (int b = 0; b <= acked[t]; b++) {
                 for (int i = 0; i < CrashWriter.BATCH; i++) {
                     VectorRecord expected = CrashWriter.record(t, b, i);
-                    VectorRecord r = store.get("crash", expected.id()).orElseThrow(
-                            () -> new AssertionError("acknowledged record lost: " + expected.id()));
+                    VectorRecord r = store.get("crash", expected.id())
+                            .orElseThrow(() -> new AssertionError("acknowledged record lost: " + expected.id()));
                     assertArrayEquals(expected.vector(), r.vector());
                     assertEquals(expected.metadata(), r.metadata());
                     assertEquals(expected.text(), r.text());

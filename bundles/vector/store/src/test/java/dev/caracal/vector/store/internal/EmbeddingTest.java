@@ -44,16 +44,21 @@ class EmbeddingTest extends StoreTestSupport {
     void textIsEmbeddedInOneCallPerBatch() {
         bind();
         store.createCollection(spec(0));
-        UpsertResult r = store.upsert("texts", List.of(
-                new VectorRecord("1", null, Map.of(), "the quick brown fox", null),
-                new VectorRecord("2", null, Map.of(), "a lazy dog sleeps", null),
-                new VectorRecord("3", TestEmbeddingModel.vectorOf("given vector", 256), Map.of(), "ignored text", null),
-                new VectorRecord("4", null, Map.of(), "quick brown foxes jump", null)));
+        UpsertResult r = store.upsert(
+                "texts",
+                List.of(
+                        new VectorRecord("1", null, Map.of(), "the quick brown fox", null),
+                        new VectorRecord("2", null, Map.of(), "a lazy dog sleeps", null),
+                        new VectorRecord(
+                                "3", TestEmbeddingModel.vectorOf("given vector", 256), Map.of(), "ignored text", null),
+                        new VectorRecord("4", null, Map.of(), "quick brown foxes jump", null)));
         assertEquals(new UpsertResult(4, 0, 3), r);
         assertEquals(1, model.calls.get());
         assertEquals(3, model.inputs.get());
-        assertEquals("the quick brown fox", store.get("texts", "1").orElseThrow().text());
-        var hits = store.search("texts", SearchRequest.ofText("quick brown fox", 2, null)).hits();
+        assertEquals(
+                "the quick brown fox", store.get("texts", "1").orElseThrow().text());
+        var hits = store.search("texts", SearchRequest.ofText("quick brown fox", 2, null))
+                .hits();
         assertEquals(List.of("1", "4"), hits.stream().map(h -> h.id()).toList());
     }
 
@@ -65,16 +70,20 @@ class EmbeddingTest extends StoreTestSupport {
         assertEquals(HealthStatus.UP, store.check().status());
 
         unbind();
-        EmbeddingUnavailableException e = assertThrows(EmbeddingUnavailableException.class,
+        EmbeddingUnavailableException e = assertThrows(
+                EmbeddingUnavailableException.class,
                 () -> store.upsert("texts", List.of(new VectorRecord("2", null, null, "more text", null))));
         assertEquals("mini", e.model());
         assertEquals(1, store.count("texts"), "nothing written");
-        assertThrows(EmbeddingUnavailableException.class,
+        assertThrows(
+                EmbeddingUnavailableException.class,
                 () -> store.search("texts", SearchRequest.ofText("hello", 1, null)));
         // vectors keep working
         float[] v = TestEmbeddingModel.vectorOf("hello world", 256);
         store.upsert("texts", List.of(new VectorRecord("3", v, null, "with vector", null)));
-        assertEquals(2, store.search("texts", SearchRequest.ofVector(v, 5, null)).hits().size());
+        assertEquals(
+                2,
+                store.search("texts", SearchRequest.ofVector(v, 5, null)).hits().size());
         var health = store.check();
         assertEquals(HealthStatus.DEGRADED, health.status());
         @SuppressWarnings("unchecked")
@@ -84,7 +93,12 @@ class EmbeddingTest extends StoreTestSupport {
         bind();
         store.upsert("texts", List.of(new VectorRecord("2", null, null, "more text", null)));
         assertEquals(3, store.count("texts"));
-        assertEquals("1", store.search("texts", SearchRequest.ofText("hello world", 1, null)).hits().get(0).id());
+        assertEquals(
+                "1",
+                store.search("texts", SearchRequest.ofText("hello world", 1, null))
+                        .hits()
+                        .get(0)
+                        .id());
         assertEquals(HealthStatus.UP, store.check().status());
     }
 }

@@ -26,14 +26,22 @@ class FilterTest extends StoreTestSupport {
     }
 
     static final Map<String, Object> DOC = meta(Map.of(
-            "genre", "jazz",
-            "year", 1959,
-            "rating", 4.5,
-            "live", true,
-            "tags", List.of("modal", "cool", 7),
-            "author", Map.of("name", "Miles", "born", 1926, "address", Map.of("city", "Alton")),
-            "tracks", List.of(Map.of("title", "So What", "len", 562), Map.of("title", "Blue in Green", "len", 337)),
-            "date", "1959-08-17"));
+            "genre",
+            "jazz",
+            "year",
+            1959,
+            "rating",
+            4.5,
+            "live",
+            true,
+            "tags",
+            List.of("modal", "cool", 7),
+            "author",
+            Map.of("name", "Miles", "born", 1926, "address", Map.of("city", "Alton")),
+            "tracks",
+            List.of(Map.of("title", "So What", "len", 562), Map.of("title", "Blue in Green", "len", 337)),
+            "date",
+            "1959-08-17"));
 
     static boolean matches(Filter f) {
         return MetadataFilter.compile(f).test(DOC);
@@ -92,7 +100,9 @@ class FilterTest extends StoreTestSupport {
         assertFalse(matches(new Filter.Range("year", 1959, null, null, null)), "gt is exclusive");
         assertFalse(matches(new Filter.Range("year", null, null, 1959, null)), "lt is exclusive");
         assertTrue(matches(new Filter.Range("rating", 4.4, null, 4.6, null)));
-        assertTrue(matches(new Filter.Range("date", null, "1959-01-01", "1960-01-01", null)), "strings compare lexicographically");
+        assertTrue(
+                matches(new Filter.Range("date", null, "1959-01-01", "1960-01-01", null)),
+                "strings compare lexicographically");
         assertFalse(matches(new Filter.Range("date", "1960", null, null, null)));
         assertFalse(matches(new Filter.Range("genre", 1, null, null, null)), "a string is not in a numeric range");
         assertFalse(matches(new Filter.Range("year", "a", null, null, null)), "a number is not in a string range");
@@ -132,14 +142,22 @@ class FilterTest extends StoreTestSupport {
         assertField("filter.gt", () -> search(q, new Filter.Range("year", Double.NaN, null, null, null)));
         assertField("filter.and", () -> search(q, new Filter.And(List.of())));
         assertField("filter.or", () -> search(q, new Filter.Or(List.of())));
-        assertField("filter.not.or[1].values", () -> search(q, new Filter.Not(new Filter.Or(List.of(
-                new Filter.Exists("a"), new Filter.In("b", List.of()))))));
+        assertField(
+                "filter.not.or[1].values",
+                () -> search(
+                        q,
+                        new Filter.Not(new Filter.Or(List.of(new Filter.Exists("a"), new Filter.In("b", List.of()))))));
         assertField("filter.and[0].field", () -> search(q, new Filter.And(List.of(new Filter.Exists("")))));
         assertField("filter.field", () -> search(q, new Filter.Eq("a..b", 1)));
         assertField("filter.value", () -> search(q, new Filter.Eq("a", List.of(1))));
         assertField("filter.values[1]", () -> search(q, new Filter.In("a", List.of(1, List.of()))));
-        assertField("filter.and[1].not.gte", () -> search(q, new Filter.And(List.of(new Filter.Exists("a"),
-                new Filter.Not(new Filter.Range("a", null, Map.of(), null, null))))));
+        assertField(
+                "filter.and[1].not.gte",
+                () -> search(
+                        q,
+                        new Filter.And(List.of(
+                                new Filter.Exists("a"),
+                                new Filter.Not(new Filter.Range("a", null, Map.of(), null, null))))));
     }
 
     private void search(float[] q, Filter f) {
@@ -160,23 +178,29 @@ class FilterTest extends StoreTestSupport {
             store.upsert("sel", records.subList(from, from + 10_000));
         }
         // 30 records match; a post-filter of the top 10 would almost surely return none
-        List<SearchHit> hits = store.search("sel", SearchRequest.ofVector(randomVector(random, dim), 10,
-                new Filter.Eq("rare", true))).hits();
+        List<SearchHit> hits = store.search(
+                        "sel", SearchRequest.ofVector(randomVector(random, dim), 10, new Filter.Eq("rare", true)))
+                .hits();
         assertEquals(10, hits.size());
         assertTrue(hits.stream().allMatch(h -> Integer.parseInt(h.id().substring(1)) % 1000 == 7));
-        hits = store.search("sel", SearchRequest.ofVector(randomVector(random, dim), 100,
-                new Filter.Eq("rare", true))).hits();
+        hits = store.search("sel", SearchRequest.ofVector(randomVector(random, dim), 100, new Filter.Eq("rare", true)))
+                .hits();
         assertEquals(30, hits.size(), "every match when fewer than k match");
         // the filtered ranking is the brute-force ranking of the matching subset
         float[] q = randomVector(random, dim);
-        Filter f = new Filter.And(List.of(new Filter.Range("i", 100, null, null, 20_000),
-                new Filter.Not(new Filter.In("i", List.of(150, 151)))));
-        List<VectorRecord> subset = records.stream().filter(r -> {
-            int i = Integer.parseInt(r.id().substring(1));
-            return i > 100 && i <= 20_000 && i != 150 && i != 151;
-        }).toList();
+        Filter f = new Filter.And(List.of(
+                new Filter.Range("i", 100, null, null, 20_000), new Filter.Not(new Filter.In("i", List.of(150, 151)))));
+        List<VectorRecord> subset = records.stream()
+                .filter(r -> {
+                    int i = Integer.parseInt(r.id().substring(1));
+                    return i > 100 && i <= 20_000 && i != 150 && i != 151;
+                })
+                .toList();
         List<String> expected = SearchTest.bruteForce(subset, q, Metric.COSINE, 25);
-        assertEquals(expected, store.search("sel", SearchRequest.ofVector(q, 25, f)).hits().stream()
-                .map(SearchHit::id).toList());
+        assertEquals(
+                expected,
+                store.search("sel", SearchRequest.ofVector(q, 25, f)).hits().stream()
+                        .map(SearchHit::id)
+                        .toList());
     }
 }

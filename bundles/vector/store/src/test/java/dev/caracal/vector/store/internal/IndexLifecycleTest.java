@@ -56,7 +56,8 @@ class IndexLifecycleTest extends StoreTestSupport {
     SearchResult searchChecked() {
         float[] q = randomVector(random, DIM);
         SearchResult r = store.search("lc", SearchRequest.ofVector(q, 10, null));
-        assertEquals(SearchTest.bruteForce(records, q, Metric.COSINE, 10),
+        assertEquals(
+                SearchTest.bruteForce(records, q, Metric.COSINE, 10),
                 r.hits().stream().map(SearchHit::id).toList());
         return r;
     }
@@ -118,7 +119,8 @@ class IndexLifecycleTest extends StoreTestSupport {
         await(() -> indexStatus("lc") == IndexStatus.READY, "READY");
         float[] q = randomVector(random, DIM);
         List<String> before = store.search("lc", SearchRequest.ofVector(q, 10, null)).hits().stream()
-                .map(SearchHit::id).toList();
+                .map(SearchHit::id)
+                .toList();
         TestIndexFactory.TestIndex first = factory.last;
 
         factory.gate.drainPermits();
@@ -149,8 +151,8 @@ class IndexLifecycleTest extends StoreTestSupport {
         }
         assertField("index.type", () -> store.changeIndex("lc", TEST_SPEC)); // plugin not installed
         bind(factory);
-        assertField("index.params.m", () -> store.changeIndex("lc", new IndexSpec(TestIndexFactory.TYPE,
-                Map.of("m", 1))));
+        assertField(
+                "index.params.m", () -> store.changeIndex("lc", new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 1))));
         assertField("index", () -> store.changeIndex("lc", null));
         assertThrows(CollectionNotFoundException.class, () -> store.changeIndex("none", TEST_SPEC));
         assertThrows(CollectionNotFoundException.class, () -> store.rebuildIndex("none"));
@@ -203,8 +205,8 @@ class IndexLifecycleTest extends StoreTestSupport {
                     try {
                         List<VectorRecord> batch = new ArrayList<>();
                         for (int i = 0; i < 20; i++) {
-                            batch.add(new VectorRecord("w" + writer + "-" + n++, randomVector(r, DIM),
-                                    Map.of("n", n), null, null));
+                            batch.add(new VectorRecord(
+                                    "w" + writer + "-" + n++, randomVector(r, DIM), Map.of("n", n), null, null));
                         }
                         // replace a few existing records too
                         String replaced = "r" + r.nextInt(3000);
@@ -244,8 +246,15 @@ class IndexLifecycleTest extends StoreTestSupport {
             }));
         }
         threads.forEach(Thread::start);
-        IndexSpec[] sequence = {TEST_SPEC, IndexSpec.FLAT_SPEC, new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 4)),
-            null, new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 6)), null, TEST_SPEC};
+        IndexSpec[] sequence = {
+            TEST_SPEC,
+            IndexSpec.FLAT_SPEC,
+            new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 4)),
+            null,
+            new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 6)),
+            null,
+            TEST_SPEC
+        };
         for (int i = 0; i < sequence.length; i++) {
             if (sequence[i] == null) {
                 store.rebuildIndex("lc");

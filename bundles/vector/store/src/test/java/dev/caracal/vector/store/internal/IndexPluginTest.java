@@ -44,8 +44,8 @@ class IndexPluginTest extends StoreTestSupport {
     }
 
     CollectionInfo createIndexed() {
-        return store.createCollection(new CollectionSpec("idx", DIM, Metric.COSINE, null,
-                new IndexSpec(TestIndexFactory.TYPE, Map.of())));
+        return store.createCollection(
+                new CollectionSpec("idx", DIM, Metric.COSINE, null, new IndexSpec(TestIndexFactory.TYPE, Map.of())));
     }
 
     int nextId;
@@ -61,7 +61,8 @@ class IndexPluginTest extends StoreTestSupport {
     SearchResult searchChecked() {
         float[] q = randomVector(random, DIM);
         SearchResult r = store.search("idx", SearchRequest.ofVector(q, 10, null));
-        assertEquals(SearchTest.bruteForce(records, q, Metric.COSINE, 10),
+        assertEquals(
+                SearchTest.bruteForce(records, q, Metric.COSINE, 10),
                 r.hits().stream().map(SearchHit::id).toList());
         return r;
     }
@@ -70,8 +71,10 @@ class IndexPluginTest extends StoreTestSupport {
     void createNeedsThePluginAndValidatesItsParameters() {
         assertField("index.type", this::createIndexed);
         bind(factory);
-        assertField("index.params.m", () -> store.createCollection(new CollectionSpec("bad", DIM, Metric.COSINE,
-                null, new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 1)))));
+        assertField(
+                "index.params.m",
+                () -> store.createCollection(new CollectionSpec(
+                        "bad", DIM, Metric.COSINE, null, new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 1)))));
         CollectionInfo info = createIndexed();
         assertEquals(Map.of("m", 16), info.spec().index().params(), "defaults filled in by the plugin");
         assertTrue(store.availableIndexTypes().contains(TestIndexFactory.TYPE));
@@ -149,8 +152,18 @@ class IndexPluginTest extends StoreTestSupport {
         factory.failSearches.set(true);
         assertEquals("flat", searchChecked().servedBy());
         factory.failSearches.set(false);
-        assertField("params.ef", () -> store.search("idx", new SearchRequest(randomVector(random, DIM), null, 5,
-                null, SearchMode.VECTOR, Map.of("ef", "many"), false)));
+        assertField(
+                "params.ef",
+                () -> store.search(
+                        "idx",
+                        new SearchRequest(
+                                randomVector(random, DIM),
+                                null,
+                                5,
+                                null,
+                                SearchMode.VECTOR,
+                                Map.of("ef", "many"),
+                                false)));
     }
 
     @Test
@@ -165,8 +178,11 @@ class IndexPluginTest extends StoreTestSupport {
         Filter f = new Filter.In("group", groups);
         SearchResult r = store.search("idx", SearchRequest.ofVector(q, 20, f));
         assertEquals(TestIndexFactory.TYPE, r.servedBy());
-        List<VectorRecord> subset = records.stream().filter(x -> groups.contains(x.metadata().get("group"))).toList();
-        assertEquals(SearchTest.bruteForce(subset, q, Metric.COSINE, 20),
+        List<VectorRecord> subset = records.stream()
+                .filter(x -> groups.contains(x.metadata().get("group")))
+                .toList();
+        assertEquals(
+                SearchTest.bruteForce(subset, q, Metric.COSINE, 20),
                 r.hits().stream().map(SearchHit::id).toList());
     }
 
@@ -184,8 +200,8 @@ class IndexPluginTest extends StoreTestSupport {
                 Random r = new Random();
                 while (running.get()) {
                     try {
-                        SearchResult res = store.search("idx", SearchRequest.ofVector(randomVector(r, DIM), 10,
-                                new Filter.Exists("n")));
+                        SearchResult res = store.search(
+                                "idx", SearchRequest.ofVector(randomVector(r, DIM), 10, new Filter.Exists("n")));
                         if (res.hits().size() != 10) {
                             errors.add(new AssertionError(res.hits().size() + " hits from " + res.servedBy()));
                         }

@@ -37,17 +37,21 @@ class MetadataPostingsTest extends StoreTestSupport {
         assertArrayEquals(new int[] {2}, p.candidates(new Filter.Eq("items.sku", "x2")));
         assertArrayEquals(new int[] {3}, p.candidates(new Filter.Eq("flag", true)));
         assertArrayEquals(new int[] {1, 3}, p.candidates(new Filter.In("lang", List.of("fr", "de"))));
-        assertArrayEquals(new int[] {0}, p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"),
-                new Filter.Eq("year", 1999)))));
+        assertArrayEquals(
+                new int[] {0},
+                p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"), new Filter.Eq("year", 1999)))));
         // numeric ranges through the ordered values; and narrows by every part
-        assertArrayEquals(new int[] {0}, p.candidates(new Filter.And(List.of(new Filter.Eq("lang", "en"),
-                new Filter.Range("year", 1990, null, null, null)))));
+        assertArrayEquals(
+                new int[] {0},
+                p.candidates(new Filter.And(
+                        List.of(new Filter.Eq("lang", "en"), new Filter.Range("year", 1990, null, null, null)))));
         assertArrayEquals(new int[] {0, 1}, p.candidates(new Filter.Range("year", 1990, null, null, null)));
         assertArrayEquals(new int[] {0, 1}, p.candidates(new Filter.Range("year", null, 1999, null, 1999)));
         assertArrayEquals(new int[0], p.candidates(new Filter.Range("year", 1999.5, null, null, null)));
         assertArrayEquals(new int[0], p.candidates(new Filter.Range("missing", 1, null, null, null)));
-        assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Or(List.of(new Filter.Eq("year", 1999),
-                new Filter.Eq("flag", true)))));
+        assertArrayEquals(
+                new int[] {0, 1, 3},
+                p.candidates(new Filter.Or(List.of(new Filter.Eq("year", 1999), new Filter.Eq("flag", true)))));
         assertArrayEquals(new int[0], p.candidates(new Filter.Eq("missing", "x")));
         assertNull(p.candidates(new Filter.Range("lang", "a", null, null, null))); // string ranges scan
         assertNull(p.candidates(new Filter.Or(List.of(new Filter.Eq("lang", "en"), new Filter.Exists("flag")))));
@@ -71,8 +75,8 @@ class MetadataPostingsTest extends StoreTestSupport {
         Random random = new Random(9);
         List<VectorRecord> all = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
-            all.add(new VectorRecord("r" + i, randomVector(random, 8), Map.of("g", i % 100, "h", "h" + (i % 7)),
-                    null, List.of()));
+            all.add(new VectorRecord(
+                    "r" + i, randomVector(random, 8), Map.of("g", i % 100, "h", "h" + (i % 7)), null, List.of()));
         }
         store.upsert("p", all.subList(0, 10_000));
         store.upsert("p", all.subList(10_000, 20_000));
@@ -83,13 +87,16 @@ class MetadataPostingsTest extends StoreTestSupport {
                 int group = q;
                 Filter f = new Filter.And(List.of(new Filter.Eq("g", group), new Filter.In("h", List.of("h1", "h2"))));
                 List<String> got = store.search("p", SearchRequest.ofVector(query, 10, f)).hits().stream()
-                        .map(SearchHit::id).toList();
+                        .map(SearchHit::id)
+                        .toList();
                 List<String> expected = all.stream()
                         .filter(r -> !r.id().equals("r100") && !r.id().equals("r200"))
                         .filter(r -> ((Integer) r.metadata().get("g")) == group
                                 && List.of("h1", "h2").contains(r.metadata().get("h")))
                         .sorted(Comparator.comparingDouble(r -> -SearchTest.reference(query, r.vector(), Metric.L2)))
-                        .limit(10).map(VectorRecord::id).toList();
+                        .limit(10)
+                        .map(VectorRecord::id)
+                        .toList();
                 assertEquals(expected, got);
             }
             restart(); // postings are rebuilt from the records on load
@@ -115,8 +122,10 @@ class MetadataPostingsTest extends StoreTestSupport {
         assertArrayEquals(new int[0], p.candidates(new Filter.Range("n", null, 11, null, 20)));
         assertArrayEquals(new int[0], p.candidates(new Filter.Range("n", null, 20, null, 11)));
         assertArrayEquals(new int[0], p.candidates(new Filter.Range("s", null, 1, null, null))); // no numbers there
-        assertArrayEquals(new int[] {0, 1, 3}, p.candidates(new Filter.Or(List.of(
-                new Filter.Range("n", null, 5, null, null), new Filter.Eq("s", "x")))));
+        assertArrayEquals(
+                new int[] {0, 1, 3},
+                p.candidates(
+                        new Filter.Or(List.of(new Filter.Range("n", null, 5, null, null), new Filter.Eq("s", "x")))));
     }
 
     @Test
@@ -124,13 +133,17 @@ class MetadataPostingsTest extends StoreTestSupport {
         TestIndexFactory factory = new TestIndexFactory();
         bindAll(factory);
         create("flat", 8, Metric.L2);
-        store.createCollection(new CollectionSpec("indexed", 8, Metric.L2, null,
-                new IndexSpec(TestIndexFactory.TYPE, Map.of())));
+        store.createCollection(
+                new CollectionSpec("indexed", 8, Metric.L2, null, new IndexSpec(TestIndexFactory.TYPE, Map.of())));
         Random random = new Random(11);
         List<VectorRecord> all = new ArrayList<>();
         for (int i = 0; i < 12_000; i++) {
-            all.add(new VectorRecord("r" + i, randomVector(random, 8), Map.of("n", i % 1000, "x", (i % 997) / 10.0,
-                    "l", List.of(i % 50, 100 + i % 7)), null, List.of()));
+            all.add(new VectorRecord(
+                    "r" + i,
+                    randomVector(random, 8),
+                    Map.of("n", i % 1000, "x", (i % 997) / 10.0, "l", List.of(i % 50, 100 + i % 7)),
+                    null,
+                    List.of()));
         }
         for (String c : List.of("flat", "indexed")) {
             store.upsert(c, all.subList(0, 6_000));
@@ -139,13 +152,15 @@ class MetadataPostingsTest extends StoreTestSupport {
         }
         await(() -> indexStatus("indexed") == IndexStatus.READY, "the index READY");
         // selectivity from 0.1% (scored from the candidates) through 10% (bit test in the index) to 70%
-        List<Filter> filters = List.of(new Filter.Range("n", null, 5, 6, null),
+        List<Filter> filters = List.of(
+                new Filter.Range("n", null, 5, 6, null),
                 new Filter.Range("n", 100, null, null, 199),
                 new Filter.Range("x", null, 10.0, null, 19.95),
                 new Filter.Range("l", null, 49, 101, null),
                 new Filter.Range("n", null, null, null, 699),
                 new Filter.And(List.of(new Filter.Range("n", null, 0, null, 499), new Filter.Eq("l", 3))));
-        List<Predicate<Map<String, Object>>> matches = List.of(m -> (int) m.get("n") == 5,
+        List<Predicate<Map<String, Object>>> matches = List.of(
+                m -> (int) m.get("n") == 5,
                 m -> (int) m.get("n") > 100 && (int) m.get("n") <= 199,
                 m -> (double) m.get("x") >= 10.0 && (double) m.get("x") <= 19.95,
                 m -> ((List<?>) m.get("l")).stream().anyMatch(v -> (int) v >= 49 && (int) v < 101),
@@ -158,10 +173,14 @@ class MetadataPostingsTest extends StoreTestSupport {
                 List<String> expected = all.stream()
                         .filter(r -> !List.of("r5", "r105", "r1105").contains(r.id()) && match.test(r.metadata()))
                         .sorted(Comparator.comparingDouble(r -> -SearchTest.reference(query, r.vector(), Metric.L2)))
-                        .limit(10).map(VectorRecord::id).toList();
+                        .limit(10)
+                        .map(VectorRecord::id)
+                        .toList();
                 for (String c : List.of("flat", "indexed")) {
-                    List<String> got = store.search(c, SearchRequest.ofVector(query, 10, filters.get(f))).hits()
-                            .stream().map(SearchHit::id).toList();
+                    List<String> got =
+                            store.search(c, SearchRequest.ofVector(query, 10, filters.get(f))).hits().stream()
+                                    .map(SearchHit::id)
+                                    .toList();
                     assertEquals(expected, got, c + " " + filters.get(f));
                 }
             }

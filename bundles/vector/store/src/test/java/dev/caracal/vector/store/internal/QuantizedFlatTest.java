@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The int8 flat index: recall against the exact scan, exact final scores, filters, deletes, parameters. */
 class QuantizedFlatTest extends StoreTestSupport {
@@ -36,7 +36,9 @@ class QuantizedFlatTest extends StoreTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Metric.class, names = {"COSINE", "DOT", "L2"})
+    @EnumSource(
+            value = Metric.class,
+            names = {"COSINE", "DOT", "L2"})
     void recallAgainstTheExactScanWithExactScores(Metric metric) {
         int dim = 96;
         Random random = new Random(metric.ordinal() + 7);
@@ -65,7 +67,8 @@ class QuantizedFlatTest extends StoreTestSupport {
                 }
                 // the final scores are exact: the same as the exact scan gives that record
                 float[] v = store.get("e", h.id()).orElseThrow().vector();
-                assertEquals(SearchTest.reference(query, v, metric), h.score(), 1e-3 * Math.max(1, Math.abs(h.score())));
+                assertEquals(
+                        SearchTest.reference(query, v, metric), h.score(), 1e-3 * Math.max(1, Math.abs(h.score())));
             }
         }
         double recall = found / (10.0 * queries);
@@ -79,7 +82,12 @@ class QuantizedFlatTest extends StoreTestSupport {
         store.upsert("q", randomRecords(random, "r", 0, 3000, 16));
         awaitReady("q");
         float[] target = store.get("q", "r17").orElseThrow().vector();
-        assertEquals("r17", store.search("q", SearchRequest.ofVector(target, 1, null)).hits().get(0).id());
+        assertEquals(
+                "r17",
+                store.search("q", SearchRequest.ofVector(target, 1, null))
+                        .hits()
+                        .get(0)
+                        .id());
         store.delete("q", List.of("r17"));
         assertTrue(store.search("q", SearchRequest.ofVector(target, 5, null)).hits().stream()
                 .noneMatch(h -> h.id().equals("r17")));
@@ -90,7 +98,12 @@ class QuantizedFlatTest extends StoreTestSupport {
         float[] moved = new float[16];
         moved[0] = 1000;
         store.upsert("q", List.of(new VectorRecord("r5", moved, Map.of(), null, List.of())));
-        assertEquals("r5", store.search("q", SearchRequest.ofVector(moved, 1, null)).hits().get(0).id());
+        assertEquals(
+                "r5",
+                store.search("q", SearchRequest.ofVector(moved, 1, null))
+                        .hits()
+                        .get(0)
+                        .id());
         VectorIndex index = store.collection("q").index.view().index();
         assertEquals(2999, index.size());
         assertTrue(index.memoryBytes() > 0 && index.memoryBytes() < 3000L * 16 * 4 * 2);
@@ -103,11 +116,18 @@ class QuantizedFlatTest extends StoreTestSupport {
         store.changeIndex("c", INT8);
         awaitReady("c");
         float[] q = store.get("c", "r1").orElseThrow().vector();
-        assertEquals("flat-int8", store.search("c", SearchRequest.ofVector(q, 3, null)).servedBy());
-        assertEquals("r1", store.search("c", new SearchRequest(q, null, 3, null, SearchMode.VECTOR,
-                Map.of("rerank", 50), false)).hits().get(0).id());
+        assertEquals(
+                "flat-int8",
+                store.search("c", SearchRequest.ofVector(q, 3, null)).servedBy());
+        assertEquals(
+                "r1",
+                store.search("c", new SearchRequest(q, null, 3, null, SearchMode.VECTOR, Map.of("rerank", 50), false))
+                        .hits()
+                        .get(0)
+                        .id());
         store.changeIndex("c", IndexSpec.FLAT_SPEC);
-        assertEquals("flat", store.search("c", SearchRequest.ofVector(q, 3, null)).servedBy());
+        assertEquals(
+                "flat", store.search("c", SearchRequest.ofVector(q, 3, null)).servedBy());
         restart();
         assertEquals(IndexSpec.FLAT_SPEC, store.describe("c").spec().index());
     }
@@ -117,19 +137,32 @@ class QuantizedFlatTest extends StoreTestSupport {
         create("plain", 4, Metric.L2);
         createInt8("q", 4, Metric.L2);
         float[] v = {1, 2, 3, 4};
-        CollectionsAndRecordsTest.assertField("params.ef", () -> store.search("plain", new SearchRequest(v, null, 1, null,
-                SearchMode.VECTOR, Map.of("ef", 10), false)));
-        CollectionsAndRecordsTest.assertField("params.rerank", () -> store.search("q", new SearchRequest(v, null, 1, null,
-                SearchMode.VECTOR, Map.of("rerank", 0), false)));
-        CollectionsAndRecordsTest.assertField("params.rerank", () -> store.search("q", new SearchRequest(v, null, 1, null,
-                SearchMode.VECTOR, Map.of("rerank", "lots"), false)));
-        CollectionsAndRecordsTest.assertField("params.nprobe", () -> store.search("q", new SearchRequest(v, null, 1, null,
-                SearchMode.VECTOR, Map.of("nprobe", 3), false)));
-        CollectionsAndRecordsTest.assertField("index.quantization", () -> store.createCollection(new CollectionSpec("h", 4,
-                Metric.HAMMING, null, INT8)));
-        CollectionsAndRecordsTest.assertField("index.quantization", () -> store.createCollection(new CollectionSpec("x", 4,
-                Metric.L2, null, new IndexSpec("flat", Map.of("quantization", "int4")))));
-        CollectionsAndRecordsTest.assertField("index.bits", () -> store.createCollection(new CollectionSpec("y", 4,
-                Metric.L2, null, new IndexSpec("flat", Map.of("bits", 8)))));
+        CollectionsAndRecordsTest.assertField(
+                "params.ef",
+                () -> store.search(
+                        "plain", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("ef", 10), false)));
+        CollectionsAndRecordsTest.assertField(
+                "params.rerank",
+                () -> store.search(
+                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("rerank", 0), false)));
+        CollectionsAndRecordsTest.assertField(
+                "params.rerank",
+                () -> store.search(
+                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("rerank", "lots"), false)));
+        CollectionsAndRecordsTest.assertField(
+                "params.nprobe",
+                () -> store.search(
+                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("nprobe", 3), false)));
+        CollectionsAndRecordsTest.assertField(
+                "index.quantization",
+                () -> store.createCollection(new CollectionSpec("h", 4, Metric.HAMMING, null, INT8)));
+        CollectionsAndRecordsTest.assertField(
+                "index.quantization",
+                () -> store.createCollection(new CollectionSpec(
+                        "x", 4, Metric.L2, null, new IndexSpec("flat", Map.of("quantization", "int4")))));
+        CollectionsAndRecordsTest.assertField(
+                "index.bits",
+                () -> store.createCollection(
+                        new CollectionSpec("y", 4, Metric.L2, null, new IndexSpec("flat", Map.of("bits", 8)))));
     }
 }

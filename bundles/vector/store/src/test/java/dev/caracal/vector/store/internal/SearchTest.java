@@ -19,16 +19,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class SearchTest extends StoreTestSupport {
 
     /** Plain-Java reference: every record scored in double precision, best first. */
     static List<String> bruteForce(List<VectorRecord> records, float[] q, Metric metric, int k) {
-        record Scored(String id, double score) {
-        }
+        record Scored(String id, double score) {}
         List<Scored> all = new ArrayList<>();
         for (VectorRecord r : records) {
             all.add(new Scored(r.id(), reference(q, r.vector(), metric)));
@@ -103,8 +102,16 @@ class SearchTest extends StoreTestSupport {
             // same ranking; positions may only differ where reference scores tie within float precision
             for (int i = 0; i < k; i++) {
                 if (!expected.get(i).equals(actual.get(i))) {
-                    double e = reference(query, all.get(Integer.parseInt(expected.get(i).substring(1))).vector(), metric);
-                    double a = reference(query, all.get(Integer.parseInt(actual.get(i).substring(1))).vector(), metric);
+                    double e = reference(
+                            query,
+                            all.get(Integer.parseInt(expected.get(i).substring(1)))
+                                    .vector(),
+                            metric);
+                    double a = reference(
+                            query,
+                            all.get(Integer.parseInt(actual.get(i).substring(1)))
+                                    .vector(),
+                            metric);
                     assertEquals(e, a, 1e-5 * Math.max(1, Math.abs(e)), "query " + q + " position " + i);
                 }
             }
@@ -113,7 +120,8 @@ class SearchTest extends StoreTestSupport {
                 assertEquals(reference(query, r.vector(), metric), h.score(), 1e-3 * Math.max(1, Math.abs(h.score())));
             }
             for (int i = 1; i < actual.size(); i++) {
-                assertFalse(result.hits().get(i).score() > result.hits().get(i - 1).score(), "sorted best first");
+                assertFalse(
+                        result.hits().get(i).score() > result.hits().get(i - 1).score(), "sorted best first");
             }
         }
     }
@@ -121,11 +129,13 @@ class SearchTest extends StoreTestSupport {
     @Test
     void hitsCarryMetadataTextAndVectorsOnRequest() {
         create("h", 2, Metric.COSINE);
-        store.upsert("h", List.of(
-                new VectorRecord("a", new float[] {3, 4}, Map.of("tag", "x"), "text a", null),
-                new VectorRecord("b", new float[] {-1, 0}, null, null, null)));
-        SearchResult r = store.search("h", new SearchRequest(new float[] {3, 4}, null, 2, null, SearchMode.VECTOR,
-                null, true));
+        store.upsert(
+                "h",
+                List.of(
+                        new VectorRecord("a", new float[] {3, 4}, Map.of("tag", "x"), "text a", null),
+                        new VectorRecord("b", new float[] {-1, 0}, null, null, null)));
+        SearchResult r =
+                store.search("h", new SearchRequest(new float[] {3, 4}, null, 2, null, SearchMode.VECTOR, null, true));
         SearchHit top = r.hits().get(0);
         assertEquals("a", top.id());
         assertEquals(1.0, top.score(), 1e-6);
@@ -142,9 +152,17 @@ class SearchTest extends StoreTestSupport {
     void kGreaterThanCountReturnsEverything() {
         create("few", 4, Metric.L2);
         store.upsert("few", randomRecords(new Random(3), "r", 0, 7, 4));
-        assertEquals(7, store.search("few", SearchRequest.ofVector(new float[4], 100, null)).hits().size());
+        assertEquals(
+                7,
+                store.search("few", SearchRequest.ofVector(new float[4], 100, null))
+                        .hits()
+                        .size());
         create("empty", 4, Metric.L2);
-        assertEquals(0, store.search("empty", SearchRequest.ofVector(new float[4], 5, null)).hits().size());
+        assertEquals(
+                0,
+                store.search("empty", SearchRequest.ofVector(new float[4], 5, null))
+                        .hits()
+                        .size());
     }
 
     @Test
@@ -157,12 +175,17 @@ class SearchTest extends StoreTestSupport {
         assertField("vector", () -> store.search("s", SearchRequest.ofVector(new float[] {0, 0, 0}, 1, null)));
         assertField("vector", () -> store.search("s", new SearchRequest(null, null, 1, null, null, null, false)));
         assertField("text", () -> store.search("s", SearchRequest.ofText("no model here", 1, null)));
-        assertField("text", () -> store.search("s", new SearchRequest(new float[] {1, 0, 0}, null, 1, null,
-                SearchMode.HYBRID, null, false)));
-        assertField("vector", () -> store.search("s", new SearchRequest(new float[] {1, 0, 0}, "x", 1, null,
-                SearchMode.KEYWORD, null, false)));
-        assertField("text", () -> store.search("s", new SearchRequest(null, " ", 1, null, SearchMode.KEYWORD, null,
-                false)));
+        assertField(
+                "text",
+                () -> store.search(
+                        "s", new SearchRequest(new float[] {1, 0, 0}, null, 1, null, SearchMode.HYBRID, null, false)));
+        assertField(
+                "vector",
+                () -> store.search(
+                        "s", new SearchRequest(new float[] {1, 0, 0}, "x", 1, null, SearchMode.KEYWORD, null, false)));
+        assertField(
+                "text",
+                () -> store.search("s", new SearchRequest(null, " ", 1, null, SearchMode.KEYWORD, null, false)));
         assertField("request", () -> store.search("s", null));
     }
 

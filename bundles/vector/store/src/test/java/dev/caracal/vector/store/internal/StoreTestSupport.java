@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class StoreTestSupport {
     @TempDir
     Path dataDir;
+
     VectorStoreComponent store;
 
     @BeforeEach
@@ -76,8 +77,12 @@ abstract class StoreTestSupport {
     static List<VectorRecord> randomRecords(Random random, String prefix, int from, int count, int dimension) {
         List<VectorRecord> out = new ArrayList<>(count);
         for (int i = from; i < from + count; i++) {
-            out.add(new VectorRecord(prefix + i, randomVector(random, dimension),
-                    Map.of("n", i, "group", "g" + (i % 10)), "text " + i, List.of()));
+            out.add(new VectorRecord(
+                    prefix + i,
+                    randomVector(random, dimension),
+                    Map.of("n", i, "group", "g" + (i % 10)),
+                    "text " + i,
+                    List.of()));
         }
         return out;
     }

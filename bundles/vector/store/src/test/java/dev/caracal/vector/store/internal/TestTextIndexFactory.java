@@ -121,7 +121,8 @@ final class TestTextIndexFactory implements TextIndexFactory {
         @Override
         public void persist(int coveredOrdinals) {
             StringBuilder b = new StringBuilder().append(coveredOrdinals).append('\n');
-            docs.forEach((o, words) -> b.append(o).append('\t').append(String.join(" ", words)).append('\n'));
+            docs.forEach((o, words) ->
+                    b.append(o).append('\t').append(String.join(" ", words)).append('\n'));
             try {
                 Files.writeString(file, b, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -135,7 +136,6 @@ final class TestTextIndexFactory implements TextIndexFactory {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

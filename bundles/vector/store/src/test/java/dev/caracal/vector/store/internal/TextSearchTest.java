@@ -32,12 +32,14 @@ class TextSearchTest extends StoreTestSupport {
 
     /** Five records on the x axis at increasing distance from (1, 0), with texts of varied word counts. */
     private void fill(String collection) {
-        store.upsert(collection, List.of(
-                record("a", 1.0f, 0.0f, "red apple", "fruit"),
-                record("b", 0.9f, 0.1f, "green pear", "fruit"),
-                record("c", 0.5f, 0.5f, "red red cherry", "fruit"),
-                record("d", 0.0f, 1.0f, "red car red bus red", "vehicle"),
-                record("e", -1.0f, 0.0f, "blue sky", "other")));
+        store.upsert(
+                collection,
+                List.of(
+                        record("a", 1.0f, 0.0f, "red apple", "fruit"),
+                        record("b", 0.9f, 0.1f, "green pear", "fruit"),
+                        record("c", 0.5f, 0.5f, "red red cherry", "fruit"),
+                        record("d", 0.0f, 1.0f, "red car red bus red", "vehicle"),
+                        record("e", -1.0f, 0.0f, "blue sky", "other")));
     }
 
     private static VectorRecord record(String id, float x, float y, String text, String kind) {
@@ -53,10 +55,12 @@ class TextSearchTest extends StoreTestSupport {
     }
 
     private void awaitText(String collection) {
-        await(() -> {
-            CollectionInfo i = store.describe(collection);
-            return i.textIndex() != null && i.textIndex().status() == IndexStatus.READY;
-        }, "the text index");
+        await(
+                () -> {
+                    CollectionInfo i = store.describe(collection);
+                    return i.textIndex() != null && i.textIndex().status() == IndexStatus.READY;
+                },
+                "the text index");
     }
 
     @Test
@@ -87,11 +91,11 @@ class TextSearchTest extends StoreTestSupport {
         create("t", 2, Metric.L2);
         fill("t");
         assertNull(store.describe("t").textIndex());
-        TextIndexUnavailableException e = assertThrows(TextIndexUnavailableException.class,
-                () -> store.search("t", SearchRequest.keyword("red", 3, null)));
+        TextIndexUnavailableException e = assertThrows(
+                TextIndexUnavailableException.class, () -> store.search("t", SearchRequest.keyword("red", 3, null)));
         assertTrue(e.getMessage().contains("caracal-vector-text-bm25"), e.getMessage());
-        SearchResult r = store.search("t", new SearchRequest(new float[] {1, 0}, "red", 2, null, SearchMode.HYBRID,
-                null, false));
+        SearchResult r = store.search(
+                "t", new SearchRequest(new float[] {1, 0}, "red", 2, null, SearchMode.HYBRID, null, false));
         assertTrue(r.degraded());
         assertEquals(List.of("a", "b"), ids(r));
         assertEquals(IndexSpec.FLAT, r.servedBy());
@@ -104,8 +108,17 @@ class TextSearchTest extends StoreTestSupport {
         fill("t");
         awaitText("t");
         // vector ranking from (1,0): a b c d e; keyword ranking for "red": d c a
-        SearchResult r = store.search("t", new SearchRequest(new float[] {1, 0}, "red", 5, null,
-                SearchMode.HYBRID, null, false, new Fusion(Fusion.Method.RRF, 0.5, 60, 0)));
+        SearchResult r = store.search(
+                "t",
+                new SearchRequest(
+                        new float[] {1, 0},
+                        "red",
+                        5,
+                        null,
+                        SearchMode.HYBRID,
+                        null,
+                        false,
+                        new Fusion(Fusion.Method.RRF, 0.5, 60, 0)));
         assertFalse(r.degraded());
         assertEquals("flat+" + TestTextIndexFactory.TYPE, r.servedBy());
         // a: 1/61 + 1/63 = .03227; d: 1/64 + 1/61 = .03202; c: 1/63 + 1/62 = .03200; b: 1/62; e: 1/65
@@ -120,23 +133,52 @@ class TextSearchTest extends StoreTestSupport {
         fill("t");
         awaitText("t");
         float[] q = {1, 0};
-        SearchResult vectorOnly = store.search("t", new SearchRequest(q, "red", 3, null, SearchMode.HYBRID, null,
-                false, new Fusion(Fusion.Method.WEIGHTED, 1.0, 60, 0)));
+        SearchResult vectorOnly = store.search(
+                "t",
+                new SearchRequest(
+                        q,
+                        "red",
+                        3,
+                        null,
+                        SearchMode.HYBRID,
+                        null,
+                        false,
+                        new Fusion(Fusion.Method.WEIGHTED, 1.0, 60, 0)));
         assertEquals(List.of("a", "b", "c"), ids(vectorOnly));
         assertEquals(1.0, vectorOnly.hits().get(0).score(), 1e-6);
-        SearchResult keywordOnly = store.search("t", new SearchRequest(q, "red", 3, null, SearchMode.HYBRID, null,
-                false, new Fusion(Fusion.Method.WEIGHTED, 0.0, 60, 0)));
+        SearchResult keywordOnly = store.search(
+                "t",
+                new SearchRequest(
+                        q,
+                        "red",
+                        3,
+                        null,
+                        SearchMode.HYBRID,
+                        null,
+                        false,
+                        new Fusion(Fusion.Method.WEIGHTED, 0.0, 60, 0)));
         assertEquals("d", keywordOnly.hits().get(0).id());
         // alpha 0.5: a = 0.5*1 + 0.5*(1-1)/(3-1)=0.5; d = 0.5*(norm vec of d) + 0.5*1
-        SearchResult half = store.search("t", new SearchRequest(q, "red", 5, null, SearchMode.HYBRID, null,
-                false, new Fusion(Fusion.Method.WEIGHTED, 0.5, 60, 0)));
+        SearchResult half = store.search(
+                "t",
+                new SearchRequest(
+                        q,
+                        "red",
+                        5,
+                        null,
+                        SearchMode.HYBRID,
+                        null,
+                        false,
+                        new Fusion(Fusion.Method.WEIGHTED, 0.5, 60, 0)));
         assertEquals(5, half.hits().size());
         for (int i = 1; i < half.hits().size(); i++) {
             assertTrue(half.hits().get(i - 1).score() >= half.hits().get(i).score());
         }
         // a filter applies to both rankings
-        SearchResult filtered = store.search("t", new SearchRequest(q, "red", 5, new Filter.Eq("kind", "vehicle"),
-                SearchMode.HYBRID, null, false, Fusion.DEFAULT));
+        SearchResult filtered = store.search(
+                "t",
+                new SearchRequest(
+                        q, "red", 5, new Filter.Eq("kind", "vehicle"), SearchMode.HYBRID, null, false, Fusion.DEFAULT));
         assertEquals(List.of("d"), ids(filtered));
     }
 
@@ -156,8 +198,8 @@ class TextSearchTest extends StoreTestSupport {
         store.unbindTextIndexFactory(words);
         CollectionInfo info = store.describe("t");
         assertEquals(IndexStatus.DEGRADED, info.textIndex().status());
-        assertThrows(TextIndexUnavailableException.class, () -> store.search("t", SearchRequest.keyword("red", 3,
-                null)));
+        assertThrows(
+                TextIndexUnavailableException.class, () -> store.search("t", SearchRequest.keyword("red", 3, null)));
         // writes while it is away reach it after it comes back
         store.upsert("t", List.of(record("f", 0, 0, "red wine", "fruit")));
         store.delete("t", List.of("d"));
@@ -179,8 +221,8 @@ class TextSearchTest extends StoreTestSupport {
     void aVectorIndexIsResumedAfterARestartAndCatchesUp() {
         TestIndexFactory plugin = new TestIndexFactory();
         bindAll(plugin);
-        store.createCollection(new CollectionSpec("v", 4, Metric.L2, null, new IndexSpec(TestIndexFactory.TYPE,
-                Map.of())));
+        store.createCollection(
+                new CollectionSpec("v", 4, Metric.L2, null, new IndexSpec(TestIndexFactory.TYPE, Map.of())));
         store.upsert("v", randomRecords(new java.util.Random(1), "r", 0, 500, 4));
         await(() -> store.describe("v").index().status() == IndexStatus.READY, "the index");
         restart(plugin);
@@ -200,7 +242,12 @@ class TextSearchTest extends StoreTestSupport {
         assertEquals(12, plugin.last.removes.get());
         assertEquals(498, plugin.last.size());
         float[] q = store.get("v", "r3").orElseThrow().vector();
-        assertEquals("r3", store.search("v", SearchRequest.ofVector(q, 1, null)).hits().get(0).id());
+        assertEquals(
+                "r3",
+                store.search("v", SearchRequest.ofVector(q, 1, null))
+                        .hits()
+                        .get(0)
+                        .id());
 
         // a rebuild starts from nothing
         store.rebuildIndex("v");

@@ -39,7 +39,8 @@ public final class AnthropicError extends RuntimeException {
 
     /** A 400 about one request field, written as Anthropic does: {@code messages.1.content.0.type: ...}. */
     public static AnthropicError invalid(String field, String message) {
-        return new AnthropicError(400, INVALID_REQUEST, field == null || field.isEmpty() ? message : field + ": " + message);
+        return new AnthropicError(
+                400, INVALID_REQUEST, field == null || field.isEmpty() ? message : field + ": " + message);
     }
 
     public int status() {

@@ -9,8 +9,7 @@ import dev.caracal.llm.LlmException;
 /** Maps normalized failures to Anthropic's statuses and error types, and renders the error envelope. */
 public final class AnthropicErrors {
 
-    private AnthropicErrors() {
-    }
+    private AnthropicErrors() {}
 
     /**
      * The Anthropic error for a gateway or provider failure. A {@link GatewayException} that is

@@ -29,7 +29,12 @@ import java.util.function.Supplier;
  */
 public final class MessageStreamEncoder {
 
-    private enum BlockKind { TEXT, TOOL_USE, THINKING, REDACTED_THINKING }
+    private enum BlockKind {
+        TEXT,
+        TOOL_USE,
+        THINKING,
+        REDACTED_THINKING
+    }
 
     private final String messageId;
     private final String requestedModel;
@@ -43,6 +48,7 @@ public final class MessageStreamEncoder {
     private int blocks;
     /** The normalized index and kind of the open block; {@code openIndex < 0} when none is open. */
     private int openIndex = -1;
+
     private BlockKind openKind;
     private final Set<Integer> closedIndexes = new HashSet<>();
 
@@ -52,8 +58,8 @@ public final class MessageStreamEncoder {
      * @param stopSequences  the request's stop sequences, to name the one that matched
      * @param toolUseIds     ids for tool calls whose upstream gave none
      */
-    public MessageStreamEncoder(String messageId, String requestedModel, List<String> stopSequences,
-                                Supplier<String> toolUseIds) {
+    public MessageStreamEncoder(
+            String messageId, String requestedModel, List<String> stopSequences, Supplier<String> toolUseIds) {
         this.messageId = messageId;
         this.requestedModel = requestedModel;
         this.stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
@@ -124,8 +130,11 @@ public final class MessageStreamEncoder {
                 }
             }
         } else if (event instanceof StreamEvent.RedactedThinking r) {
-            if (enterBlock(r.index(), BlockKind.REDACTED_THINKING,
-                    () -> block("redacted_thinking").put("data", r.data() == null ? "" : r.data()), out)) {
+            if (enterBlock(
+                    r.index(),
+                    BlockKind.REDACTED_THINKING,
+                    () -> block("redacted_thinking").put("data", r.data() == null ? "" : r.data()),
+                    out)) {
                 closeBlock(out);
             }
         } else if (event instanceof StreamEvent.End e) {
@@ -171,8 +180,11 @@ public final class MessageStreamEncoder {
             return true;
         }
         if (closedIndexes.contains(index)) {
-            out.add(error(AnthropicError.API, "the upstream interleaved content blocks (block " + index
-                    + " continued after the next one began), which the Anthropic stream format cannot express"));
+            out.add(
+                    error(
+                            AnthropicError.API,
+                            "the upstream interleaved content blocks (block " + index
+                                    + " continued after the next one began), which the Anthropic stream format cannot express"));
             return false;
         }
         closeBlock(out);
@@ -269,7 +281,9 @@ public final class MessageStreamEncoder {
      * best total so far either way.
      */
     private static Usage max(Usage a, Usage b) {
-        return new Usage(Math.max(a.inputTokens(), b.inputTokens()), Math.max(a.outputTokens(), b.outputTokens()),
+        return new Usage(
+                Math.max(a.inputTokens(), b.inputTokens()),
+                Math.max(a.outputTokens(), b.outputTokens()),
                 Math.max(a.cachedInputTokens(), b.cachedInputTokens()),
                 Math.max(a.cacheCreationInputTokens(), b.cacheCreationInputTokens()));
     }

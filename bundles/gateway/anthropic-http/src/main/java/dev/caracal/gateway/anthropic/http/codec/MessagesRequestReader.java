@@ -38,13 +38,25 @@ public final class MessagesRequestReader {
     /** Accepted and ignored: hints that do not change the answer's content. */
     private static final Set<String> IGNORED_FIELDS = Set.of("service_tier", "cache_control", "inference_geo");
     /** Real Anthropic parameters this gateway cannot honour; refused rather than silently dropped. */
-    private static final Set<String> UNSUPPORTED_FIELDS = Set.of("container", "mcp_servers", "context_management",
-            "output_config", "output_format", "speed", "diagnostics");
-    private static final Set<String> KNOWN_FIELDS = Set.of("model", "max_tokens", "messages", "system", "tools",
-            "tool_choice", "temperature", "top_p", "top_k", "stop_sequences", "metadata", "stream", "thinking");
+    private static final Set<String> UNSUPPORTED_FIELDS = Set.of(
+            "container", "mcp_servers", "context_management", "output_config", "output_format", "speed", "diagnostics");
 
-    private MessagesRequestReader() {
-    }
+    private static final Set<String> KNOWN_FIELDS = Set.of(
+            "model",
+            "max_tokens",
+            "messages",
+            "system",
+            "tools",
+            "tool_choice",
+            "temperature",
+            "top_p",
+            "top_k",
+            "stop_sequences",
+            "metadata",
+            "stream",
+            "thinking");
+
+    private MessagesRequestReader() {}
 
     /** The normalized request for a {@code POST /v1/messages} body (a JSON object). */
     public static ChatRequest read(JsonNode body) {
@@ -93,9 +105,11 @@ public final class MessagesRequestReader {
             throw AnthropicError.invalid("max_tokens", "Input should be a valid integer");
         }
         if (!node.canConvertToInt() || node.intValue() < 1) {
-            throw AnthropicError.invalid("max_tokens", node.canConvertToInt() || node.asText().startsWith("-")
-                    ? "Input should be greater than or equal to 1"
-                    : "Input should be less than or equal to " + Integer.MAX_VALUE);
+            throw AnthropicError.invalid(
+                    "max_tokens",
+                    node.canConvertToInt() || node.asText().startsWith("-")
+                            ? "Input should be greater than or equal to 1"
+                            : "Input should be less than or equal to " + Integer.MAX_VALUE);
         }
         return node.intValue();
     }
@@ -153,18 +167,23 @@ public final class MessagesRequestReader {
                 int budget = budgetTokens(node.get("budget_tokens"), maxTokens);
                 String display = optionalString(node, "display", "thinking");
                 if (display != null && !display.equals("summarized")) {
-                    throw AnthropicError.invalid("thinking.display", display.equals("omitted")
-                            ? "display 'omitted' is not supported by this gateway; omit 'display' or set it to 'summarized'"
-                            : "Input should be 'summarized' or 'omitted'");
+                    throw AnthropicError.invalid(
+                            "thinking.display",
+                            display.equals("omitted")
+                                    ? "display 'omitted' is not supported by this gateway; omit 'display' or set it to 'summarized'"
+                                    : "Input should be 'summarized' or 'omitted'");
                 }
                 return Reasoning.budget(budget);
             }
             case "adaptive", "between_tools":
-                throw AnthropicError.invalid("thinking.type", "'" + type + "' thinking is not supported by this"
-                        + " gateway; use 'enabled' (with budget_tokens) or 'disabled'");
+                throw AnthropicError.invalid(
+                        "thinking.type",
+                        "'" + type + "' thinking is not supported by this"
+                                + " gateway; use 'enabled' (with budget_tokens) or 'disabled'");
             default:
-                throw AnthropicError.invalid("thinking.type", "Input tag '" + type
-                        + "' does not match any of the expected tags: 'enabled', 'disabled'");
+                throw AnthropicError.invalid(
+                        "thinking.type",
+                        "Input tag '" + type + "' does not match any of the expected tags: 'enabled', 'disabled'");
         }
     }
 
@@ -187,12 +206,17 @@ public final class MessagesRequestReader {
             throw AnthropicError.invalid(path, "Input should be a valid integer");
         }
         boolean fitsInt = node.canConvertToInt();
-        if (fitsInt ? node.intValue() < Reasoning.MIN_BUDGET_TOKENS : node.asText().startsWith("-")) {
-            throw AnthropicError.invalid(path, "Input should be greater than or equal to " + Reasoning.MIN_BUDGET_TOKENS);
+        if (fitsInt
+                ? node.intValue() < Reasoning.MIN_BUDGET_TOKENS
+                : node.asText().startsWith("-")) {
+            throw AnthropicError.invalid(
+                    path, "Input should be greater than or equal to " + Reasoning.MIN_BUDGET_TOKENS);
         }
         if (!fitsInt || node.intValue() >= maxTokens) {
-            throw AnthropicError.invalid(path, "must be less than max_tokens (budget_tokens " + node.asText()
-                    + ", max_tokens " + maxTokens + "): the thinking counts within max_tokens");
+            throw AnthropicError.invalid(
+                    path,
+                    "must be less than max_tokens (budget_tokens " + node.asText() + ", max_tokens " + maxTokens
+                            + "): the thinking counts within max_tokens");
         }
         return node.intValue();
     }
@@ -243,9 +267,13 @@ public final class MessagesRequestReader {
                 throw AnthropicError.invalid(path, "Input should be an object");
             }
             JsonNode type = tool.get("type");
-            if (type != null && !type.isNull() && !(type.isTextual() && type.asText().equals("custom"))) {
-                throw AnthropicError.invalid(path + ".type", "server tools ('" + type.asText()
-                        + "') are not supported by this gateway; only custom tools (type 'custom' or absent) are");
+            if (type != null
+                    && !type.isNull()
+                    && !(type.isTextual() && type.asText().equals("custom"))) {
+                throw AnthropicError.invalid(
+                        path + ".type",
+                        "server tools ('" + type.asText()
+                                + "') are not supported by this gateway; only custom tools (type 'custom' or absent) are");
             }
             String name = requiredString(tool, "name", path);
             if (!TOOL_NAME.matcher(name).matches()) {
@@ -263,7 +291,9 @@ public final class MessagesRequestReader {
                 throw AnthropicError.invalid(path + ".input_schema", "Input should be a JSON schema object");
             }
             JsonNode schemaType = schema.get("type");
-            if (schemaType == null || !schemaType.isTextual() || !schemaType.asText().equals("object")) {
+            if (schemaType == null
+                    || !schemaType.isTextual()
+                    || !schemaType.asText().equals("object")) {
                 throw AnthropicError.invalid(path + ".input_schema.type", "Input should be 'object'");
             }
             tools.add(new ToolDefinition(name, description, schema.toString()));
@@ -287,12 +317,13 @@ public final class MessagesRequestReader {
             case "tool" -> {
                 String name = requiredString(node, "name", "tool_choice");
                 if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-                    throw AnthropicError.invalid("tool_choice.name", "no tool named '" + name + "' is defined in 'tools'");
+                    throw AnthropicError.invalid(
+                            "tool_choice.name", "no tool named '" + name + "' is defined in 'tools'");
                 }
                 yield ToolChoice.tool(name);
             }
-            default -> throw AnthropicError.invalid("tool_choice.type",
-                    "Input should be 'auto', 'any', 'tool' or 'none'");
+            default ->
+                throw AnthropicError.invalid("tool_choice.type", "Input should be 'auto', 'any', 'tool' or 'none'");
         };
         if ((choice.mode() == ToolChoice.Mode.REQUIRED) && tools.isEmpty()) {
             throw AnthropicError.invalid("tool_choice", "tool_choice 'any' requires 'tools'");
@@ -321,15 +352,20 @@ public final class MessagesRequestReader {
             Role role = switch (roleName) {
                 case "user" -> Role.USER;
                 case "assistant" -> Role.ASSISTANT;
-                case "system" -> throw AnthropicError.invalid(path + ".role", "system-role messages are not supported"
-                        + " by this gateway; put system instructions in the top-level 'system' parameter");
+                case "system" ->
+                    throw AnthropicError.invalid(
+                            path + ".role",
+                            "system-role messages are not supported"
+                                    + " by this gateway; put system instructions in the top-level 'system' parameter");
                 default -> throw AnthropicError.invalid(path + ".role", "Input should be 'user' or 'assistant'");
             };
             boolean last = i == node.size() - 1;
             List<ContentPart> content = content(message.get("content"), role, path + ".content");
             if (content.isEmpty() && !(last && role == Role.ASSISTANT)) {
-                throw AnthropicError.invalid(path, "all messages must have non-empty content except for the optional"
-                        + " final assistant message");
+                throw AnthropicError.invalid(
+                        path,
+                        "all messages must have non-empty content except for the optional"
+                                + " final assistant message");
             }
             messages.add(new Message(role, content));
         }
@@ -368,7 +404,8 @@ public final class MessagesRequestReader {
                 return image(block, path);
             case "tool_use": {
                 if (role != Role.ASSISTANT) {
-                    throw AnthropicError.invalid(path + ".type", "tool_use blocks are only allowed in assistant messages");
+                    throw AnthropicError.invalid(
+                            path + ".type", "tool_use blocks are only allowed in assistant messages");
                 }
                 String id = requiredString(block, "id", path);
                 String name = requiredString(block, "name", path);
@@ -383,7 +420,8 @@ public final class MessagesRequestReader {
             }
             case "tool_result":
                 if (role != Role.USER) {
-                    throw AnthropicError.invalid(path + ".type", "tool_result blocks are only allowed in user messages");
+                    throw AnthropicError.invalid(
+                            path + ".type", "tool_result blocks are only allowed in user messages");
                 }
                 return toolResult(block, path);
             case "thinking": {
@@ -396,14 +434,23 @@ public final class MessagesRequestReader {
             case "redacted_thinking":
                 requireAssistant(role, type, path);
                 return new ContentPart.RedactedThinking(requiredString(block, "data", path));
-            case "document", "search_result", "server_tool_use",
-                    "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
-                    "mcp_tool_use", "mcp_tool_result", "container_upload", "tool_reference":
+            case "document",
+                    "search_result",
+                    "server_tool_use",
+                    "web_search_tool_result",
+                    "web_fetch_tool_result",
+                    "code_execution_tool_result",
+                    "mcp_tool_use",
+                    "mcp_tool_result",
+                    "container_upload",
+                    "tool_reference":
                 throw AnthropicError.invalid(path + ".type", "'" + type + "' blocks are not supported by this gateway");
             default:
-                throw AnthropicError.invalid(path + ".type", "Input tag '" + type
-                        + "' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result',"
-                        + " 'thinking', 'redacted_thinking'");
+                throw AnthropicError.invalid(
+                        path + ".type",
+                        "Input tag '" + type
+                                + "' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result',"
+                                + " 'thinking', 'redacted_thinking'");
         }
     }
 
@@ -436,7 +483,8 @@ public final class MessagesRequestReader {
             case "base64": {
                 String mediaType = requiredString(source, "media_type", sp);
                 if (!IMAGE_TYPES.contains(mediaType)) {
-                    throw AnthropicError.invalid(sp + ".media_type",
+                    throw AnthropicError.invalid(
+                            sp + ".media_type",
                             "Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'");
                 }
                 String data = requiredString(source, "data", sp);
@@ -453,10 +501,12 @@ public final class MessagesRequestReader {
                 return new ContentPart.Image(null, null, url);
             }
             case "file":
-                throw AnthropicError.invalid(sp + ".type", "file sources (Files API) are not supported by this gateway");
+                throw AnthropicError.invalid(
+                        sp + ".type", "file sources (Files API) are not supported by this gateway");
             default:
-                throw AnthropicError.invalid(sp + ".type", "Input tag '" + type
-                        + "' does not match any of the expected tags: 'base64', 'url'");
+                throw AnthropicError.invalid(
+                        sp + ".type",
+                        "Input tag '" + type + "' does not match any of the expected tags: 'base64', 'url'");
         }
     }
 
@@ -483,8 +533,11 @@ public final class MessagesRequestReader {
                 switch (type) {
                     case "text" -> parts.add(text(inner, bp));
                     case "image" -> parts.add(image(inner, bp));
-                    default -> throw AnthropicError.invalid(bp + ".type", "'" + type
-                            + "' blocks are not supported in tool results by this gateway; use 'text' or 'image'");
+                    default ->
+                        throw AnthropicError.invalid(
+                                bp + ".type",
+                                "'" + type
+                                        + "' blocks are not supported in tool results by this gateway; use 'text' or 'image'");
                 }
             }
         } else {

@@ -13,8 +13,7 @@ import java.util.List;
 /** Renders normalized answers as Anthropic {@code Message} objects. */
 public final class MessagesResponseWriter {
 
-    private MessagesResponseWriter() {
-    }
+    private MessagesResponseWriter() {}
 
     /**
      * The {@code Message} for a complete answer. {@code id} is the ingress's {@code msg_...} id (the upstream's id
@@ -27,7 +26,8 @@ public final class MessagesResponseWriter {
      * verified by Anthropic and is not sent to it again); redacted thinking is a {@code redacted_thinking} block
      * with its opaque {@code data}. Empty text, and thinking with neither text nor signature, are left out.
      */
-    public static ObjectNode message(String id, String requestedModel, ChatResponse response, List<String> stopSequences) {
+    public static ObjectNode message(
+            String id, String requestedModel, ChatResponse response, List<String> stopSequences) {
         if (response.stopReason() == StopReason.ERROR) {
             throw new AnthropicError(502, AnthropicError.API, "the upstream ended the answer with an error");
         }
@@ -47,7 +47,10 @@ public final class MessagesResponseWriter {
             } else if (part instanceof ContentPart.Thinking t) {
                 String signature = t.signature() == null ? "" : t.signature();
                 if (!t.text().isEmpty() || !signature.isEmpty()) {
-                    content.addObject().put("type", "thinking").put("thinking", t.text()).put("signature", signature);
+                    content.addObject()
+                            .put("type", "thinking")
+                            .put("thinking", t.text())
+                            .put("signature", signature);
                 }
             } else if (part instanceof ContentPart.RedactedThinking r) {
                 content.addObject().put("type", "redacted_thinking").put("data", r.data());

@@ -22,8 +22,7 @@ public final class ModelsPage {
     static final String UNKNOWN_CREATED_AT = "1970-01-01T00:00:00Z";
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ModelsPage() {
-    }
+    private ModelsPage() {}
 
     /** The models a Messages client can call, each name once, in the gateway's order. */
     public static List<ModelInfo> chatModels(List<ModelInfo> models) {
@@ -82,8 +81,10 @@ public final class ModelsPage {
                 return model(m);
             }
         }
-        throw new AnthropicError(404, AnthropicError.NOT_FOUND, "model: " + id + " is not offered by this gateway;"
-                + " GET /v1/models lists the models it routes");
+        throw new AnthropicError(
+                404,
+                AnthropicError.NOT_FOUND,
+                "model: " + id + " is not offered by this gateway;" + " GET /v1/models lists the models it routes");
     }
 
     public static ObjectNode model(ModelInfo m) {

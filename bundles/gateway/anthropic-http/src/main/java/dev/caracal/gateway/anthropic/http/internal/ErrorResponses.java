@@ -11,8 +11,7 @@ import javax.servlet.http.HttpServletResponse;
 /** Writes an {@link AnthropicError} as an HTTP answer: status, retry headers, Anthropic's envelope. */
 final class ErrorResponses {
 
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     static void write(HttpServletResponse resp, AnthropicError error, String requestId) throws IOException {
         write(resp, error, requestId, "POST");

@@ -7,11 +7,11 @@ final class Ids {
     private static final char[] ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     static String random() {
-        // ids name calls, they guard nothing: a lock-free generator (SecureRandom serialized every call on /dev/urandom)
+        // ids name calls, they guard nothing: a lock-free generator (SecureRandom serialized every call on
+        // /dev/urandom)
         ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] c = new char[24];
         for (int i = 0; i < c.length; i++) {

@@ -15,6 +15,7 @@ import javax.servlet.http.HttpServletRequest;
 final class IncomingCall {
     /** The {@link CallContext} attribute holding the client's API key, for the authentication filter. */
     static final String CLIENT_KEY = "caracal.client.key";
+
     static final String INGRESS = "anthropic";
 
     private static final Set<String> CREDENTIAL_HEADERS =

@@ -42,12 +42,15 @@ import org.slf4j.LoggerFactory;
  * models, and a guessed count would mislead. Every answer carries {@code request-id}; every failure is in Anthropic's
  * error envelope.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/v1/messages",
-        "osgi.http.whiteboard.servlet.pattern=/v1/messages/*",
-        "osgi.http.whiteboard.servlet.name=caracal-gateway-anthropic-messages",
-        "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/v1/messages",
+            "osgi.http.whiteboard.servlet.pattern=/v1/messages/*",
+            "osgi.http.whiteboard.servlet.name=caracal-gateway-anthropic-messages",
+            "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class MessagesServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MessagesServlet.class);
@@ -64,7 +67,9 @@ public class MessagesServlet extends HttpServlet {
     /** {@link #ASYNC_TIMEOUT_MILLIS}; tests shorten it. */
     volatile long asyncTimeoutMillis = ASYNC_TIMEOUT_MILLIS;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setGateway(Gateway g) {
         gateway = g;
@@ -76,7 +81,9 @@ public class MessagesServlet extends HttpServlet {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setSettings(HttpSettings s) {
         settings = s;
@@ -104,12 +111,19 @@ public class MessagesServlet extends HttpServlet {
                 messages(req, resp, call);
             } else if (path.equals(COUNT_TOKENS)) {
                 requirePost(req);
-                throw new AnthropicError(404, AnthropicError.NOT_FOUND, "token counting (/v1/messages/count_tokens)"
-                        + " is not supported by this gateway: it has no tokenizer for the models it routes to",
-                        null, true);
+                throw new AnthropicError(
+                        404,
+                        AnthropicError.NOT_FOUND,
+                        "token counting (/v1/messages/count_tokens)"
+                                + " is not supported by this gateway: it has no tokenizer for the models it routes to",
+                        null,
+                        true);
             } else {
-                throw new AnthropicError(404, AnthropicError.NOT_FOUND, "Not found: " + req.getMethod() + " "
-                        + req.getRequestURI() + "; this gateway serves POST /v1/messages");
+                throw new AnthropicError(
+                        404,
+                        AnthropicError.NOT_FOUND,
+                        "Not found: " + req.getMethod() + " " + req.getRequestURI()
+                                + "; this gateway serves POST /v1/messages");
             }
         });
     }
@@ -146,8 +160,8 @@ public class MessagesServlet extends HttpServlet {
         }
         String incident = Long.toHexString(System.nanoTime());
         LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
-        return new AnthropicError(500, AnthropicError.API,
-                "the server failed unexpectedly; see the log for incident " + incident);
+        return new AnthropicError(
+                500, AnthropicError.API, "the server failed unexpectedly; see the log for incident " + incident);
     }
 
     private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
@@ -155,7 +169,9 @@ public class MessagesServlet extends HttpServlet {
         ChatRequest request = MessagesRequestReader.read(body);
         Gateway g = gateway;
         if (g == null) {
-            throw new AnthropicError(503, AnthropicError.API,
+            throw new AnthropicError(
+                    503,
+                    AnthropicError.API,
                     "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
         }
         CallContext context = call.context(req);
@@ -170,21 +186,32 @@ public class MessagesServlet extends HttpServlet {
      * A non-streamed call: asynchronous when the container allows it, else on the request thread. Either way the
      * answer, or the failure, is written by the same code.
      */
-    private void complete(Gateway g, CallContext context, ChatRequest request, HttpServletRequest req,
-                          HttpServletResponse resp, IncomingCall call) throws IOException {
+    private void complete(
+            Gateway g,
+            CallContext context,
+            ChatRequest request,
+            HttpServletRequest req,
+            HttpServletResponse resp,
+            IncomingCall call)
+            throws IOException {
         if (!req.isAsyncSupported()) {
             writeMessage(resp, call, request, g.complete(context, request));
             return;
         }
-        AsyncAnswer.serve(req, g.completeAsync(context, request), asyncTimeoutMillis,
-                ms -> new LlmException(ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
+        AsyncAnswer.serve(
+                req,
+                g.completeAsync(context, request),
+                asyncTimeoutMillis,
+                ms -> new LlmException(
+                        ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
                 call.requestId(),
-                outcome -> respond(req, resp, call.requestId(),
-                        () -> writeMessage(resp, call, request, outcome.get())));
+                outcome ->
+                        respond(req, resp, call.requestId(), () -> writeMessage(resp, call, request, outcome.get())));
     }
 
-    private static void writeMessage(HttpServletResponse resp, IncomingCall call, ChatRequest request,
-                                     ChatResponse response) throws IOException {
+    private static void writeMessage(
+            HttpServletResponse resp, IncomingCall call, ChatRequest request, ChatResponse response)
+            throws IOException {
         JsonNode json = MessagesResponseWriter.message(call.messageId(), request.model(), response, request.stop());
         resp.setStatus(200);
         resp.setContentType(CaracalHttp.JSON);
@@ -192,15 +219,20 @@ public class MessagesServlet extends HttpServlet {
         Json.mapper().writeValue(resp.getOutputStream(), json);
     }
 
-    private void stream(Gateway g, CallContext context, ChatRequest request, HttpServletRequest req,
-                        HttpServletResponse resp, IncomingCall call) {
+    private void stream(
+            Gateway g,
+            CallContext context,
+            ChatRequest request,
+            HttpServletRequest req,
+            HttpServletResponse resp,
+            IncomingCall call) {
         AsyncContext async = null;
         if (req.isAsyncSupported()) {
             async = req.startAsync();
             async.setTimeout(0); // the gateway bounds the call; a long answer may stream for many minutes
         }
-        MessageStreamEncoder encoder = new MessageStreamEncoder(call.messageId(), request.model(), request.stop(),
-                Ids::toolUseId);
+        MessageStreamEncoder encoder =
+                new MessageStreamEncoder(call.messageId(), request.model(), request.stop(), Ids::toolUseId);
         StreamSession session = new StreamSession(resp, async, encoder, call.requestId());
         try {
             StreamHandle handle = g.stream(context, request, session);
@@ -210,8 +242,8 @@ public class MessagesServlet extends HttpServlet {
         } catch (RuntimeException e) {
             String incident = Long.toHexString(System.nanoTime());
             LOG.error("starting stream {} failed unexpectedly (incident {})", call.requestId(), incident, e);
-            session.fail(new AnthropicError(500, AnthropicError.API,
-                    "the server failed unexpectedly; see the log for incident " + incident));
+            session.fail(new AnthropicError(
+                    500, AnthropicError.API, "the server failed unexpectedly; see the log for incident " + incident));
         }
         if (async == null) {
             session.awaitEnd();
@@ -220,7 +252,9 @@ public class MessagesServlet extends HttpServlet {
 
     private static void requirePost(HttpServletRequest req) {
         if (!"POST".equals(req.getMethod())) {
-            throw new AnthropicError(405, AnthropicError.INVALID_REQUEST,
+            throw new AnthropicError(
+                    405,
+                    AnthropicError.INVALID_REQUEST,
                     "Method Not Allowed: " + req.getMethod() + " " + req.getRequestURI() + " accepts only POST");
         }
     }
@@ -238,10 +272,11 @@ public class MessagesServlet extends HttpServlet {
     /** Core's body helpers speak problem+json; their 413 and 400 are re-expressed in Anthropic's terms. */
     private static AnthropicError fromProblem(ProblemException e) {
         int status = e.problem().status();
-        String detail = e.problem().detail() == null ? e.problem().title() : e.problem().detail();
+        String detail =
+                e.problem().detail() == null ? e.problem().title() : e.problem().detail();
         if (status == 413) {
-            return new AnthropicError(413, AnthropicError.REQUEST_TOO_LARGE, "Request exceeds the maximum allowed "
-                    + "size: " + detail);
+            return new AnthropicError(
+                    413, AnthropicError.REQUEST_TOO_LARGE, "Request exceeds the maximum allowed " + "size: " + detail);
         }
         if (status == 400) {
             return AnthropicError.invalid(null, detail);

@@ -26,20 +26,25 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * carrying it is answered here ({@link ModelsPage}) and any other passes on to the OpenAI ingress. Ranked below the
  * request guards, so authentication still comes first. Without this bundle, Anthropic clients get OpenAI's list.
  */
-@Component(service = Filter.class, property = {
-        "osgi.http.whiteboard.filter.pattern=/v1/models",
-        "osgi.http.whiteboard.filter.pattern=/v1/models/*",
-        "osgi.http.whiteboard.filter.name=caracal-anthropic-models",
-        "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
-        "service.ranking:Integer=-100",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Filter.class,
+        property = {
+            "osgi.http.whiteboard.filter.pattern=/v1/models",
+            "osgi.http.whiteboard.filter.pattern=/v1/models/*",
+            "osgi.http.whiteboard.filter.name=caracal-anthropic-models",
+            "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
+            "service.ranking:Integer=-100",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class ModelsFilter implements Filter {
     static final String VERSION_HEADER = "anthropic-version";
     private static final String MODELS = "/v1/models";
 
     private volatile Gateway gateway;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setGateway(Gateway g) {
         gateway = g;
@@ -54,7 +59,8 @@ public class ModelsFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse resp)
+        if (!(request instanceof HttpServletRequest req)
+                || !(response instanceof HttpServletResponse resp)
                 || req.getHeader(VERSION_HEADER) == null) {
             chain.doFilter(request, response);
             return;
@@ -74,18 +80,22 @@ public class ModelsFilter implements Filter {
 
     private ObjectNode answer(HttpServletRequest req) {
         if (!"GET".equals(req.getMethod())) {
-            throw new AnthropicError(405, AnthropicError.INVALID_REQUEST,
+            throw new AnthropicError(
+                    405,
+                    AnthropicError.INVALID_REQUEST,
                     "Method Not Allowed: " + req.getMethod() + " " + req.getRequestURI() + " accepts only GET");
         }
         Gateway g = gateway;
         if (g == null) {
-            throw new AnthropicError(503, AnthropicError.API,
+            throw new AnthropicError(
+                    503,
+                    AnthropicError.API,
                     "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
         }
         String path = decodedPath(req);
         if (path.equals(MODELS)) {
-            return ModelsPage.page(g.models(), req.getParameter("limit"), req.getParameter("after_id"),
-                    req.getParameter("before_id"));
+            return ModelsPage.page(
+                    g.models(), req.getParameter("limit"), req.getParameter("after_id"), req.getParameter("before_id"));
         }
         return ModelsPage.find(g.models(), path.substring(MODELS.length() + 1));
     }

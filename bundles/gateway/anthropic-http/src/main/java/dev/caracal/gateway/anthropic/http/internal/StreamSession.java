@@ -104,8 +104,8 @@ final class StreamSession implements StreamHandler {
         } catch (RuntimeException e) {
             String incident = Long.toHexString(System.nanoTime());
             LOG.error("streaming {} failed unexpectedly (incident {})", requestId, incident, e);
-            fail(new AnthropicError(500, AnthropicError.API,
-                    "the server failed unexpectedly; see the log for incident " + incident));
+            fail(new AnthropicError(
+                    500, AnthropicError.API, "the server failed unexpectedly; see the log for incident " + incident));
         }
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MessagesRequestReaderTest {
 
-    private static final String MINIMAL = "{'model':'claude-x','max_tokens':16,'messages':[{'role':'user','content':'hi'}]}";
+    private static final String MINIMAL =
+            "{'model':'claude-x','max_tokens':16,'messages':[{'role':'user','content':'hi'}]}";
 
     @Test
     void minimalRequestHasDefaults() {
@@ -86,16 +87,20 @@ class MessagesRequestReaderTest {
         assertEquals(1, r.tools().size());
         assertEquals("get_weather", r.tools().get(0).name());
         assertEquals("Weather of a city", r.tools().get(0).description());
-        assertEquals(json("{'type':'object','properties':{'city':{'type':'string'}},'required':['city']}"),
+        assertEquals(
+                json("{'type':'object','properties':{'city':{'type':'string'}},'required':['city']}"),
                 json(r.tools().get(0).inputSchemaJson()));
         assertEquals(ToolChoice.tool("get_weather"), r.toolChoice());
 
         assertEquals(4, r.messages().size());
         Message m0 = r.messages().get(0);
         assertEquals(Role.USER, m0.role());
-        assertEquals(List.of(new ContentPart.Text("What is this?"),
-                new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
-                new ContentPart.Image(null, null, "https://example.org/cat.jpg")), m0.content());
+        assertEquals(
+                List.of(
+                        new ContentPart.Text("What is this?"),
+                        new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
+                        new ContentPart.Image(null, null, "https://example.org/cat.jpg")),
+                m0.content());
         Message m1 = r.messages().get(1);
         assertEquals(Role.ASSISTANT, m1.role());
         assertEquals(new ContentPart.Text("Let me check."), m1.content().get(0));
@@ -105,18 +110,27 @@ class MessagesRequestReaderTest {
         assertEquals(json("{'city':'Paris'}"), json(use.argumentsJson()));
         Message m2 = r.messages().get(2);
         assertEquals(Role.USER, m2.role());
-        assertEquals(new ContentPart.ToolResult("toolu_1", List.of(new ContentPart.Text("18 C")), false),
+        assertEquals(
+                new ContentPart.ToolResult("toolu_1", List.of(new ContentPart.Text("18 C")), false),
                 m2.content().get(0));
-        assertEquals(new ContentPart.ToolResult("toolu_2", List.of(new ContentPart.Text("failed"),
-                new ContentPart.Image("image/jpeg", "/9j/", null)), true), m2.content().get(1));
-        assertEquals(new ContentPart.ToolResult("toolu_3", List.of(), false), m2.content().get(2));
+        assertEquals(
+                new ContentPart.ToolResult(
+                        "toolu_2",
+                        List.of(new ContentPart.Text("failed"), new ContentPart.Image("image/jpeg", "/9j/", null)),
+                        true),
+                m2.content().get(1));
+        assertEquals(
+                new ContentPart.ToolResult("toolu_3", List.of(), false),
+                m2.content().get(2));
         assertEquals(Message.assistant("Prefill"), r.messages().get(3));
     }
 
     @Test
     void systemBlocksAreJoined() {
-        ChatRequest r = MessagesRequestReader.read(with("system",
-                "[{'type':'text','text':'You are terse.'},{'type':'text','text':'Answer in French.','cache_control':{'type':'ephemeral'}}]"));
+        ChatRequest r = MessagesRequestReader.read(
+                with(
+                        "system",
+                        "[{'type':'text','text':'You are terse.'},{'type':'text','text':'Answer in French.','cache_control':{'type':'ephemeral'}}]"));
         assertEquals("You are terse.\n\nAnswer in French.", r.system());
         assertNull(MessagesRequestReader.read(with("system", "''")).system());
         assertNull(MessagesRequestReader.read(with("system", "[]")).system());
@@ -125,13 +139,28 @@ class MessagesRequestReaderTest {
     @Test
     void toolChoiceModes() {
         String tools = "[{'name':'t','input_schema':{'type':'object'}}]";
-        assertEquals(ToolChoice.AUTO, read("tools", tools, "tool_choice", "{'type':'auto'}").toolChoice());
-        assertEquals(ToolChoice.REQUIRED, read("tools", tools, "tool_choice", "{'type':'any'}").toolChoice());
-        assertEquals(ToolChoice.NONE, read("tools", tools, "tool_choice", "{'type':'none'}").toolChoice());
-        assertEquals(ToolChoice.tool("t"), read("tools", tools, "tool_choice", "{'type':'tool','name':'t'}").toolChoice());
-        assertEquals("{\"type\":\"object\"}", read("tools", tools).tools().get(0).inputSchemaJson());
+        assertEquals(
+                ToolChoice.AUTO,
+                read("tools", tools, "tool_choice", "{'type':'auto'}").toolChoice());
+        assertEquals(
+                ToolChoice.REQUIRED,
+                read("tools", tools, "tool_choice", "{'type':'any'}").toolChoice());
+        assertEquals(
+                ToolChoice.NONE,
+                read("tools", tools, "tool_choice", "{'type':'none'}").toolChoice());
+        assertEquals(
+                ToolChoice.tool("t"),
+                read("tools", tools, "tool_choice", "{'type':'tool','name':'t'}")
+                        .toolChoice());
+        assertEquals(
+                "{\"type\":\"object\"}", read("tools", tools).tools().get(0).inputSchemaJson());
         assertNull(read("tools", tools).tools().get(0).description());
-        assertEquals("t", read("tools", "[{'type':'custom','name':'t','input_schema':{'type':'object'}}]").tools().get(0).name());
+        assertEquals(
+                "t",
+                read("tools", "[{'type':'custom','name':'t','input_schema':{'type':'object'}}]")
+                        .tools()
+                        .get(0)
+                        .name());
     }
 
     @Test
@@ -148,15 +177,29 @@ class MessagesRequestReaderTest {
 
     @Test
     void enabledThinkingIsAReasoningBudget() {
-        assertEquals(Reasoning.budget(2048),
-                read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}").reasoning());
-        assertEquals(Reasoning.budget(1024),
-                read("max_tokens", "1025", "thinking", "{'type':'enabled','budget_tokens':1024}").reasoning(),
+        assertEquals(
+                Reasoning.budget(2048),
+                read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}")
+                        .reasoning());
+        assertEquals(
+                Reasoning.budget(1024),
+                read("max_tokens", "1025", "thinking", "{'type':'enabled','budget_tokens':1024}")
+                        .reasoning(),
                 "the smallest budget, one below max_tokens");
-        assertEquals(Reasoning.budget(10_000), read("max_tokens", "32000",
-                "thinking", "{'type':'enabled','budget_tokens':10000,'display':'summarized'}").reasoning());
-        assertEquals(4096, read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}")
-                .sampling().maxTokens(), "max_tokens is passed on as it is");
+        assertEquals(
+                Reasoning.budget(10_000),
+                read(
+                                "max_tokens",
+                                "32000",
+                                "thinking",
+                                "{'type':'enabled','budget_tokens':10000,'display':'summarized'}")
+                        .reasoning());
+        assertEquals(
+                4096,
+                read("max_tokens", "4096", "thinking", "{'type':'enabled','budget_tokens':2048}")
+                        .sampling()
+                        .maxTokens(),
+                "max_tokens is passed on as it is");
     }
 
     @Test
@@ -181,39 +224,48 @@ class MessagesRequestReaderTest {
                     {'type':'thinking','thinking':'Reasoning another provider gave','signature':''},
                     {'type':'text','text':'It is 18 C.'}]}]
                 """));
-        assertEquals(List.of(
-                new ContentPart.Thinking("The user wants the weather.", "EqQBCkYIBxgCKkB+sig=="),
-                new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"),
-                new ContentPart.Text("Let me check."),
-                new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}")),
+        assertEquals(
+                List.of(
+                        new ContentPart.Thinking("The user wants the weather.", "EqQBCkYIBxgCKkB+sig=="),
+                        new ContentPart.RedactedThinking(
+                                "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"),
+                        new ContentPart.Text("Let me check."),
+                        new ContentPart.ToolUse("toolu_1", "get_weather", "{\"city\":\"Paris\"}")),
                 r.messages().get(1).content());
-        assertEquals(List.of(
-                new ContentPart.Thinking("", "omitted-display-sig"),
-                new ContentPart.Thinking("Reasoning another provider gave", null),
-                new ContentPart.Text("It is 18 C.")),
-                r.messages().get(3).content(), "an empty signature (what this ingress writes for unsigned thinking) is none");
+        assertEquals(
+                List.of(
+                        new ContentPart.Thinking("", "omitted-display-sig"),
+                        new ContentPart.Thinking("Reasoning another provider gave", null),
+                        new ContentPart.Text("It is 18 C.")),
+                r.messages().get(3).content(),
+                "an empty signature (what this ingress writes for unsigned thinking) is none");
     }
 
     @Test
     void anAssistantTurnOfThinkingOnlyIsNotEmpty() {
-        ChatRequest r = MessagesRequestReader.read(with("messages",
+        ChatRequest r = MessagesRequestReader.read(with(
+                "messages",
                 "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking','data':'xyz'}]},"
                         + "{'role':'user','content':'b'}]"));
-        assertEquals(List.of(new ContentPart.RedactedThinking("xyz")), r.messages().get(1).content());
+        assertEquals(
+                List.of(new ContentPart.RedactedThinking("xyz")),
+                r.messages().get(1).content());
     }
 
     @Test
     void messagesNeedNotAlternateNorStartWithUser() {
-        ChatRequest r = MessagesRequestReader.read(with("messages",
-                "[{'role':'assistant','content':'Earlier answer'},{'role':'user','content':'a'},{'role':'user','content':'b'}]"));
+        ChatRequest r = MessagesRequestReader.read(
+                with(
+                        "messages",
+                        "[{'role':'assistant','content':'Earlier answer'},{'role':'user','content':'a'},{'role':'user','content':'b'}]"));
         assertEquals(3, r.messages().size());
         assertEquals(Role.ASSISTANT, r.messages().get(0).role());
     }
 
     @Test
     void finalAssistantMessageMayBeEmpty() {
-        ChatRequest r = MessagesRequestReader.read(with("messages",
-                "[{'role':'user','content':'a'},{'role':'assistant','content':[]}]"));
+        ChatRequest r = MessagesRequestReader.read(
+                with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[]}]"));
         assertTrue(r.messages().get(1).content().isEmpty());
     }
 
@@ -227,154 +279,273 @@ class MessagesRequestReaderTest {
                 Arguments.of(with("max_tokens", "-5"), "max_tokens: Input should be greater than or equal to 1"),
                 Arguments.of(with("max_tokens", "1.5"), "max_tokens: Input should be a valid integer"),
                 Arguments.of(with("max_tokens", "'10'"), "max_tokens: Input should be a valid integer"),
-                Arguments.of(with("max_tokens", "99999999999"), "max_tokens: Input should be less than or equal to 2147483647"),
+                Arguments.of(
+                        with("max_tokens", "99999999999"),
+                        "max_tokens: Input should be less than or equal to 2147483647"),
                 Arguments.of(without("messages"), "messages: Field required"),
                 Arguments.of(with("messages", "[]"), "messages: at least one message is required"),
                 Arguments.of(with("messages", "{}"), "messages: Input should be a valid list"),
                 Arguments.of(with("messages", "['hi']"), "messages.0: Input should be an object"),
                 Arguments.of(with("messages", "[{'content':'hi'}]"), "messages.0.role: Field required"),
-                Arguments.of(with("messages", "[{'role':'tool','content':'hi'}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'tool','content':'hi'}]"),
                         "messages.0.role: Input should be 'user' or 'assistant'"),
-                Arguments.of(with("messages", "[{'role':'system','content':'hi'}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'system','content':'hi'}]"),
                         "messages.0.role: system-role messages are not supported by this gateway; put system instructions in the top-level 'system' parameter"),
                 Arguments.of(with("messages", "[{'role':'user'}]"), "messages.0.content: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':5}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':5}]"),
                         "messages.0.content: Input should be a string or a list of content blocks"),
-                Arguments.of(with("messages", "[{'role':'user','content':''}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':''}]"),
                         "messages.0: all messages must have non-empty content except for the optional final assistant message"),
-                Arguments.of(with("messages", "[{'role':'assistant','content':[]},{'role':'user','content':'x'}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'assistant','content':[]},{'role':'user','content':'x'}]"),
                         "messages.0: all messages must have non-empty content except for the optional final assistant message"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'user','content':[{'text':'x'}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':'a'},{'role':'user','content':[{'text':'x'}]}]"),
                         "messages.1.content.0.type: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'user','content':[{'type':'video'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'user','content':[{'type':'video'}]}]"),
                         "messages.1.content.0.type: Input tag 'video' does not match any of the expected tags: 'text', 'image', 'tool_use', 'tool_result', 'thinking', 'redacted_thinking'"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'document','source':{}}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'document','source':{}}]}]"),
                         "messages.0.content.0.type: 'document' blocks are not supported by this gateway"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'text'}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'text'}]}]"),
                         "messages.0.content.0.text: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'text','text':''}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'text','text':''}]}]"),
                         "messages.0.content.0.text: text content blocks must be non-empty"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image'}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'image'}]}]"),
                         "messages.0.content.0.source: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'base64','media_type':'image/bmp','data':'AA=='}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'image','source':{'type':'base64','media_type':'image/bmp','data':'AA=='}}]}]"),
                         "messages.0.content.0.source.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'base64','media_type':'image/png'}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'image','source':{'type':'base64','media_type':'image/png'}}]}]"),
                         "messages.0.content.0.source.data: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'url','url':'ftp://x/y.png'}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'image','source':{'type':'url','url':'ftp://x/y.png'}}]}]"),
                         "messages.0.content.0.source.url: must be an http or https URL"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'file','file_id':'f'}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'image','source':{'type':'file','file_id':'f'}}]}]"),
                         "messages.0.content.0.source.type: file sources (Files API) are not supported by this gateway"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'blob'}}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'image','source':{'type':'blob'}}]}]"),
                         "messages.0.content.0.source.type: Input tag 'blob' does not match any of the expected tags: 'base64', 'url'"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'image','source':{'type':'url','url':'https://x/y.png'}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'image','source':{'type':'url','url':'https://x/y.png'}}]}]"),
                         "messages.1.content.0.type: image blocks are only allowed in user messages"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_use','id':'t','name':'n','input':{}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'tool_use','id':'t','name':'n','input':{}}]}]"),
                         "messages.0.content.0.type: tool_use blocks are only allowed in assistant messages"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','name':'n','input':{}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','name':'n','input':{}}]}]"),
                         "messages.1.content.0.id: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','input':{}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','input':{}}]}]"),
                         "messages.1.content.0.name: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'n'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'n'}]}]"),
                         "messages.1.content.0.input: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'n','input':[1]}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'n','input':[1]}]}]"),
                         "messages.1.content.0.input: Input should be an object"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_result','tool_use_id':'t'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'tool_result','tool_use_id':'t'}]}]"),
                         "messages.1.content.0.type: tool_result blocks are only allowed in user messages"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result'}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'tool_result'}]}]"),
                         "messages.0.content.0.tool_use_id: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','is_error':'yes'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','is_error':'yes'}]}]"),
                         "messages.0.content.0.is_error: Input should be a valid boolean"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':7}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':7}]}]"),
                         "messages.0.content.0.content: Input should be a string or a list of content blocks"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'document'}]}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'document'}]}]}]"),
                         "messages.0.content.0.content.0.type: 'document' blocks are not supported in tool results by this gateway; use 'text' or 'image'"),
                 Arguments.of(with("system", "5"), "system: Input should be a string or an array of text blocks"),
                 Arguments.of(with("system", "[{'type':'image'}]"), "system.0.type: Input should be 'text'"),
-                Arguments.of(with("system", "[{'type':'text','text':''}]"), "system.0.text: text content blocks must be non-empty"),
-                Arguments.of(with("temperature", "1.5"), "temperature: Input should be between 0 and 1 (inclusive), got 1.5"),
-                Arguments.of(with("temperature", "-0.1"), "temperature: Input should be between 0 and 1 (inclusive), got -0.1"),
+                Arguments.of(
+                        with("system", "[{'type':'text','text':''}]"),
+                        "system.0.text: text content blocks must be non-empty"),
+                Arguments.of(
+                        with("temperature", "1.5"),
+                        "temperature: Input should be between 0 and 1 (inclusive), got 1.5"),
+                Arguments.of(
+                        with("temperature", "-0.1"),
+                        "temperature: Input should be between 0 and 1 (inclusive), got -0.1"),
                 Arguments.of(with("temperature", "'hot'"), "temperature: Input should be a valid number"),
                 Arguments.of(with("top_p", "2"), "top_p: Input should be between 0 and 1 (inclusive), got 2"),
                 Arguments.of(with("top_k", "0"), "top_k: Input should be greater than or equal to 1"),
                 Arguments.of(with("top_k", "2.5"), "top_k: Input should be a valid integer"),
                 Arguments.of(with("stop_sequences", "'END'"), "stop_sequences: Input should be a valid list"),
                 Arguments.of(with("stop_sequences", "['END',3]"), "stop_sequences.1: Input should be a valid string"),
-                Arguments.of(with("stop_sequences", "[' ']"), "stop_sequences.0: stop sequences must contain non-whitespace"),
+                Arguments.of(
+                        with("stop_sequences", "[' ']"),
+                        "stop_sequences.0: stop sequences must contain non-whitespace"),
                 Arguments.of(with("stream", "'yes'"), "stream: Input should be a valid boolean"),
                 Arguments.of(with("metadata", "'u'"), "metadata: Input should be an object"),
                 Arguments.of(with("metadata", "{'user_id':5}"), "metadata.user_id: Input should be a valid string"),
                 Arguments.of(with("metadata", "{'session':'s'}"), "metadata.session: Extra inputs are not permitted"),
                 Arguments.of(with("tools", "{}"), "tools: Input should be a valid list"),
                 Arguments.of(with("tools", "[{'input_schema':{'type':'object'}}]"), "tools.0.name: Field required"),
-                Arguments.of(with("tools", "[{'name':'bad name','input_schema':{'type':'object'}}]"),
+                Arguments.of(
+                        with("tools", "[{'name':'bad name','input_schema':{'type':'object'}}]"),
                         "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'"),
                 Arguments.of(with("tools", "[{'name':'t'}]"), "tools.0.input_schema: Field required"),
-                Arguments.of(with("tools", "[{'name':'t','input_schema':'object'}]"),
+                Arguments.of(
+                        with("tools", "[{'name':'t','input_schema':'object'}]"),
                         "tools.0.input_schema: Input should be a JSON schema object"),
-                Arguments.of(with("tools", "[{'name':'t','input_schema':{'type':'string'}}]"),
+                Arguments.of(
+                        with("tools", "[{'name':'t','input_schema':{'type':'string'}}]"),
                         "tools.0.input_schema.type: Input should be 'object'"),
-                Arguments.of(with("tools", "[{'name':'t','input_schema':{'type':'object'}},{'name':'t','input_schema':{'type':'object'}}]"),
+                Arguments.of(
+                        with(
+                                "tools",
+                                "[{'name':'t','input_schema':{'type':'object'}},{'name':'t','input_schema':{'type':'object'}}]"),
                         "tools: Tool names must be unique; 't' appears twice"),
-                Arguments.of(with("tools", "[{'type':'web_search_20250305','name':'web_search'}]"),
+                Arguments.of(
+                        with("tools", "[{'type':'web_search_20250305','name':'web_search'}]"),
                         "tools.0.type: server tools ('web_search_20250305') are not supported by this gateway; only custom tools (type 'custom' or absent) are"),
-                Arguments.of(with("tools", "[{'name':'t','description':1,'input_schema':{'type':'object'}}]"),
+                Arguments.of(
+                        with("tools", "[{'name':'t','description':1,'input_schema':{'type':'object'}}]"),
                         "tools.0.description: Input should be a valid string"),
                 Arguments.of(with("tool_choice", "'auto'"), "tool_choice: Input should be an object"),
-                Arguments.of(with("tool_choice", "{'type':'sometimes'}"), "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"),
+                Arguments.of(
+                        with("tool_choice", "{'type':'sometimes'}"),
+                        "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"),
                 Arguments.of(with("tool_choice", "{'type':'any'}"), "tool_choice: tool_choice 'any' requires 'tools'"),
                 Arguments.of(with("tool_choice", "{'type':'tool'}"), "tool_choice.name: Field required"),
-                Arguments.of(with("tool_choice", "{'type':'tool','name':'missing'}"),
+                Arguments.of(
+                        with("tool_choice", "{'type':'tool','name':'missing'}"),
                         "tool_choice.name: no tool named 'missing' is defined in 'tools'"),
-                Arguments.of(with("tool_choice", "{'type':'auto','disable_parallel_tool_use':'no'}"),
+                Arguments.of(
+                        with("tool_choice", "{'type':'auto','disable_parallel_tool_use':'no'}"),
                         "tool_choice.disable_parallel_tool_use: Input should be a valid boolean"),
                 Arguments.of(with("thinking", "'enabled'"), "thinking: Input should be an object"),
                 Arguments.of(with("thinking", "{'budget_tokens':2048}"), "thinking.type: Field required"),
                 Arguments.of(with("thinking", "{'type':true}"), "thinking.type: Input should be a valid string"),
-                Arguments.of(with("thinking", "{'type':'on'}"),
+                Arguments.of(
+                        with("thinking", "{'type':'on'}"),
                         "thinking.type: Input tag 'on' does not match any of the expected tags: 'enabled', 'disabled'"),
-                Arguments.of(with("thinking", "{'type':'adaptive'}"),
+                Arguments.of(
+                        with("thinking", "{'type':'adaptive'}"),
                         "thinking.type: 'adaptive' thinking is not supported by this gateway; use 'enabled' (with budget_tokens) or 'disabled'"),
                 Arguments.of(thinking(4096, "{'type':'enabled'}"), "thinking.budget_tokens: Field required"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':null}"), "thinking.budget_tokens: Field required"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':'2048'}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':null}"),
+                        "thinking.budget_tokens: Field required"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':'2048'}"),
                         "thinking.budget_tokens: Input should be a valid integer"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048.5}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':2048.5}"),
                         "thinking.budget_tokens: Input should be a valid integer"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':1023}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':1023}"),
                         "thinking.budget_tokens: Input should be greater than or equal to 1024"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':-99999999999}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':-99999999999}"),
                         "thinking.budget_tokens: Input should be greater than or equal to 1024"),
-                Arguments.of(thinking(2048, "{'type':'enabled','budget_tokens':2048}"),
+                Arguments.of(
+                        thinking(2048, "{'type':'enabled','budget_tokens':2048}"),
                         "thinking.budget_tokens: must be less than max_tokens (budget_tokens 2048, max_tokens 2048): the thinking counts within max_tokens"),
-                Arguments.of(with("thinking", "{'type':'enabled','budget_tokens':1024}"),
+                Arguments.of(
+                        with("thinking", "{'type':'enabled','budget_tokens':1024}"),
                         "thinking.budget_tokens: must be less than max_tokens (budget_tokens 1024, max_tokens 16): the thinking counts within max_tokens"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':99999999999}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':99999999999}"),
                         "thinking.budget_tokens: must be less than max_tokens (budget_tokens 99999999999, max_tokens 4096): the thinking counts within max_tokens"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'omitted'}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'omitted'}"),
                         "thinking.display: display 'omitted' is not supported by this gateway; omit 'display' or set it to 'summarized'"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'full'}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':2048,'display':'full'}"),
                         "thinking.display: Input should be 'summarized' or 'omitted'"),
-                Arguments.of(thinking(4096, "{'type':'enabled','budget_tokens':2048,'effort':'high'}"),
+                Arguments.of(
+                        thinking(4096, "{'type':'enabled','budget_tokens':2048,'effort':'high'}"),
                         "thinking.effort: Extra inputs are not permitted"),
-                Arguments.of(with("thinking", "{'type':'disabled','budget_tokens':2048}"),
+                Arguments.of(
+                        with("thinking", "{'type':'disabled','budget_tokens':2048}"),
                         "thinking.budget_tokens: Extra inputs are not permitted"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]"),
                         "messages.0.content.0.type: thinking blocks are only allowed in assistant messages"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'redacted_thinking','data':'d'}]}]"),
+                Arguments.of(
+                        with("messages", "[{'role':'user','content':[{'type':'redacted_thinking','data':'d'}]}]"),
                         "messages.0.content.0.type: redacted_thinking blocks are only allowed in assistant messages"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','signature':'s'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','signature':'s'}]}]"),
                         "messages.1.content.0.thinking: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':'t'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':'t'}]}]"),
                         "messages.1.content.0.signature: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'text','text':'x'},{'type':'thinking','thinking':'t','signature':7}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'text','text':'x'},{'type':'thinking','thinking':'t','signature':7}]}]"),
                         "messages.1.content.1.signature: Input should be a valid string"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':['t'],'signature':'s'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'thinking','thinking':['t'],'signature':'s'}]}]"),
                         "messages.1.content.0.thinking: Input should be a valid string"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking'}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking'}]}]"),
                         "messages.1.content.0.data: Field required"),
-                Arguments.of(with("messages", "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking','data':{}}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':'a'},{'role':'assistant','content':[{'type':'redacted_thinking','data':{}}]}]"),
                         "messages.1.content.0.data: Input should be a valid string"),
-                Arguments.of(with("messages", "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]}]"),
+                Arguments.of(
+                        with(
+                                "messages",
+                                "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]}]"),
                         "messages.0.content.0.content.0.type: 'thinking' blocks are not supported in tool results by this gateway; use 'text' or 'image'"),
                 Arguments.of(with("mcp_servers", "[]"), "mcp_servers: this parameter is not supported by this gateway"),
                 Arguments.of(with("frequency_penalty", "0.5"), "frequency_penalty: Extra inputs are not permitted"));

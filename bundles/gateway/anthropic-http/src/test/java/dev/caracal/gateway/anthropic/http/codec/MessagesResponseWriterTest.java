@@ -19,8 +19,12 @@ class MessagesResponseWriterTest {
 
     @Test
     void textAnswer() {
-        ChatResponse r = new ChatResponse("chatcmpl-1", "claude-up", List.of(new ContentPart.Text("Hello!")),
-                StopReason.END_TURN, new Usage(12, 3, 0, 0));
+        ChatResponse r = new ChatResponse(
+                "chatcmpl-1",
+                "claude-up",
+                List.of(new ContentPart.Text("Hello!")),
+                StopReason.END_TURN,
+                new Usage(12, 3, 0, 0));
         assertTree("""
                 {'id':'msg_1','type':'message','role':'assistant','model':'claude-up',
                  'content':[{'type':'text','text':'Hello!'}],
@@ -31,9 +35,14 @@ class MessagesResponseWriterTest {
 
     @Test
     void toolUseAnswerWithCacheUsage() {
-        ChatResponse r = new ChatResponse("x", null, List.of(new ContentPart.Text("Checking."),
-                new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")),
-                StopReason.TOOL_USE, new Usage(100, 20, 60, 7));
+        ChatResponse r = new ChatResponse(
+                "x",
+                null,
+                List.of(
+                        new ContentPart.Text("Checking."),
+                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")),
+                StopReason.TOOL_USE,
+                new Usage(100, 20, 60, 7));
         assertTree("""
                 {'id':'msg_2','type':'message','role':'assistant','model':'claude-x',
                  'content':[{'type':'text','text':'Checking.'},
@@ -45,9 +54,15 @@ class MessagesResponseWriterTest {
 
     @Test
     void emptyArgumentsAndEmptyTextParts() {
-        ChatResponse r = new ChatResponse("x", "m", List.of(new ContentPart.Text(""),
-                new ContentPart.ToolUse("toolu_1", "now", ""), new ContentPart.ToolUse("toolu_2", "cut", "{\"a\":")),
-                StopReason.MAX_TOKENS, Usage.ZERO);
+        ChatResponse r = new ChatResponse(
+                "x",
+                "m",
+                List.of(
+                        new ContentPart.Text(""),
+                        new ContentPart.ToolUse("toolu_1", "now", ""),
+                        new ContentPart.ToolUse("toolu_2", "cut", "{\"a\":")),
+                StopReason.MAX_TOKENS,
+                Usage.ZERO);
         assertTree("""
                 {'id':'msg_3','type':'message','role':'assistant','model':'m',
                  'content':[{'type':'tool_use','id':'toolu_1','name':'now','input':{}},
@@ -59,12 +74,16 @@ class MessagesResponseWriterTest {
 
     @Test
     void thinkingBlocksInTheAnswersOrder() {
-        ChatResponse r = new ChatResponse("x", "claude-up", List.of(
-                new ContentPart.Thinking("Paris is in France; look it up.", "EqQBCkYIsig=="),
-                new ContentPart.RedactedThinking("EmwKAhgBEgy3va3p"),
-                new ContentPart.Text("Checking."),
-                new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\"}")),
-                StopReason.TOOL_USE, new Usage(10, 40, 0, 0));
+        ChatResponse r = new ChatResponse(
+                "x",
+                "claude-up",
+                List.of(
+                        new ContentPart.Thinking("Paris is in France; look it up.", "EqQBCkYIsig=="),
+                        new ContentPart.RedactedThinking("EmwKAhgBEgy3va3p"),
+                        new ContentPart.Text("Checking."),
+                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\"}")),
+                StopReason.TOOL_USE,
+                new Usage(10, 40, 0, 0));
         assertTree("""
                 {'id':'msg_4','type':'message','role':'assistant','model':'claude-up',
                  'content':[{'type':'thinking','thinking':'Paris is in France; look it up.','signature':'EqQBCkYIsig=='},
@@ -78,13 +97,18 @@ class MessagesResponseWriterTest {
 
     @Test
     void unsignedThinkingHasAnEmptySignatureAndEmptyThinkingIsLeftOut() {
-        ChatResponse r = new ChatResponse("x", "m", List.of(
-                new ContentPart.Thinking("", null),
-                new ContentPart.Text("Answer."),
-                new ContentPart.Thinking("reasoning_content of another provider", null),
-                new ContentPart.Thinking("", "signature-of-omitted-thinking")),
-                StopReason.END_TURN, Usage.ZERO);
-        assertTree("""
+        ChatResponse r = new ChatResponse(
+                "x",
+                "m",
+                List.of(
+                        new ContentPart.Thinking("", null),
+                        new ContentPart.Text("Answer."),
+                        new ContentPart.Thinking("reasoning_content of another provider", null),
+                        new ContentPart.Thinking("", "signature-of-omitted-thinking")),
+                StopReason.END_TURN,
+                Usage.ZERO);
+        assertTree(
+                """
                 [{'type':'text','text':'Answer.'},
                  {'type':'thinking','thinking':'reasoning_content of another provider','signature':''},
                  {'type':'thinking','thinking':'','signature':'signature-of-omitted-thinking'}]
@@ -93,10 +117,23 @@ class MessagesResponseWriterTest {
 
     @Test
     void stopSequenceIsNamedWhenUnambiguous() {
-        ChatResponse r = new ChatResponse("x", "m", List.of(new ContentPart.Text("1 2 3")), StopReason.STOP_SEQUENCE, Usage.ZERO);
-        assertEquals("END", MessagesResponseWriter.message("msg", "m", r, List.of("END")).get("stop_sequence").asText());
-        assertEquals("stop_sequence", MessagesResponseWriter.message("msg", "m", r, List.of("END")).get("stop_reason").asText());
-        assertEquals(true, MessagesResponseWriter.message("msg", "m", r, List.of("A", "B")).get("stop_sequence").isNull());
+        ChatResponse r = new ChatResponse(
+                "x", "m", List.of(new ContentPart.Text("1 2 3")), StopReason.STOP_SEQUENCE, Usage.ZERO);
+        assertEquals(
+                "END",
+                MessagesResponseWriter.message("msg", "m", r, List.of("END"))
+                        .get("stop_sequence")
+                        .asText());
+        assertEquals(
+                "stop_sequence",
+                MessagesResponseWriter.message("msg", "m", r, List.of("END"))
+                        .get("stop_reason")
+                        .asText());
+        assertEquals(
+                true,
+                MessagesResponseWriter.message("msg", "m", r, List.of("A", "B"))
+                        .get("stop_sequence")
+                        .isNull());
     }
 
     @Test
@@ -111,7 +148,8 @@ class MessagesResponseWriterTest {
     @Test
     void errorStopIsABadGateway() {
         ChatResponse r = new ChatResponse("x", "m", List.of(), StopReason.ERROR, Usage.ZERO);
-        AnthropicError e = assertThrows(AnthropicError.class, () -> MessagesResponseWriter.message("msg", "m", r, List.of()));
+        AnthropicError e =
+                assertThrows(AnthropicError.class, () -> MessagesResponseWriter.message("msg", "m", r, List.of()));
         assertEquals(502, e.status());
         assertEquals("api_error", e.type());
     }
@@ -119,18 +157,19 @@ class MessagesResponseWriterTest {
     @Test
     void errorMapping() {
         Object[][] table = {
-                {ErrorKind.INVALID_REQUEST, 400, "invalid_request_error"},
-                {ErrorKind.CONTEXT_LENGTH, 400, "invalid_request_error"},
-                {ErrorKind.CONTENT_FILTER, 400, "invalid_request_error"},
-                {ErrorKind.AUTHENTICATION, 401, "authentication_error"},
-                {ErrorKind.PERMISSION, 403, "permission_error"},
-                {ErrorKind.NOT_FOUND, 404, "not_found_error"},
-                {ErrorKind.RATE_LIMITED, 429, "rate_limit_error"},
-                {ErrorKind.OVERLOADED, 529, "overloaded_error"},
-                {ErrorKind.TIMEOUT, 504, "timeout_error"},
-                {ErrorKind.CONNECTION, 502, "api_error"},
-                {ErrorKind.UPSTREAM, 502, "api_error"},
-                {ErrorKind.UNAVAILABLE, 503, "api_error"}};
+            {ErrorKind.INVALID_REQUEST, 400, "invalid_request_error"},
+            {ErrorKind.CONTEXT_LENGTH, 400, "invalid_request_error"},
+            {ErrorKind.CONTENT_FILTER, 400, "invalid_request_error"},
+            {ErrorKind.AUTHENTICATION, 401, "authentication_error"},
+            {ErrorKind.PERMISSION, 403, "permission_error"},
+            {ErrorKind.NOT_FOUND, 404, "not_found_error"},
+            {ErrorKind.RATE_LIMITED, 429, "rate_limit_error"},
+            {ErrorKind.OVERLOADED, 529, "overloaded_error"},
+            {ErrorKind.TIMEOUT, 504, "timeout_error"},
+            {ErrorKind.CONNECTION, 502, "api_error"},
+            {ErrorKind.UPSTREAM, 502, "api_error"},
+            {ErrorKind.UNAVAILABLE, 503, "api_error"}
+        };
         assertEquals(ErrorKind.values().length, table.length);
         for (Object[] row : table) {
             AnthropicError e = AnthropicErrors.from(new LlmException((ErrorKind) row[0], "boom"));
@@ -143,23 +182,27 @@ class MessagesResponseWriterTest {
 
     @Test
     void exhaustedGatewayFailuresSayDoNotRetry() {
-        AnthropicError e = AnthropicErrors.from(new GatewayException(ErrorKind.RATE_LIMITED, "all targets limited", 429,
-                Duration.ofMillis(1500), null, true, List.of()));
+        AnthropicError e = AnthropicErrors.from(new GatewayException(
+                ErrorKind.RATE_LIMITED, "all targets limited", 429, Duration.ofMillis(1500), null, true, List.of()));
         assertEquals(429, e.status());
         assertEquals(true, e.doNotRetry());
         assertEquals(Duration.ofMillis(1500), e.retryAfter());
-        AnthropicError notExhausted = AnthropicErrors.from(new GatewayException(ErrorKind.OVERLOADED, "busy", 529,
-                null, null, false, List.of()));
+        AnthropicError notExhausted = AnthropicErrors.from(
+                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, null, null, false, List.of()));
         assertEquals(false, notExhausted.doNotRetry());
     }
 
     @Test
     void envelope() {
-        assertTree("{'type':'error','error':{'type':'not_found_error','message':'no such model'},'request_id':'req_1'}",
+        assertTree(
+                "{'type':'error','error':{'type':'not_found_error','message':'no such model'},'request_id':'req_1'}",
                 AnthropicErrors.envelope(new AnthropicError(404, "not_found_error", "no such model"), "req_1"));
-        assertTree("{'type':'error','error':{'type':'api_error','message':'m'}}",
+        assertTree(
+                "{'type':'error','error':{'type':'api_error','message':'m'}}",
                 AnthropicErrors.envelope("api_error", "m", null));
-        assertEquals("authentication failed",
-                AnthropicErrors.from(new LlmException(ErrorKind.AUTHENTICATION, null)).getMessage());
+        assertEquals(
+                "authentication failed",
+                AnthropicErrors.from(new LlmException(ErrorKind.AUTHENTICATION, null))
+                        .getMessage());
     }
 }

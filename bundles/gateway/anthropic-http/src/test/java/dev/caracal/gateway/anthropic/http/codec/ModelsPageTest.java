@@ -20,7 +20,8 @@ class ModelsPageTest {
     static List<ModelInfo> models(int n) {
         List<ModelInfo> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new ModelInfo("m" + i, "p", new Capabilities(true, true, false, false, false, i == 0 ? 200_000 : 0)));
+            out.add(new ModelInfo(
+                    "m" + i, "p", new Capabilities(true, true, false, false, false, i == 0 ? 200_000 : 0)));
         }
         out.add(new ModelInfo("text-embedding", "p", EMBEDDINGS));
         out.add(new ModelInfo("m1", "q", null));
@@ -83,8 +84,8 @@ class ModelsPageTest {
         assertTrue(both.getMessage().contains("after_id and before_id"), both.getMessage());
         AnthropicError unknown = assertThrows(AnthropicError.class, () -> ModelsPage.page(all, null, "nope", null));
         assertEquals("after_id: 'nope' is not a model this gateway lists", unknown.getMessage());
-        AnthropicError embedding = assertThrows(AnthropicError.class,
-                () -> ModelsPage.page(all, null, null, "text-embedding"));
+        AnthropicError embedding =
+                assertThrows(AnthropicError.class, () -> ModelsPage.page(all, null, null, "text-embedding"));
         assertTrue(embedding.getMessage().startsWith("before_id: "), embedding.getMessage());
     }
 

@@ -9,8 +9,7 @@ import java.util.Comparator;
 
 /** JSON helpers for tests: single quotes stand for double quotes, so expectations read like the wire format. */
 final class Trees {
-    private Trees() {
-    }
+    private Trees() {}
 
     static JsonNode json(String singleQuoted) {
         try {

@@ -27,7 +27,6 @@ import com.anthropic.models.messages.ImageBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
-import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.Metadata;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -149,7 +148,11 @@ class AnthropicSdkEndToEndTest {
     }
 
     private static AnthropicClient client(String baseUrl, int maxRetries) {
-        return AnthropicOkHttpClient.builder().baseUrl(baseUrl).apiKey(KEY).maxRetries(maxRetries).build();
+        return AnthropicOkHttpClient.builder()
+                .baseUrl(baseUrl)
+                .apiKey(KEY)
+                .maxRetries(maxRetries)
+                .build();
     }
 
     private static MessageCreateParams.Builder params() {
@@ -157,7 +160,11 @@ class AnthropicSdkEndToEndTest {
     }
 
     private static ChatResponse text(String text, dev.caracal.llm.StopReason stop) {
-        return new ChatResponse("upstream-1", "claude-test-upstream", List.of(new ContentPart.Text(text)), stop,
+        return new ChatResponse(
+                "upstream-1",
+                "claude-test-upstream",
+                List.of(new ContentPart.Text(text)),
+                stop,
                 new Usage(11, 5, 0, 0));
     }
 
@@ -166,12 +173,14 @@ class AnthropicSdkEndToEndTest {
     @Test
     void createAnswersAMessage() {
         gateway.completer = r -> text("Hello from the gateway", dev.caracal.llm.StopReason.END_TURN);
-        Message m = client.messages().create(params().addUserMessage("Hi")
-                .metadata(Metadata.builder().userId("user-7").build()).stopSequences(List.of("END"))
-                .putAdditionalBodyProperty("temperature", JsonValue.from(0.2))
-                .putAdditionalBodyProperty("top_p", JsonValue.from(0.8))
-                .putAdditionalBodyProperty("top_k", JsonValue.from(5))
-                .build());
+        Message m = client.messages()
+                .create(params().addUserMessage("Hi")
+                        .metadata(Metadata.builder().userId("user-7").build())
+                        .stopSequences(List.of("END"))
+                        .putAdditionalBodyProperty("temperature", JsonValue.from(0.2))
+                        .putAdditionalBodyProperty("top_p", JsonValue.from(0.8))
+                        .putAdditionalBodyProperty("top_k", JsonValue.from(5))
+                        .build());
         m.validate();
         assertTrue(m.id().startsWith("msg_"), m.id());
         assertEquals("claude-test-upstream", m.model().asString());
@@ -206,11 +215,21 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void createAnswersToolUse() {
-        gateway.completer = r -> new ChatResponse("u", "claude-test", List.of(new ContentPart.Text("Let me check."),
-                new ContentPart.ToolUse("toolu_01", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}")),
-                dev.caracal.llm.StopReason.TOOL_USE, new Usage(30, 12, 20, 4));
-        Message m = client.messages().create(params().addUserMessage("Weather in Paris?").addTool(weatherTool())
-                .toolChoice(com.anthropic.models.messages.ToolChoiceAuto.builder().build()).build());
+        gateway.completer = r -> new ChatResponse(
+                "u",
+                "claude-test",
+                List.of(
+                        new ContentPart.Text("Let me check."),
+                        new ContentPart.ToolUse(
+                                "toolu_01", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}")),
+                dev.caracal.llm.StopReason.TOOL_USE,
+                new Usage(30, 12, 20, 4));
+        Message m = client.messages()
+                .create(params().addUserMessage("Weather in Paris?")
+                        .addTool(weatherTool())
+                        .toolChoice(com.anthropic.models.messages.ToolChoiceAuto.builder()
+                                .build())
+                        .build());
         assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
         assertEquals("Let me check.", m.content().get(0).asText().text());
         var use = m.content().get(1).asToolUse();
@@ -235,31 +254,51 @@ class AnthropicSdkEndToEndTest {
     @Test
     void systemPromptIsPassedThrough() {
         gateway.completer = r -> text("ok", dev.caracal.llm.StopReason.END_TURN);
-        client.messages().create(params().system("You are a pirate.").addUserMessage("Hi").build());
+        client.messages()
+                .create(params().system("You are a pirate.")
+                        .addUserMessage("Hi")
+                        .build());
         assertEquals("You are a pirate.", gateway.requests.get(0).system());
-        client.messages().create(params().systemOfTextBlockParams(List.of(
-                TextBlockParam.builder().text("You are a pirate.").build(),
-                TextBlockParam.builder().text("Answer briefly.").build())).addUserMessage("Hi").build());
-        assertEquals("You are a pirate.\n\nAnswer briefly.", gateway.requests.get(1).system());
+        client.messages()
+                .create(params().systemOfTextBlockParams(List.of(
+                                TextBlockParam.builder()
+                                        .text("You are a pirate.")
+                                        .build(),
+                                TextBlockParam.builder().text("Answer briefly.").build()))
+                        .addUserMessage("Hi")
+                        .build());
+        assertEquals(
+                "You are a pirate.\n\nAnswer briefly.", gateway.requests.get(1).system());
     }
 
     @Test
     void toolResultsReachTheGateway() {
         gateway.completer = r -> text("It is 18 degrees in Paris.", dev.caracal.llm.StopReason.END_TURN);
-        Message m = client.messages().create(params().addTool(weatherTool())
-                .addUserMessage("Weather in Paris?")
-                .addAssistantMessageOfContentBlockParams(List.of(
-                        ContentBlockParam.ofText(TextBlockParam.builder().text("Checking.").build()),
-                        ContentBlockParam.ofToolUse(ToolUseBlockParam.builder().id("toolu_01").name("get_weather")
-                                .input(ToolUseBlockParam.Input.builder()
-                                        .putAdditionalProperty("city", JsonValue.from("Paris")).build())
-                                .build())))
-                .addUserMessageOfContentBlockParams(List.of(
-                        ContentBlockParam.ofToolResult(ToolResultBlockParam.builder().toolUseId("toolu_01")
-                                .content("18 C, sunny").build()),
-                        ContentBlockParam.ofToolResult(ToolResultBlockParam.builder().toolUseId("toolu_02")
-                                .content("station offline").isError(true).build())))
-                .build());
+        Message m = client.messages()
+                .create(params().addTool(weatherTool())
+                        .addUserMessage("Weather in Paris?")
+                        .addAssistantMessageOfContentBlockParams(List.of(
+                                ContentBlockParam.ofText(TextBlockParam.builder()
+                                        .text("Checking.")
+                                        .build()),
+                                ContentBlockParam.ofToolUse(ToolUseBlockParam.builder()
+                                        .id("toolu_01")
+                                        .name("get_weather")
+                                        .input(ToolUseBlockParam.Input.builder()
+                                                .putAdditionalProperty("city", JsonValue.from("Paris"))
+                                                .build())
+                                        .build())))
+                        .addUserMessageOfContentBlockParams(List.of(
+                                ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId("toolu_01")
+                                        .content("18 C, sunny")
+                                        .build()),
+                                ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId("toolu_02")
+                                        .content("station offline")
+                                        .isError(true)
+                                        .build())))
+                        .build());
         assertEquals("It is 18 degrees in Paris.", m.content().get(0).asText().text());
         List<dev.caracal.llm.Message> msgs = gateway.requests.get(0).messages();
         assertEquals(3, msgs.size());
@@ -269,9 +308,11 @@ class AnthropicSdkEndToEndTest {
         assertEquals("get_weather", use.name());
         assertEquals(tree("{\"city\":\"Paris\"}"), tree(use.argumentsJson()));
         assertEquals(Role.USER, msgs.get(2).role());
-        assertEquals(new ContentPart.ToolResult("toolu_01", List.of(new ContentPart.Text("18 C, sunny")), false),
+        assertEquals(
+                new ContentPart.ToolResult("toolu_01", List.of(new ContentPart.Text("18 C, sunny")), false),
                 msgs.get(2).content().get(0));
-        assertEquals(new ContentPart.ToolResult("toolu_02", List.of(new ContentPart.Text("station offline")), true),
+        assertEquals(
+                new ContentPart.ToolResult("toolu_02", List.of(new ContentPart.Text("station offline")), true),
                 msgs.get(2).content().get(1));
     }
 
@@ -279,12 +320,21 @@ class AnthropicSdkEndToEndTest {
     void imageBlocksReachTheGateway() {
         gateway.completer = r -> text("A cat.", dev.caracal.llm.StopReason.END_TURN);
         String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-        client.messages().create(params().addUserMessageOfContentBlockParams(List.of(
-                ContentBlockParam.ofImage(ImageBlockParam.builder().source(Base64ImageSource.builder()
-                        .mediaType(Base64ImageSource.MediaType.IMAGE_PNG).data(png).build()).build()),
-                ContentBlockParam.ofImage(ImageBlockParam.builder().urlSource("https://example.org/cat.jpg").build()),
-                ContentBlockParam.ofText(TextBlockParam.builder().text("What is in these images?").build())))
-                .build());
+        client.messages()
+                .create(params().addUserMessageOfContentBlockParams(List.of(
+                                ContentBlockParam.ofImage(ImageBlockParam.builder()
+                                        .source(Base64ImageSource.builder()
+                                                .mediaType(Base64ImageSource.MediaType.IMAGE_PNG)
+                                                .data(png)
+                                                .build())
+                                        .build()),
+                                ContentBlockParam.ofImage(ImageBlockParam.builder()
+                                        .urlSource("https://example.org/cat.jpg")
+                                        .build()),
+                                ContentBlockParam.ofText(TextBlockParam.builder()
+                                        .text("What is in these images?")
+                                        .build())))
+                        .build());
         List<ContentPart> parts = gateway.requests.get(0).messages().get(0).content();
         assertEquals(new ContentPart.Image("image/png", png, null), parts.get(0));
         assertEquals(new ContentPart.Image(null, null, "https://example.org/cat.jpg"), parts.get(1));
@@ -307,15 +357,24 @@ class AnthropicSdkEndToEndTest {
         AnthropicClient c = client(base + context, 2);
         MessageAccumulator acc = MessageAccumulator.create();
         List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = c.messages().createStreaming(params()
-                .addUserMessage("Say hello").build())) {
+        try (StreamResponse<RawMessageStreamEvent> stream = c.messages()
+                .createStreaming(params().addUserMessage("Say hello").build())) {
             stream.stream().forEach(e -> {
                 acc.accumulate(e);
                 types.add(type(e));
             });
         }
-        assertEquals(List.of("message_start", "content_block_start", "content_block_delta", "content_block_delta",
-                "content_block_delta", "content_block_stop", "message_delta", "message_stop"), types);
+        assertEquals(
+                List.of(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop"),
+                types);
         Message m = acc.message();
         assertTrue(m.id().startsWith("msg_"));
         assertEquals("claude-test-upstream", m.model().asString());
@@ -346,8 +405,11 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.UsageUpdate(new Usage(40, 33, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
         MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2).messages().createStreaming(
-                params().addUserMessage("Weather and time in Paris?").addTool(weatherTool()).build())) {
+        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
+                .messages()
+                .createStreaming(params().addUserMessage("Weather and time in Paris?")
+                        .addTool(weatherTool())
+                        .build())) {
             stream.stream().forEach(acc::accumulate);
         }
         Message m = acc.message();
@@ -357,9 +419,12 @@ class AnthropicSdkEndToEndTest {
         ContentBlock weather = m.content().get(1);
         assertEquals("toolu_07", weather.asToolUse().id());
         assertEquals("get_weather", weather.asToolUse().name());
-        assertEquals(Map.of("city", "Paris", "unit", "celsius"), weather.asToolUse()._input().convert(Map.class));
+        assertEquals(
+                Map.of("city", "Paris", "unit", "celsius"),
+                weather.asToolUse()._input().convert(Map.class));
         assertEquals("toolu_08", m.content().get(2).asToolUse().id());
-        assertEquals(Map.of("tz", "CET"), m.content().get(2).asToolUse()._input().convert(Map.class));
+        assertEquals(
+                Map.of("tz", "CET"), m.content().get(2).asToolUse()._input().convert(Map.class));
         assertEquals(33, m.usage().outputTokens());
     }
 
@@ -367,11 +432,14 @@ class AnthropicSdkEndToEndTest {
     @ValueSource(strings = {"", "/blocking"})
     void streamsPlayedInsideTheGatewayCallWork(String context) {
         gateway.synchronous = true;
-        gateway.player = ScriptedGateway.events(new StreamEvent.Start("up", "claude-test"),
-                new StreamEvent.TextDelta(0, "cached answer"), new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
+        gateway.player = ScriptedGateway.events(
+                new StreamEvent.Start("up", "claude-test"),
+                new StreamEvent.TextDelta(0, "cached answer"),
+                new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
         MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 0).messages().createStreaming(
-                params().addUserMessage("x").build())) {
+        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 0)
+                .messages()
+                .createStreaming(params().addUserMessage("x").build())) {
             stream.stream().forEach(acc::accumulate);
         }
         assertEquals("cached answer", acc.message().content().get(0).asText().text());
@@ -384,7 +452,9 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.TextDelta(0, "Hi"),
                 new StreamEvent.ToolCallDelta(1, "toolu_1", "t", "{}"),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
-        HttpResponse<String> resp = post("", Map.of("x-api-key", KEY),
+        HttpResponse<String> resp = post(
+                "",
+                Map.of("x-api-key", KEY),
                 "{\"model\":\"claude-test\",\"max_tokens\":10,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals(200, resp.statusCode());
         assertTrue(resp.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
@@ -399,8 +469,18 @@ class AnthropicSdkEndToEndTest {
             events.add(lines[0].substring(7));
             data.add(tree(lines[1].substring(6)));
         }
-        assertEquals(List.of("message_start", "content_block_start", "ping", "content_block_delta", "content_block_stop",
-                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"),
+        assertEquals(
+                List.of(
+                        "message_start",
+                        "content_block_start",
+                        "ping",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop"),
                 events);
         for (int i = 0; i < events.size(); i++) {
             assertEquals(events.get(i), data.get(i).get("type").asText());
@@ -409,12 +489,18 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void streamFailureBeforeTheFirstEventIsAnHttpError() {
-        gateway.player = ScriptedGateway.events(new StreamEvent.Error(new GatewayException(ErrorKind.RATE_LIMITED,
-                "every target is rate limited", 429, Duration.ofSeconds(3), null, true, List.of())));
+        gateway.player = ScriptedGateway.events(new StreamEvent.Error(new GatewayException(
+                ErrorKind.RATE_LIMITED,
+                "every target is rate limited",
+                429,
+                Duration.ofSeconds(3),
+                null,
+                true,
+                List.of())));
         RateLimitException e = assertThrows(RateLimitException.class, () -> {
-            try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(params()
-                    .addUserMessage("x").build())) {
-                s.stream().forEach(ev -> { });
+            try (StreamResponse<RawMessageStreamEvent> s = client.messages()
+                    .createStreaming(params().addUserMessage("x").build())) {
+                s.stream().forEach(ev -> {});
             }
         });
         assertEquals("false", e.headers().values("x-should-retry").get(0));
@@ -430,8 +516,8 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.Error(new LlmException(ErrorKind.OVERLOADED, "upstream overloaded mid-stream")));
         List<String> types = new ArrayList<>();
         SseException e = assertThrows(SseException.class, () -> {
-            try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(params()
-                    .addUserMessage("x").build())) {
+            try (StreamResponse<RawMessageStreamEvent> s = client.messages()
+                    .createStreaming(params().addUserMessage("x").build())) {
                 s.stream().forEach(ev -> types.add(type(ev)));
             }
         });
@@ -439,7 +525,9 @@ class AnthropicSdkEndToEndTest {
         JsonNode body = body(e);
         assertEquals("error", body.get("type").asText());
         assertEquals("overloaded_error", body.get("error").get("type").asText());
-        assertEquals("upstream overloaded mid-stream", body.get("error").get("message").asText());
+        assertEquals(
+                "upstream overloaded mid-stream",
+                body.get("error").get("message").asText());
     }
 
     @ParameterizedTest(name = "context {0}")
@@ -458,13 +546,18 @@ class AnthropicSdkEndToEndTest {
         String body = "{\"model\":\"claude-test\",\"max_tokens\":10,\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort()));
+            socket.connect(
+                    new InetSocketAddress("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort()));
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + context + "/v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "x-api-key: " + KEY + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.write(("POST " + context
+                            + "/v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "x-api-key: " + KEY + "\r\nContent-Length: "
+                            + body.getBytes(StandardCharsets.UTF_8).length
+                            + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.contains("content_block_delta")) {
                 // read until the first delta arrived
@@ -478,19 +571,29 @@ class AnthropicSdkEndToEndTest {
 
     /** A signature as Anthropic's look: base64, with the characters a careless re-encoding would alter. */
     private static final String SIGNATURE = "EqQBCkYIBxgCKkB+/9Zx=Q+abc/def==";
+
     private static final String REDACTED = "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP+==";
 
     private static MessageCreateParams.Builder thinkingParams() {
-        return MessageCreateParams.builder().model("claude-test").maxTokens(4096).enabledThinking(2048);
+        return MessageCreateParams.builder()
+                .model("claude-test")
+                .maxTokens(4096)
+                .enabledThinking(2048);
     }
 
     @Test
     void createWithThinkingAsksForTheBudgetAndReadsThinkingBlocksBack() {
-        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
-                new ContentPart.Thinking("The user greets me; answer briefly.", SIGNATURE),
-                new ContentPart.RedactedThinking(REDACTED),
-                new ContentPart.Text("Hello!")), dev.caracal.llm.StopReason.END_TURN, new Usage(12, 80, 0, 0));
-        Message m = client.messages().create(thinkingParams().addUserMessage("Hi").build());
+        gateway.completer = r -> new ChatResponse(
+                "up",
+                "claude-test",
+                List.of(
+                        new ContentPart.Thinking("The user greets me; answer briefly.", SIGNATURE),
+                        new ContentPart.RedactedThinking(REDACTED),
+                        new ContentPart.Text("Hello!")),
+                dev.caracal.llm.StopReason.END_TURN,
+                new Usage(12, 80, 0, 0));
+        Message m =
+                client.messages().create(thinkingParams().addUserMessage("Hi").build());
         m.validate();
         assertEquals(3, m.content().size());
         ThinkingBlock thinking = m.content().get(0).asThinking();
@@ -503,10 +606,18 @@ class AnthropicSdkEndToEndTest {
         assertEquals(Reasoning.budget(2048), r.reasoning());
         assertEquals(4096, r.sampling().maxTokens());
 
-        client.messages().create(params().maxTokens(1025).addUserMessage("Hi")
-                .thinking(ThinkingConfigEnabled.builder().budgetTokens(1024).build()).build());
+        client.messages()
+                .create(params().maxTokens(1025)
+                        .addUserMessage("Hi")
+                        .thinking(ThinkingConfigEnabled.builder()
+                                .budgetTokens(1024)
+                                .build())
+                        .build());
         assertEquals(Reasoning.budget(1024), gateway.requests.get(1).reasoning());
-        client.messages().create(params().addUserMessage("Hi").thinking(ThinkingConfigDisabled.builder().build()).build());
+        client.messages()
+                .create(params().addUserMessage("Hi")
+                        .thinking(ThinkingConfigDisabled.builder().build())
+                        .build());
         assertNull(gateway.requests.get(2).reasoning());
         client.messages().create(params().addUserMessage("Hi").build());
         assertNull(gateway.requests.get(3).reasoning());
@@ -514,38 +625,66 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void unsignedThinkingReadsBackWithAnEmptySignature() {
-        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
-                new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
-                new ContentPart.Text("42")), dev.caracal.llm.StopReason.END_TURN, Usage.ZERO);
-        Message m = client.messages().create(thinkingParams().addUserMessage("?").build());
+        gateway.completer = r -> new ChatResponse(
+                "up",
+                "claude-test",
+                List.of(
+                        new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
+                        new ContentPart.Text("42")),
+                dev.caracal.llm.StopReason.END_TURN,
+                Usage.ZERO);
+        Message m =
+                client.messages().create(thinkingParams().addUserMessage("?").build());
         m.validate();
-        assertEquals("reasoning_content of an OpenAI-compatible upstream", m.content().get(0).asThinking().thinking());
+        assertEquals(
+                "reasoning_content of an OpenAI-compatible upstream",
+                m.content().get(0).asThinking().thinking());
         assertEquals("", m.content().get(0).asThinking().signature());
 
         // handed back, the empty signature is "none" again
-        client.messages().create(thinkingParams().addUserMessage("?").addMessage(m).addUserMessage("And?").build());
-        assertEquals(List.of(new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
-                new ContentPart.Text("42")), gateway.requests.get(1).messages().get(1).content());
+        client.messages()
+                .create(thinkingParams()
+                        .addUserMessage("?")
+                        .addMessage(m)
+                        .addUserMessage("And?")
+                        .build());
+        assertEquals(
+                List.of(
+                        new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
+                        new ContentPart.Text("42")),
+                gateway.requests.get(1).messages().get(1).content());
     }
 
     @Test
     void thinkingAndToolUseHandedBackReachTheGatewayUnchanged() {
-        gateway.completer = r -> new ChatResponse("up", "claude-test", List.of(
-                new ContentPart.Thinking("I need the weather tool.", SIGNATURE),
-                new ContentPart.RedactedThinking(REDACTED),
-                new ContentPart.ToolUse("toolu_01", "get_weather", "{\"city\":\"Paris\"}")),
-                dev.caracal.llm.StopReason.TOOL_USE, new Usage(30, 50, 0, 0));
-        Message first = client.messages().create(thinkingParams().addTool(weatherTool())
-                .addUserMessage("Weather in Paris?").build());
+        gateway.completer = r -> new ChatResponse(
+                "up",
+                "claude-test",
+                List.of(
+                        new ContentPart.Thinking("I need the weather tool.", SIGNATURE),
+                        new ContentPart.RedactedThinking(REDACTED),
+                        new ContentPart.ToolUse("toolu_01", "get_weather", "{\"city\":\"Paris\"}")),
+                dev.caracal.llm.StopReason.TOOL_USE,
+                new Usage(30, 50, 0, 0));
+        Message first = client.messages()
+                .create(thinkingParams()
+                        .addTool(weatherTool())
+                        .addUserMessage("Weather in Paris?")
+                        .build());
         assertEquals(StopReason.TOOL_USE, first.stopReason().orElseThrow());
 
         gateway.completer = r -> text("18 C in Paris.", dev.caracal.llm.StopReason.END_TURN);
-        Message second = client.messages().create(thinkingParams().addTool(weatherTool())
-                .addUserMessage("Weather in Paris?")
-                .addMessage(first)
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
-                        ToolResultBlockParam.builder().toolUseId("toolu_01").content("18 C").build())))
-                .build());
+        Message second = client.messages()
+                .create(thinkingParams()
+                        .addTool(weatherTool())
+                        .addUserMessage("Weather in Paris?")
+                        .addMessage(first)
+                        .addUserMessageOfContentBlockParams(
+                                List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId("toolu_01")
+                                        .content("18 C")
+                                        .build())))
+                        .build());
         assertEquals("18 C in Paris.", second.content().get(0).asText().text());
 
         ChatRequest r = gateway.requests.get(1);
@@ -553,13 +692,17 @@ class AnthropicSdkEndToEndTest {
         dev.caracal.llm.Message assistant = r.messages().get(1);
         assertEquals(Role.ASSISTANT, assistant.role());
         assertEquals(3, assistant.content().size());
-        assertEquals(new ContentPart.Thinking("I need the weather tool.", SIGNATURE), assistant.content().get(0));
-        assertEquals(new ContentPart.RedactedThinking(REDACTED), assistant.content().get(1));
+        assertEquals(
+                new ContentPart.Thinking("I need the weather tool.", SIGNATURE),
+                assistant.content().get(0));
+        assertEquals(
+                new ContentPart.RedactedThinking(REDACTED), assistant.content().get(1));
         ContentPart.ToolUse use = (ContentPart.ToolUse) assistant.content().get(2);
         assertEquals("toolu_01", use.id());
         assertEquals("get_weather", use.name());
         assertEquals(tree("{\"city\":\"Paris\"}"), tree(use.argumentsJson()));
-        assertEquals(new ContentPart.ToolResult("toolu_01", List.of(new ContentPart.Text("18 C")), false),
+        assertEquals(
+                new ContentPart.ToolResult("toolu_01", List.of(new ContentPart.Text("18 C")), false),
                 r.messages().get(2).content().get(0));
     }
 
@@ -580,39 +723,65 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
         MessageAccumulator acc = MessageAccumulator.create();
         List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2).messages().createStreaming(
-                thinkingParams().addTool(weatherTool()).addUserMessage("Weather in Paris?").build())) {
+        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
+                .messages()
+                .createStreaming(thinkingParams()
+                        .addTool(weatherTool())
+                        .addUserMessage("Weather in Paris?")
+                        .build())) {
             stream.stream().forEach(e -> {
                 acc.accumulate(e);
                 types.add(type(e));
             });
         }
-        assertEquals(List.of("message_start",
-                "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta",
-                "content_block_stop",
-                "content_block_start", "content_block_stop",
-                "content_block_start", "content_block_delta", "content_block_stop",
-                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-                "message_delta", "message_stop"), types);
+        assertEquals(
+                List.of(
+                        "message_start",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop"),
+                types);
         Message m = acc.message();
         m.validate();
         assertEquals(4, m.content().size());
-        assertEquals("The user wants the weather.", m.content().get(0).asThinking().thinking());
+        assertEquals(
+                "The user wants the weather.", m.content().get(0).asThinking().thinking());
         assertEquals(SIGNATURE, m.content().get(0).asThinking().signature());
         assertEquals(REDACTED, m.content().get(1).asRedactedThinking().data());
         assertEquals("Checking.", m.content().get(2).asText().text());
-        assertEquals(Map.of("city", "Paris"), m.content().get(3).asToolUse()._input().convert(Map.class));
+        assertEquals(
+                Map.of("city", "Paris"), m.content().get(3).asToolUse()._input().convert(Map.class));
         assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
         assertEquals(Reasoning.budget(2048), gateway.requests.get(0).reasoning());
         assertTrue(gateway.requests.get(0).stream());
 
         // the accumulated turn handed back keeps its thinking and signature
         gateway.completer = r -> text("18 C.", dev.caracal.llm.StopReason.END_TURN);
-        client(base + context, 2).messages().create(thinkingParams().addTool(weatherTool())
-                .addUserMessage("Weather in Paris?").addMessage(m)
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(
-                        ToolResultBlockParam.builder().toolUseId("toolu_05").content("18 C").build())))
-                .build());
+        client(base + context, 2)
+                .messages()
+                .create(thinkingParams()
+                        .addTool(weatherTool())
+                        .addUserMessage("Weather in Paris?")
+                        .addMessage(m)
+                        .addUserMessageOfContentBlockParams(
+                                List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId("toolu_05")
+                                        .content("18 C")
+                                        .build())))
+                        .build());
         List<ContentPart> handedBack = gateway.requests.get(1).messages().get(1).content();
         assertEquals(new ContentPart.Thinking("The user wants the weather.", SIGNATURE), handedBack.get(0));
         assertEquals(new ContentPart.RedactedThinking(REDACTED), handedBack.get(1));
@@ -622,32 +791,66 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void badThinkingConfigsAre400sNamingTheField() {
-        BadRequestException e = assertThrows(BadRequestException.class,
-                () -> client.messages().create(params().maxTokens(4096).enabledThinking(512).addUserMessage("x").build()));
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().maxTokens(4096)
+                                .enabledThinking(512)
+                                .addUserMessage("x")
+                                .build()));
         assertEquals("invalid_request_error", body(e).get("error").get("type").asText());
-        assertEquals("thinking.budget_tokens: Input should be greater than or equal to 1024",
+        assertEquals(
+                "thinking.budget_tokens: Input should be greater than or equal to 1024",
                 body(e).get("error").get("message").asText());
 
-        e = assertThrows(BadRequestException.class,
-                () -> client.messages().create(params().maxTokens(2048).enabledThinking(4096).addUserMessage("x").build()));
-        assertEquals("thinking.budget_tokens: must be less than max_tokens (budget_tokens 4096, max_tokens 2048):"
-                + " the thinking counts within max_tokens", body(e).get("error").get("message").asText());
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().maxTokens(2048)
+                                .enabledThinking(4096)
+                                .addUserMessage("x")
+                                .build()));
+        assertEquals(
+                "thinking.budget_tokens: must be less than max_tokens (budget_tokens 4096, max_tokens 2048):"
+                        + " the thinking counts within max_tokens",
+                body(e).get("error").get("message").asText());
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(params().addUserMessage("x")
-                .thinking(ThinkingConfigAdaptive.builder().build()).build()));
-        assertTrue(body(e).get("error").get("message").asText().startsWith("thinking.type: 'adaptive' thinking is not"
-                + " supported by this gateway"), body(e).toString());
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().addUserMessage("x")
+                                .thinking(ThinkingConfigAdaptive.builder().build())
+                                .build()));
+        assertTrue(
+                body(e).get("error")
+                        .get("message")
+                        .asText()
+                        .startsWith("thinking.type: 'adaptive' thinking is not" + " supported by this gateway"),
+                body(e).toString());
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(params()
-                .putAdditionalBodyProperty("thinking", JsonValue.from(Map.of("type", "enabled")))
-                .addUserMessage("x").build()));
-        assertEquals("thinking.budget_tokens: Field required", body(e).get("error").get("message").asText());
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().putAdditionalBodyProperty(
+                                        "thinking", JsonValue.from(Map.of("type", "enabled")))
+                                .addUserMessage("x")
+                                .build()));
+        assertEquals(
+                "thinking.budget_tokens: Field required",
+                body(e).get("error").get("message").asText());
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(thinkingParams()
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofThinking(
-                        ThinkingBlockParam.builder().thinking("mine").signature(SIGNATURE).build())))
-                .build()));
-        assertEquals("messages.0.content.0.type: thinking blocks are only allowed in assistant messages",
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(thinkingParams()
+                                .addUserMessageOfContentBlockParams(
+                                        List.of(ContentBlockParam.ofThinking(ThinkingBlockParam.builder()
+                                                .thinking("mine")
+                                                .signature(SIGNATURE)
+                                                .build())))
+                                .build()));
+        assertEquals(
+                "messages.0.content.0.type: thinking blocks are only allowed in assistant messages",
                 body(e).get("error").get("message").asText());
         assertEquals(0, gateway.calls.get(), "invalid requests never reach the gateway");
     }
@@ -657,8 +860,17 @@ class AnthropicSdkEndToEndTest {
     @Test
     void bearerTokenIsTheClientKey() throws Exception {
         gateway.completer = r -> text("ok", dev.caracal.llm.StopReason.END_TURN);
-        HttpResponse<String> resp = post("", Map.of("Authorization", "Bearer sk-bearer-1", "anthropic-version",
-                "2023-06-01", "anthropic-beta", "some-beta-2099-01-01", "X-Custom", "Value"),
+        HttpResponse<String> resp = post(
+                "",
+                Map.of(
+                        "Authorization",
+                        "Bearer sk-bearer-1",
+                        "anthropic-version",
+                        "2023-06-01",
+                        "anthropic-beta",
+                        "some-beta-2099-01-01",
+                        "X-Custom",
+                        "Value"),
                 "{\"model\":\"claude-test\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals(200, resp.statusCode(), resp.body());
         assertTrue(resp.headers().firstValue("request-id").orElseThrow().startsWith("req_"));
@@ -673,7 +885,10 @@ class AnthropicSdkEndToEndTest {
         assertEquals("some-beta-2099-01-01", c.header("anthropic-beta"));
 
         // the SDK's own bearer style (auth token) as well
-        AnthropicClient bearer = AnthropicOkHttpClient.builder().baseUrl(base).authToken("sk-bearer-2").build();
+        AnthropicClient bearer = AnthropicOkHttpClient.builder()
+                .baseUrl(base)
+                .authToken("sk-bearer-2")
+                .build();
         bearer.messages().create(params().addUserMessage("Hi").build());
         assertEquals("sk-bearer-2", gateway.contexts.get(1).attributes().get("caracal.client.key"));
         assertNull(gateway.contexts.get(1).header("authorization"));
@@ -683,16 +898,18 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void gatewayErrorsBecomeTheSdksExceptions() {
-        gateway.failure = new GatewayException(ErrorKind.INVALID_REQUEST, "prompt rejected by the upstream", 400, null,
-                null, true, List.of());
-        BadRequestException bad = assertThrows(BadRequestException.class,
+        gateway.failure = new GatewayException(
+                ErrorKind.INVALID_REQUEST, "prompt rejected by the upstream", 400, null, null, true, List.of());
+        BadRequestException bad = assertThrows(
+                BadRequestException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertTrue(bad.getMessage().contains("prompt rejected by the upstream"), bad.getMessage());
         assertEquals("invalid_request_error", body(bad).get("error").get("type").asText());
 
-        gateway.failure = new GatewayException(ErrorKind.NOT_FOUND, "no route for model 'claude-nope'", 0, null, null,
-                false, List.of());
-        NotFoundException nf = assertThrows(NotFoundException.class,
+        gateway.failure = new GatewayException(
+                ErrorKind.NOT_FOUND, "no route for model 'claude-nope'", 0, null, null, false, List.of());
+        NotFoundException nf = assertThrows(
+                NotFoundException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertEquals("not_found_error", body(nf).get("error").get("type").asText());
         assertTrue(nf.headers().values("request-id").get(0).startsWith("req_"));
@@ -700,9 +917,16 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void exhaustedRateLimitIsNotRetried() {
-        gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "all targets rate limited", 429,
-                Duration.ofMillis(1500), null, true, List.of());
-        RateLimitException e = assertThrows(RateLimitException.class,
+        gateway.failure = new GatewayException(
+                ErrorKind.RATE_LIMITED,
+                "all targets rate limited",
+                429,
+                Duration.ofMillis(1500),
+                null,
+                true,
+                List.of());
+        RateLimitException e = assertThrows(
+                RateLimitException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertEquals(429, e.statusCode());
         assertEquals("rate_limit_error", body(e).get("error").get("type").asText());
@@ -713,9 +937,10 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void exhaustedOverloadIsNotRetried() {
-        gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true,
-                List.of());
-        OverloadedException e = assertThrows(OverloadedException.class,
+        gateway.failure =
+                new GatewayException(ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true, List.of());
+        OverloadedException e = assertThrows(
+                OverloadedException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertEquals(529, e.statusCode());
         assertEquals("overloaded_error", body(e).get("error").get("type").asText());
@@ -724,46 +949,77 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void retryableFailureWithoutExhaustionIsRetriedByTheSdk() {
-        gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "one target overloaded", 529, null, null, false,
-                List.of());
-        assertThrows(OverloadedException.class,
-                () -> client(base, 1).messages().create(params().addUserMessage("x").build()));
+        gateway.failure =
+                new GatewayException(ErrorKind.OVERLOADED, "one target overloaded", 529, null, null, false, List.of());
+        assertThrows(
+                OverloadedException.class,
+                () -> client(base, 1)
+                        .messages()
+                        .create(params().addUserMessage("x").build()));
         assertEquals(2, gateway.calls.get(), "without x-should-retry: false the SDK retries once (maxRetries 1)");
     }
 
     @Test
     void validationErrorsAre400sNamingTheField() {
-        BadRequestException e = assertThrows(BadRequestException.class,
-                () -> client.messages().create(params().maxTokens(0).addUserMessage("x").build()));
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().maxTokens(0).addUserMessage("x").build()));
         JsonNode body = body(e);
         assertEquals("error", body.get("type").asText());
         assertEquals("invalid_request_error", body.get("error").get("type").asText());
-        assertEquals("max_tokens: Input should be greater than or equal to 1", body.get("error").get("message").asText());
+        assertEquals(
+                "max_tokens: Input should be greater than or equal to 1",
+                body.get("error").get("message").asText());
         assertTrue(body.get("request_id").asText().startsWith("req_"));
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(params()
-                .addUserMessage("x").addAssistantMessage("y")
-                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofText(TextBlockParam.builder().text("").build())))
-                .build()));
-        assertEquals("messages.2.content.0.text: text content blocks must be non-empty",
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().addUserMessage("x")
+                                .addAssistantMessage("y")
+                                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofText(
+                                        TextBlockParam.builder().text("").build())))
+                                .build()));
+        assertEquals(
+                "messages.2.content.0.text: text content blocks must be non-empty",
                 body(e).get("error").get("message").asText());
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(params().addUserMessage("x")
-                .putAdditionalBodyProperty("temperature", JsonValue.from(1.7)).build()));
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().addUserMessage("x")
+                                .putAdditionalBodyProperty("temperature", JsonValue.from(1.7))
+                                .build()));
         assertTrue(e.getMessage().contains("temperature"), e.getMessage());
 
-        e = assertThrows(BadRequestException.class, () -> client.messages().create(params().addUserMessage("x")
-                .addTool(Tool.builder().name("t").inputSchema(Tool.InputSchema.builder().build()).build())
-                .toolChoice(com.anthropic.models.messages.ToolChoiceTool.builder().name("other").build()).build()));
-        assertEquals("tool_choice.name: no tool named 'other' is defined in 'tools'",
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.messages()
+                        .create(params().addUserMessage("x")
+                                .addTool(Tool.builder()
+                                        .name("t")
+                                        .inputSchema(Tool.InputSchema.builder().build())
+                                        .build())
+                                .toolChoice(com.anthropic.models.messages.ToolChoiceTool.builder()
+                                        .name("other")
+                                        .build())
+                                .build()));
+        assertEquals(
+                "tool_choice.name: no tool named 'other' is defined in 'tools'",
                 body(e).get("error").get("message").asText());
         assertEquals(0, gateway.calls.get(), "invalid requests never reach the gateway");
     }
 
     @Test
     void countTokensIsNotSupported() {
-        NotFoundException e = assertThrows(NotFoundException.class, () -> client.messages().countTokens(
-                MessageCountTokensParams.builder().model("claude-test").addUserMessage("x").build()));
+        NotFoundException e = assertThrows(
+                NotFoundException.class,
+                () -> client.messages()
+                        .countTokens(MessageCountTokensParams.builder()
+                                .model("claude-test")
+                                .addUserMessage("x")
+                                .build()));
         assertTrue(body(e).get("error").get("message").asText().contains("not supported"));
         assertEquals(0, gateway.calls.get());
     }
@@ -772,8 +1028,11 @@ class AnthropicSdkEndToEndTest {
     void noGatewayIs503() {
         servlet.unsetGateway(gateway);
         try {
-            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
-                    () -> client(base, 0).messages().create(params().addUserMessage("x").build()));
+            ServiceUnavailableException e = assertThrows(
+                    ServiceUnavailableException.class,
+                    () -> client(base, 0)
+                            .messages()
+                            .create(params().addUserMessage("x").build()));
             assertEquals("api_error", body(e).get("error").get("type").asText());
         } finally {
             servlet.setGateway(gateway);
@@ -783,7 +1042,8 @@ class AnthropicSdkEndToEndTest {
     @Test
     void protocolErrorsUseTheEnvelope() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages")).GET().build(),
+        HttpResponse<String> get = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/messages")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, get.statusCode());
         assertEquals("POST", get.headers().firstValue("allow").orElseThrow());
@@ -816,8 +1076,11 @@ class AnthropicSdkEndToEndTest {
     @Test
     void unexpectedGatewayFailureIsA500WithoutStackTrace() {
         gateway.failure = new IllegalStateException("bug in the engine");
-        AnthropicServiceException e = assertThrows(AnthropicServiceException.class,
-                () -> client(base, 0).messages().create(params().addUserMessage("x").build()));
+        AnthropicServiceException e = assertThrows(
+                AnthropicServiceException.class,
+                () -> client(base, 0)
+                        .messages()
+                        .create(params().addUserMessage("x").build()));
         assertEquals(500, e.statusCode());
         JsonNode body = body(e);
         assertEquals("api_error", body.get("error").get("type").asText());
@@ -874,10 +1137,15 @@ class AnthropicSdkEndToEndTest {
     }
 
     private static Tool weatherTool() {
-        return Tool.builder().name("get_weather").description("Current weather of a city")
+        return Tool.builder()
+                .name("get_weather")
+                .description("Current weather of a city")
                 .inputSchema(Tool.InputSchema.builder()
-                        .properties(JsonValue.from(Map.of("city", Map.of("type", "string"),
-                                "unit", Map.of("type", "string", "enum", List.of("celsius", "fahrenheit")))))
+                        .properties(JsonValue.from(Map.of(
+                                "city",
+                                Map.of("type", "string"),
+                                "unit",
+                                Map.of("type", "string", "enum", List.of("celsius", "fahrenheit")))))
                         .required(List.of("city"))
                         .build())
                 .build();

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * without a request thread held meanwhile.
  */
 class AsyncMessagesTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static JettyHarness jetty;
     static ScriptedGateway gateway;
 
@@ -67,15 +68,17 @@ class AsyncMessagesTest {
     }
 
     static String body(String model, String prompt) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + prompt + "\"}]}";
+        return "{\"model\":\"" + model + "\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                + "\"}]}";
     }
 
     static HttpRequest post(JettyHarness h, String base, String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port + base + "/v1/messages"))
-                .header("content-type", "application/json").header("x-api-key", "sk-ant-async")
+                .header("content-type", "application/json")
+                .header("x-api-key", "sk-ant-async")
                 .header("anthropic-version", "2023-06-01")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     static HttpResponse<String> call(String base) throws Exception {
@@ -83,8 +86,12 @@ class AsyncMessagesTest {
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse("up-1", "claude-test-upstream", List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN, new Usage(11, 5, 0, 0));
+        return new ChatResponse(
+                "up-1",
+                "claude-test-upstream",
+                List.of(new ContentPart.Text(text)),
+                StopReason.END_TURN,
+                new Usage(11, 5, 0, 0));
     }
 
     static String prompt(ChatRequest r) {
@@ -111,7 +118,7 @@ class AsyncMessagesTest {
         s.connect(new InetSocketAddress("127.0.0.1", jetty.port));
         OutputStream out = s.getOutputStream();
         out.write(("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
         return s;
@@ -128,40 +135,97 @@ class AsyncMessagesTest {
 
     static List<Outcome> outcomes() {
         return List.of(
-                new Outcome("success", 200, Map.of("content-type", "application/json"),
+                new Outcome(
+                        "success",
+                        200,
+                        Map.of("content-type", "application/json"),
                         g -> g.completer = r -> text("Hi there!")),
-                Outcome.failure("no route", 404, Map.of(), new GatewayException(ErrorKind.NOT_FOUND,
-                        "no route for model 'claude-nope'", 0, null, null, false, List.of())),
-                Outcome.failure("exhausted rate limit", 429, Map.of("x-should-retry", "false", "retry-after", "2"),
-                        new GatewayException(ErrorKind.RATE_LIMITED, "all targets rate limited", 429,
-                                Duration.ofMillis(1500), null, true, List.of())),
-                Outcome.failure("exhausted overload", 529, Map.of("x-should-retry", "false"),
-                        new GatewayException(ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true,
+                Outcome.failure(
+                        "no route",
+                        404,
+                        Map.of(),
+                        new GatewayException(
+                                ErrorKind.NOT_FOUND,
+                                "no route for model 'claude-nope'",
+                                0,
+                                null,
+                                null,
+                                false,
                                 List.of())),
-                Outcome.failure("overload worth a retry", 529, Map.of("retry-after", "0"),
-                        new GatewayException(ErrorKind.OVERLOADED, "one target overloaded", 529, Duration.ZERO, null,
-                                false, List.of())),
-                Outcome.failure("no healthy target", 503, Map.of(), new GatewayException(ErrorKind.UNAVAILABLE,
-                        "no healthy target", 0, null, null, false, List.of())),
-                Outcome.failure("upstream failure", 502, Map.of(), new GatewayException(ErrorKind.UPSTREAM,
-                        "bad gateway", 500, null, null, true, List.of())),
-                Outcome.failure("connection lost", 502, Map.of(),
-                        new LlmException(ErrorKind.CONNECTION, "connection reset")),
-                Outcome.failure("upstream timeout", 504, Map.of(), new GatewayException(ErrorKind.TIMEOUT,
-                        "too slow", 0, null, null, true, List.of())),
-                Outcome.failure("context length", 400, Map.of(), new GatewayException(ErrorKind.CONTEXT_LENGTH,
-                        "too long", 400, null, null, true, null)),
+                Outcome.failure(
+                        "exhausted rate limit",
+                        429,
+                        Map.of("x-should-retry", "false", "retry-after", "2"),
+                        new GatewayException(
+                                ErrorKind.RATE_LIMITED,
+                                "all targets rate limited",
+                                429,
+                                Duration.ofMillis(1500),
+                                null,
+                                true,
+                                List.of())),
+                Outcome.failure(
+                        "exhausted overload",
+                        529,
+                        Map.of("x-should-retry", "false"),
+                        new GatewayException(
+                                ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true, List.of())),
+                Outcome.failure(
+                        "overload worth a retry",
+                        529,
+                        Map.of("retry-after", "0"),
+                        new GatewayException(
+                                ErrorKind.OVERLOADED,
+                                "one target overloaded",
+                                529,
+                                Duration.ZERO,
+                                null,
+                                false,
+                                List.of())),
+                Outcome.failure(
+                        "no healthy target",
+                        503,
+                        Map.of(),
+                        new GatewayException(
+                                ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, false, List.of())),
+                Outcome.failure(
+                        "upstream failure",
+                        502,
+                        Map.of(),
+                        new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of())),
+                Outcome.failure(
+                        "connection lost", 502, Map.of(), new LlmException(ErrorKind.CONNECTION, "connection reset")),
+                Outcome.failure(
+                        "upstream timeout",
+                        504,
+                        Map.of(),
+                        new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of())),
+                Outcome.failure(
+                        "context length",
+                        400,
+                        Map.of(),
+                        new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null)),
                 Outcome.failure("content filter", 400, Map.of(), new LlmException(ErrorKind.CONTENT_FILTER, "")),
-                Outcome.failure("invalid request", 400, Map.of(),
+                Outcome.failure(
+                        "invalid request",
+                        400,
+                        Map.of(),
                         new LlmException(ErrorKind.INVALID_REQUEST, "prompt rejected by the upstream")),
-                Outcome.failure("authentication", 401, Map.of(),
-                        new LlmException(ErrorKind.AUTHENTICATION, "unknown key")),
+                Outcome.failure(
+                        "authentication", 401, Map.of(), new LlmException(ErrorKind.AUTHENTICATION, "unknown key")),
                 Outcome.failure("permission", 403, Map.of(), new LlmException(ErrorKind.PERMISSION, "not for you")),
-                Outcome.failure("a filter's problem", 422, Map.of(),
+                Outcome.failure(
+                        "a filter's problem",
+                        422,
+                        Map.of(),
                         new ProblemException(Problem.of(422, "budget", "Budget", "the budget is spent"))),
                 Outcome.failure("unexpected failure", 500, Map.of(), new IllegalStateException("bug in the engine")),
-                new Outcome("an answer that ended in error", 502, Map.of(), g -> g.completer = r -> new ChatResponse(
-                        "up", "claude-test", List.of(), StopReason.ERROR, null)),
+                new Outcome(
+                        "an answer that ended in error",
+                        502,
+                        Map.of(),
+                        g -> g.completer =
+                                r -> new ChatResponse("up", "claude-test", List.of(), StopReason.ERROR, null)),
                 new Outcome("an answer that cannot be rendered", 500, Map.of(), g -> g.completer = r -> null));
     }
 
@@ -184,8 +248,8 @@ class AsyncMessagesTest {
     static HttpResponse<String> callAsync(boolean inline) throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.answerWhen = r -> gate;
-        CompletableFuture<HttpResponse<String>> r = HTTP.sendAsync(post(jetty, "", body("claude-test", "Hello")),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> r =
+                HTTP.sendAsync(post(jetty, "", body("claude-test", "Hello")), HttpResponse.BodyHandlers.ofString());
         if (!inline) {
             await(jetty.stats::getAsyncRequestsWaiting, 1, "the call waits asynchronously");
         }
@@ -212,8 +276,10 @@ class AsyncMessagesTest {
                 assertEquals(blocking.statusCode(), async.statusCode(), name);
                 assertEquals(comparable(blocking), comparable(async), name);
                 assertEquals(comparable(blocking.body()), comparable(async.body()), name);
-                o.headers().forEach((k, v) -> assertTrue(async.headers().firstValue(k).orElse("").startsWith(v),
-                        name + ": " + k + " in " + async.headers()));
+                o.headers()
+                        .forEach((k, v) -> assertTrue(
+                                async.headers().firstValue(k).orElse("").startsWith(v),
+                                name + ": " + k + " in " + async.headers()));
                 String requestId = async.headers().firstValue("request-id").orElseThrow();
                 assertTrue(requestId.startsWith("req_"), requestId);
                 JsonNode json = Json.mapper().readTree(async.body());
@@ -223,7 +289,8 @@ class AsyncMessagesTest {
                 } else {
                     assertEquals("error", json.get("type").textValue(), async.body());
                     assertEquals(requestId, json.get("request_id").textValue(), async.body());
-                    assertTrue(json.get("error").has("type") && json.get("error").has("message"), async.body());
+                    assertTrue(
+                            json.get("error").has("type") && json.get("error").has("message"), async.body());
                 }
             }
         }
@@ -250,10 +317,11 @@ class AsyncMessagesTest {
 
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                calls.add(HTTP.sendAsync(post(small, "", body("claude-test", "call " + i)),
-                        HttpResponse.BodyHandlers.ofString()));
+                calls.add(HTTP.sendAsync(
+                        post(small, "", body("claude-test", "call " + i)), HttpResponse.BodyHandlers.ofString()));
             }
-            assertTrue(arrived.await(60, TimeUnit.SECONDS),
+            assertTrue(
+                    arrived.await(60, TimeUnit.SECONDS),
                     (n - arrived.getCount()) + " of " + n + " calls reached the gateway");
             assertTrue(calls.stream().noneMatch(CompletableFuture::isDone), "nothing was answered before");
             allArrived.complete(null);
@@ -283,8 +351,8 @@ class AsyncMessagesTest {
         gateway.answerWhen = r -> r.model().equals("slow") ? slowGate : fastGate;
         try (Socket slow = rawPost("slow", 4096)) {
             await(jetty.stats::getAsyncRequestsWaiting, 1, "the slow client's call waits asynchronously");
-            CompletableFuture<HttpResponse<String>> fast = HTTP.sendAsync(post(jetty, "", body("fast", "Hello")),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> fast =
+                    HTTP.sendAsync(post(jetty, "", body("fast", "Hello")), HttpResponse.BodyHandlers.ofString());
             await(jetty.stats::getAsyncRequestsWaiting, 2, "so does the next call");
 
             slowGate.complete(null); // queues the huge answer on the upstream thread first
@@ -330,7 +398,9 @@ class AsyncMessagesTest {
         JsonNode body = Json.mapper().readTree(r.body());
         assertEquals("error", body.get("type").textValue());
         assertEquals("timeout_error", body.at("/error/type").textValue());
-        assertEquals(r.headers().firstValue("request-id").orElseThrow(), body.get("request_id").textValue());
+        assertEquals(
+                r.headers().firstValue("request-id").orElseThrow(),
+                body.get("request_id").textValue());
 
         gate.complete(null);
         await(jetty.stats::getRequestsActive, 0, "the request ended once");

@@ -56,10 +56,10 @@ class ModelsFilterTest {
         for (int i = 0; i < 7; i++) {
             models.add(new dev.caracal.llm.ModelInfo("claude-" + i, "anthropic", null));
         }
-        models.add(new dev.caracal.llm.ModelInfo("openai/gpt-4o", "openai",
-                new Capabilities(true, true, true, false, true, 128_000)));
-        models.add(new dev.caracal.llm.ModelInfo("text-embedding-3-small", "openai",
-                new Capabilities(false, false, false, true, false, 0)));
+        models.add(new dev.caracal.llm.ModelInfo(
+                "openai/gpt-4o", "openai", new Capabilities(true, true, true, false, true, 128_000)));
+        models.add(new dev.caracal.llm.ModelInfo(
+                "text-embedding-3-small", "openai", new Capabilities(false, false, false, true, false, 0)));
         gateway.models = List.copyOf(models);
         filter.setGateway(gateway);
 
@@ -79,7 +79,11 @@ class ModelsFilterTest {
         server.setHandler(ctx);
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort();
-        client = AnthropicOkHttpClient.builder().baseUrl(base).apiKey("sk-ant-test").maxRetries(0).build();
+        client = AnthropicOkHttpClient.builder()
+                .baseUrl(base)
+                .apiKey("sk-ant-test")
+                .maxRetries(0)
+                .build();
     }
 
     @AfterAll
@@ -89,7 +93,8 @@ class ModelsFilterTest {
 
     @Test
     void sdkPagesThroughEveryChatModel() {
-        ModelListPage first = client.models().list(ModelListParams.builder().limit(3L).build());
+        ModelListPage first =
+                client.models().list(ModelListParams.builder().limit(3L).build());
         assertEquals(3, first.data().size());
         assertTrue(first.hasNextPage());
         List<String> ids = new ArrayList<>();
@@ -97,8 +102,17 @@ class ModelsFilterTest {
             m.validate();
             ids.add(m.id());
         }
-        assertEquals(List.of("claude-0", "claude-1", "claude-2", "claude-3", "claude-4", "claude-5", "claude-6",
-                "openai/gpt-4o"), ids);
+        assertEquals(
+                List.of(
+                        "claude-0",
+                        "claude-1",
+                        "claude-2",
+                        "claude-3",
+                        "claude-4",
+                        "claude-5",
+                        "claude-6",
+                        "openai/gpt-4o"),
+                ids);
         ModelInfo gpt = client.models().list().data().get(7);
         assertEquals(128_000L, gpt.maxInputTokens().orElseThrow());
         assertEquals("openai/gpt-4o", gpt.displayName());
@@ -106,14 +120,23 @@ class ModelsFilterTest {
 
     @Test
     void sdkRetrievesOneModelAndGets404ForOthers() {
-        ModelInfo m = client.models().retrieve(ModelRetrieveParams.builder().modelId("claude-3").build());
+        ModelInfo m = client.models()
+                .retrieve(ModelRetrieveParams.builder().modelId("claude-3").build());
         m.validate();
         assertEquals("claude-3", m.id());
-        NotFoundException e = assertThrows(NotFoundException.class,
-                () -> client.models().retrieve(ModelRetrieveParams.builder().modelId("claude-99").build()));
+        NotFoundException e = assertThrows(
+                NotFoundException.class,
+                () -> client.models()
+                        .retrieve(ModelRetrieveParams.builder()
+                                .modelId("claude-99")
+                                .build()));
         assertTrue(e.getMessage().contains("claude-99"), e.getMessage());
-        assertThrows(NotFoundException.class, () -> client.models().retrieve(
-                ModelRetrieveParams.builder().modelId("text-embedding-3-small").build()));
+        assertThrows(
+                NotFoundException.class,
+                () -> client.models()
+                        .retrieve(ModelRetrieveParams.builder()
+                                .modelId("text-embedding-3-small")
+                                .build()));
     }
 
     @Test
@@ -123,9 +146,16 @@ class ModelsFilterTest {
         assertEquals("openai/gpt-4o", Json.mapper().readTree(r.body()).get("id").asText());
         HttpResponse<String> encoded = get("/v1/models/openai%2Fgpt-4o", true);
         assertEquals(200, encoded.statusCode(), encoded.body());
-        assertEquals("openai/gpt-4o", Json.mapper().readTree(encoded.body()).get("id").asText());
-        assertEquals("openai/gpt-4o", client.models().retrieve(
-                ModelRetrieveParams.builder().modelId("openai/gpt-4o").build()).id());
+        assertEquals(
+                "openai/gpt-4o",
+                Json.mapper().readTree(encoded.body()).get("id").asText());
+        assertEquals(
+                "openai/gpt-4o",
+                client.models()
+                        .retrieve(ModelRetrieveParams.builder()
+                                .modelId("openai/gpt-4o")
+                                .build())
+                        .id());
     }
 
     @Test
@@ -133,7 +163,12 @@ class ModelsFilterTest {
         HttpResponse<String> r = get("/v1/models", false);
         assertEquals(200, r.statusCode());
         assertEquals("openai", Json.mapper().readTree(r.body()).get("served_by").asText());
-        assertEquals("openai", Json.mapper().readTree(get("/v1/models/claude-1", false).body()).get("served_by").asText());
+        assertEquals(
+                "openai",
+                Json.mapper()
+                        .readTree(get("/v1/models/claude-1", false).body())
+                        .get("served_by")
+                        .asText());
     }
 
     @Test
@@ -146,15 +181,20 @@ class ModelsFilterTest {
         assertTrue(error.get("error").get("message").asText().startsWith("limit: "), bad.body());
         assertTrue(bad.headers().firstValue("request-id").orElseThrow().startsWith("req_"));
 
-        HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/v1/models"))
-                .header("anthropic-version", "2023-06-01").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/v1/models"))
+                                .header("anthropic-version", "2023-06-01")
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
         assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
 
         filter.unsetGateway(gateway);
         try {
-            assertThrows(ServiceUnavailableException.class, () -> client.models().list());
+            assertThrows(
+                    ServiceUnavailableException.class, () -> client.models().list());
         } finally {
             filter.setGateway(gateway);
         }

@@ -46,6 +46,7 @@ final class ScriptedGateway implements Gateway {
     final List<CallContext> contexts = new CopyOnWriteArrayList<>();
     /** What {@link #models()} answers. */
     volatile List<ModelInfo> models = List.of();
+
     final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
     /** The calls that came through {@link #completeAsync}. */
@@ -57,6 +58,7 @@ final class ScriptedGateway implements Gateway {
      * which races the servlet going async: the answer is then written either inline or after the hop.
      */
     volatile Function<ChatRequest, CompletionStage<?>> answerWhen = r -> OPEN;
+
     volatile CountDownLatch cancelled = new CountDownLatch(1);
     volatile Function<ChatRequest, ChatResponse> completer;
     volatile Player player;
@@ -112,12 +114,14 @@ final class ScriptedGateway implements Gateway {
         Function<ChatRequest, ChatResponse> answer = completer;
         CompletionStage<?> gate = answerWhen.apply(request);
         arrivals.countDown();
-        return gate.thenApplyAsync(x -> {
-            if (f != null) {
-                throw f;
-            }
-            return answer.apply(request);
-        }, upstream);
+        return gate.thenApplyAsync(
+                x -> {
+                    if (f != null) {
+                        throw f;
+                    }
+                    return answer.apply(request);
+                },
+                upstream);
     }
 
     @Override
@@ -136,13 +140,15 @@ final class ScriptedGateway implements Gateway {
             }
             return () -> stop.set(true);
         }
-        Thread t = new Thread(() -> {
-            try {
-                p.play(handler, stop);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "scripted-stream");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        p.play(handler, stop);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "scripted-stream");
         t.setDaemon(true);
         t.start();
         CountDownLatch latch = cancelled;

@@ -48,13 +48,12 @@ public final class ChatCompletionParser {
     /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
     private static final String NO_REASONING = "none";
 
-    private ChatCompletionParser() {
-    }
+    private ChatCompletionParser() {}
 
     public static ChatCompletionCall parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException(null, InvalidRequestException.INVALID_TYPE,
-                    "The request body must be a JSON object.");
+            throw new InvalidRequestException(
+                    null, InvalidRequestException.INVALID_TYPE, "The request body must be a JSON object.");
         }
         refuseUnsupported(body);
         String model = Fields.requiredNonEmptyString(body, "model", "model");
@@ -75,12 +74,12 @@ public final class ChatCompletionParser {
         Double presence = Fields.optionalNumber(body, "presence_penalty", -2, 2);
         Double frequency = Fields.optionalNumber(body, "frequency_penalty", -2, 2);
         Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
-        Long maxCompletion = Fields.optionalInteger(body, "max_completion_tokens", "max_completion_tokens", 1,
-                Integer.MAX_VALUE);
+        Long maxCompletion =
+                Fields.optionalInteger(body, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE);
         Long limit = maxCompletion != null ? maxCompletion : maxTokens;
         Long seed = Fields.optionalInteger(body, "seed", "seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        SamplingParameters sampling = new SamplingParameters(temperature, topP, null,
-                limit == null ? null : limit.intValue(), seed, presence, frequency);
+        SamplingParameters sampling = new SamplingParameters(
+                temperature, topP, null, limit == null ? null : limit.intValue(), seed, presence, frequency);
 
         List<String> stop = parseStop(body);
 
@@ -91,16 +90,16 @@ public final class ChatCompletionParser {
             if (!stream) {
                 throw InvalidRequestException.value("stream_options", "only allowed when 'stream' is true.");
             }
-            includeUsage = Fields.optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage",
-                    false);
+            includeUsage =
+                    Fields.optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage", false);
         }
 
         Map<String, String> metadata = parseMetadata(body);
         Reasoning reasoning = parseReasoningEffort(body);
 
         String systemText = system.isEmpty() ? null : String.join(SYSTEM_SEPARATOR, system);
-        ChatRequest request = new ChatRequest(model, systemText, messages, tools, toolChoice, sampling, stop, stream,
-                metadata, reasoning);
+        ChatRequest request = new ChatRequest(
+                model, systemText, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
         return new ChatCompletionCall(request, includeUsage);
     }
 
@@ -110,8 +109,8 @@ public final class ChatCompletionParser {
         if (format != null) {
             String type = Fields.requiredString(format, "type", "response_format.type");
             if (!type.equals("text")) {
-                throw InvalidRequestException.unsupportedValue("response_format",
-                        "'" + type + "' is not supported by this gateway; only 'text' is.");
+                throw InvalidRequestException.unsupportedValue(
+                        "response_format", "'" + type + "' is not supported by this gateway; only 'text' is.");
             }
         }
         if (Fields.optionalBoolean(body, "logprobs", "logprobs", false)) {
@@ -131,8 +130,8 @@ public final class ChatCompletionParser {
         if (modalities != null) {
             for (int i = 0; i < modalities.size(); i++) {
                 if (!"text".equals(modalities.get(i).asText(null))) {
-                    throw InvalidRequestException.unsupportedValue(path("modalities", i),
-                            "only the 'text' modality is supported.");
+                    throw InvalidRequestException.unsupportedValue(
+                            path("modalities", i), "only the 'text' modality is supported.");
                 }
             }
         }
@@ -170,15 +169,18 @@ public final class ChatCompletionParser {
                 case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content"))));
                 case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p)));
                 case "tool" -> addToolResult(messages, m, p);
-                case "function" -> throw InvalidRequestException.unsupportedValue(path(p, "role"),
-                        "'function' messages are deprecated; use 'tool' messages.");
-                default -> throw InvalidRequestException.value(path(p, "role"),
-                        "must be one of 'system', 'developer', 'user', 'assistant' or 'tool', got '" + role + "'.");
+                case "function" ->
+                    throw InvalidRequestException.unsupportedValue(
+                            path(p, "role"), "'function' messages are deprecated; use 'tool' messages.");
+                default ->
+                    throw InvalidRequestException.value(
+                            path(p, "role"),
+                            "must be one of 'system', 'developer', 'user', 'assistant' or 'tool', got '" + role + "'.");
             }
         }
         if (messages.isEmpty()) {
-            throw InvalidRequestException.value("messages",
-                    "must contain at least one user, assistant or tool message besides system messages.");
+            throw InvalidRequestException.value(
+                    "messages", "must contain at least one user, assistant or tool message besides system messages.");
         }
         return messages;
     }
@@ -210,8 +212,8 @@ public final class ChatCompletionParser {
         if (allowRefusal && type.equals("refusal")) {
             return Fields.requiredString(part, "refusal", path(p, "refusal"));
         }
-        throw InvalidRequestException.value(path(p, "type"),
-                "expected 'text'" + (allowRefusal ? " or 'refusal'" : "") + ", got '" + type + "'.");
+        throw InvalidRequestException.value(
+                path(p, "type"), "expected 'text'" + (allowRefusal ? " or 'refusal'" : "") + ", got '" + type + "'.");
     }
 
     private static List<ContentPart> userContent(JsonNode message, String p) {
@@ -236,10 +238,12 @@ public final class ChatCompletionParser {
             switch (type) {
                 case "text" -> parts.add(new ContentPart.Text(Fields.requiredString(part, "text", path(pp, "text"))));
                 case "image_url" -> parts.add(image(part, path(pp, "image_url")));
-                case "input_audio", "file" -> throw InvalidRequestException.unsupportedValue(path(pp, "type"),
-                        "'" + type + "' content parts are not supported by this gateway.");
-                default -> throw InvalidRequestException.value(path(pp, "type"),
-                        "expected 'text' or 'image_url', got '" + type + "'.");
+                case "input_audio", "file" ->
+                    throw InvalidRequestException.unsupportedValue(
+                            path(pp, "type"), "'" + type + "' content parts are not supported by this gateway.");
+                default ->
+                    throw InvalidRequestException.value(
+                            path(pp, "type"), "expected 'text' or 'image_url', got '" + type + "'.");
             }
         }
         return parts;
@@ -288,8 +292,8 @@ public final class ChatCompletionParser {
             throw InvalidRequestException.value(p, "a data: URL image must be base64-encoded (';base64,').");
         }
         if (!mediaType.startsWith("image/")) {
-            throw InvalidRequestException.value(p, "the data: URL's media type must be an image type, got '"
-                    + mediaType + "'.");
+            throw InvalidRequestException.value(
+                    p, "the data: URL's media type must be an image type, got '" + mediaType + "'.");
         }
         String data = m.group(3);
         if (data.isEmpty()) {
@@ -328,8 +332,8 @@ public final class ChatCompletionParser {
                 }
                 String type = Fields.optionalString(call, "type", path(cp, "type"));
                 if (type != null && !type.equals("function")) {
-                    throw InvalidRequestException.unsupportedValue(path(cp, "type"),
-                            "only 'function' tool calls are supported.");
+                    throw InvalidRequestException.unsupportedValue(
+                            path(cp, "type"), "only 'function' tool calls are supported.");
                 }
                 String id = Fields.requiredNonEmptyString(call, "id", path(cp, "id"));
                 JsonNode fn = Fields.required(call, "function", path(cp, "function"));
@@ -383,8 +387,8 @@ public final class ChatCompletionParser {
             }
             String type = Fields.requiredString(tool, "type", path(p, "type"));
             if (!type.equals("function")) {
-                throw InvalidRequestException.unsupportedValue(path(p, "type"),
-                        "only 'function' tools are supported, got '" + type + "'.");
+                throw InvalidRequestException.unsupportedValue(
+                        path(p, "type"), "only 'function' tools are supported, got '" + type + "'.");
             }
             JsonNode fn = Fields.required(tool, "function", path(p, "function"));
             if (!fn.isObject()) {
@@ -392,12 +396,12 @@ public final class ChatCompletionParser {
             }
             String name = Fields.requiredString(fn, "name", path(p, "function.name"));
             if (!TOOL_NAME.matcher(name).matches()) {
-                throw InvalidRequestException.value(path(p, "function.name"),
+                throw InvalidRequestException.value(
+                        path(p, "function.name"),
                         "must be 1 to 64 characters of a-z, A-Z, 0-9, underscores and dashes.");
             }
             if (!names.add(name)) {
-                throw InvalidRequestException.value(path(p, "function.name"),
-                        "duplicate tool name '" + name + "'.");
+                throw InvalidRequestException.value(path(p, "function.name"), "duplicate tool name '" + name + "'.");
             }
             String description = Fields.optionalString(fn, "description", path(p, "function.description"));
             JsonNode params = Fields.optionalObject(fn, "parameters", path(p, "function.parameters"));
@@ -418,14 +422,15 @@ public final class ChatCompletionParser {
                 case "auto" -> ToolChoice.AUTO;
                 case "none" -> ToolChoice.NONE;
                 case "required" -> ToolChoice.REQUIRED;
-                default -> throw InvalidRequestException.value("tool_choice",
-                        "must be 'none', 'auto', 'required' or a named function.");
+                default ->
+                    throw InvalidRequestException.value(
+                            "tool_choice", "must be 'none', 'auto', 'required' or a named function.");
             };
         } else if (choice.isObject()) {
             String type = Fields.requiredString(choice, "type", "tool_choice.type");
             if (!type.equals("function")) {
-                throw InvalidRequestException.unsupportedValue("tool_choice.type",
-                        "only 'function' is supported, got '" + type + "'.");
+                throw InvalidRequestException.unsupportedValue(
+                        "tool_choice.type", "only 'function' is supported, got '" + type + "'.");
             }
             JsonNode fn = Fields.required(choice, "function", "tool_choice.function");
             if (!fn.isObject()) {
@@ -433,8 +438,8 @@ public final class ChatCompletionParser {
             }
             String name = Fields.requiredNonEmptyString(fn, "name", "tool_choice.function.name");
             if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-                throw InvalidRequestException.value("tool_choice.function.name",
-                        "no tool named '" + name + "' is defined in 'tools'.");
+                throw InvalidRequestException.value(
+                        "tool_choice.function.name", "no tool named '" + name + "' is defined in 'tools'.");
             }
             result = ToolChoice.tool(name);
         } else {
@@ -466,8 +471,8 @@ public final class ChatCompletionParser {
                 return Reasoning.effort(e);
             }
         }
-        throw InvalidRequestException.value("reasoning_effort",
-                "must be one of " + acceptedEfforts() + ", got '" + name + "'.");
+        throw InvalidRequestException.value(
+                "reasoning_effort", "must be one of " + acceptedEfforts() + ", got '" + name + "'.");
     }
 
     /** The accepted {@code reasoning_effort} values, quoted, for error messages. */
@@ -475,7 +480,9 @@ public final class ChatCompletionParser {
         StringBuilder sb = new StringBuilder("'").append(NO_REASONING).append("'");
         Reasoning.Effort[] efforts = Reasoning.Effort.values();
         for (int i = 0; i < efforts.length; i++) {
-            sb.append(i == efforts.length - 1 ? " or '" : ", '").append(efforts[i].wireName()).append("'");
+            sb.append(i == efforts.length - 1 ? " or '" : ", '")
+                    .append(efforts[i].wireName())
+                    .append("'");
         }
         return sb.toString();
     }
@@ -494,8 +501,8 @@ public final class ChatCompletionParser {
             throw InvalidRequestException.type("stop", "a string or an array of strings");
         }
         if (stop.size() > MAX_STOP) {
-            throw InvalidRequestException.value("stop", "at most " + MAX_STOP + " stop sequences are allowed, got "
-                    + stop.size() + ".");
+            throw InvalidRequestException.value(
+                    "stop", "at most " + MAX_STOP + " stop sequences are allowed, got " + stop.size() + ".");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < stop.size(); i++) {

@@ -18,8 +18,7 @@ import dev.caracal.llm.Usage;
 public final class ChatCompletionRenderer {
     static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ChatCompletionRenderer() {
-    }
+    private ChatCompletionRenderer() {}
 
     /**
      * The {@code chat.completion} object. {@code id} is the ingress's request id ({@code chatcmpl-...}), {@code model}

@@ -166,7 +166,9 @@ public final class ChunkStream {
         if (b == null) {
             return a;
         }
-        return new Usage(Math.max(a.inputTokens(), b.inputTokens()), Math.max(a.outputTokens(), b.outputTokens()),
+        return new Usage(
+                Math.max(a.inputTokens(), b.inputTokens()),
+                Math.max(a.outputTokens(), b.outputTokens()),
                 Math.max(a.cachedInputTokens(), b.cachedInputTokens()),
                 Math.max(a.cacheCreationInputTokens(), b.cacheCreationInputTokens()));
     }

@@ -17,13 +17,12 @@ public final class EmbeddingsCodec {
     /** OpenAI's limit on inputs per request. */
     public static final int MAX_INPUTS = 2048;
 
-    private EmbeddingsCodec() {
-    }
+    private EmbeddingsCodec() {}
 
     public static EmbeddingsCall parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException(null, InvalidRequestException.INVALID_TYPE,
-                    "The request body must be a JSON object.");
+            throw new InvalidRequestException(
+                    null, InvalidRequestException.INVALID_TYPE, "The request body must be a JSON object.");
         }
         String model = Fields.requiredNonEmptyString(body, "model", "model");
         JsonNode input = Fields.required(body, "input", "input");
@@ -35,15 +34,15 @@ public final class EmbeddingsCodec {
                 throw InvalidRequestException.value("input", "must not be an empty array.");
             }
             if (input.size() > MAX_INPUTS) {
-                throw InvalidRequestException.value("input", "at most " + MAX_INPUTS + " inputs per request, got "
-                        + input.size() + ".");
+                throw InvalidRequestException.value(
+                        "input", "at most " + MAX_INPUTS + " inputs per request, got " + input.size() + ".");
             }
             for (int i = 0; i < input.size(); i++) {
                 JsonNode item = input.get(i);
                 String p = Fields.path("input", i);
                 if (item.isNumber() || item.isArray()) {
-                    throw InvalidRequestException.unsupportedValue("input",
-                            "token arrays are not supported by this gateway; send the text as strings.");
+                    throw InvalidRequestException.unsupportedValue(
+                            "input", "token arrays are not supported by this gateway; send the text as strings.");
                 }
                 if (!item.isTextual()) {
                     throw InvalidRequestException.type(p, "a string");
@@ -60,8 +59,8 @@ public final class EmbeddingsCodec {
         } else if (format.equals("base64")) {
             base64 = true;
         } else {
-            throw InvalidRequestException.value("encoding_format", "must be 'float' or 'base64', got '" + format
-                    + "'.");
+            throw InvalidRequestException.value(
+                    "encoding_format", "must be 'float' or 'base64', got '" + format + "'.");
         }
         Long dims = Fields.optionalInteger(body, "dimensions", "dimensions", 1, Integer.MAX_VALUE);
         Fields.optionalString(body, "user", "user");
@@ -82,8 +81,10 @@ public final class EmbeddingsCodec {
         }
         int actual = embeddings.vectors().get(0).length;
         if (actual != call.dimensions()) {
-            throw InvalidRequestException.unsupportedValue("dimensions", "model '" + call.model() + "' produces "
-                    + actual + " dimensions and cannot shorten them; omit 'dimensions' or ask for " + actual + ".");
+            throw InvalidRequestException.unsupportedValue(
+                    "dimensions",
+                    "model '" + call.model() + "' produces " + actual
+                            + " dimensions and cannot shorten them; omit 'dimensions' or ask for " + actual + ".");
         }
     }
 

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** Typed reads of request fields; every failure names the field by its OpenAI path. */
 final class Fields {
 
-    private Fields() {
-    }
+    private Fields() {}
 
     static String path(String parent, String name) {
         return parent == null || parent.isEmpty() ? name : parent + "." + name;
@@ -95,8 +94,8 @@ final class Fields {
         }
         double v = n.doubleValue();
         if (!(v >= min && v <= max)) {
-            throw InvalidRequestException.value(name, "must be between " + fmt(min) + " and " + fmt(max) + ", got "
-                    + n.asText() + ".");
+            throw InvalidRequestException.value(
+                    name, "must be between " + fmt(min) + " and " + fmt(max) + ", got " + n.asText() + ".");
         }
         return v;
     }

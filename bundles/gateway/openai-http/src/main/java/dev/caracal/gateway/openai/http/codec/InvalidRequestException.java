@@ -40,8 +40,8 @@ public class InvalidRequestException extends RuntimeException {
     }
 
     static InvalidRequestException type(String param, String expected) {
-        return new InvalidRequestException(param, INVALID_TYPE,
-                "Invalid type for '" + param + "': expected " + expected + ".");
+        return new InvalidRequestException(
+                param, INVALID_TYPE, "Invalid type for '" + param + "': expected " + expected + ".");
     }
 
     static InvalidRequestException value(String param, String why) {

@@ -15,8 +15,7 @@ import java.util.Set;
  */
 public final class ModelsCodec {
 
-    private ModelsCodec() {
-    }
+    private ModelsCodec() {}
 
     public static ObjectNode list(List<ModelInfo> models) {
         ObjectNode root = F.objectNode();

@@ -11,8 +11,8 @@ import java.util.Objects;
  * what the ingress says in headers: {@code retry-after} when known, and {@code x-should-retry: false} when the
  * gateway already tried every target ({@code doNotRetry}).
  */
-public record OpenAiError(int status, String type, String message, String param, String code, Duration retryAfter,
-                          boolean doNotRetry) {
+public record OpenAiError(
+        int status, String type, String message, String param, String code, Duration retryAfter, boolean doNotRetry) {
     public static final String INVALID_REQUEST = "invalid_request_error";
     public static final String AUTHENTICATION = "authentication_error";
     public static final String PERMISSION = "permission_error";

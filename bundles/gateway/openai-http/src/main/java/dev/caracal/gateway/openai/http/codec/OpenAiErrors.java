@@ -7,8 +7,7 @@ import dev.caracal.llm.LlmException;
 /** Maps normalized failures to OpenAI's statuses, error types and codes. */
 public final class OpenAiErrors {
 
-    private OpenAiErrors() {
-    }
+    private OpenAiErrors() {}
 
     public static OpenAiError invalidRequest(InvalidRequestException e) {
         return OpenAiError.of(400, OpenAiError.INVALID_REQUEST, e.getMessage(), e.param(), e.code());
@@ -95,24 +94,35 @@ public final class OpenAiErrors {
 
     /** No {@code Gateway} service is registered right now. */
     public static OpenAiError gatewayUnavailable() {
-        return OpenAiError.of(503, OpenAiError.SERVER,
+        return OpenAiError.of(
+                503,
+                OpenAiError.SERVER,
                 "The LLM gateway is not running; install or start the caracal-gateway feature (see caracal:status).",
-                null, "gateway_unavailable");
+                null,
+                "gateway_unavailable");
     }
 
     public static OpenAiError modelNotFound(String model) {
-        return OpenAiError.of(404, OpenAiError.INVALID_REQUEST, "The model '" + model + "' does not exist.", "model",
+        return OpenAiError.of(
+                404,
+                OpenAiError.INVALID_REQUEST,
+                "The model '" + model + "' does not exist.",
+                "model",
                 "model_not_found");
     }
 
     public static OpenAiError notFound(String path) {
-        return OpenAiError.of(404, OpenAiError.INVALID_REQUEST, "Unknown request URL: " + path + ".", null,
-                "unknown_url");
+        return OpenAiError.of(
+                404, OpenAiError.INVALID_REQUEST, "Unknown request URL: " + path + ".", null, "unknown_url");
     }
 
     public static OpenAiError methodNotAllowed(String method, String path) {
-        return OpenAiError.of(405, OpenAiError.INVALID_REQUEST,
-                "Method " + method + " is not allowed on " + path + ".", null, "method_not_allowed");
+        return OpenAiError.of(
+                405,
+                OpenAiError.INVALID_REQUEST,
+                "Method " + method + " is not allowed on " + path + ".",
+                null,
+                "method_not_allowed");
     }
 
     public static OpenAiError bodyTooLarge(String detail) {
@@ -120,12 +130,20 @@ public final class OpenAiErrors {
     }
 
     public static OpenAiError malformedJson(String detail) {
-        return OpenAiError.of(400, OpenAiError.INVALID_REQUEST,
-                "We could not parse the JSON body of your request: " + detail, null, "invalid_json");
+        return OpenAiError.of(
+                400,
+                OpenAiError.INVALID_REQUEST,
+                "We could not parse the JSON body of your request: " + detail,
+                null,
+                "invalid_json");
     }
 
     public static OpenAiError internal(String incident) {
-        return OpenAiError.of(500, OpenAiError.SERVER,
-                "The server failed unexpectedly; see the log for incident " + incident + ".", null, "internal_error");
+        return OpenAiError.of(
+                500,
+                OpenAiError.SERVER,
+                "The server failed unexpectedly; see the log for incident " + incident + ".",
+                null,
+                "internal_error");
     }
 }

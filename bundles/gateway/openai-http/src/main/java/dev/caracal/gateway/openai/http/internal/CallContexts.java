@@ -17,12 +17,13 @@ final class CallContexts {
     static final String CLIENT_KEY = "caracal.client.key";
 
     /** Headers that carry credentials: never passed to the gateway's header map. */
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
-            "x-api-key", "api-key");
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final Set<String> CREDENTIAL_HEADERS =
+            Set.of("authorization", "proxy-authorization", "cookie", "x-api-key", "api-key");
 
-    private CallContexts() {
-    }
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private CallContexts() {}
 
     static CallContext of(HttpServletRequest req, String requestId) {
         Map<String, String> headers = new HashMap<>();
@@ -65,7 +66,8 @@ final class CallContexts {
     }
 
     private static String random(int n) {
-        // ids name calls, they guard nothing: a lock-free generator (SecureRandom serialized every call on /dev/urandom)
+        // ids name calls, they guard nothing: a lock-free generator (SecureRandom serialized every call on
+        // /dev/urandom)
         ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] c = new char[n];
         for (int i = 0; i < n; i++) {

@@ -31,11 +31,14 @@ import org.osgi.service.component.annotations.Component;
  * (no request thread is held while upstreams answer), else on the request thread; either way the answers are the
  * same, and a stream sends a keep-alive comment every {@value #KEEP_ALIVE_SECONDS} s of silence.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/v1/chat/completions",
-        "osgi.http.whiteboard.servlet.name=caracal-openai-chat-completions",
-        "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/v1/chat/completions",
+            "osgi.http.whiteboard.servlet.name=caracal-openai-chat-completions",
+            "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class ChatCompletionsServlet extends OpenAiServlet {
     private static final long serialVersionUID = 1L;
     static final long KEEP_ALIVE_SECONDS = 15;
@@ -94,26 +97,48 @@ public class ChatCompletionsServlet extends OpenAiServlet {
      * A non-streamed call: asynchronous when the container allows it, else on the request thread. Either way the
      * answer, or the failure, is written by the same code.
      */
-    private void complete(HttpServletRequest req, HttpServletResponse resp, String requestId, Gateway gateway,
-                          CallContext context, ChatRequest request, long created) throws IOException {
+    private void complete(
+            HttpServletRequest req,
+            HttpServletResponse resp,
+            String requestId,
+            Gateway gateway,
+            CallContext context,
+            ChatRequest request,
+            long created)
+            throws IOException {
         if (!req.isAsyncSupported()) {
             writeCompletion(resp, requestId, created, request.model(), gateway.complete(context, request));
             return;
         }
-        AsyncAnswer.serve(req, gateway.completeAsync(context, request), asyncTimeoutMillis,
-                ms -> new LlmException(ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
+        AsyncAnswer.serve(
+                req,
+                gateway.completeAsync(context, request),
+                asyncTimeoutMillis,
+                ms -> new LlmException(
+                        ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
                 requestId,
-                outcome -> respond(req, resp, requestId,
+                outcome -> respond(
+                        req,
+                        resp,
+                        requestId,
                         () -> writeCompletion(resp, requestId, created, request.model(), outcome.get())));
     }
 
-    private static void writeCompletion(HttpServletResponse resp, String requestId, long created, String model,
-                                        ChatResponse response) throws IOException {
+    private static void writeCompletion(
+            HttpServletResponse resp, String requestId, long created, String model, ChatResponse response)
+            throws IOException {
         Responses.writeJson(resp, 200, ChatCompletionRenderer.completion(requestId, created, model, response));
     }
 
-    private void stream(HttpServletRequest req, HttpServletResponse resp, String requestId, ChatCompletionCall call,
-                        Gateway gateway, CallContext context, long created) throws IOException {
+    private void stream(
+            HttpServletRequest req,
+            HttpServletResponse resp,
+            String requestId,
+            ChatCompletionCall call,
+            Gateway gateway,
+            CallContext context,
+            long created)
+            throws IOException {
         ChunkStream chunks = new ChunkStream(requestId, created, call.request().model(), call.includeUsage());
         StreamSession session = new StreamSession(resp, requestId, chunks, e -> toError(e, req, requestId));
         boolean async = req.isAsyncSupported();
@@ -124,8 +149,8 @@ public class ChatCompletionsServlet extends OpenAiServlet {
         ScheduledExecutorService s = keepAlive;
         if (s != null) {
             try {
-                session.keepAlive(s.scheduleWithFixedDelay(session::ping, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS,
-                        TimeUnit.SECONDS));
+                session.keepAlive(s.scheduleWithFixedDelay(
+                        session::ping, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
             } catch (RuntimeException e) {
                 // shutting down: no keep-alives
             }

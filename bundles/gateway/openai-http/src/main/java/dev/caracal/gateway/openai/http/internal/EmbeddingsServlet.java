@@ -12,10 +12,13 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code POST /v1/embeddings}: OpenAI's embeddings endpoint over {@code Gateway.embed}. */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/v1/embeddings",
-        "osgi.http.whiteboard.servlet.name=caracal-openai-embeddings",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/v1/embeddings",
+            "osgi.http.whiteboard.servlet.name=caracal-openai-embeddings",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class EmbeddingsServlet extends OpenAiServlet {
     private static final long serialVersionUID = 1L;
 

@@ -16,11 +16,14 @@ import org.osgi.service.component.annotations.Component;
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the model names the gateway answers. An id may contain
  * slashes ({@code /v1/models/openai/gpt-4o}).
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/v1/models",
-        "osgi.http.whiteboard.servlet.pattern=/v1/models/*",
-        "osgi.http.whiteboard.servlet.name=caracal-openai-models",
-        "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/v1/models",
+            "osgi.http.whiteboard.servlet.pattern=/v1/models/*",
+            "osgi.http.whiteboard.servlet.name=caracal-openai-models",
+            "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
+        })
 public class ModelsServlet extends OpenAiServlet {
     private static final long serialVersionUID = 1L;
 
@@ -38,7 +41,9 @@ public class ModelsServlet extends OpenAiServlet {
             Responses.writeJson(resp, 200, ModelsCodec.list(models));
             return;
         }
-        ModelInfo found = models.stream().filter(m -> m.id().equals(id)).findFirst()
+        ModelInfo found = models.stream()
+                .filter(m -> m.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new OpenAiErrorException(OpenAiErrors.modelNotFound(id)));
         Responses.writeJson(resp, 200, ModelsCodec.model(found));
     }

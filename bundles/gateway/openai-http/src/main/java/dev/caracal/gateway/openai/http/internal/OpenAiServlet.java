@@ -35,7 +35,9 @@ abstract class OpenAiServlet extends HttpServlet {
     private transient volatile Gateway gateway;
     private transient volatile HttpSettings settings;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setGateway(Gateway g) {
         gateway = g;
@@ -47,7 +49,9 @@ abstract class OpenAiServlet extends HttpServlet {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setSettings(HttpSettings s) {
         settings = s;
@@ -118,8 +122,13 @@ abstract class OpenAiServlet extends HttpServlet {
             return OpenAiErrors.fromLlm(le);
         }
         String incident = Long.toHexString(System.nanoTime());
-        LOG.error("unexpected failure on {} {} (request {}, incident {})", req == null ? "" : req.getMethod(),
-                req == null ? "" : req.getRequestURI(), requestId, incident, e);
+        LOG.error(
+                "unexpected failure on {} {} (request {}, incident {})",
+                req == null ? "" : req.getMethod(),
+                req == null ? "" : req.getRequestURI(),
+                requestId,
+                incident,
+                e);
         return OpenAiErrors.internal(incident);
     }
 
@@ -132,8 +141,12 @@ abstract class OpenAiServlet extends HttpServlet {
             return OpenAiErrors.malformedJson(p.detail());
         }
         Object field = p.extensions().get("field");
-        return OpenAiError.of(p.status(), p.status() < 500 ? OpenAiError.INVALID_REQUEST : OpenAiError.SERVER,
-                p.detail(), field == null ? null : field.toString(), null);
+        return OpenAiError.of(
+                p.status(),
+                p.status() < 500 ? OpenAiError.INVALID_REQUEST : OpenAiError.SERVER,
+                p.detail(),
+                field == null ? null : field.toString(),
+                null);
     }
 
     Gateway gateway() {

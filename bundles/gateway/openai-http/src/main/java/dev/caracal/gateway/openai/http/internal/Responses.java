@@ -12,8 +12,7 @@ final class Responses {
     static final String REQUEST_ID = "x-request-id";
     static final String SHOULD_RETRY = "x-should-retry";
 
-    private Responses() {
-    }
+    private Responses() {}
 
     static void writeJson(HttpServletResponse resp, int status, JsonNode body) throws IOException {
         if (resp.isCommitted()) {

@@ -47,8 +47,11 @@ final class StreamSession implements StreamHandler {
     private volatile StreamHandle handle;
     private volatile ScheduledFuture<?> keepAlive;
 
-    StreamSession(HttpServletResponse resp, String requestId, ChunkStream chunks,
-                  Function<RuntimeException, OpenAiError> errors) {
+    StreamSession(
+            HttpServletResponse resp,
+            String requestId,
+            ChunkStream chunks,
+            Function<RuntimeException, OpenAiError> errors) {
         this.resp = resp;
         this.requestId = requestId;
         this.chunks = chunks;

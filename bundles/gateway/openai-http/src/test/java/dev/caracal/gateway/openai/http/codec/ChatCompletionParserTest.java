@@ -68,9 +68,10 @@ class ChatCompletionParserTest {
     @Test
     void everySamplingFieldIsCarried() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'temperature':0.7,'top_p':0.9,'max_tokens':100,"
-                + "'seed':42,'presence_penalty':-1.5,'frequency_penalty':2,'n':1,'stop':['END','###'],"
-                + "'user':'alice','metadata':{'session':'s1'},'stream':true,"
-                + "'stream_options':{'include_usage':true}}").request();
+                        + "'seed':42,'presence_penalty':-1.5,'frequency_penalty':2,'n':1,'stop':['END','###'],"
+                        + "'user':'alice','metadata':{'session':'s1'},'stream':true,"
+                        + "'stream_options':{'include_usage':true}}")
+                .request();
         assertEquals(new SamplingParameters(0.7, 0.9, null, 100, 42L, -1.5, 2.0), r.sampling());
         assertEquals(List.of("END", "###"), r.stop());
         assertEquals(Map.of("user", "alice", "session", "s1"), r.metadata());
@@ -85,15 +86,20 @@ class ChatCompletionParserTest {
                 .request();
         assertEquals(20, r.sampling().maxTokens());
         assertEquals(List.of("x"), r.stop());
-        assertEquals(5, parse("{'model':'m'," + HI + ",'max_completion_tokens':5.0}").request().sampling()
-                .maxTokens());
+        assertEquals(
+                5,
+                parse("{'model':'m'," + HI + ",'max_completion_tokens':5.0}")
+                        .request()
+                        .sampling()
+                        .maxTokens());
     }
 
     @Test
     void systemAndDeveloperMessagesAreConcatenatedIntoTheSystemPrompt() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'system','content':'You are terse.'},"
-                + "{'role':'developer','content':[{'type':'text','text':'Answer in '},{'type':'text','text':'French.'}]},"
-                + "{'role':'user','content':'hi'}]}").request();
+                        + "{'role':'developer','content':[{'type':'text','text':'Answer in '},{'type':'text','text':'French.'}]},"
+                        + "{'role':'user','content':'hi'}]}")
+                .request();
         assertEquals("You are terse.\n\nAnswer in French.", r.system());
         assertEquals(1, r.messages().size());
     }
@@ -101,31 +107,45 @@ class ChatCompletionParserTest {
     @Test
     void userContentPartsWithTextAndImages() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':["
-                + "{'type':'text','text':'What is this?'},"
-                + "{'type':'image_url','image_url':{'url':'https://example.com/cat.png','detail':'high'}},"
-                + "{'type':'image_url','image_url':{'url':'data:image/png;base64,iVBORw0KGgo='}}]}]}").request();
-        assertEquals(List.of(new Message(Role.USER, List.of(new ContentPart.Text("What is this?"),
-                new ContentPart.Image(null, null, "https://example.com/cat.png"),
-                new ContentPart.Image("image/png", "iVBORw0KGgo=", null)))), r.messages());
+                        + "{'type':'text','text':'What is this?'},"
+                        + "{'type':'image_url','image_url':{'url':'https://example.com/cat.png','detail':'high'}},"
+                        + "{'type':'image_url','image_url':{'url':'data:image/png;base64,iVBORw0KGgo='}}]}]}")
+                .request();
+        assertEquals(
+                List.of(new Message(
+                        Role.USER,
+                        List.of(
+                                new ContentPart.Text("What is this?"),
+                                new ContentPart.Image(null, null, "https://example.com/cat.png"),
+                                new ContentPart.Image("image/png", "iVBORw0KGgo=", null)))),
+                r.messages());
     }
 
     @Test
     void assistantToolCallsAndToolResults() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':'weather in Paris and Rome?'},"
-                + "{'role':'assistant','content':null,'tool_calls':["
-                + "{'id':'call_1','type':'function','function':{'name':'weather','arguments':'{\\'city\\':\\'Paris\\'}'}},"
-                + "{'id':'call_2','type':'function','function':{'name':'weather','arguments':''}}]},"
-                + "{'role':'tool','tool_call_id':'call_1','content':'18C'},"
-                + "{'role':'tool','tool_call_id':'call_2','content':[{'type':'text','text':'21C'}]},"
-                + "{'role':'assistant','content':'Paris 18C, Rome 21C.'},"
-                + "{'role':'user','content':'thanks'}]}").request();
+                        + "{'role':'assistant','content':null,'tool_calls':["
+                        + "{'id':'call_1','type':'function','function':{'name':'weather','arguments':'{\\'city\\':\\'Paris\\'}'}},"
+                        + "{'id':'call_2','type':'function','function':{'name':'weather','arguments':''}}]},"
+                        + "{'role':'tool','tool_call_id':'call_1','content':'18C'},"
+                        + "{'role':'tool','tool_call_id':'call_2','content':[{'type':'text','text':'21C'}]},"
+                        + "{'role':'assistant','content':'Paris 18C, Rome 21C.'},"
+                        + "{'role':'user','content':'thanks'}]}")
+                .request();
         assertEquals(5, r.messages().size());
-        assertEquals(new Message(Role.ASSISTANT, List.of(
-                new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
-                new ContentPart.ToolUse("call_2", "weather", "{}"))), r.messages().get(1));
-        assertEquals(new Message(Role.TOOL, List.of(
-                new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("18C")), false),
-                new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("21C")), false))),
+        assertEquals(
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(
+                                new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
+                                new ContentPart.ToolUse("call_2", "weather", "{}"))),
+                r.messages().get(1));
+        assertEquals(
+                new Message(
+                        Role.TOOL,
+                        List.of(
+                                new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("18C")), false),
+                                new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("21C")), false))),
                 r.messages().get(2));
         assertEquals(Message.assistant("Paris 18C, Rome 21C."), r.messages().get(3));
     }
@@ -133,10 +153,12 @@ class ChatCompletionParserTest {
     @Test
     void assistantTextAndToolCallsTogetherAndRefusalParts() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':'x'},"
-                + "{'role':'assistant','content':[{'type':'text','text':'Let me check.'}],'tool_calls':["
-                + "{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},"
-                + "{'role':'assistant','content':[{'type':'refusal','refusal':'No.'}]}]}").request();
-        assertEquals(List.of(new ContentPart.Text("Let me check."), new ContentPart.ToolUse("c", "f", "{}")),
+                        + "{'role':'assistant','content':[{'type':'text','text':'Let me check.'}],'tool_calls':["
+                        + "{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},"
+                        + "{'role':'assistant','content':[{'type':'refusal','refusal':'No.'}]}]}")
+                .request();
+        assertEquals(
+                List.of(new ContentPart.Text("Let me check."), new ContentPart.ToolUse("c", "f", "{}")),
                 r.messages().get(1).content());
         assertEquals("No.", r.messages().get(2).text());
     }
@@ -147,18 +169,36 @@ class ChatCompletionParserTest {
                 + "'parameters':{'type':'object','properties':{'city':{'type':'string'}},'required':['city']},"
                 + "'strict':true}},{'type':'function','function':{'name':'noop'}}]";
         ChatRequest r = parse("{'model':'m'," + HI + "," + tools + "}").request();
-        assertEquals(List.of(new ToolDefinition("get_weather", "Weather now",
-                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
-                new ToolDefinition("noop", null, null)), r.tools());
+        assertEquals(
+                List.of(
+                        new ToolDefinition(
+                                "get_weather",
+                                "Weather now",
+                                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
+                        new ToolDefinition("noop", null, null)),
+                r.tools());
         assertEquals(ToolChoice.AUTO, r.toolChoice());
-        assertEquals(ToolChoice.NONE, parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'none'}")
-                .request().toolChoice());
-        assertEquals(ToolChoice.AUTO, parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'auto'}")
-                .request().toolChoice());
-        assertEquals(ToolChoice.REQUIRED, parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'required'}")
-                .request().toolChoice());
-        assertEquals(ToolChoice.tool("noop"), parse("{'model':'m'," + HI + "," + tools
-                + ",'tool_choice':{'type':'function','function':{'name':'noop'}}}").request().toolChoice());
+        assertEquals(
+                ToolChoice.NONE,
+                parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'none'}")
+                        .request()
+                        .toolChoice());
+        assertEquals(
+                ToolChoice.AUTO,
+                parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'auto'}")
+                        .request()
+                        .toolChoice());
+        assertEquals(
+                ToolChoice.REQUIRED,
+                parse("{'model':'m'," + HI + "," + tools + ",'tool_choice':'required'}")
+                        .request()
+                        .toolChoice());
+        assertEquals(
+                ToolChoice.tool("noop"),
+                parse("{'model':'m'," + HI + "," + tools
+                                + ",'tool_choice':{'type':'function','function':{'name':'noop'}}}")
+                        .request()
+                        .toolChoice());
     }
 
     @Test
@@ -168,52 +208,79 @@ class ChatCompletionParserTest {
                     .request();
             assertEquals(Reasoning.effort(effort), r.reasoning(), effort.wireName());
         }
-        assertEquals(Reasoning.effort(Reasoning.Effort.HIGH),
-                parse("{'model':'m'," + HI + ",'reasoning_effort':'high'}").request().reasoning());
-        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':'none'}").request().reasoning());
-        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':null}").request().reasoning());
+        assertEquals(
+                Reasoning.effort(Reasoning.Effort.HIGH),
+                parse("{'model':'m'," + HI + ",'reasoning_effort':'high'}")
+                        .request()
+                        .reasoning());
+        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':'none'}")
+                .request()
+                .reasoning());
+        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':null}")
+                .request()
+                .reasoning());
         assertNull(parse("{'model':'m'," + HI + "}").request().reasoning());
     }
 
     @Test
     void invalidReasoningEffortsNameTheFieldAndTheAcceptedValues() {
         for (String value : List.of("'extreme'", "'High'", "''", "' low'")) {
-            InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"), value);
+            InvalidRequestException e = assertThrows(
+                    InvalidRequestException.class,
+                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"),
+                    value);
             assertEquals("reasoning_effort", e.param());
             assertEquals(InvalidRequestException.INVALID_VALUE, e.code());
-            assertEquals("Invalid value for 'reasoning_effort': must be one of 'none', 'minimal', 'low', 'medium' "
-                    + "or 'high', got " + value + ".", e.getMessage());
+            assertEquals(
+                    "Invalid value for 'reasoning_effort': must be one of 'none', 'minimal', 'low', 'medium' "
+                            + "or 'high', got " + value + ".",
+                    e.getMessage());
         }
         for (String value : List.of("3", "true", "['high']", "{'effort':'high'}")) {
-            InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"), value);
+            InvalidRequestException e = assertThrows(
+                    InvalidRequestException.class,
+                    () -> parse("{'model':'m'," + HI + ",'reasoning_effort':" + value + "}"),
+                    value);
             assertEquals("reasoning_effort", e.param());
             assertEquals(InvalidRequestException.INVALID_TYPE, e.code());
-            assertEquals("Invalid type for 'reasoning_effort': expected a string ('none', 'minimal', 'low', "
-                    + "'medium' or 'high').", e.getMessage());
+            assertEquals(
+                    "Invalid type for 'reasoning_effort': expected a string ('none', 'minimal', 'low', "
+                            + "'medium' or 'high').",
+                    e.getMessage());
         }
     }
 
     @Test
     void reasoningContentInTheHistoryBecomesLeadingThinking() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':'2+2?'},"
-                + "{'role':'assistant','content':'4','reasoning_content':'Two plus two is four.'},"
-                + "{'role':'user','content':'weather?'},"
-                + "{'role':'assistant','content':null,'reasoning_content':'Need the tool.','tool_calls':["
-                + "{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},"
-                + "{'role':'tool','tool_call_id':'c','content':'sunny'},"
-                + "{'role':'assistant','content':'','reasoning_content':'Cut off while thinking'},"
-                + "{'role':'assistant','content':'plain','reasoning_content':''},"
-                + "{'role':'assistant','content':'odd','reasoning_content':{'text':'x'}},"
-                + "{'role':'assistant','content':'nulled','reasoning_content':null},"
-                + "{'role':'user','content':'thanks'}]}").request();
-        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Two plus two is four.", null),
-                new ContentPart.Text("4"))), r.messages().get(1));
-        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Need the tool.", null),
-                new ContentPart.ToolUse("c", "f", "{}"))), r.messages().get(3));
-        assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Cut off while thinking", null),
-                new ContentPart.Text(""))), r.messages().get(5));
+                        + "{'role':'assistant','content':'4','reasoning_content':'Two plus two is four.'},"
+                        + "{'role':'user','content':'weather?'},"
+                        + "{'role':'assistant','content':null,'reasoning_content':'Need the tool.','tool_calls':["
+                        + "{'id':'c','type':'function','function':{'name':'f','arguments':'{}'}}]},"
+                        + "{'role':'tool','tool_call_id':'c','content':'sunny'},"
+                        + "{'role':'assistant','content':'','reasoning_content':'Cut off while thinking'},"
+                        + "{'role':'assistant','content':'plain','reasoning_content':''},"
+                        + "{'role':'assistant','content':'odd','reasoning_content':{'text':'x'}},"
+                        + "{'role':'assistant','content':'nulled','reasoning_content':null},"
+                        + "{'role':'user','content':'thanks'}]}")
+                .request();
+        assertEquals(
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(new ContentPart.Thinking("Two plus two is four.", null), new ContentPart.Text("4"))),
+                r.messages().get(1));
+        assertEquals(
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(
+                                new ContentPart.Thinking("Need the tool.", null),
+                                new ContentPart.ToolUse("c", "f", "{}"))),
+                r.messages().get(3));
+        assertEquals(
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(new ContentPart.Thinking("Cut off while thinking", null), new ContentPart.Text(""))),
+                r.messages().get(5));
         assertEquals(Message.assistant("plain"), r.messages().get(6));
         assertEquals(Message.assistant("odd"), r.messages().get(7));
         assertEquals(Message.assistant("nulled"), r.messages().get(8));
@@ -223,8 +290,9 @@ class ChatCompletionParserTest {
     @Test
     void acceptedButIgnoredFields() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'response_format':{'type':'text'},'logprobs':false,"
-                + "'logit_bias':{},'modalities':['text'],'parallel_tool_calls':true,'store':false,'unknown':1,"
-                + "'temperature':null}").request();
+                        + "'logit_bias':{},'modalities':['text'],'parallel_tool_calls':true,'store':false,'unknown':1,"
+                        + "'temperature':null}")
+                .request();
         assertEquals("m", r.model());
     }
 
@@ -237,134 +305,241 @@ class ChatCompletionParserTest {
                 Arguments.of("{'model':'m'}", "messages", InvalidRequestException.MISSING),
                 Arguments.of("{'model':'m','messages':{}}", "messages", InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m','messages':[]}", "messages", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'system','content':'s'}]}", "messages",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'system','content':'s'}]}",
+                        "messages",
                         InvalidRequestException.INVALID_VALUE),
                 Arguments.of("{'model':'m','messages':['hi']}", "messages[0]", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m','messages':[{'content':'hi'}]}", "messages[0].role",
+                Arguments.of(
+                        "{'model':'m','messages':[{'content':'hi'}]}",
+                        "messages[0].role",
                         InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'robot','content':'hi'}]}", "messages[0].role",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'robot','content':'hi'}]}",
+                        "messages[0].role",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'function','name':'f','content':'x'}]}",
-                        "messages[0].role", InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user'}]}", "messages[0].content",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'function','name':'f','content':'x'}]}",
+                        "messages[0].role",
+                        InvalidRequestException.UNSUPPORTED_VALUE),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user'}]}",
+                        "messages[0].content",
                         InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':7}]}", "messages[0].content",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':7}]}",
+                        "messages[0].content",
                         InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[]}]}", "messages[0].content",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[]}]}",
+                        "messages[0].content",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'user','content':"
-                        + "[{'type':'video'}]}]}", "messages[1].content[0].type", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'text'}]}]}",
-                        "messages[0].content[0].text", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'input_audio',"
-                        + "'input_audio':{}}]}]}", "messages[0].content[0].type", InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
-                        + "{'url':'ftp://x/y.png'}}]}]}", "messages[0].content[0].image_url.url",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'user','content':"
+                                + "[{'type':'video'}]}]}",
+                        "messages[1].content[0].type",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
-                        + "{'url':'data:image/png,abc'}}]}]}", "messages[0].content[0].image_url.url",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'text'}]}]}",
+                        "messages[0].content[0].text",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'input_audio',"
+                                + "'input_audio':{}}]}]}",
+                        "messages[0].content[0].type",
+                        InvalidRequestException.UNSUPPORTED_VALUE),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
+                                + "{'url':'ftp://x/y.png'}}]}]}",
+                        "messages[0].content[0].image_url.url",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
-                        + "{'url':'data:text/plain;base64,aGk='}}]}]}", "messages[0].content[0].image_url.url",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
+                                + "{'url':'data:image/png,abc'}}]}]}",
+                        "messages[0].content[0].image_url.url",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
-                        + "{'url':'data:image/png;base64,@@@'}}]}]}", "messages[0].content[0].image_url.url",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
+                                + "{'url':'data:text/plain;base64,aGk='}}]}]}",
+                        "messages[0].content[0].image_url.url",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
-                        + "{'url':'https://x/y.png','detail':'max'}}]}]}", "messages[0].content[0].image_url.detail",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
+                                + "{'url':'data:image/png;base64,@@@'}}]}]}",
+                        "messages[0].content[0].image_url.url",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':[{'type':'image_url'}]}]}",
-                        "messages[0].content[0].image_url", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'system','content':[{'type':'image_url',"
-                        + "'image_url':{'url':'https://x'}}]},{'role':'user','content':'a'}]}",
-                        "messages[0].content[0].type", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant'}]}",
-                        "messages[1].content", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
-                        + "'tool_calls':[{'type':'function','function':{'name':'f','arguments':'{}'}}]}]}",
-                        "messages[1].tool_calls[0].id", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
-                        + "'tool_calls':[{'id':'c','type':'function','function':{'arguments':'{}'}}]}]}",
-                        "messages[1].tool_calls[0].function.name", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
-                        + "'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':{}}}]}]}",
-                        "messages[1].tool_calls[0].function.arguments", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
-                        + "'tool_calls':[{'id':'c','type':'custom','custom':{}}]}]}",
-                        "messages[1].tool_calls[0].type", InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
-                        + "'reasoning_content':'thought'}]}", "messages[1].content", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m'," + HI + ",'reasoning_effort':'max'}", "reasoning_effort",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':"
+                                + "{'url':'https://x/y.png','detail':'max'}}]}]}",
+                        "messages[0].content[0].image_url.detail",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'reasoning_effort':2}", "reasoning_effort",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':[{'type':'image_url'}]}]}",
+                        "messages[0].content[0].image_url",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'system','content':[{'type':'image_url',"
+                                + "'image_url':{'url':'https://x'}}]},{'role':'user','content':'a'}]}",
+                        "messages[0].content[0].type",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant'}]}",
+                        "messages[1].content",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                                + "'tool_calls':[{'type':'function','function':{'name':'f','arguments':'{}'}}]}]}",
+                        "messages[1].tool_calls[0].id",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                                + "'tool_calls':[{'id':'c','type':'function','function':{'arguments':'{}'}}]}]}",
+                        "messages[1].tool_calls[0].function.name",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                                + "'tool_calls':[{'id':'c','type':'function','function':{'name':'f','arguments':{}}}]}]}",
+                        "messages[1].tool_calls[0].function.arguments",
                         InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m','messages':[{'role':'tool','content':'x'}]}",
-                        "messages[0].tool_call_id", InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m'," + HI + ",'temperature':2.5}", "temperature",
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                                + "'tool_calls':[{'id':'c','type':'custom','custom':{}}]}]}",
+                        "messages[1].tool_calls[0].type",
+                        InvalidRequestException.UNSUPPORTED_VALUE),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'user','content':'a'},{'role':'assistant',"
+                                + "'reasoning_content':'thought'}]}",
+                        "messages[1].content",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'reasoning_effort':'max'}",
+                        "reasoning_effort",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'temperature':-0.1}", "temperature",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'reasoning_effort':2}",
+                        "reasoning_effort",
+                        InvalidRequestException.INVALID_TYPE),
+                Arguments.of(
+                        "{'model':'m','messages':[{'role':'tool','content':'x'}]}",
+                        "messages[0].tool_call_id",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'temperature':2.5}",
+                        "temperature",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'temperature':'hot'}", "temperature",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'temperature':-0.1}",
+                        "temperature",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'temperature':'hot'}",
+                        "temperature",
                         InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'top_p':1.1}", "top_p", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'presence_penalty':-3}", "presence_penalty",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'presence_penalty':-3}",
+                        "presence_penalty",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'frequency_penalty':2.01}", "frequency_penalty",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'frequency_penalty':2.01}",
+                        "frequency_penalty",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'max_tokens':0}", "max_tokens",
-                        InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'max_tokens':1.5}", "max_tokens",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'max_tokens':0}", "max_tokens", InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'max_tokens':1.5}",
+                        "max_tokens",
                         InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'max_completion_tokens':-4}", "max_completion_tokens",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'max_completion_tokens':-4}",
+                        "max_completion_tokens",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'max_tokens':3000000000}", "max_tokens",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'max_tokens':3000000000}",
+                        "max_tokens",
                         InvalidRequestException.INVALID_VALUE),
                 Arguments.of("{'model':'m'," + HI + ",'seed':'x'}", "seed", InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'n':2}", "n", InvalidRequestException.UNSUPPORTED_VALUE),
                 Arguments.of("{'model':'m'," + HI + ",'n':0}", "n", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'stop':['a','b','c','d','e']}", "stop",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'stop':['a','b','c','d','e']}",
+                        "stop",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'stop':['a',1]}", "stop[1]", InvalidRequestException.INVALID_TYPE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'stop':['a',1]}", "stop[1]", InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'stop':5}", "stop", InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'stream':'yes'}", "stream", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'stream_options':{'include_usage':true}}", "stream_options",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'stream_options':{'include_usage':true}}",
+                        "stream_options",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'stream':true,'stream_options':{'include_usage':1}}",
-                        "stream_options.include_usage", InvalidRequestException.INVALID_TYPE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'stream':true,'stream_options':{'include_usage':1}}",
+                        "stream_options.include_usage",
+                        InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'user':5}", "user", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'metadata':{'a':1}}", "metadata.a",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'metadata':{'a':1}}",
+                        "metadata.a",
                         InvalidRequestException.INVALID_TYPE),
                 Arguments.of("{'model':'m'," + HI + ",'tools':{}}", "tools", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'custom','custom':{'name':'x'}}]}",
-                        "tools[0].type", InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'function'}]}", "tools[0].function",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'custom','custom':{'name':'x'}}]}",
+                        "tools[0].type",
+                        InvalidRequestException.UNSUPPORTED_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function'}]}",
+                        "tools[0].function",
                         InvalidRequestException.MISSING),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a b'}}]}",
-                        "tools[0].function.name", InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a'}},"
-                        + "{'type':'function','function':{'name':'a'}}]}", "tools[1].function.name",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a b'}}]}",
+                        "tools[0].function.name",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a',"
-                        + "'parameters':'{}'}}]}", "tools[0].function.parameters", InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'tool_choice':'required'}", "tool_choice",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a'}},"
+                                + "{'type':'function','function':{'name':'a'}}]}",
+                        "tools[1].function.name",
                         InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tool_choice':'sometimes'}", "tool_choice",
-                        InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a'}}],"
-                        + "'tool_choice':{'type':'function','function':{'name':'b'}}}", "tool_choice.function.name",
-                        InvalidRequestException.INVALID_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'tool_choice':7}", "tool_choice",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a',"
+                                + "'parameters':'{}'}}]}",
+                        "tools[0].function.parameters",
                         InvalidRequestException.INVALID_TYPE),
-                Arguments.of("{'model':'m'," + HI + ",'response_format':{'type':'json_object'}}", "response_format",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tool_choice':'required'}",
+                        "tool_choice",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tool_choice':'sometimes'}",
+                        "tool_choice",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a'}}],"
+                                + "'tool_choice':{'type':'function','function':{'name':'b'}}}",
+                        "tool_choice.function.name",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'tool_choice':7}",
+                        "tool_choice",
+                        InvalidRequestException.INVALID_TYPE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'response_format':{'type':'json_object'}}",
+                        "response_format",
                         InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'logprobs':true}", "logprobs",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'logprobs':true}",
+                        "logprobs",
                         InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'logit_bias':{'50256':-100}}", "logit_bias",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'logit_bias':{'50256':-100}}",
+                        "logit_bias",
                         InvalidRequestException.UNSUPPORTED),
-                Arguments.of("{'model':'m'," + HI + ",'modalities':['text','audio']}", "modalities[1]",
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'modalities':['text','audio']}",
+                        "modalities[1]",
                         InvalidRequestException.UNSUPPORTED_VALUE),
-                Arguments.of("{'model':'m'," + HI + ",'functions':[]}", "functions",
-                        InvalidRequestException.UNSUPPORTED));
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'functions':[]}", "functions", InvalidRequestException.UNSUPPORTED));
     }
 
     @ParameterizedTest(name = "{1}: {0}")

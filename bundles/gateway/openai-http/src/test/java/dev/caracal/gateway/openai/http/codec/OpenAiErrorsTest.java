@@ -18,18 +18,19 @@ class OpenAiErrorsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "INVALID_REQUEST,400,invalid_request_error,",
-            "AUTHENTICATION,401,authentication_error,invalid_api_key",
-            "PERMISSION,403,permission_error,permission_denied",
-            "NOT_FOUND,404,invalid_request_error,model_not_found",
-            "CONTENT_FILTER,400,invalid_request_error,content_filter",
-            "CONTEXT_LENGTH,400,invalid_request_error,context_length_exceeded",
-            "RATE_LIMITED,429,rate_limit_error,rate_limit_exceeded",
-            "OVERLOADED,503,server_error,overloaded",
-            "UNAVAILABLE,503,server_error,service_unavailable",
-            "UPSTREAM,502,server_error,upstream_error",
-            "CONNECTION,502,server_error,upstream_error",
-            "TIMEOUT,504,server_error,timeout"})
+        "INVALID_REQUEST,400,invalid_request_error,",
+        "AUTHENTICATION,401,authentication_error,invalid_api_key",
+        "PERMISSION,403,permission_error,permission_denied",
+        "NOT_FOUND,404,invalid_request_error,model_not_found",
+        "CONTENT_FILTER,400,invalid_request_error,content_filter",
+        "CONTEXT_LENGTH,400,invalid_request_error,context_length_exceeded",
+        "RATE_LIMITED,429,rate_limit_error,rate_limit_exceeded",
+        "OVERLOADED,503,server_error,overloaded",
+        "UNAVAILABLE,503,server_error,service_unavailable",
+        "UPSTREAM,502,server_error,upstream_error",
+        "CONNECTION,502,server_error,upstream_error",
+        "TIMEOUT,504,server_error,timeout"
+    })
     void kinds(ErrorKind kind, int status, String type, String code) {
         OpenAiError e = OpenAiErrors.fromLlm(new LlmException(kind, "boom"));
         assertEquals(status, e.status());
@@ -41,14 +42,14 @@ class OpenAiErrorsTest {
 
     @Test
     void exhaustedGatewayFailuresSayDoNotRetryAndPassRetryAfter() {
-        GatewayException ge = new GatewayException(ErrorKind.RATE_LIMITED, "all targets rate limited", 429,
-                Duration.ofMillis(1500), null, true, null);
+        GatewayException ge = new GatewayException(
+                ErrorKind.RATE_LIMITED, "all targets rate limited", 429, Duration.ofMillis(1500), null, true, null);
         OpenAiError e = OpenAiErrors.fromLlm(ge);
         assertTrue(e.doNotRetry());
         assertEquals("2", e.retryAfterSeconds());
         assertEquals("1500", e.retryAfterMillis());
-        OpenAiError plain = OpenAiErrors.fromLlm(new GatewayException(ErrorKind.UPSTREAM, "x", 500, null, null,
-                false, null));
+        OpenAiError plain =
+                OpenAiErrors.fromLlm(new GatewayException(ErrorKind.UPSTREAM, "x", 500, null, null, false, null));
         assertFalse(plain.doNotRetry());
         OpenAiError zero = OpenAiErrors.fromLlm(new LlmException(ErrorKind.OVERLOADED, "x", 529, Duration.ZERO, null));
         assertEquals("1", zero.retryAfterSeconds());
@@ -56,22 +57,30 @@ class OpenAiErrorsTest {
         assertNull(plain.retryAfterSeconds());
     }
 
-    static com.fasterxml.jackson.databind.JsonNode withMessage(com.fasterxml.jackson.databind.node.ObjectNode n,
-                                                               String message) {
+    static com.fasterxml.jackson.databind.JsonNode withMessage(
+            com.fasterxml.jackson.databind.node.ObjectNode n, String message) {
         ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("error")).put("message", message);
         return n;
     }
 
     @Test
     void envelope() {
-        assertEquals(json("{'error':{'message':'The model x does not exist.','type':'invalid_request_error',"
-                + "'param':'model','code':'model_not_found'}}"),
+        assertEquals(
+                json("{'error':{'message':'The model x does not exist.','type':'invalid_request_error',"
+                        + "'param':'model','code':'model_not_found'}}"),
                 withMessage(OpenAiErrors.modelNotFound("x").toJson(), "The model x does not exist."));
-        var invalid = OpenAiErrors.invalidRequest(InvalidRequestException.value("temperature", "too hot")).toJson();
-        assertEquals("Invalid value for 'temperature': too hot", invalid.at("/error/message").textValue());
-        assertEquals(json("{'error':{'message':'m','type':'invalid_request_error','param':'temperature',"
-                + "'code':'invalid_value'}}"), withMessage(invalid, "m"));
-        assertEquals(json("{'error':{'message':'Rate limit reached.','type':'rate_limit_error','param':null,"
-                + "'code':null}}"), OpenAiError.of(429, "rate_limit_error", null, null, null).toJson());
+        var invalid = OpenAiErrors.invalidRequest(InvalidRequestException.value("temperature", "too hot"))
+                .toJson();
+        assertEquals(
+                "Invalid value for 'temperature': too hot",
+                invalid.at("/error/message").textValue());
+        assertEquals(
+                json("{'error':{'message':'m','type':'invalid_request_error','param':'temperature',"
+                        + "'code':'invalid_value'}}"),
+                withMessage(invalid, "m"));
+        assertEquals(
+                json("{'error':{'message':'Rate limit reached.','type':'rate_limit_error','param':null,"
+                        + "'code':null}}"),
+                OpenAiError.of(429, "rate_limit_error", null, null, null).toJson());
     }
 }

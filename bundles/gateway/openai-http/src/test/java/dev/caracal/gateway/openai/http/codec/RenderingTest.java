@@ -29,50 +29,75 @@ class RenderingTest {
 
     @Test
     void textCompletion() {
-        ChatResponse r = new ChatResponse("up-1", "gpt-4o-2024-08-06", List.of(new ContentPart.Text("Hello "),
-                new ContentPart.Text("there.")), StopReason.END_TURN, new Usage(12, 5, 4, 0));
+        ChatResponse r = new ChatResponse(
+                "up-1",
+                "gpt-4o-2024-08-06",
+                List.of(new ContentPart.Text("Hello "), new ContentPart.Text("there.")),
+                StopReason.END_TURN,
+                new Usage(12, 5, 4, 0));
         ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1700000000L, "gpt-4o", r);
-        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,"
-                + "'model':'gpt-4o-2024-08-06','choices':[{'index':0,'message':{'role':'assistant',"
-                + "'content':'Hello there.','refusal':null,'annotations':[]},'logprobs':null,'finish_reason':'stop'}],"
-                + "'usage':" + USAGE + ",'system_fingerprint':null}"), wire(out));
+        assertEquals(
+                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,"
+                        + "'model':'gpt-4o-2024-08-06','choices':[{'index':0,'message':{'role':'assistant',"
+                        + "'content':'Hello there.','refusal':null,'annotations':[]},'logprobs':null,'finish_reason':'stop'}],"
+                        + "'usage':" + USAGE + ",'system_fingerprint':null}"),
+                wire(out));
     }
 
     @Test
     void toolCallCompletionHasNullContent() {
-        ChatResponse r = new ChatResponse("up-1", null, List.of(
-                new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
-                new ContentPart.ToolUse("call_2", "time", "{}")), StopReason.TOOL_USE, new Usage(12, 5, 4, 0));
+        ChatResponse r = new ChatResponse(
+                "up-1",
+                null,
+                List.of(
+                        new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
+                        new ContentPart.ToolUse("call_2", "time", "{}")),
+                StopReason.TOOL_USE,
+                new Usage(12, 5, 4, 0));
         ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "gpt-4o", r);
-        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'gpt-4o',"
-                + "'choices':[{'index':0,'message':{'role':'assistant','content':null,'refusal':null,"
-                + "'tool_calls':[{'id':'call_1','type':'function','function':{'name':'weather',"
-                + "'arguments':'{\\'city\\':\\'Paris\\'}'}},{'id':'call_2','type':'function',"
-                + "'function':{'name':'time','arguments':'{}'}}],'annotations':[]},"
-                + "'logprobs':null,'finish_reason':'tool_calls'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
+        assertEquals(
+                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'gpt-4o',"
+                        + "'choices':[{'index':0,'message':{'role':'assistant','content':null,'refusal':null,"
+                        + "'tool_calls':[{'id':'call_1','type':'function','function':{'name':'weather',"
+                        + "'arguments':'{\\'city\\':\\'Paris\\'}'}},{'id':'call_2','type':'function',"
+                        + "'function':{'name':'time','arguments':'{}'}}],'annotations':[]},"
+                        + "'logprobs':null,'finish_reason':'tool_calls'}],'usage':" + USAGE
+                        + ",'system_fingerprint':null}"),
                 wire(out));
     }
 
     @Test
     void thinkingBecomesReasoningContentAndRedactedThinkingIsLeftOut() {
-        ChatResponse r = new ChatResponse("up-1", "deepseek-reasoner", List.of(
-                new ContentPart.Thinking("Paris is ", "sig-1"), new ContentPart.RedactedThinking("opaque"),
-                new ContentPart.Thinking("the capital.", null), new ContentPart.Text("Paris.")),
-                StopReason.END_TURN, new Usage(12, 5, 4, 0));
+        ChatResponse r = new ChatResponse(
+                "up-1",
+                "deepseek-reasoner",
+                List.of(
+                        new ContentPart.Thinking("Paris is ", "sig-1"), new ContentPart.RedactedThinking("opaque"),
+                        new ContentPart.Thinking("the capital.", null), new ContentPart.Text("Paris.")),
+                StopReason.END_TURN,
+                new Usage(12, 5, 4, 0));
         ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "m", r);
-        assertEquals(json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'deepseek-reasoner',"
-                + "'choices':[{'index':0,'message':{'role':'assistant','content':'Paris.',"
-                + "'reasoning_content':'Paris is the capital.','refusal':null,'annotations':[]},"
-                + "'logprobs':null,'finish_reason':'stop'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
+        assertEquals(
+                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'deepseek-reasoner',"
+                        + "'choices':[{'index':0,'message':{'role':'assistant','content':'Paris.',"
+                        + "'reasoning_content':'Paris is the capital.','refusal':null,'annotations':[]},"
+                        + "'logprobs':null,'finish_reason':'stop'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
                 wire(out));
         assertFalse(out.toString().contains("opaque"), out.toString());
     }
 
     @Test
     void thinkingBeforeToolCallsKeepsNullContent() {
-        ChatResponse r = new ChatResponse("up-1", null, List.of(new ContentPart.Thinking("Need weather.", null),
-                new ContentPart.ToolUse("call_1", "weather", "{}")), StopReason.TOOL_USE, new Usage(12, 5, 4, 0));
-        JsonNode message = wire(ChatCompletionRenderer.completion("id", 1L, "m", r)).at("/choices/0/message");
+        ChatResponse r = new ChatResponse(
+                "up-1",
+                null,
+                List.of(
+                        new ContentPart.Thinking("Need weather.", null),
+                        new ContentPart.ToolUse("call_1", "weather", "{}")),
+                StopReason.TOOL_USE,
+                new Usage(12, 5, 4, 0));
+        JsonNode message =
+                wire(ChatCompletionRenderer.completion("id", 1L, "m", r)).at("/choices/0/message");
         assertTrue(message.get("content").isNull());
         assertEquals("Need weather.", message.get("reasoning_content").textValue());
         assertEquals("call_1", message.at("/tool_calls/0/id").textValue());
@@ -80,26 +105,33 @@ class RenderingTest {
 
     @Test
     void answersWithoutThinkingTextHaveNoReasoningContentField() {
-        for (List<ContentPart> content : List.<List<ContentPart>>of(List.of(new ContentPart.Text("Hi.")),
+        for (List<ContentPart> content : List.<List<ContentPart>>of(
+                List.of(new ContentPart.Text("Hi.")),
                 List.of(new ContentPart.RedactedThinking("opaque"), new ContentPart.Text("Hi.")),
                 List.of(new ContentPart.Thinking("", "sig"), new ContentPart.Text("Hi.")))) {
-            ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "m",
+            ObjectNode out = ChatCompletionRenderer.completion(
+                    "chatcmpl-abc",
+                    1L,
+                    "m",
                     new ChatResponse("up-1", null, content, StopReason.END_TURN, new Usage(12, 5, 4, 0)));
-            assertEquals("{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
-                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi.\","
-                    + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,"
-                    + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0},"
-                    + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                    + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-                    + "\"system_fingerprint\":null}", out.toString(), content.toString());
+            assertEquals(
+                    "{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi.\","
+                            + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                            + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,"
+                            + "\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio_tokens\":0},"
+                            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                            + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                            + "\"system_fingerprint\":null}",
+                    out.toString(),
+                    content.toString());
         }
     }
 
     @Test
     void emptyAnswerHasEmptyStringContent() {
-        ObjectNode out = ChatCompletionRenderer.completion("id", 1L, "m",
-                new ChatResponse("x", "m", List.of(), StopReason.MAX_TOKENS, null));
+        ObjectNode out = ChatCompletionRenderer.completion(
+                "id", 1L, "m", new ChatResponse("x", "m", List.of(), StopReason.MAX_TOKENS, null));
         assertEquals("", out.at("/choices/0/message/content").textValue());
         assertEquals("length", out.at("/choices/0/finish_reason").textValue());
     }
@@ -134,9 +166,14 @@ class RenderingTest {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "gpt-4o", true);
         assertTrue(s.on(new StreamEvent.Start("up", "gpt-4o-mini")).isEmpty());
         assertFalse(s.started());
-        List<JsonNode> out = run(s, new StreamEvent.TextDelta(0, "Hel"), new StreamEvent.TextDelta(0, "lo"),
-                new StreamEvent.UsageUpdate(new Usage(12, 1, 4, 0)), new StreamEvent.UsageUpdate(new Usage(0, 5, 0, 0)),
-                new StreamEvent.End(StopReason.END_TURN), new StreamEvent.TextDelta(0, "ignored"));
+        List<JsonNode> out = run(
+                s,
+                new StreamEvent.TextDelta(0, "Hel"),
+                new StreamEvent.TextDelta(0, "lo"),
+                new StreamEvent.UsageUpdate(new Usage(12, 1, 4, 0)),
+                new StreamEvent.UsageUpdate(new Usage(0, 5, 0, 0)),
+                new StreamEvent.End(StopReason.END_TURN),
+                new StreamEvent.TextDelta(0, "ignored"));
         assertTrue(s.started());
         List<JsonNode> expected = List.of(
                 json(chunk("gpt-4o-mini", "{'role':'assistant','content':'','refusal':null}", null, true)),
@@ -151,7 +188,9 @@ class RenderingTest {
     @Test
     void toolCallStreamIsIndexedAmongToolCalls() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
-        List<JsonNode> out = run(s, new StreamEvent.Start("up", null),
+        List<JsonNode> out = run(
+                s,
+                new StreamEvent.Start("up", null),
                 new StreamEvent.TextDelta(0, "Checking."),
                 new StreamEvent.ToolCallDelta(1, "call_a", "weather", null),
                 new StreamEvent.ToolCallDelta(1, null, null, "{\"city\":"),
@@ -161,11 +200,19 @@ class RenderingTest {
         List<JsonNode> expected = List.of(
                 json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
                 json(chunk("m", "{'content':'Checking.'}", null, false)),
-                json(chunk("m", "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
-                        + "'function':{'name':'weather','arguments':''}}]}", null, false)),
+                json(chunk(
+                        "m",
+                        "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
+                                + "'function':{'name':'weather','arguments':''}}]}",
+                        null,
+                        false)),
                 json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'{\\'city\\':'}}]}", null, false)),
-                json(chunk("m", "{'tool_calls':[{'index':1,'id':'call_b','type':'function',"
-                        + "'function':{'name':'time','arguments':'{}'}}]}", null, false)),
+                json(chunk(
+                        "m",
+                        "{'tool_calls':[{'index':1,'id':'call_b','type':'function',"
+                                + "'function':{'name':'time','arguments':'{}'}}]}",
+                        null,
+                        false)),
                 json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}", null, false)),
                 json(chunk("m", "{}", "tool_calls", false)));
         assertEquals(expected, out);
@@ -174,9 +221,13 @@ class RenderingTest {
     @Test
     void thinkingStreamsAsReasoningContentAndSignaturesAndRedactedThinkingProduceNothing() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", true);
-        List<JsonNode> out = run(s, new StreamEvent.Start("up", null),
-                new StreamEvent.ThinkingDelta(0, "Paris is "), new StreamEvent.ThinkingDelta(0, ""),
-                new StreamEvent.ThinkingDelta(0, "the capital."), new StreamEvent.ThinkingSignature(0, "sig-1"),
+        List<JsonNode> out = run(
+                s,
+                new StreamEvent.Start("up", null),
+                new StreamEvent.ThinkingDelta(0, "Paris is "),
+                new StreamEvent.ThinkingDelta(0, ""),
+                new StreamEvent.ThinkingDelta(0, "the capital."),
+                new StreamEvent.ThinkingSignature(0, "sig-1"),
                 new StreamEvent.RedactedThinking(1, "opaque"),
                 new StreamEvent.TextDelta(2, "Paris."),
                 new StreamEvent.ToolCallDelta(3, "call_a", "weather", "{}"),
@@ -186,8 +237,12 @@ class RenderingTest {
                 json(chunk("m", "{'reasoning_content':'Paris is '}", null, true)),
                 json(chunk("m", "{'reasoning_content':'the capital.'}", null, true)),
                 json(chunk("m", "{'content':'Paris.'}", null, true)),
-                json(chunk("m", "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
-                        + "'function':{'name':'weather','arguments':'{}'}}]}", null, true)),
+                json(chunk(
+                        "m",
+                        "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
+                                + "'function':{'name':'weather','arguments':'{}'}}]}",
+                        null,
+                        true)),
                 json(chunk("m", "{}", "tool_calls", true)),
                 json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'m',"
                         + "'system_fingerprint':null,'choices':[],'usage':{'prompt_tokens':0,'completion_tokens':0,"
@@ -203,8 +258,10 @@ class RenderingTest {
         assertTrue(s.on(new StreamEvent.RedactedThinking(0, "opaque")).isEmpty());
         assertTrue(s.on(new StreamEvent.ThinkingSignature(1, "sig")).isEmpty());
         assertFalse(s.started());
-        assertEquals(List.of(json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
-                json(chunk("m", "{'reasoning_content':'hm'}", null, false))),
+        assertEquals(
+                List.of(
+                        json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                        json(chunk("m", "{'reasoning_content':'hm'}", null, false))),
                 run(s, new StreamEvent.ThinkingDelta(2, "hm")));
         assertTrue(s.started());
     }
@@ -212,19 +269,26 @@ class RenderingTest {
     @Test
     void endWithoutContentStillSendsTheRoleChunkAndErrorsProduceNoChunks() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
-        assertTrue(s.on(new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x"))).isEmpty());
+        assertTrue(s.on(new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x")))
+                .isEmpty());
         List<JsonNode> out = run(s, new StreamEvent.End(StopReason.MAX_TOKENS));
-        assertEquals(List.of(json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
-                json(chunk("m", "{}", "length", false))), out);
+        assertEquals(
+                List.of(
+                        json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                        json(chunk("m", "{}", "length", false))),
+                out);
     }
 
     @Test
     void modelsList() {
-        var models = List.of(new dev.caracal.llm.ModelInfo("gpt-4o", "openai-main", null),
+        var models = List.of(
+                new dev.caracal.llm.ModelInfo("gpt-4o", "openai-main", null),
                 new dev.caracal.llm.ModelInfo("claude", "anthropic", null),
                 new dev.caracal.llm.ModelInfo("gpt-4o", "openai-backup", null));
-        assertEquals(json("{'object':'list','data':[{'id':'gpt-4o','object':'model','created':0,"
-                + "'owned_by':'openai-main'},{'id':'claude','object':'model','created':0,'owned_by':'anthropic'}]}"),
+        assertEquals(
+                json(
+                        "{'object':'list','data':[{'id':'gpt-4o','object':'model','created':0,"
+                                + "'owned_by':'openai-main'},{'id':'claude','object':'model','created':0,'owned_by':'anthropic'}]}"),
                 wire(ModelsCodec.list(models)));
     }
 }

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * the blocking path gives, without a request thread held meanwhile.
  */
 class AsyncCompletionTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static JettyHarness jetty;
     static ScriptedGateway gateway;
 
@@ -72,8 +73,10 @@ class AsyncCompletionTest {
 
     static HttpRequest post(JettyHarness h, String base, String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port + base + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer sk-async")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer sk-async")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     static HttpResponse<String> call(String base) throws Exception {
@@ -81,7 +84,11 @@ class AsyncCompletionTest {
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse("up-1", "gpt-4o-2024-08-06", List.of(new ContentPart.Text(text)), StopReason.END_TURN,
+        return new ChatResponse(
+                "up-1",
+                "gpt-4o-2024-08-06",
+                List.of(new ContentPart.Text(text)),
+                StopReason.END_TURN,
                 new Usage(11, 3, 2, 0));
     }
 
@@ -109,7 +116,7 @@ class AsyncCompletionTest {
         s.connect(new InetSocketAddress("127.0.0.1", jetty.port));
         OutputStream out = s.getOutputStream();
         out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
         return s;
@@ -126,36 +133,67 @@ class AsyncCompletionTest {
 
     static List<Outcome> outcomes() {
         return List.of(
-                new Outcome("success", 200, Map.of("content-type", "application/json"),
+                new Outcome(
+                        "success",
+                        200,
+                        Map.of("content-type", "application/json"),
                         g -> g.complete = r -> text("Hi there!")),
-                Outcome.failure("no route", 404, Map.of(), new GatewayException(ErrorKind.NOT_FOUND,
-                        "no route for model 'nope'", 0, null, null, false, List.of())),
-                Outcome.failure("exhausted rate limit", 429,
+                Outcome.failure(
+                        "no route",
+                        404,
+                        Map.of(),
+                        new GatewayException(
+                                ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of())),
+                Outcome.failure(
+                        "exhausted rate limit",
+                        429,
                         Map.of("x-should-retry", "false", "retry-after", "3", "retry-after-ms", "3000"),
-                        new GatewayException(ErrorKind.RATE_LIMITED, "every target is rate limited", 429,
-                                Duration.ofSeconds(3), null, true, List.of())),
-                Outcome.failure("overloaded, retry at once", 503, Map.of("retry-after", "1", "retry-after-ms", "0"),
-                        new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false,
+                        new GatewayException(
+                                ErrorKind.RATE_LIMITED,
+                                "every target is rate limited",
+                                429,
+                                Duration.ofSeconds(3),
+                                null,
+                                true,
                                 List.of())),
-                Outcome.failure("no healthy target", 503, Map.of("x-should-retry", "false"),
-                        new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true,
-                                List.of())),
-                Outcome.failure("upstream failure", 502, Map.of(), new GatewayException(ErrorKind.UPSTREAM,
-                        "bad gateway", 500, null, null, true, List.of())),
-                Outcome.failure("connection lost", 502, Map.of(),
-                        new LlmException(ErrorKind.CONNECTION, "connection reset")),
-                Outcome.failure("upstream timeout", 504, Map.of(), new GatewayException(ErrorKind.TIMEOUT,
-                        "too slow", 0, null, null, true, List.of())),
-                Outcome.failure("context length", 400, Map.of(), new GatewayException(ErrorKind.CONTEXT_LENGTH,
-                        "too long", 400, null, null, true, null)),
-                Outcome.failure("content filter", 400, Map.of(),
-                        new LlmException(ErrorKind.CONTENT_FILTER, "refused")),
-                Outcome.failure("invalid request", 400, Map.of(),
-                        new LlmException(ErrorKind.INVALID_REQUEST, "bad prompt")),
-                Outcome.failure("authentication", 401, Map.of(),
-                        new LlmException(ErrorKind.AUTHENTICATION, "unknown key")),
+                Outcome.failure(
+                        "overloaded, retry at once",
+                        503,
+                        Map.of("retry-after", "1", "retry-after-ms", "0"),
+                        new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of())),
+                Outcome.failure(
+                        "no healthy target",
+                        503,
+                        Map.of("x-should-retry", "false"),
+                        new GatewayException(
+                                ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of())),
+                Outcome.failure(
+                        "upstream failure",
+                        502,
+                        Map.of(),
+                        new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of())),
+                Outcome.failure(
+                        "connection lost", 502, Map.of(), new LlmException(ErrorKind.CONNECTION, "connection reset")),
+                Outcome.failure(
+                        "upstream timeout",
+                        504,
+                        Map.of(),
+                        new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of())),
+                Outcome.failure(
+                        "context length",
+                        400,
+                        Map.of(),
+                        new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null)),
+                Outcome.failure("content filter", 400, Map.of(), new LlmException(ErrorKind.CONTENT_FILTER, "refused")),
+                Outcome.failure(
+                        "invalid request", 400, Map.of(), new LlmException(ErrorKind.INVALID_REQUEST, "bad prompt")),
+                Outcome.failure(
+                        "authentication", 401, Map.of(), new LlmException(ErrorKind.AUTHENTICATION, "unknown key")),
                 Outcome.failure("permission", 403, Map.of(), new LlmException(ErrorKind.PERMISSION, "not for you")),
-                Outcome.failure("a filter's problem", 422, Map.of(),
+                Outcome.failure(
+                        "a filter's problem",
+                        422,
+                        Map.of(),
                         new ProblemException(Problem.of(422, "budget", "Budget", "the budget is spent"))),
                 Outcome.failure("unexpected failure", 500, Map.of(), new IllegalStateException("secret internals")),
                 new Outcome("an answer that cannot be rendered", 500, Map.of(), g -> g.complete = r -> null));
@@ -171,7 +209,8 @@ class AsyncCompletionTest {
     /** The body without what differs from call to call: ids, the creation second, incident ids. */
     static String comparable(String body) {
         return body.replaceAll("chatcmpl-[A-Za-z0-9]{29}", "chatcmpl-ID")
-                .replaceAll("\"created\":\\d+", "\"created\":0").replaceAll("incident [0-9a-f]+", "incident X");
+                .replaceAll("\"created\":\\d+", "\"created\":0")
+                .replaceAll("incident [0-9a-f]+", "incident X");
     }
 
     /**
@@ -181,8 +220,8 @@ class AsyncCompletionTest {
     static HttpResponse<String> callAsync(boolean inline) throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.answerWhen = r -> gate;
-        CompletableFuture<HttpResponse<String>> r = HTTP.sendAsync(post(jetty, "", body("gpt-4o", "Hello")),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> r =
+                HTTP.sendAsync(post(jetty, "", body("gpt-4o", "Hello")), HttpResponse.BodyHandlers.ofString());
         if (!inline) {
             await(jetty.stats::getAsyncRequestsWaiting, 1, "the call waits asynchronously");
         }
@@ -209,8 +248,10 @@ class AsyncCompletionTest {
                 assertEquals(blocking.statusCode(), async.statusCode(), name);
                 assertEquals(comparable(blocking), comparable(async), name);
                 assertEquals(comparable(blocking.body()), comparable(async.body()), name);
-                o.headers().forEach((k, v) -> assertTrue(async.headers().firstValue(k).orElse("").startsWith(v),
-                        name + ": " + k + " in " + async.headers()));
+                o.headers()
+                        .forEach((k, v) -> assertTrue(
+                                async.headers().firstValue(k).orElse("").startsWith(v),
+                                name + ": " + k + " in " + async.headers()));
                 String id = async.headers().firstValue("x-request-id").orElseThrow();
                 assertTrue(id.startsWith("chatcmpl-"), id);
                 JsonNode json = Json.mapper().readTree(async.body());
@@ -219,8 +260,12 @@ class AsyncCompletionTest {
                     assertEquals("Hi there!", answer(async));
                 } else {
                     assertEquals(1, json.size(), async.body());
-                    assertTrue(json.get("error").has("message") && json.get("error").has("type")
-                            && json.get("error").has("param") && json.get("error").has("code"), async.body());
+                    assertTrue(
+                            json.get("error").has("message")
+                                    && json.get("error").has("type")
+                                    && json.get("error").has("param")
+                                    && json.get("error").has("code"),
+                            async.body());
                 }
             }
         }
@@ -247,10 +292,11 @@ class AsyncCompletionTest {
 
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                calls.add(HTTP.sendAsync(post(small, "", body("gpt-4o", "call " + i)),
-                        HttpResponse.BodyHandlers.ofString()));
+                calls.add(HTTP.sendAsync(
+                        post(small, "", body("gpt-4o", "call " + i)), HttpResponse.BodyHandlers.ofString()));
             }
-            assertTrue(arrived.await(60, TimeUnit.SECONDS),
+            assertTrue(
+                    arrived.await(60, TimeUnit.SECONDS),
                     (n - arrived.getCount()) + " of " + n + " calls reached the gateway");
             assertTrue(calls.stream().noneMatch(CompletableFuture::isDone), "nothing was answered before");
             allArrived.complete(null);
@@ -280,8 +326,8 @@ class AsyncCompletionTest {
         gateway.answerWhen = r -> r.model().equals("slow") ? slowGate : fastGate;
         try (Socket slow = rawPost("slow", 4096)) {
             await(jetty.stats::getAsyncRequestsWaiting, 1, "the slow client's call waits asynchronously");
-            CompletableFuture<HttpResponse<String>> fast = HTTP.sendAsync(post(jetty, "", body("fast", "Hello")),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> fast =
+                    HTTP.sendAsync(post(jetty, "", body("fast", "Hello")), HttpResponse.BodyHandlers.ofString());
             await(jetty.stats::getAsyncRequestsWaiting, 2, "so does the next call");
 
             slowGate.complete(null); // queues the huge answer on the upstream thread first

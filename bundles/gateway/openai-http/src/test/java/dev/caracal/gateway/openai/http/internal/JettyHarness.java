@@ -48,16 +48,26 @@ final class JettyHarness implements AutoCloseable {
 
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(context("/", true, settings, chat, embeddings, models));
-        contexts.addHandler(context("/blocking", false, settings, new ChatCompletionsServlet(),
-                new EmbeddingsServlet(), new ModelsServlet()));
+        contexts.addHandler(context(
+                "/blocking",
+                false,
+                settings,
+                new ChatCompletionsServlet(),
+                new EmbeddingsServlet(),
+                new ModelsServlet()));
         stats.setHandler(contexts);
         server.setHandler(stats);
         server.start();
         port = connector.getLocalPort();
     }
 
-    private ServletContextHandler context(String path, boolean async, HttpSettings settings,
-                                          ChatCompletionsServlet c, EmbeddingsServlet e, ModelsServlet m) {
+    private ServletContextHandler context(
+            String path,
+            boolean async,
+            HttpSettings settings,
+            ChatCompletionsServlet c,
+            EmbeddingsServlet e,
+            ModelsServlet m) {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath(path);
         for (OpenAiServlet s : new OpenAiServlet[] {c, e, m}) {

@@ -84,12 +84,26 @@ class OpenAiSdkEndToEndTest {
     static void start() throws Exception {
         jetty = new JettyHarness(1024 * 1024);
         gateway = jetty.gateway;
-        client = OpenAIOkHttpClient.builder().baseUrl(jetty.baseUrl()).apiKey(KEY).maxRetries(0)
-                .responseValidation(true).timeout(Duration.ofSeconds(30)).build();
-        retryingClient = OpenAIOkHttpClient.builder().baseUrl(jetty.baseUrl()).apiKey(KEY).maxRetries(2)
-                .timeout(Duration.ofSeconds(30)).build();
-        blockingClient = OpenAIOkHttpClient.builder().baseUrl(jetty.blockingBaseUrl()).apiKey(KEY).maxRetries(0)
-                .responseValidation(true).timeout(Duration.ofSeconds(30)).build();
+        client = OpenAIOkHttpClient.builder()
+                .baseUrl(jetty.baseUrl())
+                .apiKey(KEY)
+                .maxRetries(0)
+                .responseValidation(true)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        retryingClient = OpenAIOkHttpClient.builder()
+                .baseUrl(jetty.baseUrl())
+                .apiKey(KEY)
+                .maxRetries(2)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        blockingClient = OpenAIOkHttpClient.builder()
+                .baseUrl(jetty.blockingBaseUrl())
+                .apiKey(KEY)
+                .maxRetries(0)
+                .responseValidation(true)
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @AfterAll
@@ -110,19 +124,27 @@ class OpenAiSdkEndToEndTest {
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse("up-1", "gpt-4o-2024-08-06", List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN, new Usage(11, 3, 2, 0));
+        return new ChatResponse(
+                "up-1",
+                "gpt-4o-2024-08-06",
+                List.of(new ContentPart.Text(text)),
+                StopReason.END_TURN,
+                new Usage(11, 3, 2, 0));
     }
 
     static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-                .description("Current weather of a city")
-                .parameters(FunctionParameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+        return ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder()
+                        .name("get_weather")
+                        .description("Current weather of a city")
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                                .build())
                         .build())
-                .build()).build();
+                .build();
     }
 
     // ---- chat completions ----
@@ -130,11 +152,23 @@ class OpenAiSdkEndToEndTest {
     @Test
     void chatCompletion() {
         gateway.complete = r -> text("Hi there!");
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addSystemMessage("Be brief.").addDeveloperMessage("Be kind.").addUserMessage("Hello")
-                .temperature(0.5).topP(0.8).maxCompletionTokens(50L).seed(7L).presencePenalty(0.1)
-                .frequencyPenalty(-0.2).stopOfStrings(List.of("END")).user("alice")
-                .putAdditionalHeader("X-Caracal-Route", "fast").build());
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addSystemMessage("Be brief.")
+                        .addDeveloperMessage("Be kind.")
+                        .addUserMessage("Hello")
+                        .temperature(0.5)
+                        .topP(0.8)
+                        .maxCompletionTokens(50L)
+                        .seed(7L)
+                        .presencePenalty(0.1)
+                        .frequencyPenalty(-0.2)
+                        .stopOfStrings(List.of("END"))
+                        .user("alice")
+                        .putAdditionalHeader("X-Caracal-Route", "fast")
+                        .build());
 
         assertTrue(c.id().startsWith("chatcmpl-"), c.id());
         assertEquals("gpt-4o-2024-08-06", c.model());
@@ -143,7 +177,14 @@ class OpenAiSdkEndToEndTest {
         assertEquals(11, c.usage().orElseThrow().promptTokens());
         assertEquals(3, c.usage().orElseThrow().completionTokens());
         assertEquals(14, c.usage().orElseThrow().totalTokens());
-        assertEquals(2L, c.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens().orElseThrow());
+        assertEquals(
+                2L,
+                c.usage()
+                        .orElseThrow()
+                        .promptTokensDetails()
+                        .orElseThrow()
+                        .cachedTokens()
+                        .orElseThrow());
 
         ChatRequest r = gateway.lastRequest;
         assertEquals("gpt-4o", r.model());
@@ -165,49 +206,74 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamingTextWithUsage() {
-        gateway.events = List.of(new StreamEvent.Start("up", "gpt-4o-mini"),
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "gpt-4o-mini"),
                 new StreamEvent.UsageUpdate(new Usage(9, 0, 0, 0)),
-                new StreamEvent.TextDelta(0, "Hel"), new StreamEvent.TextDelta(0, "lo "),
-                new StreamEvent.TextDelta(0, "world"), new StreamEvent.UsageUpdate(new Usage(9, 4, 0, 0)),
+                new StreamEvent.TextDelta(0, "Hel"),
+                new StreamEvent.TextDelta(0, "lo "),
+                new StreamEvent.TextDelta(0, "world"),
+                new StreamEvent.UsageUpdate(new Usage(9, 4, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<ChatCompletionChunk> chunks = new ArrayList<>();
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello()
-                    .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            try (StreamResponse<ChatCompletionChunk> s = c.chat()
+                    .completions()
+                    .createStreaming(hello().streamOptions(ChatCompletionStreamOptions.builder()
+                                    .includeUsage(true)
+                                    .build())
+                            .build())) {
                 s.stream().forEach(chunk -> {
                     chunks.add(chunk);
                     acc.accumulate(chunk);
                 });
             }
             assertTrue(gateway.lastRequest.stream());
-            String text = chunks.stream().filter(ch -> !ch.choices().isEmpty())
-                    .map(ch -> ch.choices().get(0).delta().content().orElse("")).collect(Collectors.joining());
+            String text = chunks.stream()
+                    .filter(ch -> !ch.choices().isEmpty())
+                    .map(ch -> ch.choices().get(0).delta().content().orElse(""))
+                    .collect(Collectors.joining());
             assertEquals("Hello world", text);
-            assertEquals(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT,
+            assertEquals(
+                    ChatCompletionChunk.Choice.Delta.Role.ASSISTANT,
                     chunks.get(0).choices().get(0).delta().role().orElseThrow());
             ChatCompletionChunk last = chunks.get(chunks.size() - 1);
             assertTrue(last.choices().isEmpty());
             assertEquals(9, last.usage().orElseThrow().promptTokens());
             assertEquals(4, last.usage().orElseThrow().completionTokens());
-            assertEquals(ChatCompletionChunk.Choice.FinishReason.STOP,
-                    chunks.get(chunks.size() - 2).choices().get(0).finishReason().orElseThrow());
-            assertTrue(chunks.stream().allMatch(ch -> ch.id().equals(chunks.get(0).id())));
+            assertEquals(
+                    ChatCompletionChunk.Choice.FinishReason.STOP,
+                    chunks.get(chunks.size() - 2)
+                            .choices()
+                            .get(0)
+                            .finishReason()
+                            .orElseThrow());
+            assertTrue(
+                    chunks.stream().allMatch(ch -> ch.id().equals(chunks.get(0).id())));
             assertEquals(gateway.lastContext.requestId(), chunks.get(0).id());
             ChatCompletion whole = acc.chatCompletion();
-            assertEquals("Hello world", whole.choices().get(0).message().content().orElseThrow());
+            assertEquals(
+                    "Hello world", whole.choices().get(0).message().content().orElseThrow());
             assertEquals("gpt-4o-mini", whole.model());
         }
     }
 
     @Test
     void toolDefinitionsInAndToolCallsOut() {
-        gateway.complete = r -> new ChatResponse("up", "gpt-4o", List.of(
-                new ContentPart.ToolUse("call_abc", "get_weather", "{\"city\":\"Paris\"}")), StopReason.TOOL_USE,
+        gateway.complete = r -> new ChatResponse(
+                "up",
+                "gpt-4o",
+                List.of(new ContentPart.ToolUse("call_abc", "get_weather", "{\"city\":\"Paris\"}")),
+                StopReason.TOOL_USE,
                 new Usage(20, 10, 0, 0));
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addUserMessage("Weather in Paris?").addTool(weatherTool())
-                .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("Weather in Paris?")
+                        .addTool(weatherTool())
+                        .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
+                        .build());
 
         ChatRequest r = gateway.lastRequest;
         assertEquals(1, r.tools().size());
@@ -219,40 +285,54 @@ class OpenAiSdkEndToEndTest {
 
         ChatCompletionMessage m = c.choices().get(0).message();
         assertTrue(m.content().isEmpty());
-        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, c.choices().get(0).finishReason());
-        ChatCompletionMessageFunctionToolCall call = m.toolCalls().orElseThrow().get(0).asFunction();
+        assertEquals(
+                ChatCompletion.Choice.FinishReason.TOOL_CALLS,
+                c.choices().get(0).finishReason());
+        ChatCompletionMessageFunctionToolCall call =
+                m.toolCalls().orElseThrow().get(0).asFunction();
         assertEquals("call_abc", call.id());
         assertEquals("get_weather", call.function().name());
         assertEquals("{\"city\":\"Paris\"}", call.function().arguments());
 
         // a named tool choice
-        client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addUserMessage("Weather in Paris?").addTool(weatherTool())
-                .toolChoice(ChatCompletionNamedToolChoice.builder().function(
-                        ChatCompletionNamedToolChoice.Function.builder().name("get_weather").build()).build())
-                .build());
+        client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("Weather in Paris?")
+                        .addTool(weatherTool())
+                        .toolChoice(ChatCompletionNamedToolChoice.builder()
+                                .function(ChatCompletionNamedToolChoice.Function.builder()
+                                        .name("get_weather")
+                                        .build())
+                                .build())
+                        .build());
         assertEquals(ToolChoice.tool("get_weather"), gateway.lastRequest.toolChoice());
     }
 
     @Test
     void eventsDeliveredInsideStreamCallAreServedToo() {
         gateway.inline = true;
-        gateway.events = List.of(new StreamEvent.Start("cache", "gpt-4o"), new StreamEvent.TextDelta(0, "cached"),
+        gateway.events = List.of(
+                new StreamEvent.Start("cache", "gpt-4o"),
+                new StreamEvent.TextDelta(0, "cached"),
                 new StreamEvent.End(StopReason.END_TURN));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
             try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
                 s.stream().forEach(acc::accumulate);
             }
-            assertEquals("cached", acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals(
+                    "cached",
+                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
         }
     }
 
     @Test
     void unexpectedFailuresAre500sWithoutDetails() {
         gateway.failure = new IllegalStateException("secret internals");
-        InternalServerException e = assertThrows(InternalServerException.class,
-                () -> client.chat().completions().create(hello().build()));
+        InternalServerException e = assertThrows(
+                InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(500, e.statusCode());
         assertFalse(e.getMessage().contains("secret internals"), e.getMessage());
         assertTrue(e.getMessage().contains("incident"), e.getMessage());
@@ -260,7 +340,8 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamedToolCallsAreAssembledByTheAccumulator() {
-        gateway.events = List.of(new StreamEvent.Start("up", "gpt-4o"),
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "Let me look."),
                 new StreamEvent.ToolCallDelta(1, "call_1", "get_weather", ""),
                 new StreamEvent.ToolCallDelta(1, null, null, "{\"city\":"),
@@ -271,13 +352,19 @@ class OpenAiSdkEndToEndTest {
         for (OpenAIClient c : List.of(client, blockingClient)) {
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
             List<Long> indexes = new ArrayList<>();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(
-                    ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Paris and Rome?")
-                            .addTool(weatherTool()).build())) {
+            try (StreamResponse<ChatCompletionChunk> s = c.chat()
+                    .completions()
+                    .createStreaming(ChatCompletionCreateParams.builder()
+                            .model("gpt-4o")
+                            .addUserMessage("Paris and Rome?")
+                            .addTool(weatherTool())
+                            .build())) {
                 s.stream().forEach(chunk -> {
                     acc.accumulate(chunk);
-                    chunk.choices().forEach(ch -> ch.delta().toolCalls().ifPresent(tcs -> tcs.forEach(
-                            tc -> indexes.add(tc.index()))));
+                    chunk.choices()
+                            .forEach(ch -> ch.delta()
+                                    .toolCalls()
+                                    .ifPresent(tcs -> tcs.forEach(tc -> indexes.add(tc.index()))));
                 });
             }
             assertEquals(List.of(0L, 0L, 0L, 1L), indexes);
@@ -289,9 +376,11 @@ class OpenAiSdkEndToEndTest {
             assertEquals(2, calls.size());
             assertEquals("call_1", calls.get(0).asFunction().id());
             assertEquals("get_weather", calls.get(0).asFunction().function().name());
-            assertEquals("{\"city\":\"Paris\"}", calls.get(0).asFunction().function().arguments());
+            assertEquals(
+                    "{\"city\":\"Paris\"}", calls.get(0).asFunction().function().arguments());
             assertEquals("call_2", calls.get(1).asFunction().id());
-            assertEquals("{\"city\":\"Rome\"}", calls.get(1).asFunction().function().arguments());
+            assertEquals(
+                    "{\"city\":\"Rome\"}", calls.get(1).asFunction().function().arguments());
         }
     }
 
@@ -301,18 +390,28 @@ class OpenAiSdkEndToEndTest {
     void reasoningEffortReachesTheGateway() {
         gateway.complete = r -> text("ok");
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.HIGH).build());
+            c.chat()
+                    .completions()
+                    .create(hello().reasoningEffort(ReasoningEffort.HIGH).build());
             assertEquals(Reasoning.effort(Reasoning.Effort.HIGH), gateway.lastRequest.reasoning());
-            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.MINIMAL).build());
+            c.chat()
+                    .completions()
+                    .create(hello().reasoningEffort(ReasoningEffort.MINIMAL).build());
             assertEquals(Reasoning.effort(Reasoning.Effort.MINIMAL), gateway.lastRequest.reasoning());
-            c.chat().completions().create(hello().reasoningEffort(ReasoningEffort.of("none")).build());
+            c.chat()
+                    .completions()
+                    .create(hello().reasoningEffort(ReasoningEffort.of("none")).build());
             assertNull(gateway.lastRequest.reasoning());
             c.chat().completions().create(hello().build());
             assertNull(gateway.lastRequest.reasoning());
         }
         int calls = gateway.calls.get();
-        BadRequestException e = assertThrows(BadRequestException.class, () -> client.chat().completions()
-                .create(hello().reasoningEffort(ReasoningEffort.of("maximal")).build()));
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(hello().reasoningEffort(ReasoningEffort.of("maximal"))
+                                .build()));
         assertEquals("reasoning_effort", e.param().orElseThrow());
         assertEquals("invalid_value", e.code().orElseThrow());
         assertTrue(e.getMessage().contains("'none', 'minimal', 'low', 'medium' or 'high'"), e.getMessage());
@@ -322,26 +421,44 @@ class OpenAiSdkEndToEndTest {
     @Test
     void thinkingIsReturnedAsReasoningContentAndTakenBackFromTheHistory() {
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            gateway.complete = r -> new ChatResponse("up-1", "deepseek-reasoner", List.of(
-                    new ContentPart.Thinking("The user greets; ", "sig"), new ContentPart.RedactedThinking("opaque"),
-                    new ContentPart.Thinking("greet back.", null), new ContentPart.Text("Hi!")),
-                    StopReason.END_TURN, new Usage(11, 3, 0, 0));
+            gateway.complete = r -> new ChatResponse(
+                    "up-1",
+                    "deepseek-reasoner",
+                    List.of(
+                            new ContentPart.Thinking("The user greets; ", "sig"),
+                                    new ContentPart.RedactedThinking("opaque"),
+                            new ContentPart.Thinking("greet back.", null), new ContentPart.Text("Hi!")),
+                    StopReason.END_TURN,
+                    new Usage(11, 3, 0, 0));
             ChatCompletion first = c.chat().completions().create(hello().build());
             ChatCompletionMessage message = first.choices().get(0).message();
             assertEquals("Hi!", message.content().orElseThrow());
-            assertEquals(JsonValue.from("The user greets; greet back."),
+            assertEquals(
+                    JsonValue.from("The user greets; greet back."),
                     message._additionalProperties().get("reasoning_content"));
-            assertEquals(1, message._additionalProperties().size(), message._additionalProperties().toString());
+            assertEquals(
+                    1,
+                    message._additionalProperties().size(),
+                    message._additionalProperties().toString());
 
             gateway.complete = r -> text("Fine.");
-            c.chat().completions().create(hello().addMessage(message).addMessage(
-                            ChatCompletionAssistantMessageParam.builder().content("Also this.")
+            c.chat()
+                    .completions()
+                    .create(hello().addMessage(message)
+                            .addMessage(ChatCompletionAssistantMessageParam.builder()
+                                    .content("Also this.")
                                     .putAdditionalProperty("reasoning_content", JsonValue.from("Echoed back."))
                                     .build())
-                    .addUserMessage("How are you?").build());
+                            .addUserMessage("How are you?")
+                            .build());
             List<Message> msgs = gateway.lastRequest.messages();
-            assertEquals(new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Echoed back.", null),
-                    new ContentPart.Text("Also this."))), msgs.get(2));
+            assertEquals(
+                    new Message(
+                            Role.ASSISTANT,
+                            List.of(
+                                    new ContentPart.Thinking("Echoed back.", null),
+                                    new ContentPart.Text("Also this."))),
+                    msgs.get(2));
             // the SDK's toParam() drops the property it does not model: that turn comes back without thinking
             assertEquals(Message.assistant("Hi!"), msgs.get(1));
         }
@@ -357,11 +474,15 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamedThinkingArrivesAsReasoningContentDeltas() {
-        gateway.events = List.of(new StreamEvent.Start("up", "deepseek-reasoner"),
-                new StreamEvent.ThinkingDelta(0, "Two "), new StreamEvent.ThinkingDelta(0, "plus two "),
-                new StreamEvent.ThinkingDelta(0, "is four."), new StreamEvent.ThinkingSignature(0, "sig"),
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "deepseek-reasoner"),
+                new StreamEvent.ThinkingDelta(0, "Two "),
+                new StreamEvent.ThinkingDelta(0, "plus two "),
+                new StreamEvent.ThinkingDelta(0, "is four."),
+                new StreamEvent.ThinkingSignature(0, "sig"),
                 new StreamEvent.RedactedThinking(1, "opaque"),
-                new StreamEvent.TextDelta(2, "It is "), new StreamEvent.TextDelta(2, "4."),
+                new StreamEvent.TextDelta(2, "It is "),
+                new StreamEvent.TextDelta(2, "4."),
                 new StreamEvent.UsageUpdate(new Usage(9, 7, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN));
         for (OpenAIClient c : List.of(client, blockingClient)) {
@@ -373,67 +494,115 @@ class OpenAiSdkEndToEndTest {
                     acc.accumulate(chunk);
                 });
             }
-            List<ChatCompletionChunk.Choice.Delta> deltas = chunks.stream().map(ch -> ch.choices().get(0).delta())
-                    .toList();
-            assertEquals(ChatCompletionChunk.Choice.Delta.Role.ASSISTANT, deltas.get(0).role().orElseThrow());
-            String thinking = deltas.stream().map(d -> d._additionalProperties().get("reasoning_content"))
-                    .filter(v -> v != null).map(v -> v.asStringOrThrow()).collect(Collectors.joining());
+            List<ChatCompletionChunk.Choice.Delta> deltas =
+                    chunks.stream().map(ch -> ch.choices().get(0).delta()).toList();
+            assertEquals(
+                    ChatCompletionChunk.Choice.Delta.Role.ASSISTANT,
+                    deltas.get(0).role().orElseThrow());
+            String thinking = deltas.stream()
+                    .map(d -> d._additionalProperties().get("reasoning_content"))
+                    .filter(v -> v != null)
+                    .map(v -> v.asStringOrThrow())
+                    .collect(Collectors.joining());
             assertEquals("Two plus two is four.", thinking);
-            List<String> text = deltas.stream().map(d -> d.content().orElse("")).filter(t -> !t.isEmpty()).toList();
+            List<String> text = deltas.stream()
+                    .map(d -> d.content().orElse(""))
+                    .filter(t -> !t.isEmpty())
+                    .toList();
             assertEquals(List.of("It is ", "4."), text);
-            assertTrue(deltas.stream().noneMatch(d -> d.content().isPresent()
-                    && d._additionalProperties().containsKey("reasoning_content")));
-            assertEquals("It is 4.", acc.chatCompletion().choices().get(0).message().content().orElseThrow());
-            assertEquals(ChatCompletionChunk.Choice.FinishReason.STOP,
-                    chunks.get(chunks.size() - 1).choices().get(0).finishReason().orElseThrow());
+            assertTrue(deltas.stream()
+                    .noneMatch(d ->
+                            d.content().isPresent() && d._additionalProperties().containsKey("reasoning_content")));
+            assertEquals(
+                    "It is 4.",
+                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals(
+                    ChatCompletionChunk.Choice.FinishReason.STOP,
+                    chunks.get(chunks.size() - 1)
+                            .choices()
+                            .get(0)
+                            .finishReason()
+                            .orElseThrow());
             assertFalse(chunks.toString().contains("opaque"));
         }
     }
 
     @Test
     void toolResultMessagesIn() {
-        gateway.complete = r -> new ChatResponse("up", "gpt-4o", List.of(
-                new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}")), StopReason.TOOL_USE,
+        gateway.complete = r -> new ChatResponse(
+                "up",
+                "gpt-4o",
+                List.of(new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}")),
+                StopReason.TOOL_USE,
                 null);
-        ChatCompletion first = client.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("gpt-4o").addUserMessage("Weather in Paris?").addTool(weatherTool()).build());
+        ChatCompletion first = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("Weather in Paris?")
+                        .addTool(weatherTool())
+                        .build());
 
         gateway.complete = r -> text("It is 18C in Paris.");
-        ChatCompletion second = client.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("gpt-4o").addUserMessage("Weather in Paris?").addTool(weatherTool())
-                .addMessage(first.choices().get(0).message())
-                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("call_1").content("18C, sunny")
-                        .build())
-                .build());
-        assertEquals("It is 18C in Paris.", second.choices().get(0).message().content().orElseThrow());
+        ChatCompletion second = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("Weather in Paris?")
+                        .addTool(weatherTool())
+                        .addMessage(first.choices().get(0).message())
+                        .addMessage(ChatCompletionToolMessageParam.builder()
+                                .toolCallId("call_1")
+                                .content("18C, sunny")
+                                .build())
+                        .build());
+        assertEquals(
+                "It is 18C in Paris.",
+                second.choices().get(0).message().content().orElseThrow());
 
         List<Message> msgs = gateway.lastRequest.messages();
         assertEquals(3, msgs.size());
-        assertEquals(new Message(Role.ASSISTANT, List.of(
-                new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}"))), msgs.get(1));
-        assertEquals(new Message(Role.TOOL, List.of(new ContentPart.ToolResult("call_1",
-                List.of(new ContentPart.Text("18C, sunny")), false))), msgs.get(2));
+        assertEquals(
+                new Message(
+                        Role.ASSISTANT,
+                        List.of(new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}"))),
+                msgs.get(1));
+        assertEquals(
+                new Message(
+                        Role.TOOL,
+                        List.of(new ContentPart.ToolResult(
+                                "call_1", List.of(new ContentPart.Text("18C, sunny")), false))),
+                msgs.get(2));
     }
 
     @Test
     void imageParts() {
         gateway.complete = r -> text("A tiny PNG.");
-        client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addUserMessageOfArrayOfContentParts(List.of(
-                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder()
-                                .text("What is in these?").build()),
-                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
-                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
-                                        .url("data:image/png;base64," + PNG)
-                                        .detail(ChatCompletionContentPartImage.ImageUrl.Detail.LOW).build())
-                                .build()),
-                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
-                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
-                                        .url("https://example.com/cat.jpg").build())
-                                .build())))
-                .build());
-        assertEquals(List.of(new ContentPart.Text("What is in these?"), new ContentPart.Image("image/png", PNG, null),
-                new ContentPart.Image(null, null, "https://example.com/cat.jpg")),
+        client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessageOfArrayOfContentParts(List.of(
+                                ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder()
+                                        .text("What is in these?")
+                                        .build()),
+                                ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                        .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                                                .url("data:image/png;base64," + PNG)
+                                                .detail(ChatCompletionContentPartImage.ImageUrl.Detail.LOW)
+                                                .build())
+                                        .build()),
+                                ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                        .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder()
+                                                .url("https://example.com/cat.jpg")
+                                                .build())
+                                        .build())))
+                        .build());
+        assertEquals(
+                List.of(
+                        new ContentPart.Text("What is in these?"),
+                        new ContentPart.Image("image/png", PNG, null),
+                        new ContentPart.Image(null, null, "https://example.com/cat.jpg")),
                 gateway.lastRequest.messages().get(0).content());
     }
 
@@ -444,11 +613,14 @@ class OpenAiSdkEndToEndTest {
         float[] v0 = {0.125f, -0.5f, 1e-3f, 0.333333f};
         float[] v1 = {1f, 0f, -1f, 2.5e-8f};
         gateway.embed = (model, inputs) -> new Embeddings(List.of(v0, v1), 6);
-        for (EmbeddingCreateParams.EncodingFormat format : List.of(EmbeddingCreateParams.EncodingFormat.FLOAT,
-                EmbeddingCreateParams.EncodingFormat.BASE64)) {
-            CreateEmbeddingResponse resp = client.embeddings().create(EmbeddingCreateParams.builder()
-                    .model("all-minilm-l6-v2").inputOfArrayOfStrings(List.of("first", "second"))
-                    .encodingFormat(format).build());
+        for (EmbeddingCreateParams.EncodingFormat format :
+                List.of(EmbeddingCreateParams.EncodingFormat.FLOAT, EmbeddingCreateParams.EncodingFormat.BASE64)) {
+            CreateEmbeddingResponse resp = client.embeddings()
+                    .create(EmbeddingCreateParams.builder()
+                            .model("all-minilm-l6-v2")
+                            .inputOfArrayOfStrings(List.of("first", "second"))
+                            .encodingFormat(format)
+                            .build());
             assertEquals("all-minilm-l6-v2", gateway.lastEmbedModel);
             assertEquals(List.of("first", "second"), gateway.lastInputs);
             assertEquals(2, resp.data().size());
@@ -459,8 +631,11 @@ class OpenAiSdkEndToEndTest {
             assertEquals(6, resp.usage().promptTokens());
             assertEquals(6, resp.usage().totalTokens());
         }
-        CreateEmbeddingResponse one = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model("all-minilm-l6-v2").input("just one").build());
+        CreateEmbeddingResponse one = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("all-minilm-l6-v2")
+                        .input("just one")
+                        .build());
         assertEquals(List.of("just one"), gateway.lastInputs);
         assertEquals(toList(v0), one.data().get(0).embedding());
     }
@@ -476,14 +651,30 @@ class OpenAiSdkEndToEndTest {
     @Test
     void embeddingDimensionsAndTokenArraysAreRefused() {
         gateway.embed = (model, inputs) -> new Embeddings(List.of(new float[] {1, 2, 3}), 1);
-        BadRequestException dims = assertThrows(BadRequestException.class, () -> client.embeddings().create(
-                EmbeddingCreateParams.builder().model("e").input("x").dimensions(256L).build()));
+        BadRequestException dims = assertThrows(
+                BadRequestException.class,
+                () -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("e")
+                                .input("x")
+                                .dimensions(256L)
+                                .build()));
         assertEquals("dimensions", dims.param().orElseThrow());
-        client.embeddings().create(EmbeddingCreateParams.builder().model("e").input("x").dimensions(3L).build());
+        client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("e")
+                        .input("x")
+                        .dimensions(3L)
+                        .build());
 
         int before = gateway.calls.get();
-        BadRequestException tokens = assertThrows(BadRequestException.class, () -> client.embeddings().create(
-                EmbeddingCreateParams.builder().model("e").inputOfArrayOfTokens(List.of(1L, 2L)).build()));
+        BadRequestException tokens = assertThrows(
+                BadRequestException.class,
+                () -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("e")
+                                .inputOfArrayOfTokens(List.of(1L, 2L))
+                                .build()));
         assertEquals("input", tokens.param().orElseThrow());
         assertTrue(tokens.getMessage().contains("token arrays are not supported"), tokens.getMessage());
         assertEquals(before, gateway.calls.get());
@@ -491,14 +682,17 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void modelsListAndRetrieve() {
-        gateway.models = List.of(new ModelInfo("gpt-4o", "openai-main", null),
-                new ModelInfo("claude-sonnet", "anthropic", null));
+        gateway.models = List.of(
+                new ModelInfo("gpt-4o", "openai-main", null), new ModelInfo("claude-sonnet", "anthropic", null));
         List<Model> models = client.models().list().data();
-        assertEquals(List.of("gpt-4o", "claude-sonnet"), models.stream().map(Model::id).toList());
+        assertEquals(
+                List.of("gpt-4o", "claude-sonnet"),
+                models.stream().map(Model::id).toList());
         assertEquals("openai-main", models.get(0).ownedBy());
         Model m = client.models().retrieve("claude-sonnet");
         assertEquals("anthropic", m.ownedBy());
-        NotFoundException nf = assertThrows(NotFoundException.class, () -> client.models().retrieve("nope"));
+        NotFoundException nf =
+                assertThrows(NotFoundException.class, () -> client.models().retrieve("nope"));
         assertEquals("model_not_found", nf.code().orElseThrow());
     }
 
@@ -506,90 +700,130 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void validationErrorsAre400sNamingTheField() {
-        BadRequestException e = assertThrows(BadRequestException.class,
-                () -> client.chat().completions().create(hello().temperature(2.5).build()));
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(hello().temperature(2.5).build()));
         assertEquals("temperature", e.param().orElseThrow());
         assertEquals("invalid_request_error", e.type().orElseThrow());
-        e = assertThrows(BadRequestException.class,
+        e = assertThrows(
+                BadRequestException.class,
                 () -> client.chat().completions().create(hello().n(3L).build()));
         assertEquals("n", e.param().orElseThrow());
-        e = assertThrows(BadRequestException.class,
-                () -> client.chat().completions().create(hello().stopOfStrings(List.of("a", "b", "c", "d", "e"))
-                        .build()));
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(hello().stopOfStrings(List.of("a", "b", "c", "d", "e"))
+                                .build()));
         assertEquals("stop", e.param().orElseThrow());
-        e = assertThrows(BadRequestException.class, () -> client.chat().completions().create(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Hi")
-                        .addAssistantMessage("Hello").addMessage(ChatCompletionToolMessageParam.builder()
-                                .toolCallId("").content("x").build()).build()));
+        e = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("gpt-4o")
+                                .addUserMessage("Hi")
+                                .addAssistantMessage("Hello")
+                                .addMessage(ChatCompletionToolMessageParam.builder()
+                                        .toolCallId("")
+                                        .content("x")
+                                        .build())
+                                .build()));
         assertEquals("messages[2].tool_call_id", e.param().orElseThrow());
         assertEquals(0, gateway.calls.get());
     }
 
     @Test
     void gatewayFailuresMapToTheSdksExceptions() {
-        gateway.failure = new GatewayException(ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null,
-                false, List.of());
-        NotFoundException nf = assertThrows(NotFoundException.class,
-                () -> client.chat().completions().create(hello().build()));
+        gateway.failure =
+                new GatewayException(ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of());
+        NotFoundException nf = assertThrows(
+                NotFoundException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("model_not_found", nf.code().orElseThrow());
         assertTrue(nf.getMessage().contains("no route for model"), nf.getMessage());
 
-        gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3),
-                null, true, List.of());
-        RateLimitException rl = assertThrows(RateLimitException.class,
-                () -> client.chat().completions().create(hello().build()));
+        gateway.failure = new GatewayException(
+                ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3), null, true, List.of());
+        RateLimitException rl = assertThrows(
+                RateLimitException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("3", rl.headers().values("retry-after").get(0));
         assertEquals("false", rl.headers().values("x-should-retry").get(0));
 
-        gateway.failure = new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true,
-                List.of());
-        InternalServerException unavailable = assertThrows(InternalServerException.class,
-                () -> client.chat().completions().create(hello().build()));
+        gateway.failure =
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        InternalServerException unavailable = assertThrows(
+                InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(503, unavailable.statusCode());
 
         gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "overloaded", 529, null, null, true, List.of());
-        assertEquals(503, assertThrows(InternalServerException.class,
-                () -> client.chat().completions().create(hello().build())).statusCode());
+        assertEquals(
+                503,
+                assertThrows(
+                                InternalServerException.class,
+                                () -> client.chat().completions().create(hello().build()))
+                        .statusCode());
         gateway.failure = new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of());
-        assertEquals(502, assertThrows(InternalServerException.class,
-                () -> client.chat().completions().create(hello().build())).statusCode());
+        assertEquals(
+                502,
+                assertThrows(
+                                InternalServerException.class,
+                                () -> client.chat().completions().create(hello().build()))
+                        .statusCode());
         gateway.failure = new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of());
-        assertEquals(504, assertThrows(InternalServerException.class,
-                () -> client.chat().completions().create(hello().build())).statusCode());
+        assertEquals(
+                504,
+                assertThrows(
+                                InternalServerException.class,
+                                () -> client.chat().completions().create(hello().build()))
+                        .statusCode());
 
         gateway.failure = new LlmException(ErrorKind.AUTHENTICATION, "unknown key");
-        assertThrows(UnauthorizedException.class, () -> client.chat().completions().create(hello().build()));
+        assertThrows(
+                UnauthorizedException.class, () -> client.chat().completions().create(hello().build()));
         gateway.failure = new LlmException(ErrorKind.PERMISSION, "not for you");
-        assertThrows(PermissionDeniedException.class, () -> client.chat().completions().create(hello().build()));
-        gateway.failure = new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null);
-        BadRequestException cl = assertThrows(BadRequestException.class,
+        assertThrows(
+                PermissionDeniedException.class,
                 () -> client.chat().completions().create(hello().build()));
+        gateway.failure = new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null);
+        BadRequestException cl = assertThrows(
+                BadRequestException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("context_length_exceeded", cl.code().orElseThrow());
 
         gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "x", 429, null, null, true, null);
-        assertThrows(RateLimitException.class, () -> client.embeddings().create(
-                EmbeddingCreateParams.builder().model("e").input("x").build()));
+        assertThrows(
+                RateLimitException.class,
+                () -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("e")
+                                .input("x")
+                                .build()));
     }
 
     @Test
     void exhaustedFailuresAreNotRetriedByTheSdk() {
-        gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null,
-                null, true, List.of());
-        assertThrows(RateLimitException.class, () -> retryingClient.chat().completions().create(hello().build()));
+        gateway.failure = new GatewayException(
+                ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null, null, true, List.of());
+        assertThrows(
+                RateLimitException.class,
+                () -> retryingClient.chat().completions().create(hello().build()));
         assertEquals(1, gateway.calls.get());
 
         gateway.calls.set(0);
-        gateway.failure = new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true,
-                List.of());
-        assertThrows(InternalServerException.class,
+        gateway.failure =
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        assertThrows(
+                InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
         assertEquals(1, gateway.calls.get());
 
         // the contrast: a failure the gateway did not exhaust is retried by the SDK as usual
         gateway.calls.set(0);
-        gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false,
-                List.of());
-        assertThrows(InternalServerException.class,
+        gateway.failure =
+                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of());
+        assertThrows(
+                InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
         assertEquals(3, gateway.calls.get());
     }
@@ -599,12 +833,17 @@ class OpenAiSdkEndToEndTest {
         jetty.chat.unsetGateway(gateway);
         jetty.models.unsetGateway(gateway);
         try {
-            InternalServerException e = assertThrows(InternalServerException.class,
+            InternalServerException e = assertThrows(
+                    InternalServerException.class,
                     () -> client.chat().completions().create(hello().build()));
             assertEquals(503, e.statusCode());
             assertEquals("gateway_unavailable", e.code().orElseThrow());
-            assertEquals(503, assertThrows(InternalServerException.class, () -> client.models().list())
-                    .statusCode());
+            assertEquals(
+                    503,
+                    assertThrows(
+                                    InternalServerException.class,
+                                    () -> client.models().list())
+                            .statusCode());
         } finally {
             jetty.chat.setGateway(gateway);
             jetty.models.setGateway(gateway);
@@ -613,36 +852,42 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamErrorBeforeAnyContentIsAnHttpError() {
-        gateway.events = List.of(new StreamEvent.Start("up", "gpt-4o"), new StreamEvent.Error(
-                new GatewayException(ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null)));
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "gpt-4o"),
+                new StreamEvent.Error(new GatewayException(
+                        ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             RateLimitException e = assertThrows(RateLimitException.class, () -> {
-                try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(
-                        hello().build())) {
-                    s.stream().forEach(ch -> { });
+                try (StreamResponse<ChatCompletionChunk> s =
+                        c.chat().completions().createStreaming(hello().build())) {
+                    s.stream().forEach(ch -> {});
                 }
             });
             assertEquals("false", e.headers().values("x-should-retry").get(0));
         }
         gateway.failure = new GatewayException(ErrorKind.NOT_FOUND, "no such model", 0, null, null, false, null);
         assertThrows(NotFoundException.class, () -> {
-            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(
-                    hello().build())) {
-                s.stream().forEach(ch -> { });
+            try (StreamResponse<ChatCompletionChunk> s =
+                    client.chat().completions().createStreaming(hello().build())) {
+                s.stream().forEach(ch -> {});
             }
         });
     }
 
     @Test
     void streamErrorAfterContentIsAnSseErrorEvent() {
-        gateway.events = List.of(new StreamEvent.Start("up", "gpt-4o"), new StreamEvent.TextDelta(0, "partial"),
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "gpt-4o"),
+                new StreamEvent.TextDelta(0, "partial"),
                 new StreamEvent.Error(new LlmException(ErrorKind.CONNECTION, "upstream connection reset")));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<String> seen = new ArrayList<>();
             OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> {
-                try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(
-                        hello().build())) {
-                    s.stream().forEach(ch -> ch.choices().forEach(x -> x.delta().content().ifPresent(seen::add)));
+                try (StreamResponse<ChatCompletionChunk> s =
+                        c.chat().completions().createStreaming(hello().build())) {
+                    s.stream()
+                            .forEach(ch -> ch.choices()
+                                    .forEach(x -> x.delta().content().ifPresent(seen::add)));
                 }
             });
             assertTrue(seen.contains("partial"), seen.toString());

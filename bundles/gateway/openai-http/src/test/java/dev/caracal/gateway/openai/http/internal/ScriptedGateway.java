@@ -41,6 +41,7 @@ final class ScriptedGateway implements Gateway {
     };
     /** The events of a stream; an emitter may also be scripted for streams that run until cancelled. */
     volatile List<StreamEvent> events = List.of();
+
     volatile BiFunction<ChatRequest, StreamHandler, Void> emitter;
     volatile RuntimeException failure;
     /**
@@ -53,6 +54,7 @@ final class ScriptedGateway implements Gateway {
      * which races the servlet going async: the answer is then written either inline or after the hop.
      */
     volatile Function<ChatRequest, CompletionStage<?>> answerWhen = r -> OPEN;
+
     volatile BiFunction<String, List<String>, Embeddings> embed;
     volatile List<ModelInfo> models = List.of();
 
@@ -61,6 +63,7 @@ final class ScriptedGateway implements Gateway {
     final AtomicInteger asyncCalls = new AtomicInteger();
     /** Counted down by every call of {@link #completeAsync}, when it arrives. */
     volatile CountDownLatch arrivals = new CountDownLatch(0);
+
     volatile CallContext lastContext;
     volatile ChatRequest lastRequest;
     volatile String lastEmbedModel;
@@ -117,12 +120,14 @@ final class ScriptedGateway implements Gateway {
         Function<ChatRequest, ChatResponse> answer = complete;
         CompletionStage<?> gate = answerWhen.apply(request);
         arrivals.countDown();
-        return gate.thenApplyAsync(x -> {
-            if (f != null) {
-                throw f;
-            }
-            return answer.apply(request);
-        }, upstream);
+        return gate.thenApplyAsync(
+                x -> {
+                    if (f != null) {
+                        throw f;
+                    }
+                    return answer.apply(request);
+                },
+                upstream);
     }
 
     @Override
@@ -132,13 +137,15 @@ final class ScriptedGateway implements Gateway {
         CountDownLatch c = cancelled;
         BiFunction<ChatRequest, StreamHandler, Void> e = emitter;
         List<StreamEvent> script = events;
-        Thread t = new Thread(() -> {
-            if (e != null) {
-                e.apply(request, handler);
-            } else {
-                script.forEach(handler::onEvent);
-            }
-        }, "scripted-stream");
+        Thread t = new Thread(
+                () -> {
+                    if (e != null) {
+                        e.apply(request, handler);
+                    } else {
+                        script.forEach(handler::onEvent);
+                    }
+                },
+                "scripted-stream");
         t.setDaemon(true);
         if (inline) {
             t.run();

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class WireProtocolTest {
     static JettyHarness jetty;
     static ScriptedGateway gateway;
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,9 +53,10 @@ class WireProtocolTest {
 
     static HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.port + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer sk-wire");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer sk-wire");
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -69,16 +71,23 @@ class WireProtocolTest {
     }
 
     static void hasRequestId(HttpResponse<String> r) {
-        assertTrue(r.headers().firstValue("x-request-id").isPresent(), r.headers().toString());
+        assertTrue(
+                r.headers().firstValue("x-request-id").isPresent(), r.headers().toString());
     }
 
     @Test
     void sseFraming() throws Exception {
-        gateway.events = List.of(new StreamEvent.Start("up", "m-1"), new StreamEvent.TextDelta(0, "a\nb"),
-                new StreamEvent.UsageUpdate(new Usage(3, 2, 0, 0)), new StreamEvent.End(StopReason.MAX_TOKENS));
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "m-1"),
+                new StreamEvent.TextDelta(0, "a\nb"),
+                new StreamEvent.UsageUpdate(new Usage(3, 2, 0, 0)),
+                new StreamEvent.End(StopReason.MAX_TOKENS));
         for (String base : List.of("", "/blocking")) {
-            HttpResponse<String> r = send("POST", base + "/v1/chat/completions", "{\"model\":\"m\",\"stream\":true,"
-                    + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+            HttpResponse<String> r = send(
+                    "POST",
+                    base + "/v1/chat/completions",
+                    "{\"model\":\"m\",\"stream\":true,"
+                            + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
             String id = r.headers().firstValue("x-request-id").orElseThrow();
@@ -92,10 +101,18 @@ class WireProtocolTest {
                 assertEquals("chat.completion.chunk", chunk.get("object").textValue());
                 assertEquals("m-1", chunk.get("model").textValue());
             }
-            assertEquals("a\nb", Json.mapper().readTree(events[1].substring(6)).at("/choices/0/delta/content")
-                    .textValue());
-            assertEquals("length", Json.mapper().readTree(events[2].substring(6)).at("/choices/0/finish_reason")
-                    .textValue());
+            assertEquals(
+                    "a\nb",
+                    Json.mapper()
+                            .readTree(events[1].substring(6))
+                            .at("/choices/0/delta/content")
+                            .textValue());
+            assertEquals(
+                    "length",
+                    Json.mapper()
+                            .readTree(events[2].substring(6))
+                            .at("/choices/0/finish_reason")
+                            .textValue());
             JsonNode usage = Json.mapper().readTree(events[3].substring(6));
             assertEquals(0, usage.get("choices").size());
             assertEquals(5, usage.at("/usage/total_tokens").intValue());
@@ -110,43 +127,56 @@ class WireProtocolTest {
      */
     @Test
     void answersWithoutThinkingAreByteIdenticalToBefore() throws Exception {
-        gateway.complete = r -> new ChatResponse("up", "m-1", List.of(new ContentPart.Text("Hi.")),
-                StopReason.END_TURN, new Usage(3, 2, 1, 0));
+        gateway.complete = r -> new ChatResponse(
+                "up", "m-1", List.of(new ContentPart.Text("Hi.")), StopReason.END_TURN, new Usage(3, 2, 1, 0));
         String request = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
         HttpResponse<String> r = send("POST", "/v1/chat/completions", request);
         assertEquals(200, r.statusCode(), r.body());
         String id = r.headers().firstValue("x-request-id").orElseThrow();
         long created = Json.mapper().readTree(r.body()).get("created").longValue();
-        assertEquals("{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":" + created
-                + ",\"model\":\"m-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + "\"content\":\"Hi.\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
-                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
-                + "\"total_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":1,\"audio_tokens\":0},"
-                + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-                + "\"system_fingerprint\":null}", r.body());
+        assertEquals(
+                "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":" + created
+                        + ",\"model\":\"m-1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                        + "\"content\":\"Hi.\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                        + "\"total_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":1,\"audio_tokens\":0},"
+                        + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                        + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                        + "\"system_fingerprint\":null}",
+                r.body());
 
-        gateway.events = List.of(new StreamEvent.Start("up", "m-1"), new StreamEvent.TextDelta(0, "Hi."),
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "m-1"),
+                new StreamEvent.TextDelta(0, "Hi."),
                 new StreamEvent.End(StopReason.END_TURN));
         r = send("POST", "/v1/chat/completions", request.replace("{\"model\"", "{\"stream\":true,\"model\""));
         assertEquals(200, r.statusCode(), r.body());
         id = r.headers().firstValue("x-request-id").orElseThrow();
-        created = Json.mapper().readTree(r.body().split("\n\n")[0].substring(6)).get("created").longValue();
+        created = Json.mapper()
+                .readTree(r.body().split("\n\n")[0].substring(6))
+                .get("created")
+                .longValue();
         String head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
                 + ",\"model\":\"m-1\",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":";
-        assertEquals(head + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,"
-                + "\"finish_reason\":null}]}\n\n"
-                + head + "{\"content\":\"Hi.\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
-                + head + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n"
-                + "data: [DONE]\n\n", r.body());
+        assertEquals(
+                head + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,"
+                        + "\"finish_reason\":null}]}\n\n"
+                        + head + "{\"content\":\"Hi.\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+                        + head + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n",
+                r.body());
     }
 
     @Test
     void sseErrorEventAfterContentHasNoDone() throws Exception {
-        gateway.events = List.of(new StreamEvent.Start("up", "m"), new StreamEvent.TextDelta(0, "x"),
-                new StreamEvent.Error(new dev.caracal.gateway.GatewayException(dev.caracal.llm.ErrorKind.UPSTREAM,
-                        "provider left", 0, null, null, true, null)));
-        HttpResponse<String> r = send("POST", "/v1/chat/completions",
+        gateway.events = List.of(
+                new StreamEvent.Start("up", "m"),
+                new StreamEvent.TextDelta(0, "x"),
+                new StreamEvent.Error(new dev.caracal.gateway.GatewayException(
+                        dev.caracal.llm.ErrorKind.UPSTREAM, "provider left", 0, null, null, true, null)));
+        HttpResponse<String> r = send(
+                "POST",
+                "/v1/chat/completions",
                 "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals(200, r.statusCode());
         String[] events = r.body().split("\n\n");
@@ -193,9 +223,12 @@ class WireProtocolTest {
 
     @Test
     void validationErrorNamesTheNestedField() throws Exception {
-        HttpResponse<String> r = send("POST", "/v1/chat/completions", "{\"model\":\"m\",\"messages\":["
-                + "{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"},"
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"file:///etc/x\"}}]}]}");
+        HttpResponse<String> r = send(
+                "POST",
+                "/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":["
+                        + "{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"file:///etc/x\"}}]}]}");
         assertEquals(400, r.statusCode());
         JsonNode e = error(r);
         assertEquals("messages[2].content[0].image_url.url", e.get("param").textValue());
@@ -236,10 +269,13 @@ class WireProtocolTest {
             try (Socket s = new Socket("127.0.0.1", jetty.port)) {
                 OutputStream out = s.getOutputStream();
                 out.write(("POST " + base + "/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                        + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                                + "Content-Type: application/json\r\nContent-Length: "
+                                + body.getBytes(StandardCharsets.UTF_8).length
+                                + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.contains("tick")) {
                     // headers and the role chunk

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * length vectors. The model, its tokenizer and ONNX Runtime with its natives are inside this bundle; nothing is
  * downloaded. Configuration changes swap in a new encoder without unregistering the service.
  */
-@Component(service = EmbeddingModel.class, configurationPid = AllMiniLmEmbeddingModel.PID,
+@Component(
+        service = EmbeddingModel.class,
+        configurationPid = AllMiniLmEmbeddingModel.PID,
         property = LlmProperties.EMBEDDING_MODEL + "=" + AllMiniLmEmbeddingModel.NAME)
 @Designate(ocd = AllMiniLmEmbeddingModel.Config.class)
 public class AllMiniLmEmbeddingModel implements EmbeddingModel {
@@ -33,25 +35,34 @@ public class AllMiniLmEmbeddingModel implements EmbeddingModel {
     /** The model's position embeddings end here. */
     public static final int MODEL_MAX_TOKENS = 512;
 
-    @ObjectClassDefinition(name = "Caracal embeddings: all-MiniLM-L6-v2 (ONNX Runtime)",
+    @ObjectClassDefinition(
+            name = "Caracal embeddings: all-MiniLM-L6-v2 (ONNX Runtime)",
             description = "The bundled all-MiniLM-L6-v2 sentence embedding model, run in-process.")
     public @interface Config {
-        @AttributeDefinition(name = "Max tokens", description = "Longest input in model tokens, [CLS] and [SEP] "
-                + "included; longer text is truncated. The model was trained on 256; at most 512.")
+        @AttributeDefinition(
+                name = "Max tokens",
+                description = "Longest input in model tokens, [CLS] and [SEP] "
+                        + "included; longer text is truncated. The model was trained on 256; at most 512.")
         int maxTokens() default 256;
 
-        @AttributeDefinition(name = "Batch size", description = "Inputs per ONNX Runtime run. With 1 (the default) "
-                + "a text's vector never depends on the other texts of the call. Larger batches pad inputs to "
-                + "the longest of the batch and, because the quantized model scales activations per batch, shift "
-                + "each vector slightly with its batch-mates (cosine about 0.99 to the unbatched vector).")
+        @AttributeDefinition(
+                name = "Batch size",
+                description = "Inputs per ONNX Runtime run. With 1 (the default) "
+                        + "a text's vector never depends on the other texts of the call. Larger batches pad inputs to "
+                        + "the longest of the batch and, because the quantized model scales activations per batch, shift "
+                        + "each vector slightly with its batch-mates (cosine about 0.99 to the unbatched vector).")
         int batchSize() default 1;
 
-        @AttributeDefinition(name = "Parallelism", description = "Most ONNX Runtime runs one call has in flight: "
-                + "the calling thread plus helper threads. 0 means one per available processor.")
+        @AttributeDefinition(
+                name = "Parallelism",
+                description = "Most ONNX Runtime runs one call has in flight: "
+                        + "the calling thread plus helper threads. 0 means one per available processor.")
         int parallelism() default 0;
 
-        @AttributeDefinition(name = "Intra-op threads", description = "ONNX Runtime threads inside one run. 1 (the "
-                + "default) suits running several runs in parallel; 0 lets ONNX Runtime use one per core.")
+        @AttributeDefinition(
+                name = "Intra-op threads",
+                description = "ONNX Runtime threads inside one run. 1 (the "
+                        + "default) suits running several runs in parallel; 0 lets ONNX Runtime use one per core.")
         int intraOpThreads() default 1;
     }
 
@@ -60,8 +71,7 @@ public class AllMiniLmEmbeddingModel implements EmbeddingModel {
     private volatile SentenceEncoder encoder;
     private volatile int maxTokens = 256;
 
-    public AllMiniLmEmbeddingModel() {
-    }
+    public AllMiniLmEmbeddingModel() {}
 
     /** For tests: a component already running on {@code encoder}. */
     AllMiniLmEmbeddingModel(SentenceEncoder encoder) {
@@ -100,8 +110,15 @@ public class AllMiniLmEmbeddingModel implements EmbeddingModel {
         long start = System.nanoTime();
         SentenceEncoder loaded = SentenceEncoder.fromBundledModel(tokens, batch, parallel, intraOp);
         maxTokens = tokens;
-        LOG.info("Loaded embedding model {} in {} ms (maxTokens={}, batchSize={}, parallelism={}, intraOpThreads={},"
-                + " inputs={})", NAME, (System.nanoTime() - start) / 1_000_000, tokens, batch, parallel, intraOp,
+        LOG.info(
+                "Loaded embedding model {} in {} ms (maxTokens={}, batchSize={}, parallelism={}, intraOpThreads={},"
+                        + " inputs={})",
+                NAME,
+                (System.nanoTime() - start) / 1_000_000,
+                tokens,
+                batch,
+                parallel,
+                intraOp,
                 loaded.inputNames());
         return loaded;
     }
@@ -164,8 +181,8 @@ public class AllMiniLmEmbeddingModel implements EmbeddingModel {
                 }
                 // reconfigured while the call ran: run it again on the new encoder
             } catch (OrtException x) {
-                throw new LlmException(ErrorKind.UPSTREAM, "ONNX Runtime failed to embed: " + x.getMessage(), 0,
-                        null, x);
+                throw new LlmException(
+                        ErrorKind.UPSTREAM, "ONNX Runtime failed to embed: " + x.getMessage(), 0, null, x);
             } catch (LlmException x) {
                 throw x;
             } catch (RuntimeException x) {

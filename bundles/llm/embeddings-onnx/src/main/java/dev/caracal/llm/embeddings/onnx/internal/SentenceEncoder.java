@@ -38,6 +38,7 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** The classpath locations of the model files inside this bundle (see bnd.bnd). */
     public static final String MODEL_RESOURCE = "model/all-minilm-l6-v2-q.onnx";
+
     public static final String TOKENIZER_RESOURCE = "model/all-minilm-l6-v2-q-tokenizer.json";
 
     private static final String INPUT_IDS = "input_ids";
@@ -75,8 +76,14 @@ public final class SentenceEncoder implements AutoCloseable {
      *        {@code parallelism - 1} helper threads owned by this encoder)
      * @param intraOpThreads ONNX Runtime intra-op threads per run; 0 lets ONNX Runtime choose (one per core)
      */
-    public SentenceEncoder(byte[] model, WordPieceTokenizer tokenizer, int maxTokens, int batchSize,
-            int parallelism, int intraOpThreads) throws OrtException {
+    public SentenceEncoder(
+            byte[] model,
+            WordPieceTokenizer tokenizer,
+            int maxTokens,
+            int batchSize,
+            int parallelism,
+            int intraOpThreads)
+            throws OrtException {
         if (maxTokens < 2 || batchSize < 1 || parallelism < 1 || intraOpThreads < 0) {
             throw new IllegalArgumentException("maxTokens >= 2, batchSize >= 1, parallelism >= 1, "
                     + "intraOpThreads >= 0: " + maxTokens + ", " + batchSize + ", " + parallelism + ", "
@@ -110,7 +117,8 @@ public final class SentenceEncoder implements AutoCloseable {
             String output = outputs.containsKey("last_hidden_state") ? "last_hidden_state" : null;
             int dim = -1;
             for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
-                if (e.getValue().getInfo() instanceof TensorInfo t && t.getShape().length == 3
+                if (e.getValue().getInfo() instanceof TensorInfo t
+                        && t.getShape().length == 3
                         && (output == null || output.equals(e.getKey()))) {
                     output = e.getKey();
                     dim = (int) t.getShape()[2];
@@ -122,9 +130,15 @@ public final class SentenceEncoder implements AutoCloseable {
             }
             this.outputName = output;
             this.dimension = dim;
-            this.helpers = parallelism == 1 ? null
-                    : new ThreadPoolExecutor(parallelism - 1, parallelism - 1, 30, TimeUnit.SECONDS,
-                            new LinkedBlockingQueue<>(), new HelperThreads());
+            this.helpers = parallelism == 1
+                    ? null
+                    : new ThreadPoolExecutor(
+                            parallelism - 1,
+                            parallelism - 1,
+                            30,
+                            TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(),
+                            new HelperThreads());
             if (helpers != null) {
                 helpers.allowCoreThreadTimeOut(true);
             }
@@ -135,8 +149,8 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /** Loads the model and tokenizer embedded in this bundle. */
-    public static SentenceEncoder fromBundledModel(int maxTokens, int batchSize, int parallelism,
-            int intraOpThreads) throws IOException, OrtException {
+    public static SentenceEncoder fromBundledModel(int maxTokens, int batchSize, int parallelism, int intraOpThreads)
+            throws IOException, OrtException {
         ClassLoader loader = SentenceEncoder.class.getClassLoader();
         WordPieceTokenizer tokenizer;
         try (InputStream in = resource(loader, TOKENIZER_RESOURCE)) {
@@ -216,8 +230,7 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /** Vectors in input order and the number of tokens the model read ([CLS] and [SEP] included). */
-    public record Result(List<float[]> vectors, long tokens) {
-    }
+    public record Result(List<float[]> vectors, long tokens) {}
 
     private static int[] orderByLengthDescending(int[][] tokens) {
         int n = tokens.length;
@@ -328,7 +341,8 @@ public final class SentenceEncoder implements AutoCloseable {
                 inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
                 inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
                 if (inputNames.contains(TOKEN_TYPE_IDS)) {
-                    inputs.put(TOKEN_TYPE_IDS,
+                    inputs.put(
+                            TOKEN_TYPE_IDS,
                             OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[size * width]), shape));
                 }
                 try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {

@@ -44,8 +44,17 @@ public final class WordPieceTokenizer {
     private final boolean stripAccents;
     private final boolean lowercase;
 
-    private WordPieceTokenizer(Map<String, Integer> vocab, String prefix, String unk, String cls, String sep,
-            String pad, int maxCharsPerWord, boolean cleanText, boolean handleChineseChars, boolean stripAccents,
+    private WordPieceTokenizer(
+            Map<String, Integer> vocab,
+            String prefix,
+            String unk,
+            String cls,
+            String sep,
+            String pad,
+            int maxCharsPerWord,
+            boolean cleanText,
+            boolean handleChineseChars,
+            boolean stripAccents,
             boolean lowercase) {
         this.vocab = new HashMap<>(vocab.size() * 2);
         this.continuations = new HashMap<>();
@@ -83,11 +92,13 @@ public final class WordPieceTokenizer {
         Objects.requireNonNull(tokenizerJson, "tokenizerJson");
         JsonNode root = new ObjectMapper().readTree(tokenizerJson);
         JsonNode model = root.path("model");
-        if (!"WordPiece".equals(model.path("type").asText("WordPiece")) || !model.path("vocab").isObject()) {
-            throw new IOException("not a WordPiece tokenizer.json (model.type=" + model.path("type").asText() + ")");
+        if (!"WordPiece".equals(model.path("type").asText("WordPiece"))
+                || !model.path("vocab").isObject()) {
+            throw new IOException("not a WordPiece tokenizer.json (model.type="
+                    + model.path("type").asText() + ")");
         }
         Map<String, Integer> vocab = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             vocab.put(e.getKey(), e.getValue().asInt());
         }
@@ -95,15 +106,23 @@ public final class WordPieceTokenizer {
         boolean lowercase = normalizer.path("lowercase").asBoolean(true);
         JsonNode strip = normalizer.path("strip_accents");
         boolean stripAccents = strip.isBoolean() ? strip.asBoolean() : lowercase; // null: follows lowercase
-        return new WordPieceTokenizer(vocab, model.path("continuing_subword_prefix").asText("##"),
-                model.path("unk_token").asText("[UNK]"), specialToken(root, "[CLS]"), specialToken(root, "[SEP]"),
+        return new WordPieceTokenizer(
+                vocab,
+                model.path("continuing_subword_prefix").asText("##"),
+                model.path("unk_token").asText("[UNK]"),
+                specialToken(root, "[CLS]"),
+                specialToken(root, "[SEP]"),
                 root.path("padding").path("pad_token").asText("[PAD]"),
-                model.path("max_input_chars_per_word").asInt(100), normalizer.path("clean_text").asBoolean(true),
-                normalizer.path("handle_chinese_chars").asBoolean(true), stripAccents, lowercase);
+                model.path("max_input_chars_per_word").asInt(100),
+                normalizer.path("clean_text").asBoolean(true),
+                normalizer.path("handle_chinese_chars").asBoolean(true),
+                stripAccents,
+                lowercase);
     }
 
     private static String specialToken(JsonNode root, String name) {
-        JsonNode tokens = root.path("post_processor").path("special_tokens").path(name).path("tokens");
+        JsonNode tokens =
+                root.path("post_processor").path("special_tokens").path(name).path("tokens");
         return tokens.isArray() && tokens.size() == 1 ? tokens.get(0).asText() : name;
     }
 
@@ -172,7 +191,7 @@ public final class WordPieceTokenizer {
     private void normalize(String text, int from, int to, StringBuilder out) {
         StringBuilder cleaned = new StringBuilder(to - from + 16);
         boolean ascii = true;
-        for (int i = from; i < to;) {
+        for (int i = from; i < to; ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (cleanText) {
@@ -197,7 +216,7 @@ public final class WordPieceTokenizer {
         if (stripAccents && !ascii) {
             String decomposed = Normalizer.normalize(cleaned, Normalizer.Form.NFD);
             StringBuilder stripped = new StringBuilder(decomposed.length());
-            for (int i = 0; i < decomposed.length();) {
+            for (int i = 0; i < decomposed.length(); ) {
                 int cp = decomposed.codePointAt(i);
                 i += Character.charCount(cp);
                 if (Character.getType(cp) != Character.NON_SPACING_MARK) {
@@ -210,7 +229,7 @@ public final class WordPieceTokenizer {
             out.append(s);
             return;
         }
-        for (int i = 0; i < s.length();) {
+        for (int i = 0; i < s.length(); ) {
             int cp = Character.codePointAt(s, i);
             i += Character.charCount(cp);
             if (cp < 0x80) {
@@ -248,22 +267,35 @@ public final class WordPieceTokenizer {
         if (cp < 0x85) {
             return false;
         }
-        return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028
-                || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+        return cp == 0x85
+                || cp == 0xA0
+                || cp == 0x1680
+                || (cp >= 0x2000 && cp <= 0x200A)
+                || cp == 0x2028
+                || cp == 0x2029
+                || cp == 0x202F
+                || cp == 0x205F
+                || cp == 0x3000;
     }
 
     /** The CJK Unified Ideographs blocks BERT treats as words of their own. */
     static boolean isChinese(int cp) {
-        return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
-                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F)
-                || (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF)
+        return (cp >= 0x4E00 && cp <= 0x9FFF)
+                || (cp >= 0x3400 && cp <= 0x4DBF)
+                || (cp >= 0x20000 && cp <= 0x2A6DF)
+                || (cp >= 0x2A700 && cp <= 0x2B73F)
+                || (cp >= 0x2B740 && cp <= 0x2B81F)
+                || (cp >= 0x2B820 && cp <= 0x2CEAF)
+                || (cp >= 0xF900 && cp <= 0xFAFF)
                 || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 
     /** ASCII punctuation (including symbols such as $ + < = > ^ ` | ~) or a Unicode punctuation category (P*). */
     static boolean isPunctuation(int cp) {
         if (cp < 0x80) {
-            return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96)
+            return (cp >= 33 && cp <= 47)
+                    || (cp >= 58 && cp <= 64)
+                    || (cp >= 91 && cp <= 96)
                     || (cp >= 123 && cp <= 126);
         }
         switch (Character.getType(cp)) {
@@ -284,7 +316,7 @@ public final class WordPieceTokenizer {
 
     private void splitAndEncode(CharSequence text, StringBuilder word, IntList ids, int budget) {
         word.setLength(0);
-        for (int i = 0; i < text.length() && ids.size() < budget;) {
+        for (int i = 0; i < text.length() && ids.size() < budget; ) {
             int cp = Character.codePointAt(text, i);
             i += Character.charCount(cp);
             if (isWhitespace(cp)) {
@@ -320,7 +352,8 @@ public final class WordPieceTokenizer {
             int end = Math.min(length, start + longestPiece);
             Integer found = null;
             while (end > start) {
-                if (end < length && Character.isLowSurrogate(w.charAt(end))
+                if (end < length
+                        && Character.isLowSurrogate(w.charAt(end))
                         && Character.isHighSurrogate(w.charAt(end - 1))) {
                     end--; // never split a surrogate pair
                     continue;

@@ -124,7 +124,8 @@ class AllMiniLmEmbeddingModelTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(SentenceEncoder.TOKENIZER_RESOURCE)) {
             tokenizer = WordPieceTokenizer.load(in);
         }
-        long expected = TEXTS.stream().mapToLong(t -> tokenizer.encode(t, 256).length).sum();
+        long expected =
+                TEXTS.stream().mapToLong(t -> tokenizer.encode(t, 256).length).sum();
         assertEquals(expected, model.embed(TEXTS).inputTokens());
         assertEquals(4, model.embed(List.of("hello world")).inputTokens());
         // long input is truncated to maxInputTokens
@@ -206,11 +207,12 @@ class AllMiniLmEmbeddingModelTest {
     @Test
     void paraphrasesScoreHigherThanUnrelatedText() {
         List<float[]> v = model.embed(List.of(
-                "A man is playing a guitar.",
-                "Someone plays an acoustic guitar.",
-                "The stock market fell sharply on Monday.",
-                "How do I bake sourdough bread?",
-                "What is a good recipe for sourdough loaves?")).vectors();
+                        "A man is playing a guitar.",
+                        "Someone plays an acoustic guitar.",
+                        "The stock market fell sharply on Monday.",
+                        "How do I bake sourdough bread?",
+                        "What is a good recipe for sourdough loaves?"))
+                .vectors();
         double guitar = cosine(v.get(0), v.get(1));
         double bread = cosine(v.get(3), v.get(4));
         double unrelated = Math.max(cosine(v.get(0), v.get(2)), cosine(v.get(1), v.get(3)));
@@ -229,7 +231,8 @@ class AllMiniLmEmbeddingModelTest {
                 for (int r = 0; r < 3; r++) {
                     futures.add(pool.submit(() -> model.embed(TEXTS).vectors()));
                     final int one = (t * 3 + r) % TEXTS.size();
-                    futures.add(pool.submit(() -> model.embed(List.of(TEXTS.get(one))).vectors()));
+                    futures.add(pool.submit(
+                            () -> model.embed(List.of(TEXTS.get(one))).vectors()));
                 }
             }
             for (Future<List<float[]>> f : futures) {
@@ -269,7 +272,9 @@ class AllMiniLmEmbeddingModelTest {
         AllMiniLmEmbeddingModel component = new AllMiniLmEmbeddingModel();
         for (int round = 0; round < 2; round++) {
             component.activate(TestConfigs.defaults());
-            assertArrayEquals(singles.get(1), component.embed(List.of(TEXTS.get(1))).vectors().get(0));
+            assertArrayEquals(
+                    singles.get(1),
+                    component.embed(List.of(TEXTS.get(1))).vectors().get(0));
             component.deactivate();
             LlmException e = assertThrows(LlmException.class, () -> component.embed(List.of("after")));
             assertEquals(ErrorKind.UNAVAILABLE, e.kind());

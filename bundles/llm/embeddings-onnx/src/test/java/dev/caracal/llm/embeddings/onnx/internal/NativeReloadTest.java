@@ -68,7 +68,10 @@ class NativeReloadTest {
 
     private static URL[] bundleContent() {
         Set<URL> urls = new LinkedHashSet<>();
-        urls.add(AllMiniLmEmbeddingModel.class.getProtectionDomain().getCodeSource().getLocation());
+        urls.add(AllMiniLmEmbeddingModel.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation());
         urls.add(OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation());
         return urls.toArray(new URL[0]);
     }
@@ -77,9 +80,11 @@ class NativeReloadTest {
     private static float[] embedIn(ClassLoader loader) throws Exception {
         Class<?> componentClass = loader.loadClass(AllMiniLmEmbeddingModel.class.getName());
         Class<?> configClass = loader.loadClass(AllMiniLmEmbeddingModel.Config.class.getName());
-        Object config = Proxy.newProxyInstance(loader, new Class<?>[] {configClass},
-                (proxy, method, args) -> method.getName().equals("annotationType") ? configClass
-                        : method.getDefaultValue());
+        Object config = Proxy.newProxyInstance(
+                loader,
+                new Class<?>[] {configClass},
+                (proxy, method, args) ->
+                        method.getName().equals("annotationType") ? configClass : method.getDefaultValue());
         Object component = componentClass.getConstructor().newInstance();
         Method activate = componentClass.getDeclaredMethod("activate", configClass);
         Method deactivate = componentClass.getDeclaredMethod("deactivate");

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Component configurations for tests, as Declarative Services would build them: defaults unless overridden. */
 final class TestConfigs {
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     static AllMiniLmEmbeddingModel.Config defaults() {
         return with(Map.of());
@@ -16,8 +15,10 @@ final class TestConfigs {
 
     static AllMiniLmEmbeddingModel.Config with(Map<String, Object> overrides) {
         Map<String, Object> values = new HashMap<>(overrides);
-        return (AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(TestConfigs.class.getClassLoader(),
-                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class}, (proxy, method, args) -> {
+        return (AllMiniLmEmbeddingModel.Config) Proxy.newProxyInstance(
+                TestConfigs.class.getClassLoader(),
+                new Class<?>[] {AllMiniLmEmbeddingModel.Config.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {
                         return AllMiniLmEmbeddingModel.Config.class;
                     }

@@ -21,8 +21,8 @@ class WordPieceTokenizerTest {
 
     @BeforeAll
     static void load() throws IOException {
-        try (InputStream in = WordPieceTokenizerTest.class.getClassLoader()
-                .getResourceAsStream(SentenceEncoder.TOKENIZER_RESOURCE)) {
+        try (InputStream in =
+                WordPieceTokenizerTest.class.getClassLoader().getResourceAsStream(SentenceEncoder.TOKENIZER_RESOURCE)) {
             tokenizer = WordPieceTokenizer.load(in);
         }
     }
@@ -150,7 +150,8 @@ class WordPieceTokenizerTest {
         // words far longer than a normalization segment, with accents on both sides of segment boundaries
         String word = "é".repeat(5000);
         String text = IntStream.range(0, 5).mapToObj(i -> word + " café").reduce("", (a, b) -> a + b + " ");
-        assertArrayEquals(ids("[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe"),
+        assertArrayEquals(
+                ids("[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe", "[UNK]", "cafe"),
                 tokenizer.encode(text, 512));
     }
 

@@ -76,6 +76,7 @@ final class HnswIndex implements VectorIndex {
      * inner product).
      */
     final int graphKind;
+
     final int dim;
     final int m;
     final int m0;
@@ -86,11 +87,13 @@ final class HnswIndex implements VectorIndex {
     final boolean int8;
     /** int8 mode: the quantizer, trained at the first add (null before); replaced only under the write lock. */
     private volatile Int8Quantizer quantizer;
+
     private final Object trainLock = new Object();
     /** int8 mode: the size at which the quantizer is retrained (while it was trained on fewer than TRAIN_SAMPLE). */
     private volatile int retrainAt = Integer.MAX_VALUE;
     /** int8 mode: the most vectors the quantizer is trained on. */
     static final int TRAIN_SAMPLE = 4096;
+
     private final double levelFactor;
     private final VectorMath math;
     private final IndexContext context;
@@ -132,6 +135,7 @@ final class HnswIndex implements VectorIndex {
     private final Object entryLock = new Object();
     /** The entry point, {@code level << 32 | node}, or -1 when the graph is empty. */
     private volatile long entry = -1;
+
     final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger tombstoned = new AtomicInteger();
@@ -140,6 +144,7 @@ final class HnswIndex implements VectorIndex {
     private volatile boolean closed;
     /** The covered ordinals of the persisted state this index was loaded from (0 when it started empty). */
     private volatile int restored;
+
     private final ThreadLocal<Scratch> scratch;
 
     // tunables (package-private for tests)
@@ -163,6 +168,7 @@ final class HnswIndex implements VectorIndex {
      * on clustered data), so those selectivities keep the classic traversal (or exact scan below 3%).
      */
     boolean twoHopFilter = true;
+
     double twoHopMinSelectivity = 0.08;
     /** Whether lists the heuristic leaves short are topped up with the pruned candidates (off: plain heuristic). */
     boolean fillPruned;
@@ -395,6 +401,7 @@ final class HnswIndex implements VectorIndex {
         int kind;
         /** int8 mode: {@code v} is the query times the scales; {@code c} = query . offsets, {@code qq} its norm. */
         float c;
+
         float qq;
         float[] buffer;
 
@@ -503,6 +510,7 @@ final class HnswIndex implements VectorIndex {
         int[] neighbors = new int[0];
         /** The query of a search or insert; a node compared with others (link, rebuild); a candidate (select). */
         final Query query = new Query();
+
         final Query target = new Query();
         final Query pair = new Query();
         float[] rerank;
@@ -588,8 +596,16 @@ final class HnswIndex implements VectorIndex {
      * nodes that are not tombstoned, {@code filter} accepts (if given) and are not {@code exclude}; every node is a
      * stepping stone.
      */
-    private void searchLevel(Pages p, Scratch s, Query q, int ef, int level, OrdinalFilter filter, int exclude,
-                             long[] entries, int entryCount) {
+    private void searchLevel(
+            Pages p,
+            Scratch s,
+            Query q,
+            int ef,
+            int level,
+            OrdinalFilter filter,
+            int exclude,
+            long[] entries,
+            int entryCount) {
         LongHeap cand = s.candidates;
         LongHeap res = s.results;
         cand.clear();
@@ -921,8 +937,11 @@ final class HnswIndex implements VectorIndex {
                 p.norms[page][node & PAGE_MASK] = fresh.encode(v, p.codes[page], off);
             }
             quantizer = fresh;
-            LOG.debug("Collection '{}': hnsw int8 quantizer retrained on {} vectors ({} in the index)", collection,
-                    count, size);
+            LOG.debug(
+                    "Collection '{}': hnsw int8 quantizer retrained on {} vectors ({} in the index)",
+                    collection,
+                    count,
+                    size);
         } finally {
             structure.writeLock().unlock();
         }
@@ -1068,8 +1087,8 @@ final class HnswIndex implements VectorIndex {
      * Rebuilds the list of {@code node} at {@code level} from its current neighbours and {@code extra} candidates,
      * dropping tombstoned ones (the caller holds the stripe lock of {@code node}).
      */
-    private void rebuildList(Pages p, int node, int level, int[] current, int currentCount, int[] extra,
-                             int extraCount) {
+    private void rebuildList(
+            Pages p, int node, int level, int[] current, int currentCount, int[] extra, int extraCount) {
         long[] cands = new long[currentCount + extraCount];
         Query nq = prepareNode(p, node, scratch.get().target);
         int n = 0;
@@ -1200,7 +1219,8 @@ final class HnswIndex implements VectorIndex {
         if (int8 && k > 0) {
             Object rr = params == null ? null : params.get("rerank");
             double rerank = rr instanceof Number n ? n.doubleValue() : HnswParams.DEFAULT_RERANK;
-            rerank = Double.isNaN(rerank) ? HnswParams.DEFAULT_RERANK
+            rerank = Double.isNaN(rerank)
+                    ? HnswParams.DEFAULT_RERANK
                     : Math.max(1, Math.min(HnswParams.MAX_RERANK, rerank));
             candidates = (int) Math.min(Integer.MAX_VALUE / 2, Math.ceil(k * rerank));
             ef = Math.max(ef, candidates);
@@ -1224,8 +1244,11 @@ final class HnswIndex implements VectorIndex {
                     // the result list only takes accepted nodes while rejected ones stay stepping stones, so a
                     // beam of ef accepted results already walks past about ef / selectivity nodes: growing ef by
                     // 1 / selectivity as well (growth 1) made 10% filters ~10x slower for no recall
-                    int filteredEf = (int) Math.max(ef, Math.min(Math.max(ef, maxFilteredEf),
-                            Math.ceil(ef * Math.pow(1 / selectivity, filteredEfGrowth))));
+                    int filteredEf = (int) Math.max(
+                            ef,
+                            Math.min(
+                                    Math.max(ef, maxFilteredEf),
+                                    Math.ceil(ef * Math.pow(1 / selectivity, filteredEfGrowth))));
                     boolean twoHop = twoHopFilter && selectivity >= twoHopMinSelectivity;
                     ScoredOrdinals r = traverse(p, query, k, candidates, filteredEf, filter, true, twoHop, ep);
                     return r.size() < k ? exactScan(p, query, k, candidates, filter) : r;
@@ -1238,8 +1261,16 @@ final class HnswIndex implements VectorIndex {
         }
     }
 
-    private ScoredOrdinals traverse(Pages p, float[] q, int k, int candidates, int ef, OrdinalFilter filter,
-                                    boolean filterInside, boolean twoHop, long ep) {
+    private ScoredOrdinals traverse(
+            Pages p,
+            float[] q,
+            int k,
+            int candidates,
+            int ef,
+            OrdinalFilter filter,
+            boolean filterInside,
+            boolean twoHop,
+            long ep) {
         Scratch s = scratch.get();
         Query query = prepare(q, searchKind, s.query);
         int cur = greedy(p, s, query, nodeOf(ep), (int) (ep >>> 32), 0);
@@ -1398,8 +1429,8 @@ final class HnswIndex implements VectorIndex {
             Files.createDirectories(directory);
             Path tmp = directory.resolve(FILE_NAME + ".tmp");
             try (OutputStream raw = Files.newOutputStream(tmp)) {
-                CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16),
-                        new CRC32());
+                CheckedOutputStream checked =
+                        new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), new CRC32());
                 DataOutputStream out = new DataOutputStream(checked);
                 writeGraph(out, coveredOrdinals);
                 out.flush();
@@ -1408,10 +1439,16 @@ final class HnswIndex implements VectorIndex {
                 tail.writeLong(crc);
                 tail.flush();
             }
-            Files.move(tmp, directory.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    directory.resolve(FILE_NAME),
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            LOG.debug("Collection '{}': persisted the hnsw graph ({} vectors, {} ordinals covered)", collection,
-                    live.get(), coveredOrdinals);
+            LOG.debug(
+                    "Collection '{}': persisted the hnsw graph ({} vectors, {} ordinals covered)",
+                    collection,
+                    live.get(),
+                    coveredOrdinals);
         } catch (IOException e) {
             throw new UncheckedIOException("persisting the hnsw index of '" + collection + "' failed", e);
         } finally {
@@ -1509,8 +1546,7 @@ final class HnswIndex implements VectorIndex {
         try {
             long size = Files.size(file);
             try (InputStream raw = Files.newInputStream(file)) {
-                CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16),
-                        new CRC32());
+                CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), new CRC32());
                 DataInputStream in = new DataInputStream(checked);
                 int covered = index.readGraph(in, size);
                 long computed = checked.getChecksum().getValue();
@@ -1525,14 +1561,20 @@ final class HnswIndex implements VectorIndex {
             }
             return index;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Collection '{}': ignoring the persisted hnsw graph {} ({}); the index starts empty",
-                    context.collection(), file, e.getMessage() == null ? e.toString() : e.getMessage());
+            LOG.warn(
+                    "Collection '{}': ignoring the persisted hnsw graph {} ({}); the index starts empty",
+                    context.collection(),
+                    file,
+                    e.getMessage() == null ? e.toString() : e.getMessage());
             index.close();
             return null;
         } catch (OutOfMemoryError e) {
             index.close();
-            LOG.warn("Collection '{}': ignoring the persisted hnsw graph {} (out of memory while loading it); the "
-                    + "index starts empty", context.collection(), file);
+            LOG.warn(
+                    "Collection '{}': ignoring the persisted hnsw graph {} (out of memory while loading it); the "
+                            + "index starts empty",
+                    context.collection(),
+                    file);
             return null;
         }
     }
@@ -1544,8 +1586,8 @@ final class HnswIndex implements VectorIndex {
         }
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-            throw new IOException("unsupported format version " + version + " (this version reads "
-                    + FORMAT_VERSION + ")");
+            throw new IOException(
+                    "unsupported format version " + version + " (this version reads " + FORMAT_VERSION + ")");
         }
         String fileMetric = in.readUTF();
         int fileDim = in.readInt();

@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@code hnsw} index type. */
-@Component(service = VectorIndexFactory.class, property = VectorIndexFactory.TYPE_PROPERTY + "=" + HnswIndexFactory.TYPE)
+@Component(
+        service = VectorIndexFactory.class,
+        property = VectorIndexFactory.TYPE_PROPERTY + "=" + HnswIndexFactory.TYPE)
 public final class HnswIndexFactory implements VectorIndexFactory {
     static final String TYPE = "hnsw";
     private static final Logger LOG = LoggerFactory.getLogger(HnswIndexFactory.class);
@@ -41,8 +43,11 @@ public final class HnswIndexFactory implements VectorIndexFactory {
         HnswParams params = HnswParams.parse(context.spec().params());
         HnswIndex loaded = HnswIndex.loadIfPresent(context, params);
         if (loaded != null) {
-            LOG.info("Collection '{}': loaded a persisted hnsw graph ({} vectors, {} ordinals covered)",
-                    context.collection(), loaded.size(), loaded.restoredOrdinals());
+            LOG.info(
+                    "Collection '{}': loaded a persisted hnsw graph ({} vectors, {} ordinals covered)",
+                    context.collection(),
+                    loaded.size(),
+                    loaded.restoredOrdinals());
             return loaded;
         }
         return new HnswIndex(context, params);

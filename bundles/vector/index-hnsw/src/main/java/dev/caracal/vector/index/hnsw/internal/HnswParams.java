@@ -23,15 +23,19 @@ record HnswParams(int m, int efConstruction, int ef, String quantization) {
     static final double MAX_RERANK = 20;
     /** Where build parameter errors point: {@code index.<name>}. */
     static final String BUILD_FIELD_PREFIX = "index.";
+
     static final String QUERY_FIELD_PREFIX = "params.";
 
     /** Validates build parameters (numbers may arrive as Long, Integer or Double) and fills in defaults. */
     static HnswParams parse(Map<String, Object> params) {
         Map<String, Object> p = params == null ? Map.of() : params;
         for (String name : p.keySet()) {
-            if (!name.equals("m") && !name.equals("efConstruction") && !name.equals("ef")
+            if (!name.equals("m")
+                    && !name.equals("efConstruction")
+                    && !name.equals("ef")
                     && !name.equals("quantization")) {
-                throw new InvalidRequestException(BUILD_FIELD_PREFIX + name,
+                throw new InvalidRequestException(
+                        BUILD_FIELD_PREFIX + name,
                         "unknown parameter '" + name + "'; hnsw takes m, efConstruction, ef, quantization");
             }
         }
@@ -43,8 +47,8 @@ record HnswParams(int m, int efConstruction, int ef, String quantization) {
         if (q != null) {
             String v = q instanceof String str ? str.trim().toLowerCase(java.util.Locale.ROOT) : null;
             if (!QUANTIZATION_NONE.equals(v) && !QUANTIZATION_INT8.equals(v)) {
-                throw new InvalidRequestException(BUILD_FIELD_PREFIX + "quantization",
-                        "quantization must be 'none' or 'int8', got '" + q + "'");
+                throw new InvalidRequestException(
+                        BUILD_FIELD_PREFIX + "quantization", "quantization must be 'none' or 'int8', got '" + q + "'");
             }
             quantization = v;
         }
@@ -70,7 +74,8 @@ record HnswParams(int m, int efConstruction, int ef, String quantization) {
      */
     String fingerprint() {
         StringBuilder b = new StringBuilder();
-        toMap().forEach((k, v) -> b.append(b.isEmpty() ? "" : ",").append(k).append('=').append(v));
+        toMap().forEach((k, v) ->
+                b.append(b.isEmpty() ? "" : ",").append(k).append('=').append(v));
         return b.toString();
     }
 
@@ -85,8 +90,8 @@ record HnswParams(int m, int efConstruction, int ef, String quantization) {
         }
         for (String name : params.keySet()) {
             if (!name.equals("ef") && !name.equals("rerank")) {
-                throw new InvalidRequestException(QUERY_FIELD_PREFIX + name,
-                        "unknown query parameter '" + name + "'; hnsw takes ef, rerank");
+                throw new InvalidRequestException(
+                        QUERY_FIELD_PREFIX + name, "unknown query parameter '" + name + "'; hnsw takes ef, rerank");
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();

@@ -18,16 +18,19 @@ import java.util.Arrays;
 final class Int8Quantizer {
     /** Quantiles of the range that maps onto the codes (the tails are clamped). */
     static final double LOW_QUANTILE = 0.001;
+
     static final double HIGH_QUANTILE = 0.999;
 
     final int dim;
     /** How many vectors the quantizer was trained on. */
     final int trainedOn;
+
     final float[] lo;
     final float[] scale;
     final float[] offset;
     /** {@code offset * scale} and {@code scale * scale} per dimension, and {@code offset . offset}. */
     final float[] offsetScale;
+
     final float[] scaleSquared;
     final float offsetNorm;
 

@@ -1,7 +1,6 @@
 package dev.caracal.vector.index.hnsw.internal;
 
 import dev.caracal.vector.Metric;
-import dev.caracal.vector.index.ScoredOrdinals;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntPredicate;
@@ -13,16 +12,18 @@ import java.util.function.IntPredicate;
  * dev.caracal.vector.index.hnsw.internal.HnswFilterBench [n] [dim]}.
  */
 public final class HnswFilterBench {
-    private HnswFilterBench() {
-    }
+    private HnswFilterBench() {}
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int dim = args.length > 1 ? Integer.parseInt(args[1]) : 96;
         String only = args.length > 2 ? args[2] : "none,int8";
         boolean[] twoHops = args.length > 4 ? new boolean[] {false, true} : new boolean[] {true};
-        double[] growths = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).mapToDouble(
-                Double::parseDouble).toArray() : new double[] {0};
+        double[] growths = args.length > 3
+                ? java.util.Arrays.stream(args[3].split(","))
+                        .mapToDouble(Double::parseDouble)
+                        .toArray()
+                : new double[] {0};
         Metric metric = Metric.L2;
         int clusters = args.length > 6 ? Integer.parseInt(args[6]) : 100;
         float[][] data = TestData.clustered(new Random(1), n, dim, clusters);
@@ -30,13 +31,17 @@ public final class HnswFilterBench {
         for (String quantization : only.split(",")) {
             long t0 = System.nanoTime();
             HnswIndex index = TestData.build(metric, data, Map.of("quantization", quantization), null);
-            System.out.printf("%s: built %d x %d in %.1f s, %.0f bytes/vector%n", quantization, n, dim,
-                    (System.nanoTime() - t0) / 1e9, index.memoryBytes() / (double) n);
+            System.out.printf(
+                    "%s: built %d x %d in %.1f s, %.0f bytes/vector%n",
+                    quantization, n, dim, (System.nanoTime() - t0) / 1e9, index.memoryBytes() / (double) n);
             for (int ef : new int[] {32, 64, 128}) {
                 measure(index, data, queries, metric, null, null, ef, "unfiltered");
             }
-            int[] percents = args.length > 5 ? java.util.Arrays.stream(args[5].split(",")).mapToInt(
-                    Integer::parseInt).toArray() : new int[] {10, 1};
+            int[] percents = args.length > 5
+                    ? java.util.Arrays.stream(args[5].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray()
+                    : new int[] {10, 1};
             for (int percent : percents) {
                 int modulo = 100 / percent;
                 IntPredicate accept = o -> o % modulo == 3;
@@ -54,9 +59,17 @@ public final class HnswFilterBench {
                             index.exactScanMaxMatches = force ? 0 : 2_000;
                             index.exactScanSelectivity = force ? 0 : 0.03;
                             for (int ef : new int[] {16, 32, 64, 128}) {
-                                measure(index, data, queries, metric, filter, accept, ef, percent + "% "
-                                        + (force ? "traversal" : "default") + " growth " + growth
-                                        + (twoHops.length > 1 && twoHop ? " 2hop" : ""));
+                                measure(
+                                        index,
+                                        data,
+                                        queries,
+                                        metric,
+                                        filter,
+                                        accept,
+                                        ef,
+                                        percent + "% "
+                                                + (force ? "traversal" : "default") + " growth " + growth
+                                                + (twoHops.length > 1 && twoHop ? " 2hop" : ""));
                             }
                         }
                     }
@@ -66,8 +79,15 @@ public final class HnswFilterBench {
         }
     }
 
-    static void measure(HnswIndex index, float[][] data, float[][] queries, Metric metric,
-                        TestData.PredicateFilter filter, IntPredicate accept, int ef, String label) {
+    static void measure(
+            HnswIndex index,
+            float[][] data,
+            float[][] queries,
+            Metric metric,
+            TestData.PredicateFilter filter,
+            IntPredicate accept,
+            int ef,
+            String label) {
         Map<String, Object> params = Map.of("ef", ef);
         for (int w = 0; w < 1; w++) { // warm-up
             for (float[] q : queries) {

@@ -34,14 +34,14 @@ class HnswInRealStoreTest {
 
     @Test
     void servesACollectionAndLeavesCleanly() throws Exception {
-        VectorStoreComponent store = VectorStoreComponent.standalone(new StoreSettings(dataDir, 2, 10000, 10000, 512,
-                4, 1));
+        VectorStoreComponent store =
+                VectorStoreComponent.standalone(new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1));
         try {
             HnswIndexFactory factory = new HnswIndexFactory();
             Map<String, Object> props = Map.of(VectorIndexFactory.TYPE_PROPERTY, "hnsw");
             store.bindIndexFactory(factory, props);
-            store.createCollection(new CollectionSpec("c", 32, Metric.COSINE, null,
-                    new IndexSpec("hnsw", Map.of("m", 16L))));
+            store.createCollection(
+                    new CollectionSpec("c", 32, Metric.COSINE, null, new IndexSpec("hnsw", Map.of("m", 16L))));
             float[][] data = TestData.clustered(new Random(3), 5000, 32, 20);
             List<VectorRecord> records = new ArrayList<>();
             for (int i = 0; i < data.length; i++) {
@@ -69,7 +69,11 @@ class HnswInRealStoreTest {
                 for (int o : TestData.bruteForce(unit, Metric.COSINE, uq, 10, null)) {
                     truth.add("r" + o);
                 }
-                sum += r.hits().stream().map(SearchHit::id).filter(truth::contains).count() / 10.0;
+                sum += r.hits().stream()
+                                .map(SearchHit::id)
+                                .filter(truth::contains)
+                                .count()
+                        / 10.0;
                 for (SearchHit h : r.hits()) {
                     assertTrue(h.score() <= 1.0001f && h.score() >= -1.0001f);
                 }
@@ -99,8 +103,8 @@ class HnswInRealStoreTest {
         VectorStoreComponent store = VectorStoreComponent.standalone(settings);
         try {
             store.bindIndexFactory(new HnswIndexFactory(), props);
-            store.createCollection(new CollectionSpec("c", 24, Metric.L2, null,
-                    new IndexSpec("hnsw", Map.of("m", 12L))));
+            store.createCollection(
+                    new CollectionSpec("c", 24, Metric.L2, null, new IndexSpec("hnsw", Map.of("m", 12L))));
             upsert(store, data, 0, 3000);
             awaitReady(store);
             store.delete("c", List.of("r1", "r2", "r3"));
@@ -158,7 +162,11 @@ class HnswInRealStoreTest {
                 for (SearchHit h : r.hits()) {
                     assertTrue(!Set.of("r1", "r2", "r3", "r4").contains(h.id()), "deleted record " + h.id());
                 }
-                sum += r.hits().stream().map(SearchHit::id).filter(truth::contains).count() / 10.0;
+                sum += r.hits().stream()
+                                .map(SearchHit::id)
+                                .filter(truth::contains)
+                                .count()
+                        / 10.0;
             }
             double recall = sum / queries.length;
             System.out.printf("hnsw in the store after a restart (resumed): recall@10 %.4f%n", recall);

@@ -99,8 +99,12 @@ class HnswIndexTest {
 
     @Test
     void concurrentAddsAndSearches() throws Exception {
-        HnswIndex index = (HnswIndex) new HnswIndexFactory().open(TestData.context(Metric.COSINE,
-                new TestData.ArraySource(data), new HnswIndexFactory().validateBuildParams(Map.of()), null));
+        HnswIndex index = (HnswIndex) new HnswIndexFactory()
+                .open(TestData.context(
+                        Metric.COSINE,
+                        new TestData.ArraySource(data),
+                        new HnswIndexFactory().validateBuildParams(Map.of()),
+                        null));
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean adding = new AtomicBoolean(true);
@@ -143,8 +147,8 @@ class HnswIndexTest {
         assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
         assertEquals(data.length, index.size());
         double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
-        System.out.printf("hnsw concurrent build (4 threads, %d searches meanwhile): recall@10 %.4f%n",
-                searches.get(), recall);
+        System.out.printf(
+                "hnsw concurrent build (4 threads, %d searches meanwhile): recall@10 %.4f%n", searches.get(), recall);
         assertTrue(recall >= 0.95, "recall " + recall);
         index.close();
     }
@@ -169,8 +173,9 @@ class HnswIndexTest {
                     sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, accept), res);
                 }
                 double recall = sum / queries.length;
-                System.out.printf("hnsw filtered %d%% (%s): recall@10 %.4f%n", percent,
-                        forceTraversal ? "filtered traversal" : "default choice", recall);
+                System.out.printf(
+                        "hnsw filtered %d%% (%s): recall@10 %.4f%n",
+                        percent, forceTraversal ? "filtered traversal" : "default choice", recall);
                 assertTrue(recall >= 0.95, percent + "% " + forceTraversal + " recall " + recall);
             }
         }
@@ -181,10 +186,11 @@ class HnswIndexTest {
             int modulo = 100 / percent;
             IntPredicate accept = o -> o % modulo == 1;
             TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
-            double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, filter, accept,
-                    Map.of("ef", 32));
-            System.out.printf("hnsw filtered %d%% (filtered traversal, %s, ef 32): recall@10 %.4f%n", percent,
-                    percent >= 8 ? "two hops" : "stepping stones", recall);
+            double recall =
+                    TestData.meanRecall(index, data, Metric.COSINE, queries, K, filter, accept, Map.of("ef", 32));
+            System.out.printf(
+                    "hnsw filtered %d%% (filtered traversal, %s, ef 32): recall@10 %.4f%n",
+                    percent, percent >= 8 ? "two hops" : "stepping stones", recall);
             assertTrue(recall >= 0.95, percent + "% at ef 32: recall " + recall);
         }
         index.exactScanMaxMatches = 2_000;
@@ -204,21 +210,28 @@ class HnswIndexTest {
     void parameterValidation() {
         HnswIndexFactory f = new HnswIndexFactory();
         assertEquals("hnsw", f.type());
-        assertEquals(Map.of("m", 16, "efConstruction", 200, "ef", 100, "quantization", "none"),
+        assertEquals(
+                Map.of("m", 16, "efConstruction", 200, "ef", 100, "quantization", "none"),
                 f.validateBuildParams(Map.of()));
-        assertEquals(Map.of("m", 8, "efConstruction", 64, "ef", 50, "quantization", "int8"),
+        assertEquals(
+                Map.of("m", 8, "efConstruction", 64, "ef", 50, "quantization", "int8"),
                 f.validateBuildParams(Map.of("m", 8L, "efConstruction", 64.0, "ef", 50, "quantization", "INT8")));
-        assertField("index.quantization", "quantization must be 'none' or 'int8', got 'int4'",
+        assertField(
+                "index.quantization",
+                "quantization must be 'none' or 'int8', got 'int4'",
                 () -> f.validateBuildParams(Map.of("quantization", "int4")));
         assertField("index.quantization", null, () -> f.validateBuildParams(Map.of("quantization", 8L)));
-        assertField("index.m", "m must be an integer from 4 to 128, got 2", () -> f.validateBuildParams(Map.of("m", 2L)));
+        assertField(
+                "index.m", "m must be an integer from 4 to 128, got 2", () -> f.validateBuildParams(Map.of("m", 2L)));
         assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 129L)));
         assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", 16.5)));
         assertField("index.m", null, () -> f.validateBuildParams(Map.of("m", "16")));
         assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("m", 32L, "efConstruction", 16L)));
         assertField("index.efConstruction", null, () -> f.validateBuildParams(Map.of("efConstruction", 5000L)));
         assertField("index.ef", null, () -> f.validateBuildParams(Map.of("ef", 0L)));
-        assertField("index.M", "unknown parameter 'M'; hnsw takes m, efConstruction, ef, quantization",
+        assertField(
+                "index.M",
+                "unknown parameter 'M'; hnsw takes m, efConstruction, ef, quantization",
                 () -> f.validateBuildParams(Map.of("M", 16L)));
 
         assertEquals(Map.of(), f.validateQueryParams(Map.of()));
@@ -234,15 +247,20 @@ class HnswIndexTest {
         assertEquals(Map.of("rerank", 2.0), f.validateQueryParams(Map.of("rerank", 2L)));
         assertEquals(Map.of("ef", 64, "rerank", 1.5), f.validateQueryParams(Map.of("ef", 64L, "rerank", 1.5)));
         assertEquals(Map.of("rerank", 20.0), f.validateQueryParams(Map.of("rerank", 1000L)));
-        assertField("params.rerank", "rerank must be a number of at least 1 (candidates re-ranked per result, at most "
-                + "20), got 0.5", () -> f.validateQueryParams(Map.of("rerank", 0.5)));
+        assertField(
+                "params.rerank",
+                "rerank must be a number of at least 1 (candidates re-ranked per result, at most " + "20), got 0.5",
+                () -> f.validateQueryParams(Map.of("rerank", 0.5)));
         assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", "lots")));
         assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", Double.NaN)));
         assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", -3L)));
 
         // ef below k is raised to k
         HnswIndex index = TestData.build(Metric.COSINE, java.util.Arrays.copyOf(data, 2000), Map.of(), null);
-        assertEquals(50, index.search(queries[0], 50, null, f.validateQueryParams(Map.of("ef", 1L))).size());
+        assertEquals(
+                50,
+                index.search(queries[0], 50, null, f.validateQueryParams(Map.of("ef", 1L)))
+                        .size());
         index.close();
     }
 
@@ -285,14 +303,19 @@ class HnswIndexTest {
 
         // a different metric, dimension or m: ignored, the index starts empty
         assertEquals(0, f.open(TestData.context(Metric.L2, source, params, dir)).size());
-        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, f.validateBuildParams(Map.of()), dir)).size());
+        assertEquals(
+                0,
+                f.open(TestData.context(Metric.COSINE, source, f.validateBuildParams(Map.of()), dir))
+                        .size());
         // a corrupt file: ignored
         byte[] bytes = Files.readAllBytes(dir.resolve(HnswIndex.FILE_NAME));
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(dir.resolve(HnswIndex.FILE_NAME), bytes);
-        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
+        assertEquals(
+                0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
         Files.write(dir.resolve(HnswIndex.FILE_NAME), java.util.Arrays.copyOf(bytes, 100));
-        assertEquals(0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
+        assertEquals(
+                0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
         index.close();
         assertEquals(0, index.size());
         assertThrows(IllegalStateException.class, () -> index.search(queries[0], K, null, Map.of()));
@@ -318,7 +341,9 @@ class HnswIndexTest {
         VectorIndex index = f.open(TestData.context(Metric.DOT, source, f.validateBuildParams(new HashMap<>()), null));
         index.add(0, null);
         index.add(1, null);
-        assertArrayEquals(new int[] {1, 0}, index.search(new float[] {0, 2, 1}, 5, null, Map.of()).ordinals());
+        assertArrayEquals(
+                new int[] {1, 0},
+                index.search(new float[] {0, 2, 1}, 5, null, Map.of()).ordinals());
         index.close();
     }
 }

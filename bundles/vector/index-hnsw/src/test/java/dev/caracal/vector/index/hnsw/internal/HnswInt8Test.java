@@ -30,7 +30,9 @@ class HnswInt8Test {
     final HnswIndexFactory f = new HnswIndexFactory();
 
     @ParameterizedTest
-    @EnumSource(value = Metric.class, names = {"COSINE", "DOT", "L2"})
+    @EnumSource(
+            value = Metric.class,
+            names = {"COSINE", "DOT", "L2"})
     void recallAndMemoryAgainstFloat(Metric metric) {
         float[][] data = TestData.forMetric(TestData.clustered(new Random(41), 15_000, 128, 40), metric);
         float[][] queries = TestData.forMetric(TestData.clustered(new Random(42), 200, 128, 40), metric);
@@ -47,15 +49,24 @@ class HnswInt8Test {
                 recallDefault = r;
             }
         }
-        assertEquals(recallDefault, TestData.meanRecall(int8, data, metric, queries, K, null, null, Map.of()),
-                1e-9, "the default rerank is " + HnswParams.DEFAULT_RERANK);
-        System.out.printf("hnsw int8 15k x 128 %s: float recall@10 %.4f, int8%s; memory %d vs %d bytes (%.0f vs %.0f "
-                        + "bytes/vector)%n", metric.id(), recallFloat, line, int8.memoryBytes(), plain.memoryBytes(),
-                int8.memoryBytes() / (double) data.length, plain.memoryBytes() / (double) data.length);
+        assertEquals(
+                recallDefault,
+                TestData.meanRecall(int8, data, metric, queries, K, null, null, Map.of()),
+                1e-9,
+                "the default rerank is " + HnswParams.DEFAULT_RERANK);
+        System.out.printf(
+                "hnsw int8 15k x 128 %s: float recall@10 %.4f, int8%s; memory %d vs %d bytes (%.0f vs %.0f "
+                        + "bytes/vector)%n",
+                metric.id(),
+                recallFloat,
+                line,
+                int8.memoryBytes(),
+                plain.memoryBytes(),
+                int8.memoryBytes() / (double) data.length,
+                plain.memoryBytes() / (double) data.length);
         assertTrue(recallDefault >= 0.95, "int8 recall " + recallDefault);
         // no float copy: 128 dims cost 128 bytes + a norm instead of 512 bytes a vector
-        assertTrue(int8.memoryBytes() < 0.55 * plain.memoryBytes(),
-                int8.memoryBytes() + " vs " + plain.memoryBytes());
+        assertTrue(int8.memoryBytes() < 0.55 * plain.memoryBytes(), int8.memoryBytes() + " vs " + plain.memoryBytes());
         // scores are exact (re-ranked with the source's vectors) and best first
         for (float[] q : queries) {
             ScoredOrdinals res = int8.search(q, K, null, Map.of());
@@ -75,11 +86,17 @@ class HnswInt8Test {
     @Test
     void otherMetricsAreRefusedAtOpen() {
         for (Metric metric : new Metric[] {Metric.MANHATTAN, Metric.HAMMING, Metric.JACCARD}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.open(
-                    TestData.context(metric, new TestData.ArraySource(new float[][] {{1, 0}}),
-                            f.validateBuildParams(INT8), null)));
-            assertEquals("hnsw quantization int8 supports the cosine, dot and l2 metrics; collection 'test' uses "
-                    + metric.id() + " (use quantization none)", e.getMessage());
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> f.open(TestData.context(
+                            metric,
+                            new TestData.ArraySource(new float[][] {{1, 0}}),
+                            f.validateBuildParams(INT8),
+                            null)));
+            assertEquals(
+                    "hnsw quantization int8 supports the cosine, dot and l2 metrics; collection 'test' uses "
+                            + metric.id() + " (use quantization none)",
+                    e.getMessage());
         }
     }
 
@@ -111,8 +128,10 @@ class HnswInt8Test {
         }
         index.close();
         // a float index does not take an int8 graph, nor the other way round
-        assertEquals(0, f.open(TestData.context(Metric.L2, source, f.validateBuildParams(Map.of()), dir))
-                .restoredOrdinals());
+        assertEquals(
+                0,
+                f.open(TestData.context(Metric.L2, source, f.validateBuildParams(Map.of()), dir))
+                        .restoredOrdinals());
         // the store's delta, then recall
         for (int o = 1; o < 5000; o += 13) {
             source.live.clear(o);
@@ -166,8 +185,12 @@ class HnswInt8Test {
         float[][] data = TestData.clustered(new Random(45), 10_000, 64, 30);
         float[][] queries = TestData.clustered(new Random(46), 100, 64, 30);
         GrowingSource source = new GrowingSource(data);
-        HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext("test", Metric.L2,
-                new dev.caracal.vector.IndexSpec("hnsw", f.validateBuildParams(INT8)), source, null));
+        HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
+                "test",
+                Metric.L2,
+                new dev.caracal.vector.IndexSpec("hnsw", f.validateBuildParams(INT8)),
+                source,
+                null));
         for (int o = 0; o < data.length; o++) {
             source.published = o + 1;
             index.add(o, data[o]);
@@ -186,8 +209,8 @@ class HnswInt8Test {
     void filteredSearchDeletesAndConcurrency() throws Exception {
         float[][] data = TestData.forMetric(TestData.clustered(new Random(47), 12_000, 64, 30), Metric.COSINE);
         float[][] queries = TestData.forMetric(TestData.clustered(new Random(48), 100, 64, 30), Metric.COSINE);
-        HnswIndex index = (HnswIndex) f.open(TestData.context(Metric.COSINE, new TestData.ArraySource(data),
-                f.validateBuildParams(INT8), null));
+        HnswIndex index = (HnswIndex) f.open(
+                TestData.context(Metric.COSINE, new TestData.ArraySource(data), f.validateBuildParams(INT8), null));
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean adding = new AtomicBoolean(true);
@@ -246,8 +269,9 @@ class HnswInt8Test {
                     sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, accept), res);
                 }
                 double r = sum / queries.length;
-                System.out.printf("hnsw int8 filtered %d%% (%s): recall@10 %.4f%n", percent,
-                        forceTraversal ? "filtered traversal" : "default choice", r);
+                System.out.printf(
+                        "hnsw int8 filtered %d%% (%s): recall@10 %.4f%n",
+                        percent, forceTraversal ? "filtered traversal" : "default choice", r);
                 assertTrue(r >= 0.95, percent + "% " + forceTraversal + " recall " + r);
             }
         }

@@ -54,8 +54,8 @@ class HnswMetricsTest {
     @Test
     void smallExactCases() {
         // hamming: the negated number of differing components
-        HnswIndex h = TestData.build(Metric.HAMMING, new float[][] {{1, 0, 1, 0}, {1, 1, 1, 1}, {0, 0, 0, 0}},
-                Map.of(), null);
+        HnswIndex h = TestData.build(
+                Metric.HAMMING, new float[][] {{1, 0, 1, 0}, {1, 1, 1, 1}, {0, 0, 0, 0}}, Map.of(), null);
         ScoredOrdinals r = h.search(new float[] {1, 0, 1, 1}, 3, null, Map.of());
         assertEquals(-1f, r.scores()[0]);
         assertEquals(-1f, r.scores()[1]);
@@ -98,15 +98,14 @@ class HnswMetricsTest {
                     case MANHATTAN -> assertTrue(res.scores()[i] <= 0);
                     case HAMMING -> assertTrue(res.scores()[i] <= 0 && res.scores()[i] == Math.rint(res.scores()[i]));
                     case JACCARD -> assertTrue(res.scores()[i] >= 0 && res.scores()[i] <= 1);
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             sum += TestData.tieAwareRecall(data, metric, q, TestData.bruteForce(data, metric, q, K, null), res);
         }
         double recall = sum / queries.length;
-        System.out.printf("hnsw %s %d x %d: recall@10 %.4f at ef %d%n", metric.id(), data.length, data[0].length,
-                recall, ef);
+        System.out.printf(
+                "hnsw %s %d x %d: recall@10 %.4f at ef %d%n", metric.id(), data.length, data[0].length, recall, ef);
         assertTrue(recall >= minRecall, metric + " recall " + recall);
         index.close();
     }

@@ -121,8 +121,8 @@ class HnswPersistenceTest {
             assertEquals(0, x.size());
             x.close();
         }
-        for (Map<String, Object> p : java.util.List.<Map<String, Object>>of(Map.of(), Map.of("m", 16L),
-                Map.of("m", 12L, "efConstruction", 100L), Map.of("m", 12L, "ef", 64L))) {
+        for (Map<String, Object> p : java.util.List.<Map<String, Object>>of(
+                Map.of(), Map.of("m", 16L), Map.of("m", 12L, "efConstruction", 100L), Map.of("m", 12L, "ef", 64L))) {
             HnswIndex x = open(Metric.L2, source, p);
             assertEquals(0, x.restoredOrdinals(), p.toString());
             assertEquals(0, x.size());
@@ -222,8 +222,9 @@ class HnswPersistenceTest {
             sum += TestData.recall(TestData.bruteForce(all, Metric.L2, q, K, source::isLive), res);
         }
         double recall = sum / queries.length;
-        System.out.printf("hnsw resumed with the store's delta (%d live, covered %d): recall@10 %.4f%n", liveCount,
-                covered, recall);
+        System.out.printf(
+                "hnsw resumed with the store's delta (%d live, covered %d): recall@10 %.4f%n",
+                liveCount, covered, recall);
         assertTrue(recall >= 0.95, "recall after resuming " + recall);
         assertFalse(index.search(all[N + 1], 1, null, Map.of()).size() == 0);
         index.close();
@@ -231,8 +232,8 @@ class HnswPersistenceTest {
 
     @Test
     void persistWithoutDirectoryIsANoOp() {
-        HnswIndex index = (HnswIndex) f.open(TestData.context(Metric.L2, new TestData.ArraySource(all),
-                f.validateBuildParams(Map.of()), null));
+        HnswIndex index = (HnswIndex) f.open(
+                TestData.context(Metric.L2, new TestData.ArraySource(all), f.validateBuildParams(Map.of()), null));
         index.add(0, all[0]);
         index.persist(1);
         assertEquals(0, index.restoredOrdinals());

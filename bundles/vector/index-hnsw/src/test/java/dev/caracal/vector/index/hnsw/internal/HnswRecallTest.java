@@ -19,7 +19,9 @@ class HnswRecallTest {
     static final int QUERIES = 200;
 
     @ParameterizedTest
-    @EnumSource(value = Metric.class, names = {"COSINE", "DOT", "L2", "MANHATTAN"})
+    @EnumSource(
+            value = Metric.class,
+            names = {"COSINE", "DOT", "L2", "MANHATTAN"})
     void clustered20kBy64(Metric metric) {
         Random r = new Random(1);
         float[][] data = TestData.forMetric(TestData.clustered(r, 20_000, 64, 50), metric);
@@ -28,7 +30,9 @@ class HnswRecallTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Metric.class, names = {"COSINE", "DOT", "L2", "MANHATTAN"})
+    @EnumSource(
+            value = Metric.class,
+            names = {"COSINE", "DOT", "L2", "MANHATTAN"})
     void uniform10kBy128(Metric metric) {
         Random r = new Random(3);
         float[][] data = TestData.forMetric(TestData.uniform(r, 10_000, 128), metric);
@@ -42,8 +46,13 @@ class HnswRecallTest {
         assertTrue(recall >= (metric == Metric.DOT ? 0.9 : 0.95), metric + " recall at ef 500: " + recall);
     }
 
-    private void check(String name, Metric metric, float[][] data, float[][] queries, Map<String, Object> params,
-                       double minRecall) {
+    private void check(
+            String name,
+            Metric metric,
+            float[][] data,
+            float[][] queries,
+            Map<String, Object> params,
+            double minRecall) {
         long t0 = System.nanoTime();
         HnswIndex index = TestData.build(metric, data, Map.of(), null);
         long buildMs = (System.nanoTime() - t0) / 1_000_000;
@@ -75,8 +84,9 @@ class HnswRecallTest {
             }
         }
         double qps = rounds * queries.length / ((System.nanoTime() - s0) / 1e9);
-        System.out.printf("hnsw %s %s: recall@10 %.4f, build %d ms, %.0f QPS (1 thread, ef 100), %d MB%n", name,
-                metric.id(), recall, buildMs, qps, index.memoryBytes() >> 20);
+        System.out.printf(
+                "hnsw %s %s: recall@10 %.4f, build %d ms, %.0f QPS (1 thread, ef 100), %d MB%n",
+                name, metric.id(), recall, buildMs, qps, index.memoryBytes() >> 20);
         assertTrue(recall >= minRecall, name + " " + metric + " recall " + recall);
         index.close();
     }

@@ -15,8 +15,7 @@ import java.util.function.IntPredicate;
 
 /** Data sets, a {@link VectorSource} over arrays, brute force and recall for the hnsw tests. */
 final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     /** Vectors by ordinal, with a live bitset. */
     static final class ArraySource implements VectorSource {
@@ -274,8 +273,8 @@ final class TestData {
     }
 
     static HnswIndex build(Metric metric, float[][] data, Map<String, Object> params, Path dir) {
-        HnswIndex index = (HnswIndex) new HnswIndexFactory().open(context(metric, new ArraySource(data),
-                new HnswIndexFactory().validateBuildParams(params), dir));
+        HnswIndex index = (HnswIndex) new HnswIndexFactory()
+                .open(context(metric, new ArraySource(data), new HnswIndexFactory().validateBuildParams(params), dir));
         for (int i = 0; i < data.length; i++) {
             index.add(i, data[i]);
         }
@@ -283,8 +282,15 @@ final class TestData {
     }
 
     /** Mean recall@k of {@code queries} searches against brute force over {@code accept}. */
-    static double meanRecall(HnswIndex index, float[][] data, Metric metric, float[][] queries, int k,
-                             OrdinalFilter filter, IntPredicate accept, Map<String, Object> params) {
+    static double meanRecall(
+            HnswIndex index,
+            float[][] data,
+            Metric metric,
+            float[][] queries,
+            int k,
+            OrdinalFilter filter,
+            IntPredicate accept,
+            Map<String, Object> params) {
         double sum = 0;
         for (float[] q : queries) {
             sum += recall(bruteForce(data, metric, q, k, accept), index.search(q, k, filter, params));

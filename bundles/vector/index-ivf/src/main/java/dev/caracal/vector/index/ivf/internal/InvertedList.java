@@ -131,7 +131,10 @@ final class InvertedList {
     }
 
     long memoryBytes() {
-        return 64L + 4L * ordinals.length + 8L * dead.length
-                + (floats ? 4L * vectors.length : codes.length) + (terms == null ? 0 : 4L * terms.length);
+        return 64L
+                + 4L * ordinals.length
+                + 8L * dead.length
+                + (floats ? 4L * vectors.length : codes.length)
+                + (terms == null ? 0 : 4L * terms.length);
     }
 }

@@ -17,8 +17,7 @@ import java.util.zip.CRC32C;
 final class IvfFile {
     private static final int BUFFER = 1 << 20;
 
-    private IvfFile() {
-    }
+    private IvfFile() {}
 
     /** Writes a new file; {@link #finish} appends the checksum and forces the data to the device. */
     static final class Writer implements Closeable {

@@ -50,15 +50,17 @@ final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
     /** A filter accepting fewer than this many, or this fraction, is answered by an exact scan of its matches. */
     static final int EXACT_SCAN_MAX = 1000;
+
     static final double EXACT_SCAN_FRACTION = 0.03;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
 
-    private record Op(int ordinal, float[] vector) {
-    }
+    private record Op(int ordinal, float[] vector) {}
 
     /** How full vectors are scored: inner product (COSINE, DOT), negated L2, negated L1 (MANHATTAN). */
     enum Scoring {
-        INNER, L2, L1
+        INNER,
+        L2,
+        L1
     }
 
     private final String type;
@@ -187,20 +189,22 @@ final class IvfIndex implements VectorIndex {
             if (count >= Math.max(256, l.trainedSize / 20)) {
                 double mean = l.newDistance.sum() / count;
                 if (mean > settings.driftFactor() * l.trainMeanDistance) {
-                    reason = String.format("drift: new vectors at mean distance %.4g vs %.4g at training", mean,
-                            l.trainMeanDistance);
+                    reason = String.format(
+                            "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
                 }
             }
         }
         if (reason != null && training.compareAndSet(false, true)) {
             LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
-            Thread t = new Thread(() -> {
-                try {
-                    retrain();
-                } finally {
-                    training.set(false);
-                }
-            }, "caracal-ivf-train-" + collection);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            retrain();
+                        } finally {
+                            training.set(false);
+                        }
+                    },
+                    "caracal-ivf-train-" + collection);
             t.setDaemon(true);
             trainer = t;
             t.start();
@@ -268,15 +272,24 @@ final class IvfIndex implements VectorIndex {
                 pending = null;
                 swapLock.writeLock().unlock();
             }
-            LOG.info("Collection '{}': {} index trained: {} lists{} over {} vectors in {} ms", collection, type,
-                    fresh.nlist, usePq ? ", pqM " + pqM : "", fresh.size(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Collection '{}': {} index trained: {} lists{} over {} vectors in {} ms",
+                    collection,
+                    type,
+                    fresh.nlist,
+                    usePq ? ", pqM " + pqM : "",
+                    fresh.size(),
+                    (System.nanoTime() - start) / 1_000_000);
         } catch (Throwable t) {
             swapLock.writeLock().lock();
             pending = null;
             swapLock.writeLock().unlock();
             if (!closed) {
-                LOG.warn("Collection '{}': training the {} index failed; it keeps its previous structure", collection,
-                        type, t);
+                LOG.warn(
+                        "Collection '{}': training the {} index failed; it keeps its previous structure",
+                        collection,
+                        type,
+                        t);
             }
         }
     }
@@ -306,8 +319,8 @@ final class IvfIndex implements VectorIndex {
             throw new IllegalStateException("no vector could be read for training");
         }
         nlist = Math.min(nlist, s);
-        float[] centroids = KMeans.train(sample, s, dim, nlist, settings.iterations(), settings.seed(), kernels,
-                () -> closed);
+        float[] centroids =
+                KMeans.train(sample, s, dim, nlist, settings.iterations(), settings.seed(), kernels, () -> closed);
         int[] assignment = new int[s];
         Arrays.fill(assignment, -1);
         float[] dist = new float[s];
@@ -325,8 +338,8 @@ final class IvfIndex implements VectorIndex {
                     sample[i * dim + d] -= centroids[c + d];
                 }
             }
-            pq = ProductQuantizer.train(sample, s, dim, pqM, settings.iterations(), settings.seed(), kernels,
-                    () -> closed);
+            pq = ProductQuantizer.train(
+                    sample, s, dim, pqM, settings.iterations(), settings.seed(), kernels, () -> closed);
         }
         // assign every vector, then fill exactly sized lists
         int[] listOf = new int[n];
@@ -334,8 +347,9 @@ final class IvfIndex implements VectorIndex {
         IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
             float[] v = new float[dim];
             for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-                listOf[i] = readVector(ordinals[i], v) ? KMeans.nearest(v, 0, centroids, centroids.length / dim, dim,
-                        kernels, null) : -1;
+                listOf[i] = readVector(ordinals[i], v)
+                        ? KMeans.nearest(v, 0, centroids, centroids.length / dim, dim, kernels, null)
+                        : -1;
             }
         });
         int[] counts = new int[nlist];
@@ -387,8 +401,13 @@ final class IvfIndex implements VectorIndex {
         if (l.exact) {
             if (!exactLogged) {
                 exactLogged = true;
-                LOG.info("Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
-                        + "on ({} so far)", collection, type, trainThreshold(), live);
+                LOG.info(
+                        "Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
+                                + "on ({} so far)",
+                        collection,
+                        type,
+                        trainThreshold(),
+                        live);
             }
             TopK top = new TopK(k);
             scanFloats(l.lists[0], query, filter, top);
@@ -398,7 +417,8 @@ final class IvfIndex implements VectorIndex {
         if (estimate < live && (estimate < EXACT_SCAN_MAX || estimate < EXACT_SCAN_FRACTION * live)) {
             return exactScan(l, query, k, filter);
         }
-        int nprobe = params != null && params.get("nprobe") instanceof Number p ? p.intValue()
+        int nprobe = params != null && params.get("nprobe") instanceof Number p
+                ? p.intValue()
                 : (build.nprobe() > 0 ? build.nprobe() : IvfParams.autoNprobe(l.nlist));
         if (estimate < live) {
             // a filter passing a fraction f of the vectors: probe about 1/sqrt(f) times more lists
@@ -558,7 +578,8 @@ final class IvfIndex implements VectorIndex {
             float threshold = top.threshold();
             for (int i = 0; i < n; i++) {
                 float score = exactScore(query, vectors, i * dim);
-                if (score > threshold && !(anyDead && list.isDead(i))
+                if (score > threshold
+                        && !(anyDead && list.isDead(i))
                         && (filter == null || filter.accept(ordinals[i]))) {
                     top.offer(ordinals[i], score);
                     threshold = top.threshold();
@@ -604,7 +625,8 @@ final class IvfIndex implements VectorIndex {
                 if (terms != null) {
                     score -= terms[i];
                 }
-                if (score > threshold && !(anyDead && list.isDead(i))
+                if (score > threshold
+                        && !(anyDead && list.isDead(i))
                         && (filter == null || filter.accept(ordinals[i]))) {
                     top.offer(ordinals[i], score);
                     threshold = top.threshold();
@@ -657,15 +679,29 @@ final class IvfIndex implements VectorIndex {
             } finally {
                 swapLock.writeLock().unlock();
             }
-            LOG.info("Collection '{}': reloaded the persisted {} index ({} vectors, {}, covering ordinals below {}) "
-                    + "in {} ms", collection, type, loaded.layout().size(), loaded.layout().exact ? "not trained yet"
-                    : loaded.layout().nlist + " lists", loaded.covered(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Collection '{}': reloaded the persisted {} index ({} vectors, {}, covering ordinals below {}) "
+                            + "in {} ms",
+                    collection,
+                    type,
+                    loaded.layout().size(),
+                    loaded.layout().exact ? "not trained yet" : loaded.layout().nlist + " lists",
+                    loaded.covered(),
+                    (System.nanoTime() - start) / 1_000_000);
         } catch (IvfPersistence.Mismatch e) {
-            LOG.info("Collection '{}': not reloading the persisted {} index {}: {}; it is rebuilt", collection, type,
-                    file, e.getMessage());
+            LOG.info(
+                    "Collection '{}': not reloading the persisted {} index {}: {}; it is rebuilt",
+                    collection,
+                    type,
+                    file,
+                    e.getMessage());
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Collection '{}': ignoring the persisted {} index {} ({}); it is rebuilt", collection, type,
-                    file, e.toString());
+            LOG.warn(
+                    "Collection '{}': ignoring the persisted {} index {} ({}); it is rebuilt",
+                    collection,
+                    type,
+                    file,
+                    e.toString());
         }
         maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
     }
@@ -697,8 +733,13 @@ final class IvfIndex implements VectorIndex {
             long start = System.nanoTime();
             IvfLayout l = layout;
             IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
-            LOG.info("Collection '{}': persisted the {} index ({} vectors, covering ordinals below {}) in {} ms",
-                    collection, type, l.size(), coveredOrdinals, (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Collection '{}': persisted the {} index ({} vectors, covering ordinals below {}) in {} ms",
+                    collection,
+                    type,
+                    l.size(),
+                    coveredOrdinals,
+                    (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(file); // an older state is no better than a rebuild

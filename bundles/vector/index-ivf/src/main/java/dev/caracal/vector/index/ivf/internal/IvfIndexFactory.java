@@ -11,8 +11,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * Index type {@code ivf}: IVF-Flat, inverted lists of full vectors around k-means centroids. Serves COSINE, DOT, L2
  * and MANHATTAN (lists partition by Euclidean k-means; the vectors in the probed lists are scored exactly by L1).
  */
-@Component(service = VectorIndexFactory.class, property = VectorIndexFactory.TYPE_PROPERTY + "=" + IvfIndexFactory.TYPE,
-        configurationPid = "dev.caracal.vector.index.ivf", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(
+        service = VectorIndexFactory.class,
+        property = VectorIndexFactory.TYPE_PROPERTY + "=" + IvfIndexFactory.TYPE,
+        configurationPid = "dev.caracal.vector.index.ivf",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IvfConfig.class)
 public class IvfIndexFactory extends IvfIndexFactorySupport {
     public static final String TYPE = "ivf";

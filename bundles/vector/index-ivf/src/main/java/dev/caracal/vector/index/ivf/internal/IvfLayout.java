@@ -24,9 +24,11 @@ final class IvfLayout {
     final boolean terms;
     /** Mean Euclidean distance of the training sample to its centroid, and how many vectors the layout was built on. */
     final double trainMeanDistance;
+
     final int trainedSize;
     /** Distances of vectors assigned after training, to detect drift. */
     final DoubleAdder newDistance = new DoubleAdder();
+
     final LongAdder newCount = new LongAdder();
 
     private final Object mapLock = new Object();
@@ -34,13 +36,28 @@ final class IvfLayout {
     private volatile long[] present = new long[0];
     private volatile int live;
 
-    IvfLayout(int dim, float[] centroids, int nlist, InvertedList[] lists, ProductQuantizer pq, boolean exact,
-              double trainMeanDistance, int trainedSize) {
+    IvfLayout(
+            int dim,
+            float[] centroids,
+            int nlist,
+            InvertedList[] lists,
+            ProductQuantizer pq,
+            boolean exact,
+            double trainMeanDistance,
+            int trainedSize) {
         this(dim, centroids, nlist, lists, pq, exact, false, trainMeanDistance, trainedSize);
     }
 
-    IvfLayout(int dim, float[] centroids, int nlist, InvertedList[] lists, ProductQuantizer pq, boolean exact,
-              boolean terms, double trainMeanDistance, int trainedSize) {
+    IvfLayout(
+            int dim,
+            float[] centroids,
+            int nlist,
+            InvertedList[] lists,
+            ProductQuantizer pq,
+            boolean exact,
+            boolean terms,
+            double trainMeanDistance,
+            int trainedSize) {
         this.dim = dim;
         this.terms = terms && pq != null && !exact;
         this.centroids = centroids;
@@ -53,8 +70,8 @@ final class IvfLayout {
     }
 
     static IvfLayout untrained(int dim) {
-        return new IvfLayout(dim, new float[dim], 1, new InvertedList[] {new InvertedList(dim, true, 0)}, null, true,
-                0, 0);
+        return new IvfLayout(
+                dim, new float[dim], 1, new InvertedList[] {new InvertedList(dim, true, 0)}, null, true, 0, 0);
     }
 
     int size() {

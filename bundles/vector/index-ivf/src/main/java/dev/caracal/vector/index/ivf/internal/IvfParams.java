@@ -25,18 +25,20 @@ final class IvfParams {
     static final int MAX_RERANK = 1000;
 
     /** Parsed build parameters; 0 means automatic. */
-    record Build(int nlist, int nprobe, int pqM, int rerank) {
-    }
+    record Build(int nlist, int nprobe, int pqM, int rerank) {}
 
-    private IvfParams() {
-    }
+    private IvfParams() {}
 
     static Map<String, Object> validateBuild(Map<String, Object> params, boolean pq) {
         Map<String, Object> in = params == null ? Map.of() : params;
         for (String name : in.keySet()) {
-            if (!name.equals("nlist") && !name.equals("nprobe") && !(pq && (name.equals("pqM") || name.equals("rerank")))) {
-                throw new InvalidRequestException("index." + name, "unknown parameter '" + name + "'; "
-                        + (pq ? "ivf-pq takes nlist, nprobe, pqM, rerank" : "ivf takes nlist, nprobe"));
+            if (!name.equals("nlist")
+                    && !name.equals("nprobe")
+                    && !(pq && (name.equals("pqM") || name.equals("rerank")))) {
+                throw new InvalidRequestException(
+                        "index." + name,
+                        "unknown parameter '" + name + "'; "
+                                + (pq ? "ivf-pq takes nlist, nprobe, pqM, rerank" : "ivf takes nlist, nprobe"));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -53,8 +55,11 @@ final class IvfParams {
     /** Reads already validated (or persisted and reloaded) build parameters. */
     static Build parseBuild(Map<String, Object> params, boolean pq) {
         Map<String, Object> p = validateBuild(params, pq);
-        return new Build(autoAsZero(p.get("nlist")), autoAsZero(p.get("nprobe")),
-                pq ? autoAsZero(p.get("pqM")) : 0, pq ? ((Number) p.get("rerank")).intValue() : DEFAULT_RERANK);
+        return new Build(
+                autoAsZero(p.get("nlist")),
+                autoAsZero(p.get("nprobe")),
+                pq ? autoAsZero(p.get("pqM")) : 0,
+                pq ? ((Number) p.get("rerank")).intValue() : DEFAULT_RERANK);
     }
 
     static Map<String, Object> validateQuery(Map<String, Object> params, boolean pq) {
@@ -69,8 +74,10 @@ final class IvfParams {
             } else if (pq && name.equals("rerank")) {
                 out.put(name, integer(e.getValue(), "params.rerank", 1, MAX_RERANK, true));
             } else {
-                throw new InvalidRequestException("params." + name, "unknown parameter '" + name + "'; "
-                        + (pq ? "ivf-pq takes nprobe, rerank" : "ivf takes nprobe"));
+                throw new InvalidRequestException(
+                        "params." + name,
+                        "unknown parameter '" + name + "'; "
+                                + (pq ? "ivf-pq takes nprobe, rerank" : "ivf takes nprobe"));
             }
         }
         return out;

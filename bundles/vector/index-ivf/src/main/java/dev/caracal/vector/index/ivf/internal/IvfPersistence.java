@@ -35,12 +35,10 @@ final class IvfPersistence {
     static final int VERSION = 1;
 
     /** What a persisted index must have been written for to be reloaded. */
-    record Identity(String type, Metric metric, int dim, IvfParams.Build build, int pqM) {
-    }
+    record Identity(String type, Metric metric, int dim, IvfParams.Build build, int pqM) {}
 
     /** A reloaded layout and the ordinals it covers. */
-    record Loaded(IvfLayout layout, int covered) {
-    }
+    record Loaded(IvfLayout layout, int covered) {}
 
     /** The file exists and is intact but was written for another metric, dimension or parameters. */
     static final class Mismatch extends Exception {
@@ -49,8 +47,7 @@ final class IvfPersistence {
         }
     }
 
-    private IvfPersistence() {
-    }
+    private IvfPersistence() {}
 
     static String fileName(String type) {
         return type + ".index";
@@ -203,8 +200,16 @@ final class IvfPersistence {
                     quantizer = ProductQuantizer.ofCodewords(dim, m, codewords);
                 }
                 InvertedList[] lists = new InvertedList[nlist];
-                layout = new IvfLayout(dim, centroids, nlist, lists, quantizer, false, id.metric() == Metric.L2,
-                        trainMean, trainedSize);
+                layout = new IvfLayout(
+                        dim,
+                        centroids,
+                        nlist,
+                        lists,
+                        quantizer,
+                        false,
+                        id.metric() == Metric.L2,
+                        trainMean,
+                        trainedSize);
                 layout.newDistance.add(driftSum);
                 layout.newCount.add(driftCount);
             }
@@ -273,8 +278,8 @@ final class IvfPersistence {
     private static String describe(Identity id) {
         IvfParams.Build b = id.build();
         return id.type() + " " + (id.metric() == null ? "?" : id.metric().id()) + " dim " + id.dim() + " nlist "
-                + auto(b.nlist()) + " nprobe " + auto(b.nprobe()) + (id.pqM() > 0 ? " pqM " + auto(b.pqM()) + " (m "
-                + id.pqM() + ") rerank " + b.rerank() : "");
+                + auto(b.nlist()) + " nprobe " + auto(b.nprobe())
+                + (id.pqM() > 0 ? " pqM " + auto(b.pqM()) + " (m " + id.pqM() + ") rerank " + b.rerank() : "");
     }
 
     private static String auto(int v) {

@@ -11,9 +11,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * distance tables and re-rank the best candidates on full vectors read from the store. Serves the SPI's default
  * metrics only (COSINE, DOT, L2): product quantization approximates Euclidean and inner-product geometry.
  */
-@Component(service = VectorIndexFactory.class,
+@Component(
+        service = VectorIndexFactory.class,
         property = VectorIndexFactory.TYPE_PROPERTY + "=" + IvfPqIndexFactory.TYPE,
-        configurationPid = "dev.caracal.vector.index.ivfpq", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPid = "dev.caracal.vector.index.ivfpq",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IvfConfig.class)
 public class IvfPqIndexFactory extends IvfIndexFactorySupport {
     public static final String TYPE = "ivf-pq";

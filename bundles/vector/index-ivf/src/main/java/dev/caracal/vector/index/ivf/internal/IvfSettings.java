@@ -20,7 +20,7 @@ record IvfSettings(int minTrainingSize, int iterations, double driftFactor, doub
     }
 
     static IvfSettings of(IvfConfig c) {
-        return new IvfSettings(c.minTrainingSize(), c.trainingIterations(), c.retrainDriftFactor(),
-                c.retrainGrowthFactor(), c.seed());
+        return new IvfSettings(
+                c.minTrainingSize(), c.trainingIterations(), c.retrainDriftFactor(), c.retrainGrowthFactor(), c.seed());
     }
 }

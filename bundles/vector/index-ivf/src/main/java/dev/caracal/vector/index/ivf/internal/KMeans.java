@@ -12,15 +12,21 @@ import java.util.stream.IntStream;
  * centroid.
  */
 final class KMeans {
-    private KMeans() {
-    }
+    private KMeans() {}
 
     /**
      * Trains {@code k} centroids over {@code n} points of {@code dim} floats stored contiguously in {@code data}.
      * Returns {@code k*dim} floats; when {@code n < k} the missing centroids repeat existing ones.
      */
-    static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorMath kernels,
-                         BooleanSupplier cancelled) {
+    static float[] train(
+            float[] data,
+            int n,
+            int dim,
+            int k,
+            int iterations,
+            long seed,
+            VectorMath kernels,
+            BooleanSupplier cancelled) {
         if (n <= 0) {
             throw new IllegalArgumentException("no points to train on");
         }
@@ -74,8 +80,8 @@ final class KMeans {
         return centroids;
     }
 
-    private static void seedPlusPlus(float[] data, int n, int dim, int k, float[] centroids, SplittableRandom random,
-                                     VectorMath kernels) {
+    private static void seedPlusPlus(
+            float[] data, int n, int dim, int k, float[] centroids, SplittableRandom random, VectorMath kernels) {
         int m = Math.min(n, Math.max(4 * k, 4096));
         int[] pool = new int[m];
         if (m == n) {
@@ -131,31 +137,41 @@ final class KMeans {
     }
 
     /** Assigns every point to its nearest centroid (in parallel); returns how many assignments changed. */
-    static int assign(float[] data, int n, int dim, float[] centroids, int k, VectorMath kernels,
-                      int[] assignment, float[] dist) {
+    static int assign(
+            float[] data,
+            int n,
+            int dim,
+            float[] centroids,
+            int k,
+            VectorMath kernels,
+            int[] assignment,
+            float[] dist) {
         int chunk = 256;
         int chunks = (n + chunk - 1) / chunk;
-        return IntStream.range(0, chunks).parallel().map(ch -> {
-            int changed = 0;
-            int end = Math.min(n, (ch + 1) * chunk);
-            for (int i = ch * chunk; i < end; i++) {
-                int best = 0;
-                float bestD = Float.POSITIVE_INFINITY;
-                for (int c = 0; c < k; c++) {
-                    float d = kernels.squareDistance(data, i * dim, centroids, c * dim, dim);
-                    if (d < bestD) {
-                        bestD = d;
-                        best = c;
+        return IntStream.range(0, chunks)
+                .parallel()
+                .map(ch -> {
+                    int changed = 0;
+                    int end = Math.min(n, (ch + 1) * chunk);
+                    for (int i = ch * chunk; i < end; i++) {
+                        int best = 0;
+                        float bestD = Float.POSITIVE_INFINITY;
+                        for (int c = 0; c < k; c++) {
+                            float d = kernels.squareDistance(data, i * dim, centroids, c * dim, dim);
+                            if (d < bestD) {
+                                bestD = d;
+                                best = c;
+                            }
+                        }
+                        if (assignment[i] != best) {
+                            assignment[i] = best;
+                            changed++;
+                        }
+                        dist[i] = bestD;
                     }
-                }
-                if (assignment[i] != best) {
-                    assignment[i] = best;
-                    changed++;
-                }
-                dist[i] = bestD;
-            }
-            return changed;
-        }).sum();
+                    return changed;
+                })
+                .sum();
     }
 
     /** The nearest of {@code k} centroids to {@code v} (offset {@code off}); squared distance in {@code out[0]}. */
@@ -164,8 +180,8 @@ final class KMeans {
     }
 
     /** As above with the centroids starting at {@code base} in their array. */
-    static int nearest(float[] v, int off, float[] centroids, int k, int dim, VectorMath kernels, float[] out,
-                       int base) {
+    static int nearest(
+            float[] v, int off, float[] centroids, int k, int dim, VectorMath kernels, float[] out, int base) {
         int best = 0;
         float bestD = Float.POSITIVE_INFINITY;
         for (int c = 0; c < k; c++) {

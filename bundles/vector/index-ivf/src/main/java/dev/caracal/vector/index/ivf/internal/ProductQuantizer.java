@@ -22,7 +22,8 @@ final class ProductQuantizer {
 
     private ProductQuantizer(int dim, int m, float[] codewords) {
         if (m <= 0 || dim % m != 0 || codewords.length != dim * KSUB) {
-            throw new IllegalArgumentException("codewords of " + codewords.length + " floats for dim " + dim + ", m " + m);
+            throw new IllegalArgumentException(
+                    "codewords of " + codewords.length + " floats for dim " + dim + ", m " + m);
         }
         this.dim = dim;
         this.m = m;
@@ -35,8 +36,15 @@ final class ProductQuantizer {
         return new ProductQuantizer(dim, m, codewords);
     }
 
-    static ProductQuantizer train(float[] vectors, int n, int dim, int m, int iterations, long seed,
-                                  VectorMath kernels, BooleanSupplier cancelled) {
+    static ProductQuantizer train(
+            float[] vectors,
+            int n,
+            int dim,
+            int m,
+            int iterations,
+            long seed,
+            VectorMath kernels,
+            BooleanSupplier cancelled) {
         int dsub = dim / m;
         float[] codewords = new float[dim * KSUB];
         float[] sub = new float[n * dsub];

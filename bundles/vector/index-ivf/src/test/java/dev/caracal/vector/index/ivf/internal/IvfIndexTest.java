@@ -22,18 +22,24 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class IvfIndexTest {
     static final int N = 20_000;
     static final int DIM = 64;
+
     @TempDir
     Path dir;
 
-    static TestData.Source load(IvfIndex[] holder, VectorIndexFactory f, Metric metric, float[][] data,
-                                Map<String, Object> params, Path dir) {
+    static TestData.Source load(
+            IvfIndex[] holder,
+            VectorIndexFactory f,
+            Metric metric,
+            float[][] data,
+            Map<String, Object> params,
+            Path dir) {
         TestData.Source source = new TestData.Source(DIM);
         IvfIndex index = TestData.open(f, metric, source, params, dir);
         for (int i = 0; i < data.length; i++) {
@@ -44,8 +50,13 @@ class IvfIndexTest {
         return source;
     }
 
-    double measure(IvfIndex index, TestData.Source source, Metric metric, float[][] queries, Map<String, Object> p,
-                   String label) {
+    double measure(
+            IvfIndex index,
+            TestData.Source source,
+            Metric metric,
+            float[][] queries,
+            Map<String, Object> p,
+            String label) {
         double sum = 0;
         long t0 = System.nanoTime();
         ScoredOrdinals[] results = new ScoredOrdinals[queries.length];
@@ -57,8 +68,12 @@ class IvfIndexTest {
             sum += recall(bruteForce(source, metric, queries[i], 10, null), results[i]);
         }
         double r = sum / queries.length;
-        System.out.printf("%s: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes = %.3f of floats%n", label, r,
-                queries.length / ((t1 - t0) / 1e9), index.memoryBytes(),
+        System.out.printf(
+                "%s: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes = %.3f of floats%n",
+                label,
+                r,
+                queries.length / ((t1 - t0) / 1e9),
+                index.memoryBytes(),
                 index.memoryBytes() / (4.0 * index.size() * DIM));
         return r;
     }
@@ -76,7 +91,12 @@ class IvfIndexTest {
         int nlist = index.layout().nlist;
         assertEquals(IvfParams.autoNlist(N), nlist);
         float[][] queries = TestData.clustered(new Random(1), 200, DIM, 200, 0); // same centres (same seed)
-        double r = measure(index, source, Metric.L2, queries, Map.of("nprobe", Math.max(1, nlist / 8)),
+        double r = measure(
+                index,
+                source,
+                Metric.L2,
+                queries,
+                Map.of("nprobe", Math.max(1, nlist / 8)),
                 "ivf nlist " + nlist + " nprobe " + nlist / 8);
         assertTrue(r >= 0.95, "recall " + r);
         assertEquals(N, index.size());
@@ -95,7 +115,12 @@ class IvfIndexTest {
         assertEquals(8, index.layout().pq.m, "default pqM = dim/8");
         int nlist = index.layout().nlist;
         float[][] queries = TestData.clustered(new Random(1), 200, DIM, 200, 0);
-        double r = measure(index, source, Metric.L2, queries, Map.of("nprobe", Math.max(1, nlist / 8)),
+        double r = measure(
+                index,
+                source,
+                Metric.L2,
+                queries,
+                Map.of("nprobe", Math.max(1, nlist / 8)),
                 "ivf-pq nlist " + nlist + " pqM 8 rerank 4");
         assertTrue(r >= 0.90, "recall " + r);
         assertTrue(index.memoryBytes() <= 4L * N * DIM / 8, "memory " + index.memoryBytes());
@@ -203,13 +228,15 @@ class IvfIndexTest {
         index.awaitTraining();
         assertTrue(index.trainings.get() > before, "retrained on drift");
         assertTrue(index.layout().trainedSize > 8000);
-        System.out.printf("drift: trained mean distance %.3f, after retraining %.3f, %d trainings%n", trainMean,
-                index.layout().trainMeanDistance, index.trainings.get());
+        System.out.printf(
+                "drift: trained mean distance %.3f, after retraining %.3f, %d trainings%n",
+                trainMean, index.layout().trainMeanDistance, index.trainings.get());
         double sum = 0;
         int nlist = index.layout().nlist;
         for (int i = 0; i < 100; i++) {
             float[] q = (i % 2 == 0 ? a : b)[random.nextInt(i % 2 == 0 ? a.length : b.length)];
-            sum += recall(bruteForce(source, Metric.L2, q, 10, null),
+            sum += recall(
+                    bruteForce(source, Metric.L2, q, 10, null),
                     index.search(q, 10, null, Map.of("nprobe", Math.max(1, nlist / 8))));
         }
         assertTrue(sum / 100 >= 0.9, "recall after drift " + sum / 100);
@@ -252,8 +279,11 @@ class IvfIndexTest {
                     Random rr = new Random();
                     while (running.get()) {
                         try {
-                            ScoredOrdinals res = index.search(data[rr.nextInt(data.length)], 10,
-                                    TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE), Map.of());
+                            ScoredOrdinals res = index.search(
+                                    data[rr.nextInt(data.length)],
+                                    10,
+                                    TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE),
+                                    Map.of());
                             for (int o : res.ordinals()) {
                                 if (o % 3 == 0) {
                                     errors.add(new AssertionError("filtered ordinal returned"));
@@ -312,7 +342,10 @@ class IvfIndexTest {
                 for (int i = 0; i < 100; i++) {
                     float[] q = data[random.nextInt(N)];
                     int[] truth = bruteForce(source, Metric.L2, q, 10, o -> o % mod == 0);
-                    ScoredOrdinals r = index.search(q, 10, TestData.filter(o -> o % mod == 0, N / mod),
+                    ScoredOrdinals r = index.search(
+                            q,
+                            10,
+                            TestData.filter(o -> o % mod == 0, N / mod),
                             Map.of("nprobe", Math.max(1, nlist / 8)));
                     assertEquals(10, r.size(), "k results when k match");
                     for (int o : r.ordinals()) {
@@ -341,7 +374,8 @@ class IvfIndexTest {
         }
         assertTrue(index.layout().exact);
         for (int i = 0; i < 20; i++) {
-            assertArrayEquals(bruteForce(source, Metric.DOT, data[i], 10, null),
+            assertArrayEquals(
+                    bruteForce(source, Metric.DOT, data[i], 10, null),
                     index.search(data[i], 10, null, Map.of()).ordinals());
         }
     }
@@ -357,7 +391,8 @@ class IvfIndexTest {
         IvfPqIndexFactory pq = new IvfPqIndexFactory();
         assertEquals(Map.of("nlist", "auto", "nprobe", "auto"), ivf.validateBuildParams(Map.of()));
         assertEquals(Map.of("nlist", 100, "nprobe", 4), ivf.validateBuildParams(Map.of("nlist", 100L, "nprobe", 4.0)));
-        assertEquals(Map.of("nlist", "auto", "nprobe", "auto", "pqM", "auto", "rerank", 4),
+        assertEquals(
+                Map.of("nlist", "auto", "nprobe", "auto", "pqM", "auto", "rerank", 4),
                 pq.validateBuildParams(Map.of()));
         assertField("index.nlist", () -> ivf.validateBuildParams(Map.of("nlist", 0L)));
         assertField("index.nlist", () -> ivf.validateBuildParams(Map.of("nlist", 70000L)));
@@ -367,8 +402,14 @@ class IvfIndexTest {
         assertField("index.m", () -> ivf.validateBuildParams(Map.of("m", 8L)));
         assertField("index.rerank", () -> pq.validateBuildParams(Map.of("rerank", -1L)));
         Map<String, Object> bad = pq.validateBuildParams(Map.of("pqM", 7L));
-        assertField("index.pqM", () -> pq.open(new dev.caracal.vector.index.IndexContext("c", Metric.L2,
-                new dev.caracal.vector.IndexSpec("ivf-pq", bad), new TestData.Source(DIM), dir)));
+        assertField(
+                "index.pqM",
+                () -> pq.open(new dev.caracal.vector.index.IndexContext(
+                        "c",
+                        Metric.L2,
+                        new dev.caracal.vector.IndexSpec("ivf-pq", bad),
+                        new TestData.Source(DIM),
+                        dir)));
 
         assertEquals(Map.of("nprobe", 65536), ivf.validateQueryParams(Map.of("nprobe", 1_000_000L)));
         assertEquals(Map.of(), ivf.validateQueryParams(null));

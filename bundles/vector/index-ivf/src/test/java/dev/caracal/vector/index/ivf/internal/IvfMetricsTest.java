@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Which metrics each factory serves, refusal of the others, and MANHATTAN on IVF-Flat. */
 class IvfMetricsTest {
     static final int DIM = 32;
+
     @TempDir
     Path dir;
 
@@ -36,11 +37,12 @@ class IvfMetricsTest {
                 default -> throw new IllegalArgumentException(metric.id());
             };
         }
-        return (float) switch (metric) {
-            case L2 -> -Math.sqrt(s);
-            case MANHATTAN -> -s;
-            default -> s;
-        };
+        return (float)
+                switch (metric) {
+                    case L2 -> -Math.sqrt(s);
+                    case MANHATTAN -> -s;
+                    default -> s;
+                };
     }
 
     static int[] bruteForce(TestData.Source source, Metric metric, float[] q, int k) {
@@ -56,8 +58,7 @@ class IvfMetricsTest {
 
     @Test
     void factoriesSayExactlyWhatTheyServe() {
-        assertEquals(EnumSet.of(Metric.COSINE, Metric.DOT, Metric.L2, Metric.MANHATTAN),
-                served(new IvfIndexFactory()));
+        assertEquals(EnumSet.of(Metric.COSINE, Metric.DOT, Metric.L2, Metric.MANHATTAN), served(new IvfIndexFactory()));
         assertEquals(EnumSet.of(Metric.COSINE, Metric.DOT, Metric.L2), served(new IvfPqIndexFactory()));
     }
 
@@ -80,9 +81,13 @@ class IvfMetricsTest {
                     TestData.open(f, m, source, Map.of(), dir).close();
                     continue;
                 }
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> TestData.open(f, m, source, Map.of(), dir), f.type() + " " + m);
-                assertTrue(e.getMessage().contains("'" + m.id() + "'") && e.getMessage().contains(f.type()),
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TestData.open(f, m, source, Map.of(), dir),
+                        f.type() + " " + m);
+                assertTrue(
+                        e.getMessage().contains("'" + m.id() + "'")
+                                && e.getMessage().contains(f.type()),
                         e.getMessage());
             }
         }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IvfPersistenceTest {
     static final int DIM = 32;
     static final int N = 8000;
+
     @TempDir
     Path dir;
 
@@ -31,8 +32,15 @@ class IvfPersistenceTest {
         return List.of(IvfIndexFactory::new, IvfPqIndexFactory::new);
     }
 
-    static IvfIndex filled(VectorIndexFactory f, Metric metric, TestData.Source source, float[][] data, int from,
-                           int to, Map<String, Object> params, Path dir) {
+    static IvfIndex filled(
+            VectorIndexFactory f,
+            Metric metric,
+            TestData.Source source,
+            float[][] data,
+            int from,
+            int to,
+            Map<String, Object> params,
+            Path dir) {
         for (int i = from; i < to; i++) {
             source.put(i, data[i]);
         }
@@ -93,7 +101,8 @@ class IvfPersistenceTest {
                 int nlist = index.layout().nlist;
                 index.persist(N);
                 index.close();
-                assertFalse(Files.exists(d.resolve(IvfPersistence.fileName(make.get().type()) + ".tmp")));
+                assertFalse(Files.exists(
+                        d.resolve(IvfPersistence.fileName(make.get().type()) + ".tmp")));
 
                 IvfIndex reopened = TestData.open(make.get(), metric, source, Map.of("nlist", 64), d);
                 assertEquals(N, reopened.restoredOrdinals());
@@ -104,7 +113,8 @@ class IvfPersistenceTest {
                 assertEquals(size, reopened.size());
                 for (int i = 0; i < qs.length; i++) {
                     ScoredOrdinals after = reopened.search(qs[i], 10, null, Map.of("nprobe", 8));
-                    assertArrayEquals(before[i].ordinals(), after.ordinals(), make.get().type() + " " + metric);
+                    assertArrayEquals(
+                            before[i].ordinals(), after.ordinals(), make.get().type() + " " + metric);
                     assertArrayEquals(before[i].scores(), after.scores(), 0f);
                 }
                 assertEquals(0, reopened.trainings.get(), "no retraining after a reload");
@@ -146,7 +156,8 @@ class IvfPersistenceTest {
             int nlist = reopened.layout().nlist;
             double sum = 0;
             float[][] qs = queries(data, 100, 42);
-            Map<String, Object> p = reopened.layout().pq == null ? Map.of("nprobe", Math.max(1, nlist / 8))
+            Map<String, Object> p = reopened.layout().pq == null
+                    ? Map.of("nprobe", Math.max(1, nlist / 8))
                     : Map.of("nprobe", Math.max(1, nlist / 8), "rerank", 8); // pqM 4 codes of 32 floats are coarse
             for (float[] q : qs) {
                 ScoredOrdinals r = reopened.search(q, 10, null, p);
@@ -155,7 +166,8 @@ class IvfPersistenceTest {
                 }
                 sum += TestData.recall(TestData.bruteForce(source, Metric.L2, q, 10, null), r);
             }
-            System.out.printf("%s after reload + delta: recall@10 %.3f%n", make.get().type(), sum / qs.length);
+            System.out.printf(
+                    "%s after reload + delta: recall@10 %.3f%n", make.get().type(), sum / qs.length);
             assertTrue(sum / qs.length >= 0.9, make.get().type() + " recall " + sum / qs.length);
 
             // and persisting again after the delta, then reopening, restores everything
@@ -172,22 +184,25 @@ class IvfPersistenceTest {
     void otherMetricDimensionOrParametersStartEmpty() throws Exception {
         float[][] data = TestData.clustered(new Random(51), 4000, DIM, 20, 0);
         TestData.Source source = new TestData.Source(DIM);
-        IvfIndex index = filled(new IvfPqIndexFactory(), Metric.L2, source, data, 0, 4000,
-                Map.of("nlist", 32, "pqM", 8), dir);
+        IvfIndex index =
+                filled(new IvfPqIndexFactory(), Metric.L2, source, data, 0, 4000, Map.of("nlist", 32, "pqM", 8), dir);
         index.trainNow();
         index.persist(4000);
         index.close();
 
-        for (Map<String, Object> params : List.<Map<String, Object>>of(Map.of("nlist", 16, "pqM", 8),
-                Map.of("nlist", 32, "pqM", 4), Map.of("nlist", 32), Map.of("nlist", 32, "pqM", 8, "nprobe", 3),
+        for (Map<String, Object> params : List.<Map<String, Object>>of(
+                Map.of("nlist", 16, "pqM", 8),
+                Map.of("nlist", 32, "pqM", 4),
+                Map.of("nlist", 32),
+                Map.of("nlist", 32, "pqM", 8, "nprobe", 3),
                 Map.of("nlist", 32, "pqM", 8, "rerank", 2))) {
             IvfIndex other = TestData.open(new IvfPqIndexFactory(), Metric.L2, source, params, dir);
             assertEquals(0, other.restoredOrdinals(), params.toString());
             assertEquals(0, other.size());
             other.close();
         }
-        IvfIndex otherMetric = TestData.open(new IvfPqIndexFactory(), Metric.DOT, source,
-                Map.of("nlist", 32, "pqM", 8), dir);
+        IvfIndex otherMetric =
+                TestData.open(new IvfPqIndexFactory(), Metric.DOT, source, Map.of("nlist", 32, "pqM", 8), dir);
         assertEquals(0, otherMetric.restoredOrdinals());
         otherMetric.close();
         IvfIndex otherType = TestData.open(new IvfIndexFactory(), Metric.L2, source, Map.of("nlist", 32), dir);
@@ -195,15 +210,14 @@ class IvfPersistenceTest {
         otherType.close();
         TestData.Source wider = new TestData.Source(DIM * 2);
         wider.put(4000, new float[DIM * 2]);
-        IvfIndex otherDim = TestData.open(new IvfPqIndexFactory(), Metric.L2, wider, Map.of("nlist", 32, "pqM", 8),
-                dir);
+        IvfIndex otherDim =
+                TestData.open(new IvfPqIndexFactory(), Metric.L2, wider, Map.of("nlist", 32, "pqM", 8), dir);
         assertEquals(0, otherDim.restoredOrdinals());
         otherDim.close();
         // a store that lost ordinals the index covers
         TestData.Source shorter = new TestData.Source(DIM);
         shorter.put(10, data[10]);
-        IvfIndex ahead = TestData.open(new IvfPqIndexFactory(), Metric.L2, shorter, Map.of("nlist", 32, "pqM", 8),
-                dir);
+        IvfIndex ahead = TestData.open(new IvfPqIndexFactory(), Metric.L2, shorter, Map.of("nlist", 32, "pqM", 8), dir);
         assertEquals(0, ahead.restoredOrdinals());
         ahead.close();
         // the matching one still reloads
@@ -274,7 +288,8 @@ class IvfPersistenceTest {
             assertTrue(reopened.layout().exact);
             assertEquals(1500, reopened.size());
             for (int i = 0; i < 10; i++) {
-                assertArrayEquals(TestData.bruteForce(source, Metric.L2, data[i * 7], 10, null),
+                assertArrayEquals(
+                        TestData.bruteForce(source, Metric.L2, data[i * 7], 10, null),
                         reopened.search(data[i * 7], 10, null, Map.of()).ordinals());
             }
             // more arrive after the reload: it trains as usual
@@ -302,8 +317,8 @@ class IvfPersistenceTest {
             assertEquals(6000, resumed.size());
             double sum = 0;
             for (float[] q : queries(data, 50, 72)) {
-                sum += TestData.recall(TestData.bruteForce(source, Metric.L2, q, 10, null),
-                        resumed.search(q, 10, null, Map.of()));
+                sum += TestData.recall(
+                        TestData.bruteForce(source, Metric.L2, q, 10, null), resumed.search(q, 10, null, Map.of()));
             }
             assertTrue(sum / 50 >= 0.9, "recall " + sum / 50);
             resumed.close();
@@ -346,6 +361,8 @@ class IvfPersistenceTest {
             assertNotEquals(0, reopened.search(data[5], 10, null, Map.of()).size());
             reopened.close();
         }
-        assertEquals(0, Stream.of(dir.toFile().list()).filter(n -> n.endsWith(".tmp")).count());
+        assertEquals(
+                0,
+                Stream.of(dir.toFile().list()).filter(n -> n.endsWith(".tmp")).count());
     }
 }

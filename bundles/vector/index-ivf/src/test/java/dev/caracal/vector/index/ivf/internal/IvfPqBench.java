@@ -19,8 +19,7 @@ import java.util.Random;
  * </pre>
  */
 public final class IvfPqBench {
-    private IvfPqBench() {
-    }
+    private IvfPqBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
@@ -72,10 +71,18 @@ public final class IvfPqBench {
         long t0 = System.nanoTime();
         index.trainNow();
         IvfLayout l = index.layout();
-        System.out.printf("ivf-pq %s n=%d dim=%d: nlist %d, pqM %d, trained in %d ms, kernels %s%n", metric.id(), n,
-                dim, l.nlist, l.pq.m, (System.nanoTime() - t0) / 1_000_000, VectorMath.get().name());
-        System.out.printf("memory %d bytes = %.1f bytes/vector (codes %d bytes/vector)%n", index.memoryBytes(),
-                index.memoryBytes() / (double) n, l.pq.m);
+        System.out.printf(
+                "ivf-pq %s n=%d dim=%d: nlist %d, pqM %d, trained in %d ms, kernels %s%n",
+                metric.id(),
+                n,
+                dim,
+                l.nlist,
+                l.pq.m,
+                (System.nanoTime() - t0) / 1_000_000,
+                VectorMath.get().name());
+        System.out.printf(
+                "memory %d bytes = %.1f bytes/vector (codes %d bytes/vector)%n",
+                index.memoryBytes(), index.memoryBytes() / (double) n, l.pq.m);
         int[][] truth = new int[nq][];
         for (int i = 0; i < nq; i++) {
             truth[i] = TestData.bruteForce(source, metric, queries[i], 10, null);
@@ -104,7 +111,8 @@ public final class IvfPqBench {
                     }
                     recall = sum / nq;
                 }
-                System.out.printf("nprobe %4d rerank %d: recall@10 %.3f, %8.0f QPS (single thread, best of 5)%n",
+                System.out.printf(
+                        "nprobe %4d rerank %d: recall@10 %.3f, %8.0f QPS (single thread, best of 5)%n",
                         nprobe, rerank, recall, best);
             }
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IvfPqScoringTest {
     static final int DIM = 32;
+
     @TempDir
     Path dir;
 
@@ -62,7 +63,8 @@ class IvfPqScoringTest {
             }
             for (int i = 0; i < il.size; i++) {
                 if (il.isDead(i)) {
-                    assertFalse(scanned.containsKey(il.ordinals[i]) && countLive(il, il.ordinals[i]) == 0,
+                    assertFalse(
+                            scanned.containsKey(il.ordinals[i]) && countLive(il, il.ordinals[i]) == 0,
                             "dead entry scanned");
                     continue;
                 }
@@ -128,8 +130,8 @@ class IvfPqScoringTest {
             // reloaded: terms recomputed from the codes
             index.persist(5000);
             index.close();
-            IvfIndex reopened = TestData.open(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8),
-                    d);
+            IvfIndex reopened =
+                    TestData.open(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8), d);
             assertEquals(5000, reopened.restoredOrdinals());
             assertEquals(2600, check(reopened.layout(), metric, q));
             assertTrue(reopened.search(q, 5, null, Map.of()).size() == 5);

@@ -155,7 +155,8 @@ final class KdTree {
         if (d < 0) {
             for (int i = lo[node], end = hi[node]; i < end; i++) {
                 float score = -KdTreeIndex.MATH.squareDistance(query, 0, points, i * dim, dim);
-                if (score > top.threshold() && valid.current(ordinals[i], versions[i])
+                if (score > top.threshold()
+                        && valid.current(ordinals[i], versions[i])
                         && (filter == null || filter.accept(ordinals[i]))) {
                     top.offer(ordinals[i], score);
                 }

@@ -1,6 +1,5 @@
 package dev.caracal.vector.index.kdtree.internal;
 
-import dev.caracal.vector.math.VectorPages;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
@@ -8,6 +7,7 @@ import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
+import dev.caracal.vector.math.VectorPages;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,18 +137,22 @@ final class KdTreeIndex implements VectorIndex {
         if (closed.get() || rebuilding.get() || !rebuildDue() || !rebuilding.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                do {
-                    rebuild();
-                } while (!closed.get() && rebuildDue());
-            } catch (Throwable e) {
-                LOG.warn("Collection '{}': rebuilding the kdtree failed; its overflow is scanned exactly",
-                        collection, e);
-            } finally {
-                rebuilding.set(false);
-            }
-        }, "caracal-kdtree-build-" + collection);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        do {
+                            rebuild();
+                        } while (!closed.get() && rebuildDue());
+                    } catch (Throwable e) {
+                        LOG.warn(
+                                "Collection '{}': rebuilding the kdtree failed; its overflow is scanned exactly",
+                                collection,
+                                e);
+                    } finally {
+                        rebuilding.set(false);
+                    }
+                },
+                "caracal-kdtree-build-" + collection);
         t.setDaemon(true);
         builder = t;
         t.start();
@@ -251,8 +255,12 @@ final class KdTreeIndex implements VectorIndex {
             }
         }
         rebuilds.incrementAndGet();
-        LOG.debug("Collection '{}': kdtree rebuilt over {} vectors ({} nodes) in {} ms", collection, n,
-                fresh.nodeCount(), (System.nanoTime() - start) / 1_000_000);
+        LOG.debug(
+                "Collection '{}': kdtree rebuilt over {} vectors ({} nodes) in {} ms",
+                collection,
+                n,
+                fresh.nodeCount(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     // ------------------------------------------------------------------------------------------------ search
@@ -275,7 +283,8 @@ final class KdTreeIndex implements VectorIndex {
             for (int i = 0; i < overflowCount; i++) {
                 int o = overflowOrdinals[i];
                 float score = -MATH.squareDistance(query, 0, vectors.page(o), vectors.offset(o), dim);
-                if (score > top.threshold() && current.current(o, overflowVersions[i])
+                if (score > top.threshold()
+                        && current.current(o, overflowVersions[i])
                         && (filter == null || filter.accept(o))) {
                     top.offer(o, score);
                 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>Build parameter: {@code leafSize} (points per leaf, 1..1024, default {@value #DEFAULT_LEAF_SIZE}). It takes
  * no query parameters: answers are always exact.
  */
-@Component(service = VectorIndexFactory.class,
+@Component(
+        service = VectorIndexFactory.class,
         property = VectorIndexFactory.TYPE_PROPERTY + "=" + KdTreeIndexFactory.TYPE)
 public class KdTreeIndexFactory implements VectorIndexFactory {
     public static final String TYPE = "kdtree";
@@ -26,6 +27,7 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
     static final int MAX_LEAF_SIZE = 1024;
     /** Above this dimension a KD-tree prunes little; opening one logs a warning. */
     static final int WARN_DIMENSION = 32;
+
     private static final Logger LOG = LoggerFactory.getLogger(KdTreeIndexFactory.class);
 
     @Override
@@ -38,8 +40,8 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
         Map<String, Object> in = params == null ? Map.of() : params;
         for (String name : in.keySet()) {
             if (!name.equals("leafSize")) {
-                throw new InvalidRequestException("index." + name,
-                        "unknown parameter '" + name + "'; kdtree takes leafSize");
+                throw new InvalidRequestException(
+                        "index." + name, "unknown parameter '" + name + "'; kdtree takes leafSize");
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -51,13 +53,13 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
     private static int leafSize(Object value) {
         String range = " (1.." + MAX_LEAF_SIZE + ")";
         if (!(value instanceof Number n)) {
-            throw new InvalidRequestException("index.leafSize",
-                    "leafSize must be an integer" + range + "; got '" + value + "'");
+            throw new InvalidRequestException(
+                    "index.leafSize", "leafSize must be an integer" + range + "; got '" + value + "'");
         }
         double d = n.doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d) || d < 1 || d > MAX_LEAF_SIZE) {
-            throw new InvalidRequestException("index.leafSize", "leafSize must be an integer" + range + "; got "
-                    + value);
+            throw new InvalidRequestException(
+                    "index.leafSize", "leafSize must be an integer" + range + "; got " + value);
         }
         return (int) d;
     }
@@ -66,7 +68,8 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
     public Map<String, Object> validateQueryParams(Map<String, Object> params) {
         if (params != null && !params.isEmpty()) {
             String name = params.keySet().iterator().next();
-            throw new InvalidRequestException("params." + name,
+            throw new InvalidRequestException(
+                    "params." + name,
                     "unknown parameter '" + name + "'; kdtree takes no query parameters (its answers are exact)");
         }
         return new LinkedHashMap<>();
@@ -80,9 +83,12 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
         int leafSize = ((Number) validateBuildParams(context.spec().params()).get("leafSize")).intValue();
         int dim = context.vectors().dimension();
         if (dim > WARN_DIMENSION) {
-            LOG.warn("Collection '{}': a kdtree index for dimension {} prunes little above ~{} dimensions and "
-                    + "degrades towards a linear scan; flat or hnsw serve such vectors better",
-                    context.collection(), dim, 20);
+            LOG.warn(
+                    "Collection '{}': a kdtree index for dimension {} prunes little above ~{} dimensions and "
+                            + "degrades towards a linear scan; flat or hnsw serve such vectors better",
+                    context.collection(),
+                    dim,
+                    20);
         }
         return new KdTreeIndex(context.collection(), dim, context.metric(), leafSize);
     }

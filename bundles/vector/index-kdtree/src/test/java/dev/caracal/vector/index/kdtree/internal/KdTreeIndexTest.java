@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KdTreeIndexTest {
     static final int N = 20_000;
     final KdTreeIndexFactory factory = new KdTreeIndexFactory();
+
     @TempDir
     Path dir;
 
@@ -40,8 +41,14 @@ class KdTreeIndexTest {
     }
 
     /** Asserts {@code got} is the exact top k (ties aside): same size, same scores, every ordinal as good. */
-    static void assertExact(TestData.Source source, Metric metric, float[] q, int k, IntPredicate accept,
-                            ScoredOrdinals got, int[] mismatches) {
+    static void assertExact(
+            TestData.Source source,
+            Metric metric,
+            float[] q,
+            int k,
+            IntPredicate accept,
+            ScoredOrdinals got,
+            int[] mismatches) {
         int[] truth = TestData.bruteForce(source, metric, q, k, accept);
         assertEquals(truth.length, got.size(), "result count");
         Set<Integer> truthSet = new HashSet<>();
@@ -79,7 +86,9 @@ class KdTreeIndexTest {
                 index.awaitRebuild();
                 index.rebuildNow();
                 assertEquals(built, index.treeSize());
-                for (int i = built; i < N; i++) { // inserts after the build: under 25% of the tree, so they stay in the overflow
+                for (int i = built;
+                        i < N;
+                        i++) { // inserts after the build: under 25% of the tree, so they stay in the overflow
                     source.put(i, data[i]);
                     index.add(i, data[i]);
                 }
@@ -123,15 +132,29 @@ class KdTreeIndexTest {
                     int mod = 100 / percent;
                     IntPredicate accept = o -> o % mod == 3;
                     for (float[] q : queries) {
-                        assertExact(source, metric, q, 10, accept,
-                                index.search(q, 10, TestData.filter(accept, N / mod), Map.of()), mismatches);
+                        assertExact(
+                                source,
+                                metric,
+                                q,
+                                10,
+                                accept,
+                                index.search(q, 10, TestData.filter(accept, N / mod), Map.of()),
+                                mismatches);
                     }
                 }
-                System.out.printf("kdtree dim %d %s: exact on %d queries x 3 (none, 1%%, 10%% filters), %d ties "
+                System.out.printf(
+                        "kdtree dim %d %s: exact on %d queries x 3 (none, 1%%, 10%% filters), %d ties "
                                 + "swapped; %.0f QPS single thread (the test's naive double-precision brute force: %.0f QPS); tree %d + "
-                                + "overflow %d, memory %d bytes%n", dim, metric, queries.length, mismatches[0],
-                        queries.length / ((t1 - t0) / 1e9), queries.length / ((t3 - t2) / 1e9), index.treeSize(),
-                        index.overflowSize(), index.memoryBytes());
+                                + "overflow %d, memory %d bytes%n",
+                        dim,
+                        metric,
+                        queries.length,
+                        mismatches[0],
+                        queries.length / ((t1 - t0) / 1e9),
+                        queries.length / ((t3 - t2) / 1e9),
+                        index.treeSize(),
+                        index.overflowSize(),
+                        index.memoryBytes());
                 index.close();
             }
         }
@@ -140,8 +163,10 @@ class KdTreeIndexTest {
     @Test
     void dotIsRejectedWhenTheIndexOpens() {
         Map<String, Object> p = factory.validateBuildParams(Map.of());
-        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> factory.open(
-                new IndexContext("c", Metric.DOT, new IndexSpec("kdtree", p), new TestData.Source(3), dir)));
+        InvalidRequestException e = assertThrows(
+                InvalidRequestException.class,
+                () -> factory.open(
+                        new IndexContext("c", Metric.DOT, new IndexSpec("kdtree", p), new TestData.Source(3), dir)));
         assertEquals("index.type", e.field());
         assertTrue(e.getMessage().contains("l2 and cosine"), e.getMessage());
     }
@@ -158,7 +183,13 @@ class KdTreeIndexTest {
         index.awaitRebuild();
         int[] mismatches = {0};
         for (int i = 0; i < 20; i++) {
-            assertExact(source, Metric.L2, data[i * 7], 10, null, index.search(data[i * 7], 10, null, Map.of()),
+            assertExact(
+                    source,
+                    Metric.L2,
+                    data[i * 7],
+                    10,
+                    null,
+                    index.search(data[i * 7], 10, null, Map.of()),
                     mismatches);
         }
         assertEquals(0, index.search(data[0], 5, null, Map.of()).ordinals()[0]);
@@ -179,8 +210,8 @@ class KdTreeIndexTest {
         assertField("index.leafSize", () -> factory.validateBuildParams(Map.of("leafSize", 1025)));
         assertField("index.leafSize", () -> factory.validateBuildParams(Map.of("leafSize", 2.5)));
         assertField("index.leafSize", () -> factory.validateBuildParams(Map.of("leafSize", "big")));
-        InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> factory.validateBuildParams(Map.of("m", 16)));
+        InvalidRequestException e =
+                assertThrows(InvalidRequestException.class, () -> factory.validateBuildParams(Map.of("m", 16)));
         assertEquals("index.m", e.field());
         assertTrue(e.getMessage().contains("leafSize"), e.getMessage());
         assertEquals(Map.of(), factory.validateQueryParams(null));
@@ -222,8 +253,11 @@ class KdTreeIndexTest {
                 Random rr = new Random();
                 while (running.get()) {
                     try {
-                        ScoredOrdinals res = index.search(data[rr.nextInt(data.length)], 10,
-                                TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE), Map.of());
+                        ScoredOrdinals res = index.search(
+                                data[rr.nextInt(data.length)],
+                                10,
+                                TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE),
+                                Map.of());
                         for (int o : res.ordinals()) {
                             if (o % 3 == 0) {
                                 errors.add(new AssertionError("filtered ordinal returned"));
@@ -251,7 +285,8 @@ class KdTreeIndexTest {
         assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
         assertTrue(searches.get() > 0);
         assertTrue(index.rebuilds.get() > 0, "rebuilt while writes and searches went on");
-        assertTrue(index.overflowSize() <= Math.max(KdTreeIndex.MIN_OVERFLOW, index.treeSize() / 4),
+        assertTrue(
+                index.overflowSize() <= Math.max(KdTreeIndex.MIN_OVERFLOW, index.treeSize() / 4),
                 "overflow " + index.overflowSize() + " vs tree " + index.treeSize());
         int removed = 0;
         for (int o = 0; o + 2 < data.length; o++) {
@@ -266,8 +301,14 @@ class KdTreeIndexTest {
         }
         int[] mismatches = {0};
         for (int i = 0; i < 50; i++) {
-            assertExact(source, Metric.L2, data[i * 7 + 1], 10, null,
-                    index.search(data[i * 7 + 1], 10, null, Map.of()), mismatches);
+            assertExact(
+                    source,
+                    Metric.L2,
+                    data[i * 7 + 1],
+                    10,
+                    null,
+                    index.search(data[i * 7 + 1], 10, null, Map.of()),
+                    mismatches);
         }
         index.close();
     }

@@ -8,10 +8,10 @@ import java.util.Map;
 
 /** The shared index test helpers, with {@code open} typed for this plugin. */
 final class TestData extends IndexTestData {
-    private TestData() {
-    }
+    private TestData() {}
 
-    static KdTreeIndex open(VectorIndexFactory factory, Metric metric, Source source, Map<String, Object> params, Path dir) {
+    static KdTreeIndex open(
+            VectorIndexFactory factory, Metric metric, Source source, Map<String, Object> params, Path dir) {
         return openIndex(factory, metric, source, params, dir);
     }
 }

@@ -1,6 +1,5 @@
 package dev.caracal.vector.index.lsh.internal;
 
-import dev.caracal.vector.math.VectorPages;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;
@@ -9,6 +8,7 @@ import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
+import dev.caracal.vector.math.VectorPages;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -39,6 +39,7 @@ final class LshIndex implements VectorIndex {
     static final long SEED = 0x5EED_15AL;
     /** Automatic l2 width: this multiple of the median distance to the 10th nearest neighbour in a sample. */
     static final double WIDTH_FACTOR = 3.0;
+
     private static final int CHUNK = 1024;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
     /** The distance kernels: SIMD when the JVM has the Vector API (a constant, so calls are direct). */
@@ -114,17 +115,22 @@ final class LshIndex implements VectorIndex {
             return;
         }
         if (rebuildDue() && rebuilding.compareAndSet(false, true)) {
-            Thread t = new Thread(() -> {
-                try {
-                    do {
-                        rebuild();
-                    } while (!closed && rebuildDue()); // the data may have doubled again meanwhile
-                } catch (Throwable e) {
-                    LOG.warn("Collection '{}': building the lsh tables failed; searches scan exactly", collection, e);
-                } finally {
-                    rebuilding.set(false);
-                }
-            }, "caracal-lsh-build-" + collection);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            do {
+                                rebuild();
+                            } while (!closed && rebuildDue()); // the data may have doubled again meanwhile
+                        } catch (Throwable e) {
+                            LOG.warn(
+                                    "Collection '{}': building the lsh tables failed; searches scan exactly",
+                                    collection,
+                                    e);
+                        } finally {
+                            rebuilding.set(false);
+                        }
+                    },
+                    "caracal-lsh-build-" + collection);
             t.setDaemon(true);
             builder = t;
             t.start();
@@ -179,8 +185,10 @@ final class LshIndex implements VectorIndex {
     String describeTables() {
         lock.readLock().lock();
         try {
-            return tables == null ? "exact" : "tables " + tables.tables + " bits " + tables.bits
-                    + (l2 ? String.format(" width %.4g", tables.width) : "");
+            return tables == null
+                    ? "exact"
+                    : "tables " + tables.tables + " bits " + tables.bits
+                            + (l2 ? String.format(" width %.4g", tables.width) : "");
         } finally {
             lock.readLock().unlock();
         }
@@ -235,8 +243,12 @@ final class LshIndex implements VectorIndex {
             } finally {
                 lock.writeLock().unlock();
             }
-            LOG.info("Collection '{}': lsh tables built for {} vectors ({}) in {} ms", collection, n,
-                    describeTables(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Collection '{}': lsh tables built for {} vectors ({}) in {} ms",
+                    collection,
+                    n,
+                    describeTables(),
+                    (System.nanoTime() - start) / 1_000_000);
         } finally {
             lock.writeLock().lock();
             try {
@@ -304,8 +316,10 @@ final class LshIndex implements VectorIndex {
             if (live == 0) {
                 return EMPTY;
             }
-            if (tables == null || (filter != null && (filter.estimatedCount() < EXACT_FILTER_MAX
-                    || filter.estimatedCount() < EXACT_FILTER_FRACTION * live))) {
+            if (tables == null
+                    || (filter != null
+                            && (filter.estimatedCount() < EXACT_FILTER_MAX
+                                    || filter.estimatedCount() < EXACT_FILTER_FRACTION * live))) {
                 return exactScan(query, k, filter);
             }
             LshTables t = tables;

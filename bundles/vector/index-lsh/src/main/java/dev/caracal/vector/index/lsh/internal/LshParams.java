@@ -27,18 +27,16 @@ final class LshParams {
     static final int MAX_PROBES = 64;
 
     /** Parsed build parameters; 0 means automatic. */
-    record Build(int tables, int bits, double width) {
-    }
+    record Build(int tables, int bits, double width) {}
 
-    private LshParams() {
-    }
+    private LshParams() {}
 
     static Map<String, Object> validateBuild(Map<String, Object> params) {
         Map<String, Object> in = params == null ? Map.of() : params;
         for (String name : in.keySet()) {
             if (!name.equals("tables") && !name.equals("bits") && !name.equals("width")) {
-                throw new InvalidRequestException("index." + name,
-                        "unknown parameter '" + name + "'; lsh takes tables, bits, width");
+                throw new InvalidRequestException(
+                        "index." + name, "unknown parameter '" + name + "'; lsh takes tables, bits, width");
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -51,8 +49,8 @@ final class LshParams {
             out.put("width", AUTO);
         } else {
             if (!(w instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
-                throw new InvalidRequestException("index.width", "width must be a number > 0 or \"auto\"; got '"
-                        + w + "'");
+                throw new InvalidRequestException(
+                        "index.width", "width must be a number > 0 or \"auto\"; got '" + w + "'");
             }
             out.put("width", n.doubleValue());
         }
@@ -61,7 +59,8 @@ final class LshParams {
 
     static Build parseBuild(Map<String, Object> params) {
         Map<String, Object> p = validateBuild(params);
-        return new Build(((Number) p.get("tables")).intValue(),
+        return new Build(
+                ((Number) p.get("tables")).intValue(),
                 p.get("bits") instanceof Number n ? n.intValue() : 0,
                 p.get("width") instanceof Number n ? n.doubleValue() : 0);
     }
@@ -75,8 +74,8 @@ final class LshParams {
             if (e.getKey().equals("probes")) {
                 out.put("probes", integer(e.getValue(), "params.probes", 0, MAX_PROBES, true));
             } else {
-                throw new InvalidRequestException("params." + e.getKey(),
-                        "unknown parameter '" + e.getKey() + "'; lsh takes probes");
+                throw new InvalidRequestException(
+                        "params." + e.getKey(), "unknown parameter '" + e.getKey() + "'; lsh takes probes");
             }
         }
         return out;
@@ -117,7 +116,8 @@ final class LshParams {
     /** Automatic hash length for n vectors: cosine about log2(n/4) in 12..16, l2 about log2(n)/2 + 1 in 4..10. */
     static int autoBits(int n, boolean l2) {
         double lg = Math.log(Math.max(2, n)) / Math.log(2);
-        return l2 ? (int) Math.max(4, Math.min(10, Math.round(lg / 2) + 1))
+        return l2
+                ? (int) Math.max(4, Math.min(10, Math.round(lg / 2) + 1))
                 : (int) Math.max(12, Math.min(16, Math.round(lg - 2)));
     }
 }

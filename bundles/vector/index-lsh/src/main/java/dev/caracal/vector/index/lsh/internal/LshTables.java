@@ -28,6 +28,7 @@ final class LshTables {
     private final Buckets[] buckets;
     /** The key of each ordinal in each table ({@code ordinal * tables + t}), valid where {@code hashed}. */
     private int[] keys = new int[0];
+
     private boolean[] hashed = new boolean[0];
 
     LshTables(int dim, boolean l2, int tables, int bits, float width, long seed) {
@@ -118,8 +119,8 @@ final class LshTables {
      * them by the sum of their margins. Returns how many keys were written to {@code out} (length >= probes + 1);
      * {@code margins} and {@code deltas} are scratch of length >= 2 * bits + PAIR_POOL^2.
      */
-    int probeKeys(float[] projections, int table, int probes, int[] out, float[] margins, int[] deltas,
-                  int[] functions) {
+    int probeKeys(
+            float[] projections, int table, int probes, int[] out, float[] margins, int[] deltas, int[] functions) {
         int base = table * bits;
         int home = key(projections, table);
         out[0] = home;

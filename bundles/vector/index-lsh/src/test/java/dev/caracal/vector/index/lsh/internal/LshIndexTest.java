@@ -25,6 +25,7 @@ class LshIndexTest {
     static final int N = 20_000;
     static final int DIM = 64;
     final LshIndexFactory factory = new LshIndexFactory();
+
     @TempDir
     Path dir;
 
@@ -47,8 +48,13 @@ class LshIndexTest {
         return index;
     }
 
-    static double measure(LshIndex index, TestData.Source source, Metric metric, float[][] queries,
-                          Map<String, Object> p, String label) {
+    static double measure(
+            LshIndex index,
+            TestData.Source source,
+            Metric metric,
+            float[][] queries,
+            Map<String, Object> p,
+            String label) {
         ScoredOrdinals[] results = new ScoredOrdinals[queries.length];
         long t0 = System.nanoTime();
         for (int i = 0; i < queries.length; i++) {
@@ -61,8 +67,9 @@ class LshIndexTest {
             sum += recall(bruteForce(source, metric, queries[i], 10, null), results[i]);
         }
         double r = sum / queries.length;
-        System.out.printf("lsh %s %s %s: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes%n", metric, label,
-                index.describeTables(), r, queries.length / ((t1 - t0) / 1e9), index.memoryBytes());
+        System.out.printf(
+                "lsh %s %s %s: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes%n",
+                metric, label, index.describeTables(), r, queries.length / ((t1 - t0) / 1e9), index.memoryBytes());
         return r;
     }
 
@@ -171,7 +178,10 @@ class LshIndexTest {
             System.out.printf("lsh filtered %d%%: recall@10 %.3f%n", percent, sum / 100);
             assertTrue(sum / 100 >= (percent == 1 ? 0.999 : 0.85), percent + "%: " + sum / 100);
         }
-        assertEquals(3, index.search(data[0], 10, TestData.filter(o -> o < 3, 3), Map.of()).size());
+        assertEquals(
+                3,
+                index.search(data[0], 10, TestData.filter(o -> o < 3, 3), Map.of())
+                        .size());
         index.close();
     }
 
@@ -182,8 +192,11 @@ class LshIndexTest {
         LshIndex index = load(source, Metric.DOT, data, Map.of());
         assertTrue(!index.hashed());
         for (int i = 0; i < 20; i++) {
-            assertEquals(recall(bruteForce(source, Metric.DOT, data[i], 10, null),
-                    index.search(data[i], 10, null, Map.of())), 1.0);
+            assertEquals(
+                    recall(
+                            bruteForce(source, Metric.DOT, data[i], 10, null),
+                            index.search(data[i], 10, null, Map.of())),
+                    1.0);
         }
     }
 
@@ -220,8 +233,11 @@ class LshIndexTest {
                 Random rr = new Random();
                 while (running.get()) {
                     try {
-                        ScoredOrdinals res = index.search(data[rr.nextInt(data.length)], 10,
-                                TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE), Map.of());
+                        ScoredOrdinals res = index.search(
+                                data[rr.nextInt(data.length)],
+                                10,
+                                TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE),
+                                Map.of());
                         for (int o : res.ordinals()) {
                             if (o % 3 == 0) {
                                 errors.add(new AssertionError("filtered ordinal returned"));
@@ -261,8 +277,8 @@ class LshIndexTest {
             for (int o : r.ordinals()) {
                 assertTrue(o % 7 != 0 || o + 2 >= data.length, "removed ordinal " + o + " returned");
             }
-            sum += recall(bruteForce(source, Metric.L2, data[i * 7 + 1], 10,
-                    o -> o % 7 != 0 || o + 2 >= data.length), r);
+            sum += recall(
+                    bruteForce(source, Metric.L2, data[i * 7 + 1], 10, o -> o % 7 != 0 || o + 2 >= data.length), r);
         }
         System.out.printf("lsh after concurrent build: recall@10 %.3f%n", sum / 50);
         assertTrue(sum / 50 >= 0.85, "recall after concurrent build " + sum / 50);
@@ -277,7 +293,8 @@ class LshIndexTest {
     @Test
     void parametersAreValidatedAndNamed() {
         assertEquals(Map.of("tables", 8, "bits", "auto", "width", "auto"), factory.validateBuildParams(Map.of()));
-        assertEquals(Map.of("tables", 4, "bits", 20, "width", 2.5),
+        assertEquals(
+                Map.of("tables", 4, "bits", 20, "width", 2.5),
                 factory.validateBuildParams(Map.of("tables", 4L, "bits", 20.0, "width", 2.5)));
         assertField("index.tables", () -> factory.validateBuildParams(Map.of("tables", 0L)));
         assertField("index.tables", () -> factory.validateBuildParams(Map.of("tables", 65L)));
@@ -287,8 +304,8 @@ class LshIndexTest {
         assertField("index.width", () -> factory.validateBuildParams(Map.of("width", 0)));
         assertField("index.width", () -> factory.validateBuildParams(Map.of("width", "wide")));
         assertField("index.probes", () -> factory.validateBuildParams(Map.of("probes", 4L)));
-        InvalidRequestException e = assertThrows(InvalidRequestException.class,
-                () -> factory.validateBuildParams(Map.of("nlist", 4L)));
+        InvalidRequestException e =
+                assertThrows(InvalidRequestException.class, () -> factory.validateBuildParams(Map.of("nlist", 4L)));
         assertTrue(e.getMessage().contains("nlist") && e.getMessage().contains("tables, bits, width"), e.getMessage());
 
         assertEquals(Map.of(), factory.validateQueryParams(null));

@@ -65,20 +65,29 @@ record Bm25Settings(String analyzer, float k1, float b) {
             if (ENGLISH.equals(name) || STANDARD.equals(name)) {
                 analyzer = name;
             } else {
-                LOG.error("Invalid configuration {}: analyzer='{}' (expected english or standard); using {}",
-                        Bm25TextIndexFactory.PID, a, ENGLISH);
+                LOG.error(
+                        "Invalid configuration {}: analyzer='{}' (expected english or standard); using {}",
+                        Bm25TextIndexFactory.PID,
+                        a,
+                        ENGLISH);
             }
         }
         float k1 = number(config.get(PROP_K1), PROP_K1, DEFAULT_K1, "a finite number >= 0");
         if (!validK1(k1)) {
-            LOG.error("Invalid configuration {}: k1={} (expected a finite number >= 0); using {}",
-                    Bm25TextIndexFactory.PID, config.get(PROP_K1), DEFAULT_K1);
+            LOG.error(
+                    "Invalid configuration {}: k1={} (expected a finite number >= 0); using {}",
+                    Bm25TextIndexFactory.PID,
+                    config.get(PROP_K1),
+                    DEFAULT_K1);
             k1 = DEFAULT_K1;
         }
         float b = number(config.get(PROP_B), PROP_B, DEFAULT_B, "a number in [0, 1]");
         if (!validB(b)) {
-            LOG.error("Invalid configuration {}: b={} (expected a number in [0, 1]); using {}",
-                    Bm25TextIndexFactory.PID, config.get(PROP_B), DEFAULT_B);
+            LOG.error(
+                    "Invalid configuration {}: b={} (expected a number in [0, 1]); using {}",
+                    Bm25TextIndexFactory.PID,
+                    config.get(PROP_B),
+                    DEFAULT_B);
             b = DEFAULT_B;
         }
         return new Bm25Settings(analyzer, k1, b);
@@ -94,8 +103,13 @@ record Bm25Settings(String analyzer, float k1, float b) {
         try {
             return Float.parseFloat(value.toString().trim());
         } catch (NumberFormatException e) {
-            LOG.error("Invalid configuration {}: {}='{}' (expected {}); using {}", Bm25TextIndexFactory.PID, property,
-                    value, expected, fallback);
+            LOG.error(
+                    "Invalid configuration {}: {}='{}' (expected {}); using {}",
+                    Bm25TextIndexFactory.PID,
+                    property,
+                    value,
+                    expected,
+                    fallback);
             return fallback;
         }
     }

@@ -65,6 +65,7 @@ final class Bm25TextIndex implements TextIndex {
 
     /** Commit user data keys. */
     static final String KEY_FORMAT = "caracal.text.format";
+
     static final String KEY_COVERED = "caracal.text.coveredOrdinals";
     static final String KEY_ANALYZER = "caracal.text.analyzer";
     static final String KEY_K1 = "caracal.text.bm25.k1";
@@ -99,13 +100,20 @@ final class Bm25TextIndex implements TextIndex {
 
     /** Completed adds and removes; the searcher is fresh when {@link #refreshedWrites} caught up with it. */
     private final AtomicLong writes = new AtomicLong();
+
     private final AtomicLong refreshedWrites = new AtomicLong();
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final Object persistLock = new Object();
     private volatile boolean closed;
 
-    private Bm25TextIndex(String collection, Bm25Settings settings, Analyzer analyzer, Directory directory,
-            IndexWriter writer, SearcherManager searchers, int restoredOrdinals) {
+    private Bm25TextIndex(
+            String collection,
+            Bm25Settings settings,
+            Analyzer analyzer,
+            Directory directory,
+            IndexWriter writer,
+            SearcherManager searchers,
+            int restoredOrdinals) {
         this.collection = collection;
         this.settings = settings;
         this.analyzer = analyzer;
@@ -157,20 +165,28 @@ final class Bm25TextIndex implements TextIndex {
             if (reason == null) {
                 SearcherManager searchers = null;
                 try {
-                    writer = new IndexWriter(directory, writerConfig(analyzer, settings, IndexWriterConfig.OpenMode.APPEND));
+                    writer = new IndexWriter(
+                            directory, writerConfig(analyzer, settings, IndexWriterConfig.OpenMode.APPEND));
                     // Ordinals at or above the covered mark are not part of the resumed state: the store adds them
                     // again, so drop any the commit happens to hold.
                     writer.deleteDocuments(IntPoint.newRangeQuery(FIELD_ORDINAL, covered, Integer.MAX_VALUE));
                     searchers = new SearcherManager(writer, true, false, searcherFactory(settings));
                     int docs = verify(searchers);
-                    LOG.info("Text index of collection {}: resumed {} documents covering ordinals below {} ({})", name,
-                            docs, covered, settings);
+                    LOG.info(
+                            "Text index of collection {}: resumed {} documents covering ordinals below {} ({})",
+                            name,
+                            docs,
+                            covered,
+                            settings);
                     return new Bm25TextIndex(name, settings, analyzer, directory, writer, searchers, covered);
                 } catch (LockObtainFailedException e) {
                     throw e;
                 } catch (IOException | RuntimeException e) {
-                    LOG.warn("Text index of collection {}: not resuming, persisted index does not open ({}); starting"
-                            + " empty", name, e.toString());
+                    LOG.warn(
+                            "Text index of collection {}: not resuming, persisted index does not open ({}); starting"
+                                    + " empty",
+                            name,
+                            e.toString());
                     LOG.debug("Text index of collection {}: open failure", name, e);
                     closeQuietly(searchers);
                     closeQuietly(writer);
@@ -239,8 +255,8 @@ final class Bm25TextIndex implements TextIndex {
         return null;
     }
 
-    private static IndexWriterConfig writerConfig(Analyzer analyzer, Bm25Settings settings,
-            IndexWriterConfig.OpenMode mode) {
+    private static IndexWriterConfig writerConfig(
+            Analyzer analyzer, Bm25Settings settings, IndexWriterConfig.OpenMode mode) {
         IndexWriterConfig config = new IndexWriterConfig(analyzer);
         config.setOpenMode(mode);
         config.setCommitOnClose(false);
@@ -252,8 +268,8 @@ final class Bm25TextIndex implements TextIndex {
         BM25Similarity similarity = new BM25Similarity(settings.k1(), settings.b());
         return new SearcherFactory() {
             @Override
-            public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader reader,
-                    org.apache.lucene.index.IndexReader previousReader) {
+            public IndexSearcher newSearcher(
+                    org.apache.lucene.index.IndexReader reader, org.apache.lucene.index.IndexReader previousReader) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 searcher.setSimilarity(similarity);
                 return searcher;
@@ -468,10 +484,10 @@ final class Bm25TextIndex implements TextIndex {
     }
 
     /** Best-first order: higher score, then lower doc id (Lucene's own tie-break). */
-    static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.score).thenComparingInt(h -> h.doc);
+    static final Comparator<Hit> BEST_FIRST =
+            Comparator.comparingDouble((Hit h) -> -h.score).thenComparingInt(h -> h.doc);
 
-    record Hit(int doc, int ordinal, float score) {
-    }
+    record Hit(int doc, int ordinal, float score) {}
 
     static ScoredOrdinals toScoredOrdinals(List<Hit> hits) {
         int[] ordinals = new int[hits.size()];

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * collection in the directory the store gives it. The configuration ({@value #PID}, optional) applies to indexes
  * opened after it changes; an index persisted with other settings is rebuilt by the store on its next open.
  */
-@Component(service = TextIndexFactory.class, configurationPid = Bm25TextIndexFactory.PID,
+@Component(
+        service = TextIndexFactory.class,
+        configurationPid = Bm25TextIndexFactory.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = TextIndexFactory.TYPE_PROPERTY + "=" + Bm25TextIndexFactory.TYPE)
 @Designate(ocd = Bm25TextIndexFactory.Config.class)
@@ -29,13 +31,19 @@ public class Bm25TextIndexFactory implements TextIndexFactory {
     public static final String TYPE = "bm25";
     public static final String PID = "dev.caracal.vector.text.bm25";
 
-    @ObjectClassDefinition(name = "Caracal text index: BM25 (Lucene)",
+    @ObjectClassDefinition(
+            name = "Caracal text index: BM25 (Lucene)",
             description = "Keyword search over record text, scored by BM25. Changes apply to text indexes opened "
                     + "afterwards; an index persisted with other settings is rebuilt.")
     public @interface Config {
-        @AttributeDefinition(name = "Analyzer", description = "english: standard tokenizer, possessives, lower case, "
-                + "English stop words, Porter stemming. standard: standard tokenizer and lower case only.",
-                options = {@Option(label = "English", value = "english"), @Option(label = "Standard", value = "standard")})
+        @AttributeDefinition(
+                name = "Analyzer",
+                description = "english: standard tokenizer, possessives, lower case, "
+                        + "English stop words, Porter stemming. standard: standard tokenizer and lower case only.",
+                options = {
+                    @Option(label = "English", value = "english"),
+                    @Option(label = "Standard", value = "standard")
+                })
         String analyzer() default "english";
 
         @AttributeDefinition(name = "k1", description = "BM25 term-frequency saturation, >= 0.")
@@ -49,8 +57,7 @@ public class Bm25TextIndexFactory implements TextIndexFactory {
 
     private volatile Bm25Settings settings = Bm25Settings.DEFAULTS;
 
-    public Bm25TextIndexFactory() {
-    }
+    public Bm25TextIndexFactory() {}
 
     /** For tests and harnesses outside OSGi. */
     public Bm25TextIndexFactory(Map<String, ?> config) {

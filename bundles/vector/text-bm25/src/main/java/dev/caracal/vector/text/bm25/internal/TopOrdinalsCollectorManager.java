@@ -24,8 +24,8 @@ import org.apache.lucene.search.ScoreMode;
  * match competes. Once {@code k} accepted hits are held, the scorer is told the lowest of their scores, which lets
  * Lucene skip blocks that cannot compete (rejected documents never enter, so this stays exact).
  */
-final class TopOrdinalsCollectorManager implements CollectorManager<TopOrdinalsCollectorManager.TopOrdinalsCollector,
-        ScoredOrdinals> {
+final class TopOrdinalsCollectorManager
+        implements CollectorManager<TopOrdinalsCollectorManager.TopOrdinalsCollector, ScoredOrdinals> {
 
     /** Worst first: lower score, then (on ties) the later document. */
     private static final Comparator<Hit> WORST_FIRST = Bm25TextIndex.BEST_FIRST.reversed();

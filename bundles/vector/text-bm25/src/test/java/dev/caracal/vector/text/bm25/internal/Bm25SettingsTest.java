@@ -19,7 +19,8 @@ class Bm25SettingsTest {
 
     @Test
     void validValues() {
-        assertEquals(new Bm25Settings("standard", 0.9f, 0.4f),
+        assertEquals(
+                new Bm25Settings("standard", 0.9f, 0.4f),
                 Bm25Settings.fromConfig(Map.of("analyzer", "Standard", "k1", "0.9", "b", 0.4)));
         assertEquals(new Bm25Settings("english", 0f, 1f), Bm25Settings.fromConfig(Map.of("k1", 0, "b", 1L)));
     }
@@ -31,7 +32,8 @@ class Bm25SettingsTest {
         config.put("k1", "abc");
         config.put("b", "0.3");
         assertEquals(new Bm25Settings("english", 1.2f, 0.3f), Bm25Settings.fromConfig(config));
-        assertEquals(new Bm25Settings("standard", 1.2f, 0.75f),
+        assertEquals(
+                new Bm25Settings("standard", 1.2f, 0.75f),
                 Bm25Settings.fromConfig(Map.of("analyzer", "standard", "k1", -1, "b", 1.5)));
         assertEquals(Bm25Settings.DEFAULTS, Bm25Settings.fromConfig(Map.of("k1", Double.NaN, "b", Double.NaN)));
         assertEquals(Bm25Settings.DEFAULTS, Bm25Settings.fromConfig(Map.of("k1", "Infinity")));

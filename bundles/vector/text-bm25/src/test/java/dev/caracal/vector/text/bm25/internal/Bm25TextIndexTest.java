@@ -58,7 +58,9 @@ class Bm25TextIndexTest {
 
     private static void assertDescending(ScoredOrdinals result) {
         for (int i = 1; i < result.size(); i++) {
-            assertTrue(result.scores()[i - 1] >= result.scores()[i], "scores descend: " + Arrays.toString(result.scores()));
+            assertTrue(
+                    result.scores()[i - 1] >= result.scores()[i],
+                    "scores descend: " + Arrays.toString(result.scores()));
         }
     }
 
@@ -122,8 +124,23 @@ class Bm25TextIndexTest {
         index.add(1, "foo fighters");
         index.add(2, "bar none");
         index.add(3, "unrelated");
-        for (String q : List.of("foo AND (bar\"", "*", "?", "\"", "foo:bar", "\\", "~foo^2", "-foo +bar", "[a TO z]",
-                "/regex/", "{}", "NOT", "OR OR AND", "ÄÖÜ 中文 😀", "foo\u0000bar", "x".repeat(10_000))) {
+        for (String q : List.of(
+                "foo AND (bar\"",
+                "*",
+                "?",
+                "\"",
+                "foo:bar",
+                "\\",
+                "~foo^2",
+                "-foo +bar",
+                "[a TO z]",
+                "/regex/",
+                "{}",
+                "NOT",
+                "OR OR AND",
+                "ÄÖÜ 中文 😀",
+                "foo\u0000bar",
+                "x".repeat(10_000))) {
             assertDoesNotThrow(() -> index.search(q, 10, null), q);
         }
         assertEquals(Set.of(1, 2), ordinals(index.search("foo AND (bar\"", 10, null)));
@@ -157,7 +174,8 @@ class Bm25TextIndexTest {
 
         // filtered results are the unfiltered ranking restricted to the accepted ordinals
         ScoredOrdinals all = index.search("banana pie", 2000, null);
-        int[] expected = Arrays.stream(all.ordinals()).filter(o -> o % 2 == 0).limit(20).toArray();
+        int[] expected =
+                Arrays.stream(all.ordinals()).filter(o -> o % 2 == 0).limit(20).toArray();
         assertArrayEquals(expected, index.search("banana pie", 20, even).ordinals());
     }
 
@@ -212,7 +230,8 @@ class Bm25TextIndexTest {
                         if (i % 50 == 0) {
                             ScoredOrdinals r = index.search("u" + i, 5, null);
                             if (r.size() != 1 || r.ordinals()[0] != i) {
-                                throw new AssertionError("ordinal " + i + " not visible after add: " + Arrays.toString(r.ordinals()));
+                                throw new AssertionError(
+                                        "ordinal " + i + " not visible after add: " + Arrays.toString(r.ordinals()));
                             }
                         }
                         if (i % 10 == 9) {
@@ -354,7 +373,8 @@ class Bm25TextIndexTest {
         Path textDir = dir.resolve("text");
         List<Path> segments;
         try (Stream<Path> files = Files.list(textDir)) {
-            segments = files.filter(p -> p.getFileName().toString().startsWith("segments_")).toList();
+            segments = files.filter(p -> p.getFileName().toString().startsWith("segments_"))
+                    .toList();
         }
         assertFalse(segments.isEmpty());
         for (Path p : segments) {
@@ -378,7 +398,8 @@ class Bm25TextIndexTest {
         Path textDir = dir.resolve("text");
         try (Stream<Path> files = Files.list(textDir)) {
             for (Path p : files.filter(p -> !p.getFileName().toString().startsWith("segments_")
-                    && !p.getFileName().toString().equals("write.lock")).toList()) {
+                            && !p.getFileName().toString().equals("write.lock"))
+                    .toList()) {
                 Files.write(p, new byte[] {1, 2, 3});
             }
         }
@@ -398,7 +419,8 @@ class Bm25TextIndexTest {
         Path largest;
         try (Stream<Path> files = Files.list(dir.resolve("text"))) {
             largest = files.filter(p -> !p.getFileName().toString().startsWith("segments_"))
-                    .max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+                    .max(java.util.Comparator.comparingLong(p -> p.toFile().length()))
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(largest);
         bytes[bytes.length / 2] ^= 0x5a;

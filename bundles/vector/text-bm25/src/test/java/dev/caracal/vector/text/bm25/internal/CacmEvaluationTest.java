@@ -40,8 +40,9 @@ class CacmEvaluationTest {
 
     @Test
     void bm25OnCacm() throws IOException {
-        assertTrue(Files.isReadable(DATA.resolve("cacm.tar.gz")), "the CACM collection is expected in " + DATA
-                + " (../shared/data/cacm beside the checkout)");
+        assertTrue(
+                Files.isReadable(DATA.resolve("cacm.tar.gz")),
+                "the CACM collection is expected in " + DATA + " (../shared/data/cacm beside the checkout)");
         Map<Integer, String> docs = readDocuments(DATA.resolve("cacm.tar.gz"));
         assertEquals(3204, docs.size());
         Map<Integer, String> topics = readTopics(DATA.resolve("topics.cacm.txt"));
@@ -50,13 +51,20 @@ class CacmEvaluationTest {
 
         // first pass on a cold JVM, then a second one into a fresh index (informational, no assertion)
         for (int pass = 1; pass <= 2; pass++) {
-            try (TextIndex index = new Bm25TextIndexFactory().open(new TextIndexContext("warmup", dir.resolve("pass" + pass)))) {
+            try (TextIndex index =
+                    new Bm25TextIndexFactory().open(new TextIndexContext("warmup", dir.resolve("pass" + pass)))) {
                 long start = System.nanoTime();
                 docs.forEach(index::add);
                 assertEquals(docs.size(), index.size()); // includes the refresh
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "CACM: indexing pass %d (%s JVM): %d documents in %.3f s, %.0f docs/s,"
-                        + " %d bytes%n", pass, pass == 1 ? "cold" : "warm", docs.size(), seconds, docs.size() / seconds,
+                System.out.printf(
+                        Locale.ROOT,
+                        "CACM: indexing pass %d (%s JVM): %d documents in %.3f s, %.0f docs/s," + " %d bytes%n",
+                        pass,
+                        pass == 1 ? "cold" : "warm",
+                        docs.size(),
+                        seconds,
+                        docs.size() / seconds,
                         index.sizeBytes());
             }
         }
@@ -85,8 +93,14 @@ class CacmEvaluationTest {
             double map = apSum / judged;
             double ndcg = ndcgSum / judged;
             long topicsWithHit = hitInTop10.values().stream().filter(b -> b).count();
-            System.out.printf(Locale.ROOT, "CACM: %d judged topics, MAP %.4f, nDCG@10 %.4f, %d topics with a relevant"
-                    + " document in the top 10, %.1f ms per query%n", judged, map, ndcg, topicsWithHit,
+            System.out.printf(
+                    Locale.ROOT,
+                    "CACM: %d judged topics, MAP %.4f, nDCG@10 %.4f, %d topics with a relevant"
+                            + " document in the top 10, %.1f ms per query%n",
+                    judged,
+                    map,
+                    ndcg,
+                    topicsWithHit,
                     searchMs / judged);
 
             assertEquals(52, judged);
@@ -163,7 +177,8 @@ class CacmEvaluationTest {
             if (f.length >= 4 && Integer.parseInt(f[3]) > 0) {
                 Matcher m = DOC_NAME.matcher(f[2] + ".html");
                 if (m.matches()) {
-                    qrels.computeIfAbsent(Integer.parseInt(f[0]), t -> new HashSet<>()).add(Integer.parseInt(m.group(1)));
+                    qrels.computeIfAbsent(Integer.parseInt(f[0]), t -> new HashSet<>())
+                            .add(Integer.parseInt(m.group(1)));
                 }
             }
         }
