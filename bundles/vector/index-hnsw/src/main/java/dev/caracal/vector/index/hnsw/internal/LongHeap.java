@@ -2,7 +2,7 @@ package dev.caracal.vector.index.hnsw.internal;
 
 import java.util.Arrays;
 
-/** A growable binary min-heap of longs (encoded score and node, see {@link HnswIndex#encode}). */
+/** A growable binary min-heap of longs (a score and a node packed by {@link ScoredNode#encode}). */
 final class LongHeap {
     private long[] heap;
     private int size;

@@ -48,16 +48,16 @@ public final class HnswFilterBench {
                 TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, n / modulo);
                 for (double growth : growths) {
                     for (boolean twoHop : twoHops) {
-                        index.filteredEfGrowth = growth;
-                        index.twoHopFilter = twoHop;
+                        index.tuning.filteredEfGrowth = growth;
+                        index.tuning.twoHopFilter = twoHop;
                         // cmp: two hops forced at every selectivity; otherwise the index's own threshold
-                        index.twoHopMinSelectivity = twoHops.length > 1 ? 0 : 0.08;
+                        index.tuning.twoHopMinSelectivity = twoHops.length > 1 ? 0 : 0.08;
                         for (boolean force : args.length > 5 ? new boolean[] {true} : new boolean[] {true, false}) {
                             if (!force && percent == 1 && growth != growths[0]) {
                                 continue; // exact scan: growth plays no part
                             }
-                            index.exactScanMaxMatches = force ? 0 : 2_000;
-                            index.exactScanSelectivity = force ? 0 : 0.03;
+                            index.tuning.exactScanMaxMatches = force ? 0 : 2_000;
+                            index.tuning.exactScanSelectivity = force ? 0 : 0.03;
                             for (int ef : new int[] {16, 32, 64, 128}) {
                                 measure(
                                         index,

@@ -33,7 +33,7 @@ class HnswIndexTest {
     @Test
     void deletesRepairCompactionAndReAdd() {
         HnswIndex index = TestData.build(Metric.COSINE, data, Map.of(), null);
-        index.compactionRatio = 1.0; // tombstones only, compaction by hand below
+        index.tuning.compactionRatio = 1.0; // tombstones only, compaction by hand below
         BitSet removed = new BitSet();
         Random r = new Random(9);
         while (removed.cardinality() < data.length * 3 / 10) {
@@ -67,7 +67,7 @@ class HnswIndexTest {
         assertTrue(recall >= 0.95, "recall after re-add " + recall);
 
         // with the default ratio, compaction happens by itself
-        index.compactionRatio = 0.2;
+        index.tuning.compactionRatio = 0.2;
         for (int o = 0; o < data.length / 4; o++) {
             index.remove(o);
         }
@@ -76,7 +76,7 @@ class HnswIndexTest {
         recall = recallNeverReturningRemoved(index, o -> o >= data.length / 4);
         assertTrue(recall >= 0.9, "recall after automatic compaction " + recall);
         // removing and re-adding before compaction (a tombstoned node comes back)
-        index.compactionRatio = 1.0;
+        index.tuning.compactionRatio = 1.0;
         index.remove(data.length - 1);
         index.add(data.length - 1, data[data.length - 1]);
         ScoredOrdinals self = index.search(data[data.length - 1], 1, null, Map.of());
@@ -161,8 +161,8 @@ class HnswIndexTest {
             IntPredicate accept = o -> o % modulo == 3;
             TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
             for (boolean forceTraversal : new boolean[] {false, true}) {
-                index.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
-                index.exactScanSelectivity = forceTraversal ? 0 : 0.03;
+                index.tuning.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
+                index.tuning.exactScanSelectivity = forceTraversal ? 0 : 0.03;
                 double sum = 0;
                 for (float[] q : queries) {
                     ScoredOrdinals res = index.search(q, K, filter, Map.of());
@@ -180,8 +180,8 @@ class HnswIndexTest {
             }
         }
         // forced traversal at a small ef: two hops at 10%, the classic stepping-stone traversal at 5%
-        index.exactScanMaxMatches = 0;
-        index.exactScanSelectivity = 0;
+        index.tuning.exactScanMaxMatches = 0;
+        index.tuning.exactScanSelectivity = 0;
         for (int percent : new int[] {5, 10}) {
             int modulo = 100 / percent;
             IntPredicate accept = o -> o % modulo == 1;
@@ -193,8 +193,8 @@ class HnswIndexTest {
                     percent, percent >= 8 ? "two hops" : "stepping stones", recall);
             assertTrue(recall >= 0.95, percent + "% at ef 32: recall " + recall);
         }
-        index.exactScanMaxMatches = 2_000;
-        index.exactScanSelectivity = 0.03;
+        index.tuning.exactScanMaxMatches = 2_000;
+        index.tuning.exactScanSelectivity = 0.03;
         // a filter that matches fewer than k: all of them
         TestData.PredicateFilter three = new TestData.PredicateFilter(o -> o < 3, 3);
         assertEquals(3, index.search(queries[0], K, three, Map.of()).size());

@@ -257,8 +257,8 @@ class HnswInt8Test {
             IntPredicate accept = o -> o % modulo == 3 && alive.test(o);
             TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
             for (boolean forceTraversal : new boolean[] {false, true}) {
-                index.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
-                index.exactScanSelectivity = forceTraversal ? 0 : 0.03;
+                index.tuning.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
+                index.tuning.exactScanSelectivity = forceTraversal ? 0 : 0.03;
                 double sum = 0;
                 for (float[] q : queries) {
                     ScoredOrdinals res = index.search(q, K, filter, Map.of());

@@ -1,0 +1,169 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import static dev.caracal.vector.index.hnsw.internal.GraphPages.PAGE_BITS;
+import static dev.caracal.vector.index.hnsw.internal.GraphPages.PAGE_MASK;
+import static dev.caracal.vector.index.hnsw.internal.GraphPages.PAGE_SIZE;
+
+import dev.caracal.vector.index.IndexContext;
+import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.math.VectorMath;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/** A float copy of every vector, compared with the metric's own kernel; scores are exact as the graph finds them. */
+final class FloatVectorScorer extends VectorScorer {
+    /** The vector pages; the directory is replaced (copied, longer) when it grows, pages themselves never move. */
+    private volatile float[][] pages = new float[0][];
+
+    private final Object growLock = new Object();
+    private volatile long bytes; // written under growLock
+
+    FloatVectorScorer(IndexContext context) {
+        super(context);
+    }
+
+    /** A query, or a stored node in place (no copy): {@code vector} from {@code offset}. */
+    private static final class FloatQuery extends PreparedQuery {
+        private final VectorMath math;
+        private final int dimension;
+        private Similarity similarity;
+        private float[] vector;
+        private int offset;
+        private float[][] pages;
+
+        FloatQuery(VectorMath math, int dimension) {
+            this.math = math;
+            this.dimension = dimension;
+        }
+
+        @Override
+        float score(int node) {
+            int page = node >>> PAGE_BITS;
+            float[] stored = page < pages.length ? pages[page] : null;
+            if (stored == null) {
+                return Float.NEGATIVE_INFINITY;
+            }
+            return similarity.compare(math, vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    @Override
+    PreparedQuery newQuery() {
+        return new FloatQuery(math, dimension);
+    }
+
+    @Override
+    PreparedQuery prepare(float[] vector, Similarity similarity, PreparedQuery into) {
+        FloatQuery q = (FloatQuery) into;
+        q.similarity = similarity;
+        q.vector = vector;
+        q.offset = 0;
+        q.pages = pages;
+        return q;
+    }
+
+    @Override
+    PreparedQuery prepareNode(int node, PreparedQuery into) {
+        FloatQuery q = (FloatQuery) into;
+        float[][] current = pages;
+        q.similarity = graphSimilarity;
+        q.vector = current[node >>> PAGE_BITS];
+        q.offset = (node & PAGE_MASK) * dimension;
+        q.pages = current;
+        return q;
+    }
+
+    @Override
+    void ensurePage(int node) {
+        int page = node >>> PAGE_BITS;
+        float[][] current = pages;
+        if (page < current.length && current[page] != null) {
+            return;
+        }
+        synchronized (growLock) {
+            current = pages;
+            if (page >= current.length) {
+                current = Arrays.copyOf(current, Math.max(page + 1, current.length + (current.length >> 1) + 1));
+            }
+            if (current[page] == null) {
+                current[page] = new float[PAGE_SIZE * dimension];
+                bytes += 4L * PAGE_SIZE * dimension;
+            }
+            pages = current; // volatile write publishes the page
+        }
+    }
+
+    @Override
+    void store(int node, float[] vector) {
+        System.arraycopy(vector, 0, pages[node >>> PAGE_BITS], (node & PAGE_MASK) * dimension, dimension);
+    }
+
+    @Override
+    void copyStored(int node, float[] out) {
+        System.arraycopy(pages[node >>> PAGE_BITS], (node & PAGE_MASK) * dimension, out, 0, dimension);
+    }
+
+    @Override
+    long bytes() {
+        return bytes;
+    }
+
+    @Override
+    void clear() {
+        synchronized (growLock) {
+            pages = new float[0][];
+            bytes = 0;
+        }
+    }
+
+    /** The graph's candidates are exact: the best {@code k} as they are. */
+    @Override
+    int candidates(int k, Map<String, Object> params) {
+        return k;
+    }
+
+    @Override
+    ScoredOrdinals results(float[] query, int k, int candidates, long[] found, SearchScratch scratch) {
+        int n = Math.min(k, found.length);
+        int[] ordinals = new int[n];
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            ordinals[i] = ScoredNode.node(found[i]);
+            scores[i] = searchSimilarity.externalScore(ScoredNode.score(found[i]));
+        }
+        return new ScoredOrdinals(ordinals, scores);
+    }
+
+    /** Nothing beyond the vectors. */
+    @Override
+    void writeHeader(DataOutputStream out) {}
+
+    @Override
+    void readHeader(DataInputStream in, int nodes) {}
+
+    @Override
+    void writeVector(DataOutputStream out, int node) throws IOException {
+        float[] page = pages[node >>> PAGE_BITS];
+        int offset = (node & PAGE_MASK) * dimension;
+        for (int i = 0; i < dimension; i++) {
+            out.writeFloat(page[offset + i]);
+        }
+    }
+
+    @Override
+    void readVector(DataInputStream in, int node) throws IOException {
+        float[] page = pages[node >>> PAGE_BITS];
+        int offset = (node & PAGE_MASK) * dimension;
+        for (int d = 0; d < dimension; d++) {
+            page[offset + d] = in.readFloat();
+        }
+    }
+
+    @Override
+    long fileBytesPerVector() {
+        return 4L * dimension;
+    }
+}

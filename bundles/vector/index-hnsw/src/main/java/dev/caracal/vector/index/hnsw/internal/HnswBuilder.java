@@ -1,0 +1,337 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import static dev.caracal.vector.index.hnsw.internal.ScoredNode.encode;
+import static dev.caracal.vector.index.hnsw.internal.ScoredNode.node;
+import static dev.caracal.vector.index.hnsw.internal.ScoredNode.score;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Changes the graph: inserts a node (a random level, a beam search per level for its candidates, the diversity
+ * heuristic to pick its neighbours, links back from them), repairs the lists around a removed node, and compacts
+ * tombstoned nodes away. Inserts and removes run concurrently with each other and with searches (each neighbour list
+ * under its stripe lock); the caller runs {@link #compact} alone.
+ */
+final class HnswBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(HnswBuilder.class);
+
+    private final String collection;
+    private final HnswGraph graph;
+    private final VectorScorer scorer;
+    private final HnswSearcher searcher;
+    private final HnswTuning tuning;
+    private final int efConstruction;
+    private final int maxNeighbours;
+    private final double levelFactor;
+
+    HnswBuilder(
+            String collection,
+            HnswParams params,
+            HnswGraph graph,
+            VectorScorer scorer,
+            HnswSearcher searcher,
+            HnswTuning tuning) {
+        this.collection = collection;
+        this.graph = graph;
+        this.scorer = scorer;
+        this.searcher = searcher;
+        this.tuning = tuning;
+        this.efConstruction = params.efConstruction();
+        this.maxNeighbours = graph.maxConnections(0);
+        this.levelFactor = 1.0 / Math.log(params.m());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // insert
+
+    /** Inserts {@code node} with {@code vector}, or gives a node still in the graph a new vector and new links. */
+    void insert(int node, float[] vector) {
+        scorer.ensurePage(node); // the vector page first: a node the graph holds has its vector page
+        graph.ensurePage(node);
+        GraphPages p = graph.pages();
+        int level;
+        synchronized (graph.stripe(node)) {
+            int existing = p.levelOf(node);
+            if (existing >= 0) {
+                // re-add of a node still in the graph (live or tombstoned): new vector, same level, relinked
+                level = existing;
+                graph.revive(p, node);
+            } else {
+                level = randomLevel();
+                graph.reserve(p, node, level);
+            }
+            scorer.store(node, vector);
+            graph.publish(p, node, level, existing < 0);
+        }
+        graph.extendLimit(node);
+
+        long entry = graph.entryOrClaim(node, level);
+        if (entry < 0) {
+            return; // the first node: the entry point
+        }
+        int entryNode = HnswGraph.entryNode(entry);
+        int entryLevel = HnswGraph.entryLevel(entry);
+        SearchScratch s = searcher.scratch();
+        VectorScorer.PreparedQuery q = scorer.prepare(vector, scorer.graphSimilarity, s.query);
+        int closest = entryNode == node ? entryNode : searcher.greedy(p, s, q, entryNode, entryLevel, level);
+        long[] entries = {encode(0f, closest)};
+        int entryCount = 1;
+        for (int l = Math.min(level, entryLevel); l >= 0; l--) {
+            searcher.searchLevel(p, s, q, efConstruction, l, null, node, entries, entryCount);
+            long[] found = ScoredNode.drainBestFirst(s.results);
+            if (found.length == 0) {
+                continue;
+            }
+            int max = graph.maxConnections(l);
+            int[] selected = new int[max];
+            int kept = selectDiverse(s, found, found.length, max, selected);
+            synchronized (graph.stripe(node)) {
+                graph.writeNeighbours(p, node, l, selected, kept);
+            }
+            for (int i = 0; i < kept; i++) {
+                link(p, s, selected[i], l, node);
+            }
+            entries = found;
+            entryCount = found.length;
+        }
+        if (level > entryLevel) {
+            graph.raiseEntry(node, level);
+        }
+    }
+
+    private int randomLevel() {
+        double r = ThreadLocalRandom.current().nextDouble();
+        return (int) Math.min(HnswGraph.MAX_LEVEL, Math.floor(-Math.log(1.0 - r) * levelFactor));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // neighbour selection
+
+    /**
+     * The diversity heuristic: walks {@code candidates} (encoded, best first, similarity to the base node) and keeps
+     * a candidate only if it is closer to the base than to every neighbour kept so far. Returns how many it kept.
+     */
+    private int selectDiverse(SearchScratch s, long[] candidates, int count, int max, int[] out) {
+        boolean fillPruned = tuning.fillPruned;
+        int kept = 0;
+        int[] pruned = fillPruned ? new int[count] : null;
+        int prunedCount = 0;
+        VectorScorer.PreparedQuery candidate = s.pair;
+        for (int i = 0; i < count && kept < max; i++) {
+            int node = node(candidates[i]);
+            float similarity = score(candidates[i]);
+            boolean diverse = true;
+            if (kept > 0) {
+                scorer.prepareNode(node, candidate);
+            }
+            for (int j = 0; j < kept; j++) {
+                if (candidate.score(out[j]) > similarity) {
+                    diverse = false;
+                    break;
+                }
+            }
+            if (diverse) {
+                out[kept++] = node;
+            } else if (fillPruned) {
+                pruned[prunedCount++] = node;
+            }
+        }
+        for (int i = 0; i < prunedCount && kept < max; i++) {
+            out[kept++] = pruned[i];
+        }
+        return kept;
+    }
+
+    /** Adds {@code node} to the neighbour list of {@code target}, shrinking it with the heuristic when full. */
+    private void link(GraphPages p, SearchScratch s, int target, int level, int node) {
+        int max = graph.maxConnections(level);
+        synchronized (graph.stripe(target)) {
+            if (p.levelOf(target) < level) {
+                return;
+            }
+            int[] neighbours = s.linked(max);
+            int count = graph.readNeighbours(p, target, level, neighbours);
+            if (contains(neighbours, count, node)) {
+                return;
+            }
+            if (count < max) {
+                graph.appendNeighbour(p, target, level, count, node);
+                return;
+            }
+            long[] candidates = new long[count + 1];
+            VectorScorer.PreparedQuery base = scorer.prepareNode(target, s.target);
+            for (int i = 0; i < count; i++) {
+                candidates[i] = encode(base.score(neighbours[i]), neighbours[i]);
+            }
+            candidates[count] = encode(base.score(node), node);
+            ScoredNode.sortBestFirst(candidates, count + 1);
+            int[] out = new int[max];
+            int kept = selectDiverse(s, candidates, count + 1, max, out);
+            graph.writeNeighbours(p, target, level, out, kept);
+        }
+    }
+
+    /**
+     * Rebuilds the list of {@code node} at {@code level} with the heuristic from its current neighbours and
+     * {@code extra} candidates, dropping tombstoned ones (the caller holds the stripe lock of {@code node}, or runs
+     * alone).
+     */
+    private void rebuildList(
+            GraphPages p,
+            SearchScratch s,
+            int node,
+            int level,
+            int[] current,
+            int currentCount,
+            int[] extra,
+            int extraCount) {
+        long[] candidates = new long[currentCount + extraCount];
+        VectorScorer.PreparedQuery base = scorer.prepareNode(node, s.target);
+        int n = addCandidates(p, base, node, level, current, currentCount, candidates, 0);
+        n = addCandidates(p, base, node, level, extra, extraCount, candidates, n);
+        ScoredNode.sortBestFirst(candidates, n);
+        int max = graph.maxConnections(level);
+        int[] out = new int[max];
+        int kept = selectDiverse(s, candidates, n, max, out);
+        graph.writeNeighbours(p, node, level, out, kept);
+    }
+
+    /**
+     * Appends to {@code candidates} (holding {@code n}) each of {@code nodes} that is live at {@code level}, is not
+     * {@code node} and not there yet, scored against {@code base}; returns the new count.
+     */
+    private static int addCandidates(
+            GraphPages p,
+            VectorScorer.PreparedQuery base,
+            int node,
+            int level,
+            int[] nodes,
+            int count,
+            long[] candidates,
+            int n) {
+        for (int i = 0; i < count; i++) {
+            int candidate = nodes[i];
+            if (candidate == node
+                    || p.levelOf(candidate) < level
+                    || p.isTombstoned(candidate)
+                    || containsNode(candidates, n, candidate)) {
+                continue;
+            }
+            candidates[n++] = encode(base.score(candidate), candidate);
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // removal
+
+    /** Tombstones {@code node} and reconnects its neighbours; a no-op unless it is live. */
+    void remove(int node) {
+        GraphPages p = graph.pages();
+        int level = graph.markRemoved(p, node);
+        if (level >= 0) {
+            repairAround(p, node, level);
+        }
+    }
+
+    /**
+     * Reconnects the neighbours of a deleted node that linked to it: each gets its list rebuilt by the heuristic
+     * from its other neighbours plus the deleted node's neighbours.
+     */
+    private void repairAround(GraphPages p, int deleted, int level) {
+        SearchScratch s = searcher.scratch();
+        int[] orphans = new int[maxNeighbours];
+        int[] neighbours = new int[maxNeighbours];
+        for (int l = 0; l <= level; l++) {
+            int orphanCount = graph.readNeighbours(p, deleted, l, orphans);
+            for (int i = 0; i < orphanCount; i++) {
+                int orphan = orphans[i];
+                if (orphan == deleted || p.levelOf(orphan) < l || p.isTombstoned(orphan)) {
+                    continue;
+                }
+                synchronized (graph.stripe(orphan)) {
+                    int count = graph.readNeighbours(p, orphan, l, neighbours);
+                    if (contains(neighbours, count, deleted)) {
+                        rebuildList(p, s, orphan, l, neighbours, count, orphans, orphanCount);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether tombstones exceed the compaction ratio of the nodes (and there are at least 64). */
+    boolean compactionDue() {
+        int tombstones = graph.tombstones();
+        return tombstones >= 64 && tombstones > tuning.compactionRatio * (tombstones + graph.size());
+    }
+
+    /**
+     * Unlinks tombstoned nodes from every list (refilling a list that lost neighbours from the removed nodes'
+     * neighbours) and frees their slots. The caller runs it alone.
+     */
+    void compact() {
+        GraphPages p = graph.pages();
+        SearchScratch s = searcher.scratch();
+        int[] list = new int[maxNeighbours];
+        int[] refill = new int[maxNeighbours * maxNeighbours];
+        int[] removedNeighbours = new int[maxNeighbours];
+        for (int node = 0, end = graph.limit(); node < end; node++) {
+            int level = p.levelOf(node);
+            if (level < 0 || p.isTombstoned(node)) {
+                continue;
+            }
+            for (int l = 0; l <= level; l++) {
+                unlinkRemoved(p, s, node, l, list, refill, removedNeighbours);
+            }
+        }
+        int freed = graph.freeTombstoned();
+        LOG.debug("Collection '{}': hnsw compaction freed {} nodes", collection, freed);
+    }
+
+    /**
+     * Rebuilds the list of live {@code node} at {@code level} if it holds removed nodes, with the neighbours of those
+     * removed nodes as extra candidates ({@code list}, {@code refill} and {@code removedNeighbours} are buffers).
+     */
+    private void unlinkRemoved(
+            GraphPages p, SearchScratch s, int node, int level, int[] list, int[] refill, int[] removedNeighbours) {
+        int count = graph.readNeighbours(p, node, level, list);
+        int refillCount = 0;
+        boolean lost = false;
+        for (int i = 0; i < count; i++) {
+            int neighbour = list[i];
+            if (p.levelOf(neighbour) >= level && !p.isTombstoned(neighbour)) {
+                continue; // still there
+            }
+            lost = true;
+            if (p.levelOf(neighbour) >= level) {
+                int k = graph.readNeighbours(p, neighbour, level, removedNeighbours);
+                for (int j = 0; j < k && refillCount < refill.length; j++) {
+                    refill[refillCount++] = removedNeighbours[j];
+                }
+            }
+        }
+        if (lost) {
+            rebuildList(p, s, node, level, list, count, refill, refillCount);
+        }
+    }
+
+    private static boolean contains(int[] nodes, int count, int node) {
+        for (int i = 0; i < count; i++) {
+            if (nodes[i] == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsNode(long[] scored, int count, int node) {
+        for (int i = 0; i < count; i++) {
+            if (node(scored[i]) == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import java.util.Arrays;
+
+/**
+ * The state one thread reuses from search to search (and insert to insert) on one index, so that a search allocates
+ * nothing per visited node: the visited marks (a generation counter, cleared only when it wraps), the candidate and
+ * result heaps, neighbour buffers and the prepared queries.
+ */
+final class SearchScratch {
+    private int[] visited = new int[0];
+    private int generation;
+    final LongHeap candidates = new LongHeap(256);
+    final LongHeap results = new LongHeap(256);
+    private int[] neighbours = new int[0];
+    private int[] secondHop = new int[0];
+    private int[] linked = new int[0];
+    private float[] rerank;
+    /** The query of a search or insert. */
+    final VectorScorer.PreparedQuery query;
+    /** A node whose neighbour list is being rebuilt, compared with its candidates. */
+    final VectorScorer.PreparedQuery target;
+    /** A candidate neighbour, compared with the neighbours kept so far. */
+    final VectorScorer.PreparedQuery pair;
+
+    SearchScratch(VectorScorer scorer) {
+        query = scorer.newQuery();
+        target = scorer.newQuery();
+        pair = scorer.newQuery();
+    }
+
+    /** Starts a traversal of a graph of up to {@code capacity} nodes: nothing is visited. */
+    void startVisit(int capacity) {
+        if (visited.length < capacity) {
+            visited = new int[Math.max(capacity, visited.length + (visited.length >> 1))];
+            generation = 0;
+        }
+        if (++generation == Integer.MAX_VALUE) {
+            Arrays.fill(visited, 0);
+            generation = 1;
+        }
+    }
+
+    /** Marks {@code node} visited; returns false when it already was. */
+    boolean visit(int node) {
+        if (node >= visited.length) {
+            visited = Arrays.copyOf(visited, node + 1 + (node >> 2));
+        }
+        if (visited[node] == generation) {
+            return false;
+        }
+        visited[node] = generation;
+        return true;
+    }
+
+    /** A buffer for the neighbours of the node a traversal expands. */
+    int[] neighbours(int size) {
+        if (neighbours.length < size) {
+            neighbours = new int[size];
+        }
+        return neighbours;
+    }
+
+    /** A buffer for the neighbours of a neighbour (two-hop search). */
+    int[] secondHop(int size) {
+        if (secondHop.length < size) {
+            secondHop = new int[size];
+        }
+        return secondHop;
+    }
+
+    /** A buffer for the list of a node a new node is linked into. */
+    int[] linked(int size) {
+        if (linked.length < size) {
+            linked = new int[size];
+        }
+        return linked;
+    }
+
+    /** A buffer for a full-precision vector read to re-rank a candidate. */
+    float[] rerank(int dimension) {
+        if (rerank == null || rerank.length != dimension) {
+            rerank = new float[dimension];
+        }
+        return rerank;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.caracal.vector.index.hnsw.internal;
+
+import dev.caracal.vector.index.IndexContext;
+import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.math.VectorMath;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The index's own copy of the vectors and how they are compared: everything that depends on how a vector is held.
+ * {@link FloatVectorScorer} keeps a float copy; {@link Int8VectorScorer} keeps one byte a dimension and re-ranks with
+ * the store's vectors. Vectors are paged by ordinal like the graph ({@link GraphPages#PAGE_SIZE} a page): a vector page
+ * is allocated before the graph page of the same nodes, so a node the graph holds has its vector page.
+ *
+ * <p>Hot loops compare one {@link PreparedQuery} with many stored nodes: the query (or a node used as one) is
+ * prepared once, and {@link PreparedQuery#score} costs one kernel call. With one index type in a JVM that call site
+ * sees one class; with float and int8 indexes side by side, two.
+ */
+abstract sealed class VectorScorer permits FloatVectorScorer, Int8VectorScorer {
+    final int dimension;
+    final VectorMath math;
+    /** How searches compare a query with a node. */
+    final Similarity searchSimilarity;
+    /** How the graph compares nodes (and an inserted vector with them). */
+    final Similarity graphSimilarity;
+
+    VectorScorer(IndexContext context) {
+        this.dimension = context.vectors().dimension();
+        this.math = VectorMath.get();
+        this.searchSimilarity = Similarity.forSearch(context.metric());
+        this.graphSimilarity = Similarity.forGraph(context.metric());
+    }
+
+    /** The scorer for the build parameters: int8 codes or float copies. */
+    static VectorScorer create(IndexContext context, HnswParams params, HnswGraph graph) {
+        return params.int8() ? new Int8VectorScorer(context, graph) : new FloatVectorScorer(context);
+    }
+
+    /**
+     * One side of a comparison, prepared once and compared with many stored nodes: a query, or a node of the graph.
+     * Each thread keeps its own (see {@link SearchScratch}) and prepares it again for every use.
+     */
+    abstract static class PreparedQuery {
+        /** The similarity to stored node {@code node}, higher is closer; -infinity when its page is missing. */
+        abstract float score(int node);
+    }
+
+    abstract PreparedQuery newQuery();
+
+    /** Prepares {@code vector} to be compared with stored nodes by {@code similarity}. */
+    abstract PreparedQuery prepare(float[] vector, Similarity similarity, PreparedQuery into);
+
+    /** Prepares stored node {@code node} (present in the graph) to be compared with others by the graph's similarity. */
+    abstract PreparedQuery prepareNode(int node, PreparedQuery into);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // storage
+
+    /** Allocates the vector page of {@code node} if it is not there yet. */
+    abstract void ensurePage(int node);
+
+    /** Stores the vector of {@code node} (its page allocated). */
+    abstract void store(int node, float[] vector);
+
+    /** Copies the vector the index holds for {@code node} into {@code out} (as the index holds it). */
+    abstract void copyStored(int node, float[] out);
+
+    /** Bytes of memory the vector pages use. */
+    abstract long bytes();
+
+    /** Drops every page (the index is closing). */
+    abstract void clear();
+
+    // ---------------------------------------------------------------------------------------------------------
+    // results
+
+    /** How many of the best nodes the graph search must yield for the best {@code k} ({@code k} at least). */
+    abstract int candidates(int k, Map<String, Object> params);
+
+    /** The best {@code k} of {@code found} (encoded, best first), scored as a caller sees scores. */
+    abstract ScoredOrdinals results(float[] query, int k, int candidates, long[] found, SearchScratch scratch);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // training: only int8 codes need it
+
+    /** Called before {@code vector} is added. */
+    void beforeAdd(float[] vector) {}
+
+    /** Whether {@link #retrain} is due at {@code size} vectors. */
+    boolean retrainDue(int size) {
+        return false;
+    }
+
+    /** Retrains and re-encodes every node (the caller has excluded all other use of the index). */
+    void retrain() {}
+
+    /** How many vectors the encoding was trained on (0 when it needs no training or has not been trained yet). */
+    int trainedOn() {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // persistence (see HnswFile)
+
+    /** Writes what the encoding needs besides the vectors (after the file's fixed header). */
+    abstract void writeHeader(DataOutputStream out) throws IOException;
+
+    /** Reads what {@link #writeHeader} wrote, for a file of {@code nodes} nodes. */
+    abstract void readHeader(DataInputStream in, int nodes) throws IOException;
+
+    abstract void writeVector(DataOutputStream out, int node) throws IOException;
+
+    /** Reads the vector of {@code node} (its page allocated). */
+    abstract void readVector(DataInputStream in, int node) throws IOException;
+
+    /** The bytes a vector takes in the file. */
+    abstract long fileBytesPerVector();
+}
