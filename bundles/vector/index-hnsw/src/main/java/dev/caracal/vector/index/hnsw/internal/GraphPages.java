@@ -37,13 +37,13 @@ final class GraphPages {
         if (node < 0 || page >= meta.length) {
             return -1;
         }
-        int[] m = meta[page];
-        return m == null ? -1 : m[(node & PAGE_MASK) * META] - 1;
+        int[] nodes = meta[page];
+        return nodes == null ? -1 : nodes[(node & PAGE_MASK) * META] - 1;
     }
 
     boolean isTombstoned(int node) {
-        long[] t = tombstones[node >>> PAGE_BITS];
-        return t != null && (t[(node & PAGE_MASK) >>> 6] & (1L << node)) != 0;
+        long[] bits = tombstones[node >>> PAGE_BITS];
+        return bits != null && (bits[(node & PAGE_MASK) >>> 6] & (1L << node)) != 0;
     }
 
     /** Whether the page of {@code node} is allocated. */

@@ -50,20 +50,20 @@ final class HnswBuilder {
     void insert(int node, float[] vector) {
         scorer.ensurePage(node); // the vector page first: a node the graph holds has its vector page
         graph.ensurePage(node);
-        GraphPages p = graph.pages();
+        GraphPages pages = graph.pages();
         int level;
         synchronized (graph.stripe(node)) {
-            int existing = p.levelOf(node);
+            int existing = pages.levelOf(node);
             if (existing >= 0) {
                 // re-add of a node still in the graph (live or tombstoned): new vector, same level, relinked
                 level = existing;
-                graph.revive(p, node);
+                graph.revive(pages, node);
             } else {
                 level = randomLevel();
-                graph.reserve(p, node, level);
+                graph.reserve(pages, node, level);
             }
             scorer.store(node, vector);
-            graph.publish(p, node, level, existing < 0);
+            graph.publish(pages, node, level, existing < 0);
         }
         graph.extendLimit(node);
 
@@ -75,11 +75,11 @@ final class HnswBuilder {
         int entryLevel = HnswGraph.entryLevel(entry);
         SearchScratch s = searcher.scratch();
         VectorScorer.PreparedQuery q = scorer.prepare(vector, scorer.graphSimilarity, s.query);
-        int closest = entryNode == node ? entryNode : searcher.greedy(p, s, q, entryNode, entryLevel, level);
+        int closest = entryNode == node ? entryNode : searcher.greedy(pages, s, q, entryNode, entryLevel, level);
         long[] entries = {encode(0f, closest)};
         int entryCount = 1;
         for (int l = Math.min(level, entryLevel); l >= 0; l--) {
-            searcher.searchLevel(p, s, q, efConstruction, l, null, node, entries, entryCount);
+            searcher.searchLevel(pages, s, q, efConstruction, l, null, node, entries, entryCount);
             long[] found = ScoredNode.drainBestFirst(s.results);
             if (found.length == 0) {
                 continue;
@@ -88,10 +88,10 @@ final class HnswBuilder {
             int[] selected = new int[max];
             int kept = selectDiverse(s, found, found.length, max, selected);
             synchronized (graph.stripe(node)) {
-                graph.writeNeighbours(p, node, l, selected, kept);
+                graph.writeNeighbours(pages, node, l, selected, kept);
             }
             for (int i = 0; i < kept; i++) {
-                link(p, s, selected[i], l, node);
+                link(pages, s, selected[i], l, node);
             }
             entries = found;
             entryCount = found.length;
@@ -145,19 +145,19 @@ final class HnswBuilder {
     }
 
     /** Adds {@code node} to the neighbour list of {@code target}, shrinking it with the heuristic when full. */
-    private void link(GraphPages p, SearchScratch s, int target, int level, int node) {
+    private void link(GraphPages pages, SearchScratch s, int target, int level, int node) {
         int max = graph.maxConnections(level);
         synchronized (graph.stripe(target)) {
-            if (p.levelOf(target) < level) {
+            if (pages.levelOf(target) < level) {
                 return;
             }
             int[] neighbours = s.linked(max);
-            int count = graph.readNeighbours(p, target, level, neighbours);
+            int count = graph.readNeighbours(pages, target, level, neighbours);
             if (contains(neighbours, count, node)) {
                 return;
             }
             if (count < max) {
-                graph.appendNeighbour(p, target, level, count, node);
+                graph.appendNeighbour(pages, target, level, count, node);
                 return;
             }
             long[] candidates = new long[count + 1];
@@ -169,7 +169,7 @@ final class HnswBuilder {
             ScoredNode.sortBestFirst(candidates, count + 1);
             int[] out = new int[max];
             int kept = selectDiverse(s, candidates, count + 1, max, out);
-            graph.writeNeighbours(p, target, level, out, kept);
+            graph.writeNeighbours(pages, target, level, out, kept);
         }
     }
 
@@ -179,7 +179,7 @@ final class HnswBuilder {
      * alone).
      */
     private void rebuildList(
-            GraphPages p,
+            GraphPages pages,
             SearchScratch s,
             int node,
             int level,
@@ -189,13 +189,13 @@ final class HnswBuilder {
             int extraCount) {
         long[] candidates = new long[currentCount + extraCount];
         VectorScorer.PreparedQuery base = scorer.prepareNode(node, s.target);
-        int n = addCandidates(p, base, node, level, current, currentCount, candidates, 0);
-        n = addCandidates(p, base, node, level, extra, extraCount, candidates, n);
+        int n = addCandidates(pages, base, node, level, current, currentCount, candidates, 0);
+        n = addCandidates(pages, base, node, level, extra, extraCount, candidates, n);
         ScoredNode.sortBestFirst(candidates, n);
         int max = graph.maxConnections(level);
         int[] out = new int[max];
         int kept = selectDiverse(s, candidates, n, max, out);
-        graph.writeNeighbours(p, node, level, out, kept);
+        graph.writeNeighbours(pages, node, level, out, kept);
     }
 
     /**
@@ -203,7 +203,7 @@ final class HnswBuilder {
      * {@code node} and not there yet, scored against {@code base}; returns the new count.
      */
     private static int addCandidates(
-            GraphPages p,
+            GraphPages pages,
             VectorScorer.PreparedQuery base,
             int node,
             int level,
@@ -214,8 +214,8 @@ final class HnswBuilder {
         for (int i = 0; i < count; i++) {
             int candidate = nodes[i];
             if (candidate == node
-                    || p.levelOf(candidate) < level
-                    || p.isTombstoned(candidate)
+                    || pages.levelOf(candidate) < level
+                    || pages.isTombstoned(candidate)
                     || containsNode(candidates, n, candidate)) {
                 continue;
             }
@@ -229,10 +229,10 @@ final class HnswBuilder {
 
     /** Tombstones {@code node} and reconnects its neighbours; a no-op unless it is live. */
     void remove(int node) {
-        GraphPages p = graph.pages();
-        int level = graph.markRemoved(p, node);
+        GraphPages pages = graph.pages();
+        int level = graph.markRemoved(pages, node);
         if (level >= 0) {
-            repairAround(p, node, level);
+            repairAround(pages, node, level);
         }
     }
 
@@ -240,21 +240,21 @@ final class HnswBuilder {
      * Reconnects the neighbours of a deleted node that linked to it: each gets its list rebuilt by the heuristic
      * from its other neighbours plus the deleted node's neighbours.
      */
-    private void repairAround(GraphPages p, int deleted, int level) {
+    private void repairAround(GraphPages pages, int deleted, int level) {
         SearchScratch s = searcher.scratch();
         int[] orphans = new int[maxNeighbours];
         int[] neighbours = new int[maxNeighbours];
         for (int l = 0; l <= level; l++) {
-            int orphanCount = graph.readNeighbours(p, deleted, l, orphans);
+            int orphanCount = graph.readNeighbours(pages, deleted, l, orphans);
             for (int i = 0; i < orphanCount; i++) {
                 int orphan = orphans[i];
-                if (orphan == deleted || p.levelOf(orphan) < l || p.isTombstoned(orphan)) {
+                if (orphan == deleted || pages.levelOf(orphan) < l || pages.isTombstoned(orphan)) {
                     continue;
                 }
                 synchronized (graph.stripe(orphan)) {
-                    int count = graph.readNeighbours(p, orphan, l, neighbours);
+                    int count = graph.readNeighbours(pages, orphan, l, neighbours);
                     if (contains(neighbours, count, deleted)) {
-                        rebuildList(p, s, orphan, l, neighbours, count, orphans, orphanCount);
+                        rebuildList(pages, s, orphan, l, neighbours, count, orphans, orphanCount);
                     }
                 }
             }
@@ -272,18 +272,18 @@ final class HnswBuilder {
      * neighbours) and frees their slots. The caller runs it alone.
      */
     void compact() {
-        GraphPages p = graph.pages();
+        GraphPages pages = graph.pages();
         SearchScratch s = searcher.scratch();
         int[] list = new int[maxNeighbours];
         int[] refill = new int[maxNeighbours * maxNeighbours];
         int[] removedNeighbours = new int[maxNeighbours];
         for (int node = 0, end = graph.limit(); node < end; node++) {
-            int level = p.levelOf(node);
-            if (level < 0 || p.isTombstoned(node)) {
+            int level = pages.levelOf(node);
+            if (level < 0 || pages.isTombstoned(node)) {
                 continue;
             }
             for (int l = 0; l <= level; l++) {
-                unlinkRemoved(p, s, node, l, list, refill, removedNeighbours);
+                unlinkRemoved(pages, s, node, l, list, refill, removedNeighbours);
             }
         }
         int freed = graph.freeTombstoned();
@@ -295,25 +295,25 @@ final class HnswBuilder {
      * removed nodes as extra candidates ({@code list}, {@code refill} and {@code removedNeighbours} are buffers).
      */
     private void unlinkRemoved(
-            GraphPages p, SearchScratch s, int node, int level, int[] list, int[] refill, int[] removedNeighbours) {
-        int count = graph.readNeighbours(p, node, level, list);
+            GraphPages pages, SearchScratch s, int node, int level, int[] list, int[] refill, int[] removedNeighbours) {
+        int count = graph.readNeighbours(pages, node, level, list);
         int refillCount = 0;
         boolean lost = false;
         for (int i = 0; i < count; i++) {
             int neighbour = list[i];
-            if (p.levelOf(neighbour) >= level && !p.isTombstoned(neighbour)) {
+            if (pages.levelOf(neighbour) >= level && !pages.isTombstoned(neighbour)) {
                 continue; // still there
             }
             lost = true;
-            if (p.levelOf(neighbour) >= level) {
-                int k = graph.readNeighbours(p, neighbour, level, removedNeighbours);
+            if (pages.levelOf(neighbour) >= level) {
+                int k = graph.readNeighbours(pages, neighbour, level, removedNeighbours);
                 for (int j = 0; j < k && refillCount < refill.length; j++) {
                     refill[refillCount++] = removedNeighbours[j];
                 }
             }
         }
         if (lost) {
-            rebuildList(p, s, node, level, list, count, refill, refillCount);
+            rebuildList(pages, s, node, level, list, count, refill, refillCount);
         }
     }
 

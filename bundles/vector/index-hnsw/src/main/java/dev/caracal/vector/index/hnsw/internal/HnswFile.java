@@ -82,11 +82,11 @@ final class HnswFile {
     }
 
     private void writeGraph(DataOutputStream out, int covered) throws IOException {
-        GraphPages p = graph.pages();
+        GraphPages pages = graph.pages();
         int end = graph.limit();
         int nodes = 0;
         for (int node = 0; node < end; node++) {
-            if (p.levelOf(node) >= 0) {
+            if (pages.levelOf(node) >= 0) {
                 nodes++;
             }
         }
@@ -102,16 +102,16 @@ final class HnswFile {
         scorer.writeHeader(out);
         int[] list = new int[graph.maxConnections(0)];
         for (int node = 0; node < end; node++) {
-            int level = p.levelOf(node);
+            int level = pages.levelOf(node);
             if (level < 0) {
                 continue;
             }
             out.writeInt(node);
             out.writeInt(level);
-            out.writeByte(node >= covered || p.isTombstoned(node) ? 1 : 0);
+            out.writeByte(node >= covered || pages.isTombstoned(node) ? 1 : 0);
             scorer.writeVector(out, node);
             for (int l = 0; l <= level; l++) {
-                int count = graph.readNeighbours(p, node, l, list);
+                int count = graph.readNeighbours(pages, node, l, list);
                 out.writeInt(count);
                 for (int i = 0; i < count; i++) {
                     out.writeInt(list[i]);
@@ -198,8 +198,8 @@ final class HnswFile {
             throws IOException {
         scorer.ensurePage(node); // the vector page first, as for an insert
         graph.ensurePage(node);
-        GraphPages p = graph.pages();
-        graph.restore(p, node, level, tombstoned);
+        GraphPages pages = graph.pages();
+        graph.restore(pages, node, level, tombstoned);
         scorer.readVector(in, node);
         for (int l = 0; l <= level; l++) {
             int count = in.readInt();
@@ -213,7 +213,7 @@ final class HnswFile {
                 }
                 list[j] = neighbour;
             }
-            graph.writeNeighbours(p, node, l, list, count);
+            graph.writeNeighbours(pages, node, l, list, count);
         }
     }
 }

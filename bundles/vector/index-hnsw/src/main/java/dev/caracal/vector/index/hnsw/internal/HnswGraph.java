@@ -34,7 +34,9 @@ final class HnswGraph {
 
     private final int m;
     private final int m0;
-    private volatile GraphPages pages = new GraphPages(0);
+    /** The current page directory (see {@link GraphPages}). */
+    private volatile GraphPages directory = new GraphPages(0);
+
     private volatile int[][] upper = new int[0][];
     private int upperUsed; // guarded by growLock
     private final Object growLock = new Object();
@@ -58,7 +60,7 @@ final class HnswGraph {
     }
 
     GraphPages pages() {
-        return pages;
+        return directory;
     }
 
     /** The most neighbours a node keeps at {@code level}. */
@@ -87,22 +89,22 @@ final class HnswGraph {
     /** Allocates the page of {@code node} if it is not there yet. */
     void ensurePage(int node) {
         int page = node >>> PAGE_BITS;
-        GraphPages p = pages;
-        if (page < p.meta.length && p.meta[page] != null) {
+        GraphPages pages = directory;
+        if (page < pages.meta.length && pages.meta[page] != null) {
             return;
         }
         synchronized (growLock) {
-            p = pages;
-            if (page >= p.meta.length) {
-                p = new GraphPages(p, Math.max(page + 1, p.meta.length + (p.meta.length >> 1) + 1));
+            pages = directory;
+            if (page >= pages.meta.length) {
+                pages = new GraphPages(pages, Math.max(page + 1, pages.meta.length + (pages.meta.length >> 1) + 1));
             }
-            if (p.meta[page] == null) {
-                p.level0[page] = new int[PAGE_SIZE * (1 + m0)];
-                p.tombstones[page] = new long[PAGE_SIZE / 64];
-                p.meta[page] = new int[PAGE_SIZE * META]; // last: its presence means the page is complete
+            if (pages.meta[page] == null) {
+                pages.level0[page] = new int[PAGE_SIZE * (1 + m0)];
+                pages.tombstones[page] = new long[PAGE_SIZE / 64];
+                pages.meta[page] = new int[PAGE_SIZE * META]; // last: its presence means the page is complete
                 bytes.addAndGet(4L * PAGE_SIZE * (1 + m0 + META) + PAGE_SIZE / 8);
             }
-            pages = p; // volatile write publishes the page
+            directory = pages; // volatile write publishes the page
         }
     }
 
@@ -111,16 +113,16 @@ final class HnswGraph {
         synchronized (growLock) {
             int first = upperUsed;
             int needed = (first + count + UPPER_PAGE_BLOCKS - 1) / UPPER_PAGE_BLOCKS;
-            int[][] u = upper;
-            if (needed > u.length) {
-                u = Arrays.copyOf(u, Math.max(needed, u.length * 2));
-                for (int i = 0; i < u.length; i++) {
-                    if (u[i] == null) {
-                        u[i] = new int[UPPER_PAGE_BLOCKS * (1 + m)];
+            int[][] arena = upper;
+            if (needed > arena.length) {
+                arena = Arrays.copyOf(arena, Math.max(needed, arena.length * 2));
+                for (int i = 0; i < arena.length; i++) {
+                    if (arena[i] == null) {
+                        arena[i] = new int[UPPER_PAGE_BLOCKS * (1 + m)];
                         bytes.addAndGet(4L * UPPER_PAGE_BLOCKS * (1 + m));
                     }
                 }
-                upper = u;
+                upper = arena;
             }
             upperUsed = first + count;
             return first;
@@ -129,12 +131,12 @@ final class HnswGraph {
 
     /** Bytes of memory the graph uses, roughly (its vectors not included). */
     long memoryBytes() {
-        return bytes.get() + 32L * (pages.meta.length + upper.length) + STRIPES * 16L;
+        return bytes.get() + 32L * (directory.meta.length + upper.length) + STRIPES * 16L;
     }
 
     /** Drops every page (the index is closing). */
     void clear() {
-        pages = new GraphPages(0);
+        directory = new GraphPages(0);
         upper = new int[0][];
         entry = -1;
         live.set(0);
@@ -151,78 +153,79 @@ final class HnswGraph {
     }
 
     /** The array holding the neighbour list of {@code node} at {@code level}; {@link #listBase} gives the offset. */
-    private int[] listArray(GraphPages p, int node, int level) {
+    private int[] listArray(GraphPages pages, int node, int level) {
         if (level == 0) {
-            return p.level0[node >>> PAGE_BITS];
+            return pages.level0[node >>> PAGE_BITS];
         }
-        int block = p.metaPage(node)[GraphPages.metaOffset(node) + 1] + level - 1;
-        int[][] u = upper;
+        int block = pages.metaPage(node)[GraphPages.metaOffset(node) + 1] + level - 1;
+        int[][] arena = upper;
         int page = block / UPPER_PAGE_BLOCKS;
-        return page < u.length ? u[page] : null;
+        return page < arena.length ? arena[page] : null;
     }
 
-    private int listBase(GraphPages p, int node, int level) {
+    private int listBase(GraphPages pages, int node, int level) {
         if (level == 0) {
             return (node & PAGE_MASK) * (1 + m0);
         }
-        int block = p.metaPage(node)[GraphPages.metaOffset(node) + 1] + level - 1;
+        int block = pages.metaPage(node)[GraphPages.metaOffset(node) + 1] + level - 1;
         return (block % UPPER_PAGE_BLOCKS) * (1 + m);
     }
 
     /** Copies the neighbours of {@code node} at {@code level} into {@code out}; returns how many. Lock-free. */
-    int readNeighbours(GraphPages p, int node, int level, int[] out) {
-        if (p.levelOf(node) < level) {
+    int readNeighbours(GraphPages pages, int node, int level, int[] out) {
+        if (pages.levelOf(node) < level) {
             return 0;
         }
-        int[] a = listArray(p, node, level);
-        if (a == null) {
+        int[] lists = listArray(pages, node, level);
+        if (lists == null) {
             return 0;
         }
-        int base = listBase(p, node, level);
-        int count = Math.min((int) INTS.getAcquire(a, base), maxConnections(level));
+        int base = listBase(pages, node, level);
+        int count = Math.min((int) INTS.getAcquire(lists, base), maxConnections(level));
         int n = 0;
         for (int i = 0; i < count; i++) {
-            out[n++] = a[base + 1 + i];
+            out[n++] = lists[base + 1 + i];
         }
         return n;
     }
 
     /** Replaces the neighbour list (the caller holds the node's stripe lock). */
-    void writeNeighbours(GraphPages p, int node, int level, int[] ids, int count) {
-        int[] a = listArray(p, node, level);
-        int base = listBase(p, node, level);
+    void writeNeighbours(GraphPages pages, int node, int level, int[] ids, int count) {
+        int[] lists = listArray(pages, node, level);
+        int base = listBase(pages, node, level);
         for (int i = 0; i < count; i++) {
-            a[base + 1 + i] = ids[i];
+            lists[base + 1 + i] = ids[i];
         }
-        INTS.setRelease(a, base, count);
+        INTS.setRelease(lists, base, count);
     }
 
     /**
      * Appends {@code neighbour} to a list that holds {@code count} entries, fewer than the level allows (the caller
      * holds the node's stripe lock and has just read the list).
      */
-    void appendNeighbour(GraphPages p, int node, int level, int count, int neighbour) {
-        int[] a = listArray(p, node, level);
-        int base = listBase(p, node, level);
-        a[base + 1 + count] = neighbour;
-        INTS.setRelease(a, base, count + 1);
+    void appendNeighbour(GraphPages pages, int node, int level, int count, int neighbour) {
+        int[] lists = listArray(pages, node, level);
+        int base = listBase(pages, node, level);
+        lists[base + 1 + count] = neighbour;
+        INTS.setRelease(lists, base, count + 1);
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // nodes coming and going (the caller holds the node's stripe lock unless it says otherwise)
 
     /** Sets or clears the tombstone of {@code node}; returns whether it changed. */
-    private boolean setTombstone(GraphPages p, int node, boolean on) {
-        long[] t = p.tombstones[node >>> PAGE_BITS];
-        int i = (node & PAGE_MASK) >>> 6;
+    private boolean setTombstone(GraphPages pages, int node, boolean on) {
+        long[] bits = pages.tombstones[node >>> PAGE_BITS];
+        int word = (node & PAGE_MASK) >>> 6;
         long bit = 1L << node;
-        long before = on ? (long) LONGS.getAndBitwiseOr(t, i, bit) : (long) LONGS.getAndBitwiseAnd(t, i, ~bit);
+        long before =
+                on ? (long) LONGS.getAndBitwiseOr(bits, word, bit) : (long) LONGS.getAndBitwiseAnd(bits, word, ~bit);
         return ((before & bit) != 0) != on;
     }
 
     /** A node still in the graph (live or tombstoned) comes back: it is live again, with its level and lists. */
-    void revive(GraphPages p, int node) {
-        if (setTombstone(p, node, false)) {
+    void revive(GraphPages pages, int node) {
+        if (setTombstone(pages, node, false)) {
             tombstoned.decrementAndGet();
             live.incrementAndGet();
         }
@@ -232,27 +235,27 @@ final class HnswGraph {
      * Makes room for a node new to the graph at {@code level} and counts it live; it stays invisible until
      * {@link #publish}.
      */
-    void reserve(GraphPages p, int node, int level) {
+    void reserve(GraphPages pages, int node, int level) {
         if (level > 0) {
-            int[] meta = p.metaPage(node);
+            int[] meta = pages.metaPage(node);
             int at = GraphPages.metaOffset(node);
             if (meta[at + 2] < level) {
                 meta[at + 1] = allocateUpper(level);
                 meta[at + 2] = level;
             }
         }
-        setTombstone(p, node, false);
+        setTombstone(pages, node, false);
         live.incrementAndGet();
     }
 
     /** Makes {@code node} visible at {@code level}: a new node with empty lists, a revived one as it is. */
-    void publish(GraphPages p, int node, int level, boolean isNew) {
+    void publish(GraphPages pages, int node, int level, boolean isNew) {
         if (isNew) {
             for (int l = 0; l <= level; l++) {
-                INTS.setRelease(listArray(p, node, l), listBase(p, node, l), 0);
+                INTS.setRelease(listArray(pages, node, l), listBase(pages, node, l), 0);
             }
         }
-        p.metaPage(node)[GraphPages.metaOffset(node)] = level + 1;
+        pages.metaPage(node)[GraphPages.metaOffset(node)] = level + 1;
     }
 
     /** Records that {@code node} is present (no lock needed). */
@@ -261,9 +264,9 @@ final class HnswGraph {
     }
 
     /** Tombstones a live node; returns its level, or -1 when it was not live (absent or tombstoned already). */
-    int markRemoved(GraphPages p, int node) {
-        int level = p.levelOf(node);
-        if (level < 0 || !setTombstone(p, node, true)) {
+    int markRemoved(GraphPages pages, int node) {
+        int level = pages.levelOf(node);
+        if (level < 0 || !setTombstone(pages, node, true)) {
             return -1;
         }
         live.decrementAndGet();
@@ -276,23 +279,23 @@ final class HnswGraph {
      * of the highest level if it was freed; returns how many it freed. Only while nothing else uses the graph.
      */
     int freeTombstoned() {
-        GraphPages p = pages;
+        GraphPages pages = directory;
         int end = limit.get();
         int[] none = new int[0];
         int freed = 0;
         int bestNode = -1;
         int bestLevel = -1;
         for (int node = 0; node < end; node++) {
-            int level = p.levelOf(node);
+            int level = pages.levelOf(node);
             if (level < 0) {
                 continue;
             }
-            if (p.isTombstoned(node)) {
+            if (pages.isTombstoned(node)) {
                 for (int l = 0; l <= level; l++) {
-                    writeNeighbours(p, node, l, none, 0);
+                    writeNeighbours(pages, node, l, none, 0);
                 }
-                p.metaPage(node)[GraphPages.metaOffset(node)] = 0;
-                setTombstone(p, node, false);
+                pages.metaPage(node)[GraphPages.metaOffset(node)] = 0;
+                setTombstone(pages, node, false);
                 freed++;
             } else if (level > bestLevel) {
                 bestLevel = level;
@@ -301,7 +304,7 @@ final class HnswGraph {
         }
         tombstoned.addAndGet(-freed);
         long ep = entry;
-        if (ep < 0 || p.levelOf(entryNode(ep)) < 0) {
+        if (ep < 0 || pages.levelOf(entryNode(ep)) < 0) {
             entry = bestNode < 0 ? -1 : entryOf(bestNode, bestLevel);
         }
         return freed;
@@ -311,8 +314,8 @@ final class HnswGraph {
      * Loading: places {@code node} at {@code level} with empty lists, live or tombstoned (the caller fills its
      * lists). Only while nothing else uses the graph.
      */
-    void restore(GraphPages p, int node, int level, boolean isTombstoned) {
-        int[] meta = p.metaPage(node);
+    void restore(GraphPages pages, int node, int level, boolean isTombstoned) {
+        int[] meta = pages.metaPage(node);
         int at = GraphPages.metaOffset(node);
         if (level > 0) {
             meta[at + 1] = allocateUpper(level);
@@ -320,7 +323,7 @@ final class HnswGraph {
         }
         meta[at] = level + 1;
         if (isTombstoned) {
-            setTombstone(p, node, true);
+            setTombstone(pages, node, true);
             tombstoned.incrementAndGet();
         } else {
             live.incrementAndGet();

@@ -44,13 +44,13 @@ final class HnswSearcher {
         if (entry < 0 || live == 0 || k <= 0) {
             return new ScoredOrdinals(new int[0], new float[0]);
         }
-        GraphPages p = graph.pages();
+        GraphPages pages = graph.pages();
         if (filter != null) {
             int estimate = filter.estimatedCount();
             if (estimate < live) {
                 double selectivity = Math.max(estimate, 1) / (double) live;
                 if (estimate <= tuning.exactScanMaxMatches || selectivity < tuning.exactScanSelectivity) {
-                    return exactScan(p, query, k, candidates, filter);
+                    return exactScan(pages, query, k, candidates, filter);
                 }
                 // the result list only takes accepted nodes while rejected ones stay stepping stones, so a
                 // beam of ef accepted results already walks past about ef / selectivity nodes: growing ef by
@@ -61,16 +61,16 @@ final class HnswSearcher {
                                 Math.max(ef, tuning.maxFilteredEf),
                                 Math.ceil(ef * Math.pow(1 / selectivity, tuning.filteredEfGrowth))));
                 boolean twoHop = tuning.twoHopFilter && selectivity >= tuning.twoHopMinSelectivity;
-                ScoredOrdinals found = traverse(p, query, k, candidates, filteredEf, filter, true, twoHop, entry);
-                return found.size() < k ? exactScan(p, query, k, candidates, filter) : found;
+                ScoredOrdinals found = traverse(pages, query, k, candidates, filteredEf, filter, true, twoHop, entry);
+                return found.size() < k ? exactScan(pages, query, k, candidates, filter) : found;
             }
         }
         // no restriction beyond liveness: traverse unfiltered, then check the filter on the results
-        return traverse(p, query, k, candidates, ef, filter, false, false, entry);
+        return traverse(pages, query, k, candidates, ef, filter, false, false, entry);
     }
 
     private ScoredOrdinals traverse(
-            GraphPages p,
+            GraphPages pages,
             float[] query,
             int k,
             int candidates,
@@ -81,11 +81,11 @@ final class HnswSearcher {
             long entry) {
         SearchScratch s = scratch.get();
         VectorScorer.PreparedQuery q = scorer.prepare(query, scorer.searchSimilarity, s.query);
-        int closest = greedy(p, s, q, HnswGraph.entryNode(entry), HnswGraph.entryLevel(entry), 0);
+        int closest = greedy(pages, s, q, HnswGraph.entryNode(entry), HnswGraph.entryLevel(entry), 0);
         if (filterInside && twoHop) {
-            searchTwoHops(p, s, q, ef, filter, closest);
+            searchTwoHops(pages, s, q, ef, filter, closest);
         } else {
-            searchLevel(p, s, q, ef, 0, filterInside ? filter : null, -1, new long[] {encode(0f, closest)}, 1);
+            searchLevel(pages, s, q, ef, 0, filterInside ? filter : null, -1, new long[] {encode(0f, closest)}, 1);
         }
         long[] found = ScoredNode.drainBestFirst(s.results);
         if (!filterInside && filter != null) {
@@ -101,18 +101,18 @@ final class HnswSearcher {
     }
 
     /** An exact scan of the index's own vectors, over the live nodes {@code filter} accepts. */
-    private ScoredOrdinals exactScan(GraphPages p, float[] query, int k, int candidates, OrdinalFilter filter) {
+    private ScoredOrdinals exactScan(GraphPages pages, float[] query, int k, int candidates, OrdinalFilter filter) {
         SearchScratch s = scratch.get();
         LongHeap top = s.results;
         top.clear();
         VectorScorer.PreparedQuery q = scorer.prepare(query, scorer.searchSimilarity, s.query);
         int end = graph.limit();
         for (int node = 0; node < end; node++) {
-            if (!p.isPresent(node)) {
+            if (!pages.isPresent(node)) {
                 node |= GraphPages.PAGE_MASK; // skip an unallocated page
                 continue;
             }
-            if (p.levelOf(node) < 0 || p.isTombstoned(node) || (filter != null && !filter.accept(node))) {
+            if (pages.levelOf(node) < 0 || pages.isTombstoned(node) || (filter != null && !filter.accept(node))) {
                 continue;
             }
             float similarity = q.score(node);
@@ -126,17 +126,18 @@ final class HnswSearcher {
     }
 
     /** Greedy descent from {@code node} at {@code fromLevel} to {@code targetLevel + 1}; returns the closest found. */
-    int greedy(GraphPages p, SearchScratch s, VectorScorer.PreparedQuery q, int node, int fromLevel, int targetLevel) {
+    int greedy(
+            GraphPages pages, SearchScratch s, VectorScorer.PreparedQuery q, int node, int fromLevel, int targetLevel) {
         float best = q.score(node);
         int[] neighbours = s.neighbours(maxNeighbours);
         for (int level = fromLevel; level > targetLevel; level--) {
             boolean changed = true;
             while (changed) {
                 changed = false;
-                int count = graph.readNeighbours(p, node, level, neighbours);
+                int count = graph.readNeighbours(pages, node, level, neighbours);
                 for (int i = 0; i < count; i++) {
                     int neighbour = neighbours[i];
-                    if (neighbour < 0 || p.levelOf(neighbour) < level) {
+                    if (neighbour < 0 || pages.levelOf(neighbour) < level) {
                         continue;
                     }
                     float similarity = q.score(neighbour);
@@ -157,7 +158,7 @@ final class HnswSearcher {
      * every node is a stepping stone.
      */
     void searchLevel(
-            GraphPages p,
+            GraphPages pages,
             SearchScratch s,
             VectorScorer.PreparedQuery q,
             int ef,
@@ -176,12 +177,12 @@ final class HnswSearcher {
             if (!s.visit(entry)) {
                 continue;
             }
-            if (p.levelOf(entry) < 0) {
+            if (pages.levelOf(entry) < 0) {
                 continue;
             }
             float similarity = q.score(entry);
             candidates.push(~encode(similarity, entry));
-            if (accepted(p, entry, filter, exclude)) {
+            if (accepted(pages, entry, filter, exclude)) {
                 results.push(encode(similarity, entry));
                 if (results.size() > ef) {
                     results.pop();
@@ -194,19 +195,19 @@ final class HnswSearcher {
             if (results.size() >= ef && score(closest) < score(results.peek())) {
                 break;
             }
-            int count = graph.readNeighbours(p, node(closest), level, neighbours);
+            int count = graph.readNeighbours(pages, node(closest), level, neighbours);
             for (int i = 0; i < count; i++) {
                 int neighbour = neighbours[i];
                 if (neighbour < 0 || !s.visit(neighbour)) {
                     continue;
                 }
-                if (p.levelOf(neighbour) < level) {
+                if (pages.levelOf(neighbour) < level) {
                     continue;
                 }
                 float similarity = q.score(neighbour);
                 if (results.size() < ef || similarity > score(results.peek())) {
                     candidates.push(~encode(similarity, neighbour));
-                    if (accepted(p, neighbour, filter, exclude)) {
+                    if (accepted(pages, neighbour, filter, exclude)) {
                         results.push(encode(similarity, neighbour));
                         if (results.size() > ef) {
                             results.pop();
@@ -224,7 +225,7 @@ final class HnswSearcher {
      * whether accepted or not.
      */
     private void searchTwoHops(
-            GraphPages p, SearchScratch s, VectorScorer.PreparedQuery q, int ef, OrdinalFilter filter, int entry) {
+            GraphPages pages, SearchScratch s, VectorScorer.PreparedQuery q, int ef, OrdinalFilter filter, int entry) {
         LongHeap candidates = s.candidates;
         LongHeap results = s.results;
         candidates.clear();
@@ -233,7 +234,7 @@ final class HnswSearcher {
         s.visit(entry);
         float entrySimilarity = q.score(entry);
         candidates.push(~encode(entrySimilarity, entry));
-        if (accepted(p, entry, filter, -1)) {
+        if (accepted(pages, entry, filter, -1)) {
             results.push(encode(entrySimilarity, entry));
         }
         int[] neighbours = s.neighbours(maxNeighbours);
@@ -243,20 +244,20 @@ final class HnswSearcher {
             if (results.size() >= ef && score(closest) < score(results.peek())) {
                 break;
             }
-            int count = graph.readNeighbours(p, node(closest), 0, neighbours);
+            int count = graph.readNeighbours(pages, node(closest), 0, neighbours);
             for (int i = 0; i < count; i++) {
                 int neighbour = neighbours[i];
-                if (neighbour < 0 || p.levelOf(neighbour) < 0 || !s.visit(neighbour)) {
+                if (neighbour < 0 || pages.levelOf(neighbour) < 0 || !s.visit(neighbour)) {
                     continue;
                 }
-                if (accepted(p, neighbour, filter, -1)) {
+                if (accepted(pages, neighbour, filter, -1)) {
                     offer(q, neighbour, ef, candidates, results);
                     continue;
                 }
-                int secondCount = graph.readNeighbours(p, neighbour, 0, secondHop);
+                int secondCount = graph.readNeighbours(pages, neighbour, 0, secondHop);
                 for (int j = 0; j < secondCount; j++) {
                     int next = secondHop[j];
-                    if (next < 0 || p.levelOf(next) < 0 || !accepted(p, next, filter, -1) || !s.visit(next)) {
+                    if (next < 0 || pages.levelOf(next) < 0 || !accepted(pages, next, filter, -1) || !s.visit(next)) {
                         continue;
                     }
                     offer(q, next, ef, candidates, results);
@@ -277,7 +278,7 @@ final class HnswSearcher {
         }
     }
 
-    private static boolean accepted(GraphPages p, int node, OrdinalFilter filter, int exclude) {
-        return node != exclude && !p.isTombstoned(node) && (filter == null || filter.accept(node));
+    private static boolean accepted(GraphPages pages, int node, OrdinalFilter filter, int exclude) {
+        return node != exclude && !pages.isTombstoned(node) && (filter == null || filter.accept(node));
     }
 }

@@ -78,10 +78,10 @@ final class QuantizerTraining {
             return; // no better sample
         }
         Int8Quantizer fresh = Int8Quantizer.train(sample, count, dimension);
-        GraphPages p = graph.pages();
+        GraphPages pages = graph.pages();
         float[] vector = new float[dimension];
         for (int node = 0, end = graph.limit(); node < end; node++) {
-            if (p.levelOf(node) < 0) {
+            if (pages.levelOf(node) < 0) {
                 continue;
             }
             try {
@@ -122,9 +122,9 @@ final class QuantizerTraining {
         }
         if (n == 0) {
             // no vector at all: fall back to the vectors the index holds (retraining without a source)
-            GraphPages p = graph.pages();
+            GraphPages pages = graph.pages();
             for (int node = 0, end = graph.limit(); node < end && n < TRAIN_SAMPLE; node++) {
-                if (p.levelOf(node) >= 0 && !p.isTombstoned(node)) {
+                if (pages.levelOf(node) >= 0 && !pages.isTombstoned(node)) {
                     float[] v = new float[dimension];
                     scorer.copyStored(node, v);
                     sample[n++] = v;
