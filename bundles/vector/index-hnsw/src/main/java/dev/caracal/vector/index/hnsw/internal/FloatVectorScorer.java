@@ -25,40 +25,117 @@ final class FloatVectorScorer extends VectorScorer {
         super(context);
     }
 
-    /** A query, or a stored node in place (no copy): {@code vector} from {@code offset}. */
-    private static final class FloatQuery extends PreparedQuery {
-        private final VectorMath math;
-        private final int dimension;
-        private Similarity similarity;
-        private float[] vector;
-        private int offset;
-        private float[][] pages;
+    /**
+     * A query, or a stored node in place (no copy): {@code vector} from {@code offset}. There is one subclass per
+     * similarity, each calling its kernel itself: the kernel's call site then sits in the method the search loop
+     * inlines and gets a type profile of its own, so C2 inlines the kernel too. (Calling it through
+     * {@link Similarity#compare} instead, C2 was seen to call the kernel virtually: that small method had been
+     * compiled before its call site was profiled.)
+     */
+    private abstract static class FloatQuery extends PreparedQuery {
+        final VectorMath math;
+        final int dimension;
+        float[] vector;
+        int offset;
+        float[][] pages;
 
         FloatQuery(VectorMath math, int dimension) {
             this.math = math;
             this.dimension = dimension;
         }
 
-        @Override
-        float score(int node) {
+        /** The vector page holding {@code node}, or null when it is not allocated. */
+        final float[] page(int node) {
             int page = node >>> PAGE_BITS;
-            float[] stored = page < pages.length ? pages[page] : null;
-            if (stored == null) {
-                return Float.NEGATIVE_INFINITY;
-            }
-            return similarity.compare(math, vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+            return page < pages.length ? pages[page] : null;
         }
     }
 
+    private static final class DotQuery extends FloatQuery {
+        DotQuery(VectorMath math, int dimension) {
+            super(math, dimension);
+        }
+
+        @Override
+        float score(int node) {
+            float[] stored = page(node);
+            return stored == null
+                    ? Float.NEGATIVE_INFINITY
+                    : math.dot(vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    private static final class SquareDistanceQuery extends FloatQuery {
+        SquareDistanceQuery(VectorMath math, int dimension) {
+            super(math, dimension);
+        }
+
+        @Override
+        float score(int node) {
+            float[] stored = page(node);
+            return stored == null
+                    ? Float.NEGATIVE_INFINITY
+                    : -math.squareDistance(vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    private static final class ManhattanQuery extends FloatQuery {
+        ManhattanQuery(VectorMath math, int dimension) {
+            super(math, dimension);
+        }
+
+        @Override
+        float score(int node) {
+            float[] stored = page(node);
+            return stored == null
+                    ? Float.NEGATIVE_INFINITY
+                    : -math.manhattan(vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    private static final class HammingQuery extends FloatQuery {
+        HammingQuery(VectorMath math, int dimension) {
+            super(math, dimension);
+        }
+
+        @Override
+        float score(int node) {
+            float[] stored = page(node);
+            return stored == null
+                    ? Float.NEGATIVE_INFINITY
+                    : -math.hamming(vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    private static final class JaccardQuery extends FloatQuery {
+        JaccardQuery(VectorMath math, int dimension) {
+            super(math, dimension);
+        }
+
+        @Override
+        float score(int node) {
+            float[] stored = page(node);
+            return stored == null
+                    ? Float.NEGATIVE_INFINITY
+                    : math.jaccard(vector, offset, stored, (node & PAGE_MASK) * dimension, dimension);
+        }
+    }
+
+    /** The query class of {@code similarity} (each computes {@link Similarity#compare} of its constant). */
     @Override
-    PreparedQuery newQuery() {
-        return new FloatQuery(math, dimension);
+    PreparedQuery newQuery(Similarity similarity) {
+        return switch (similarity) {
+            case DOT -> new DotQuery(math, dimension);
+            case NEGATED_SQUARE_DISTANCE -> new SquareDistanceQuery(math, dimension);
+            case NEGATED_MANHATTAN -> new ManhattanQuery(math, dimension);
+            case NEGATED_HAMMING -> new HammingQuery(math, dimension);
+            case JACCARD -> new JaccardQuery(math, dimension);
+        };
     }
 
     @Override
-    PreparedQuery prepare(float[] vector, Similarity similarity, PreparedQuery into) {
+    PreparedQuery prepare(float[] vector, PreparedQuery into) {
         FloatQuery q = (FloatQuery) into;
-        q.similarity = similarity;
         q.vector = vector;
         q.offset = 0;
         q.pages = pages;
@@ -69,7 +146,6 @@ final class FloatVectorScorer extends VectorScorer {
     PreparedQuery prepareNode(int node, PreparedQuery into) {
         FloatQuery q = (FloatQuery) into;
         float[][] current = pages;
-        q.similarity = graphSimilarity;
         q.vector = current[node >>> PAGE_BITS];
         q.offset = (node & PAGE_MASK) * dimension;
         q.pages = current;

@@ -74,7 +74,7 @@ final class HnswBuilder {
         int entryNode = HnswGraph.entryNode(entry);
         int entryLevel = HnswGraph.entryLevel(entry);
         SearchScratch s = searcher.scratch();
-        VectorScorer.PreparedQuery q = scorer.prepare(vector, scorer.graphSimilarity, s.query);
+        VectorScorer.PreparedQuery q = scorer.prepare(vector, s.insert);
         int closest = entryNode == node ? entryNode : searcher.greedy(pages, s, q, entryNode, entryLevel, level);
         long[] entries = {encode(0f, closest)};
         int entryCount = 1;

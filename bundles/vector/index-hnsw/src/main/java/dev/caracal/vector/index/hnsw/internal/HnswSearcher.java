@@ -80,7 +80,7 @@ final class HnswSearcher {
             boolean twoHop,
             long entry) {
         SearchScratch s = scratch.get();
-        VectorScorer.PreparedQuery q = scorer.prepare(query, scorer.searchSimilarity, s.query);
+        VectorScorer.PreparedQuery q = scorer.prepare(query, s.search);
         int closest = greedy(pages, s, q, HnswGraph.entryNode(entry), HnswGraph.entryLevel(entry), 0);
         if (filterInside && twoHop) {
             searchTwoHops(pages, s, q, ef, filter, closest);
@@ -105,7 +105,7 @@ final class HnswSearcher {
         SearchScratch s = scratch.get();
         LongHeap top = s.results;
         top.clear();
-        VectorScorer.PreparedQuery q = scorer.prepare(query, scorer.searchSimilarity, s.query);
+        VectorScorer.PreparedQuery q = scorer.prepare(query, s.search);
         int end = graph.limit();
         for (int node = 0; node < end; node++) {
             if (!pages.isPresent(node)) {

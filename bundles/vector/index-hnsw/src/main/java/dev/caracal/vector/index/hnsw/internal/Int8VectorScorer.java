@@ -61,16 +61,19 @@ final class Int8VectorScorer extends VectorScorer {
     private static final class Int8Query extends PreparedQuery {
         private final VectorMath math;
         private final int dimension;
-        private boolean innerProduct;
+        /** Inner product, or else negated squared Euclidean distance (fixed when the query is made). */
+        private final boolean innerProduct;
+
         private float[] vector;
         private float constant;
         private float norm;
         private byte[][] codes;
         private float[][] norms;
 
-        Int8Query(VectorMath math, int dimension) {
+        Int8Query(VectorMath math, int dimension, boolean innerProduct) {
             this.math = math;
             this.dimension = dimension;
+            this.innerProduct = innerProduct;
         }
 
         @Override
@@ -93,12 +96,12 @@ final class Int8VectorScorer extends VectorScorer {
     }
 
     @Override
-    PreparedQuery newQuery() {
-        return new Int8Query(math, dimension);
+    PreparedQuery newQuery(Similarity similarity) {
+        return new Int8Query(math, dimension, similarity == Similarity.DOT);
     }
 
     @Override
-    PreparedQuery prepare(float[] query, Similarity similarity, PreparedQuery into) {
+    PreparedQuery prepare(float[] query, PreparedQuery into) {
         Int8Query q = (Int8Query) into;
         Int8Quantizer qz = quantizer;
         float[] scaled = q.buffer();
@@ -107,7 +110,7 @@ final class Int8VectorScorer extends VectorScorer {
         }
         q.constant = math.dot(query, 0, qz.offset, 0, dimension);
         q.norm = math.dot(query, 0, query, 0, dimension);
-        return bind(q, similarity, pages);
+        return bind(q, pages);
     }
 
     @Override
@@ -126,11 +129,10 @@ final class Int8VectorScorer extends VectorScorer {
         }
         q.constant = qz.offsetNorm + math.dotInt8(qz.offsetScale, 0, codes, offset, dimension);
         q.norm = current.norms[page][node & PAGE_MASK];
-        return bind(q, graphSimilarity, current);
+        return bind(q, current);
     }
 
-    private static Int8Query bind(Int8Query q, Similarity similarity, Pages current) {
-        q.innerProduct = similarity == Similarity.DOT;
+    private static Int8Query bind(Int8Query q, Pages current) {
         q.codes = current.codes;
         q.norms = current.norms;
         return q;

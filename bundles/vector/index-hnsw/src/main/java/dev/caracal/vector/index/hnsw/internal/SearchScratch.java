@@ -16,17 +16,20 @@ final class SearchScratch {
     private int[] secondHop = new int[0];
     private int[] linked = new int[0];
     private float[] rerank;
-    /** The query of a search or insert. */
-    final VectorScorer.PreparedQuery query;
-    /** A node whose neighbour list is being rebuilt, compared with its candidates. */
+    /** The query of a search (compared by the search similarity). */
+    final VectorScorer.PreparedQuery search;
+    /** A vector being inserted, and the nodes the graph compares (by the graph's similarity): ... */
+    final VectorScorer.PreparedQuery insert;
+    /** ... a node whose neighbour list is being rebuilt, compared with its candidates, ... */
     final VectorScorer.PreparedQuery target;
-    /** A candidate neighbour, compared with the neighbours kept so far. */
+    /** ... and a candidate neighbour, compared with the neighbours kept so far. */
     final VectorScorer.PreparedQuery pair;
 
     SearchScratch(VectorScorer scorer) {
-        query = scorer.newQuery();
-        target = scorer.newQuery();
-        pair = scorer.newQuery();
+        search = scorer.newQuery(scorer.searchSimilarity);
+        insert = scorer.newQuery(scorer.graphSimilarity);
+        target = scorer.newQuery(scorer.graphSimilarity);
+        pair = scorer.newQuery(scorer.graphSimilarity);
     }
 
     /** Starts a traversal of a graph of up to {@code capacity} nodes: nothing is visited. */

@@ -15,8 +15,10 @@ import java.util.Map;
  * is allocated before the graph page of the same nodes, so a node the graph holds has its vector page.
  *
  * <p>Hot loops compare one {@link PreparedQuery} with many stored nodes: the query (or a node used as one) is
- * prepared once, and {@link PreparedQuery#score} costs one kernel call. With one index type in a JVM that call site
- * sees one class; with float and int8 indexes side by side, two.
+ * prepared once, and {@link PreparedQuery#score} costs one kernel call. Its class says how it compares (the
+ * similarity is chosen when the query object is made, once per thread), so the search loop's call site sees one class
+ * per similarity: one for most collections, two for a float {@code dot} collection (searched by inner product, built
+ * on distance) or for float and int8 indexes side by side.
  */
 abstract sealed class VectorScorer permits FloatVectorScorer, Int8VectorScorer {
     final int dimension;
@@ -47,12 +49,16 @@ abstract sealed class VectorScorer permits FloatVectorScorer, Int8VectorScorer {
         abstract float score(int node);
     }
 
-    abstract PreparedQuery newQuery();
+    /** A query that compares by {@code similarity} (this scorer's search or graph similarity), to be prepared. */
+    abstract PreparedQuery newQuery(Similarity similarity);
 
-    /** Prepares {@code vector} to be compared with stored nodes by {@code similarity}. */
-    abstract PreparedQuery prepare(float[] vector, Similarity similarity, PreparedQuery into);
+    /** Prepares {@code vector} to be compared with stored nodes by the similarity {@code into} was made for. */
+    abstract PreparedQuery prepare(float[] vector, PreparedQuery into);
 
-    /** Prepares stored node {@code node} (present in the graph) to be compared with others by the graph's similarity. */
+    /**
+     * Prepares stored node {@code node} (present in the graph) to be compared with others; {@code into} was made for
+     * the graph's similarity.
+     */
     abstract PreparedQuery prepareNode(int node, PreparedQuery into);
 
     // ---------------------------------------------------------------------------------------------------------

@@ -41,8 +41,8 @@ class VectorScorerTest {
         assertInstanceOf(FloatVectorScorer.class, scorer);
         storeAll(scorer, vectors);
         float[] query = TestData.forMetric(TestData.uniform(new Random(2), 1, DIMENSION), metric)[0];
-        VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.searchSimilarity, scorer.newQuery());
-        VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery());
+        VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.newQuery(scorer.searchSimilarity));
+        VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery(scorer.graphSimilarity));
         float[] copy = new float[DIMENSION];
         for (int i = 0; i < COUNT; i++) {
             scorer.copyStored(i, copy);
@@ -84,8 +84,8 @@ class VectorScorerTest {
         assertEquals((long) GraphPages.PAGE_SIZE * (DIMENSION + 4), scorer.bytes());
 
         float[] query = TestData.forMetric(TestData.uniform(new Random(4), 1, DIMENSION), metric)[0];
-        VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.searchSimilarity, scorer.newQuery());
-        VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery());
+        VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.newQuery(scorer.searchSimilarity));
+        VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery(scorer.graphSimilarity));
         float[] decoded = new float[DIMENSION];
         float[] decoded7 = new float[DIMENSION];
         scorer.copyStored(7, decoded7);
