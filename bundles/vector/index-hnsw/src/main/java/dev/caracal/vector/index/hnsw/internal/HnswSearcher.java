@@ -100,12 +100,18 @@ final class HnswSearcher {
         return scorer.results(query, k, candidates, found, s);
     }
 
-    /** An exact scan of the index's own vectors, over the live nodes {@code filter} accepts. */
+    /**
+     * An exact scan of the index's own vectors, over the live nodes {@code filter} accepts. The nodes that pass are
+     * gathered in batches and scored batch by batch, so the loop over every node stays small whatever the kernel
+     * (with the kernels of two index types inlined into it, the interleaved loop ran a fifth slower).
+     */
     private ScoredOrdinals exactScan(GraphPages pages, float[] query, int k, int candidates, OrdinalFilter filter) {
         SearchScratch s = scratch.get();
         LongHeap top = s.results;
         top.clear();
         VectorScorer.PreparedQuery q = scorer.prepare(query, s.search);
+        int[] batch = s.scanBatch();
+        int count = 0;
         int end = graph.limit();
         for (int node = 0; node < end; node++) {
             if (!pages.isPresent(node)) {
@@ -115,14 +121,27 @@ final class HnswSearcher {
             if (pages.levelOf(node) < 0 || pages.isTombstoned(node) || (filter != null && !filter.accept(node))) {
                 continue;
             }
+            batch[count++] = node;
+            if (count == batch.length) {
+                offerAll(q, batch, count, candidates, top);
+                count = 0;
+            }
+        }
+        offerAll(q, batch, count, candidates, top);
+        return scorer.results(query, k, candidates, ScoredNode.drainBestFirst(top), s);
+    }
+
+    /** Scores {@code nodes} in order, keeping the best {@code keep} of everything scored in {@code top}. */
+    private static void offerAll(VectorScorer.PreparedQuery q, int[] nodes, int count, int keep, LongHeap top) {
+        for (int i = 0; i < count; i++) {
+            int node = nodes[i];
             float similarity = q.score(node);
-            if (top.size() < candidates) {
+            if (top.size() < keep) {
                 top.push(encode(similarity, node));
             } else if (similarity > score(top.peek())) {
                 top.replaceTop(encode(similarity, node));
             }
         }
-        return scorer.results(query, k, candidates, ScoredNode.drainBestFirst(top), s);
     }
 
     /** Greedy descent from {@code node} at {@code fromLevel} to {@code targetLevel + 1}; returns the closest found. */

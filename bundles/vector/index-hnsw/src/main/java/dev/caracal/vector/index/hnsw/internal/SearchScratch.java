@@ -8,6 +8,9 @@ import java.util.Arrays;
  * result heaps, neighbour buffers and the prepared queries.
  */
 final class SearchScratch {
+    /** Nodes an exact scan gathers before it scores them. */
+    static final int SCAN_BATCH = 64;
+
     private int[] visited = new int[0];
     private int generation;
     final LongHeap candidates = new LongHeap(256);
@@ -15,6 +18,7 @@ final class SearchScratch {
     private int[] neighbours = new int[0];
     private int[] secondHop = new int[0];
     private int[] linked = new int[0];
+    private final int[] scanBatch = new int[SCAN_BATCH];
     private float[] rerank;
     /** The query of a search (compared by the search similarity). */
     final VectorScorer.PreparedQuery search;
@@ -78,6 +82,11 @@ final class SearchScratch {
             linked = new int[size];
         }
         return linked;
+    }
+
+    /** A buffer of {@value #SCAN_BATCH} nodes an exact scan has accepted and not scored yet. */
+    int[] scanBatch() {
+        return scanBatch;
     }
 
     /** A buffer for a full-precision vector read to re-rank a candidate. */
