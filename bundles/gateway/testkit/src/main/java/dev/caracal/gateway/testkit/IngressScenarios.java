@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
@@ -58,29 +59,11 @@ public abstract class IngressScenarios {
     /** Starts the ingress on a harness of its own, with a fresh scripted gateway; {@code maxThreads} as the harness. */
     protected abstract IngressUnderTest start(int maxThreads) throws Exception;
 
-    /** The path of its chat endpoint, such as {@code /v1/chat/completions}. */
-    protected abstract String path();
-
-    /** The headers its clients send with every call (key, API version); the content type is sent anyway. */
-    protected abstract Map<String, String> headers();
-
-    /** A request body asking {@code model} to answer {@code prompt}, streamed or not. */
-    protected abstract String body(String model, String prompt, boolean stream);
-
-    /** A model name the ingress accepts. */
-    protected abstract String model();
-
-    /** The text of a non-streamed answer. */
-    protected abstract String text(JsonNode answer);
+    /** How the ingress asks and answers. */
+    protected abstract WireFormat wire();
 
     /** The outcomes of the gateway and how the ingress answers them; {@link Outcome#common()} holds most. */
     protected abstract List<Outcome> outcomes();
-
-    /** The header that carries the request id. */
-    protected abstract String requestIdHeader();
-
-    /** How every request id of the ingress starts. */
-    protected abstract String requestIdPrefix();
 
     /** {@code body} without what differs from call to call (ids, creation times, incident ids). */
     protected abstract String withoutIds(String body);
@@ -114,16 +97,32 @@ public abstract class IngressScenarios {
         ingress.restoreAsyncTimeout();
     }
 
+    /** A request body asking {@code model} to answer {@code prompt}, streamed or not. */
+    private String body(String model, String prompt, boolean stream) {
+        ObjectNode body = Json.mapper().createObjectNode().put("model", model);
+        wire().requiredFields().forEach((k, v) -> body.set(k, Json.mapper().valueToTree(v)));
+        if (stream) {
+            body.put("stream", true);
+        }
+        body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        return body.toString();
+    }
+
     private HttpRequest post(JettyHarness on, String context, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url(context + path())))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url(context + wire().path())))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers().forEach(b::header);
+        wire().headers().forEach(b::header);
         return b.build();
     }
 
+    private String text(JsonNode answer) {
+        return answer.at(wire().textPointer()).textValue();
+    }
+
     private HttpResponse<String> call(String context) throws Exception {
-        return HTTP.send(post(jetty, context, body(model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                post(jetty, context, body(wire().model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
     }
 
     private String answer(HttpResponse<String> r) throws Exception {
@@ -147,9 +146,9 @@ public abstract class IngressScenarios {
         Socket s = new Socket();
         s.setReceiveBufferSize(receiveBuffer);
         s.connect(new InetSocketAddress("127.0.0.1", jetty.port()));
-        StringBuilder head = new StringBuilder("POST " + context + path() + " HTTP/1.1\r\nHost: localhost\r\n");
+        StringBuilder head = new StringBuilder("POST " + context + wire().path() + " HTTP/1.1\r\nHost: localhost\r\n");
         head.append("Content-Type: application/json\r\n");
-        headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        wire().headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length);
         OutputStream out = s.getOutputStream();
         out.write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
@@ -162,7 +161,7 @@ public abstract class IngressScenarios {
     /** The headers that must match: all but the date and the per-request id (the length follows the body). */
     private Map<String, List<String>> comparable(HttpResponse<String> r) {
         Map<String, List<String>> h = new TreeMap<>(r.headers().map());
-        h.keySet().removeAll(List.of("date", requestIdHeader(), "content-length"));
+        h.keySet().removeAll(List.of("date", wire().requestIdHeader(), "content-length"));
         return h;
     }
 
@@ -173,8 +172,8 @@ public abstract class IngressScenarios {
     private HttpResponse<String> callAsync(boolean inline) throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.holdAnswersUntil(r -> gate);
-        CompletableFuture<HttpResponse<String>> r =
-                HTTP.sendAsync(post(jetty, "", body(model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> r = HTTP.sendAsync(
+                post(jetty, "", body(wire().model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
         if (!inline) {
             await(jetty::asyncRequestsWaiting, 1, "the call waits asynchronously");
         }
@@ -205,8 +204,8 @@ public abstract class IngressScenarios {
                         .forEach((k, v) -> assertTrue(
                                 async.headers().firstValue(k).orElse("").startsWith(v),
                                 name + ": " + k + " in " + async.headers()));
-                String id = async.headers().firstValue(requestIdHeader()).orElseThrow();
-                assertTrue(id.startsWith(requestIdPrefix()), id);
+                String id = async.headers().firstValue(wire().requestIdHeader()).orElseThrow();
+                assertTrue(id.startsWith(wire().requestIdPrefix()), id);
                 JsonNode json = Json.mapper().readTree(async.body());
                 if (o.status() == 200) {
                     assertAnswer(id, json);
@@ -240,7 +239,7 @@ public abstract class IngressScenarios {
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 calls.add(HTTP.sendAsync(
-                        post(small.jetty(), "", body(model(), "call " + i, false)),
+                        post(small.jetty(), "", body(wire().model(), "call " + i, false)),
                         HttpResponse.BodyHandlers.ofString()));
             }
             assertTrue(
@@ -296,7 +295,7 @@ public abstract class IngressScenarios {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.answerWith(r -> ScriptedGateway.reply("nobody listens"));
         gateway.holdAnswersUntil(r -> gate);
-        try (Socket s = rawPost("", body(model(), "Hello", false), 65536)) {
+        try (Socket s = rawPost("", body(wire().model(), "Hello", false), 65536)) {
             await(jetty::asyncRequestsWaiting, 1, "the call waits asynchronously");
         }
         gate.complete(null); // the answer arrives after the client left
@@ -318,8 +317,8 @@ public abstract class IngressScenarios {
         gateway.holdAnswersUntil(r -> gate);
         HttpResponse<String> r = call("");
         assertEquals(504, r.statusCode(), r.body());
-        String id = r.headers().firstValue(requestIdHeader()).orElseThrow();
-        assertTrue(id.startsWith(requestIdPrefix()), id);
+        String id = r.headers().firstValue(wire().requestIdHeader()).orElseThrow();
+        assertTrue(id.startsWith(wire().requestIdPrefix()), id);
         assertTimeoutEnvelope(id, Json.mapper().readTree(r.body()));
 
         gate.complete(null);
@@ -336,7 +335,7 @@ public abstract class IngressScenarios {
     @ValueSource(strings = {"", JettyHarness.BLOCKING})
     void clientDisconnectCancelsTheStream(String context) throws Exception {
         gateway.streamWith((handler, cancelled) -> {
-            handler.onEvent(new StreamEvent.Start("up", model()));
+            handler.onEvent(new StreamEvent.Start("up", wire().model()));
             for (int i = 0; i < 10_000 && !cancelled.getAsBoolean(); i++) {
                 handler.onEvent(new StreamEvent.TextDelta(0, "tick " + i + " "));
                 Thread.sleep(5);
@@ -345,7 +344,7 @@ public abstract class IngressScenarios {
                 handler.onEvent(new StreamEvent.End(StopReason.END_TURN));
             }
         });
-        try (Socket s = rawPost(context, body(model(), "x", true), 65536)) {
+        try (Socket s = rawPost(context, body(wire().model(), "x", true), 65536)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.contains("tick")) {

@@ -7,6 +7,7 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,11 +44,7 @@ public record Outcome(String name, int status, Map<String, String> headers, Cons
                         200,
                         Map.of("content-type", "application/json"),
                         g -> g.answerWith(r -> ScriptedGateway.reply("Hi there!"))),
-                failure(
-                        "no route",
-                        404,
-                        new GatewayException(
-                                ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of())),
+                failure("no route", 404, retryable(ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null)),
                 failure("upstream failure", 502, exhausted(ErrorKind.UPSTREAM, "bad gateway", 500)),
                 failure("connection lost", 502, new LlmException(ErrorKind.CONNECTION, "connection reset")),
                 failure("upstream timeout", 504, exhausted(ErrorKind.TIMEOUT, "too slow", 0)),
@@ -66,6 +63,16 @@ public record Outcome(String name, int status, Map<String, String> headers, Cons
 
     /** The gateway tried every target and each failed; the last answered {@code upstreamStatus} (0: none did). */
     public static GatewayException exhausted(ErrorKind kind, String message, int upstreamStatus) {
-        return new GatewayException(kind, message, upstreamStatus, null, null, true, List.of());
+        return exhausted(kind, message, upstreamStatus, null);
+    }
+
+    /** As {@link #exhausted(ErrorKind, String, int)}, with the upstream's retry hint ({@code null}: none). */
+    public static GatewayException exhausted(ErrorKind kind, String message, int upstreamStatus, Duration retryAfter) {
+        return new GatewayException(kind, message, upstreamStatus, retryAfter, null, true, List.of());
+    }
+
+    /** A failure the gateway did not exhaust its targets on: a client may retry, after {@code retryAfter} if given. */
+    public static GatewayException retryable(ErrorKind kind, String message, int upstreamStatus, Duration retryAfter) {
+        return new GatewayException(kind, message, upstreamStatus, retryAfter, null, false, List.of());
     }
 }

@@ -93,12 +93,13 @@ public final class ScriptedGateway implements Gateway, AutoCloseable {
 
     /** An upstream's complete answer carrying {@code text}. */
     public static ChatResponse reply(String text) {
+        return reply("scripted-upstream", text);
+    }
+
+    /** The complete answer of upstream model {@code model}: {@code text}; 11 tokens in (2 of them cached), 3 out. */
+    public static ChatResponse reply(String model, String text) {
         return new ChatResponse(
-                "up-1",
-                "scripted-upstream",
-                List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN,
-                new Usage(11, 3, 2, 0));
+                "up-1", model, List.of(new ContentPart.Text(text)), StopReason.END_TURN, new Usage(11, 3, 2, 0));
     }
 
     // ---- scripts

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.testkit.IngressScenarios;
 import dev.caracal.gateway.testkit.IngressUnderTest;
 import dev.caracal.gateway.testkit.Outcome;
+import dev.caracal.gateway.testkit.WireFormat;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.StopReason;
@@ -25,29 +25,15 @@ class AnthropicIngressScenariosTest extends IngressScenarios {
     }
 
     @Override
-    protected String path() {
-        return "/v1/messages";
-    }
-
-    @Override
-    protected Map<String, String> headers() {
-        return Map.of("x-api-key", "sk-ant-async", "anthropic-version", "2023-06-01");
-    }
-
-    @Override
-    protected String body(String model, String prompt, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":64," + (stream ? "\"stream\":true," : "")
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
-    }
-
-    @Override
-    protected String model() {
-        return "claude-test";
-    }
-
-    @Override
-    protected String text(JsonNode answer) {
-        return answer.at("/content/0/text").textValue();
+    protected WireFormat wire() {
+        return new WireFormat(
+                "/v1/messages",
+                Map.of("x-api-key", "sk-ant-async", "anthropic-version", "2023-06-01"),
+                Map.of("max_tokens", 64),
+                "claude-test",
+                "/content/0/text",
+                "request-id",
+                "req_");
     }
 
     /** Anthropic has its own status for an overload, 529, and rounds a retry hint up to whole seconds. */
@@ -58,14 +44,7 @@ class AnthropicIngressScenariosTest extends IngressScenarios {
                 "exhausted rate limit",
                 429,
                 Map.of("x-should-retry", "false", "retry-after", "2"),
-                new GatewayException(
-                        ErrorKind.RATE_LIMITED,
-                        "all targets rate limited",
-                        429,
-                        Duration.ofMillis(1500),
-                        null,
-                        true,
-                        List.of())));
+                Outcome.exhausted(ErrorKind.RATE_LIMITED, "all targets rate limited", 429, Duration.ofMillis(1500))));
         outcomes.add(Outcome.failure(
                 "exhausted overload",
                 529,
@@ -75,27 +54,14 @@ class AnthropicIngressScenariosTest extends IngressScenarios {
                 "overload worth a retry",
                 529,
                 Map.of("retry-after", "0"),
-                new GatewayException(
-                        ErrorKind.OVERLOADED, "one target overloaded", 529, Duration.ZERO, null, false, List.of())));
+                Outcome.retryable(ErrorKind.OVERLOADED, "one target overloaded", 529, Duration.ZERO)));
         outcomes.add(Outcome.failure(
-                "no healthy target",
-                503,
-                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, false, List.of())));
+                "no healthy target", 503, Outcome.retryable(ErrorKind.UNAVAILABLE, "no healthy target", 0, null)));
         outcomes.add(Outcome.answer(
                 "an answer that ended in error",
                 502,
                 r -> new ChatResponse("up", "claude-test", List.of(), StopReason.ERROR, null)));
         return outcomes;
-    }
-
-    @Override
-    protected String requestIdHeader() {
-        return "request-id";
-    }
-
-    @Override
-    protected String requestIdPrefix() {
-        return "req_";
     }
 
     /** The body without what differs from call to call: message and request ids, incident ids. */

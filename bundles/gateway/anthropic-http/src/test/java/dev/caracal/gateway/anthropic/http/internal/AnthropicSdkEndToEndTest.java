@@ -90,7 +90,7 @@ class AnthropicSdkEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         ingress = new AnthropicIngress(0);
-        gateway = ingress.gateway;
+        gateway = ingress.gateway();
         servlet = ingress.servlet;
         base = ingress.baseUrl();
         client = client(base, 2);

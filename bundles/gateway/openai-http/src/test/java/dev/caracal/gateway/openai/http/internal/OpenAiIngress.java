@@ -3,19 +3,16 @@ package dev.caracal.gateway.openai.http.internal;
 import dev.caracal.core.http.HttpSettings;
 import dev.caracal.gateway.testkit.IngressUnderTest;
 import dev.caracal.gateway.testkit.JettyHarness;
-import dev.caracal.gateway.testkit.ScriptedGateway;
 
 /**
- * The OpenAI ingress's servlets on a {@link JettyHarness}, bound as SCR binds them to a {@link ScriptedGateway} and
- * to {@link HttpSettings} with the given body limit. Each context has servlets of its own; the fields are those of
+ * The OpenAI ingress's servlets on a {@link JettyHarness}, bound as SCR binds them to the scripted gateway and to
+ * {@link HttpSettings} with the given body limit. Each context has servlets of its own; the fields are those of
  * the async context at {@code /}.
  */
-final class OpenAiIngress implements IngressUnderTest {
-    final ScriptedGateway gateway = new ScriptedGateway();
+final class OpenAiIngress extends IngressUnderTest {
     final ChatCompletionsServlet chat = new ChatCompletionsServlet();
     final EmbeddingsServlet embeddings = new EmbeddingsServlet();
     final ModelsServlet models = new ModelsServlet();
-    private final JettyHarness jetty;
 
     OpenAiIngress(long maxBodyBytes) throws Exception {
         this(maxBodyBytes, 0);
@@ -29,35 +26,27 @@ final class OpenAiIngress implements IngressUnderTest {
         ModelsServlet blockingModels = new ModelsServlet();
         for (OpenAiServlet s :
                 new OpenAiServlet[] {chat, embeddings, models, blockingChat, blockingEmbeddings, blockingModels}) {
-            s.gateway = gateway;
+            s.gateway = gateway();
             s.settings = settings;
         }
-        jetty = JettyHarness.start(
+        serve(
                 maxThreads,
-                routes -> routes.servlet(chat, "/v1/chat/completions")
-                        .servlet(embeddings, "/v1/embeddings")
-                        .servlet(models, "/v1/models", "/v1/models/*"),
-                routes -> routes.servlet(blockingChat, "/v1/chat/completions")
-                        .servlet(blockingEmbeddings, "/v1/embeddings")
-                        .servlet(blockingModels, "/v1/models", "/v1/models/*"));
+                routes -> mount(routes, chat, embeddings, models),
+                routes -> mount(routes, blockingChat, blockingEmbeddings, blockingModels));
+    }
+
+    /** Maps the servlets as their whiteboard properties do. */
+    private static void mount(
+            JettyHarness.Routes routes, ChatCompletionsServlet c, EmbeddingsServlet e, ModelsServlet m) {
+        routes.servlet(c, "/v1/chat/completions").servlet(e, "/v1/embeddings").servlet(m, "/v1/models", "/v1/models/*");
     }
 
     String baseUrl() {
-        return jetty.url("/v1");
+        return jetty().url("/v1");
     }
 
     String blockingBaseUrl() {
-        return jetty.url(JettyHarness.BLOCKING + "/v1");
-    }
-
-    @Override
-    public JettyHarness jetty() {
-        return jetty;
-    }
-
-    @Override
-    public ScriptedGateway gateway() {
-        return gateway;
+        return jetty().url(JettyHarness.BLOCKING + "/v1");
     }
 
     @Override
@@ -68,11 +57,5 @@ final class OpenAiIngress implements IngressUnderTest {
     @Override
     public void restoreAsyncTimeout() {
         chat.asyncTimeoutMillis = ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS;
-    }
-
-    @Override
-    public void close() throws Exception {
-        jetty.close();
-        gateway.close();
     }
 }

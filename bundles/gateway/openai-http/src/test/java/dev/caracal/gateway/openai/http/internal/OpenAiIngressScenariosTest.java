@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.testkit.IngressScenarios;
 import dev.caracal.gateway.testkit.IngressUnderTest;
 import dev.caracal.gateway.testkit.Outcome;
+import dev.caracal.gateway.testkit.WireFormat;
 import dev.caracal.llm.ErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,29 +23,15 @@ class OpenAiIngressScenariosTest extends IngressScenarios {
     }
 
     @Override
-    protected String path() {
-        return "/v1/chat/completions";
-    }
-
-    @Override
-    protected Map<String, String> headers() {
-        return Map.of("Authorization", "Bearer sk-async");
-    }
-
-    @Override
-    protected String body(String model, String prompt, boolean stream) {
-        return "{\"model\":\"" + model + "\"," + (stream ? "\"stream\":true," : "")
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
-    }
-
-    @Override
-    protected String model() {
-        return "gpt-4o";
-    }
-
-    @Override
-    protected String text(JsonNode answer) {
-        return answer.at("/choices/0/message/content").textValue();
+    protected WireFormat wire() {
+        return new WireFormat(
+                "/v1/chat/completions",
+                Map.of("Authorization", "Bearer sk-async"),
+                Map.of(),
+                "gpt-4o",
+                "/choices/0/message/content",
+                "x-request-id",
+                "chatcmpl-");
     }
 
     /** OpenAI has no status for an overload: 503, with the retry hints OpenAI's SDKs read. */
@@ -56,35 +42,18 @@ class OpenAiIngressScenariosTest extends IngressScenarios {
                 "exhausted rate limit",
                 429,
                 Map.of("x-should-retry", "false", "retry-after", "3", "retry-after-ms", "3000"),
-                new GatewayException(
-                        ErrorKind.RATE_LIMITED,
-                        "every target is rate limited",
-                        429,
-                        Duration.ofSeconds(3),
-                        null,
-                        true,
-                        List.of())));
+                Outcome.exhausted(ErrorKind.RATE_LIMITED, "every target is rate limited", 429, Duration.ofSeconds(3))));
         outcomes.add(Outcome.failure(
                 "overloaded, retry at once",
                 503,
                 Map.of("retry-after", "1", "retry-after-ms", "0"),
-                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of())));
+                Outcome.retryable(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO)));
         outcomes.add(Outcome.failure(
                 "no healthy target",
                 503,
                 Map.of("x-should-retry", "false"),
                 Outcome.exhausted(ErrorKind.UNAVAILABLE, "no healthy target", 0)));
         return outcomes;
-    }
-
-    @Override
-    protected String requestIdHeader() {
-        return "x-request-id";
-    }
-
-    @Override
-    protected String requestIdPrefix() {
-        return "chatcmpl-";
     }
 
     /** The body without what differs from call to call: ids, the creation second, incident ids. */

@@ -84,7 +84,7 @@ class OpenAiSdkEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         ingress = new OpenAiIngress(1024 * 1024);
-        gateway = ingress.gateway;
+        gateway = ingress.gateway();
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(ingress.baseUrl())
                 .apiKey(KEY)
@@ -125,12 +125,7 @@ class OpenAiSdkEndToEndTest {
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse(
-                "up-1",
-                "gpt-4o-2024-08-06",
-                List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN,
-                new Usage(11, 3, 2, 0));
+        return ScriptedGateway.reply("gpt-4o-2024-08-06", text);
     }
 
     static ChatCompletionFunctionTool weatherTool() {

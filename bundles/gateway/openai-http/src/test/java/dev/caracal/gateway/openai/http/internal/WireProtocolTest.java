@@ -33,7 +33,7 @@ class WireProtocolTest {
     @BeforeAll
     static void start() throws Exception {
         ingress = new OpenAiIngress(4096);
-        gateway = ingress.gateway;
+        gateway = ingress.gateway();
     }
 
     @AfterAll
