@@ -50,20 +50,28 @@ public abstract class IngressScenarios {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** Starts an ingress on a harness of its own, with a fresh scripted gateway; {@code maxThreads} as the harness. */
+    @FunctionalInterface
+    protected interface Starter {
+        IngressUnderTest start(int maxThreads) throws Exception;
+    }
+
+    private final Starter starter;
+    private final WireFormat wire;
     private IngressUnderTest ingress;
     private JettyHarness jetty;
     private ScriptedGateway gateway;
 
+    /** Scenarios for the ingress {@code starter} starts, which speaks {@code wire}. */
+    protected IngressScenarios(Starter starter, WireFormat wire) {
+        this.starter = starter;
+        this.wire = wire;
+    }
+
     // ---- what the ingress says
 
-    /** Starts the ingress on a harness of its own, with a fresh scripted gateway; {@code maxThreads} as the harness. */
-    protected abstract IngressUnderTest start(int maxThreads) throws Exception;
-
-    /** How the ingress asks and answers. */
-    protected abstract WireFormat wire();
-
-    /** The outcomes of the gateway and how the ingress answers them; {@link Outcome#common()} holds most. */
-    protected abstract List<Outcome> outcomes();
+    /** The outcomes the ingress answers its own way, besides the {@link Outcome#common()} ones. */
+    protected abstract List<Outcome> ownOutcomes();
 
     /** {@code body} without what differs from call to call (ids, creation times, incident ids). */
     protected abstract String withoutIds(String body);
@@ -81,7 +89,7 @@ public abstract class IngressScenarios {
 
     @BeforeAll
     void startIngress() throws Exception {
-        ingress = start(0);
+        ingress = starter.start(0);
         jetty = ingress.jetty();
         gateway = ingress.gateway();
     }
@@ -100,7 +108,7 @@ public abstract class IngressScenarios {
     /** A request body asking {@code model} to answer {@code prompt}, streamed or not. */
     private String body(String model, String prompt, boolean stream) {
         ObjectNode body = Json.mapper().createObjectNode().put("model", model);
-        wire().requiredFields().forEach((k, v) -> body.set(k, Json.mapper().valueToTree(v)));
+        wire.requiredFields().forEach((k, v) -> body.set(k, Json.mapper().valueToTree(v)));
         if (stream) {
             body.put("stream", true);
         }
@@ -109,20 +117,20 @@ public abstract class IngressScenarios {
     }
 
     private HttpRequest post(JettyHarness on, String context, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url(context + wire().path())))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url(context + wire.path())))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        wire().headers().forEach(b::header);
+        wire.headers().forEach(b::header);
         return b.build();
     }
 
     private String text(JsonNode answer) {
-        return answer.at(wire().textPointer()).textValue();
+        return answer.at(wire.textPointer()).textValue();
     }
 
     private HttpResponse<String> call(String context) throws Exception {
         return HTTP.send(
-                post(jetty, context, body(wire().model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
+                post(jetty, context, body(wire.model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
     }
 
     private String answer(HttpResponse<String> r) throws Exception {
@@ -146,9 +154,9 @@ public abstract class IngressScenarios {
         Socket s = new Socket();
         s.setReceiveBufferSize(receiveBuffer);
         s.connect(new InetSocketAddress("127.0.0.1", jetty.port()));
-        StringBuilder head = new StringBuilder("POST " + context + wire().path() + " HTTP/1.1\r\nHost: localhost\r\n");
+        StringBuilder head = new StringBuilder("POST " + context + wire.path() + " HTTP/1.1\r\nHost: localhost\r\n");
         head.append("Content-Type: application/json\r\n");
-        wire().headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        wire.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         head.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length);
         OutputStream out = s.getOutputStream();
         out.write((head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
@@ -161,7 +169,7 @@ public abstract class IngressScenarios {
     /** The headers that must match: all but the date and the per-request id (the length follows the body). */
     private Map<String, List<String>> comparable(HttpResponse<String> r) {
         Map<String, List<String>> h = new TreeMap<>(r.headers().map());
-        h.keySet().removeAll(List.of("date", wire().requestIdHeader(), "content-length"));
+        h.keySet().removeAll(List.of("date", wire.requestIdHeader(), "content-length"));
         return h;
     }
 
@@ -173,7 +181,7 @@ public abstract class IngressScenarios {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.holdAnswersUntil(r -> gate);
         CompletableFuture<HttpResponse<String>> r = HTTP.sendAsync(
-                post(jetty, "", body(wire().model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
+                post(jetty, "", body(wire.model(), "Hello", false)), HttpResponse.BodyHandlers.ofString());
         if (!inline) {
             await(jetty::asyncRequestsWaiting, 1, "the call waits asynchronously");
         }
@@ -183,7 +191,9 @@ public abstract class IngressScenarios {
 
     @Test
     void everyOutcomeIsAnsweredExactlyAsTheBlockingPathAnswersIt() throws Exception {
-        for (Outcome o : outcomes()) {
+        List<Outcome> outcomes = new ArrayList<>(Outcome.common());
+        outcomes.addAll(ownOutcomes());
+        for (Outcome o : outcomes) {
             for (boolean inline : List.of(false, true)) {
                 String name = o.name() + (inline ? " (stage complete at once)" : " (stage completed later)");
                 gateway.reset();
@@ -204,8 +214,8 @@ public abstract class IngressScenarios {
                         .forEach((k, v) -> assertTrue(
                                 async.headers().firstValue(k).orElse("").startsWith(v),
                                 name + ": " + k + " in " + async.headers()));
-                String id = async.headers().firstValue(wire().requestIdHeader()).orElseThrow();
-                assertTrue(id.startsWith(wire().requestIdPrefix()), id);
+                String id = async.headers().firstValue(wire.requestIdHeader()).orElseThrow();
+                assertTrue(id.startsWith(wire.requestIdPrefix()), id);
                 JsonNode json = Json.mapper().readTree(async.body());
                 if (o.status() == 200) {
                     assertAnswer(id, json);
@@ -227,7 +237,7 @@ public abstract class IngressScenarios {
     @Test
     void aHundredCallsWaitTogetherOnTwelveThreads() throws Exception {
         int n = 100;
-        try (IngressUnderTest small = start(12)) {
+        try (IngressUnderTest small = starter.start(12)) {
             assertEquals(12, small.jetty().maxThreads());
             ScriptedGateway g = small.gateway();
             CountDownLatch arrived = new CountDownLatch(n);
@@ -239,7 +249,7 @@ public abstract class IngressScenarios {
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 calls.add(HTTP.sendAsync(
-                        post(small.jetty(), "", body(wire().model(), "call " + i, false)),
+                        post(small.jetty(), "", body(wire.model(), "call " + i, false)),
                         HttpResponse.BodyHandlers.ofString()));
             }
             assertTrue(
@@ -295,7 +305,7 @@ public abstract class IngressScenarios {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         gateway.answerWith(r -> ScriptedGateway.reply("nobody listens"));
         gateway.holdAnswersUntil(r -> gate);
-        try (Socket s = rawPost("", body(wire().model(), "Hello", false), 65536)) {
+        try (Socket s = rawPost("", body(wire.model(), "Hello", false), 65536)) {
             await(jetty::asyncRequestsWaiting, 1, "the call waits asynchronously");
         }
         gate.complete(null); // the answer arrives after the client left
@@ -317,8 +327,8 @@ public abstract class IngressScenarios {
         gateway.holdAnswersUntil(r -> gate);
         HttpResponse<String> r = call("");
         assertEquals(504, r.statusCode(), r.body());
-        String id = r.headers().firstValue(wire().requestIdHeader()).orElseThrow();
-        assertTrue(id.startsWith(wire().requestIdPrefix()), id);
+        String id = r.headers().firstValue(wire.requestIdHeader()).orElseThrow();
+        assertTrue(id.startsWith(wire.requestIdPrefix()), id);
         assertTimeoutEnvelope(id, Json.mapper().readTree(r.body()));
 
         gate.complete(null);
@@ -335,7 +345,7 @@ public abstract class IngressScenarios {
     @ValueSource(strings = {"", JettyHarness.BLOCKING})
     void clientDisconnectCancelsTheStream(String context) throws Exception {
         gateway.streamWith((handler, cancelled) -> {
-            handler.onEvent(new StreamEvent.Start("up", wire().model()));
+            handler.onEvent(new StreamEvent.Start("up", wire.model()));
             for (int i = 0; i < 10_000 && !cancelled.getAsBoolean(); i++) {
                 handler.onEvent(new StreamEvent.TextDelta(0, "tick " + i + " "));
                 Thread.sleep(5);
@@ -344,7 +354,7 @@ public abstract class IngressScenarios {
                 handler.onEvent(new StreamEvent.End(StopReason.END_TURN));
             }
         });
-        try (Socket s = rawPost(context, body(wire().model(), "x", true), 65536)) {
+        try (Socket s = rawPost(context, body(wire.model(), "x", true), 65536)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && !line.contains("tick")) {

@@ -14,6 +14,7 @@ final class AnthropicIngress extends IngressUnderTest {
     AnthropicIngress(int maxThreads) throws Exception {
         servlet.gateway = gateway();
         serve(maxThreads, this::messages, this::messages);
+        asyncTimeout(millis -> servlet.asyncTimeoutMillis = millis, MessagesServlet.ASYNC_TIMEOUT_MILLIS);
     }
 
     private void messages(JettyHarness.Routes routes) {
@@ -23,15 +24,5 @@ final class AnthropicIngress extends IngressUnderTest {
     /** The base URL of the async context, which the SDKs extend with {@code /v1/messages}. */
     String baseUrl() {
         return jetty().url("");
-    }
-
-    @Override
-    public void shortenAsyncTimeout(long millis) {
-        servlet.asyncTimeoutMillis = millis;
-    }
-
-    @Override
-    public void restoreAsyncTimeout() {
-        servlet.asyncTimeoutMillis = MessagesServlet.ASYNC_TIMEOUT_MILLIS;
     }
 }

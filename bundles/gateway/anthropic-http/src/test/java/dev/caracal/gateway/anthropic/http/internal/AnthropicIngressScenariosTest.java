@@ -5,63 +5,59 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.gateway.testkit.IngressScenarios;
-import dev.caracal.gateway.testkit.IngressUnderTest;
 import dev.caracal.gateway.testkit.Outcome;
 import dev.caracal.gateway.testkit.WireFormat;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.StopReason;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The ingress scenarios on {@code POST /v1/messages}, in Anthropic's wire format. */
 class AnthropicIngressScenariosTest extends IngressScenarios {
 
-    @Override
-    protected IngressUnderTest start(int maxThreads) throws Exception {
-        return new AnthropicIngress(maxThreads);
-    }
-
-    @Override
-    protected WireFormat wire() {
-        return new WireFormat(
-                "/v1/messages",
-                Map.of("x-api-key", "sk-ant-async", "anthropic-version", "2023-06-01"),
-                Map.of("max_tokens", 64),
-                "claude-test",
-                "/content/0/text",
-                "request-id",
-                "req_");
+    AnthropicIngressScenariosTest() {
+        super(
+                AnthropicIngress::new,
+                new WireFormat(
+                        "/v1/messages",
+                        Map.of("x-api-key", "sk-ant-async", "anthropic-version", "2023-06-01"),
+                        Map.of("max_tokens", 64),
+                        "claude-test",
+                        "/content/0/text",
+                        "request-id",
+                        "req_"));
     }
 
     /** Anthropic has its own status for an overload, 529, and rounds a retry hint up to whole seconds. */
     @Override
-    protected List<Outcome> outcomes() {
-        List<Outcome> outcomes = new ArrayList<>(Outcome.common());
-        outcomes.add(Outcome.failure(
-                "exhausted rate limit",
-                429,
-                Map.of("x-should-retry", "false", "retry-after", "2"),
-                Outcome.exhausted(ErrorKind.RATE_LIMITED, "all targets rate limited", 429, Duration.ofMillis(1500))));
-        outcomes.add(Outcome.failure(
-                "exhausted overload",
-                529,
-                Map.of("x-should-retry", "false"),
-                Outcome.exhausted(ErrorKind.OVERLOADED, "every target overloaded", 529)));
-        outcomes.add(Outcome.failure(
-                "overload worth a retry",
-                529,
-                Map.of("retry-after", "0"),
-                Outcome.retryable(ErrorKind.OVERLOADED, "one target overloaded", 529, Duration.ZERO)));
-        outcomes.add(Outcome.failure(
-                "no healthy target", 503, Outcome.retryable(ErrorKind.UNAVAILABLE, "no healthy target", 0, null)));
-        outcomes.add(Outcome.answer(
-                "an answer that ended in error",
-                502,
-                r -> new ChatResponse("up", "claude-test", List.of(), StopReason.ERROR, null)));
-        return outcomes;
+    protected List<Outcome> ownOutcomes() {
+        return List.of(
+                Outcome.failure(
+                        "exhausted rate limit",
+                        429,
+                        Map.of("x-should-retry", "false", "retry-after", "2"),
+                        Outcome.exhausted(
+                                ErrorKind.RATE_LIMITED, "all targets rate limited", 429, Duration.ofMillis(1500))),
+                Outcome.failure(
+                        "exhausted overload",
+                        529,
+                        Map.of("x-should-retry", "false"),
+                        Outcome.exhausted(ErrorKind.OVERLOADED, "every target overloaded", 529)),
+                Outcome.failure(
+                        "overload worth a retry",
+                        529,
+                        Map.of("retry-after", "0"),
+                        Outcome.retryable(ErrorKind.OVERLOADED, "one target overloaded", 529, Duration.ZERO)),
+                Outcome.failure(
+                        "no healthy target",
+                        503,
+                        Outcome.retryable(ErrorKind.UNAVAILABLE, "no healthy target", 0, null)),
+                Outcome.answer(
+                        "an answer that ended in error",
+                        502,
+                        r -> new ChatResponse("up", "claude-test", List.of(), StopReason.ERROR, null)));
     }
 
     /** The body without what differs from call to call: message and request ids, incident ids. */

@@ -33,6 +33,7 @@ final class OpenAiIngress extends IngressUnderTest {
                 maxThreads,
                 routes -> mount(routes, chat, embeddings, models),
                 routes -> mount(routes, blockingChat, blockingEmbeddings, blockingModels));
+        asyncTimeout(millis -> chat.asyncTimeoutMillis = millis, ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS);
     }
 
     /** Maps the servlets as their whiteboard properties do. */
@@ -47,15 +48,5 @@ final class OpenAiIngress extends IngressUnderTest {
 
     String blockingBaseUrl() {
         return jetty().url(JettyHarness.BLOCKING + "/v1");
-    }
-
-    @Override
-    public void shortenAsyncTimeout(long millis) {
-        chat.asyncTimeoutMillis = millis;
-    }
-
-    @Override
-    public void restoreAsyncTimeout() {
-        chat.asyncTimeoutMillis = ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS;
     }
 }
