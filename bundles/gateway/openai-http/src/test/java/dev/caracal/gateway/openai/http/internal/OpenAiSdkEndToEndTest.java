@@ -39,6 +39,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -74,7 +75,7 @@ class OpenAiSdkEndToEndTest {
     static final String KEY = "sk-test-0123456789";
     static final String PNG = Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10});
 
-    static JettyHarness jetty;
+    static OpenAiIngress ingress;
     static ScriptedGateway gateway;
     static OpenAIClient client;
     static OpenAIClient retryingClient;
@@ -82,23 +83,23 @@ class OpenAiSdkEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        jetty = new JettyHarness(1024 * 1024);
-        gateway = jetty.gateway;
+        ingress = new OpenAiIngress(1024 * 1024);
+        gateway = ingress.gateway();
         client = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.baseUrl())
+                .baseUrl(ingress.baseUrl())
                 .apiKey(KEY)
                 .maxRetries(0)
                 .responseValidation(true)
                 .timeout(Duration.ofSeconds(30))
                 .build();
         retryingClient = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.baseUrl())
+                .baseUrl(ingress.baseUrl())
                 .apiKey(KEY)
                 .maxRetries(2)
                 .timeout(Duration.ofSeconds(30))
                 .build();
         blockingClient = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.blockingBaseUrl())
+                .baseUrl(ingress.blockingBaseUrl())
                 .apiKey(KEY)
                 .maxRetries(0)
                 .responseValidation(true)
@@ -111,7 +112,7 @@ class OpenAiSdkEndToEndTest {
         client.close();
         retryingClient.close();
         blockingClient.close();
-        jetty.close();
+        ingress.close();
     }
 
     @BeforeEach
@@ -124,12 +125,7 @@ class OpenAiSdkEndToEndTest {
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse(
-                "up-1",
-                "gpt-4o-2024-08-06",
-                List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN,
-                new Usage(11, 3, 2, 0));
+        return ScriptedGateway.reply("gpt-4o-2024-08-06", text);
     }
 
     static ChatCompletionFunctionTool weatherTool() {
@@ -151,7 +147,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void chatCompletion() {
-        gateway.complete = r -> text("Hi there!");
+        gateway.answerWith(r -> text("Hi there!"));
         ChatCompletion c = client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -186,7 +182,7 @@ class OpenAiSdkEndToEndTest {
                         .cachedTokens()
                         .orElseThrow());
 
-        ChatRequest r = gateway.lastRequest;
+        ChatRequest r = gateway.lastRequest();
         assertEquals("gpt-4o", r.model());
         assertEquals("Be brief.\n\nBe kind.", r.system());
         assertEquals(List.of(Message.user("Hello")), r.messages());
@@ -195,7 +191,7 @@ class OpenAiSdkEndToEndTest {
         assertEquals("alice", r.metadata().get("user"));
         assertFalse(r.stream());
 
-        var ctx = gateway.lastContext;
+        var ctx = gateway.lastContext();
         assertEquals("openai", ctx.ingress());
         assertEquals(c.id(), ctx.requestId());
         assertEquals("fast", ctx.header("x-caracal-route"));
@@ -206,14 +202,14 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamingTextWithUsage() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o-mini"),
                 new StreamEvent.UsageUpdate(new Usage(9, 0, 0, 0)),
                 new StreamEvent.TextDelta(0, "Hel"),
                 new StreamEvent.TextDelta(0, "lo "),
                 new StreamEvent.TextDelta(0, "world"),
                 new StreamEvent.UsageUpdate(new Usage(9, 4, 0, 0)),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<ChatCompletionChunk> chunks = new ArrayList<>();
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
@@ -228,7 +224,7 @@ class OpenAiSdkEndToEndTest {
                     acc.accumulate(chunk);
                 });
             }
-            assertTrue(gateway.lastRequest.stream());
+            assertTrue(gateway.lastRequest().stream());
             String text = chunks.stream()
                     .filter(ch -> !ch.choices().isEmpty())
                     .map(ch -> ch.choices().get(0).delta().content().orElse(""))
@@ -250,7 +246,7 @@ class OpenAiSdkEndToEndTest {
                             .orElseThrow());
             assertTrue(
                     chunks.stream().allMatch(ch -> ch.id().equals(chunks.get(0).id())));
-            assertEquals(gateway.lastContext.requestId(), chunks.get(0).id());
+            assertEquals(gateway.lastContext().requestId(), chunks.get(0).id());
             ChatCompletion whole = acc.chatCompletion();
             assertEquals(
                     "Hello world", whole.choices().get(0).message().content().orElseThrow());
@@ -260,12 +256,12 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void toolDefinitionsInAndToolCallsOut() {
-        gateway.complete = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "gpt-4o",
                 List.of(new ContentPart.ToolUse("call_abc", "get_weather", "{\"city\":\"Paris\"}")),
                 StopReason.TOOL_USE,
-                new Usage(20, 10, 0, 0));
+                new Usage(20, 10, 0, 0)));
         ChatCompletion c = client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -275,7 +271,7 @@ class OpenAiSdkEndToEndTest {
                         .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
                         .build());
 
-        ChatRequest r = gateway.lastRequest;
+        ChatRequest r = gateway.lastRequest();
         assertEquals(1, r.tools().size());
         ToolDefinition def = r.tools().get(0);
         assertEquals("get_weather", def.name());
@@ -307,16 +303,16 @@ class OpenAiSdkEndToEndTest {
                                         .build())
                                 .build())
                         .build());
-        assertEquals(ToolChoice.tool("get_weather"), gateway.lastRequest.toolChoice());
+        assertEquals(ToolChoice.tool("get_weather"), gateway.lastRequest().toolChoice());
     }
 
     @Test
     void eventsDeliveredInsideStreamCallAreServedToo() {
-        gateway.inline = true;
-        gateway.events = List.of(
+        gateway.answerInline(true);
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("cache", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "cached"),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
             try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
@@ -330,7 +326,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void unexpectedFailuresAre500sWithoutDetails() {
-        gateway.failure = new IllegalStateException("secret internals");
+        gateway.failWith(new IllegalStateException("secret internals"));
         InternalServerException e = assertThrows(
                 InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(500, e.statusCode());
@@ -340,7 +336,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamedToolCallsAreAssembledByTheAccumulator() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "Let me look."),
                 new StreamEvent.ToolCallDelta(1, "call_1", "get_weather", ""),
@@ -348,7 +344,7 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(1, null, null, "\"Paris\"}"),
                 new StreamEvent.ToolCallDelta(2, "call_2", "get_weather", "{\"city\":\"Rome\"}"),
                 new StreamEvent.UsageUpdate(new Usage(30, 12, 0, 0)),
-                new StreamEvent.End(StopReason.TOOL_USE));
+                new StreamEvent.End(StopReason.TOOL_USE)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
             List<Long> indexes = new ArrayList<>();
@@ -388,24 +384,28 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void reasoningEffortReachesTheGateway() {
-        gateway.complete = r -> text("ok");
+        gateway.answerWith(r -> text("ok"));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.HIGH).build());
-            assertEquals(Reasoning.effort(Reasoning.Effort.HIGH), gateway.lastRequest.reasoning());
+            assertEquals(
+                    Reasoning.effort(Reasoning.Effort.HIGH),
+                    gateway.lastRequest().reasoning());
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.MINIMAL).build());
-            assertEquals(Reasoning.effort(Reasoning.Effort.MINIMAL), gateway.lastRequest.reasoning());
+            assertEquals(
+                    Reasoning.effort(Reasoning.Effort.MINIMAL),
+                    gateway.lastRequest().reasoning());
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.of("none")).build());
-            assertNull(gateway.lastRequest.reasoning());
+            assertNull(gateway.lastRequest().reasoning());
             c.chat().completions().create(hello().build());
-            assertNull(gateway.lastRequest.reasoning());
+            assertNull(gateway.lastRequest().reasoning());
         }
-        int calls = gateway.calls.get();
+        int calls = gateway.calls();
         BadRequestException e = assertThrows(
                 BadRequestException.class,
                 () -> client.chat()
@@ -415,13 +415,13 @@ class OpenAiSdkEndToEndTest {
         assertEquals("reasoning_effort", e.param().orElseThrow());
         assertEquals("invalid_value", e.code().orElseThrow());
         assertTrue(e.getMessage().contains("'none', 'minimal', 'low', 'medium' or 'high'"), e.getMessage());
-        assertEquals(calls, gateway.calls.get());
+        assertEquals(calls, gateway.calls());
     }
 
     @Test
     void thinkingIsReturnedAsReasoningContentAndTakenBackFromTheHistory() {
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            gateway.complete = r -> new ChatResponse(
+            gateway.answerWith(r -> new ChatResponse(
                     "up-1",
                     "deepseek-reasoner",
                     List.of(
@@ -429,7 +429,7 @@ class OpenAiSdkEndToEndTest {
                                     new ContentPart.RedactedThinking("opaque"),
                             new ContentPart.Thinking("greet back.", null), new ContentPart.Text("Hi!")),
                     StopReason.END_TURN,
-                    new Usage(11, 3, 0, 0));
+                    new Usage(11, 3, 0, 0)));
             ChatCompletion first = c.chat().completions().create(hello().build());
             ChatCompletionMessage message = first.choices().get(0).message();
             assertEquals("Hi!", message.content().orElseThrow());
@@ -441,7 +441,7 @@ class OpenAiSdkEndToEndTest {
                     message._additionalProperties().size(),
                     message._additionalProperties().toString());
 
-            gateway.complete = r -> text("Fine.");
+            gateway.answerWith(r -> text("Fine."));
             c.chat()
                     .completions()
                     .create(hello().addMessage(message)
@@ -451,7 +451,7 @@ class OpenAiSdkEndToEndTest {
                                     .build())
                             .addUserMessage("How are you?")
                             .build());
-            List<Message> msgs = gateway.lastRequest.messages();
+            List<Message> msgs = gateway.lastRequest().messages();
             assertEquals(
                     new Message(
                             Role.ASSISTANT,
@@ -466,7 +466,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void answersWithoutThinkingHaveNoReasoningContent() {
-        gateway.complete = r -> text("Plain.");
+        gateway.answerWith(r -> text("Plain."));
         ChatCompletion c = client.chat().completions().create(hello().build());
         assertEquals("Plain.", c.choices().get(0).message().content().orElseThrow());
         assertEquals(Map.of(), c.choices().get(0).message()._additionalProperties());
@@ -474,7 +474,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamedThinkingArrivesAsReasoningContentDeltas() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "deepseek-reasoner"),
                 new StreamEvent.ThinkingDelta(0, "Two "),
                 new StreamEvent.ThinkingDelta(0, "plus two "),
@@ -484,7 +484,7 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.TextDelta(2, "It is "),
                 new StreamEvent.TextDelta(2, "4."),
                 new StreamEvent.UsageUpdate(new Usage(9, 7, 0, 0)),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<ChatCompletionChunk> chunks = new ArrayList<>();
             ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
@@ -529,12 +529,12 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void toolResultMessagesIn() {
-        gateway.complete = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "gpt-4o",
                 List.of(new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}")),
                 StopReason.TOOL_USE,
-                null);
+                null));
         ChatCompletion first = client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -543,7 +543,7 @@ class OpenAiSdkEndToEndTest {
                         .addTool(weatherTool())
                         .build());
 
-        gateway.complete = r -> text("It is 18C in Paris.");
+        gateway.answerWith(r -> text("It is 18C in Paris."));
         ChatCompletion second = client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -560,7 +560,7 @@ class OpenAiSdkEndToEndTest {
                 "It is 18C in Paris.",
                 second.choices().get(0).message().content().orElseThrow());
 
-        List<Message> msgs = gateway.lastRequest.messages();
+        List<Message> msgs = gateway.lastRequest().messages();
         assertEquals(3, msgs.size());
         assertEquals(
                 new Message(
@@ -577,7 +577,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void imageParts() {
-        gateway.complete = r -> text("A tiny PNG.");
+        gateway.answerWith(r -> text("A tiny PNG."));
         client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -603,7 +603,7 @@ class OpenAiSdkEndToEndTest {
                         new ContentPart.Text("What is in these?"),
                         new ContentPart.Image("image/png", PNG, null),
                         new ContentPart.Image(null, null, "https://example.com/cat.jpg")),
-                gateway.lastRequest.messages().get(0).content());
+                gateway.lastRequest().messages().get(0).content());
     }
 
     // ---- embeddings and models ----
@@ -612,7 +612,7 @@ class OpenAiSdkEndToEndTest {
     void embeddingsFloatAndBase64() {
         float[] v0 = {0.125f, -0.5f, 1e-3f, 0.333333f};
         float[] v1 = {1f, 0f, -1f, 2.5e-8f};
-        gateway.embed = (model, inputs) -> new Embeddings(List.of(v0, v1), 6);
+        gateway.embedWith((model, inputs) -> new Embeddings(List.of(v0, v1), 6));
         for (EmbeddingCreateParams.EncodingFormat format :
                 List.of(EmbeddingCreateParams.EncodingFormat.FLOAT, EmbeddingCreateParams.EncodingFormat.BASE64)) {
             CreateEmbeddingResponse resp = client.embeddings()
@@ -621,8 +621,8 @@ class OpenAiSdkEndToEndTest {
                             .inputOfArrayOfStrings(List.of("first", "second"))
                             .encodingFormat(format)
                             .build());
-            assertEquals("all-minilm-l6-v2", gateway.lastEmbedModel);
-            assertEquals(List.of("first", "second"), gateway.lastInputs);
+            assertEquals("all-minilm-l6-v2", gateway.lastEmbedModel());
+            assertEquals(List.of("first", "second"), gateway.lastInputs());
             assertEquals(2, resp.data().size());
             assertEquals(toList(v0), resp.data().get(0).embedding(), format.toString());
             assertEquals(toList(v1), resp.data().get(1).embedding(), format.toString());
@@ -636,7 +636,7 @@ class OpenAiSdkEndToEndTest {
                         .model("all-minilm-l6-v2")
                         .input("just one")
                         .build());
-        assertEquals(List.of("just one"), gateway.lastInputs);
+        assertEquals(List.of("just one"), gateway.lastInputs());
         assertEquals(toList(v0), one.data().get(0).embedding());
     }
 
@@ -650,7 +650,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void embeddingDimensionsAndTokenArraysAreRefused() {
-        gateway.embed = (model, inputs) -> new Embeddings(List.of(new float[] {1, 2, 3}), 1);
+        gateway.embedWith((model, inputs) -> new Embeddings(List.of(new float[] {1, 2, 3}), 1));
         BadRequestException dims = assertThrows(
                 BadRequestException.class,
                 () -> client.embeddings()
@@ -667,7 +667,7 @@ class OpenAiSdkEndToEndTest {
                         .dimensions(3L)
                         .build());
 
-        int before = gateway.calls.get();
+        int before = gateway.calls();
         BadRequestException tokens = assertThrows(
                 BadRequestException.class,
                 () -> client.embeddings()
@@ -677,13 +677,13 @@ class OpenAiSdkEndToEndTest {
                                 .build()));
         assertEquals("input", tokens.param().orElseThrow());
         assertTrue(tokens.getMessage().contains("token arrays are not supported"), tokens.getMessage());
-        assertEquals(before, gateway.calls.get());
+        assertEquals(before, gateway.calls());
     }
 
     @Test
     void modelsListAndRetrieve() {
-        gateway.models = List.of(
-                new ModelInfo("gpt-4o", "openai-main", null), new ModelInfo("claude-sonnet", "anthropic", null));
+        gateway.listModels(List.of(
+                new ModelInfo("gpt-4o", "openai-main", null), new ModelInfo("claude-sonnet", "anthropic", null)));
         List<Model> models = client.models().list().data();
         assertEquals(
                 List.of("gpt-4o", "claude-sonnet"),
@@ -732,46 +732,46 @@ class OpenAiSdkEndToEndTest {
                                         .build())
                                 .build()));
         assertEquals("messages[2].tool_call_id", e.param().orElseThrow());
-        assertEquals(0, gateway.calls.get());
+        assertEquals(0, gateway.calls());
     }
 
     @Test
     void gatewayFailuresMapToTheSdksExceptions() {
-        gateway.failure =
-                new GatewayException(ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of()));
         NotFoundException nf = assertThrows(
                 NotFoundException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("model_not_found", nf.code().orElseThrow());
         assertTrue(nf.getMessage().contains("no route for model"), nf.getMessage());
 
-        gateway.failure = new GatewayException(
-                ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3), null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3), null, true, List.of()));
         RateLimitException rl = assertThrows(
                 RateLimitException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("3", rl.headers().values("retry-after").get(0));
         assertEquals("false", rl.headers().values("x-should-retry").get(0));
 
-        gateway.failure =
-                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        gateway.failWith(
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of()));
         InternalServerException unavailable = assertThrows(
                 InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(503, unavailable.statusCode());
 
-        gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "overloaded", 529, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.OVERLOADED, "overloaded", 529, null, null, true, List.of()));
         assertEquals(
                 503,
                 assertThrows(
                                 InternalServerException.class,
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
-        gateway.failure = new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of()));
         assertEquals(
                 502,
                 assertThrows(
                                 InternalServerException.class,
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
-        gateway.failure = new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of()));
         assertEquals(
                 504,
                 assertThrows(
@@ -779,19 +779,19 @@ class OpenAiSdkEndToEndTest {
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
 
-        gateway.failure = new LlmException(ErrorKind.AUTHENTICATION, "unknown key");
+        gateway.failWith(new LlmException(ErrorKind.AUTHENTICATION, "unknown key"));
         assertThrows(
                 UnauthorizedException.class, () -> client.chat().completions().create(hello().build()));
-        gateway.failure = new LlmException(ErrorKind.PERMISSION, "not for you");
+        gateway.failWith(new LlmException(ErrorKind.PERMISSION, "not for you"));
         assertThrows(
                 PermissionDeniedException.class,
                 () -> client.chat().completions().create(hello().build()));
-        gateway.failure = new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null);
+        gateway.failWith(new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null));
         BadRequestException cl = assertThrows(
                 BadRequestException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("context_length_exceeded", cl.code().orElseThrow());
 
-        gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "x", 429, null, null, true, null);
+        gateway.failWith(new GatewayException(ErrorKind.RATE_LIMITED, "x", 429, null, null, true, null));
         assertThrows(
                 RateLimitException.class,
                 () -> client.embeddings()
@@ -803,35 +803,36 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void exhaustedFailuresAreNotRetriedByTheSdk() {
-        gateway.failure = new GatewayException(
-                ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null, null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null, null, true, List.of()));
         assertThrows(
                 RateLimitException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(1, gateway.calls.get());
+        assertEquals(1, gateway.calls());
 
-        gateway.calls.set(0);
-        gateway.failure =
-                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        gateway.reset();
+        gateway.failWith(
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of()));
         assertThrows(
                 InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(1, gateway.calls.get());
+        assertEquals(1, gateway.calls());
 
         // the contrast: a failure the gateway did not exhaust is retried by the SDK as usual
-        gateway.calls.set(0);
-        gateway.failure =
-                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of());
+        gateway.reset();
+        gateway.failWith(
+                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of()));
         assertThrows(
                 InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(3, gateway.calls.get());
+        assertEquals(3, gateway.calls());
     }
 
     @Test
     void noGatewayMeans503() {
-        jetty.chat.unsetGateway(gateway);
-        jetty.models.unsetGateway(gateway);
+        // the gateway leaves: SCR clears the servlets' reference
+        ingress.chat.gateway = null;
+        ingress.models.gateway = null;
         try {
             InternalServerException e = assertThrows(
                     InternalServerException.class,
@@ -845,17 +846,17 @@ class OpenAiSdkEndToEndTest {
                                     () -> client.models().list())
                             .statusCode());
         } finally {
-            jetty.chat.setGateway(gateway);
-            jetty.models.setGateway(gateway);
+            ingress.chat.gateway = gateway;
+            ingress.models.gateway = gateway;
         }
     }
 
     @Test
     void streamErrorBeforeAnyContentIsAnHttpError() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.Error(new GatewayException(
-                        ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null)));
+                        ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null))));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             RateLimitException e = assertThrows(RateLimitException.class, () -> {
                 try (StreamResponse<ChatCompletionChunk> s =
@@ -865,7 +866,7 @@ class OpenAiSdkEndToEndTest {
             });
             assertEquals("false", e.headers().values("x-should-retry").get(0));
         }
-        gateway.failure = new GatewayException(ErrorKind.NOT_FOUND, "no such model", 0, null, null, false, null);
+        gateway.failWith(new GatewayException(ErrorKind.NOT_FOUND, "no such model", 0, null, null, false, null));
         assertThrows(NotFoundException.class, () -> {
             try (StreamResponse<ChatCompletionChunk> s =
                     client.chat().completions().createStreaming(hello().build())) {
@@ -876,10 +877,10 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamErrorAfterContentIsAnSseErrorEvent() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "partial"),
-                new StreamEvent.Error(new LlmException(ErrorKind.CONNECTION, "upstream connection reset")));
+                new StreamEvent.Error(new LlmException(ErrorKind.CONNECTION, "upstream connection reset"))));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<String> seen = new ArrayList<>();
             OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> {
