@@ -40,15 +40,15 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("shelf") && out.contains("l2"));
         out = console("vector:info shelf");
         assertTrue(out, out.contains("records") && out.contains("dimension") && out.contains("ready"));
-        out = console("vector:create --dimension 4 shelf");
+        out = consoleFailure("vector:create --dimension 4 shelf");
         assertTrue(out, out.contains("already exists"));
-        out = console("vector:create nodim");
+        out = consoleFailure("vector:create nodim");
         assertTrue(out, out.contains("give --dimension"));
-        out = console("vector:info nothere");
+        out = consoleFailure("vector:info nothere");
         assertTrue(out, out.contains("does not exist") && out.contains("vector:list"));
         out = console("vector:drop shelf");
         assertTrue(out, out.contains("Dropped collection shelf"));
-        out = console("vector:drop shelf");
+        out = consoleFailure("vector:drop shelf");
         assertTrue(out, out.contains("does not exist"));
     }
 
@@ -94,9 +94,9 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("notes/astronomy.txt#"));
         assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
 
-        out = console("vector:search --collection library --filter '{\"range\":{}}' x");
+        out = consoleFailure("vector:search --collection library --filter '{\"range\":{}}' x");
         assertTrue(out, out.contains("Error: filter.range"));
-        out = console("vector:search --collection library --filter 'not json' x");
+        out = consoleFailure("vector:search --collection library --filter 'not json' x");
         assertTrue(out, out.contains("Error: filter"));
 
         // ingesting again replaces the chunks instead of adding copies
@@ -192,11 +192,11 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("No routes"));
         out = console("gateway:health");
         assertTrue(out, out.contains("No targets"));
-        out = console("llm:chat -m no-such-model hello");
+        out = consoleFailure("llm:chat -m no-such-model hello");
         assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
-        out = console("llm:chat --max-tokens 0 -m x hello");
+        out = consoleFailure("llm:chat --max-tokens 0 -m x hello");
         assertTrue(out, out.contains("--max-tokens"));
-        out = console("llm:chat --reasoning lots -m x hello");
+        out = consoleFailure("llm:chat --reasoning lots -m x hello");
         assertTrue(out, out.contains("--reasoning takes minimal, low, medium, high or a positive token budget"));
     }
 }

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 @Service
 @Command(
@@ -43,10 +44,9 @@ public class CreateCommand extends VectorCommandSupport {
     String index = IndexSpec.FLAT;
 
     @Override
-    protected Object run() {
+    protected Object run() throws CommandException {
         if (dimension <= 0 && embedding == null) {
-            System.err.println("Error: give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
-            return null;
+            throw failure("give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
         }
         CollectionInfo info = store.createCollection(new CollectionSpec(
                 name,
