@@ -18,7 +18,7 @@ import org.apache.karaf.shell.support.CommandException;
         description = "Create a collection",
         detailedDescription = "Create a durable collection. Give --dimension for vectors you supply, or --embedding "
                 + "to embed text (the dimension then comes from the model).\n"
-                + "Example: vector:create docs --embedding all-minilm-l6-v2")
+                + "Example: vector:create --embedding all-minilm-l6-v2 docs")
 public class CreateCommand extends VectorCommandSupport {
 
     @Argument(index = 0, name = "name", required = true, description = "Collection name: letters, digits, _ . -")
