@@ -3,10 +3,12 @@ package dev.caracal.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.caracal.gateway.GatewayFilter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import org.apache.karaf.shell.api.console.Command;
 import org.apache.karaf.shell.api.console.CommandLine;
@@ -19,6 +21,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 
 /** The console: vector: commands end to end (create, ingest with progress, search, filter, drop), completion, status. */
 @RunWith(PaxExam.class)
@@ -180,6 +184,34 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("http surface") && out.contains("/api/v1/collections"));
         assertTrue(out, out.contains("dev.caracal.llm.embeddings.onnx") && out.contains("active"));
         assertTrue(out, out.contains("vector-store") && out.contains("Health: UP"));
+    }
+
+    @Test
+    public void gatewayFiltersAreListedInCallOrderAndByStatus() throws Exception {
+        awaitReady();
+        awaitCommand("gateway:filters");
+        assertTrue(console("gateway:filters").contains("No gateway filters"));
+        Hashtable<String, Object> audit = new Hashtable<>();
+        audit.put(Constants.SERVICE_RANKING, 10);
+        audit.put(GatewayFilter.NAME_PROPERTY, "audit");
+        Hashtable<String, Object> quota = new Hashtable<>();
+        quota.put(Constants.SERVICE_RANKING, 50); // no discovery property: a filter all the same
+        ServiceRegistration<GatewayFilter> first =
+                bundleContext.registerService(GatewayFilter.class, () -> "audit", audit);
+        ServiceRegistration<GatewayFilter> second =
+                bundleContext.registerService(GatewayFilter.class, () -> "quota", quota);
+        try {
+            String out = console("gateway:filters");
+            int q = out.indexOf("quota");
+            int a = out.indexOf("audit");
+            assertTrue(out, q > 0 && a > q); // the higher ranking first
+            String status = console("caracal:status");
+            assertTrue(status, status.lines().anyMatch(l -> l.contains("gateway filter") && l.contains("audit")));
+            assertTrue(status, !status.contains("quota"));
+        } finally {
+            first.unregister();
+            second.unregister();
+        }
     }
 
     @Test
