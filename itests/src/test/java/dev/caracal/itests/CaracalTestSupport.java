@@ -29,6 +29,7 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.apache.karaf.shell.support.CommandException;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.extra.VMOption;
@@ -292,6 +293,19 @@ public abstract class CaracalTestSupport {
         }
         out.flush();
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs a console command that must fail as Karaf's commands fail: it throws the {@link CommandException} that the
+     * console prints and that makes {@code bin/client -b} exit non-zero. Returns the line the console shows for it.
+     */
+    protected String consoleFailure(String command) throws Exception {
+        try {
+            String out = console(command);
+            throw new AssertionError("'" + command + "' did not fail; it printed: " + out);
+        } catch (CommandException e) {
+            return e.getNiceHelp();
+        }
     }
 
     /** Polls a condition for up to {@code seconds}. */

@@ -3,10 +3,12 @@ package dev.caracal.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.caracal.gateway.GatewayFilter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import org.apache.karaf.shell.api.console.Command;
 import org.apache.karaf.shell.api.console.CommandLine;
@@ -19,6 +21,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 
 /** The console: vector: commands end to end (create, ingest with progress, search, filter, drop), completion, status. */
 @RunWith(PaxExam.class)
@@ -40,15 +44,15 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("shelf") && out.contains("l2"));
         out = console("vector:info shelf");
         assertTrue(out, out.contains("records") && out.contains("dimension") && out.contains("ready"));
-        out = console("vector:create --dimension 4 shelf");
+        out = consoleFailure("vector:create --dimension 4 shelf");
         assertTrue(out, out.contains("already exists"));
-        out = console("vector:create nodim");
+        out = consoleFailure("vector:create nodim");
         assertTrue(out, out.contains("give --dimension"));
-        out = console("vector:info nothere");
+        out = consoleFailure("vector:info nothere");
         assertTrue(out, out.contains("does not exist") && out.contains("vector:list"));
         out = console("vector:drop shelf");
         assertTrue(out, out.contains("Dropped collection shelf"));
-        out = console("vector:drop shelf");
+        out = consoleFailure("vector:drop shelf");
         assertTrue(out, out.contains("does not exist"));
     }
 
@@ -94,9 +98,9 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("notes/astronomy.txt#"));
         assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
 
-        out = console("vector:search --collection library --filter '{\"range\":{}}' x");
+        out = consoleFailure("vector:search --collection library --filter '{\"range\":{}}' x");
         assertTrue(out, out.contains("Error: filter.range"));
-        out = console("vector:search --collection library --filter 'not json' x");
+        out = consoleFailure("vector:search --collection library --filter 'not json' x");
         assertTrue(out, out.contains("Error: filter"));
 
         // ingesting again replaces the chunks instead of adding copies
@@ -183,6 +187,34 @@ public class ConsoleIT extends CaracalTestSupport {
     }
 
     @Test
+    public void gatewayFiltersAreListedInCallOrderAndByStatus() throws Exception {
+        awaitReady();
+        awaitCommand("gateway:filters");
+        assertTrue(console("gateway:filters").contains("No gateway filters"));
+        Hashtable<String, Object> audit = new Hashtable<>();
+        audit.put(Constants.SERVICE_RANKING, 10);
+        audit.put(GatewayFilter.NAME_PROPERTY, "audit");
+        Hashtable<String, Object> quota = new Hashtable<>();
+        quota.put(Constants.SERVICE_RANKING, 50); // no discovery property: a filter all the same
+        ServiceRegistration<GatewayFilter> first =
+                bundleContext.registerService(GatewayFilter.class, () -> "audit", audit);
+        ServiceRegistration<GatewayFilter> second =
+                bundleContext.registerService(GatewayFilter.class, () -> "quota", quota);
+        try {
+            String out = console("gateway:filters");
+            int q = out.indexOf("quota");
+            int a = out.indexOf("audit");
+            assertTrue(out, q > 0 && a > q); // the higher ranking first
+            String status = console("caracal:status");
+            assertTrue(status, status.lines().anyMatch(l -> l.contains("gateway filter") && l.contains("audit")));
+            assertTrue(status, !status.contains("quota"));
+        } finally {
+            first.unregister();
+            second.unregister();
+        }
+    }
+
+    @Test
     public void gatewayCommandsOnTheEmbeddedDefaults() throws Exception {
         awaitReady();
         awaitCommand("llm:models");
@@ -192,11 +224,11 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("No routes"));
         out = console("gateway:health");
         assertTrue(out, out.contains("No targets"));
-        out = console("llm:chat -m no-such-model hello");
+        out = consoleFailure("llm:chat -m no-such-model hello");
         assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
-        out = console("llm:chat --max-tokens 0 -m x hello");
+        out = consoleFailure("llm:chat --max-tokens 0 -m x hello");
         assertTrue(out, out.contains("--max-tokens"));
-        out = console("llm:chat --reasoning lots -m x hello");
+        out = consoleFailure("llm:chat --reasoning lots -m x hello");
         assertTrue(out, out.contains("--reasoning takes minimal, low, medium, high or a positive token budget"));
     }
 }

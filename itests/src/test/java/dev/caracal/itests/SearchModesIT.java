@@ -152,7 +152,7 @@ public class SearchModesIT extends CaracalTestSupport {
         assertTrue(out, out.contains("d5") && out.contains("d2"));
         out = console("vector:info modes");
         assertTrue(out, out.contains("keyword index") && out.contains("ready, bm25"));
-        out = console("vector:search -c modes -m fuzzy x");
+        out = consoleFailure("vector:search -c modes -m fuzzy x");
         assertTrue(out, out.contains("mode"));
     }
 

@@ -1,0 +1,159 @@
+package dev.caracal.gateway.shell.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.caracal.gateway.CallContext;
+import dev.caracal.gateway.Gateway;
+import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.Route;
+import dev.caracal.gateway.TargetHealth;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.Embeddings;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.StreamHandle;
+import dev.caracal.llm.StreamHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.karaf.shell.support.CommandException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failing gateway command throws Karaf's {@link CommandException} whose help is the one line the console shows, so
+ * the console prints it and {@code bin/client -b} exits non-zero; nothing is printed on the way.
+ */
+class GatewayCommandsTest {
+
+    /** A gateway that lists {@link #models}, fails calls with {@link #failure}, and streams {@link #events}. */
+    static final class ScriptedGateway implements Gateway {
+        final List<ModelInfo> models = new ArrayList<>();
+        final List<StreamEvent> events = new ArrayList<>();
+        RuntimeException failure = new IllegalStateException("not scripted");
+        boolean cancelled;
+
+        @Override
+        public ChatResponse complete(CallContext context, ChatRequest request) {
+            throw failure;
+        }
+
+        @Override
+        public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
+            events.forEach(handler::onEvent);
+            return () -> cancelled = true;
+        }
+
+        @Override
+        public Embeddings embed(CallContext context, String model, List<String> inputs) {
+            throw failure;
+        }
+
+        @Override
+        public List<ModelInfo> models() {
+            return models;
+        }
+
+        @Override
+        public List<Route> routes() {
+            return List.of();
+        }
+
+        @Override
+        public List<TargetHealth> health() {
+            return List.of();
+        }
+    }
+
+    final ScriptedGateway gateway = new ScriptedGateway();
+
+    ChatCommand chat(String model, String prompt) {
+        ChatCommand c = new ChatCommand();
+        c.gateway = gateway;
+        c.model = model;
+        c.prompt = prompt;
+        return c;
+    }
+
+    /** Runs a command that must fail; returns what the console shows for it, after asserting it printed nothing. */
+    static String failure(GatewayCommandSupport command) {
+        return failure(command, "");
+    }
+
+    static String failure(GatewayCommandSupport command, String expectedOut) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        CommandException thrown;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            thrown = assertThrows(CommandException.class, command::execute);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertEquals(expectedOut, o.toString(StandardCharsets.UTF_8));
+        assertEquals("", e.toString(StandardCharsets.UTF_8));
+        assertEquals(thrown.getNiceHelp(), "Error: " + thrown.getMessage());
+        return thrown.getNiceHelp();
+    }
+
+    @Test
+    void withoutTheGatewayEveryCommandSaysWhatIsMissing() {
+        ChatCommand c = chat("m", "hello");
+        c.gateway = null;
+        assertEquals("Error: the LLM gateway is not running (feature caracal-gateway); see caracal:status", failure(c));
+        RoutesCommand routes = new RoutesCommand();
+        assertEquals(
+                "Error: the LLM gateway is not running (feature caracal-gateway); see caracal:status", failure(routes));
+    }
+
+    @Test
+    void gatewayFailuresShowTheirKindAndKeepTheCause() {
+        gateway.failure = new GatewayException(
+                ErrorKind.NOT_FOUND, "no route or model named 'nope'", 0, null, null, false, List.of());
+        ChatCommand c = chat("nope", "hello");
+        assertEquals("Error: not_found: no route or model named 'nope'", failure(c));
+        CommandException e = assertThrows(CommandException.class, c::execute);
+        assertSame(gateway.failure, e.getCause());
+
+        gateway.failure = new LlmException(ErrorKind.RATE_LIMITED, "slow down");
+        assertEquals("Error: rate_limited: slow down", failure(chat("m", "hello")));
+    }
+
+    @Test
+    void badInputIsAFailure() {
+        ChatCommand c = chat("m", "hello");
+        c.maxTokens = 0;
+        assertEquals("Error: --max-tokens must be at least 1", failure(c));
+        c = chat("m", "hello");
+        c.reasoning = "lots";
+        assertEquals(
+                "Error: --reasoning takes minimal, low, medium, high or a positive token budget, not 'lots'",
+                failure(c));
+    }
+
+    @Test
+    void noModelIsAFailure() {
+        assertEquals(
+                "Error: no model is available; configure a provider (llm:providers)", failure(chat(null, "hello")));
+    }
+
+    @Test
+    void aStreamThatFailsEndsTheLineThenFails() {
+        gateway.events.add(new StreamEvent.TextDelta(0, "Hel"));
+        gateway.events.add(new StreamEvent.Error(new LlmException(ErrorKind.OVERLOADED, "upstream busy")));
+        ChatCommand c = chat("m", "hello");
+        c.stream = true;
+        assertEquals("Error: overloaded: upstream busy", failure(c, "Hel" + System.lineSeparator()));
+        assertEquals(true, gateway.cancelled);
+    }
+}
