@@ -16,7 +16,7 @@ import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
-import dev.caracal.vector.http.codec.VectorJson;
+import dev.caracal.vector.json.VectorJson;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
