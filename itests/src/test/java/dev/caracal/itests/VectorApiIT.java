@@ -232,7 +232,7 @@ public class VectorApiIT extends CaracalTestSupport {
                 upload("/api/v1/collections/cacm/documents", "text/plain", "Text.".getBytes(StandardCharsets.UTF_8)));
         expect(
                 400,
-                "name",
+                "path",
                 upload(
                         "/api/v1/collections/cacm/documents?name=a.txt&path=b.txt",
                         "text/plain",

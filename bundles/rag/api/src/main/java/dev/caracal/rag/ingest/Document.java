@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * A document to ingest that need not be a local file. {@code name} identifies it in the collection (its records are
@@ -14,6 +15,7 @@ import java.util.Objects;
 public record Document(String name, String mediaType, long size, Content content) {
 
     /** Opens the document's bytes; ingestion closes the stream. May be called once per ingestion of the document. */
+    @ConsumerType
     @FunctionalInterface
     public interface Content {
         InputStream open() throws IOException;

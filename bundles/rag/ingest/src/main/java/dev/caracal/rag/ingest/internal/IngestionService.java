@@ -142,7 +142,7 @@ public final class IngestionService implements Ingestion {
         }
         IngestResult result =
                 new IngestResult(writer.collection(), writer.created(), results, System.nanoTime() - start);
-        LOG.info(
+        LOG.debug(
                 "Ingested {} of {} documents into '{}': {} chunks in {} ms; {} skipped, {} failed",
                 result.ingested(),
                 total,
