@@ -108,9 +108,13 @@ public final class IngestionService implements Ingestion {
     public IngestResult ingest(IngestRequest request, IngestListener listener) {
         long start = System.nanoTime();
         IngestOptions options = request.options();
-        Chunker chunker = chunkers.byKey(options.chunkingStrategy())
-                .orElseThrow(() -> new IngestUnavailableException("no " + options.chunkingStrategy()
-                        + " chunker is available; install the caracal-rag-text feature"));
+        String strategy = options.chunkingStrategy();
+        Chunker chunker = chunkers.byKey(strategy)
+                .orElseThrow(() -> new IngestUnavailableException("no " + strategy + " chunker is available; "
+                        + (strategy.equals(IngestOptions.DEFAULT_STRATEGY)
+                                ? "install the caracal-rag-text feature"
+                                : "install the feature whose chunker registers " + Chunker.STRATEGY_PROPERTY + "="
+                                        + strategy)));
         List<Document> documents;
         List<DocumentResult> unlisted;
         if (request.path() != null) {

@@ -11,6 +11,7 @@ import dev.caracal.rag.ParseException;
 import dev.caracal.rag.ParsedDocument;
 import dev.caracal.rag.ingest.DocumentResult;
 import dev.caracal.rag.ingest.IngestListener;
+import dev.caracal.rag.ingest.IngestOptions;
 import dev.caracal.rag.ingest.IngestProgress;
 import dev.caracal.rag.ingest.IngestRequest;
 import dev.caracal.rag.ingest.IngestResult;
@@ -99,6 +100,14 @@ class IngestionServiceTest extends IngestionTestSupport {
                 IngestUnavailableException.class,
                 () -> none.ingest(IngestRequest.path("docs", docs, options(8)), lines));
         assertTrue(e.getMessage().contains("caracal-rag-text"), e.getMessage());
+        IngestOptions semantic = new IngestOptions("semantic", options(8).chunking(), "hashing", 8);
+        e = assertThrows(
+                IngestUnavailableException.class,
+                () -> ingestion.ingest(IngestRequest.path("docs", docs, semantic), lines));
+        assertEquals(
+                "no semantic chunker is available; install the feature whose chunker registers "
+                        + "caracal.chunker.strategy=semantic",
+                e.getMessage());
     }
 
     @Test
