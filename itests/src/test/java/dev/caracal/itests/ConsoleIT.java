@@ -81,10 +81,10 @@ public class ConsoleIT extends CaracalTestSupport {
                 StandardCharsets.UTF_8);
         Files.write(dir.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
 
-        String out = console("vector:ingest --collection library " + dir);
+        String out = console("vector:ingest --verbose --collection library " + dir);
         assertTrue(out, out.contains("[1/4]") && out.contains("chunks"));
         assertTrue(out, out.contains("image.png: skipped"));
-        assertTrue(out, out.contains("Ingested 3 file(s) into 'library'"));
+        assertTrue(out, out.contains("Ingested 3 files into 'library'"));
 
         out = console("vector:search --collection library -k 2 \"how are loops optimised by a compiler\"");
         String firstRow = out.lines()
@@ -107,6 +107,26 @@ public class ConsoleIT extends CaracalTestSupport {
         long before = count("library");
         console("vector:ingest --quiet --collection library " + dir);
         assertEquals(before, count("library"));
+
+        // by default no line per file: a progress line, the summary, and what was skipped
+        out = console("vector:ingest --collection library " + dir);
+        assertTrue(out, !out.contains("[1/4]") && out.contains("Ingested 3 files into 'library'"));
+        assertTrue(out, out.contains("  image.png: skipped (unknown document type"));
+        assertTrue(out, out.contains("Replaced " + before + " chunks from an earlier ingest"));
+
+        // a relative path starts at the console's current directory, which cd changes
+        out = console("cd " + dir + " ; vector:ingest --collection relative notes");
+        assertTrue(out, out.contains("Ingested 1 file into 'relative'"));
+        assertEquals(
+                200,
+                get("/api/v1/collections/relative/records/astronomy.txt%230").status());
+        console("vector:drop relative");
+        try {
+            console("vector:ingest --collection library " + dir.resolve("missing"));
+            throw new AssertionError("a missing path must fail the command");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(dir.resolve("missing") + " does not exist"));
+        }
         console("vector:drop library");
     }
 

@@ -1,4 +1,4 @@
-package dev.caracal.vector.http.codec;
+package dev.caracal.vector.json;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;

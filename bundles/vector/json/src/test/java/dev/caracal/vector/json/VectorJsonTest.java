@@ -1,4 +1,4 @@
-package dev.caracal.vector.http.codec;
+package dev.caracal.vector.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
