@@ -1,5 +1,6 @@
 package dev.caracal.vector.shell.command;
 
+import dev.caracal.rag.ingest.IngestException;
 import dev.caracal.rag.ingest.IngestOptions;
 import dev.caracal.rag.ingest.IngestRequest;
 import dev.caracal.rag.ingest.IngestResult;
@@ -22,6 +23,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.Terminal;
+import org.apache.karaf.shell.support.CommandException;
 
 @Service
 @Command(
@@ -76,7 +78,7 @@ public class IngestCommand extends VectorCommandSupport {
     Session session;
 
     @Override
-    protected Object run() {
+    protected Object run() throws CommandException {
         if (quiet && verbose) {
             throw new IllegalArgumentException("--quiet and --verbose contradict each other; give one of them");
         }
@@ -84,7 +86,7 @@ public class IngestCommand extends VectorCommandSupport {
             throw new IllegalArgumentException("--batch must be a positive number of chunks, got " + batch);
         }
         if (ingestion == null) {
-            throw new IllegalStateException("the ingestion service is not running; feature:install caracal-rag-ingest "
+            throw failure("the ingestion service is not running; feature:install caracal-rag-ingest "
                     + "starts it (caracal:status shows what runs)");
         }
         Path root = resolve();
@@ -96,6 +98,8 @@ public class IngestCommand extends VectorCommandSupport {
         IngestResult result;
         try {
             result = ingestion.ingest(IngestRequest.path(collection, root, options), printer);
+        } catch (IngestException e) {
+            throw failure(e.getMessage(), e);
         } finally {
             printer.close();
         }

@@ -8,7 +8,6 @@ import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
-import dev.caracal.rag.ingest.IngestUnavailableException;
 import dev.caracal.rag.ingest.internal.IngestionService;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
@@ -25,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,15 +136,14 @@ class IngestCommandTest {
 
     @Test
     void aMissingPathFailsNamingItAndWhereRelativePathsStart() {
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> run(command("no-such-folder-here")));
+        CommandException e = assertThrows(CommandException.class, () -> run(command("no-such-folder-here")));
         Path expected = Path.of(System.getProperty("user.dir")).resolve("no-such-folder-here");
         assertTrue(e.getMessage().startsWith(expected + " does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("current directory " + System.getProperty("user.dir")), e.getMessage());
         assertTrue(e.getMessage().contains("cd changes it"), e.getMessage());
 
         String absolute = docs.resolve("gone").toString();
-        e = assertThrows(IllegalArgumentException.class, () -> run(command(absolute)));
+        e = assertThrows(CommandException.class, () -> run(command(absolute)));
         assertEquals(absolute + " does not exist; give an existing file or folder", e.getMessage());
     }
 
@@ -162,9 +161,8 @@ class IngestCommandTest {
 
     @Test
     void aFileNothingCanBeReadFromFailsTheCommandWithTheReason() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
-                () -> run(command(docs.resolve("c.png").toString())));
+        CommandException e = assertThrows(
+                CommandException.class, () -> run(command(docs.resolve("c.png").toString())));
         assertTrue(
                 e.getMessage()
                         .startsWith("nothing was ingested from " + docs.resolve("c.png") + ": c.png: "
@@ -177,25 +175,24 @@ class IngestCommandTest {
     void anEmptyFolderFailsTheCommand() throws Exception {
         Path empty = Files.createDirectory(docs.resolve("empty"));
         Files.writeString(Files.createDirectory(empty.resolve(".hidden")).resolve("x.txt"), "x");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(command(empty.toString())));
+        CommandException e = assertThrows(CommandException.class, () -> run(command(empty.toString())));
         assertTrue(e.getMessage().startsWith("found no files to ingest in " + empty), e.getMessage());
     }
 
     @Test
     void contradictoryOrIgnoredOptionsAreRefused() throws Exception {
-        assertTrue(assertThrows(
-                        IllegalArgumentException.class, () -> run(command(docs.toString(), "--quiet", "--verbose")))
+        assertTrue(assertThrows(CommandException.class, () -> run(command(docs.toString(), "--quiet", "--verbose")))
                 .getMessage()
                 .contains("--quiet and --verbose"));
         IngestCommand zero = command(docs.toString());
         zero.batch = 0;
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> run(zero))
+        assertTrue(assertThrows(CommandException.class, () -> run(zero))
                 .getMessage()
                 .contains("--batch must be a positive number"));
         store.createCollection(new CollectionSpec("docs", 0, Metric.COSINE, "constant", IndexSpec.FLAT_SPEC));
         IngestCommand other = command(docs.toString());
         other.embedding = "all-minilm-l6-v2";
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> run(other))
+        assertTrue(assertThrows(CommandException.class, () -> run(other))
                 .getMessage()
                 .contains("exists with the embedding model constant; --embedding applies only when a collection is "
                         + "created"));
@@ -207,12 +204,12 @@ class IngestCommandTest {
     void withoutTheServiceOrAChunkerItSaysWhatToInstall() {
         IngestCommand none = command(docs.toString());
         none.ingestion = null;
-        assertTrue(assertThrows(IllegalStateException.class, () -> run(none))
+        assertTrue(assertThrows(CommandException.class, () -> run(none))
                 .getMessage()
                 .contains("feature:install caracal-rag-ingest"));
         IngestCommand noChunker = command(docs.toString());
         noChunker.ingestion = new IngestionService(store);
-        assertTrue(assertThrows(IngestUnavailableException.class, () -> run(noChunker))
+        assertTrue(assertThrows(CommandException.class, () -> run(noChunker))
                 .getMessage()
                 .contains("caracal-rag-text"));
     }
