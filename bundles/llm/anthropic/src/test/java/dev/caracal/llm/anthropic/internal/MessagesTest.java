@@ -1,7 +1,7 @@
 package dev.caracal.llm.anthropic.internal;
 
-import static dev.caracal.llm.anthropic.internal.TestSupport.MODEL;
-import static dev.caracal.llm.anthropic.internal.TestSupport.ask;
+import static dev.caracal.llm.anthropic.internal.AnthropicUnderTest.MODEL;
+import static dev.caracal.llm.anthropic.internal.AnthropicUnderTest.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +55,7 @@ class MessagesTest {
                 .fixture(Fixture.whenUserSays("until stop").reply("one two").finishReason("stop_sequence"))
                 .fixture(Fixture.whenUserSays("parameters").reply("ok"))
                 .start();
-        model = new AnthropicChatModel(TestSupport.settings(upstream.baseUrl()));
+        model = new AnthropicChatModel(AnthropicUnderTest.settings(upstream.baseUrl()));
     }
 
     @AfterAll

@@ -1,7 +1,7 @@
 package dev.caracal.llm.ollama.internal;
 
-import static dev.caracal.llm.ollama.internal.TestSupport.MODEL;
-import static dev.caracal.llm.ollama.internal.TestSupport.ask;
+import static dev.caracal.llm.ollama.internal.OllamaUnderTest.MODEL;
+import static dev.caracal.llm.ollama.internal.OllamaUnderTest.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +49,7 @@ class ChatTest {
                 .fixture(Fixture.whenUserSays("picture").reply("A red square."))
                 .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
                 .start();
-        model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl()));
+        model = new OllamaChatModel(OllamaUnderTest.settings(upstream.baseUrl()));
     }
 
     @AfterAll

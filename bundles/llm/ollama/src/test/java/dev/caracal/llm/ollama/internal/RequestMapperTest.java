@@ -66,7 +66,7 @@ class RequestMapperTest {
 
     @Test
     void noOptionsObjectWithoutSamplingAndTheStreamFlag() {
-        JsonNode body = body(TestSupport.ask("hello"), true);
+        JsonNode body = body(OllamaUnderTest.ask("hello"), true);
         assertFalse(body.has("options"));
         assertTrue(body.get("stream").asBoolean());
         assertFalse(body.has("tools"));
@@ -260,16 +260,16 @@ class RequestMapperTest {
     void keepAliveIsANumberWhenItIsOne() {
         assertEquals(
                 tree("-1"),
-                wire(new RequestMapper("-1").toBody(TestSupport.ask("x"), false))
+                wire(new RequestMapper("-1").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 tree("300"),
-                wire(new RequestMapper("300").toBody(TestSupport.ask("x"), false))
+                wire(new RequestMapper("300").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 "10m",
                 new RequestMapper("10m")
-                        .toBody(TestSupport.ask("x"), false)
+                        .toBody(OllamaUnderTest.ask("x"), false)
                         .get("keep_alive")
                         .asText());
     }
@@ -287,12 +287,12 @@ class RequestMapperTest {
     }
 
     private static JsonNode think(Reasoning reasoning) {
-        return body(TestSupport.ask("x").withReasoning(reasoning), false).get("think");
+        return body(OllamaUnderTest.ask("x").withReasoning(reasoning), false).get("think");
     }
 
     @Test
     void thinkIsTrueForABudgetTheLevelForAnEffortAndAbsentWithoutReasoning() {
-        assertFalse(body(TestSupport.ask("x"), false).has("think"), "no reasoning asked: the model's default");
+        assertFalse(body(OllamaUnderTest.ask("x"), false).has("think"), "no reasoning asked: the model's default");
         assertEquals(tree("true"), think(Reasoning.budget(1_024)));
         assertEquals(tree("true"), think(Reasoning.budget(30_000)), "Ollama has no budget: only on or off");
         assertEquals(tree("'low'"), think(Reasoning.effort(Reasoning.Effort.MINIMAL)), "Ollama's smallest level");

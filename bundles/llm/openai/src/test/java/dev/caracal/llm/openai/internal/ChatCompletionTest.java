@@ -1,19 +1,16 @@
 package dev.caracal.llm.openai.internal;
 
-import static dev.caracal.llm.openai.internal.TestSupport.API_KEY;
-import static dev.caracal.llm.openai.internal.TestSupport.ask;
+import static dev.caracal.llm.openai.internal.OpenAiUnderTest.API_KEY;
+import static dev.caracal.llm.openai.internal.OpenAiUnderTest.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
-import dev.caracal.llm.ErrorKind;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
@@ -56,7 +53,7 @@ class ChatCompletionTest {
                 .fixture(Fixture.whenUserSays("describe").reply("A cat on a mat."))
                 .fixture(Fixture.whenUserSays("mapping").reply("mapped"))
                 .start();
-        model = new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl()));
+        model = new OpenAiChatModel(OpenAiUnderTest.settings(upstream.openAiBaseUrl()));
     }
 
     @AfterAll
@@ -187,7 +184,7 @@ class ChatCompletionTest {
         assertFalse(sent.has("tool_choice"));
 
         try (OpenAiChatModel legacy = new OpenAiChatModel(
-                TestSupport.settings(upstream.openAiBaseUrl(), Map.of("maxTokensField", "max_tokens")))) {
+                OpenAiUnderTest.settings(upstream.openAiBaseUrl(), Map.of("maxTokensField", "max_tokens")))) {
             legacy.complete(new ChatRequest(
                     "local-model",
                     null,
@@ -227,26 +224,9 @@ class ChatCompletionTest {
     }
 
     @Test
-    void wrongKeyIsAuthentication() {
-        try (OpenAiChatModel wrong = new OpenAiChatModel(TestSupport.settings(
-                upstream.openAiBaseUrl(), Map.of("apiKey", "sk-not-the-right-one", "maxRetries", 2)))) {
-            LlmException e = assertThrows(LlmException.class, () -> wrong.complete(ask("gpt-4o", "hello")));
-            assertEquals(ErrorKind.AUTHENTICATION, e.kind());
-            assertEquals(401, e.upstreamStatus());
-            assertFalse(e.retryable());
-        }
-    }
-
-    @Test
     void keyIsSentAsBearerToken() {
-        // aimock was started with requireApiKeys: every successful call above proves the key was sent; without it:
-        try (OpenAiChatModel none =
-                new OpenAiChatModel(TestSupport.settings(upstream.openAiBaseUrl(), Map.of("apiKey", "")))) {
-            assertEquals(
-                    ErrorKind.AUTHENTICATION,
-                    assertThrows(LlmException.class, () -> none.complete(ask("gpt-4o", "hello")))
-                            .kind());
-        }
+        // aimock was started with requireApiKeys: every successful call proves the key was sent (and a wrong or
+        // missing key is refused: ProviderAndSecretsTest); aimock journals the header redacted
         assertEquals("Hi there!", model.complete(ask("gpt-4o", "hello")).text());
         assertTrue(upstream.journal("/v1/chat/completions").stream()
                 .allMatch(e -> "[REDACTED]".equals(e.header("authorization"))));
