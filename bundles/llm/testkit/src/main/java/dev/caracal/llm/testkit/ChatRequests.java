@@ -88,8 +88,8 @@ public final class ChatRequests {
         return this;
     }
 
-    /** Sampling parameters with only {@code maxTokens} set. */
-    public ChatRequests maxTokens(int maxTokens) {
+    /** Sampling parameters with only {@code maxTokens} set ({@code null}: all defaults). */
+    public ChatRequests maxTokens(Integer maxTokens) {
         return sampling(new SamplingParameters(null, null, null, maxTokens, null, null, null));
     }
 

@@ -17,6 +17,7 @@ import dev.caracal.llm.StopReason;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.Usage;
+import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
 import dev.caracal.llm.testkit.MockUpstream;
@@ -88,8 +89,10 @@ class MessagesTest {
 
     @Test
     void sendsTheSystemPrompt() {
-        ChatRequest request = new ChatRequest(
-                MODEL, "You are a pirate.", List.of(Message.user("greet me")), null, null, null, null, false, null);
+        ChatRequest request = ChatRequests.to(MODEL)
+                .system("You are a pirate.")
+                .user("greet me")
+                .build();
         assertEquals("Arr, matey.", model.complete(request).text());
         JsonNode messages = lastRequestWith("pirate").body().path("messages");
         assertEquals("system", messages.path(0).path("role").asText());
@@ -99,16 +102,11 @@ class MessagesTest {
     @Test
     void toolRoundTrip() {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
-        ChatRequest first = new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("What is the weather in Paris?")),
-                List.of(weather),
-                ToolChoice.AUTO,
-                null,
-                null,
-                false,
-                null);
+        ChatRequest first = ChatRequests.to(MODEL)
+                .user("What is the weather in Paris?")
+                .tools(weather)
+                .toolChoice(ToolChoice.AUTO)
+                .build();
         ChatResponse call = model.complete(first);
         assertEquals(StopReason.TOOL_USE, call.stopReason());
         ContentPart.ToolUse use =
@@ -128,22 +126,16 @@ class MessagesTest {
                         .asText());
 
         // the OpenAI-shaped TOOL message becomes a user turn with a tool_result block
-        ChatRequest second = new ChatRequest(
-                MODEL,
-                null,
-                List.of(
+        ChatRequest second = ChatRequests.to(MODEL)
+                .messages(
                         Message.user("What is the weather in Paris?"),
                         new Message(Role.ASSISTANT, call.content()),
                         new Message(
                                 Role.TOOL,
                                 List.of(new ContentPart.ToolResult(
-                                        "toolu_01", List.of(new ContentPart.Text("18C, sunny")), false)))),
-                List.of(weather),
-                null,
-                null,
-                null,
-                false,
-                null);
+                                        "toolu_01", List.of(new ContentPart.Text("18C, sunny")), false))))
+                .tools(weather)
+                .build();
         ChatResponse answer = model.complete(second);
         assertEquals("It is 18 degrees in Paris.", answer.text());
         assertEquals(StopReason.END_TURN, answer.stopReason());
@@ -159,16 +151,10 @@ class MessagesTest {
 
     @Test
     void textAndToolCallInOneAnswer() {
-        ChatResponse response = model.complete(new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("both please")),
-                List.of(new ToolDefinition("get_weather", null, WEATHER_SCHEMA)),
-                null,
-                null,
-                null,
-                false,
-                null));
+        ChatResponse response = model.complete(ChatRequests.to(MODEL)
+                .user("both please")
+                .tools(new ToolDefinition("get_weather", null, WEATHER_SCHEMA))
+                .build());
         assertEquals(2, response.content().size());
         assertEquals("Let me check.", response.text());
         assertEquals(
@@ -190,7 +176,7 @@ class MessagesTest {
                         new ContentPart.Image(null, null, "https://example.com/cat.jpg"),
                         new ContentPart.Text("describe this image")));
         ChatResponse response =
-                model.complete(new ChatRequest(MODEL, null, List.of(user), null, null, null, null, false, null));
+                model.complete(ChatRequests.to(MODEL).messages(user).build());
         assertEquals("A red square.", response.text());
         // aimock accepts the image blocks but keeps only the text of a message (see the README)
         assertEquals(
@@ -211,16 +197,12 @@ class MessagesTest {
 
     @Test
     void sendsSamplingParameters() {
-        ChatRequest request = new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("parameters")),
-                null,
-                null,
-                new SamplingParameters(0.3, 0.9, 40, 123, null, null, null),
-                List.of("END"),
-                false,
-                Map.of("user", "user-42"));
+        ChatRequest request = ChatRequests.to(MODEL)
+                .user("parameters")
+                .sampling(new SamplingParameters(0.3, 0.9, 40, 123, null, null, null))
+                .stop("END")
+                .metadata(Map.of("user", "user-42"))
+                .build();
         assertEquals("ok", model.complete(request).text());
         JsonNode sent = lastRequestWith("parameters").body();
         assertEquals(123, sent.path("max_tokens").asInt());

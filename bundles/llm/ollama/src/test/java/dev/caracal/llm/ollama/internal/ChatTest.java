@@ -16,13 +16,13 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
 import dev.caracal.llm.testkit.MockUpstream;
 import dev.caracal.llm.testkit.ProviderTests;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,16 +76,11 @@ class ChatTest {
 
     @Test
     void sendsTheSystemPromptAndSampling() {
-        ChatRequest request = new ChatRequest(
-                MODEL,
-                "You are a pirate.",
-                List.of(Message.user("greet me")),
-                null,
-                null,
-                new SamplingParameters(0.3, null, null, 64, null, null, null),
-                null,
-                false,
-                null);
+        ChatRequest request = ChatRequests.to(MODEL)
+                .system("You are a pirate.")
+                .user("greet me")
+                .sampling(new SamplingParameters(0.3, null, null, 64, null, null, null))
+                .build();
         assertEquals("Arr, hello.", model.complete(request).text());
         JsonNode sent = lastChatBody(); // aimock records the request translated to its chat shape
         assertEquals("system", sent.path("messages").get(0).path("role").asText());
@@ -98,7 +93,7 @@ class ChatTest {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA);
         List<Message> conversation = new ArrayList<>(List.of(Message.user("What is the weather in Paris?")));
         ChatResponse first = model.complete(
-                new ChatRequest(MODEL, null, conversation, List.of(weather), null, null, null, false, null));
+                ChatRequests.to(MODEL).messages(conversation).tools(weather).build());
         assertEquals(StopReason.TOOL_USE, first.stopReason());
         assertEquals(1, first.content().size());
         ContentPart.ToolUse call =
@@ -117,7 +112,7 @@ class ChatTest {
                 List.of(new ContentPart.ToolResult(
                         call.id(), List.of(new ContentPart.Text("18 degrees, sunny")), false))));
         ChatResponse second = model.complete(
-                new ChatRequest(MODEL, null, conversation, List.of(weather), null, null, null, false, null));
+                ChatRequests.to(MODEL).messages(conversation).tools(weather).build());
         assertEquals("It is 18 degrees in Paris.", second.text());
         assertEquals(StopReason.END_TURN, second.stopReason());
         JsonNode messages = lastChatBody().path("messages");
@@ -144,16 +139,10 @@ class ChatTest {
 
     @Test
     void textWithParallelToolCalls() {
-        ChatResponse r = model.complete(new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("use two tools")),
-                List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null)),
-                null,
-                null,
-                null,
-                false,
-                null));
+        ChatResponse r = model.complete(ChatRequests.to(MODEL)
+                .user("use two tools")
+                .tools(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null))
+                .build());
         assertEquals("Checking both.", r.text());
         assertEquals(StopReason.TOOL_USE, r.stopReason());
         List<ContentPart.ToolUse> calls = r.content().stream()
@@ -179,8 +168,7 @@ class ChatTest {
                                 "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
                                         + "DwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
                                 null)));
-        ChatResponse r =
-                model.complete(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, Map.of()));
+        ChatResponse r = model.complete(ChatRequests.to("llava").messages(user).build());
         assertEquals("A red square.", r.text());
         assertEquals("llava", r.model());
         // aimock keeps only role and content of a message in its journal; the images list itself is checked by

@@ -17,6 +17,7 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
+import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
 import dev.caracal.llm.testkit.MockUpstream;
@@ -90,16 +91,12 @@ class ChatCompletionTest {
     @Test
     void toolCallRoundTrip() {
         ToolDefinition weather = new ToolDefinition("get_weather", "Current weather of a city", WEATHER_SCHEMA);
-        ChatRequest first = new ChatRequest(
-                "gpt-4o",
-                "You are terse.",
-                List.of(Message.user("weather in Paris?")),
-                List.of(weather),
-                ToolChoice.REQUIRED,
-                null,
-                null,
-                false,
-                null);
+        ChatRequest first = ChatRequests.to("gpt-4o")
+                .system("You are terse.")
+                .user("weather in Paris?")
+                .tools(weather)
+                .toolChoice(ToolChoice.REQUIRED)
+                .build();
         ChatResponse call = model.complete(first);
         assertEquals(StopReason.TOOL_USE, call.stopReason());
         ContentPart.ToolUse use =
@@ -125,16 +122,12 @@ class ChatCompletionTest {
                         Role.TOOL,
                         List.of(new ContentPart.ToolResult(
                                 "call_w1", List.of(new ContentPart.Text("{\"celsius\":18}")), false))));
-        ChatResponse answer = model.complete(new ChatRequest(
-                "gpt-4o",
-                "You are terse.",
-                conversation,
-                List.of(weather),
-                ToolChoice.tool("get_weather"),
-                null,
-                null,
-                false,
-                null));
+        ChatResponse answer = model.complete(ChatRequests.to("gpt-4o")
+                .system("You are terse.")
+                .messages(conversation)
+                .tools(weather)
+                .toolChoice(ToolChoice.tool("get_weather"))
+                .build());
         assertEquals("It is 18 degrees in Paris.", answer.text());
         assertEquals(StopReason.END_TURN, answer.stopReason());
 
@@ -156,16 +149,12 @@ class ChatCompletionTest {
     @Test
     void mapsSamplingStopAndModelOverride() {
         SamplingParameters sampling = new SamplingParameters(0.2, 0.9, 40, 256, 7L, 0.5, -0.5);
-        ChatRequest request = new ChatRequest(
-                "gpt-4o",
-                null,
-                List.of(Message.user("mapping please")),
-                null,
-                null,
-                sampling,
-                List.of("END", "STOP"),
-                false,
-                Map.of("user", "u1"));
+        ChatRequest request = ChatRequests.to("gpt-4o")
+                .user("mapping please")
+                .sampling(sampling)
+                .stop("END", "STOP")
+                .metadata(Map.of("user", "u1"))
+                .build();
         model.complete(request.withModel("gpt-4o-mini"));
         JsonNode sent = lastRequestBody();
         assertEquals("gpt-4o-mini", sent.path("model").asText());
@@ -185,16 +174,10 @@ class ChatCompletionTest {
 
         try (OpenAiChatModel legacy = new OpenAiChatModel(
                 OpenAiUnderTest.settings(upstream.openAiBaseUrl(), Map.of("maxTokensField", "max_tokens")))) {
-            legacy.complete(new ChatRequest(
-                    "local-model",
-                    null,
-                    List.of(Message.user("mapping again")),
-                    null,
-                    null,
-                    new SamplingParameters(null, null, null, 64, null, null, null),
-                    null,
-                    false,
-                    null));
+            legacy.complete(ChatRequests.to("local-model")
+                    .user("mapping again")
+                    .maxTokens(64)
+                    .build());
         }
         JsonNode legacySent = lastRequestBody();
         assertEquals(64, legacySent.path("max_tokens").asInt());
@@ -210,7 +193,7 @@ class ChatCompletionTest {
                         new ContentPart.Image(null, null, "https://example.invalid/cat.png"),
                         new ContentPart.Image("image/jpeg", "AAEC", null)));
         ChatResponse response =
-                model.complete(new ChatRequest("gpt-4o", null, List.of(user), null, null, null, null, false, null));
+                model.complete(ChatRequests.to("gpt-4o").messages(user).build());
         assertEquals("A cat on a mat.", response.text());
         JsonNode content = lastRequestBody().at("/messages/0/content");
         assertEquals("text", content.at("/0/type").asText());
