@@ -6,7 +6,6 @@ import static dev.caracal.llm.testkit.ProviderTests.failureAsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ChatModel;
@@ -41,7 +40,6 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
 
     @Override
     protected List<Fixture> scenarioFixtures() {
-        Wire wire = provider.wire();
         return List.of(
                 Fixture.whenUserSays("hello").reply("Hi there!").usage(12, 3).responseId(wire.answerId("async")),
                 Fixture.whenUserSays("weather")
@@ -59,14 +57,14 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
     void answersTextAndUsageLikeComplete() throws Exception {
         ChatResponse async = answerAsync(model(), ask("hello"));
         assertEquals("Hi there!", async.text());
-        assertEquals(provider.wire().usage(12, 3), async.usage());
+        assertEquals(wire.usage(12, 3), async.usage());
         assertEquals(StopReason.END_TURN, async.stopReason());
-        provider.wire().assertAnswerId("async", async.id());
+        wire.assertAnswerId("async", async.id());
         ChatResponse blocking = model().complete(ask("hello"));
         assertEquals(blocking.content(), async.content());
         assertEquals(blocking.usage(), async.usage());
         assertEquals(blocking.model(), async.model());
-        if (provider.wire().carriesIds()) {
+        if (wire.carriesIds()) {
             assertEquals(blocking, async, "the same answer, id and all");
         }
     }
@@ -81,20 +79,20 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
         assertEquals(StopReason.TOOL_USE, async.stopReason());
         ContentPart.ToolUse call =
                 assertInstanceOf(ContentPart.ToolUse.class, async.content().get(0));
-        provider.wire().assertToolCallId("w1", call.id());
+        wire.assertToolCallId("w1", call.id());
         assertEquals("get_weather", call.name());
-        assertEquals(provider.wire().usage(20, 5).inputTokens(), async.usage().inputTokens());
+        assertEquals(wire.usage(20, 5).inputTokens(), async.usage().inputTokens());
         ChatResponse blocking = model().complete(request);
         assertEquals(blocking.content(), async.content());
         assertEquals(blocking.usage(), async.usage());
-        List<JournalEntry> sent = upstream().journal(provider.wire().chatPath());
+        List<JournalEntry> sent = upstream().journal(wire.chatPath());
         assertEquals(sent.get(sent.size() - 1).body(), sent.get(sent.size() - 2).body(), "the same request body");
     }
 
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             assertEquals("made it", answerAsync(retrying, ask("retry me")).text());
         }
         assertEquals(List.of(Duration.ofSeconds(2)), delayer.delays);
@@ -104,17 +102,16 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
     @Test
     void failsA400Or401WithoutRetryingAsCompleteDoes() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 3), delayer)) {
+        try (M retrying = retrying(3, delayer)) {
             LlmException invalid = failureAsync(retrying, ask("status 400"));
             assertEquals(ErrorKind.INVALID_REQUEST, invalid.kind());
             assertEquals(1, requestsFor("status 400"));
-            assertSameFailure(assertThrows(LlmException.class, () -> retrying.complete(ask("status 400"))), invalid);
+            assertSameFailure(failureOf(retrying, ask("status 400")), invalid);
 
             LlmException unauthorized = failureAsync(retrying, ask("status 401"));
             assertEquals(ErrorKind.AUTHENTICATION, unauthorized.kind());
             assertEquals(1, requestsFor("status 401"));
-            assertSameFailure(
-                    assertThrows(LlmException.class, () -> retrying.complete(ask("status 401"))), unauthorized);
+            assertSameFailure(failureOf(retrying, ask("status 401")), unauthorized);
         }
         assertTrue(delayer.delays.isEmpty());
     }
@@ -125,7 +122,7 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
             LlmException e = failureAsync(impatient, ask("slow"));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertEquals(0, e.upstreamStatus());
-            assertSameFailure(assertThrows(LlmException.class, () -> impatient.complete(ask("slow"))), e);
+            assertSameFailure(failureOf(impatient, ask("slow")), e);
         }
     }
 
@@ -139,7 +136,7 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
         LlmException e = failureAsync(closed, ask("hello"));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertEquals("provider " + provider.providerId() + " is stopped", e.getMessage());
-        assertSameFailure(assertThrows(LlmException.class, () -> closed.complete(ask("hello"))), e);
+        assertSameFailure(failureOf(closed, ask("hello")), e);
     }
 
     @Test

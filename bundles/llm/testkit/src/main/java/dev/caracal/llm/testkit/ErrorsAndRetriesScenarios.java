@@ -107,7 +107,7 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
 
     @Test
     void carriesTheRetryAfterHint() {
-        LlmException e = assertThrows(LlmException.class, () -> model().complete(ask("wait a minute")));
+        LlmException e = failureOf(model(), ask("wait a minute"));
         assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         assertEquals(Duration.ofSeconds(60), e.retryAfter());
     }
@@ -115,7 +115,7 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void retriesA429HonouringRetryAfterThenSucceeds() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             assertEquals("made it", retrying.complete(ask("retry me")).text());
         }
         assertEquals(List.of(Duration.ofSeconds(2)), delayer.delays);
@@ -125,8 +125,8 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void doesNotRetryA400() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 3), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("invalid once")));
+        try (M retrying = retrying(3, delayer)) {
+            LlmException e = failureOf(retrying, ask("invalid once"));
             assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
             assertEquals(400, e.upstreamStatus());
             assertTrue(e.getMessage().contains(provider.errorMessage(400)), e.getMessage());
@@ -138,8 +138,8 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void exhaustedRetriesReportTheLastFailure() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("always limited")));
+        try (M retrying = retrying(2, delayer)) {
+            LlmException e = failureOf(retrying, ask("always limited"));
             assertEquals(ErrorKind.RATE_LIMITED, e.kind());
             assertEquals(Duration.ofSeconds(1), e.retryAfter());
         }
@@ -151,7 +151,7 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     void retryAfterBeyondTheMaxDelayIsNotWaitedFor() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
         try (M retrying = newModel(Map.of("maxRetries", 2, "retryMaxDelayMs", 5_000), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("wait a minute")));
+            LlmException e = failureOf(retrying, ask("wait a minute"));
             assertEquals(Duration.ofSeconds(60), e.retryAfter());
         }
         assertTrue(delayer.delays.isEmpty());
@@ -169,37 +169,37 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
         // full jitter: [0, 100] then [0, min(150, 200)]
         assertTrue(delayer.delays.get(0).toMillis() <= 100, delayer.delays.toString());
         assertTrue(delayer.delays.get(1).toMillis() <= 150, delayer.delays.toString());
-        assertEquals(3, upstream().journal(provider.wire().chatPath()).size());
+        assertEquals(3, chatRequests());
     }
 
     @Test
     void aOneShotRateLimitIsRetriedAfterTheServersDelay() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             upstream().clearJournal();
             failNext(1, 429, "slow down");
             assertEquals("fine", retrying.complete(ask("plain")).text());
         }
         assertEquals(List.of(Duration.ofSeconds(1)), delayer.delays, "aimock's Retry-After: 1");
-        assertEquals(2, upstream().journal(provider.wire().chatPath()).size());
+        assertEquals(2, chatRequests());
     }
 
     @Test
     void retriesUsedUpReportTheLastFailure() throws Exception {
-        try (M retrying = newModel(Map.of("maxRetries", 2), new RecordingDelayer())) {
+        try (M retrying = retrying(2, new RecordingDelayer())) {
             upstream().clearJournal();
             failNext(3, 503, "server busy, please try again");
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("plain")));
+            LlmException e = failureOf(retrying, ask("plain"));
             assertEquals(ErrorKind.OVERLOADED, e.kind());
             assertTrue(e.retryable());
         }
-        assertEquals(3, upstream().journal(provider.wire().chatPath()).size());
+        assertEquals(3, chatRequests());
     }
 
     @Test
     void aServerErrorIsUpstreamAndRetried() throws Exception {
-        try (M retrying = newModel(Map.of("maxRetries", 2), new RecordingDelayer())) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("crash")));
+        try (M retrying = retrying(2, new RecordingDelayer())) {
+            LlmException e = failureOf(retrying, ask("crash"));
             assertEquals(ErrorKind.UPSTREAM, e.kind());
             assertEquals(500, e.upstreamStatus());
             assertTrue(e.getMessage().contains(provider.errorMessage(500)), e.getMessage());
@@ -210,8 +210,8 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void malformedBodyIsUpstreamAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("garbled")));
+        try (M retrying = retrying(2, delayer)) {
+            LlmException e = failureOf(retrying, ask("garbled"));
             assertEquals(ErrorKind.UPSTREAM, e.kind());
             assertEquals(200, e.upstreamStatus());
             assertTrue(e.getMessage().startsWith(malformedAnswer()), e.getMessage());
@@ -223,8 +223,8 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void aDroppedConnectionIsConnectionAndRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("hung up")));
+        try (M retrying = retrying(2, delayer)) {
+            LlmException e = failureOf(retrying, ask("hung up"));
             assertEquals(ErrorKind.CONNECTION, e.kind());
         }
         assertEquals(2, delayer.delays.size());
@@ -233,7 +233,7 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
     @Test
     void latencyBeyondTheRequestTimeoutIsTimeout() throws Exception {
         try (M impatient = newModel(Map.of("requestTimeoutMs", 300))) {
-            LlmException e = assertThrows(LlmException.class, () -> impatient.complete(ask("slow")));
+            LlmException e = failureOf(impatient, ask("slow"));
             assertEquals(ErrorKind.TIMEOUT, e.kind());
             assertTrue(e.retryable());
             assertEquals(0, e.upstreamStatus());
@@ -245,7 +245,7 @@ public abstract class ErrorsAndRetriesScenarios<M extends ChatModel & AutoClosea
         String deadBase = provider.baseUrl("http://127.0.0.1:" + ProviderTests.closedPort());
         RecordingDelayer delayer = new RecordingDelayer();
         try (M offline = provider.chatModel(deadBase, Map.of("maxRetries", 1), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> offline.complete(ask("anyone?")));
+            LlmException e = failureOf(offline, ask("anyone?"));
             assertEquals(ErrorKind.CONNECTION, e.kind());
             assertTrue(e.retryable());
             assertNull(e.retryAfter());

@@ -89,15 +89,12 @@ public abstract class ProviderLifecycleScenarios<M extends ChatModel & AutoClose
             ChatModel model = (ChatModel) chat.service();
             assertEquals(ACCOUNT, model.providerId());
             assertEquals("hi", model.complete(ask("hello")).text(), "the mock takes nothing but the key");
-            List<JournalEntry> sent = upstream().journal(provider.wire().chatPath());
-            assertNotNull(sent.get(sent.size() - 1).header(provider.wire().apiKeyHeader()), "the key's header");
+            List<JournalEntry> sent = upstream().journal(wire.chatPath());
+            assertNotNull(sent.get(sent.size() - 1).header(wire.apiKeyHeader()), "the key's header");
         }
         assertTrue(registered.stream().allMatch(r -> r.unregistered()[0]));
         ChatModel stopped = (ChatModel) registered.get(0).service();
-        assertEquals(
-                ErrorKind.UNAVAILABLE,
-                assertThrows(LlmException.class, () -> stopped.complete(ask("hello")))
-                        .kind());
+        assertEquals(ErrorKind.UNAVAILABLE, failureOf(stopped, ask("hello")).kind());
     }
 
     @Test
@@ -139,7 +136,7 @@ public abstract class ProviderLifecycleScenarios<M extends ChatModel & AutoClose
     void aWrongKeyIsAuthenticationAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
         try (M wrong = newModel(Map.of("apiKey", WRONG_KEY, "maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> wrong.complete(ask("hello")));
+            LlmException e = failureOf(wrong, ask("hello"));
             assertEquals(ErrorKind.AUTHENTICATION, e.kind());
             assertEquals(401, e.upstreamStatus());
             assertFalse(e.retryable());
@@ -152,7 +149,7 @@ public abstract class ProviderLifecycleScenarios<M extends ChatModel & AutoClose
     void withoutAKeyTheUpstreamRefusesAndThatIsNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
         try (M none = newModel(Map.of("apiKey", "", "maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> none.complete(ask("hello")));
+            LlmException e = failureOf(none, ask("hello"));
             assertEquals(ErrorKind.AUTHENTICATION, e.kind());
             assertEquals(401, e.upstreamStatus());
         }
@@ -167,9 +164,9 @@ public abstract class ProviderLifecycleScenarios<M extends ChatModel & AutoClose
         assertTrue(settings.contains("apiKey=(set)"), settings);
 
         CapturedStderr stderr = CapturedStderr.start();
-        try (M model = newModel(Map.of("maxRetries", 1), new RecordingDelayer())) {
+        try (M model = retrying(1, new RecordingDelayer())) {
             assertFalse(model.toString().contains(key));
-            LlmException echoed = assertThrows(LlmException.class, () -> model.complete(ask("echo key")));
+            LlmException echoed = failureOf(model, ask("echo key"));
             assertFalse(echoed.getMessage().contains(key), echoed.getMessage());
             assertTrue(echoed.getMessage().contains("***"), echoed.getMessage());
 

@@ -1,7 +1,10 @@
 package dev.caracal.llm.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.support.Delayer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,11 +30,15 @@ public abstract class ProviderScenarios<M extends ChatModel & AutoCloseable> {
     /** The provider under test. */
     protected final ProviderUnderTest<M> provider;
 
+    /** Its wire format. */
+    protected final Wire wire;
+
     private MockUpstream upstream;
     private M model;
 
     protected ProviderScenarios(ProviderUnderTest<M> provider) {
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.wire = provider.wire();
     }
 
     /** The fixtures the scenarios of this base answer from (they match first). */
@@ -90,6 +97,16 @@ public abstract class ProviderScenarios<M extends ChatModel & AutoCloseable> {
         return provider.chatModel(baseUrl(), overrides, delayer);
     }
 
+    /** A further chat model against {@link #upstream()} that retries up to {@code maxRetries} times. */
+    protected final M retrying(int maxRetries, RecordingDelayer delayer) {
+        return newModel(Map.of("maxRetries", maxRetries), delayer);
+    }
+
+    /** The failure that {@code model.complete(request)} throws. */
+    protected static LlmException failureOf(ChatModel model, ChatRequest request) {
+        return assertThrows(LlmException.class, () -> model.complete(request));
+    }
+
     /** A request of one user message to the provider's model. */
     protected final ChatRequest ask(String userText) {
         return ChatRequests.ask(provider.model(), userText);
@@ -107,7 +124,12 @@ public abstract class ProviderScenarios<M extends ChatModel & AutoCloseable> {
 
     /** How many chat requests with {@code text} in their body the mock received (first attempts and retries). */
     protected final long requestsFor(String text) {
-        return upstream.requestsContaining(provider.wire().chatPath(), text);
+        return upstream.requestsContaining(wire.chatPath(), text);
+    }
+
+    /** How many chat requests the mock received since its journal was last cleared. */
+    protected final int chatRequests() {
+        return upstream.journal(wire.chatPath()).size();
     }
 
     /** A fixture answering a request that says {@code userSays} with an HTTP error in the vendor's envelope. */

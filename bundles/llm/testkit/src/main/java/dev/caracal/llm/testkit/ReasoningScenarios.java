@@ -41,7 +41,6 @@ public abstract class ReasoningScenarios<M extends ChatModel & AutoCloseable> ex
 
     @Override
     protected List<Fixture> scenarioFixtures() {
-        Wire wire = provider.wire();
         return List.of(
                 Fixture.whenUserSays("think then answer")
                         .reasoning(THOUGHT)
@@ -73,13 +72,11 @@ public abstract class ReasoningScenarios<M extends ChatModel & AutoCloseable> ex
 
     /** The signature that a fixture's {@code signature} arrives as: itself where the wire signs thinking. */
     private String signature(String signature) {
-        return provider.wire().signsThinking() ? signature : null;
+        return wire.signsThinking() ? signature : null;
     }
 
     private List<StreamEvent.ThinkingSignature> signatures(int index, String signature) {
-        return provider.wire().signsThinking()
-                ? List.of(new StreamEvent.ThinkingSignature(index, signature))
-                : List.of();
+        return wire.signsThinking() ? List.of(new StreamEvent.ThinkingSignature(index, signature)) : List.of();
     }
 
     private StreamRecorder stream(ChatRequest request) throws InterruptedException {
@@ -109,7 +106,7 @@ public abstract class ReasoningScenarios<M extends ChatModel & AutoCloseable> ex
                 response.content().get(0));
         ContentPart.ToolUse use =
                 assertInstanceOf(ContentPart.ToolUse.class, response.content().get(1));
-        provider.wire().assertToolCallId("r1", use.id());
+        wire.assertToolCallId("r1", use.id());
         assertEquals("get_weather", use.name());
         assertEquals(OSLO, use.argumentsJson());
         assertEquals(StopReason.TOOL_USE, response.stopReason());
@@ -147,7 +144,7 @@ public abstract class ReasoningScenarios<M extends ChatModel & AutoCloseable> ex
         assertEquals(signatures(0, "sig-tool"), events.of(StreamEvent.ThinkingSignature.class));
         List<StreamEvent.ToolCallDelta> calls = events.of(StreamEvent.ToolCallDelta.class);
         assertTrue(calls.stream().allMatch(d -> d.index() == 1), "the tool call is block 1: " + calls);
-        provider.wire().assertToolCallId("r1", calls.get(0).id());
+        wire.assertToolCallId("r1", calls.get(0).id());
         assertEquals("get_weather", calls.get(0).name());
         assertEquals(
                 OSLO,
@@ -162,7 +159,7 @@ public abstract class ReasoningScenarios<M extends ChatModel & AutoCloseable> ex
         assertEquals(BOTH_THOUGHT, events.thinking());
         assertEquals("Checking.", events.text());
         assertEquals(List.of(0, 1, 2, 3), events.blockOrder(), "thinking, text, two tool calls: " + events.events);
-        if (!provider.wire().argumentsInPieces()) {
+        if (!wire.argumentsInPieces()) {
             assertEquals(2, events.of(StreamEvent.ToolCallDelta.class).size(), "each call whole: " + events.events);
         }
         assertEquals(

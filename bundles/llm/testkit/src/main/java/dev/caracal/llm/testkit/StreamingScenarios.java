@@ -46,7 +46,6 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
 
     @Override
     protected List<Fixture> scenarioFixtures() {
-        Wire wire = provider.wire();
         return List.of(
                 Fixture.whenUserSays("tell a story")
                         .reply(STORY)
@@ -108,18 +107,16 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
     void streamsTextDeltasThenUsageThenTheEnd() throws Exception {
         StreamRecorder events = stream(model(), streamOf("tell a story"));
         StreamEvent.Start start = assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
-        provider.wire().assertAnswerId("story", start.id());
+        wire.assertAnswerId("story", start.id());
         assertEquals(provider.model(), start.model());
         List<StreamEvent.TextDelta> deltas = events.of(StreamEvent.TextDelta.class);
         assertTrue(deltas.size() >= 10, "in chunks of 7 characters: " + deltas);
         assertTrue(deltas.stream().allMatch(d -> d.index() == 0));
         assertEquals(STORY, events.text());
-        assertEquals(
-                List.of(new StreamEvent.UsageUpdate(provider.wire().usage(9, 4))),
-                events.of(StreamEvent.UsageUpdate.class));
+        assertEquals(List.of(new StreamEvent.UsageUpdate(wire.usage(9, 4))), events.of(StreamEvent.UsageUpdate.class));
         assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
         assertInstanceOf(StreamEvent.UsageUpdate.class, events.events.get(events.events.size() - 2), "usage last");
-        JsonNode sent = upstream().journal(provider.wire().chatPath()).stream()
+        JsonNode sent = upstream().journal(wire.chatPath()).stream()
                 .filter(e -> e.body() != null && e.body().toString().contains("tell a story"))
                 .findFirst()
                 .orElseThrow()
@@ -162,12 +159,12 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
      */
     private String assertToolCall(
             List<StreamEvent.ToolCallDelta> deltas, String fixtureName, String name, String args) {
-        if (provider.wire().argumentsInPieces()) {
+        if (wire.argumentsInPieces()) {
             assertTrue(deltas.size() > 2, "argument fragments: " + deltas);
         } else {
             assertEquals(1, deltas.size(), "one delta per tool call, arguments complete: " + deltas);
         }
-        provider.wire().assertToolCallId(fixtureName, deltas.get(0).id());
+        wire.assertToolCallId(fixtureName, deltas.get(0).id());
         assertEquals(name, deltas.get(0).name());
         for (StreamEvent.ToolCallDelta d : deltas.subList(1, deltas.size())) {
             assertNull(d.id());
@@ -182,7 +179,7 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
     @Test
     void disconnectMidStreamIsAnErrorEventAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("cut off please"));
             assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
             assertFalse(events.text().isEmpty(), "some text arrived before the cut: " + events.events);
@@ -212,7 +209,7 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
     @Test
     void retriesUsedUpGiveOneRetryableErrorEvent() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             upstream().clearJournal();
             failNext(3, 503, "busy");
             StreamRecorder events = stream(retrying, streamOf("plain"));
@@ -223,13 +220,13 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
             assertEquals(503, error.upstreamStatus());
         }
         assertEquals(2, delayer.delays.size());
-        assertEquals(3, upstream().journal(provider.wire().chatPath()).size());
+        assertEquals(3, chatRequests());
     }
 
     @Test
     void aDisconnectBeforeTheFirstEventIsRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("second time lucky"));
             assertEquals("lucky", events.text());
             assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
@@ -243,7 +240,7 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
     @CsvSource({"503, 2", "500, 1"})
     void serverErrorsBeforeTheFirstEventAreRetriedThenItStreams(int status, int times) throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             upstream().clearJournal();
             failNext(times, status, "busy");
             StreamRecorder events = stream(retrying, streamOf("plain"));
@@ -251,13 +248,13 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
             assertInstanceOf(StreamEvent.End.class, events.last());
         }
         assertEquals(times, delayer.delays.size());
-        assertEquals(times + 1, upstream().journal(provider.wire().chatPath()).size());
+        assertEquals(times + 1, chatRequests());
     }
 
     @Test
     void aBadRequestIsNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("bad request"));
             assertEquals(ErrorKind.INVALID_REQUEST, error(events).kind());
             assertTrue(
@@ -271,7 +268,7 @@ public abstract class StreamingScenarios<M extends ChatModel & AutoCloseable> ex
     @Test
     void malformedStreamIsUpstreamAndNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (M retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (M retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("garbage in"));
             assertEquals(1, events.events.size());
             assertEquals(ErrorKind.UPSTREAM, error(events).kind());

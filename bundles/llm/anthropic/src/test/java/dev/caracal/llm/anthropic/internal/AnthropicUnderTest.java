@@ -13,13 +13,12 @@ import org.osgi.framework.BundleContext;
  * The Anthropic provider as the test kit's shared scenarios see it (no embeddings: Anthropic has no such API), and the
  * settings, configurations and requests this bundle's own tests build.
  */
-final class AnthropicUnderTest implements ProviderUnderTest<AnthropicChatModel> {
+final class AnthropicUnderTest extends ProviderUnderTest<AnthropicChatModel> {
 
     static final AnthropicUnderTest PROVIDER = new AnthropicUnderTest();
     static final String API_KEY = "sk-ant-test-Zq8vX2mK4pL9sT1uW3yB6nR0";
     static final String MODEL = "claude-sonnet-4-5";
 
-    private static final Wire WIRE = new Wire("/v1/messages", "x-api-key", "msg_", "toolu_", true, true, true, true);
     private static final Map<Integer, String> MESSAGES = Map.of(
             400, "messages: text content blocks must be non-empty",
             401, "invalid x-api-key",
@@ -31,7 +30,14 @@ final class AnthropicUnderTest implements ProviderUnderTest<AnthropicChatModel> 
             503, "Service unavailable",
             529, "Overloaded");
 
-    private AnthropicUnderTest() {}
+    private AnthropicUnderTest() {
+        super(
+                "anthropic",
+                "mock",
+                MODEL,
+                API_KEY,
+                new Wire("/v1/messages", "x-api-key", "msg_", "toolu_", true, true, true, true));
+    }
 
     /** Settings for a provider at {@code baseUrl} (the mock's root, without /v1), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
@@ -54,26 +60,6 @@ final class AnthropicUnderTest implements ProviderUnderTest<AnthropicChatModel> 
 
     static ChatRequest streamed(String userText) {
         return ChatRequests.streamOf(MODEL, userText);
-    }
-
-    @Override
-    public String kind() {
-        return "anthropic";
-    }
-
-    @Override
-    public String providerId() {
-        return "mock";
-    }
-
-    @Override
-    public String model() {
-        return MODEL;
-    }
-
-    @Override
-    public String apiKey() {
-        return API_KEY;
     }
 
     @Override
@@ -100,11 +86,6 @@ final class AnthropicUnderTest implements ProviderUnderTest<AnthropicChatModel> 
     @Override
     public AutoCloseable activate(BundleContext context, Map<String, Object> configuration) {
         return new AnthropicProvider(context, config(configuration))::deactivate;
-    }
-
-    @Override
-    public Wire wire() {
-        return WIRE;
     }
 
     @Override

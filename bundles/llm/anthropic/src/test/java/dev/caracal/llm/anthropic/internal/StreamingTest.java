@@ -12,7 +12,6 @@ import dev.caracal.llm.testkit.RecordingDelayer;
 import dev.caracal.llm.testkit.StreamRecorder;
 import dev.caracal.llm.testkit.StreamingScenarios;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Streamed messages against aimock's Anthropic SSE: the test kit's shared scenarios, plus 529 overloaded. */
@@ -42,7 +41,7 @@ class StreamingTest extends StreamingScenarios<AnthropicChatModel> {
     @Test
     void overloadedBeforeTheFirstEventIsRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (AnthropicChatModel retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("overloaded first"));
             assertEquals("recovered", events.text());
             assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
@@ -55,7 +54,7 @@ class StreamingTest extends StreamingScenarios<AnthropicChatModel> {
     @Test
     void overloadedUntilTheRetriesAreUsedUpIsASingleRetryableError() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (AnthropicChatModel retrying = newModel(Map.of("maxRetries", 2), delayer)) {
+        try (AnthropicChatModel retrying = retrying(2, delayer)) {
             StreamRecorder events = stream(retrying, streamOf("always overloaded"));
             assertEquals(1, events.events.size(), events.events.toString());
             LlmException e = error(events);

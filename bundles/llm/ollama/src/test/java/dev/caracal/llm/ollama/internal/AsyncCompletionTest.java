@@ -4,7 +4,6 @@ import static dev.caracal.llm.ollama.internal.OllamaUnderTest.ask;
 import static dev.caracal.llm.testkit.ProviderTests.assertSameFailure;
 import static dev.caracal.llm.testkit.ProviderTests.failureAsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
@@ -32,7 +31,7 @@ class AsyncCompletionTest extends AsyncCompletionScenarios<OllamaChatModel> {
             assertEquals(ErrorKind.CONNECTION, e.kind());
             assertTrue(e.getMessage().contains("is Ollama running"), e.getMessage());
             assertTrue(e.getMessage().contains(base), e.getMessage());
-            assertSameFailure(assertThrows(LlmException.class, () -> offline.complete(ask("hello"))), e);
+            assertSameFailure(failureOf(offline, ask("hello")), e);
         }
         assertEquals(2, delayer.delays.size(), "retried once, by each of the two calls");
     }

@@ -2,7 +2,6 @@ package dev.caracal.llm.ollama.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
@@ -50,8 +49,8 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OllamaChatModel> {
 
     @Test
     void modelNotFoundSaysHowToPullIt() {
-        try (OllamaChatModel retrying = newModel(Map.of("maxRetries", 2), new RecordingDelayer())) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("missing model")));
+        try (OllamaChatModel retrying = retrying(2, new RecordingDelayer())) {
+            LlmException e = failureOf(retrying, ask("missing model"));
             assertEquals(ErrorKind.NOT_FOUND, e.kind());
             assertEquals(404, e.upstreamStatus());
             assertTrue(e.getMessage().contains("model 'llama9' not found"), e.getMessage());
@@ -64,7 +63,7 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OllamaChatModel> {
     void ollamaNotRunningIsAConnectionErrorThatSaysSo() throws Exception {
         String base = "http://127.0.0.1:" + ProviderTests.closedPort();
         try (OllamaChatModel offline = newModelAt(base)) {
-            LlmException e = assertThrows(LlmException.class, () -> offline.complete(ask("hello")));
+            LlmException e = failureOf(offline, ask("hello"));
             assertEquals(ErrorKind.CONNECTION, e.kind());
             assertTrue(e.getMessage().contains(base), e.getMessage());
             assertTrue(e.getMessage().contains("is Ollama running"), e.getMessage());

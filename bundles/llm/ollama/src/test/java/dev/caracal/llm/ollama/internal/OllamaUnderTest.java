@@ -16,7 +16,7 @@ import org.osgi.framework.BundleContext;
  * bundle's own tests build. Ollama's wire carries no answer or tool-call ids (the provider makes them), and no error
  * type: errors are {@code {"error": "text"}}.
  */
-final class OllamaUnderTest implements ProviderUnderTest<OllamaChatModel> {
+final class OllamaUnderTest extends ProviderUnderTest<OllamaChatModel> {
 
     static final OllamaUnderTest PROVIDER = new OllamaUnderTest();
     /** The key of an authenticating proxy in front of Ollama (Ollama itself takes none). */
@@ -24,8 +24,6 @@ final class OllamaUnderTest implements ProviderUnderTest<OllamaChatModel> {
 
     static final String MODEL = "llama3.2";
 
-    private static final Wire WIRE =
-            new Wire("/api/chat", "authorization", "ollama-", "call_", false, false, false, false);
     private static final Map<Integer, String> MESSAGES = Map.of(
             400, "invalid option num_ctx",
             401, "unauthorized",
@@ -36,7 +34,14 @@ final class OllamaUnderTest implements ProviderUnderTest<OllamaChatModel> {
             503, "server busy, please try again",
             529, "overloaded");
 
-    private OllamaUnderTest() {}
+    private OllamaUnderTest() {
+        super(
+                "ollama",
+                "local",
+                MODEL,
+                API_KEY,
+                new Wire("/api/chat", "authorization", "ollama-", "call_", false, false, false, false));
+    }
 
     /** Settings for a provider at {@code baseUrl} (the server root), without a key, with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
@@ -62,28 +67,8 @@ final class OllamaUnderTest implements ProviderUnderTest<OllamaChatModel> {
     }
 
     @Override
-    public String kind() {
-        return "ollama";
-    }
-
-    @Override
-    public String providerId() {
-        return "local";
-    }
-
-    @Override
-    public String model() {
-        return MODEL;
-    }
-
-    @Override
     public String reasoningModel() {
         return "qwen3";
-    }
-
-    @Override
-    public String apiKey() {
-        return API_KEY;
     }
 
     @Override
@@ -117,11 +102,6 @@ final class OllamaUnderTest implements ProviderUnderTest<OllamaChatModel> {
     @Override
     public AutoCloseable activate(BundleContext context, Map<String, Object> configuration) {
         return new OllamaProvider(context, config(configuration))::deactivate;
-    }
-
-    @Override
-    public Wire wire() {
-        return WIRE;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.caracal.llm.openai.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
@@ -10,7 +9,6 @@ import dev.caracal.llm.testkit.ErrorsAndRetriesScenarios;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.RecordingDelayer;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,8 +53,8 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OpenAiChatModel> {
     @Test
     void exhaustedQuotaIsNotRetried() throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel retrying = newModel(Map.of("maxRetries", 2), delayer)) {
-            LlmException e = assertThrows(LlmException.class, () -> retrying.complete(ask("quota")));
+        try (OpenAiChatModel retrying = retrying(2, delayer)) {
+            LlmException e = failureOf(retrying, ask("quota"));
             assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         }
         assertTrue(delayer.delays.isEmpty());

@@ -14,14 +14,12 @@ import org.osgi.framework.BundleContext;
  * The OpenAI provider as the test kit's shared scenarios see it, and the settings, configurations and requests this
  * bundle's own tests build.
  */
-final class OpenAiUnderTest implements ProviderUnderTest<OpenAiChatModel> {
+final class OpenAiUnderTest extends ProviderUnderTest<OpenAiChatModel> {
 
     static final OpenAiUnderTest PROVIDER = new OpenAiUnderTest();
     static final String API_KEY = "sk-test-Zq8vX2mK4pL9sT1uW3yB6nR0";
     static final String MODEL = "gpt-4o";
 
-    private static final Wire WIRE =
-            new Wire("/v1/chat/completions", "authorization", "chatcmpl-", "call_", true, true, true, false);
     private static final Map<Integer, String> MESSAGES = Map.of(
             400, "bad field",
             401, "bad key",
@@ -34,7 +32,14 @@ final class OpenAiUnderTest implements ProviderUnderTest<OpenAiChatModel> {
             504, "gateway timeout",
             529, "overloaded");
 
-    private OpenAiUnderTest() {}
+    private OpenAiUnderTest() {
+        super(
+                "openai",
+                "mock",
+                MODEL,
+                API_KEY,
+                new Wire("/v1/chat/completions", "authorization", "chatcmpl-", "call_", true, true, true, false));
+    }
 
     /** Settings for a provider at {@code baseUrl} (the OpenAI root, ending in /v1), with overrides by name. */
     static Settings settings(String baseUrl, Map<String, Object> overrides) {
@@ -55,30 +60,10 @@ final class OpenAiUnderTest implements ProviderUnderTest<OpenAiChatModel> {
         return ChatRequests.ask(model, userText);
     }
 
-    @Override
-    public String kind() {
-        return "openai";
-    }
-
-    @Override
-    public String providerId() {
-        return "mock";
-    }
-
-    @Override
-    public String model() {
-        return MODEL;
-    }
-
     /** aimock counts o-series names as reasoning models (it would warn about reasoning for gpt-4o). */
     @Override
     public String reasoningModel() {
         return "o4-mini";
-    }
-
-    @Override
-    public String apiKey() {
-        return API_KEY;
     }
 
     @Override
@@ -105,11 +90,6 @@ final class OpenAiUnderTest implements ProviderUnderTest<OpenAiChatModel> {
     @Override
     public AutoCloseable activate(BundleContext context, Map<String, Object> configuration) {
         return new OpenAiProvider(context, config(configuration))::deactivate;
-    }
-
-    @Override
-    public Wire wire() {
-        return WIRE;
     }
 
     @Override
