@@ -36,6 +36,12 @@ class ProviderPlumbingTest {
 
     private static final Capabilities CHAT = new Capabilities(true, true, false, false, true, 0);
 
+    /** The service properties of a {@code registerService(type, service, properties)} call's arguments. */
+    @SuppressWarnings("unchecked")
+    private static Dictionary<String, Object> properties(Object[] registerServiceArguments) {
+        return (Dictionary<String, Object>) registerServiceArguments[2];
+    }
+
     /** An implementation of {@code type} that answers every call with {@code answers}. */
     private static <T> T stub(Class<T> type, InvocationHandler answers) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, answers));
@@ -62,17 +68,13 @@ class ProviderPlumbingTest {
         registrations.registerEmbedding(embedding, "embedding of acme");
         assertEquals(2, registrations.size());
         assertSame(ChatModel.class, registered.get(0)[0]);
-        @SuppressWarnings("unchecked")
-        Dictionary<String, Object> chatProps =
-                (Dictionary<String, Object>) registered.get(0)[2];
+        Dictionary<String, Object> chatProps = properties(registered.get(0));
         assertEquals("kind", chatProps.get(LlmProperties.PROVIDER));
         assertEquals("acme", chatProps.get(LlmProperties.PROVIDER_ID));
         assertEquals("chat of acme", chatProps.get("service.description"));
         assertEquals(3, chatProps.size());
         assertSame(EmbeddingModel.class, registered.get(1)[0]);
-        @SuppressWarnings("unchecked")
-        Dictionary<String, Object> embeddingProps =
-                (Dictionary<String, Object>) registered.get(1)[2];
+        Dictionary<String, Object> embeddingProps = properties(registered.get(1));
         assertEquals("acme/e", embeddingProps.get(LlmProperties.EMBEDDING_MODEL));
         assertEquals("kind", embeddingProps.get(LlmProperties.PROVIDER));
         assertEquals(4, embeddingProps.size());

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,12 +26,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** {@link RetryPolicy}'s decisions, and its loops run both ways ({@link CallStyle}): they decide alike. */
 class RetryPolicyTest {
 
-    /** An attempt that fails with {@code failure} every time, counting its calls in {@code attempts}. */
-    private static <T> java.util.function.Supplier<T> failing(RuntimeException failure, AtomicInteger attempts) {
-        return () -> {
+    /**
+     * Runs, {@code style}'s way, an attempt that fails with {@code failure} every time; checks that the call ends with
+     * that very failure and returns how many attempts it made.
+     */
+    private static int attemptsUntilItEnds(
+            CallStyle style, RetryPolicy policy, RuntimeException failure, Delayer delayer, BooleanSupplier stopped) {
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Object> attempt = () -> {
             attempts.incrementAndGet();
             throw failure;
         };
+        assertSame(failure, failureOf(style.run(policy, attempt, delayer, stopped, null)));
+        return attempts.get();
     }
 
     @Test
@@ -106,7 +115,7 @@ class RetryPolicyTest {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofSeconds(5));
         AtomicInteger attempts = new AtomicInteger();
         List<Integer> reported = new ArrayList<>();
-        CompletableFuture<String> result = style.run(
+        CompletableFuture<Object> result = style.run(
                 policy,
                 () -> {
                     if (attempts.incrementAndGet() < 3) {
@@ -128,24 +137,16 @@ class RetryPolicyTest {
     void endsWithTheLastFailureWhenExhaustedNotRetryableOrStopped(CallStyle style) {
         RecordingDelayer delayer = new RecordingDelayer();
         RetryPolicy policy = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
-        AtomicInteger attempts = new AtomicInteger();
         LlmException busy = http(503, ErrorKind.OVERLOADED, null);
-        assertSame(busy, failureOf(style.run(policy, failing(busy, attempts), delayer, () -> false, null)));
-        assertEquals(3, attempts.get(), "the first attempt and two retries");
-
-        attempts.set(0);
+        assertEquals(
+                3, attemptsUntilItEnds(style, policy, busy, delayer, () -> false), "the first attempt and two retries");
         LlmException invalid = http(400, ErrorKind.INVALID_REQUEST, null);
-        assertSame(invalid, failureOf(style.run(policy, failing(invalid, attempts), delayer, () -> false, null)));
-        assertEquals(1, attempts.get(), "a 400 is not retried");
-
-        attempts.set(0);
-        assertSame(busy, failureOf(style.run(policy, failing(busy, attempts), delayer, () -> true, null)));
-        assertEquals(1, attempts.get(), "a stopped provider does not retry");
-
-        attempts.set(0);
+        assertEquals(1, attemptsUntilItEnds(style, policy, invalid, delayer, () -> false), "a 400 is not retried");
+        assertEquals(
+                1, attemptsUntilItEnds(style, policy, busy, delayer, () -> true), "a stopped provider does not retry");
         IllegalStateException bug = new IllegalStateException("not an LlmException");
-        assertSame(bug, failureOf(style.run(policy, failing(bug, attempts), delayer, () -> false, null)));
-        assertEquals(1, attempts.get(), "only LlmExceptions are retried");
+        assertEquals(
+                1, attemptsUntilItEnds(style, policy, bug, delayer, () -> false), "only LlmExceptions are retried");
     }
 
     @ParameterizedTest
@@ -159,11 +160,10 @@ class RetryPolicyTest {
             stopped.set(true);
             return CompletableFuture.completedFuture(null);
         };
-        AtomicInteger attempts = new AtomicInteger();
-        assertSame(
-                limited,
-                failureOf(style.run(policy, failing(limited, attempts), closingMeanwhile, stopped::get, null)));
-        assertEquals(1, attempts.get(), "no attempt after the close");
+        assertEquals(
+                1,
+                attemptsUntilItEnds(style, policy, limited, closingMeanwhile, stopped::get),
+                "no attempt after the close");
     }
 
     @ParameterizedTest
@@ -171,10 +171,8 @@ class RetryPolicyTest {
     void aWaitThatFailsEndsTheCallWithTheLastFailure(CallStyle style) {
         RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
         LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
-        AtomicInteger attempts = new AtomicInteger();
         Delayer failingWait = d -> CompletableFuture.failedFuture(new IllegalStateException("no wait"));
-        assertSame(limited, failureOf(style.run(policy, failing(limited, attempts), failingWait, () -> false, null)));
-        assertEquals(1, attempts.get());
+        assertEquals(1, attemptsUntilItEnds(style, policy, limited, failingWait, () -> false));
     }
 
     @Test
