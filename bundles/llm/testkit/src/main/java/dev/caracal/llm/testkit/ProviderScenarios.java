@@ -1,6 +1,8 @@
 package dev.caracal.llm.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
@@ -105,6 +107,22 @@ public abstract class ProviderScenarios<M extends ChatModel & AutoCloseable> {
     /** The failure that {@code model.complete(request)} throws. */
     protected static LlmException failureOf(ChatModel model, ChatRequest request) {
         return assertThrows(LlmException.class, () -> model.complete(request));
+    }
+
+    /**
+     * The failure of asking {@code userSays} of a model that would retry three times, checked not to have been
+     * retried: one more request with that text reached the mock, and no delay was asked for.
+     */
+    protected final LlmException failsWithoutRetrying(String userSays) throws Exception {
+        RecordingDelayer delayer = new RecordingDelayer();
+        long before = requestsFor(userSays);
+        LlmException failure;
+        try (M retrying = retrying(3, delayer)) {
+            failure = failureOf(retrying, ask(userSays));
+        }
+        assertTrue(delayer.delays.isEmpty(), "not retried: " + delayer.delays);
+        assertEquals(before + 1, requestsFor(userSays), "one request");
+        return failure;
     }
 
     /** A request of one user message to the provider's model. */

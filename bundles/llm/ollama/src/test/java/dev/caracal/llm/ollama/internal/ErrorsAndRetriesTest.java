@@ -48,15 +48,12 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OllamaChatModel> {
     }
 
     @Test
-    void modelNotFoundSaysHowToPullIt() {
-        try (OllamaChatModel retrying = retrying(2, new RecordingDelayer())) {
-            LlmException e = failureOf(retrying, ask("missing model"));
-            assertEquals(ErrorKind.NOT_FOUND, e.kind());
-            assertEquals(404, e.upstreamStatus());
-            assertTrue(e.getMessage().contains("model 'llama9' not found"), e.getMessage());
-            assertTrue(e.getMessage().contains("ollama pull"), e.getMessage());
-        }
-        assertEquals(1, requestsFor("missing model"), "not retried");
+    void modelNotFoundSaysHowToPullItAndIsNotRetried() throws Exception {
+        LlmException e = failsWithoutRetrying("missing model");
+        assertEquals(ErrorKind.NOT_FOUND, e.kind());
+        assertEquals(404, e.upstreamStatus());
+        assertTrue(e.getMessage().contains("model 'llama9' not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("ollama pull"), e.getMessage());
     }
 
     @Test

@@ -37,6 +37,12 @@ class RequestMapperTest {
         return wire(new RequestMapper(null).toBody(request, stream));
     }
 
+    private static void assertInvalid(ChatRequest request) {
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(request, false)).kind());
+    }
+
     private static JsonNode wire(JsonNode node) {
         return Json.tryParse(Json.write(node));
     }
@@ -172,9 +178,7 @@ class RequestMapperTest {
                 .tools(tools)
                 .toolChoice(ToolChoice.tool("c"))
                 .build();
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(missing, false)).kind());
+        assertInvalid(missing);
     }
 
     @Test
@@ -182,9 +186,7 @@ class RequestMapperTest {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t1", "f", "[1,2]")));
         ChatRequest request =
                 ChatRequests.to("m").messages(Message.user("x"), assistant).build();
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(request, false)).kind());
+        assertInvalid(request);
     }
 
     @Test
@@ -193,9 +195,7 @@ class RequestMapperTest {
                 .user("x")
                 .tools(new ToolDefinition("f", null, "not json"))
                 .build();
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(request, false)).kind());
+        assertInvalid(request);
     }
 
     @Test
@@ -222,9 +222,7 @@ class RequestMapperTest {
                 .user("x")
                 .metadata(Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "yaml please"))
                 .build();
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(bad, false)).kind());
+        assertInvalid(bad);
     }
 
     @Test

@@ -1,13 +1,10 @@
 package dev.caracal.llm.openai.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
-import dev.caracal.llm.LlmException;
 import dev.caracal.llm.testkit.ErrorsAndRetriesScenarios;
 import dev.caracal.llm.testkit.Fixture;
-import dev.caracal.llm.testkit.RecordingDelayer;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,11 +49,6 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OpenAiChatModel> {
 
     @Test
     void exhaustedQuotaIsNotRetried() throws Exception {
-        RecordingDelayer delayer = new RecordingDelayer();
-        try (OpenAiChatModel retrying = retrying(2, delayer)) {
-            LlmException e = failureOf(retrying, ask("quota"));
-            assertEquals(ErrorKind.RATE_LIMITED, e.kind());
-        }
-        assertTrue(delayer.delays.isEmpty());
+        assertEquals(ErrorKind.RATE_LIMITED, failsWithoutRetrying("quota").kind());
     }
 }
