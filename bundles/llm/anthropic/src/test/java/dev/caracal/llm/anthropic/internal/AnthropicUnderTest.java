@@ -1,8 +1,6 @@
 package dev.caracal.llm.anthropic.internal;
 
-import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.support.Delayer;
-import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.ProviderTests;
 import dev.caracal.llm.testkit.ProviderUnderTest;
 import dev.caracal.llm.testkit.Wire;
@@ -36,6 +34,7 @@ final class AnthropicUnderTest extends ProviderUnderTest<AnthropicChatModel> {
                 "mock",
                 MODEL,
                 API_KEY,
+                // ids on the wire, usage reported, arguments streamed in pieces, thinking signed
                 new Wire("/v1/messages", "x-api-key", "msg_", "toolu_", true, true, true, true));
     }
 
@@ -52,14 +51,6 @@ final class AnthropicUnderTest extends ProviderUnderTest<AnthropicChatModel> {
     /** A configuration as Declarative Services would build it: these values, defaults otherwise. */
     static AnthropicConfig config(Map<String, Object> values) {
         return ProviderTests.config(AnthropicConfig.class, values);
-    }
-
-    static ChatRequest ask(String userText) {
-        return ChatRequests.ask(MODEL, userText);
-    }
-
-    static ChatRequest streamed(String userText) {
-        return ChatRequests.streamOf(MODEL, userText);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.caracal.llm.anthropic.internal;
 
 import static dev.caracal.llm.anthropic.internal.AnthropicUnderTest.MODEL;
-import static dev.caracal.llm.anthropic.internal.AnthropicUnderTest.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,5 @@
 package dev.caracal.llm.ollama.internal;
 
-import static dev.caracal.llm.ollama.internal.OllamaUnderTest.ask;
 import static dev.caracal.llm.testkit.ProviderTests.assertSameFailure;
 import static dev.caracal.llm.testkit.ProviderTests.failureAsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,6 @@
 package dev.caracal.llm.ollama.internal;
 
 import static dev.caracal.llm.ollama.internal.OllamaUnderTest.MODEL;
-import static dev.caracal.llm.ollama.internal.OllamaUnderTest.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

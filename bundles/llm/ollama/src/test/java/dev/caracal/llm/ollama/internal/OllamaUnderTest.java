@@ -40,6 +40,8 @@ final class OllamaUnderTest extends ProviderUnderTest<OllamaChatModel> {
                 "local",
                 MODEL,
                 API_KEY,
+                // no ids on the wire (the provider makes them), zero usage from aimock, each tool call whole, thinking
+                // unsigned
                 new Wire("/api/chat", "authorization", "ollama-", "call_", false, false, false, false));
     }
 
@@ -60,10 +62,6 @@ final class OllamaUnderTest extends ProviderUnderTest<OllamaChatModel> {
 
     static ChatRequest ask(String userText) {
         return ChatRequests.ask(MODEL, userText);
-    }
-
-    static ChatRequest streamOf(String userText) {
-        return ChatRequests.streamOf(MODEL, userText);
     }
 
     @Override

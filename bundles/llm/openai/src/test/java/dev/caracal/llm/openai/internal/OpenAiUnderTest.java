@@ -1,9 +1,7 @@
 package dev.caracal.llm.openai.internal;
 
-import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.support.Delayer;
-import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.ProviderTests;
 import dev.caracal.llm.testkit.ProviderUnderTest;
 import dev.caracal.llm.testkit.Wire;
@@ -38,6 +36,7 @@ final class OpenAiUnderTest extends ProviderUnderTest<OpenAiChatModel> {
                 "mock",
                 MODEL,
                 API_KEY,
+                // ids on the wire, usage reported, arguments streamed in pieces, thinking unsigned
                 new Wire("/v1/chat/completions", "authorization", "chatcmpl-", "call_", true, true, true, false));
     }
 
@@ -54,10 +53,6 @@ final class OpenAiUnderTest extends ProviderUnderTest<OpenAiChatModel> {
     /** A configuration as Declarative Services would build it: these values, defaults otherwise. */
     static OpenAiConfig config(Map<String, Object> values) {
         return ProviderTests.config(OpenAiConfig.class, values);
-    }
-
-    static ChatRequest ask(String model, String userText) {
-        return ChatRequests.ask(model, userText);
     }
 
     /** aimock counts o-series names as reasoning models (it would warn about reasoning for gpt-4o). */
