@@ -50,7 +50,8 @@ public abstract class AsyncCompletionScenarios<M extends ChatModel & AutoCloseab
                 failing("status 400", 400),
                 failing("status 401", 401),
                 Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(5_000)),
-                Fixture.whenUserSays("crowd").reply("served").chaos(Chaos.latency(2_000)));
+                // held long enough that all 200 are still in flight when the last is sent, on a busy machine too
+                Fixture.whenUserSays("crowd").reply("served").chaos(Chaos.latency(5_000)));
     }
 
     @Test
