@@ -16,7 +16,8 @@ import dev.caracal.llm.Usage;
  *     none)
  * @param carriesIds whether answers and tool calls carry ids on the wire; where they do not (Ollama), the provider
  *     makes its own, beginning with the prefixes above
- * @param reportsUsage whether aimock reports a fixture's token usage on this wire (its Ollama surface reports zero)
+ * @param reportsAnswerDetails whether aimock reports a fixture's token usage, answering model and finish reason on
+ *     this wire (its Ollama surface answers zero tokens, the model asked for and {@code done_reason: stop})
  * @param argumentsInPieces whether a streamed tool call's arguments arrive in several deltas (Ollama sends each call
  *     whole, in one delta)
  * @param signsThinking whether the model's thinking carries a signature (Anthropic's does)
@@ -27,7 +28,7 @@ public record Wire(
         String answerIdPrefix,
         String toolCallIdPrefix,
         boolean carriesIds,
-        boolean reportsUsage,
+        boolean reportsAnswerDetails,
         boolean argumentsInPieces,
         boolean signsThinking) {
 
@@ -53,7 +54,7 @@ public record Wire(
 
     /** The usage a fixture's {@code usage(input, output)} arrives as on this wire. */
     public Usage usage(int inputTokens, int outputTokens) {
-        return reportsUsage ? new Usage(inputTokens, outputTokens, 0, 0) : Usage.ZERO;
+        return reportsAnswerDetails ? new Usage(inputTokens, outputTokens, 0, 0) : Usage.ZERO;
     }
 
     private static void assertId(String expected, String prefix, String actual) {

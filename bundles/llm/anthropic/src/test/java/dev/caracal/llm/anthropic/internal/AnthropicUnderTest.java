@@ -34,7 +34,7 @@ final class AnthropicUnderTest extends ProviderUnderTest<AnthropicChatModel> {
                 "mock",
                 MODEL,
                 API_KEY,
-                // ids on the wire, usage reported, arguments streamed in pieces, thinking signed
+                // ids on the wire, answer details reported, arguments streamed in pieces, thinking signed
                 new Wire("/v1/messages", "x-api-key", "msg_", "toolu_", true, true, true, true));
     }
 

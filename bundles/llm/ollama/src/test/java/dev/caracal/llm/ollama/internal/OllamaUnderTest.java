@@ -40,8 +40,8 @@ final class OllamaUnderTest extends ProviderUnderTest<OllamaChatModel> {
                 "local",
                 MODEL,
                 API_KEY,
-                // no ids on the wire (the provider makes them), zero usage from aimock, each tool call whole, thinking
-                // unsigned
+                // no ids on the wire (the provider makes them), no answer details from aimock (zero usage, the model
+                // asked for, done_reason stop), each tool call whole, thinking unsigned
                 new Wire("/api/chat", "authorization", "ollama-", "call_", false, false, false, false));
     }
 

@@ -36,7 +36,7 @@ final class OpenAiUnderTest extends ProviderUnderTest<OpenAiChatModel> {
                 "mock",
                 MODEL,
                 API_KEY,
-                // ids on the wire, usage reported, arguments streamed in pieces, thinking unsigned
+                // ids on the wire, answer details reported, arguments streamed in pieces, thinking unsigned
                 new Wire("/v1/chat/completions", "authorization", "chatcmpl-", "call_", true, true, true, false));
     }
 
