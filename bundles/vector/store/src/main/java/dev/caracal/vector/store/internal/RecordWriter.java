@@ -94,11 +94,11 @@ final class RecordWriter {
                 vectors[k] = v;
             }
         }
-        List<StoredCollection.Prepared> prepared = new ArrayList<>(n);
+        List<PreparedRecord> prepared = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             VectorRecord r = records.get(positions[k]);
             Map<String, Object> metadata = JsonCodec.readObject(metadataJson[k]);
-            prepared.add(new StoredCollection.Prepared(
+            prepared.add(new PreparedRecord(
                     r.id(),
                     vectors[k],
                     metadata,
