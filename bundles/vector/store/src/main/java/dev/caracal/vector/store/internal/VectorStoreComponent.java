@@ -183,8 +183,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // plugins: bind methods rather than injected fields, because an arrival or departure is fanned out to every
-    // collection (attach, degrade, rebuild); public so that tests and benchmarks outside OSGi can call them
+    // plugins: bind methods rather than injected fields, because tests and benchmarks outside OSGi call them, models
+    // are known by a service property, and an index or text plugin's arrival or departure is fanned out to every
+    // collection (attach, degrade to exact scan or 503, rebuild)
 
     @Reference(
             service = EmbeddingModel.class,
