@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Persistence: {@link #persist(int)} writes the current layout with its covered ordinals ({@link IvfPersistence});
  * the factory calls {@link #restore()} before handing the index out, which reloads it only when it was written for
  * the same type, metric, dimension and build parameters and is intact.
+ *
+ * <p>Closing releases the layout; a closed index refuses adds, removes, searches and persisting.
  */
 final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
@@ -137,13 +139,18 @@ final class IvfIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ writes
 
+    /** Indexes {@code vector}, or when it is {@code null} the vector of {@code ordinal} read from the source. */
     @Override
     public void add(int ordinal, float[] vector) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("negative ordinal " + ordinal);
         }
-        if (ordinal < 0 || vector == null || vector.length != dim) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        if (vector == null) {
+            vector = new float[dim];
+            source.copyVector(ordinal, vector);
+        } else if (vector.length != dim) {
+            throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
         swapLock.readLock().lock();
         try {
@@ -160,6 +167,7 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public void remove(int ordinal) {
+        checkOpen();
         swapLock.readLock().lock();
         try {
             layout.delete(ordinal);
@@ -390,8 +398,10 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public ScoredOrdinals search(float[] query, int k, OrdinalFilter filter, Map<String, Object> params) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (query == null || query.length != dim) {
+            throw new IllegalArgumentException(
+                    "query of " + (query == null ? 0 : query.length) + " dimensions, expected " + dim);
         }
         IvfLayout l = layout;
         int live = l.size();
@@ -727,9 +737,7 @@ final class IvfIndex implements VectorIndex {
         }
         swapLock.writeLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the index is closed");
-            }
+            checkOpen();
             long start = System.nanoTime();
             IvfLayout l = layout;
             IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
@@ -772,6 +780,12 @@ final class IvfIndex implements VectorIndex {
             layout = IvfLayout.untrained(dim);
         } finally {
             swapLock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + type + " index of collection '" + collection + "' is closed");
         }
     }
 }
