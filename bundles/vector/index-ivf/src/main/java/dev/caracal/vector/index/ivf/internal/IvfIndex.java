@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * a background thread on a sample read from the {@link VectorSource}, a new layout is built from the source and
  * swapped in atomically; adds and removes made meanwhile are applied to the old layout and logged, then replayed on
  * the new one under the swap lock. The same happens when the data has grown by the growth factor or new vectors
- * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor).
+ * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor). When a
+ * training ends these conditions are checked again, since the adds made meanwhile may have grown the data enough:
+ * a bulk load ends trained on most of its vectors, not on the first ones.
  *
  * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
  * distance, MANHATTAN (ivf only) as the negated L1 distance. Coarse assignment and probing use Euclidean distance to
@@ -184,30 +186,17 @@ final class IvfIndex implements VectorIndex {
         if (training.get() || closed) {
             return;
         }
-        IvfLayout l = layout;
-        String reason = null;
-        if (l.exact) {
-            if (l.size() >= trainThreshold()) {
-                reason = "first training on " + l.size() + " vectors";
-            }
-        } else if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
-            reason = "grown from " + l.trainedSize + " to " + l.size() + " vectors";
-        } else {
-            long count = l.newCount.sum();
-            if (count >= Math.max(256, l.trainedSize / 20)) {
-                double mean = l.newDistance.sum() / count;
-                if (mean > settings.driftFactor() * l.trainMeanDistance) {
-                    reason = String.format(
-                            "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
-                }
-            }
-        }
+        String reason = trainingReason();
         if (reason != null && training.compareAndSet(false, true)) {
             LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
             Thread t = new Thread(
                     () -> {
                         try {
-                            retrain();
+                            // adds made while it trained may have grown the data enough again: a bulk load ends
+                            // long after the first training started, and no later add might come to trigger it
+                            while (retrain() && !closed && trainingReason() != null) {
+                                LOG.info("Collection '{}': training the {} index again", collection, type);
+                            }
                         } finally {
                             training.set(false);
                         }
@@ -247,7 +236,28 @@ final class IvfIndex implements VectorIndex {
         return layout;
     }
 
-    private void retrain() {
+    /** Why the current layout should be trained (again), or {@code null}: enough vectors, growth, drift. */
+    private String trainingReason() {
+        IvfLayout l = layout;
+        if (l.exact) {
+            return l.size() >= trainThreshold() ? "first training on " + l.size() + " vectors" : null;
+        }
+        if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
+            return "grown from " + l.trainedSize + " to " + l.size() + " vectors";
+        }
+        long count = l.newCount.sum();
+        if (count >= Math.max(256, l.trainedSize / 20)) {
+            double mean = l.newDistance.sum() / count;
+            if (mean > settings.driftFactor() * l.trainMeanDistance) {
+                return String.format(
+                        "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
+            }
+        }
+        return null;
+    }
+
+    /** Trains a new layout on the present vectors and swaps it in; returns whether it did. */
+    private boolean retrain() {
         int[] ordinals;
         swapLock.writeLock().lock();
         try {
@@ -258,14 +268,14 @@ final class IvfIndex implements VectorIndex {
         }
         try {
             if (ordinals.length == 0) {
-                return;
+                return false;
             }
             long start = System.nanoTime();
             IvfLayout fresh = buildLayout(ordinals);
             swapLock.writeLock().lock();
             try {
                 if (closed) {
-                    return;
+                    return false;
                 }
                 for (Op op : pending) {
                     if (op.vector() == null) {
@@ -288,6 +298,7 @@ final class IvfIndex implements VectorIndex {
                     usePq ? ", pqM " + pqM : "",
                     fresh.size(),
                     (System.nanoTime() - start) / 1_000_000);
+            return true;
         } catch (Throwable t) {
             swapLock.writeLock().lock();
             pending = null;
@@ -299,6 +310,7 @@ final class IvfIndex implements VectorIndex {
                         type,
                         t);
             }
+            return false;
         }
     }
 
