@@ -90,7 +90,10 @@ public interface ConcurrencyConformance extends ConformanceCases {
         for (Thread t : readers) {
             t.join();
         }
-        assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
+        if (!errors.isEmpty()) {
+            throw new AssertionError(
+                    errors.size() + " errors in the threads, the first: " + errors.peek(), errors.peek());
+        }
         fixture().plugin().settle(index);
         fixture().plugin().checkAfterConcurrentWrites(index);
 
