@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * a background thread on a sample read from the {@link VectorSource}, a new layout is built from the source and
  * swapped in atomically; adds and removes made meanwhile are applied to the old layout and logged, then replayed on
  * the new one under the swap lock. The same happens when the data has grown by the growth factor or new vectors
- * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor).
+ * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor). When a
+ * training ends these conditions are checked again, since the adds made meanwhile may have grown the data enough:
+ * a bulk load ends trained on most of its vectors, not on the first ones.
  *
  * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
  * distance, MANHATTAN (ivf only) as the negated L1 distance. Coarse assignment and probing use Euclidean distance to
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Persistence: {@link #persist(int)} writes the current layout with its covered ordinals ({@link IvfPersistence});
  * the factory calls {@link #restore()} before handing the index out, which reloads it only when it was written for
  * the same type, metric, dimension and build parameters and is intact.
+ *
+ * <p>Closing releases the layout; a closed index refuses adds, removes, searches and persisting.
  */
 final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
@@ -137,13 +141,18 @@ final class IvfIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ writes
 
+    /** Indexes {@code vector}, or when it is {@code null} the vector of {@code ordinal} read from the source. */
     @Override
     public void add(int ordinal, float[] vector) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("negative ordinal " + ordinal);
         }
-        if (ordinal < 0 || vector == null || vector.length != dim) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        if (vector == null) {
+            vector = new float[dim];
+            source.copyVector(ordinal, vector);
+        } else if (vector.length != dim) {
+            throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
         swapLock.readLock().lock();
         try {
@@ -160,6 +169,7 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public void remove(int ordinal) {
+        checkOpen();
         swapLock.readLock().lock();
         try {
             layout.delete(ordinal);
@@ -176,30 +186,17 @@ final class IvfIndex implements VectorIndex {
         if (training.get() || closed) {
             return;
         }
-        IvfLayout l = layout;
-        String reason = null;
-        if (l.exact) {
-            if (l.size() >= trainThreshold()) {
-                reason = "first training on " + l.size() + " vectors";
-            }
-        } else if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
-            reason = "grown from " + l.trainedSize + " to " + l.size() + " vectors";
-        } else {
-            long count = l.newCount.sum();
-            if (count >= Math.max(256, l.trainedSize / 20)) {
-                double mean = l.newDistance.sum() / count;
-                if (mean > settings.driftFactor() * l.trainMeanDistance) {
-                    reason = String.format(
-                            "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
-                }
-            }
-        }
+        String reason = trainingReason();
         if (reason != null && training.compareAndSet(false, true)) {
             LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
             Thread t = new Thread(
                     () -> {
                         try {
-                            retrain();
+                            // adds made while it trained may have grown the data enough again: a bulk load ends
+                            // long after the first training started, and no later add might come to trigger it
+                            while (retrain() && !closed && trainingReason() != null) {
+                                LOG.info("Collection '{}': training the {} index again", collection, type);
+                            }
                         } finally {
                             training.set(false);
                         }
@@ -239,7 +236,28 @@ final class IvfIndex implements VectorIndex {
         return layout;
     }
 
-    private void retrain() {
+    /** Why the current layout should be trained (again), or {@code null}: enough vectors, growth, drift. */
+    private String trainingReason() {
+        IvfLayout l = layout;
+        if (l.exact) {
+            return l.size() >= trainThreshold() ? "first training on " + l.size() + " vectors" : null;
+        }
+        if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
+            return "grown from " + l.trainedSize + " to " + l.size() + " vectors";
+        }
+        long count = l.newCount.sum();
+        if (count >= Math.max(256, l.trainedSize / 20)) {
+            double mean = l.newDistance.sum() / count;
+            if (mean > settings.driftFactor() * l.trainMeanDistance) {
+                return String.format(
+                        "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
+            }
+        }
+        return null;
+    }
+
+    /** Trains a new layout on the present vectors and swaps it in; returns whether it did. */
+    private boolean retrain() {
         int[] ordinals;
         swapLock.writeLock().lock();
         try {
@@ -250,14 +268,14 @@ final class IvfIndex implements VectorIndex {
         }
         try {
             if (ordinals.length == 0) {
-                return;
+                return false;
             }
             long start = System.nanoTime();
             IvfLayout fresh = buildLayout(ordinals);
             swapLock.writeLock().lock();
             try {
                 if (closed) {
-                    return;
+                    return false;
                 }
                 for (Op op : pending) {
                     if (op.vector() == null) {
@@ -280,6 +298,7 @@ final class IvfIndex implements VectorIndex {
                     usePq ? ", pqM " + pqM : "",
                     fresh.size(),
                     (System.nanoTime() - start) / 1_000_000);
+            return true;
         } catch (Throwable t) {
             swapLock.writeLock().lock();
             pending = null;
@@ -291,6 +310,7 @@ final class IvfIndex implements VectorIndex {
                         type,
                         t);
             }
+            return false;
         }
     }
 
@@ -390,8 +410,10 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public ScoredOrdinals search(float[] query, int k, OrdinalFilter filter, Map<String, Object> params) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (query == null || query.length != dim) {
+            throw new IllegalArgumentException(
+                    "query of " + (query == null ? 0 : query.length) + " dimensions, expected " + dim);
         }
         IvfLayout l = layout;
         int live = l.size();
@@ -727,9 +749,7 @@ final class IvfIndex implements VectorIndex {
         }
         swapLock.writeLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the index is closed");
-            }
+            checkOpen();
             long start = System.nanoTime();
             IvfLayout l = layout;
             IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
@@ -772,6 +792,12 @@ final class IvfIndex implements VectorIndex {
             layout = IvfLayout.untrained(dim);
         } finally {
             swapLock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + type + " index of collection '" + collection + "' is closed");
         }
     }
 }
