@@ -15,30 +15,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Queue;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.IntStream;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IVF index (ivf: full vectors in the lists; ivf-pq: PQ codes of residuals, re-ranked on full vectors).
+ * An IVF index (ivf: full vectors in the lists; ivf-pq: PQ codes of residuals, re-ranked on full vectors). It
+ * coordinates the parts that do the work:
+ *
+ * <ul>
+ *   <li>{@link IvfLayoutSlot} holds the current {@link IvfLayout} (centroids, {@link InvertedList}s, PQ codebooks)
+ *       and applies adds and removes to it;
+ *   <li>{@link IvfTraining} decides when to (re)train and runs it in the background: {@link IvfLayoutBuilder} builds
+ *       a new layout from the {@link VectorSource} ({@link KMeans}, {@link ProductQuantizer}), the slot swaps it in
+ *       with the writes made meanwhile replayed;
+ *   <li>{@link IvfPersistence} writes and reloads a layout.
+ * </ul>
  *
  * <p>Life cycle: vectors first go to an untrained layout searched exactly. Once enough have arrived, k-means trains in
- * a background thread on a sample read from the {@link VectorSource}, a new layout is built from the source and
- * swapped in atomically; adds and removes made meanwhile are applied to the old layout and logged, then replayed on
- * the new one under the swap lock. The same happens when the data has grown by the growth factor or new vectors
- * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor). When a
- * training ends these conditions are checked again, since the adds made meanwhile may have grown the data enough:
- * a bulk load ends trained on most of its vectors, not on the first ones.
+ * a background thread on a sample read from the source, and the trained layout is swapped in atomically. The same
+ * happens when the data has grown by the growth factor or new vectors drift away from the centroids (see
+ * {@link IvfTraining}).
  *
  * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
- * distance, MANHATTAN (ivf only) as the negated L1 distance. Coarse assignment and probing use Euclidean distance to
- * the centroids for every metric. Any other metric is refused when the index is constructed.
+ * distance, MANHATTAN (ivf only) as the negated L1 distance ({@link IvfScoring}). Coarse assignment and probing use
+ * Euclidean distance to the centroids for every metric. Any other metric is refused when the index is constructed.
  *
  * <p>ivf-pq ranks codes with one lookup table per query ({@link ProductQuantizer#dotTable}); for L2 each entry also
  * carries the query-independent part of its distance (see {@link InvertedList}), so probing a list costs only the
@@ -58,34 +60,21 @@ final class IvfIndex implements VectorIndex {
     static final double EXACT_SCAN_FRACTION = 0.03;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
 
-    private record Op(int ordinal, float[] vector) {}
-
-    /** How full vectors are scored: inner product (COSINE, DOT), negated L2, negated L1 (MANHATTAN). */
-    enum Scoring {
-        INNER,
-        L2,
-        L1
-    }
-
     private final String type;
     private final String collection;
     private final VectorSource source;
-    private final Metric metric;
-    private final Scoring scoring;
+    private final IvfScoring scoring;
     private final boolean l2;
     private final boolean usePq;
     private final int dim;
     private final int pqM;
     private final IvfParams.Build build;
-    private final IvfSettings settings;
     private final VectorMath kernels = VectorMath.get();
-    private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
-    private final AtomicBoolean training = new AtomicBoolean();
-    final AtomicInteger trainings = new AtomicInteger();
-    private volatile IvfLayout layout;
-    private volatile Queue<Op> pending;
-    private volatile boolean closed;
-    private volatile Thread trainer;
+    private final IvfLayoutSlot slot;
+    private final IvfTraining training;
+    /** Trained layouts swapped in so far (the training's counter; tests read it here). */
+    final AtomicInteger trainings;
+
     private volatile boolean exactLogged;
     private final Path directory;
     private final IvfPersistence.Identity identity;
@@ -95,48 +84,19 @@ final class IvfIndex implements VectorIndex {
         this.type = type;
         this.collection = context.collection();
         this.source = context.vectors();
+        Metric metric = context.metric();
         this.usePq = pqM > 0;
-        this.metric = context.metric();
-        this.scoring = scoring(type, metric, usePq);
-        this.l2 = scoring == Scoring.L2;
+        this.scoring = IvfScoring.of(type, metric, usePq);
+        this.l2 = scoring == IvfScoring.L2;
         this.dim = source.dimension();
         this.pqM = pqM;
         this.build = build;
-        this.settings = settings;
-        this.layout = IvfLayout.untrained(dim);
+        this.slot = new IvfLayoutSlot(dim, kernels);
+        IvfLayoutBuilder builder = new IvfLayoutBuilder(source, scoring, dim, pqM, build, settings, kernels);
+        this.training = new IvfTraining(collection, type, pqM, build, settings, slot, builder);
+        this.trainings = training.trainings;
         this.directory = context.directory();
         this.identity = new IvfPersistence.Identity(type, metric, dim, build, pqM);
-    }
-
-    /**
-     * The scoring of {@code metric}, or an {@link IllegalArgumentException} when this index type cannot serve it
-     * (PQ codes approximate Euclidean and inner-product geometry only; HAMMING and JACCARD are not served at all).
-     */
-    static Scoring scoring(String type, Metric metric, boolean pq) {
-        if (metric == null) {
-            throw new IllegalArgumentException("the " + type + " index needs a metric");
-        }
-        return switch (metric) {
-            case COSINE, DOT -> Scoring.INNER;
-            case L2 -> Scoring.L2;
-            case MANHATTAN -> {
-                if (pq) {
-                    throw unsupported(type, metric, "cosine, dot, l2");
-                }
-                yield Scoring.L1;
-            }
-            default -> throw unsupported(type, metric, pq ? "cosine, dot, l2" : "cosine, dot, l2, manhattan");
-        };
-    }
-
-    private static IllegalArgumentException unsupported(String type, Metric metric, String served) {
-        return new IllegalArgumentException("the " + type + " index does not support the metric '" + metric.id()
-                + "'; it serves " + served + " (collections of other metrics are searched by exact scan)");
-    }
-
-    int trainThreshold() {
-        int base = settings.minTrainingSize();
-        return build.nlist() > 0 ? (int) Math.max(base, Math.min(Integer.MAX_VALUE, 40L * build.nlist())) : base;
     }
 
     // ------------------------------------------------------------------------------------------------ writes
@@ -154,256 +114,28 @@ final class IvfIndex implements VectorIndex {
         } else if (vector.length != dim) {
             throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
-        swapLock.readLock().lock();
-        try {
-            layout.insert(ordinal, vector, kernels, true);
-            Queue<Op> log = pending;
-            if (log != null) {
-                log.add(new Op(ordinal, vector.clone()));
-            }
-        } finally {
-            swapLock.readLock().unlock();
-        }
-        maybeTrain();
+        slot.insert(ordinal, vector);
+        training.maybeTrain();
     }
 
     @Override
     public void remove(int ordinal) {
         checkOpen();
-        swapLock.readLock().lock();
-        try {
-            layout.delete(ordinal);
-            Queue<Op> log = pending;
-            if (log != null) {
-                log.add(new Op(ordinal, null));
-            }
-        } finally {
-            swapLock.readLock().unlock();
-        }
-    }
-
-    private void maybeTrain() {
-        if (training.get() || closed) {
-            return;
-        }
-        String reason = trainingReason();
-        if (reason != null && training.compareAndSet(false, true)) {
-            LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
-            Thread t = new Thread(
-                    () -> {
-                        try {
-                            // adds made while it trained may have grown the data enough again: a bulk load ends
-                            // long after the first training started, and no later add might come to trigger it
-                            while (retrain() && !closed && trainingReason() != null) {
-                                LOG.info("Collection '{}': training the {} index again", collection, type);
-                            }
-                        } finally {
-                            training.set(false);
-                        }
-                    },
-                    "caracal-ivf-train-" + collection);
-            t.setDaemon(true);
-            trainer = t;
-            t.start();
-        }
+        slot.delete(ordinal);
     }
 
     /** Trains now on the calling thread unless a training is running (tests, benchmarks). */
     void trainNow() throws InterruptedException {
-        while (!training.compareAndSet(false, true)) {
-            awaitTraining();
-        }
-        try {
-            retrain();
-        } finally {
-            training.set(false);
-        }
+        training.trainNow();
     }
 
     /** Waits until no training runs (tests). */
     void awaitTraining() throws InterruptedException {
-        while (training.get()) {
-            Thread t = trainer;
-            if (t != null) {
-                t.join(100);
-            } else {
-                Thread.sleep(5);
-            }
-        }
+        training.awaitTraining();
     }
 
     IvfLayout layout() {
-        return layout;
-    }
-
-    /** Why the current layout should be trained (again), or {@code null}: enough vectors, growth, drift. */
-    private String trainingReason() {
-        IvfLayout l = layout;
-        if (l.exact) {
-            return l.size() >= trainThreshold() ? "first training on " + l.size() + " vectors" : null;
-        }
-        if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
-            return "grown from " + l.trainedSize + " to " + l.size() + " vectors";
-        }
-        long count = l.newCount.sum();
-        if (count >= Math.max(256, l.trainedSize / 20)) {
-            double mean = l.newDistance.sum() / count;
-            if (mean > settings.driftFactor() * l.trainMeanDistance) {
-                return String.format(
-                        "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
-            }
-        }
-        return null;
-    }
-
-    /** Trains a new layout on the present vectors and swaps it in; returns whether it did. */
-    private boolean retrain() {
-        int[] ordinals;
-        swapLock.writeLock().lock();
-        try {
-            ordinals = layout.presentOrdinals();
-            pending = new ConcurrentLinkedQueue<>();
-        } finally {
-            swapLock.writeLock().unlock();
-        }
-        try {
-            if (ordinals.length == 0) {
-                return false;
-            }
-            long start = System.nanoTime();
-            IvfLayout fresh = buildLayout(ordinals);
-            swapLock.writeLock().lock();
-            try {
-                if (closed) {
-                    return false;
-                }
-                for (Op op : pending) {
-                    if (op.vector() == null) {
-                        fresh.delete(op.ordinal());
-                    } else {
-                        fresh.insert(op.ordinal(), op.vector(), kernels, false);
-                    }
-                }
-                layout = fresh;
-                trainings.incrementAndGet();
-            } finally {
-                pending = null;
-                swapLock.writeLock().unlock();
-            }
-            LOG.info(
-                    "Collection '{}': {} index trained: {} lists{} over {} vectors in {} ms",
-                    collection,
-                    type,
-                    fresh.nlist,
-                    usePq ? ", pqM " + pqM : "",
-                    fresh.size(),
-                    (System.nanoTime() - start) / 1_000_000);
-            return true;
-        } catch (Throwable t) {
-            swapLock.writeLock().lock();
-            pending = null;
-            swapLock.writeLock().unlock();
-            if (!closed) {
-                LOG.warn(
-                        "Collection '{}': training the {} index failed; it keeps its previous structure",
-                        collection,
-                        type,
-                        t);
-            }
-            return false;
-        }
-    }
-
-    private IvfLayout buildLayout(int[] ordinals) {
-        int n = ordinals.length;
-        int nlist = Math.min(n, build.nlist() > 0 ? build.nlist() : IvfParams.autoNlist(n));
-        SplittableRandom random = new SplittableRandom(settings.seed());
-        int sampleSize = (int) Math.min(n, Math.max(40L * nlist, 10_000L));
-        int[] pick = ordinals.clone();
-        for (int i = 0; i < sampleSize; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = pick[i];
-            pick[i] = pick[j];
-            pick[j] = t;
-        }
-        float[] sample = new float[sampleSize * dim];
-        float[] buf = new float[dim];
-        int s = 0;
-        for (int i = 0; i < sampleSize; i++) {
-            if (readVector(pick[i], buf)) {
-                System.arraycopy(buf, 0, sample, s * dim, dim);
-                s++;
-            }
-        }
-        if (s == 0) {
-            throw new IllegalStateException("no vector could be read for training");
-        }
-        nlist = Math.min(nlist, s);
-        float[] centroids =
-                KMeans.train(sample, s, dim, nlist, settings.iterations(), settings.seed(), kernels, () -> closed);
-        int[] assignment = new int[s];
-        Arrays.fill(assignment, -1);
-        float[] dist = new float[s];
-        KMeans.assign(sample, s, dim, centroids, nlist, kernels, assignment, dist);
-        double sum = 0;
-        for (int i = 0; i < s; i++) {
-            sum += Math.sqrt(dist[i]);
-        }
-        double trainMean = sum / s;
-        ProductQuantizer pq = null;
-        if (usePq) {
-            for (int i = 0; i < s; i++) {
-                int c = assignment[i] * dim;
-                for (int d = 0; d < dim; d++) {
-                    sample[i * dim + d] -= centroids[c + d];
-                }
-            }
-            pq = ProductQuantizer.train(
-                    sample, s, dim, pqM, settings.iterations(), settings.seed(), kernels, () -> closed);
-        }
-        // assign every vector, then fill exactly sized lists
-        int[] listOf = new int[n];
-        int chunk = 512;
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
-            float[] v = new float[dim];
-            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-                listOf[i] = readVector(ordinals[i], v)
-                        ? KMeans.nearest(v, 0, centroids, centroids.length / dim, dim, kernels, null)
-                        : -1;
-            }
-        });
-        int[] counts = new int[nlist];
-        for (int l : listOf) {
-            if (l >= 0) {
-                counts[l]++;
-            }
-        }
-        InvertedList[] lists = new InvertedList[nlist];
-        for (int l = 0; l < nlist; l++) {
-            lists[l] = new InvertedList(usePq ? pqM : dim, !usePq, usePq && l2, counts[l]);
-        }
-        IvfLayout fresh = new IvfLayout(dim, centroids, nlist, lists, pq, false, l2, trainMean, n);
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
-            float[] v = new float[dim];
-            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-                if (closed) {
-                    throw new java.util.concurrent.CancellationException("closed");
-                }
-                if (listOf[i] >= 0 && readVector(ordinals[i], v)) {
-                    fresh.insertAssigned(ordinals[i], listOf[i], v, fresh.encode(v, listOf[i]));
-                }
-            }
-        });
-        return fresh;
-    }
-
-    private boolean readVector(int ordinal, float[] target) {
-        try {
-            source.copyVector(ordinal, target);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return slot.layout();
     }
 
     // ------------------------------------------------------------------------------------------------ search
@@ -415,7 +147,7 @@ final class IvfIndex implements VectorIndex {
             throw new IllegalArgumentException(
                     "query of " + (query == null ? 0 : query.length) + " dimensions, expected " + dim);
         }
-        IvfLayout l = layout;
+        IvfLayout l = slot.layout();
         int live = l.size();
         if (live == 0 || k <= 0) {
             return EMPTY;
@@ -428,7 +160,7 @@ final class IvfIndex implements VectorIndex {
                                 + "on ({} so far)",
                         collection,
                         type,
-                        trainThreshold(),
+                        training.threshold(),
                         live);
             }
             TopK top = new TopK(k);
@@ -478,7 +210,7 @@ final class IvfIndex implements VectorIndex {
         TopK best = new TopK(k);
         float[] v = new float[dim];
         for (int o : found) {
-            if (readVector(o, v)) {
+            if (IvfLayoutBuilder.readVector(source, o, v)) {
                 best.offer(o, exactScore(query, v, 0));
             }
         }
@@ -665,7 +397,7 @@ final class IvfIndex implements VectorIndex {
         float[] v = new float[dim];
         int limit = Math.min(l.ordinalLimit(), Math.max(0, source.maxOrdinal()));
         for (int o = 0; o < limit; o++) {
-            if (l.isPresent(o) && filter.accept(o) && readVector(o, v)) {
+            if (l.isPresent(o) && filter.accept(o) && IvfLayoutBuilder.readVector(source, o, v)) {
                 top.offer(o, exactScore(query, v, 0));
             }
         }
@@ -694,13 +426,8 @@ final class IvfIndex implements VectorIndex {
             if (loaded.covered() == 0) {
                 return;
             }
-            swapLock.writeLock().lock();
-            try {
-                layout = loaded.layout();
-                restored = loaded.covered();
-            } finally {
-                swapLock.writeLock().unlock();
-            }
+            slot.replace(loaded.layout());
+            restored = loaded.covered();
             LOG.info(
                     "Collection '{}': reloaded the persisted {} index ({} vectors, {}, covering ordinals below {}) "
                             + "in {} ms",
@@ -725,7 +452,7 @@ final class IvfIndex implements VectorIndex {
                     file,
                     e.toString());
         }
-        maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
+        training.maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
     }
 
     @Override
@@ -747,11 +474,12 @@ final class IvfIndex implements VectorIndex {
         if (coveredOrdinals < 0) {
             throw new IllegalArgumentException("coveredOrdinals must not be negative; got " + coveredOrdinals);
         }
-        swapLock.writeLock().lock();
+        Lock exclusive = slot.exclusive();
+        exclusive.lock();
         try {
             checkOpen();
             long start = System.nanoTime();
-            IvfLayout l = layout;
+            IvfLayout l = slot.layout();
             IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
             LOG.info(
                     "Collection '{}': persisted the {} index ({} vectors, covering ordinals below {}) in {} ms",
@@ -768,7 +496,7 @@ final class IvfIndex implements VectorIndex {
             }
             throw new UncheckedIOException("persisting the " + type + " index of '" + collection + "' failed", e);
         } finally {
-            swapLock.writeLock().unlock();
+            exclusive.unlock();
         }
     }
 
@@ -776,27 +504,21 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public int size() {
-        return layout.size();
+        return slot.layout().size();
     }
 
     @Override
     public long memoryBytes() {
-        return layout.memoryBytes();
+        return slot.layout().memoryBytes();
     }
 
     @Override
     public void close() {
-        closed = true;
-        swapLock.writeLock().lock();
-        try {
-            layout = IvfLayout.untrained(dim);
-        } finally {
-            swapLock.writeLock().unlock();
-        }
+        slot.close();
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (slot.isClosed()) {
             throw new IllegalStateException("the " + type + " index of collection '" + collection + "' is closed");
         }
     }
