@@ -6,14 +6,12 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorSource;
-import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -30,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link IvfTraining} decides when to (re)train and runs it in the background: {@link IvfLayoutBuilder} builds
  *       a new layout from the {@link VectorSource} ({@link KMeans}, {@link ProductQuantizer}), the slot swaps it in
  *       with the writes made meanwhile replayed;
+ *   <li>{@link IvfSearcher} searches a layout (probing, PQ scans, re-ranking, exact scans);
  *   <li>{@link IvfPersistence} writes and reloads a layout.
  * </ul>
  *
@@ -42,10 +41,6 @@ import org.slf4j.LoggerFactory;
  * distance, MANHATTAN (ivf only) as the negated L1 distance ({@link IvfScoring}). Coarse assignment and probing use
  * Euclidean distance to the centroids for every metric. Any other metric is refused when the index is constructed.
  *
- * <p>ivf-pq ranks codes with one lookup table per query ({@link ProductQuantizer#dotTable}); for L2 each entry also
- * carries the query-independent part of its distance (see {@link InvertedList}), so probing a list costs only the
- * scan of its codes.
- *
  * <p>Persistence: {@link #persist(int)} writes the current layout with its covered ordinals ({@link IvfPersistence});
  * the factory calls {@link #restore()} before handing the index out, which reloads it only when it was written for
  * the same type, metric, dimension and build parameters and is intact.
@@ -54,24 +49,15 @@ import org.slf4j.LoggerFactory;
  */
 final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
-    /** A filter accepting fewer than this many, or this fraction, is answered by an exact scan of its matches. */
-    static final int EXACT_SCAN_MAX = 1000;
-
-    static final double EXACT_SCAN_FRACTION = 0.03;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
 
     private final String type;
     private final String collection;
     private final VectorSource source;
-    private final IvfScoring scoring;
-    private final boolean l2;
-    private final boolean usePq;
     private final int dim;
-    private final int pqM;
-    private final IvfParams.Build build;
-    private final VectorMath kernels = VectorMath.get();
     private final IvfLayoutSlot slot;
     private final IvfTraining training;
+    private final IvfSearcher searcher;
     /** Trained layouts swapped in so far (the training's counter; tests read it here). */
     final AtomicInteger trainings;
 
@@ -85,16 +71,14 @@ final class IvfIndex implements VectorIndex {
         this.collection = context.collection();
         this.source = context.vectors();
         Metric metric = context.metric();
-        this.usePq = pqM > 0;
-        this.scoring = IvfScoring.of(type, metric, usePq);
-        this.l2 = scoring == IvfScoring.L2;
+        IvfScoring scoring = IvfScoring.of(type, metric, pqM > 0);
         this.dim = source.dimension();
-        this.pqM = pqM;
-        this.build = build;
+        VectorMath kernels = VectorMath.get();
         this.slot = new IvfLayoutSlot(dim, kernels);
         IvfLayoutBuilder builder = new IvfLayoutBuilder(source, scoring, dim, pqM, build, settings, kernels);
         this.training = new IvfTraining(collection, type, pqM, build, settings, slot, builder);
         this.trainings = training.trainings;
+        this.searcher = new IvfSearcher(source, scoring, dim, pqM, build, kernels);
         this.directory = context.directory();
         this.identity = new IvfPersistence.Identity(type, metric, dim, build, pqM);
     }
@@ -152,256 +136,27 @@ final class IvfIndex implements VectorIndex {
         if (live == 0 || k <= 0) {
             return EMPTY;
         }
-        if (l.exact) {
-            if (!exactLogged) {
-                exactLogged = true;
-                LOG.info(
-                        "Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
-                                + "on ({} so far)",
-                        collection,
-                        type,
-                        training.threshold(),
-                        live);
-            }
-            TopK top = new TopK(k);
-            scanFloats(l.lists[0], query, filter, top);
-            return drain(top, l2);
+        if (l.exact && !exactLogged) {
+            exactLogged = true;
+            LOG.info(
+                    "Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
+                            + "on ({} so far)",
+                    collection,
+                    type,
+                    training.threshold(),
+                    live);
         }
-        int estimate = filter == null ? live : Math.max(0, filter.estimatedCount());
-        if (estimate < live && (estimate < EXACT_SCAN_MAX || estimate < EXACT_SCAN_FRACTION * live)) {
-            return exactScan(l, query, k, filter);
-        }
-        int nprobe = params != null && params.get("nprobe") instanceof Number p
-                ? p.intValue()
-                : (build.nprobe() > 0 ? build.nprobe() : IvfParams.autoNprobe(l.nlist));
-        if (estimate < live) {
-            // a filter passing a fraction f of the vectors: probe about 1/sqrt(f) times more lists
-            double f = Math.max(1e-6, (double) estimate / live);
-            nprobe = (int) Math.min(l.nlist, Math.ceil(nprobe / Math.sqrt(f)));
-        }
-        nprobe = Math.max(1, Math.min(nprobe, l.nlist));
-        ProbeOrder order = new ProbeOrder(l, query, nprobe, kernels);
-        int candidates = usePq ? rerankCount(k, params) : k;
-        TopK top = new TopK(candidates);
-        float[] table = null;
-        if (usePq) {
-            // one lookup table per query: inner products with every codeword (doubled for L2, see dotTable)
-            table = new float[pqM * ProductQuantizer.KSUB];
-            l.pq.dotTable(query, table, l2 ? 2f : 1f);
-        }
-        for (int i = 0; i < l.nlist; i++) {
-            if (i >= nprobe && top.size() >= k) {
-                break; // probed enough; otherwise keep probing until k candidates pass the filter
-            }
-            int list = order.list(i);
-            if (!usePq) {
-                scanFloats(l.lists[list], query, filter, top);
-            } else if (l2) {
-                // -|q - c - r|^2 = -|q - c|^2 - (|r|^2 + 2<c, r>) + 2<q, r>
-                scanCodes(l.lists[list], table, -order.distance(i), filter, top);
-            } else {
-                scanCodes(l.lists[list], table, kernels.dot(query, 0, l.centroids, list * dim, dim), filter, top);
-            }
-        }
-        if (!usePq) {
-            return drain(top, l2);
-        }
-        int[] found = top.ordinals();
-        TopK best = new TopK(k);
-        float[] v = new float[dim];
-        for (int o : found) {
-            if (IvfLayoutBuilder.readVector(source, o, v)) {
-                best.offer(o, exactScore(query, v, 0));
-            }
-        }
-        return drain(best, l2);
+        return searcher.search(l, live, query, k, filter, params);
     }
 
-    /** Drains {@code top} best first; {@code l2}: the scores are negated squared distances, reported as -distance. */
-    static ScoredOrdinals drain(TopK top, boolean l2) {
-        int n = top.size();
-        int[] ordinals = new int[n];
-        float[] scores = new float[n];
-        top.drainSorted(ordinals, scores);
-        if (l2) {
-            Scores.negatedSquaredToNegatedDistance(scores, n);
-        }
-        return new ScoredOrdinals(ordinals, scores);
-    }
-
-    /** Candidates re-ranked on full vectors: rerank*k, at least 32 (and k), at most max(k, 1000). */
-    int rerankCount(int k, Map<String, Object> params) {
-        int multiplier = params != null && params.get("rerank") instanceof Number r ? r.intValue() : build.rerank();
-        long wanted = Math.max(32L, (long) multiplier * k);
-        return (int) Math.max(k, Math.min(wanted, Math.max(k, IvfParams.MAX_RERANK)));
-    }
-
-    /** The score of a full vector, higher is better; for L2 the negated squared distance (see #drain). */
-    private float exactScore(float[] query, float[] v, int off) {
-        return switch (scoring) {
-            case L2 -> -kernels.squareDistance(query, 0, v, off, dim);
-            case L1 -> -kernels.manhattan(query, 0, v, off, dim);
-            case INNER -> kernels.dot(query, 0, v, off, dim);
-        };
-    }
-
-    /**
-     * Lists by increasing squared distance of their centroid to the query. Only the first {@code first} are selected
-     * (a bounded heap) and sorted; asking beyond them (a filter that leaves too few candidates) sorts all.
-     */
-    static final class ProbeOrder {
-        private final long[] keys;
-        private long[] order;
-        private int ready;
-
-        ProbeOrder(IvfLayout l, float[] query, int first, VectorMath kernels) {
-            int n = l.nlist;
-            int dim = l.dim;
-            keys = new long[n];
-            for (int c = 0; c < n; c++) {
-                float d = Math.max(0f, kernels.squareDistance(query, 0, l.centroids, c * dim, dim));
-                keys[c] = ((long) Float.floatToIntBits(d) << 32) | c; // non-negative floats order as their bits
-            }
-            if (first * 2 >= n) {
-                sortAll();
-                return;
-            }
-            // max-heap of the smallest `first` keys
-            long[] heap = new long[first];
-            System.arraycopy(keys, 0, heap, 0, first);
-            for (int i = first / 2 - 1; i >= 0; i--) {
-                siftDown(heap, i, first);
-            }
-            for (int c = first; c < n; c++) {
-                if (keys[c] < heap[0]) {
-                    heap[0] = keys[c];
-                    siftDown(heap, 0, first);
-                }
-            }
-            java.util.Arrays.sort(heap);
-            order = heap;
-            ready = first;
-        }
-
-        private static void siftDown(long[] heap, int i, int n) {
-            long v = heap[i];
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= n) {
-                    break;
-                }
-                if (child + 1 < n && heap[child + 1] > heap[child]) {
-                    child++;
-                }
-                if (heap[child] <= v) {
-                    break;
-                }
-                heap[i] = heap[child];
-                i = child;
-            }
-            heap[i] = v;
-        }
-
-        private void sortAll() {
-            Arrays.sort(keys);
-            order = keys;
-            ready = keys.length;
-        }
-
-        /** The list probed {@code i}-th. */
-        int list(int i) {
-            if (i >= ready) {
-                sortAll();
-            }
-            return (int) order[i];
-        }
-
-        /** The squared distance of the query to the centroid of the list probed {@code i}-th. */
-        float distance(int i) {
-            return Float.intBitsToFloat((int) (order[i] >>> 32));
-        }
-    }
-
-    private void scanFloats(InvertedList list, float[] query, OrdinalFilter filter, TopK top) {
-        list.lock.readLock().lock();
-        try {
-            int n = list.size;
-            int[] ordinals = list.ordinals;
-            float[] vectors = list.vectors;
-            boolean anyDead = list.deadCount > 0;
-            float threshold = top.threshold();
-            for (int i = 0; i < n; i++) {
-                float score = exactScore(query, vectors, i * dim);
-                if (score > threshold
-                        && !(anyDead && list.isDead(i))
-                        && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(ordinals[i], score);
-                    threshold = top.threshold();
-                }
-            }
-        } finally {
-            list.lock.readLock().unlock();
-        }
-    }
-
-    /**
-     * Scores the PQ codes of a list: {@code base + sum over sub-spaces of table[s][code_s]}, minus the entry's stored
-     * term when the list has them (L2); four independent accumulators so the loads pipeline.
-     */
+    /** See {@link IvfSearcher#scanCodes} (kept here for the tests that call it). */
     static void scanCodes(InvertedList list, float[] table, float base, OrdinalFilter filter, TopK top) {
-        list.lock.readLock().lock();
-        try {
-            final int n = list.size;
-            final int m = list.width;
-            final int m4 = m & ~3;
-            final int[] ordinals = list.ordinals;
-            final byte[] codes = list.codes;
-            final float[] terms = list.terms;
-            final boolean anyDead = list.deadCount > 0;
-            float threshold = top.threshold();
-            for (int i = 0, off = 0; i < n; i++, off += m) {
-                float a0 = 0;
-                float a1 = 0;
-                float a2 = 0;
-                float a3 = 0;
-                int s = 0;
-                for (; s < m4; s += 4) {
-                    int t = s << 8;
-                    a0 += table[t | (codes[off + s] & 0xff)];
-                    a1 += table[(t + 256) | (codes[off + s + 1] & 0xff)];
-                    a2 += table[(t + 512) | (codes[off + s + 2] & 0xff)];
-                    a3 += table[(t + 768) | (codes[off + s + 3] & 0xff)];
-                }
-                for (; s < m; s++) {
-                    a0 += table[(s << 8) | (codes[off + s] & 0xff)];
-                }
-                float score = base + ((a0 + a1) + (a2 + a3));
-                if (terms != null) {
-                    score -= terms[i];
-                }
-                if (score > threshold
-                        && !(anyDead && list.isDead(i))
-                        && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(ordinals[i], score);
-                    threshold = top.threshold();
-                }
-            }
-        } finally {
-            list.lock.readLock().unlock();
-        }
+        IvfSearcher.scanCodes(list, table, base, filter, top);
     }
 
-    /** A selective filter: score exactly the few accepted ordinals, reading their vectors from the source. */
-    private ScoredOrdinals exactScan(IvfLayout l, float[] query, int k, OrdinalFilter filter) {
-        TopK top = new TopK(k);
-        float[] v = new float[dim];
-        int limit = Math.min(l.ordinalLimit(), Math.max(0, source.maxOrdinal()));
-        for (int o = 0; o < limit; o++) {
-            if (l.isPresent(o) && filter.accept(o) && IvfLayoutBuilder.readVector(source, o, v)) {
-                top.offer(o, exactScore(query, v, 0));
-            }
-        }
-        return drain(top, l2);
+    /** See {@link IvfSearcher#drain} (kept here for the tests that call it). */
+    static ScoredOrdinals drain(TopK top, boolean l2) {
+        return IvfSearcher.drain(top, l2);
     }
 
     // ------------------------------------------------------------------------------------------------ persistence
