@@ -109,6 +109,11 @@ final class IvfIndex implements VectorIndex {
     }
 
     /** Trains now on the calling thread unless a training is running (tests, benchmarks). */
+    /** Whether writes are being logged for a training in progress (tests). */
+    boolean rebuilding() {
+        return slot.rebuilding();
+    }
+
     void trainNow() throws InterruptedException {
         training.trainNow();
     }

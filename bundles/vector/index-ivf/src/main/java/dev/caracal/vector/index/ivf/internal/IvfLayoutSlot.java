@@ -67,6 +67,11 @@ final class IvfLayoutSlot {
         }
     }
 
+    /** Whether writes are being logged for a rebuild in progress. */
+    boolean rebuilding() {
+        return pending != null;
+    }
+
     /** Starts logging writes for a rebuild; returns the ordinals held now, which the rebuild is to hold. */
     int[] beginRebuild() {
         swapLock.writeLock().lock();

@@ -130,6 +130,7 @@ final class IvfTraining {
         int[] ordinals = slot.beginRebuild();
         try {
             if (ordinals.length == 0) {
+                slot.abortRebuild(); // or every later add keeps a copy of its vector for a rebuild that never comes
                 return false;
             }
             long start = System.nanoTime();

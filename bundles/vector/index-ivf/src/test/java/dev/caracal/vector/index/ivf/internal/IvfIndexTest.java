@@ -134,6 +134,22 @@ class IvfIndexTest {
         index.close();
     }
 
+    /** A training that finds nothing to train on stops logging writes, or every later add would keep a copy. */
+    @Test
+    void aTrainingOfAnEmptyIndexLeavesNoWriteLogBehind() throws Exception {
+        IndexTestData.Source source = new IndexTestData.Source(DIM);
+        IvfIndex index = IndexTestData.openIndex(new IvfIndexFactory(), Metric.L2, source, Map.of(), dir);
+        index.trainNow();
+        assertFalse(index.rebuilding(), "no rebuild is left logging writes");
+        float[] v = new float[DIM];
+        v[0] = 1;
+        source.put(0, v);
+        index.add(0, v);
+        assertFalse(index.rebuilding());
+        assertEquals(1, index.size());
+        index.close();
+    }
+
     /** Until it has trained, each type answers by exact scan: ivf-pq for dot, ivf for manhattan (L1). */
     @Test
     void searchBeforeTrainingIsExact() {
