@@ -88,7 +88,10 @@ final class SearchJson {
             });
         }
         JsonNode iv = body.get("includeVectors");
-        boolean includeVectors = iv != null && iv.asBoolean(false);
+        if (iv != null && !iv.isNull() && !iv.isBoolean()) {
+            throw new InvalidRequestException("includeVectors", "includeVectors must be true or false");
+        }
+        boolean includeVectors = iv != null && iv.booleanValue();
         return new SearchRequest(vector, text, k, filter, mode, params, includeVectors, fusion);
     }
 

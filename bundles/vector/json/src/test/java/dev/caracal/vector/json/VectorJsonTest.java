@@ -168,6 +168,13 @@ class VectorJsonTest {
         assertEquals(Map.of("ef", 64L), r.params());
         assertEquals(true, r.includeVectors());
         assertEquals("k", fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"k\":-1}"))));
+        assertEquals(
+                "includeVectors",
+                fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"includeVectors\":\"yes\"}"))));
+        assertEquals(
+                false,
+                VectorJson.readSearch(json("{\"text\":\"q\",\"includeVectors\":null}"))
+                        .includeVectors());
         assertEquals("k", fieldOf(() -> VectorJson.readSearch(uncheck("{\"text\":\"q\",\"k\":\"5\"}"))));
         assertEquals("vector", fieldOf(() -> VectorJson.readSearch(uncheck("{\"k\":5}"))));
         assertEquals("text", fieldOf(() -> VectorJson.readSearch(uncheck("{\"vector\":[1],\"text\":\"q\"}"))));
