@@ -46,7 +46,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -119,27 +118,12 @@ class GatewaySdkIT {
         // breakers stay closed here: every call tries the primary first, so fallback is observable per call
         karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
         karaf.start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!karaf.get("/v1/models").body().contains("\"chat\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("route 'chat' never appeared: "
-                        + karaf.get("/v1/models").body());
-            }
-            Thread.sleep(200);
-        }
+        karaf.awaitModel("chat");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (karaf != null) {
-            karaf.close();
-        }
-        if (primary != null) {
-            primary.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+        KarafProcess.closeAll(karaf, primary, backup);
     }
 
     private static String base() {
@@ -174,6 +158,17 @@ class GatewaySdkIT {
                                         "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
                                 .putAdditionalProperty("required", JsonValue.from(List.of("city")))
                                 .build())
+                        .build())
+                .build();
+    }
+
+    /** The same tool as {@link #weatherTool()}, as the Anthropic SDK declares it. */
+    private static Tool anthropicWeatherTool() {
+        return Tool.builder()
+                .name("get_weather")
+                .description("Current weather of a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
                         .build())
                 .build();
     }
@@ -338,13 +333,7 @@ class GatewaySdkIT {
                         .map(b -> b.asText().text())
                         .collect(Collectors.joining()));
 
-        Tool weather = Tool.builder()
-                .name("get_weather")
-                .description("Current weather of a city")
-                .inputSchema(Tool.InputSchema.builder()
-                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .build())
-                .build();
+        Tool weather = anthropicWeatherTool();
         Message toolUse = client.messages()
                 .create(MessageCreateParams.builder()
                         .model("chat")
@@ -427,13 +416,7 @@ class GatewaySdkIT {
     void thinkingCrossesBothFormats() throws Exception {
         AnthropicClient claude = anthropic(0);
         String anthropicModel = "backup/claude-3-5-haiku-latest";
-        Tool weather = Tool.builder()
-                .name("get_weather")
-                .description("Current weather of a city")
-                .inputSchema(Tool.InputSchema.builder()
-                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .build())
-                .build();
+        Tool weather = anthropicWeatherTool();
 
         // Anthropic SDK -> Anthropic provider (as Claude Code with thinking on): the thinking block and its signature
         Message m = claude.messages()
@@ -690,52 +673,40 @@ class GatewaySdkIT {
 
     @Test
     void thePrimaryProvidersBundleLeavesAndReturnsUnderLoad() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> answeredBy = new ConcurrentLinkedQueue<>();
         AtomicInteger ok = new AtomicInteger();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
+        Load load = Load.start(4, t -> {
             boolean viaAnthropic = t % 2 == 1;
-            Thread thread = new Thread(() -> {
-                OpenAIClient o = openai(0);
-                AnthropicClient a = anthropic(0);
-                while (!stop.get()) {
-                    try {
-                        String text = viaAnthropic
-                                ? a.messages()
-                                        .create(MessageCreateParams.builder()
-                                                .model("chat")
-                                                .maxTokens(50)
-                                                .addUserMessage("hello under load")
-                                                .build())
-                                        .content()
-                                        .get(0)
-                                        .asText()
-                                        .text()
-                                : o.chat()
-                                        .completions()
-                                        .create(ChatCompletionCreateParams.builder()
-                                                .model("chat")
-                                                .addUserMessage("hello under load")
-                                                .build())
-                                        .choices()
-                                        .get(0)
-                                        .message()
-                                        .content()
-                                        .orElse("");
-                        answeredBy.add(
-                                text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
-                        ok.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        failures.add(e.toString());
-                    }
-                }
-            });
-            thread.start();
-            clients.add(thread);
-        }
-        try {
+            OpenAIClient o = openai(0);
+            AnthropicClient a = anthropic(0);
+            return () -> {
+                String text = viaAnthropic
+                        ? a.messages()
+                                .create(MessageCreateParams.builder()
+                                        .model("chat")
+                                        .maxTokens(50)
+                                        .addUserMessage("hello under load")
+                                        .build())
+                                .content()
+                                .get(0)
+                                .asText()
+                                .text()
+                        : o.chat()
+                                .completions()
+                                .create(ChatCompletionCreateParams.builder()
+                                        .model("chat")
+                                        .addUserMessage("hello under load")
+                                        .build())
+                                .choices()
+                                .get(0)
+                                .message()
+                                .content()
+                                .orElse("");
+                answeredBy.add(text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
+                ok.incrementAndGet();
+            };
+        });
+        try (load) {
             Thread.sleep(1000);
             String out = karaf.console("feature:uninstall caracal-llm-openai");
             assertFalse(out.toLowerCase(java.util.Locale.ROOT).contains("error"), out);
@@ -753,13 +724,8 @@ class GatewaySdkIT {
                 Thread.sleep(100);
             }
             Thread.sleep(500);
-        } finally {
-            stop.set(true);
-            for (Thread thread : clients) {
-                thread.join();
-            }
         }
-        assertTrue(failures.isEmpty(), "failed client requests: " + failures);
+        assertTrue(load.failures().isEmpty(), "failed client requests: " + load.failures());
         assertTrue(ok.get() > 50, "requests served: " + ok.get());
     }
 }
