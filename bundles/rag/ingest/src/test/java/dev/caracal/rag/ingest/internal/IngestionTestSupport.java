@@ -1,11 +1,11 @@
 package dev.caracal.rag.ingest.internal;
 
-import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.ingest.DocumentResult;
 import dev.caracal.rag.ingest.IngestListener;
 import dev.caracal.rag.ingest.IngestOptions;
 import dev.caracal.rag.ingest.IngestProgress;
+import dev.caracal.rag.testkit.HashingModel;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.store.internal.StoreSettings;
@@ -44,7 +44,7 @@ abstract class IngestionTestSupport {
     @BeforeEach
     void start() {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 1000, 1000, 512, 4, 1));
-        store.bindEmbeddingModel(new HashingModel(), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
+        new HashingModel("hashing", 16).bindTo(store);
         ingestion = engine(IngestionService.MAX_DOCUMENT_BYTES);
     }
 

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
-import dev.caracal.llm.EmbeddingModel;
-import dev.caracal.llm.Embeddings;
-import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.DocumentParser;
 import dev.caracal.rag.ParseException;
@@ -18,6 +15,7 @@ import dev.caracal.rag.ingest.IngestRequest;
 import dev.caracal.rag.ingest.IngestResult;
 import dev.caracal.rag.ingest.Ingestion;
 import dev.caracal.rag.ingest.internal.IngestionService;
+import dev.caracal.rag.testkit.HashingModel;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.CollectionSpec;
@@ -32,7 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,31 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentsEndpointTest {
     static final long MAX_BODY = 4096;
 
-    /** Every text becomes the same 4-d vector: enough to store records. */
-    static final class ConstantModel implements EmbeddingModel {
-        public String name() {
-            return "constant";
-        }
-
-        public int dimension() {
-            return 4;
-        }
-
-        public boolean normalized() {
-            return true;
-        }
-
-        public int maxInputTokens() {
-            return 512;
-        }
-
-        public Embeddings embed(List<String> inputs) {
-            List<float[]> out = new ArrayList<>();
-            inputs.forEach(i -> out.add(new float[] {1, 0, 0, 0}));
-            return new Embeddings(out, inputs.size());
-        }
-    }
-
     @TempDir
     Path data;
 
@@ -91,7 +63,7 @@ class DocumentsEndpointTest {
     @BeforeEach
     void start() throws Exception {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 100, 100, 512, 1, 1));
-        store.bindEmbeddingModel(new ConstantModel(), Map.of(LlmProperties.EMBEDDING_MODEL, "all-minilm-l6-v2"));
+        new HashingModel("all-minilm-l6-v2", 4).bindTo(store);
         ingestion = new IngestionService(store);
         ingestion.bindParser(new TextDocumentParser(), Map.of());
         ingestion.bindChunker(new ParagraphChunker(), Map.of(Chunker.STRATEGY_PROPERTY, "paragraph"));
