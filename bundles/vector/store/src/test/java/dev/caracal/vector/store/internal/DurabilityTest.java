@@ -21,7 +21,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,15 +37,17 @@ class DurabilityTest extends StoreTestSupport {
                 store.createCollection(new CollectionSpec("full", 0, Metric.DOT, "m", IndexSpec.FLAT_SPEC));
         create("other", 3, Metric.L2);
         Random random = new Random(2);
-        List<VectorRecord> records = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            records.add(new VectorRecord(
-                    "id-" + i,
-                    randomVector(random, 16),
-                    Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)),
-                    "text " + i,
-                    List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", null, -1))));
-        }
+        List<VectorRecord> records = randomRecords(
+                random,
+                0,
+                3000,
+                16,
+                (i, v) -> new VectorRecord(
+                        "id-" + i,
+                        v,
+                        Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)),
+                        "text " + i,
+                        List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", null, -1))));
         store.upsert("full", records.subList(0, 2000));
         store.upsert("full", records.subList(2000, 3000));
         store.upsert("full", List.of(new VectorRecord("embedded", null, Map.of("e", true), "some words", null)));
