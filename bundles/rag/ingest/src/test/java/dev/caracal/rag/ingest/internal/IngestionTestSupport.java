@@ -1,15 +1,16 @@
 package dev.caracal.rag.ingest.internal;
 
+import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.ingest.DocumentResult;
 import dev.caracal.rag.ingest.IngestListener;
 import dev.caracal.rag.ingest.IngestOptions;
 import dev.caracal.rag.ingest.IngestProgress;
-import dev.caracal.rag.testkit.HashingModel;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,8 @@ abstract class IngestionTestSupport {
     @BeforeEach
     void start() {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 1000, 1000, 512, 4, 1));
-        new HashingModel("hashing", 16).bindTo(store);
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("hashing", 16), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
         ingestion = engine(IngestionService.MAX_DOCUMENT_BYTES);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
+import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.DocumentParser;
 import dev.caracal.rag.ParseException;
@@ -15,7 +16,6 @@ import dev.caracal.rag.ingest.IngestRequest;
 import dev.caracal.rag.ingest.IngestResult;
 import dev.caracal.rag.ingest.Ingestion;
 import dev.caracal.rag.ingest.internal.IngestionService;
-import dev.caracal.rag.testkit.HashingModel;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.CollectionSpec;
@@ -23,6 +23,7 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +64,9 @@ class DocumentsEndpointTest {
     @BeforeEach
     void start() throws Exception {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 100, 100, 512, 1, 1));
-        new HashingModel("all-minilm-l6-v2", 4).bindTo(store);
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("all-minilm-l6-v2", 4),
+                Map.of(LlmProperties.EMBEDDING_MODEL, "all-minilm-l6-v2"));
         ingestion = new IngestionService(store);
         ingestion.bindParser(new TextDocumentParser(), Map.of());
         ingestion.bindChunker(new ParagraphChunker(), Map.of(Chunker.STRATEGY_PROPERTY, "paragraph"));

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.ingest.internal.IngestionService;
-import dev.caracal.rag.testkit.HashingModel;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.CollectionSpec;
@@ -14,6 +14,7 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,8 @@ class IngestCommandTest {
     @BeforeEach
     void start() throws Exception {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 100, 100, 512, 1, 1));
-        new HashingModel("hashing", 4).bindTo(store);
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("hashing", 4), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
         ingestion = new IngestionService(store);
         ingestion.bindParser(new TextDocumentParser(), Map.of());
         ingestion.bindChunker(new ParagraphChunker(), Map.of(Chunker.STRATEGY_PROPERTY, "paragraph"));

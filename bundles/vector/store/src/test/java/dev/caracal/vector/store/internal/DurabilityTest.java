@@ -13,6 +13,7 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -31,7 +32,7 @@ class DurabilityTest extends StoreTestSupport {
 
     @Test
     void reopenRestoresEverything() {
-        TestEmbeddingModel model = new TestEmbeddingModel("m", 16);
+        HashingEmbeddingModel model = new HashingEmbeddingModel("m", 16);
         bindAll(model);
         CollectionInfo created =
                 store.createCollection(new CollectionSpec("full", 0, Metric.DOT, "m", IndexSpec.FLAT_SPEC));

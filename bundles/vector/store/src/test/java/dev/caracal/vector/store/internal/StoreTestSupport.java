@@ -9,6 +9,7 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import dev.caracal.vector.text.TextIndexFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +54,8 @@ abstract class StoreTestSupport {
 
     void bindAll(Object... plugins) {
         for (Object p : plugins) {
-            if (p instanceof TestEmbeddingModel m) {
-                store.bindEmbeddingModel(m, Map.of(LlmProperties.EMBEDDING_MODEL, m.name));
+            if (p instanceof HashingEmbeddingModel m) {
+                store.bindEmbeddingModel(m, Map.of(LlmProperties.EMBEDDING_MODEL, m.name()));
             } else if (p instanceof VectorIndexFactory f) {
                 store.bindIndexFactory(f, Map.of(VectorIndexFactory.TYPE_PROPERTY, f.type()));
             } else if (p instanceof TextIndexFactory f) {
