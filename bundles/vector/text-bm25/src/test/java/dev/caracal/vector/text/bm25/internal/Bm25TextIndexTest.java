@@ -1,5 +1,6 @@
 package dev.caracal.vector.text.bm25.internal;
 
+import static dev.caracal.vector.index.testkit.IndexTestData.filter;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,20 +178,6 @@ class Bm25TextIndexTest {
         int[] expected =
                 Arrays.stream(all.ordinals()).filter(o -> o % 2 == 0).limit(20).toArray();
         assertArrayEquals(expected, index.search("banana pie", 20, even).ordinals());
-    }
-
-    static OrdinalFilter filter(java.util.function.IntPredicate accept, int estimate) {
-        return new OrdinalFilter() {
-            @Override
-            public boolean accept(int ordinal) {
-                return accept.test(ordinal);
-            }
-
-            @Override
-            public int estimatedCount() {
-                return estimate;
-            }
-        };
     }
 
     @Test
