@@ -104,12 +104,10 @@ public class ConsoleIT extends CaracalTestSupport {
                 200,
                 get("/api/v1/collections/relative/records/astronomy.txt%230").status());
         console("vector:drop relative");
-        try {
-            console("vector:ingest --collection library " + dir.resolve("missing"));
-            throw new AssertionError("a missing path must fail the command");
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains(dir.resolve("missing") + " does not exist"));
-        }
+        // a missing path fails the command as every vector: command fails (Karaf's CommandException)
+        consoleFails(
+                "vector:ingest --collection library " + dir.resolve("missing"),
+                dir.resolve("missing") + " does not exist");
         console("vector:drop library");
     }
 
