@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,36 +43,30 @@ class ClientIT {
         assertEquals(0, ok.status(), ok.toString());
         assertFalse(ok.out().contains("Error"), ok.toString());
 
-        KarafProcess.Run vector = karaf.client("vector:info nope\n");
-        assertEquals(1, vector.status(), vector.toString());
-        assertTrue(
-                vector.lines().contains("Error: collection 'nope' does not exist; vector:list shows the collections"),
-                vector.toString());
-
-        KarafProcess.Run llm = karaf.client("llm:chat -m no-such-model hello\n");
-        assertEquals(1, llm.status(), llm.toString());
-        assertTrue(
-                llm.lines().stream().anyMatch(l -> l.startsWith("Error: not_found: ") && l.contains("no-such-model")),
-                llm.toString());
-
-        KarafProcess.Run gateway = karaf.client("gateway:filters\n");
-        assertEquals(0, gateway.status(), gateway.toString());
-        assertTrue(
-                gateway.lines().contains("No gateway filters: every call goes straight to routing."),
-                gateway.toString());
-
+        client(
+                "vector:info nope\n",
+                1,
+                "Error: collection 'nope' does not exist; vector:list shows the collections"::equals);
+        client(
+                "llm:chat -m no-such-model hello\n",
+                1,
+                l -> l.startsWith("Error: not_found: ") && l.contains("no-such-model"));
+        client("gateway:filters\n", 0, "No gateway filters: every call goes straight to routing."::equals);
         // caracal:status has no failure of its own: a line the parser refuses fails the same way
-        KarafProcess.Run caracal = karaf.client("caracal:status --no-such-option\n");
-        assertEquals(1, caracal.status(), caracal.toString());
-        assertTrue(
-                caracal.lines().stream().anyMatch(l -> l.contains("undefined option --no-such-option")),
-                caracal.toString());
+        client("caracal:status --no-such-option\n", 1, l -> l.contains("undefined option --no-such-option"));
 
         // a script stops at its first failure
         KarafProcess.Run script = karaf.client("vector:info nope\nvector:create --dimension 2 after-failure\n");
         assertEquals(1, script.status(), script.toString());
         assertFalse(script.out().contains("Created collection"), script.toString());
         assertEquals(404, karaf.get("/api/v1/collections/after-failure").statusCode());
+    }
+
+    /** Pipes {@code script} into {@code bin/client -b}: it exits with {@code status} and prints a {@code line}. */
+    private static void client(String script, int status, Predicate<String> line) throws Exception {
+        KarafProcess.Run run = karaf.client(script);
+        assertEquals(status, run.status(), run.toString());
+        assertTrue(run.lines().stream().anyMatch(line), run.toString());
     }
 
     @Test

@@ -16,8 +16,6 @@ import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -29,31 +27,18 @@ import org.osgi.framework.ServiceRegistration;
 @ExamReactorStrategy(PerClass.class)
 public class ConsoleIT extends CaracalTestSupport {
 
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
-
     @Test
     public void createListInfoDrop() throws Exception {
         awaitReady();
         awaitCommand("vector:list");
-        String out = console("vector:create --dimension 4 --metric l2 shelf");
-        assertTrue(out, out.contains("Created collection shelf (4 dimensions, l2"));
-        out = console("vector:list");
-        assertTrue(out, out.contains("shelf") && out.contains("l2"));
-        out = console("vector:info shelf");
-        assertTrue(out, out.contains("records") && out.contains("dimension") && out.contains("ready"));
-        out = consoleFailure("vector:create --dimension 4 shelf");
-        assertTrue(out, out.contains("already exists"));
-        out = consoleFailure("vector:create nodim");
-        assertTrue(out, out.contains("give --dimension"));
-        out = consoleFailure("vector:info nothere");
-        assertTrue(out, out.contains("does not exist") && out.contains("vector:list"));
-        out = console("vector:drop shelf");
-        assertTrue(out, out.contains("Dropped collection shelf"));
-        out = consoleFailure("vector:drop shelf");
-        assertTrue(out, out.contains("does not exist"));
+        consoleShows("vector:create --dimension 4 --metric l2 shelf", "Created collection shelf (4 dimensions, l2");
+        consoleShows("vector:list", "shelf", "l2");
+        consoleShows("vector:info shelf", "records", "dimension", "ready");
+        consoleFails("vector:create --dimension 4 shelf", "already exists");
+        consoleFails("vector:create nodim", "give --dimension");
+        consoleFails("vector:info nothere", "does not exist", "vector:list");
+        consoleShows("vector:drop shelf", "Dropped collection shelf");
+        consoleFails("vector:drop shelf", "does not exist");
     }
 
     @Test
@@ -98,10 +83,8 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("notes/astronomy.txt#"));
         assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
 
-        out = consoleFailure("vector:search --collection library --filter '{\"range\":{}}' x");
-        assertTrue(out, out.contains("Error: filter.range"));
-        out = consoleFailure("vector:search --collection library --filter 'not json' x");
-        assertTrue(out, out.contains("Error: filter"));
+        consoleFails("vector:search --collection library --filter '{\"range\":{}}' x", "Error: filter.range");
+        consoleFails("vector:search --collection library --filter 'not json' x", "Error: filter");
 
         // ingesting again replaces the chunks instead of adding copies
         long before = count("library");
@@ -121,12 +104,10 @@ public class ConsoleIT extends CaracalTestSupport {
                 200,
                 get("/api/v1/collections/relative/records/astronomy.txt%230").status());
         console("vector:drop relative");
-        try {
-            console("vector:ingest --collection library " + dir.resolve("missing"));
-            throw new AssertionError("a missing path must fail the command");
-        } catch (IllegalArgumentException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains(dir.resolve("missing") + " does not exist"));
-        }
+        // a missing path fails the command as every vector: command fails (Karaf's CommandException)
+        consoleFails(
+                "vector:ingest --collection library " + dir.resolve("missing"),
+                dir.resolve("missing") + " does not exist");
         console("vector:drop library");
     }
 
@@ -196,14 +177,22 @@ public class ConsoleIT extends CaracalTestSupport {
     public void statusShowsEveryPluginKind() throws Exception {
         awaitReady();
         awaitCommand("vector:list");
-        String out = console("caracal:status");
-        assertTrue(out, out.contains("embedding model") && out.contains("all-minilm-l6-v2"));
-        assertTrue(out, out.contains("index type") && out.contains("flat"));
-        assertTrue(out, out.contains("parser") && out.contains("text/markdown"));
-        assertTrue(out, out.contains("chunker") && out.contains("paragraph"));
-        assertTrue(out, out.contains("http surface") && out.contains("/api/v1/collections"));
-        assertTrue(out, out.contains("dev.caracal.llm.embeddings.onnx") && out.contains("active"));
-        assertTrue(out, out.contains("vector-store") && out.contains("Health: UP"));
+        consoleShows(
+                "caracal:status",
+                "embedding model",
+                "all-minilm-l6-v2",
+                "index type",
+                "flat",
+                "parser",
+                "text/markdown",
+                "chunker",
+                "paragraph",
+                "http surface",
+                "/api/v1/collections",
+                "dev.caracal.llm.embeddings.onnx",
+                "active",
+                "vector-store",
+                "Health: UP");
     }
 
     @Test
@@ -238,17 +227,13 @@ public class ConsoleIT extends CaracalTestSupport {
     public void gatewayCommandsOnTheEmbeddedDefaults() throws Exception {
         awaitReady();
         awaitCommand("llm:models");
-        String out = console("llm:providers");
-        assertTrue(out, out.contains("all-minilm-l6-v2") && out.contains("384 dimensions"));
-        out = console("gateway:routes");
-        assertTrue(out, out.contains("No routes"));
-        out = console("gateway:health");
-        assertTrue(out, out.contains("No targets"));
-        out = consoleFailure("llm:chat -m no-such-model hello");
-        assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
-        out = consoleFailure("llm:chat --max-tokens 0 -m x hello");
-        assertTrue(out, out.contains("--max-tokens"));
-        out = consoleFailure("llm:chat --reasoning lots -m x hello");
-        assertTrue(out, out.contains("--reasoning takes minimal, low, medium, high or a positive token budget"));
+        consoleShows("llm:providers", "all-minilm-l6-v2", "384 dimensions");
+        consoleShows("gateway:routes", "No routes");
+        consoleShows("gateway:health", "No targets");
+        consoleFails("llm:chat -m no-such-model hello", "not_found", "no-such-model");
+        consoleFails("llm:chat --max-tokens 0 -m x hello", "--max-tokens");
+        consoleFails(
+                "llm:chat --reasoning lots -m x hello",
+                "--reasoning takes minimal, low, medium, high or a positive token budget");
     }
 }

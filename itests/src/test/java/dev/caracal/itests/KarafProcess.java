@@ -255,6 +255,27 @@ final class KarafProcess implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
+    /** Waits up to a minute until {@code /v1/models} lists {@code model} (a provider's model or a route). */
+    void awaitModel(String model) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!get("/v1/models").body().contains("\"" + model + "\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + model + "' never appeared in /v1/models: "
+                        + get("/v1/models").body());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Closes each of {@code resources} that is not null (a test's Caracal and mock upstreams), the first first. */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                resource.close();
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (process != null && process.isAlive()) {

@@ -13,8 +13,6 @@ import java.util.Locale;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -28,11 +26,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class VectorApiIT extends CaracalTestSupport {
-
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
 
     @Inject
     ConfigurationAdmin configAdmin;

@@ -3,27 +3,20 @@ package dev.caracal.gateway.shell.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.caracal.gateway.CallContext;
-import dev.caracal.gateway.Gateway;
 import dev.caracal.gateway.GatewayException;
-import dev.caracal.gateway.Route;
-import dev.caracal.gateway.TargetHealth;
-import dev.caracal.llm.ChatRequest;
-import dev.caracal.llm.ChatResponse;
-import dev.caracal.llm.Embeddings;
+import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
-import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.StreamHandle;
-import dev.caracal.llm.StreamHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.apache.karaf.shell.support.CommandException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,46 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayCommandsTest {
 
-    /** A gateway that lists {@link #models}, fails calls with {@link #failure}, and streams {@link #events}. */
-    static final class ScriptedGateway implements Gateway {
-        final List<ModelInfo> models = new ArrayList<>();
-        final List<StreamEvent> events = new ArrayList<>();
-        RuntimeException failure = new IllegalStateException("not scripted");
-        boolean cancelled;
-
-        @Override
-        public ChatResponse complete(CallContext context, ChatRequest request) {
-            throw failure;
-        }
-
-        @Override
-        public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
-            events.forEach(handler::onEvent);
-            return () -> cancelled = true;
-        }
-
-        @Override
-        public Embeddings embed(CallContext context, String model, List<String> inputs) {
-            throw failure;
-        }
-
-        @Override
-        public List<ModelInfo> models() {
-            return models;
-        }
-
-        @Override
-        public List<Route> routes() {
-            return List.of();
-        }
-
-        @Override
-        public List<TargetHealth> health() {
-            return List.of();
-        }
-    }
-
+    /** Fails or streams as each test scripts it, and lists no models. */
     final ScriptedGateway gateway = new ScriptedGateway();
+
+    @AfterEach
+    void closeGateway() {
+        gateway.close();
+    }
 
     ChatCommand chat(String model, String prompt) {
         ChatCommand c = new ChatCommand();
@@ -118,14 +78,15 @@ class GatewayCommandsTest {
 
     @Test
     void gatewayFailuresShowTheirKindAndKeepTheCause() {
-        gateway.failure = new GatewayException(
+        GatewayException notFound = new GatewayException(
                 ErrorKind.NOT_FOUND, "no route or model named 'nope'", 0, null, null, false, List.of());
+        gateway.failWith(notFound);
         ChatCommand c = chat("nope", "hello");
         assertEquals("Error: not_found: no route or model named 'nope'", failure(c));
         CommandException e = assertThrows(CommandException.class, c::execute);
-        assertSame(gateway.failure, e.getCause());
+        assertSame(notFound, e.getCause());
 
-        gateway.failure = new LlmException(ErrorKind.RATE_LIMITED, "slow down");
+        gateway.failWith(new LlmException(ErrorKind.RATE_LIMITED, "slow down"));
         assertEquals("Error: rate_limited: slow down", failure(chat("m", "hello")));
     }
 
@@ -148,12 +109,13 @@ class GatewayCommandsTest {
     }
 
     @Test
-    void aStreamThatFailsEndsTheLineThenFails() {
-        gateway.events.add(new StreamEvent.TextDelta(0, "Hel"));
-        gateway.events.add(new StreamEvent.Error(new LlmException(ErrorKind.OVERLOADED, "upstream busy")));
+    void aStreamThatFailsEndsTheLineThenFails() throws Exception {
+        gateway.streamEvents(
+                new StreamEvent.TextDelta(0, "Hel"),
+                new StreamEvent.Error(new LlmException(ErrorKind.OVERLOADED, "upstream busy")));
         ChatCommand c = chat("m", "hello");
         c.stream = true;
         assertEquals("Error: overloaded: upstream busy", failure(c, "Hel" + System.lineSeparator()));
-        assertEquals(true, gateway.cancelled);
+        assertTrue(gateway.streamCancelledWithin(Duration.ofSeconds(10)));
     }
 }

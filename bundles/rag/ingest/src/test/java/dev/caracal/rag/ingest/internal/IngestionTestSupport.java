@@ -10,6 +10,7 @@ import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,8 @@ abstract class IngestionTestSupport {
     @BeforeEach
     void start() {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 1000, 1000, 512, 4, 1));
-        store.bindEmbeddingModel(new HashingModel(), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("hashing", 16), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
         ingestion = engine(IngestionService.MAX_DOCUMENT_BYTES);
     }
 

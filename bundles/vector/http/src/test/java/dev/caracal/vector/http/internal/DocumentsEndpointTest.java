@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
-import dev.caracal.llm.EmbeddingModel;
-import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.DocumentParser;
@@ -25,6 +23,7 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,31 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentsEndpointTest {
     static final long MAX_BODY = 4096;
 
-    /** Every text becomes the same 4-d vector: enough to store records. */
-    static final class ConstantModel implements EmbeddingModel {
-        public String name() {
-            return "constant";
-        }
-
-        public int dimension() {
-            return 4;
-        }
-
-        public boolean normalized() {
-            return true;
-        }
-
-        public int maxInputTokens() {
-            return 512;
-        }
-
-        public Embeddings embed(List<String> inputs) {
-            List<float[]> out = new ArrayList<>();
-            inputs.forEach(i -> out.add(new float[] {1, 0, 0, 0}));
-            return new Embeddings(out, inputs.size());
-        }
-    }
-
     @TempDir
     Path data;
 
@@ -91,7 +64,9 @@ class DocumentsEndpointTest {
     @BeforeEach
     void start() throws Exception {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 100, 100, 512, 1, 1));
-        store.bindEmbeddingModel(new ConstantModel(), Map.of(LlmProperties.EMBEDDING_MODEL, "all-minilm-l6-v2"));
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("all-minilm-l6-v2", 4),
+                Map.of(LlmProperties.EMBEDDING_MODEL, "all-minilm-l6-v2"));
         ingestion = new IngestionService(store);
         ingestion.bindParser(new TextDocumentParser(), Map.of());
         ingestion.bindChunker(new ParagraphChunker(), Map.of(Chunker.STRATEGY_PROPERTY, "paragraph"));

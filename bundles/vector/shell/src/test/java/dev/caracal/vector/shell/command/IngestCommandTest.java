@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.caracal.llm.EmbeddingModel;
-import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.rag.Chunker;
 import dev.caracal.rag.ingest.internal.IngestionService;
@@ -16,13 +14,12 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
@@ -32,31 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** vector:ingest over the real ingestion engine, store, parser and chunker. */
 class IngestCommandTest {
-
-    /** Every text becomes the same 4-d vector: enough to store records. */
-    static final class ConstantModel implements EmbeddingModel {
-        public String name() {
-            return "constant";
-        }
-
-        public int dimension() {
-            return 4;
-        }
-
-        public boolean normalized() {
-            return true;
-        }
-
-        public int maxInputTokens() {
-            return 512;
-        }
-
-        public Embeddings embed(List<String> inputs) {
-            List<float[]> out = new ArrayList<>();
-            inputs.forEach(i -> out.add(new float[] {1, 0, 0, 0}));
-            return new Embeddings(out, inputs.size());
-        }
-    }
 
     @TempDir
     Path data;
@@ -70,7 +42,8 @@ class IngestCommandTest {
     @BeforeEach
     void start() throws Exception {
         store = VectorStoreComponent.standalone(new StoreSettings(data, 1, 100, 100, 512, 1, 1));
-        store.bindEmbeddingModel(new ConstantModel(), Map.of(LlmProperties.EMBEDDING_MODEL, "constant"));
+        store.bindEmbeddingModel(
+                new HashingEmbeddingModel("hashing", 4), Map.of(LlmProperties.EMBEDDING_MODEL, "hashing"));
         ingestion = new IngestionService(store);
         ingestion.bindParser(new TextDocumentParser(), Map.of());
         ingestion.bindChunker(new ParagraphChunker(), Map.of(Chunker.STRATEGY_PROPERTY, "paragraph"));
@@ -90,7 +63,7 @@ class IngestCommandTest {
         c.ingestion = ingestion;
         c.path = path;
         c.collection = "docs";
-        c.embedding = "constant";
+        c.embedding = "hashing";
         for (String flag : flags) {
             switch (flag) {
                 case "--verbose" -> c.verbose = true;
@@ -121,7 +94,7 @@ class IngestCommandTest {
     @Test
     void ingestsAFolderWithASummaryInTheRightNumberAndListsWhatItSkipped() throws Exception {
         String out = run(command(docs.toString()));
-        assertTrue(out.contains("Created collection 'docs' (embedding model constant, cosine)"), out);
+        assertTrue(out.contains("Created collection 'docs' (embedding model hashing, cosine)"), out);
         assertTrue(out.contains("Ingested 2 files into 'docs': "), out);
         assertTrue(out.contains("; 1 skipped, 0 failed"), out);
         assertTrue(out.contains("  c.png: skipped (unknown document type; ingestion reads text/html"), out);
@@ -189,12 +162,12 @@ class IngestCommandTest {
         assertTrue(assertThrows(CommandException.class, () -> run(zero))
                 .getMessage()
                 .contains("--batch must be a positive number"));
-        store.createCollection(new CollectionSpec("docs", 0, Metric.COSINE, "constant", IndexSpec.FLAT_SPEC));
+        store.createCollection(new CollectionSpec("docs", 0, Metric.COSINE, "hashing", IndexSpec.FLAT_SPEC));
         IngestCommand other = command(docs.toString());
         other.embedding = "all-minilm-l6-v2";
         assertTrue(assertThrows(CommandException.class, () -> run(other))
                 .getMessage()
-                .contains("exists with the embedding model constant; --embedding applies only when a collection is "
+                .contains("exists with the embedding model hashing; --embedding applies only when a collection is "
                         + "created"));
         IngestCommand sameModel = command(docs.toString(), "--quiet");
         assertTrue(run(sameModel).contains("Ingested 2 files"));

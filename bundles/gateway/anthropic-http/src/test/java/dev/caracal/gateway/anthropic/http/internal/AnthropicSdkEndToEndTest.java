@@ -19,7 +19,6 @@ import com.anthropic.errors.OverloadedException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.errors.ServiceUnavailableException;
 import com.anthropic.errors.SseException;
-import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Base64ImageSource;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
@@ -43,6 +42,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.anthropic.http.codec.StreamEventNames;
+import dev.caracal.gateway.testkit.AnthropicSdk;
+import dev.caracal.gateway.testkit.AnthropicSdk.Streamed;
 import dev.caracal.gateway.testkit.JettyHarness;
 import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatRequest;
@@ -314,28 +316,10 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.TextDelta(0, "world"),
                 new StreamEvent.UsageUpdate(new Usage(21, 4, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
-        AnthropicClient c = client(base + context, 2);
-        MessageAccumulator acc = MessageAccumulator.create();
-        List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = c.messages()
-                .createStreaming(params().addUserMessage("Say hello").build())) {
-            stream.stream().forEach(e -> {
-                acc.accumulate(e);
-                types.add(type(e));
-            });
-        }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                types);
-        Message m = acc.message();
+        Streamed streamed = AnthropicSdk.stream(
+                client(base + context, 2), params().addUserMessage("Say hello").build());
+        assertEquals(StreamEventNames.seenBySdk(3), types(streamed));
+        Message m = streamed.message();
         assertTrue(m.id().startsWith("msg_"));
         assertEquals("claude-test-upstream", m.model().asString());
         assertEquals(1, m.content().size());
@@ -365,15 +349,12 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(2, "toolu_08", "get_time", "{\"tz\":\"CET\"}"),
                 new StreamEvent.UsageUpdate(new Usage(40, 33, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
-                .messages()
-                .createStreaming(params().addUserMessage("Weather and time in Paris?")
-                        .addTool(weatherTool())
-                        .build())) {
-            stream.stream().forEach(acc::accumulate);
-        }
-        Message m = acc.message();
+        Message m = AnthropicSdk.stream(
+                        client(base + context, 2),
+                        params().addUserMessage("Weather and time in Paris?")
+                                .addTool(weatherTool())
+                                .build())
+                .message();
         assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
         assertEquals(3, m.content().size());
         assertEquals("I'll look that up.", m.content().get(0).asText().text());
@@ -397,13 +378,10 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.Start("up", "claude-test"),
                 new StreamEvent.TextDelta(0, "cached answer"),
                 new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 0)
-                .messages()
-                .createStreaming(params().addUserMessage("x").build())) {
-            stream.stream().forEach(acc::accumulate);
-        }
-        assertEquals("cached answer", acc.message().content().get(0).asText().text());
+        Message m = AnthropicSdk.stream(
+                        client(base + context, 0), params().addUserMessage("x").build())
+                .message();
+        assertEquals("cached answer", m.content().get(0).asText().text());
     }
 
     @Test
@@ -430,19 +408,7 @@ class AnthropicSdkEndToEndTest {
             events.add(lines[0].substring(7));
             data.add(tree(lines[1].substring(6)));
         }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                events);
+        assertEquals(StreamEventNames.onTheWire(1, 1), events);
         for (int i = 0; i < events.size(); i++) {
             assertEquals(events.get(i), data.get(i).get("type").asText());
         }
@@ -645,40 +611,14 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(3, null, null, "\"Paris\"}"),
                 new StreamEvent.UsageUpdate(new Usage(20, 60, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
-        MessageAccumulator acc = MessageAccumulator.create();
-        List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
-                .messages()
-                .createStreaming(thinkingParams()
+        Streamed streamed = AnthropicSdk.stream(
+                client(base + context, 2),
+                thinkingParams()
                         .addTool(weatherTool())
                         .addUserMessage("Weather in Paris?")
-                        .build())) {
-            stream.stream().forEach(e -> {
-                acc.accumulate(e);
-                types.add(type(e));
-            });
-        }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                types);
-        Message m = acc.message();
+                        .build());
+        assertEquals(StreamEventNames.seenBySdk(3, 0, 1, 2), types(streamed));
+        Message m = streamed.message();
         m.validate();
         assertEquals(4, m.content().size());
         assertEquals(
@@ -1042,6 +982,11 @@ class AnthropicSdkEndToEndTest {
 
     private static JsonNode body(AnthropicServiceException e) {
         return e.body().convert(JsonNode.class);
+    }
+
+    /** The types of a stream's events, in order. */
+    private static List<String> types(Streamed streamed) {
+        return streamed.events().stream().map(AnthropicSdkEndToEndTest::type).toList();
     }
 
     private static String type(RawMessageStreamEvent e) {

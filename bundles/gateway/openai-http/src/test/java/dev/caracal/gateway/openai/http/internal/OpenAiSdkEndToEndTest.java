@@ -1,5 +1,10 @@
 package dev.caracal.gateway.openai.http.internal;
 
+import static dev.caracal.gateway.testkit.OpenAiSdk.ask;
+import static dev.caracal.gateway.testkit.OpenAiSdk.askWithWeatherTool;
+import static dev.caracal.gateway.testkit.OpenAiSdk.content;
+import static dev.caracal.gateway.testkit.OpenAiSdk.stream;
+import static dev.caracal.gateway.testkit.OpenAiSdk.withToolResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,9 +22,6 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.helpers.ChatCompletionAccumulator;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.ReasoningEffort;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
@@ -28,7 +30,6 @@ import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
@@ -39,6 +40,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.testkit.OpenAiSdk.Streamed;
 import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
@@ -121,26 +123,11 @@ class OpenAiSdkEndToEndTest {
     }
 
     static ChatCompletionCreateParams.Builder hello() {
-        return ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Hello");
+        return ask("gpt-4o", "Hello");
     }
 
     static ChatResponse text(String text) {
         return ScriptedGateway.reply("gpt-4o-2024-08-06", text);
-    }
-
-    static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder()
-                .function(FunctionDefinition.builder()
-                        .name("get_weather")
-                        .description("Current weather of a city")
-                        .parameters(FunctionParameters.builder()
-                                .putAdditionalProperty("type", JsonValue.from("object"))
-                                .putAdditionalProperty(
-                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                                .build())
-                        .build())
-                .build();
     }
 
     // ---- chat completions ----
@@ -168,7 +155,7 @@ class OpenAiSdkEndToEndTest {
 
         assertTrue(c.id().startsWith("chatcmpl-"), c.id());
         assertEquals("gpt-4o-2024-08-06", c.model());
-        assertEquals("Hi there!", c.choices().get(0).message().content().orElseThrow());
+        assertEquals("Hi there!", content(c));
         assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
         assertEquals(11, c.usage().orElseThrow().promptTokens());
         assertEquals(3, c.usage().orElseThrow().completionTokens());
@@ -211,19 +198,13 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.UsageUpdate(new Usage(9, 4, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            List<ChatCompletionChunk> chunks = new ArrayList<>();
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat()
-                    .completions()
-                    .createStreaming(hello().streamOptions(ChatCompletionStreamOptions.builder()
+            Streamed streamed = stream(
+                    c,
+                    hello().streamOptions(ChatCompletionStreamOptions.builder()
                                     .includeUsage(true)
                                     .build())
-                            .build())) {
-                s.stream().forEach(chunk -> {
-                    chunks.add(chunk);
-                    acc.accumulate(chunk);
-                });
-            }
+                            .build());
+            List<ChatCompletionChunk> chunks = streamed.chunks();
             assertTrue(gateway.lastRequest().stream());
             String text = chunks.stream()
                     .filter(ch -> !ch.choices().isEmpty())
@@ -247,9 +228,8 @@ class OpenAiSdkEndToEndTest {
             assertTrue(
                     chunks.stream().allMatch(ch -> ch.id().equals(chunks.get(0).id())));
             assertEquals(gateway.lastContext().requestId(), chunks.get(0).id());
-            ChatCompletion whole = acc.chatCompletion();
-            assertEquals(
-                    "Hello world", whole.choices().get(0).message().content().orElseThrow());
+            ChatCompletion whole = streamed.completion();
+            assertEquals("Hello world", content(whole));
             assertEquals("gpt-4o-mini", whole.model());
         }
     }
@@ -264,10 +244,7 @@ class OpenAiSdkEndToEndTest {
                 new Usage(20, 10, 0, 0)));
         ChatCompletion c = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?")
                         .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
                         .build());
 
@@ -293,10 +270,7 @@ class OpenAiSdkEndToEndTest {
         // a named tool choice
         client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?")
                         .toolChoice(ChatCompletionNamedToolChoice.builder()
                                 .function(ChatCompletionNamedToolChoice.Function.builder()
                                         .name("get_weather")
@@ -314,13 +288,7 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.TextDelta(0, "cached"),
                 new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
-                s.stream().forEach(acc::accumulate);
-            }
-            assertEquals(
-                    "cached",
-                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals("cached", content(stream(c, hello().build()).completion()));
         }
     }
 
@@ -346,25 +314,16 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.UsageUpdate(new Usage(30, 12, 0, 0)),
                 new StreamEvent.End(StopReason.TOOL_USE)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            Streamed streamed =
+                    stream(c, askWithWeatherTool("gpt-4o", "Paris and Rome?").build());
             List<Long> indexes = new ArrayList<>();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat()
-                    .completions()
-                    .createStreaming(ChatCompletionCreateParams.builder()
-                            .model("gpt-4o")
-                            .addUserMessage("Paris and Rome?")
-                            .addTool(weatherTool())
-                            .build())) {
-                s.stream().forEach(chunk -> {
-                    acc.accumulate(chunk);
-                    chunk.choices()
+            streamed.chunks()
+                    .forEach(chunk -> chunk.choices()
                             .forEach(ch -> ch.delta()
                                     .toolCalls()
-                                    .ifPresent(tcs -> tcs.forEach(tc -> indexes.add(tc.index()))));
-                });
-            }
+                                    .ifPresent(tcs -> tcs.forEach(tc -> indexes.add(tc.index())))));
             assertEquals(List.of(0L, 0L, 0L, 1L), indexes);
-            ChatCompletion whole = acc.chatCompletion();
+            ChatCompletion whole = streamed.completion();
             ChatCompletion.Choice choice = whole.choices().get(0);
             assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
             assertEquals("Let me look.", choice.message().content().orElseThrow());
@@ -468,7 +427,7 @@ class OpenAiSdkEndToEndTest {
     void answersWithoutThinkingHaveNoReasoningContent() {
         gateway.answerWith(r -> text("Plain."));
         ChatCompletion c = client.chat().completions().create(hello().build());
-        assertEquals("Plain.", c.choices().get(0).message().content().orElseThrow());
+        assertEquals("Plain.", content(c));
         assertEquals(Map.of(), c.choices().get(0).message()._additionalProperties());
     }
 
@@ -486,14 +445,8 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.UsageUpdate(new Usage(9, 7, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            List<ChatCompletionChunk> chunks = new ArrayList<>();
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
-                s.stream().forEach(chunk -> {
-                    chunks.add(chunk);
-                    acc.accumulate(chunk);
-                });
-            }
+            Streamed streamed = stream(c, hello().build());
+            List<ChatCompletionChunk> chunks = streamed.chunks();
             List<ChatCompletionChunk.Choice.Delta> deltas =
                     chunks.stream().map(ch -> ch.choices().get(0).delta()).toList();
             assertEquals(
@@ -513,9 +466,7 @@ class OpenAiSdkEndToEndTest {
             assertTrue(deltas.stream()
                     .noneMatch(d ->
                             d.content().isPresent() && d._additionalProperties().containsKey("reasoning_content")));
-            assertEquals(
-                    "It is 4.",
-                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals("It is 4.", content(streamed.completion()));
             assertEquals(
                     ChatCompletionChunk.Choice.FinishReason.STOP,
                     chunks.get(chunks.size() - 1)
@@ -537,28 +488,14 @@ class OpenAiSdkEndToEndTest {
                 null));
         ChatCompletion first = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
-                        .build());
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?").build());
 
         gateway.answerWith(r -> text("It is 18C in Paris."));
         ChatCompletion second = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
-                        .addMessage(first.choices().get(0).message())
-                        .addMessage(ChatCompletionToolMessageParam.builder()
-                                .toolCallId("call_1")
-                                .content("18C, sunny")
-                                .build())
+                .create(withToolResult(askWithWeatherTool("gpt-4o", "Weather in Paris?"), first, "18C, sunny")
                         .build());
-        assertEquals(
-                "It is 18C in Paris.",
-                second.choices().get(0).message().content().orElseThrow());
+        assertEquals("It is 18C in Paris.", content(second));
 
         List<Message> msgs = gateway.lastRequest().messages();
         assertEquals(3, msgs.size());
@@ -722,9 +659,7 @@ class OpenAiSdkEndToEndTest {
                 BadRequestException.class,
                 () -> client.chat()
                         .completions()
-                        .create(ChatCompletionCreateParams.builder()
-                                .model("gpt-4o")
-                                .addUserMessage("Hi")
+                        .create(ask("gpt-4o", "Hi")
                                 .addAssistantMessage("Hello")
                                 .addMessage(ChatCompletionToolMessageParam.builder()
                                         .toolCallId("")

@@ -1,4 +1,4 @@
-package dev.caracal.vector.store.internal;
+package dev.caracal.vector.testkit;
 
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
@@ -9,17 +9,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A deterministic embedding model for tests: a bag of hashed character trigrams, so texts sharing words are close.
- * Counts its calls so tests can check batching.
+ * Its name and dimension are the test's choice. Counts its calls and the texts it embedded, so tests can check
+ * batching.
  */
-final class TestEmbeddingModel implements EmbeddingModel {
-    final String name;
-    final int dimension;
-    final AtomicInteger calls = new AtomicInteger();
-    final AtomicInteger inputs = new AtomicInteger();
+public final class HashingEmbeddingModel implements EmbeddingModel {
+    private final String name;
+    private final int dimension;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger inputs = new AtomicInteger();
 
-    TestEmbeddingModel(String name, int dimension) {
+    public HashingEmbeddingModel(String name, int dimension) {
         this.name = name;
         this.dimension = dimension;
+    }
+
+    /** How many times {@link #embed} was called. */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** How many texts {@link #embed} was given in all. */
+    public int inputs() {
+        return inputs.get();
     }
 
     @Override
@@ -53,7 +64,8 @@ final class TestEmbeddingModel implements EmbeddingModel {
         return new Embeddings(out, texts.size() * 4L);
     }
 
-    static float[] vectorOf(String text, int dimension) {
+    /** The vector this model gives {@code text}. */
+    public static float[] vectorOf(String text, int dimension) {
         float[] v = new float[dimension];
         byte[] b = (" " + text.toLowerCase() + " ").getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i + 3 <= b.length; i++) {
