@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Latency the LLM gateway adds (p50/p90/p99 at a fixed open-loop rate, direct vs through Caracal, same upstream,
-# same run) and, optionally, Caracal's RSS after a soak.
+# Latency the LLM gateway adds (mean and p50/p90/p99 from HdrHistogram at a fixed open-loop rate, direct vs through
+# Caracal, same upstream, same run), the bytes Caracal allocates per request, and optionally its RSS after a soak.
 # Usage: benchmarks/scripts/gateway.sh [rate=1000] [seconds=60] [soak-minutes=0]
 # Env: PIN=1 gives Caracal the last core to itself and the load generator plus upstream the others (the published peer
 # figures have the load generator on other hardware); WARMUP=seconds per path (default 60, ramped); LOAD_JAVA_OPTS and

@@ -56,24 +56,12 @@ class AsyncCapacityIT {
                 "id = up\nbaseUrl = " + upstream.openAiBaseUrl()
                         + "\napiKey = sk-up\nmodels = gpt-4o\nmaxRetries = 0\n");
         karaf.start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!karaf.get("/v1/models").body().contains("\"gpt-4o\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the provider's model never appeared: "
-                        + karaf.get("/v1/models").body());
-            }
-            Thread.sleep(200);
-        }
+        karaf.awaitModel("gpt-4o");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (karaf != null) {
-            karaf.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        KarafProcess.closeAll(karaf, upstream);
     }
 
     @Test

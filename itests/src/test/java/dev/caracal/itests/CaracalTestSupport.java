@@ -1,5 +1,7 @@
 package dev.caracal.itests;
 
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -22,6 +24,7 @@ import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
@@ -29,6 +32,8 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.apache.karaf.shell.support.CommandException;
+import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.extra.VMOption;
@@ -50,6 +55,12 @@ public abstract class CaracalTestSupport {
     protected SessionFactory sessionFactory;
 
     private static HttpClient http;
+
+    /** The container of every test class: the distribution as {@link #distribution()} configures it. */
+    @Configuration
+    public Option[] config() {
+        return distribution();
+    }
 
     public static Option[] distribution() {
         String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
@@ -213,6 +224,21 @@ public abstract class CaracalTestSupport {
         return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
+    /** Sends {@code body} as it is, with the given Content-Type (none when null) and headers. */
+    protected static Reply upload(String path, String contentType, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
     protected static Reply get(String path) throws Exception {
         return call("GET", path, null);
     }
@@ -294,9 +320,54 @@ public abstract class CaracalTestSupport {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** Polls a condition for up to {@code seconds}. */
-    protected static void eventually(int seconds, String what, java.util.concurrent.Callable<Boolean> condition)
+    /** Runs a console command and checks that what it printed contains each of {@code expected}; returns that. */
+    protected String consoleShows(String command, String... expected) throws Exception {
+        return assertContains(console(command), expected);
+    }
+
+    /** Runs a console command that must fail; checks that its message contains each of {@code expected}. */
+    protected String consoleFails(String command, String... expected) throws Exception {
+        return assertContains(consoleFailure(command), expected);
+    }
+
+    private static String assertContains(String out, String... expected) {
+        for (String e : expected) {
+            assertTrue(out, out.contains(e));
+        }
+        return out;
+    }
+
+    /**
+     * Runs a console command that must fail as Karaf's commands fail: it throws the {@link CommandException} that the
+     * console prints and that makes {@code bin/client -b} exit non-zero. Returns the line the console shows for it.
+     */
+    protected String consoleFailure(String command) throws Exception {
+        try {
+            String out = console(command);
+            throw new AssertionError("'" + command + "' did not fail; it printed: " + out);
+        } catch (CommandException e) {
+            return e.getNiceHelp();
+        }
+    }
+
+    /**
+     * Uninstalls {@code feature} and waits until {@code gone} holds, then installs it again and waits until
+     * {@code back} holds; pauses before, between and after, so that calls under load meet every state.
+     */
+    protected void featureLeavesAndReturns(String feature, Callable<Boolean> gone, Callable<Boolean> back)
             throws Exception {
+        Thread.sleep(500);
+        String out = console("feature:uninstall " + feature);
+        assertFalse(out, out.toLowerCase(Locale.ROOT).contains("error"));
+        eventually(60, feature + " gone", gone);
+        Thread.sleep(500);
+        console("feature:install " + feature);
+        eventually(120, feature + " back", back);
+        Thread.sleep(500);
+    }
+
+    /** Polls a condition for up to {@code seconds}. */
+    protected static void eventually(int seconds, String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Throwable last = null;
         while (System.nanoTime() < deadline) {

@@ -3,10 +3,12 @@ package dev.caracal.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import dev.caracal.gateway.GatewayFilter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import org.apache.karaf.shell.api.console.Command;
 import org.apache.karaf.shell.api.console.CommandLine;
@@ -14,42 +16,29 @@ import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 
 /** The console: vector: commands end to end (create, ingest with progress, search, filter, drop), completion, status. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ConsoleIT extends CaracalTestSupport {
 
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
-
     @Test
     public void createListInfoDrop() throws Exception {
         awaitReady();
         awaitCommand("vector:list");
-        String out = console("vector:create --dimension 4 --metric l2 shelf");
-        assertTrue(out, out.contains("Created collection shelf (4 dimensions, l2"));
-        out = console("vector:list");
-        assertTrue(out, out.contains("shelf") && out.contains("l2"));
-        out = console("vector:info shelf");
-        assertTrue(out, out.contains("records") && out.contains("dimension") && out.contains("ready"));
-        out = console("vector:create --dimension 4 shelf");
-        assertTrue(out, out.contains("already exists"));
-        out = console("vector:create nodim");
-        assertTrue(out, out.contains("give --dimension"));
-        out = console("vector:info nothere");
-        assertTrue(out, out.contains("does not exist") && out.contains("vector:list"));
-        out = console("vector:drop shelf");
-        assertTrue(out, out.contains("Dropped collection shelf"));
-        out = console("vector:drop shelf");
-        assertTrue(out, out.contains("does not exist"));
+        consoleShows("vector:create --dimension 4 --metric l2 shelf", "Created collection shelf (4 dimensions, l2");
+        consoleShows("vector:list", "shelf", "l2");
+        consoleShows("vector:info shelf", "records", "dimension", "ready");
+        consoleFails("vector:create --dimension 4 shelf", "already exists");
+        consoleFails("vector:create nodim", "give --dimension");
+        consoleFails("vector:info nothere", "does not exist", "vector:list");
+        consoleShows("vector:drop shelf", "Dropped collection shelf");
+        consoleFails("vector:drop shelf", "does not exist");
     }
 
     @Test
@@ -77,10 +66,10 @@ public class ConsoleIT extends CaracalTestSupport {
                 StandardCharsets.UTF_8);
         Files.write(dir.resolve("image.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
 
-        String out = console("vector:ingest --collection library " + dir);
+        String out = console("vector:ingest --verbose --collection library " + dir);
         assertTrue(out, out.contains("[1/4]") && out.contains("chunks"));
         assertTrue(out, out.contains("image.png: skipped"));
-        assertTrue(out, out.contains("Ingested 3 file(s) into 'library'"));
+        assertTrue(out, out.contains("Ingested 3 files into 'library'"));
 
         out = console("vector:search --collection library -k 2 \"how are loops optimised by a compiler\"");
         String firstRow = out.lines()
@@ -94,15 +83,31 @@ public class ConsoleIT extends CaracalTestSupport {
         assertTrue(out, out.contains("notes/astronomy.txt#"));
         assertTrue(out, !out.contains("compilers.md#") && !out.contains("cooking.html#"));
 
-        out = console("vector:search --collection library --filter '{\"range\":{}}' x");
-        assertTrue(out, out.contains("Error: filter.range"));
-        out = console("vector:search --collection library --filter 'not json' x");
-        assertTrue(out, out.contains("Error: filter"));
+        consoleFails("vector:search --collection library --filter '{\"range\":{}}' x", "Error: filter.range");
+        consoleFails("vector:search --collection library --filter 'not json' x", "Error: filter");
 
         // ingesting again replaces the chunks instead of adding copies
         long before = count("library");
         console("vector:ingest --quiet --collection library " + dir);
         assertEquals(before, count("library"));
+
+        // by default no line per file: a progress line, the summary, and what was skipped
+        out = console("vector:ingest --collection library " + dir);
+        assertTrue(out, !out.contains("[1/4]") && out.contains("Ingested 3 files into 'library'"));
+        assertTrue(out, out.contains("  image.png: skipped (unknown document type"));
+        assertTrue(out, out.contains("Replaced " + before + " chunks from an earlier ingest"));
+
+        // a relative path starts at the console's current directory, which cd changes
+        out = console("cd " + dir + " ; vector:ingest --collection relative notes");
+        assertTrue(out, out.contains("Ingested 1 file into 'relative'"));
+        assertEquals(
+                200,
+                get("/api/v1/collections/relative/records/astronomy.txt%230").status());
+        console("vector:drop relative");
+        // a missing path fails the command as every vector: command fails (Karaf's CommandException)
+        consoleFails(
+                "vector:ingest --collection library " + dir.resolve("missing"),
+                dir.resolve("missing") + " does not exist");
         console("vector:drop library");
     }
 
@@ -172,31 +177,63 @@ public class ConsoleIT extends CaracalTestSupport {
     public void statusShowsEveryPluginKind() throws Exception {
         awaitReady();
         awaitCommand("vector:list");
-        String out = console("caracal:status");
-        assertTrue(out, out.contains("embedding model") && out.contains("all-minilm-l6-v2"));
-        assertTrue(out, out.contains("index type") && out.contains("flat"));
-        assertTrue(out, out.contains("parser") && out.contains("text/markdown"));
-        assertTrue(out, out.contains("chunker") && out.contains("paragraph"));
-        assertTrue(out, out.contains("http surface") && out.contains("/api/v1/collections"));
-        assertTrue(out, out.contains("dev.caracal.llm.embeddings.onnx") && out.contains("active"));
-        assertTrue(out, out.contains("vector-store") && out.contains("Health: UP"));
+        consoleShows(
+                "caracal:status",
+                "embedding model",
+                "all-minilm-l6-v2",
+                "index type",
+                "flat",
+                "parser",
+                "text/markdown",
+                "chunker",
+                "paragraph",
+                "http surface",
+                "/api/v1/collections",
+                "dev.caracal.llm.embeddings.onnx",
+                "active",
+                "vector-store",
+                "Health: UP");
+    }
+
+    @Test
+    public void gatewayFiltersAreListedInCallOrderAndByStatus() throws Exception {
+        awaitReady();
+        awaitCommand("gateway:filters");
+        assertTrue(console("gateway:filters").contains("No gateway filters"));
+        Hashtable<String, Object> audit = new Hashtable<>();
+        audit.put(Constants.SERVICE_RANKING, 10);
+        audit.put(GatewayFilter.NAME_PROPERTY, "audit");
+        Hashtable<String, Object> quota = new Hashtable<>();
+        quota.put(Constants.SERVICE_RANKING, 50); // no discovery property: a filter all the same
+        ServiceRegistration<GatewayFilter> first =
+                bundleContext.registerService(GatewayFilter.class, () -> "audit", audit);
+        ServiceRegistration<GatewayFilter> second =
+                bundleContext.registerService(GatewayFilter.class, () -> "quota", quota);
+        try {
+            String out = console("gateway:filters");
+            int q = out.indexOf("quota");
+            int a = out.indexOf("audit");
+            assertTrue(out, q > 0 && a > q); // the higher ranking first
+            String status = console("caracal:status");
+            assertTrue(status, status.lines().anyMatch(l -> l.contains("gateway filter") && l.contains("audit")));
+            assertTrue(status, !status.contains("quota"));
+        } finally {
+            first.unregister();
+            second.unregister();
+        }
     }
 
     @Test
     public void gatewayCommandsOnTheEmbeddedDefaults() throws Exception {
         awaitReady();
         awaitCommand("llm:models");
-        String out = console("llm:providers");
-        assertTrue(out, out.contains("all-minilm-l6-v2") && out.contains("384 dimensions"));
-        out = console("gateway:routes");
-        assertTrue(out, out.contains("No routes"));
-        out = console("gateway:health");
-        assertTrue(out, out.contains("No targets"));
-        out = console("llm:chat -m no-such-model hello");
-        assertTrue(out, out.contains("not_found") && out.contains("no-such-model"));
-        out = console("llm:chat --max-tokens 0 -m x hello");
-        assertTrue(out, out.contains("--max-tokens"));
-        out = console("llm:chat --reasoning lots -m x hello");
-        assertTrue(out, out.contains("--reasoning takes minimal, low, medium, high or a positive token budget"));
+        consoleShows("llm:providers", "all-minilm-l6-v2", "384 dimensions");
+        consoleShows("gateway:routes", "No routes");
+        consoleShows("gateway:health", "No targets");
+        consoleFails("llm:chat -m no-such-model hello", "not_found", "no-such-model");
+        consoleFails("llm:chat --max-tokens 0 -m x hello", "--max-tokens");
+        consoleFails(
+                "llm:chat --reasoning lots -m x hello",
+                "--reasoning takes minimal, low, medium, high or a positive token budget");
     }
 }

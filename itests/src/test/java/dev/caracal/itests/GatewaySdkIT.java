@@ -1,5 +1,9 @@
 package dev.caracal.itests;
 
+import static dev.caracal.gateway.testkit.OpenAiSdk.ask;
+import static dev.caracal.gateway.testkit.OpenAiSdk.askWithWeatherTool;
+import static dev.caracal.gateway.testkit.OpenAiSdk.content;
+import static dev.caracal.gateway.testkit.OpenAiSdk.withToolResult;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,32 +12,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
-import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
-import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.Tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.OpenAIServiceException;
-import com.openai.helpers.ChatCompletionAccumulator;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
+import dev.caracal.gateway.testkit.AnthropicSdk;
+import dev.caracal.gateway.testkit.OpenAiSdk;
+import dev.caracal.gateway.testkit.OpenAiSdk.Streamed;
 import dev.caracal.llm.testkit.Chaos;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.MockUpstream;
@@ -46,9 +44,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,27 +115,12 @@ class GatewaySdkIT {
         // breakers stay closed here: every call tries the primary first, so fallback is observable per call
         karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
         karaf.start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!karaf.get("/v1/models").body().contains("\"chat\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("route 'chat' never appeared: "
-                        + karaf.get("/v1/models").body());
-            }
-            Thread.sleep(200);
-        }
+        karaf.awaitModel("chat");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (karaf != null) {
-            karaf.close();
-        }
-        if (primary != null) {
-            primary.close();
-        }
-        if (backup != null) {
-            backup.close();
-        }
+        KarafProcess.closeAll(karaf, primary, backup);
     }
 
     private static String base() {
@@ -163,17 +144,13 @@ class GatewaySdkIT {
                 .build();
     }
 
-    private static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder()
-                .function(FunctionDefinition.builder()
-                        .name("get_weather")
-                        .description("Current weather of a city")
-                        .parameters(FunctionParameters.builder()
-                                .putAdditionalProperty("type", JsonValue.from("object"))
-                                .putAdditionalProperty(
-                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                                .build())
+    /** The same tool as {@link OpenAiSdk#weatherTool()}, as the Anthropic SDK declares it. */
+    private static Tool anthropicWeatherTool() {
+        return Tool.builder()
+                .name("get_weather")
+                .description("Current weather of a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
                         .build())
                 .build();
     }
@@ -181,48 +158,29 @@ class GatewaySdkIT {
     @Test
     void openAiSdkChatStreamingToolsAndModels() throws Exception {
         OpenAIClient client = openai(0);
-        ChatCompletion c = client.chat()
-                .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("chat")
-                        .addUserMessage("hello there")
-                        .build());
-        assertEquals(
-                "Hi from the primary upstream",
-                c.choices().get(0).message().content().orElseThrow());
+        ChatCompletion c =
+                client.chat().completions().create(ask("chat", "hello there").build());
+        assertEquals("Hi from the primary upstream", content(c));
         assertEquals(12, c.usage().orElseThrow().promptTokens());
 
         // streaming with the usage chunk, assembled by the SDK
-        ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-        List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat()
-                .completions()
-                .createStreaming(ChatCompletionCreateParams.builder()
-                        .model("assistant")
-                        .addUserMessage("tell me a story")
+        Streamed story = OpenAiSdk.stream(
+                client,
+                ask("assistant", "tell me a story")
                         .streamOptions(ChatCompletionStreamOptions.builder()
                                 .includeUsage(true)
                                 .build())
-                        .build())) {
-            s.stream().forEach(chunk -> {
-                chunks.add(chunk);
-                acc.accumulate(chunk);
-            });
-        }
+                        .build());
+        List<ChatCompletionChunk> chunks = story.chunks();
         assertTrue(chunks.size() > 3, "streamed in several chunks: " + chunks.size());
-        assertEquals(
-                "Once upon a time there was a gateway that never dropped a request.",
-                acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+        assertEquals("Once upon a time there was a gateway that never dropped a request.", content(story.completion()));
         assertTrue(chunks.get(chunks.size() - 1).choices().isEmpty());
         assertEquals(14, chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens());
 
         // a tool call, then the tool result back
         ChatCompletion call = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("chat")
-                        .addUserMessage("what is the weather in Paris?")
-                        .addTool(weatherTool())
+                .create(askWithWeatherTool("chat", "what is the weather in Paris?")
                         .build());
         ChatCompletionMessageToolCall toolCall =
                 call.choices().get(0).message().toolCalls().orElseThrow().get(0);
@@ -235,32 +193,14 @@ class GatewaySdkIT {
                 call.choices().get(0).finishReason());
         ChatCompletion answer = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("chat")
-                        .addUserMessage("what is the weather in Paris?")
-                        .addTool(weatherTool())
-                        .addMessage(call.choices().get(0).message())
-                        .addMessage(ChatCompletionToolMessageParam.builder()
-                                .toolCallId(toolCall.asFunction().id())
-                                .content("18C")
-                                .build())
+                .create(withToolResult(askWithWeatherTool("chat", "what is the weather in Paris?"), call, "18C")
                         .build());
-        assertEquals(
-                "It is 18 degrees in Paris.",
-                answer.choices().get(0).message().content().orElseThrow());
+        assertEquals("It is 18 degrees in Paris.", content(answer));
 
         // streamed tool call deltas
-        ChatCompletionAccumulator toolAcc = ChatCompletionAccumulator.create();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat()
-                .completions()
-                .createStreaming(ChatCompletionCreateParams.builder()
-                        .model("chat")
-                        .addUserMessage("weather please")
-                        .addTool(weatherTool())
-                        .build())) {
-            s.stream().forEach(toolAcc::accumulate);
-        }
-        var streamedCall = toolAcc.chatCompletion()
+        var streamedCall = OpenAiSdk.stream(
+                        client, askWithWeatherTool("chat", "weather please").build())
+                .completion()
                 .choices()
                 .get(0)
                 .message()
@@ -279,30 +219,32 @@ class GatewaySdkIT {
                 NotFoundException.class,
                 () -> client.chat()
                         .completions()
-                        .create(ChatCompletionCreateParams.builder()
-                                .model("no-such-model")
-                                .addUserMessage("hello")
-                                .build()));
+                        .create(ask("no-such-model", "hello").build()));
+    }
+
+    /** A request to {@code model} with extended thinking on: {@code budget} of its {@code maxTokens}. */
+    private static MessageCreateParams.Builder thinking(String model, long maxTokens, long budget) {
+        return MessageCreateParams.builder().model(model).maxTokens(maxTokens).enabledThinking(budget);
+    }
+
+    /** The embedding of one sentence by {@code model}, sent over the wire in {@code format}. */
+    private static List<Float> embedding(
+            OpenAIClient client, String model, EmbeddingCreateParams.EncodingFormat format) {
+        CreateEmbeddingResponse response = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model(model)
+                        .input("a caracal is a wild cat")
+                        .encodingFormat(format)
+                        .build());
+        return response.data().get(0).embedding();
     }
 
     @Test
     void embeddingsInBase64AndFloatAgree() {
         OpenAIClient client = openai(0);
         for (String model : List.of("all-minilm-l6-v2", "primary/text-embedding-3-small")) {
-            CreateEmbeddingResponse floats = client.embeddings()
-                    .create(EmbeddingCreateParams.builder()
-                            .model(model)
-                            .input("a caracal is a wild cat")
-                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
-                            .build());
-            CreateEmbeddingResponse base64 = client.embeddings()
-                    .create(EmbeddingCreateParams.builder()
-                            .model(model)
-                            .input("a caracal is a wild cat")
-                            .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
-                            .build());
-            List<Float> a = floats.data().get(0).embedding();
-            List<Float> b = base64.data().get(0).embedding();
+            List<Float> a = embedding(client, model, EmbeddingCreateParams.EncodingFormat.FLOAT);
+            List<Float> b = embedding(client, model, EmbeddingCreateParams.EncodingFormat.BASE64);
             assertFalse(a.isEmpty());
             assertArrayEquals(a.toArray(), b.toArray(), model);
         }
@@ -321,30 +263,17 @@ class GatewaySdkIT {
         assertEquals("Hi from the primary upstream", m.content().get(0).asText().text());
         assertEquals(6, m.usage().outputTokens());
 
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (var stream = client.messages()
-                .createStreaming(MessageCreateParams.builder()
-                        .model("chat")
-                        .maxTokens(200)
-                        .addUserMessage("a story, please")
-                        .build())) {
-            stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
-        }
-        Message streamed = acc.message();
-        assertEquals(
-                "Once upon a time there was a gateway that never dropped a request.",
-                streamed.content().stream()
-                        .filter(ContentBlock::isText)
-                        .map(b -> b.asText().text())
-                        .collect(Collectors.joining()));
+        Message streamed = AnthropicSdk.stream(
+                        client,
+                        MessageCreateParams.builder()
+                                .model("chat")
+                                .maxTokens(200)
+                                .addUserMessage("a story, please")
+                                .build())
+                .message();
+        assertEquals("Once upon a time there was a gateway that never dropped a request.", AnthropicSdk.text(streamed));
 
-        Tool weather = Tool.builder()
-                .name("get_weather")
-                .description("Current weather of a city")
-                .inputSchema(Tool.InputSchema.builder()
-                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .build())
-                .build();
+        Tool weather = anthropicWeatherTool();
         Message toolUse = client.messages()
                 .create(MessageCreateParams.builder()
                         .model("chat")
@@ -364,17 +293,16 @@ class GatewaySdkIT {
                 com.anthropic.models.messages.StopReason.TOOL_USE,
                 toolUse.stopReason().orElseThrow());
 
-        MessageAccumulator toolAcc = MessageAccumulator.create();
-        try (var stream = client.messages()
-                .createStreaming(MessageCreateParams.builder()
-                        .model("chat")
-                        .maxTokens(200)
-                        .addUserMessage("weather in Paris, streamed")
-                        .addTool(weather)
-                        .build())) {
-            stream.stream().forEach((RawMessageStreamEvent e) -> toolAcc.accumulate(e));
-        }
-        ContentBlock streamedUse = toolAcc.message().content().stream()
+        Message streamedToolUse = AnthropicSdk.stream(
+                        client,
+                        MessageCreateParams.builder()
+                                .model("chat")
+                                .maxTokens(200)
+                                .addUserMessage("weather in Paris, streamed")
+                                .addTool(weather)
+                                .build())
+                .message();
+        ContentBlock streamedUse = streamedToolUse.content().stream()
                 .filter(ContentBlock::isToolUse)
                 .findFirst()
                 .orElseThrow();
@@ -427,37 +355,23 @@ class GatewaySdkIT {
     void thinkingCrossesBothFormats() throws Exception {
         AnthropicClient claude = anthropic(0);
         String anthropicModel = "backup/claude-3-5-haiku-latest";
-        Tool weather = Tool.builder()
-                .name("get_weather")
-                .description("Current weather of a city")
-                .inputSchema(Tool.InputSchema.builder()
-                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                        .build())
-                .build();
+        Tool weather = anthropicWeatherTool();
 
         // Anthropic SDK -> Anthropic provider (as Claude Code with thinking on): the thinking block and its signature
         Message m = claude.messages()
-                .create(MessageCreateParams.builder()
-                        .model(anthropicModel)
-                        .maxTokens(4096)
-                        .enabledThinking(2048)
+                .create(thinking(anthropicModel, 4096, 2048)
                         .addUserMessage("ponder: what is a caracal?")
                         .build());
         assertEquals(THOUGHT, m.content().get(0).asThinking().thinking());
         assertEquals("sig-ponder", m.content().get(0).asThinking().signature());
         assertEquals("A caracal.", m.content().get(1).asText().text());
 
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (var stream = claude.messages()
-                .createStreaming(MessageCreateParams.builder()
-                        .model(anthropicModel)
-                        .maxTokens(4096)
-                        .enabledThinking(2048)
-                        .addUserMessage("ponder it, streamed")
-                        .build())) {
-            stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
-        }
-        Message streamed = acc.message();
+        Message streamed = AnthropicSdk.stream(
+                        claude,
+                        thinking(anthropicModel, 4096, 2048)
+                                .addUserMessage("ponder it, streamed")
+                                .build())
+                .message();
         assertEquals(THOUGHT, streamed.content().get(0).asThinking().thinking());
         assertEquals("sig-ponder", streamed.content().get(0).asThinking().signature());
         assertEquals("A caracal.", streamed.content().get(1).asText().text());
@@ -465,12 +379,8 @@ class GatewaySdkIT {
         // a tool loop with thinking on: the assistant turn goes back with its signed thinking block first (what the
         // provider sends is checked byte by byte in caracal-llm-anthropic's ThinkingTest: aimock's journal records
         // Anthropic requests in its own normalized form)
-        MessageCreateParams.Builder loop = MessageCreateParams.builder()
-                .model(anthropicModel)
-                .maxTokens(4096)
-                .enabledThinking(2048)
-                .addTool(weather)
-                .addUserMessage("ponder the weather in Paris");
+        MessageCreateParams.Builder loop =
+                thinking(anthropicModel, 4096, 2048).addTool(weather).addUserMessage("ponder the weather in Paris");
         Message use = claude.messages().create(loop.build());
         assertEquals("sig-weather", use.content().get(0).asThinking().signature());
         ContentBlock call = use.content().stream()
@@ -486,12 +396,7 @@ class GatewaySdkIT {
                                                 .content("18 degrees")
                                                 .build())))
                         .build());
-        assertEquals(
-                "Paris is mild today.",
-                answer.content().stream()
-                        .filter(ContentBlock::isText)
-                        .map(b -> b.asText().text())
-                        .collect(Collectors.joining()));
+        assertEquals("Paris is mild today.", AnthropicSdk.text(answer));
 
         // OpenAI SDK -> Anthropic provider: reasoning_effort low (a 2,048-token budget); the thinking comes back as
         // reasoning_content
@@ -504,7 +409,7 @@ class GatewaySdkIT {
                         .maxCompletionTokens(4096)
                         .addUserMessage("ponder: what is a caracal?")
                         .build());
-        assertEquals("A caracal.", c.choices().get(0).message().content().orElseThrow());
+        assertEquals("A caracal.", content(c));
         assertEquals(
                 THOUGHT,
                 c.choices()
@@ -518,10 +423,7 @@ class GatewaySdkIT {
         // Anthropic SDK -> OpenAI-protocol provider: a 20,000-token budget is reasoning_effort high; the upstream's
         // reasoning_content comes back as a thinking block (unsigned: that protocol has no signatures)
         Message viaOpenAi = claude.messages()
-                .create(MessageCreateParams.builder()
-                        .model("primary/gpt-4o-mini")
-                        .maxTokens(30_000)
-                        .enabledThinking(20_000)
+                .create(thinking("primary/gpt-4o-mini", 30_000, 20_000)
                         .addUserMessage("ponder: what is a caracal?")
                         .build());
         assertEquals(THOUGHT, viaOpenAi.content().get(0).asThinking().thinking());
@@ -602,13 +504,8 @@ class GatewaySdkIT {
         ChatCompletion c = openai(0)
                 .chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("live-route")
-                        .addUserMessage("hello live")
-                        .build());
-        assertEquals(
-                "Hi from the backup upstream",
-                c.choices().get(0).message().content().orElseThrow());
+                .create(ask("live-route", "hello live").build());
+        assertEquals("Hi from the backup upstream", content(c));
         // the header override picks another target for one request
         var raw = karaf.send(
                 "POST",
@@ -633,28 +530,21 @@ class GatewaySdkIT {
             primary.resetStats();
             ChatCompletion c = client.chat()
                     .completions()
-                    .create(ChatCompletionCreateParams.builder()
-                            .model("chat")
-                            .addUserMessage("hello again")
-                            .build());
-            assertEquals(
-                    "Hi from the backup upstream",
-                    c.choices().get(0).message().content().orElseThrow());
+                    .create(ask("chat", "hello again").build());
+            assertEquals("Hi from the backup upstream", content(c));
             assertEquals(1, primary.stats().requests(), "the primary was tried first");
             // the same through the Anthropic ingress, streaming: the failed first target is invisible
-            MessageAccumulator acc = MessageAccumulator.create();
-            try (var stream = anthropic(0)
-                    .messages()
-                    .createStreaming(MessageCreateParams.builder()
-                            .model("chat")
-                            .maxTokens(100)
-                            .addUserMessage("hello, streamed")
-                            .build())) {
-                stream.stream().forEach((RawMessageStreamEvent e) -> acc.accumulate(e));
-            }
+            Message streamed = AnthropicSdk.stream(
+                            anthropic(0),
+                            MessageCreateParams.builder()
+                                    .model("chat")
+                                    .maxTokens(100)
+                                    .addUserMessage("hello, streamed")
+                                    .build())
+                    .message();
             assertEquals(
                     "Hi from the backup upstream",
-                    acc.message().content().get(0).asText().text());
+                    streamed.content().get(0).asText().text());
             String health = karaf.console("gateway:health");
             assertTrue(
                     health.contains("primary/gpt-4o-mini") && health.contains("backup/claude-3-5-haiku-latest"),
@@ -668,10 +558,7 @@ class GatewaySdkIT {
                     OpenAIServiceException.class,
                     () -> client.chat()
                             .completions()
-                            .create(ChatCompletionCreateParams.builder()
-                                    .model("chat")
-                                    .addUserMessage("hello?")
-                                    .build()));
+                            .create(ask("chat", "hello?").build()));
             assertTrue(e.statusCode() >= 500, "status " + e.statusCode());
             assertEquals(1, primary.stats().requests());
             assertEquals(1, backup.stats().requests());
@@ -690,52 +577,37 @@ class GatewaySdkIT {
 
     @Test
     void thePrimaryProvidersBundleLeavesAndReturnsUnderLoad() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> answeredBy = new ConcurrentLinkedQueue<>();
         AtomicInteger ok = new AtomicInteger();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
+        Load load = Load.start(4, t -> {
             boolean viaAnthropic = t % 2 == 1;
-            Thread thread = new Thread(() -> {
-                OpenAIClient o = openai(0);
-                AnthropicClient a = anthropic(0);
-                while (!stop.get()) {
-                    try {
-                        String text = viaAnthropic
-                                ? a.messages()
-                                        .create(MessageCreateParams.builder()
-                                                .model("chat")
-                                                .maxTokens(50)
-                                                .addUserMessage("hello under load")
-                                                .build())
-                                        .content()
-                                        .get(0)
-                                        .asText()
-                                        .text()
-                                : o.chat()
-                                        .completions()
-                                        .create(ChatCompletionCreateParams.builder()
-                                                .model("chat")
-                                                .addUserMessage("hello under load")
-                                                .build())
-                                        .choices()
-                                        .get(0)
-                                        .message()
-                                        .content()
-                                        .orElse("");
-                        answeredBy.add(
-                                text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
-                        ok.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        failures.add(e.toString());
-                    }
-                }
-            });
-            thread.start();
-            clients.add(thread);
-        }
-        try {
+            OpenAIClient o = openai(0);
+            AnthropicClient a = anthropic(0);
+            return () -> {
+                String text = viaAnthropic
+                        ? a.messages()
+                                .create(MessageCreateParams.builder()
+                                        .model("chat")
+                                        .maxTokens(50)
+                                        .addUserMessage("hello under load")
+                                        .build())
+                                .content()
+                                .get(0)
+                                .asText()
+                                .text()
+                        : o.chat()
+                                .completions()
+                                .create(ask("chat", "hello under load").build())
+                                .choices()
+                                .get(0)
+                                .message()
+                                .content()
+                                .orElse("");
+                answeredBy.add(text.contains("primary") ? "primary" : text.contains("backup") ? "backup" : text);
+                ok.incrementAndGet();
+            };
+        });
+        try (load) {
             Thread.sleep(1000);
             String out = karaf.console("feature:uninstall caracal-llm-openai");
             assertFalse(out.toLowerCase(java.util.Locale.ROOT).contains("error"), out);
@@ -753,13 +625,8 @@ class GatewaySdkIT {
                 Thread.sleep(100);
             }
             Thread.sleep(500);
-        } finally {
-            stop.set(true);
-            for (Thread thread : clients) {
-                thread.join();
-            }
         }
-        assertTrue(failures.isEmpty(), "failed client requests: " + failures);
+        assertTrue(load.failures().isEmpty(), "failed client requests: " + load.failures());
         assertTrue(ok.get() > 50, "requests served: " + ok.get());
     }
 }

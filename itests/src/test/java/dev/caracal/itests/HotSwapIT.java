@@ -6,8 +6,6 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -22,11 +20,6 @@ import org.osgi.framework.Bundle;
 @ExamReactorStrategy(PerClass.class)
 public class HotSwapIT extends CaracalTestSupport {
     private static final String ONNX = "dev.caracal.llm.embeddings.onnx";
-
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
 
     @Test
     public void embeddingModelLeavesAndReturns() throws Exception {

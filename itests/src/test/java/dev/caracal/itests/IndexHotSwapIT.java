@@ -4,17 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -28,11 +25,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @ExamReactorStrategy(PerClass.class)
 public class IndexHotSwapIT extends CaracalTestSupport {
     private static final int DIM = 32;
-
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
 
     @Test
     public void hnswLeavesAndReturnsUnderQueryLoad() throws Exception {
@@ -72,27 +64,17 @@ public class IndexHotSwapIT extends CaracalTestSupport {
                                                     + type + "\"}}")
                                     .status()
                             == 201);
-            StringBuilder body = new StringBuilder("{\"records\":[");
             Random rnd = new Random(3);
-            for (int i = 0; i < 2000; i++) {
-                body.append(i == 0 ? "" : ",")
-                        .append("{\"id\":\"p")
-                        .append(i)
-                        .append("\",\"vector\":[")
-                        .append(rnd.nextFloat())
-                        .append(',')
-                        .append(rnd.nextFloat())
-                        .append(',')
-                        .append(rnd.nextFloat())
-                        .append(',')
-                        .append(rnd.nextFloat())
-                        .append("]}");
-            }
             assertEquals(
                     200,
                     put(
                                     "/api/v1/collections/" + name + "/records",
-                                    body.append("]}").toString())
+                                    records(
+                                            "p",
+                                            0,
+                                            2000,
+                                            () -> vector(4, () -> Float.toString(rnd.nextFloat())),
+                                            i -> ""))
                             .status());
             eventually(60, type + " ready", () -> status(name).equals("ready"));
             JsonNode hits = post("/api/v1/collections/" + name + "/search", "{\"vector\":[0.5,0.5,0.5,0.5],\"k\":5}")
@@ -109,19 +91,10 @@ public class IndexHotSwapIT extends CaracalTestSupport {
                 201,
                 post("/api/v1/collections", "{\"name\":\"life\",\"dimension\":" + DIM + ",\"metric\":\"l2\"}")
                         .status());
-        StringBuilder body = new StringBuilder("{\"records\":[");
         Random rnd = new Random(11);
-        for (int i = 0; i < 3000; i++) {
-            body.append(i == 0 ? "" : ",")
-                    .append("{\"id\":\"l")
-                    .append(i)
-                    .append("\",\"vector\":")
-                    .append(vector(rnd))
-                    .append('}');
-        }
         assertEquals(
                 200,
-                put("/api/v1/collections/life/records", body.append("]}").toString())
+                put("/api/v1/collections/life/records", records("l", 0, 3000, () -> vector(rnd), i -> ""))
                         .status());
         assertEquals("flat", query("life", new Random(1)).get("servedBy").asText());
 
@@ -166,73 +139,46 @@ public class IndexHotSwapIT extends CaracalTestSupport {
                         .status());
         Random rnd = new Random(7);
         for (int batch = 0; batch < 10; batch++) {
-            StringBuilder body = new StringBuilder("{\"records\":[");
-            for (int i = 0; i < 500; i++) {
-                body.append(i == 0 ? "" : ",")
-                        .append("{\"id\":\"r")
-                        .append(batch * 500 + i)
-                        .append("\",\"vector\":")
-                        .append(vector(rnd))
-                        .append(",\"metadata\":{\"group\":")
-                        .append((batch * 500 + i) % 10)
-                        .append("}}");
-            }
-            body.append("]}");
             assertEquals(
                     200,
-                    put("/api/v1/collections/" + name + "/records", body.toString())
+                    put(
+                                    "/api/v1/collections/" + name + "/records",
+                                    records(
+                                            "r",
+                                            batch * 500,
+                                            500,
+                                            () -> vector(rnd),
+                                            i -> ",\"metadata\":{\"group\":" + i % 10 + "}"))
                             .status());
         }
         eventually(120, type + " index ready", () -> status(name).equals("ready"));
         assertEquals(type, query(name, new Random(1)).get("servedBy").asText());
 
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> servedBy = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            int seed = t;
-            Thread thread = new Thread(() -> {
-                Random r = new Random(seed);
-                while (!stop.get()) {
-                    try {
-                        Reply reply = post(
-                                "/api/v1/collections/" + name + "/search",
-                                "{\"vector\":" + vector(r) + ",\"k\":10"
-                                        + (r.nextBoolean() ? ",\"filter\":{\"eq\":{\"group\":3}}" : "") + "}");
-                        JsonNode json = reply.json();
-                        if (reply.status() != 200 || json.get("results").size() != 10) {
-                            failures.add(reply.toString());
-                        } else {
-                            ok.incrementAndGet();
-                            servedBy.add(json.get("servedBy").asText()
-                                    + (json.get("degraded").asBoolean() ? "/degraded" : ""));
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
+        Load load = Load.start(4, seed -> {
+            Random r = new Random(seed);
+            return () -> {
+                Reply reply = post(
+                        "/api/v1/collections/" + name + "/search",
+                        "{\"vector\":" + vector(r) + ",\"k\":10"
+                                + (r.nextBoolean() ? ",\"filter\":{\"eq\":{\"group\":3}}" : "") + "}");
+                JsonNode json = reply.json();
+                if (reply.status() != 200 || json.get("results").size() != 10) {
+                    throw new AssertionError(reply.toString());
                 }
-            });
-            thread.start();
-            clients.add(thread);
+                ok.incrementAndGet();
+                servedBy.add(
+                        json.get("servedBy").asText() + (json.get("degraded").asBoolean() ? "/degraded" : ""));
+            };
+        });
+        try (load) {
+            featureLeavesAndReturns(
+                    feature,
+                    () -> status(name).equals("degraded"),
+                    () -> status(name).equals("ready"));
         }
-        try {
-            Thread.sleep(500);
-            String out = console("feature:uninstall " + feature);
-            assertTrue(out, !out.toLowerCase(Locale.ROOT).contains("error"));
-            eventually(60, type + " degraded", () -> status(name).equals("degraded"));
-            Thread.sleep(500);
-            console("feature:install " + feature);
-            eventually(120, type + " ready again", () -> status(name).equals("ready"));
-            Thread.sleep(500);
-        } finally {
-            stop.set(true);
-            for (Thread thread : clients) {
-                thread.join();
-            }
-        }
-        assertTrue("failed queries: " + failures, failures.isEmpty());
+        assertTrue("failed queries: " + load.failures(), load.failures().isEmpty());
         assertTrue(servedBy.contains("flat/degraded"));
         assertTrue(servedBy.contains(type));
         assertTrue(ok.get() > 20);
@@ -253,11 +199,36 @@ public class IndexHotSwapIT extends CaracalTestSupport {
                 .json();
     }
 
+    /** A {@value #DIM}-d vector of Gaussian components. */
     private static String vector(Random r) {
+        return vector(DIM, () -> String.format(Locale.ROOT, "%.4f", r.nextGaussian()));
+    }
+
+    /** A JSON array of {@code dimension} components, each drawn by {@code component}. */
+    private static String vector(int dimension, Supplier<String> component) {
         StringBuilder sb = new StringBuilder("[");
-        for (int d = 0; d < DIM; d++) {
-            sb.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", r.nextGaussian()));
+        for (int d = 0; d < dimension; d++) {
+            sb.append(d == 0 ? "" : ",").append(component.get());
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * A records body: {@code n} records from number {@code from} on, with the id {@code prefix + number}, the next
+     * vector and the members that {@code extra} gives for the number.
+     */
+    private static String records(String prefix, int from, int n, Supplier<String> vectors, IntFunction<String> extra) {
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        for (int i = from; i < from + n; i++) {
+            body.append(i == from ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(prefix)
+                    .append(i)
+                    .append("\",\"vector\":")
+                    .append(vectors.get())
+                    .append(extra.apply(i))
+                    .append('}');
+        }
+        return body.append("]}").toString();
     }
 }

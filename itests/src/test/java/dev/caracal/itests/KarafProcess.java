@@ -98,6 +98,54 @@ final class KarafProcess implements AutoCloseable {
         return out;
     }
 
+    /** What a command run by a shell printed and its exit status. */
+    record Run(int status, String out, String err) {
+        /** The output's lines, without the ANSI colours Karaf's console adds. */
+        List<String> lines() {
+            return out.replaceAll("\u001B\\[[0-9;]*m", "").lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + status + "\n" + out + err;
+        }
+    }
+
+    /** Pipes {@code script} into {@code bin/client -b}, as a user's shell script would; nothing else on its line. */
+    Run client(String script) throws Exception {
+        Process p = new ProcessBuilder(home.resolve("bin/client").toString(), "-b")
+                .directory(home.toFile())
+                .start();
+        p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        return finish(p, "bin/client -b with " + script);
+    }
+
+    /** Runs {@code command} with bash in {@code directory}, as a user pasting it into a terminal would. */
+    Run bash(String command, Path directory) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", command)
+                .directory(directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        return finish(p, command);
+    }
+
+    private static Run finish(Process p, String what) throws Exception {
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("did not finish: " + what);
+        }
+        return new Run(p.exitValue(), out, new String(err.get(), StandardCharsets.UTF_8));
+    }
+
     /** Starts {@code bin/karaf server} and waits for {@code /readyz}; returns the seconds it took. */
     double start() throws Exception {
         long t0 = System.nanoTime();
@@ -205,6 +253,27 @@ final class KarafProcess implements AutoCloseable {
             b.header(headers[i], headers[i + 1]);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Waits up to a minute until {@code /v1/models} lists {@code model} (a provider's model or a route). */
+    void awaitModel(String model) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!get("/v1/models").body().contains("\"" + model + "\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("'" + model + "' never appeared in /v1/models: "
+                        + get("/v1/models").body());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Closes each of {@code resources} that is not null (a test's Caracal and mock upstreams), the first first. */
+    static void closeAll(AutoCloseable... resources) throws Exception {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                resource.close();
+            }
+        }
     }
 
     @Override

@@ -7,14 +7,10 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -39,11 +35,6 @@ public class SearchModesIT extends CaracalTestSupport {
         "Hash tables give constant time lookups on average",
         "Parsing expressions with recursive descent compilers",
     };
-
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
 
     /** Eight records on a 4-d grid, each with a text and a group; the vectors are unrelated to the texts. */
     private static void fill(String name) throws Exception {
@@ -152,7 +143,7 @@ public class SearchModesIT extends CaracalTestSupport {
         assertTrue(out, out.contains("d5") && out.contains("d2"));
         out = console("vector:info modes");
         assertTrue(out, out.contains("keyword index") && out.contains("ready, bm25"));
-        out = console("vector:search -c modes -m fuzzy x");
+        out = consoleFailure("vector:search -c modes -m fuzzy x");
         assertTrue(out, out.contains("mode"));
     }
 
@@ -242,65 +233,43 @@ public class SearchModesIT extends CaracalTestSupport {
     public void theTextPluginLeavesAndReturnsUnderLoad() throws Exception {
         awaitReady();
         fill("swap-text");
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger hybridOk = new AtomicInteger();
         AtomicInteger keywordOk = new AtomicInteger();
         AtomicInteger keyword503 = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> hybridServedBy = new ConcurrentLinkedQueue<>();
-        List<Thread> clients = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
+        Load load = Load.start(3, t -> {
             boolean hybrid = t > 0;
-            Thread thread = new Thread(() -> {
-                while (!stop.get()) {
-                    try {
-                        Reply reply = post(
-                                "/api/v1/collections/swap-text/search",
-                                hybrid
-                                        ? "{\"vector\":[3,0,0,0],\"text\":\"virtual memory\",\"mode\":\"hybrid\",\"k\":3}"
-                                        : "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":3}");
-                        if (hybrid) {
-                            if (reply.status() == 200
-                                    && reply.json().get("results").size() == 3) {
-                                hybridOk.incrementAndGet();
-                                JsonNode j = reply.json();
-                                hybridServedBy.add(j.get("servedBy").asText()
-                                        + (j.get("degraded").asBoolean() ? "/degraded" : ""));
-                            } else {
-                                failures.add(reply.toString());
-                            }
-                        } else if (reply.status() == 200) {
-                            keywordOk.incrementAndGet();
-                        } else if (reply.status() == 503
-                                && reply.json().get("type").asText().endsWith("text-index-unavailable")) {
-                            keyword503.incrementAndGet();
-                        } else {
-                            failures.add(reply.toString());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
+            return () -> {
+                Reply reply = post(
+                        "/api/v1/collections/swap-text/search",
+                        hybrid
+                                ? "{\"vector\":[3,0,0,0],\"text\":\"virtual memory\",\"mode\":\"hybrid\",\"k\":3}"
+                                : "{\"text\":\"virtual memory\",\"mode\":\"keyword\",\"k\":3}");
+                if (hybrid) {
+                    if (reply.status() != 200 || reply.json().get("results").size() != 3) {
+                        throw new AssertionError(reply.toString());
                     }
+                    hybridOk.incrementAndGet();
+                    JsonNode j = reply.json();
+                    hybridServedBy.add(
+                            j.get("servedBy").asText() + (j.get("degraded").asBoolean() ? "/degraded" : ""));
+                } else if (reply.status() == 200) {
+                    keywordOk.incrementAndGet();
+                } else if (reply.status() == 503
+                        && reply.json().get("type").asText().endsWith("text-index-unavailable")) {
+                    keyword503.incrementAndGet();
+                } else {
+                    throw new AssertionError(reply.toString());
                 }
-            });
-            thread.start();
-            clients.add(thread);
+            };
+        });
+        try (load) {
+            featureLeavesAndReturns(
+                    "caracal-vector-text-bm25",
+                    () -> "degraded".equals(textStatus("swap-text")),
+                    () -> "ready".equals(textStatus("swap-text")));
         }
-        try {
-            Thread.sleep(500);
-            String out = console("feature:uninstall caracal-vector-text-bm25");
-            assertTrue(out, !out.toLowerCase(Locale.ROOT).contains("error"));
-            eventually(60, "text index degraded", () -> "degraded".equals(textStatus("swap-text")));
-            Thread.sleep(500);
-            console("feature:install caracal-vector-text-bm25");
-            eventually(60, "text index ready again", () -> "ready".equals(textStatus("swap-text")));
-            Thread.sleep(500);
-        } finally {
-            stop.set(true);
-            for (Thread thread : clients) {
-                thread.join();
-            }
-        }
-        assertTrue("failed searches: " + failures, failures.isEmpty());
+        assertTrue("failed searches: " + load.failures(), load.failures().isEmpty());
         assertTrue(hybridServedBy.toString(), hybridServedBy.contains("flat/degraded"));
         assertTrue(hybridServedBy.contains("flat+bm25"));
         assertTrue(keyword503.get() > 0);

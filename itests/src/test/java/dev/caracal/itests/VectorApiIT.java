@@ -6,14 +6,13 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.http.RequestGuard;
+import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Locale;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -27,11 +26,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class VectorApiIT extends CaracalTestSupport {
-
-    @Configuration
-    public Option[] config() {
-        return distribution();
-    }
 
     @Inject
     ConfigurationAdmin configAdmin;
@@ -172,6 +166,80 @@ public class VectorApiIT extends CaracalTestSupport {
             assertEquals(
                     r.toString(), "z", r.json().get("results").get(1).get("id").asText());
             assertEquals(204, delete("/api/v1/collections/" + name).status());
+        }
+    }
+
+    /** CACM topic 1; of the four documents ingested, CACM-1410 is the one judged relevant to it. */
+    private static final String TOPIC_1 =
+            "What articles exist which deal with TSS (Time Sharing System), an operating system for IBM computers?";
+
+    @Test
+    public void documentsAreIngestedThroughRestAndFoundBySearch() throws Exception {
+        ready();
+        int chunks = 0;
+        for (String doc : new String[] {"CACM-0001", "CACM-1410", "CACM-2000", "CACM-3000"}) {
+            Reply r = upload("/api/v1/collections/cacm/documents?name=cacm/" + doc + ".html", "text/html", cacm(doc));
+            assertEquals(r.toString(), 200, r.status());
+            assertEquals("cacm/" + doc + ".html", r.json().get("name").asText());
+            assertEquals("text/html", r.json().get("mediaType").asText());
+            assertTrue(r.toString(), r.json().get("chunks").asInt() >= 1);
+            assertEquals(doc.equals("CACM-0001"), r.json().get("created").asBoolean());
+            chunks += r.json().get("chunks").asInt();
+        }
+        Reply info = get("/api/v1/collections/cacm");
+        assertEquals("all-minilm-l6-v2", info.json().get("embedding").asText());
+        assertEquals("cosine", info.json().get("metric").asText());
+        assertEquals(chunks, info.json().get("count").asInt());
+
+        Reply hits =
+                post("/api/v1/collections/cacm/search", "{\"text\":" + JSON.writeValueAsString(TOPIC_1) + ",\"k\":1}");
+        assertEquals(hits.toString(), 200, hits.status());
+        JsonNode best = hits.json().get("results").get(0);
+        assertEquals(hits.toString(), "cacm/CACM-1410.html#0", best.get("id").asText());
+        assertEquals("cacm/CACM-1410.html", best.get("metadata").get("source").asText());
+        assertTrue(best.get("text").asText().contains("Interarrival Statistics for Time Sharing Systems"));
+
+        // the same name again replaces its chunks; the name may come from Content-Disposition
+        Reply again = upload(
+                "/api/v1/collections/cacm/documents",
+                "text/html",
+                cacm("CACM-1410"),
+                "Content-Disposition",
+                "attachment; filename=\"cacm/CACM-1410.html\"");
+        assertEquals(again.toString(), 200, again.status());
+        assertEquals(
+                again.json().get("chunks").asInt(), again.json().get("replaced").asInt());
+        assertEquals(chunks, get("/api/v1/collections/cacm").json().get("count").asInt());
+
+        expect(415, null, upload("/api/v1/collections/cacm/documents?name=scan.png", "image/png", new byte[] {1, 2}));
+        expect(
+                415,
+                null,
+                upload(
+                        "/api/v1/collections/cacm/documents?name=notes.md",
+                        "application/x-www-form-urlencoded",
+                        "a=b".getBytes(StandardCharsets.UTF_8)));
+        expect(
+                400,
+                "name",
+                upload("/api/v1/collections/cacm/documents", "text/plain", "Text.".getBytes(StandardCharsets.UTF_8)));
+        expect(
+                400,
+                "path",
+                upload(
+                        "/api/v1/collections/cacm/documents?name=a.txt&path=b.txt",
+                        "text/plain",
+                        "x".getBytes(StandardCharsets.UTF_8)));
+        expect(400, null, upload("/api/v1/collections/cacm/documents?name=empty.txt", "text/plain", new byte[0]));
+        expect(413, null, declareBody("POST", "/api/v1/collections/cacm/documents?name=big.txt", 33L * 1024 * 1024));
+        assertEquals(chunks, get("/api/v1/collections/cacm").json().get("count").asInt());
+        assertEquals(204, delete("/api/v1/collections/cacm").status());
+    }
+
+    private static byte[] cacm(String doc) throws Exception {
+        try (java.io.InputStream in = VectorApiIT.class.getResourceAsStream("/cacm/" + doc + ".html")) {
+            assertTrue("test resource /cacm/" + doc + ".html", in != null);
+            return in.readAllBytes();
         }
     }
 

@@ -13,23 +13,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * Latency the gateway adds: one open-loop load (requests sent on a fixed schedule, latency measured from the
  * scheduled send time, so a stall is charged to every request it delays) at the same rate against the same local
  * OpenAI-protocol upstream, first directly, then through Caracal's {@code /v1/chat/completions}. The upstream runs in
  * this JVM and answers a canned completion at once, so what differs between the two phases is the gateway.
- * Optionally a soak: the gateway phase for minutes, with the Caracal process's RSS after the first minute and at the
+ * Latencies are recorded in HdrHistogram (3 significant digits); each phase reports the mean, percentiles and maximum.
+ * Given Caracal's process id, the gateway phase also reports the bytes Caracal allocated per request, from its own
+ * per-thread counters (see {@link RemoteAllocation}). Optionally a soak: the gateway phase for minutes, with the Caracal process's RSS after the first minute and at the
  * end.
  *
  * <pre>
@@ -96,15 +98,27 @@ public final class GatewayOverhead {
         warm(client, direct, rate, warmup);
         Result d = load(client, direct, rate, seconds);
         warm(client, viaGateway, rate, warmup);
+        RemoteAllocation caracal = pid > 0 ? attach(pid) : null;
+        Map<Long, Long> allocatedBefore = caracal == null ? null : caracal.snapshot();
         Result g = load(client, viaGateway, rate, seconds);
+        long allocated = caracal == null ? -1 : caracal.since(allocatedBefore);
         System.out.println(d.line("direct to the upstream"));
         System.out.println(g.line("through the gateway"));
         System.out.printf(
                 Locale.ROOT,
-                "added by the gateway: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
+                "added by the gateway: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
+                (g.mean() - d.mean()) / 1e6,
                 (g.p(50) - d.p(50)) / 1e6,
                 (g.p(90) - d.p(90)) / 1e6,
                 (g.p(99) - d.p(99)) / 1e6);
+        if (allocated >= 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "allocated by Caracal per request through the gateway: %.1f KB (%,d bytes over %d requests)%n",
+                    allocated / 1024.0 / g.sent(),
+                    allocated,
+                    g.sent());
+        }
         if (soakMinutes > 0 && pid > 0) {
             Result first = load(client, viaGateway, rate, 60);
             long rss1 = rssKb(pid);
@@ -120,8 +134,21 @@ public final class GatewayOverhead {
                     rssN / 1024,
                     (double) rssN / rss1);
         }
+        if (caracal != null) {
+            caracal.close();
+        }
         upstream.stop(0);
         System.exit(0);
+    }
+
+    /** Attaches to Caracal's JVM to read its allocation counters; null (with the reason printed) when it cannot. */
+    private static RemoteAllocation attach(long pid) {
+        try {
+            return RemoteAllocation.attach(pid);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("allocation per request not measured: " + e.getMessage());
+            return null;
+        }
     }
 
     static HttpServer startUpstream(int port) throws IOException {
@@ -148,30 +175,31 @@ public final class GatewayOverhead {
         return server;
     }
 
-    /** Latencies in nanoseconds, and failures. */
-    record Result(long[] latencies, int failures, int sent, double seconds, Map<String, Integer> reasons) {
+    /** Latencies of the answered requests in nanoseconds, and failures. */
+    record Result(Histogram latencies, int failures, int sent, double seconds, Map<String, Integer> reasons) {
         double p(double percentile) {
-            if (latencies.length == 0) {
-                return Double.NaN;
-            }
-            int i = (int) Math.min(latencies.length - 1, Math.ceil(percentile / 100 * latencies.length) - 1);
-            return latencies[Math.max(0, i)];
+            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(percentile);
+        }
+
+        double mean() {
+            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMean();
         }
 
         String line(String label) {
             return String.format(
                     Locale.ROOT,
-                    "%-26s %6d req, %3d failed, %7.1f req/s: p50 %.3f ms, p90 %.3f ms,"
+                    "%-26s %6d req, %3d failed, %7.1f req/s: mean %.3f ms, p50 %.3f ms, p90 %.3f ms,"
                             + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%s",
                     label,
                     sent,
                     failures,
                     sent / seconds,
+                    mean() / 1e6,
                     p(50) / 1e6,
                     p(90) / 1e6,
                     p(99) / 1e6,
                     p(99.9) / 1e6,
-                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6,
+                    latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMaxValue() / 1e6,
                     reasons.isEmpty() ? "" : " " + reasons);
         }
     }
@@ -198,7 +226,7 @@ public final class GatewayOverhead {
     static Result load(HttpClient client, URI uri, int rate, int seconds) throws InterruptedException {
         int total = rate * seconds;
         long interval = 1_000_000_000L / rate;
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        Histogram latencies = new ConcurrentHistogram(3); // auto-resizing, 3 significant digits
         long[] byIndex = new long[total];
         AtomicInteger failures = new AtomicInteger();
         Map<String, Integer> reasons = new ConcurrentHashMap<>();
@@ -230,7 +258,7 @@ public final class GatewayOverhead {
                                                     .substring(0, Math.min(400, r.body().length));
                             reasons.merge(reason, 1, Integer::sum);
                         } else {
-                            latencies.add(latency);
+                            latencies.recordValue(latency);
                             byIndex[(int) ((scheduled - start) / interval)] = latency;
                         }
                         return null;
@@ -252,9 +280,7 @@ public final class GatewayOverhead {
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
-        return new Result(sorted, failures.get(), total, elapsed, new TreeMap<>(reasons));
+        return new Result(latencies, failures.get(), total, elapsed, new TreeMap<>(reasons));
     }
 
     static long rssKb(long pid) {

@@ -6,105 +6,149 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Ingestion into a durable collection: random vectors supplied in batches, every upsert acknowledged only once
- * committed and fsynced. Runs with 1 writer thread, then with several (group commit shares the fsync).
+ * committed and fsynced. A JMH single-shot benchmark: each iteration ingests all records into a new, empty store,
+ * with 1 writer thread, then with several (group commit shares the fsync), each writer count in its own JVM fork
+ * after one warm-up iteration.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
- *   dev.caracal.benchmarks.vector.VectorIngestBenchmark [records=200000] [dim=384] [batch=1000] [writers=1,2,4] [dir]
+ * java --add-modules jdk.incubator.vector -Xmx4g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+ *   dev.caracal.benchmarks.vector.VectorIngestBenchmark [records=200000] [dim=384] [batch=1000] [writers=1,2,4] \
+ *   [dir=a temporary directory] [iterations=3]
  * </pre>
  */
-public final class VectorIngestBenchmark {
+public class VectorIngestBenchmark {
+    private static final String COLLECTION = "ingest";
 
-    public static void main(String[] args) throws Exception {
-        int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int dim = args.length > 1 ? Integer.parseInt(args[1]) : 384;
-        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        String[] writerCounts = (args.length > 3 ? args[3] : "1,2,4").split(",");
-        Path base = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("caracal-ingest");
+    /** The records, generated once per fork, in batches. */
+    @State(Scope.Benchmark)
+    public static class Batches {
+        @Param("200000")
+        public int records;
 
-        System.out.printf("Generating %,d random %d-d vectors...%n", records, dim);
-        List<List<VectorRecord>> batches = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(42);
-        for (int from = 0; from < records; from += batchSize) {
-            List<VectorRecord> batch = new ArrayList<>(batchSize);
-            for (int i = from; i < Math.min(records, from + batchSize); i++) {
-                float[] v = new float[dim];
-                for (int d = 0; d < dim; d++) {
-                    v[d] = (float) (random.nextDouble() * 2 - 1);
+        @Param("384")
+        public int dim;
+
+        @Param("1000")
+        public int batch;
+
+        List<List<VectorRecord>> batches;
+
+        @Setup
+        public void generate() {
+            batches = new ArrayList<>();
+            SplittableRandom random = new SplittableRandom(42);
+            for (int from = 0; from < records; from += batch) {
+                List<VectorRecord> b = new ArrayList<>(batch);
+                for (int i = from; i < Math.min(records, from + batch); i++) {
+                    float[] v = new float[dim];
+                    for (int d = 0; d < dim; d++) {
+                        v[d] = (float) (random.nextDouble() * 2 - 1);
+                    }
+                    b.add(new VectorRecord("doc-" + i, v, Map.of("n", i), null, null));
                 }
-                batch.add(new VectorRecord("doc-" + i, v, Map.of("n", i), null, null));
+                batches.add(b);
             }
-            batches.add(batch);
-        }
-
-        for (String w : writerCounts) {
-            int writers = Integer.parseInt(w.trim());
-            Path dir = base.resolve("writers-" + writers);
-            deleteRecursively(dir);
-            VectorStoreComponent store = VectorStoreComponent.standalone(StoreSettings.defaults(dir));
-            try {
-                store.createCollection(new CollectionSpec("ingest", dim, Metric.COSINE, null, IndexSpec.FLAT_SPEC));
-                AtomicInteger next = new AtomicInteger();
-                long t0 = System.nanoTime();
-                List<Thread> threads = new ArrayList<>();
-                for (int t = 0; t < writers; t++) {
-                    Thread th = new Thread(() -> {
-                        int b;
-                        while ((b = next.getAndIncrement()) < batches.size()) {
-                            store.upsert("ingest", batches.get(b));
-                        }
-                    });
-                    th.start();
-                    threads.add(th);
-                }
-                for (Thread th : threads) {
-                    th.join();
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long count = store.count("ingest");
-                long bytes = Files.size(dir.resolve("collections/ingest/records.mv.db"))
-                        + Files.size(dir.resolve("collections/ingest/vectors.f32"));
-                System.out.printf(
-                        "writers=%d  records=%,d  batch=%d  dim=%d  time=%.2f s  ->  %,.0f records/s  "
-                                + "(%.0f MB/s of vectors; files %,d MB)%n",
-                        writers,
-                        count,
-                        batchSize,
-                        dim,
-                        seconds,
-                        count / seconds,
-                        count * dim * 4.0 / seconds / 1e6,
-                        bytes >> 20);
-            } finally {
-                store.stop();
-            }
-            deleteRecursively(dir);
-            System.gc(); // the next run starts without this one's garbage
-            Thread.sleep(2000);
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
+    /** A new store with an empty collection for every iteration; the writers share its batch counter. */
+    @State(Scope.Benchmark)
+    public static class EmptyStore {
+        /** Where stores are created; empty for a temporary directory. */
+        @Param("")
+        public String dir;
+
+        Path directory;
+        VectorStoreComponent store;
+        final AtomicInteger nextBatch = new AtomicInteger();
+
+        @Setup(Level.Iteration)
+        public void open(Batches batches) throws Exception {
+            directory = dir.isEmpty()
+                    ? Files.createTempDirectory("caracal-ingest")
+                    : Files.createDirectories(Path.of(dir)).resolve("ingest-" + System.nanoTime());
+            store = VectorStoreComponent.standalone(StoreSettings.defaults(directory));
+            store.createCollection(
+                    new CollectionSpec(COLLECTION, batches.dim, Metric.COSINE, null, IndexSpec.FLAT_SPEC));
+            nextBatch.set(0);
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+
+        @TearDown(Level.Iteration)
+        public void close(Batches batches) throws Exception {
+            try {
+                long count = store.count(COLLECTION);
+                if (count != batches.records) {
+                    throw new IllegalStateException(count + " records stored, " + batches.records + " sent");
+                }
+                long bytes = Files.size(directory.resolve("collections/ingest/records.mv.db"))
+                        + Files.size(directory.resolve("collections/ingest/vectors.f32"));
+                System.out.printf("(%,d records stored, files %,d MB) ", count, bytes >> 20);
+            } finally {
+                store.stop();
+                Stores.deleteRecursively(directory);
             }
         }
+    }
+
+    /** One writer thread's share: it upserts batches until none is left. */
+    @Benchmark
+    public int ingest(Batches batches, EmptyStore store) {
+        int written = 0;
+        for (int b = store.nextBatch.getAndIncrement();
+                b < batches.batches.size();
+                b = store.nextBatch.getAndIncrement()) {
+            store.store.upsert(COLLECTION, batches.batches.get(b));
+            written++;
+        }
+        return written;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> params = Map.of(
+                "records", args.length > 0 ? args[0] : "200000",
+                "dim", args.length > 1 ? args[1] : "384",
+                "batch", args.length > 2 ? args[2] : "1000",
+                "dir", args.length > 4 ? args[4] : "");
+        String[] writerCounts = (args.length > 3 ? args[3] : "1,2,4").split(",");
+        int iterations = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+        int records = Integer.parseInt(params.get("records"));
+        int dim = Integer.parseInt(params.get("dim"));
+        List<String> lines = new ArrayList<>();
+        for (String w : writerCounts) {
+            int writers = Integer.parseInt(w.trim());
+            Jmh.Score s = Jmh.singleShot(VectorIngestBenchmark.class, "ingest", writers, params, 1, iterations)
+                    .get(0);
+            double seconds = s.score();
+            lines.add(String.format(
+                    "writers=%d  records=%,d  batch=%s  dim=%d  time=%.2f s ± %.2f  ->  %,.0f records/s  (%.0f MB/s of"
+                            + " vectors)",
+                    writers,
+                    records,
+                    params.get("batch"),
+                    dim,
+                    seconds,
+                    s.error(),
+                    records / seconds,
+                    records * dim * 4.0 / seconds / 1e6));
+        }
+        System.out.println();
+        lines.forEach(System.out::println);
     }
 }

@@ -3,9 +3,7 @@ package dev.caracal.core.internal;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.RequestGuard;
 import java.io.IOException;
-import java.util.Comparator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.List;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
@@ -13,7 +11,6 @@ import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -35,27 +32,28 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
         })
 public class GuardFilter implements Filter {
 
-    private final Map<ServiceReference<RequestGuard>, RequestGuard> guards =
-            new ConcurrentSkipListMap<>(Comparator.reverseOrder());
-
+    /** The guards as SCR binds them: ordered as their service references, so the highest ranking comes last. */
     @Reference(
             cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addGuard(ServiceReference<RequestGuard> ref, RequestGuard guard) {
-        guards.put(ref, guard);
-    }
+    private volatile List<RequestGuard> guards = List.of();
 
-    void removeGuard(ServiceReference<RequestGuard> ref) {
-        guards.remove(ref);
+    /** For SCR. */
+    public GuardFilter() {}
+
+    /** With the guards SCR would bind, lowest ranking first (tests). */
+    GuardFilter(List<RequestGuard> guards) {
+        this.guards = List.copyOf(guards);
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest req && response instanceof HttpServletResponse resp) {
-            for (RequestGuard guard : guards.values()) {
-                if (!guard.admit(req, resp)) {
+            List<RequestGuard> ranked = guards;
+            for (int i = ranked.size() - 1; i >= 0; i--) {
+                if (!ranked.get(i).admit(req, resp)) {
                     return;
                 }
             }

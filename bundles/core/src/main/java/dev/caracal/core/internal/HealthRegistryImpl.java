@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -35,7 +36,17 @@ public class HealthRegistryImpl implements HealthRegistry {
         String[] required() default {"startup", "vector-store", "http"};
     }
 
-    private final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
+    /**
+     * The checks, added and removed in place by SCR (field injection, update option); package-private so that the
+     * tests in this package add and remove checks as SCR does.
+     */
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            fieldOption = FieldOption.UPDATE)
+    final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
+
     private volatile Set<String> required = Set.of();
 
     @Activate
@@ -51,18 +62,6 @@ public class HealthRegistryImpl implements HealthRegistry {
             }
         }
         required = Set.copyOf(names);
-    }
-
-    @Reference(
-            cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addCheck(HealthCheck check) {
-        checks.add(check);
-    }
-
-    void removeCheck(HealthCheck check) {
-        checks.remove(check);
     }
 
     @Override

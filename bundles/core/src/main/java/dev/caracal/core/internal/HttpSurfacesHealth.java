@@ -32,25 +32,16 @@ import org.osgi.service.http.runtime.dto.ServletDTO;
 public class HttpSurfacesHealth implements HealthCheck {
 
     private final BundleContext context;
-    private volatile HttpServiceRuntime runtime;
-
-    @Activate
-    public HttpSurfacesHealth(BundleContext context) {
-        this.context = context;
-    }
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setRuntime(HttpServiceRuntime r) {
-        runtime = r;
-    }
+    private volatile HttpServiceRuntime runtime;
 
-    void unsetRuntime(HttpServiceRuntime r) {
-        if (runtime == r) {
-            runtime = null;
-        }
+    @Activate
+    public HttpSurfacesHealth(BundleContext context) {
+        this.context = context;
     }
 
     @Override

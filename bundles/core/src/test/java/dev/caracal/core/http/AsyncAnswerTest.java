@@ -195,9 +195,19 @@ class AsyncAnswerTest {
         t.join();
     }
 
+    // each test's container side, writer and pending answer (JUnit makes a new instance per test)
+    final FakeAsync async = new FakeAsync();
+    final AtomicInteger starts = new AtomicInteger();
+    final Recorder w = new Recorder();
+    final CompletableFuture<String> stage = new CompletableFuture<>();
+
+    /** Serves {@link #stage} to a request that goes async with {@link #async}, {@link #w} writing the answer. */
+    void serveLater(long asyncTimeoutMillis, String requestId) throws Exception {
+        AsyncAnswer.serve(request(async, starts), stage, asyncTimeoutMillis, TIMEOUT, requestId, w);
+    }
+
     @Test
     void aStageAlreadyCompleteIsAnsweredOnTheRequestThreadWithoutGoingAsync() throws Exception {
-        Recorder w = new Recorder();
         AsyncAnswer.serve(
                 request(null, new AtomicInteger()), CompletableFuture.completedFuture("cached"), 0, TIMEOUT, "r1", w);
         assertEquals(List.of("cached"), w.outcomes());
@@ -207,7 +217,6 @@ class AsyncAnswerTest {
     @Test
     void failuresAreThrownUnwrappedAsTheBlockingCallThrowsThem() throws Exception {
         IllegalStateException limited = new IllegalStateException("slow down");
-        Recorder w = new Recorder();
         AsyncAnswer.serve(
                 request(null, new AtomicInteger()),
                 CompletableFuture.failedFuture(new CompletionException(limited)),
@@ -232,11 +241,7 @@ class AsyncAnswerTest {
 
     @Test
     void aLaterAnswerIsWrittenOnAContainerThreadNeverOnTheCompletingOne() throws Exception {
-        FakeAsync async = new FakeAsync();
-        AtomicInteger starts = new AtomicInteger();
-        Recorder w = new Recorder();
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, starts), stage, 0, TIMEOUT, "r4", w);
+        serveLater(0, "r4");
         assertEquals(1, starts.get());
         assertEquals(0, async.timeout, "no async timeout: the gateway bounds the call");
         assertEquals(1, async.listeners.size());
@@ -258,10 +263,7 @@ class AsyncAnswerTest {
 
     @Test
     void theClientLeavingFirstCompletesOnceAndDropsTheAnswer() throws Exception {
-        FakeAsync async = new FakeAsync();
-        Recorder w = new Recorder();
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, new AtomicInteger()), stage, 0, TIMEOUT, "r5", w);
+        serveLater(0, "r5");
 
         async.fireError();
         assertEquals(1, async.completions.get());
@@ -275,10 +277,7 @@ class AsyncAnswerTest {
 
     @Test
     void aRequestTheContainerCompletedFirstIsLeftAlone() throws Exception {
-        FakeAsync async = new FakeAsync();
-        Recorder w = new Recorder();
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, new AtomicInteger()), stage, 0, TIMEOUT, "r6", w);
+        serveLater(0, "r6");
 
         async.fireComplete();
         completeOnAnotherThread(stage, "too late");
@@ -289,10 +288,7 @@ class AsyncAnswerTest {
 
     @Test
     void aTimeoutIsAnsweredAsATimeoutAndTheLateAnswerDropped() throws Exception {
-        FakeAsync async = new FakeAsync();
-        Recorder w = new Recorder();
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, new AtomicInteger()), stage, 250, TIMEOUT, "r7", w);
+        serveLater(250, "r7");
         assertEquals(250, async.timeout);
 
         async.fireTimeout();
@@ -308,11 +304,8 @@ class AsyncAnswerTest {
 
     @Test
     void aFailedWriteStillCompletesTheRequestAndThrowsNothing() throws Exception {
-        FakeAsync async = new FakeAsync();
-        Recorder w = new Recorder();
         w.writeFailure = new IOException("broken pipe");
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, new AtomicInteger()), stage, 0, TIMEOUT, "r8", w);
+        serveLater(0, "r8");
         completeOnAnotherThread(stage, "answer");
         async.started().get(0).run();
         assertEquals(List.of("answer"), w.outcomes());
@@ -321,11 +314,8 @@ class AsyncAnswerTest {
 
     @Test
     void aContainerRefusingWorkStillGetsTheRequestAnsweredOffTheCompletingThread() throws Exception {
-        FakeAsync async = new FakeAsync();
         async.startFailure = new RejectedExecutionException("pool stopping");
-        Recorder w = new Recorder();
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        AsyncAnswer.serve(request(async, new AtomicInteger()), stage, 0, TIMEOUT, "r9", w);
+        serveLater(0, "r9");
         Thread selector = new Thread(() -> stage.complete("answer"), "fake-selector");
         selector.start();
         selector.join();
@@ -341,8 +331,6 @@ class AsyncAnswerTest {
     @Test
     void anAnswerArrivingAsTheRequestGoesAsyncIsWrittenOnce() throws Exception {
         // the stage completes inside startAsync, after the request thread found it pending
-        CompletableFuture<String> stage = new CompletableFuture<>();
-        FakeAsync async = new FakeAsync();
         HttpServletRequest req = (HttpServletRequest) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
                     if (method.getName().equals("startAsync")) {
@@ -351,7 +339,6 @@ class AsyncAnswerTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        Recorder w = new Recorder();
         AsyncAnswer.serve(req, stage, 0, TIMEOUT, "r10", w);
         assertEquals(List.of("raced"), w.outcomes());
         assertEquals(List.of(Thread.currentThread()), w.threads, "written by the request thread itself");

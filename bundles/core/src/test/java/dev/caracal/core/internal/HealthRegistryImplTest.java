@@ -45,9 +45,9 @@ class HealthRegistryImplTest {
         assertEquals(List.of("vector-store"), r.missingRequired(r.entries()));
         assertEquals(HealthStatus.UP, r.overall());
         HealthCheck store = check("vector-store", HealthCheck.Result.up("3 collections"));
-        r.addCheck(store);
+        r.checks.add(store);
         assertTrue(r.ready());
-        r.removeCheck(store);
+        r.checks.remove(store);
         assertFalse(r.ready());
     }
 
@@ -60,12 +60,12 @@ class HealthRegistryImplTest {
     @Test
     void overallIsTheWorstAndAFailingCheckIsDown() {
         HealthRegistryImpl r = registry();
-        r.addCheck(check("b", HealthCheck.Result.degraded("index plugin absent")));
-        r.addCheck(check("a", HealthCheck.Result.up("ok")));
+        r.checks.add(check("b", HealthCheck.Result.degraded("index plugin absent")));
+        r.checks.add(check("a", HealthCheck.Result.up("ok")));
         assertEquals(HealthStatus.DEGRADED, r.overall());
         assertTrue(r.ready(), "degraded still serves");
         assertEquals("a", r.entries().get(0).name());
-        r.addCheck(new HealthCheck() {
+        r.checks.add(new HealthCheck() {
             public String name() {
                 return "c";
             }

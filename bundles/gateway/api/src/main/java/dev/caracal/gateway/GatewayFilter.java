@@ -14,10 +14,21 @@ import org.osgi.annotation.versioning.ProviderType;
  * response caching, recording. Filters are services ordered by {@code service.ranking} (highest first); each may
  * change the request, answer without calling the chain (a cache hit, a refusal as an
  * {@link dev.caracal.llm.LlmException}), or observe and change what comes back. A filter that leaves is simply
- * skipped by calls that start afterwards.
+ * skipped by calls that start afterwards. {@code gateway:filters} lists the filters in the order calls pass them.
+ *
+ * <p>Register a filter with the discovery property {@value #NAME_PROPERTY}{@code =<name>} (its {@link #name()}) so
+ * that {@code caracal:status} lists it among the plugins, as every plugin kind is listed by its property. The gateway
+ * itself takes every {@code GatewayFilter} service, with or without the property.
  */
 @ConsumerType
 public interface GatewayFilter {
+
+    /**
+     * The service property that names a filter for discovery ({@code caracal:status}).
+     *
+     * @since 1.2
+     */
+    String NAME_PROPERTY = "caracal.gateway.filter";
 
     /** A short name for logs and {@code gateway:filters}. */
     String name();

@@ -3,17 +3,14 @@ package dev.caracal.llm.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -25,13 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class AsyncBatchTest {
 
-    static LlmException failure(CompletionStage<?> stage) {
-        return assertInstanceOf(
-                LlmException.class,
-                assertThrows(
-                                CompletionException.class,
-                                () -> stage.toCompletableFuture().join())
-                        .getCause());
+    private static LlmException failure(CompletionStage<?> stage) {
+        return assertInstanceOf(LlmException.class, SupportTests.failureOf(stage));
     }
 
     @Test
@@ -129,16 +121,8 @@ class AsyncBatchTest {
 
     @Test
     void aClosedRuntimeFailsTheItemsNotYetStarted() {
-        ProviderRuntime runtime = new ProviderRuntime(
-                "caracal-test-y",
-                "Test provider y",
-                "y",
-                HttpClient.newHttpClient(),
-                new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(5)),
-                Delayer.REAL,
-                Duration.ofSeconds(5),
-                Secret.NONE,
-                2);
+        ProviderRuntime runtime =
+                SupportTests.runtime("y", new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(5)), Delayer.REAL);
         List<CompletableFuture<String>> pending = new ArrayList<>();
         List<CompletionStage<String>> results = runtime.batchAsync(List.of("a", "b", "c", "d"), 0, s -> {
             CompletableFuture<String> f = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package dev.caracal.llm.support;
 
+import static dev.caracal.llm.support.SupportTests.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,11 +107,6 @@ class HttpCallsAsyncTest {
 
     private static CompletableFuture<String> sendAsync(String path, Duration timeout) {
         return HttpCalls.sendAsync(http, get(path), timeout, Secret.NONE, ERRORS, timer);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
-                .getCause();
     }
 
     @Test

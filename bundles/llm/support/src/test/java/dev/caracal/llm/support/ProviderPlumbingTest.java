@@ -17,8 +17,8 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamEvent;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -36,43 +36,45 @@ class ProviderPlumbingTest {
 
     private static final Capabilities CHAT = new Capabilities(true, true, false, false, true, 0);
 
+    /** The service properties of a {@code registerService(type, service, properties)} call's arguments. */
+    @SuppressWarnings("unchecked")
+    private static Dictionary<String, Object> properties(Object[] registerServiceArguments) {
+        return (Dictionary<String, Object>) registerServiceArguments[2];
+    }
+
+    /** An implementation of {@code type} that answers every call with {@code answers}. */
+    private static <T> T stub(Class<T> type, InvocationHandler answers) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, answers));
+    }
+
     @Test
     void registrationsCarryTheServicePropertiesAndAreTakenBack() {
         List<Object[]> registered = new ArrayList<>();
         AtomicInteger unregistered = new AtomicInteger();
-        BundleContext context = (BundleContext) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
-                    registered.add(args);
-                    return Proxy.newProxyInstance(
-                            getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
-                                if (unregistered.incrementAndGet() == 2) {
-                                    throw new IllegalStateException("already gone");
-                                }
-                                return null;
-                            });
-                });
+        BundleContext context = stub(BundleContext.class, (proxy, method, args) -> {
+            registered.add(args);
+            return stub(ServiceRegistration.class, (p, m, a) -> {
+                if (unregistered.incrementAndGet() == 2) {
+                    throw new IllegalStateException("already gone");
+                }
+                return null;
+            });
+        });
         ProviderRegistrations registrations = new ProviderRegistrations(context, "kind", "acme");
-        ChatModel chat = (ChatModel) Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {ChatModel.class}, (p, m, a) -> null);
-        EmbeddingModel embedding = (EmbeddingModel) Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {EmbeddingModel.class},
-                (p, m, a) -> m.getName().equals("name") ? "acme/e" : null);
+        ChatModel chat = stub(ChatModel.class, (p, m, a) -> null);
+        EmbeddingModel embedding =
+                stub(EmbeddingModel.class, (p, m, a) -> m.getName().equals("name") ? "acme/e" : null);
         registrations.registerChat(chat, "chat of acme");
         registrations.registerEmbedding(embedding, "embedding of acme");
         assertEquals(2, registrations.size());
         assertSame(ChatModel.class, registered.get(0)[0]);
-        @SuppressWarnings("unchecked")
-        Dictionary<String, Object> chatProps =
-                (Dictionary<String, Object>) registered.get(0)[2];
+        Dictionary<String, Object> chatProps = properties(registered.get(0));
         assertEquals("kind", chatProps.get(LlmProperties.PROVIDER));
         assertEquals("acme", chatProps.get(LlmProperties.PROVIDER_ID));
         assertEquals("chat of acme", chatProps.get("service.description"));
         assertEquals(3, chatProps.size());
         assertSame(EmbeddingModel.class, registered.get(1)[0]);
-        @SuppressWarnings("unchecked")
-        Dictionary<String, Object> embeddingProps =
-                (Dictionary<String, Object>) registered.get(1)[2];
+        Dictionary<String, Object> embeddingProps = properties(registered.get(1));
         assertEquals("acme/e", embeddingProps.get(LlmProperties.EMBEDDING_MODEL));
         assertEquals("kind", embeddingProps.get(LlmProperties.PROVIDER));
         assertEquals(4, embeddingProps.size());
@@ -161,16 +163,10 @@ class ProviderPlumbingTest {
 
     @Test
     void theRuntimeRefusesEverythingOnceClosed() throws Exception {
-        ProviderRuntime runtime = new ProviderRuntime(
-                "caracal-test-x",
-                "Test provider x",
+        ProviderRuntime runtime = SupportTests.runtime(
                 "x",
-                HttpClient.newHttpClient(),
                 new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5)),
-                d -> java.util.concurrent.CompletableFuture.completedFuture(null),
-                Duration.ofSeconds(5),
-                Secret.NONE,
-                2);
+                d -> java.util.concurrent.CompletableFuture.completedFuture(null));
         AtomicInteger attempts = new AtomicInteger();
         assertEquals(
                 "ok",

@@ -1,19 +1,17 @@
 package dev.caracal.llm.support;
 
+import static dev.caracal.llm.support.SupportTests.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,25 +26,11 @@ class ProviderRuntimeAsyncTest {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRuntimeAsyncTest.class);
 
     private static ProviderRuntime runtime(String id, Delayer delayer) {
-        return new ProviderRuntime(
-                "caracal-test-" + id,
-                "Test provider " + id,
-                id,
-                HttpClient.newHttpClient(),
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofSeconds(60)),
-                delayer,
-                Duration.ofSeconds(5),
-                Secret.NONE,
-                2);
+        return SupportTests.runtime(id, new RetryPolicy(2, Duration.ofMillis(1), Duration.ofSeconds(60)), delayer);
     }
 
     private static LlmException limited(Duration retryAfter) {
         return new LlmException(ErrorKind.RATE_LIMITED, "upstream answered HTTP 429", 429, retryAfter, null);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
-                .getCause();
     }
 
     @Test
@@ -79,7 +63,7 @@ class ProviderRuntimeAsyncTest {
 
     @Test
     void aTestDelayerIsAskedForTheWaitAndTheRetryStillHopsToTheTimer() throws Exception {
-        RetryPolicyTest.RecordingDelayer delayer = new RetryPolicyTest.RecordingDelayer();
+        SupportTests.RecordingDelayer delayer = new SupportTests.RecordingDelayer();
         try (ProviderRuntime runtime = runtime("b", delayer)) {
             AtomicInteger attempts = new AtomicInteger();
             AtomicReference<String> retriedOn = new AtomicReference<>();

@@ -1,9 +1,10 @@
 package dev.caracal.llm.support;
 
+import static dev.caracal.llm.support.SupportTests.failureOf;
+import static dev.caracal.llm.support.SupportTests.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
@@ -13,23 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** {@link RetryPolicy#callAsync}: the decisions and outcomes of {@link RetryPolicy#call}, without a waiting thread. */
+/**
+ * What only {@link RetryPolicy#callAsync} does: wait without a thread, take an attempt that throws as a failed stage,
+ * and cancel what is in flight. The decisions it shares with {@link RetryPolicy#call} are run both ways in
+ * {@link RetryPolicyTest}.
+ */
 class RetryPolicyAsyncTest {
-
-    private static LlmException http(int status, ErrorKind kind, Duration retryAfter) {
-        return new LlmException(kind, "HTTP " + status, status, retryAfter, null);
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS))
-                .getCause();
-    }
 
     /** Waits it is asked for, each completed only when the test says so. */
     static final class ManualDelayer implements Delayer {
@@ -46,7 +41,7 @@ class RetryPolicyAsyncTest {
     }
 
     @Test
-    void retriesWithTheHintAndReportsEachRetryLikeCall() throws Exception {
+    void aRetryWaitsWithoutHoldingTheCaller() throws Exception {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofSeconds(5));
         ManualDelayer delayer = new ManualDelayer();
         AtomicInteger attempts = new AtomicInteger();
@@ -71,25 +66,10 @@ class RetryPolicyAsyncTest {
     }
 
     @Test
-    void failsWithTheLastFailureWhenExhaustedNotRetryableOrStopped() {
-        RetryPolicyTest.RecordingDelayer delayer = new RetryPolicyTest.RecordingDelayer();
+    void anAttemptThatThrowsIsAFailedStage() {
         RetryPolicy policy = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
-        LlmException busy = http(503, ErrorKind.OVERLOADED, null);
-        AtomicInteger attempts = new AtomicInteger();
-        assertSame(
-                busy,
-                failureOf(policy.callAsync(
-                        () -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(busy);
-                        },
-                        delayer,
-                        () -> false,
-                        null)));
-        assertEquals(3, attempts.get(), "the first attempt and two retries");
-
-        attempts.set(0);
         LlmException invalid = http(400, ErrorKind.INVALID_REQUEST, null);
+        AtomicInteger attempts = new AtomicInteger();
         assertSame(
                 invalid,
                 failureOf(policy.callAsync(
@@ -97,81 +77,14 @@ class RetryPolicyAsyncTest {
                             attempts.incrementAndGet();
                             throw invalid; // thrown by the attempt rather than failing its stage: the same
                         },
-                        delayer,
+                        new SupportTests.RecordingDelayer(),
                         () -> false,
                         null)));
         assertEquals(1, attempts.get(), "a 400 is not retried");
-
-        attempts.set(0);
-        assertSame(
-                busy,
-                failureOf(policy.callAsync(
-                        () -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(busy);
-                        },
-                        delayer,
-                        () -> true,
-                        null)));
-        assertEquals(1, attempts.get(), "a stopped provider does not retry");
-
-        attempts.set(0);
-        IllegalStateException bug = new IllegalStateException("not an LlmException");
-        assertSame(
-                bug,
-                failureOf(policy.callAsync(
-                        () -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(bug);
-                        },
-                        delayer,
-                        () -> false,
-                        null)));
-        assertEquals(1, attempts.get(), "only LlmExceptions are retried");
     }
 
     @Test
-    void stoppingDuringAWaitEndsTheCallWithTheLastFailureBothWays() {
-        RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
-        LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
-        AtomicBoolean stopped = new AtomicBoolean();
-        // the provider closes while the wait runs
-        Delayer closingMeanwhile = delay -> {
-            stopped.set(true);
-            return CompletableFuture.completedFuture(null);
-        };
-        AtomicInteger attempts = new AtomicInteger();
-        assertSame(
-                limited,
-                failureOf(policy.callAsync(
-                        () -> {
-                            attempts.incrementAndGet();
-                            return CompletableFuture.failedFuture(limited);
-                        },
-                        closingMeanwhile,
-                        stopped::get,
-                        null)));
-        assertEquals(1, attempts.get(), "no attempt after the close");
-
-        stopped.set(false);
-        attempts.set(0);
-        assertSame(
-                limited,
-                assertThrows(
-                        LlmException.class,
-                        () -> policy.call(
-                                () -> {
-                                    attempts.incrementAndGet();
-                                    throw limited;
-                                },
-                                closingMeanwhile,
-                                stopped::get,
-                                null)));
-        assertEquals(1, attempts.get(), "the blocking loop decides the same");
-    }
-
-    @Test
-    void aWaitThatFailsOrIsCancelledEndsTheCallWithTheLastFailure() {
+    void aWaitThatIsCancelledOrRefusedEndsTheCallWithTheLastFailure() {
         RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
         LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
         ManualDelayer delayer = new ManualDelayer();
@@ -181,23 +94,12 @@ class RetryPolicyAsyncTest {
         assertSame(limited, failureOf(result));
 
         Delayer refusing = delay -> {
-            throw new java.util.concurrent.RejectedExecutionException("timer stopped");
+            throw new RejectedExecutionException("timer stopped");
         };
         assertSame(
                 limited,
                 failureOf(
                         policy.callAsync(() -> CompletableFuture.failedFuture(limited), refusing, () -> false, null)));
-        assertSame(
-                limited,
-                assertThrows(
-                        LlmException.class,
-                        () -> policy.call(
-                                () -> {
-                                    throw limited;
-                                },
-                                d -> CompletableFuture.failedFuture(new IllegalStateException("no wait")),
-                                () -> false,
-                                null)));
     }
 
     @Test

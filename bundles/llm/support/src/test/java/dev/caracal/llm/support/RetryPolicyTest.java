@@ -1,36 +1,44 @@
 package dev.caracal.llm.support;
 
+import static dev.caracal.llm.support.SupportTests.failureOf;
+import static dev.caracal.llm.support.SupportTests.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.support.SupportTests.RecordingDelayer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** {@link RetryPolicy}'s decisions, and its loops run both ways ({@link CallStyle}): they decide alike. */
 class RetryPolicyTest {
 
-    /** Records delays, never waits. */
-    static final class RecordingDelayer implements Delayer {
-        final List<Duration> delays = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableFuture<Void> after(Duration delay) {
-            delays.add(delay);
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    private static LlmException http(int status, ErrorKind kind, Duration retryAfter) {
-        return new LlmException(kind, "HTTP " + status, status, retryAfter, null);
+    /**
+     * Runs, {@code style}'s way, an attempt that fails with {@code failure} every time; checks that the call ends with
+     * that very failure and returns how many attempts it made.
+     */
+    private static int attemptsUntilItEnds(
+            CallStyle style, RetryPolicy policy, RuntimeException failure, Delayer delayer, BooleanSupplier stopped) {
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Object> attempt = () -> {
+            attempts.incrementAndGet();
+            throw failure;
+        };
+        assertSame(failure, failureOf(style.run(policy, attempt, delayer, stopped, null)));
+        return attempts.get();
     }
 
     @Test
@@ -100,13 +108,15 @@ class RetryPolicyTest {
                 .isPresent());
     }
 
-    @Test
-    void callRetriesThenSucceedsAndReportsEachRetry() {
+    @ParameterizedTest
+    @EnumSource(CallStyle.class)
+    void retriesWithTheHintThenSucceedsAndReportsEachRetry(CallStyle style) throws Exception {
         RecordingDelayer delayer = new RecordingDelayer();
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofSeconds(5));
         AtomicInteger attempts = new AtomicInteger();
         List<Integer> reported = new ArrayList<>();
-        String result = policy.call(
+        CompletableFuture<Object> result = style.run(
+                policy,
                 () -> {
                     if (attempts.incrementAndGet() < 3) {
                         throw http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(1));
@@ -116,44 +126,53 @@ class RetryPolicyTest {
                 delayer,
                 () -> false,
                 (retry, failure, delay) -> reported.add(retry));
-        assertEquals("ok", result);
+        assertEquals("ok", result.get(10, TimeUnit.SECONDS));
+        assertEquals(3, attempts.get());
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1)), delayer.delays);
         assertEquals(List.of(1, 2), reported);
     }
 
-    @Test
-    void callThrowsTheLastFailureWhenStoppedOrExhausted() {
+    @ParameterizedTest
+    @EnumSource(CallStyle.class)
+    void endsWithTheLastFailureWhenExhaustedNotRetryableOrStopped(CallStyle style) {
         RecordingDelayer delayer = new RecordingDelayer();
-        LlmException failure = http(503, ErrorKind.OVERLOADED, null);
         RetryPolicy policy = new RetryPolicy(2, Duration.ZERO, Duration.ZERO);
-        AtomicInteger attempts = new AtomicInteger();
-        assertSame(
-                failure,
-                assertThrows(
-                        LlmException.class,
-                        () -> policy.call(
-                                () -> {
-                                    attempts.incrementAndGet();
-                                    throw failure;
-                                },
-                                delayer,
-                                () -> false,
-                                null)));
-        assertEquals(3, attempts.get());
-        attempts.set(0);
-        assertSame(
-                failure,
-                assertThrows(
-                        LlmException.class,
-                        () -> policy.call(
-                                () -> {
-                                    attempts.incrementAndGet();
-                                    throw failure;
-                                },
-                                delayer,
-                                () -> true,
-                                null)));
-        assertEquals(1, attempts.get(), "a stopped provider does not retry");
+        LlmException busy = http(503, ErrorKind.OVERLOADED, null);
+        assertEquals(
+                3, attemptsUntilItEnds(style, policy, busy, delayer, () -> false), "the first attempt and two retries");
+        LlmException invalid = http(400, ErrorKind.INVALID_REQUEST, null);
+        assertEquals(1, attemptsUntilItEnds(style, policy, invalid, delayer, () -> false), "a 400 is not retried");
+        assertEquals(
+                1, attemptsUntilItEnds(style, policy, busy, delayer, () -> true), "a stopped provider does not retry");
+        IllegalStateException bug = new IllegalStateException("not an LlmException");
+        assertEquals(
+                1, attemptsUntilItEnds(style, policy, bug, delayer, () -> false), "only LlmExceptions are retried");
+    }
+
+    @ParameterizedTest
+    @EnumSource(CallStyle.class)
+    void stoppingDuringAWaitEndsTheCallWithTheLastFailure(CallStyle style) {
+        RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
+        LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
+        AtomicBoolean stopped = new AtomicBoolean();
+        // the provider closes while the wait runs
+        Delayer closingMeanwhile = delay -> {
+            stopped.set(true);
+            return CompletableFuture.completedFuture(null);
+        };
+        assertEquals(
+                1,
+                attemptsUntilItEnds(style, policy, limited, closingMeanwhile, stopped::get),
+                "no attempt after the close");
+    }
+
+    @ParameterizedTest
+    @EnumSource(CallStyle.class)
+    void aWaitThatFailsEndsTheCallWithTheLastFailure(CallStyle style) {
+        RetryPolicy policy = new RetryPolicy(3, Duration.ZERO, Duration.ofSeconds(5));
+        LlmException limited = http(429, ErrorKind.RATE_LIMITED, Duration.ofSeconds(2));
+        Delayer failingWait = d -> CompletableFuture.failedFuture(new IllegalStateException("no wait"));
+        assertEquals(1, attemptsUntilItEnds(style, policy, limited, failingWait, () -> false));
     }
 
     @Test

@@ -92,6 +92,18 @@ class StreamingCallTest {
         out.flush();
     }
 
+    /** A script that streams "t:first", waits until {@code release} (10 s at most), then streams {@code rest}. */
+    private static Handler firstThenHold(CountDownLatch release, String... rest) {
+        return (n, exchange) -> {
+            OutputStream out = streaming(exchange);
+            line(out, "t:first");
+            release.await(10, TimeUnit.SECONDS);
+            for (String l : rest) {
+                line(out, l);
+            }
+        };
+    }
+
     /** The toy protocol. */
     private StreamingCall.Protocol protocol() {
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stream");
@@ -202,7 +214,7 @@ class StreamingCallTest {
             line(out, "t: world");
             line(out, "end");
         };
-        RetryPolicyTest.RecordingDelayer delayer = new RetryPolicyTest.RecordingDelayer();
+        SupportTests.RecordingDelayer delayer = new SupportTests.RecordingDelayer();
         Events events = new Events();
         call(events, 2, delayer, Duration.ofSeconds(5)).begin();
         events.await();
@@ -220,7 +232,7 @@ class StreamingCallTest {
     @Test
     void aCutAfterTheFirstEventIsConnectionAndNotRetried() throws Exception {
         script = (n, exchange) -> line(streaming(exchange), "t:partial");
-        RetryPolicyTest.RecordingDelayer delayer = new RetryPolicyTest.RecordingDelayer();
+        SupportTests.RecordingDelayer delayer = new SupportTests.RecordingDelayer();
         Events events = new Events();
         call(events, 3, delayer, Duration.ofSeconds(5)).begin();
         events.await();
@@ -236,7 +248,7 @@ class StreamingCallTest {
     void exhaustedRetriesAreOneErrorEvent() throws Exception {
         script = (n, exchange) -> send(exchange, 429, "application/json", "{\"slow\":\"down\"}");
         Events events = new Events();
-        call(events, 2, new RetryPolicyTest.RecordingDelayer(), Duration.ofSeconds(5))
+        call(events, 2, new SupportTests.RecordingDelayer(), Duration.ofSeconds(5))
                 .begin();
         events.await();
         assertEquals(1, events.events.size());
@@ -250,10 +262,7 @@ class StreamingCallTest {
     @Test
     void silenceBeyondTheIdleTimeoutIsTimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        script = (n, exchange) -> {
-            line(streaming(exchange), "t:first");
-            release.await(10, TimeUnit.SECONDS);
-        };
+        script = firstThenHold(release);
         Events events = new Events();
         call(events, 0, Delayer.REAL, Duration.ofMillis(200)).begin();
         events.await();
@@ -296,13 +305,7 @@ class StreamingCallTest {
     @Test
     void cancelAndAbort() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        script = (n, exchange) -> {
-            OutputStream out = streaming(exchange);
-            line(out, "t:first");
-            release.await(10, TimeUnit.SECONDS);
-            line(out, "t:late");
-            line(out, "end");
-        };
+        script = firstThenHold(release, "t:late", "end");
         Events cancelled = new Events();
         StreamingCall first =
                 call(cancelled, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
@@ -330,12 +333,7 @@ class StreamingCallTest {
     @Test
     void aThrowingHandlerCancelsTheStream() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        script = (n, exchange) -> {
-            OutputStream out = streaming(exchange);
-            line(out, "t:first");
-            release.await(10, TimeUnit.SECONDS);
-            line(out, "end");
-        };
+        script = firstThenHold(release, "end");
         AtomicInteger calls = new AtomicInteger();
         StreamingCall call = call(
                         event -> {

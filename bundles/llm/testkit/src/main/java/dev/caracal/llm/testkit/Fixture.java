@@ -173,7 +173,7 @@ public final class Fixture {
         return toolCall(null, name, argumentsJson);
     }
 
-    /** Answer with a tool call; call it again for parallel tool calls. */
+    /** Answer with a tool call ({@code id} {@code null}: minted by aimock); call it again for parallel tool calls. */
     public Fixture toolCall(String id, String name, String argumentsJson) {
         ArrayNode calls = response().has("toolCalls")
                 ? (ArrayNode) response().get("toolCalls")
@@ -246,9 +246,11 @@ public final class Fixture {
         return this;
     }
 
-    /** The answer's id (otherwise minted). */
+    /** The answer's id; {@code null} leaves it to aimock, which mints one. */
     public Fixture responseId(String id) {
-        response().put("id", id);
+        if (id != null) {
+            response().put("id", id);
+        }
         return this;
     }
 

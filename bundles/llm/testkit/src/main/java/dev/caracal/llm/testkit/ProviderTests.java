@@ -10,7 +10,10 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,5 +118,14 @@ public final class ProviderTests {
         assertEquals(expected.getMessage(), actual.getMessage());
         assertEquals(expected.upstreamStatus(), actual.upstreamStatus());
         assertEquals(expected.retryAfter(), actual.retryAfter());
+    }
+
+    /** A local port nothing listens on (bound, then released): a connection to it is refused. */
+    public static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
+        }
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandler;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,5 +92,27 @@ public final class StreamRecorder implements StreamHandler {
         StringBuilder sb = new StringBuilder();
         of(StreamEvent.TextDelta.class).forEach(t -> sb.append(t.text()));
         return sb.toString();
+    }
+
+    /** The thinking deltas joined. */
+    public String thinking() {
+        StringBuilder sb = new StringBuilder();
+        of(StreamEvent.ThinkingDelta.class).forEach(t -> sb.append(t.text()));
+        return sb.toString();
+    }
+
+    /** The block indexes of the thinking, text and tool-call deltas, each once, in order of first appearance. */
+    public List<Integer> blockOrder() {
+        Set<Integer> order = new LinkedHashSet<>();
+        for (StreamEvent e : events) {
+            if (e instanceof StreamEvent.ThinkingDelta t) {
+                order.add(t.index());
+            } else if (e instanceof StreamEvent.TextDelta t) {
+                order.add(t.index());
+            } else if (e instanceof StreamEvent.ToolCallDelta t) {
+                order.add(t.index());
+            }
+        }
+        return List.copyOf(order);
     }
 }

@@ -9,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
-import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
-import dev.caracal.llm.StreamHandle;
-import dev.caracal.llm.StreamHandler;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,15 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The filter chain of {@code Gateway.completeAsync}: order, the three forms of filters, answers and failures. */
-class AsyncFilterTest {
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private final List<String> trace = Collections.synchronizedList(new ArrayList<>());
+class AsyncFilterTest extends FilterTestSupport {
 
     @BeforeEach
-    void setUp() {
-        gw = Support.gateway(new FakeTicker());
-        a = Support.provider(gw, "a", "ma", "mb").async();
+    void answerLater() {
+        a.async();
     }
 
     private CompletionStage<ChatResponse> call(CallContext context, String model) {
@@ -53,74 +44,39 @@ class AsyncFilterTest {
                 r.usage());
     }
 
+    /** The blocking completion of a filter that notes its name and wraps the answer in it. */
+    private TestFilters.Completion tracedBlocking(String name) {
+        return (context, request, chain) -> {
+            trace.add(name);
+            return wrapped(name, chain.complete(context, request));
+        };
+    }
+
     /** A filter with both completions of its own; it notes its name and wraps the answer in it. */
     private GatewayFilter async(String name) {
-        return new GatewayFilter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                trace.add(name);
-                return wrapped(name, chain.complete(context, request));
-            }
-
-            @Override
-            public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request, Chain chain) {
-                trace.add(name);
-                return chain.completeAsync(context, request).thenApply(r -> wrapped(name, r));
-            }
-        };
+        return TestFilters.completingBothWays(name, tracedBlocking(name), (context, request, chain) -> {
+            trace.add(name);
+            return chain.completeAsync(context, request).thenApply(r -> wrapped(name, r));
+        });
     }
 
     /** A filter that only knows the blocking completion; it notes its name and wraps the answer in it. */
     private GatewayFilter blocking(String name) {
-        return new GatewayFilter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                trace.add(name);
-                return wrapped(name, chain.complete(context, request));
-            }
-        };
+        return TestFilters.completing(name, tracedBlocking(name));
     }
 
     /** A filter of streams only. */
     private GatewayFilter streamOnly(String name) {
-        return new GatewayFilter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                trace.add(name);
-                return chain.stream(context, request, handler);
-            }
-        };
+        return TestFilters.streaming(name, (context, request, handler, chain) -> {
+            trace.add(name);
+            return chain.stream(context, request, handler);
+        });
     }
 
     /** A filter whose asynchronous completion does {@code body}. */
     private static GatewayFilter asyncDoing(
             String name, Function<GatewayFilter.Chain, CompletionStage<ChatResponse>> body) {
-        return new GatewayFilter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request, Chain chain) {
-                return body.apply(chain);
-            }
-        };
+        return TestFilters.completingAsync(name, (context, request, chain) -> body.apply(chain));
     }
 
     @Test
@@ -212,20 +168,7 @@ class AsyncFilterTest {
         assertSame(cached, Support.join(stage));
         gw.unbindFilter(cache, java.util.Map.of());
 
-        Support.filter(
-                gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "blocking-cache";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        return cached;
-                    }
-                },
-                50);
+        Support.filter(gw, TestFilters.completing("blocking-cache", (context, request, chain) -> cached), 50);
         assertSame(cached, Support.join(call(ctx, "ma")));
         assertEquals(0, a.calls.get());
         assertTrue(trace.isEmpty());
@@ -236,20 +179,10 @@ class AsyncFilterTest {
     void aFilterCanChangeTheRequestAndTheAnswer() throws Exception {
         Support.filter(
                 gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "rewrite";
-                    }
-
-                    @Override
-                    public CompletionStage<ChatResponse> completeAsync(
-                            CallContext context, ChatRequest request, Chain chain) {
-                        context.attributes().put("tenant", "t1");
-                        return chain.completeAsync(context, request.withModel("mb"))
-                                .thenApply(r -> wrapped("rewrite", r));
-                    }
-                },
+                TestFilters.completingAsync("rewrite", (context, request, chain) -> {
+                    context.attributes().put("tenant", "t1");
+                    return chain.completeAsync(context, request.withModel("mb")).thenApply(r -> wrapped("rewrite", r));
+                }),
                 0);
         CallContext ctx = Support.context();
         assertEquals("rewrite(hello from a)", Support.join(call(ctx, "ma")).text());
@@ -271,17 +204,9 @@ class AsyncFilterTest {
                                 .thenApply(r -> {
                                     throw refusal;
                                 })),
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "blocking";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        throw refusal;
-                    }
-                });
+                TestFilters.completing("blocking", (context, request, chain) -> {
+                    throw refusal;
+                }));
         Support.filter(gw, async("first"), 10);
         for (GatewayFilter limiter : limiters) {
             Support.filter(gw, limiter, 5);
@@ -321,18 +246,7 @@ class AsyncFilterTest {
             gw.unbindFilter(f, java.util.Map.of());
         }
 
-        GatewayFilter nullAnswer = new GatewayFilter() {
-            @Override
-            public String name() {
-                return "null";
-            }
-
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                return null;
-            }
-        };
-        Support.filter(gw, nullAnswer, 0);
+        Support.filter(gw, TestFilters.completing("null", (context, request, chain) -> null), 0);
         GatewayException async = Support.failure(GatewayException.class, call(Support.context(), "ma"));
         GatewayException blocking =
                 assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("ma")));

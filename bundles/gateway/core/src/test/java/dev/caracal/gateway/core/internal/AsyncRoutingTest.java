@@ -11,14 +11,8 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.TargetHealth;
 import dev.caracal.gateway.TargetHealth.BreakerState;
-import dev.caracal.llm.ChatModel;
-import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
-import dev.caracal.llm.ModelInfo;
-import dev.caracal.llm.StreamHandle;
-import dev.caracal.llm.StreamHandler;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,67 +26,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code Gateway.completeAsync} routes with the blocking path's semantics, without holding a thread. */
-class AsyncRoutingTest {
-    private static final long S = 1_000_000_000L;
-    private FakeTicker ticker;
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private ScriptedChatModel b;
-    private ScriptedChatModel c;
+class AsyncRoutingTest extends ChainTestSupport {
 
     @BeforeEach
-    void setUp() {
-        ticker = new FakeTicker();
-        gw = Support.gateway(ticker);
-        a = Support.provider(gw, "a", "m").async();
-        b = Support.provider(gw, "b", "m").async();
-        c = Support.provider(gw, "c", "m").async();
-        Support.route(gw, "chain", "a/m-a, b/m-b, c/m-c");
+    void answerLater() {
+        a.async();
+        b.async();
+        c.async();
     }
 
     private CompletionStage<ChatResponse> call(CallContext context, String model) {
         return gw.completeAsync(context, Support.request(model));
-    }
-
-    private TargetHealth health(String target) {
-        return gw.health().stream()
-                .filter(h -> h.target().toString().equals(target))
-                .findFirst()
-                .orElseThrow();
-    }
-
-    /** A provider with only the blocking {@code complete} (the API's default {@code completeAsync}). */
-    static final class BlockingOnly implements ChatModel {
-        final ScriptedChatModel inner;
-
-        BlockingOnly(ScriptedChatModel inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String providerId() {
-            return inner.providerId();
-        }
-
-        @Override
-        public List<ModelInfo> models() {
-            return inner.models();
-        }
-
-        @Override
-        public ChatResponse complete(ChatRequest request) {
-            return inner.complete(request);
-        }
-
-        @Override
-        public StreamHandle stream(ChatRequest request, StreamHandler handler) {
-            return inner.stream(request, handler);
-        }
-
-        @Override
-        public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> requests, int maxConcurrency) {
-            return inner.batch(requests, maxConcurrency);
-        }
     }
 
     @Test
@@ -166,17 +110,9 @@ class AsyncRoutingTest {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
         GatewayException e = Support.failure(GatewayException.class, call(ctx, "chain"));
-        assertEquals(kind, e.kind());
-        assertFalse(e.exhausted());
-        assertEquals(400, e.upstreamStatus());
-        assertEquals("a says " + kind, e.getMessage());
+        assertNoFallback(kind, e, ctx);
         assertEquals(ctx.attempts(), e.attempts());
-        assertEquals(1, ctx.attempts().size());
-        assertEquals(0, b.calls.get());
-        TargetHealth h = health("a/m-a");
-        assertEquals(0, h.failures());
-        assertEquals(0, h.consecutiveFailures());
-        assertEquals(kind + ": a says " + kind, h.lastError());
+        assertEquals(kind + ": a says " + kind, health("a/m-a").lastError());
     }
 
     @Test
@@ -219,34 +155,15 @@ class AsyncRoutingTest {
 
     @Test
     void whenEveryTargetFailsTheCallIsExhaustedExactlyAsOnTheBlockingPath() throws Exception {
-        ScriptedChatModel.Step[] steps = {
-            ScriptedChatModel.fail(ErrorKind.OVERLOADED),
-            new ScriptedChatModel.Crash("gone"),
-            new ScriptedChatModel.Fail(ErrorKind.RATE_LIMITED, 429, Duration.ofSeconds(7))
-        };
-        a.then(steps[0]);
-        b.then(steps[1]);
-        c.then(steps[2]);
+        failEveryTargetOnce();
         CallContext ctx = Support.context();
         GatewayException e = Support.failure(GatewayException.class, call(ctx, "chain"));
-        assertTrue(e.exhausted());
-        assertEquals(ErrorKind.RATE_LIMITED, e.kind());
-        assertEquals(429, e.upstreamStatus());
-        assertEquals(Duration.ofSeconds(7), e.retryAfter());
-        assertEquals(3, e.attempts().size());
-        assertEquals(ctx.attempts(), e.attempts());
-        String m = e.getMessage();
-        assertTrue(m.startsWith("no target of route 'chain' could serve the call: "), m);
-        assertTrue(m.contains("a/m-a: overloaded (503)"), m);
-        assertTrue(m.contains("b/m-b: connection"), m);
-        assertTrue(m.contains("c/m-c: rate_limited (429)"), m);
+        assertEveryTargetFailed(e, ctx);
         assertEquals(1, a.calls.get());
         assertEquals(1, b.calls.get());
         assertEquals(1, c.calls.get());
 
-        a.then(steps[0]);
-        b.then(steps[1]);
-        c.then(steps[2]);
+        failEveryTargetOnce();
         CallContext blockingCtx = Support.context();
         GatewayException blocking =
                 assertThrows(GatewayException.class, () -> gw.complete(blockingCtx, Support.request("chain")));
@@ -294,18 +211,13 @@ class AsyncRoutingTest {
 
     @Test
     void anOpenBreakerIsSkippedAndAHalfOpenOneLetsOneAsyncProbeThrough() throws Exception {
-        gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
+        gw.configure(Support.breakerOpeningAtOnce(40));
         a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         assertEquals(
                 "hello from b", Support.join(call(Support.context(), "chain")).text());
         assertEquals(BreakerState.OPEN, health("a/m-a").state());
 
-        CallContext skipped = Support.context();
-        assertEquals("hello from b", Support.join(call(skipped, "chain")).text());
-        assertEquals(1, a.calls.get());
-        assertEquals(
-                List.of("b"),
-                skipped.attempts().stream().map(Attempt::providerId).toList());
+        assertBAloneServes(1);
 
         ticker.advanceSeconds(10);
         CountDownLatch release = new CountDownLatch(1);
@@ -314,12 +226,7 @@ class AsyncRoutingTest {
         Support.await(() -> a.blocked.get() == 1, "the probe reached a");
         assertEquals(BreakerState.HALF_OPEN, health("a/m-a").state());
 
-        CallContext whileProbing = Support.context();
-        assertEquals("hello from b", Support.join(call(whileProbing, "chain")).text());
-        assertEquals(2, a.calls.get());
-        assertEquals(
-                List.of("b"),
-                whileProbing.attempts().stream().map(Attempt::providerId).toList());
+        assertBAloneServes(2);
 
         release.countDown();
         assertEquals("a is back", Support.join(probe).text());
@@ -328,9 +235,17 @@ class AsyncRoutingTest {
                 "hello from a", Support.join(call(Support.context(), "chain")).text());
     }
 
+    /** A call of the chain is served by b without trying a, which has had {@code aCalls} calls. */
+    private void assertBAloneServes(int aCalls) throws Exception {
+        CallContext ctx = Support.context();
+        assertEquals("hello from b", Support.join(call(ctx, "chain")).text());
+        assertEquals(aCalls, a.calls.get());
+        assertEquals(List.of("b"), Support.providersTried(ctx));
+    }
+
     @Test
     void aFailedAsyncProbeReopensTheBreakerForTwiceAsLong() throws Exception {
-        gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
+        gw.configure(Support.breakerOpeningAtOnce(40));
         a.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT), ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         Support.join(call(Support.context(), "chain"));
         ticker.advanceSeconds(10);
@@ -361,8 +276,9 @@ class AsyncRoutingTest {
 
     @Test
     void aBlockingOnlyProviderReachedFromAnotherProvidersThreadRunsOnAThreadOfItsOwn() throws Exception {
-        BlockingOnly z = new BlockingOnly(new ScriptedChatModel("z", "m"));
-        gw.bindChatModel(z, Support.props("z"));
+        // a provider with only the blocking complete (the API's default completeAsync)
+        ScriptedChatModel z = new ScriptedChatModel("z", "m");
+        gw.bindChatModel(new ForwardingChatModel(z), Support.props("z"));
         Support.route(gw, "mixed", "a/m-a, z/m-z");
         // a fails only once the call has left the caller (a failure that arrives at once is settled on the caller's
         // thread, which then asks z itself, as the API default would)
@@ -374,7 +290,7 @@ class AsyncRoutingTest {
         failLater.countDown();
         assertEquals("hello from z", Support.join(mixed).text());
         assertEquals(2, ctx.attempts().size());
-        String ran = z.inner.threads.get(0);
+        String ran = z.threads.get(0);
         assertNotEquals("scripted-a-async", ran);
         assertTrue(ran.startsWith("caracal-gateway-blocking-"), ran);
 
@@ -382,9 +298,9 @@ class AsyncRoutingTest {
         Support.route(gw, "first", "z/m-z");
         assertEquals(
                 "hello from z", Support.join(call(Support.context(), "first")).text());
-        assertEquals(Thread.currentThread().getName(), z.inner.threads.get(1));
+        assertEquals(Thread.currentThread().getName(), z.threads.get(1));
 
-        z.inner.then(ScriptedChatModel.fail(ErrorKind.CONTENT_FILTER));
+        z.then(ScriptedChatModel.fail(ErrorKind.CONTENT_FILTER));
         a.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         GatewayException e = Support.failure(GatewayException.class, call(Support.context(), "mixed"));
         assertEquals(ErrorKind.CONTENT_FILTER, e.kind());
@@ -443,9 +359,7 @@ class AsyncRoutingTest {
         assertFalse(inFlight.toCompletableFuture().isDone());
         release.countDown();
         assertEquals("in flight", Support.join(inFlight).text());
-        assertEquals(
-                List.of("a"),
-                inFlightCtx.attempts().stream().map(Attempt::providerId).toList());
+        assertEquals(List.of("a"), Support.providersTried(inFlightCtx));
         assertEquals(1, a.calls.get());
         assertEquals(1, health("a/m-a").successes());
     }

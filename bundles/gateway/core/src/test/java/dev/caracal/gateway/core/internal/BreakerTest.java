@@ -17,32 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BreakerTest {
-    private static final long S = 1_000_000_000L;
-    private FakeTicker ticker;
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private ScriptedChatModel b;
+class BreakerTest extends TwoProvidersTestSupport {
 
     @BeforeEach
     void setUp() {
-        ticker = new FakeTicker();
-        gw = Support.gateway(ticker);
         gw.configure(new Settings(3, 10 * S, 40 * S, 1, 0, 30 * S, true));
-        a = Support.provider(gw, "a", "m");
-        b = Support.provider(gw, "b", "m");
         Support.route(gw, "r", "a/m, b/m");
     }
 
     private String call() {
         return gw.complete(Support.context(), Support.request("r")).text();
-    }
-
-    private TargetHealth healthOf(String target) {
-        return gw.health().stream()
-                .filter(h -> h.target().toString().equals(target))
-                .findFirst()
-                .orElseThrow();
     }
 
     @Test
@@ -51,10 +35,10 @@ class BreakerTest {
         for (int i = 0; i < 2; i++) {
             assertEquals("hello from b", call());
         }
-        assertEquals(BreakerState.CLOSED, healthOf("a/m").state());
-        assertEquals(2, healthOf("a/m").consecutiveFailures());
+        assertEquals(BreakerState.CLOSED, health("a/m").state());
+        assertEquals(2, health("a/m").consecutiveFailures());
         assertEquals("hello from b", call());
-        TargetHealth open = healthOf("a/m");
+        TargetHealth open = health("a/m");
         assertEquals(BreakerState.OPEN, open.state());
         assertEquals(ticker.instantAt(ticker.nanos() + 10 * S), open.retryAt());
         assertEquals(3, a.calls.get());
@@ -77,7 +61,7 @@ class BreakerTest {
             int before = a.calls.get();
             call();
             assertEquals(before + 1, a.calls.get(), "a probe goes through");
-            TargetHealth h = healthOf("a/m");
+            TargetHealth h = health("a/m");
             assertEquals(BreakerState.OPEN, h.state());
             assertEquals(ticker.instantAt(ticker.nanos() + period * S), h.retryAt(), "period " + period);
         }
@@ -86,7 +70,7 @@ class BreakerTest {
         a.always(ScriptedChatModel.answer("a is back"));
         ticker.advanceSeconds(40);
         assertEquals("a is back", call());
-        TargetHealth closed = healthOf("a/m");
+        TargetHealth closed = health("a/m");
         assertEquals(BreakerState.CLOSED, closed.state());
         assertEquals(0, closed.consecutiveFailures());
         assertNull(closed.retryAt());
@@ -95,7 +79,7 @@ class BreakerTest {
         call();
         call();
         call();
-        assertEquals(ticker.instantAt(ticker.nanos() + 10 * S), healthOf("a/m").retryAt());
+        assertEquals(ticker.instantAt(ticker.nanos() + 10 * S), health("a/m").retryAt());
     }
 
     @Test
@@ -109,7 +93,7 @@ class BreakerTest {
         for (int i = 0; i < 5; i++) {
             call();
         }
-        TargetHealth h = healthOf("a/m");
+        TargetHealth h = health("a/m");
         assertEquals(BreakerState.CLOSED, h.state());
         assertEquals(2, h.consecutiveFailures());
         assertEquals(4, h.failures());
@@ -119,10 +103,10 @@ class BreakerTest {
 
     @Test
     void halfOpenLetsOnlyTheConfiguredProbesThrough() throws Exception {
-        gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
+        gw.configure(Support.breakerOpeningAtOnce(40));
         a.then(ScriptedChatModel.fail(ErrorKind.UPSTREAM));
         call();
-        assertEquals(BreakerState.OPEN, healthOf("a/m").state());
+        assertEquals(BreakerState.OPEN, health("a/m").state());
         ticker.advanceSeconds(10);
         CountDownLatch release = new CountDownLatch(1);
         a.then(new ScriptedChatModel.Block(release, ScriptedChatModel.answer("probe ok")));
@@ -130,12 +114,12 @@ class BreakerTest {
         while (a.blocked.get() == 0) {
             Thread.onSpinWait();
         }
-        assertEquals(BreakerState.HALF_OPEN, healthOf("a/m").state());
+        assertEquals(BreakerState.HALF_OPEN, health("a/m").state());
         assertEquals("hello from b", call(), "the probe slot is taken: a is skipped");
         assertEquals(2, a.calls.get());
         release.countDown();
         assertEquals("probe ok", probe.get(10, TimeUnit.SECONDS));
-        assertEquals(BreakerState.CLOSED, healthOf("a/m").state());
+        assertEquals(BreakerState.CLOSED, health("a/m").state());
         assertEquals("hello from a", call());
     }
 
@@ -158,24 +142,24 @@ class BreakerTest {
         release.countDown();
         p1.get(10, TimeUnit.SECONDS);
         p2.get(10, TimeUnit.SECONDS);
-        assertEquals(BreakerState.CLOSED, healthOf("a/m").state());
+        assertEquals(BreakerState.CLOSED, health("a/m").state());
     }
 
     @Test
     void aRequestErrorDuringAProbeFreesTheSlotWithoutAVerdict() {
-        gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
+        gw.configure(Support.breakerOpeningAtOnce(40));
         a.then(ScriptedChatModel.fail(ErrorKind.UPSTREAM), ScriptedChatModel.fail(ErrorKind.INVALID_REQUEST));
         call();
         ticker.advanceSeconds(10);
         assertThrows(GatewayException.class, this::call);
-        assertEquals(BreakerState.HALF_OPEN, healthOf("a/m").state());
+        assertEquals(BreakerState.HALF_OPEN, health("a/m").state());
         assertEquals("hello from a", call(), "the next call may probe");
-        assertEquals(BreakerState.CLOSED, healthOf("a/m").state());
+        assertEquals(BreakerState.CLOSED, health("a/m").state());
     }
 
     @Test
     void whenEveryBreakerIsOpenTheCallIsExhaustedWithARetryAfter() {
-        gw.configure(new Settings(1, 10 * S, 40 * S, 1, 0, 30 * S, true));
+        gw.configure(Support.breakerOpeningAtOnce(40));
         a.always(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         b.always(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         assertThrows(GatewayException.class, this::call);
@@ -194,10 +178,10 @@ class BreakerTest {
         a.always(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         call();
         call();
-        assertEquals(BreakerState.CLOSED, healthOf("a/m").state());
+        assertEquals(BreakerState.CLOSED, health("a/m").state());
         gw.configure(new Settings(3, 2 * S, 4 * S, 1, 0, 30 * S, true));
         call();
-        TargetHealth h = healthOf("a/m");
+        TargetHealth h = health("a/m");
         assertEquals(BreakerState.OPEN, h.state());
         assertEquals(ticker.instantAt(ticker.nanos() + 2 * S), h.retryAt());
     }

@@ -41,13 +41,6 @@ class DynamicServicesTest {
         return gw.complete(Support.context(), Support.request(model)).text();
     }
 
-    private TargetHealth healthOf(String target) {
-        return gw.health().stream()
-                .filter(h -> h.target().toString().equals(target))
-                .findFirst()
-                .orElseThrow();
-    }
-
     @Test
     void aProviderRemovedMidRunIsSkippedByLaterCallsWhileItsCallInFlightFinishes() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -57,7 +50,7 @@ class DynamicServicesTest {
             Thread.onSpinWait();
         }
         Support.unbind(gw, a);
-        assertFalse(healthOf("a/ma").providerPresent());
+        assertFalse(Support.health(gw, "a/ma").providerPresent());
         assertTrue(gw.routes().stream().noneMatch(r -> r.name().equals("ma")), "a's implicit route is gone");
         for (int i = 0; i < 10; i++) {
             CallContext ctx = Support.context();
@@ -71,7 +64,7 @@ class DynamicServicesTest {
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
 
         Support.bind(gw, a);
-        assertTrue(healthOf("a/ma").providerPresent());
+        assertTrue(Support.health(gw, "a/ma").providerPresent());
         assertEquals("hello from a", call("r"));
         assertEquals("hello from a", call("ma"));
     }
@@ -111,8 +104,8 @@ class DynamicServicesTest {
         List<String> targets =
                 gw.health().stream().map(h -> h.target().toString()).toList();
         assertEquals(List.of("x/y", "a/ma", "b/mb"), targets);
-        assertFalse(healthOf("x/y").providerPresent());
-        assertTrue(healthOf("b/mb").providerPresent());
+        assertFalse(Support.health(gw, "x/y").providerPresent());
+        assertTrue(Support.health(gw, "b/mb").providerPresent());
         assertEquals(
                 List.of("ghost", "r", "ma", "mb"),
                 gw.routes().stream().map(Route::name).toList());
@@ -120,13 +113,13 @@ class DynamicServicesTest {
 
     @Test
     void breakerStateSurvivesAnUnrelatedRebuild() {
-        gw.configure(new Settings(1, 10_000_000_000L, 20_000_000_000L, 1, 0, 30_000_000_000L, true));
+        gw.configure(Support.breakerOpeningAtOnce(20));
         a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         call("r");
-        assertEquals(TargetHealth.BreakerState.OPEN, healthOf("a/ma").state());
+        assertEquals(TargetHealth.BreakerState.OPEN, Support.health(gw, "a/ma").state());
         Support.provider(gw, "c", "mc");
         Support.route(gw, "other", "c/mc");
-        assertEquals(TargetHealth.BreakerState.OPEN, healthOf("a/ma").state());
+        assertEquals(TargetHealth.BreakerState.OPEN, Support.health(gw, "a/ma").state());
     }
 
     // ---------------------------------------------------------------- embeddings

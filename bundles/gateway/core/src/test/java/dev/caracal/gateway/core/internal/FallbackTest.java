@@ -10,30 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.gateway.Attempt;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
-import dev.caracal.gateway.TargetHealth;
 import dev.caracal.llm.ErrorKind;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class FallbackTest {
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private ScriptedChatModel b;
-    private ScriptedChatModel c;
-
-    @BeforeEach
-    void setUp() {
-        gw = Support.gateway(new FakeTicker());
-        a = Support.provider(gw, "a", "m");
-        b = Support.provider(gw, "b", "m");
-        c = Support.provider(gw, "c", "m");
-        Support.route(gw, "chain", "a/m-a, b/m-b, c/m-c");
-    }
+class FallbackTest extends ChainTestSupport {
 
     static List<ErrorKind> retryable() {
         return Arrays.stream(ErrorKind.values()).filter(ErrorKind::retryable).toList();
@@ -72,15 +56,7 @@ class FallbackTest {
         a.then(ScriptedChatModel.fail(kind));
         CallContext ctx = Support.context();
         GatewayException e = assertThrows(GatewayException.class, () -> gw.complete(ctx, Support.request("chain")));
-        assertEquals(kind, e.kind());
-        assertFalse(e.exhausted());
-        assertEquals(400, e.upstreamStatus());
-        assertEquals("a says " + kind, e.getMessage());
-        assertEquals(0, b.calls.get());
-        assertEquals(1, ctx.attempts().size());
-        TargetHealth h = health("a/m-a");
-        assertEquals(0, h.failures());
-        assertEquals(0, h.consecutiveFailures());
+        assertNoFallback(kind, e, ctx);
     }
 
     @Test
@@ -95,22 +71,10 @@ class FallbackTest {
 
     @Test
     void whenEveryTargetFailsTheCallIsExhausted() {
-        a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
-        b.then(new ScriptedChatModel.Crash("gone"));
-        c.then(new ScriptedChatModel.Fail(ErrorKind.RATE_LIMITED, 429, Duration.ofSeconds(7)));
+        failEveryTargetOnce();
         CallContext ctx = Support.context();
         GatewayException e = assertThrows(GatewayException.class, () -> gw.complete(ctx, Support.request("chain")));
-        assertTrue(e.exhausted());
-        assertEquals(ErrorKind.RATE_LIMITED, e.kind());
-        assertEquals(429, e.upstreamStatus());
-        assertEquals(Duration.ofSeconds(7), e.retryAfter());
-        assertEquals(3, e.attempts().size());
-        assertEquals(ctx.attempts(), e.attempts());
-        String m = e.getMessage();
-        assertTrue(m.startsWith("no target of route 'chain' could serve the call: "), m);
-        assertTrue(m.contains("a/m-a: overloaded (503)"), m);
-        assertTrue(m.contains("b/m-b: connection"), m);
-        assertTrue(m.contains("c/m-c: rate_limited (429)"), m);
+        assertEveryTargetFailed(e, ctx);
     }
 
     @Test
@@ -126,7 +90,7 @@ class FallbackTest {
 
     @Test
     void maxAttemptsLimitsTheTargetsTried() {
-        gw.configure(new Settings(5, 10_000_000_000L, 300_000_000_000L, 1, 2, 30_000_000_000L, true));
+        gw.configure(new Settings(5, 10 * S, 300 * S, 1, 2, 30 * S, true));
         a.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         b.then(ScriptedChatModel.fail(ErrorKind.TIMEOUT));
         GatewayException e =
@@ -157,12 +121,5 @@ class FallbackTest {
         assertEquals(0, at.upstreamStatus());
         assertSame(null, at.message());
         assertEquals(1, health("a/m-a").successes());
-    }
-
-    private TargetHealth health(String target) {
-        return gw.health().stream()
-                .filter(h -> h.target().toString().equals(target))
-                .findFirst()
-                .orElseThrow();
     }
 }

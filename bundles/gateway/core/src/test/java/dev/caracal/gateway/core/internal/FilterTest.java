@@ -9,54 +9,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
-import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.StreamHandle;
-import dev.caracal.llm.StreamHandler;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FilterTest {
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private final List<String> trace = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeEach
-    void setUp() {
-        gw = Support.gateway(new FakeTicker());
-        a = Support.provider(gw, "a", "ma", "mb");
-    }
+class FilterTest extends FilterTestSupport {
 
     /** A filter that notes its name and passes the call on. */
     private GatewayFilter tracing(String name) {
-        return new GatewayFilter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                trace.add(name);
-                return chain.complete(context, request);
-            }
-
-            @Override
-            public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                trace.add(name);
-                return chain.stream(context, request, handler);
-            }
-        };
+        return TestFilters.completingAndStreaming(
+                name,
+                (context, request, chain) -> {
+                    trace.add(name);
+                    return chain.complete(context, request);
+                },
+                (context, request, handler, chain) -> {
+                    trace.add(name);
+                    return chain.stream(context, request, handler);
+                });
     }
 
     @Test
@@ -76,20 +54,7 @@ class FilterTest {
         ChatResponse cached = new ChatResponse(
                 "cached", "ma", List.of(new ContentPart.Text("from cache")), StopReason.END_TURN, null);
         Support.filter(gw, tracing("after-cache"), 1);
-        Support.filter(
-                gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "cache";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        return cached;
-                    }
-                },
-                50);
+        Support.filter(gw, TestFilters.completing("cache", (context, request, chain) -> cached), 50);
         CallContext ctx = Support.context();
         assertSame(cached, gw.complete(ctx, Support.request("ma")));
         assertEquals(0, a.calls.get());
@@ -101,24 +66,16 @@ class FilterTest {
     void aFilterCanChangeTheRequestAndTheAnswer() {
         Support.filter(
                 gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "rewrite";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        context.attributes().put("tenant", "t1");
-                        ChatResponse r = chain.complete(context, request.withModel("mb"));
-                        return new ChatResponse(
-                                r.id(),
-                                r.model(),
-                                List.of(new ContentPart.Text(r.text().toUpperCase(Locale.ROOT))),
-                                r.stopReason(),
-                                r.usage());
-                    }
-                },
+                TestFilters.completing("rewrite", (context, request, chain) -> {
+                    context.attributes().put("tenant", "t1");
+                    ChatResponse r = chain.complete(context, request.withModel("mb"));
+                    return new ChatResponse(
+                            r.id(),
+                            r.model(),
+                            List.of(new ContentPart.Text(r.text().toUpperCase(Locale.ROOT))),
+                            r.stopReason(),
+                            r.usage());
+                }),
                 0);
         CallContext ctx = Support.context();
         assertEquals("HELLO FROM A", gw.complete(ctx, Support.request("ma")).text());
@@ -132,23 +89,14 @@ class FilterTest {
         Support.filter(gw, tracing("first"), 10);
         Support.filter(
                 gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "limiter";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        throw refusal;
-                    }
-
-                    @Override
-                    public StreamHandle stream(
-                            CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                        throw refusal;
-                    }
-                },
+                TestFilters.completingAndStreaming(
+                        "limiter",
+                        (context, request, chain) -> {
+                            throw refusal;
+                        },
+                        (context, request, handler, chain) -> {
+                            throw refusal;
+                        }),
                 5);
         LlmException e = assertThrows(LlmException.class, () -> gw.complete(Support.context(), Support.request("ma")));
         assertSame(refusal, e);
@@ -164,17 +112,9 @@ class FilterTest {
     void aBrokenFilterIsReportedByName() {
         Support.filter(
                 gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "buggy";
-                    }
-
-                    @Override
-                    public ChatResponse complete(CallContext context, ChatRequest request, Chain chain) {
-                        throw new NullPointerException("oops");
-                    }
-                },
+                TestFilters.completing("buggy", (context, request, chain) -> {
+                    throw new NullPointerException("oops");
+                }),
                 0);
         GatewayException e =
                 assertThrows(GatewayException.class, () -> gw.complete(Support.context(), Support.request("ma")));
@@ -186,25 +126,16 @@ class FilterTest {
     void aStreamFilterCanWrapTheHandler() throws Exception {
         Support.filter(
                 gw,
-                new GatewayFilter() {
-                    @Override
-                    public String name() {
-                        return "shout";
-                    }
-
-                    @Override
-                    public StreamHandle stream(
-                            CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
-                        return chain.stream(
+                TestFilters.streaming(
+                        "shout",
+                        (context, request, handler, chain) -> chain.stream(
                                 context,
                                 request,
                                 event -> handler.onEvent(
                                         event instanceof StreamEvent.TextDelta d
                                                 ? new StreamEvent.TextDelta(
                                                         d.index(), d.text().toUpperCase(Locale.ROOT))
-                                                : event));
-                    }
-                },
+                                                : event))),
                 0);
         Support.Recorder rec = new Support.Recorder();
         gw.stream(Support.context(), Support.request("ma"), rec);

@@ -6,22 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.TargetHealth;
 import dev.caracal.llm.ErrorKind;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class StrategyTest {
-    private FakeTicker ticker;
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private ScriptedChatModel b;
-
-    @BeforeEach
-    void setUp() {
-        ticker = new FakeTicker();
-        gw = Support.gateway(ticker);
-        a = Support.provider(gw, "a", "m");
-        b = Support.provider(gw, "b", "m");
-    }
+class StrategyTest extends TwoProvidersTestSupport {
 
     private String call(String route) {
         return gw.complete(Support.context(), Support.request(route)).text();
@@ -46,7 +33,7 @@ class StrategyTest {
         Support.route(gw, "w", "a/m*1, b/m*0, c/m*5", "strategy", "weighted");
         c.always(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         a.always(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
-        gw.configure(new Settings(1000, 10_000_000_000L, 20_000_000_000L, 1, 0, 30_000_000_000L, true));
+        gw.configure(new Settings(1000, 10 * S, 20 * S, 1, 0, 30 * S, true));
         for (int i = 0; i < 50; i++) {
             CallContext ctx = Support.context();
             assertEquals("hello from b", gw.complete(ctx, Support.request("w")).text());
@@ -61,7 +48,7 @@ class StrategyTest {
     @Test
     void weightedDrawsOnlyAmongUsableTargets() {
         Support.route(gw, "w", "a/m*9, b/m*1", "strategy", "weighted");
-        gw.configure(new Settings(1, 10_000_000_000L, 20_000_000_000L, 1, 0, 30_000_000_000L, true));
+        gw.configure(Support.breakerOpeningAtOnce(20));
         a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         while (a.calls.get() == 0) {
             call("w");

@@ -17,18 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class StreamingTest {
-    private FakeTicker ticker;
-    private GatewayComponent gw;
-    private ScriptedChatModel a;
-    private ScriptedChatModel b;
+class StreamingTest extends TwoProvidersTestSupport {
 
     @BeforeEach
     void setUp() {
-        ticker = new FakeTicker();
-        gw = Support.gateway(ticker);
-        a = Support.provider(gw, "a", "m");
-        b = Support.provider(gw, "b", "m");
         Support.route(gw, "r", "a/m-a, b/m-b");
     }
 
@@ -37,13 +29,6 @@ class StreamingTest {
         gw.stream(ctx, Support.request(model), rec);
         rec.awaitEnd();
         return rec;
-    }
-
-    private TargetHealth healthOf(String target) {
-        return gw.health().stream()
-                .filter(h -> h.target().toString().equals(target))
-                .findFirst()
-                .orElseThrow();
     }
 
     @Test
@@ -59,8 +44,8 @@ class StreamingTest {
         assertEquals(2, ctx.attempts().size());
         assertEquals(ErrorKind.OVERLOADED, ctx.attempts().get(0).error());
         assertTrue(ctx.attempts().get(1).succeeded());
-        assertEquals(1, healthOf("a/m-a").failures());
-        assertEquals(1, healthOf("b/m-b").successes());
+        assertEquals(1, health("a/m-a").failures());
+        assertEquals(1, health("b/m-b").successes());
     }
 
     @Test
@@ -86,7 +71,7 @@ class StreamingTest {
         StreamEvent.Error error = assertInstanceOf(StreamEvent.Error.class, rec.last());
         assertEquals(ErrorKind.UPSTREAM, error.error().kind());
         assertEquals(0, b.calls.get());
-        assertEquals(1, healthOf("a/m-a").failures());
+        assertEquals(1, health("a/m-a").failures());
         assertEquals(1, ctx.attempts().size());
     }
 
@@ -179,7 +164,7 @@ class StreamingTest {
         assertEquals(0, a.cancels.get());
         never.countDown();
         assertTrue(rec.snapshot().isEmpty());
-        TargetHealth hb = healthOf("b/m-b");
+        TargetHealth hb = health("b/m-b");
         assertEquals(0, hb.failures());
         assertEquals(0, hb.successes());
     }
@@ -199,15 +184,19 @@ class StreamingTest {
         assertEquals(1, rec.ended.getCount(), "a cancelled stream gets no terminal event");
     }
 
+    /** Starts a stream of route r and waits until a's scripted step holds it. */
+    private Support.Recorder streamHeldByA() throws InterruptedException {
+        Support.Recorder rec = new Support.Recorder();
+        gw.stream(Support.context(), Support.request("r"), rec);
+        Support.await(() -> a.blocked.get() > 0, "a holds the stream");
+        return rec;
+    }
+
     @Test
     void aProviderLeavingBeforeTheFirstTokenFailsOver() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         a.then(new ScriptedChatModel.Block(never, ScriptedChatModel.answer("never")));
-        Support.Recorder rec = new Support.Recorder();
-        gw.stream(Support.context(), Support.request("r"), rec);
-        while (a.blocked.get() == 0) {
-            Thread.onSpinWait();
-        }
+        Support.Recorder rec = streamHeldByA();
         Support.unbind(gw, a);
         rec.awaitEnd();
         rec.assertCompleteStream();
@@ -219,11 +208,7 @@ class StreamingTest {
     void aProviderLeavingAfterContentEndsTheStreamWithAnError() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         a.then(new ScriptedChatModel.Partial(List.of("partial"), never));
-        Support.Recorder rec = new Support.Recorder();
-        gw.stream(Support.context(), Support.request("r"), rec);
-        while (a.blocked.get() == 0) {
-            Thread.onSpinWait();
-        }
+        Support.Recorder rec = streamHeldByA();
         Support.unbind(gw, a);
         rec.awaitEnd();
         assertNull(rec.violation);
@@ -237,7 +222,7 @@ class StreamingTest {
     void latencyIsTheTimeToTheFirstEvent() throws Exception {
         a.then(new ScriptedChatModel.Slow(ticker, 250, ScriptedChatModel.answer("slowly then all at once")));
         stream(Support.context(), "r");
-        assertEquals(250.0, healthOf("a/m-a").latencyMillis(), 0.001);
+        assertEquals(250.0, health("a/m-a").latencyMillis(), 0.001);
     }
 
     @Test
@@ -286,10 +271,10 @@ class StreamingTest {
 
     @Test
     void cancellingAProbeFreesItsSlot() throws Exception {
-        gw.configure(new Settings(1, 10_000_000_000L, 20_000_000_000L, 1, 0, 30_000_000_000L, true));
+        gw.configure(Support.breakerOpeningAtOnce(20));
         a.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         stream(Support.context(), "r");
-        assertEquals(TargetHealth.BreakerState.OPEN, healthOf("a/m-a").state());
+        assertEquals(TargetHealth.BreakerState.OPEN, health("a/m-a").state());
         ticker.advanceSeconds(10);
         CountDownLatch never = new CountDownLatch(1);
         a.then(new ScriptedChatModel.Block(never, ScriptedChatModel.answer("x")));
@@ -297,10 +282,10 @@ class StreamingTest {
         while (a.blocked.get() == 0) {
             Thread.onSpinWait();
         }
-        assertEquals(TargetHealth.BreakerState.HALF_OPEN, healthOf("a/m-a").state());
+        assertEquals(TargetHealth.BreakerState.HALF_OPEN, health("a/m-a").state());
         probe.cancel();
         Support.Recorder rec = stream(Support.context(), "r");
         assertEquals("hello from a", rec.text(), "the slot was freed: a is probed again");
-        assertEquals(TargetHealth.BreakerState.CLOSED, healthOf("a/m-a").state());
+        assertEquals(TargetHealth.BreakerState.CLOSED, health("a/m-a").state());
     }
 }

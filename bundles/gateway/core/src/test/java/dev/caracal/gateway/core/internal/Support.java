@@ -1,12 +1,15 @@
 package dev.caracal.gateway.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.caracal.gateway.Attempt;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.gateway.TargetHealth;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.EmbeddingModel;
@@ -36,6 +39,12 @@ final class Support {
         GatewayComponent gw = new GatewayComponent(ticker);
         gw.configure(Settings.DEFAULTS);
         return gw;
+    }
+
+    /** Settings under which one failure opens a breaker for 10 s, doubling up to {@code maxOpenSeconds}. */
+    static Settings breakerOpeningAtOnce(long maxOpenSeconds) {
+        long second = TimeUnit.SECONDS.toNanos(1);
+        return new Settings(1, 10 * second, maxOpenSeconds * second, 1, 0, 30 * second, true);
     }
 
     static ScriptedChatModel provider(GatewayComponent gw, String id, String... models) {
@@ -89,6 +98,19 @@ final class Support {
         gw.bindEmbeddingModel(m, p);
     }
 
+    /** The health of {@code target} ({@code provider/model}). */
+    static TargetHealth health(GatewayComponent gw, String target) {
+        return gw.health().stream()
+                .filter(h -> h.target().toString().equals(target))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no target " + target + " in " + gw.health()));
+    }
+
+    /** The providers a call tried, in order. */
+    static List<String> providersTried(CallContext context) {
+        return context.attempts().stream().map(Attempt::providerId).toList();
+    }
+
     static ChatRequest request(String model) {
         return new ChatRequest(model, null, List.of(Message.user("hi")), null, null, null, null, false, null);
     }
@@ -113,6 +135,34 @@ final class Support {
             return fail("the call answered " + answer);
         } catch (ExecutionException e) {
             return assertInstanceOf(type, e.getCause());
+        }
+    }
+
+    /**
+     * Runs {@code work} on {@code threads} threads named {@code name-0}, {@code name-1}..., released together, and
+     * waits for them; fails the test if one has not ended within two minutes.
+     */
+    static void onThreads(String name, int threads, Runnable work) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(
+                    () -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        work.run();
+                    },
+                    name + "-" + t);
+            workers.add(w);
+            w.start();
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join(TimeUnit.MINUTES.toMillis(2));
+            assertFalse(w.isAlive(), "a " + name + " hung");
         }
     }
 

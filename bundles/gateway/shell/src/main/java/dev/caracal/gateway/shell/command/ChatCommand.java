@@ -87,8 +87,7 @@ public class ChatCommand extends GatewayCommandSupport {
         if (name == null || name.isBlank()) {
             List<ModelInfo> models = gateway.models();
             if (models.isEmpty()) {
-                System.err.println("Error: no model is available; configure a provider (llm:providers)");
-                return null;
+                throw failure("no model is available; configure a provider (llm:providers)");
             }
             name = models.get(0).id();
             System.out.println("(model " + name + ")");
@@ -170,9 +169,10 @@ public class ChatCommand extends GatewayCommandSupport {
                     return null;
                 } else if (event instanceof StreamEvent.Error error) {
                     System.out.println();
-                    System.err.println("Error: " + error.error().kind().name().toLowerCase(Locale.ROOT) + ": "
-                            + error.error().getMessage());
-                    return null;
+                    throw failure(
+                            error.error().kind().name().toLowerCase(Locale.ROOT) + ": "
+                                    + error.error().getMessage(),
+                            error.error());
                 }
             }
         } finally {

@@ -16,6 +16,7 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.testkit.ChatRequests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class RequestMapperTest {
     }
 
     private static ChatRequest request(List<Message> messages) {
-        return new ChatRequest("claude-sonnet-4-5", null, messages, null, null, null, null, false, null);
+        return ChatRequests.to("claude-sonnet-4-5").messages(messages).build();
     }
 
     @Test
@@ -69,21 +70,21 @@ class RequestMapperTest {
                 Role.TOOL,
                 List.of(new ContentPart.ToolResult("toolu_2", List.of(new ContentPart.Text("no clock")), true)));
         Message followUp = Message.user("Thanks, and now?");
-        ChatRequest request = new ChatRequest(
-                "claude-opus-4-1",
-                "Be brief.",
-                List.of(user, assistant, tool1, tool2, followUp),
-                List.of(
+        ChatRequest request = ChatRequests.to("claude-opus-4-1")
+                .system("Be brief.")
+                .messages(user, assistant, tool1, tool2, followUp)
+                .tools(
                         new ToolDefinition(
                                 "get_weather",
                                 "Weather of a city",
                                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
-                        new ToolDefinition("get_time", null, null)),
-                ToolChoice.tool("get_weather"),
-                new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2),
-                List.of("STOP", "END"),
-                true,
-                Map.of("user", "user-42", "session", "s-1"));
+                        new ToolDefinition("get_time", null, null))
+                .toolChoice(ToolChoice.tool("get_weather"))
+                .sampling(new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2))
+                .stop("STOP", "END")
+                .streamed()
+                .metadata(Map.of("user", "user-42", "session", "s-1"))
+                .build();
         JsonNode expected = json("""
                 {'model':'claude-opus-4-1','max_tokens':256,'system':'Be brief.',
                  'messages':[
@@ -117,23 +118,18 @@ class RequestMapperTest {
     @ParameterizedTest
     @CsvSource({"AUTO, {'type':'auto'}", "NONE, {'type':'none'}", "REQUIRED, {'type':'any'}"})
     void toolChoices(ToolChoice.Mode mode, String expected) {
-        ChatRequest request = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("hi")),
-                List.of(new ToolDefinition("t", null, null)),
-                new ToolChoice(mode, null),
-                null,
-                null,
-                false,
-                null);
+        ChatRequest request = ChatRequests.to("m")
+                .user("hi")
+                .tools(new ToolDefinition("t", null, null))
+                .toolChoice(new ToolChoice(mode, null))
+                .build();
         assertEquals(json(expected), mapper.toBody(request, false).get("tool_choice"));
     }
 
     @Test
     void noToolChoiceWithoutTools() {
-        ChatRequest request = new ChatRequest(
-                "m", null, List.of(Message.user("hi")), null, ToolChoice.REQUIRED, null, null, false, null);
+        ChatRequest request =
+                ChatRequests.to("m").user("hi").toolChoice(ToolChoice.REQUIRED).build();
         assertEquals(null, mapper.toBody(request, false).get("tool_choice"));
     }
 
@@ -185,16 +181,10 @@ class RequestMapperTest {
                 request(List.of(new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("a", "b", "[1,2]"))))));
         assertInvalid(request(List.of(
                 new Message(Role.USER, List.of(new ContentPart.Image(null, null, "data:image/png,notbase64"))))));
-        assertInvalid(new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("hi")),
-                List.of(new ToolDefinition("broken", null, "[1,2")),
-                null,
-                null,
-                null,
-                false,
-                null));
+        assertInvalid(ChatRequests.to("m")
+                .user("hi")
+                .tools(new ToolDefinition("broken", null, "[1,2"))
+                .build());
     }
 
     private void assertInvalid(ChatRequest request) {
@@ -204,16 +194,7 @@ class RequestMapperTest {
 
     @Test
     void theRequestsOwnMaxTokensWinsOverTheDefault() {
-        ChatRequest request = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("hi")),
-                null,
-                null,
-                new SamplingParameters(null, null, null, 64_000, null, null, null),
-                null,
-                false,
-                null);
+        ChatRequest request = ChatRequests.to("m").user("hi").maxTokens(64_000).build();
         assertEquals(64_000, mapper.toBody(request, false).get("max_tokens").asInt());
         assertEquals(
                 1000,
@@ -224,17 +205,11 @@ class RequestMapperTest {
     }
 
     private static ChatRequest reasoning(Integer maxTokens, Reasoning reasoning) {
-        return new ChatRequest(
-                "claude-sonnet-4-5",
-                null,
-                List.of(Message.user("hi")),
-                null,
-                null,
-                new SamplingParameters(null, null, null, maxTokens, null, null, null),
-                null,
-                false,
-                null,
-                reasoning);
+        return ChatRequests.to("claude-sonnet-4-5")
+                .user("hi")
+                .maxTokens(maxTokens)
+                .reasoning(reasoning)
+                .build();
     }
 
     @ParameterizedTest
@@ -301,17 +276,10 @@ class RequestMapperTest {
                         new ContentPart.Thinking("a user's", "sig-z"),
                         new ContentPart.RedactedThinking("opaque-2"),
                         new ContentPart.Text("and now?")));
-        ChatRequest request = new ChatRequest(
-                "claude-sonnet-4-5",
-                null,
-                List.of(Message.user("weather?"), assistant, tool, user),
-                null,
-                null,
-                null,
-                null,
-                false,
-                null,
-                Reasoning.budget(2048));
+        ChatRequest request = ChatRequests.to("claude-sonnet-4-5")
+                .messages(Message.user("weather?"), assistant, tool, user)
+                .reasoning(Reasoning.budget(2048))
+                .build();
         assertEquals(json("""
                 [{'role':'user','content':'weather?'},
                  {'role':'assistant','content':[

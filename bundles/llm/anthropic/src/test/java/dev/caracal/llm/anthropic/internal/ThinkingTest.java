@@ -1,6 +1,6 @@
 package dev.caracal.llm.anthropic.internal;
 
-import static dev.caracal.llm.anthropic.internal.TestSupport.MODEL;
+import static dev.caracal.llm.anthropic.internal.AnthropicUnderTest.MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,14 +17,14 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
-import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.ToolDefinition;
+import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
-import dev.caracal.llm.testkit.MockUpstream;
 import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.ReasoningScenarios;
 import dev.caracal.llm.testkit.StreamRecorder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,76 +32,67 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Extended thinking against aimock's Anthropic /v1/messages: thinking and redacted_thinking blocks in complete and
- * streamed answers, the {@code thinking} parameter and {@code max_tokens} sent, and a tool loop that hands the
- * signed thinking back. aimock runs strict, so it answers 400 when, with thinking enabled, an answered tool-call turn
+ * Extended thinking against aimock's Anthropic /v1/messages: signed thinking ahead of text and tool calls (the test
+ * kit's shared scenarios), redacted_thinking blocks in complete and streamed answers, the {@code thinking} parameter
+ * and {@code max_tokens} sent, and a tool loop that hands the signed thinking back. aimock runs strict, so it answers 400 when, with thinking enabled, an answered tool-call turn
  * does not begin with its signed thinking block (Anthropic's rule). The request bodies are read at a
  * {@link RecordingProxy} in front of aimock, since aimock's journal shows them in its OpenAI form, without thinking.
  */
-class ThinkingTest {
+class ThinkingTest extends ReasoningScenarios<AnthropicChatModel> {
 
     private static final String THOUGHT = "Let me think... The user wants a number; six times seven is 42.";
     private static final String TOOL_THOUGHT = "Let me think... I need the weather tool for Oslo.";
     private static final String WEATHER_SCHEMA =
             "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
 
-    private static MockUpstream upstream;
-    private static RecordingProxy proxy;
-    private static AnthropicChatModel model;
+    private RecordingProxy proxy;
+    private AnthropicChatModel proxied;
 
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = MockUpstream.builder()
-                .strict(true)
-                .fixture(Fixture.whenToolResult("toolu_t1").reply("It is 3 degrees in Oslo."))
-                .fixture(Fixture.whenUserSays("weather in Oslo")
+    ThinkingTest() {
+        super(AnthropicUnderTest.PROVIDER);
+    }
+
+    @Override
+    protected List<Fixture> providerFixtures() {
+        return List.of(
+                Fixture.whenToolResult("toolu_t1").reply("It is 3 degrees in Oslo."),
+                Fixture.whenUserSays("weather in Oslo")
                         .reasoning(TOOL_THOUGHT)
                         .reasoningSignature("sig-tool")
                         .toolCall("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}")
-                        .chunkSize(6))
-                .fixture(Fixture.whenUserSays("ponder signed")
-                        .reasoning(THOUGHT)
-                        .reasoningSignature("sig-123")
-                        .reply("The answer is 42.")
-                        .chunkSize(5))
-                .fixture(Fixture.whenUserSays("ponder plain").reasoning(THOUGHT).reply("Fine."))
-                .fixture(Fixture.whenUserSays("ponder redacted")
+                        .chunkSize(6),
+                Fixture.whenUserSays("ponder plain").reasoning(THOUGHT).reply("Fine."),
+                Fixture.whenUserSays("ponder redacted")
                         .redactedThinking("opaque-1")
                         .reasoning(THOUGHT)
                         .reasoningSignature("sig-r")
                         .reply("Done.")
-                        .chunkSize(7))
-                .fixture(Fixture.whenUserSays("measure").reply("ok"))
-                .start();
-        proxy = new RecordingProxy(upstream.baseUrl());
-        model = new AnthropicChatModel(TestSupport.settings(proxy.baseUrl()));
+                        .chunkSize(7),
+                Fixture.whenUserSays("measure").reply("ok"));
+    }
+
+    @BeforeAll
+    void startProxy() throws Exception {
+        proxy = new RecordingProxy(upstream().baseUrl());
+        proxied = new AnthropicChatModel(AnthropicUnderTest.settings(proxy.baseUrl()));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        ProviderTests.closeAll(model, proxy, upstream);
+    void stopProxy() throws Exception {
+        ProviderTests.closeAll(proxied, proxy);
     }
 
     private static ChatRequest thinking(String userText, Reasoning reasoning, boolean stream) {
-        return new ChatRequest(
-                MODEL, null, List.of(Message.user(userText)), null, null, null, null, stream, null, reasoning);
+        return ChatRequests.to(MODEL).user(userText).stream(stream)
+                .reasoning(reasoning)
+                .build();
     }
 
-    // ---- answers ----
-
-    @Test
-    void completeReturnsTheSignedThinkingFirstThenTheText() {
-        ChatResponse response = model.complete(thinking("ponder signed", Reasoning.budget(2048), false));
-        assertEquals(
-                List.of(new ContentPart.Thinking(THOUGHT, "sig-123"), new ContentPart.Text("The answer is 42.")),
-                response.content());
-        assertEquals("The answer is 42.", response.text(), "the text leaves the thinking out");
-        assertEquals(StopReason.END_TURN, response.stopReason());
-    }
+    // ---- answers (the signed thinking of text and tool-call answers: ReasoningScenarios) ----
 
     @Test
     void aThinkingBlockWithoutAFixtureSignatureStillCarriesAimocksOwn() {
-        ChatResponse response = model.complete(thinking("ponder plain", Reasoning.budget(2048), false));
+        ChatResponse response = proxied.complete(thinking("ponder plain", Reasoning.budget(2048), false));
         ContentPart.Thinking thought =
                 assertInstanceOf(ContentPart.Thinking.class, response.content().get(0));
         assertEquals(THOUGHT, thought.text());
@@ -111,7 +102,7 @@ class ThinkingTest {
 
     @Test
     void completeKeepsRedactedThinkingInItsPlace() {
-        ChatResponse response = model.complete(thinking("ponder redacted", Reasoning.budget(2048), false));
+        ChatResponse response = proxied.complete(thinking("ponder redacted", Reasoning.budget(2048), false));
         assertEquals(
                 List.of(
                         new ContentPart.RedactedThinking("opaque-1"),
@@ -121,33 +112,9 @@ class ThinkingTest {
     }
 
     @Test
-    void streamEmitsThinkingDeltasThenTheSignatureThenText() throws Exception {
-        StreamRecorder events = new StreamRecorder();
-        model.stream(thinking("ponder signed", Reasoning.budget(2048), true), events);
-        events.await();
-        List<StreamEvent.ThinkingDelta> thoughts = events.of(StreamEvent.ThinkingDelta.class);
-        assertTrue(thoughts.size() > 3, "chunked: " + thoughts);
-        assertTrue(thoughts.stream().allMatch(d -> d.index() == 0), thoughts.toString());
-        StringBuilder joined = new StringBuilder();
-        thoughts.forEach(d -> joined.append(d.text()));
-        assertEquals(THOUGHT, joined.toString());
-        assertEquals(
-                List.of(new StreamEvent.ThinkingSignature(0, "sig-123")),
-                events.of(StreamEvent.ThinkingSignature.class));
-        assertEquals("The answer is 42.", events.text());
-        assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(d -> d.index() == 1));
-        int lastThought = events.events.indexOf(thoughts.get(thoughts.size() - 1));
-        int signature = events.events.indexOf(new StreamEvent.ThinkingSignature(0, "sig-123"));
-        int firstText =
-                events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
-        assertTrue(lastThought < signature && signature < firstText, "thinking, signature, text: " + events.events);
-        assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
-    }
-
-    @Test
     void streamEmitsRedactedThinkingAsOneBlockWithItsOwnIndex() throws Exception {
         StreamRecorder events = new StreamRecorder();
-        model.stream(thinking("ponder redacted", Reasoning.budget(2048), true), events);
+        proxied.stream(thinking("ponder redacted", Reasoning.budget(2048), true), events);
         events.await();
         assertEquals(
                 List.of(new StreamEvent.RedactedThinking(0, "opaque-1")),
@@ -163,7 +130,7 @@ class ThinkingTest {
 
     @Test
     void aBudgetIsSentAsEnabledThinkingWithinTheDefaultMaxTokens() {
-        model.complete(thinking("measure a budget", Reasoning.budget(2048), false));
+        proxied.complete(thinking("measure a budget", Reasoning.budget(2048), false));
         JsonNode sent = proxy.lastBodyWith("measure a budget");
         assertEquals("enabled", sent.path("thinking").path("type").asText());
         assertEquals(2048, sent.path("thinking").path("budget_tokens").asInt());
@@ -173,7 +140,7 @@ class ThinkingTest {
 
     @Test
     void anEffortIsSentAsItsBudgetAndMaxTokensMakesRoomForIt() {
-        model.complete(thinking("measure an effort", Reasoning.effort(Reasoning.Effort.HIGH), false));
+        proxied.complete(thinking("measure an effort", Reasoning.effort(Reasoning.Effort.HIGH), false));
         JsonNode sent = proxy.lastBodyWith("measure an effort");
         assertEquals("enabled", sent.path("thinking").path("type").asText());
         assertEquals(24_576, sent.path("thinking").path("budget_tokens").asInt());
@@ -185,18 +152,12 @@ class ThinkingTest {
 
     @Test
     void aMaxTokensBelowTheBudgetIsTheRoomForTheAnswer() {
-        ChatRequest request = new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("measure a small answer")),
-                null,
-                null,
-                new SamplingParameters(null, null, null, 1000, null, null, null),
-                null,
-                false,
-                null,
-                Reasoning.budget(8000));
-        model.complete(request);
+        ChatRequest request = ChatRequests.to(MODEL)
+                .user("measure a small answer")
+                .maxTokens(1000)
+                .reasoning(Reasoning.budget(8000))
+                .build();
+        proxied.complete(request);
         JsonNode sent = proxy.lastBodyWith("measure a small answer");
         assertEquals(8000, sent.path("thinking").path("budget_tokens").asInt());
         assertEquals(9000, sent.path("max_tokens").asInt());
@@ -204,7 +165,7 @@ class ThinkingTest {
 
     @Test
     void aBudgetBelowAnthropicsMinimumIsRaised() {
-        model.complete(thinking("measure a tiny budget", Reasoning.budget(100), false));
+        proxied.complete(thinking("measure a tiny budget", Reasoning.budget(100), false));
         JsonNode sent = proxy.lastBodyWith("measure a tiny budget");
         assertEquals(1024, sent.path("thinking").path("budget_tokens").asInt());
         assertEquals(4096, sent.path("max_tokens").asInt());
@@ -212,14 +173,14 @@ class ThinkingTest {
 
     @Test
     void withoutReasoningNoThinkingIsSent() {
-        model.complete(thinking("measure nothing", null, false));
+        proxied.complete(thinking("measure nothing", null, false));
         JsonNode sent = proxy.lastBodyWith("measure nothing");
         assertFalse(sent.has("thinking"), sent.toString());
         assertEquals(4096, sent.path("max_tokens").asInt());
     }
 
-    private static JsonNode journalled(String text) {
-        List<JournalEntry> entries = upstream.journal("/v1/messages").stream()
+    private JsonNode journalled(String text) {
+        List<JournalEntry> entries = upstream().journal("/v1/messages").stream()
                 .filter(e -> e.body() != null && e.body().toString().contains(text))
                 .toList();
         assertFalse(entries.isEmpty(), "aimock journalled no request with " + text);
@@ -229,17 +190,12 @@ class ThinkingTest {
     // ---- tool loop ----
 
     private static ChatRequest weather(List<Message> messages, Reasoning reasoning, boolean stream) {
-        return new ChatRequest(
-                MODEL,
-                null,
-                messages,
-                List.of(new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA)),
-                null,
-                null,
-                null,
-                stream,
-                null,
-                reasoning);
+        return ChatRequests.to(MODEL)
+                .messages(messages)
+                .tools(new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA))
+                .stream(stream)
+                .reasoning(reasoning)
+                .build();
     }
 
     private static List<Message> afterTheCall(List<ContentPart> assistant, String question) {
@@ -255,7 +211,7 @@ class ThinkingTest {
     @Test
     void aToolLoopHandsTheSignedThinkingBack() {
         String question = "What is the weather in Oslo? (signed loop)";
-        ChatResponse call = model.complete(weather(List.of(Message.user(question)), Reasoning.budget(2048), false));
+        ChatResponse call = proxied.complete(weather(List.of(Message.user(question)), Reasoning.budget(2048), false));
         assertEquals(StopReason.TOOL_USE, call.stopReason());
         assertEquals(
                 List.of(
@@ -265,7 +221,7 @@ class ThinkingTest {
 
         // strict aimock answers 400 unless the turn begins with the thinking block and its signature
         ChatResponse answer =
-                model.complete(weather(afterTheCall(call.content(), question), Reasoning.budget(2048), false));
+                proxied.complete(weather(afterTheCall(call.content(), question), Reasoning.budget(2048), false));
         assertEquals("It is 3 degrees in Oslo.", answer.text());
         JsonNode assistant = proxy.lastBodyWith("3C, snow").path("messages").path(1);
         assertEquals("assistant", assistant.path("role").asText());
@@ -279,37 +235,12 @@ class ThinkingTest {
     }
 
     @Test
-    void aStreamedToolCallFollowsItsThinkingBlock() throws Exception {
-        StreamRecorder events = new StreamRecorder();
-        model.stream(
-                weather(
-                        List.of(Message.user("What is the weather in Oslo? (streamed)")),
-                        Reasoning.effort(Reasoning.Effort.LOW),
-                        true),
-                events);
-        events.await();
-        StringBuilder thought = new StringBuilder();
-        events.of(StreamEvent.ThinkingDelta.class).forEach(d -> {
-            assertEquals(0, d.index());
-            thought.append(d.text());
-        });
-        assertEquals(TOOL_THOUGHT, thought.toString());
-        assertEquals(
-                List.of(new StreamEvent.ThinkingSignature(0, "sig-tool")),
-                events.of(StreamEvent.ThinkingSignature.class));
-        List<StreamEvent.ToolCallDelta> calls = events.of(StreamEvent.ToolCallDelta.class);
-        assertEquals("toolu_t1", calls.get(0).id());
-        assertTrue(calls.stream().allMatch(d -> d.index() == 1), calls.toString());
-        assertEquals(new StreamEvent.End(StopReason.TOOL_USE), events.last());
-    }
-
-    @Test
     void unsignedThinkingIsNotSentBack() {
         String question = "What is the weather in Oslo? (unsigned, no thinking)";
         List<ContentPart> fromAnotherProvider = List.of(
                 new ContentPart.Thinking(TOOL_THOUGHT, null),
                 new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}"));
-        ChatResponse answer = model.complete(weather(afterTheCall(fromAnotherProvider, question), null, false));
+        ChatResponse answer = proxied.complete(weather(afterTheCall(fromAnotherProvider, question), null, false));
         assertEquals("It is 3 degrees in Oslo.", answer.text());
         JsonNode sent = proxy.lastBodyWith(question);
         assertFalse(sent.has("thinking"));
@@ -326,7 +257,7 @@ class ThinkingTest {
                 new ContentPart.ToolUse("toolu_t1", "get_weather", "{\"city\":\"Oslo\"}"));
         LlmException e = assertThrows(
                 LlmException.class,
-                () -> model.complete(
+                () -> proxied.complete(
                         weather(afterTheCall(fromAnotherProvider, question), Reasoning.budget(2048), false)));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind(), e.getMessage());
         assertEquals(400, e.upstreamStatus());

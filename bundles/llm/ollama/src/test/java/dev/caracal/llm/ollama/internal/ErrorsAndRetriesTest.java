@@ -1,183 +1,72 @@
 package dev.caracal.llm.ollama.internal;
 
-import static dev.caracal.llm.ollama.internal.TestSupport.ask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.testkit.Chaos;
+import dev.caracal.llm.testkit.ErrorsAndRetriesScenarios;
 import dev.caracal.llm.testkit.Fixture;
-import dev.caracal.llm.testkit.MockUpstream;
 import dev.caracal.llm.testkit.ProviderTests;
 import dev.caracal.llm.testkit.RecordingDelayer;
 import dev.caracal.llm.testkit.StreamRecorder;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.Arguments;
 
-/** HTTP errors, faults and refused connections, mapped to ErrorKinds, and what is retried. */
-class ErrorsAndRetriesTest {
+/**
+ * Failing chats: the test kit's shared scenarios, plus what Ollama's messages say (a model to pull, a server that is
+ * not running).
+ */
+class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OllamaChatModel> {
 
-    private static MockUpstream upstream;
-    private static RecordingDelayer delayer;
-    private static OllamaChatModel model;
-
-    @BeforeAll
-    static void start() {
-        upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("missing model")
-                        .error(404, null, "model 'llama9' not found, try pulling it first"))
-                .fixture(Fixture.whenUserSays("bad request").error(400, null, "invalid option num_ctx"))
-                .fixture(Fixture.whenUserSays("too long")
-                        .error(400, null, "the input length exceeds the context length"))
-                .fixture(Fixture.whenUserSays("crash").error(500, null, "llama runner process has terminated"))
-                .fixture(Fixture.whenUserSays("slow").reply("late").chaos(Chaos.latency(3_000)))
-                .fixture(Fixture.whenUserSays("hello").reply("Hi there!"))
-                .start();
-        delayer = new RecordingDelayer();
-        model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("maxRetries", 2)), delayer);
+    ErrorsAndRetriesTest() {
+        super(OllamaUnderTest.PROVIDER);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        ProviderTests.closeAll(model, upstream);
+    @Override
+    protected String malformedAnswer() {
+        return "malformed chat answer from Ollama";
     }
 
-    @BeforeEach
-    void clean() {
-        upstream.clearJournal();
-        delayer.delays.clear();
+    @Override
+    protected List<Fixture> providerFixtures() {
+        return List.of(
+                Fixture.whenUserSays("missing model")
+                        .error(404, null, "model 'llama9' not found, try pulling it first"),
+                Fixture.whenUserSays("too long").error(400, null, "the input length exceeds the context length"));
     }
 
-    @AfterEach
-    void calm() {
-        upstream.clearChaos();
-    }
-
-    private static LlmException failure(String userText) {
-        return assertThrows(LlmException.class, () -> model.complete(ask(userText)));
-    }
-
-    private static int chatRequests() {
-        return upstream.journal("/api/chat").size();
+    @Override
+    protected Stream<Arguments> providerHttpErrors() {
+        return Stream.of(Arguments.of(
+                "too long", ErrorKind.CONTEXT_LENGTH, 400, ": the input length exceeds the context length"));
     }
 
     @Test
-    void modelNotFoundSaysHowToPullIt() {
-        LlmException e = failure("missing model");
+    void modelNotFoundSaysHowToPullItAndIsNotRetried() throws Exception {
+        LlmException e = failsWithoutRetrying("missing model");
         assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertEquals(404, e.upstreamStatus());
         assertTrue(e.getMessage().contains("model 'llama9' not found"), e.getMessage());
         assertTrue(e.getMessage().contains("ollama pull"), e.getMessage());
-        assertEquals(1, chatRequests(), "not retried");
-    }
-
-    @Test
-    void aBadRequestIsNotRetried() {
-        LlmException e = failure("bad request");
-        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
-        assertEquals(400, e.upstreamStatus());
-        assertTrue(e.getMessage().contains("invalid option num_ctx"), e.getMessage());
-        assertEquals(1, chatRequests());
-        assertTrue(delayer.delays.isEmpty());
-    }
-
-    @Test
-    void aContextOverflowIsContextLength() {
-        assertEquals(ErrorKind.CONTEXT_LENGTH, failure("too long").kind());
-    }
-
-    @Test
-    void rateLimitIsRetriedAfterTheServersDelayThenSucceeds() {
-        upstream.failNext(1, 429, "rate_limit_error", "slow down");
-        assertEquals("Hi there!", model.complete(ask("hello")).text());
-        assertEquals(List.of(Duration.ofSeconds(1)), delayer.delays, "aimock's Retry-After: 1");
-        assertEquals(2, chatRequests());
-    }
-
-    @Test
-    void unavailableIsRetriedWithBackoffThenSucceeds() {
-        upstream.failNext(2, 503, "server_error", "server busy, please try again");
-        assertEquals("Hi there!", model.complete(ask("hello")).text());
-        assertEquals(2, delayer.delays.size());
-        assertEquals(3, chatRequests());
-    }
-
-    @Test
-    void retriesUsedUpReportTheLastFailure() {
-        upstream.failNext(3, 503, "server_error", "server busy, please try again");
-        LlmException e = failure("hello");
-        assertEquals(ErrorKind.OVERLOADED, e.kind());
-        assertTrue(e.retryable());
-        assertEquals(3, chatRequests());
-    }
-
-    @Test
-    void aServerErrorIsUpstreamAndRetried() {
-        LlmException e = failure("crash");
-        assertEquals(ErrorKind.UPSTREAM, e.kind());
-        assertEquals(500, e.upstreamStatus());
-        assertTrue(e.getMessage().contains("llama runner process has terminated"), e.getMessage());
-        assertEquals(3, chatRequests());
-    }
-
-    @Test
-    void anUnmatchedModelAnswerIsNotFound() {
-        // aimock answers 404 to a request no fixture matches, as Ollama does for a model it does not have
-        assertEquals(ErrorKind.NOT_FOUND, failure("nothing matches this").kind());
-    }
-
-    @Test
-    void aMalformedBodyIsUpstreamAndNotRetried() {
-        upstream.setChaos(Chaos.malformed());
-        LlmException e = failure("hello");
-        assertEquals(ErrorKind.UPSTREAM, e.kind());
-        assertTrue(e.getMessage().startsWith("malformed chat answer from Ollama"), e.getMessage());
-        assertEquals(1, chatRequests());
-    }
-
-    @Test
-    void aDroppedConnectionIsConnectionAndRetried() {
-        upstream.setChaos(Chaos.disconnect());
-        LlmException e = failure("hello");
-        assertEquals(ErrorKind.CONNECTION, e.kind());
-        assertEquals(2, delayer.delays.size());
-    }
-
-    @Test
-    void noAnswerInTimeIsATimeout() {
-        try (OllamaChatModel impatient =
-                new OllamaChatModel(TestSupport.settings(upstream.baseUrl(), Map.of("requestTimeoutMs", 300)))) {
-            LlmException e = assertThrows(LlmException.class, () -> impatient.complete(ask("slow")));
-            assertEquals(ErrorKind.TIMEOUT, e.kind());
-            assertTrue(e.retryable());
-        }
     }
 
     @Test
     void ollamaNotRunningIsAConnectionErrorThatSaysSo() throws Exception {
-        String base = "http://127.0.0.1:" + TestSupport.closedPort();
-        RecordingDelayer delays = new RecordingDelayer();
-        try (OllamaChatModel offline =
-                new OllamaChatModel(TestSupport.settings(base, Map.of("maxRetries", 1)), delays)) {
-            LlmException e = assertThrows(LlmException.class, () -> offline.complete(ask("hello")));
+        String base = "http://127.0.0.1:" + ProviderTests.closedPort();
+        try (OllamaChatModel offline = newModelAt(base)) {
+            LlmException e = failureOf(offline, ask("hello"));
             assertEquals(ErrorKind.CONNECTION, e.kind());
-            assertEquals(0, e.upstreamStatus());
             assertTrue(e.getMessage().contains(base), e.getMessage());
             assertTrue(e.getMessage().contains("is Ollama running"), e.getMessage());
-            assertEquals(1, delays.delays.size(), "a refused connection is retried");
 
             StreamRecorder events = new StreamRecorder();
-            offline.stream(TestSupport.streamOf("hello"), events);
+            offline.stream(streamOf("hello"), events);
             events.await();
             assertEquals(1, events.events.size());
             LlmException streamed =
@@ -185,5 +74,9 @@ class ErrorsAndRetriesTest {
             assertEquals(ErrorKind.CONNECTION, streamed.kind());
             assertTrue(streamed.getMessage().contains("is Ollama running"), streamed.getMessage());
         }
+    }
+
+    private static OllamaChatModel newModelAt(String base) {
+        return new OllamaChatModel(OllamaUnderTest.settings(base, Map.of("maxRetries", 1)), new RecordingDelayer());
     }
 }

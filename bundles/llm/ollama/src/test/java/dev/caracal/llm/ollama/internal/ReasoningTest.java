@@ -2,7 +2,6 @@ package dev.caracal.llm.ollama.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,20 +15,18 @@ import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
-import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.testkit.ChatRequests;
 import dev.caracal.llm.testkit.Fixture;
 import dev.caracal.llm.testkit.JournalEntry;
-import dev.caracal.llm.testkit.MockUpstream;
 import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.ReasoningScenarios;
 import dev.caracal.llm.testkit.StreamRecorder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -46,144 +43,48 @@ import org.junit.jupiter.api.Test;
  * server that answers as Ollama does ({@code message.thinking}) and keeps the request bodies as sent, for the fields
  * aimock's journal drops ({@code think}, an assistant message's {@code thinking}).
  */
-class ReasoningTest {
+class ReasoningTest extends ReasoningScenarios<OllamaChatModel> {
 
     private static final String MODEL = "qwen3";
     private static final String REASONING = "The user asks for the answer to everything; the book says forty-two.";
-    private static final String TOOL_REASONING = "Weather needs the tool, and the time too.";
     private static final String OLLAMA_THINKING = "Short wavelengths scatter most, so the sky looks blue.";
 
-    private static MockUpstream upstream;
-    private static OllamaChatModel model;
-    private static RecordingOllama ollama;
-    private static OllamaChatModel recorded;
+    private RecordingOllama ollama;
+    private OllamaChatModel recorded;
+
+    ReasoningTest() {
+        super(OllamaUnderTest.PROVIDER);
+    }
+
+    @Override
+    protected List<Fixture> providerFixtures() {
+        return List.of(Fixture.whenUserSays("and then").reply("Then nothing."));
+    }
 
     @BeforeAll
-    static void start() throws IOException {
-        upstream = MockUpstream.builder()
-                .fixture(Fixture.whenUserSays("meaning of life")
-                        .reasoning(REASONING)
-                        .reply("42.")
-                        .chunkSize(8))
-                .fixture(Fixture.whenUserSays("weather")
-                        .reasoning(TOOL_REASONING)
-                        .reply("Checking.")
-                        .chunkSize(6)
-                        .toolCall("get_weather", "{\"city\":\"Oslo\"}")
-                        .toolCall("get_time", "{\"tz\":\"CET\"}"))
-                .fixture(Fixture.whenUserSays("and then").reply("Then nothing."))
-                .start();
-        model = new OllamaChatModel(TestSupport.settings(upstream.baseUrl()));
+    void startRecordingOllama() throws IOException {
         ollama = RecordingOllama.start();
-        recorded = new OllamaChatModel(TestSupport.settings(ollama.baseUrl()));
+        recorded = new OllamaChatModel(OllamaUnderTest.settings(ollama.baseUrl()));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        ProviderTests.closeAll(model, upstream, recorded, ollama);
+    void stopRecordingOllama() throws Exception {
+        ProviderTests.closeAll(recorded, ollama);
     }
 
     @BeforeEach
     void clean() {
-        upstream.clearJournal();
+        upstream().clearJournal();
         ollama.bodies.clear();
     }
 
     private static ChatRequest ask(String text, boolean stream, Reasoning reasoning) {
-        return new ChatRequest(
-                MODEL, null, List.of(Message.user(text)), null, null, null, null, stream, null, reasoning);
+        return ChatRequests.to(MODEL).user(text).stream(stream)
+                .reasoning(reasoning)
+                .build();
     }
 
-    /** The block indexes of the content events, each once, in order of first appearance. */
-    private static List<Integer> blockOrder(StreamRecorder events) {
-        LinkedHashSet<Integer> order = new LinkedHashSet<>();
-        for (StreamEvent e : events.events) {
-            if (e instanceof StreamEvent.ThinkingDelta t) {
-                order.add(t.index());
-            } else if (e instanceof StreamEvent.TextDelta t) {
-                order.add(t.index());
-            } else if (e instanceof StreamEvent.ToolCallDelta t) {
-                order.add(t.index());
-            }
-        }
-        return new ArrayList<>(order);
-    }
-
-    private static String thinkingOf(StreamRecorder events) {
-        StringBuilder sb = new StringBuilder();
-        events.of(StreamEvent.ThinkingDelta.class).forEach(t -> sb.append(t.text()));
-        return sb.toString();
-    }
-
-    // ---- aimock ----
-
-    @Test
-    void aWholeAnswerStartsWithItsThinking() {
-        ChatResponse r = model.complete(ask("what is the meaning of life?", false, Reasoning.budget(2_048)));
-        assertEquals(List.of(new ContentPart.Thinking(REASONING, null), new ContentPart.Text("42.")), r.content());
-        assertEquals("42.", r.text());
-        assertEquals(StopReason.END_TURN, r.stopReason());
-    }
-
-    @Test
-    void aStreamedAnswerThinksInABlockOfItsOwnBeforeTheText() throws Exception {
-        StreamRecorder events = new StreamRecorder();
-        model.stream(ask("what is the meaning of life?", true, Reasoning.effort(Reasoning.Effort.HIGH)), events);
-        events.await();
-        assertInstanceOf(StreamEvent.Start.class, events.events.get(0));
-        List<StreamEvent.ThinkingDelta> thinking = events.of(StreamEvent.ThinkingDelta.class);
-        assertTrue(thinking.size() > 1, "in pieces of 8 characters: " + thinking);
-        assertEquals(REASONING, thinkingOf(events));
-        assertTrue(thinking.stream().allMatch(t -> t.index() == 0), "one thinking block, first: " + thinking);
-        assertEquals("42.", events.text());
-        assertTrue(events.of(StreamEvent.TextDelta.class).stream().allMatch(t -> t.index() == 1));
-        assertEquals(List.of(0, 1), blockOrder(events));
-        int lastThinking = events.events.lastIndexOf(thinking.get(thinking.size() - 1));
-        int firstText =
-                events.events.indexOf(events.of(StreamEvent.TextDelta.class).get(0));
-        assertTrue(lastThinking < firstText, "all thinking comes before the text: " + events.events);
-        assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
-    }
-
-    @Test
-    void thinkingTextAndToolCallsEachHaveTheirOwnBlock() throws Exception {
-        List<ToolDefinition> tools =
-                List.of(new ToolDefinition("get_weather", null, null), new ToolDefinition("get_time", null, null));
-        ChatRequest request = new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("weather and time in Oslo?")),
-                tools,
-                null,
-                null,
-                null,
-                true,
-                null,
-                Reasoning.budget(4_096));
-        StreamRecorder events = new StreamRecorder();
-        model.stream(request, events);
-        events.await();
-        assertEquals(TOOL_REASONING, thinkingOf(events));
-        assertEquals("Checking.", events.text());
-        assertEquals(List.of(0, 1, 2, 3), blockOrder(events), "thinking, text, two tool calls: " + events.events);
-        assertEquals(
-                List.of("get_weather", "get_time"),
-                events.of(StreamEvent.ToolCallDelta.class).stream()
-                        .map(StreamEvent.ToolCallDelta::name)
-                        .toList());
-        assertEquals(new StreamEvent.End(StopReason.TOOL_USE), events.last());
-
-        ChatResponse whole = model.complete(new ChatRequest(
-                MODEL, null, request.messages(), tools, null, null, null, false, null, Reasoning.budget(4_096)));
-        assertEquals(
-                new ContentPart.Thinking(TOOL_REASONING, null), whole.content().get(0));
-        assertEquals(new ContentPart.Text("Checking."), whole.content().get(1));
-        assertEquals(
-                List.of("get_weather", "get_time"),
-                whole.content().subList(2, 4).stream()
-                        .map(p -> ((ContentPart.ToolUse) p).name())
-                        .toList());
-    }
+    // ---- aimock (the shared scenarios: ReasoningScenarios) ----
 
     @Test
     void aHistoryWithThinkingIsAcceptedAndTheThinkingStaysOutOfTheContent() {
@@ -193,19 +94,11 @@ class ReasoningTest {
                         new ContentPart.Thinking(REASONING, null),
                         new ContentPart.RedactedThinking("EnCrYpTeD"),
                         new ContentPart.Text("42.")));
-        ChatResponse r = model.complete(new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("meaning of life?"), assistant, Message.user("and then?")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                null,
-                null));
+        ChatResponse r = model().complete(ChatRequests.to(MODEL)
+                .messages(Message.user("meaning of life?"), assistant, Message.user("and then?"))
+                .build());
         assertEquals("Then nothing.", r.text());
-        List<JournalEntry> chats = upstream.journal("/api/chat");
+        List<JournalEntry> chats = upstream().journal("/api/chat");
         JsonNode messages = chats.get(chats.size() - 1).body().path("messages");
         assertEquals("assistant", messages.get(1).path("role").asText());
         assertEquals("42.", messages.get(1).path("content").asText());
@@ -240,10 +133,10 @@ class ReasoningTest {
         StreamRecorder events = new StreamRecorder();
         recorded.stream(ask("sky?", true, Reasoning.effort(Reasoning.Effort.LOW)), events);
         events.await();
-        assertEquals(OLLAMA_THINKING, thinkingOf(events));
+        assertEquals(OLLAMA_THINKING, events.thinking());
         assertTrue(events.of(StreamEvent.ThinkingDelta.class).size() > 1);
         assertEquals("Blue.", events.text());
-        assertEquals(List.of(0, 1), blockOrder(events));
+        assertEquals(List.of(0, 1), events.blockOrder());
         assertEquals(new StreamEvent.End(StopReason.END_TURN), events.last());
         JsonNode sent = ollama.bodies.get(0);
         assertEquals("low", sent.path("think").asText());
@@ -258,17 +151,10 @@ class ReasoningTest {
                         new ContentPart.Thinking(OLLAMA_THINKING, null),
                         new ContentPart.RedactedThinking("EnCrYpTeD"),
                         new ContentPart.Text("Blue.")));
-        recorded.complete(new ChatRequest(
-                MODEL,
-                null,
-                List.of(Message.user("sky?"), assistant, Message.user("and at night?")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                null,
-                Reasoning.budget(2_048)));
+        recorded.complete(ChatRequests.to(MODEL)
+                .messages(Message.user("sky?"), assistant, Message.user("and at night?"))
+                .reasoning(Reasoning.budget(2_048))
+                .build());
         JsonNode messages = ollama.bodies.get(0).path("messages");
         assertEquals(
                 Json.tryParse(

@@ -17,6 +17,7 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.testkit.ChatRequests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,22 +37,24 @@ class RequestMapperTest {
         return wire(new RequestMapper(null).toBody(request, stream));
     }
 
+    private static void assertInvalid(ChatRequest request) {
+        assertEquals(
+                ErrorKind.INVALID_REQUEST,
+                assertThrows(LlmException.class, () -> body(request, false)).kind());
+    }
+
     private static JsonNode wire(JsonNode node) {
         return Json.tryParse(Json.write(node));
     }
 
     @Test
     void plainConversationWithSystemPromptAndSampling() {
-        ChatRequest request = new ChatRequest(
-                "llama3.2",
-                "Be brief.",
-                List.of(Message.user("Hi"), Message.assistant("Hello!"), Message.user("Sky colour?")),
-                null,
-                null,
-                new SamplingParameters(0.2, 0.9, 40, 128, 7L, 0.5, 0.25),
-                List.of("END", "\n\n"),
-                false,
-                null);
+        ChatRequest request = ChatRequests.to("llama3.2")
+                .system("Be brief.")
+                .messages(Message.user("Hi"), Message.assistant("Hello!"), Message.user("Sky colour?"))
+                .sampling(new SamplingParameters(0.2, 0.9, 40, 128, 7L, 0.5, 0.25))
+                .stop("END", "\n\n")
+                .build();
         assertEquals(
                 tree("{'model':'llama3.2','messages':["
                         + "{'role':'system','content':'Be brief.'},"
@@ -66,7 +69,7 @@ class RequestMapperTest {
 
     @Test
     void noOptionsObjectWithoutSamplingAndTheStreamFlag() {
-        JsonNode body = body(TestSupport.ask("hello"), true);
+        JsonNode body = body(OllamaUnderTest.ask("hello"), true);
         assertFalse(body.has("options"));
         assertTrue(body.get("stream").asBoolean());
         assertFalse(body.has("tools"));
@@ -82,7 +85,7 @@ class RequestMapperTest {
                         new ContentPart.Text("What is this?"),
                         new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
                         new ContentPart.Image(null, null, "data:image/jpeg;base64,/9j/4AAQ")));
-        JsonNode body = body(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, null), false);
+        JsonNode body = body(ChatRequests.to("llava").messages(user).build(), false);
         assertEquals(
                 tree("[{'role':'user','content':'What is this?','images':['iVBORw0KGgo=','/9j/4AAQ']}]"),
                 body.get("messages"));
@@ -93,7 +96,7 @@ class RequestMapperTest {
         Message user = new Message(Role.USER, List.of(new ContentPart.Image(null, null, "https://x.test/cat.png")));
         LlmException e = assertThrows(
                 LlmException.class,
-                () -> body(new ChatRequest("llava", null, List.of(user), null, null, null, null, false, null), false));
+                () -> body(ChatRequests.to("llava").messages(user).build(), false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertTrue(e.getMessage().contains("inline images only"), e.getMessage());
     }
@@ -111,18 +114,12 @@ class RequestMapperTest {
                 List.of(
                         new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("18 C")), false),
                         new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no clock")), true)));
-        ChatRequest request = new ChatRequest(
-                "qwen3",
-                null,
-                List.of(Message.user("Weather in Paris?"), assistant, results),
-                List.of(
+        ChatRequest request = ChatRequests.to("qwen3")
+                .messages(Message.user("Weather in Paris?"), assistant, results)
+                .tools(
                         new ToolDefinition("get_weather", "Current weather", WEATHER_SCHEMA),
-                        new ToolDefinition("get_time", null, null)),
-                null,
-                null,
-                null,
-                false,
-                null);
+                        new ToolDefinition("get_time", null, null))
+                .build();
         JsonNode body = body(request, false);
         assertEquals(
                 tree(
@@ -149,8 +146,9 @@ class RequestMapperTest {
                         new ContentPart.Text("and now?"),
                         new ContentPart.ToolResult("t1", List.of(new ContentPart.Text("found")), false)));
         JsonNode body = body(
-                new ChatRequest(
-                        "m", null, List.of(Message.user("go"), assistant, user), null, null, null, null, false, null),
+                ChatRequests.to("m")
+                        .messages(Message.user("go"), assistant, user)
+                        .build(),
                 false);
         JsonNode messages = body.get("messages");
         assertEquals("tool", messages.get(2).get("role").asText());
@@ -161,115 +159,86 @@ class RequestMapperTest {
     @Test
     void toolChoiceNoneOffersNoToolAndANamedToolOnlyThatOne() {
         List<ToolDefinition> tools = List.of(new ToolDefinition("a", null, null), new ToolDefinition("b", null, null));
-        ChatRequest none =
-                new ChatRequest("m", null, List.of(Message.user("x")), tools, ToolChoice.NONE, null, null, false, null);
+        ChatRequest none = ChatRequests.to("m")
+                .user("x")
+                .tools(tools)
+                .toolChoice(ToolChoice.NONE)
+                .build();
         assertFalse(body(none, false).has("tools"));
-        ChatRequest named = new ChatRequest(
-                "m", null, List.of(Message.user("x")), tools, ToolChoice.tool("b"), null, null, false, null);
+        ChatRequest named = ChatRequests.to("m")
+                .user("x")
+                .tools(tools)
+                .toolChoice(ToolChoice.tool("b"))
+                .build();
         JsonNode offered = body(named, false).get("tools");
         assertEquals(1, offered.size());
         assertEquals("b", offered.get(0).path("function").path("name").asText());
-        ChatRequest missing = new ChatRequest(
-                "m", null, List.of(Message.user("x")), tools, ToolChoice.tool("c"), null, null, false, null);
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(missing, false)).kind());
+        ChatRequest missing = ChatRequests.to("m")
+                .user("x")
+                .tools(tools)
+                .toolChoice(ToolChoice.tool("c"))
+                .build();
+        assertInvalid(missing);
     }
 
     @Test
     void toolArgumentsThatAreNoObjectAreRefused() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t1", "f", "[1,2]")));
         ChatRequest request =
-                new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null, null, false, null);
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(request, false)).kind());
+                ChatRequests.to("m").messages(Message.user("x"), assistant).build();
+        assertInvalid(request);
     }
 
     @Test
     void aBadToolSchemaIsAnInvalidRequest() {
-        ChatRequest request = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("x")),
-                List.of(new ToolDefinition("f", null, "not json")),
-                null,
-                null,
-                null,
-                false,
-                null);
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(request, false)).kind());
+        ChatRequest request = ChatRequests.to("m")
+                .user("x")
+                .tools(new ToolDefinition("f", null, "not json"))
+                .build();
+        assertInvalid(request);
     }
 
     @Test
     void formatFromTheResponseFormatMetadata() {
-        ChatRequest json = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("x")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "json"));
+        ChatRequest json = ChatRequests.to("m")
+                .user("x")
+                .metadata(Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "json"))
+                .build();
         assertEquals("json", body(json, false).get("format").asText());
-        ChatRequest schema = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("x")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                Map.of(RequestMapper.RESPONSE_FORMAT_KEY, WEATHER_SCHEMA));
+        ChatRequest schema = ChatRequests.to("m")
+                .user("x")
+                .metadata(Map.of(RequestMapper.RESPONSE_FORMAT_KEY, WEATHER_SCHEMA))
+                .build();
         assertEquals(Json.tryParse(WEATHER_SCHEMA), body(schema, false).get("format"));
-        ChatRequest openAiShape = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("x")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                Map.of(
+        ChatRequest openAiShape = ChatRequests.to("m")
+                .user("x")
+                .metadata(Map.of(
                         RequestMapper.RESPONSE_FORMAT_KEY,
                         "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\",\"schema\":" + WEATHER_SCHEMA
-                                + "}}"));
+                                + "}}"))
+                .build();
         assertEquals(Json.tryParse(WEATHER_SCHEMA), body(openAiShape, false).get("format"));
-        ChatRequest bad = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("x")),
-                null,
-                null,
-                null,
-                null,
-                false,
-                Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "yaml please"));
-        assertEquals(
-                ErrorKind.INVALID_REQUEST,
-                assertThrows(LlmException.class, () -> body(bad, false)).kind());
+        ChatRequest bad = ChatRequests.to("m")
+                .user("x")
+                .metadata(Map.of(RequestMapper.RESPONSE_FORMAT_KEY, "yaml please"))
+                .build();
+        assertInvalid(bad);
     }
 
     @Test
     void keepAliveIsANumberWhenItIsOne() {
         assertEquals(
                 tree("-1"),
-                wire(new RequestMapper("-1").toBody(TestSupport.ask("x"), false))
+                wire(new RequestMapper("-1").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 tree("300"),
-                wire(new RequestMapper("300").toBody(TestSupport.ask("x"), false))
+                wire(new RequestMapper("300").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 "10m",
                 new RequestMapper("10m")
-                        .toBody(TestSupport.ask("x"), false)
+                        .toBody(OllamaUnderTest.ask("x"), false)
                         .get("keep_alive")
                         .asText());
     }
@@ -277,9 +246,8 @@ class RequestMapperTest {
     @Test
     void anAssistantMessageWithOnlyToolCallsHasEmptyContent() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("t", "f", "{\"a\":1}")));
-        JsonNode body = body(
-                new ChatRequest("m", null, List.of(Message.user("x"), assistant), null, null, null, null, false, null),
-                false);
+        JsonNode body =
+                body(ChatRequests.to("m").messages(Message.user("x"), assistant).build(), false);
         assertEquals(
                 tree("{'role':'assistant','content':'','tool_calls':[{'id':'t','function':{'name':'f',"
                         + "'arguments':{'a':1}}}]}"),
@@ -287,12 +255,12 @@ class RequestMapperTest {
     }
 
     private static JsonNode think(Reasoning reasoning) {
-        return body(TestSupport.ask("x").withReasoning(reasoning), false).get("think");
+        return body(OllamaUnderTest.ask("x").withReasoning(reasoning), false).get("think");
     }
 
     @Test
     void thinkIsTrueForABudgetTheLevelForAnEffortAndAbsentWithoutReasoning() {
-        assertFalse(body(TestSupport.ask("x"), false).has("think"), "no reasoning asked: the model's default");
+        assertFalse(body(OllamaUnderTest.ask("x"), false).has("think"), "no reasoning asked: the model's default");
         assertEquals(tree("true"), think(Reasoning.budget(1_024)));
         assertEquals(tree("true"), think(Reasoning.budget(30_000)), "Ollama has no budget: only on or off");
         assertEquals(tree("'low'"), think(Reasoning.effort(Reasoning.Effort.MINIMAL)), "Ollama's smallest level");
@@ -313,16 +281,9 @@ class RequestMapperTest {
                         new ContentPart.Text("Let me look."),
                         new ContentPart.ToolUse("call_1", "get_weather", "{}")));
         JsonNode body = body(
-                new ChatRequest(
-                        "qwen3",
-                        null,
-                        List.of(Message.user("Weather?"), assistant),
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        null),
+                ChatRequests.to("qwen3")
+                        .messages(Message.user("Weather?"), assistant)
+                        .build(),
                 false);
         assertEquals(
                 tree("{'role':'assistant','content':'Let me look.','thinking':'Paris is in France. Ask the tool.',"
@@ -335,16 +296,9 @@ class RequestMapperTest {
         assertEquals(
                 tree("{'role':'assistant','content':'Hello!'}"),
                 body(
-                                new ChatRequest(
-                                        "qwen3",
-                                        null,
-                                        List.of(Message.user("Hi"), redactedOnly),
-                                        null,
-                                        null,
-                                        null,
-                                        null,
-                                        false,
-                                        null),
+                                ChatRequests.to("qwen3")
+                                        .messages(Message.user("Hi"), redactedOnly)
+                                        .build(),
                                 false)
                         .get("messages")
                         .get(1));

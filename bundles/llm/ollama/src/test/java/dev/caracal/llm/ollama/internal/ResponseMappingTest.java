@@ -175,7 +175,7 @@ class ResponseMappingTest {
     }
 
     private static OllamaEmbeddingModel embedder(int dimensions) {
-        OllamaChatModel client = new OllamaChatModel(TestSupport.settings("http://127.0.0.1:9"));
+        OllamaChatModel client = new OllamaChatModel(OllamaUnderTest.settings("http://127.0.0.1:9"));
         return new OllamaEmbeddingModel(client, new Settings.EmbeddingSpec("nomic-embed-text", dimensions));
     }
 
@@ -255,21 +255,23 @@ class ResponseMappingTest {
                         new Settings.EmbeddingSpec("mxbai-embed-large", 0)),
                 Settings.parseEmbeddingModels(
                         " nomic-embed-text:768, qwen3-embedding:0.6b:1024,bge-m3:latest," + "mxbai-embed-large ,"));
-        Settings s = Settings.from(TestSupport.config(Map.of("id", "x", "baseUrl", "http://gpu-box:11434/api/")));
+        Settings s = Settings.from(OllamaUnderTest.config(Map.of("id", "x", "baseUrl", "http://gpu-box:11434/api/")));
         assertEquals("http://gpu-box:11434", s.baseUrl().toString(), "trailing /api and slashes are dropped");
         assertEquals(
                 "http://localhost:11434",
-                Settings.from(TestSupport.config(Map.of("id", "x"))).baseUrl().toString());
+                Settings.from(OllamaUnderTest.config(Map.of("id", "x")))
+                        .baseUrl()
+                        .toString());
         assertEquals(
                 "5m",
-                Settings.from(TestSupport.config(Map.of("id", "x", "keepAlive", " 5m ")))
+                Settings.from(OllamaUnderTest.config(Map.of("id", "x", "keepAlive", " 5m ")))
                         .keepAlive());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Settings.from(TestSupport.config(Map.of("id", "x", "keepAlive", "forever"))));
+                () -> Settings.from(OllamaUnderTest.config(Map.of("id", "x", "keepAlive", "forever"))));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Settings.from(TestSupport.config(Map.of("id", "x", "baseUrl", "ftp://h"))));
-        assertThrows(IllegalArgumentException.class, () -> Settings.from(TestSupport.config(Map.of("id", "a b"))));
+                () -> Settings.from(OllamaUnderTest.config(Map.of("id", "x", "baseUrl", "ftp://h"))));
+        assertThrows(IllegalArgumentException.class, () -> Settings.from(OllamaUnderTest.config(Map.of("id", "a b"))));
     }
 }

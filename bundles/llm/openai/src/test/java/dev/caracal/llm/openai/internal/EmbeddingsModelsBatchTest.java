@@ -1,74 +1,55 @@
 package dev.caracal.llm.openai.internal;
 
-import static dev.caracal.llm.openai.internal.TestSupport.ask;
-import static dev.caracal.llm.testkit.ProviderTests.assertBatchResults;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.caracal.llm.ChatRequest;
-import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.support.Json;
-import dev.caracal.llm.testkit.Chaos;
-import dev.caracal.llm.testkit.Fixture;
-import dev.caracal.llm.testkit.MockUpstream;
-import dev.caracal.llm.testkit.ProviderTests;
+import dev.caracal.llm.testkit.ModelsAndBatchScenarios;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Embeddings, model listing and batches against aimock. */
-class EmbeddingsModelsBatchTest {
+/** Batches, the model list and embeddings: the test kit's shared scenarios, plus OpenAI's own model list and vectors. */
+class EmbeddingsModelsBatchTest extends ModelsAndBatchScenarios<OpenAiChatModel> {
 
-    private static MockUpstream upstream;
-    private static OpenAiChatModel model;
-
-    @BeforeAll
-    static void start() {
-        upstream = MockUpstream.builder()
-                .fixture(Fixture.whenEmbeddingInput("kittens").embedding(0.5, -0.25, 1.0))
-                .fixture(Fixture.whenUserSays("batch item").reply("done").chaos(Chaos.latency(300)))
-                .fixture(Fixture.whenUserSays("bad item").error(400, "invalid_request_error", "nope"))
-                .start();
-        model = new OpenAiChatModel(TestSupport.settings(
-                upstream.openAiBaseUrl(),
-                Map.of("embeddingModels", "mock-embed:3,text-embedding-3-small", "maxConcurrency", 4)));
+    EmbeddingsModelsBatchTest() {
+        super(OpenAiUnderTest.PROVIDER);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        ProviderTests.closeAll(model, upstream);
+    @Override
+    protected String configuredEmbeddingModel() {
+        return "text-embedding-3-large";
+    }
+
+    @Override
+    protected Map<String, Object> modelConfiguration() {
+        return with(super.modelConfiguration(), Map.of("embeddingModels", "mock-embed:3,text-embedding-3-small"));
     }
 
     @Test
-    void embedsThroughTheEmbeddingsEndpoint() {
+    void theConfiguredEmbeddingModelsKnowTheirSizes() {
         OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(
-                model, model.settings().embeddingModels().get(0));
+                model(), model().settings().embeddingModels().get(0));
         assertEquals("mock/mock-embed", embedder.name());
         assertEquals(3, embedder.dimension());
-        assertFalse(embedder.normalized());
+        assertFalse(embedder.normalized(), "a model OpenAI does not know is not assumed to answer unit vectors");
         Embeddings result = embedder.embed(List.of("kittens are cute", "so are more kittens"));
         assertEquals(2, result.vectors().size());
-        assertArrayEquals(new float[] {0.5f, -0.25f, 1.0f}, result.vectors().get(0));
-        assertArrayEquals(new float[] {0.5f, -0.25f, 1.0f}, result.vectors().get(1));
-        assertEquals(List.of(), embedder.embed(List.of()).vectors());
+        assertArrayEquals(new float[] {3f, 0f, 4f}, result.vectors().get(0));
+        assertArrayEquals(new float[] {3f, 0f, 4f}, result.vectors().get(1));
 
         OpenAiEmbeddingModel openAi = OpenAiEmbeddingModel.of(
-                model, model.settings().embeddingModels().get(1));
+                model(), model().settings().embeddingModels().get(1));
         assertEquals("mock/text-embedding-3-small", openAi.name());
         assertEquals(1536, openAi.dimension());
         assertTrue(openAi.normalized());
@@ -92,7 +73,7 @@ class EmbeddingsModelsBatchTest {
                 ErrorKind.UPSTREAM,
                 assertThrows(LlmException.class, () -> OpenAiEmbeddingModel.decodeBase64("AAE="))
                         .kind());
-        OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(model, new Settings.EmbeddingSpec("mock-embed", 3));
+        OpenAiEmbeddingModel embedder = OpenAiEmbeddingModel.of(model(), new Settings.EmbeddingSpec("mock-embed", 3));
         Embeddings decoded = embedder.decode(
                 Json.tryParse("{\"data\":[{\"index\":1,\"embedding\":\"" + b64
                         + "\"},{\"index\":0,\"embedding\":[1,2,3]}],\"usage\":{\"prompt_tokens\":5}}"),
@@ -106,12 +87,12 @@ class EmbeddingsModelsBatchTest {
     void unknownEmbeddingModelsNeedTheirDimensions() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> OpenAiEmbeddingModel.of(model, new Settings.EmbeddingSpec("nomic-embed-text", 0)));
+                () -> OpenAiEmbeddingModel.of(model(), new Settings.EmbeddingSpec("nomic-embed-text", 0)));
     }
 
     @Test
     void listsTheUpstreamModels() {
-        List<ModelInfo> models = model.models();
+        List<ModelInfo> models = model().models();
         ModelInfo gpt4o =
                 models.stream().filter(m -> m.id().equals("gpt-4o")).findFirst().orElseThrow();
         assertEquals("mock", gpt4o.providerId());
@@ -126,54 +107,13 @@ class EmbeddingsModelsBatchTest {
         assertTrue(embedding.capabilities().embeddings());
         assertFalse(embedding.capabilities().streaming());
         assertTrue(models.stream().noneMatch(m -> m.id().contains("whisper") || m.id().contains("tts")));
-        assertEquals(models, model.models(), "answered from the cache");
+        assertEquals(models, model().models(), "answered from the cache");
     }
 
     @Test
-    void fallsBackToTheConfiguredModels() {
-        String deadBase;
-        try (MockUpstream dead = MockUpstream.start()) {
-            deadBase = dead.openAiBaseUrl();
-        }
-        try (OpenAiChatModel offline = new OpenAiChatModel(TestSupport.settings(
-                deadBase,
-                Map.of("models", "gpt-4o-mini, my-local-model", "embeddingModels", "text-embedding-3-large")))) {
-            List<ModelInfo> models = offline.models();
-            assertEquals(
-                    List.of("gpt-4o-mini", "my-local-model", "text-embedding-3-large"),
-                    models.stream().map(ModelInfo::id).toList());
-            assertFalse(models.get(1).capabilities().vision());
-            assertTrue(models.get(2).capabilities().embeddings());
-        }
-    }
-
-    @Test
-    void batchRespectsTheConcurrencyBound() throws Exception {
-        upstream.resetStats();
-        List<ChatRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            requests.add(ask("gpt-4o", "batch item " + i));
-        }
-        requests.add(2, ask("gpt-4o", "bad item"));
-        List<CompletionStage<ChatResponse>> results = model.batch(requests, 2);
-        assertEquals(7, results.size());
-        assertBatchResults(results, 2, "done");
-        // counted by the mock: never more than two of this batch in flight at once, and two did overlap
-        assertEquals(2, upstream.stats().maxInFlight());
-        assertEquals(7, upstream.stats().requests());
-    }
-
-    @Test
-    void batchIsCappedByTheConfiguredConcurrency() throws Exception {
-        upstream.resetStats();
-        List<ChatRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            requests.add(ask("gpt-4o", "batch item " + i));
-        }
-        for (CompletionStage<ChatResponse> r : model.batch(requests, 100)) {
-            assertEquals(
-                    "done", r.toCompletableFuture().get(30, TimeUnit.SECONDS).text());
-        }
-        assertTrue(upstream.stats().maxInFlight() <= 4, upstream.stats().toString());
+    void configuredModelsHaveTheCapabilitiesTheirNamesSay() throws Exception {
+        List<ModelInfo> models = offlineModels(Map.of("models", "gpt-4o-mini, my-local-model"));
+        assertTrue(models.get(0).capabilities().vision());
+        assertFalse(models.get(1).capabilities().vision());
     }
 }

@@ -14,6 +14,7 @@ import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.ToolDefinition;
+import dev.caracal.llm.testkit.ChatRequests;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,7 @@ class RequestMapperTest {
                         new ContentPart.ToolResult("call_1", List.of(new ContentPart.Text("42")), false),
                         new ContentPart.ToolResult("call_2", List.of(new ContentPart.Text("no such city")), true),
                         new ContentPart.Text("and now?")));
-        JsonNode body =
-                mapper.toBody(new ChatRequest("m", null, List.of(user), null, null, null, null, false, null), false);
+        JsonNode body = mapper.toBody(ChatRequests.to("m").messages(user).build(), false);
         JsonNode messages = body.get("messages");
         assertEquals(3, messages.size());
         assertEquals("tool", messages.at("/0/role").asText());
@@ -46,8 +46,7 @@ class RequestMapperTest {
     void assistantToolCallsWithoutTextHaveNullContent() {
         Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.ToolUse("c", "f", null)));
         JsonNode body = mapper.toBody(
-                new ChatRequest("m", null, List.of(Message.user("hi"), assistant), null, null, null, null, false, null),
-                true);
+                ChatRequests.to("m").messages(Message.user("hi"), assistant).build(), true);
         assertTrue(body.at("/messages/1/content").isNull());
         assertEquals(
                 "{}", body.at("/messages/1/tool_calls/0/function/arguments").asText());
@@ -56,24 +55,17 @@ class RequestMapperTest {
 
     @Test
     void aToolSchemaMustBeAJsonObject() {
-        ChatRequest request = new ChatRequest(
-                "m",
-                null,
-                List.of(Message.user("hi")),
-                List.of(new ToolDefinition("broken", null, "[1,2")),
-                null,
-                null,
-                null,
-                false,
-                null);
+        ChatRequest request = ChatRequests.to("m")
+                .user("hi")
+                .tools(new ToolDefinition("broken", null, "[1,2"))
+                .build();
         LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     }
 
     @Test
     void reasoningBecomesReasoningEffortOnlyWhenAsked() {
-        ChatRequest plain =
-                new ChatRequest("o3", null, List.of(Message.user("hi")), null, null, null, null, false, null);
+        ChatRequest plain = ChatRequests.to("o3").user("hi").build();
         assertFalse(mapper.toBody(plain, false).has("reasoning_effort"));
         assertEquals(
                 "low",
@@ -107,16 +99,9 @@ class RequestMapperTest {
                         new ContentPart.Thinking("hmm", "sig"),
                         new ContentPart.Text("Yes.")));
         JsonNode body = mapper.toBody(
-                new ChatRequest(
-                        "m",
-                        null,
-                        List.of(Message.user("q"), thoughtAndText, Message.user("ok")),
-                        null,
-                        null,
-                        null,
-                        null,
-                        false,
-                        null),
+                ChatRequests.to("m")
+                        .messages(Message.user("q"), thoughtAndText, Message.user("ok"))
+                        .build(),
                 false);
         assertEquals(
                 "{\"role\":\"assistant\",\"content\":\"Yes.\"}",
@@ -130,9 +115,7 @@ class RequestMapperTest {
         LlmException e = assertThrows(
                 LlmException.class,
                 () -> mapper.toBody(
-                        new ChatRequest(
-                                "m", null, List.of(Message.user("q"), image), null, null, null, null, false, null),
-                        false));
+                        ChatRequests.to("m").messages(Message.user("q"), image).build(), false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     }
 }

@@ -1,599 +1,223 @@
 package dev.caracal.rag.text.internal;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jsoup.parser.Parser;
+import org.commonmark.ext.gfm.strikethrough.StrikethroughExtension;
+import org.commonmark.ext.gfm.tables.TableBlock;
+import org.commonmark.ext.gfm.tables.TableCell;
+import org.commonmark.ext.gfm.tables.TableRow;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.Code;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.LinkReferenceDefinition;
+import org.commonmark.node.ListItem;
+import org.commonmark.node.Node;
+import org.commonmark.node.Paragraph;
+import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.SourceSpan;
+import org.commonmark.node.Text;
+import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.IncludeSourceSpans;
+import org.commonmark.parser.Parser;
+import org.jsoup.Jsoup;
+import org.jsoup.parser.Tag;
 
 /**
- * Markdown (CommonMark and the usual GitHub extensions) reduced to readable text. Works line by line: blocks
- * (paragraphs, lists, quotes, tables, code) are separated by one blank line in the output, headings become their text
- * and a section, inline markup is removed, code is kept as written, YAML front matter becomes metadata.
+ * Markdown (CommonMark with GitHub tables and strikethrough, parsed by commonmark-java) reduced to readable text.
+ * Blocks are separated by a blank line, or by a line break where the source had none between them (list items, a
+ * list right after its introduction), so that the chunker's paragraphs follow the source's. Headings become their
+ * text and a section; code keeps its lines; inline markup, link targets and HTML tags are dropped (an HTML block
+ * becomes its text); YAML front matter becomes metadata.
+ *
+ * <p>The AST is walked without recursion: a quote nested 20,000 deep must not exhaust the stack.
  */
 final class MarkdownConverter {
 
     record Result(String title, String text, Sections sections, Map<String, Object> metadata) {}
 
-    private enum Kind {
-        NONE,
-        PARAGRAPH,
-        LIST,
-        TABLE,
-        CODE
-    }
+    private static final Parser PARSER = Parser.builder()
+            .extensions(List.of(
+                    TablesExtension.create(),
+                    // "~5 ms" stays as written: only a double tilde strikes through
+                    StrikethroughExtension.builder().requireTwoTildes(true).build()))
+            .includeSourceSpans(IncludeSourceSpans.BLOCKS)
+            .build();
 
-    // blocks
-    private static final Pattern ATX = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*))?$");
-    private static final Pattern ATX_CLOSING = Pattern.compile("(?:^|[ \\t]+)#+[ \\t]*$");
+    /** A kramdown/Pandoc heading id, {@code ## Title {#anchor}}: not part of the heading's text. */
     private static final Pattern HEADING_ID = Pattern.compile("[ \\t]*\\{#[^}]*}[ \\t]*$");
-    private static final Pattern FENCE_OPEN = Pattern.compile("^([ \\t]*)(`{3,}|~{3,})(.*)$");
-    private static final Pattern SETEXT = Pattern.compile("^ {0,3}(=+|-+)[ \\t]*$");
-    private static final Pattern LIST_ITEM = Pattern.compile("^([ \\t]*)(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]+(.*))?$");
+    /** A GitHub task list marker at the start of a list item. */
     private static final Pattern TASK = Pattern.compile("^\\[[ xX]][ \\t]+");
-    private static final Pattern QUOTE = Pattern.compile("^ {0,3}> ?");
-    private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^ {0,3}\\[([^\\]^][^\\]]*)]:[ \\t]*\\S+.*$");
-    private static final Pattern FOOTNOTE_DEFINITION = Pattern.compile("^ {0,3}\\[\\^[^\\]]+]:[ \\t]*(.*)$");
-    private static final Pattern TABLE_CELL_SPLIT = Pattern.compile("(?<!\\\\)\\|");
-    private static final Pattern FRONT_MATTER_KEY =
-            Pattern.compile("^([A-Za-z0-9_][A-Za-z0-9_.-]*)[ \\t]*:(?:[ \\t]+(.*))?$");
-
-    // inline; spans are bounded so that an unclosed marker costs linear time, not quadratic
-    private static final int SPAN = 1000;
-    private static final String NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}_])";
-    private static final String NOT_WORD_AFTER = "(?![\\p{L}\\p{N}_])";
-    private static final Pattern ESCAPE = Pattern.compile("\\\\([!-/:-@\\[-`{-~])");
-    private static final Pattern CODE_SPAN =
-            Pattern.compile("(?<!`)(`+)(?!`)(.{1," + SPAN + "}?)(?<!`)\\1(?!`)", Pattern.DOTALL);
-    private static final Pattern AUTOLINK =
-            Pattern.compile("<((?:https?|ftp|mailto):[^\\s<>]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})>");
-    private static final Pattern HTML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
-    private static final Pattern HTML_BREAK = Pattern.compile("<br\\s*/?>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HTML_TAG = Pattern.compile(
-            "</?(?:a|abbr|article|aside|audio|b|big|blockquote|br"
-                    + "|button|center|cite|code|col|colgroup|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer"
-                    + "|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|link|main|mark|meta|nav|ol|p|picture|pre|q|s"
-                    + "|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|tr|tt|u"
-                    + "|ul|var|video|wbr)\\b[^<>]*>",
-            Pattern.CASE_INSENSITIVE);
-    /** A link destination; group repetitions are bounded, as each one costs the regex engine a stack frame. */
-    private static final String DESTINATION = "\\((?:[^()]++|\\([^()]*+\\)){0,64}+\\)";
-
-    private static final Pattern IMAGE = Pattern.compile("!\\[([^\\[\\]]*)]" + DESTINATION);
-    private static final Pattern IMAGE_REFERENCE = Pattern.compile("!\\[([^\\[\\]]*)]\\[[^\\[\\]]*]");
-    private static final Pattern LINK = Pattern.compile("\\[([^\\[\\]]*)]" + DESTINATION);
-    private static final Pattern LINK_REFERENCE = Pattern.compile("\\[([^\\[\\]]+)]\\[[^\\[\\]]*]");
-    private static final Pattern SHORTCUT_REFERENCE = Pattern.compile("\\[([^\\[\\]]+)](?![(\\[:])");
+    /** A footnote definition's label at the start of a line (footnotes are not CommonMark: they parse as text). */
+    private static final Pattern FOOTNOTE_DEFINITION = Pattern.compile("^\\[\\^[^\\]]+]:[ \\t]*");
+    /** A footnote reference, {@code [^1]}. */
     private static final Pattern FOOTNOTE_REFERENCE = Pattern.compile("\\[\\^[^\\[\\]\\s]+]");
-    private static final Pattern STRONG_STAR =
-            Pattern.compile("\\*\\*(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)\\*\\*", Pattern.DOTALL);
-    private static final Pattern STRONG_UNDERSCORE = Pattern.compile(
-            NOT_WORD_BEFORE + "__(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)__" + NOT_WORD_AFTER, Pattern.DOTALL);
-    private static final Pattern EM_STAR = Pattern.compile("\\*(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)\\*", Pattern.DOTALL);
-    private static final Pattern EM_UNDERSCORE =
-            Pattern.compile(NOT_WORD_BEFORE + "_(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)_" + NOT_WORD_AFTER, Pattern.DOTALL);
-    private static final Pattern STRIKE = Pattern.compile("~~(?=\\S)(.{1," + SPAN + "}?)(?<=\\S)~~", Pattern.DOTALL);
-    private static final Pattern BLANK_LINES = Pattern.compile("\\n[ \\t]*(?=\\n)");
 
-    /** Markdown punctuation inside code and escapes is shifted into the private use area while markup is removed. */
-    private static final char PROTECT = '\uE000';
+    /** The element name of an opening or closing tag. */
+    private static final Pattern TAG_NAME = Pattern.compile("</?([A-Za-z][A-Za-z0-9-]*)");
 
-    private final String[] lines;
-    private final StringBuilder text = new StringBuilder();
-    private final Sections sections = new Sections();
-    private final Map<String, Object> metadata = new LinkedHashMap<>();
-    private final Set<String> referenceLabels = new HashSet<>();
+    private final TextBuilder out;
+    private final Sections sections;
+    /** Heading text is one line: line breaks inside it become spaces. */
+    private final boolean oneLine;
 
-    private final List<String> block = new ArrayList<>();
-    private Kind kind = Kind.NONE;
-    private boolean listContext;
+    /** The last source line of the block emitted before, and whether it must stand apart (heading, code, rule). */
+    private int previousLastLine = -2;
 
-    private MarkdownConverter(String markdown) {
-        this.lines = markdown.split("\n", -1);
+    private boolean previousApart = true;
+
+    private MarkdownConverter(TextBuilder out, Sections sections, boolean oneLine) {
+        this.out = out;
+        this.sections = sections;
+        this.oneLine = oneLine;
     }
 
     static Result convert(String markdown) {
-        MarkdownConverter c = new MarkdownConverter(markdown);
-        int first = c.frontMatter();
-        c.collectReferenceLabels(first);
-        c.blocks(first);
-        Object fmTitle = c.metadata.get("title");
-        String title = fmTitle instanceof String s && !s.isBlank() ? s.trim() : c.sections.firstHeading();
-        return new Result(title, c.text.toString(), c.sections, c.metadata);
+        String[] lines = markdown.split("\n", -1);
+        FrontMatter frontMatter = FrontMatter.read(lines);
+        int bodyStart = 0;
+        for (int i = 0; i < frontMatter.bodyStart(); i++) {
+            bodyStart += lines[i].length() + 1;
+        }
+        Node document = PARSER.parse(markdown.substring(Math.min(bodyStart, markdown.length())));
+        MarkdownConverter converter = new MarkdownConverter(new TextBuilder(), new Sections(), false);
+        converter.walk(document);
+        Object title = frontMatter.metadata().get("title");
+        String documentTitle = title instanceof String s && !s.isBlank() ? s.trim() : converter.sections.firstHeading();
+        return new Result(documentTitle, converter.out.toString(), converter.sections, frontMatter.metadata());
     }
 
-    // ---- front matter
-
-    /** Reads a leading {@code ---} YAML block into metadata; returns the index of the first line after it. */
-    private int frontMatter() {
-        if (lines.length < 3 || !lines[0].strip().equals("---")) {
-            return 0;
-        }
-        int end = -1;
-        for (int i = 1; i < lines.length; i++) {
-            String l = lines[i].strip();
-            if (l.equals("---") || l.equals("...")) {
-                end = i;
-                break;
-            }
-        }
-        if (end < 0) {
-            return 0;
-        }
-        Map<String, StringBuilder> values = new LinkedHashMap<>();
-        Map<String, String> joiners = new LinkedHashMap<>();
-        String key = null;
-        for (int i = 1; i < end; i++) {
-            String line = lines[i];
-            if (line.isBlank() || line.strip().startsWith("#")) {
+    /** Depth first through {@code root}'s descendants, without recursion. */
+    private void walk(Node root) {
+        Node node = root.getFirstChild();
+        while (node != null) {
+            if (enter(node) && node.getFirstChild() != null) {
+                node = node.getFirstChild();
                 continue;
             }
-            Matcher m = FRONT_MATTER_KEY.matcher(line);
-            if (m.matches()) {
-                key = m.group(1);
-                String value = m.group(2) == null ? "" : m.group(2).strip();
-                String joiner = "\n";
-                if (value.startsWith(">")) {
-                    joiner = " ";
-                    value = "";
-                } else if (value.startsWith("|")) {
-                    value = "";
+            while (node.getNext() == null) {
+                node = node.getParent();
+                if (node == root) {
+                    return;
                 }
-                values.put(key, new StringBuilder(unquote(value)));
-                joiners.put(key, joiner);
-            } else if (key != null) {
-                String item = line.strip();
-                String joiner = joiners.get(key);
-                if (item.startsWith("- ") || item.equals("-")) {
-                    item = unquote(item.substring(1).strip());
-                    joiner = ", ";
-                }
-                StringBuilder v = values.get(key);
-                if (v.length() > 0) {
-                    v.append(joiner);
-                }
-                v.append(item);
             }
-        }
-        if (values.isEmpty()) {
-            return 0;
-        }
-        values.forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                metadata.put(k, v.toString());
-            }
-        });
-        return end + 1;
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
-    }
-
-    private void collectReferenceLabels(int first) {
-        for (int i = first; i < lines.length; i++) {
-            Matcher m = REFERENCE_DEFINITION.matcher(lines[i]);
-            if (m.matches()) {
-                referenceLabels.add(m.group(1).strip().toLowerCase(Locale.ROOT));
-            }
+            node = node.getNext();
         }
     }
 
-    // ---- blocks
-
-    private void blocks(int first) {
-        boolean inComment = false;
-        for (int i = first; i < lines.length; i++) {
-            String line = lines[i];
-
-            if (inComment) {
-                int close = line.indexOf("-->");
-                if (close < 0) {
-                    continue;
-                }
-                inComment = false;
-                line = line.substring(close + 3);
-                if (line.isBlank()) {
-                    continue;
-                }
+    /** Emits what {@code node} itself contributes; returns whether its children are to be visited. */
+    private boolean enter(Node node) {
+        if (node instanceof Text text) {
+            out.inline(clean(text));
+        } else if (node instanceof Code code) {
+            out.inline(code.getLiteral());
+        } else if (node instanceof SoftLineBreak || node instanceof HardLineBreak) {
+            if (oneLine) {
+                out.inline(" ");
+            } else {
+                out.lineBreak();
             }
-            int open = line.indexOf("<!--");
-            if (open >= 0 && line.indexOf("-->", open + 4) < 0 && !inCodeSpan(line, open)) {
-                inComment = true;
-                line = line.substring(0, open);
-                if (line.isBlank()) {
-                    continue;
-                }
-            }
-
-            while (true) {
-                Matcher q = QUOTE.matcher(line);
-                if (!q.find()) {
-                    break;
-                }
-                line = line.substring(q.end());
-            }
-            if (line.isBlank()) {
-                flush();
-                continue;
-            }
-
-            if (kind == Kind.TABLE && line.indexOf('|') < 0) {
-                flush();
-            }
-            Matcher fence = FENCE_OPEN.matcher(line);
-            if (fence.matches()
-                    && (fence.group(2).charAt(0) == '~' || fence.group(3).indexOf('`') < 0)) {
-                flush();
-                i = fencedCode(i, fence.group(1), fence.group(2));
-                continue;
-            }
-            Matcher atx = ATX.matcher(line);
-            if (atx.matches()) {
-                flush();
-                listContext = false;
-                String content = atx.group(2) == null
-                        ? ""
-                        : ATX_CLOSING.matcher(atx.group(2)).replaceFirst("");
-                heading(content, atx.group(1).length());
-                continue;
-            }
-            if (kind == Kind.PARAGRAPH
-                    && !block.isEmpty()
-                    && block.get(block.size() - 1).indexOf('|') >= 0
-                    && isTableSeparator(line)) {
-                kind = Kind.TABLE;
-                continue;
-            }
-            Matcher setext = SETEXT.matcher(line);
-            if (setext.matches() && kind == Kind.PARAGRAPH && !block.isEmpty()) {
-                String content = String.join(" ", block);
-                block.clear();
-                kind = Kind.NONE;
-                heading(content, setext.group(1).charAt(0) == '=' ? 1 : 2);
-                continue;
-            }
-            if (isThematicBreak(line)) {
-                flush();
-                continue;
-            }
-            if (REFERENCE_DEFINITION.matcher(line).matches()) {
-                continue;
-            }
-            Matcher footnote = FOOTNOTE_DEFINITION.matcher(line);
-            if (footnote.matches()) {
-                flush();
-                add(footnote.group(1), Kind.PARAGRAPH);
-                continue;
-            }
-            Matcher item = LIST_ITEM.matcher(line);
-            if (item.matches()) {
-                listContext = true;
-                String content =
-                        item.group(2) == null ? "" : TASK.matcher(item.group(2)).replaceFirst("");
-                add(content, Kind.LIST);
-                continue;
-            }
-            int indent = indentColumns(line);
-            if (indent >= 4 && (kind == Kind.NONE || kind == Kind.CODE) && !listContext) {
-                kind = Kind.CODE;
-                block.add(stripColumns(line, 4).stripTrailing());
-                continue;
-            }
-            if (kind == Kind.CODE) {
-                flush();
-            }
-            if (indent == 0 && kind == Kind.NONE) {
-                listContext = false;
-            }
-            add(line, Kind.PARAGRAPH);
+        } else if (node instanceof HtmlInline html) {
+            inlineHtml(html.getLiteral());
+        } else if (node instanceof Paragraph || node instanceof TableBlock) {
+            startBlock(node, false);
+        } else if (node instanceof Heading heading) {
+            heading(heading);
+        } else if (node instanceof FencedCodeBlock code) {
+            startBlock(node, true);
+            out.verbatim(code.getLiteral());
+        } else if (node instanceof IndentedCodeBlock code) {
+            startBlock(node, true);
+            out.verbatim(code.getLiteral());
+        } else if (node instanceof HtmlBlock html) {
+            startBlock(node, false);
+            out.inline(Jsoup.parseBodyFragment(html.getLiteral()).text());
+        } else if (node instanceof ThematicBreak) {
+            startBlock(node, true);
+        } else if (node instanceof TableRow
+                && (node.getPrevious() != null || node.getParent().getPrevious() != null)) {
+            out.lineBreak();
+        } else if (node instanceof TableCell && node.getPrevious() != null) {
+            out.separator(" | ");
         }
-        flush();
+        return !(node instanceof LinkReferenceDefinition
+                || node instanceof Heading
+                || node instanceof HtmlInline
+                || node instanceof HtmlBlock);
     }
 
-    /** Adds a line to the current block; a block's kind is set by its first line. */
-    private void add(String line, Kind lineKind) {
-        if (kind == Kind.NONE) {
-            kind = lineKind;
-        }
-        String l = line.strip();
-        if (l.endsWith("\\") && !l.endsWith("\\\\")) {
-            l = l.substring(0, l.length() - 1).stripTrailing(); // hard line break
-        }
-        block.add(l);
-    }
-
-    /** Emits a fenced code block's content verbatim; returns the index of its closing fence (or the last line). */
-    private int fencedCode(int openIndex, String indent, String marker) {
-        int indentColumns = indentColumns(indent + "x");
-        char fenceChar = marker.charAt(0);
-        List<String> code = new ArrayList<>();
-        int i = openIndex + 1;
-        for (; i < lines.length; i++) {
-            String l = lines[i];
-            String s = l.strip();
-            if (s.length() >= marker.length()
-                    && s.chars().allMatch(ch -> ch == fenceChar)
-                    && indentColumns(l) < indentColumns + 4) {
-                break;
-            }
-            code.add(stripColumns(l, indentColumns).stripTrailing());
-        }
-        emitVerbatim(code);
-        return i;
-    }
-
-    private void flush() {
-        if (block.isEmpty()) {
-            kind = Kind.NONE;
-            return;
-        }
-        if (kind == Kind.CODE) {
-            emitVerbatim(block);
+    /**
+     * Separates a block from the one before: a line break when it starts on the source line right after that block
+     * ended, a blank line otherwise or when either stands apart.
+     */
+    private void startBlock(Node block, boolean apart) {
+        List<SourceSpan> spans = block.getSourceSpans();
+        int first = spans.isEmpty() ? previousLastLine + 2 : spans.get(0).getLineIndex();
+        int last = spans.isEmpty() ? first : spans.get(spans.size() - 1).getLineIndex();
+        if (!apart && !previousApart && first == previousLastLine + 1) {
+            out.lineBreak();
         } else {
-            List<String> ls = kind == Kind.TABLE ? tableRows(block) : block;
-            String processed = inline(String.join("\n", ls));
-            processed = BLANK_LINES.matcher(processed).replaceAll("");
-            emit(Chars.trim(processed));
+            out.paragraphBreak();
         }
-        block.clear();
-        kind = Kind.NONE;
+        previousLastLine = last;
+        previousApart = apart;
     }
 
-    private static List<String> tableRows(List<String> rows) {
-        List<String> out = new ArrayList<>(rows.size());
-        for (String row : rows) {
-            String r = row.strip();
-            if (r.startsWith("|")) {
-                r = r.substring(1);
-            }
-            if (r.endsWith("|") && !r.endsWith("\\|")) {
-                r = r.substring(0, r.length() - 1);
-            }
-            List<String> cells = new ArrayList<>();
-            for (String cell : TABLE_CELL_SPLIT.split(r, -1)) {
-                if (!cell.isBlank()) {
-                    cells.add(cell.strip());
-                }
-            }
-            out.add(String.join(" | ", cells));
+    private void heading(Heading heading) {
+        MarkdownConverter inline = new MarkdownConverter(new TextBuilder(), null, true);
+        inline.walk(heading);
+        String text = HEADING_ID.matcher(inline.out.toString()).replaceFirst("");
+        startBlock(heading, true);
+        int mark = out.length();
+        out.inline(text);
+        int start = out.firstVisibleFrom(mark);
+        if (start < out.length()) {
+            sections.add(out.substring(start), heading.getLevel(), start);
         }
-        return out;
     }
 
-    private void heading(String raw, int level) {
-        String h = HEADING_ID.matcher(raw).replaceFirst("");
-        h = Chars.trim(inline(h).replaceAll("\\s+", " "));
-        if (h.isEmpty()) {
-            return;
+    /**
+     * Inline HTML: a line break is a space, other tags of HTML elements and comments are dropped. What CommonMark also
+     * parses as a tag but HTML has no element for is a placeholder written in angle brackets ({@code <baseUrl>},
+     * {@code <your-key>}) and stays as text.
+     */
+    private void inlineHtml(String html) {
+        Matcher tag = TAG_NAME.matcher(html);
+        if (!tag.lookingAt()) {
+            return; // a comment, processing instruction, declaration or CDATA section
         }
-        int start = emit(h);
-        sections.add(h, level, start);
+        String name = tag.group(1).toLowerCase(Locale.ROOT);
+        if (name.equals("br")) {
+            out.inline(" ");
+        } else if (!Tag.isKnownTag(name)) {
+            out.inline(html);
+        }
     }
 
-    private void emitVerbatim(List<String> code) {
-        int a = 0;
-        int b = code.size();
-        while (a < b && code.get(a).isBlank()) {
-            a++;
+    /** A text run without task list markers and footnote labels. */
+    private static String clean(Text text) {
+        String literal = text.getLiteral();
+        Node previous = text.getPrevious();
+        if (previous == null && isFirstInListItem(text.getParent())) {
+            literal = TASK.matcher(literal).replaceFirst("");
         }
-        while (b > a && code.get(b - 1).isBlank()) {
-            b--;
+        if (literal.indexOf("[^") < 0) {
+            return literal;
         }
-        StringBuilder sb = new StringBuilder();
-        boolean previousBlank = false;
-        for (int k = a; k < b; k++) {
-            String l = code.get(k);
-            boolean blank = l.isBlank();
-            if (blank && previousBlank) {
-                continue;
-            }
-            if (sb.length() > 0) {
-                sb.append('\n');
-            }
-            sb.append(blank ? "" : l);
-            previousBlank = blank;
+        if (previous == null || previous instanceof SoftLineBreak || previous instanceof HardLineBreak) {
+            literal = FOOTNOTE_DEFINITION.matcher(literal).replaceFirst("");
         }
-        emit(sb.toString());
+        return FOOTNOTE_REFERENCE.matcher(literal).replaceAll("");
     }
 
-    /** Appends a block after a blank line; returns where it starts. */
-    private int emit(String blockText) {
-        if (Chars.isBlank(blockText)) {
-            return text.length();
-        }
-        if (text.length() > 0) {
-            text.append("\n\n");
-        }
-        int start = text.length();
-        text.append(blockText);
-        return start;
-    }
-
-    // ---- inline
-
-    private String inline(String s) {
-        String r = replace(ESCAPE, s, m -> protect(m.group(1)));
-        r = replace(CODE_SPAN, r, m -> {
-            String code = m.group(2);
-            if (code.length() > 2 && code.startsWith(" ") && code.endsWith(" ") && !code.isBlank()) {
-                code = code.substring(1, code.length() - 1);
-            }
-            return protect(code.replace('\n', ' '));
-        });
-        r = replace(AUTOLINK, r, m -> protect(m.group(1)));
-        r = HTML_COMMENT.matcher(r).replaceAll("");
-        r = HTML_BREAK.matcher(r).replaceAll(" ");
-        r = HTML_TAG.matcher(r).replaceAll("");
-        r = replace(IMAGE, r, m -> m.group(1));
-        r = replace(IMAGE_REFERENCE, r, m -> m.group(1));
-        r = replace(LINK, r, m -> m.group(1));
-        r = replace(LINK_REFERENCE, r, m -> m.group(1));
-        r = FOOTNOTE_REFERENCE.matcher(r).replaceAll("");
-        if (!referenceLabels.isEmpty()) {
-            r = replace(SHORTCUT_REFERENCE, r, m -> isReference(m.group(1)) ? m.group(1) : m.group());
-        }
-        for (int pass = 0; pass < 3; pass++) {
-            String before = r;
-            r = replace(STRONG_STAR, r, m -> m.group(1));
-            r = replace(STRONG_UNDERSCORE, r, m -> m.group(1));
-            r = replace(EM_STAR, r, m -> m.group(1));
-            r = replace(EM_UNDERSCORE, r, m -> m.group(1));
-            r = replace(STRIKE, r, m -> m.group(1));
-            if (r.equals(before)) {
-                break;
-            }
-        }
-        if (r.indexOf('&') >= 0) {
-            r = Parser.unescapeEntities(r, false);
-        }
-        return unprotect(r);
-    }
-
-    private boolean isReference(String label) {
-        return referenceLabels.contains(label.strip().toLowerCase(Locale.ROOT));
-    }
-
-    private static String replace(Pattern p, String s, Function<Matcher, String> f) {
-        Matcher m = p.matcher(s);
-        if (!m.find()) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        do {
-            m.appendReplacement(sb, Matcher.quoteReplacement(f.apply(m)));
-        } while (m.find());
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    private static String protect(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean punct = c > ' ' && c < 127 && !Character.isLetterOrDigit(c);
-            sb.append(punct ? (char) (PROTECT + c) : c);
-        }
-        return sb.toString();
-    }
-
-    private static String unprotect(String s) {
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c > PROTECT && c < PROTECT + 127) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.length()).append(s, 0, i);
-                }
-                sb.append((char) (c - PROTECT));
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? s : sb.toString();
-    }
-
-    // ---- helpers (hand-written where a regex would recurse once per character on long lines)
-
-    /** Three or more of the same {@code - * _}, optionally with spaces between, indented at most three spaces. */
-    static boolean isThematicBreak(String line) {
-        if (indentColumns(line) > 3) {
-            return false;
-        }
-        char marker = 0;
-        int count = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == ' ' || c == '\t') {
-                continue;
-            }
-            if (c != '-' && c != '*' && c != '_' || marker != 0 && c != marker) {
-                return false;
-            }
-            marker = c;
-            count++;
-        }
-        return count >= 3;
-    }
-
-    /** A table delimiter row: cells of {@code -} with optional {@code :} alignment, separated by {@code |}. */
-    static boolean isTableSeparator(String line) {
-        String s = line.strip();
-        if (s.indexOf('|') < 0) {
-            return false;
-        }
-        if (s.startsWith("|")) {
-            s = s.substring(1);
-        }
-        if (s.endsWith("|")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.isBlank()) {
-            return false;
-        }
-        for (String cell : s.split("\\|", -1)) {
-            String c = cell.strip();
-            if (c.startsWith(":")) {
-                c = c.substring(1);
-            }
-            if (c.endsWith(":")) {
-                c = c.substring(0, c.length() - 1);
-            }
-            if (c.isEmpty() || !c.chars().allMatch(ch -> ch == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean inCodeSpan(String line, int index) {
-        int ticks = 0;
-        for (int i = 0; i < index; i++) {
-            if (line.charAt(i) == '`') {
-                ticks++;
-            }
-        }
-        return ticks % 2 == 1;
-    }
-
-    private static int indentColumns(String line) {
-        int col = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == ' ') {
-                col++;
-            } else if (c == '\t') {
-                col += 4 - col % 4;
-            } else {
-                return col;
-            }
-        }
-        return col;
-    }
-
-    private static String stripColumns(String line, int columns) {
-        int col = 0;
-        int i = 0;
-        while (i < line.length() && col < columns) {
-            char c = line.charAt(i);
-            if (c == ' ') {
-                col++;
-            } else if (c == '\t') {
-                col += 4 - col % 4;
-            } else {
-                break;
-            }
-            i++;
-        }
-        return line.substring(i);
+    private static boolean isFirstInListItem(Node block) {
+        return block instanceof Paragraph && block.getPrevious() == null && block.getParent() instanceof ListItem;
     }
 }

@@ -8,6 +8,13 @@ import java.util.Set;
 /**
  * Finds sentence boundaries: after {@code . ! ?} (and closing quotes or brackets) followed by whitespace, unless the
  * next word starts in lower case or the period ends a common abbreviation ("e.g.", "Dr.", "U.S.") or an initial.
+ *
+ * <p>Kept hand-written because it was measured better than the libraries: {@code java.text.BreakIterator} and ICU4J
+ * 79.1's (locales {@code en} and {@code en@ss=standard}) fail 4 of the 8 cases in {@code SentencesTest} (they break
+ * after "Dr.", "Mrs.", "Prof.", initials, "U.S.", "e.g.", "cf."), and on the 3,204 CACM documents they put 4,201
+ * boundaries this class does not, nearly all after an initial in an author list ("Hoare, C. A. R."); this class puts
+ * 7 that they do not, 5 of them right ("design. 80 percent", "etc. 2. A numerical...") and 2 wrong (after a "..."
+ * that stands for terms of a sum, "P1 + ... + Pn").
  */
 final class Sentences {
 

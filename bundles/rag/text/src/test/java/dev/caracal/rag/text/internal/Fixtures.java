@@ -1,5 +1,7 @@
 package dev.caracal.rag.text.internal;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.caracal.rag.ParseException;
 import dev.caracal.rag.ParsedDocument;
 import java.io.ByteArrayInputStream;
@@ -12,7 +14,21 @@ import java.nio.charset.StandardCharsets;
 final class Fixtures {
     static final TextDocumentParser PARSER = new TextDocumentParser();
 
+    /** The test documents, parsed once: an HTML article, a Markdown README with front matter, a plain-text essay. */
+    static final ParsedDocument ARTICLE = parsedResource("/article.html", "text/html");
+
+    static final ParsedDocument README = parsedResource("/readme.md", "text/markdown");
+    static final ParsedDocument ESSAY = parsedResource("/essay.txt", "text/plain");
+
     private Fixtures() {}
+
+    private static ParsedDocument parsedResource(String resource, String mediaType) {
+        try {
+            return parseResource(resource, mediaType);
+        } catch (ParseException e) {
+            throw new IllegalStateException("test resource " + resource + " does not parse", e);
+        }
+    }
 
     static byte[] bytes(String resource) {
         try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
@@ -27,6 +43,13 @@ final class Fixtures {
 
     static ParsedDocument parseResource(String resource, String mediaType) throws ParseException {
         return PARSER.parse(new ByteArrayInputStream(bytes(resource)), mediaType, resource);
+    }
+
+    /** Fails unless {@code text} contains every one of {@code parts}; the message is the text. */
+    static void assertContainsAll(String text, String... parts) {
+        for (String part : parts) {
+            assertTrue(text.contains(part), () -> "no '" + part + "' in:\n" + text);
+        }
     }
 
     static ParsedDocument parse(String content, String mediaType) throws ParseException {

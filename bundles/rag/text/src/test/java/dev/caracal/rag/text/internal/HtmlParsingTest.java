@@ -11,16 +11,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class HtmlParsingTest {
-    private static ParsedDocument article;
-
-    @BeforeAll
-    static void parseArticle() throws ParseException {
-        article = Fixtures.parseResource("/article.html", "text/html");
-    }
+    private static final ParsedDocument article = Fixtures.ARTICLE;
 
     @Test
     void scriptsStylesNavigationAndTemplatesAreDropped() {
@@ -85,8 +79,10 @@ class HtmlParsingTest {
         assertTrue(
                 text.contains("Recall is the fraction of true neighbours found.\n\nLatency is the time per query."),
                 text);
-        assertTrue(text.contains("Parameter M: neighbours per node\n\nParameter efSearch: candidate list size"), text);
-        assertTrue(text.contains("Index | Recall\n\nFlat | 1.00\n\nHNSW | 0.98"), text);
+        Fixtures.assertContainsAll(
+                text,
+                "Parameter M: neighbours per node\n\nParameter efSearch: candidate list size",
+                "Index | Recall\n\nFlat | 1.00\n\nHNSW | 0.98");
         assertFalse(text.contains("\n\n\n"));
         String outsidePre = text.replace("\n    index.add(v)", "\nindex.add(v)");
         assertFalse(
@@ -108,9 +104,7 @@ class HtmlParsingTest {
     @Test
     void entitiesAreDecoded() {
         String text = article.text();
-        assertTrue(text.contains("it’s the baseline"), text);
-        assertTrue(text.contains("top layer <sparse> and descends"), text);
-        assertTrue(text.contains("Café au lait"), text);
+        Fixtures.assertContainsAll(text, "it’s the baseline", "top layer <sparse> and descends", "Café au lait");
         assertTrue(text.contains("Grace Hopper — March 2024"), "&nbsp; is a plain space, &mdash; a dash");
     }
 

@@ -10,16 +10,10 @@ import dev.caracal.rag.ParsedDocument;
 import dev.caracal.rag.Section;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MarkdownParsingTest {
-    private static ParsedDocument readme;
-
-    @BeforeAll
-    static void parseReadme() throws ParseException {
-        readme = Fixtures.parseResource("/readme.md", "text/markdown");
-    }
+    private static final ParsedDocument readme = Fixtures.README;
 
     @Test
     void frontMatterBecomesMetadataAndTitle() {
@@ -67,13 +61,15 @@ class MarkdownParsingTest {
     @Test
     void inlineMarkupIsRemoved() {
         String text = readme.text();
-        assertTrue(text.contains("Caracal stores vectors, metadata and text in one durable place."), text);
-        assertTrue(text.contains("It is written in Java 17 and runs on Apache Karaf."), text);
-        assertTrue(text.contains("Read the user guide for details"), text);
-        assertTrue(text.contains("Build License: Apache 2.0"), text);
-        assertTrue(text.contains("Architecture diagram"), text);
-        assertTrue(text.contains("Note: indexes are derived data.\nThey are rebuilt"), text);
-        assertTrue(text.contains("support@example.org or visit https://caracal.dev."), text);
+        Fixtures.assertContainsAll(
+                text,
+                "Caracal stores vectors, metadata and text in one durable place.",
+                "It is written in Java 17 and runs on Apache Karaf.",
+                "Read the user guide for details",
+                "Build License: Apache 2.0",
+                "Architecture diagram",
+                "Note: indexes are derived data.\nThey are rebuilt",
+                "support@example.org or visit https://caracal.dev.");
         for (String markup : List.of(
                 "**",
                 "](",

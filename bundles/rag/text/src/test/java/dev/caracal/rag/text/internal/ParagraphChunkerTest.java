@@ -47,7 +47,7 @@ class ParagraphChunkerTest {
 
     @Test
     void nullOptionsMeanTheDefaults() throws ParseException {
-        ParsedDocument essay = Fixtures.parseResource("/essay.txt", "text/plain");
+        ParsedDocument essay = Fixtures.ESSAY;
         assertEquals(chunker.chunk(essay, ChunkingOptions.PARAGRAPHS), chunker.chunk(essay, null));
     }
 
@@ -67,7 +67,7 @@ class ParagraphChunkerTest {
 
     @Test
     void paragraphsAreNotCutWhenTheyFitTheMaximum() throws ParseException {
-        ParsedDocument essay = Fixtures.parseResource("/essay.txt", "text/plain");
+        ParsedDocument essay = Fixtures.ESSAY;
         List<Chunk> chunks = chunk(essay, new ChunkingOptions(300, 1200, 0));
         for (int[] p : ParagraphChunker.paragraphs(essay.text())) {
             boolean inOne = chunks.stream().anyMatch(c -> c.start() <= p[0] && p[1] <= c.end());
@@ -78,7 +78,7 @@ class ParagraphChunkerTest {
 
     @Test
     void longParagraphsAreCutAtSentencesNotAtAbbreviations() throws ParseException {
-        ParsedDocument essay = Fixtures.parseResource("/essay.txt", "text/plain");
+        ParsedDocument essay = Fixtures.ESSAY;
         List<Chunk> chunks = chunk(essay, new ChunkingOptions(250, 400, 0));
         assertTrue(chunks.size() >= 6, "cut into several chunks: " + chunks.size());
         for (Chunk c : chunks) {
@@ -132,7 +132,7 @@ class ParagraphChunkerTest {
 
     @Test
     void overlapRepeatsTheTailOfThePreviousChunkOnAWordBoundary() throws ParseException {
-        ParsedDocument essay = Fixtures.parseResource("/essay.txt", "text/plain");
+        ParsedDocument essay = Fixtures.ESSAY;
         ChunkingOptions o = new ChunkingOptions(200, 400, 60);
         List<Chunk> chunks = chunk(essay, o);
         assertTrue(chunks.size() > 5);
@@ -174,7 +174,7 @@ class ParagraphChunkerTest {
 
     @Test
     void chunksCarrySourceTitleAndNearestHeading() throws ParseException {
-        ParsedDocument readme = Fixtures.parseResource("/readme.md", "text/markdown");
+        ParsedDocument readme = Fixtures.README;
         List<Chunk> chunks = chunk(readme, new ChunkingOptions(200, 400, 0));
         for (Chunk c : chunks) {
             assertEquals("/readme.md", c.metadata().get("source"));
@@ -232,8 +232,8 @@ class ParagraphChunkerTest {
     @Test
     void parsedFixturesAndCacmDocumentsChunkValidly() throws ParseException {
         List<ParsedDocument> docs = List.of(
-                Fixtures.parseResource("/readme.md", "text/markdown"),
-                Fixtures.parseResource("/article.html", "text/html"),
+                Fixtures.README,
+                Fixtures.ARTICLE,
                 Fixtures.parseResource("/essay.txt", "text/plain"),
                 Fixtures.parseResource("/cacm/CACM-1410.txt", "text/plain"),
                 Fixtures.parseResource("/cacm/CACM-1323.txt", "text/plain"),

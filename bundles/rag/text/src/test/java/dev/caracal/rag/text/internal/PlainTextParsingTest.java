@@ -13,7 +13,7 @@ class PlainTextParsingTest {
 
     @Test
     void textIsKeptAsIsWithTheFirstLineAsTitle() throws ParseException {
-        ParsedDocument d = Fixtures.parseResource("/essay.txt", "text/plain");
+        ParsedDocument d = Fixtures.ESSAY;
         String expected = new String(Fixtures.bytes("/essay.txt"), StandardCharsets.UTF_8);
         assertEquals(expected, d.text());
         assertEquals("On the Reliability of Long-Running Services", d.title());

@@ -3,7 +3,11 @@ package dev.caracal.rag.text.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SentencesTest {
 
@@ -13,46 +17,49 @@ class SentencesTest {
                 .toList();
     }
 
-    @Test
-    void splitsAfterTerminalPunctuationFollowedBySpace() {
-        assertEquals(
-                List.of("One.", "Two!", "Three?!", "Four...", "Five"),
-                sentences("  One. Two!\nThree?!   Four... Five  "));
+    /** A text and the sentences it splits into. */
+    static Stream<Arguments> texts() {
+        return Stream.of(
+                // after terminal punctuation followed by space
+                split("  One. Two!\nThree?!   Four... Five  ", "One.", "Two!", "Three?!", "Four...", "Five"),
+                // titles and initials are not sentence ends
+                split(
+                        "Dr. Smith and Mrs. Jones met Prof. J. R. Tolkien in St. Andrews. It rained.",
+                        "Dr. Smith and Mrs. Jones met Prof. J. R. Tolkien in St. Andrews.",
+                        "It rained."),
+                split(
+                        "Coffman, E. G. and Wood, R. C. wrote it. Done.",
+                        "Coffman, E. G. and Wood, R. C. wrote it.",
+                        "Done."),
+                // neither are Latin and dotted abbreviations
+                split(
+                        "The U.S. Army uses radios, e.g. VHF sets, i.e. short range ones. Then more.",
+                        "The U.S. Army uses radios, e.g. VHF sets, i.e. short range ones.",
+                        "Then more."),
+                split("See Fig. 3 and No. 5 (cf. Eq. 2). Fine.", "See Fig. 3 and No. 5 (cf. Eq. 2).", "Fine."),
+                split("He said no. Then left.", "He said no.", "Then left."),
+                // a lower-case continuation and numbers do not split
+                split(
+                        "Version 3.14 is out at 5 p.m. today and ca. ten users care. Good.",
+                        "Version 3.14 is out at 5 p.m. today and ca. ten users care.",
+                        "Good."),
+                // closing quotes and brackets stay with their sentence
+                split(
+                        "He said \"stop.\" (It was late.) “Fine.” Next",
+                        "He said \"stop.\"",
+                        "(It was late.)",
+                        "“Fine.”",
+                        "Next"));
     }
 
-    @Test
-    void titlesAndInitialsAreNotSentenceEnds() {
-        assertEquals(
-                List.of("Dr. Smith and Mrs. Jones met Prof. J. R. Tolkien in St. Andrews.", "It rained."),
-                sentences("Dr. Smith and Mrs. Jones met Prof. J. R. Tolkien in St. Andrews. It rained."));
-        assertEquals(
-                List.of("Coffman, E. G. and Wood, R. C. wrote it.", "Done."),
-                sentences("Coffman, E. G. and Wood, R. C. wrote it. Done."));
+    private static Arguments split(String text, String... sentences) {
+        return Arguments.of(text, List.of(sentences));
     }
 
-    @Test
-    void latinAndDottedAbbreviationsAreNotSentenceEnds() {
-        assertEquals(
-                List.of("The U.S. Army uses radios, e.g. VHF sets, i.e. short range ones.", "Then more."),
-                sentences("The U.S. Army uses radios, e.g. VHF sets, i.e. short range ones. Then more."));
-        assertEquals(
-                List.of("See Fig. 3 and No. 5 (cf. Eq. 2).", "Fine."),
-                sentences("See Fig. 3 and No. 5 (cf. Eq. 2). Fine."));
-        assertEquals(List.of("He said no.", "Then left."), sentences("He said no. Then left."));
-    }
-
-    @Test
-    void lowerCaseContinuationAndNumbersDoNotSplit() {
-        assertEquals(
-                List.of("Version 3.14 is out at 5 p.m. today and ca. ten users care.", "Good."),
-                sentences("Version 3.14 is out at 5 p.m. today and ca. ten users care. Good."));
-    }
-
-    @Test
-    void closingQuotesAndBracketsStayWithTheirSentence() {
-        assertEquals(
-                List.of("He said \"stop.\"", "(It was late.)", "“Fine.”", "Next"),
-                sentences("He said \"stop.\" (It was late.) “Fine.” Next"));
+    @ParameterizedTest
+    @MethodSource("texts")
+    void splitsIntoSentences(String text, List<String> expected) {
+        assertEquals(expected, sentences(text));
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.HttpSettings;
 import dev.caracal.core.http.Problem;
 import dev.caracal.core.http.ProblemException;
+import dev.caracal.rag.ingest.IngestUnavailableException;
+import dev.caracal.rag.ingest.Ingestion;
+import dev.caracal.rag.ingest.InvalidIngestRequestException;
 import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
@@ -16,7 +19,7 @@ import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
-import dev.caracal.vector.http.codec.VectorJson;
+import dev.caracal.vector.json.VectorJson;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +41,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * and the store's exceptions to problem+json (400 invalid, 404 unknown, 409 duplicate, 503 model or store absent).
  * {@code PUT /{name}/index} (body {@code {"type":"hnsw","m":16}}) changes a collection's index and
  * {@code POST /{name}/index/rebuild} rebuilds it; both answer 202 with the collection, its index building.
+ * {@code POST /{name}/documents} ingests one document through the {@link Ingestion} service ({@link DocumentsEndpoint}).
  */
 @Component(
         service = Servlet.class,
@@ -53,6 +57,7 @@ public class CollectionsServlet extends ApiServlet {
 
     private transient volatile VectorStore store;
     private transient volatile HttpSettings settings;
+    private transient volatile Ingestion ingestion;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -82,6 +87,20 @@ public class CollectionsServlet extends ApiServlet {
         }
     }
 
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setIngestion(Ingestion i) {
+        ingestion = i;
+    }
+
+    void unsetIngestion(Ingestion i) {
+        if (ingestion == i) {
+            ingestion = null;
+        }
+    }
+
     @Override
     protected long maxBodyBytes() {
         HttpSettings s = settings;
@@ -98,6 +117,18 @@ public class CollectionsServlet extends ApiServlet {
                     "the vector store is not running; check caracal:status"));
         }
         return s;
+    }
+
+    private Ingestion ingestion() {
+        Ingestion i = ingestion;
+        if (i == null) {
+            throw new ProblemException(Problem.of(
+                    503,
+                    "ingestion-unavailable",
+                    "Ingestion unavailable",
+                    "the ingestion service is not running; install the caracal-rag-ingest feature"));
+        }
+        return i;
     }
 
     @Override
@@ -120,6 +151,12 @@ public class CollectionsServlet extends ApiServlet {
         }
         if (e instanceof VectorException) {
             return Problem.of(400, "invalid-request", "Invalid request", e.getMessage());
+        }
+        if (e instanceof InvalidIngestRequestException iire) {
+            return Problem.badField(iire.field(), iire.getMessage());
+        }
+        if (e instanceof IngestUnavailableException) {
+            return Problem.of(503, "ingestion-unavailable", "Ingestion unavailable", e.getMessage());
         }
         return null;
     }
@@ -176,6 +213,8 @@ public class CollectionsServlet extends ApiServlet {
             writeJson(resp, 200, VectorJson.writeSearchResult(store().search(seg.get(0), VectorJson.readSearch(body))));
         } else if (seg.size() == 2 && seg.get(1).equals("records")) {
             upsert(seg.get(0), req, resp);
+        } else if (seg.size() == 2 && seg.get(1).equals("documents")) {
+            writeJson(resp, 200, DocumentsEndpoint.ingest(ingestion(), seg.get(0), req, maxBodyBytes()));
         } else if (seg.size() == 3 && seg.get(1).equals("index") && seg.get(2).equals("rebuild")) {
             // 202: the rebuild runs in the background; index.status and index.progress tell how far it is
             writeJson(resp, 202, VectorJson.writeCollection(store().rebuildIndex(seg.get(0))));
@@ -240,6 +279,6 @@ public class CollectionsServlet extends ApiServlet {
     private static void notFound(HttpServletRequest req) {
         throw ProblemException.notFound("no such resource: " + req.getMethod() + " " + req.getRequestURI()
                 + "; see /api/v1/collections, /{name}, /{name}/records, /{name}/records/{id}, /{name}/search, "
-                + "/{name}/index (PUT), /{name}/index/rebuild (POST)");
+                + "/{name}/documents (POST), /{name}/index (PUT), /{name}/index/rebuild (POST)");
     }
 }

@@ -4,7 +4,6 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;
-import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
 import dev.caracal.vector.index.VectorSource;
@@ -15,13 +14,14 @@ import java.util.Random;
 import java.util.function.IntPredicate;
 
 /**
- * Shared test helpers for index plugins: an in-memory vector source, clustered Gaussian data, brute force, recall.
- * Each plugin's tests extend it with a {@code TestData} class that adds a typed {@code open}.
+ * Shared test helpers for index plugins: an in-memory vector source, data sets (clustered, low-rank clustered,
+ * uniform, binary), opening and filling an index, and filters. Exact scores, brute force and recall are in
+ * {@link GroundTruth}.
  */
-public abstract class IndexTestData {
-    protected IndexTestData() {}
+public final class IndexTestData {
+    private IndexTestData() {}
 
-    /** Holds vectors by ordinal, as the store does. */
+    /** Holds vectors by ordinal, as the store does: a vector is published ({@link #put}) before an index sees it. */
     public static final class Source implements VectorSource {
         public final int dim;
         public volatile float[] data = new float[0];
@@ -30,6 +30,15 @@ public abstract class IndexTestData {
 
         public Source(int dim) {
             this.dim = dim;
+        }
+
+        /** A source holding {@code vectors} at ordinals 0..n-1, all live. */
+        public static Source of(float[][] vectors) {
+            Source source = new Source(vectors[0].length);
+            for (int o = vectors.length - 1; o >= 0; o--) { // the highest first: one allocation
+                source.put(o, vectors[o]);
+            }
+            return source;
         }
 
         public synchronized void put(int ordinal, float[] v) {
@@ -53,6 +62,15 @@ public abstract class IndexTestData {
             return v;
         }
 
+        /** How many ordinals are live. */
+        public int liveCount() {
+            int n = 0;
+            for (int o = 0; o < max; o++) {
+                n += isLive(o) ? 1 : 0;
+            }
+            return n;
+        }
+
         @Override
         public int dimension() {
             return dim;
@@ -66,7 +84,7 @@ public abstract class IndexTestData {
         @Override
         public boolean isLive(int ordinal) {
             boolean[] l = live;
-            return ordinal < l.length && l[ordinal];
+            return ordinal >= 0 && ordinal < l.length && l[ordinal];
         }
 
         @Override
@@ -96,6 +114,96 @@ public abstract class IndexTestData {
         return out;
     }
 
+    /**
+     * {@code n} points around {@code clusters} Gaussian centres; within a cluster the spread lies mostly along 8
+     * cluster-specific directions (low intrinsic dimension, as in real embeddings) plus small isotropic noise. The
+     * clusters come from a fixed seed, so data and queries drawn with different {@code random}s share them.
+     */
+    public static float[][] lowRankClustered(Random random, int n, int dim, int clusters) {
+        Random shape = new Random(12345);
+        int rank = 8;
+        float[][] centres = new float[clusters][dim];
+        float[][][] axes = new float[clusters][rank][dim];
+        for (int c = 0; c < clusters; c++) {
+            for (int i = 0; i < dim; i++) {
+                centres[c][i] = (float) (shape.nextGaussian() * 3);
+                for (int a = 0; a < rank; a++) {
+                    axes[c][a][i] = (float) (shape.nextGaussian() / Math.sqrt(dim) * 2);
+                }
+            }
+        }
+        float[][] out = new float[n][dim];
+        for (int j = 0; j < n; j++) {
+            int c = random.nextInt(clusters);
+            for (int i = 0; i < dim; i++) {
+                out[j][i] = centres[c][i] + (float) (random.nextGaussian() * 0.1);
+            }
+            for (int a = 0; a < rank; a++) {
+                float w = (float) random.nextGaussian();
+                for (int i = 0; i < dim; i++) {
+                    out[j][i] += w * axes[c][a][i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Components uniform in [-1, 1). */
+    public static float[][] uniform(Random random, int n, int dim) {
+        float[][] out = new float[n][dim];
+        for (float[] v : out) {
+            for (int i = 0; i < dim; i++) {
+                v[i] = random.nextFloat() * 2 - 1;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Binary vectors (components 0 or 1) around {@code clusters} prototypes with 30% ones, each bit flipped with
+     * probability {@code flip}. The prototypes come from a fixed seed, so data and queries drawn with different
+     * {@code random}s share them.
+     */
+    public static float[][] binaryClustered(Random random, int n, int dim, int clusters, double flip) {
+        Random shape = new Random(54321);
+        boolean[][] prototypes = new boolean[clusters][dim];
+        for (boolean[] p : prototypes) {
+            for (int i = 0; i < dim; i++) {
+                p[i] = shape.nextDouble() < 0.3;
+            }
+        }
+        float[][] out = new float[n][dim];
+        for (int j = 0; j < n; j++) {
+            boolean[] p = prototypes[random.nextInt(clusters)];
+            for (int i = 0; i < dim; i++) {
+                out[j][i] = (p[i] ^ (random.nextDouble() < flip)) ? 1f : 0f;
+            }
+        }
+        return out;
+    }
+
+    /** The absolute values of {@code data}, in place; returns it. */
+    public static float[][] nonNegative(float[][] data) {
+        for (float[] v : data) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+        }
+        return data;
+    }
+
+    /** A copy prepared for the metric: unit length for cosine (as the store gives them). */
+    public static float[][] forMetric(float[][] data, Metric metric) {
+        float[][] out = new float[data.length][];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = data[i].clone();
+            if (metric == Metric.COSINE) {
+                normalize(out[i]);
+            }
+        }
+        return out;
+    }
+
     public static void normalize(float[] v) {
         double s = 0;
         for (float x : v) {
@@ -107,55 +215,28 @@ public abstract class IndexTestData {
         }
     }
 
-    public static float score(Metric metric, float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += metric == Metric.L2 ? (a[i] - b[i]) * (a[i] - b[i]) : a[i] * b[i];
-        }
-        return (float) (metric == Metric.L2 ? -Math.sqrt(s) : s);
+    /** The context an index of {@code factory} gets from the store, with {@code params} validated. */
+    public static IndexContext context(
+            VectorIndexFactory factory, Metric metric, VectorSource source, Map<String, Object> params, Path dir) {
+        return new IndexContext(
+                "test", metric, new IndexSpec(factory.type(), factory.validateBuildParams(params)), source, dir);
     }
 
-    /** The exact top k among live ordinals passing {@code accept}. */
-    public static int[] bruteForce(Source source, Metric metric, float[] q, int k, IntPredicate accept) {
-        int n = source.maxOrdinal();
-        Integer[] ordinals = new Integer[n];
-        float[] scores = new float[n];
-        int count = 0;
-        float[] v = new float[source.dimension()];
-        for (int o = 0; o < n; o++) {
-            if (source.isLive(o) && (accept == null || accept.test(o))) {
-                source.copyVector(o, v);
-                scores[o] = score(metric, q, v);
-                ordinals[count++] = o;
-            }
-        }
-        Integer[] live = Arrays.copyOf(ordinals, count);
-        Arrays.sort(live, (a, b) -> Float.compare(scores[b], scores[a]));
-        int[] out = new int[Math.min(k, count)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = live[i];
-        }
-        return out;
-    }
-
-    public static double recall(int[] truth, ScoredOrdinals got) {
-        int hit = 0;
-        for (int t : truth) {
-            for (int g : got.ordinals()) {
-                if (g == t) {
-                    hit++;
-                    break;
-                }
-            }
-        }
-        return truth.length == 0 ? 1 : (double) hit / truth.length;
-    }
-
+    /** Opens an index of {@code factory}, typed as the plugin's own class. */
     @SuppressWarnings("unchecked")
     public static <T extends VectorIndex> T openIndex(
-            VectorIndexFactory factory, Metric metric, Source source, Map<String, Object> params, Path dir) {
-        Map<String, Object> p = factory.validateBuildParams(params);
-        return (T) factory.open(new IndexContext("test", metric, new IndexSpec(factory.type(), p), source, dir));
+            VectorIndexFactory factory, Metric metric, VectorSource source, Map<String, Object> params, Path dir) {
+        return (T) factory.open(context(factory, metric, source, params, dir));
+    }
+
+    /** Opens an index over {@code data} (ordinals 0..n-1) and adds every vector, in order. */
+    public static <T extends VectorIndex> T build(
+            VectorIndexFactory factory, Metric metric, float[][] data, Map<String, Object> params, Path dir) {
+        T index = openIndex(factory, metric, Source.of(data), params, dir);
+        for (int i = 0; i < data.length; i++) {
+            index.add(i, data[i]);
+        }
+        return index;
     }
 
     public static OrdinalFilter filter(IntPredicate accept, int estimate) {

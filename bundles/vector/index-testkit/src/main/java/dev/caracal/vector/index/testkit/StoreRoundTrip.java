@@ -25,20 +25,27 @@ import java.util.Set;
 
 /**
  * An index plugin bound to the real store: the store builds the index in the background until READY, every search is
- * served by it with at least the given mean recall@10 (cosine, 10,000 clustered vectors); when the plugin leaves, the
- * collection is DEGRADED and answered by the exact scan.
+ * served by it with cosine scores and at least the given mean recall@10 (10,000 clustered vectors); when the plugin
+ * leaves, the collection is DEGRADED and answered by the exact scan, flagged as degraded.
  */
 public final class StoreRoundTrip {
     private StoreRoundTrip() {}
 
-    /** Runs the round trip in {@code dataDir}; returns the mean recall@10 it measured. */
-    public static double run(Path dataDir, VectorIndexFactory factory, String type, int dim, double minRecall)
+    /** Runs the round trip in {@code dataDir} with {@code buildParams}; returns the mean recall@10 it measured. */
+    public static double run(
+            Path dataDir,
+            VectorIndexFactory factory,
+            String type,
+            int dim,
+            double minRecall,
+            Map<String, Object> buildParams)
             throws InterruptedException {
         VectorStoreComponent store =
                 VectorStoreComponent.standalone(new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1));
         try {
             store.bindIndexFactory(factory, Map.of(VectorIndexFactory.TYPE_PROPERTY, type));
-            store.createCollection(new CollectionSpec("docs", dim, Metric.COSINE, null, new IndexSpec(type, Map.of())));
+            store.createCollection(
+                    new CollectionSpec("docs", dim, Metric.COSINE, null, new IndexSpec(type, buildParams)));
             float[][] data = IndexTestData.clustered(new Random(11), 10_000, dim, 50, 0);
             List<VectorRecord> batch = new ArrayList<>();
             for (int i = 0; i < data.length; i++) {
@@ -59,6 +66,10 @@ public final class StoreRoundTrip {
                 float[] q = data[random.nextInt(data.length)].clone();
                 SearchResult r = store.search("docs", SearchRequest.ofVector(q, 10, null));
                 assertEquals(type, r.servedBy());
+                assertEquals(10, r.hits().size());
+                for (SearchHit h : r.hits()) {
+                    assertTrue(h.score() >= -1.0001f && h.score() <= 1.0001f, "a cosine score: " + h.score());
+                }
                 sum += overlap(bruteForceCosine(data, q, 10), r);
             }
             double recall = sum / 50;
@@ -69,6 +80,7 @@ public final class StoreRoundTrip {
             assertEquals(IndexStatus.DEGRADED, store.describe("docs").index().status());
             SearchResult r = store.search("docs", SearchRequest.ofVector(data[0], 10, null));
             assertEquals("flat", r.servedBy());
+            assertTrue(r.degraded(), "flagged as degraded");
             assertEquals(10, r.hits().size());
             return recall;
         } finally {
@@ -93,7 +105,7 @@ public final class StoreRoundTrip {
         for (int i = 0; i < data.length; i++) {
             float[] v = data[i].clone();
             IndexTestData.normalize(v);
-            top.offer(i, IndexTestData.score(Metric.DOT, qn, v));
+            top.offer(i, GroundTruth.score(Metric.DOT, qn, v));
         }
         Set<String> out = new HashSet<>();
         for (int o : top.ordinals()) {

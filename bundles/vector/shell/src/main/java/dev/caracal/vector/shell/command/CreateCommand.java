@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 @Service
 @Command(
@@ -17,7 +18,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         description = "Create a collection",
         detailedDescription = "Create a durable collection. Give --dimension for vectors you supply, or --embedding "
                 + "to embed text (the dimension then comes from the model).\n"
-                + "Example: vector:create docs --embedding all-minilm-l6-v2")
+                + "Example: vector:create --embedding all-minilm-l6-v2 docs")
 public class CreateCommand extends VectorCommandSupport {
 
     @Argument(index = 0, name = "name", required = true, description = "Collection name: letters, digits, _ . -")
@@ -43,10 +44,9 @@ public class CreateCommand extends VectorCommandSupport {
     String index = IndexSpec.FLAT;
 
     @Override
-    protected Object run() {
+    protected Object run() throws CommandException {
         if (dimension <= 0 && embedding == null) {
-            System.err.println("Error: give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
-            return null;
+            throw failure("give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
         }
         CollectionInfo info = store.createCollection(new CollectionSpec(
                 name,

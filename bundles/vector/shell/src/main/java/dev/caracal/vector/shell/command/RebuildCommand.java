@@ -7,6 +7,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 
 @Service
 @Command(
@@ -22,14 +23,14 @@ public class RebuildCommand extends VectorCommandSupport {
     String name;
 
     @Override
-    protected Object run() {
+    protected Object run() throws CommandException {
         CollectionInfo info = store.rebuildIndex(name);
         String t = info.spec().index().type();
         if (IndexSpec.FLAT.equals(t)) {
             System.out.println(
                     "Collection '" + name + "' has no index to rebuild (flat: exact scan); " + "vector:index adds one");
         } else if (info.index() != null && info.index().status() == IndexStatus.DEGRADED) {
-            System.err.println("Error: cannot rebuild the " + t + " index of '" + name + "': "
+            throw failure("cannot rebuild the " + t + " index of '" + name + "': "
                     + info.index().message() + "; install the " + t + " index plugin (it is then rebuilt)");
         } else {
             System.out.println("Rebuilding " + t + " index for '" + name + "' in the background; vector:info " + name

@@ -9,7 +9,7 @@ import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchMode;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
-import dev.caracal.vector.http.codec.VectorJson;
+import dev.caracal.vector.json.VectorJson;
 import java.util.Locale;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

@@ -2,14 +2,25 @@ package dev.caracal.vector.shell.command;
 
 import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionNotFoundException;
-import dev.caracal.vector.EmbeddingUnavailableException;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.support.CommandException;
 
-/** Holds the store and turns its failures into one-line console errors that say what to do next. */
+/**
+ * Holds the store and turns failures into one console line that says what to do next. A failed command throws
+ * Karaf's {@link CommandException}, which the console prints as is ({@code Error: ...}) and which makes the command
+ * fail: {@code bin/client -b} exits with status 1, a script stops at it.
+ *
+ * <p>A command reports a failure by throwing: a {@link CommandException} (built with {@link #failure}), a
+ * {@link VectorException} of the store, an {@link IllegalArgumentException} for bad input, or an {@link IOException}
+ * for a file it cannot read. Each becomes {@code Error: <message>}; anything else is a bug, which Karaf reports with
+ * its stack trace in the log.
+ */
 public abstract class VectorCommandSupport implements Action {
 
     @Reference(optional = true)
@@ -18,24 +29,29 @@ public abstract class VectorCommandSupport implements Action {
     @Override
     public final Object execute() throws Exception {
         if (store == null) {
-            System.err.println("Error: the vector store is not running (feature caracal-vector); see caracal:status");
-            return null;
+            throw failure("the vector store is not running (feature caracal-vector); see caracal:status");
         }
         try {
             return run();
         } catch (InvalidRequestException e) {
-            System.err.println("Error: " + (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
+            throw failure((e.field() == null ? "" : e.field() + ": ") + e.getMessage(), e);
         } catch (CollectionNotFoundException e) {
-            System.err.println("Error: " + e.getMessage() + "; vector:list shows the collections");
+            throw failure(e.getMessage() + "; vector:list shows the collections", e);
         } catch (CollectionExistsException e) {
-            System.err.println("Error: " + e.getMessage() + "; choose another name or vector:drop it first");
-        } catch (EmbeddingUnavailableException e) {
-            System.err.println("Error: " + e.getMessage());
-        } catch (VectorException e) {
-            System.err.println("Error: " + e.getMessage());
+            throw failure(e.getMessage() + "; choose another name or vector:drop it first", e);
+        } catch (VectorException | IllegalArgumentException | IOException | UncheckedIOException e) {
+            throw failure(e.getMessage(), e);
         }
-        return null;
     }
 
     protected abstract Object run() throws Exception;
+
+    /** A failure the console shows as {@code Error: <message>}. */
+    protected static CommandException failure(String message) {
+        return failure(message, null);
+    }
+
+    static CommandException failure(String message, Throwable cause) {
+        return new CommandException("Error: " + message, message, cause);
+    }
 }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,21 +133,29 @@ class IndexCommandsTest {
         store.stop();
     }
 
+    /**
+     * Runs a command; returns what it printed to stdout, to stderr, and what the console shows for its failure (the
+     * {@link CommandException} it threw, which also makes {@code bin/client -b} exit non-zero), or "" when it
+     * succeeded.
+     */
     String[] run(VectorCommandSupport command) throws Exception {
         command.store = store;
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
+        String failure = "";
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
             command.execute();
+        } catch (CommandException thrown) {
+            failure = thrown.getNiceHelp();
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
-        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        return new String[] {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), failure};
     }
 
     IndexCommand index(String type, String... params) {
@@ -185,6 +194,23 @@ class IndexCommandsTest {
     }
 
     @Test
+    void rebuildingAnIndexWhosePluginLeftIsAFailure() throws Exception {
+        run(index("held"));
+        releaseAll();
+        awaitReady();
+        store.unbindIndexFactory(held, Map.of(VectorIndexFactory.TYPE_PROPERTY, "held"));
+        assertEquals(IndexStatus.DEGRADED, store.describe("docs").index().status());
+        String[] r = run(new RebuildCommand() {
+            {
+                name = "docs";
+            }
+        });
+        assertTrue(r[2].startsWith("Error: cannot rebuild the held index of 'docs': "), r[2]);
+        assertTrue(r[2].endsWith("; install the held index plugin (it is then rebuilt)"), r[2]);
+        assertEquals("", r[0] + r[1]);
+    }
+
+    @Test
     void changeRebuildAndDropTheIndex() throws Exception {
         String[] r = run(index("held", "m=8"));
         assertEquals(
@@ -212,9 +238,10 @@ class IndexCommandsTest {
         awaitReady();
 
         r = run(index("nope"));
-        assertTrue(r[1].startsWith("Error: index.type: unknown index type 'nope'; available: flat, held"), r[1]);
+        assertTrue(r[2].startsWith("Error: index.type: unknown index type 'nope'; available: flat, held"), r[2]);
+        assertEquals("", r[0] + r[1]);
         r = run(index("held", "m=x"));
-        assertTrue(r[1].startsWith("Error: index.m: "), r[1]);
+        assertTrue(r[2].startsWith("Error: index.m: "), r[2]);
 
         r = run(index("flat"));
         assertEquals("Dropped the held index of 'docs'; searches use an exact scan (flat)", r[0].trim(), r[1]);
@@ -228,6 +255,6 @@ class IndexCommandsTest {
         IndexCommand missing = index("flat");
         missing.name = "none";
         r = run(missing);
-        assertTrue(r[1].contains("vector:list"), r[1]);
+        assertTrue(r[2].contains("vector:list"), r[2]);
     }
 }

@@ -70,52 +70,29 @@ class ConcurrencyTest extends StoreTestSupport {
             }));
         }
         for (int r = 0; r < 2; r++) {
-            pool.submit(() -> {
-                Random random = new Random();
-                while (writing.get()) {
-                    try {
-                        List<String> tags = new ArrayList<>(acknowledged);
-                        if (tags.isEmpty()) {
-                            continue;
-                        }
-                        String tag = tags.get(random.nextInt(tags.size()));
-                        var hits = store.search(
-                                        "cc",
-                                        SearchRequest.ofVector(
-                                                randomVector(random, dim),
-                                                200,
-                                                new Filter.In("batch", List.of(tag, tag + "r"))))
-                                .hits();
-                        long original = hits.stream()
-                                .filter(h -> tag.equals(h.metadata().get("batch")))
-                                .count();
-                        long replaced = hits.size() - original;
-                        if (!(original == batchSize && replaced == 0) && !(original == 0 && replaced == batchSize)) {
-                            errors.add(new AssertionError("batch " + tag + " seen as " + original + " originals and "
-                                    + replaced + " replacements"));
-                        }
-                        searches.incrementAndGet();
-                    } catch (Throwable t) {
-                        errors.add(t);
-                    }
+            readWhileWriting(pool, writing, acknowledged, errors, (random, tag) -> {
+                var hits = store.search(
+                                "cc",
+                                SearchRequest.ofVector(
+                                        randomVector(random, dim),
+                                        200,
+                                        new Filter.In("batch", List.of(tag, tag + "r"))))
+                        .hits();
+                long original = hits.stream()
+                        .filter(h -> tag.equals(h.metadata().get("batch")))
+                        .count();
+                long replaced = hits.size() - original;
+                if (!(original == batchSize && replaced == 0) && !(original == 0 && replaced == batchSize)) {
+                    throw new AssertionError(
+                            "batch " + tag + " seen as " + original + " originals and " + replaced + " replacements");
                 }
+                searches.incrementAndGet();
             });
         }
-        pool.submit(() -> {
-            Random random = new Random();
-            while (writing.get()) {
-                try {
-                    List<String> tags = new ArrayList<>(acknowledged);
-                    if (tags.isEmpty()) {
-                        continue;
-                    }
-                    String id = "w" + tags.get(random.nextInt(tags.size())) + "-" + random.nextInt(batchSize);
-                    if (store.get("cc", id).isEmpty()) {
-                        errors.add(new AssertionError("acknowledged record " + id + " not found"));
-                    }
-                } catch (Throwable t) {
-                    errors.add(t);
-                }
+        readWhileWriting(pool, writing, acknowledged, errors, (random, tag) -> {
+            String id = "w" + tag + "-" + random.nextInt(batchSize);
+            if (store.get("cc", id).isEmpty()) {
+                throw new AssertionError("acknowledged record " + id + " not found");
             }
         });
         for (Future<?> f : futures) {
@@ -133,6 +110,36 @@ class ConcurrencyTest extends StoreTestSupport {
         assertEquals((long) writers * batches * batchSize, store.count("cc"));
         restart();
         assertEquals((long) writers * batches * batchSize, store.count("cc"));
+    }
+
+    /** What a reader checks of one acknowledged batch, given by its tag; throws what it finds wrong. */
+    interface BatchCheck {
+        void check(Random random, String tag) throws Exception;
+    }
+
+    /**
+     * Submits a reader that, while the writers write, checks a random acknowledged batch again and again; what a
+     * check throws goes to {@code errors}.
+     */
+    static void readWhileWriting(
+            ExecutorService pool,
+            AtomicBoolean writing,
+            Queue<String> acknowledged,
+            Queue<Throwable> errors,
+            BatchCheck reader) {
+        pool.submit(() -> {
+            Random random = new Random();
+            while (writing.get()) {
+                try {
+                    List<String> tags = new ArrayList<>(acknowledged);
+                    if (!tags.isEmpty()) {
+                        reader.check(random, tags.get(random.nextInt(tags.size())));
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }
+        });
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -21,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,21 +32,23 @@ class DurabilityTest extends StoreTestSupport {
 
     @Test
     void reopenRestoresEverything() {
-        TestEmbeddingModel model = new TestEmbeddingModel("m", 16);
+        HashingEmbeddingModel model = new HashingEmbeddingModel("m", 16);
         bindAll(model);
         CollectionInfo created =
                 store.createCollection(new CollectionSpec("full", 0, Metric.DOT, "m", IndexSpec.FLAT_SPEC));
         create("other", 3, Metric.L2);
         Random random = new Random(2);
-        List<VectorRecord> records = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            records.add(new VectorRecord(
-                    "id-" + i,
-                    randomVector(random, 16),
-                    Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)),
-                    "text " + i,
-                    List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", null, -1))));
-        }
+        List<VectorRecord> records = randomRecords(
+                random,
+                0,
+                3000,
+                16,
+                (i, v) -> new VectorRecord(
+                        "id-" + i,
+                        v,
+                        Map.of("i", i, "tags", List.of("a" + (i % 3)), "nested", Map.of("f", i * 0.5)),
+                        "text " + i,
+                        List.of(new Edge("id-" + (i + 1), "next", 0.25), new Edge("id-0", null, -1))));
         store.upsert("full", records.subList(0, 2000));
         store.upsert("full", records.subList(2000, 3000));
         store.upsert("full", List.of(new VectorRecord("embedded", null, Map.of("e", true), "some words", null)));

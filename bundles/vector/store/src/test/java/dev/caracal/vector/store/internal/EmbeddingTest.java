@@ -13,12 +13,13 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorRecord;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EmbeddingTest extends StoreTestSupport {
-    final TestEmbeddingModel model = new TestEmbeddingModel("mini", 256);
+    final HashingEmbeddingModel model = new HashingEmbeddingModel("mini", 256);
 
     void bind() {
         store.bindEmbeddingModel(model, Map.of(LlmProperties.EMBEDDING_MODEL, "mini"));
@@ -50,11 +51,15 @@ class EmbeddingTest extends StoreTestSupport {
                         new VectorRecord("1", null, Map.of(), "the quick brown fox", null),
                         new VectorRecord("2", null, Map.of(), "a lazy dog sleeps", null),
                         new VectorRecord(
-                                "3", TestEmbeddingModel.vectorOf("given vector", 256), Map.of(), "ignored text", null),
+                                "3",
+                                HashingEmbeddingModel.vectorOf("given vector", 256),
+                                Map.of(),
+                                "ignored text",
+                                null),
                         new VectorRecord("4", null, Map.of(), "quick brown foxes jump", null)));
         assertEquals(new UpsertResult(4, 0, 3), r);
-        assertEquals(1, model.calls.get());
-        assertEquals(3, model.inputs.get());
+        assertEquals(1, model.calls());
+        assertEquals(3, model.inputs());
         assertEquals(
                 "the quick brown fox", store.get("texts", "1").orElseThrow().text());
         var hits = store.search("texts", SearchRequest.ofText("quick brown fox", 2, null))
@@ -79,7 +84,7 @@ class EmbeddingTest extends StoreTestSupport {
                 EmbeddingUnavailableException.class,
                 () -> store.search("texts", SearchRequest.ofText("hello", 1, null)));
         // vectors keep working
-        float[] v = TestEmbeddingModel.vectorOf("hello world", 256);
+        float[] v = HashingEmbeddingModel.vectorOf("hello world", 256);
         store.upsert("texts", List.of(new VectorRecord("3", v, null, "with vector", null)));
         assertEquals(
                 2,

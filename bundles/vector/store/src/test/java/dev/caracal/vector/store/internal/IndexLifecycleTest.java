@@ -19,7 +19,6 @@ import dev.caracal.vector.SearchHit;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
 import dev.caracal.vector.VectorRecord;
-import dev.caracal.vector.index.VectorIndexFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,32 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Adding, changing and rebuilding the index of an existing collection. */
-class IndexLifecycleTest extends StoreTestSupport {
-    static final int DIM = 12;
+class IndexLifecycleTest extends IndexTestSupport {
     static final IndexSpec TEST_SPEC = new IndexSpec(TestIndexFactory.TYPE, Map.of("m", 8));
-    final TestIndexFactory factory = new TestIndexFactory();
-    final Random random = new Random(23);
-    final List<VectorRecord> records = new ArrayList<>();
-    int nextId;
 
-    void bind(VectorIndexFactory f) {
-        store.bindIndexFactory(f, Map.of(VectorIndexFactory.TYPE_PROPERTY, f.type()));
-    }
-
-    void load(int n) {
-        List<VectorRecord> batch = randomRecords(random, "r", nextId, n, DIM);
-        nextId += n;
-        records.addAll(batch);
-        store.upsert("lc", batch);
-    }
-
-    SearchResult searchChecked() {
-        float[] q = randomVector(random, DIM);
-        SearchResult r = store.search("lc", SearchRequest.ofVector(q, 10, null));
-        assertEquals(
-                SearchTest.bruteForce(records, q, Metric.COSINE, 10),
-                r.hits().stream().map(SearchHit::id).toList());
-        return r;
+    IndexLifecycleTest() {
+        super("lc", 23);
     }
 
     @Test

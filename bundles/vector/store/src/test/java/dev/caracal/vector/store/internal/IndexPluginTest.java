@@ -29,14 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class IndexPluginTest extends StoreTestSupport {
-    static final int DIM = 12;
-    final TestIndexFactory factory = new TestIndexFactory();
-    final Random random = new Random(17);
-    final List<VectorRecord> records = new ArrayList<>();
+class IndexPluginTest extends IndexTestSupport {
 
-    void bind(VectorIndexFactory f) {
-        store.bindIndexFactory(f, Map.of(VectorIndexFactory.TYPE_PROPERTY, f.type()));
+    IndexPluginTest() {
+        super("idx", 17);
     }
 
     void unbind(VectorIndexFactory f) {
@@ -46,25 +42,6 @@ class IndexPluginTest extends StoreTestSupport {
     CollectionInfo createIndexed() {
         return store.createCollection(
                 new CollectionSpec("idx", DIM, Metric.COSINE, null, new IndexSpec(TestIndexFactory.TYPE, Map.of())));
-    }
-
-    int nextId;
-
-    void load(int n) {
-        List<VectorRecord> batch = randomRecords(random, "r", nextId, n, DIM);
-        nextId += n;
-        records.addAll(batch);
-        store.upsert("idx", batch);
-    }
-
-    /** Searches and checks the answer against brute force, whoever served it. */
-    SearchResult searchChecked() {
-        float[] q = randomVector(random, DIM);
-        SearchResult r = store.search("idx", SearchRequest.ofVector(q, 10, null));
-        assertEquals(
-                SearchTest.bruteForce(records, q, Metric.COSINE, 10),
-                r.hits().stream().map(SearchHit::id).toList());
-        return r;
     }
 
     @Test

@@ -136,15 +136,17 @@ class MetadataPostingsTest extends StoreTestSupport {
         store.createCollection(
                 new CollectionSpec("indexed", 8, Metric.L2, null, new IndexSpec(TestIndexFactory.TYPE, Map.of())));
         Random random = new Random(11);
-        List<VectorRecord> all = new ArrayList<>();
-        for (int i = 0; i < 12_000; i++) {
-            all.add(new VectorRecord(
-                    "r" + i,
-                    randomVector(random, 8),
-                    Map.of("n", i % 1000, "x", (i % 997) / 10.0, "l", List.of(i % 50, 100 + i % 7)),
-                    null,
-                    List.of()));
-        }
+        List<VectorRecord> all = randomRecords(
+                random,
+                0,
+                12_000,
+                8,
+                (i, v) -> new VectorRecord(
+                        "r" + i,
+                        v,
+                        Map.of("n", i % 1000, "x", (i % 997) / 10.0, "l", List.of(i % 50, 100 + i % 7)),
+                        null,
+                        List.of()));
         for (String c : List.of("flat", "indexed")) {
             store.upsert(c, all.subList(0, 6_000));
             store.upsert(c, all.subList(6_000, 12_000));

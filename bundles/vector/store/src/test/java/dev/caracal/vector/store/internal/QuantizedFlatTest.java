@@ -82,12 +82,7 @@ class QuantizedFlatTest extends StoreTestSupport {
         store.upsert("q", randomRecords(random, "r", 0, 3000, 16));
         awaitReady("q");
         float[] target = store.get("q", "r17").orElseThrow().vector();
-        assertEquals(
-                "r17",
-                store.search("q", SearchRequest.ofVector(target, 1, null))
-                        .hits()
-                        .get(0)
-                        .id());
+        assertEquals("r17", nearest("q", target));
         store.delete("q", List.of("r17"));
         assertTrue(store.search("q", SearchRequest.ofVector(target, 5, null)).hits().stream()
                 .noneMatch(h -> h.id().equals("r17")));
@@ -98,12 +93,7 @@ class QuantizedFlatTest extends StoreTestSupport {
         float[] moved = new float[16];
         moved[0] = 1000;
         store.upsert("q", List.of(new VectorRecord("r5", moved, Map.of(), null, List.of())));
-        assertEquals(
-                "r5",
-                store.search("q", SearchRequest.ofVector(moved, 1, null))
-                        .hits()
-                        .get(0)
-                        .id());
+        assertEquals("r5", nearest("q", moved));
         VectorIndex index = store.collection("q").index.view().index();
         assertEquals(2999, index.size());
         assertTrue(index.memoryBytes() > 0 && index.memoryBytes() < 3000L * 16 * 4 * 2);
@@ -132,27 +122,23 @@ class QuantizedFlatTest extends StoreTestSupport {
         assertEquals(IndexSpec.FLAT_SPEC, store.describe("c").spec().index());
     }
 
+    /** A vector search of {@code collection} with the query parameters {@code params} is refused, naming {@code field}. */
+    void assertQueryParamRefused(String field, String collection, float[] vector, Map<String, Object> params) {
+        CollectionsAndRecordsTest.assertField(
+                field,
+                () -> store.search(
+                        collection, new SearchRequest(vector, null, 1, null, SearchMode.VECTOR, params, false)));
+    }
+
     @Test
     void parametersAreValidatedAndNamed() {
         create("plain", 4, Metric.L2);
         createInt8("q", 4, Metric.L2);
         float[] v = {1, 2, 3, 4};
-        CollectionsAndRecordsTest.assertField(
-                "params.ef",
-                () -> store.search(
-                        "plain", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("ef", 10), false)));
-        CollectionsAndRecordsTest.assertField(
-                "params.rerank",
-                () -> store.search(
-                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("rerank", 0), false)));
-        CollectionsAndRecordsTest.assertField(
-                "params.rerank",
-                () -> store.search(
-                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("rerank", "lots"), false)));
-        CollectionsAndRecordsTest.assertField(
-                "params.nprobe",
-                () -> store.search(
-                        "q", new SearchRequest(v, null, 1, null, SearchMode.VECTOR, Map.of("nprobe", 3), false)));
+        assertQueryParamRefused("params.ef", "plain", v, Map.of("ef", 10));
+        assertQueryParamRefused("params.rerank", "q", v, Map.of("rerank", 0));
+        assertQueryParamRefused("params.rerank", "q", v, Map.of("rerank", "lots"));
+        assertQueryParamRefused("params.nprobe", "q", v, Map.of("nprobe", 3));
         CollectionsAndRecordsTest.assertField(
                 "index.quantization",
                 () -> store.createCollection(new CollectionSpec("h", 4, Metric.HAMMING, null, INT8)));

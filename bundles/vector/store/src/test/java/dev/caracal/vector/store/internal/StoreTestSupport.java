@@ -6,8 +6,10 @@ import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.testkit.HashingEmbeddingModel;
 import dev.caracal.vector.text.TextIndexFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +54,8 @@ abstract class StoreTestSupport {
 
     void bindAll(Object... plugins) {
         for (Object p : plugins) {
-            if (p instanceof TestEmbeddingModel m) {
-                store.bindEmbeddingModel(m, Map.of(LlmProperties.EMBEDDING_MODEL, m.name));
+            if (p instanceof HashingEmbeddingModel m) {
+                store.bindEmbeddingModel(m, Map.of(LlmProperties.EMBEDDING_MODEL, m.name()));
             } else if (p instanceof VectorIndexFactory f) {
                 store.bindIndexFactory(f, Map.of(VectorIndexFactory.TYPE_PROPERTY, f.type()));
             } else if (p instanceof TextIndexFactory f) {
@@ -74,17 +76,29 @@ abstract class StoreTestSupport {
         return v;
     }
 
-    static List<VectorRecord> randomRecords(Random random, String prefix, int from, int count, int dimension) {
+    /** Makes record number {@code i} around its random vector. */
+    interface RecordMaker {
+        VectorRecord make(int i, float[] vector);
+    }
+
+    /** Records {@code from} to {@code from + count - 1}, each made by {@code maker} with the next random vector. */
+    static List<VectorRecord> randomRecords(Random random, int from, int count, int dimension, RecordMaker maker) {
         List<VectorRecord> out = new ArrayList<>(count);
         for (int i = from; i < from + count; i++) {
-            out.add(new VectorRecord(
-                    prefix + i,
-                    randomVector(random, dimension),
-                    Map.of("n", i, "group", "g" + (i % 10)),
-                    "text " + i,
-                    List.of()));
+            out.add(maker.make(i, randomVector(random, dimension)));
         }
         return out;
+    }
+
+    /** Records with the id {@code prefix + i}, metadata {@code n} (= i) and {@code group}, and a text. */
+    static List<VectorRecord> randomRecords(Random random, String prefix, int from, int count, int dimension) {
+        return randomRecords(
+                random,
+                from,
+                count,
+                dimension,
+                (i, v) -> new VectorRecord(
+                        prefix + i, v, Map.of("n", i, "group", "g" + (i % 10)), "text " + i, List.of()));
     }
 
     static void await(BooleanSupplier condition, String what) {
@@ -100,6 +114,14 @@ abstract class StoreTestSupport {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** The id of the record nearest to {@code vector} in {@code collection}. */
+    String nearest(String collection, float[] vector) {
+        return store.search(collection, SearchRequest.ofVector(vector, 1, null))
+                .hits()
+                .get(0)
+                .id();
     }
 
     IndexStatus indexStatus(String collection) {

@@ -27,17 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test-only index plugin of type {@code exact-test}: an exact scan over its own copy of the vectors. Its build can
  * be held (adds block while {@link #gate} has no permits) to observe BUILDING, and its search can be made to fail.
  */
-final class TestIndexFactory implements VectorIndexFactory {
+final class TestIndexFactory extends TestPluginFactory<TestIndexFactory.TestIndex> implements VectorIndexFactory {
     static final String TYPE = "exact-test";
     final Semaphore gate = new Semaphore(Integer.MAX_VALUE);
     final AtomicBoolean failSearches = new AtomicBoolean();
-    final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
-    volatile TestIndex last;
 
-    @Override
-    public String type() {
-        return TYPE;
+    TestIndexFactory() {
+        super(TYPE);
     }
 
     @Override
@@ -62,11 +59,9 @@ final class TestIndexFactory implements VectorIndexFactory {
 
     @Override
     public VectorIndex open(IndexContext context) {
-        opened.incrementAndGet();
         TestIndex index = new TestIndex(context);
         index.restore();
-        last = index;
-        return index;
+        return track(index);
     }
 
     final class TestIndex implements VectorIndex {

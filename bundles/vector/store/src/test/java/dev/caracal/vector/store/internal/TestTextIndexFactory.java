@@ -22,22 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test-only text-index plugin of type {@code words-test}: scores a record by how many query words (lower-cased,
  * split on non-letters) its text contains, counting repeats. Persists to {@code words.txt} with its covered range.
  */
-final class TestTextIndexFactory implements TextIndexFactory {
+final class TestTextIndexFactory extends TestPluginFactory<TestTextIndexFactory.WordsIndex>
+        implements TextIndexFactory {
     static final String TYPE = "words-test";
-    final AtomicInteger opened = new AtomicInteger();
-    volatile WordsIndex last;
 
-    @Override
-    public String type() {
-        return TYPE;
+    TestTextIndexFactory() {
+        super(TYPE);
     }
 
     @Override
     public TextIndex open(TextIndexContext context) {
-        opened.incrementAndGet();
-        WordsIndex index = new WordsIndex(context.directory().resolve("words.txt"));
-        last = index;
-        return index;
+        return track(new WordsIndex(context.directory().resolve("words.txt")));
     }
 
     static List<String> words(String text) {

@@ -108,17 +108,7 @@ class TextSearchTest extends StoreTestSupport {
         fill("t");
         awaitText("t");
         // vector ranking from (1,0): a b c d e; keyword ranking for "red": d c a
-        SearchResult r = store.search(
-                "t",
-                new SearchRequest(
-                        new float[] {1, 0},
-                        "red",
-                        5,
-                        null,
-                        SearchMode.HYBRID,
-                        null,
-                        false,
-                        new Fusion(Fusion.Method.RRF, 0.5, 60, 0)));
+        SearchResult r = hybrid(new float[] {1, 0}, "red", 5, new Fusion(Fusion.Method.RRF, 0.5, 60, 0));
         assertFalse(r.degraded());
         assertEquals("flat+" + TestTextIndexFactory.TYPE, r.servedBy());
         // a: 1/61 + 1/63 = .03227; d: 1/64 + 1/61 = .03202; c: 1/63 + 1/62 = .03200; b: 1/62; e: 1/65
@@ -133,43 +123,13 @@ class TextSearchTest extends StoreTestSupport {
         fill("t");
         awaitText("t");
         float[] q = {1, 0};
-        SearchResult vectorOnly = store.search(
-                "t",
-                new SearchRequest(
-                        q,
-                        "red",
-                        3,
-                        null,
-                        SearchMode.HYBRID,
-                        null,
-                        false,
-                        new Fusion(Fusion.Method.WEIGHTED, 1.0, 60, 0)));
+        SearchResult vectorOnly = hybrid(q, "red", 3, new Fusion(Fusion.Method.WEIGHTED, 1.0, 60, 0));
         assertEquals(List.of("a", "b", "c"), ids(vectorOnly));
         assertEquals(1.0, vectorOnly.hits().get(0).score(), 1e-6);
-        SearchResult keywordOnly = store.search(
-                "t",
-                new SearchRequest(
-                        q,
-                        "red",
-                        3,
-                        null,
-                        SearchMode.HYBRID,
-                        null,
-                        false,
-                        new Fusion(Fusion.Method.WEIGHTED, 0.0, 60, 0)));
+        SearchResult keywordOnly = hybrid(q, "red", 3, new Fusion(Fusion.Method.WEIGHTED, 0.0, 60, 0));
         assertEquals("d", keywordOnly.hits().get(0).id());
         // alpha 0.5: a = 0.5*1 + 0.5*(1-1)/(3-1)=0.5; d = 0.5*(norm vec of d) + 0.5*1
-        SearchResult half = store.search(
-                "t",
-                new SearchRequest(
-                        q,
-                        "red",
-                        5,
-                        null,
-                        SearchMode.HYBRID,
-                        null,
-                        false,
-                        new Fusion(Fusion.Method.WEIGHTED, 0.5, 60, 0)));
+        SearchResult half = hybrid(q, "red", 5, new Fusion(Fusion.Method.WEIGHTED, 0.5, 60, 0));
         assertEquals(5, half.hits().size());
         for (int i = 1; i < half.hits().size(); i++) {
             assertTrue(half.hits().get(i - 1).score() >= half.hits().get(i).score());
@@ -180,6 +140,11 @@ class TextSearchTest extends StoreTestSupport {
                 new SearchRequest(
                         q, "red", 5, new Filter.Eq("kind", "vehicle"), SearchMode.HYBRID, null, false, Fusion.DEFAULT));
         assertEquals(List.of("d"), ids(filtered));
+    }
+
+    /** A hybrid search of collection {@code t}, unfiltered, fused as {@code fusion} says. */
+    SearchResult hybrid(float[] vector, String text, int k, Fusion fusion) {
+        return store.search("t", new SearchRequest(vector, text, k, null, SearchMode.HYBRID, null, false, fusion));
     }
 
     @Test
@@ -242,12 +207,7 @@ class TextSearchTest extends StoreTestSupport {
         assertEquals(12, plugin.last.removes.get());
         assertEquals(498, plugin.last.size());
         float[] q = store.get("v", "r3").orElseThrow().vector();
-        assertEquals(
-                "r3",
-                store.search("v", SearchRequest.ofVector(q, 1, null))
-                        .hits()
-                        .get(0)
-                        .id());
+        assertEquals("r3", nearest("v", q));
 
         // a rebuild starts from nothing
         store.rebuildIndex("v");

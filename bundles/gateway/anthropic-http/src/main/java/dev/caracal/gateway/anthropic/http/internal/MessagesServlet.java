@@ -62,38 +62,21 @@ public class MessagesServlet extends HttpServlet {
      */
     static final long ASYNC_TIMEOUT_MILLIS = 0;
 
-    private transient volatile Gateway gateway;
-    private transient volatile HttpSettings settings;
     /** {@link #ASYNC_TIMEOUT_MILLIS}; tests shorten it. */
     volatile long asyncTimeoutMillis = ASYNC_TIMEOUT_MILLIS;
 
+    // Bound by SCR (field injection); package-private so that the tests in this package bind them as SCR does.
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setGateway(Gateway g) {
-        gateway = g;
-    }
-
-    void unsetGateway(Gateway g) {
-        if (gateway == g) {
-            gateway = null;
-        }
-    }
+    transient volatile Gateway gateway;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setSettings(HttpSettings s) {
-        settings = s;
-    }
-
-    void unsetSettings(HttpSettings s) {
-        if (settings == s) {
-            settings = null;
-        }
-    }
+    transient volatile HttpSettings settings;
 
     private long maxBodyBytes() {
         HttpSettings s = settings;

@@ -40,21 +40,12 @@ public class ModelsFilter implements Filter {
     static final String VERSION_HEADER = "anthropic-version";
     private static final String MODELS = "/v1/models";
 
-    private volatile Gateway gateway;
-
+    /** Bound by SCR (field injection); package-private so that the tests in this package bind it as SCR does. */
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setGateway(Gateway g) {
-        gateway = g;
-    }
-
-    void unsetGateway(Gateway g) {
-        if (gateway == g) {
-            gateway = null;
-        }
-    }
+    volatile Gateway gateway;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)

@@ -1,5 +1,6 @@
 package dev.caracal.gateway.anthropic.http.codec;
 
+import static dev.caracal.gateway.anthropic.http.codec.StreamEventNames.onTheWire;
 import static dev.caracal.gateway.anthropic.http.codec.Trees.assertTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,17 +47,7 @@ class MessageStreamEncoderTest {
                 new StreamEvent.TextDelta(0, "lo"),
                 new StreamEvent.UsageUpdate(new Usage(25, 2, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(2), names(out));
         for (SseEvent e : out) {
             assertEquals(e.name(), e.data().get("type").asText(), "the data's type matches the event name");
         }
@@ -97,20 +88,7 @@ class MessageStreamEncoderTest {
                 new StreamEvent.ToolCallDelta(1, null, "get_time", "{}"),
                 new StreamEvent.UsageUpdate(new Usage(40, 30, 10, 0)),
                 new StreamEvent.End(StopReason.TOOL_USE));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(2, 1), names(out));
         assertTree(
                 "{'type':'content_block_start','index':0,'content_block':{'type':'tool_use','id':'toolu_A','name':'get_weather','input':{}}}",
                 out.get(1).data());
@@ -146,21 +124,7 @@ class MessageStreamEncoderTest {
                 new StreamEvent.ThinkingSignature(0, "EqQBCkYIsig=="),
                 new StreamEvent.TextDelta(1, "Answer"),
                 new StreamEvent.End(StopReason.END_TURN));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(3, 1), names(out));
         for (SseEvent e : out) {
             assertEquals(e.name(), e.data().get("type").asText());
         }
@@ -196,24 +160,7 @@ class MessageStreamEncoderTest {
                 new StreamEvent.RedactedThinking(2, "EmwKAhgBEgzzzz"),
                 new StreamEvent.ToolCallDelta(3, "toolu_1", "get_weather", "{}"),
                 new StreamEvent.End(StopReason.TOOL_USE));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(0, 2, 0, 1), names(out));
         assertTree(
                 "{'type':'content_block_start','index':0,'content_block':{'type':'redacted_thinking','data':'EmwKAhgBEgy3va3p'}}",
                 out.get(1).data());
@@ -263,16 +210,7 @@ class MessageStreamEncoderTest {
                 encoder(List.of()),
                 new StreamEvent.ThinkingSignature(0, "sig-of-omitted-thinking"),
                 new StreamEvent.End(StopReason.END_TURN));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(1), names(out));
         assertEquals(
                 "signature_delta", out.get(3).data().get("delta").get("type").asText());
     }
@@ -296,22 +234,7 @@ class MessageStreamEncoderTest {
                 new StreamEvent.ToolCallDelta(7, "toolu_B", "search", "{\"q\":\"x\"}"),
                 new StreamEvent.TextDelta(9, "Done"),
                 new StreamEvent.End(StopReason.STOP_SEQUENCE));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(1, 1, 1), names(out));
         assertEquals(
                 "claude-x",
                 out.get(0).data().get("message").get("model").asText(),
@@ -338,40 +261,20 @@ class MessageStreamEncoderTest {
                 new StreamEvent.TextDelta(0, "a"),
                 new StreamEvent.ToolCallDelta(0, "toolu_C", "t", "{}"),
                 new StreamEvent.End(StopReason.TOOL_USE));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(1, 1), names(out));
     }
 
     @Test
     void emptyAnswer() {
         List<SseEvent> out =
                 run(encoder(List.of()), new StreamEvent.Start("x", "m"), new StreamEvent.End(StopReason.END_TURN));
-        assertEquals(List.of("message_start", "message_delta", "message_stop"), names(out));
+        assertEquals(onTheWire(), names(out));
     }
 
     @Test
     void emptyTextDeltaOpensTheBlockWithoutADelta() {
         List<SseEvent> out = run(encoder(List.of()), new StreamEvent.TextDelta(0, ""), new StreamEvent.End(null));
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                names(out));
+        assertEquals(onTheWire(0), names(out));
         assertEquals(
                 "end_turn", out.get(4).data().get("delta").get("stop_reason").asText());
     }

@@ -4,6 +4,7 @@ import static dev.caracal.gateway.anthropic.http.codec.Trees.assertTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -17,102 +18,102 @@ import org.junit.jupiter.api.Test;
 
 class MessagesResponseWriterTest {
 
+    /**
+     * What the writer makes of an upstream answer (of {@code upstreamModel}, null when the upstream named none) to a
+     * request for {@code claude-x}, as message {@code msg_1}.
+     */
+    private static JsonNode written(String upstreamModel, StopReason stop, Usage usage, ContentPart... content) {
+        ChatResponse r = new ChatResponse("x", upstreamModel, List.of(content), stop, usage);
+        return MessagesResponseWriter.message("msg_1", "claude-x", r, List.of());
+    }
+
     @Test
     void textAnswer() {
-        ChatResponse r = new ChatResponse(
-                "chatcmpl-1",
-                "claude-up",
-                List.of(new ContentPart.Text("Hello!")),
-                StopReason.END_TURN,
-                new Usage(12, 3, 0, 0));
-        assertTree("""
+        assertTree(
+                """
                 {'id':'msg_1','type':'message','role':'assistant','model':'claude-up',
                  'content':[{'type':'text','text':'Hello!'}],
                  'stop_reason':'end_turn','stop_sequence':null,
                  'usage':{'input_tokens':12,'output_tokens':3,'cache_creation_input_tokens':0,'cache_read_input_tokens':0}}
-                """, MessagesResponseWriter.message("msg_1", "claude-x", r, List.of()));
+                """, written("claude-up", StopReason.END_TURN, new Usage(12, 3, 0, 0), new ContentPart.Text("Hello!")));
     }
 
     @Test
     void toolUseAnswerWithCacheUsage() {
-        ChatResponse r = new ChatResponse(
-                "x",
-                null,
-                List.of(
-                        new ContentPart.Text("Checking."),
-                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")),
-                StopReason.TOOL_USE,
-                new Usage(100, 20, 60, 7));
-        assertTree("""
-                {'id':'msg_2','type':'message','role':'assistant','model':'claude-x',
+        assertTree(
+                """
+                {'id':'msg_1','type':'message','role':'assistant','model':'claude-x',
                  'content':[{'type':'text','text':'Checking.'},
                             {'type':'tool_use','id':'toolu_9','name':'get_weather','input':{'city':'Paris','days':[1,2]}}],
                  'stop_reason':'tool_use','stop_sequence':null,
                  'usage':{'input_tokens':33,'output_tokens':20,'cache_creation_input_tokens':7,'cache_read_input_tokens':60}}
-                """, MessagesResponseWriter.message("msg_2", "claude-x", r, List.of()));
+                """,
+                written(
+                        null,
+                        StopReason.TOOL_USE,
+                        new Usage(100, 20, 60, 7),
+                        new ContentPart.Text("Checking."),
+                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\",\"days\":[1,2]}")));
     }
 
     @Test
     void emptyArgumentsAndEmptyTextParts() {
-        ChatResponse r = new ChatResponse(
-                "x",
-                "m",
-                List.of(
-                        new ContentPart.Text(""),
-                        new ContentPart.ToolUse("toolu_1", "now", ""),
-                        new ContentPart.ToolUse("toolu_2", "cut", "{\"a\":")),
-                StopReason.MAX_TOKENS,
-                Usage.ZERO);
-        assertTree("""
-                {'id':'msg_3','type':'message','role':'assistant','model':'m',
+        assertTree(
+                """
+                {'id':'msg_1','type':'message','role':'assistant','model':'m',
                  'content':[{'type':'tool_use','id':'toolu_1','name':'now','input':{}},
                             {'type':'tool_use','id':'toolu_2','name':'cut','input':{}}],
                  'stop_reason':'max_tokens','stop_sequence':null,
                  'usage':{'input_tokens':0,'output_tokens':0,'cache_creation_input_tokens':0,'cache_read_input_tokens':0}}
-                """, MessagesResponseWriter.message("msg_3", "m", r, List.of()));
+                """,
+                written(
+                        "m",
+                        StopReason.MAX_TOKENS,
+                        Usage.ZERO,
+                        new ContentPart.Text(""),
+                        new ContentPart.ToolUse("toolu_1", "now", ""),
+                        new ContentPart.ToolUse("toolu_2", "cut", "{\"a\":")));
     }
 
     @Test
     void thinkingBlocksInTheAnswersOrder() {
-        ChatResponse r = new ChatResponse(
-                "x",
-                "claude-up",
-                List.of(
-                        new ContentPart.Thinking("Paris is in France; look it up.", "EqQBCkYIsig=="),
-                        new ContentPart.RedactedThinking("EmwKAhgBEgy3va3p"),
-                        new ContentPart.Text("Checking."),
-                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\"}")),
-                StopReason.TOOL_USE,
-                new Usage(10, 40, 0, 0));
-        assertTree("""
-                {'id':'msg_4','type':'message','role':'assistant','model':'claude-up',
+        assertTree(
+                """
+                {'id':'msg_1','type':'message','role':'assistant','model':'claude-up',
                  'content':[{'type':'thinking','thinking':'Paris is in France; look it up.','signature':'EqQBCkYIsig=='},
                             {'type':'redacted_thinking','data':'EmwKAhgBEgy3va3p'},
                             {'type':'text','text':'Checking.'},
                             {'type':'tool_use','id':'toolu_9','name':'get_weather','input':{'city':'Paris'}}],
                  'stop_reason':'tool_use','stop_sequence':null,
                  'usage':{'input_tokens':10,'output_tokens':40,'cache_creation_input_tokens':0,'cache_read_input_tokens':0}}
-                """, MessagesResponseWriter.message("msg_4", "claude-x", r, List.of()));
+                """,
+                written(
+                        "claude-up",
+                        StopReason.TOOL_USE,
+                        new Usage(10, 40, 0, 0),
+                        new ContentPart.Thinking("Paris is in France; look it up.", "EqQBCkYIsig=="),
+                        new ContentPart.RedactedThinking("EmwKAhgBEgy3va3p"),
+                        new ContentPart.Text("Checking."),
+                        new ContentPart.ToolUse("toolu_9", "get_weather", "{\"city\":\"Paris\"}")));
     }
 
     @Test
     void unsignedThinkingHasAnEmptySignatureAndEmptyThinkingIsLeftOut() {
-        ChatResponse r = new ChatResponse(
-                "x",
-                "m",
-                List.of(
-                        new ContentPart.Thinking("", null),
-                        new ContentPart.Text("Answer."),
-                        new ContentPart.Thinking("reasoning_content of another provider", null),
-                        new ContentPart.Thinking("", "signature-of-omitted-thinking")),
-                StopReason.END_TURN,
-                Usage.ZERO);
         assertTree(
                 """
                 [{'type':'text','text':'Answer.'},
                  {'type':'thinking','thinking':'reasoning_content of another provider','signature':''},
                  {'type':'thinking','thinking':'','signature':'signature-of-omitted-thinking'}]
-                """, MessagesResponseWriter.message("msg_5", "m", r, List.of()).get("content"));
+                """,
+                written(
+                                "m",
+                                StopReason.END_TURN,
+                                Usage.ZERO,
+                                new ContentPart.Thinking("", null),
+                                new ContentPart.Text("Answer."),
+                                new ContentPart.Thinking("reasoning_content of another provider", null),
+                                new ContentPart.Thinking("", "signature-of-omitted-thinking"))
+                        .get("content"));
     }
 
     @Test

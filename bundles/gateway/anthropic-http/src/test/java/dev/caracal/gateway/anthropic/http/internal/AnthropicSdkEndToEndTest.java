@@ -19,7 +19,6 @@ import com.anthropic.errors.OverloadedException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.errors.ServiceUnavailableException;
 import com.anthropic.errors.SseException;
-import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Base64ImageSource;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
@@ -43,6 +42,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.anthropic.http.codec.StreamEventNames;
+import dev.caracal.gateway.testkit.AnthropicSdk;
+import dev.caracal.gateway.testkit.AnthropicSdk.Streamed;
+import dev.caracal.gateway.testkit.JettyHarness;
+import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -53,35 +57,15 @@ import dev.caracal.llm.Role;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.Usage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.servlet.DispatcherType;
-import javax.servlet.Filter;
-import javax.servlet.FilterChain;
-import javax.servlet.ServletException;
-import javax.servlet.ServletRequest;
-import javax.servlet.ServletResponse;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
-import org.eclipse.jetty.servlet.FilterHolder;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,47 +83,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnthropicSdkEndToEndTest {
     private static final String KEY = "sk-ant-test-key";
 
-    private final ScriptedGateway gateway = new ScriptedGateway();
-    private final MessagesServlet servlet = new MessagesServlet();
-    private Server server;
+    private AnthropicIngress ingress;
+    private ScriptedGateway gateway;
+    private MessagesServlet servlet;
     private String base;
     private AnthropicClient client;
 
     @BeforeAll
     void start() throws Exception {
-        servlet.setGateway(gateway);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-
-        ServletContextHandler async = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        async.setContextPath("/");
-        ServletHolder asyncHolder = new ServletHolder("messages", servlet);
-        asyncHolder.setAsyncSupported(true);
-        async.addServlet(asyncHolder, "/v1/messages");
-        async.addServlet(asyncHolder, "/v1/messages/*");
-
-        ServletContextHandler blocking = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        blocking.setContextPath("/blocking");
-        ServletHolder blockingHolder = new ServletHolder("messages", servlet);
-        blockingHolder.setAsyncSupported(true);
-        blocking.addServlet(blockingHolder, "/v1/messages");
-        blocking.addServlet(blockingHolder, "/v1/messages/*");
-        FilterHolder guard = new FilterHolder(new PassThroughFilter());
-        guard.setAsyncSupported(false);
-        blocking.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-
-        server.setHandler(new ContextHandlerCollection(blocking, async));
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        ingress = new AnthropicIngress(0);
+        gateway = ingress.gateway();
+        servlet = ingress.servlet;
+        base = ingress.baseUrl();
         client = client(base, 2);
     }
 
     @AfterAll
     void stop() throws Exception {
-        server.stop();
+        ingress.close();
     }
 
     @BeforeEach
@@ -172,7 +133,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void createAnswersAMessage() {
-        gateway.completer = r -> text("Hello from the gateway", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("Hello from the gateway", dev.caracal.llm.StopReason.END_TURN));
         Message m = client.messages()
                 .create(params().addUserMessage("Hi")
                         .metadata(Metadata.builder().userId("user-7").build())
@@ -193,7 +154,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals(0, m.usage().cacheReadInputTokens().orElseThrow());
         assertEquals(0, m.usage().cacheCreationInputTokens().orElseThrow());
 
-        ChatRequest r = gateway.requests.get(0);
+        ChatRequest r = gateway.requests().get(0);
         assertEquals("claude-test", r.model());
         assertEquals(256, r.sampling().maxTokens());
         assertEquals(0.2, r.sampling().temperature());
@@ -204,7 +165,7 @@ class AnthropicSdkEndToEndTest {
         assertFalse(r.stream());
         assertEquals(List.of(dev.caracal.llm.Message.user("Hi")), r.messages());
 
-        CallContext c = gateway.contexts.get(0);
+        CallContext c = gateway.contexts().get(0);
         assertEquals("anthropic", c.ingress());
         assertEquals(m.id(), c.requestId());
         assertEquals(KEY, c.attributes().get("caracal.client.key"));
@@ -215,7 +176,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void createAnswersToolUse() {
-        gateway.completer = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "u",
                 "claude-test",
                 List.of(
@@ -223,7 +184,7 @@ class AnthropicSdkEndToEndTest {
                         new ContentPart.ToolUse(
                                 "toolu_01", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}")),
                 dev.caracal.llm.StopReason.TOOL_USE,
-                new Usage(30, 12, 20, 4));
+                new Usage(30, 12, 20, 4)));
         Message m = client.messages()
                 .create(params().addUserMessage("Weather in Paris?")
                         .addTool(weatherTool())
@@ -240,7 +201,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals(20, m.usage().cacheReadInputTokens().orElseThrow());
         assertEquals(4, m.usage().cacheCreationInputTokens().orElseThrow());
 
-        ChatRequest r = gateway.requests.get(0);
+        ChatRequest r = gateway.requests().get(0);
         assertEquals(1, r.tools().size());
         assertEquals("get_weather", r.tools().get(0).name());
         assertEquals("Current weather of a city", r.tools().get(0).description());
@@ -253,12 +214,12 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void systemPromptIsPassedThrough() {
-        gateway.completer = r -> text("ok", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("ok", dev.caracal.llm.StopReason.END_TURN));
         client.messages()
                 .create(params().system("You are a pirate.")
                         .addUserMessage("Hi")
                         .build());
-        assertEquals("You are a pirate.", gateway.requests.get(0).system());
+        assertEquals("You are a pirate.", gateway.requests().get(0).system());
         client.messages()
                 .create(params().systemOfTextBlockParams(List.of(
                                 TextBlockParam.builder()
@@ -268,12 +229,13 @@ class AnthropicSdkEndToEndTest {
                         .addUserMessage("Hi")
                         .build());
         assertEquals(
-                "You are a pirate.\n\nAnswer briefly.", gateway.requests.get(1).system());
+                "You are a pirate.\n\nAnswer briefly.",
+                gateway.requests().get(1).system());
     }
 
     @Test
     void toolResultsReachTheGateway() {
-        gateway.completer = r -> text("It is 18 degrees in Paris.", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("It is 18 degrees in Paris.", dev.caracal.llm.StopReason.END_TURN));
         Message m = client.messages()
                 .create(params().addTool(weatherTool())
                         .addUserMessage("Weather in Paris?")
@@ -300,7 +262,7 @@ class AnthropicSdkEndToEndTest {
                                         .build())))
                         .build());
         assertEquals("It is 18 degrees in Paris.", m.content().get(0).asText().text());
-        List<dev.caracal.llm.Message> msgs = gateway.requests.get(0).messages();
+        List<dev.caracal.llm.Message> msgs = gateway.requests().get(0).messages();
         assertEquals(3, msgs.size());
         assertEquals(Role.ASSISTANT, msgs.get(1).role());
         ContentPart.ToolUse use = (ContentPart.ToolUse) msgs.get(1).content().get(1);
@@ -318,7 +280,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void imageBlocksReachTheGateway() {
-        gateway.completer = r -> text("A cat.", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("A cat.", dev.caracal.llm.StopReason.END_TURN));
         String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
         client.messages()
                 .create(params().addUserMessageOfContentBlockParams(List.of(
@@ -335,7 +297,7 @@ class AnthropicSdkEndToEndTest {
                                         .text("What is in these images?")
                                         .build())))
                         .build());
-        List<ContentPart> parts = gateway.requests.get(0).messages().get(0).content();
+        List<ContentPart> parts = gateway.requests().get(0).messages().get(0).content();
         assertEquals(new ContentPart.Image("image/png", png, null), parts.get(0));
         assertEquals(new ContentPart.Image(null, null, "https://example.org/cat.jpg"), parts.get(1));
         assertEquals(new ContentPart.Text("What is in these images?"), parts.get(2));
@@ -346,7 +308,7 @@ class AnthropicSdkEndToEndTest {
     @ParameterizedTest(name = "context {0}")
     @ValueSource(strings = {"", "/blocking"})
     void streamsTextIntoTheAccumulator(String context) {
-        gateway.player = ScriptedGateway.events(
+        gateway.streamEvents(
                 new StreamEvent.Start("up-1", "claude-test-upstream"),
                 new StreamEvent.UsageUpdate(new Usage(21, 1, 0, 0)),
                 new StreamEvent.TextDelta(0, "Hello"),
@@ -354,28 +316,10 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.TextDelta(0, "world"),
                 new StreamEvent.UsageUpdate(new Usage(21, 4, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
-        AnthropicClient c = client(base + context, 2);
-        MessageAccumulator acc = MessageAccumulator.create();
-        List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = c.messages()
-                .createStreaming(params().addUserMessage("Say hello").build())) {
-            stream.stream().forEach(e -> {
-                acc.accumulate(e);
-                types.add(type(e));
-            });
-        }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                types);
-        Message m = acc.message();
+        Streamed streamed = AnthropicSdk.stream(
+                client(base + context, 2), params().addUserMessage("Say hello").build());
+        assertEquals(StreamEventNames.seenBySdk(3), types(streamed));
+        Message m = streamed.message();
         assertTrue(m.id().startsWith("msg_"));
         assertEquals("claude-test-upstream", m.model().asString());
         assertEquals(1, m.content().size());
@@ -383,18 +327,19 @@ class AnthropicSdkEndToEndTest {
         assertEquals(StopReason.END_TURN, m.stopReason().orElseThrow());
         assertEquals(21, m.usage().inputTokens());
         assertEquals(4, m.usage().outputTokens());
-        assertTrue(gateway.requests.get(0).stream());
-        assertEquals(KEY, gateway.contexts.get(0).attributes().get("caracal.client.key"));
+        assertTrue(gateway.requests().get(0).stream());
+        assertEquals(KEY, gateway.contexts().get(0).attributes().get("caracal.client.key"));
         if (!context.isEmpty()) {
-            assertFalse(PassThroughFilter.sawAsyncSupported, "no async support behind the filter");
-            assertTrue(PassThroughFilter.streamDoneWhenChainReturned, "the request thread waited for the stream");
+            JettyHarness.Guard guard = ingress.jetty().blockingGuard();
+            assertFalse(guard.asyncSupported(), "no async support behind the filter");
+            assertTrue(guard.answeredInChain(), "the request thread waited for the stream");
         }
     }
 
     @ParameterizedTest(name = "context {0}")
     @ValueSource(strings = {"", "/blocking"})
     void streamsToolUseWithInputJsonDeltas(String context) {
-        gateway.player = ScriptedGateway.events(
+        gateway.streamEvents(
                 new StreamEvent.Start("up-2", "claude-test"),
                 new StreamEvent.TextDelta(0, "I'll look that up."),
                 new StreamEvent.ToolCallDelta(1, "toolu_07", "get_weather", ""),
@@ -404,15 +349,12 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(2, "toolu_08", "get_time", "{\"tz\":\"CET\"}"),
                 new StreamEvent.UsageUpdate(new Usage(40, 33, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
-                .messages()
-                .createStreaming(params().addUserMessage("Weather and time in Paris?")
-                        .addTool(weatherTool())
-                        .build())) {
-            stream.stream().forEach(acc::accumulate);
-        }
-        Message m = acc.message();
+        Message m = AnthropicSdk.stream(
+                        client(base + context, 2),
+                        params().addUserMessage("Weather and time in Paris?")
+                                .addTool(weatherTool())
+                                .build())
+                .message();
         assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
         assertEquals(3, m.content().size());
         assertEquals("I'll look that up.", m.content().get(0).asText().text());
@@ -431,23 +373,20 @@ class AnthropicSdkEndToEndTest {
     @ParameterizedTest(name = "context {0}")
     @ValueSource(strings = {"", "/blocking"})
     void streamsPlayedInsideTheGatewayCallWork(String context) {
-        gateway.synchronous = true;
-        gateway.player = ScriptedGateway.events(
+        gateway.answerInline(true);
+        gateway.streamEvents(
                 new StreamEvent.Start("up", "claude-test"),
                 new StreamEvent.TextDelta(0, "cached answer"),
                 new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
-        MessageAccumulator acc = MessageAccumulator.create();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 0)
-                .messages()
-                .createStreaming(params().addUserMessage("x").build())) {
-            stream.stream().forEach(acc::accumulate);
-        }
-        assertEquals("cached answer", acc.message().content().get(0).asText().text());
+        Message m = AnthropicSdk.stream(
+                        client(base + context, 0), params().addUserMessage("x").build())
+                .message();
+        assertEquals("cached answer", m.content().get(0).asText().text());
     }
 
     @Test
     void streamWireFormatIsAnthropics() throws Exception {
-        gateway.player = ScriptedGateway.events(
+        gateway.streamEvents(
                 new StreamEvent.Start("up", "claude-test"),
                 new StreamEvent.TextDelta(0, "Hi"),
                 new StreamEvent.ToolCallDelta(1, "toolu_1", "t", "{}"),
@@ -469,19 +408,7 @@ class AnthropicSdkEndToEndTest {
             events.add(lines[0].substring(7));
             data.add(tree(lines[1].substring(6)));
         }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "ping",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                events);
+        assertEquals(StreamEventNames.onTheWire(1, 1), events);
         for (int i = 0; i < events.size(); i++) {
             assertEquals(events.get(i), data.get(i).get("type").asText());
         }
@@ -489,7 +416,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void streamFailureBeforeTheFirstEventIsAnHttpError() {
-        gateway.player = ScriptedGateway.events(new StreamEvent.Error(new GatewayException(
+        gateway.streamEvents(new StreamEvent.Error(new GatewayException(
                 ErrorKind.RATE_LIMITED,
                 "every target is rate limited",
                 429,
@@ -505,12 +432,12 @@ class AnthropicSdkEndToEndTest {
         });
         assertEquals("false", e.headers().values("x-should-retry").get(0));
         assertEquals("3", e.headers().values("retry-after").get(0));
-        assertEquals(1, gateway.calls.get(), "x-should-retry: false stops the SDK's retries");
+        assertEquals(1, gateway.calls(), "x-should-retry: false stops the SDK's retries");
     }
 
     @Test
     void streamFailureAfterStartIsAnErrorEvent() {
-        gateway.player = ScriptedGateway.events(
+        gateway.streamEvents(
                 new StreamEvent.Start("up", "claude-test"),
                 new StreamEvent.TextDelta(0, "Partial"),
                 new StreamEvent.Error(new LlmException(ErrorKind.OVERLOADED, "upstream overloaded mid-stream")));
@@ -530,43 +457,6 @@ class AnthropicSdkEndToEndTest {
                 body.get("error").get("message").asText());
     }
 
-    @ParameterizedTest(name = "context {0}")
-    @ValueSource(strings = {"", "/blocking"})
-    void clientDisconnectCancelsTheStream(String context) throws Exception {
-        gateway.player = (handler, cancelled) -> {
-            handler.onEvent(new StreamEvent.Start("up", "claude-test"));
-            for (int i = 0; i < 10_000 && !cancelled.get(); i++) {
-                handler.onEvent(new StreamEvent.TextDelta(0, "tick " + i + " "));
-                Thread.sleep(5);
-            }
-            if (!cancelled.get()) {
-                handler.onEvent(new StreamEvent.End(dev.caracal.llm.StopReason.END_TURN));
-            }
-        };
-        String body = "{\"model\":\"claude-test\",\"max_tokens\":10,\"stream\":true,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
-        try (Socket socket = new Socket()) {
-            socket.connect(
-                    new InetSocketAddress("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort()));
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + context
-                            + "/v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                            + "x-api-key: " + KEY + "\r\nContent-Length: "
-                            + body.getBytes(StandardCharsets.UTF_8).length
-                            + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            BufferedReader in =
-                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null && !line.contains("content_block_delta")) {
-                // read until the first delta arrived
-            }
-            assertNotNull(line);
-        }
-        assertTrue(gateway.cancelled.await(30, TimeUnit.SECONDS), "the gateway's stream was cancelled");
-    }
-
     // ---- extended thinking
 
     /** A signature as Anthropic's look: base64, with the characters a careless re-encoding would alter. */
@@ -583,7 +473,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void createWithThinkingAsksForTheBudgetAndReadsThinkingBlocksBack() {
-        gateway.completer = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "claude-test",
                 List.of(
@@ -591,7 +481,7 @@ class AnthropicSdkEndToEndTest {
                         new ContentPart.RedactedThinking(REDACTED),
                         new ContentPart.Text("Hello!")),
                 dev.caracal.llm.StopReason.END_TURN,
-                new Usage(12, 80, 0, 0));
+                new Usage(12, 80, 0, 0)));
         Message m =
                 client.messages().create(thinkingParams().addUserMessage("Hi").build());
         m.validate();
@@ -602,7 +492,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals(REDACTED, m.content().get(1).asRedactedThinking().data());
         assertEquals("Hello!", m.content().get(2).asText().text());
 
-        ChatRequest r = gateway.requests.get(0);
+        ChatRequest r = gateway.requests().get(0);
         assertEquals(Reasoning.budget(2048), r.reasoning());
         assertEquals(4096, r.sampling().maxTokens());
 
@@ -613,26 +503,26 @@ class AnthropicSdkEndToEndTest {
                                 .budgetTokens(1024)
                                 .build())
                         .build());
-        assertEquals(Reasoning.budget(1024), gateway.requests.get(1).reasoning());
+        assertEquals(Reasoning.budget(1024), gateway.requests().get(1).reasoning());
         client.messages()
                 .create(params().addUserMessage("Hi")
                         .thinking(ThinkingConfigDisabled.builder().build())
                         .build());
-        assertNull(gateway.requests.get(2).reasoning());
+        assertNull(gateway.requests().get(2).reasoning());
         client.messages().create(params().addUserMessage("Hi").build());
-        assertNull(gateway.requests.get(3).reasoning());
+        assertNull(gateway.requests().get(3).reasoning());
     }
 
     @Test
     void unsignedThinkingReadsBackWithAnEmptySignature() {
-        gateway.completer = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "claude-test",
                 List.of(
                         new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
                         new ContentPart.Text("42")),
                 dev.caracal.llm.StopReason.END_TURN,
-                Usage.ZERO);
+                Usage.ZERO));
         Message m =
                 client.messages().create(thinkingParams().addUserMessage("?").build());
         m.validate();
@@ -652,12 +542,12 @@ class AnthropicSdkEndToEndTest {
                 List.of(
                         new ContentPart.Thinking("reasoning_content of an OpenAI-compatible upstream", null),
                         new ContentPart.Text("42")),
-                gateway.requests.get(1).messages().get(1).content());
+                gateway.requests().get(1).messages().get(1).content());
     }
 
     @Test
     void thinkingAndToolUseHandedBackReachTheGatewayUnchanged() {
-        gateway.completer = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "claude-test",
                 List.of(
@@ -665,7 +555,7 @@ class AnthropicSdkEndToEndTest {
                         new ContentPart.RedactedThinking(REDACTED),
                         new ContentPart.ToolUse("toolu_01", "get_weather", "{\"city\":\"Paris\"}")),
                 dev.caracal.llm.StopReason.TOOL_USE,
-                new Usage(30, 50, 0, 0));
+                new Usage(30, 50, 0, 0)));
         Message first = client.messages()
                 .create(thinkingParams()
                         .addTool(weatherTool())
@@ -673,7 +563,7 @@ class AnthropicSdkEndToEndTest {
                         .build());
         assertEquals(StopReason.TOOL_USE, first.stopReason().orElseThrow());
 
-        gateway.completer = r -> text("18 C in Paris.", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("18 C in Paris.", dev.caracal.llm.StopReason.END_TURN));
         Message second = client.messages()
                 .create(thinkingParams()
                         .addTool(weatherTool())
@@ -687,7 +577,7 @@ class AnthropicSdkEndToEndTest {
                         .build());
         assertEquals("18 C in Paris.", second.content().get(0).asText().text());
 
-        ChatRequest r = gateway.requests.get(1);
+        ChatRequest r = gateway.requests().get(1);
         assertEquals(Reasoning.budget(2048), r.reasoning());
         dev.caracal.llm.Message assistant = r.messages().get(1);
         assertEquals(Role.ASSISTANT, assistant.role());
@@ -709,7 +599,7 @@ class AnthropicSdkEndToEndTest {
     @ParameterizedTest(name = "context {0}")
     @ValueSource(strings = {"", "/blocking"})
     void streamsThinkingIntoTheAccumulator(String context) {
-        gateway.player = ScriptedGateway.events(
+        gateway.streamEvents(
                 new StreamEvent.Start("up", "claude-test"),
                 new StreamEvent.UsageUpdate(new Usage(20, 1, 0, 0)),
                 new StreamEvent.ThinkingDelta(0, "The user wants "),
@@ -721,40 +611,14 @@ class AnthropicSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(3, null, null, "\"Paris\"}"),
                 new StreamEvent.UsageUpdate(new Usage(20, 60, 0, 0)),
                 new StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
-        MessageAccumulator acc = MessageAccumulator.create();
-        List<String> types = new ArrayList<>();
-        try (StreamResponse<RawMessageStreamEvent> stream = client(base + context, 2)
-                .messages()
-                .createStreaming(thinkingParams()
+        Streamed streamed = AnthropicSdk.stream(
+                client(base + context, 2),
+                thinkingParams()
                         .addTool(weatherTool())
                         .addUserMessage("Weather in Paris?")
-                        .build())) {
-            stream.stream().forEach(e -> {
-                acc.accumulate(e);
-                types.add(type(e));
-            });
-        }
-        assertEquals(
-                List.of(
-                        "message_start",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "content_block_start",
-                        "content_block_delta",
-                        "content_block_delta",
-                        "content_block_stop",
-                        "message_delta",
-                        "message_stop"),
-                types);
-        Message m = acc.message();
+                        .build());
+        assertEquals(StreamEventNames.seenBySdk(3, 0, 1, 2), types(streamed));
+        Message m = streamed.message();
         m.validate();
         assertEquals(4, m.content().size());
         assertEquals(
@@ -765,11 +629,11 @@ class AnthropicSdkEndToEndTest {
         assertEquals(
                 Map.of("city", "Paris"), m.content().get(3).asToolUse()._input().convert(Map.class));
         assertEquals(StopReason.TOOL_USE, m.stopReason().orElseThrow());
-        assertEquals(Reasoning.budget(2048), gateway.requests.get(0).reasoning());
-        assertTrue(gateway.requests.get(0).stream());
+        assertEquals(Reasoning.budget(2048), gateway.requests().get(0).reasoning());
+        assertTrue(gateway.requests().get(0).stream());
 
         // the accumulated turn handed back keeps its thinking and signature
-        gateway.completer = r -> text("18 C.", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("18 C.", dev.caracal.llm.StopReason.END_TURN));
         client(base + context, 2)
                 .messages()
                 .create(thinkingParams()
@@ -782,7 +646,8 @@ class AnthropicSdkEndToEndTest {
                                         .content("18 C")
                                         .build())))
                         .build());
-        List<ContentPart> handedBack = gateway.requests.get(1).messages().get(1).content();
+        List<ContentPart> handedBack =
+                gateway.requests().get(1).messages().get(1).content();
         assertEquals(new ContentPart.Thinking("The user wants the weather.", SIGNATURE), handedBack.get(0));
         assertEquals(new ContentPart.RedactedThinking(REDACTED), handedBack.get(1));
         assertEquals(new ContentPart.Text("Checking."), handedBack.get(2));
@@ -852,14 +717,14 @@ class AnthropicSdkEndToEndTest {
         assertEquals(
                 "messages.0.content.0.type: thinking blocks are only allowed in assistant messages",
                 body(e).get("error").get("message").asText());
-        assertEquals(0, gateway.calls.get(), "invalid requests never reach the gateway");
+        assertEquals(0, gateway.calls(), "invalid requests never reach the gateway");
     }
 
     // ---- auth headers
 
     @Test
     void bearerTokenIsTheClientKey() throws Exception {
-        gateway.completer = r -> text("ok", dev.caracal.llm.StopReason.END_TURN);
+        gateway.answerWith(r -> text("ok", dev.caracal.llm.StopReason.END_TURN));
         HttpResponse<String> resp = post(
                 "",
                 Map.of(
@@ -878,7 +743,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals("message", m.get("type").asText());
         assertEquals("assistant", m.get("role").asText());
         assertEquals("ok", m.get("content").get(0).get("text").asText());
-        CallContext c = gateway.contexts.get(0);
+        CallContext c = gateway.contexts().get(0);
         assertEquals("sk-bearer-1", c.attributes().get("caracal.client.key"));
         assertNull(c.header("authorization"));
         assertEquals("Value", c.header("x-custom"));
@@ -890,24 +755,24 @@ class AnthropicSdkEndToEndTest {
                 .authToken("sk-bearer-2")
                 .build();
         bearer.messages().create(params().addUserMessage("Hi").build());
-        assertEquals("sk-bearer-2", gateway.contexts.get(1).attributes().get("caracal.client.key"));
-        assertNull(gateway.contexts.get(1).header("authorization"));
+        assertEquals("sk-bearer-2", gateway.contexts().get(1).attributes().get("caracal.client.key"));
+        assertNull(gateway.contexts().get(1).header("authorization"));
     }
 
     // ---- errors
 
     @Test
     void gatewayErrorsBecomeTheSdksExceptions() {
-        gateway.failure = new GatewayException(
-                ErrorKind.INVALID_REQUEST, "prompt rejected by the upstream", 400, null, null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.INVALID_REQUEST, "prompt rejected by the upstream", 400, null, null, true, List.of()));
         BadRequestException bad = assertThrows(
                 BadRequestException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertTrue(bad.getMessage().contains("prompt rejected by the upstream"), bad.getMessage());
         assertEquals("invalid_request_error", body(bad).get("error").get("type").asText());
 
-        gateway.failure = new GatewayException(
-                ErrorKind.NOT_FOUND, "no route for model 'claude-nope'", 0, null, null, false, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.NOT_FOUND, "no route for model 'claude-nope'", 0, null, null, false, List.of()));
         NotFoundException nf = assertThrows(
                 NotFoundException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
@@ -917,14 +782,14 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void exhaustedRateLimitIsNotRetried() {
-        gateway.failure = new GatewayException(
+        gateway.failWith(new GatewayException(
                 ErrorKind.RATE_LIMITED,
                 "all targets rate limited",
                 429,
                 Duration.ofMillis(1500),
                 null,
                 true,
-                List.of());
+                List.of()));
         RateLimitException e = assertThrows(
                 RateLimitException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
@@ -932,31 +797,31 @@ class AnthropicSdkEndToEndTest {
         assertEquals("rate_limit_error", body(e).get("error").get("type").asText());
         assertEquals("false", e.headers().values("x-should-retry").get(0));
         assertEquals("2", e.headers().values("retry-after").get(0));
-        assertEquals(1, gateway.calls.get(), "the SDK (maxRetries 2) did not retry");
+        assertEquals(1, gateway.calls(), "the SDK (maxRetries 2) did not retry");
     }
 
     @Test
     void exhaustedOverloadIsNotRetried() {
-        gateway.failure =
-                new GatewayException(ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.OVERLOADED, "every target overloaded", 529, null, null, true, List.of()));
         OverloadedException e = assertThrows(
                 OverloadedException.class,
                 () -> client.messages().create(params().addUserMessage("x").build()));
         assertEquals(529, e.statusCode());
         assertEquals("overloaded_error", body(e).get("error").get("type").asText());
-        assertEquals(1, gateway.calls.get());
+        assertEquals(1, gateway.calls());
     }
 
     @Test
     void retryableFailureWithoutExhaustionIsRetriedByTheSdk() {
-        gateway.failure =
-                new GatewayException(ErrorKind.OVERLOADED, "one target overloaded", 529, null, null, false, List.of());
+        gateway.failWith(
+                new GatewayException(ErrorKind.OVERLOADED, "one target overloaded", 529, null, null, false, List.of()));
         assertThrows(
                 OverloadedException.class,
                 () -> client(base, 1)
                         .messages()
                         .create(params().addUserMessage("x").build()));
-        assertEquals(2, gateway.calls.get(), "without x-should-retry: false the SDK retries once (maxRetries 1)");
+        assertEquals(2, gateway.calls(), "without x-should-retry: false the SDK retries once (maxRetries 1)");
     }
 
     @Test
@@ -1008,7 +873,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals(
                 "tool_choice.name: no tool named 'other' is defined in 'tools'",
                 body(e).get("error").get("message").asText());
-        assertEquals(0, gateway.calls.get(), "invalid requests never reach the gateway");
+        assertEquals(0, gateway.calls(), "invalid requests never reach the gateway");
     }
 
     @Test
@@ -1021,12 +886,12 @@ class AnthropicSdkEndToEndTest {
                                 .addUserMessage("x")
                                 .build()));
         assertTrue(body(e).get("error").get("message").asText().contains("not supported"));
-        assertEquals(0, gateway.calls.get());
+        assertEquals(0, gateway.calls());
     }
 
     @Test
     void noGatewayIs503() {
-        servlet.unsetGateway(gateway);
+        servlet.gateway = null; // the gateway leaves: SCR clears the reference
         try {
             ServiceUnavailableException e = assertThrows(
                     ServiceUnavailableException.class,
@@ -1035,7 +900,7 @@ class AnthropicSdkEndToEndTest {
                             .create(params().addUserMessage("x").build()));
             assertEquals("api_error", body(e).get("error").get("type").asText());
         } finally {
-            servlet.setGateway(gateway);
+            servlet.gateway = gateway;
         }
     }
 
@@ -1062,20 +927,20 @@ class AnthropicSdkEndToEndTest {
         assertEnvelope(unknown, "not_found_error");
 
         dev.caracal.core.http.HttpSettings small = () -> 1024;
-        servlet.setSettings(small);
+        servlet.settings = small;
         try {
             HttpResponse<String> big = post("", Map.of(), "{\"model\":\"" + "x".repeat(5000) + "\"}");
             assertEquals(413, big.statusCode());
             assertEnvelope(big, "request_too_large");
         } finally {
-            servlet.unsetSettings(small);
+            servlet.settings = null;
         }
-        assertEquals(0, gateway.calls.get());
+        assertEquals(0, gateway.calls());
     }
 
     @Test
     void unexpectedGatewayFailureIsA500WithoutStackTrace() {
-        gateway.failure = new IllegalStateException("bug in the engine");
+        gateway.failWith(new IllegalStateException("bug in the engine"));
         AnthropicServiceException e = assertThrows(
                 AnthropicServiceException.class,
                 () -> client(base, 0)
@@ -1119,6 +984,11 @@ class AnthropicSdkEndToEndTest {
         return e.body().convert(JsonNode.class);
     }
 
+    /** The types of a stream's events, in order. */
+    private static List<String> types(Streamed streamed) {
+        return streamed.events().stream().map(AnthropicSdkEndToEndTest::type).toList();
+    }
+
     private static String type(RawMessageStreamEvent e) {
         if (e.isMessageStart()) {
             return "message_start";
@@ -1149,19 +1019,5 @@ class AnthropicSdkEndToEndTest {
                         .required(List.of("city"))
                         .build())
                 .build();
-    }
-
-    /** Stands in for a whiteboard filter without async support, such as Caracal's request-guard filter. */
-    static final class PassThroughFilter implements Filter {
-        static volatile boolean sawAsyncSupported = true;
-        static volatile boolean streamDoneWhenChainReturned;
-
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            sawAsyncSupported = request.isAsyncSupported();
-            chain.doFilter(request, response);
-            streamDoneWhenChainReturned = !request.isAsyncStarted() && response.isCommitted();
-        }
     }
 }

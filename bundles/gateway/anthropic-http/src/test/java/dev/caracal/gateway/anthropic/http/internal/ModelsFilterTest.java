@@ -14,6 +14,8 @@ import com.anthropic.models.models.ModelListParams;
 import com.anthropic.models.models.ModelRetrieveParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
+import dev.caracal.gateway.testkit.JettyHarness;
+import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.Capabilities;
 import java.io.IOException;
 import java.net.URI;
@@ -21,17 +23,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import javax.servlet.DispatcherType;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.FilterHolder;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
 class ModelsFilterTest {
     private final ScriptedGateway gateway = new ScriptedGateway();
     private final ModelsFilter filter = new ModelsFilter();
-    private Server server;
+    private JettyHarness jetty;
     private String base;
     private AnthropicClient client;
 
@@ -60,25 +55,14 @@ class ModelsFilterTest {
                 "openai/gpt-4o", "openai", new Capabilities(true, true, true, false, true, 128_000)));
         models.add(new dev.caracal.llm.ModelInfo(
                 "text-embedding-3-small", "openai", new Capabilities(false, false, false, true, false, 0)));
-        gateway.models = List.copyOf(models);
-        filter.setGateway(gateway);
+        gateway.listModels(List.copyOf(models));
+        filter.gateway = gateway;
 
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        ctx.setContextPath("/");
-        ServletHolder openai = new ServletHolder("openai-models", new OpenAiStandIn());
-        ctx.addServlet(openai, "/v1/models");
-        ctx.addServlet(openai, "/v1/models/*");
-        FilterHolder holder = new FilterHolder(filter);
-        ctx.addFilter(holder, "/v1/models", EnumSet.of(DispatcherType.REQUEST));
-        ctx.addFilter(holder, "/v1/models/*", EnumSet.of(DispatcherType.REQUEST));
-        server.setHandler(ctx);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        jetty = JettyHarness.start(
+                0,
+                routes -> routes.filter(filter, "/v1/models", "/v1/models/*")
+                        .servlet(new OpenAiStandIn(), "/v1/models", "/v1/models/*"));
+        base = jetty.url("");
         client = AnthropicOkHttpClient.builder()
                 .baseUrl(base)
                 .apiKey("sk-ant-test")
@@ -88,7 +72,8 @@ class ModelsFilterTest {
 
     @AfterAll
     void stop() throws Exception {
-        server.stop();
+        jetty.close();
+        gateway.close();
     }
 
     @Test
@@ -191,12 +176,12 @@ class ModelsFilterTest {
         assertEquals(405, post.statusCode());
         assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
 
-        filter.unsetGateway(gateway);
+        filter.gateway = null; // the gateway leaves: SCR clears the reference
         try {
             assertThrows(
                     ServiceUnavailableException.class, () -> client.models().list());
         } finally {
-            filter.setGateway(gateway);
+            filter.gateway = gateway;
         }
     }
 

@@ -32,36 +32,21 @@ abstract class OpenAiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiServlet.class);
 
-    private transient volatile Gateway gateway;
-    private transient volatile HttpSettings settings;
+    /*
+     * Bound by SCR (field injection). Package-private, not private: SCR injects a superclass's field only when it is
+     * visible to the component class, and the tests in this package bind them the same way.
+     */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    transient volatile Gateway gateway;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setGateway(Gateway g) {
-        gateway = g;
-    }
-
-    void unsetGateway(Gateway g) {
-        if (gateway == g) {
-            gateway = null;
-        }
-    }
-
-    @Reference(
-            cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setSettings(HttpSettings s) {
-        settings = s;
-    }
-
-    void unsetSettings(HttpSettings s) {
-        if (settings == s) {
-            settings = null;
-        }
-    }
+    transient volatile HttpSettings settings;
 
     /** The methods this endpoint serves. */
     abstract Set<String> methods();

@@ -27,15 +27,22 @@ class RenderingTest {
             + "'completion_tokens_details':{'reasoning_tokens':0,'audio_tokens':0,'accepted_prediction_tokens':0,"
             + "'rejected_prediction_tokens':0}}";
 
+    /**
+     * The completion {@code chatcmpl-abc}, created at 1700000000, rendered for a request of {@code gpt-4o} from an
+     * upstream answer (of {@code upstreamModel}, null when the upstream named none) that used the tokens of
+     * {@link #USAGE}.
+     */
+    static ObjectNode completion(String upstreamModel, StopReason stop, List<ContentPart> content) {
+        ChatResponse r = new ChatResponse("up-1", upstreamModel, content, stop, new Usage(12, 5, 4, 0));
+        return ChatCompletionRenderer.completion("chatcmpl-abc", 1700000000L, "gpt-4o", r);
+    }
+
     @Test
     void textCompletion() {
-        ChatResponse r = new ChatResponse(
-                "up-1",
+        ObjectNode out = completion(
                 "gpt-4o-2024-08-06",
-                List.of(new ContentPart.Text("Hello "), new ContentPart.Text("there.")),
                 StopReason.END_TURN,
-                new Usage(12, 5, 4, 0));
-        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1700000000L, "gpt-4o", r);
+                List.of(new ContentPart.Text("Hello "), new ContentPart.Text("there.")));
         assertEquals(
                 json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,"
                         + "'model':'gpt-4o-2024-08-06','choices':[{'index':0,'message':{'role':'assistant',"
@@ -46,17 +53,14 @@ class RenderingTest {
 
     @Test
     void toolCallCompletionHasNullContent() {
-        ChatResponse r = new ChatResponse(
-                "up-1",
+        ObjectNode out = completion(
                 null,
+                StopReason.TOOL_USE,
                 List.of(
                         new ContentPart.ToolUse("call_1", "weather", "{\"city\":\"Paris\"}"),
-                        new ContentPart.ToolUse("call_2", "time", "{}")),
-                StopReason.TOOL_USE,
-                new Usage(12, 5, 4, 0));
-        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "gpt-4o", r);
+                        new ContentPart.ToolUse("call_2", "time", "{}")));
         assertEquals(
-                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'gpt-4o',"
+                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,'model':'gpt-4o',"
                         + "'choices':[{'index':0,'message':{'role':'assistant','content':null,'refusal':null,"
                         + "'tool_calls':[{'id':'call_1','type':'function','function':{'name':'weather',"
                         + "'arguments':'{\\'city\\':\\'Paris\\'}'}},{'id':'call_2','type':'function',"
@@ -68,17 +72,14 @@ class RenderingTest {
 
     @Test
     void thinkingBecomesReasoningContentAndRedactedThinkingIsLeftOut() {
-        ChatResponse r = new ChatResponse(
-                "up-1",
+        ObjectNode out = completion(
                 "deepseek-reasoner",
+                StopReason.END_TURN,
                 List.of(
                         new ContentPart.Thinking("Paris is ", "sig-1"), new ContentPart.RedactedThinking("opaque"),
-                        new ContentPart.Thinking("the capital.", null), new ContentPart.Text("Paris.")),
-                StopReason.END_TURN,
-                new Usage(12, 5, 4, 0));
-        ObjectNode out = ChatCompletionRenderer.completion("chatcmpl-abc", 1L, "m", r);
+                        new ContentPart.Thinking("the capital.", null), new ContentPart.Text("Paris.")));
         assertEquals(
-                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1,'model':'deepseek-reasoner',"
+                json("{'id':'chatcmpl-abc','object':'chat.completion','created':1700000000,'model':'deepseek-reasoner',"
                         + "'choices':[{'index':0,'message':{'role':'assistant','content':'Paris.',"
                         + "'reasoning_content':'Paris is the capital.','refusal':null,'annotations':[]},"
                         + "'logprobs':null,'finish_reason':'stop'}],'usage':" + USAGE + ",'system_fingerprint':null}"),
@@ -88,16 +89,13 @@ class RenderingTest {
 
     @Test
     void thinkingBeforeToolCallsKeepsNullContent() {
-        ChatResponse r = new ChatResponse(
-                "up-1",
-                null,
-                List.of(
-                        new ContentPart.Thinking("Need weather.", null),
-                        new ContentPart.ToolUse("call_1", "weather", "{}")),
-                StopReason.TOOL_USE,
-                new Usage(12, 5, 4, 0));
-        JsonNode message =
-                wire(ChatCompletionRenderer.completion("id", 1L, "m", r)).at("/choices/0/message");
+        JsonNode message = wire(completion(
+                        null,
+                        StopReason.TOOL_USE,
+                        List.of(
+                                new ContentPart.Thinking("Need weather.", null),
+                                new ContentPart.ToolUse("call_1", "weather", "{}"))))
+                .at("/choices/0/message");
         assertTrue(message.get("content").isNull());
         assertEquals("Need weather.", message.get("reasoning_content").textValue());
         assertEquals("call_1", message.at("/tool_calls/0/id").textValue());
@@ -109,13 +107,9 @@ class RenderingTest {
                 List.of(new ContentPart.Text("Hi.")),
                 List.of(new ContentPart.RedactedThinking("opaque"), new ContentPart.Text("Hi.")),
                 List.of(new ContentPart.Thinking("", "sig"), new ContentPart.Text("Hi.")))) {
-            ObjectNode out = ChatCompletionRenderer.completion(
-                    "chatcmpl-abc",
-                    1L,
-                    "m",
-                    new ChatResponse("up-1", null, content, StopReason.END_TURN, new Usage(12, 5, 4, 0)));
+            ObjectNode out = completion(null, StopReason.END_TURN, content);
             assertEquals(
-                    "{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                    "{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"gpt-4o\","
                             + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi.\","
                             + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
                             + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,"
@@ -153,6 +147,23 @@ class RenderingTest {
                 + (usageNull ? ",'usage':null" : "") + "}";
     }
 
+    /**
+     * The chunks of a whole stream as OpenAI sends them: the role chunk first, one chunk for each of {@code deltas},
+     * and the chunk that says why it ended.
+     */
+    static List<JsonNode> stream(String model, String finish, boolean usageNull, String... deltas) {
+        List<JsonNode> out = new ArrayList<>();
+        out.add(json(chunk(model, ROLE, null, usageNull)));
+        for (String delta : deltas) {
+            out.add(json(chunk(model, delta, null, usageNull)));
+        }
+        out.add(json(chunk(model, "{}", finish, usageNull)));
+        return out;
+    }
+
+    /** The first chunk's delta. */
+    static final String ROLE = "{'role':'assistant','content':'','refusal':null}";
+
     static List<JsonNode> run(ChunkStream s, StreamEvent... events) {
         List<JsonNode> out = new ArrayList<>();
         for (StreamEvent e : events) {
@@ -175,13 +186,10 @@ class RenderingTest {
                 new StreamEvent.End(StopReason.END_TURN),
                 new StreamEvent.TextDelta(0, "ignored"));
         assertTrue(s.started());
-        List<JsonNode> expected = List.of(
-                json(chunk("gpt-4o-mini", "{'role':'assistant','content':'','refusal':null}", null, true)),
-                json(chunk("gpt-4o-mini", "{'content':'Hel'}", null, true)),
-                json(chunk("gpt-4o-mini", "{'content':'lo'}", null, true)),
-                json(chunk("gpt-4o-mini", "{}", "stop", true)),
-                json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'gpt-4o-mini',"
-                        + "'system_fingerprint':null,'choices':[],'usage':" + USAGE + "}"));
+        List<JsonNode> expected =
+                new ArrayList<>(stream("gpt-4o-mini", "stop", true, "{'content':'Hel'}", "{'content':'lo'}"));
+        expected.add(json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'gpt-4o-mini',"
+                + "'system_fingerprint':null,'choices':[],'usage':" + USAGE + "}"));
         assertEquals(expected, out);
     }
 
@@ -197,24 +205,15 @@ class RenderingTest {
                 new StreamEvent.ToolCallDelta(2, "call_b", "time", "{}"),
                 new StreamEvent.ToolCallDelta(1, "call_a", "weather", "\"Paris\"}"),
                 new StreamEvent.End(StopReason.TOOL_USE));
-        List<JsonNode> expected = List.of(
-                json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
-                json(chunk("m", "{'content':'Checking.'}", null, false)),
-                json(chunk(
-                        "m",
-                        "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
-                                + "'function':{'name':'weather','arguments':''}}]}",
-                        null,
-                        false)),
-                json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'{\\'city\\':'}}]}", null, false)),
-                json(chunk(
-                        "m",
-                        "{'tool_calls':[{'index':1,'id':'call_b','type':'function',"
-                                + "'function':{'name':'time','arguments':'{}'}}]}",
-                        null,
-                        false)),
-                json(chunk("m", "{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}", null, false)),
-                json(chunk("m", "{}", "tool_calls", false)));
+        List<JsonNode> expected = stream(
+                "m",
+                "tool_calls",
+                false,
+                "{'content':'Checking.'}",
+                "{'tool_calls':[{'index':0,'id':'call_a','type':'function','function':{'name':'weather','arguments':''}}]}",
+                "{'tool_calls':[{'index':0,'function':{'arguments':'{\\'city\\':'}}]}",
+                "{'tool_calls':[{'index':1,'id':'call_b','type':'function','function':{'name':'time','arguments':'{}'}}]}",
+                "{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}");
         assertEquals(expected, out);
     }
 
@@ -232,23 +231,20 @@ class RenderingTest {
                 new StreamEvent.TextDelta(2, "Paris."),
                 new StreamEvent.ToolCallDelta(3, "call_a", "weather", "{}"),
                 new StreamEvent.End(StopReason.TOOL_USE));
-        List<JsonNode> expected = List.of(
-                json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, true)),
-                json(chunk("m", "{'reasoning_content':'Paris is '}", null, true)),
-                json(chunk("m", "{'reasoning_content':'the capital.'}", null, true)),
-                json(chunk("m", "{'content':'Paris.'}", null, true)),
-                json(chunk(
+        List<JsonNode> expected = new ArrayList<>(
+                stream(
                         "m",
-                        "{'tool_calls':[{'index':0,'id':'call_a','type':'function',"
-                                + "'function':{'name':'weather','arguments':'{}'}}]}",
-                        null,
-                        true)),
-                json(chunk("m", "{}", "tool_calls", true)),
-                json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'m',"
-                        + "'system_fingerprint':null,'choices':[],'usage':{'prompt_tokens':0,'completion_tokens':0,"
-                        + "'total_tokens':0,'prompt_tokens_details':{'cached_tokens':0,'audio_tokens':0},"
-                        + "'completion_tokens_details':{'reasoning_tokens':0,'audio_tokens':0,"
-                        + "'accepted_prediction_tokens':0,'rejected_prediction_tokens':0}}}"));
+                        "tool_calls",
+                        true,
+                        "{'reasoning_content':'Paris is '}",
+                        "{'reasoning_content':'the capital.'}",
+                        "{'content':'Paris.'}",
+                        "{'tool_calls':[{'index':0,'id':'call_a','type':'function','function':{'name':'weather','arguments':'{}'}}]}"));
+        expected.add(json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':7,'model':'m',"
+                + "'system_fingerprint':null,'choices':[],'usage':{'prompt_tokens':0,'completion_tokens':0,"
+                + "'total_tokens':0,'prompt_tokens_details':{'cached_tokens':0,'audio_tokens':0},"
+                + "'completion_tokens_details':{'reasoning_tokens':0,'audio_tokens':0,"
+                + "'accepted_prediction_tokens':0,'rejected_prediction_tokens':0}}}"));
         assertEquals(expected, out);
     }
 
@@ -260,7 +256,7 @@ class RenderingTest {
         assertFalse(s.started());
         assertEquals(
                 List.of(
-                        json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
+                        json(chunk("m", ROLE, null, false)),
                         json(chunk("m", "{'reasoning_content':'hm'}", null, false))),
                 run(s, new StreamEvent.ThinkingDelta(2, "hm")));
         assertTrue(s.started());
@@ -272,11 +268,7 @@ class RenderingTest {
         assertTrue(s.on(new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x")))
                 .isEmpty());
         List<JsonNode> out = run(s, new StreamEvent.End(StopReason.MAX_TOKENS));
-        assertEquals(
-                List.of(
-                        json(chunk("m", "{'role':'assistant','content':'','refusal':null}", null, false)),
-                        json(chunk("m", "{}", "length", false))),
-                out);
+        assertEquals(stream("m", "length", false), out);
     }
 
     @Test

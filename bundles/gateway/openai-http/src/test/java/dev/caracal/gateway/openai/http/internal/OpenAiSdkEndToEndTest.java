@@ -1,5 +1,10 @@
 package dev.caracal.gateway.openai.http.internal;
 
+import static dev.caracal.gateway.testkit.OpenAiSdk.ask;
+import static dev.caracal.gateway.testkit.OpenAiSdk.askWithWeatherTool;
+import static dev.caracal.gateway.testkit.OpenAiSdk.content;
+import static dev.caracal.gateway.testkit.OpenAiSdk.stream;
+import static dev.caracal.gateway.testkit.OpenAiSdk.withToolResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,9 +22,6 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
-import com.openai.helpers.ChatCompletionAccumulator;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.ReasoningEffort;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
@@ -28,7 +30,6 @@ import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
 import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
@@ -39,6 +40,8 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.caracal.gateway.GatewayException;
+import dev.caracal.gateway.testkit.OpenAiSdk.Streamed;
+import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -74,7 +77,7 @@ class OpenAiSdkEndToEndTest {
     static final String KEY = "sk-test-0123456789";
     static final String PNG = Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10});
 
-    static JettyHarness jetty;
+    static OpenAiIngress ingress;
     static ScriptedGateway gateway;
     static OpenAIClient client;
     static OpenAIClient retryingClient;
@@ -82,23 +85,23 @@ class OpenAiSdkEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        jetty = new JettyHarness(1024 * 1024);
-        gateway = jetty.gateway;
+        ingress = new OpenAiIngress(1024 * 1024);
+        gateway = ingress.gateway();
         client = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.baseUrl())
+                .baseUrl(ingress.baseUrl())
                 .apiKey(KEY)
                 .maxRetries(0)
                 .responseValidation(true)
                 .timeout(Duration.ofSeconds(30))
                 .build();
         retryingClient = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.baseUrl())
+                .baseUrl(ingress.baseUrl())
                 .apiKey(KEY)
                 .maxRetries(2)
                 .timeout(Duration.ofSeconds(30))
                 .build();
         blockingClient = OpenAIOkHttpClient.builder()
-                .baseUrl(jetty.blockingBaseUrl())
+                .baseUrl(ingress.blockingBaseUrl())
                 .apiKey(KEY)
                 .maxRetries(0)
                 .responseValidation(true)
@@ -111,7 +114,7 @@ class OpenAiSdkEndToEndTest {
         client.close();
         retryingClient.close();
         blockingClient.close();
-        jetty.close();
+        ingress.close();
     }
 
     @BeforeEach
@@ -120,38 +123,18 @@ class OpenAiSdkEndToEndTest {
     }
 
     static ChatCompletionCreateParams.Builder hello() {
-        return ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Hello");
+        return ask("gpt-4o", "Hello");
     }
 
     static ChatResponse text(String text) {
-        return new ChatResponse(
-                "up-1",
-                "gpt-4o-2024-08-06",
-                List.of(new ContentPart.Text(text)),
-                StopReason.END_TURN,
-                new Usage(11, 3, 2, 0));
-    }
-
-    static ChatCompletionFunctionTool weatherTool() {
-        return ChatCompletionFunctionTool.builder()
-                .function(FunctionDefinition.builder()
-                        .name("get_weather")
-                        .description("Current weather of a city")
-                        .parameters(FunctionParameters.builder()
-                                .putAdditionalProperty("type", JsonValue.from("object"))
-                                .putAdditionalProperty(
-                                        "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                                .build())
-                        .build())
-                .build();
+        return ScriptedGateway.reply("gpt-4o-2024-08-06", text);
     }
 
     // ---- chat completions ----
 
     @Test
     void chatCompletion() {
-        gateway.complete = r -> text("Hi there!");
+        gateway.answerWith(r -> text("Hi there!"));
         ChatCompletion c = client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -172,7 +155,7 @@ class OpenAiSdkEndToEndTest {
 
         assertTrue(c.id().startsWith("chatcmpl-"), c.id());
         assertEquals("gpt-4o-2024-08-06", c.model());
-        assertEquals("Hi there!", c.choices().get(0).message().content().orElseThrow());
+        assertEquals("Hi there!", content(c));
         assertEquals(ChatCompletion.Choice.FinishReason.STOP, c.choices().get(0).finishReason());
         assertEquals(11, c.usage().orElseThrow().promptTokens());
         assertEquals(3, c.usage().orElseThrow().completionTokens());
@@ -186,7 +169,7 @@ class OpenAiSdkEndToEndTest {
                         .cachedTokens()
                         .orElseThrow());
 
-        ChatRequest r = gateway.lastRequest;
+        ChatRequest r = gateway.lastRequest();
         assertEquals("gpt-4o", r.model());
         assertEquals("Be brief.\n\nBe kind.", r.system());
         assertEquals(List.of(Message.user("Hello")), r.messages());
@@ -195,7 +178,7 @@ class OpenAiSdkEndToEndTest {
         assertEquals("alice", r.metadata().get("user"));
         assertFalse(r.stream());
 
-        var ctx = gateway.lastContext;
+        var ctx = gateway.lastContext();
         assertEquals("openai", ctx.ingress());
         assertEquals(c.id(), ctx.requestId());
         assertEquals("fast", ctx.header("x-caracal-route"));
@@ -206,29 +189,23 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamingTextWithUsage() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o-mini"),
                 new StreamEvent.UsageUpdate(new Usage(9, 0, 0, 0)),
                 new StreamEvent.TextDelta(0, "Hel"),
                 new StreamEvent.TextDelta(0, "lo "),
                 new StreamEvent.TextDelta(0, "world"),
                 new StreamEvent.UsageUpdate(new Usage(9, 4, 0, 0)),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            List<ChatCompletionChunk> chunks = new ArrayList<>();
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat()
-                    .completions()
-                    .createStreaming(hello().streamOptions(ChatCompletionStreamOptions.builder()
+            Streamed streamed = stream(
+                    c,
+                    hello().streamOptions(ChatCompletionStreamOptions.builder()
                                     .includeUsage(true)
                                     .build())
-                            .build())) {
-                s.stream().forEach(chunk -> {
-                    chunks.add(chunk);
-                    acc.accumulate(chunk);
-                });
-            }
-            assertTrue(gateway.lastRequest.stream());
+                            .build());
+            List<ChatCompletionChunk> chunks = streamed.chunks();
+            assertTrue(gateway.lastRequest().stream());
             String text = chunks.stream()
                     .filter(ch -> !ch.choices().isEmpty())
                     .map(ch -> ch.choices().get(0).delta().content().orElse(""))
@@ -250,32 +227,28 @@ class OpenAiSdkEndToEndTest {
                             .orElseThrow());
             assertTrue(
                     chunks.stream().allMatch(ch -> ch.id().equals(chunks.get(0).id())));
-            assertEquals(gateway.lastContext.requestId(), chunks.get(0).id());
-            ChatCompletion whole = acc.chatCompletion();
-            assertEquals(
-                    "Hello world", whole.choices().get(0).message().content().orElseThrow());
+            assertEquals(gateway.lastContext().requestId(), chunks.get(0).id());
+            ChatCompletion whole = streamed.completion();
+            assertEquals("Hello world", content(whole));
             assertEquals("gpt-4o-mini", whole.model());
         }
     }
 
     @Test
     void toolDefinitionsInAndToolCallsOut() {
-        gateway.complete = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "gpt-4o",
                 List.of(new ContentPart.ToolUse("call_abc", "get_weather", "{\"city\":\"Paris\"}")),
                 StopReason.TOOL_USE,
-                new Usage(20, 10, 0, 0));
+                new Usage(20, 10, 0, 0)));
         ChatCompletion c = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?")
                         .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
                         .build());
 
-        ChatRequest r = gateway.lastRequest;
+        ChatRequest r = gateway.lastRequest();
         assertEquals(1, r.tools().size());
         ToolDefinition def = r.tools().get(0);
         assertEquals("get_weather", def.name());
@@ -297,40 +270,31 @@ class OpenAiSdkEndToEndTest {
         // a named tool choice
         client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?")
                         .toolChoice(ChatCompletionNamedToolChoice.builder()
                                 .function(ChatCompletionNamedToolChoice.Function.builder()
                                         .name("get_weather")
                                         .build())
                                 .build())
                         .build());
-        assertEquals(ToolChoice.tool("get_weather"), gateway.lastRequest.toolChoice());
+        assertEquals(ToolChoice.tool("get_weather"), gateway.lastRequest().toolChoice());
     }
 
     @Test
     void eventsDeliveredInsideStreamCallAreServedToo() {
-        gateway.inline = true;
-        gateway.events = List.of(
+        gateway.answerInline(true);
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("cache", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "cached"),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
-                s.stream().forEach(acc::accumulate);
-            }
-            assertEquals(
-                    "cached",
-                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals("cached", content(stream(c, hello().build()).completion()));
         }
     }
 
     @Test
     void unexpectedFailuresAre500sWithoutDetails() {
-        gateway.failure = new IllegalStateException("secret internals");
+        gateway.failWith(new IllegalStateException("secret internals"));
         InternalServerException e = assertThrows(
                 InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(500, e.statusCode());
@@ -340,7 +304,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamedToolCallsAreAssembledByTheAccumulator() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "Let me look."),
                 new StreamEvent.ToolCallDelta(1, "call_1", "get_weather", ""),
@@ -348,27 +312,18 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.ToolCallDelta(1, null, null, "\"Paris\"}"),
                 new StreamEvent.ToolCallDelta(2, "call_2", "get_weather", "{\"city\":\"Rome\"}"),
                 new StreamEvent.UsageUpdate(new Usage(30, 12, 0, 0)),
-                new StreamEvent.End(StopReason.TOOL_USE));
+                new StreamEvent.End(StopReason.TOOL_USE)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+            Streamed streamed =
+                    stream(c, askWithWeatherTool("gpt-4o", "Paris and Rome?").build());
             List<Long> indexes = new ArrayList<>();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat()
-                    .completions()
-                    .createStreaming(ChatCompletionCreateParams.builder()
-                            .model("gpt-4o")
-                            .addUserMessage("Paris and Rome?")
-                            .addTool(weatherTool())
-                            .build())) {
-                s.stream().forEach(chunk -> {
-                    acc.accumulate(chunk);
-                    chunk.choices()
+            streamed.chunks()
+                    .forEach(chunk -> chunk.choices()
                             .forEach(ch -> ch.delta()
                                     .toolCalls()
-                                    .ifPresent(tcs -> tcs.forEach(tc -> indexes.add(tc.index()))));
-                });
-            }
+                                    .ifPresent(tcs -> tcs.forEach(tc -> indexes.add(tc.index())))));
             assertEquals(List.of(0L, 0L, 0L, 1L), indexes);
-            ChatCompletion whole = acc.chatCompletion();
+            ChatCompletion whole = streamed.completion();
             ChatCompletion.Choice choice = whole.choices().get(0);
             assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, choice.finishReason());
             assertEquals("Let me look.", choice.message().content().orElseThrow());
@@ -388,24 +343,28 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void reasoningEffortReachesTheGateway() {
-        gateway.complete = r -> text("ok");
+        gateway.answerWith(r -> text("ok"));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.HIGH).build());
-            assertEquals(Reasoning.effort(Reasoning.Effort.HIGH), gateway.lastRequest.reasoning());
+            assertEquals(
+                    Reasoning.effort(Reasoning.Effort.HIGH),
+                    gateway.lastRequest().reasoning());
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.MINIMAL).build());
-            assertEquals(Reasoning.effort(Reasoning.Effort.MINIMAL), gateway.lastRequest.reasoning());
+            assertEquals(
+                    Reasoning.effort(Reasoning.Effort.MINIMAL),
+                    gateway.lastRequest().reasoning());
             c.chat()
                     .completions()
                     .create(hello().reasoningEffort(ReasoningEffort.of("none")).build());
-            assertNull(gateway.lastRequest.reasoning());
+            assertNull(gateway.lastRequest().reasoning());
             c.chat().completions().create(hello().build());
-            assertNull(gateway.lastRequest.reasoning());
+            assertNull(gateway.lastRequest().reasoning());
         }
-        int calls = gateway.calls.get();
+        int calls = gateway.calls();
         BadRequestException e = assertThrows(
                 BadRequestException.class,
                 () -> client.chat()
@@ -415,13 +374,13 @@ class OpenAiSdkEndToEndTest {
         assertEquals("reasoning_effort", e.param().orElseThrow());
         assertEquals("invalid_value", e.code().orElseThrow());
         assertTrue(e.getMessage().contains("'none', 'minimal', 'low', 'medium' or 'high'"), e.getMessage());
-        assertEquals(calls, gateway.calls.get());
+        assertEquals(calls, gateway.calls());
     }
 
     @Test
     void thinkingIsReturnedAsReasoningContentAndTakenBackFromTheHistory() {
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            gateway.complete = r -> new ChatResponse(
+            gateway.answerWith(r -> new ChatResponse(
                     "up-1",
                     "deepseek-reasoner",
                     List.of(
@@ -429,7 +388,7 @@ class OpenAiSdkEndToEndTest {
                                     new ContentPart.RedactedThinking("opaque"),
                             new ContentPart.Thinking("greet back.", null), new ContentPart.Text("Hi!")),
                     StopReason.END_TURN,
-                    new Usage(11, 3, 0, 0));
+                    new Usage(11, 3, 0, 0)));
             ChatCompletion first = c.chat().completions().create(hello().build());
             ChatCompletionMessage message = first.choices().get(0).message();
             assertEquals("Hi!", message.content().orElseThrow());
@@ -441,7 +400,7 @@ class OpenAiSdkEndToEndTest {
                     message._additionalProperties().size(),
                     message._additionalProperties().toString());
 
-            gateway.complete = r -> text("Fine.");
+            gateway.answerWith(r -> text("Fine."));
             c.chat()
                     .completions()
                     .create(hello().addMessage(message)
@@ -451,7 +410,7 @@ class OpenAiSdkEndToEndTest {
                                     .build())
                             .addUserMessage("How are you?")
                             .build());
-            List<Message> msgs = gateway.lastRequest.messages();
+            List<Message> msgs = gateway.lastRequest().messages();
             assertEquals(
                     new Message(
                             Role.ASSISTANT,
@@ -466,15 +425,15 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void answersWithoutThinkingHaveNoReasoningContent() {
-        gateway.complete = r -> text("Plain.");
+        gateway.answerWith(r -> text("Plain."));
         ChatCompletion c = client.chat().completions().create(hello().build());
-        assertEquals("Plain.", c.choices().get(0).message().content().orElseThrow());
+        assertEquals("Plain.", content(c));
         assertEquals(Map.of(), c.choices().get(0).message()._additionalProperties());
     }
 
     @Test
     void streamedThinkingArrivesAsReasoningContentDeltas() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "deepseek-reasoner"),
                 new StreamEvent.ThinkingDelta(0, "Two "),
                 new StreamEvent.ThinkingDelta(0, "plus two "),
@@ -484,16 +443,10 @@ class OpenAiSdkEndToEndTest {
                 new StreamEvent.TextDelta(2, "It is "),
                 new StreamEvent.TextDelta(2, "4."),
                 new StreamEvent.UsageUpdate(new Usage(9, 7, 0, 0)),
-                new StreamEvent.End(StopReason.END_TURN));
+                new StreamEvent.End(StopReason.END_TURN)));
         for (OpenAIClient c : List.of(client, blockingClient)) {
-            List<ChatCompletionChunk> chunks = new ArrayList<>();
-            ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
-            try (StreamResponse<ChatCompletionChunk> s = c.chat().completions().createStreaming(hello().build())) {
-                s.stream().forEach(chunk -> {
-                    chunks.add(chunk);
-                    acc.accumulate(chunk);
-                });
-            }
+            Streamed streamed = stream(c, hello().build());
+            List<ChatCompletionChunk> chunks = streamed.chunks();
             List<ChatCompletionChunk.Choice.Delta> deltas =
                     chunks.stream().map(ch -> ch.choices().get(0).delta()).toList();
             assertEquals(
@@ -513,9 +466,7 @@ class OpenAiSdkEndToEndTest {
             assertTrue(deltas.stream()
                     .noneMatch(d ->
                             d.content().isPresent() && d._additionalProperties().containsKey("reasoning_content")));
-            assertEquals(
-                    "It is 4.",
-                    acc.chatCompletion().choices().get(0).message().content().orElseThrow());
+            assertEquals("It is 4.", content(streamed.completion()));
             assertEquals(
                     ChatCompletionChunk.Choice.FinishReason.STOP,
                     chunks.get(chunks.size() - 1)
@@ -529,38 +480,24 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void toolResultMessagesIn() {
-        gateway.complete = r -> new ChatResponse(
+        gateway.answerWith(r -> new ChatResponse(
                 "up",
                 "gpt-4o",
                 List.of(new ContentPart.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}")),
                 StopReason.TOOL_USE,
-                null);
+                null));
         ChatCompletion first = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
-                        .build());
+                .create(askWithWeatherTool("gpt-4o", "Weather in Paris?").build());
 
-        gateway.complete = r -> text("It is 18C in Paris.");
+        gateway.answerWith(r -> text("It is 18C in Paris."));
         ChatCompletion second = client.chat()
                 .completions()
-                .create(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("Weather in Paris?")
-                        .addTool(weatherTool())
-                        .addMessage(first.choices().get(0).message())
-                        .addMessage(ChatCompletionToolMessageParam.builder()
-                                .toolCallId("call_1")
-                                .content("18C, sunny")
-                                .build())
+                .create(withToolResult(askWithWeatherTool("gpt-4o", "Weather in Paris?"), first, "18C, sunny")
                         .build());
-        assertEquals(
-                "It is 18C in Paris.",
-                second.choices().get(0).message().content().orElseThrow());
+        assertEquals("It is 18C in Paris.", content(second));
 
-        List<Message> msgs = gateway.lastRequest.messages();
+        List<Message> msgs = gateway.lastRequest().messages();
         assertEquals(3, msgs.size());
         assertEquals(
                 new Message(
@@ -577,7 +514,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void imageParts() {
-        gateway.complete = r -> text("A tiny PNG.");
+        gateway.answerWith(r -> text("A tiny PNG."));
         client.chat()
                 .completions()
                 .create(ChatCompletionCreateParams.builder()
@@ -603,7 +540,7 @@ class OpenAiSdkEndToEndTest {
                         new ContentPart.Text("What is in these?"),
                         new ContentPart.Image("image/png", PNG, null),
                         new ContentPart.Image(null, null, "https://example.com/cat.jpg")),
-                gateway.lastRequest.messages().get(0).content());
+                gateway.lastRequest().messages().get(0).content());
     }
 
     // ---- embeddings and models ----
@@ -612,7 +549,7 @@ class OpenAiSdkEndToEndTest {
     void embeddingsFloatAndBase64() {
         float[] v0 = {0.125f, -0.5f, 1e-3f, 0.333333f};
         float[] v1 = {1f, 0f, -1f, 2.5e-8f};
-        gateway.embed = (model, inputs) -> new Embeddings(List.of(v0, v1), 6);
+        gateway.embedWith((model, inputs) -> new Embeddings(List.of(v0, v1), 6));
         for (EmbeddingCreateParams.EncodingFormat format :
                 List.of(EmbeddingCreateParams.EncodingFormat.FLOAT, EmbeddingCreateParams.EncodingFormat.BASE64)) {
             CreateEmbeddingResponse resp = client.embeddings()
@@ -621,8 +558,8 @@ class OpenAiSdkEndToEndTest {
                             .inputOfArrayOfStrings(List.of("first", "second"))
                             .encodingFormat(format)
                             .build());
-            assertEquals("all-minilm-l6-v2", gateway.lastEmbedModel);
-            assertEquals(List.of("first", "second"), gateway.lastInputs);
+            assertEquals("all-minilm-l6-v2", gateway.lastEmbedModel());
+            assertEquals(List.of("first", "second"), gateway.lastInputs());
             assertEquals(2, resp.data().size());
             assertEquals(toList(v0), resp.data().get(0).embedding(), format.toString());
             assertEquals(toList(v1), resp.data().get(1).embedding(), format.toString());
@@ -636,7 +573,7 @@ class OpenAiSdkEndToEndTest {
                         .model("all-minilm-l6-v2")
                         .input("just one")
                         .build());
-        assertEquals(List.of("just one"), gateway.lastInputs);
+        assertEquals(List.of("just one"), gateway.lastInputs());
         assertEquals(toList(v0), one.data().get(0).embedding());
     }
 
@@ -650,7 +587,7 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void embeddingDimensionsAndTokenArraysAreRefused() {
-        gateway.embed = (model, inputs) -> new Embeddings(List.of(new float[] {1, 2, 3}), 1);
+        gateway.embedWith((model, inputs) -> new Embeddings(List.of(new float[] {1, 2, 3}), 1));
         BadRequestException dims = assertThrows(
                 BadRequestException.class,
                 () -> client.embeddings()
@@ -667,7 +604,7 @@ class OpenAiSdkEndToEndTest {
                         .dimensions(3L)
                         .build());
 
-        int before = gateway.calls.get();
+        int before = gateway.calls();
         BadRequestException tokens = assertThrows(
                 BadRequestException.class,
                 () -> client.embeddings()
@@ -677,13 +614,13 @@ class OpenAiSdkEndToEndTest {
                                 .build()));
         assertEquals("input", tokens.param().orElseThrow());
         assertTrue(tokens.getMessage().contains("token arrays are not supported"), tokens.getMessage());
-        assertEquals(before, gateway.calls.get());
+        assertEquals(before, gateway.calls());
     }
 
     @Test
     void modelsListAndRetrieve() {
-        gateway.models = List.of(
-                new ModelInfo("gpt-4o", "openai-main", null), new ModelInfo("claude-sonnet", "anthropic", null));
+        gateway.listModels(List.of(
+                new ModelInfo("gpt-4o", "openai-main", null), new ModelInfo("claude-sonnet", "anthropic", null)));
         List<Model> models = client.models().list().data();
         assertEquals(
                 List.of("gpt-4o", "claude-sonnet"),
@@ -722,9 +659,7 @@ class OpenAiSdkEndToEndTest {
                 BadRequestException.class,
                 () -> client.chat()
                         .completions()
-                        .create(ChatCompletionCreateParams.builder()
-                                .model("gpt-4o")
-                                .addUserMessage("Hi")
+                        .create(ask("gpt-4o", "Hi")
                                 .addAssistantMessage("Hello")
                                 .addMessage(ChatCompletionToolMessageParam.builder()
                                         .toolCallId("")
@@ -732,46 +667,46 @@ class OpenAiSdkEndToEndTest {
                                         .build())
                                 .build()));
         assertEquals("messages[2].tool_call_id", e.param().orElseThrow());
-        assertEquals(0, gateway.calls.get());
+        assertEquals(0, gateway.calls());
     }
 
     @Test
     void gatewayFailuresMapToTheSdksExceptions() {
-        gateway.failure =
-                new GatewayException(ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.NOT_FOUND, "no route for model 'nope'", 0, null, null, false, List.of()));
         NotFoundException nf = assertThrows(
                 NotFoundException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("model_not_found", nf.code().orElseThrow());
         assertTrue(nf.getMessage().contains("no route for model"), nf.getMessage());
 
-        gateway.failure = new GatewayException(
-                ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3), null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.RATE_LIMITED, "slow down", 429, Duration.ofSeconds(3), null, true, List.of()));
         RateLimitException rl = assertThrows(
                 RateLimitException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("3", rl.headers().values("retry-after").get(0));
         assertEquals("false", rl.headers().values("x-should-retry").get(0));
 
-        gateway.failure =
-                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        gateway.failWith(
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of()));
         InternalServerException unavailable = assertThrows(
                 InternalServerException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals(503, unavailable.statusCode());
 
-        gateway.failure = new GatewayException(ErrorKind.OVERLOADED, "overloaded", 529, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.OVERLOADED, "overloaded", 529, null, null, true, List.of()));
         assertEquals(
                 503,
                 assertThrows(
                                 InternalServerException.class,
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
-        gateway.failure = new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.UPSTREAM, "bad gateway", 500, null, null, true, List.of()));
         assertEquals(
                 502,
                 assertThrows(
                                 InternalServerException.class,
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
-        gateway.failure = new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of());
+        gateway.failWith(new GatewayException(ErrorKind.TIMEOUT, "too slow", 0, null, null, true, List.of()));
         assertEquals(
                 504,
                 assertThrows(
@@ -779,19 +714,19 @@ class OpenAiSdkEndToEndTest {
                                 () -> client.chat().completions().create(hello().build()))
                         .statusCode());
 
-        gateway.failure = new LlmException(ErrorKind.AUTHENTICATION, "unknown key");
+        gateway.failWith(new LlmException(ErrorKind.AUTHENTICATION, "unknown key"));
         assertThrows(
                 UnauthorizedException.class, () -> client.chat().completions().create(hello().build()));
-        gateway.failure = new LlmException(ErrorKind.PERMISSION, "not for you");
+        gateway.failWith(new LlmException(ErrorKind.PERMISSION, "not for you"));
         assertThrows(
                 PermissionDeniedException.class,
                 () -> client.chat().completions().create(hello().build()));
-        gateway.failure = new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null);
+        gateway.failWith(new GatewayException(ErrorKind.CONTEXT_LENGTH, "too long", 400, null, null, true, null));
         BadRequestException cl = assertThrows(
                 BadRequestException.class, () -> client.chat().completions().create(hello().build()));
         assertEquals("context_length_exceeded", cl.code().orElseThrow());
 
-        gateway.failure = new GatewayException(ErrorKind.RATE_LIMITED, "x", 429, null, null, true, null);
+        gateway.failWith(new GatewayException(ErrorKind.RATE_LIMITED, "x", 429, null, null, true, null));
         assertThrows(
                 RateLimitException.class,
                 () -> client.embeddings()
@@ -803,35 +738,36 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void exhaustedFailuresAreNotRetriedByTheSdk() {
-        gateway.failure = new GatewayException(
-                ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null, null, true, List.of());
+        gateway.failWith(new GatewayException(
+                ErrorKind.RATE_LIMITED, "every target is rate limited", 429, null, null, true, List.of()));
         assertThrows(
                 RateLimitException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(1, gateway.calls.get());
+        assertEquals(1, gateway.calls());
 
-        gateway.calls.set(0);
-        gateway.failure =
-                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of());
+        gateway.reset();
+        gateway.failWith(
+                new GatewayException(ErrorKind.UNAVAILABLE, "no healthy target", 0, null, null, true, List.of()));
         assertThrows(
                 InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(1, gateway.calls.get());
+        assertEquals(1, gateway.calls());
 
         // the contrast: a failure the gateway did not exhaust is retried by the SDK as usual
-        gateway.calls.set(0);
-        gateway.failure =
-                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of());
+        gateway.reset();
+        gateway.failWith(
+                new GatewayException(ErrorKind.OVERLOADED, "busy", 529, Duration.ZERO, null, false, List.of()));
         assertThrows(
                 InternalServerException.class,
                 () -> retryingClient.chat().completions().create(hello().build()));
-        assertEquals(3, gateway.calls.get());
+        assertEquals(3, gateway.calls());
     }
 
     @Test
     void noGatewayMeans503() {
-        jetty.chat.unsetGateway(gateway);
-        jetty.models.unsetGateway(gateway);
+        // the gateway leaves: SCR clears the servlets' reference
+        ingress.chat.gateway = null;
+        ingress.models.gateway = null;
         try {
             InternalServerException e = assertThrows(
                     InternalServerException.class,
@@ -845,17 +781,17 @@ class OpenAiSdkEndToEndTest {
                                     () -> client.models().list())
                             .statusCode());
         } finally {
-            jetty.chat.setGateway(gateway);
-            jetty.models.setGateway(gateway);
+            ingress.chat.gateway = gateway;
+            ingress.models.gateway = gateway;
         }
     }
 
     @Test
     void streamErrorBeforeAnyContentIsAnHttpError() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.Error(new GatewayException(
-                        ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null)));
+                        ErrorKind.RATE_LIMITED, "all targets limited", 429, null, null, true, null))));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             RateLimitException e = assertThrows(RateLimitException.class, () -> {
                 try (StreamResponse<ChatCompletionChunk> s =
@@ -865,7 +801,7 @@ class OpenAiSdkEndToEndTest {
             });
             assertEquals("false", e.headers().values("x-should-retry").get(0));
         }
-        gateway.failure = new GatewayException(ErrorKind.NOT_FOUND, "no such model", 0, null, null, false, null);
+        gateway.failWith(new GatewayException(ErrorKind.NOT_FOUND, "no such model", 0, null, null, false, null));
         assertThrows(NotFoundException.class, () -> {
             try (StreamResponse<ChatCompletionChunk> s =
                     client.chat().completions().createStreaming(hello().build())) {
@@ -876,10 +812,10 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void streamErrorAfterContentIsAnSseErrorEvent() {
-        gateway.events = List.of(
+        gateway.streamEvents(List.of(
                 new StreamEvent.Start("up", "gpt-4o"),
                 new StreamEvent.TextDelta(0, "partial"),
-                new StreamEvent.Error(new LlmException(ErrorKind.CONNECTION, "upstream connection reset")));
+                new StreamEvent.Error(new LlmException(ErrorKind.CONNECTION, "upstream connection reset"))));
         for (OpenAIClient c : List.of(client, blockingClient)) {
             List<String> seen = new ArrayList<>();
             OpenAIServiceException e = assertThrows(OpenAIServiceException.class, () -> {

@@ -33,27 +33,39 @@ final class FloatVectorScorer extends VectorScorer {
      * compiled before its call site was profiled.)
      */
     private abstract static class FloatQuery extends PreparedQuery {
+        final FloatVectorScorer owner;
         final VectorMath math;
         final int dimension;
         float[] vector;
         int offset;
         float[][] pages;
 
-        FloatQuery(VectorMath math, int dimension) {
-            this.math = math;
-            this.dimension = dimension;
+        FloatQuery(FloatVectorScorer owner) {
+            this.owner = owner;
+            this.math = owner.math;
+            this.dimension = owner.dimension;
         }
 
-        /** The vector page holding {@code node}, or null when it is not allocated. */
+        /**
+         * The vector page holding {@code node}, or null when it is not allocated. The query keeps the directory it
+         * was prepared with; a node added since may live on a newer page (another thread's add), so a miss reads the
+         * current directory once before it gives up.
+         */
         final float[] page(int node) {
             int page = node >>> PAGE_BITS;
-            return page < pages.length ? pages[page] : null;
+            float[][] known = pages;
+            if (page < known.length && known[page] != null) {
+                return known[page];
+            }
+            known = owner.pages;
+            pages = known;
+            return page < known.length ? known[page] : null;
         }
     }
 
     private static final class DotQuery extends FloatQuery {
-        DotQuery(VectorMath math, int dimension) {
-            super(math, dimension);
+        DotQuery(FloatVectorScorer owner) {
+            super(owner);
         }
 
         @Override
@@ -66,8 +78,8 @@ final class FloatVectorScorer extends VectorScorer {
     }
 
     private static final class SquareDistanceQuery extends FloatQuery {
-        SquareDistanceQuery(VectorMath math, int dimension) {
-            super(math, dimension);
+        SquareDistanceQuery(FloatVectorScorer owner) {
+            super(owner);
         }
 
         @Override
@@ -80,8 +92,8 @@ final class FloatVectorScorer extends VectorScorer {
     }
 
     private static final class ManhattanQuery extends FloatQuery {
-        ManhattanQuery(VectorMath math, int dimension) {
-            super(math, dimension);
+        ManhattanQuery(FloatVectorScorer owner) {
+            super(owner);
         }
 
         @Override
@@ -94,8 +106,8 @@ final class FloatVectorScorer extends VectorScorer {
     }
 
     private static final class HammingQuery extends FloatQuery {
-        HammingQuery(VectorMath math, int dimension) {
-            super(math, dimension);
+        HammingQuery(FloatVectorScorer owner) {
+            super(owner);
         }
 
         @Override
@@ -108,8 +120,8 @@ final class FloatVectorScorer extends VectorScorer {
     }
 
     private static final class JaccardQuery extends FloatQuery {
-        JaccardQuery(VectorMath math, int dimension) {
-            super(math, dimension);
+        JaccardQuery(FloatVectorScorer owner) {
+            super(owner);
         }
 
         @Override
@@ -125,11 +137,11 @@ final class FloatVectorScorer extends VectorScorer {
     @Override
     PreparedQuery newQuery(Similarity similarity) {
         return switch (similarity) {
-            case DOT -> new DotQuery(math, dimension);
-            case NEGATED_SQUARE_DISTANCE -> new SquareDistanceQuery(math, dimension);
-            case NEGATED_MANHATTAN -> new ManhattanQuery(math, dimension);
-            case NEGATED_HAMMING -> new HammingQuery(math, dimension);
-            case JACCARD -> new JaccardQuery(math, dimension);
+            case DOT -> new DotQuery(this);
+            case NEGATED_SQUARE_DISTANCE -> new SquareDistanceQuery(this);
+            case NEGATED_MANHATTAN -> new ManhattanQuery(this);
+            case NEGATED_HAMMING -> new HammingQuery(this);
+            case JACCARD -> new JaccardQuery(this);
         };
     }
 

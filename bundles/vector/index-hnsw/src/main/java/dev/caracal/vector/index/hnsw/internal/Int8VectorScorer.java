@@ -59,6 +59,7 @@ final class Int8VectorScorer extends VectorScorer {
      * {@code constant + vector . codes}.
      */
     private static final class Int8Query extends PreparedQuery {
+        private final Int8VectorScorer owner;
         private final VectorMath math;
         private final int dimension;
         /** Inner product, or else negated squared Euclidean distance (fixed when the query is made). */
@@ -70,9 +71,10 @@ final class Int8VectorScorer extends VectorScorer {
         private byte[][] codes;
         private float[][] norms;
 
-        Int8Query(VectorMath math, int dimension, boolean innerProduct) {
-            this.math = math;
-            this.dimension = dimension;
+        Int8Query(Int8VectorScorer owner, boolean innerProduct) {
+            this.owner = owner;
+            this.math = owner.math;
+            this.dimension = owner.dimension;
             this.innerProduct = innerProduct;
         }
 
@@ -81,7 +83,12 @@ final class Int8VectorScorer extends VectorScorer {
             int page = node >>> PAGE_BITS;
             byte[] stored = page < codes.length ? codes[page] : null;
             if (stored == null) {
-                return Float.NEGATIVE_INFINITY;
+                // a node added since the query was prepared may live on a newer page: read the current pages once
+                bind(this, owner.pages);
+                stored = page < codes.length ? codes[page] : null;
+                if (stored == null) {
+                    return Float.NEGATIVE_INFINITY;
+                }
             }
             float dot = constant + math.dotInt8(vector, 0, stored, (node & PAGE_MASK) * dimension, dimension);
             return innerProduct ? dot : -(norm - 2 * dot + norms[page][node & PAGE_MASK]);
@@ -97,7 +104,7 @@ final class Int8VectorScorer extends VectorScorer {
 
     @Override
     PreparedQuery newQuery(Similarity similarity) {
-        return new Int8Query(math, dimension, similarity == Similarity.DOT);
+        return new Int8Query(this, similarity == Similarity.DOT);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.caracal.vector.index.hnsw.internal;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +45,16 @@ final class GraphFileFixtures {
         }
 
         float[][] vectors() {
-            return TestData.forMetric(TestData.clustered(new Random(31), COUNT, DIMENSION, 8), metric);
+            return IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(31), COUNT, DIMENSION, 8), metric);
         }
 
         float[][] queries() {
-            return TestData.forMetric(TestData.clustered(new Random(32), 20, DIMENSION, 8), metric);
+            return IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(32), 20, DIMENSION, 8), metric);
         }
 
-        VectorIndex open(TestData.ArraySource source, Path directory) {
+        VectorIndex open(IndexTestData.Source source, Path directory) {
             HnswIndexFactory factory = new HnswIndexFactory();
-            return factory.open(TestData.context(metric, source, factory.validateBuildParams(params), directory));
+            return factory.open(IndexTestData.context(factory, metric, source, params, directory));
         }
     }
 
@@ -86,14 +87,14 @@ final class GraphFileFixtures {
         Files.createDirectories(out);
         for (Case c : Case.values()) {
             Path work = Files.createTempDirectory("hnsw-fixture-");
-            TestData.ArraySource source = new TestData.ArraySource(c.vectors());
+            IndexTestData.Source source = IndexTestData.Source.of(c.vectors());
             VectorIndex index = c.open(source, work);
             for (int o = 0; o < COUNT; o++) {
                 index.add(o, null);
             }
             for (int o = 0; o < COUNT; o += 7) {
                 index.remove(o);
-                source.live.clear(o);
+                source.kill(o);
             }
             index.persist(COVERED);
             index.close();

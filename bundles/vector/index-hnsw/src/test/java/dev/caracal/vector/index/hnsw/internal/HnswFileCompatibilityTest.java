@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +27,9 @@ class HnswFileCompatibilityTest {
         byte[] written = resource(fixture.fileName + ".graph");
         String[] expected = new String(resource(fixture.fileName + ".expected"), StandardCharsets.UTF_8).split("\n");
         Files.write(dir.resolve(HnswIndex.FILE_NAME), written);
-        TestData.ArraySource source = new TestData.ArraySource(fixture.vectors());
+        IndexTestData.Source source = IndexTestData.Source.of(fixture.vectors());
         for (int o = 0; o < GraphFileFixtures.COUNT; o += 7) {
-            source.live.clear(o);
+            source.kill(o);
         }
         VectorIndex index = fixture.open(source, dir);
         assertEquals(GraphFileFixtures.COVERED, index.restoredOrdinals(), "the file loads");

@@ -1,6 +1,9 @@
 package dev.caracal.vector.index.hnsw.internal;
 
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.OrdinalFilter;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntPredicate;
@@ -26,11 +29,12 @@ public final class HnswFilterBench {
                 : new double[] {0};
         Metric metric = Metric.L2;
         int clusters = args.length > 6 ? Integer.parseInt(args[6]) : 100;
-        float[][] data = TestData.clustered(new Random(1), n, dim, clusters);
-        float[][] queries = TestData.clustered(new Random(2), 300, dim, clusters);
+        float[][] data = IndexTestData.lowRankClustered(new Random(1), n, dim, clusters);
+        float[][] queries = IndexTestData.lowRankClustered(new Random(2), 300, dim, clusters);
         for (String quantization : only.split(",")) {
             long t0 = System.nanoTime();
-            HnswIndex index = TestData.build(metric, data, Map.of("quantization", quantization), null);
+            HnswIndex index = IndexTestData.build(
+                    new HnswIndexFactory(), metric, data, Map.of("quantization", quantization), null);
             System.out.printf(
                     "%s: built %d x %d in %.1f s, %.0f bytes/vector%n",
                     quantization, n, dim, (System.nanoTime() - t0) / 1e9, index.memoryBytes() / (double) n);
@@ -45,7 +49,7 @@ public final class HnswFilterBench {
             for (int percent : percents) {
                 int modulo = 100 / percent;
                 IntPredicate accept = o -> o % modulo == 3;
-                TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, n / modulo);
+                OrdinalFilter filter = IndexTestData.filter(accept, n / modulo);
                 for (double growth : growths) {
                     for (boolean twoHop : twoHops) {
                         index.tuning.filteredEfGrowth = growth;
@@ -84,7 +88,7 @@ public final class HnswFilterBench {
             float[][] data,
             float[][] queries,
             Metric metric,
-            TestData.PredicateFilter filter,
+            OrdinalFilter filter,
             IntPredicate accept,
             int ef,
             String label) {
@@ -103,7 +107,7 @@ public final class HnswFilterBench {
             rounds++;
         } while (System.nanoTime() - s < 500_000_000L);
         double qps = rounds * queries.length / ((System.nanoTime() - s) / 1e9);
-        double recall = TestData.meanRecall(index, data, metric, queries, 10, filter, accept, params);
+        double recall = GroundTruth.meanRecall(index, data, metric, queries, 10, filter, accept, params);
         System.out.printf("  %-36s ef %4d: recall@10 %.4f  %8.0f QPS%n", label, ef, recall, qps);
     }
 }

@@ -14,6 +14,8 @@ import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
 import java.nio.file.Path;
@@ -27,77 +29,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The plugin inside the real store: build in the background, READY, served by hnsw, DEGRADED when it leaves. */
+/**
+ * The plugin inside the real store across a restart (serving a collection and leaving it: the store round trip of
+ * {@link HnswConformanceTest}).
+ */
 class HnswInRealStoreTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void servesACollectionAndLeavesCleanly() throws Exception {
-        VectorStoreComponent store =
-                VectorStoreComponent.standalone(new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1));
-        try {
-            HnswIndexFactory factory = new HnswIndexFactory();
-            Map<String, Object> props = Map.of(VectorIndexFactory.TYPE_PROPERTY, "hnsw");
-            store.bindIndexFactory(factory, props);
-            store.createCollection(
-                    new CollectionSpec("c", 32, Metric.COSINE, null, new IndexSpec("hnsw", Map.of("m", 16L))));
-            float[][] data = TestData.clustered(new Random(3), 5000, 32, 20);
-            List<VectorRecord> records = new ArrayList<>();
-            for (int i = 0; i < data.length; i++) {
-                records.add(new VectorRecord("r" + i, data[i], Map.of("n", i), null, List.of()));
-                if (records.size() == 1000) {
-                    store.upsert("c", records);
-                    records.clear();
-                }
-            }
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (store.describe("c").index().status() != IndexStatus.READY) {
-                assertTrue(System.nanoTime() < deadline, "READY in time");
-                Thread.sleep(10);
-            }
-            float[][] unit = TestData.forMetric(data, Metric.COSINE);
-            float[][] queries = TestData.clustered(new Random(4), 50, 32, 20);
-            double sum = 0;
-            for (float[] q : queries) {
-                SearchResult r = store.search("c", SearchRequest.ofVector(q, 10, null));
-                assertEquals("hnsw", r.servedBy());
-                assertEquals(10, r.hits().size());
-                float[] uq = q.clone();
-                TestData.normalize(uq);
-                Set<String> truth = new HashSet<>();
-                for (int o : TestData.bruteForce(unit, Metric.COSINE, uq, 10, null)) {
-                    truth.add("r" + o);
-                }
-                sum += r.hits().stream()
-                                .map(SearchHit::id)
-                                .filter(truth::contains)
-                                .count()
-                        / 10.0;
-                for (SearchHit h : r.hits()) {
-                    assertTrue(h.score() <= 1.0001f && h.score() >= -1.0001f);
-                }
-            }
-            double recall = sum / queries.length;
-            System.out.printf("hnsw in the store: recall@10 %.4f%n", recall);
-            assertTrue(recall >= 0.95, "recall " + recall);
-
-            // the plugin leaves: DEGRADED, searches still answer by exact scan
-            store.unbindIndexFactory(factory, props);
-            assertEquals(IndexStatus.DEGRADED, store.describe("c").index().status());
-            SearchResult r = store.search("c", SearchRequest.ofVector(queries[0], 10, null));
-            assertEquals("flat", r.servedBy());
-            assertTrue(r.degraded());
-            assertEquals(10, r.hits().size());
-        } finally {
-            store.stop();
-        }
-    }
-
     /** Restarting the store resumes the persisted graph: only the delta is applied, recall is kept. */
     @Test
     void resumesAfterARestart() throws Exception {
-        float[][] data = TestData.clustered(new Random(13), 4000, 24, 20);
+        float[][] data = IndexTestData.lowRankClustered(new Random(13), 4000, 24, 20);
         StoreSettings settings = new StoreSettings(dataDir, 2, 10000, 10000, 512, 4, 1);
         Map<String, Object> props = Map.of(VectorIndexFactory.TYPE_PROPERTY, "hnsw");
         VectorStoreComponent store = VectorStoreComponent.standalone(settings);
@@ -150,13 +93,13 @@ class HnswInRealStoreTest {
             upsert(store, data, 3000, 4000);
             awaitReady(store);
             assertEquals(4000 - 4, store.count("c"));
-            float[][] queries = TestData.clustered(new Random(14), 40, 24, 20);
+            float[][] queries = IndexTestData.lowRankClustered(new Random(14), 40, 24, 20);
             double sum = 0;
             for (float[] q : queries) {
                 SearchResult r = store.search("c", SearchRequest.ofVector(q, 10, null));
                 assertEquals("hnsw", r.servedBy());
                 Set<String> truth = new HashSet<>();
-                for (int o : TestData.bruteForce(data, Metric.L2, q, 10, o -> o < 1 || o > 4)) {
+                for (int o : GroundTruth.bruteForce(data, Metric.L2, q, 10, o -> o < 1 || o > 4)) {
                     truth.add("r" + o);
                 }
                 for (SearchHit h : r.hits()) {

@@ -7,32 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
-import dev.caracal.vector.index.VectorIndex;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class HnswIndexTest {
     static final int K = 10;
-    final float[][] data = TestData.forMetric(TestData.clustered(new Random(7), 20_000, 64, 50), Metric.COSINE);
-    final float[][] queries = TestData.forMetric(TestData.clustered(new Random(8), 100, 64, 50), Metric.COSINE);
+    final float[][] data =
+            IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(7), 20_000, 64, 50), Metric.COSINE);
+    final float[][] queries =
+            IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(8), 100, 64, 50), Metric.COSINE);
 
     @Test
     void deletesRepairCompactionAndReAdd() {
-        HnswIndex index = TestData.build(Metric.COSINE, data, Map.of(), null);
+        HnswIndex index = IndexTestData.build(new HnswIndexFactory(), Metric.COSINE, data, Map.of(), null);
         index.tuning.compactionRatio = 1.0; // tombstones only, compaction by hand below
         BitSet removed = new BitSet();
         Random r = new Random(9);
@@ -62,7 +56,7 @@ class HnswIndexTest {
             index.add(o, data[o]);
         }
         assertEquals(data.length, index.size());
-        recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
+        recall = GroundTruth.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
         System.out.printf("hnsw deletes: recall@10 %.4f after re-adding%n", recall);
         assertTrue(recall >= 0.95, "recall after re-add " + recall);
 
@@ -92,74 +86,18 @@ class HnswIndexTest {
             for (int o : res.ordinals()) {
                 assertTrue(alive.test(o), "returned removed ordinal " + o);
             }
-            sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, alive), res);
+            sum += GroundTruth.recall(GroundTruth.bruteForce(data, Metric.COSINE, q, K, alive), res);
         }
         return sum / queries.length;
     }
 
     @Test
-    void concurrentAddsAndSearches() throws Exception {
-        HnswIndex index = (HnswIndex) new HnswIndexFactory()
-                .open(TestData.context(
-                        Metric.COSINE,
-                        new TestData.ArraySource(data),
-                        new HnswIndexFactory().validateBuildParams(Map.of()),
-                        null));
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        AtomicInteger next = new AtomicInteger();
-        AtomicBoolean adding = new AtomicBoolean(true);
-        AtomicInteger searches = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            threads.add(new Thread(() -> {
-                try {
-                    for (int o = next.getAndIncrement(); o < data.length; o = next.getAndIncrement()) {
-                        index.add(o, data[o]);
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }));
-        }
-        for (int t = 0; t < 2; t++) {
-            threads.add(new Thread(() -> {
-                Random r = new Random();
-                try {
-                    while (adding.get()) {
-                        float[] q = queries[r.nextInt(queries.length)];
-                        ScoredOrdinals res = index.search(q, K, null, Map.of());
-                        assertTrue(res.size() <= K);
-                        searches.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }));
-        }
-        threads.forEach(Thread::start);
-        for (int t = 0; t < 4; t++) {
-            threads.get(t).join();
-        }
-        adding.set(false);
-        for (Thread th : threads) {
-            th.join();
-        }
-        assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
-        assertEquals(data.length, index.size());
-        double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, null, Map.of());
-        System.out.printf(
-                "hnsw concurrent build (4 threads, %d searches meanwhile): recall@10 %.4f%n", searches.get(), recall);
-        assertTrue(recall >= 0.95, "recall " + recall);
-        index.close();
-    }
-
-    @Test
     void filteredSearchKeepsRecall() {
-        HnswIndex index = TestData.build(Metric.COSINE, data, Map.of(), null);
+        HnswIndex index = IndexTestData.build(new HnswIndexFactory(), Metric.COSINE, data, Map.of(), null);
         for (int percent : new int[] {1, 10}) {
             int modulo = 100 / percent;
             IntPredicate accept = o -> o % modulo == 3;
-            TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
+            OrdinalFilter filter = IndexTestData.filter(accept, data.length / modulo);
             for (boolean forceTraversal : new boolean[] {false, true}) {
                 index.tuning.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
                 index.tuning.exactScanSelectivity = forceTraversal ? 0 : 0.03;
@@ -170,7 +108,7 @@ class HnswIndexTest {
                     for (int o : res.ordinals()) {
                         assertTrue(accept.test(o));
                     }
-                    sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, accept), res);
+                    sum += GroundTruth.recall(GroundTruth.bruteForce(data, Metric.COSINE, q, K, accept), res);
                 }
                 double recall = sum / queries.length;
                 System.out.printf(
@@ -185,9 +123,9 @@ class HnswIndexTest {
         for (int percent : new int[] {5, 10}) {
             int modulo = 100 / percent;
             IntPredicate accept = o -> o % modulo == 1;
-            TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
+            OrdinalFilter filter = IndexTestData.filter(accept, data.length / modulo);
             double recall =
-                    TestData.meanRecall(index, data, Metric.COSINE, queries, K, filter, accept, Map.of("ef", 32));
+                    GroundTruth.meanRecall(index, data, Metric.COSINE, queries, K, filter, accept, Map.of("ef", 32));
             System.out.printf(
                     "hnsw filtered %d%% (filtered traversal, %s, ef 32): recall@10 %.4f%n",
                     percent, percent >= 8 ? "two hops" : "stepping stones", recall);
@@ -196,10 +134,10 @@ class HnswIndexTest {
         index.tuning.exactScanMaxMatches = 2_000;
         index.tuning.exactScanSelectivity = 0.03;
         // a filter that matches fewer than k: all of them
-        TestData.PredicateFilter three = new TestData.PredicateFilter(o -> o < 3, 3);
+        OrdinalFilter three = IndexTestData.filter(o -> o < 3, 3);
         assertEquals(3, index.search(queries[0], K, three, Map.of()).size());
         // an estimate that lies (says everything matches): results still only accepted ones
-        TestData.PredicateFilter liar = new TestData.PredicateFilter(o -> o % 2 == 0, data.length);
+        OrdinalFilter liar = IndexTestData.filter(o -> o % 2 == 0, data.length);
         for (int o : index.search(queries[0], K, liar, Map.of()).ordinals()) {
             assertEquals(0, o % 2);
         }
@@ -256,7 +194,8 @@ class HnswIndexTest {
         assertField("params.rerank", null, () -> f.validateQueryParams(Map.of("rerank", -3L)));
 
         // ef below k is raised to k
-        HnswIndex index = TestData.build(Metric.COSINE, java.util.Arrays.copyOf(data, 2000), Map.of(), null);
+        HnswIndex index = IndexTestData.build(
+                new HnswIndexFactory(), Metric.COSINE, java.util.Arrays.copyOf(data, 2000), Map.of(), null);
         assertEquals(
                 50,
                 index.search(queries[0], 50, null, f.validateQueryParams(Map.of("ef", 1L)))
@@ -273,57 +212,9 @@ class HnswIndexTest {
     }
 
     @Test
-    void persistAndReopenGivesIdenticalResults(@TempDir Path dir) throws Exception {
-        float[][] small = java.util.Arrays.copyOf(data, 5000);
-        HnswIndexFactory f = new HnswIndexFactory();
-        Map<String, Object> params = f.validateBuildParams(Map.of("m", 12L));
-        TestData.ArraySource source = new TestData.ArraySource(small);
-        HnswIndex index = (HnswIndex) f.open(TestData.context(Metric.COSINE, source, params, dir));
-        for (int i = 0; i < small.length; i++) {
-            index.add(i, small[i]);
-        }
-        for (int i = 0; i < 300; i++) {
-            index.remove(i * 7);
-        }
-        index.persist(small.length);
-        assertTrue(Files.size(dir.resolve(HnswIndex.FILE_NAME)) > small.length * 64 * 4);
-        VectorIndex reopened = f.open(TestData.context(Metric.COSINE, source, params, dir));
-        assertEquals(index.size(), reopened.size());
-        for (float[] q : queries) {
-            ScoredOrdinals a = index.search(q, K, null, Map.of());
-            ScoredOrdinals b = reopened.search(q, K, null, Map.of());
-            assertArrayEquals(a.ordinals(), b.ordinals());
-            assertArrayEquals(a.scores(), b.scores());
-        }
-        // the reopened graph keeps working
-        reopened.add(0, small[0]);
-        reopened.remove(1);
-        assertEquals(index.size(), reopened.size());
-        reopened.close();
-
-        // a different metric, dimension or m: ignored, the index starts empty
-        assertEquals(0, f.open(TestData.context(Metric.L2, source, params, dir)).size());
-        assertEquals(
-                0,
-                f.open(TestData.context(Metric.COSINE, source, f.validateBuildParams(Map.of()), dir))
-                        .size());
-        // a corrupt file: ignored
-        byte[] bytes = Files.readAllBytes(dir.resolve(HnswIndex.FILE_NAME));
-        bytes[bytes.length / 2] ^= 0x55;
-        Files.write(dir.resolve(HnswIndex.FILE_NAME), bytes);
-        assertEquals(
-                0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
-        Files.write(dir.resolve(HnswIndex.FILE_NAME), java.util.Arrays.copyOf(bytes, 100));
-        assertEquals(
-                0, f.open(TestData.context(Metric.COSINE, source, params, dir)).size());
-        index.close();
-        assertEquals(0, index.size());
-        assertThrows(IllegalStateException.class, () -> index.search(queries[0], K, null, Map.of()));
-    }
-
-    @Test
     void sparseLargeOrdinalsAndMemory() {
-        HnswIndex index = TestData.build(Metric.L2, new float[][] {{1, 0}, {0, 1}}, Map.of(), null);
+        HnswIndex index =
+                IndexTestData.build(new HnswIndexFactory(), Metric.L2, new float[][] {{1, 0}, {0, 1}}, Map.of(), null);
         index.add(5_000_000, new float[] {1, 1});
         index.add(100_000, new float[] {2, 2});
         assertEquals(4, index.size());
@@ -331,19 +222,6 @@ class HnswIndexTest {
         assertArrayEquals(new int[] {100_000, 5_000_000, 1, 0}, r.ordinals());
         assertEquals(-0.1f, r.scores()[0], 1e-5f);
         assertTrue(index.memoryBytes() > 0 && index.memoryBytes() < 10_000_000L, "" + index.memoryBytes());
-        index.close();
-    }
-
-    @Test
-    void addReadsFromTheSourceWhenNoVectorIsGiven() {
-        TestData.ArraySource source = new TestData.ArraySource(new float[][] {{1, 0, 0}, {0, 1, 0}});
-        HnswIndexFactory f = new HnswIndexFactory();
-        VectorIndex index = f.open(TestData.context(Metric.DOT, source, f.validateBuildParams(new HashMap<>()), null));
-        index.add(0, null);
-        index.add(1, null);
-        assertArrayEquals(
-                new int[] {1, 0},
-                index.search(new float[] {0, 2, 1}, 5, null, Map.of()).ordinals());
         index.close();
     }
 }

@@ -1,14 +1,15 @@
 package dev.caracal.vector.index.hnsw.internal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorSource;
-import java.nio.file.Path;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,16 +34,18 @@ class HnswInt8Test {
             value = Metric.class,
             names = {"COSINE", "DOT", "L2"})
     void recallAndMemoryAgainstFloat(Metric metric) {
-        float[][] data = TestData.forMetric(TestData.clustered(new Random(41), 15_000, 128, 40), metric);
-        float[][] queries = TestData.forMetric(TestData.clustered(new Random(42), 200, 128, 40), metric);
-        HnswIndex plain = TestData.build(metric, data, Map.of(), null);
-        HnswIndex int8 = TestData.build(metric, data, INT8, null);
+        float[][] data =
+                IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(41), 15_000, 128, 40), metric);
+        float[][] queries =
+                IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(42), 200, 128, 40), metric);
+        HnswIndex plain = IndexTestData.build(new HnswIndexFactory(), metric, data, Map.of(), null);
+        HnswIndex int8 = IndexTestData.build(new HnswIndexFactory(), metric, data, INT8, null);
         assertEquals(4096, int8.quantizerTrainedOn(), "trained on a sample of the source at the first add");
-        double recallFloat = TestData.meanRecall(plain, data, metric, queries, K, null, null, Map.of());
+        double recallFloat = GroundTruth.meanRecall(plain, data, metric, queries, K, null, null, Map.of());
         StringBuilder line = new StringBuilder();
         double recallDefault = 0;
         for (double rerank : new double[] {1, 2, 3, 5}) {
-            double r = TestData.meanRecall(int8, data, metric, queries, K, null, null, Map.of("rerank", rerank));
+            double r = GroundTruth.meanRecall(int8, data, metric, queries, K, null, null, Map.of("rerank", rerank));
             line.append(String.format(" rerank %.0f: %.4f", rerank, r));
             if (rerank == HnswParams.DEFAULT_RERANK) {
                 recallDefault = r;
@@ -51,7 +53,7 @@ class HnswInt8Test {
         }
         assertEquals(
                 recallDefault,
-                TestData.meanRecall(int8, data, metric, queries, K, null, null, Map.of()),
+                GroundTruth.meanRecall(int8, data, metric, queries, K, null, null, Map.of()),
                 1e-9,
                 "the default rerank is " + HnswParams.DEFAULT_RERANK);
         System.out.printf(
@@ -72,7 +74,7 @@ class HnswInt8Test {
             ScoredOrdinals res = int8.search(q, K, null, Map.of());
             assertEquals(K, res.size());
             for (int i = 0; i < res.size(); i++) {
-                float expected = TestData.score(metric, q, data[res.ordinals()[i]]);
+                float expected = GroundTruth.score(metric, q, data[res.ordinals()[i]]);
                 assertEquals(expected, res.scores()[i], 1e-4f * Math.max(1f, Math.abs(expected)));
                 if (i > 0) {
                     assertTrue(res.scores()[i - 1] >= res.scores()[i]);
@@ -88,9 +90,10 @@ class HnswInt8Test {
         for (Metric metric : new Metric[] {Metric.MANHATTAN, Metric.HAMMING, Metric.JACCARD}) {
             IllegalArgumentException e = assertThrows(
                     IllegalArgumentException.class,
-                    () -> f.open(TestData.context(
+                    () -> f.open(IndexTestData.context(
+                            f,
                             metric,
-                            new TestData.ArraySource(new float[][] {{1, 0}}),
+                            IndexTestData.Source.of(new float[][] {{1, 0}}),
                             f.validateBuildParams(INT8),
                             null)));
             assertEquals(
@@ -98,53 +101,6 @@ class HnswInt8Test {
                             + metric.id() + " (use quantization none)",
                     e.getMessage());
         }
-    }
-
-    @Test
-    void persistAndResume(@TempDir Path dir) {
-        float[][] data = TestData.clustered(new Random(43), 6000, 64, 30);
-        float[][] queries = TestData.clustered(new Random(44), 100, 64, 30);
-        TestData.ArraySource source = new TestData.ArraySource(data);
-        Map<String, Object> params = f.validateBuildParams(INT8);
-        HnswIndex index = (HnswIndex) f.open(TestData.context(Metric.L2, source, params, dir));
-        for (int o = 0; o < 5000; o++) {
-            index.add(o, data[o]);
-        }
-        for (int o = 0; o < 5000; o += 11) {
-            index.remove(o);
-            source.live.clear(o);
-        }
-        index.persist(5000);
-        HnswIndex reopened = (HnswIndex) f.open(TestData.context(Metric.L2, source, params, dir));
-        assertEquals(5000, reopened.restoredOrdinals());
-        assertEquals(index.size(), reopened.size());
-        assertEquals(index.tombstones(), reopened.tombstones());
-        assertEquals(index.quantizerTrainedOn(), reopened.quantizerTrainedOn());
-        for (float[] q : queries) {
-            ScoredOrdinals a = index.search(q, K, null, Map.of());
-            ScoredOrdinals b = reopened.search(q, K, null, Map.of());
-            assertArrayEquals(a.ordinals(), b.ordinals());
-            assertArrayEquals(a.scores(), b.scores());
-        }
-        index.close();
-        // a float index does not take an int8 graph, nor the other way round
-        assertEquals(
-                0,
-                f.open(TestData.context(Metric.L2, source, f.validateBuildParams(Map.of()), dir))
-                        .restoredOrdinals());
-        // the store's delta, then recall
-        for (int o = 1; o < 5000; o += 13) {
-            source.live.clear(o);
-            reopened.remove(o);
-        }
-        for (int o = 5000; o < data.length; o++) {
-            reopened.add(o, null);
-        }
-        IntPredicate alive = source::isLive;
-        double recall = TestData.meanRecall(reopened, data, Metric.L2, queries, K, null, alive, Map.of());
-        System.out.printf("hnsw int8 resumed with the store's delta: recall@10 %.4f%n", recall);
-        assertTrue(recall >= 0.95, "recall " + recall);
-        reopened.close();
     }
 
     /** A source that only knows the ordinals published so far (a collection being filled). */
@@ -182,8 +138,8 @@ class HnswInt8Test {
 
     @Test
     void aCollectionFilledOneByOneRetrainsUntilTheSampleIsFull() {
-        float[][] data = TestData.clustered(new Random(45), 10_000, 64, 30);
-        float[][] queries = TestData.clustered(new Random(46), 100, 64, 30);
+        float[][] data = IndexTestData.lowRankClustered(new Random(45), 10_000, 64, 30);
+        float[][] queries = IndexTestData.lowRankClustered(new Random(46), 100, 64, 30);
         GrowingSource source = new GrowingSource(data);
         HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
                 "test",
@@ -199,7 +155,7 @@ class HnswInt8Test {
             }
         }
         assertEquals(4096, index.quantizerTrainedOn());
-        double recall = TestData.meanRecall(index, data, Metric.L2, queries, K, null, null, Map.of());
+        double recall = GroundTruth.meanRecall(index, data, Metric.L2, queries, K, null, null, Map.of());
         System.out.printf("hnsw int8 filled one by one (retrained up to 4096): recall@10 %.4f%n", recall);
         assertTrue(recall >= 0.95, "recall " + recall);
         index.close();
@@ -207,10 +163,12 @@ class HnswInt8Test {
 
     @Test
     void filteredSearchDeletesAndConcurrency() throws Exception {
-        float[][] data = TestData.forMetric(TestData.clustered(new Random(47), 12_000, 64, 30), Metric.COSINE);
-        float[][] queries = TestData.forMetric(TestData.clustered(new Random(48), 100, 64, 30), Metric.COSINE);
-        HnswIndex index = (HnswIndex) f.open(
-                TestData.context(Metric.COSINE, new TestData.ArraySource(data), f.validateBuildParams(INT8), null));
+        float[][] data =
+                IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(47), 12_000, 64, 30), Metric.COSINE);
+        float[][] queries =
+                IndexTestData.forMetric(IndexTestData.lowRankClustered(new Random(48), 100, 64, 30), Metric.COSINE);
+        HnswIndex index = (HnswIndex) f.open(IndexTestData.context(
+                f, Metric.COSINE, IndexTestData.Source.of(data), f.validateBuildParams(INT8), null));
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean adding = new AtomicBoolean(true);
@@ -249,13 +207,13 @@ class HnswInt8Test {
         assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
         IntPredicate alive = o -> o % 10 != 7;
         assertEquals(data.length - data.length / 10, index.size());
-        double recall = TestData.meanRecall(index, data, Metric.COSINE, queries, K, null, alive, Map.of());
+        double recall = GroundTruth.meanRecall(index, data, Metric.COSINE, queries, K, null, alive, Map.of());
         System.out.printf("hnsw int8 concurrent build with deletes: recall@10 %.4f%n", recall);
         assertTrue(recall >= 0.95, "recall " + recall);
         for (int percent : new int[] {1, 10}) {
             int modulo = 100 / percent;
             IntPredicate accept = o -> o % modulo == 3 && alive.test(o);
-            TestData.PredicateFilter filter = new TestData.PredicateFilter(accept, data.length / modulo);
+            OrdinalFilter filter = IndexTestData.filter(accept, data.length / modulo);
             for (boolean forceTraversal : new boolean[] {false, true}) {
                 index.tuning.exactScanMaxMatches = forceTraversal ? 0 : 2_000;
                 index.tuning.exactScanSelectivity = forceTraversal ? 0 : 0.03;
@@ -266,7 +224,7 @@ class HnswInt8Test {
                     for (int o : res.ordinals()) {
                         assertTrue(accept.test(o));
                     }
-                    sum += TestData.recall(TestData.bruteForce(data, Metric.COSINE, q, K, accept), res);
+                    sum += GroundTruth.recall(GroundTruth.bruteForce(data, Metric.COSINE, q, K, accept), res);
                 }
                 double r = sum / queries.length;
                 System.out.printf(

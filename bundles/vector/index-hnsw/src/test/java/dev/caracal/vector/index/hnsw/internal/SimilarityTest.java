@@ -3,6 +3,7 @@ package dev.caracal.vector.index.hnsw.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.testkit.GroundTruth;
 import dev.caracal.vector.math.VectorMath;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class SimilarityTest {
                 b[i] = value(metric, random);
             }
             float[] slice = java.util.Arrays.copyOfRange(a, 3, 3 + dimension);
-            float expected = TestData.score(metric, slice, b);
+            float expected = GroundTruth.score(metric, slice, b);
             float found = similarity.externalScore(similarity.compare(math, a, 3, b, 0, dimension));
             assertEquals(expected, found, 1e-4f * Math.max(1f, Math.abs(expected)), metric.id() + " trial " + trial);
         }

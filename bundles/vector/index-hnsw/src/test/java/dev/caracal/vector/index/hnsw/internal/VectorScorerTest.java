@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,11 @@ class VectorScorerTest {
     static final int COUNT = 300;
 
     private static VectorScorer scorer(Metric metric, float[][] vectors, Map<String, Object> params) {
-        TestData.ArraySource source = new TestData.ArraySource(vectors);
+        IndexTestData.Source source = IndexTestData.Source.of(vectors);
         return VectorScorer.create(
-                TestData.context(metric, source, params, null), HnswParams.parse(params), new HnswGraph(8));
+                IndexTestData.context(new HnswIndexFactory(), metric, source, params, null),
+                HnswParams.parse(params),
+                new HnswGraph(8));
     }
 
     /** Stores every vector (the int8 quantizer trains at the first). */
@@ -36,11 +40,11 @@ class VectorScorerTest {
     @ParameterizedTest
     @EnumSource(Metric.class)
     void floatVectorsScoreWithTheMetricsKernel(Metric metric) {
-        float[][] vectors = TestData.forMetric(TestData.uniform(new Random(1), COUNT, DIMENSION), metric);
+        float[][] vectors = IndexTestData.forMetric(IndexTestData.uniform(new Random(1), COUNT, DIMENSION), metric);
         VectorScorer scorer = scorer(metric, vectors, Map.of());
         assertInstanceOf(FloatVectorScorer.class, scorer);
         storeAll(scorer, vectors);
-        float[] query = TestData.forMetric(TestData.uniform(new Random(2), 1, DIMENSION), metric)[0];
+        float[] query = IndexTestData.forMetric(IndexTestData.uniform(new Random(2), 1, DIMENSION), metric)[0];
         VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.newQuery(scorer.searchSimilarity));
         VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery(scorer.graphSimilarity));
         float[] copy = new float[DIMENSION];
@@ -63,7 +67,7 @@ class VectorScorerTest {
         ScoredOrdinals results =
                 scorer.results(query, 1, scorer.candidates(1, Map.of()), found, new SearchScratch(scorer));
         assertArrayEquals(new int[] {4}, results.ordinals());
-        assertEquals(TestData.score(metric, query, vectors[4]), results.scores()[0], 1e-4f);
+        assertEquals(GroundTruth.score(metric, query, vectors[4]), results.scores()[0], 1e-4f);
         assertEquals(5, scorer.candidates(5, Map.of("rerank", 4.0)), "float vectors need no re-ranking");
 
         scorer.clear();
@@ -76,14 +80,14 @@ class VectorScorerTest {
             names = {"COSINE", "DOT", "L2"})
     void int8CodesScoreLikeTheVectorsTheyDecodeTo(Metric metric) {
         Map<String, Object> int8 = Map.of("quantization", "int8");
-        float[][] vectors = TestData.forMetric(TestData.uniform(new Random(3), COUNT, DIMENSION), metric);
+        float[][] vectors = IndexTestData.forMetric(IndexTestData.uniform(new Random(3), COUNT, DIMENSION), metric);
         VectorScorer scorer = scorer(metric, vectors, int8);
         assertInstanceOf(Int8VectorScorer.class, scorer);
         storeAll(scorer, vectors);
         assertEquals(COUNT + 1, scorer.trainedOn(), "trained on the whole (small) source plus the first vector");
         assertEquals((long) GraphPages.PAGE_SIZE * (DIMENSION + 4), scorer.bytes());
 
-        float[] query = TestData.forMetric(TestData.uniform(new Random(4), 1, DIMENSION), metric)[0];
+        float[] query = IndexTestData.forMetric(IndexTestData.uniform(new Random(4), 1, DIMENSION), metric)[0];
         VectorScorer.PreparedQuery prepared = scorer.prepare(query, scorer.newQuery(scorer.searchSimilarity));
         VectorScorer.PreparedQuery node = scorer.prepareNode(7, scorer.newQuery(scorer.graphSimilarity));
         float[] decoded = new float[DIMENSION];
@@ -110,16 +114,16 @@ class VectorScorerTest {
         }
         ScoredNode.sortBestFirst(found, COUNT);
         ScoredOrdinals results = scorer.results(query, 5, COUNT, found, new SearchScratch(scorer));
-        int[] truth = TestData.bruteForce(vectors, metric, query, 5, o -> true);
+        int[] truth = GroundTruth.bruteForce(vectors, metric, query, 5, o -> true);
         assertArrayEquals(truth, results.ordinals(), "every vector re-ranked: the exact top 5");
         for (int i = 0; i < 5; i++) {
-            assertEquals(TestData.score(metric, query, vectors[truth[i]]), results.scores()[i], 1e-4f);
+            assertEquals(GroundTruth.score(metric, query, vectors[truth[i]]), results.scores()[i], 1e-4f);
         }
     }
 
     @Test
     void int8RefusesMetricsWithoutAnInnerProduct() {
-        float[][] vectors = TestData.uniform(new Random(5), 10, DIMENSION);
+        float[][] vectors = IndexTestData.uniform(new Random(5), 10, DIMENSION);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> scorer(Metric.MANHATTAN, vectors, Map.of("quantization", "int8")));
@@ -127,5 +131,28 @@ class VectorScorerTest {
                 "hnsw quantization int8 supports the cosine, dot and l2 metrics; collection 'test' uses manhattan "
                         + "(use quantization none)",
                 e.getMessage());
+    }
+
+    /**
+     * A query prepared before another thread added a node on a new page still scores that node exactly (it was -infinity:
+     * concurrent inserts linked such nodes as if they were infinitely far).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Metric.class,
+            names = {"COSINE", "L2"})
+    void aQueryPreparedBeforeANewPageScoresItsNodes(Metric metric) {
+        for (Map<String, Object> params : new Map[] {Map.of(), Map.of("quantization", "int8")}) {
+            float[][] vectors = IndexTestData.forMetric(IndexTestData.uniform(new Random(6), COUNT, DIMENSION), metric);
+            VectorScorer scorer = scorer(metric, vectors, params);
+            storeAll(scorer, vectors);
+            VectorScorer.PreparedQuery query = scorer.prepare(vectors[1], scorer.newQuery(scorer.searchSimilarity));
+            VectorScorer.PreparedQuery node = scorer.prepareNode(2, scorer.newQuery(scorer.graphSimilarity));
+            int late = 3 * GraphPages.PAGE_SIZE + 5;
+            scorer.ensurePage(late);
+            scorer.store(late, vectors[3]);
+            assertEquals(query.score(3), query.score(late), params.toString());
+            assertEquals(node.score(3), node.score(late), params.toString());
+        }
     }
 }

@@ -6,82 +6,61 @@ import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorSource;
-import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Queue;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.IntStream;
+import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An IVF index (ivf: full vectors in the lists; ivf-pq: PQ codes of residuals, re-ranked on full vectors).
+ * An IVF index (ivf: full vectors in the lists; ivf-pq: PQ codes of residuals, re-ranked on full vectors). It
+ * coordinates the parts that do the work:
+ *
+ * <ul>
+ *   <li>{@link IvfLayoutSlot} holds the current {@link IvfLayout} (centroids, {@link InvertedList}s, PQ codebooks)
+ *       and applies adds and removes to it;
+ *   <li>{@link IvfTraining} decides when to (re)train and runs it in the background: {@link IvfLayoutBuilder} builds
+ *       a new layout from the {@link VectorSource} ({@link KMeans}, {@link ProductQuantizer}), the slot swaps it in
+ *       with the writes made meanwhile replayed;
+ *   <li>{@link IvfSearcher} searches a layout (probing, PQ scans, re-ranking, exact scans);
+ *   <li>{@link IvfPersistence} writes and reloads a layout.
+ * </ul>
  *
  * <p>Life cycle: vectors first go to an untrained layout searched exactly. Once enough have arrived, k-means trains in
- * a background thread on a sample read from the {@link VectorSource}, a new layout is built from the source and
- * swapped in atomically; adds and removes made meanwhile are applied to the old layout and logged, then replayed on
- * the new one under the swap lock. The same happens when the data has grown by the growth factor or new vectors
- * drift away from the centroids (their mean distance exceeds the training-time mean by the drift factor).
+ * a background thread on a sample read from the source, and the trained layout is swapped in atomically. The same
+ * happens when the data has grown by the growth factor or new vectors drift away from the centroids (see
+ * {@link IvfTraining}).
  *
  * <p>Scores: COSINE and DOT by dot product (cosine vectors arrive unit length), L2 as the negated Euclidean
- * distance, MANHATTAN (ivf only) as the negated L1 distance. Coarse assignment and probing use Euclidean distance to
- * the centroids for every metric. Any other metric is refused when the index is constructed.
- *
- * <p>ivf-pq ranks codes with one lookup table per query ({@link ProductQuantizer#dotTable}); for L2 each entry also
- * carries the query-independent part of its distance (see {@link InvertedList}), so probing a list costs only the
- * scan of its codes.
+ * distance, MANHATTAN (ivf only) as the negated L1 distance ({@link IvfScoring}). Coarse assignment and probing use
+ * Euclidean distance to the centroids for every metric. Any other metric is refused when the index is constructed.
  *
  * <p>Persistence: {@link #persist(int)} writes the current layout with its covered ordinals ({@link IvfPersistence});
  * the factory calls {@link #restore()} before handing the index out, which reloads it only when it was written for
  * the same type, metric, dimension and build parameters and is intact.
+ *
+ * <p>Closing releases the layout; a closed index refuses adds, removes, searches and persisting.
  */
 final class IvfIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
-    /** A filter accepting fewer than this many, or this fraction, is answered by an exact scan of its matches. */
-    static final int EXACT_SCAN_MAX = 1000;
-
-    static final double EXACT_SCAN_FRACTION = 0.03;
     private static final ScoredOrdinals EMPTY = new ScoredOrdinals(new int[0], new float[0]);
-
-    private record Op(int ordinal, float[] vector) {}
-
-    /** How full vectors are scored: inner product (COSINE, DOT), negated L2, negated L1 (MANHATTAN). */
-    enum Scoring {
-        INNER,
-        L2,
-        L1
-    }
 
     private final String type;
     private final String collection;
     private final VectorSource source;
-    private final Metric metric;
-    private final Scoring scoring;
-    private final boolean l2;
-    private final boolean usePq;
     private final int dim;
-    private final int pqM;
-    private final IvfParams.Build build;
-    private final IvfSettings settings;
-    private final VectorMath kernels = VectorMath.get();
-    private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
-    private final AtomicBoolean training = new AtomicBoolean();
-    final AtomicInteger trainings = new AtomicInteger();
-    private volatile IvfLayout layout;
-    private volatile Queue<Op> pending;
-    private volatile boolean closed;
-    private volatile Thread trainer;
+    private final IvfLayoutSlot slot;
+    private final IvfTraining training;
+    private final IvfSearcher searcher;
+    /** Trained layouts swapped in so far (the training's counter; tests read it here). */
+    final AtomicInteger trainings;
+
     private volatile boolean exactLogged;
     private final Path directory;
     private final IvfPersistence.Identity identity;
@@ -91,563 +70,98 @@ final class IvfIndex implements VectorIndex {
         this.type = type;
         this.collection = context.collection();
         this.source = context.vectors();
-        this.usePq = pqM > 0;
-        this.metric = context.metric();
-        this.scoring = scoring(type, metric, usePq);
-        this.l2 = scoring == Scoring.L2;
+        Metric metric = context.metric();
+        IvfScoring scoring = IvfScoring.of(type, metric, pqM > 0);
         this.dim = source.dimension();
-        this.pqM = pqM;
-        this.build = build;
-        this.settings = settings;
-        this.layout = IvfLayout.untrained(dim);
+        VectorMath kernels = VectorMath.get();
+        this.slot = new IvfLayoutSlot(dim, kernels);
+        IvfLayoutBuilder builder = new IvfLayoutBuilder(source, scoring, dim, pqM, build, settings, kernels);
+        this.training = new IvfTraining(collection, type, pqM, build, settings, slot, builder);
+        this.trainings = training.trainings;
+        this.searcher = new IvfSearcher(source, scoring, dim, pqM, build, kernels);
         this.directory = context.directory();
         this.identity = new IvfPersistence.Identity(type, metric, dim, build, pqM);
     }
 
-    /**
-     * The scoring of {@code metric}, or an {@link IllegalArgumentException} when this index type cannot serve it
-     * (PQ codes approximate Euclidean and inner-product geometry only; HAMMING and JACCARD are not served at all).
-     */
-    static Scoring scoring(String type, Metric metric, boolean pq) {
-        if (metric == null) {
-            throw new IllegalArgumentException("the " + type + " index needs a metric");
-        }
-        return switch (metric) {
-            case COSINE, DOT -> Scoring.INNER;
-            case L2 -> Scoring.L2;
-            case MANHATTAN -> {
-                if (pq) {
-                    throw unsupported(type, metric, "cosine, dot, l2");
-                }
-                yield Scoring.L1;
-            }
-            default -> throw unsupported(type, metric, pq ? "cosine, dot, l2" : "cosine, dot, l2, manhattan");
-        };
-    }
-
-    private static IllegalArgumentException unsupported(String type, Metric metric, String served) {
-        return new IllegalArgumentException("the " + type + " index does not support the metric '" + metric.id()
-                + "'; it serves " + served + " (collections of other metrics are searched by exact scan)");
-    }
-
-    int trainThreshold() {
-        int base = settings.minTrainingSize();
-        return build.nlist() > 0 ? (int) Math.max(base, Math.min(Integer.MAX_VALUE, 40L * build.nlist())) : base;
-    }
-
     // ------------------------------------------------------------------------------------------------ writes
 
+    /** Indexes {@code vector}, or when it is {@code null} the vector of {@code ordinal} read from the source. */
     @Override
     public void add(int ordinal, float[] vector) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("negative ordinal " + ordinal);
         }
-        if (ordinal < 0 || vector == null || vector.length != dim) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        if (vector == null) {
+            vector = new float[dim];
+            source.copyVector(ordinal, vector);
+        } else if (vector.length != dim) {
+            throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
-        swapLock.readLock().lock();
-        try {
-            layout.insert(ordinal, vector, kernels, true);
-            Queue<Op> log = pending;
-            if (log != null) {
-                log.add(new Op(ordinal, vector.clone()));
-            }
-        } finally {
-            swapLock.readLock().unlock();
-        }
-        maybeTrain();
+        slot.insert(ordinal, vector);
+        training.maybeTrain();
     }
 
     @Override
     public void remove(int ordinal) {
-        swapLock.readLock().lock();
-        try {
-            layout.delete(ordinal);
-            Queue<Op> log = pending;
-            if (log != null) {
-                log.add(new Op(ordinal, null));
-            }
-        } finally {
-            swapLock.readLock().unlock();
-        }
-    }
-
-    private void maybeTrain() {
-        if (training.get() || closed) {
-            return;
-        }
-        IvfLayout l = layout;
-        String reason = null;
-        if (l.exact) {
-            if (l.size() >= trainThreshold()) {
-                reason = "first training on " + l.size() + " vectors";
-            }
-        } else if (l.size() >= settings.growthFactor() * Math.max(1, l.trainedSize)) {
-            reason = "grown from " + l.trainedSize + " to " + l.size() + " vectors";
-        } else {
-            long count = l.newCount.sum();
-            if (count >= Math.max(256, l.trainedSize / 20)) {
-                double mean = l.newDistance.sum() / count;
-                if (mean > settings.driftFactor() * l.trainMeanDistance) {
-                    reason = String.format(
-                            "drift: new vectors at mean distance %.4g vs %.4g at training", mean, l.trainMeanDistance);
-                }
-            }
-        }
-        if (reason != null && training.compareAndSet(false, true)) {
-            LOG.info("Collection '{}': training the {} index ({})", collection, type, reason);
-            Thread t = new Thread(
-                    () -> {
-                        try {
-                            retrain();
-                        } finally {
-                            training.set(false);
-                        }
-                    },
-                    "caracal-ivf-train-" + collection);
-            t.setDaemon(true);
-            trainer = t;
-            t.start();
-        }
+        checkOpen();
+        slot.delete(ordinal);
     }
 
     /** Trains now on the calling thread unless a training is running (tests, benchmarks). */
+    /** Whether writes are being logged for a training in progress (tests). */
+    boolean rebuilding() {
+        return slot.rebuilding();
+    }
+
     void trainNow() throws InterruptedException {
-        while (!training.compareAndSet(false, true)) {
-            awaitTraining();
-        }
-        try {
-            retrain();
-        } finally {
-            training.set(false);
-        }
+        training.trainNow();
     }
 
     /** Waits until no training runs (tests). */
     void awaitTraining() throws InterruptedException {
-        while (training.get()) {
-            Thread t = trainer;
-            if (t != null) {
-                t.join(100);
-            } else {
-                Thread.sleep(5);
-            }
-        }
+        training.awaitTraining();
     }
 
     IvfLayout layout() {
-        return layout;
-    }
-
-    private void retrain() {
-        int[] ordinals;
-        swapLock.writeLock().lock();
-        try {
-            ordinals = layout.presentOrdinals();
-            pending = new ConcurrentLinkedQueue<>();
-        } finally {
-            swapLock.writeLock().unlock();
-        }
-        try {
-            if (ordinals.length == 0) {
-                return;
-            }
-            long start = System.nanoTime();
-            IvfLayout fresh = buildLayout(ordinals);
-            swapLock.writeLock().lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                for (Op op : pending) {
-                    if (op.vector() == null) {
-                        fresh.delete(op.ordinal());
-                    } else {
-                        fresh.insert(op.ordinal(), op.vector(), kernels, false);
-                    }
-                }
-                layout = fresh;
-                trainings.incrementAndGet();
-            } finally {
-                pending = null;
-                swapLock.writeLock().unlock();
-            }
-            LOG.info(
-                    "Collection '{}': {} index trained: {} lists{} over {} vectors in {} ms",
-                    collection,
-                    type,
-                    fresh.nlist,
-                    usePq ? ", pqM " + pqM : "",
-                    fresh.size(),
-                    (System.nanoTime() - start) / 1_000_000);
-        } catch (Throwable t) {
-            swapLock.writeLock().lock();
-            pending = null;
-            swapLock.writeLock().unlock();
-            if (!closed) {
-                LOG.warn(
-                        "Collection '{}': training the {} index failed; it keeps its previous structure",
-                        collection,
-                        type,
-                        t);
-            }
-        }
-    }
-
-    private IvfLayout buildLayout(int[] ordinals) {
-        int n = ordinals.length;
-        int nlist = Math.min(n, build.nlist() > 0 ? build.nlist() : IvfParams.autoNlist(n));
-        SplittableRandom random = new SplittableRandom(settings.seed());
-        int sampleSize = (int) Math.min(n, Math.max(40L * nlist, 10_000L));
-        int[] pick = ordinals.clone();
-        for (int i = 0; i < sampleSize; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = pick[i];
-            pick[i] = pick[j];
-            pick[j] = t;
-        }
-        float[] sample = new float[sampleSize * dim];
-        float[] buf = new float[dim];
-        int s = 0;
-        for (int i = 0; i < sampleSize; i++) {
-            if (readVector(pick[i], buf)) {
-                System.arraycopy(buf, 0, sample, s * dim, dim);
-                s++;
-            }
-        }
-        if (s == 0) {
-            throw new IllegalStateException("no vector could be read for training");
-        }
-        nlist = Math.min(nlist, s);
-        float[] centroids =
-                KMeans.train(sample, s, dim, nlist, settings.iterations(), settings.seed(), kernels, () -> closed);
-        int[] assignment = new int[s];
-        Arrays.fill(assignment, -1);
-        float[] dist = new float[s];
-        KMeans.assign(sample, s, dim, centroids, nlist, kernels, assignment, dist);
-        double sum = 0;
-        for (int i = 0; i < s; i++) {
-            sum += Math.sqrt(dist[i]);
-        }
-        double trainMean = sum / s;
-        ProductQuantizer pq = null;
-        if (usePq) {
-            for (int i = 0; i < s; i++) {
-                int c = assignment[i] * dim;
-                for (int d = 0; d < dim; d++) {
-                    sample[i * dim + d] -= centroids[c + d];
-                }
-            }
-            pq = ProductQuantizer.train(
-                    sample, s, dim, pqM, settings.iterations(), settings.seed(), kernels, () -> closed);
-        }
-        // assign every vector, then fill exactly sized lists
-        int[] listOf = new int[n];
-        int chunk = 512;
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
-            float[] v = new float[dim];
-            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-                listOf[i] = readVector(ordinals[i], v)
-                        ? KMeans.nearest(v, 0, centroids, centroids.length / dim, dim, kernels, null)
-                        : -1;
-            }
-        });
-        int[] counts = new int[nlist];
-        for (int l : listOf) {
-            if (l >= 0) {
-                counts[l]++;
-            }
-        }
-        InvertedList[] lists = new InvertedList[nlist];
-        for (int l = 0; l < nlist; l++) {
-            lists[l] = new InvertedList(usePq ? pqM : dim, !usePq, usePq && l2, counts[l]);
-        }
-        IvfLayout fresh = new IvfLayout(dim, centroids, nlist, lists, pq, false, l2, trainMean, n);
-        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
-            float[] v = new float[dim];
-            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
-                if (closed) {
-                    throw new java.util.concurrent.CancellationException("closed");
-                }
-                if (listOf[i] >= 0 && readVector(ordinals[i], v)) {
-                    fresh.insertAssigned(ordinals[i], listOf[i], v, fresh.encode(v, listOf[i]));
-                }
-            }
-        });
-        return fresh;
-    }
-
-    private boolean readVector(int ordinal, float[] target) {
-        try {
-            source.copyVector(ordinal, target);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return slot.layout();
     }
 
     // ------------------------------------------------------------------------------------------------ search
 
     @Override
     public ScoredOrdinals search(float[] query, int k, OrdinalFilter filter, Map<String, Object> params) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (query == null || query.length != dim) {
+            throw new IllegalArgumentException(
+                    "query of " + (query == null ? 0 : query.length) + " dimensions, expected " + dim);
         }
-        IvfLayout l = layout;
+        IvfLayout l = slot.layout();
         int live = l.size();
         if (live == 0 || k <= 0) {
             return EMPTY;
         }
-        if (l.exact) {
-            if (!exactLogged) {
-                exactLogged = true;
-                LOG.info(
-                        "Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
-                                + "on ({} so far)",
-                        collection,
-                        type,
-                        trainThreshold(),
-                        live);
-            }
-            TopK top = new TopK(k);
-            scanFloats(l.lists[0], query, filter, top);
-            return drain(top, l2);
+        if (l.exact && !exactLogged) {
+            exactLogged = true;
+            LOG.info(
+                    "Collection '{}': the {} index answers by exact scan until {} vectors have arrived to train "
+                            + "on ({} so far)",
+                    collection,
+                    type,
+                    training.threshold(),
+                    live);
         }
-        int estimate = filter == null ? live : Math.max(0, filter.estimatedCount());
-        if (estimate < live && (estimate < EXACT_SCAN_MAX || estimate < EXACT_SCAN_FRACTION * live)) {
-            return exactScan(l, query, k, filter);
-        }
-        int nprobe = params != null && params.get("nprobe") instanceof Number p
-                ? p.intValue()
-                : (build.nprobe() > 0 ? build.nprobe() : IvfParams.autoNprobe(l.nlist));
-        if (estimate < live) {
-            // a filter passing a fraction f of the vectors: probe about 1/sqrt(f) times more lists
-            double f = Math.max(1e-6, (double) estimate / live);
-            nprobe = (int) Math.min(l.nlist, Math.ceil(nprobe / Math.sqrt(f)));
-        }
-        nprobe = Math.max(1, Math.min(nprobe, l.nlist));
-        ProbeOrder order = new ProbeOrder(l, query, nprobe, kernels);
-        int candidates = usePq ? rerankCount(k, params) : k;
-        TopK top = new TopK(candidates);
-        float[] table = null;
-        if (usePq) {
-            // one lookup table per query: inner products with every codeword (doubled for L2, see dotTable)
-            table = new float[pqM * ProductQuantizer.KSUB];
-            l.pq.dotTable(query, table, l2 ? 2f : 1f);
-        }
-        for (int i = 0; i < l.nlist; i++) {
-            if (i >= nprobe && top.size() >= k) {
-                break; // probed enough; otherwise keep probing until k candidates pass the filter
-            }
-            int list = order.list(i);
-            if (!usePq) {
-                scanFloats(l.lists[list], query, filter, top);
-            } else if (l2) {
-                // -|q - c - r|^2 = -|q - c|^2 - (|r|^2 + 2<c, r>) + 2<q, r>
-                scanCodes(l.lists[list], table, -order.distance(i), filter, top);
-            } else {
-                scanCodes(l.lists[list], table, kernels.dot(query, 0, l.centroids, list * dim, dim), filter, top);
-            }
-        }
-        if (!usePq) {
-            return drain(top, l2);
-        }
-        int[] found = top.ordinals();
-        TopK best = new TopK(k);
-        float[] v = new float[dim];
-        for (int o : found) {
-            if (readVector(o, v)) {
-                best.offer(o, exactScore(query, v, 0));
-            }
-        }
-        return drain(best, l2);
+        return searcher.search(l, live, query, k, filter, params);
     }
 
-    /** Drains {@code top} best first; {@code l2}: the scores are negated squared distances, reported as -distance. */
-    static ScoredOrdinals drain(TopK top, boolean l2) {
-        int n = top.size();
-        int[] ordinals = new int[n];
-        float[] scores = new float[n];
-        top.drainSorted(ordinals, scores);
-        if (l2) {
-            Scores.negatedSquaredToNegatedDistance(scores, n);
-        }
-        return new ScoredOrdinals(ordinals, scores);
-    }
-
-    /** Candidates re-ranked on full vectors: rerank*k, at least 32 (and k), at most max(k, 1000). */
-    int rerankCount(int k, Map<String, Object> params) {
-        int multiplier = params != null && params.get("rerank") instanceof Number r ? r.intValue() : build.rerank();
-        long wanted = Math.max(32L, (long) multiplier * k);
-        return (int) Math.max(k, Math.min(wanted, Math.max(k, IvfParams.MAX_RERANK)));
-    }
-
-    /** The score of a full vector, higher is better; for L2 the negated squared distance (see #drain). */
-    private float exactScore(float[] query, float[] v, int off) {
-        return switch (scoring) {
-            case L2 -> -kernels.squareDistance(query, 0, v, off, dim);
-            case L1 -> -kernels.manhattan(query, 0, v, off, dim);
-            case INNER -> kernels.dot(query, 0, v, off, dim);
-        };
-    }
-
-    /**
-     * Lists by increasing squared distance of their centroid to the query. Only the first {@code first} are selected
-     * (a bounded heap) and sorted; asking beyond them (a filter that leaves too few candidates) sorts all.
-     */
-    static final class ProbeOrder {
-        private final long[] keys;
-        private long[] order;
-        private int ready;
-
-        ProbeOrder(IvfLayout l, float[] query, int first, VectorMath kernels) {
-            int n = l.nlist;
-            int dim = l.dim;
-            keys = new long[n];
-            for (int c = 0; c < n; c++) {
-                float d = Math.max(0f, kernels.squareDistance(query, 0, l.centroids, c * dim, dim));
-                keys[c] = ((long) Float.floatToIntBits(d) << 32) | c; // non-negative floats order as their bits
-            }
-            if (first * 2 >= n) {
-                sortAll();
-                return;
-            }
-            // max-heap of the smallest `first` keys
-            long[] heap = new long[first];
-            System.arraycopy(keys, 0, heap, 0, first);
-            for (int i = first / 2 - 1; i >= 0; i--) {
-                siftDown(heap, i, first);
-            }
-            for (int c = first; c < n; c++) {
-                if (keys[c] < heap[0]) {
-                    heap[0] = keys[c];
-                    siftDown(heap, 0, first);
-                }
-            }
-            java.util.Arrays.sort(heap);
-            order = heap;
-            ready = first;
-        }
-
-        private static void siftDown(long[] heap, int i, int n) {
-            long v = heap[i];
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= n) {
-                    break;
-                }
-                if (child + 1 < n && heap[child + 1] > heap[child]) {
-                    child++;
-                }
-                if (heap[child] <= v) {
-                    break;
-                }
-                heap[i] = heap[child];
-                i = child;
-            }
-            heap[i] = v;
-        }
-
-        private void sortAll() {
-            Arrays.sort(keys);
-            order = keys;
-            ready = keys.length;
-        }
-
-        /** The list probed {@code i}-th. */
-        int list(int i) {
-            if (i >= ready) {
-                sortAll();
-            }
-            return (int) order[i];
-        }
-
-        /** The squared distance of the query to the centroid of the list probed {@code i}-th. */
-        float distance(int i) {
-            return Float.intBitsToFloat((int) (order[i] >>> 32));
-        }
-    }
-
-    private void scanFloats(InvertedList list, float[] query, OrdinalFilter filter, TopK top) {
-        list.lock.readLock().lock();
-        try {
-            int n = list.size;
-            int[] ordinals = list.ordinals;
-            float[] vectors = list.vectors;
-            boolean anyDead = list.deadCount > 0;
-            float threshold = top.threshold();
-            for (int i = 0; i < n; i++) {
-                float score = exactScore(query, vectors, i * dim);
-                if (score > threshold
-                        && !(anyDead && list.isDead(i))
-                        && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(ordinals[i], score);
-                    threshold = top.threshold();
-                }
-            }
-        } finally {
-            list.lock.readLock().unlock();
-        }
-    }
-
-    /**
-     * Scores the PQ codes of a list: {@code base + sum over sub-spaces of table[s][code_s]}, minus the entry's stored
-     * term when the list has them (L2); four independent accumulators so the loads pipeline.
-     */
+    /** See {@link IvfSearcher#scanCodes} (kept here for the tests that call it). */
     static void scanCodes(InvertedList list, float[] table, float base, OrdinalFilter filter, TopK top) {
-        list.lock.readLock().lock();
-        try {
-            final int n = list.size;
-            final int m = list.width;
-            final int m4 = m & ~3;
-            final int[] ordinals = list.ordinals;
-            final byte[] codes = list.codes;
-            final float[] terms = list.terms;
-            final boolean anyDead = list.deadCount > 0;
-            float threshold = top.threshold();
-            for (int i = 0, off = 0; i < n; i++, off += m) {
-                float a0 = 0;
-                float a1 = 0;
-                float a2 = 0;
-                float a3 = 0;
-                int s = 0;
-                for (; s < m4; s += 4) {
-                    int t = s << 8;
-                    a0 += table[t | (codes[off + s] & 0xff)];
-                    a1 += table[(t + 256) | (codes[off + s + 1] & 0xff)];
-                    a2 += table[(t + 512) | (codes[off + s + 2] & 0xff)];
-                    a3 += table[(t + 768) | (codes[off + s + 3] & 0xff)];
-                }
-                for (; s < m; s++) {
-                    a0 += table[(s << 8) | (codes[off + s] & 0xff)];
-                }
-                float score = base + ((a0 + a1) + (a2 + a3));
-                if (terms != null) {
-                    score -= terms[i];
-                }
-                if (score > threshold
-                        && !(anyDead && list.isDead(i))
-                        && (filter == null || filter.accept(ordinals[i]))) {
-                    top.offer(ordinals[i], score);
-                    threshold = top.threshold();
-                }
-            }
-        } finally {
-            list.lock.readLock().unlock();
-        }
+        IvfSearcher.scanCodes(list, table, base, filter, top);
     }
 
-    /** A selective filter: score exactly the few accepted ordinals, reading their vectors from the source. */
-    private ScoredOrdinals exactScan(IvfLayout l, float[] query, int k, OrdinalFilter filter) {
-        TopK top = new TopK(k);
-        float[] v = new float[dim];
-        int limit = Math.min(l.ordinalLimit(), Math.max(0, source.maxOrdinal()));
-        for (int o = 0; o < limit; o++) {
-            if (l.isPresent(o) && filter.accept(o) && readVector(o, v)) {
-                top.offer(o, exactScore(query, v, 0));
-            }
-        }
-        return drain(top, l2);
+    /** See {@link IvfSearcher#drain} (kept here for the tests that call it). */
+    static ScoredOrdinals drain(TopK top, boolean l2) {
+        return IvfSearcher.drain(top, l2);
     }
 
     // ------------------------------------------------------------------------------------------------ persistence
@@ -672,13 +186,8 @@ final class IvfIndex implements VectorIndex {
             if (loaded.covered() == 0) {
                 return;
             }
-            swapLock.writeLock().lock();
-            try {
-                layout = loaded.layout();
-                restored = loaded.covered();
-            } finally {
-                swapLock.writeLock().unlock();
-            }
+            slot.replace(loaded.layout());
+            restored = loaded.covered();
             LOG.info(
                     "Collection '{}': reloaded the persisted {} index ({} vectors, {}, covering ordinals below {}) "
                             + "in {} ms",
@@ -703,7 +212,7 @@ final class IvfIndex implements VectorIndex {
                     file,
                     e.toString());
         }
-        maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
+        training.maybeTrain(); // a state persisted before (re)training finished trains now rather than at the next add
     }
 
     @Override
@@ -725,13 +234,12 @@ final class IvfIndex implements VectorIndex {
         if (coveredOrdinals < 0) {
             throw new IllegalArgumentException("coveredOrdinals must not be negative; got " + coveredOrdinals);
         }
-        swapLock.writeLock().lock();
+        Lock exclusive = slot.exclusive();
+        exclusive.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the index is closed");
-            }
+            checkOpen();
             long start = System.nanoTime();
-            IvfLayout l = layout;
+            IvfLayout l = slot.layout();
             IvfPersistence.save(directory, file.getFileName().toString(), identity, l, coveredOrdinals);
             LOG.info(
                     "Collection '{}': persisted the {} index ({} vectors, covering ordinals below {}) in {} ms",
@@ -748,7 +256,7 @@ final class IvfIndex implements VectorIndex {
             }
             throw new UncheckedIOException("persisting the " + type + " index of '" + collection + "' failed", e);
         } finally {
-            swapLock.writeLock().unlock();
+            exclusive.unlock();
         }
     }
 
@@ -756,22 +264,22 @@ final class IvfIndex implements VectorIndex {
 
     @Override
     public int size() {
-        return layout.size();
+        return slot.layout().size();
     }
 
     @Override
     public long memoryBytes() {
-        return layout.memoryBytes();
+        return slot.layout().memoryBytes();
     }
 
     @Override
     public void close() {
-        closed = true;
-        swapLock.writeLock().lock();
-        try {
-            layout = IvfLayout.untrained(dim);
-        } finally {
-            swapLock.writeLock().unlock();
+        slot.close();
+    }
+
+    private void checkOpen() {
+        if (slot.isClosed()) {
+            throw new IllegalStateException("the " + type + " index of collection '" + collection + "' is closed");
         }
     }
 }

@@ -32,7 +32,7 @@ abstract class IvfIndexFactorySupport implements VectorIndexFactory {
     @Override
     public VectorIndex open(IndexContext context) {
         // refuse a metric this type does not serve rather than mis-score it (the store normally asks supports() first)
-        IvfIndex.scoring(type(), context.metric(), pq);
+        IvfScoring.of(type(), context.metric(), pq);
         if (!supports(context.metric())) {
             throw new IllegalArgumentException("the " + type() + " index does not support the metric '"
                     + context.metric().id() + "'");

@@ -1,7 +1,7 @@
 package dev.caracal.vector.index.ivf.internal;
 
-import static dev.caracal.vector.index.ivf.internal.TestData.bruteForce;
-import static dev.caracal.vector.index.ivf.internal.TestData.recall;
+import static dev.caracal.vector.index.testkit.GroundTruth.bruteForce;
+import static dev.caracal.vector.index.testkit.GroundTruth.recall;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,16 +12,12 @@ import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndexFactory;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import dev.caracal.vector.math.VectorMath;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,44 +29,45 @@ class IvfIndexTest {
     @TempDir
     Path dir;
 
-    static TestData.Source load(
-            IvfIndex[] holder,
-            VectorIndexFactory f,
-            Metric metric,
-            float[][] data,
-            Map<String, Object> params,
-            Path dir) {
-        TestData.Source source = new TestData.Source(DIM);
-        IvfIndex index = TestData.open(f, metric, source, params, dir);
+    /** An index of {@code factory} over {@value #N} clustered vectors, trained on all of them, and its source. */
+    record Trained(IvfIndex index, IndexTestData.Source source) {}
+
+    Trained trainedOnEverything(VectorIndexFactory factory) throws InterruptedException {
+        float[][] data = IndexTestData.clustered(new Random(1), N, DIM, 200, 0);
+        IndexTestData.Source source = new IndexTestData.Source(DIM);
+        IvfIndex index = IndexTestData.openIndex(factory, Metric.L2, source, Map.of(), dir);
         for (int i = 0; i < data.length; i++) {
             source.put(i, data[i]);
             index.add(i, data[i]);
         }
-        holder[0] = index;
-        return source;
+        index.awaitTraining();
+        index.trainNow(); // train on everything (the background one trained on a prefix)
+        assertFalse(index.layout().exact);
+        return new Trained(index, source);
     }
 
-    double measure(
-            IvfIndex index,
-            TestData.Source source,
-            Metric metric,
-            float[][] queries,
-            Map<String, Object> p,
-            String label) {
-        double sum = 0;
+    /** Mean recall@10 of 200 queries from the same centres, probing an eighth of the lists; prints QPS and memory. */
+    double recallProbingAnEighth(Trained t, String label) {
+        IvfIndex index = t.index();
+        int nlist = index.layout().nlist;
+        Map<String, Object> p = Map.of("nprobe", Math.max(1, nlist / 8));
+        float[][] queries = IndexTestData.clustered(new Random(1), 200, DIM, 200, 0); // same centres (same seed)
         long t0 = System.nanoTime();
         ScoredOrdinals[] results = new ScoredOrdinals[queries.length];
         for (int i = 0; i < queries.length; i++) {
             results[i] = index.search(queries[i], 10, null, p);
         }
         long t1 = System.nanoTime();
+        double sum = 0;
         for (int i = 0; i < queries.length; i++) {
-            sum += recall(bruteForce(source, metric, queries[i], 10, null), results[i]);
+            sum += recall(bruteForce(t.source(), Metric.L2, queries[i], 10, null), results[i]);
         }
         double r = sum / queries.length;
         System.out.printf(
-                "%s: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes = %.3f of floats%n",
+                "%s nlist %d nprobe %d: recall@10 %.3f, %.0f QPS (single thread), memory %d bytes = %.3f of floats%n",
                 label,
+                nlist,
+                nlist / 8,
                 r,
                 queries.length / ((t1 - t0) / 1e9),
                 index.memoryBytes(),
@@ -79,138 +76,32 @@ class IvfIndexTest {
     }
 
     @Test
-    void ivfRecallAgainstBruteForce() throws Exception {
-        Random random = new Random(1);
-        float[][] data = TestData.clustered(random, N, DIM, 200, 0);
-        IvfIndex[] h = new IvfIndex[1];
-        TestData.Source source = load(h, new IvfIndexFactory(), Metric.L2, data, Map.of(), dir);
-        IvfIndex index = h[0];
-        index.awaitTraining();
-        index.trainNow(); // train on everything (the background one trained on a prefix)
-        assertFalse(index.layout().exact);
-        int nlist = index.layout().nlist;
-        assertEquals(IvfParams.autoNlist(N), nlist);
-        float[][] queries = TestData.clustered(new Random(1), 200, DIM, 200, 0); // same centres (same seed)
-        double r = measure(
-                index,
-                source,
-                Metric.L2,
-                queries,
-                Map.of("nprobe", Math.max(1, nlist / 8)),
-                "ivf nlist " + nlist + " nprobe " + nlist / 8);
+    void ivfTrainedOnEverythingRecall() throws Exception {
+        Trained t = trainedOnEverything(new IvfIndexFactory());
+        assertEquals(IvfParams.autoNlist(N), t.index().layout().nlist);
+        double r = recallProbingAnEighth(t, "ivf");
         assertTrue(r >= 0.95, "recall " + r);
-        assertEquals(N, index.size());
-        index.close();
+        assertEquals(N, t.index().size());
+        t.index().close();
     }
 
     @Test
-    void ivfPqRecallAndMemory() throws Exception {
-        Random random = new Random(1);
-        float[][] data = TestData.clustered(random, N, DIM, 200, 0);
-        IvfIndex[] h = new IvfIndex[1];
-        TestData.Source source = load(h, new IvfPqIndexFactory(), Metric.L2, data, Map.of(), dir);
-        IvfIndex index = h[0];
-        index.awaitTraining();
-        index.trainNow();
+    void ivfPqTrainedOnEverythingRecallAndMemory() throws Exception {
+        Trained t = trainedOnEverything(new IvfPqIndexFactory());
+        IvfIndex index = t.index();
         assertEquals(8, index.layout().pq.m, "default pqM = dim/8");
-        int nlist = index.layout().nlist;
-        float[][] queries = TestData.clustered(new Random(1), 200, DIM, 200, 0);
-        double r = measure(
-                index,
-                source,
-                Metric.L2,
-                queries,
-                Map.of("nprobe", Math.max(1, nlist / 8)),
-                "ivf-pq nlist " + nlist + " pqM 8 rerank 4");
+        double r = recallProbingAnEighth(t, "ivf-pq pqM 8 rerank 4");
         assertTrue(r >= 0.90, "recall " + r);
         assertTrue(index.memoryBytes() <= 4L * N * DIM / 8, "memory " + index.memoryBytes());
         index.close();
     }
 
     @Test
-    void scoresAreOnTheMetricsScale() throws Exception {
-        for (VectorIndexFactory f : List.of(new IvfIndexFactory(), new IvfPqIndexFactory())) {
-            for (Metric metric : Metric.values()) {
-                if (!f.supports(metric)) {
-                    continue; // refused at open: IvfMetricsTest
-                }
-                Random random = new Random(3);
-                float[][] data = TestData.clustered(random, 4000, DIM, 20, 0.5);
-                if (metric == Metric.COSINE) {
-                    for (float[] v : data) {
-                        TestData.normalize(v);
-                    }
-                }
-                IvfIndex[] h = new IvfIndex[1];
-                TestData.Source source = load(h, f, metric, data, Map.of("nlist", 32), dir);
-                IvfIndex index = h[0];
-                index.trainNow();
-                assertFalse(index.layout().exact);
-                float[] q = data[7].clone();
-                for (int d = 0; d < DIM; d++) {
-                    q[d] += 0.01f;
-                }
-                if (metric == Metric.COSINE) {
-                    TestData.normalize(q);
-                }
-                ScoredOrdinals r = index.search(q, 5, null, Map.of());
-                assertEquals(5, r.size());
-                for (int i = 0; i < r.size(); i++) {
-                    float expected = IvfMetricsTest.score(metric, q, source.get(r.ordinals()[i]));
-                    assertEquals(expected, r.scores()[i], 1e-3f, f.type() + " " + metric);
-                    if (i > 0) {
-                        assertTrue(r.scores()[i] <= r.scores()[i - 1], "best first");
-                    }
-                }
-                if (metric == Metric.COSINE) {
-                    assertTrue(r.scores()[0] <= 1.0001f && r.scores()[0] > 0.9f, "cosine " + r.scores()[0]);
-                } else if (metric == Metric.L2 || metric == Metric.MANHATTAN) {
-                    assertTrue(r.scores()[0] <= 0, "negated distance");
-                }
-                index.close();
-            }
-        }
-    }
-
-    @Test
-    void deletedVectorsAreNeverReturnedAndCanComeBack() throws Exception {
-        for (VectorIndexFactory f : List.of(new IvfIndexFactory(), new IvfPqIndexFactory())) {
-            Random random = new Random(4);
-            float[][] data = TestData.clustered(random, 6000, DIM, 30, 0);
-            IvfIndex[] h = new IvfIndex[1];
-            TestData.Source source = load(h, f, Metric.L2, data, Map.of("nlist", 64), dir);
-            IvfIndex index = h[0];
-            index.trainNow();
-            for (int o = 0; o < 6000; o += 2) {
-                index.remove(o);
-                source.kill(o);
-            }
-            assertEquals(3000, index.size());
-            for (int i = 0; i < 50; i++) {
-                ScoredOrdinals r = index.search(data[i * 2], 10, null, Map.of("nprobe", 64));
-                assertEquals(10, r.size());
-                for (int o : r.ordinals()) {
-                    assertEquals(1, o % 2, "deleted ordinal " + o + " returned");
-                }
-            }
-            // re-add an ordinal (replacing its vector): found again, exactly once
-            float[] moved = data[11];
-            source.put(10, moved);
-            index.add(10, moved);
-            index.add(10, moved);
-            assertEquals(3001, index.size());
-            ScoredOrdinals r = index.search(moved, 2, null, Map.of("nprobe", 64));
-            assertEquals(java.util.Set.of(10, 11), java.util.Set.of(r.ordinals()[0], r.ordinals()[1]));
-            index.close();
-        }
-    }
-
-    @Test
     void driftTriggersRetrainingAndRecallHolds() throws Exception {
         Random random = new Random(5);
-        TestData.Source source = new TestData.Source(DIM);
-        IvfIndex index = TestData.open(new IvfIndexFactory(), Metric.L2, source, Map.of(), dir);
-        float[][] a = TestData.clustered(random, 8000, DIM, 50, 0);
+        IndexTestData.Source source = new IndexTestData.Source(DIM);
+        IvfIndex index = IndexTestData.openIndex(new IvfIndexFactory(), Metric.L2, source, Map.of(), dir);
+        float[][] a = IndexTestData.clustered(random, 8000, DIM, 50, 0);
         for (int i = 0; i < a.length; i++) {
             source.put(i, a[i]);
             index.add(i, a[i]);
@@ -220,7 +111,7 @@ class IvfIndexTest {
         int before = index.trainings.get();
         double trainMean = index.layout().trainMeanDistance;
         // a second family of clusters far away: only 3k more (well below the 4x growth trigger)
-        float[][] b = TestData.clustered(random, 3000, DIM, 50, 20);
+        float[][] b = IndexTestData.clustered(random, 3000, DIM, 50, 20);
         for (int i = 0; i < b.length; i++) {
             source.put(8000 + i, b[i]);
             index.add(8000 + i, b[i]);
@@ -243,141 +134,47 @@ class IvfIndexTest {
         index.close();
     }
 
+    /** A training that finds nothing to train on stops logging writes, or every later add would keep a copy. */
     @Test
-    void concurrentAddsRemovesAndSearches() throws Exception {
-        for (VectorIndexFactory f : List.of(new IvfIndexFactory(), new IvfPqIndexFactory())) {
-            Random random = new Random(6);
-            float[][] data = TestData.clustered(random, 12000, DIM, 40, 0);
-            TestData.Source source = new TestData.Source(DIM);
-            for (int i = 0; i < data.length; i++) {
-                source.put(i, data[i]); // the store publishes before the index sees the vector
-            }
-            IvfIndex index = TestData.open(f, Metric.L2, source, Map.of(), dir);
-            AtomicBoolean running = new AtomicBoolean(true);
-            Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-            AtomicInteger searches = new AtomicInteger();
-            Thread[] writers = new Thread[2];
-            for (int w = 0; w < writers.length; w++) {
-                int first = w;
-                writers[w] = new Thread(() -> {
-                    try {
-                        // each writer owns the ordinals of one parity and removes its own earlier ones
-                        for (int o = first; o < data.length; o += 2) {
-                            index.add(o, data[o]);
-                            if (o >= 2 && (o - 2) % 7 == 0) {
-                                index.remove(o - 2);
-                            }
-                        }
-                    } catch (Throwable t) {
-                        errors.add(t);
-                    }
-                });
-            }
-            Thread[] readers = new Thread[2];
-            for (int r = 0; r < readers.length; r++) {
-                readers[r] = new Thread(() -> {
-                    Random rr = new Random();
-                    while (running.get()) {
-                        try {
-                            ScoredOrdinals res = index.search(
-                                    data[rr.nextInt(data.length)],
-                                    10,
-                                    TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE),
-                                    Map.of());
-                            for (int o : res.ordinals()) {
-                                if (o % 3 == 0) {
-                                    errors.add(new AssertionError("filtered ordinal returned"));
-                                }
-                            }
-                            searches.incrementAndGet();
-                        } catch (Throwable t) {
-                            errors.add(t);
-                        }
-                    }
-                });
-                readers[r].start();
-            }
-            for (Thread t : writers) {
-                t.start();
-            }
-            for (Thread t : writers) {
-                t.join();
-            }
-            index.awaitTraining();
-            running.set(false);
-            for (Thread t : readers) {
-                t.join();
-            }
-            assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
-            assertTrue(searches.get() > 0);
-            assertFalse(index.layout().exact, "trained while writes and searches went on");
-            int removed = 0;
-            for (int o = 0; o + 2 < data.length; o++) {
-                removed += o % 7 == 0 ? 1 : 0;
-            }
-            assertEquals(data.length - removed, index.size());
-            for (int i = 0; i < 20; i++) {
-                for (int o : index.search(data[i * 7], 10, null, Map.of()).ordinals()) {
-                    assertTrue(o % 7 != 0 || o + 2 >= data.length, "removed ordinal " + o + " returned");
-                }
-            }
-            index.close();
-        }
+    void aTrainingOfAnEmptyIndexLeavesNoWriteLogBehind() throws Exception {
+        IndexTestData.Source source = new IndexTestData.Source(DIM);
+        IvfIndex index = IndexTestData.openIndex(new IvfIndexFactory(), Metric.L2, source, Map.of(), dir);
+        index.trainNow();
+        assertFalse(index.rebuilding(), "no rebuild is left logging writes");
+        float[] v = new float[DIM];
+        v[0] = 1;
+        source.put(0, v);
+        index.add(0, v);
+        assertFalse(index.rebuilding());
+        assertEquals(1, index.size());
+        index.close();
     }
 
-    @Test
-    void filteredRecallAtOneAndTenPercent() throws Exception {
-        for (VectorIndexFactory f : List.of(new IvfIndexFactory(), new IvfPqIndexFactory())) {
-            Random random = new Random(7);
-            float[][] data = TestData.clustered(random, N, DIM, 200, 0);
-            IvfIndex[] h = new IvfIndex[1];
-            TestData.Source source = load(h, f, Metric.L2, data, Map.of(), dir);
-            IvfIndex index = h[0];
-            index.awaitTraining();
-            index.trainNow();
-            int nlist = index.layout().nlist;
-            for (int percent : new int[] {1, 10}) {
-                int mod = 100 / percent;
-                double sum = 0;
-                for (int i = 0; i < 100; i++) {
-                    float[] q = data[random.nextInt(N)];
-                    int[] truth = bruteForce(source, Metric.L2, q, 10, o -> o % mod == 0);
-                    ScoredOrdinals r = index.search(
-                            q,
-                            10,
-                            TestData.filter(o -> o % mod == 0, N / mod),
-                            Map.of("nprobe", Math.max(1, nlist / 8)));
-                    assertEquals(10, r.size(), "k results when k match");
-                    for (int o : r.ordinals()) {
-                        assertEquals(0, o % mod);
-                    }
-                    sum += recall(truth, r);
-                }
-                System.out.printf("%s filtered %d%%: recall@10 %.3f%n", f.type(), percent, sum / 100);
-                assertTrue(sum / 100 >= 0.95, f.type() + " " + percent + "%: " + sum / 100);
-            }
-            // a filter matching only 3 records answers exactly those 3
-            ScoredOrdinals r = index.search(data[0], 10, TestData.filter(o -> o < 3, 3), Map.of());
-            assertEquals(3, r.size());
-            index.close();
-        }
-    }
-
+    /** Until it has trained, each type answers by exact scan: ivf-pq for dot, ivf for manhattan (L1). */
     @Test
     void searchBeforeTrainingIsExact() {
-        TestData.Source source = new TestData.Source(DIM);
-        IvfIndex index = TestData.open(new IvfPqIndexFactory(), Metric.DOT, source, Map.of(), dir);
-        float[][] data = TestData.clustered(new Random(8), 500, DIM, 5, 0);
+        assertExactBeforeTraining(
+                new IvfPqIndexFactory(), Metric.DOT, IndexTestData.clustered(new Random(8), 500, DIM, 5, 0));
+        assertExactBeforeTraining(
+                new IvfIndexFactory(), Metric.MANHATTAN, IndexTestData.clustered(new Random(21), 1000, 32, 60, 0));
+    }
+
+    private void assertExactBeforeTraining(VectorIndexFactory factory, Metric metric, float[][] data) {
+        IndexTestData.Source source = new IndexTestData.Source(data[0].length);
+        IvfIndex index = IndexTestData.openIndex(factory, metric, source, Map.of(), dir.resolve(metric.id()));
         for (int i = 0; i < data.length; i++) {
             source.put(i, data[i]);
             index.add(i, data[i]);
         }
         assertTrue(index.layout().exact);
         for (int i = 0; i < 20; i++) {
+            float[] q = data[i * 13 % data.length];
             assertArrayEquals(
-                    bruteForce(source, Metric.DOT, data[i], 10, null),
-                    index.search(data[i], 10, null, Map.of()).ordinals());
+                    bruteForce(source, metric, q, 10, null),
+                    index.search(q, 10, null, Map.of()).ordinals(),
+                    metric.id());
         }
+        index.close();
     }
 
     static void assertField(String field, Executable call) {
@@ -408,7 +205,7 @@ class IvfIndexTest {
                         "c",
                         Metric.L2,
                         new dev.caracal.vector.IndexSpec("ivf-pq", bad),
-                        new TestData.Source(DIM),
+                        new IndexTestData.Source(DIM),
                         dir)));
 
         assertEquals(Map.of("nprobe", 65536), ivf.validateQueryParams(Map.of("nprobe", 1_000_000L)));
@@ -423,7 +220,7 @@ class IvfIndexTest {
 
     @Test
     void kMeansIsDeterministicForASeed() {
-        float[][] rows = TestData.clustered(new Random(9), 3000, 16, 10, 0);
+        float[][] rows = IndexTestData.clustered(new Random(9), 3000, 16, 10, 0);
         float[] data = new float[3000 * 16];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, data, i * 16, 16);

@@ -2,6 +2,8 @@ package dev.caracal.vector.index.ivf.internal;
 
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import dev.caracal.vector.math.VectorMath;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,20 +53,20 @@ public final class IvfPqBench {
         }
         if (metric == Metric.COSINE) {
             for (float[] v : data) {
-                TestData.normalize(v);
+                IndexTestData.normalize(v);
             }
             for (float[] q : queries) {
-                TestData.normalize(q);
+                IndexTestData.normalize(q);
             }
         }
-        TestData.Source source = new TestData.Source(dim);
+        IndexTestData.Source source = new IndexTestData.Source(dim);
         for (int i = 0; i < n; i++) {
             source.put(i, data[i]);
         }
         Path dir = Files.createTempDirectory("ivfpq-bench");
         IvfPqIndexFactory factory = new IvfPqIndexFactory();
         factory.settings = new IvfSettings(Integer.MAX_VALUE, 15, 1.5, 1e9, 42L); // train once, explicitly
-        IvfIndex index = TestData.open(factory, metric, source, Map.of(), dir);
+        IvfIndex index = IndexTestData.openIndex(factory, metric, source, Map.of(), dir);
         for (int i = 0; i < n; i++) {
             index.add(i, data[i]);
         }
@@ -85,7 +87,7 @@ public final class IvfPqBench {
                 index.memoryBytes(), index.memoryBytes() / (double) n, l.pq.m);
         int[][] truth = new int[nq][];
         for (int i = 0; i < nq; i++) {
-            truth[i] = TestData.bruteForce(source, metric, queries[i], 10, null);
+            truth[i] = GroundTruth.bruteForce(source, metric, queries[i], 10, null);
         }
         for (int rerank : new int[] {4, 8, 16}) {
             for (int nprobe : new int[] {4, 8, 16, 32, 64, 128}) {
@@ -107,7 +109,7 @@ public final class IvfPqBench {
                     best = Math.max(best, qps);
                     double sum = 0;
                     for (int i = 0; i < nq; i++) {
-                        sum += TestData.recall(truth[i], res[i]);
+                        sum += GroundTruth.recall(truth[i], res[i]);
                     }
                     recall = sum / nq;
                 }

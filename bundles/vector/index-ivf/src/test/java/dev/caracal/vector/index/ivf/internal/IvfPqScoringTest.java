@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import dev.caracal.vector.math.TopK;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -96,12 +97,13 @@ class IvfPqScoringTest {
     void scanScoresAreTheDistancesToTheDecodedVectors() throws Exception {
         for (Metric metric : List.of(Metric.L2, Metric.DOT)) {
             Path d = dir.resolve(metric.id());
-            float[][] data = TestData.clustered(new Random(91), 5000, DIM, 25, 0);
-            TestData.Source source = new TestData.Source(DIM);
+            float[][] data = IndexTestData.clustered(new Random(91), 5000, DIM, 25, 0);
+            IndexTestData.Source source = new IndexTestData.Source(DIM);
             for (int i = 0; i < data.length; i++) {
                 source.put(i, data[i]);
             }
-            IvfIndex index = TestData.open(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8), d);
+            IvfIndex index =
+                    IndexTestData.openIndex(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8), d);
             for (int i = 0; i < data.length; i++) {
                 index.add(i, data[i]);
             }
@@ -131,7 +133,7 @@ class IvfPqScoringTest {
             index.persist(5000);
             index.close();
             IvfIndex reopened =
-                    TestData.open(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8), d);
+                    IndexTestData.openIndex(new IvfPqIndexFactory(), metric, source, Map.of("nlist", 16, "pqM", 8), d);
             assertEquals(5000, reopened.restoredOrdinals());
             assertEquals(2600, check(reopened.layout(), metric, q));
             assertTrue(reopened.search(q, 5, null, Map.of()).size() == 5);

@@ -4,6 +4,7 @@ import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.index.VectorSource;
 import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * visited and it degrades to a linear scan with extra overhead, so flat (exact) or hnsw (approximate) serve such
  * vectors better. Opening it for more than 32 dimensions logs a warning. Metrics: l2 natively; cosine because
  * cosine vectors arrive unit length, so ranking by Euclidean distance equals ranking by cosine (the score returned
- * is the cosine similarity {@code 1 - d^2/2}); dot is rejected when the index opens.
+ * is the cosine similarity {@code 1 - d^2/2}); any other metric is rejected when the index opens.
  *
  * <p>Structure: median splits on the dimension of largest spread, leaves of {@code leafSize} points, the points
  * copied into the tree in tree order. New vectors go to the overflow buffer (scanned exactly); when it holds more
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * snapshot and swapped in, and what was added meanwhile becomes the new overflow. Every ordinal carries a version
  * bumped on each add, so a tree or overflow entry counts only while its ordinal is live at that version: deletes
  * are tombstones and a re-added ordinal's stale entry is ignored. Filters are applied to candidates inside the
- * search, which stays exact.
+ * search, which stays exact. Closing releases everything; a closed index refuses adds, removes and searches.
  */
 final class KdTreeIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(KdTreeIndex.class);
@@ -48,11 +49,12 @@ final class KdTreeIndex implements VectorIndex {
     private final int dim;
     private final boolean cosine;
     private final int leafSize;
+    private final VectorSource source;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final VectorPages vectors;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     // guarded by lock
+    private VectorPages vectors;
     private int[] versions = new int[0];
     private KdTree tree = KdTree.EMPTY;
     private int[] overflowOrdinals = new int[64];
@@ -66,9 +68,10 @@ final class KdTreeIndex implements VectorIndex {
     private volatile Thread builder;
     final AtomicInteger rebuilds = new AtomicInteger();
 
-    KdTreeIndex(String collection, int dim, Metric metric, int leafSize) {
+    KdTreeIndex(String collection, VectorSource source, Metric metric, int leafSize) {
         this.collection = collection;
-        this.dim = dim;
+        this.source = source;
+        this.dim = source.dimension();
         this.cosine = metric == Metric.COSINE;
         this.leafSize = leafSize;
         this.vectors = new VectorPages(dim);
@@ -77,16 +80,22 @@ final class KdTreeIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ writes
 
+    /** Indexes {@code vector}, or when it is {@code null} the vector of {@code ordinal} read from the source. */
     @Override
     public void add(int ordinal, float[] vector) {
-        if (closed.get()) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("negative ordinal " + ordinal);
         }
-        if (ordinal < 0 || vector == null || vector.length != dim) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        if (vector == null) {
+            vector = new float[dim];
+            source.copyVector(ordinal, vector);
+        } else if (vector.length != dim) {
+            throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
         lock.writeLock().lock();
         try {
+            checkOpen();
             vectors.put(ordinal, vector);
             liveCount = vectors.liveCount();
             if (ordinal >= versions.length) {
@@ -117,6 +126,7 @@ final class KdTreeIndex implements VectorIndex {
     public void remove(int ordinal) {
         lock.writeLock().lock();
         try {
+            checkOpen();
             vectors.kill(ordinal);
             liveCount = vectors.liveCount();
         } finally {
@@ -270,12 +280,10 @@ final class KdTreeIndex implements VectorIndex {
         if (query == null || query.length != dim) {
             throw new IllegalArgumentException("query of the wrong dimension");
         }
-        if (k <= 0) {
-            return EMPTY;
-        }
         lock.readLock().lock();
         try {
-            if (vectors.liveCount() == 0) {
+            checkOpen();
+            if (k <= 0 || vectors.liveCount() == 0) {
                 return EMPTY;
             }
             TopK top = new TopK(k);
@@ -319,8 +327,27 @@ final class KdTreeIndex implements VectorIndex {
         }
     }
 
+    /** Releases the vectors, the tree and the overflow; a rebuild still running finds the index closed. */
     @Override
     public void close() {
-        closed.set(true);
+        lock.writeLock().lock();
+        try {
+            closed.set(true);
+            vectors = new VectorPages(dim);
+            versions = new int[0];
+            tree = KdTree.EMPTY;
+            overflowOrdinals = new int[0];
+            overflowVersions = new int[0];
+            overflowCount = 0;
+            liveCount = 0;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the kdtree index of collection '" + collection + "' is closed");
+        }
     }
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Index type {@code kdtree}: an exact k-nearest-neighbour KD-tree for low dimensions (see {@link KdTreeIndex} for
- * when it is the right choice). Metrics l2 and cosine; dot is rejected when the index opens.
+ * when it is the right choice). Metrics l2 and cosine ({@link #supports}); any other is rejected when the index
+ * opens.
  *
  * <p>Build parameter: {@code leafSize} (points per leaf, 1..1024, default {@value #DEFAULT_LEAF_SIZE}). It takes
  * no query parameters: answers are always exact.
@@ -75,10 +76,21 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
         return new LinkedHashMap<>();
     }
 
+    /** L2 and cosine: the tree ranks by Euclidean distance, which ranks unit-length cosine vectors too. */
+    @Override
+    public boolean supports(Metric metric) {
+        return metric == Metric.L2 || metric == Metric.COSINE;
+    }
+
     @Override
     public VectorIndex open(IndexContext context) {
-        if (context.metric() == Metric.DOT) {
-            throw new InvalidRequestException("index.type", "kdtree supports l2 and cosine, not dot");
+        if (!supports(context.metric())) {
+            throw new InvalidRequestException(
+                    "index.type",
+                    "kdtree supports l2 and cosine, not "
+                            + (context.metric() == null
+                                    ? "null"
+                                    : context.metric().id()));
         }
         int leafSize = ((Number) validateBuildParams(context.spec().params()).get("leafSize")).intValue();
         int dim = context.vectors().dimension();
@@ -90,6 +102,6 @@ public class KdTreeIndexFactory implements VectorIndexFactory {
                     dim,
                     20);
         }
-        return new KdTreeIndex(context.collection(), dim, context.metric(), leafSize);
+        return new KdTreeIndex(context.collection(), context.vectors(), context.metric(), leafSize);
     }
 }

@@ -9,15 +9,13 @@ import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.ScoredOrdinals;
+import dev.caracal.vector.index.testkit.GroundTruth;
+import dev.caracal.vector.index.testkit.IndexTestData;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -31,10 +29,10 @@ class KdTreeIndexTest {
     Path dir;
 
     static float[][] data(Metric metric, long seed, int n, int dim) {
-        float[][] data = TestData.clustered(new Random(seed), n, dim, 50, 0);
+        float[][] data = IndexTestData.clustered(new Random(seed), n, dim, 50, 0);
         if (metric == Metric.COSINE) {
             for (float[] v : data) {
-                TestData.normalize(v);
+                IndexTestData.normalize(v);
             }
         }
         return data;
@@ -42,30 +40,30 @@ class KdTreeIndexTest {
 
     /** Asserts {@code got} is the exact top k (ties aside): same size, same scores, every ordinal as good. */
     static void assertExact(
-            TestData.Source source,
+            IndexTestData.Source source,
             Metric metric,
             float[] q,
             int k,
             IntPredicate accept,
             ScoredOrdinals got,
             int[] mismatches) {
-        int[] truth = TestData.bruteForce(source, metric, q, k, accept);
+        int[] truth = GroundTruth.bruteForce(source, metric, q, k, accept);
         assertEquals(truth.length, got.size(), "result count");
         Set<Integer> truthSet = new HashSet<>();
         for (int t : truth) {
             truthSet.add(t);
         }
-        float kth = truth.length == 0 ? 0 : TestData.score(metric, q, source.get(truth[truth.length - 1]));
+        float kth = truth.length == 0 ? 0 : GroundTruth.score(metric, q, source.get(truth[truth.length - 1]));
         for (int i = 0; i < got.size(); i++) {
             int o = got.ordinals()[i];
-            float expected = TestData.score(metric, q, source.get(truth[i]));
+            float expected = GroundTruth.score(metric, q, source.get(truth[i]));
             assertEquals(expected, got.scores()[i], 1e-4f * Math.max(1, Math.abs(expected)), "score at rank " + i);
-            assertEquals(TestData.score(metric, q, source.get(o)), got.scores()[i], 1e-4f, "score of ordinal " + o);
+            assertEquals(GroundTruth.score(metric, q, source.get(o)), got.scores()[i], 1e-4f, "score of ordinal " + o);
             assertTrue(source.isLive(o), "deleted ordinal " + o + " returned");
             assertTrue(accept == null || accept.test(o), "filtered ordinal " + o + " returned");
             if (!truthSet.contains(o)) {
                 mismatches[0]++;
-                assertTrue(TestData.score(metric, q, source.get(o)) >= kth - 1e-5f, "ordinal " + o + " is no tie");
+                assertTrue(GroundTruth.score(metric, q, source.get(o)) >= kth - 1e-5f, "ordinal " + o + " is no tie");
             }
         }
     }
@@ -76,8 +74,8 @@ class KdTreeIndexTest {
             for (Metric metric : new Metric[] {Metric.L2, Metric.COSINE}) {
                 float[][] data = data(metric, dim, N, dim);
                 float[][] updates = data(metric, dim + 100, 200, dim);
-                TestData.Source source = new TestData.Source(dim);
-                KdTreeIndex index = TestData.open(factory, metric, source, Map.of(), dir);
+                IndexTestData.Source source = new IndexTestData.Source(dim);
+                KdTreeIndex index = IndexTestData.openIndex(factory, metric, source, Map.of(), dir);
                 int built = 17_000;
                 for (int i = 0; i < built; i++) {
                     source.put(i, data[i]);
@@ -125,7 +123,7 @@ class KdTreeIndexTest {
                 }
                 long t2 = System.nanoTime();
                 for (int i = 0; i < queries.length; i++) {
-                    TestData.bruteForce(source, metric, queries[i], 10, null);
+                    GroundTruth.bruteForce(source, metric, queries[i], 10, null);
                 }
                 long t3 = System.nanoTime();
                 for (int percent : new int[] {1, 10}) {
@@ -138,7 +136,7 @@ class KdTreeIndexTest {
                                 q,
                                 10,
                                 accept,
-                                index.search(q, 10, TestData.filter(accept, N / mod), Map.of()),
+                                index.search(q, 10, IndexTestData.filter(accept, N / mod), Map.of()),
                                 mismatches);
                     }
                 }
@@ -165,8 +163,8 @@ class KdTreeIndexTest {
         Map<String, Object> p = factory.validateBuildParams(Map.of());
         InvalidRequestException e = assertThrows(
                 InvalidRequestException.class,
-                () -> factory.open(
-                        new IndexContext("c", Metric.DOT, new IndexSpec("kdtree", p), new TestData.Source(3), dir)));
+                () -> factory.open(new IndexContext(
+                        "c", Metric.DOT, new IndexSpec("kdtree", p), new IndexTestData.Source(3), dir)));
         assertEquals("index.type", e.field());
         assertTrue(e.getMessage().contains("l2 and cosine"), e.getMessage());
     }
@@ -174,8 +172,8 @@ class KdTreeIndexTest {
     @Test
     void highDimensionsStillOpenAndStayExact() throws Exception {
         float[][] data = data(Metric.L2, 9, 3000, 48); // logs the dimension warning
-        TestData.Source source = new TestData.Source(48);
-        KdTreeIndex index = TestData.open(factory, Metric.L2, source, Map.of("leafSize", 4), dir);
+        IndexTestData.Source source = new IndexTestData.Source(48);
+        KdTreeIndex index = IndexTestData.openIndex(factory, Metric.L2, source, Map.of("leafSize", 4), dir);
         for (int i = 0; i < data.length; i++) {
             source.put(i, data[i]);
             index.add(i, data[i]);
@@ -217,99 +215,5 @@ class KdTreeIndexTest {
         assertEquals(Map.of(), factory.validateQueryParams(null));
         assertEquals(Map.of(), factory.validateQueryParams(Map.of()));
         assertField("params.ef", () -> factory.validateQueryParams(Map.of("ef", 10)));
-    }
-
-    @Test
-    void concurrentAddsRemovesAndSearches() throws Exception {
-        int dim = 4;
-        float[][] data = data(Metric.L2, 6, 12000, dim);
-        TestData.Source source = new TestData.Source(dim);
-        for (int i = 0; i < data.length; i++) {
-            source.put(i, data[i]);
-        }
-        KdTreeIndex index = TestData.open(factory, Metric.L2, source, Map.of(), dir);
-        AtomicBoolean running = new AtomicBoolean(true);
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        AtomicInteger searches = new AtomicInteger();
-        Thread[] writers = new Thread[2];
-        for (int w = 0; w < writers.length; w++) {
-            int first = w;
-            writers[w] = new Thread(() -> {
-                try {
-                    for (int o = first; o < data.length; o += 2) {
-                        index.add(o, data[o]);
-                        if (o >= 2 && (o - 2) % 7 == 0) {
-                            index.remove(o - 2);
-                        }
-                    }
-                } catch (Throwable t) {
-                    errors.add(t);
-                }
-            });
-        }
-        Thread[] readers = new Thread[2];
-        for (int r = 0; r < readers.length; r++) {
-            readers[r] = new Thread(() -> {
-                Random rr = new Random();
-                while (running.get()) {
-                    try {
-                        ScoredOrdinals res = index.search(
-                                data[rr.nextInt(data.length)],
-                                10,
-                                TestData.filter(o -> o % 3 != 0, Integer.MAX_VALUE),
-                                Map.of());
-                        for (int o : res.ordinals()) {
-                            if (o % 3 == 0) {
-                                errors.add(new AssertionError("filtered ordinal returned"));
-                            }
-                        }
-                        searches.incrementAndGet();
-                    } catch (Throwable t) {
-                        errors.add(t);
-                    }
-                }
-            });
-            readers[r].start();
-        }
-        for (Thread t : writers) {
-            t.start();
-        }
-        for (Thread t : writers) {
-            t.join();
-        }
-        index.awaitRebuild();
-        running.set(false);
-        for (Thread t : readers) {
-            t.join();
-        }
-        assertTrue(errors.isEmpty(), () -> errors.size() + " errors, e.g. " + errors.peek());
-        assertTrue(searches.get() > 0);
-        assertTrue(index.rebuilds.get() > 0, "rebuilt while writes and searches went on");
-        assertTrue(
-                index.overflowSize() <= Math.max(KdTreeIndex.MIN_OVERFLOW, index.treeSize() / 4),
-                "overflow " + index.overflowSize() + " vs tree " + index.treeSize());
-        int removed = 0;
-        for (int o = 0; o + 2 < data.length; o++) {
-            removed += o % 7 == 0 ? 1 : 0;
-        }
-        assertEquals(data.length - removed, index.size());
-        IntPredicate live = o -> o % 7 != 0 || o + 2 >= data.length;
-        for (int o = 0; o < data.length; o++) {
-            if (!live.test(o)) {
-                source.kill(o);
-            }
-        }
-        int[] mismatches = {0};
-        for (int i = 0; i < 50; i++) {
-            assertExact(
-                    source,
-                    Metric.L2,
-                    data[i * 7 + 1],
-                    10,
-                    null,
-                    index.search(data[i * 7 + 1], 10, null, Map.of()),
-                    mismatches);
-        }
-        index.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.OrdinalFilter;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndex;
+import dev.caracal.vector.index.VectorSource;
 import dev.caracal.vector.math.Scores;
 import dev.caracal.vector.math.TopK;
 import dev.caracal.vector.math.VectorMath;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * distance. Filters accepting fewer than 3% of the vectors or fewer than 2000 are answered by an exact scan of the
  * accepted ordinals; otherwise candidates are filtered. When the candidates hold fewer than k results the search
  * falls back to an exact scan, so k results come back whenever k accepted vectors exist.
+ *
+ * <p>Closing releases the vectors and tables; a closed index refuses adds, removes and searches.
  */
 final class LshIndex implements VectorIndex {
     private static final Logger LOG = LoggerFactory.getLogger(LshIndex.class);
@@ -46,13 +49,14 @@ final class LshIndex implements VectorIndex {
     private static final VectorMath MATH = VectorMath.get();
 
     private final String collection;
+    private final VectorSource source;
     private final int dim;
     private final boolean l2;
     private final LshParams.Build build;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final VectorPages vectors;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private final float[] insertScratch;
+    private VectorPages vectors; // guarded by lock
     private LshTables tables; // guarded by lock
     private int builtFor; // guarded by lock
     private int[] pending; // guarded by lock; ordinals added while a build runs
@@ -63,7 +67,8 @@ final class LshIndex implements VectorIndex {
 
     LshIndex(IndexContext context, LshParams.Build build) {
         this.collection = context.collection();
-        this.dim = context.vectors().dimension();
+        this.source = context.vectors();
+        this.dim = source.dimension();
         this.l2 = context.metric() == Metric.L2;
         this.build = build;
         this.vectors = new VectorPages(dim);
@@ -72,16 +77,22 @@ final class LshIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ writes
 
+    /** Indexes {@code vector}, or when it is {@code null} the vector of {@code ordinal} read from the source. */
     @Override
     public void add(int ordinal, float[] vector) {
-        if (closed) {
-            throw new IllegalStateException("the index is closed");
+        checkOpen();
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("negative ordinal " + ordinal);
         }
-        if (ordinal < 0 || vector == null || vector.length != dim) {
-            throw new IllegalArgumentException("ordinal " + ordinal + " with a vector of the wrong dimension");
+        if (vector == null) {
+            vector = new float[dim];
+            source.copyVector(ordinal, vector);
+        } else if (vector.length != dim) {
+            throw new IllegalArgumentException("vector of " + vector.length + " dimensions, expected " + dim);
         }
         lock.writeLock().lock();
         try {
+            checkOpen();
             vectors.put(ordinal, vector);
             liveCount = vectors.liveCount();
             if (tables != null) {
@@ -103,6 +114,7 @@ final class LshIndex implements VectorIndex {
     public void remove(int ordinal) {
         lock.writeLock().lock();
         try {
+            checkOpen();
             vectors.kill(ordinal);
             liveCount = vectors.liveCount();
         } finally {
@@ -306,14 +318,12 @@ final class LshIndex implements VectorIndex {
         if (query == null || query.length != dim) {
             throw new IllegalArgumentException("query of the wrong dimension");
         }
-        if (k <= 0) {
-            return EMPTY;
-        }
         int probes = LshParams.probes(params);
         lock.readLock().lock();
         try {
+            checkOpen();
             int live = vectors.liveCount();
-            if (live == 0) {
+            if (k <= 0 || live == 0) {
                 return EMPTY;
             }
             if (tables == null
@@ -411,8 +421,23 @@ final class LshIndex implements VectorIndex {
         }
     }
 
+    /** Releases the vectors and tables; a build still running finds the index closed and drops its tables. */
     @Override
     public void close() {
-        closed = true;
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            vectors = new VectorPages(dim);
+            tables = null;
+            liveCount = 0;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the lsh index of collection '" + collection + "' is closed");
+        }
     }
 }

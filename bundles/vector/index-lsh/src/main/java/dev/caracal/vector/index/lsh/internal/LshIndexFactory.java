@@ -1,5 +1,6 @@
 package dev.caracal.vector.index.lsh.internal;
 
+import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.IndexContext;
 import dev.caracal.vector.index.VectorIndex;
 import dev.caracal.vector.index.VectorIndexFactory;
@@ -30,8 +31,14 @@ public class LshIndexFactory implements VectorIndexFactory {
         return LshParams.validateQuery(params);
     }
 
+    /** Refuses a metric it does not serve (the store asks {@link #supports} first) rather than mis-score it. */
     @Override
     public VectorIndex open(IndexContext context) {
+        Metric metric = context.metric();
+        if (!supports(metric)) {
+            throw new IllegalArgumentException("the lsh index does not support the metric '"
+                    + (metric == null ? null : metric.id()) + "'; it serves cosine, dot and l2");
+        }
         return new LshIndex(context, LshParams.parseBuild(context.spec().params()));
     }
 }

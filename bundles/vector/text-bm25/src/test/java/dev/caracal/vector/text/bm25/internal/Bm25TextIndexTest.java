@@ -1,5 +1,6 @@
 package dev.caracal.vector.text.bm25.internal;
 
+import static dev.caracal.vector.index.testkit.IndexTestData.filter;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +53,23 @@ class Bm25TextIndexTest {
         return open(Map.of());
     }
 
+    /** A fresh index holding {@code texts} at ordinals 1, 2, ... in order. */
+    private TextIndex openWith(String... texts) {
+        TextIndex index = open();
+        for (int i = 0; i < texts.length; i++) {
+            index.add(i + 1, texts[i]);
+        }
+        return index;
+    }
+
+    /** Opens the directory again with {@code config}: the index resumes {@code restored} ordinals, {@code size} entries. */
+    private TextIndex reopen(Map<String, ?> config, int restored, int size) {
+        TextIndex index = open(config);
+        assertEquals(restored, index.restoredOrdinals());
+        assertEquals(size, index.size());
+        return index;
+    }
+
     private static Set<Integer> ordinals(ScoredOrdinals result) {
         return Arrays.stream(result.ordinals()).boxed().collect(Collectors.toSet());
     }
@@ -88,10 +106,7 @@ class Bm25TextIndexTest {
 
     @Test
     void englishAnalyzerStems() {
-        TextIndex index = open();
-        index.add(1, "Computers of the 1970s");
-        index.add(2, "A garden with flowers");
-        index.add(3, "The computer's memory");
+        TextIndex index = openWith("Computers of the 1970s", "A garden with flowers", "The computer's memory");
         assertEquals(Set.of(1, 3), ordinals(index.search("computing", 10, null)));
         assertEquals(Set.of(2), ordinals(index.search("Flower", 10, null)));
     }
@@ -108,9 +123,7 @@ class Bm25TextIndexTest {
 
     @Test
     void stopWordOnlyAndEmptyQueriesFindNothing() {
-        TextIndex index = open();
-        index.add(1, "the and of a to in is it");
-        index.add(2, "something else entirely");
+        TextIndex index = openWith("the and of a to in is it", "something else entirely");
         assertEquals(0, index.search("the and of", 10, null).size());
         assertEquals(0, index.search("", 10, null).size());
         assertEquals(0, index.search("   \t\n", 10, null).size());
@@ -120,10 +133,7 @@ class Bm25TextIndexTest {
 
     @Test
     void queryTextIsNeverParsed() {
-        TextIndex index = open();
-        index.add(1, "foo fighters");
-        index.add(2, "bar none");
-        index.add(3, "unrelated");
+        TextIndex index = openWith("foo fighters", "bar none", "unrelated");
         for (String q : List.of(
                 "foo AND (bar\"",
                 "*",
@@ -179,25 +189,9 @@ class Bm25TextIndexTest {
         assertArrayEquals(expected, index.search("banana pie", 20, even).ordinals());
     }
 
-    static OrdinalFilter filter(java.util.function.IntPredicate accept, int estimate) {
-        return new OrdinalFilter() {
-            @Override
-            public boolean accept(int ordinal) {
-                return accept.test(ordinal);
-            }
-
-            @Override
-            public int estimatedCount() {
-                return estimate;
-            }
-        };
-    }
-
     @Test
     void removeForgetsAnOrdinal() {
-        TextIndex index = open();
-        index.add(1, "red apple");
-        index.add(2, "green apple");
+        TextIndex index = openWith("red apple", "green apple");
         assertEquals(2, index.size());
         assertEquals(Set.of(1, 2), ordinals(index.search("apple", 10, null)));
         index.remove(1);
@@ -288,9 +282,7 @@ class Bm25TextIndexTest {
         index.close();
         index.close(); // idempotent
 
-        TextIndex reopened = open();
-        assertEquals(300, reopened.restoredOrdinals());
-        assertEquals(sizeBefore, reopened.size());
+        TextIndex reopened = reopen(Map.of(), 300, sizeBefore);
         ScoredOrdinals after = reopened.search("lucene cats", 50, null);
         assertArrayEquals(before.ordinals(), after.ordinals());
         assertArrayEquals(before.scores(), after.scores());
@@ -301,9 +293,7 @@ class Bm25TextIndexTest {
         assertEquals(300, reopened.search("lucene", 1, null).ordinals()[0]);
         reopened.persist(301);
         reopened.close();
-        TextIndex third = open();
-        assertEquals(301, third.restoredOrdinals());
-        assertEquals(sizeBefore + 1, third.size());
+        TextIndex third = reopen(Map.of(), 301, sizeBefore + 1);
     }
 
     @Test
@@ -314,9 +304,7 @@ class Bm25TextIndexTest {
         }
         index.persist(15); // 15..19 are in the commit but not covered: the store will add them again
         index.close();
-        TextIndex reopened = open();
-        assertEquals(15, reopened.restoredOrdinals());
-        assertEquals(15, reopened.size());
+        TextIndex reopened = reopen(Map.of(), 15, 15);
         for (int i = 15; i < 20; i++) {
             reopened.add(i, "word " + i);
         }
@@ -326,31 +314,23 @@ class Bm25TextIndexTest {
 
     @Test
     void reopenWithoutPersistStartsEmpty() {
-        TextIndex index = open();
-        index.add(1, "hello world");
+        TextIndex index = openWith("hello world");
         index.close();
-        TextIndex reopened = open();
-        assertEquals(0, reopened.restoredOrdinals());
-        assertEquals(0, reopened.size());
+        reopen(Map.of(), 0, 0);
     }
 
     @Test
     void reopenWithOtherSettingsWipes() {
-        TextIndex index = open();
-        index.add(1, "hello world");
+        TextIndex index = openWith("hello world");
         index.persist(2);
         index.close();
 
-        TextIndex standard = open(Map.of("analyzer", "standard"));
-        assertEquals(0, standard.restoredOrdinals());
-        assertEquals(0, standard.size());
+        TextIndex standard = reopen(Map.of("analyzer", "standard"), 0, 0);
         standard.add(5, "hello again");
         standard.persist(6);
         standard.close();
 
-        TextIndex otherK1 = open(Map.of("analyzer", "standard", "k1", "2.0"));
-        assertEquals(0, otherK1.restoredOrdinals());
-        assertEquals(0, otherK1.size());
+        TextIndex otherK1 = reopen(Map.of("analyzer", "standard", "k1", "2.0"), 0, 0);
         otherK1.close();
 
         TextIndex otherB = open(Map.of("analyzer", "standard", "b", 0.5));
@@ -359,15 +339,12 @@ class Bm25TextIndexTest {
         otherB.persist(10);
         otherB.close();
 
-        TextIndex same = open(Map.of("analyzer", "standard", "b", "0.5"));
-        assertEquals(10, same.restoredOrdinals());
-        assertEquals(1, same.size());
+        reopen(Map.of("analyzer", "standard", "b", "0.5"), 10, 1);
     }
 
     @Test
     void corruptCommitWipesInsteadOfThrowing() throws IOException {
-        TextIndex index = open();
-        index.add(1, "hello world");
+        TextIndex index = openWith("hello world");
         index.persist(2);
         index.close();
         Path textDir = dir.resolve("text");
@@ -380,9 +357,7 @@ class Bm25TextIndexTest {
         for (Path p : segments) {
             Files.write(p, "this is not a lucene commit".getBytes(StandardCharsets.UTF_8));
         }
-        TextIndex reopened = open();
-        assertEquals(0, reopened.restoredOrdinals());
-        assertEquals(0, reopened.size());
+        TextIndex reopened = reopen(Map.of(), 0, 0);
         reopened.add(3, "works again");
         assertEquals(1, reopened.search("works", 10, null).size());
     }
@@ -403,9 +378,7 @@ class Bm25TextIndexTest {
                 Files.write(p, new byte[] {1, 2, 3});
             }
         }
-        TextIndex reopened = open();
-        assertEquals(0, reopened.restoredOrdinals());
-        assertEquals(0, reopened.size());
+        reopen(Map.of(), 0, 0);
     }
 
     @Test
@@ -425,9 +398,7 @@ class Bm25TextIndexTest {
         byte[] bytes = Files.readAllBytes(largest);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(largest, bytes);
-        TextIndex reopened = open();
-        assertEquals(0, reopened.restoredOrdinals());
-        assertEquals(0, reopened.size());
+        reopen(Map.of(), 0, 0);
     }
 
     @Test
@@ -446,22 +417,18 @@ class Bm25TextIndexTest {
 
     @Test
     void secondOpenOfTheSameDirectoryFailsWithoutWiping() {
-        TextIndex index = open();
-        index.add(1, "hello world");
+        TextIndex index = openWith("hello world");
         index.persist(2);
         Bm25TextIndexFactory factory = new Bm25TextIndexFactory(Map.of());
         assertThrows(RuntimeException.class, () -> factory.open(new TextIndexContext("test", dir.resolve("text"))));
         assertEquals(1, index.search("hello", 10, null).size());
         index.close();
-        TextIndex reopened = open();
-        assertEquals(2, reopened.restoredOrdinals());
-        assertEquals(1, reopened.size());
+        reopen(Map.of(), 2, 1);
     }
 
     @Test
     void closedIndexRejectsCalls() {
-        TextIndex index = open();
-        index.add(1, "hello");
+        TextIndex index = openWith("hello");
         index.close();
         assertThrows(RuntimeException.class, () -> index.add(2, "again"));
         assertThrows(RuntimeException.class, () -> index.search("hello", 10, null));

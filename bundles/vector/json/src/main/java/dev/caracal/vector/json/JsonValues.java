@@ -1,0 +1,55 @@
+package dev.caracal.vector.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.vector.InvalidRequestException;
+
+/** Scalars and typed members of the vector API's JSON, failing with an {@link InvalidRequestException} naming them. */
+final class JsonValues {
+    private JsonValues() {}
+
+    /** A JSON scalar as Java: String, Long (integral), Double, Boolean or null. */
+    static Object scalar(JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        return v.asText();
+    }
+
+    static String requiredText(JsonNode body, String name) {
+        return requiredText(body, name, name);
+    }
+
+    static String requiredText(JsonNode body, String name, String path) {
+        JsonNode n = body.get(name);
+        if (n == null || n.isNull()) {
+            throw new InvalidRequestException(path, path + " is required");
+        }
+        if (!n.isTextual() || n.textValue().isBlank()) {
+            throw new InvalidRequestException(path, path + " must be a non-empty string");
+        }
+        return n.textValue();
+    }
+
+    static String optionalText(JsonNode body, String name) {
+        JsonNode n = body.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new InvalidRequestException(name, name + " must be a string");
+        }
+        return n.textValue();
+    }
+}
