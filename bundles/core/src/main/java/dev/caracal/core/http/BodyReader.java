@@ -26,6 +26,12 @@ public final class BodyReader {
         }
         try (InputStream in = request.getInputStream()) {
             return declared >= 0 ? readDeclared(in, (int) declared) : readLimited(in, limit);
+        } catch (ProblemException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Jetty fails the read on a malformed chunked body (or a connection closed mid-body): the client's fault
+            throw ProblemException.badField(
+                    null, "the request body could not be read: its chunked encoding is malformed or it ended early");
         }
     }
 
@@ -72,7 +78,8 @@ public final class BodyReader {
         } catch (JsonProcessingException e) {
             throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", describe(e)));
         } catch (IOException e) {
-            throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON", e.getMessage()));
+            throw new ProblemException(
+                    Problem.of(400, "malformed-json", "Malformed JSON", "the body is not valid JSON"));
         }
         if (node == null || !node.isObject()) {
             throw ProblemException.badField(null, "the request body must be a JSON object");
@@ -80,11 +87,41 @@ public final class BodyReader {
         return node;
     }
 
-    private static String describe(JsonProcessingException e) {
-        String msg = e.getOriginalMessage();
+    /** Jackson's complaint in words a client can act on, where it is; never a Java type or an echo of the input. */
+    static String describe(JsonProcessingException e) {
+        String msg = plain(e.getOriginalMessage());
         JsonLocation loc = e.getLocation();
         if (loc != null && loc.getLineNr() > 0) {
             msg = msg + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        }
+        return msg;
+    }
+
+    /**
+     * Jackson's messages may name its own classes ("bound as `com.fasterxml...JsonNode`", "as per
+     * `DeserializationFeature...`") and quote the source they read ("[Source: (byte[])..."); keep their words, drop
+     * those.
+     */
+    static String plain(String msg) {
+        if (msg == null || msg.isBlank()) {
+            return "the body is not valid JSON";
+        }
+        if (msg.startsWith("Trailing token")) {
+            return "there is more after the JSON value; the body must be exactly one JSON object";
+        }
+        int source = msg.indexOf(" (start marker at ");
+        if (source >= 0) {
+            msg = msg.substring(0, source);
+        }
+        source = msg.indexOf("[Source:");
+        if (source >= 0) {
+            msg = msg.substring(0, source).trim();
+        }
+        msg = msg.replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll("`[^`]*`", "")
+                .trim();
+        if (msg.contains("com.fasterxml") || msg.contains("java.") || msg.contains("Exception")) {
+            return "the body is not valid JSON";
         }
         return msg;
     }

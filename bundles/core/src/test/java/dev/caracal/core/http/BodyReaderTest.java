@@ -2,12 +2,21 @@ package dev.caracal.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletInputStream;
+import javax.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BodyReaderTest {
 
@@ -112,5 +121,91 @@ class BodyReaderTest {
         ProblemException e = assertThrows(
                 ProblemException.class, () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)));
         assertEquals(400, e.problem().status());
+    }
+
+    /** Jackson's complaints reach the client in plain words: no Java type, no echo of the body. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"a\":1}{\"b\":2}",
+                "{\"a\":1} x",
+                "{\"a\":",
+                "{\"a\":tru}",
+                "{\"a\":\"\u0000\"}",
+                "{\"a\":[1,2}",
+                "{\"a\":01}",
+                "{'a':1}",
+                "\uFEFF{\"a\":1"
+            })
+    void malformedJsonIs400InPlainWords(String body) {
+        ProblemException e = assertThrows(
+                ProblemException.class, () -> BodyReader.parseJsonObject(body.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(400, e.problem().status());
+        String detail = e.problem().detail();
+        for (String leak : new String[] {"com.fasterxml", "java.", "`", "Source:", "byte[]", "Exception"}) {
+            assertFalse(detail.contains(leak), detail);
+        }
+    }
+
+    @Test
+    void moreAfterTheObjectIsNamed() {
+        ProblemException e = assertThrows(
+                ProblemException.class,
+                () -> BodyReader.parseJsonObject("{\"a\":1}{\"b\":2}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(
+                e.problem().detail().startsWith("there is more after the JSON value"),
+                e.problem().detail());
+    }
+
+    /** Jetty fails the read of a malformed chunked body (or one cut short); that is the client's 400. */
+    @Test
+    void aBodyJettyCannotReadIs400() {
+        for (RuntimeException failure : new RuntimeException[] {null, new IllegalStateException("400: Bad chunking")}) {
+            HttpServletRequest request = failingRequest(failure);
+            ProblemException e = assertThrows(ProblemException.class, () -> BodyReader.readBytes(request, 1_000_000));
+            assertEquals(400, e.problem().status());
+            assertTrue(
+                    e.problem().detail().contains("chunked encoding is malformed"),
+                    e.problem().detail());
+        }
+    }
+
+    /** A chunked request whose body read fails: with an IOException ("Early EOF") or {@code failure}. */
+    private static HttpServletRequest failingRequest(RuntimeException failure) {
+        ServletInputStream in = new ServletInputStream() {
+            @Override
+            public int read() throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                throw new EOFException("Early EOF");
+            }
+
+            @Override
+            public boolean isFinished() {
+                return false;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {}
+        };
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                BodyReaderTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getContentLengthLong":
+                            return -1L;
+                        case "getInputStream":
+                            return in;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
     }
 }

@@ -319,6 +319,22 @@ public abstract class IngressScenarios {
         assertEquals("still serving", answer(next));
     }
 
+    /** A body whose chunked encoding is malformed is the client's fault: a 400 in the vendor's error envelope. */
+    @ParameterizedTest(name = "context {0}")
+    @ValueSource(strings = {"", JettyHarness.BLOCKING})
+    void aMalformedChunkedBodyIsA400InTheVendorsShape(String context) throws Exception {
+        StringBuilder head = new StringBuilder("POST " + context + wire.path() + " HTTP/1.1\r\nHost: localhost\r\n");
+        head.append("Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n");
+        wire.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        RawHttp.Response r = RawHttp.exchange(jetty.port(), head + "\r\nzz\r\n{}\r\n0\r\n\r\n");
+        assertEquals(400, r.status(), r.body());
+        String id = r.header(wire.requestIdHeader());
+        assertNotNull(id, r.headers().toString());
+        assertErrorEnvelope(id, Json.mapper().readTree(r.body()));
+        assertTrue(r.body().contains("chunked encoding is malformed"), r.body());
+        assertEquals(0, gateway.calls(), "nothing reached the gateway");
+    }
+
     @Test
     void anAsyncTimeoutIsAnsweredAsAGatewayTimeoutAndTheLateAnswerDropped() throws Exception {
         ingress.shortenAsyncTimeout(200);
