@@ -1,6 +1,5 @@
-package dev.caracal.vector.http.internal;
+package dev.caracal.core.http;
 
-import dev.caracal.core.http.ProblemException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -12,11 +11,15 @@ import java.util.TreeSet;
  * The query string of a request, read without {@code getParameter}: for a form-encoded body that would consume the
  * body as parameters. A parameter the endpoint does not take, or one given twice, is a 400 that names it.
  */
-final class QueryParameters {
+public final class QueryParameters {
 
     private QueryParameters() {}
 
-    static Map<String, String> parse(String query, Set<String> accepted) {
+    /**
+     * The parameters of {@code query} (a raw query string, or null) by name, decoded; 400 for a malformed escape, a
+     * name not in {@code accepted}, or a name given twice.
+     */
+    public static Map<String, String> parse(String query, Set<String> accepted) {
         Map<String, String> out = new HashMap<>();
         if (query == null || query.isEmpty()) {
             return out;
@@ -32,7 +35,8 @@ final class QueryParameters {
                 name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badField(null, "malformed query string: " + e.getMessage());
+                throw ProblemException.badField(
+                        null, "malformed query string: a % escape is not followed by two hexadecimal digits");
             }
             if (!accepted.contains(name)) {
                 throw ProblemException.badField(

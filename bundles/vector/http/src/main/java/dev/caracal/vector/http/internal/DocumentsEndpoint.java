@@ -3,6 +3,7 @@ package dev.caracal.vector.http.internal;
 import dev.caracal.core.http.BodyReader;
 import dev.caracal.core.http.Problem;
 import dev.caracal.core.http.ProblemException;
+import dev.caracal.core.http.QueryParameters;
 import dev.caracal.rag.ingest.Document;
 import dev.caracal.rag.ingest.DocumentResult;
 import dev.caracal.rag.ingest.IngestOptions;

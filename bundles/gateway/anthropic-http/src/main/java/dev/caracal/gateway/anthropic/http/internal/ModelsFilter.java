@@ -2,11 +2,14 @@ package dev.caracal.gateway.anthropic.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.http.QueryParameters;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.Gateway;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.ModelsPage;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
@@ -39,6 +42,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class ModelsFilter implements Filter {
     static final String VERSION_HEADER = "anthropic-version";
     private static final String MODELS = "/v1/models";
+    /** The query parameters of the list (Anthropic's API); a model's own path takes none. */
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "after_id", "before_id");
 
     /** Bound by SCR (field injection); package-private so that the tests in this package bind it as SCR does. */
     @Reference(
@@ -85,9 +90,10 @@ public class ModelsFilter implements Filter {
         }
         String path = decodedPath(req);
         if (path.equals(MODELS)) {
-            return ModelsPage.page(
-                    g.models(), req.getParameter("limit"), req.getParameter("after_id"), req.getParameter("before_id"));
+            Map<String, String> query = QueryParameters.parse(req.getQueryString(), LIST_PARAMETERS);
+            return ModelsPage.page(g.models(), query.get("limit"), query.get("after_id"), query.get("before_id"));
         }
+        QueryParameters.parse(req.getQueryString(), Set.of());
         return ModelsPage.find(g.models(), path.substring(MODELS.length() + 1));
     }
 

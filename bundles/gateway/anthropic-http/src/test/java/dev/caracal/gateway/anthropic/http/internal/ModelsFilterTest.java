@@ -15,6 +15,7 @@ import com.anthropic.models.models.ModelRetrieveParams;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.testkit.JettyHarness;
+import dev.caracal.gateway.testkit.RawHttp;
 import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.Capabilities;
 import java.io.IOException;
@@ -165,6 +166,24 @@ class ModelsFilterTest {
         assertEquals("invalid_request_error", error.get("error").get("type").asText());
         assertTrue(error.get("error").get("message").asText().startsWith("limit: "), bad.body());
         assertTrue(bad.headers().firstValue("request-id").orElseThrow().startsWith("req_"));
+
+        // a malformed escape, a parameter the API does not take, a query on one model: 400s that name the problem
+        for (String[] c : new String[][] {
+            {"/v1/models?%zz", "malformed query string"},
+            {"/v1/models?limit=2&order=asc", "unknown query parameter 'order'"},
+            {"/v1/models?limit=2&limit=3", "'limit' is given more than once"},
+            {"/v1/models/claude-1?beta=true", "unknown query parameter 'beta'"}
+        }) {
+            // written byte for byte: an HTTP client refuses to send a malformed escape
+            RawHttp.Response r = RawHttp.exchange(
+                    jetty.port(),
+                    "GET " + c[0] + " HTTP/1.1\r\nHost: localhost\r\nanthropic-version: 2023-06-01\r\n"
+                            + "Connection: close\r\n\r\n");
+            assertEquals(400, r.status(), c[0] + " " + r.body());
+            JsonNode e = Json.mapper().readTree(r.body()).get("error");
+            assertEquals("invalid_request_error", e.get("type").asText(), r.body());
+            assertTrue(e.get("message").asText().contains(c[1]), r.body());
+        }
 
         HttpResponse<String> post = HttpClient.newHttpClient()
                 .send(
