@@ -47,10 +47,11 @@ final class FilterJson {
                     }
                     List<Object> values = new ArrayList<>();
                     for (int i = 0; i < vals.size(); i++) {
-                        if (!vals.get(i).isValueNode()) {
+                        if (!vals.get(i).isValueNode() || vals.get(i).isNull()) {
                             throw new InvalidRequestException(
                                     p + "." + e.getKey() + "[" + i + "]",
-                                    "in values must be strings, numbers, booleans or null");
+                                    "in values must be strings, numbers or booleans (to match records without the "
+                                            + "field, use {\"not\":{\"exists\":\"" + e.getKey() + "\"}})");
                         }
                         values.add(JsonValues.scalar(vals.get(i)));
                     }

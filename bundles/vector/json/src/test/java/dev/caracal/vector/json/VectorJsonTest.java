@@ -153,6 +153,8 @@ class VectorJsonTest {
             filter     | {"range":{"year":{"lt":5,"gte":"a"}}} | filter.range.year.gte
             filter     | {"range":{"year":{"between":1}}} | filter.range.year.between
             filter     | {"in":{"tag":[]}} | filter.in.tag
+            filter     | {"in":{"lang":[null]}} | filter.in.lang[0]
+            filter     | {"in":{"lang":["en",[1]]}} | filter.in.lang[1]
             filter     | {"eq":{"a":{"b":1}}} | filter.eq.a
             filter     | {"or":[]} | filter.or
             filter     | {"not":{}} | filter.not
