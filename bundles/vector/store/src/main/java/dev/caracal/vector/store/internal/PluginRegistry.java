@@ -70,6 +70,26 @@ final class PluginRegistry {
         return null;
     }
 
+    /**
+     * Whether a model of this name has been registered since the store started (it may have left since: a plugin
+     * being updated). A name never seen is a client's mistake; one that left is a passing outage.
+     */
+    boolean modelKnown(String name) {
+        return models.containsKey(name);
+    }
+
+    /** Names of the embedding models bound now, sorted. */
+    List<String> availableModels() {
+        List<String> out = new ArrayList<>();
+        models.forEach((n, l) -> {
+            if (!l.isEmpty()) {
+                out.add(n);
+            }
+        });
+        out.sort(null);
+        return out;
+    }
+
     private static String modelName(EmbeddingModel model, Map<String, Object> properties) {
         Object p = properties == null ? null : properties.get(LlmProperties.EMBEDDING_MODEL);
         return p != null ? p.toString() : model.name();

@@ -7,6 +7,7 @@ import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.index.VectorIndexFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,7 +33,7 @@ final class SpecResolver {
         if (modelName != null) {
             modelName = modelName.trim();
             if (modelName.isEmpty()) {
-                throw new InvalidRequestException("embeddingModel", "the embedding model name must not be blank");
+                throw new InvalidRequestException("embedding", "the embedding model name must not be blank");
             }
         }
         int dimension = spec.dimension();
@@ -44,7 +45,7 @@ final class SpecResolver {
             }
             EmbeddingModel m = plugins.model(modelName);
             if (m == null) {
-                throw new EmbeddingUnavailableException(modelName);
+                throw missingModel(modelName);
             }
             dimension = m.dimension();
         } else if (dimension < 0 || dimension > Requests.MAX_DIMENSION) {
@@ -62,6 +63,24 @@ final class SpecResolver {
         }
         IndexSpec index = resolveIndex(spec.index(), spec.metric());
         return new CollectionSpec(name, dimension, spec.metric(), modelName, index);
+    }
+
+    /**
+     * A model that is not bound now: a 400 naming {@code embedding} when no model of that name has been seen since the
+     * store started (a typo, or a provider not installed), a retryable 503 when it was bound and left (its plugin is
+     * being updated).
+     */
+    private RuntimeException missingModel(String name) {
+        if (plugins.modelKnown(name)) {
+            return new EmbeddingUnavailableException(name);
+        }
+        List<String> available = plugins.availableModels();
+        return new InvalidRequestException(
+                "embedding",
+                "no embedding model '" + name + "' is installed; "
+                        + (available.isEmpty()
+                                ? "none is (install one, e.g. feature:install caracal-llm-embeddings-onnx)"
+                                : "installed: " + String.join(", ", available)));
     }
 
     /**

@@ -3,12 +3,14 @@ package dev.caracal.vector.store.internal;
 import static dev.caracal.vector.store.internal.CollectionsAndRecordsTest.assertField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.core.health.HealthStatus;
 import dev.caracal.llm.LlmProperties;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.EmbeddingUnavailableException;
 import dev.caracal.vector.IndexSpec;
+import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.UpsertResult;
@@ -35,7 +37,11 @@ class EmbeddingTest extends StoreTestSupport {
 
     @Test
     void dimensionComesFromTheModel() {
-        assertThrows(EmbeddingUnavailableException.class, () -> store.createCollection(spec(0)));
+        InvalidRequestException unknown =
+                assertThrows(InvalidRequestException.class, () -> store.createCollection(spec(0)));
+        assertEquals("embedding", unknown.field());
+        assertTrue(
+                unknown.getMessage().contains("no embedding model 'mini' is installed; none is"), unknown::getMessage);
         bind();
         assertField("dimension", () -> store.createCollection(spec(16)));
         assertEquals(256, store.createCollection(spec(0)).spec().dimension());
@@ -80,6 +86,11 @@ class EmbeddingTest extends StoreTestSupport {
                 () -> store.upsert("texts", List.of(new VectorRecord("2", null, null, "more text", null))));
         assertEquals("mini", e.model());
         assertEquals(1, store.count("texts"), "nothing written");
+        // a model that was here and left is a passing outage (503), not a client's mistake
+        assertThrows(
+                EmbeddingUnavailableException.class,
+                () -> store.createCollection(
+                        new CollectionSpec("more", 0, Metric.COSINE, "mini", IndexSpec.FLAT_SPEC)));
         assertThrows(
                 EmbeddingUnavailableException.class,
                 () -> store.search("texts", SearchRequest.ofText("hello", 1, null)));
