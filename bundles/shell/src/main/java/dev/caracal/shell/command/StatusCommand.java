@@ -4,8 +4,12 @@ import dev.caracal.core.health.HealthRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -60,16 +64,8 @@ public class StatusCommand implements Action {
         plugins.column("State");
         plugins.column("Details");
         for (Kind kind : KINDS) {
-            for (ServiceReference<?> ref : references(kind)) {
-                Bundle b = ref.getBundle();
-                if (b == null) {
-                    continue;
-                }
-                if (kind.objectClass() != null && !b.getSymbolicName().startsWith("dev.caracal.")) {
-                    continue;
-                }
-                plugins.addRow()
-                        .addContent(kind.label(), name(ref, kind), b.getSymbolicName(), "active", details(ref, kind));
+            for (Row row : rows(kind, references(kind))) {
+                plugins.addRow().addContent(kind.label(), row.name(), row.bundle(), "active", row.details());
             }
         }
         plugins.addRow()
@@ -137,6 +133,40 @@ public class StatusCommand implements Action {
     private boolean storeActive() throws InvalidSyntaxException {
         ServiceReference<?>[] refs = bundleContext.getAllServiceReferences("dev.caracal.vector.VectorStore", null);
         return refs != null && refs.length > 0;
+    }
+
+    /** One plugin as the table shows it. */
+    record Row(String name, String bundle, String details) {}
+
+    /**
+     * The rows of {@code kind}: one per plugin, however many services it registers (a provider registers its chat
+     * model, its embedding models and its batch service under one id: one row, naming what it serves).
+     */
+    static List<Row> rows(Kind kind, List<ServiceReference<?>> refs) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        Map<String, Set<String>> serves = new LinkedHashMap<>();
+        for (ServiceReference<?> ref : refs) {
+            Bundle b = ref.getBundle();
+            if (b == null || (kind.objectClass() != null && !b.getSymbolicName().startsWith("dev.caracal."))) {
+                continue;
+            }
+            String name = name(ref, kind);
+            String key = name + "\u0000" + b.getSymbolicName();
+            rows.putIfAbsent(key, new Row(name, b.getSymbolicName(), details(ref, kind)));
+            Set<String> types = serves.computeIfAbsent(key, k -> new TreeSet<>());
+            if (ref.getProperty("objectClass") instanceof String[] classes) {
+                for (String c : classes) {
+                    types.add(c.substring(c.lastIndexOf('.') + 1));
+                }
+            }
+        }
+        if (!kind.property().equals("caracal.provider.id")) {
+            return new ArrayList<>(rows.values());
+        }
+        List<Row> out = new ArrayList<>();
+        rows.forEach((key, row) -> out.add(
+                new Row(row.name(), row.bundle(), row.details() + "; serves " + String.join(", ", serves.get(key)))));
+        return out;
     }
 
     static String name(ServiceReference<?> ref, Kind kind) {
