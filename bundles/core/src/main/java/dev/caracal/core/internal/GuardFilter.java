@@ -1,5 +1,6 @@
 package dev.caracal.core.internal;
 
+import dev.caracal.core.health.HealthRegistry;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.RequestGuard;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * Where security plugs in: every request to the shared context passes each registered {@link RequestGuard}, highest
  * {@code service.ranking} first, before any servlet. Guards are bundles of their own and may come and go at runtime.
+ * Before them, while Caracal starts, the {@link StartupGate} answers the API surfaces 503 until the container is ready.
  */
 @Component(
         service = Filter.class,
@@ -39,18 +41,31 @@ public class GuardFilter implements Filter {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<RequestGuard> guards = List.of();
 
+    /** Readiness, for the startup gate; the registry is this bundle's own, so it arrives with it. */
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile HealthRegistry health;
+
+    private final StartupGate gate = new StartupGate(() -> health);
+
     /** For SCR. */
     public GuardFilter() {}
 
-    /** With the guards SCR would bind, lowest ranking first (tests). */
-    GuardFilter(List<RequestGuard> guards) {
+    /** With the guards SCR would bind, lowest ranking first, and a registry (tests). */
+    GuardFilter(List<RequestGuard> guards, HealthRegistry health) {
         this.guards = List.copyOf(guards);
+        this.health = health;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest req && response instanceof HttpServletResponse resp) {
+            if (!gate.admit(req, resp)) {
+                return;
+            }
             List<RequestGuard> ranked = guards;
             for (int i = ranked.size() - 1; i >= 0; i--) {
                 if (!ranked.get(i).admit(req, resp)) {

@@ -33,7 +33,7 @@ public class HealthRegistryImpl implements HealthRegistry {
     @ObjectClassDefinition(name = "Caracal health", description = "What /readyz waits for.")
     public @interface Config {
         @AttributeDefinition(description = "Health checks that must be registered and ready before /readyz says ready.")
-        String[] required() default {"startup", "vector-store", "http"};
+        String[] required() default {"startup", "vector-store", "http", "llm-providers"};
     }
 
     /**
