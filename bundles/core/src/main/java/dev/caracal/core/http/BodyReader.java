@@ -118,6 +118,7 @@ public final class BodyReader {
             msg = msg.substring(0, source).trim();
         }
         msg = msg.replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll(",? from `[^`]*`", "")
                 .replaceAll("`[^`]*`", "")
                 .trim();
         if (msg.contains("com.fasterxml") || msg.contains("java.") || msg.contains("Exception")) {

@@ -148,6 +148,17 @@ class BodyReaderTest {
     }
 
     @Test
+    void nestingBeyondTheLimitIsNamedWithoutTheParsersTypes() {
+        ProblemException e = assertThrows(
+                ProblemException.class,
+                () -> BodyReader.parseJsonObject(("{\"a\":" + "[".repeat(1500)).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(400, e.problem().status());
+        assertTrue(e.problem().detail().contains("nesting depth"), e.problem().detail());
+        assertFalse(e.problem().detail().contains("`"), e.problem().detail());
+        assertFalse(e.problem().detail().contains("Constraints"), e.problem().detail());
+    }
+
+    @Test
     void moreAfterTheObjectIsNamed() {
         ProblemException e = assertThrows(
                 ProblemException.class,
