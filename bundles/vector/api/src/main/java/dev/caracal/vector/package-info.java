@@ -3,7 +3,7 @@
  * search requests and results, and the {@link dev.caracal.vector.VectorStore} service that owns them.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.caracal.vector;
 
 import org.osgi.annotation.bundle.Export;

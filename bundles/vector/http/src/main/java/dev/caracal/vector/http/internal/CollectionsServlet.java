@@ -15,6 +15,7 @@ import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.EmbeddingUnavailableException;
 import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.StorageFailureException;
 import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
 import dev.caracal.vector.VectorException;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -38,7 +40,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code /api/v1/collections}: collections, their records, and search. Translates HTTP to {@link VectorStore} calls
- * and the store's exceptions to problem+json (400 invalid, 404 unknown, 409 duplicate, 503 model or store absent).
+ * and the store's exceptions to problem+json (400 invalid, 404 unknown, 409 duplicate, 503 model or store absent, 507
+ * disk full and 503 disk read-only or failing, both with {@code Retry-After}: the store takes writes again by itself).
  * {@code PUT /{name}/index} (body {@code {"type":"hnsw","m":16}}) changes a collection's index and
  * {@code POST /{name}/index/rebuild} rebuilds it; both answer 202 with the collection, its index building.
  * {@code POST /{name}/documents} ingests one document through the {@link Ingestion} service ({@link DocumentsEndpoint}).
@@ -54,6 +57,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class CollectionsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final String BASE = "/api/v1/collections";
+    /** Seconds a client waits before retrying a write the disk refused (the store retries every 5 seconds). */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private transient volatile VectorStore store;
     private transient volatile HttpSettings settings;
@@ -146,6 +151,9 @@ public class CollectionsServlet extends ApiServlet {
             return Problem.of(503, "embedding-unavailable", "Embedding model unavailable", e.getMessage())
                     .with("model", eue.model());
         }
+        if (e instanceof StorageFailureException sfe) {
+            return storageProblem(sfe);
+        }
         if (e instanceof TextIndexUnavailableException) {
             return Problem.of(503, "text-index-unavailable", "Keyword search unavailable", e.getMessage());
         }
@@ -159,6 +167,36 @@ public class CollectionsServlet extends ApiServlet {
             return Problem.of(503, "ingestion-unavailable", "Ingestion unavailable", e.getMessage());
         }
         return null;
+    }
+
+    /** A write the disk refused: 507 when it is full, else 503; retry later, the store recovers by itself. */
+    static Problem storageProblem(StorageFailureException e) {
+        Problem p = switch (e.reason()) {
+            case FULL -> Problem.of(507, "storage-full", "Insufficient storage", e.getMessage());
+            case READ_ONLY -> Problem.of(503, "storage-read-only", "Storage not writable", e.getMessage());
+            case IO -> Problem.of(503, "storage-failure", "Storage failure", e.getMessage());
+        };
+        p = p.with("reason", e.reason().name().toLowerCase(Locale.ROOT));
+        if (e.collection() != null) {
+            p = p.with("collection", e.collection());
+        }
+        return p.with("retryAfter", RETRY_AFTER_SECONDS);
+    }
+
+    /** The work of a request that writes: a storage failure sets {@code Retry-After} before it becomes a problem. */
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void retryAfterOnStorageFailure(HttpServletResponse resp, Write write) throws IOException {
+        try {
+            write.run();
+        } catch (StorageFailureException e) {
+            if (!resp.isCommitted()) {
+                resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            }
+            throw e;
+        }
     }
 
     /** The path below {@code /api/v1/collections}, split and percent-decoded segment by segment. */
@@ -202,6 +240,10 @@ public class CollectionsServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        retryAfterOnStorageFailure(resp, () -> post(req, resp));
+    }
+
+    private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
         if (seg.isEmpty()) {
             JsonNode body = readJson(req);
@@ -225,6 +267,10 @@ public class CollectionsServlet extends ApiServlet {
 
     @Override
     protected void doPut(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        retryAfterOnStorageFailure(resp, () -> put(req, resp));
+    }
+
+    private void put(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
         if (seg.size() == 2 && seg.get(1).equals("records")) {
             upsert(seg.get(0), req, resp);
@@ -252,6 +298,10 @@ public class CollectionsServlet extends ApiServlet {
 
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        retryAfterOnStorageFailure(resp, () -> delete(req, resp));
+    }
+
+    private void delete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
         if (seg.size() == 1) {
             if (!store().dropCollection(seg.get(0))) {

@@ -3,6 +3,7 @@ package dev.caracal.vector.shell.command;
 import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.StorageFailureException;
 import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
 import java.io.IOException;
@@ -39,6 +40,9 @@ public abstract class VectorCommandSupport implements Action {
             throw failure(e.getMessage() + "; vector:list shows the collections", e);
         } catch (CollectionExistsException e) {
             throw failure(e.getMessage() + "; choose another name or vector:drop it first", e);
+        } catch (StorageFailureException e) {
+            // a disk problem, not the command's: say so, and where to watch it clear (the store retries by itself)
+            throw failure(e.getMessage() + "; caracal:status shows when the store takes writes again", e);
         } catch (VectorException | IllegalArgumentException | IOException | UncheckedIOException e) {
             throw failure(e.getMessage(), e);
         }

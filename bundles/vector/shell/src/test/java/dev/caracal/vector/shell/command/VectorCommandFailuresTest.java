@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
+import dev.caracal.vector.StorageFailureException;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
 import java.io.ByteArrayOutputStream;
@@ -134,6 +135,20 @@ class VectorCommandFailuresTest {
         VectorCommandSupport buggy = throwing(bug);
         buggy.store = store;
         assertSame(bug, assertThrows(IllegalStateException.class, buggy::execute));
+    }
+
+    /** A write the disk refused says what is wrong with the disk and where to watch it clear, in plain words. */
+    @Test
+    void aDiskThatRefusesWritesIsNamedWithWhereToWatchIt() {
+        StorageFailureException full = new StorageFailureException(
+                StorageFailureException.Reason.FULL,
+                "docs",
+                "the disk holding the vector data (/data) is full; collection 'docs' was not changed by this write",
+                new IOException("No space left on device"));
+        assertEquals(
+                "Error: the disk holding the vector data (/data) is full; collection 'docs' was not changed by this "
+                        + "write; caracal:status shows when the store takes writes again",
+                failure(throwing(full)));
     }
 
     private static VectorCommandSupport throwing(Exception e) {

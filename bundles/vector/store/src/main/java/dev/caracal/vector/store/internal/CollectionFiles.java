@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.Cursor;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It writes a new collection, loads an existing one (recovering from a crash, see {@link #load}), commits groups of
  * batches and spec changes (callers serialize commits: see {@link GroupCommitter}), and reads payloads as of a commit.
+ *
+ * <p>After a storage failure (H2 closes an MVStore whose write failed) it {@link #reopen reopens} its files as they are
+ * on disk, taking back what the unacknowledged group may have left there ({@link CommitUndo}), so that reads go on,
+ * and {@link #persistRepair} makes that state durable once the disk takes writes again.
  */
 final class CollectionFiles {
     static final String STORE_FILE = "records.mv.db";
@@ -44,30 +49,51 @@ final class CollectionFiles {
     /** The collection's name, for log messages. */
     private final String name;
 
-    private final MVStore store;
-    private final MVMap<String, String> meta;
-    private final MVMap<Long, byte[]> records;
-    private final VectorFile vectorFile;
-    /** One past the highest ordinal committed; touched only by the commit leader. */
+    private final Path directory;
+    private final FileLayer layer;
+    private final int cacheSizeMb;
+
+    // replaced by reopen (commit leader only); records is read by readers too
+    private MVStore store;
+    private MVMap<String, String> meta;
+    private volatile MVMap<Long, byte[]> records;
+    /** {@code null} after a reopen that could open the records but not the vectors; replaced under the write lock. */
+    private volatile VectorFile vectorFile;
+    /** Set while {@link #reopen} replaces the store, so readers that failed on the old one wait for the new one. */
+    private volatile boolean reopening;
+
+    // the acknowledged state; touched only by the commit leader
+    /** One past the highest ordinal committed. */
     private int committedMax;
 
+    private int committedLastGroup = Integer.MAX_VALUE;
+    private String committedSpec;
+    /** The group committed but not acknowledged yet (or whose commit failed), else {@code null}. */
+    private CommitUndo undo;
+
     private CollectionFiles(
+            Path directory,
+            FileLayer layer,
+            int cacheSizeMb,
             SpecCodec.Stored stored,
+            String specJson,
             MVStore store,
-            MVMap<String, String> meta,
-            MVMap<Long, byte[]> records,
             VectorFile vectorFile) {
+        this.directory = directory;
+        this.layer = layer;
+        this.cacheSizeMb = cacheSizeMb;
         this.stored = stored;
+        this.committedSpec = specJson;
         this.name = stored.spec().name();
         this.store = store;
-        this.meta = meta;
-        this.records = records;
+        this.meta = store.openMap("meta");
+        this.records = openRecords(store);
         this.vectorFile = vectorFile;
     }
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
-    static void initialize(Path directory, CollectionSpec spec, Instant createdAt) {
-        MVStore store = openStore(directory.resolve(STORE_FILE), 1);
+    static void initialize(FileLayer layer, Path directory, CollectionSpec spec, Instant createdAt) {
+        MVStore store = openStore(layer, directory.resolve(STORE_FILE), 1);
         try {
             MVMap<String, String> meta = store.openMap("meta");
             openRecords(store);
@@ -76,10 +102,14 @@ final class CollectionFiles {
             store.commit();
             store.sync();
         } finally {
-            store.close();
+            if (store.isClosed()) {
+                store.closeImmediately();
+            } else {
+                store.close();
+            }
         }
         try {
-            VectorFile vectors = new VectorFile(directory.resolve(VectorFile.NAME), spec.dimension());
+            VectorFile vectors = new VectorFile(layer, directory.resolve(VectorFile.NAME), spec.dimension());
             vectors.force();
             vectors.close();
         } catch (IOException e) {
@@ -89,8 +119,8 @@ final class CollectionFiles {
     }
 
     /** Opens the files of a collection directory and reads its spec; {@link #load} reads the records. */
-    static CollectionFiles open(Path directory, int cacheSizeMb) {
-        MVStore store = openStore(directory.resolve(STORE_FILE), cacheSizeMb);
+    static CollectionFiles open(FileLayer layer, Path directory, int cacheSizeMb) {
+        MVStore store = openStore(layer, directory.resolve(STORE_FILE), cacheSizeMb);
         try {
             MVMap<String, String> meta = store.openMap("meta");
             String specJson = meta.get(SPEC_KEY);
@@ -98,10 +128,9 @@ final class CollectionFiles {
                 throw new IllegalStateException("no collection spec in " + directory);
             }
             SpecCodec.Stored stored = SpecCodec.read(specJson);
-            MVMap<Long, byte[]> records = openRecords(store);
             VectorFile vectors = new VectorFile(
-                    directory.resolve(VectorFile.NAME), stored.spec().dimension());
-            return new CollectionFiles(stored, store, meta, records, vectors);
+                    layer, directory.resolve(VectorFile.NAME), stored.spec().dimension());
+            return new CollectionFiles(directory, layer, cacheSizeMb, stored, specJson, store, vectors);
         } catch (IOException | RuntimeException e) {
             store.closeImmediately();
             throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
@@ -112,9 +141,9 @@ final class CollectionFiles {
         return Files.isRegularFile(directory.resolve(STORE_FILE));
     }
 
-    private static MVStore openStore(Path file, int cacheSizeMb) {
+    private static MVStore openStore(FileLayer layer, Path file, int cacheSizeMb) {
         return new MVStore.Builder()
-                .fileName(file.toString())
+                .fileName(layer.storeFileName(file))
                 // commits happen only in the group committer; no background writer that could persist half a batch
                 .autoCommitDisabled()
                 // and no commit forced by unsaved memory in the middle of applying a group (1 GB)
@@ -219,16 +248,25 @@ final class CollectionFiles {
             store.sync();
         }
         committedMax = max;
+        committedLastGroup = Integer.parseInt(meta.getOrDefault(LAST_GROUP_KEY, Integer.toString(max)));
         return new Loaded(max, live, records.getRootPage());
     }
 
     /** Writes vectors into their slots, from ordinal {@code first} on; {@link #syncVectors} makes them durable. */
     void writeVectors(int first, float[][] vectors, int count) throws IOException {
-        vectorFile.write(first, vectors, count);
+        vectorFile().write(first, vectors, count);
     }
 
     void syncVectors() throws IOException {
-        vectorFile.force();
+        vectorFile().force();
+    }
+
+    private VectorFile vectorFile() throws IOException {
+        VectorFile f = vectorFile;
+        if (f == null) {
+            throw new IOException("the vector file could not be opened again after a storage failure");
+        }
+        return f;
     }
 
     /**
@@ -239,6 +277,14 @@ final class CollectionFiles {
     Page<Long, byte[]> commit(List<Batch> deferred, List<Batch> batches) {
         int firstAdded = Integer.MAX_VALUE;
         int max = committedMax;
+        for (Batch b : batches) {
+            for (int i = 0; i < b.addCount; i++) {
+                firstAdded = Math.min(firstAdded, b.addOrdinals[i]);
+                max = Math.max(max, b.addOrdinals[i] + 1);
+            }
+        }
+        CommitUndo group = new CommitUndo(max, firstAdded == Integer.MAX_VALUE ? max : firstAdded);
+        undo = group; // from here until acknowledge(), a failure takes this group back
         for (Batch b : deferred) {
             for (int i = 0; i < b.replacedCount; i++) {
                 records.remove((long) b.replacedOrdinals[i]);
@@ -247,32 +293,115 @@ final class CollectionFiles {
         for (Batch b : batches) {
             for (int i = 0; i < b.addCount; i++) {
                 records.put((long) b.addOrdinals[i], b.addPayloads[i]);
-                firstAdded = Math.min(firstAdded, b.addOrdinals[i]);
-                max = Math.max(max, b.addOrdinals[i] + 1);
+                group.added.add((long) b.addOrdinals[i]);
             }
             for (int i = 0; i < b.purgeCount; i++) {
-                records.remove((long) b.purgeOrdinals[i]);
+                byte[] old = records.remove((long) b.purgeOrdinals[i]);
+                if (old != null) {
+                    group.removed.putIfAbsent((long) b.purgeOrdinals[i], old);
+                }
             }
         }
-        meta.put(NEXT_ORDINAL_KEY, Integer.toString(max));
-        meta.put(LAST_GROUP_KEY, Integer.toString(firstAdded == Integer.MAX_VALUE ? max : firstAdded));
-        committedMax = max;
+        meta.put(NEXT_ORDINAL_KEY, Integer.toString(group.nextOrdinal));
+        meta.put(LAST_GROUP_KEY, Integer.toString(group.lastGroupFrom));
         store.commit();
         Page<Long, byte[]> root = records.getRootPage();
         store.sync();
         return root;
     }
 
+    /** The group {@link #commit} wrote is acknowledged (its vectors are synced too): it is never taken back. */
+    void acknowledge() {
+        committedMax = undo.nextOrdinal;
+        committedLastGroup = undo.lastGroupFrom;
+        undo = null;
+    }
+
+    /** One past the highest acknowledged ordinal. Commit leader only. */
+    int committedMax() {
+        return committedMax;
+    }
+
     /** Writes a new spec into the meta map, committed and synced. Commit leader only. */
     void writeSpec(CollectionSpec spec, Instant createdAt) {
-        meta.put(SPEC_KEY, SpecCodec.write(spec, createdAt));
+        String json = SpecCodec.write(spec, createdAt);
+        meta.put(SPEC_KEY, json);
         store.commit();
         store.sync();
+        committedSpec = json;
     }
 
     /** The payload of {@code ordinal} in the records map as of {@code root}; {@code null} if absent there. */
     byte[] payload(Page<Long, byte[]> root, int ordinal) {
         return records.get(root, (long) ordinal);
+    }
+
+    /** Whether {@link #reopen} is replacing the store right now. */
+    boolean isReopening() {
+        return reopening;
+    }
+
+    /** Creates, syncs and deletes a small file in the collection's directory; throws when the disk refuses. */
+    void probeWritable() throws IOException {
+        layer.probeWritable(directory);
+    }
+
+    /**
+     * Closes the files as they are and opens them again (after a failed write H2 has closed the MVStore, and a
+     * failed sync leaves a channel in doubt), taking back in memory what the unacknowledged group left (added
+     * records removed, deleted ones put back, meta as acknowledged): the records map then holds exactly what was
+     * acknowledged. Returns its root, for readers. Nothing is written to disk here: see {@link #persistRepair}.
+     * Commit leader only.
+     */
+    Page<Long, byte[]> reopen() throws IOException {
+        reopening = true;
+        try {
+            closeImmediately();
+            vectorFile = null;
+            MVStore s = openStore(layer, directory.resolve(STORE_FILE), cacheSizeMb);
+            store = s;
+            meta = s.openMap("meta");
+            MVMap<Long, byte[]> r = openRecords(s);
+            if (undo != null) {
+                for (Long o : undo.added) {
+                    if (r.containsKey(o)) {
+                        r.remove(o);
+                    }
+                }
+                for (Map.Entry<Long, byte[]> e : undo.removed.entrySet()) {
+                    if (!Arrays.equals(r.get(e.getKey()), e.getValue())) {
+                        r.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+            putIfChanged(SPEC_KEY, committedSpec);
+            putIfChanged(NEXT_ORDINAL_KEY, Integer.toString(committedMax));
+            putIfChanged(LAST_GROUP_KEY, Integer.toString(committedLastGroup));
+            records = r;
+            vectorFile = new VectorFile(
+                    layer, directory.resolve(VectorFile.NAME), stored.spec().dimension());
+            return r.getRootPage();
+        } finally {
+            reopening = false;
+        }
+    }
+
+    private void putIfChanged(String key, String value) {
+        if (!value.equals(meta.get(key))) {
+            meta.put(key, value);
+        }
+    }
+
+    /** Makes what {@link #reopen} took back durable, and proves both files sync. Commit leader only. */
+    void persistRepair() throws IOException {
+        if (vectorFile == null) {
+            vectorFile = new VectorFile(
+                    layer, directory.resolve(VectorFile.NAME), stored.spec().dimension());
+        }
+        store.commit();
+        store.sync();
+        vectorFile.force();
+        undo = null;
     }
 
     /**
@@ -295,11 +424,18 @@ final class CollectionFiles {
 
     /** Closes the files without committing or syncing anything more, as if the process had died now. */
     void closeImmediately() {
-        store.closeImmediately();
+        try {
+            store.closeImmediately();
+        } catch (RuntimeException e) {
+            LOG.debug("Collection '{}': closing its store failed", name, e);
+        }
         closeVectorFile();
     }
 
     private void closeVectorFile() {
+        if (vectorFile == null) {
+            return;
+        }
         try {
             vectorFile.close();
         } catch (IOException e) {

@@ -48,6 +48,10 @@ final class CollectionRegistry {
     private final Object lock = new Object();
 
     private volatile boolean open;
+    /** Why the data directory does not take new files (found at start, on create, or by the probe), or null. */
+    private volatile Throwable directoryFailure;
+
+    private FileLayer layer = FileLayer.DISK;
     private Path directory;
     private int cacheSizeMb;
     private Executor buildPool;
@@ -62,18 +66,28 @@ final class CollectionRegistry {
      * Opens every collection under {@code <dataDirectory>/collections} (removing the leftovers of an interrupted
      * create or drop) and attaches the plugins bound so far.
      */
-    void open(Path dataDirectory, int cacheSizeMb, Executor buildPool, Executor syncPool) {
+    void open(Path dataDirectory, int cacheSizeMb, Executor buildPool, Executor syncPool, FileLayer layer) {
         synchronized (lock) {
             this.directory = dataDirectory.resolve(COLLECTIONS_DIR);
             this.cacheSizeMb = cacheSizeMb;
             this.buildPool = buildPool;
             this.syncPool = syncPool;
+            this.layer = layer;
             try {
                 Files.createDirectories(directory);
+                layer.probeWritable(directory);
+                directoryFailure = null;
             } catch (IOException e) {
-                throw new VectorException("cannot create the data directory " + directory + ": " + e, e);
+                // start anyway: what is stored can be read; creates and writes are refused, and health says why
+                directoryFailure = e;
+                LOG.error(
+                        "{}: collections cannot be created or written until it is fixed",
+                        StorageErrors.describe(StorageErrors.reason(e), directory),
+                        e);
             }
-            openCollections();
+            if (Files.isDirectory(directory)) {
+                openCollections();
+            }
             open = true;
             for (StoredCollection c : collections.values()) {
                 plugins.attachIndex(c);
@@ -94,6 +108,41 @@ final class CollectionRegistry {
         }
     }
 
+    /**
+     * Retries what a storage failure stopped: the data directory is probed again if it was not writable, and every
+     * collection refusing writes tries to take them again. Run every few seconds by the store; never throws.
+     */
+    void probe() {
+        if (!open) {
+            return;
+        }
+        if (directoryFailure != null) {
+            try {
+                Files.createDirectories(directory);
+                layer.probeWritable(directory);
+                directoryFailure = null;
+                LOG.info("The vector data directory {} is writable again", directory);
+            } catch (IOException | RuntimeException e) {
+                directoryFailure = e;
+            }
+        }
+        for (StoredCollection c : collections.values()) {
+            if (c.failure() != null) {
+                c.tryRecover();
+            }
+        }
+    }
+
+    /** Why the data directory does not take new files, or {@code null}. */
+    Throwable directoryFailure() {
+        return directoryFailure;
+    }
+
+    /** The collections' directory (for messages). */
+    Path directory() {
+        return directory;
+    }
+
     private void openCollections() {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(directory)) {
             for (Path dir : dirs) {
@@ -112,7 +161,7 @@ final class CollectionRegistry {
                 }
                 try {
                     long t0 = System.nanoTime();
-                    StoredCollection c = StoredCollection.open(dir, cacheSizeMb, buildPool, syncPool);
+                    StoredCollection c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
                     collections.put(name, c);
                     LOG.info(
                             "Opened collection '{}': {} records in {} ms",
@@ -205,20 +254,31 @@ final class CollectionRegistry {
             if (collections.containsKey(name) || broken.containsKey(name) || Files.exists(dir)) {
                 throw new CollectionExistsException(name);
             }
+            String what = "creating collection '" + name + "'";
+            try {
+                layer.probeWritable(directory);
+                directoryFailure = null;
+            } catch (IOException e) {
+                directoryFailure = e;
+                throw StorageErrors.directoryRefused(what, e, directory);
+            }
             Path tmp = directory.resolve(".creating-" + name + "-" + System.nanoTime());
             StoredCollection c;
             try {
                 Files.createDirectories(tmp);
-                StoredCollection.initialize(tmp, spec, Instant.now());
+                StoredCollection.initialize(layer, tmp, spec, Instant.now());
                 // the collection appears complete or not at all: a crash before this rename leaves a dot-directory
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 FileUtil.syncDirectory(directory);
-                c = StoredCollection.open(dir, cacheSizeMb, buildPool, syncPool);
+                c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
             } catch (IOException | RuntimeException e) {
                 try {
                     FileUtil.deleteRecursively(tmp);
                 } catch (IOException ignored) {
                     // removed at the next start
+                }
+                if (StorageErrors.isStorageFailure(e)) {
+                    throw StorageErrors.directoryRefused(what, e, directory);
                 }
                 throw new VectorException("creating collection '" + name + "' failed: " + e, e);
             }
@@ -258,14 +318,14 @@ final class CollectionRegistry {
             } catch (IOException e) {
                 LOG.error("Dropping collection '{}' failed; reopening it", name, e);
                 try {
-                    StoredCollection reopened = StoredCollection.open(dir, cacheSizeMb, buildPool, syncPool);
+                    StoredCollection reopened = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
                     collections.put(name, reopened);
                     plugins.attachIndex(reopened);
                     plugins.attachText(reopened);
                 } catch (RuntimeException reopenFailure) {
                     broken.put(name, reopenFailure.toString());
                 }
-                throw new VectorException("dropping collection '" + name + "' failed: " + e, e);
+                throw StorageErrors.directoryRefused("dropping collection '" + name + "'", e, directory);
             }
             try {
                 FileUtil.deleteRecursively(grave);

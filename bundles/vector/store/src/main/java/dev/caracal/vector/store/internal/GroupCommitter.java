@@ -2,8 +2,10 @@ package dev.caracal.vector.store.internal;
 
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.CollectionSpec;
+import dev.caracal.vector.StorageFailureException;
 import dev.caracal.vector.VectorException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,9 +42,13 @@ import org.slf4j.LoggerFactory;
  * deferred to the next commit group (until then both versions are in the store and loading keeps the newest valid
  * one), and a delete removes every stored version of the id at once.
  *
- * <h2>Failure</h2>
- * A commit that fails marks the collection failed: it refuses writes until the store restarts and recovers it from its
- * last commit; reads go on.
+ * <h2>Failure and recovery</h2>
+ * A commit (or a vector write) that fails refuses writes: the failed group and every batch queued behind it are
+ * dropped, unacknowledged (their writers get a {@link StorageFailureException}); the files are reopened as they are on
+ * disk with the dropped group taken back ({@link CollectionFiles#reopen}), so readers go on with exactly what was
+ * acknowledged. The next write (or the store's periodic probe) {@link #tryRecover tries again}: once a probe file can be
+ * written and synced in the collection's directory, the files are reopened, the taken-back state is committed, and
+ * writes resume, with no restart.
  */
 final class GroupCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
@@ -50,9 +56,13 @@ final class GroupCommitter {
     /** Makes a durable commit group visible to readers; called by the commit leader, one group at a time, in order. */
     interface Publisher {
         void publish(List<Batch> batches, Page<Long, byte[]> recordsRoot);
+
+        /** Readers read records from {@code recordsRoot} from now on: the same records, from reopened files. */
+        void reroot(Page<Long, byte[]> recordsRoot);
     }
 
     private final String name;
+    private final Path directory;
     private final CollectionFiles files;
     private final Executor syncExecutor;
     /** id -> ordinal of every published record (the readers' map; only read here). */
@@ -76,7 +86,12 @@ final class GroupCommitter {
     private final Object commitMonitor = new Object();
     private boolean committing;
     private long durableSeq;
+    /** Why writes are refused now (a storage failure not recovered from yet), or {@code null}. */
     private volatile Throwable failure;
+    /** Batches up to this sequence not durable yet were dropped by a failure (never acknowledged), with its cause. */
+    private volatile long lostUpTo;
+
+    private volatile Throwable lostCause;
 
     // committer side, touched only by the commit leader (one at a time)
     /** Replaced ordinals of the last durable group, removed from the records map by the next one. */
@@ -88,12 +103,14 @@ final class GroupCommitter {
      */
     GroupCommitter(
             String name,
+            Path directory,
             CollectionFiles files,
             int nextOrdinal,
             Map<String, Integer> published,
             Executor syncExecutor,
             Publisher publisher) {
         this.name = name;
+        this.directory = directory;
         this.files = files;
         this.nextOrdinal = nextOrdinal;
         this.published = published;
@@ -112,6 +129,7 @@ final class GroupCommitter {
 
     /** Inserts or replaces records as one durable batch; returns {inserted, updated}. */
     int[] upsert(List<PreparedRecord> prepared) {
+        tryRecover();
         int n = prepared.size();
         Batch batch = new Batch(n, 0);
         int inserted = 0;
@@ -132,7 +150,12 @@ final class GroupCommitter {
                 files.writeVectors(first, vectors, n);
             } catch (IOException e) {
                 // nothing refers to these slots: the collection stays consistent, the batch is refused
-                throw new VectorException("collection '" + name + "': writing vectors failed: " + e, e);
+                failure = e;
+                LOG.error(
+                        "Collection '{}': writing vectors failed; writes are refused until the disk takes them",
+                        name,
+                        e);
+                throw unavailable(e);
             }
             nextOrdinal = first + n;
             for (int i = 0; i < n; i++) {
@@ -160,6 +183,7 @@ final class GroupCommitter {
 
     /** Deletes records by id as one durable batch; returns how many existed. */
     int delete(Collection<String> idsToDelete) {
+        tryRecover();
         Batch batch = new Batch(0, idsToDelete.size());
         writeLock.lock();
         try {
@@ -210,26 +234,134 @@ final class GroupCommitter {
         }
     }
 
-    private RuntimeException storageFailed(Throwable t) {
-        if (failure == null) {
-            failure = t;
-            LOG.error("Collection '{}': storage failure; the collection is read-only until restart", name, t);
-        }
-        return unavailable(t);
-    }
-
     private VectorException unavailable(Throwable t) {
         if (closing) {
             return new CollectionNotFoundException(name);
         }
-        return new VectorException(
-                "collection '" + name + "' cannot be written after a storage failure (" + t
-                        + "); restart the store to recover it from its last commit",
+        return StorageErrors.writeRefused(name, t, directory);
+    }
+
+    /**
+     * A commit failed (leader only, before giving up the leadership): drops the failed group and every queued batch
+     * (unacknowledged), puts the writers' view back to what was acknowledged, and reopens the files for readers.
+     */
+    private void enterFailure(Throwable t) {
+        writeLock.lock();
+        try {
+            failure = t;
+            lostCause = t;
+            lostUpTo = writtenSeq;
+            queued.clear();
+            pending.clear();
+            // replaced versions still stored are those of the last acknowledged group (removed by the next commit)
+            stale.clear();
+            for (Batch b : deferredFrom) {
+                for (int i = 0; i < b.replacedCount; i++) {
+                    stale.computeIfAbsent(b.replacedIds[i], k -> new ArrayList<>(1))
+                            .add(b.replacedOrdinals[i]);
+                }
+            }
+            nextOrdinal = files.committedMax();
+            reopenForReads();
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.error(
+                "Collection '{}': a write failed on disk; it was not acknowledged and is dropped. Writes are refused "
+                        + "until the disk takes them again (retried at the next write and every {} seconds); reads go on",
+                name,
+                StorageErrors.RETRY_SECONDS,
                 t);
+    }
+
+    /** Reopens the files as acknowledged, for readers (H2 closes a store whose write failed). Leader, write lock. */
+    private void reopenForReads() {
+        try {
+            publisher.reroot(files.reopen());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Collection '{}': reopening its files failed; records cannot be read until it recovers", name, e);
+        }
+    }
+
+    /**
+     * When writes are refused after a storage failure, tries to take writes again: probes the collection's directory
+     * with a small synced file, reopens the files, and commits the acknowledged state. Returns whether writes are
+     * accepted now. Called before every write and by the store's periodic probe; never throws.
+     */
+    boolean tryRecover() {
+        if (failure == null) {
+            return true;
+        }
+        if (!acquireLeadership()) {
+            return false;
+        }
+        try {
+            writeLock.lock();
+            try {
+                if (failure == null || closing) {
+                    return failure == null;
+                }
+                try {
+                    files.probeWritable();
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                    return false;
+                }
+                try {
+                    publisher.reroot(files.reopen());
+                    files.persistRepair();
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                    LOG.warn("Collection '{}': writes still fail ({}); retrying later", name, e.toString());
+                    reopenForReads();
+                    return false;
+                }
+                failure = null;
+            } finally {
+                writeLock.unlock();
+            }
+            LOG.info("Collection '{}': the disk takes writes again; writes resumed", name);
+            return true;
+        } finally {
+            releaseLeadership();
+        }
+    }
+
+    /** Waits to become the commit leader; {@code false} when the collection closed meanwhile. */
+    private boolean acquireLeadership() {
+        boolean interrupted = false;
+        try {
+            synchronized (commitMonitor) {
+                while (committing) {
+                    if (closing) {
+                        return false;
+                    }
+                    try {
+                        commitMonitor.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                committing = true;
+                return true;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void releaseLeadership() {
+        synchronized (commitMonitor) {
+            committing = false;
+            commitMonitor.notifyAll();
+        }
     }
 
     /** Writes a new spec into the meta map, committed and synced, as the commit leader. */
     void writeSpec(CollectionSpec next, Instant createdAt) {
+        tryRecover();
         writeLock.lock();
         try {
             checkWritable();
@@ -257,7 +389,8 @@ final class GroupCommitter {
         try {
             files.writeSpec(next, createdAt);
         } catch (RuntimeException e) {
-            throw storageFailed(e);
+            enterFailure(e);
+            throw unavailable(e);
         } finally {
             synchronized (commitMonitor) {
                 committing = false;
@@ -279,9 +412,8 @@ final class GroupCommitter {
                         if (durableSeq >= seq) {
                             return;
                         }
-                        Throwable f = failure;
-                        if (f != null) {
-                            throw unavailable(f);
+                        if (seq <= lostUpTo) {
+                            throw unavailable(lostCause);
                         }
                         if (!committing) {
                             committing = true;
@@ -298,12 +430,9 @@ final class GroupCommitter {
                 try {
                     reached = commitGroup();
                 } catch (Throwable t) {
-                    RuntimeException e = storageFailed(t);
-                    synchronized (commitMonitor) {
-                        committing = false;
-                        commitMonitor.notifyAll();
-                    }
-                    throw e;
+                    enterFailure(t);
+                    releaseLeadership();
+                    throw unavailable(t);
                 }
                 synchronized (commitMonitor) {
                     durableSeq = Math.max(durableSeq, reached);
@@ -362,6 +491,7 @@ final class GroupCommitter {
                 vectorSync.get();
                 vectorSync = null;
             }
+            files.acknowledge();
             deferredFrom = batches;
             publisher.publish(batches, root);
             forgetPublished(batches);
@@ -404,13 +534,13 @@ final class GroupCommitter {
         } finally {
             writeLock.unlock();
         }
-        if (failure == null) {
-            try {
-                awaitDurable(target); // batches already queued are committed and acknowledged
+        try {
+            awaitDurable(target); // batches already queued are committed and acknowledged (or refused, if it fails)
+            if (failure == null) {
                 forceDeferredRemoval();
-            } catch (RuntimeException e) {
-                LOG.warn("Collection '{}': final commit failed", name, e);
             }
+        } catch (RuntimeException e) {
+            LOG.warn("Collection '{}': final commit failed", name, e);
         }
         synchronized (commitMonitor) {
             while (committing) {

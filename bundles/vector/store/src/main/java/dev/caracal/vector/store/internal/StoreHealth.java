@@ -4,16 +4,19 @@ import dev.caracal.core.health.HealthCheck.Result;
 import dev.caracal.core.health.HealthStatus;
 import dev.caracal.vector.IndexState;
 import dev.caracal.vector.IndexStatus;
+import dev.caracal.vector.StorageFailureException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The store's health: DOWN when it is not active; DEGRADED, with every problem named, when a collection's index plugin
- * is absent or failed, its embedding model is not bound, its storage failed, or a collection cannot be opened;
- * otherwise UP. The details describe every collection.
+ * is absent or failed, its embedding model is not bound, it cannot write (disk full, read-only, failing: it retries by
+ * itself), a collection cannot be opened, or the data directory does not take new files; otherwise UP. The details
+ * describe every collection. {@link #canWrite} is the store's readiness.
  */
 final class StoreHealth {
     private final CollectionRegistry collections;
@@ -30,6 +33,13 @@ final class StoreHealth {
         }
         Map<String, Object> details = new TreeMap<>();
         List<String> problems = new ArrayList<>();
+        Throwable directoryFailure = collections.directoryFailure();
+        if (directoryFailure != null) {
+            String why = StorageErrors.describe(StorageErrors.reason(directoryFailure), collections.directory());
+            // a key no collection can have (names never start with a dot): collections are listed by name beside it
+            details.put(".dataDirectory", Map.of("writable", false, "problem", why));
+            problems.add(why + ": collections cannot be created");
+        }
         for (StoredCollection c : collections.inNameOrder()) {
             details.put(c.name, describe(c, problems));
         }
@@ -69,10 +79,31 @@ final class StoreHealth {
             }
         }
         Throwable failure = c.failure();
+        d.put("writable", failure == null);
         if (failure != null) {
-            d.put("storageFailure", failure.toString());
-            problems.add(c.name + ": storage failure, read-only until restart");
+            StorageFailureException.Reason reason = StorageErrors.reason(failure);
+            String why = StorageErrors.describe(reason, c.directory);
+            d.put("storageFailure", reason.name().toLowerCase(Locale.ROOT));
+            d.put("storageProblem", why);
+            problems.add(c.name + ": cannot be written, " + why + "; reads go on, writes are retried every "
+                    + StorageErrors.RETRY_SECONDS + " seconds");
         }
         return d;
+    }
+
+    /** Whether the store takes writes: it is active, its data directory is writable, and any collection can write. */
+    boolean canWrite() {
+        if (!collections.isOpen() || collections.directoryFailure() != null) {
+            return false;
+        }
+        if (collections.size() == 0) {
+            return true;
+        }
+        for (StoredCollection c : collections.inNameOrder()) {
+            if (c.failure() == null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

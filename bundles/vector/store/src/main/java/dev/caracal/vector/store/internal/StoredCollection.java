@@ -5,7 +5,7 @@ import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchHit;
-import dev.caracal.vector.VectorException;
+import dev.caracal.vector.StorageFailureException;
 import dev.caracal.vector.VectorRecord;
 import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndexFactory;
@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.h2.mvstore.Page;
 
@@ -35,6 +36,7 @@ import org.h2.mvstore.Page;
  * the ordinal range, death epochs, vectors and metadata of the in-memory table. A batch is visible whole or not at all.
  */
 final class StoredCollection {
+    private static final int MAX_READ_RETRIES = 2000;
     final String name;
     /** Replaced (index part only) by {@link #replaceIndex}, together with {@link #index}, under the publish lock. */
     volatile CollectionSpec spec;
@@ -82,17 +84,29 @@ final class StoredCollection {
         this.liveCount = loaded.liveCount();
         this.epoch = VectorTable.NEVER;
         this.snapshot = table.snapshot(epoch, publishedMax, liveCount, loaded.recordsRoot());
-        this.committer = new GroupCommitter(name, files, loaded.maxOrdinal(), ids, syncExecutor, this::publish);
+        this.committer = new GroupCommitter(
+                name, directory, files, loaded.maxOrdinal(), ids, syncExecutor, new GroupCommitter.Publisher() {
+                    @Override
+                    public void publish(List<Batch> batches, Page<Long, byte[]> recordsRoot) {
+                        StoredCollection.this.publish(batches, recordsRoot);
+                    }
+
+                    @Override
+                    public void reroot(Page<Long, byte[]> recordsRoot) {
+                        StoredCollection.this.reroot(recordsRoot);
+                    }
+                });
     }
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
-    static void initialize(Path directory, CollectionSpec spec, Instant createdAt) {
-        CollectionFiles.initialize(directory, spec, createdAt);
+    static void initialize(FileLayer layer, Path directory, CollectionSpec spec, Instant createdAt) {
+        CollectionFiles.initialize(layer, directory, spec, createdAt);
     }
 
     /** Opens a collection directory and loads its vectors and metadata into memory. */
-    static StoredCollection open(Path directory, int cacheSizeMb, Executor buildExecutor, Executor syncExecutor) {
-        CollectionFiles files = CollectionFiles.open(directory, cacheSizeMb);
+    static StoredCollection open(
+            FileLayer layer, Path directory, int cacheSizeMb, Executor buildExecutor, Executor syncExecutor) {
+        CollectionFiles files = CollectionFiles.open(layer, directory, cacheSizeMb);
         try {
             return new StoredCollection(directory, files, buildExecutor, syncExecutor);
         } catch (IOException | RuntimeException e) {
@@ -149,9 +163,14 @@ final class StoredCollection {
         return snapshot.liveCount;
     }
 
-    /** The storage failure that made the collection read-only, or {@code null}. */
+    /** The storage failure that makes the collection refuse writes now, or {@code null}. */
     Throwable failure() {
         return committer.failure();
+    }
+
+    /** After a storage failure, tries to take writes again; returns whether writes are accepted. Never throws. */
+    boolean tryRecover() {
+        return committer.tryRecover();
     }
 
     /** The published ordinal of an id (tests). */
@@ -206,6 +225,16 @@ final class StoredCollection {
         }
     }
 
+    /** Readers read records from {@code root} from now on: the same records, from files reopened after a failure. */
+    private void reroot(Page<Long, byte[]> root) {
+        publishLock.lock();
+        try {
+            snapshot = table.snapshot(epoch, publishedMax, liveCount, root);
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
     Optional<VectorRecord> get(String id) {
         for (int attempt = 0; ; attempt++) {
             Snapshot s = snapshot;
@@ -232,13 +261,31 @@ final class StoredCollection {
 
     /** The payload of {@code ordinal} as of snapshot {@code s}; {@code null} if absent there. */
     byte[] payload(Snapshot s, int ordinal) {
-        try {
-            return files.payload(s.recordsRoot, ordinal);
-        } catch (RuntimeException e) {
-            if (committer.isClosing()) {
-                throw new CollectionNotFoundException(name);
+        Page<Long, byte[]> root = s.recordsRoot;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return files.payload(root, ordinal);
+            } catch (RuntimeException e) {
+                if (committer.isClosing()) {
+                    throw new CollectionNotFoundException(name);
+                }
+                // the files were reopened after a storage failure (the old store is closed): read the same records
+                // from the new one, waiting for it if it is being opened right now
+                Page<Long, byte[]> current = snapshot.recordsRoot;
+                if (attempt < MAX_READ_RETRIES && (current != root || files.isReopening())) {
+                    if (current == root) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                    root = current;
+                    continue;
+                }
+                throw new StorageFailureException(
+                        StorageErrors.reason(e),
+                        name,
+                        "a record of collection '" + name + "' could not be read from disk (" + directory
+                                + "); see the server log",
+                        e);
             }
-            throw new VectorException("collection '" + name + "': reading a record failed: " + e, e);
         }
     }
 

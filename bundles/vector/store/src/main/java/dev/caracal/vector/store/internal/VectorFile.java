@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A collection's vectors on disk ({@code vectors.f32}): float32 little-endian, one fixed slot of
@@ -20,9 +19,9 @@ final class VectorFile implements AutoCloseable {
     private final int dimension;
     private final int slotBytes;
 
-    VectorFile(Path file, int dimension) throws IOException {
-        this.channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    /** Opens (creating it if needed) the vector file {@code file} through {@code layer}. */
+    VectorFile(FileLayer layer, Path file, int dimension) throws IOException {
+        this.channel = layer.openVectorFile(file);
         this.dimension = dimension;
         this.slotBytes = dimension * 4;
     }

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -110,11 +112,19 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private ExecutorService searchPool;
     private ExecutorService buildPool;
     private ExecutorService syncPool;
+    private ScheduledExecutorService probePool;
 
     /** A store outside OSGi, for tests and benchmarks; {@link #stop()} it when done. */
     public static VectorStoreComponent standalone(StoreSettings settings) {
         VectorStoreComponent store = new VectorStoreComponent();
         store.start(settings);
+        return store;
+    }
+
+    /** A store outside OSGi whose files go through {@code layer} (tests that inject disk faults). */
+    static VectorStoreComponent standalone(StoreSettings settings, FileLayer layer) {
+        VectorStoreComponent store = new VectorStoreComponent();
+        store.start(settings, layer);
         return store;
     }
 
@@ -136,21 +146,29 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     /** Starts the thread pools and opens every collection under the data directory. */
-    public synchronized void start(StoreSettings s) {
+    public void start(StoreSettings s) {
+        start(s, FileLayer.DISK);
+    }
+
+    synchronized void start(StoreSettings s, FileLayer layer) {
         searchPool = Executors.newFixedThreadPool(
                 Math.max(1, s.searchThreads() - 1), daemonThreads("caracal-vector-search"));
         buildPool = Executors.newFixedThreadPool(s.buildThreads(), daemonThreads("caracal-vector-index-build"));
         syncPool = Executors.newCachedThreadPool(daemonThreads("caracal-vector-sync"));
+        probePool = Executors.newSingleThreadScheduledExecutor(daemonThreads("caracal-vector-storage-probe"));
         ExactScanner scanner = new ExactScanner(VectorMath.get(), searchPool, s.searchThreads());
         plugins.useFlatInt8(new QuantizedFlat.Factory(scanner));
         writer = new RecordWriter(s, embedder);
         planner = new SearchPlanner(s.maxK(), scanner, embedder);
         try {
-            collections.open(s.dataDirectory(), s.cacheSizeMb(), buildPool, syncPool);
+            collections.open(s.dataDirectory(), s.cacheSizeMb(), buildPool, syncPool, layer);
         } catch (RuntimeException e) {
             shutdownPools();
             throw e;
         }
+        // a collection that cannot write (disk full, read-only) takes writes again by itself once the disk does
+        probePool.scheduleWithFixedDelay(
+                collections::probe, StorageErrors.RETRY_SECONDS, StorageErrors.RETRY_SECONDS, TimeUnit.SECONDS);
         LOG.info(
                 "Vector store started in {}: {} collections, search with {} on {} threads",
                 s.dataDirectory(),
@@ -161,6 +179,9 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
 
     /** Commits and closes every collection, then stops the thread pools. */
     public synchronized void stop() {
+        if (probePool != null) {
+            probePool.shutdownNow(); // no recovery attempt races the closing collections
+        }
         collections.close();
         shutdownPools();
     }
@@ -170,6 +191,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             searchPool.shutdownNow();
             buildPool.shutdownNow();
             syncPool.shutdownNow();
+            probePool.shutdownNow();
         }
     }
 
@@ -305,6 +327,12 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     @Override
     public Result check() {
         return health.check();
+    }
+
+    /** Ready while the store can take writes: its data directory is writable and some collection (if any) can write. */
+    @Override
+    public boolean readiness() {
+        return health.canWrite();
     }
 
     // ---------------------------------------------------------------------------------------------------------
