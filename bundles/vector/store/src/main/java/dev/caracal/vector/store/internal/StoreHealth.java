@@ -5,26 +5,72 @@ import dev.caracal.core.health.HealthStatus;
 import dev.caracal.vector.IndexState;
 import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.StorageFailureException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The store's health: DOWN when it is not active; DEGRADED, with every problem named, when a collection's index plugin
  * is absent or failed, its embedding model is not bound, it cannot write (disk full, read-only, failing: it retries by
  * itself), a collection cannot be opened, or the data directory does not take new files; otherwise UP. The details
- * describe every collection. {@link #canWrite} is the store's readiness.
+ * describe every collection. {@link #ready} is the store's readiness.
  */
 final class StoreHealth {
+    /**
+     * How long readiness waits, after the store starts, for the text-index plugin of collections that had a text index
+     * (a plugin that never comes is reported, it does not hold the container out of service).
+     */
+    static final long TEXT_INDEX_WAIT_SECONDS = 60;
+
     private final CollectionRegistry collections;
     private final PluginRegistry plugins;
+    private volatile LongSupplier clock = System::nanoTime;
+    private volatile long startedNanos = System.nanoTime();
 
     StoreHealth(CollectionRegistry collections, PluginRegistry plugins) {
         this.collections = collections;
         this.plugins = plugins;
+    }
+
+    /** The store (re)started now: readiness waits for text indexes from here. */
+    void started() {
+        startedNanos = clock.getAsLong();
+    }
+
+    /** Replaces the clock (tests). */
+    void clock(LongSupplier nanoTime) {
+        this.clock = nanoTime;
+    }
+
+    /**
+     * Collections whose keyword index (its folder is on disk: it had one before the restart) has no text-index plugin
+     * attached yet. Right after a restart the plugin's bundle may still be starting; until it attaches, keyword search
+     * would be refused although {@code /readyz} said ready.
+     */
+    List<String> awaitingTextIndex() {
+        List<String> out = new ArrayList<>();
+        for (StoredCollection c : collections.inNameOrder()) {
+            if (c.text.state() == null && Files.isDirectory(c.text.directory())) {
+                out.add(c.name);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the store has waited its time for text indexes. */
+    private boolean textIndexWaitOver() {
+        return clock.getAsLong() - startedNanos >= TimeUnit.SECONDS.toNanos(TEXT_INDEX_WAIT_SECONDS);
+    }
+
+    /** Ready: it takes writes, and every collection that had a text index has its plugin back (or the wait is over). */
+    boolean ready() {
+        return canWrite() && (textIndexWaitOver() || awaitingTextIndex().isEmpty());
     }
 
     Result check() {
@@ -42,6 +88,15 @@ final class StoreHealth {
         }
         for (StoredCollection c : collections.inNameOrder()) {
             details.put(c.name, describe(c, problems));
+        }
+        List<String> awaiting = awaitingTextIndex();
+        if (!awaiting.isEmpty()) {
+            String which = String.join(", ", awaiting);
+            problems.add(
+                    textIndexWaitOver()
+                            ? "no text index plugin attached (feature caracal-vector-text-bm25): keyword search is "
+                                    + "unavailable in " + which
+                            : "waiting for the text index plugin of " + which);
         }
         collections.broken().forEach((name, error) -> {
             details.put(name, Map.of("openFailure", error));

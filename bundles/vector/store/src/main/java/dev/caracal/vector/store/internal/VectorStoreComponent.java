@@ -104,7 +104,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     private final PluginRegistry plugins = new PluginRegistry();
     private final CollectionRegistry collections = new CollectionRegistry(plugins, new SpecResolver(plugins));
     private final Embedder embedder = new Embedder(plugins);
-    private final StoreHealth health = new StoreHealth(collections, plugins);
+    final StoreHealth health = new StoreHealth(collections, plugins);
 
     // replaced at each start, with the settings
     private volatile RecordWriter writer;
@@ -166,6 +166,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             shutdownPools();
             throw e;
         }
+        health.started();
         // a collection that cannot write (disk full, read-only) takes writes again by itself once the disk does
         probePool.scheduleWithFixedDelay(
                 collections::probe, StorageErrors.RETRY_SECONDS, StorageErrors.RETRY_SECONDS, TimeUnit.SECONDS);
@@ -329,10 +330,13 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         return health.check();
     }
 
-    /** Ready while the store can take writes: its data directory is writable and some collection (if any) can write. */
+    /**
+     * Ready while the store can take writes (its data directory is writable and some collection, if any, can write),
+     * once the collections that had a text index have their text-index plugin back (or a minute has passed).
+     */
     @Override
     public boolean readiness() {
-        return health.canWrite();
+        return health.ready();
     }
 
     // ---------------------------------------------------------------------------------------------------------

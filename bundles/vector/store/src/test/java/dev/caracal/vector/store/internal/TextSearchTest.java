@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.caracal.core.health.HealthStatus;
 import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.Filter;
@@ -24,6 +25,7 @@ import dev.caracal.vector.VectorRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Keyword and hybrid search through a text-index plugin: modes, fusion, filters, writes, plugin life cycle. */
@@ -180,6 +182,39 @@ class TextSearchTest extends StoreTestSupport {
         assertEquals(6, words.last.restoredOrdinals());
         assertEquals(0, words.last.adds.get());
         assertEquals(List.of("c", "a", "f"), ids(store.search("t", SearchRequest.keyword("red", 10, null))));
+    }
+
+    /** After a restart, readiness waits for the text-index plugin of collections that had one, for a minute at most. */
+    @Test
+    void readinessWaitsForTheTextIndexOfACollectionThatHadOne() {
+        bindAll(words);
+        create("t", 2, Metric.L2);
+        fill("t");
+        awaitText("t");
+        assertTrue(store.readiness());
+
+        restart(); // the plugin's bundle has not started yet
+        long[] now = {0};
+        store.health.clock(() -> now[0]);
+        store.health.started();
+        assertFalse(store.readiness(), "keyword search would be refused");
+        assertTrue(store.check().message().contains("waiting for the text index plugin of t"), store.check()::message);
+        bindAll(words);
+        awaitText("t");
+        assertTrue(store.readiness());
+
+        restart(); // and this time it never comes
+        store.health.clock(() -> now[0]);
+        store.health.started();
+        assertFalse(store.readiness());
+        now[0] += TimeUnit.SECONDS.toNanos(StoreHealth.TEXT_INDEX_WAIT_SECONDS);
+        assertTrue(store.readiness(), "a plugin that never comes does not hold the store out of service");
+        assertEquals(HealthStatus.DEGRADED, store.check().status());
+        assertTrue(store.check().message().contains("no text index plugin attached"), store.check()::message);
+
+        create("fresh", 2, Metric.L2); // a collection that never had a text index waits for nothing
+        assertTrue(store.health.awaitingTextIndex().contains("t"));
+        assertFalse(store.health.awaitingTextIndex().contains("fresh"));
     }
 
     @Test
