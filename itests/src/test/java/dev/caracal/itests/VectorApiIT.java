@@ -52,7 +52,7 @@ public class VectorApiIT extends CaracalTestSupport {
         for (JsonNode c : readyz.json().get("checks")) {
             checks.put(c.get("name").asText(), c.get("status").asText());
         }
-        for (String required : new String[] {"startup", "vector-store", "http"}) {
+        for (String required : new String[] {"startup", "vector-store", "http", "llm-providers"}) {
             assertEquals("required check " + required + " in " + readyz, "UP", checks.get(required));
         }
     }
