@@ -16,16 +16,14 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * <ul>
  *   <li>a request Jetty's parser refuses (bad request line, bad escape in the target, headers too large): a 4xx
  *       written by {@link #badMessageError}, the shape chosen from what {@link CaracalHttpChannel} read;
- *   <li>a request no context serves: on Caracal's paths ({@code /api}, {@code /v1}, {@code /healthz},
- *       {@code /readyz}) that means Caracal's context is not registered (yet: the port opens before it is), so a 503
- *       with {@code Retry-After: 1}; elsewhere a 404. Once the context is there its servlets answer.
+ *   <li>an error Jetty answers outside any context (a 404 where no context serves the path): the status as it is,
+ *       in the path's shape. Caracal's own paths never get here while its servlets are missing: {@link
+ *       CaracalPathGate} answers those with a 503 first.
  * </ul>
  *
  * <p>Starting, it also gives every connector Caracal's HTTP/1.1 connections ({@link CaracalConnections}).
  */
 public class CaracalErrorHandler extends ErrorHandler {
-    static final String RETRY_AFTER_SECONDS = "1";
-
     public CaracalErrorHandler() {
         setShowStacks(false);
         setShowServlet(false);
@@ -63,25 +61,10 @@ public class CaracalErrorHandler extends ErrorHandler {
     protected void generateAcceptableResponse(
             Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code, String message)
             throws IOException {
+        // the message Jetty passes may be an exception's text: Caracal says its own
         String path = request.getRequestURI();
-        int status = code;
-        String text;
-        if (code == HttpServletResponse.SC_NOT_FOUND
-                && request.getAttribute(ERROR_CONTEXT) == null
-                && ErrorShape.isCaracalPath(path)) {
-            status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
-            response.setStatus(status);
-            response.setHeader(HttpHeader.RETRY_AFTER.asString(), RETRY_AFTER_SECONDS);
-            text = ErrorMessages.unavailableMessage();
-        } else {
-            text = ErrorMessages.dispatchMessage(code, path);
-        }
-        ErrorBody body =
-                ErrorBody.of(ErrorShape.of(path, request.getHeader("anthropic-version") != null), status, text);
-        byte[] bytes = body.bytes();
-        response.setContentType(body.contentType());
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ErrorShape shape = ErrorShape.of(path, request.getHeader("anthropic-version") != null);
+        ErrorBody.of(shape, code, ErrorMessages.dispatchMessage(code, path)).writeTo(response);
         baseRequest.setHandled(true);
     }
 }

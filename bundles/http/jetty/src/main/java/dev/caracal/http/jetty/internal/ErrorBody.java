@@ -1,6 +1,8 @@
 package dev.caracal.http.jetty.internal;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import javax.servlet.http.HttpServletResponse;
 
 /**
  * One of Jetty's own error answers rendered in a surface's shape: the media type and the JSON body. Written by hand
@@ -32,6 +34,14 @@ public record ErrorBody(String contentType, String json) {
 
     public byte[] bytes() {
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes this body as the response's whole content (status and other headers are the caller's). */
+    public void writeTo(HttpServletResponse response) throws IOException {
+        byte[] bytes = bytes();
+        response.setContentType(contentType);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
     }
 
     static String slug(int status) {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The error handler and connections on a plain Jetty server, set up as this fragment's {@code jetty.xml} sets up Pax
- * Web's: the error handler set on the Server, connectors added afterwards and before the start. One context serves
- * {@code /served}; nothing serves Caracal's paths, as at startup before Caracal's context is registered.
+ * The error handler, connections and path gate on a plain Jetty server, set up as this fragment's {@code jetty.xml}
+ * sets up Pax Web's: the error handler set and the gate inserted, connectors added afterwards and before the start.
+ * One context serves {@code /served}; there is no root context, as at startup before Caracal's is registered.
  */
 class JettyErrorAnswersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +34,10 @@ class JettyErrorAnswersTest {
 
     static Server server;
     static int port;
+
+    static int port() {
+        return port;
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +61,7 @@ class JettyErrorAnswersTest {
             }
         });
         server.setHandler(new ContextHandlerCollection(served));
+        server.insertHandler(new CaracalPathGate());
         server.start();
         port = connector.getLocalPort();
     }
@@ -173,6 +178,10 @@ class JettyErrorAnswersTest {
 
     /** Writes {@code request} byte for byte and reads until the server closes (it does after each of these). */
     static Answer exchange(String request) throws IOException {
+        return exchange(port, request);
+    }
+
+    static Answer exchange(int port, String request) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(10_000);
