@@ -39,17 +39,27 @@ public class CaracalPathGate extends HandlerWrapper {
         super.handle(target, baseRequest, request, response);
     }
 
-    /** Whether a servlet of the running root context maps {@code path} (its default servlet, Pax Web's 404, does not count). */
+    /**
+     * Whether a servlet of the running root context maps {@code path} (its default servlet, Pax Web's 404, does not
+     * count), or another application's context holds it (one deployed at {@code /api}, say): only Caracal's own
+     * absence is gated.
+     */
     private boolean mapped(String path) {
         for (Handler h : getChildHandlersByClass(ServletContextHandler.class)) {
             ServletContextHandler context = (ServletContextHandler) h;
             String contextPath = context.getContextPath();
-            if (context.isAvailable() && ("/".equals(contextPath) || "".equals(contextPath))) {
-                MappedResource<ServletHolder> servlet =
-                        context.getServletHandler().getMappedServlet(path);
-                if (servlet != null && !"/".equals(servlet.getPathSpec().getDeclaration())) {
+            if (!context.isAvailable()) {
+                continue;
+            }
+            if (!"/".equals(contextPath) && !contextPath.isEmpty()) {
+                if (path.equals(contextPath) || path.startsWith(contextPath + "/")) {
                     return true;
                 }
+                continue;
+            }
+            MappedResource<ServletHolder> servlet = context.getServletHandler().getMappedServlet(path);
+            if (servlet != null && !"/".equals(servlet.getPathSpec().getDeclaration())) {
+                return true;
             }
         }
         return false;

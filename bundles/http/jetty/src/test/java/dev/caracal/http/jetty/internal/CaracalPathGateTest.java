@@ -92,6 +92,17 @@ class CaracalPathGateTest {
         assertTrue(other.headers().get("retry-after") == null);
     }
 
+    @Test
+    void anotherApplicationsContextOnACaracalPathIsLeftAlone() throws Exception {
+        ServletContextHandler other = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        other.setContextPath("/v1");
+        other.addServlet(new ServletHolder(new Answering("other app")), "/*");
+        ((ContextHandlerCollection) ((CaracalPathGate) server.getHandler()).getHandler()).addHandler(other);
+        other.start();
+        assertEquals("other app", get("/v1/models", "").body());
+        assertEquals(503, get("/readyz", "").status());
+    }
+
     private JettyErrorAnswersTest.Answer get(String path, String headers) throws IOException {
         return JettyErrorAnswersTest.exchange(
                 port, "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: close\r\n\r\n");
