@@ -34,10 +34,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +53,7 @@ class DocumentsEndpointTest {
     VectorStoreComponent store;
     IngestionService ingestion;
     CollectionsServlet servlet;
-    Server server;
+    ServedServlet server;
     HttpClient http;
     String base;
 
@@ -75,25 +71,14 @@ class DocumentsEndpointTest {
         servlet.setSettings(() -> MAX_BODY);
         servlet.setIngestion(ingestion);
 
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(servlet);
-        context.addServlet(holder, "/api/v1/collections");
-        context.addServlet(holder, "/api/v1/collections/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/api/v1/collections";
+        server = new ServedServlet(servlet);
+        base = server.base;
         http = HttpClient.newHttpClient();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
         store.stop();
     }
 

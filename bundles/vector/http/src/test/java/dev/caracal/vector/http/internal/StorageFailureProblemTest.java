@@ -15,10 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * a class name. The store throws as the real one does when its disk fails (the store's own tests prove when it does).
  */
 class StorageFailureProblemTest {
-    Server server;
+    ServedServlet server;
     String base;
     final HttpClient http = HttpClient.newHttpClient();
     volatile StorageFailureException failure;
@@ -42,24 +38,13 @@ class StorageFailureProblemTest {
                 });
         CollectionsServlet servlet = new CollectionsServlet();
         servlet.setStore(refusing);
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(servlet);
-        context.addServlet(holder, "/api/v1/collections");
-        context.addServlet(holder, "/api/v1/collections/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/api/v1/collections";
+        server = new ServedServlet(servlet);
+        base = server.base;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
