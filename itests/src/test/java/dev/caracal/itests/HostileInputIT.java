@@ -11,16 +11,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceRegistration;
 
 /**
  * Thousands of generated malformed and hostile requests against every endpoint of the distribution: truncated JSON,
@@ -145,6 +152,61 @@ public class HostileInputIT extends CaracalTestSupport {
         assertEquals(200, get("/readyz").status());
         JsonNode record = get("/api/v1/collections/fz/records/r1").json();
         assertEquals("r1", record.get("id").asText());
+    }
+
+    /**
+     * A failure inside Caracal's context (a servlet that throws) is answered by its error page in the surface's shape,
+     * with an incident id and nothing of the exception; an unknown /v1 path is a 404 in the vendor's envelope.
+     */
+    @Test
+    public void failuresInsideTheContextAreAnsweredInShapeWithoutDetails() throws Exception {
+        awaitReady();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/api/v1/boom/*", "/v1/boom/*"});
+        properties.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=caracal)");
+        ServiceRegistration<Servlet> registration =
+                bundleContext.registerService(Servlet.class, new ThrowingServlet(), properties);
+        try {
+            eventually(
+                    30,
+                    "the throwing servlet is deployed",
+                    () -> get("/api/v1/boom/x").status() == 500);
+            Reply api = get("/api/v1/boom/x");
+            assertTrue(api.toString(), api.contentType().startsWith("application/problem+json"));
+            assertTrue(api.toString(), api.json().get("detail").asText().contains("incident"));
+            Reply openai = get("/v1/boom/x");
+            assertEquals(
+                    openai.toString(),
+                    "server_error",
+                    openai.json().at("/error/type").asText());
+            Reply anthropic = call("GET", "/v1/boom/x", null, "anthropic-version", "2023-06-01");
+            assertEquals(
+                    anthropic.toString(),
+                    "api_error",
+                    anthropic.json().at("/error/type").asText());
+            for (Reply r : new Reply[] {api, openai, anthropic}) {
+                assertEquals(r.toString(), 500, r.status());
+                for (String leak : new String[] {"java.", "Exception", "secret", "\tat ", "org.eclipse"}) {
+                    assertTrue(r.toString(), !r.body().contains(leak));
+                }
+            }
+        } finally {
+            registration.unregister();
+        }
+        Reply unknown = get("/v1/responses");
+        assertEquals(unknown.toString(), 404, unknown.status());
+        assertTrue(
+                unknown.toString(), unknown.json().at("/error/message").asText().contains("/v1/responses"));
+    }
+
+    /** Fails as a bug would. */
+    static final class ThrowingServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) {
+            throw new IllegalStateException("secret internals of java.lang");
+        }
     }
 
     private void send(Endpoint e, String path, byte[] body, String contentType) throws Exception {

@@ -401,11 +401,21 @@ public class VectorApiIT extends CaracalTestSupport {
     }
 
     @Test
-    public void unknownApiPathsAreProblems() throws Exception {
+    public void unknownApiPathsAreAnsweredInTheSurfacesShape() throws Exception {
         ready();
         expect(404, null, get("/api/v2/anything"));
         expect(404, null, post("/api/nothing/here", "{}"));
-        expect(404, null, get("/v1/no/such/endpoint"));
+        // under /v1 the vendor's envelope, which the SDKs read (OpenAI's, or Anthropic's for its clients)
+        Reply openai = get("/v1/no/such/endpoint");
+        assertEquals(openai.toString(), 404, openai.status());
+        assertTrue(
+                openai.toString(), openai.json().at("/error/message").asText().contains("/v1/no/such/endpoint"));
+        Reply anthropic = call("GET", "/v1/no/such/endpoint", null, "anthropic-version", "2023-06-01");
+        assertEquals(anthropic.toString(), 404, anthropic.status());
+        assertEquals(
+                anthropic.toString(),
+                "not_found_error",
+                anthropic.json().at("/error/type").asText());
     }
 
     /** A problem+json answer with this status, naming {@code field} when given, and never a stack trace. */

@@ -2,7 +2,6 @@ package dev.caracal.core.internal;
 
 import dev.caracal.core.http.ApiServlet;
 import dev.caracal.core.http.CaracalHttp;
-import dev.caracal.core.http.Problem;
 import java.io.IOException;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -11,7 +10,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Answers any {@code /api/...} or {@code /v1/...} path no surface serves (or whose surface bundle is absent right now) with a
- * problem+json 404, so API clients never get Jetty's HTML error page. More specific servlet patterns win over it.
+ * 404 in the surface's shape (problem+json on {@code /api}, the vendor's envelope on {@code /v1}), so API clients never
+ * get Jetty's HTML error page. More specific servlet patterns win over it.
  */
 @Component(
         service = Servlet.class,
@@ -26,13 +26,12 @@ public class ApiFallbackServlet extends ApiServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        writeProblem(
-                resp,
-                Problem.of(
-                        404,
-                        "not-found",
-                        "Not found",
-                        "no API endpoint at " + req.getRequestURI()
-                                + "; the vector API is under /api/v1/collections (see caracal:status for the HTTP surfaces running now)"));
+        String path = ErrorShapes.path(req);
+        String detail = path.startsWith("/v1")
+                ? "no endpoint at " + req.getRequestURI() + "; the LLM gateway serves /v1/chat/completions, "
+                        + "/v1/embeddings, /v1/models and /v1/messages (see caracal:status for the HTTP surfaces running now)"
+                : "no API endpoint at " + req.getRequestURI()
+                        + "; the vector API is under /api/v1/collections (see caracal:status for the HTTP surfaces running now)";
+        ErrorShapes.write(req, resp, path, 404, "not-found", "Not found", detail);
     }
 }

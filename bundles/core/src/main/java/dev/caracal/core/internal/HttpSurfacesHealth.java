@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.osgi.service.http.runtime.dto.ErrorPageDTO;
 import org.osgi.service.http.runtime.dto.ServletContextDTO;
 import org.osgi.service.http.runtime.dto.ServletDTO;
 
@@ -59,6 +60,10 @@ public class HttpSurfacesHealth implements HealthCheck {
         for (ServletContextDTO ctx : r.getRuntimeDTO().servletContextDTOs) {
             for (ServletDTO s : ctx.servletDTOs) {
                 deployed.add(s.serviceId);
+            }
+            // an error page servlet (the context's own) is listed apart from the servlets that serve paths
+            for (ErrorPageDTO e : ctx.errorPageDTOs) {
+                deployed.add(e.serviceId);
             }
         }
         List<String> pending = new ArrayList<>();

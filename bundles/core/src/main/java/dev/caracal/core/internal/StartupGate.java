@@ -1,10 +1,6 @@
 package dev.caracal.core.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.health.HealthRegistry;
-import dev.caracal.core.http.ApiServlet;
-import dev.caracal.core.http.Problem;
-import dev.caracal.core.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +35,7 @@ final class StartupGate {
         if (open) {
             return true;
         }
-        String path = path(req);
+        String path = ErrorShapes.path(req);
         if (!path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/v1/") && !path.equals("/v1")) {
             return true;
         }
@@ -50,27 +46,8 @@ final class StartupGate {
         }
         String detail = "Caracal is starting: " + waitingFor(health) + "; retry in a moment";
         resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-        if (path.startsWith("/api")) {
-            ApiServlet.writeProblem(resp, Problem.of(503, "starting", "Starting", detail));
-        } else if (anthropic(req, path)) {
-            ObjectNode body = Json.mapper().createObjectNode().put("type", "error");
-            body.putObject("error").put("type", "api_error").put("message", detail);
-            ApiServlet.writeJson(resp, 503, body);
-        } else {
-            ObjectNode body = Json.mapper().createObjectNode();
-            body.putObject("error")
-                    .put("message", detail)
-                    .put("type", "server_error")
-                    .putNull("param")
-                    .put("code", "starting");
-            ApiServlet.writeJson(resp, 503, body);
-        }
+        ErrorShapes.write(req, resp, path, 503, "starting", "Starting", detail);
         return false;
-    }
-
-    /** The Anthropic surface answers {@code /v1/messages} and requests that carry {@code anthropic-version}. */
-    static boolean anthropic(HttpServletRequest req, String path) {
-        return req.getHeader("anthropic-version") != null || path.startsWith("/v1/messages");
     }
 
     /** What readiness waits for, in words: required checks not registered yet, then checks not ready. */
@@ -92,12 +69,5 @@ final class StartupGate {
             }
         }
         return waiting.isEmpty() ? "finishing" : "waiting for " + String.join(", ", waiting);
-    }
-
-    private static String path(HttpServletRequest req) {
-        String servletPath = req.getServletPath() == null ? "" : req.getServletPath();
-        String pathInfo = req.getPathInfo() == null ? "" : req.getPathInfo();
-        String path = servletPath + pathInfo;
-        return path.isEmpty() ? (req.getRequestURI() == null ? "" : req.getRequestURI()) : path;
     }
 }

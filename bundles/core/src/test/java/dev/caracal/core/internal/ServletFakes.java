@@ -15,13 +15,20 @@ final class ServletFakes {
     private ServletFakes() {}
 
     static HttpServletRequest request(String path, Map<String, String> headers) {
+        return request(path, headers, Map.of());
+    }
+
+    /** A GET of {@code path} with these headers and request attributes (an error dispatch carries some). */
+    static HttpServletRequest request(String path, Map<String, String> headers, Map<String, Object> attributes) {
         return (HttpServletRequest) Proxy.newProxyInstance(
                 ServletFakes.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getServletPath", "getRequestURI" -> path;
                     case "getPathInfo" -> null;
+                    case "getMethod" -> "GET";
                     case "getHeader" -> headers.get((String) args[0]);
+                    case "getAttribute" -> attributes.get((String) args[0]);
                     default -> throw new AssertionError("the filter looked at " + method.getName());
                 });
     }
