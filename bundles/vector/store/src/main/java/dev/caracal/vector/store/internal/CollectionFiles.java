@@ -3,6 +3,7 @@ package dev.caracal.vector.store.internal;
 import dev.caracal.vector.CollectionSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>After a storage failure (H2 closes an MVStore whose write failed) it {@link #reopen reopens} its files as they are
  * on disk, taking back what the unacknowledged group may have left there ({@link CommitUndo}), so that reads go on,
  * and {@link #persistRepair} makes that state durable once the disk takes writes again.
+ *
+ * <p>Files in a directory that does not take writes (a read-only file system, a directory the server may not write)
+ * are opened {@link #isReadOnly read-only}: everything can be read, and what loading would have written (the removals
+ * of a crash's leftovers) is kept in memory until a {@link #reopen} can open them for writing again.
  */
 final class CollectionFiles {
     static final String STORE_FILE = "records.mv.db";
@@ -61,6 +66,10 @@ final class CollectionFiles {
     private volatile VectorFile vectorFile;
     /** Set while {@link #reopen} replaces the store, so readers that failed on the old one wait for the new one. */
     private volatile boolean reopening;
+    /** Whether the files are open for reading only (the directory did not take writes when they were opened). */
+    private volatile boolean readOnly;
+    /** Ordinals {@link #load} found to remove while read-only: removed by the first {@link #reopen} for writing. */
+    private List<Long> pendingRemovals = List.of();
 
     // the acknowledged state; touched only by the commit leader
     /** One past the highest ordinal committed. */
@@ -78,8 +87,10 @@ final class CollectionFiles {
             SpecCodec.Stored stored,
             String specJson,
             MVStore store,
-            VectorFile vectorFile) {
+            VectorFile vectorFile,
+            boolean readOnly) {
         this.directory = directory;
+        this.readOnly = readOnly;
         this.layer = layer;
         this.cacheSizeMb = cacheSizeMb;
         this.stored = stored;
@@ -93,7 +104,7 @@ final class CollectionFiles {
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
     static void initialize(FileLayer layer, Path directory, CollectionSpec spec, Instant createdAt) {
-        MVStore store = openStore(layer, directory.resolve(STORE_FILE), 1);
+        MVStore store = openStore(layer, directory.resolve(STORE_FILE), 1, true);
         try {
             MVMap<String, String> meta = store.openMap("meta");
             openRecords(store);
@@ -118,9 +129,12 @@ final class CollectionFiles {
         FileUtil.syncDirectory(directory);
     }
 
-    /** Opens the files of a collection directory and reads its spec; {@link #load} reads the records. */
-    static CollectionFiles open(FileLayer layer, Path directory, int cacheSizeMb) {
-        MVStore store = openStore(layer, directory.resolve(STORE_FILE), cacheSizeMb);
+    /**
+     * Opens the files of a collection directory (for writing too when {@code writable}) and reads its spec;
+     * {@link #load} reads the records.
+     */
+    static CollectionFiles open(FileLayer layer, Path directory, int cacheSizeMb, boolean writable) {
+        MVStore store = openStore(layer, directory.resolve(STORE_FILE), cacheSizeMb, writable);
         try {
             MVMap<String, String> meta = store.openMap("meta");
             String specJson = meta.get(SPEC_KEY);
@@ -129,8 +143,8 @@ final class CollectionFiles {
             }
             SpecCodec.Stored stored = SpecCodec.read(specJson);
             VectorFile vectors = new VectorFile(
-                    layer, directory.resolve(VectorFile.NAME), stored.spec().dimension());
-            return new CollectionFiles(directory, layer, cacheSizeMb, stored, specJson, store, vectors);
+                    layer, directory.resolve(VectorFile.NAME), stored.spec().dimension(), writable);
+            return new CollectionFiles(directory, layer, cacheSizeMb, stored, specJson, store, vectors, !writable);
         } catch (IOException | RuntimeException e) {
             store.closeImmediately();
             throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
@@ -141,15 +155,23 @@ final class CollectionFiles {
         return Files.isRegularFile(directory.resolve(STORE_FILE));
     }
 
-    private static MVStore openStore(FileLayer layer, Path file, int cacheSizeMb) {
-        return new MVStore.Builder()
+    private static MVStore openStore(FileLayer layer, Path file, int cacheSizeMb, boolean writable) {
+        MVStore.Builder builder = new MVStore.Builder()
                 .fileName(layer.storeFileName(file))
                 // commits happen only in the group committer; no background writer that could persist half a batch
                 .autoCommitDisabled()
                 // and no commit forced by unsaved memory in the middle of applying a group (1 GB)
                 .autoCommitBufferSize(1 << 20)
-                .cacheSize(cacheSizeMb)
-                .open();
+                .cacheSize(cacheSizeMb);
+        if (!writable) {
+            builder.readOnly();
+        }
+        return builder.open();
+    }
+
+    /** Whether the files are open for reading only: writes are refused until {@link #reopen} opens them for writing. */
+    boolean isReadOnly() {
+        return readOnly;
     }
 
     private static MVMap<Long, byte[]> openRecords(MVStore store) {
@@ -239,16 +261,22 @@ final class CollectionFiles {
             }
         }
         table.finishLoad(max);
-        if (!removals.isEmpty()) {
+        committedMax = max;
+        if (removals.isEmpty()) {
+            committedLastGroup = Integer.parseInt(meta.getOrDefault(LAST_GROUP_KEY, Integer.toString(max)));
+        } else if (readOnly) {
+            // nothing refers to them in memory; removed on disk once the files can be written
+            pendingRemovals = removals;
+            committedLastGroup = max;
+        } else {
             for (Long o : removals) {
                 records.remove(o);
             }
             meta.put(LAST_GROUP_KEY, Integer.toString(max));
             store.commit();
             store.sync();
+            committedLastGroup = max;
         }
-        committedMax = max;
-        committedLastGroup = Integer.parseInt(meta.getOrDefault(LAST_GROUP_KEY, Integer.toString(max)));
         return new Loaded(max, live, records.getRootPage());
     }
 
@@ -351,17 +379,41 @@ final class CollectionFiles {
      * failed sync leaves a channel in doubt), taking back in memory what the unacknowledged group left (added
      * records removed, deleted ones put back, meta as acknowledged): the records map then holds exactly what was
      * acknowledged. Returns its root, for readers. Nothing is written to disk here: see {@link #persistRepair}.
-     * Commit leader only.
+     * When the files cannot be opened for writing (the file system turned read-only), they are opened for reading
+     * only, as they are: what was acknowledged is all readers reach, since they find records by the ordinals the
+     * collection published. Commit leader only.
      */
     Page<Long, byte[]> reopen() throws IOException {
         reopening = true;
         try {
             closeImmediately();
             vectorFile = null;
-            MVStore s = openStore(layer, directory.resolve(STORE_FILE), cacheSizeMb);
+            Path file = directory.resolve(STORE_FILE);
+            MVStore s;
+            boolean ro = false;
+            try {
+                s = openStore(layer, file, cacheSizeMb, true);
+            } catch (RuntimeException e) {
+                if (!StorageErrors.isStorageFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("Collection '{}': its files can only be opened for reading now ({})", name, e.toString());
+                s = openStore(layer, file, cacheSizeMb, false);
+                ro = true;
+            }
             store = s;
+            readOnly = ro;
             meta = s.openMap("meta");
             MVMap<Long, byte[]> r = openRecords(s);
+            if (ro) {
+                records = r;
+                vectorFile = new VectorFile(
+                        layer, directory.resolve(VectorFile.NAME), stored.spec().dimension(), false);
+                return r.getRootPage();
+            }
+            for (Long o : pendingRemovals) {
+                r.remove(o);
+            }
             if (undo != null) {
                 for (Long o : undo.added) {
                     if (r.containsKey(o)) {
@@ -394,6 +446,9 @@ final class CollectionFiles {
 
     /** Makes what {@link #reopen} took back durable, and proves both files sync. Commit leader only. */
     void persistRepair() throws IOException {
+        if (readOnly) {
+            throw new AccessDeniedException(directory.toString(), null, "the files could only be opened for reading");
+        }
         if (vectorFile == null) {
             vectorFile = new VectorFile(
                     layer, directory.resolve(VectorFile.NAME), stored.spec().dimension());
@@ -402,6 +457,7 @@ final class CollectionFiles {
         store.sync();
         vectorFile.force();
         undo = null;
+        pendingRemovals = List.of();
     }
 
     /**

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -29,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The store's collections, by name: the one place a collection is found, created, dropped or has its index changed.
  * Each lives in its own directory under {@code <data directory>/collections}; those found at start are opened, and
- * those that cannot be opened are kept aside as broken (reported by the health check, never touched on disk).
+ * those that cannot be opened are kept aside as broken (reported by the health check, never touched on disk). On a
+ * data directory that does not take writes, collections are opened read-only: they serve reads, refuse writes with a
+ * storage failure, and are reopened for writing by the periodic {@link #probe} once the directory takes writes.
  *
  * <p>One lock serializes every change to the set of collections with the arrival and departure of index and text
  * plugins, which this registry fans out to every open collection (the {@link PluginRegistry} attaches them one
@@ -131,6 +132,44 @@ final class CollectionRegistry {
                 c.tryRecover();
             }
         }
+        retryPluginsFailedByDisk();
+    }
+
+    /**
+     * Builds again the indexes of collections that take writes again whose plugin failed because of the disk (a
+     * keyword index writes its segments as records arrive; any index persists when it leaves).
+     */
+    private void retryPluginsFailedByDisk() {
+        long now = System.nanoTime();
+        synchronized (lock) {
+            if (!open) {
+                return;
+            }
+            for (StoredCollection c : collections.values()) {
+                if (c.failure() != null) {
+                    continue;
+                }
+                if (c.index.retryDue(now) && writable(c)) {
+                    c.index.retrying(now);
+                    LOG.info("Collection '{}': building {} again after a disk failure", c.name, c.index.label());
+                    plugins.attachIndex(c);
+                }
+                if (c.text.retryDue(now) && writable(c)) {
+                    c.text.retrying(now);
+                    LOG.info("Collection '{}': building {} again after a disk failure", c.name, c.text.label());
+                    plugins.attachText(c);
+                }
+            }
+        }
+    }
+
+    private boolean writable(StoredCollection c) {
+        try {
+            layer.probeWritable(c.directory);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Why the data directory does not take new files, or {@code null}. */
@@ -149,8 +188,7 @@ final class CollectionRegistry {
                 String name = dir.getFileName().toString();
                 if (name.startsWith(".")) {
                     // a create or a drop that did not finish: never a valid collection
-                    LOG.info("Removing the leftover of an interrupted create or drop: {}", dir);
-                    FileUtil.deleteRecursively(dir);
+                    removeLeftover(dir);
                     continue;
                 }
                 if (!Files.isDirectory(dir)
@@ -161,11 +199,12 @@ final class CollectionRegistry {
                 }
                 try {
                     long t0 = System.nanoTime();
-                    StoredCollection c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
+                    StoredCollection c = openCollection(dir, directoryFailure == null);
                     collections.put(name, c);
                     LOG.info(
-                            "Opened collection '{}': {} records in {} ms",
+                            "Opened collection '{}'{}: {} records in {} ms",
                             name,
+                            c.failure() == null ? "" : " for reading only",
                             c.count(),
                             (System.nanoTime() - t0) / 1_000_000);
                 } catch (RuntimeException e) {
@@ -176,6 +215,37 @@ final class CollectionRegistry {
         } catch (IOException e) {
             throw new VectorException("cannot list " + directory + ": " + e, e);
         }
+    }
+
+    private void removeLeftover(Path dir) {
+        LOG.info("Removing the leftover of an interrupted create or drop: {}", dir);
+        try {
+            FileUtil.deleteRecursively(dir);
+        } catch (IOException e) {
+            LOG.warn("Could not remove {} ({}); it is removed at a later start", dir, e.toString());
+        }
+    }
+
+    /**
+     * Opens a collection's files for writing when {@code writable} and they can be, otherwise for reading only (it
+     * then refuses writes until the probe or a write finds its directory writable).
+     */
+    private StoredCollection openCollection(Path dir, boolean writable) {
+        if (writable) {
+            try {
+                return StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, true);
+            } catch (RuntimeException e) {
+                if (!StorageErrors.isStorageFailure(e)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "Collection '{}' cannot be opened for writing ({}); it is served for reading only until its"
+                                + " directory takes writes",
+                        dir.getFileName(),
+                        e.toString());
+            }
+        }
+        return StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, false);
     }
 
     // ---- lookups
@@ -268,9 +338,9 @@ final class CollectionRegistry {
                 Files.createDirectories(tmp);
                 StoredCollection.initialize(layer, tmp, spec, Instant.now());
                 // the collection appears complete or not at all: a crash before this rename leaves a dot-directory
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                layer.rename(tmp, dir);
                 FileUtil.syncDirectory(directory);
-                c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
+                c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, true);
             } catch (IOException | RuntimeException e) {
                 try {
                     FileUtil.deleteRecursively(tmp);
@@ -313,12 +383,12 @@ final class CollectionRegistry {
             Path grave = directory.resolve(".dropped-" + name + "-" + System.nanoTime());
             try {
                 // atomic: after a crash the collection is either whole or a dot-directory removed at start
-                Files.move(dir, grave, StandardCopyOption.ATOMIC_MOVE);
+                layer.rename(dir, grave);
                 FileUtil.syncDirectory(directory);
             } catch (IOException e) {
                 LOG.error("Dropping collection '{}' failed; reopening it", name, e);
                 try {
-                    StoredCollection reopened = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool);
+                    StoredCollection reopened = openCollection(dir, true);
                     collections.put(name, reopened);
                     plugins.attachIndex(reopened);
                     plugins.attachText(reopened);

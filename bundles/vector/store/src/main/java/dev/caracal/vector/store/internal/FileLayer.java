@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -21,8 +22,16 @@ interface FileLayer {
         }
 
         @Override
-        public FileChannel openVectorFile(Path file) throws IOException {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        public FileChannel openVectorFile(Path file, boolean writable) throws IOException {
+            return writable
+                    ? FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(file, StandardOpenOption.READ);
+        }
+
+        @Override
+        public void rename(Path from, Path to) throws IOException {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         }
 
         @Override
@@ -41,8 +50,14 @@ interface FileLayer {
     /** The name H2 opens the MVStore file {@code file} by (a {@code FilePath}, with a scheme prefix if any). */
     String storeFileName(Path file);
 
-    /** Opens (creating it if needed) a vector file for reading and writing. */
-    FileChannel openVectorFile(Path file) throws IOException;
+    /**
+     * Opens a vector file: for reading and writing (created if needed) when {@code writable}, otherwise an existing
+     * one for reading only (a collection served from a directory that does not take writes).
+     */
+    FileChannel openVectorFile(Path file, boolean writable) throws IOException;
+
+    /** Renames a file or directory atomically (a create or a drop of a collection). */
+    void rename(Path from, Path to) throws IOException;
 
     /** Creates, writes, syncs and deletes a small file in {@code directory}; throws when it cannot. */
     void probeWritable(Path directory) throws IOException;

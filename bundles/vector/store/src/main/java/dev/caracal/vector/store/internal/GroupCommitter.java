@@ -122,6 +122,14 @@ final class GroupCommitter {
         return failure;
     }
 
+    /**
+     * Refuses writes from the start, for {@code cause} (files opened read-only): nothing was lost, and the next write
+     * or probe {@link #tryRecover} tries to take writes as after any storage failure.
+     */
+    void refuseWrites(Throwable cause) {
+        failure = cause;
+    }
+
     /** Whether the collection stopped accepting writes (it is closing or closed). */
     boolean isClosing() {
         return closing;

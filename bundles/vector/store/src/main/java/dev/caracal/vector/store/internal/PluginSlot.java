@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 abstract class PluginSlot<F, I> {
     private static final Logger LOG = LoggerFactory.getLogger(PluginSlot.class);
     private static final int BUILD_CHUNK = 256;
+    private static final long MAX_RETRY_BACKOFF_SECONDS = 300;
 
     /** What searches read: the status, the index when READY, and the factory in use (READY or BUILDING). */
     record View<F, I>(IndexStatus status, I index, F factory, String message) {}
@@ -42,6 +43,11 @@ abstract class PluginSlot<F, I> {
     private final ReentrantLock lock;
     private volatile View<F, I> view;
     private volatile double progress = 1.0;
+    /** The last failure was the disk's: {@link #retryDue} tells the store's probe when to build again. */
+    private volatile boolean storageFailed;
+
+    private volatile long retryAfterNanos = System.nanoTime();
+    private volatile long retryBackoffSeconds;
 
     // guarded by lock (the collection's publish lock)
     private long generation;
@@ -175,7 +181,7 @@ abstract class PluginSlot<F, I> {
             }
         } catch (Throwable t) {
             LOG.warn("Collection '{}': the plugin failed to open {}", collection.name, label(), t);
-            fail(gen, "the plugin failed to open " + label() + ": " + t + fallbackNote());
+            fail(gen, "the plugin failed to open " + label() + ": " + cause(t) + fallbackNote());
             return;
         }
         lock.lock();
@@ -246,7 +252,7 @@ abstract class PluginSlot<F, I> {
             }
         } catch (Throwable t) {
             LOG.warn("Collection '{}': building {} failed", collection.name, label(), t);
-            fail(gen, "building " + label() + " failed: " + t + fallbackNote());
+            fail(gen, "building " + label() + " failed: " + cause(t) + fallbackNote());
             closeQuietly(index);
         }
     }
@@ -278,7 +284,7 @@ abstract class PluginSlot<F, I> {
             building = null;
             progress = 1.0;
             mayResume = false; // it missed a write: never reload what it persisted before
-            view = new View<>(IndexStatus.DEGRADED, null, null, label() + " failed: " + t + fallbackNote());
+            view = new View<>(IndexStatus.DEGRADED, null, null, label() + " failed: " + cause(t) + fallbackNote());
             if (!isBuilding) {
                 closeQuietly(target); // an index still building is closed by its build task
             }
@@ -348,6 +354,34 @@ abstract class PluginSlot<F, I> {
             LOG.warn("Collection '{}': persisting {} failed; it will be rebuilt", collection.name, label(), t);
         }
         closeQuietly(index);
+    }
+
+    /**
+     * Why the plugin failed, in words a client may read (the exception itself goes to the log only); a failure of the
+     * disk marks the slot for a {@link #retryDue retry} once the disk takes writes again.
+     */
+    private String cause(Throwable t) {
+        if (StorageErrors.isStorageFailure(t)) {
+            storageFailed = true;
+            return StorageErrors.describe(StorageErrors.reason(t), collection.directory.getParent())
+                    + " (retried once the disk takes writes)";
+        }
+        return "an unexpected error in the plugin (see the server log)";
+    }
+
+    /**
+     * Whether the slot failed because of the disk and may be built again now: its directory takes writes again and
+     * the back-off since the last attempt (5 s, doubling up to 5 minutes) has passed.
+     */
+    boolean retryDue(long nowNanos) {
+        return storageFailed && view.factory() == null && nowNanos - retryAfterNanos >= 0;
+    }
+
+    /** A retry of a slot that failed because of the disk starts now; the next one waits twice as long. */
+    void retrying(long nowNanos) {
+        storageFailed = false;
+        retryBackoffSeconds = Math.min(MAX_RETRY_BACKOFF_SECONDS, Math.max(5, retryBackoffSeconds * 2));
+        retryAfterNanos = nowNanos + retryBackoffSeconds * 1_000_000_000L;
     }
 
     private void fail(long gen, String message) {

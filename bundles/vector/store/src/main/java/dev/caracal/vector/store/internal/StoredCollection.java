@@ -11,6 +11,7 @@ import dev.caracal.vector.index.ScoredOrdinals;
 import dev.caracal.vector.index.VectorIndexFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,6 +97,10 @@ final class StoredCollection {
                         StoredCollection.this.reroot(recordsRoot);
                     }
                 });
+        if (files.isReadOnly()) {
+            committer.refuseWrites(new AccessDeniedException(
+                    directory.toString(), null, "the collection's directory does not take writes"));
+        }
     }
 
     /** Writes a new, empty collection into {@code directory} (which must be new), committed and synced. */
@@ -103,10 +108,19 @@ final class StoredCollection {
         CollectionFiles.initialize(layer, directory, spec, createdAt);
     }
 
-    /** Opens a collection directory and loads its vectors and metadata into memory. */
+    /**
+     * Opens a collection directory and loads its vectors and metadata into memory. Unless {@code writable}, the files
+     * are opened for reading only and writes are refused (as after a storage failure) until the directory takes them:
+     * the next write or the store's probe {@link #tryRecover reopens} them for writing.
+     */
     static StoredCollection open(
-            FileLayer layer, Path directory, int cacheSizeMb, Executor buildExecutor, Executor syncExecutor) {
-        CollectionFiles files = CollectionFiles.open(layer, directory, cacheSizeMb);
+            FileLayer layer,
+            Path directory,
+            int cacheSizeMb,
+            Executor buildExecutor,
+            Executor syncExecutor,
+            boolean writable) {
+        CollectionFiles files = CollectionFiles.open(layer, directory, cacheSizeMb, writable);
         try {
             return new StoredCollection(directory, files, buildExecutor, syncExecutor);
         } catch (IOException | RuntimeException e) {

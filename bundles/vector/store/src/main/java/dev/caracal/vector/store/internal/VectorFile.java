@@ -19,9 +19,14 @@ final class VectorFile implements AutoCloseable {
     private final int dimension;
     private final int slotBytes;
 
-    /** Opens (creating it if needed) the vector file {@code file} through {@code layer}. */
+    /** Opens (creating it if needed) the vector file {@code file} through {@code layer}, for reading and writing. */
     VectorFile(FileLayer layer, Path file, int dimension) throws IOException {
-        this.channel = layer.openVectorFile(file);
+        this(layer, file, dimension, true);
+    }
+
+    /** Opens the vector file {@code file} through {@code layer}; an existing one read-only unless {@code writable}. */
+    VectorFile(FileLayer layer, Path file, int dimension, boolean writable) throws IOException {
+        this.channel = layer.openVectorFile(file, writable);
         this.dimension = dimension;
         this.slotBytes = dimension * 4;
     }

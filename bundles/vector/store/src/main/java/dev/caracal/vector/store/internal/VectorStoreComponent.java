@@ -236,6 +236,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
         collections.indexFactoryLeft(factory);
     }
 
+    /** Runs the periodic storage probe now (tests). */
+    void probeStorage() {
+        collections.probe();
+    }
+
     @Reference(
             service = TextIndexFactory.class,
             cardinality = ReferenceCardinality.MULTIPLE,

@@ -136,13 +136,23 @@ final class FaultyDisk implements FileLayer {
     }
 
     @Override
-    public FileChannel openVectorFile(Path file) throws IOException {
+    public FileChannel openVectorFile(Path file, boolean writable) throws IOException {
         synchronized (this) {
-            if (readOnly) {
+            if (readOnly && writable) {
                 throw new FileSystemException(file.toString(), null, "Read-only file system");
             }
         }
-        return new FaultyChannel(FileLayer.DISK.openVectorFile(file), this, Target.VECTORS);
+        return new FaultyChannel(FileLayer.DISK.openVectorFile(file, writable), this, Target.VECTORS);
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+        synchronized (this) {
+            if (readOnly) {
+                throw new FileSystemException(from.toString(), to.toString(), "Read-only file system");
+            }
+        }
+        FileLayer.DISK.rename(from, to);
     }
 
     @Override

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.core.health.HealthCheck;
 import dev.caracal.core.health.HealthStatus;
+import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.IndexSpec;
+import dev.caracal.vector.IndexStatus;
 import dev.caracal.vector.Metric;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.StorageFailureException;
@@ -317,8 +319,8 @@ class StorageFaultTest {
         assertEquals(Reason.READ_ONLY, write.reason());
         assertAcknowledgedState(3);
 
-        store.dropCollection("docs");
         disk.free();
+        store.dropCollection("docs");
         restart();
         disk.makeReadOnly();
         restart(); // an empty data directory that is read-only at start
@@ -331,5 +333,98 @@ class StorageFaultTest {
         store.createCollection(new CollectionSpec("more", DIM, Metric.L2, null, IndexSpec.FLAT_SPEC));
         assertTrue(store.readiness());
         assertEquals(HealthStatus.UP, store.check().status());
+    }
+
+    @Test
+    void aCollectionFoundOnAReadOnlyDirectoryAtStartServesReadsAndTakesWritesOnceTheDirectoryDoes() {
+        createDocs(10);
+        store.delete("docs", List.of("a9"));
+        // a replaced version still stored (its removal deferred to the next commit), then a crash: loading removes it
+        store.upsert("docs", List.of(record("a0", 0)));
+        store.collection("docs").abandon();
+        disk.makeReadOnly();
+        restart();
+        assertAcknowledgedState(9);
+        assertTrue(store.get("docs", "a9").isEmpty());
+        HealthCheck.Result health = store.check();
+        assertEquals(HealthStatus.DEGRADED, health.status());
+        assertTrue(health.message().contains("is not writable"), health.message());
+        assertFalse(store.readiness());
+        StorageFailureException write =
+                assertThrows(StorageFailureException.class, () -> store.upsert("docs", List.of(record("b0", 100))));
+        assertEquals(Reason.READ_ONLY, write.reason());
+        assertPlain(write);
+        StorageFailureException drop = assertThrows(StorageFailureException.class, () -> store.dropCollection("docs"));
+        assertEquals(Reason.READ_ONLY, drop.reason());
+        assertPlain(drop);
+        assertAcknowledgedState(9);
+
+        disk.free();
+        store.probeStorage(); // the store's periodic probe finds the directory writable and reopens for writing
+        assertEquals(
+                true,
+                ((Map<?, ?>) store.check().details().get("docs")).get("writable"),
+                store.check().details().toString());
+        assertEquals(HealthStatus.UP, store.check().status());
+        assertTrue(store.readiness());
+        store.upsert("docs", List.of(record("a9", 9)));
+        assertAcknowledgedState(10);
+        restart();
+        assertAcknowledgedState(10);
+    }
+
+    @Test
+    void aKeywordIndexThatFailedOnAFullDiskIsBuiltAgainWhenTheDiskTakesWrites() {
+        TestTextIndexFactory words = new TestTextIndexFactory();
+        store.bindTextIndexFactory(words);
+        createDocs(5);
+        awaitText(IndexStatus.READY);
+
+        words.failAddsWith = "No space left on device";
+        store.upsert("docs", List.of(record("a5", 5)));
+        CollectionInfo info = store.describe("docs");
+        assertEquals(IndexStatus.DEGRADED, info.textIndex().status());
+        String message = info.textIndex().message();
+        assertTrue(message.contains("is full"), message);
+        assertFalse(message.contains("Exception") || message.contains("java."), message);
+        assertAcknowledgedState(6);
+
+        store.probeStorage(); // the disk takes writes (the probe file fits) but the plugin still fails: retried later
+        awaitText(IndexStatus.DEGRADED);
+        words.failAddsWith = null;
+        store.probeStorage(); // within the back-off: not yet
+        assertEquals(IndexStatus.DEGRADED, store.describe("docs").textIndex().status());
+        store.unbindTextIndexFactory(words);
+        store.bindTextIndexFactory(words); // a plugin that comes back is attached at once, back-off or not
+        awaitText(IndexStatus.READY);
+        assertEquals(
+                "a5",
+                store.search("docs", SearchRequest.keyword("a5", 1, null))
+                        .hits()
+                        .get(0)
+                        .id());
+    }
+
+    @Test
+    void aKeywordIndexThatFailedOnAFullDiskIsRetriedByTheProbe() {
+        TestTextIndexFactory words = new TestTextIndexFactory();
+        store.bindTextIndexFactory(words);
+        createDocs(5);
+        awaitText(IndexStatus.READY);
+        words.failAddsWith = "No space left on device";
+        store.upsert("docs", List.of(record("a5", 5)));
+        assertEquals(IndexStatus.DEGRADED, store.describe("docs").textIndex().status());
+        words.failAddsWith = null;
+        store.probeStorage();
+        awaitText(IndexStatus.READY);
+        assertEquals(6, words.last.size());
+    }
+
+    private void awaitText(IndexStatus status) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (store.describe("docs").textIndex().status() != status) {
+            assertTrue(System.nanoTime() < deadline, "the text index never became " + status);
+            Thread.onSpinWait();
+        }
     }
 }

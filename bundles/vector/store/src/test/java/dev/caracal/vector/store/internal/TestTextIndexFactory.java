@@ -26,13 +26,16 @@ final class TestTextIndexFactory extends TestPluginFactory<TestTextIndexFactory.
         implements TextIndexFactory {
     static final String TYPE = "words-test";
 
+    /** When set, every index of this factory fails to take a record, as a keyword index on a full disk does. */
+    volatile String failAddsWith;
+
     TestTextIndexFactory() {
         super(TYPE);
     }
 
     @Override
     public TextIndex open(TextIndexContext context) {
-        return track(new WordsIndex(context.directory().resolve("words.txt")));
+        return track(new WordsIndex(context.directory().resolve("words.txt"), this));
     }
 
     static List<String> words(String text) {
@@ -49,10 +52,12 @@ final class TestTextIndexFactory extends TestPluginFactory<TestTextIndexFactory.
         final Map<Integer, List<String>> docs = new ConcurrentHashMap<>();
         final AtomicInteger adds = new AtomicInteger();
         final Path file;
+        final TestTextIndexFactory factory;
         int restored;
 
-        WordsIndex(Path file) {
+        WordsIndex(Path file, TestTextIndexFactory factory) {
             this.file = file;
+            this.factory = factory;
             if (Files.exists(file)) {
                 try {
                     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -70,6 +75,10 @@ final class TestTextIndexFactory extends TestPluginFactory<TestTextIndexFactory.
 
         @Override
         public void add(int ordinal, String text) {
+            String failure = factory.failAddsWith;
+            if (failure != null) {
+                throw new UncheckedIOException(new IOException(failure));
+            }
             docs.put(ordinal, words(text));
             adds.incrementAndGet();
         }
