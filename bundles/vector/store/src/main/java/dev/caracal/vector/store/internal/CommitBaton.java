@@ -28,6 +28,21 @@ final class CommitBaton {
     static final class Interrupts {
         private boolean seen;
 
+        /** Notes an interrupt the thread received. */
+        void note() {
+            seen = true;
+        }
+
+        /**
+         * Clears the thread's interrupt status before I/O, remembering it: an interrupt closes a {@code FileChannel}
+         * that is read or written, which the store would take for a failure of the disk.
+         */
+        void clear() {
+            if (Thread.interrupted()) {
+                seen = true;
+            }
+        }
+
         void restore() {
             if (seen) {
                 Thread.currentThread().interrupt();

@@ -99,6 +99,7 @@ final class FailureRecovery {
         if (!baton.acquireUnlessClosing(queue::isClosing)) {
             return false;
         }
+        CommitBaton.Interrupts interrupts = new CommitBaton.Interrupts();
         try {
             queue.lock();
             try {
@@ -106,6 +107,7 @@ final class FailureRecovery {
                     return failure == null;
                 }
                 try {
+                    interrupts.clear();
                     files.probeWritable();
                 } catch (IOException | RuntimeException e) {
                     failure = e;
@@ -128,6 +130,7 @@ final class FailureRecovery {
             return true;
         } finally {
             baton.release();
+            interrupts.restore();
         }
     }
 }

@@ -115,6 +115,7 @@ final class GroupCommitter {
         tryRecover();
         int n = prepared.size();
         Batch batch;
+        CommitBaton.Interrupts interrupts = new CommitBaton.Interrupts();
         queue.lock();
         try {
             checkWritable();
@@ -124,6 +125,7 @@ final class GroupCommitter {
                 vectors[i] = prepared.get(i).vector();
             }
             try {
+                interrupts.clear();
                 files.writeVectors(first, vectors, n);
             } catch (IOException e) {
                 // nothing refers to these slots: the collection stays consistent, the batch is refused
@@ -137,6 +139,7 @@ final class GroupCommitter {
             batch = queue.queueUpsert(first, prepared);
         } finally {
             queue.unlock();
+            interrupts.restore();
         }
         awaitDurable(batch.seq);
         return new int[] {n - batch.replacedCount, batch.replacedCount};
@@ -197,6 +200,7 @@ final class GroupCommitter {
         CommitBaton.Interrupts interrupts = new CommitBaton.Interrupts();
         baton.acquireUnlessFailed(recovery::failure, interrupts);
         try {
+            interrupts.clear();
             files.writeSpec(next, createdAt);
         } catch (RuntimeException e) {
             recovery.enter(e, deferredFrom);
@@ -214,7 +218,8 @@ final class GroupCommitter {
             while (baton.leadUnlessDurable(seq, interrupts)) {
                 long reached;
                 try {
-                    reached = commitGroup();
+                    interrupts.clear();
+                    reached = commitGroup(interrupts);
                 } catch (Throwable t) {
                     recovery.enter(t, deferredFrom);
                     baton.release();
@@ -228,7 +233,7 @@ final class GroupCommitter {
     }
 
     /** Makes every queued batch durable and visible; returns the sequence now durable. Leader only. */
-    private long commitGroup() throws IOException, InterruptedException, ExecutionException {
+    private long commitGroup(CommitBaton.Interrupts interrupts) throws IOException, ExecutionException {
         List<Batch> deferred = deferredFrom;
         WriteQueue.Drained group = queue.drain(deferred);
         List<Batch> batches = group.batches();
@@ -251,7 +256,7 @@ final class GroupCommitter {
         try {
             Page<Long, byte[]> root = files.commit(deferred, batches);
             if (vectorSync != null) {
-                vectorSync.get();
+                awaitSync(vectorSync, interrupts);
                 vectorSync = null;
             }
             files.acknowledge();
@@ -261,7 +266,19 @@ final class GroupCommitter {
             return group.upTo();
         } finally {
             if (vectorSync != null) {
-                vectorSync.get(); // never leave a sync running behind a failure
+                awaitSync(vectorSync, interrupts); // never leave a sync running behind a failure
+            }
+        }
+    }
+
+    /** Waits for the vector file's sync; an interrupt does not end the wait (the commit must finish or fail). */
+    private static void awaitSync(FutureTask<Void> sync, CommitBaton.Interrupts interrupts) throws ExecutionException {
+        while (true) {
+            try {
+                sync.get();
+                return;
+            } catch (InterruptedException e) {
+                interrupts.note();
             }
         }
     }
@@ -293,12 +310,15 @@ final class GroupCommitter {
         if (deferredFrom.isEmpty() || !baton.acquireUnlessInterrupted()) {
             return;
         }
+        CommitBaton.Interrupts interrupts = new CommitBaton.Interrupts();
         try {
-            commitGroup();
+            interrupts.clear();
+            commitGroup(interrupts);
         } catch (Exception e) {
             LOG.warn("Collection '{}': removing replaced versions failed; they are removed at the next load", name, e);
         } finally {
             baton.release();
+            interrupts.restore();
         }
     }
 

@@ -49,7 +49,7 @@ final class WriteQueue {
 
     private int nextOrdinal;
     private long writtenSeq;
-    private boolean closing;
+    private volatile boolean closing;
 
     /**
      * @param nextOrdinal the first ordinal not used yet (one past the highest stored)

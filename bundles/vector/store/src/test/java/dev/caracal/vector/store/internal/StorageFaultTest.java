@@ -420,6 +420,22 @@ class StorageFaultTest {
         assertEquals(6, words.last.size());
     }
 
+    @Test
+    void anInterruptedWriterIsServedAndKeepsItsInterruptWithoutBreakingTheFiles() {
+        createDocs(3);
+        Thread.currentThread().interrupt(); // a console command stopped with Ctrl-C, a pool shutting down
+        store.upsert("docs", List.of(record("a3", 3)));
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept for it");
+        assertNull(store.collection("docs").failure(), "an interrupt is not a failure of the disk");
+        Thread.currentThread().interrupt();
+        store.delete("docs", List.of("a3"));
+        assertTrue(Thread.interrupted());
+        store.upsert("docs", List.of(record("a3", 3), record("a4", 4)));
+        assertAcknowledgedState(5);
+        restart();
+        assertAcknowledgedState(5);
+    }
+
     private void awaitText(IndexStatus status) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (store.describe("docs").textIndex().status() != status) {
