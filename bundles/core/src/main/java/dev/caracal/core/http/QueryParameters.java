@@ -12,6 +12,13 @@ import java.util.TreeSet;
  * body as parameters. A parameter the endpoint does not take, or one given twice, is a 400 that names it.
  */
 public final class QueryParameters {
+    /**
+     * Parameters the security guard reads on every request ({@code tenant}: the tenant an admin acts in); an endpoint
+     * that does not take them itself accepts and drops them.
+     *
+     * @since 1.3
+     */
+    public static final Set<String> GUARD_PARAMETERS = Set.of("tenant");
 
     private QueryParameters() {}
 
@@ -37,6 +44,9 @@ public final class QueryParameters {
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badField(
                         null, "malformed query string: a % escape is not followed by two hexadecimal digits");
+            }
+            if (!accepted.contains(name) && GUARD_PARAMETERS.contains(name)) {
+                continue;
             }
             if (!accepted.contains(name)) {
                 throw ProblemException.badField(

@@ -4,7 +4,7 @@
  * SPI where the security filter plugs in.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.caracal.core.http;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package dev.caracal.core.internal;
 
 import dev.caracal.core.http.ApiServlet;
 import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.http.SurfaceErrors;
 import java.io.IOException;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -26,12 +27,12 @@ public class ApiFallbackServlet extends ApiServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String path = ErrorShapes.path(req);
+        String path = SurfaceErrors.path(req);
         String detail = path.startsWith("/v1")
                 ? "no endpoint at " + req.getRequestURI() + "; the LLM gateway serves /v1/chat/completions, "
                         + "/v1/embeddings, /v1/models and /v1/messages (see caracal:status for the HTTP surfaces running now)"
                 : "no API endpoint at " + req.getRequestURI()
                         + "; the vector API is under /api/v1/collections (see caracal:status for the HTTP surfaces running now)";
-        ErrorShapes.write(req, resp, path, 404, "not-found", "Not found", detail);
+        SurfaceErrors.write(req, resp, path, 404, "not-found", "Not found", detail);
     }
 }

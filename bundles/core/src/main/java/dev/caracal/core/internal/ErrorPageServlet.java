@@ -1,6 +1,7 @@
 package dev.caracal.core.internal;
 
 import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.http.SurfaceErrors;
 import java.io.IOException;
 import javax.servlet.RequestDispatcher;
 import javax.servlet.Servlet;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The error page of Caracal's servlet context: an exception that escapes a servlet, or an error the container sends
- * itself ({@code sendError}), is answered in the surface's shape ({@link ErrorShapes}) instead of the container's HTML
+ * itself ({@code sendError}), is answered in the surface's shape ({@link SurfaceErrors}) instead of the container's HTML
  * page, and never with a class name, a message of the exception or a stack trace: an unexpected failure is logged
  * with an incident id the answer gives.
  */
@@ -33,7 +34,7 @@ public class ErrorPageServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        String path = uri == null ? ErrorShapes.path(req) : uri.toString();
+        String path = uri == null ? SurfaceErrors.path(req) : uri.toString();
         Object failure = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = failure != null ? 500 : code instanceof Integer c && c >= 400 && c < 600 ? c : 500;
@@ -48,7 +49,7 @@ public class ErrorPageServlet extends HttpServlet {
             slug = status >= 500 ? "server-error" : "bad-request";
             detail = describe(status, path);
         }
-        ErrorShapes.write(req, resp, path, status, slug, title(status), detail);
+        SurfaceErrors.write(req, resp, path, status, slug, title(status), detail);
     }
 
     /** Plain words for a status the container sent (its own message may name classes, so it is not repeated). */

@@ -1,6 +1,7 @@
 package dev.caracal.core.internal;
 
 import dev.caracal.core.health.HealthRegistry;
+import dev.caracal.core.http.SurfaceErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class StartupGate {
         if (open) {
             return true;
         }
-        String path = ErrorShapes.path(req);
+        String path = SurfaceErrors.path(req);
         if (!path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/v1/") && !path.equals("/v1")) {
             return true;
         }
@@ -46,7 +47,7 @@ final class StartupGate {
         }
         String detail = "Caracal is starting: " + waitingFor(health) + "; retry in a moment";
         resp.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-        ErrorShapes.write(req, resp, path, 503, "starting", "Starting", detail);
+        SurfaceErrors.write(req, resp, path, 503, "starting", "Starting", detail);
         return false;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.core.http.SurfaceErrors;
 import dev.caracal.core.json.Json;
 import java.util.Map;
 import javax.servlet.RequestDispatcher;
@@ -79,13 +80,13 @@ class ErrorPageServletTest {
 
     @Test
     void anthropicErrorTypesFollowItsTable() {
-        assertEquals("invalid_request_error", ErrorShapes.anthropicType(400));
-        assertEquals("authentication_error", ErrorShapes.anthropicType(401));
-        assertEquals("permission_error", ErrorShapes.anthropicType(403));
-        assertEquals("not_found_error", ErrorShapes.anthropicType(404));
-        assertEquals("request_too_large", ErrorShapes.anthropicType(413));
-        assertEquals("rate_limit_error", ErrorShapes.anthropicType(429));
-        assertEquals("api_error", ErrorShapes.anthropicType(500));
-        assertEquals("overloaded_error", ErrorShapes.anthropicType(529));
+        assertEquals("invalid_request_error", SurfaceErrors.anthropicType(400));
+        assertEquals("authentication_error", SurfaceErrors.anthropicType(401));
+        assertEquals("permission_error", SurfaceErrors.anthropicType(403));
+        assertEquals("not_found_error", SurfaceErrors.anthropicType(404));
+        assertEquals("request_too_large", SurfaceErrors.anthropicType(413));
+        assertEquals("rate_limit_error", SurfaceErrors.anthropicType(429));
+        assertEquals("api_error", SurfaceErrors.anthropicType(500));
+        assertEquals("overloaded_error", SurfaceErrors.anthropicType(529));
     }
 }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The first admin key. When {@value #ENV_KEY} is set (containers, CI, tests, benchmarks) it is an admin key of the
  * default tenant, owned by the variable: a new value replaces it at the next start, and a start without the variable
- * removes it. Otherwise a fresh install (no key at all) generates one, writes it to {@code admin.key} (readable only
- * by its owner) beside the security database, and shows it once on the console.
+ * removes it. Otherwise a server without any key (a fresh install, or one whose only key came from the variable)
+ * generates one, writes it to {@code admin.key} (readable only by its owner) beside the security database, and shows
+ * it once on the console.
  */
 final class Bootstrap {
     static final String ENV_KEY = "CARACAL_ADMIN_KEY";

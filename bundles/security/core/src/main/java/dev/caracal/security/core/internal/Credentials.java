@@ -22,13 +22,12 @@ final class Credentials {
         String from = null;
         String authorization = req.getHeader("Authorization");
         if (authorization != null) {
-            String a = authorization.trim();
-            if (!a.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                String scheme = a.split(" ", 2)[0];
-                throw new AuthenticationException("the Authorization header uses the '" + printable(scheme)
+            String[] parts = authorization.trim().split(" ", 2);
+            if (!parts[0].equalsIgnoreCase("Bearer")) {
+                throw new AuthenticationException("the Authorization header uses the '" + printable(parts[0])
                         + "' scheme; send the API key as 'Authorization: Bearer <key>'");
             }
-            found = check(a.substring(7).trim(), "Authorization");
+            found = check(parts.length < 2 ? "" : parts[1].trim(), "Authorization");
             from = "Authorization";
         }
         for (String header : new String[] {X_API_KEY, API_KEY}) {
