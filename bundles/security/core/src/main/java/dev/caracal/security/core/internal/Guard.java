@@ -8,6 +8,7 @@ import dev.caracal.security.Grants;
 import dev.caracal.security.Principal;
 import dev.caracal.security.Role;
 import dev.caracal.security.Tenant;
+import dev.caracal.security.limits.RateLimiter;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

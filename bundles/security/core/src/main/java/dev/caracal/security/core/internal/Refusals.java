@@ -1,6 +1,7 @@
 package dev.caracal.security.core.internal;
 
 import dev.caracal.core.http.SurfaceErrors;
+import dev.caracal.security.limits.RateLimiter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

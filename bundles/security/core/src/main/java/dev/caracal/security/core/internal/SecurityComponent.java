@@ -1,10 +1,12 @@
 package dev.caracal.security.core.internal;
 
+import dev.caracal.core.health.HealthCheck;
 import dev.caracal.core.http.RequestGuard;
 import dev.caracal.security.AuditLog;
 import dev.caracal.security.Authenticator;
 import dev.caracal.security.SecurityAdmin;
 import dev.caracal.security.TenantData;
+import dev.caracal.security.limits.RateLimiter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,6 +60,7 @@ public class SecurityComponent implements RequestGuard {
     private ScheduledExecutorService flusher;
     private ServiceRegistration<SecurityAdmin> adminRegistration;
     private ServiceRegistration<AuditLog> auditRegistration;
+    private ServiceRegistration<HealthCheck> healthRegistration;
 
     @Activate
     void activate(BundleContext context, SecurityConfig config) {
@@ -69,9 +72,15 @@ public class SecurityComponent implements RequestGuard {
             KeyIndex index = new KeyIndex();
             admin = new Administration(db, index, audit, () -> tenantData, clock, grace(config));
             Bootstrap.run(admin, index, audit, dir, System::getenv, System.out, clock);
+            String console = ConsoleLogin.secure(
+                    Path.of(System.getProperty("karaf.etc", "etc"), "users.properties"), dir, System::getenv);
+            if (console != null) {
+                System.out.println(ConsoleLogin.banner(console, dir.resolve(ConsoleLogin.PASSWORD_FILE)));
+            }
             guard = new Guard(index, () -> authenticators, clock, settings(config));
             adminRegistration = context.registerService(SecurityAdmin.class, admin, null);
             auditRegistration = context.registerService(AuditLog.class, audit, null);
+            healthRegistration = context.registerService(HealthCheck.class, new SecurityHealth(guard, index), null);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -99,6 +108,7 @@ public class SecurityComponent implements RequestGuard {
 
     @Deactivate
     void deactivate() {
+        healthRegistration.unregister();
         adminRegistration.unregister();
         auditRegistration.unregister();
         flusher.shutdownNow();

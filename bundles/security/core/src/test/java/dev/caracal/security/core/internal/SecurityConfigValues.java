@@ -1,5 +1,7 @@
 package dev.caracal.security.core.internal;
 
+import dev.caracal.security.limits.RateLimiter;
+
 /** The settings a test gives the guard (what etc/dev.caracal.security.cfg would say). */
 record SecurityConfigValues(
         boolean authentication,

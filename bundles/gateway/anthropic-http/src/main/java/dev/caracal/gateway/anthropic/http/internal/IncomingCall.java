@@ -1,6 +1,7 @@
 package dev.caracal.gateway.anthropic.http.internal;
 
 import dev.caracal.gateway.CallContext;
+import dev.caracal.security.Principal;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -35,6 +36,10 @@ final class IncomingCall {
 
     CallContext context(HttpServletRequest req) {
         CallContext context = new CallContext(messageId(), INGRESS, headers(req));
+        // who makes the call (set by the security guard): filters take the tenant, grants and limits from it
+        if (req.getAttribute(Principal.ATTRIBUTE) instanceof Principal principal) {
+            context.attributes().put(Principal.ATTRIBUTE, principal);
+        }
         String key = clientKey(req);
         if (key != null) {
             context.attributes().put(CLIENT_KEY, key);

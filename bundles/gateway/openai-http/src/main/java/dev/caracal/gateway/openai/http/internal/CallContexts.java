@@ -1,6 +1,7 @@
 package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.gateway.CallContext;
+import dev.caracal.security.Principal;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
@@ -36,6 +37,10 @@ final class CallContexts {
             headers.merge(lower, joined, (a, b) -> a + ", " + b);
         }
         CallContext context = new CallContext(requestId, INGRESS, headers);
+        // who makes the call (set by the security guard): filters take the tenant, grants and limits from it
+        if (req.getAttribute(Principal.ATTRIBUTE) instanceof Principal principal) {
+            context.attributes().put(Principal.ATTRIBUTE, principal);
+        }
         String key = bearerKey(req.getHeader("Authorization"));
         if (key != null) {
             context.attributes().put(CLIENT_KEY, key);

@@ -1,17 +1,17 @@
-package dev.caracal.security.core.internal;
+package dev.caracal.security.limits;
 
 /**
  * A token bucket that holds at most {@code perMinute} tokens and refills continuously at {@code perMinute} a minute.
  * Thread-safe; time is passed in (nanoseconds, as {@link System#nanoTime}) so tests control it.
  */
-final class TokenBucket {
+public final class TokenBucket {
     private static final double NANOS_PER_MINUTE = 60e9;
     private final double capacity;
     private final double perNano;
     private double tokens;
     private long last;
 
-    TokenBucket(int perMinute, long now) {
+    public TokenBucket(int perMinute, long now) {
         this.capacity = perMinute;
         this.perNano = perMinute / NANOS_PER_MINUTE;
         this.tokens = perMinute;
@@ -19,7 +19,7 @@ final class TokenBucket {
     }
 
     /** Takes {@code n} tokens if the bucket holds them; returns whether it did. */
-    synchronized boolean tryTake(double n, long now) {
+    public synchronized boolean tryTake(double n, long now) {
         refill(now);
         if (tokens >= n) {
             tokens -= n;
@@ -29,35 +29,35 @@ final class TokenBucket {
     }
 
     /** Takes {@code n} tokens even if that leaves the bucket in debt (usage reported after the fact). */
-    synchronized void charge(double n, long now) {
+    public synchronized void charge(double n, long now) {
         refill(now);
         tokens -= n;
     }
 
     /** Whole tokens available now (never negative). */
-    synchronized int available(long now) {
+    public synchronized int available(long now) {
         refill(now);
         return (int) Math.max(0, Math.floor(tokens));
     }
 
     /** Nanoseconds until {@code n} tokens are available (0 when they are). */
-    synchronized long nanosUntil(double n, long now) {
+    public synchronized long nanosUntil(double n, long now) {
         refill(now);
         return tokens >= n ? 0 : (long) Math.ceil((n - tokens) / perNano);
     }
 
     /** Nanoseconds until the bucket is full again. */
-    synchronized long nanosUntilFull(long now) {
+    public synchronized long nanosUntilFull(long now) {
         return nanosUntil(capacity, now);
     }
 
     /** Whether the bucket is full (it can be forgotten: a new one would be the same). */
-    synchronized boolean isFull(long now) {
+    public synchronized boolean isFull(long now) {
         refill(now);
         return tokens >= capacity;
     }
 
-    int capacity() {
+    public int capacity() {
         return (int) capacity;
     }
 

@@ -1,0 +1,156 @@
+package dev.caracal.security.gateway.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.caracal.gateway.CallContext;
+import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.StopReason;
+import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.StreamHandle;
+import dev.caracal.llm.StreamHandler;
+import dev.caracal.llm.Usage;
+import dev.caracal.security.Grants;
+import dev.caracal.security.Principal;
+import dev.caracal.security.Role;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Model grants and token budgets, in front of a chain that answers with a known usage. */
+class SecurityGatewayFilterTest {
+    static final Principal NARROW =
+            new Principal("acme", Role.READER, "key_1", "app", new Grants(Set.of(), Set.of("gpt-4o-mini")));
+    static final Principal WIDE = new Principal("acme", Role.WRITER, "key_2", "svc", Grants.ALL);
+
+    final AtomicInteger calls = new AtomicInteger();
+    final GatewayFilter.Chain chain = new GatewayFilter.Chain() {
+        @Override
+        public ChatResponse complete(CallContext context, ChatRequest request) {
+            calls.incrementAndGet();
+            return new ChatResponse(
+                    "r",
+                    request.model(),
+                    List.of(new ContentPart.Text("hi")),
+                    StopReason.END_TURN,
+                    new Usage(60, 40, 0, 0));
+        }
+
+        @Override
+        public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
+            return CompletableFuture.completedFuture(complete(context, request));
+        }
+
+        @Override
+        public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
+            calls.incrementAndGet();
+            handler.onEvent(new StreamEvent.Start("r", request.model()));
+            handler.onEvent(new StreamEvent.UsageUpdate(new Usage(60, 10, 0, 0)));
+            handler.onEvent(new StreamEvent.UsageUpdate(new Usage(60, 40, 0, 0)));
+            handler.onEvent(new StreamEvent.End(StopReason.END_TURN));
+            return () -> {};
+        }
+    };
+
+    static SecurityGatewayFilter filter(int keyTokens, int tenantTokens) {
+        SecurityGatewayFilter f = new SecurityGatewayFilter();
+        f.configure(new SecurityGatewayFilter.Config() {
+            @Override
+            public int keyTokensPerMinute() {
+                return keyTokens;
+            }
+
+            @Override
+            public int tenantTokensPerMinute() {
+                return tenantTokens;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return SecurityGatewayFilter.Config.class;
+            }
+        });
+        return f;
+    }
+
+    static CallContext context(Principal p, Map<String, String> headers) {
+        CallContext c = new CallContext("id", "openai", headers);
+        if (p != null) {
+            c.attributes().put(Principal.ATTRIBUTE, p);
+        }
+        return c;
+    }
+
+    static ChatRequest request(String model) {
+        return new ChatRequest(model, null, List.of(Message.user("hello")), null, null, null, null, false, null);
+    }
+
+    @Test
+    void aKeyNarrowedToModelsCallsOnlyThoseAndNoRouteAroundThem() {
+        SecurityGatewayFilter f = filter(0, 0);
+        assertEquals(
+                "gpt-4o-mini",
+                f.complete(context(NARROW, Map.of()), request("gpt-4o-mini"), chain)
+                        .model());
+        LlmException model =
+                assertThrows(LlmException.class, () -> f.complete(context(NARROW, Map.of()), request("gpt-4o"), chain));
+        assertEquals(ErrorKind.PERMISSION, model.kind());
+        assertTrue(model.getMessage().contains("'gpt-4o'"), model.getMessage());
+        LlmException route = assertThrows(
+                LlmException.class,
+                () -> f.complete(
+                        context(NARROW, Map.of(CallContext.ROUTE_HEADER, "openai/gpt-4o")),
+                        request("gpt-4o-mini"),
+                        chain));
+        assertEquals(ErrorKind.PERMISSION, route.kind());
+        assertEquals(1, calls.get(), "refused calls never reach the providers");
+        assertEquals(
+                "gpt-4o",
+                f.complete(context(WIDE, Map.of()), request("gpt-4o"), chain).model());
+        assertEquals(
+                "gpt-4o",
+                f.complete(context(null, Map.of()), request("gpt-4o"), chain).model(),
+                "console");
+    }
+
+    @Test
+    void aKeySpendsItsTokensPerMinuteThenWaits() {
+        SecurityGatewayFilter f = filter(150, 0);
+        f.complete(context(WIDE, Map.of()), request("m"), chain); // 100 tokens
+        f.completeAsync(context(WIDE, Map.of()), request("m"), chain)
+                .toCompletableFuture()
+                .join(); // 200: overdrawn
+        LlmException limited =
+                assertThrows(LlmException.class, () -> f.complete(context(WIDE, Map.of()), request("m"), chain));
+        assertEquals(ErrorKind.RATE_LIMITED, limited.kind());
+        assertNotNull(limited.retryAfter());
+        assertTrue(limited.retryAfter().toSeconds() >= 1, limited.retryAfter().toString());
+        f.complete(context(NARROW.inTenant("other"), Map.of()), request("gpt-4o-mini"), chain); // another key: fine
+    }
+
+    @Test
+    void aStreamIsChargedItsFinalUsageAndATenantShareItsBudget() {
+        SecurityGatewayFilter f = filter(0, 120);
+        List<StreamEvent> seen = new ArrayList<>();
+        f.stream(context(WIDE, Map.of()), request("m"), seen::add, chain); // 100 of 120
+        assertEquals(4, seen.size(), "every event reaches the client");
+        f.stream(context(NARROW, Map.of()), request("gpt-4o-mini"), seen::add, chain); // same tenant: 200
+        LlmException limited = assertThrows(
+                LlmException.class, () -> f.stream(context(WIDE, Map.of()), request("m"), seen::add, chain));
+        assertTrue(limited.getMessage().contains("tenant"), limited.getMessage());
+    }
+}
