@@ -80,14 +80,14 @@ class AsyncCapacityIT {
                 HttpRequest request = i % 2 == 0
                         ? HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
                                 .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer sk-client")
+                                .header("Authorization", "Bearer " + CaracalTestSupport.ADMIN_KEY)
                                 .timeout(Duration.ofSeconds(120))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":"
                                         + "[{\"role\":\"user\",\"content\":\"hold " + i + "\"}]}"))
                                 .build()
                         : HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
                                 .header("Content-Type", "application/json")
-                                .header("x-api-key", "sk-client")
+                                .header("x-api-key", CaracalTestSupport.ADMIN_KEY)
                                 .header("anthropic-version", "2023-06-01")
                                 .timeout(Duration.ofSeconds(120))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"max_tokens\":16,"

@@ -136,6 +136,32 @@ public abstract class CaracalTestSupport {
 
     // ---- HTTP ----
 
+    /** The admin key every container of the suite starts with (failsafe sets {@code CARACAL_ADMIN_KEY}). */
+    protected static final String ADMIN_KEY = adminKey();
+
+    private static String adminKey() {
+        String key = System.getenv("CARACAL_ADMIN_KEY");
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException(
+                    "CARACAL_ADMIN_KEY is not set: run the itests through Maven (failsafe sets it), or set it yourself");
+        }
+        return key;
+    }
+
+    /** Whether {@code headers} (name, value, ...) already carry credentials (or ask for none: name "no-auth"). */
+    static boolean hasCredentials(String... headers) {
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            String n = headers[i].toLowerCase(Locale.ROOT);
+            if (n.equals("authorization") || n.equals("x-api-key") || n.equals("api-key") || n.equals(NO_AUTH)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A header name that makes the helpers send no key at all (the header itself is not sent). */
+    protected static final String NO_AUTH = "no-auth";
+
     protected static String base() {
         return "http://127.0.0.1:" + System.getProperty("caracal.test.http.port");
     }
@@ -179,6 +205,7 @@ public abstract class CaracalTestSupport {
                 new java.net.Socket("127.0.0.1", Integer.parseInt(System.getProperty("caracal.test.http.port")))) {
             socket.setSoTimeout(30_000);
             String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + ADMIN_KEY + "\r\n"
                     + "Content-Length: " + contentLength + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -211,9 +238,7 @@ public abstract class CaracalTestSupport {
     private static Reply send(String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(120));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
+        addHeaders(b, headers);
         if (body != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -232,11 +257,21 @@ public abstract class CaracalTestSupport {
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
+        addHeaders(b, headers);
         HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    /** Adds {@code headers} (name, value, ...) and, unless they carry credentials, the admin key. */
+    static void addHeaders(HttpRequest.Builder b, String... headers) {
+        if (!hasCredentials(headers)) {
+            b.header("Authorization", "Bearer " + ADMIN_KEY);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            if (!headers[i].equals(NO_AUTH)) {
+                b.header(headers[i], headers[i + 1]);
+            }
+        }
     }
 
     protected static Reply get(String path) throws Exception {

@@ -51,7 +51,8 @@ class ClientIT {
                 "llm:chat -m no-such-model hello\n",
                 1,
                 l -> l.startsWith("Error: not_found: ") && l.contains("no-such-model"));
-        client("gateway:filters\n", 0, "No gateway filters: every call goes straight to routing."::equals);
+        // the security filter is the first step of every call (grants, token limits)
+        client("gateway:filters\n", 0, l -> l.contains("| security |") && l.contains("dev.caracal.security.gateway"));
         // caracal:status has no failure of its own: a line the parser refuses fails the same way
         client("caracal:status --no-such-option\n", 1, l -> l.contains("undefined option --no-such-option"));
 

@@ -130,7 +130,7 @@ class GatewaySdkIT {
     private static OpenAIClient openai(int maxRetries) {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(base() + "/v1")
-                .apiKey("sk-client")
+                .apiKey(CaracalTestSupport.ADMIN_KEY)
                 .maxRetries(maxRetries)
                 .responseValidation(true)
                 .build();
@@ -139,7 +139,7 @@ class GatewaySdkIT {
     private static AnthropicClient anthropic(int maxRetries) {
         return AnthropicOkHttpClient.builder()
                 .baseUrl(base())
-                .apiKey("sk-client")
+                .apiKey(CaracalTestSupport.ADMIN_KEY)
                 .maxRetries(maxRetries)
                 .build();
     }
@@ -437,7 +437,7 @@ class GatewaySdkIT {
     void langChain4jClientsWork() {
         OpenAiChatModel model = OpenAiChatModel.builder()
                 .baseUrl(base() + "/v1")
-                .apiKey("sk-client")
+                .apiKey(CaracalTestSupport.ADMIN_KEY)
                 .modelName("chat")
                 .maxRetries(0)
                 .build();
@@ -446,7 +446,7 @@ class GatewaySdkIT {
         dev.langchain4j.model.anthropic.AnthropicChatModel claude =
                 dev.langchain4j.model.anthropic.AnthropicChatModel.builder()
                         .baseUrl(base() + "/v1")
-                        .apiKey("sk-client")
+                        .apiKey(CaracalTestSupport.ADMIN_KEY)
                         .modelName("chat")
                         .maxTokens(100)
                         .maxRetries(0)
@@ -459,12 +459,12 @@ class GatewaySdkIT {
                 (dev.langchain4j.model.chat.StreamingChatModel)
                         dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder()
                                 .baseUrl(base() + "/v1")
-                                .apiKey("sk-client")
+                                .apiKey(CaracalTestSupport.ADMIN_KEY)
                                 .modelName("chat")
                                 .build(),
                 dev.langchain4j.model.anthropic.AnthropicStreamingChatModel.builder()
                         .baseUrl(base() + "/v1")
-                        .apiKey("sk-client")
+                        .apiKey(CaracalTestSupport.ADMIN_KEY)
                         .modelName("chat")
                         .maxTokens(100)
                         .build())) {

@@ -220,6 +220,7 @@ public class HostileInputIT extends CaracalTestSupport {
     private void chunked(Endpoint e, String chunks) throws Exception {
         sent++;
         String head = e.method() + " " + e.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + ADMIN_KEY + "\r\n"
                 + headerLines(e.headers()) + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
         check(
                 e.method() + " " + e.path() + " chunked " + chunks.replace("\r\n", "\\r\\n"),
@@ -242,7 +243,8 @@ public class HostileInputIT extends CaracalTestSupport {
     /** Sends {@code body} with a declared length on a socket of its own, whatever the target looks like. */
     private static Reply raw(String method, String path, byte[] body, String contentType, String... headers)
             throws Exception {
-        String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ADMIN_KEY
+                + "\r\n"
                 + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
                 + headerLines(headers) + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);

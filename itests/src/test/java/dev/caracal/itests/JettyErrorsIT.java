@@ -137,12 +137,14 @@ class JettyErrorsIT {
         assertStillReady();
     }
 
+    private static final String AUTH = "Authorization: Bearer " + CaracalTestSupport.ADMIN_KEY + "\r\n";
+
     private static String get(String target, String headers) {
-        return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n";
+        return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + AUTH + headers + "Connection: close\r\n\r\n";
     }
 
     private static String post(String target, String headers) {
-        return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n";
+        return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\n" + AUTH + headers + "Connection: close\r\n\r\n";
     }
 
     private static RawHttp.Response exchange(String request) throws IOException {

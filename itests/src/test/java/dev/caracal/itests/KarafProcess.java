@@ -121,13 +121,16 @@ final class KarafProcess implements AutoCloseable {
         return finish(p, "bin/client -b with " + script);
     }
 
-    /** Runs {@code command} with bash in {@code directory}, as a user pasting it into a terminal would. */
+    /**
+     * Runs {@code command} with bash in {@code directory}, as a user pasting it into a terminal would after the
+     * README's {@code export CARACAL_KEY=...} (this distribution's admin key).
+     */
     Run bash(String command, Path directory) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", command)
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
                 .directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        return finish(p, command);
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("CARACAL_KEY", CaracalTestSupport.ADMIN_KEY);
+        return finish(pb.start(), command);
     }
 
     private static Run finish(Process p, String what) throws Exception {
@@ -237,6 +240,7 @@ final class KarafProcess implements AutoCloseable {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                         .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + CaracalTestSupport.ADMIN_KEY)
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -249,9 +253,7 @@ final class KarafProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
+        CaracalTestSupport.addHeaders(b, headers);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -3,6 +3,7 @@ package dev.caracal.core.internal;
 import dev.caracal.core.health.HealthRegistry;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.RequestGuard;
+import dev.caracal.core.http.SurfaceErrors;
 import java.io.IOException;
 import java.util.List;
 import javax.servlet.Filter;
@@ -22,6 +23,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * Where security plugs in: every request to the shared context passes each registered {@link RequestGuard}, highest
  * {@code service.ranking} first, before any servlet. Guards are bundles of their own and may come and go at runtime.
  * Before them, while Caracal starts, the {@link StartupGate} answers the API surfaces 503 until the container is ready.
+ *
+ * <p>Fail closed: while no guard is registered (the security bundle is not installed, or is being replaced), every
+ * request but {@code /healthz} and {@code /readyz} is answered 503 with {@code Retry-After}, never served unguarded.
  */
 @Component(
         service = Filter.class,
@@ -67,6 +71,20 @@ public class GuardFilter implements Filter {
                 return;
             }
             List<RequestGuard> ranked = guards;
+            if (ranked.isEmpty() && !isHealth(req)) {
+                resp.setHeader("Retry-After", "5");
+                String path = SurfaceErrors.path(req);
+                SurfaceErrors.write(
+                        req,
+                        resp,
+                        path,
+                        503,
+                        "security-unavailable",
+                        "Security unavailable",
+                        "the security guard is not running (feature caracal-security), so no request is served; "
+                                + "retry in a moment");
+                return;
+            }
             for (int i = ranked.size() - 1; i >= 0; i--) {
                 if (!ranked.get(i).admit(req, resp)) {
                     return;
@@ -74,5 +92,10 @@ public class GuardFilter implements Filter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isHealth(HttpServletRequest req) {
+        String path = SurfaceErrors.path(req);
+        return path.equals("/healthz") || path.equals("/readyz");
     }
 }

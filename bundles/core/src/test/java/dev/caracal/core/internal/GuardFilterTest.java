@@ -74,14 +74,25 @@ class GuardFilterTest {
                         (request, response) -> served.set(true));
         assertEquals(List.of("high", "low"), ran);
         assertTrue(served.get());
+    }
 
-        served.set(false);
+    @Test
+    void withoutAGuardNothingButHealthIsServed() throws Exception {
+        AtomicBoolean served = new AtomicBoolean();
+        ServletFakes.Recorded r = new ServletFakes.Recorded();
         new GuardFilter(List.of(), READY)
                 .doFilter(
                         ServletFakes.request("/v1/models", Map.of()),
+                        r.response(),
+                        (request, response) -> served.set(true));
+        assertEquals(503, r.status);
+        assertFalse(served.get(), "fail closed: no guard, no service");
+        new GuardFilter(List.of(), READY)
+                .doFilter(
+                        ServletFakes.request("/readyz", Map.of()),
                         untouched(HttpServletResponse.class),
                         (request, response) -> served.set(true));
-        assertTrue(served.get(), "without guards every request passes");
+        assertTrue(served.get(), "health is never guarded");
     }
 
     @Test

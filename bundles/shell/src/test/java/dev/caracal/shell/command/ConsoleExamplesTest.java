@@ -56,6 +56,8 @@ class ConsoleExamplesTest {
                 "llm:providers",
                 "gateway:filters",
                 "gateway:routes",
+                "security:key-create",
+                "security:audit",
                 "caracal:status")) {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
