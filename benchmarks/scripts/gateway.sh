@@ -37,6 +37,8 @@ if [ -n "${PIN:-}" ]; then
     pin_caracal="taskset -c $last"; pin_load="taskset -c 0-$(( last - 1 ))"
 fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+# Caracal's first admin key, which the load generator sends with every call (authentication and its checks are on)
+export CARACAL_ADMIN_KEY="ck_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 JAVA_MAX_MEM=1024M $pin_caracal "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)

@@ -234,7 +234,8 @@ public final class GatewayOverhead {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer sk-bench")
+                // the direct upstream ignores it; Caracal authenticates the call with it (the script sets the variable)
+                .header("Authorization", "Bearer " + System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench"))
                 .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
                 .build();
         long startMillis = System.currentTimeMillis();
