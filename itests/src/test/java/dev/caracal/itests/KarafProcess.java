@@ -80,10 +80,7 @@ final class KarafProcess implements AutoCloseable {
                         home.resolve("bin/client").toString(),
                         "-a",
                         Integer.toString(sshPort),
-                        "-u",
-                        "karaf",
-                        "-p",
-                        "karaf",
+                        // no -u/-p: bin/client logs in with the console password the first start generated
                         "-r",
                         "5",
                         command)

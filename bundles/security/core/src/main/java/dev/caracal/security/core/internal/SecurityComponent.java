@@ -92,9 +92,17 @@ public class SecurityComponent implements RequestGuard {
         });
         flusher.scheduleWithFixedDelay(this::flush, 30, 30, TimeUnit.SECONDS);
         if (!config.authentication()) {
-            LOG.warn("AUTHENTICATION IS OFF (etc/dev.caracal.security.cfg): every request acts as admin of the default"
-                    + " tenant; only requests to this machine's own names are served");
+            warnAuthenticationOff();
         }
+    }
+
+    /** Says it on the console and in the log: nothing asks for a key. */
+    private static void warnAuthenticationOff() {
+        String message = "AUTHENTICATION IS OFF (etc/dev.caracal.security.cfg): every request acts as admin of the "
+                + "default tenant; only requests to this machine's own names are served";
+        LOG.warn(message);
+        String rule = "!".repeat(100);
+        System.out.println(String.join("\n", rule, " " + message, rule));
     }
 
     @Modified
@@ -102,7 +110,7 @@ public class SecurityComponent implements RequestGuard {
         guard.configure(settings(config));
         admin.setDefaultGrace(grace(config));
         if (!config.authentication()) {
-            LOG.warn("AUTHENTICATION IS OFF (etc/dev.caracal.security.cfg)");
+            warnAuthenticationOff();
         }
     }
 
