@@ -43,7 +43,10 @@ final class DocumentsEndpoint {
         IngestResult result;
         try {
             result = ingestion.ingest(IngestRequest.documents(
-                    collection, List.of(Document.of(name, mediaType, body)), IngestOptions.DEFAULTS));
+                    IngestRequest.DEFAULT_TENANT,
+                    collection,
+                    List.of(Document.of(name, mediaType, body)),
+                    IngestOptions.DEFAULTS));
         } catch (InvalidIngestRequestException e) {
             String field = e.field() != null && e.field().startsWith("documents[0].")
                     ? e.field().substring("documents[0].".length())

@@ -97,7 +97,8 @@ public class IngestCommand extends VectorCommandSupport {
         IngestPrinter printer = printer();
         IngestResult result;
         try {
-            result = ingestion.ingest(IngestRequest.path(collection, root, options), printer);
+            result = ingestion.ingest(
+                    IngestRequest.path(IngestRequest.DEFAULT_TENANT, collection, root, options), printer);
         } catch (IngestException e) {
             throw failure(e.getMessage(), e);
         } finally {
