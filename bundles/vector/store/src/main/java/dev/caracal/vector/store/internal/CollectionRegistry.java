@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * index and text plugins ({@link IndexAssignments}). Lookups ({@link #require}) take no lock.
  */
 final class CollectionRegistry {
-    static final String COLLECTIONS_DIR = CollectionLayout.COLLECTIONS_DIR;
     private static final Logger LOG = LoggerFactory.getLogger(CollectionRegistry.class);
 
     /** A collection found on disk that cannot be opened: where it is and why. */
