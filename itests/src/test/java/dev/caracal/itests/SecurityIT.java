@@ -155,6 +155,88 @@ public class SecurityIT extends CaracalTestSupport {
         assertEquals("still there", 200, get("/api/v1/collections/sec-read").status());
     }
 
+    private String tenantKey(String tenant, String role) throws Exception {
+        Reply t = post("/api/v1/tenants", "{\"name\":\"" + tenant + "\"}");
+        assertTrue(t.toString(), t.status() == 201 || t.status() == 409);
+        Reply r = post(
+                "/api/v1/keys",
+                "{\"name\":\"" + tenant + "-" + role + "\",\"tenant\":\"" + tenant + "\",\"role\":\"" + role + "\"}");
+        assertEquals(r.toString(), 201, r.status());
+        return r.json().get("key").asText();
+    }
+
+    @Test
+    public void aTenantCanNeitherSeeNorChangeAnotherTenantsCollectionThroughAnyEndpoint() throws Exception {
+        awaitReady();
+        String[] a = {"x-api-key", tenantKey("iso-a", "writer")};
+        String[] b = {"x-api-key", tenantKey("iso-b", "writer")};
+        assertEquals(
+                201,
+                call("POST", "/api/v1/collections", "{\"name\":\"docs\",\"dimension\":2}", b)
+                        .status());
+        Reply put = call(
+                "PUT",
+                "/api/v1/collections/docs/records",
+                "{\"records\":[{\"id\":\"secret\",\"vector\":[1,0],\"text\":\"b only\"}]}",
+                b);
+        assertEquals(put.toString(), 200, put.status());
+
+        List<String[]> endpoints = List.of(
+                new String[] {"GET", "/api/v1/collections/docs", null},
+                new String[] {"POST", "/api/v1/collections/docs/search", "{\"vector\":[1,0],\"k\":1}"},
+                new String[] {"GET", "/api/v1/collections/docs/records/secret", null},
+                new String[] {
+                    "PUT", "/api/v1/collections/docs/records", "{\"records\":[{\"id\":\"x\",\"vector\":[0,1]}]}"
+                },
+                new String[] {
+                    "POST", "/api/v1/collections/docs/records", "{\"records\":[{\"id\":\"x\",\"vector\":[0,1]}]}"
+                },
+                new String[] {"DELETE", "/api/v1/collections/docs/records/secret", null},
+                new String[] {"DELETE", "/api/v1/collections/docs/records", "{\"ids\":[\"secret\"]}"},
+                new String[] {"PUT", "/api/v1/collections/docs/index", "{\"type\":\"flat\"}"},
+                new String[] {"POST", "/api/v1/collections/docs/index/rebuild", null},
+                new String[] {"DELETE", "/api/v1/collections/docs", null});
+        List<String> failures = new ArrayList<>();
+        for (String[] e : endpoints) {
+            Reply r = call(e[0], e[1], e[2], a);
+            if (r.status() != 404) {
+                failures.add(e[0] + " " + e[1] + " as tenant a: " + r);
+            }
+        }
+        Reply upload = upload(
+                "/api/v1/collections/docs/documents?name=x.txt",
+                "text/plain",
+                "tenant a's text".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                a);
+        if (upload.status() == 200 || upload.status() == 201) {
+            // a created its own docs: that is fine, as long as b's is untouched (checked below)
+            assertEquals(
+                    404,
+                    call("GET", "/api/v1/collections/docs/records/secret", null, a)
+                            .status());
+        }
+        assertTrue(String.join("\n", failures), failures.isEmpty());
+        assertFalse(call("GET", "/api/v1/collections", null, a).body().contains("secret"));
+
+        // b's collection is exactly as b left it
+        Reply mine = call("GET", "/api/v1/collections/docs/records/secret", null, b);
+        assertEquals(mine.toString(), 200, mine.status());
+        assertTrue(mine.body(), mine.body().contains("b only"));
+        // names are per tenant: a may have its own docs
+        Reply own = call("POST", "/api/v1/collections", "{\"name\":\"docs2\",\"dimension\":2}", a);
+        assertEquals(own.toString(), 201, own.status());
+        assertEquals(404, call("GET", "/api/v1/collections/docs2", null, b).status());
+        // the admin reaches b's by naming the tenant; a writer cannot name another tenant
+        assertEquals(
+                200,
+                call("GET", "/api/v1/collections/docs", null, "x-caracal-tenant", "iso-b")
+                        .status());
+        assertEquals(
+                403,
+                call("GET", "/api/v1/collections/docs", null, "x-caracal-tenant", "iso-b", a[0], a[1])
+                        .status());
+    }
+
     @Test
     public void rateLimitsAnswer429WithTheHeadersOfEachSdkFamily() throws Exception {
         awaitReady();

@@ -97,8 +97,8 @@ public class VectorIngestBenchmark {
                 if (count != batches.records) {
                     throw new IllegalStateException(count + " records stored, " + batches.records + " sent");
                 }
-                long bytes = Files.size(directory.resolve("collections/ingest/records.mv.db"))
-                        + Files.size(directory.resolve("collections/ingest/vectors.f32"));
+                long bytes = Files.size(directory.resolve("collections/default/ingest/records.mv.db"))
+                        + Files.size(directory.resolve("collections/default/ingest/vectors.f32"));
                 System.out.printf("(%,d records stored, files %,d MB) ", count, bytes >> 20);
             } finally {
                 store.stop();

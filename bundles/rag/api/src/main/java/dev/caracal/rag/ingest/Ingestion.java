@@ -4,8 +4,8 @@ import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Parses documents, cuts them into chunks and writes one record per chunk into a collection, embedding the text with
- * the collection's model.
+ * Parses documents, cuts them into chunks and writes one record per chunk into a collection of the request's tenant
+ * (never another tenant's collection of the same name), embedding the text with the collection's model.
  *
  * <p>Records are {@code <document name>#<chunk index>} with metadata {@code source} (the document name),
  * {@code chunk}, {@code chunks} and what the parser and chunker found ({@code title}, {@code heading}, ...), so
@@ -23,7 +23,7 @@ public interface Ingestion {
     /**
      * Ingests the request's documents, in order, in durable batches of {@link IngestOptions#batchSize()} records.
      * Failures of the vector store (a collection without an embedding model, the model unavailable, an invalid
-     * collection name) propagate as the store's own exceptions.
+     * collection or tenant name) propagate as the store's own exceptions.
      *
      * @throws InvalidIngestRequestException when the path does not exist or cannot be read, or documents have no
      *     names or the same name

@@ -115,6 +115,7 @@ public final class IngestionService implements Ingestion {
                                 ? "install the caracal-rag-text feature"
                                 : "install the feature whose chunker registers " + Chunker.STRATEGY_PROPERTY + "="
                                         + strategy)));
+        CollectionWriter writer = writerFor(request); // an invalid tenant is refused before any file is read
         List<Document> documents;
         List<DocumentResult> unlisted;
         if (request.path() != null) {
@@ -126,7 +127,6 @@ public final class IngestionService implements Ingestion {
             unlisted = List.of();
             DocumentNames.check(documents);
         }
-        CollectionWriter writer = writerFor(request);
         writer.prepare();
         int total = documents.size() + unlisted.size();
         listener.started(total);
@@ -147,10 +147,11 @@ public final class IngestionService implements Ingestion {
         IngestResult result =
                 new IngestResult(writer.collection(), writer.created(), results, System.nanoTime() - start);
         LOG.debug(
-                "Ingested {} of {} documents into '{}': {} chunks in {} ms; {} skipped, {} failed",
+                "Ingested {} of {} documents into '{}' of tenant '{}': {} chunks in {} ms; {} skipped, {} failed",
                 result.ingested(),
                 total,
                 result.collection(),
+                request.tenant(),
                 result.chunks(),
                 result.elapsedNanos() / 1_000_000,
                 result.skipped(),
@@ -158,10 +159,14 @@ public final class IngestionService implements Ingestion {
         return result;
     }
 
-    /** The writer for the request's collection; the one place an ingestion decides which collection it addresses. */
+    /**
+     * The writer for the request's collection, in the request's tenant (the store's view of that tenant only): the
+     * one place an ingestion decides which collection it addresses.
+     */
     private CollectionWriter writerFor(IngestRequest request) {
         IngestOptions options = request.options();
-        return new CollectionWriter(store, request.collection(), options.embeddingModel(), options.batchSize());
+        return new CollectionWriter(
+                store.forTenant(request.tenant()), request.collection(), options.embeddingModel(), options.batchSize());
     }
 
     private DocumentResult ingestOne(

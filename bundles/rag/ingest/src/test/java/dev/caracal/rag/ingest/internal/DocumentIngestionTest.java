@@ -10,6 +10,9 @@ import dev.caracal.rag.ingest.DocumentResult.Outcome;
 import dev.caracal.rag.ingest.IngestRequest;
 import dev.caracal.rag.ingest.IngestResult;
 import dev.caracal.rag.ingest.InvalidIngestRequestException;
+import dev.caracal.vector.InvalidRequestException;
+import dev.caracal.vector.SearchRequest;
+import dev.caracal.vector.VectorStore;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DocumentIngestionTest extends IngestionTestSupport {
 
     IngestResult ingest(Document... documents) {
-        return ingestion.ingest(IngestRequest.documents("docs", List.of(documents), options(16)), lines);
+        return ingestion.ingest(IngestRequest.documents("default", "docs", List.of(documents), options(16)), lines);
     }
 
     static byte[] utf8(String text) {
@@ -121,6 +124,7 @@ class DocumentIngestionTest extends IngestionTestSupport {
         byte[] big = utf8("word ".repeat(300));
         IngestResult r = small.ingest(
                 IngestRequest.documents(
+                        "default",
                         "docs",
                         List.of(
                                 Document.of("declared.txt", "text/plain", big),
@@ -163,18 +167,66 @@ class DocumentIngestionTest extends IngestionTestSupport {
                 "collection",
                 assertThrows(
                                 InvalidIngestRequestException.class,
-                                () -> IngestRequest.documents(" ", List.of(Document.of("a", null, utf8("A"))), null))
+                                () -> IngestRequest.documents(
+                                        "default", " ", List.of(Document.of("a", null, utf8("A"))), null))
                         .field());
         assertEquals(
                 "documents",
                 assertThrows(
                                 InvalidIngestRequestException.class,
-                                () -> IngestRequest.documents("docs", List.of(), null))
+                                () -> IngestRequest.documents("default", "docs", List.of(), null))
                         .field());
         assertEquals(
                 "options.batchSize",
                 assertThrows(InvalidIngestRequestException.class, () -> options(0))
                         .field());
+    }
+
+    @Test
+    void aRequestNamesItsTenantAndWritesIntoThatTenantsCollectionOnly() {
+        assertEquals(
+                "tenant",
+                assertThrows(
+                                InvalidIngestRequestException.class,
+                                () -> IngestRequest.documents(
+                                        null, "docs", List.of(Document.of("a", null, utf8("A"))), null))
+                        .field());
+        assertEquals(
+                "tenant",
+                assertThrows(
+                                InvalidRequestException.class,
+                                () -> ingestion.ingest(IngestRequest.documents(
+                                        "Not/A-Tenant", "docs", List.of(Document.of("a.txt", null, utf8("A"))), null)))
+                        .field());
+
+        // tenants a and b each get their own 'docs', created on first write; the default tenant gets none
+        IngestResult a = ingestion.ingest(IngestRequest.documents(
+                "a", "docs", List.of(Document.of("a.txt", "text/plain", utf8("Apples of tenant a."))), options(16)));
+        IngestResult b = ingestion.ingest(IngestRequest.documents(
+                "b", "docs", List.of(Document.of("b.txt", "text/plain", utf8("Bananas of tenant b."))), options(16)));
+        assertTrue(a.created());
+        assertTrue(b.created(), "b's docs is another collection than a's");
+        assertEquals(Set.of("a.txt#0"), ids("a"));
+        assertEquals(Set.of("b.txt#0"), ids("b"));
+        assertTrue(store.listCollections().isEmpty());
+
+        // ingesting a's document again in b replaces nothing of a's
+        IngestResult again = ingestion.ingest(IngestRequest.documents(
+                "b", "docs", List.of(Document.of("a.txt", "text/plain", utf8("Not a's apples."))), options(16)));
+        assertEquals(0, again.replaced());
+        assertEquals(
+                "Apples of tenant a.",
+                store.forTenant("a").get("docs", "a.txt#0").orElseThrow().text());
+    }
+
+    private Set<String> ids(String tenant) {
+        VectorStore view = store.forTenant(tenant);
+        Set<String> out = new java.util.TreeSet<>();
+        for (var hit :
+                view.search("docs", SearchRequest.ofText("tenant", 10, null)).hits()) {
+            out.add(hit.id());
+        }
+        return out;
     }
 
     @Test

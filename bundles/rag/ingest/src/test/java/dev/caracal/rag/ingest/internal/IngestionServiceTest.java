@@ -43,7 +43,7 @@ class IngestionServiceTest extends IngestionTestSupport {
     Path docs;
 
     IngestResult ingest(Path path, int batch) {
-        return ingestion.ingest(IngestRequest.path("docs", path, options(batch)), lines);
+        return ingestion.ingest(IngestRequest.path("default", "docs", path, options(batch)), lines);
     }
 
     @Test
@@ -98,12 +98,12 @@ class IngestionServiceTest extends IngestionTestSupport {
         IngestionService none = new IngestionService(store);
         IngestUnavailableException e = assertThrows(
                 IngestUnavailableException.class,
-                () -> none.ingest(IngestRequest.path("docs", docs, options(8)), lines));
+                () -> none.ingest(IngestRequest.path("default", "docs", docs, options(8)), lines));
         assertTrue(e.getMessage().contains("caracal-rag-text"), e.getMessage());
         IngestOptions semantic = new IngestOptions("semantic", options(8).chunking(), "hashing", 8);
         e = assertThrows(
                 IngestUnavailableException.class,
-                () -> ingestion.ingest(IngestRequest.path("docs", docs, semantic), lines));
+                () -> ingestion.ingest(IngestRequest.path("default", "docs", docs, semantic), lines));
         assertEquals(
                 "no semantic chunker is available; install the feature whose chunker registers "
                         + "caracal.chunker.strategy=semantic",
@@ -130,7 +130,7 @@ class IngestionServiceTest extends IngestionTestSupport {
                     }
                 },
                 Map.of());
-        IngestResult r = failing.ingest(IngestRequest.path("docs", docs, options(8)), lines);
+        IngestResult r = failing.ingest(IngestRequest.path("default", "docs", docs, options(8)), lines);
         assertEquals(1, r.failed());
         assertEquals(1, r.ingested());
         assertEquals(List.of("a.txt: Could not parse a.txt: broken"), r.problems());
@@ -181,17 +181,18 @@ class IngestionServiceTest extends IngestionTestSupport {
         Files.writeString(file, "# One\n\nThe only paragraph.", StandardCharsets.UTF_8);
         List<IngestProgress> seen = new ArrayList<>();
         int[] started = {-1};
-        IngestResult r = ingestion.ingest(IngestRequest.path("docs", file, options(8)), new IngestListener() {
-            @Override
-            public void started(int documents) {
-                started[0] = documents;
-            }
+        IngestResult r =
+                ingestion.ingest(IngestRequest.path("default", "docs", file, options(8)), new IngestListener() {
+                    @Override
+                    public void started(int documents) {
+                        started[0] = documents;
+                    }
 
-            @Override
-            public void documentDone(DocumentResult document, IngestProgress at) {
-                seen.add(at);
-            }
-        });
+                    @Override
+                    public void documentDone(DocumentResult document, IngestProgress at) {
+                        seen.add(at);
+                    }
+                });
         assertEquals(1, started[0]);
         assertEquals(1, seen.size());
         assertEquals(1, seen.get(0).done());

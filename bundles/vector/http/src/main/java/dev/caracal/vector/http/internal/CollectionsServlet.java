@@ -7,18 +7,11 @@ import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.HttpSettings;
 import dev.caracal.core.http.Problem;
 import dev.caracal.core.http.ProblemException;
-import dev.caracal.rag.ingest.IngestUnavailableException;
 import dev.caracal.rag.ingest.Ingestion;
-import dev.caracal.rag.ingest.InvalidIngestRequestException;
-import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
-import dev.caracal.vector.EmbeddingUnavailableException;
-import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.StorageFailureException;
-import dev.caracal.vector.TextIndexUnavailableException;
 import dev.caracal.vector.UpsertResult;
-import dev.caracal.vector.VectorException;
 import dev.caracal.vector.VectorStore;
 import dev.caracal.vector.json.VectorJson;
 import java.io.IOException;
@@ -27,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -40,8 +32,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code /api/v1/collections}: collections, their records, and search. Translates HTTP to {@link VectorStore} calls
- * and the store's exceptions to problem+json (400 invalid, 404 unknown, 409 duplicate, 503 model or store absent, 507
- * disk full and 503 disk read-only or failing, both with {@code Retry-After}: the store takes writes again by itself).
+ * and the store's exceptions to problem+json ({@link VectorProblems}: 400 invalid, 404 unknown, 409 duplicate, 503
+ * model or store absent, 507 disk full and 503 disk read-only or failing, both with {@code Retry-After}: the store takes
+ * writes again by itself). Every request acts in its principal's tenant, on the collections its grants allow
+ * ({@link CallerScope}): another tenant's collection, or one the grants do not allow, is a 404 like a missing one.
  * {@code PUT /{name}/index} (body {@code {"type":"hnsw","m":16}}) changes a collection's index and
  * {@code POST /{name}/index/rebuild} rebuilds it; both answer 202 with the collection, its index building.
  * {@code POST /{name}/documents} ingests one document through the {@link Ingestion} service ({@link DocumentsEndpoint}).
@@ -57,8 +51,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class CollectionsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final String BASE = "/api/v1/collections";
-    /** Seconds a client waits before retrying a write the disk refused (the store retries every 5 seconds). */
-    static final int RETRY_AFTER_SECONDS = 5;
 
     private transient volatile VectorStore store;
     private transient volatile HttpSettings settings;
@@ -112,6 +104,11 @@ public class CollectionsServlet extends ApiServlet {
         return s == null ? DEFAULT_MAX_BODY : s.maxBodyBytes();
     }
 
+    /** The store as the request's principal may reach it: its tenant's collections, as far as its grants allow. */
+    private CallerScope scope(HttpServletRequest req) {
+        return CallerScope.of(req, store());
+    }
+
     private VectorStore store() {
         VectorStore s = store;
         if (s == null) {
@@ -138,49 +135,7 @@ public class CollectionsServlet extends ApiServlet {
 
     @Override
     protected Problem toProblem(RuntimeException e) {
-        if (e instanceof InvalidRequestException ire) {
-            return Problem.badField(ire.field(), ire.getMessage());
-        }
-        if (e instanceof CollectionNotFoundException) {
-            return Problem.of(404, "collection-not-found", "Collection not found", e.getMessage());
-        }
-        if (e instanceof CollectionExistsException) {
-            return Problem.of(409, "collection-exists", "Collection exists", e.getMessage());
-        }
-        if (e instanceof EmbeddingUnavailableException eue) {
-            return Problem.of(503, "embedding-unavailable", "Embedding model unavailable", e.getMessage())
-                    .with("model", eue.model());
-        }
-        if (e instanceof StorageFailureException sfe) {
-            return storageProblem(sfe);
-        }
-        if (e instanceof TextIndexUnavailableException) {
-            return Problem.of(503, "text-index-unavailable", "Keyword search unavailable", e.getMessage());
-        }
-        if (e instanceof VectorException) {
-            return Problem.of(400, "invalid-request", "Invalid request", e.getMessage());
-        }
-        if (e instanceof InvalidIngestRequestException iire) {
-            return Problem.badField(iire.field(), iire.getMessage());
-        }
-        if (e instanceof IngestUnavailableException) {
-            return Problem.of(503, "ingestion-unavailable", "Ingestion unavailable", e.getMessage());
-        }
-        return null;
-    }
-
-    /** A write the disk refused: 507 when it is full, else 503; retry later, the store recovers by itself. */
-    static Problem storageProblem(StorageFailureException e) {
-        Problem p = switch (e.reason()) {
-            case FULL -> Problem.of(507, "storage-full", "Insufficient storage", e.getMessage());
-            case READ_ONLY -> Problem.of(503, "storage-read-only", "Storage not writable", e.getMessage());
-            case IO -> Problem.of(503, "storage-failure", "Storage failure", e.getMessage());
-        };
-        p = p.with("reason", e.reason().name().toLowerCase(Locale.ROOT));
-        if (e.collection() != null) {
-            p = p.with("collection", e.collection());
-        }
-        return p.with("retryAfter", RETRY_AFTER_SECONDS);
+        return VectorProblems.of(e);
     }
 
     /** The work of a request that writes: a storage failure sets {@code Retry-After} before it becomes a problem. */
@@ -193,7 +148,7 @@ public class CollectionsServlet extends ApiServlet {
             write.run();
         } catch (StorageFailureException e) {
             if (!resp.isCommitted()) {
-                resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                resp.setHeader("Retry-After", Integer.toString(VectorProblems.RETRY_AFTER_SECONDS));
             }
             throw e;
         }
@@ -216,22 +171,19 @@ public class CollectionsServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
+        CallerScope scope = scope(req);
         if (seg.isEmpty()) {
             List<Map<String, Object>> list = new ArrayList<>();
-            for (CollectionInfo info : store().listCollections()) {
+            for (CollectionInfo info : scope.listCollections()) {
                 list.add(VectorJson.writeCollection(info));
             }
             writeJson(resp, 200, Map.of("collections", list));
         } else if (seg.size() == 1) {
-            writeJson(resp, 200, VectorJson.writeCollection(store().describe(seg.get(0))));
+            writeJson(resp, 200, VectorJson.writeCollection(scope.store().describe(scope.collection(seg.get(0)))));
         } else if (seg.size() == 3 && seg.get(1).equals("records")) {
+            String collection = scope.collection(seg.get(0));
             String id = seg.get(2);
-            var record = store().get(seg.get(0), id)
-                    .orElseThrow(() -> new ProblemException(Problem.of(
-                            404,
-                            "record-not-found",
-                            "Record not found",
-                            "record '" + id + "' does not exist in collection '" + seg.get(0) + "'")));
+            var record = scope.store().get(collection, id).orElseThrow(() -> recordNotFound(id, collection));
             writeJson(resp, 200, VectorJson.writeRecord(record));
         } else {
             notFound(req);
@@ -245,21 +197,29 @@ public class CollectionsServlet extends ApiServlet {
 
     private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
+        CallerScope scope = scope(req);
+        VectorStore store = scope.store();
         if (seg.isEmpty()) {
             JsonNode body = readJson(req);
-            CollectionInfo info = store().createCollection(VectorJson.readCollectionSpec(body));
+            CallerScope.refuseTenantInBody(body);
+            var spec = VectorJson.readCollectionSpec(body);
+            scope.checkCreate(spec.name());
+            CollectionInfo info = store.createCollection(spec);
             resp.setHeader("Location", BASE + "/" + info.spec().name());
             writeJson(resp, 201, VectorJson.writeCollection(info));
         } else if (seg.size() == 2 && seg.get(1).equals("search")) {
+            String collection = scope.collection(seg.get(0));
             JsonNode body = readJson(req);
-            writeJson(resp, 200, VectorJson.writeSearchResult(store().search(seg.get(0), VectorJson.readSearch(body))));
+            writeJson(resp, 200, VectorJson.writeSearchResult(store.search(collection, VectorJson.readSearch(body))));
         } else if (seg.size() == 2 && seg.get(1).equals("records")) {
-            upsert(seg.get(0), req, resp);
+            upsert(store, scope.collection(seg.get(0)), req, resp);
         } else if (seg.size() == 2 && seg.get(1).equals("documents")) {
-            writeJson(resp, 200, DocumentsEndpoint.ingest(ingestion(), seg.get(0), req, maxBodyBytes()));
+            String collection = scope.collection(seg.get(0));
+            writeJson(
+                    resp, 200, DocumentsEndpoint.ingest(ingestion(), scope.tenant(), collection, req, maxBodyBytes()));
         } else if (seg.size() == 3 && seg.get(1).equals("index") && seg.get(2).equals("rebuild")) {
             // 202: the rebuild runs in the background; index.status and index.progress tell how far it is
-            writeJson(resp, 202, VectorJson.writeCollection(store().rebuildIndex(seg.get(0))));
+            writeJson(resp, 202, VectorJson.writeCollection(store.rebuildIndex(scope.collection(seg.get(0)))));
         } else {
             notFound(req);
         }
@@ -272,22 +232,25 @@ public class CollectionsServlet extends ApiServlet {
 
     private void put(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
+        CallerScope scope = scope(req);
         if (seg.size() == 2 && seg.get(1).equals("records")) {
-            upsert(seg.get(0), req, resp);
+            upsert(scope.store(), scope.collection(seg.get(0)), req, resp);
         } else if (seg.size() == 2 && seg.get(1).equals("index")) {
             // add, change or drop (type flat) the index; 202: it is built in the background
+            String collection = scope.collection(seg.get(0));
             JsonNode body = readJson(req);
             var index = VectorJson.readIndexSpec(body);
-            writeJson(resp, 202, VectorJson.writeCollection(store().changeIndex(seg.get(0), index)));
+            writeJson(resp, 202, VectorJson.writeCollection(scope.store().changeIndex(collection, index)));
         } else {
             notFound(req);
         }
     }
 
-    private void upsert(String collection, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void upsert(VectorStore store, String collection, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
         JsonNode body = readJson(req);
         var records = VectorJson.readRecords(body);
-        UpsertResult r = store().upsert(collection, records);
+        UpsertResult r = store.upsert(collection, records);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("upserted", r.inserted() + r.updated());
         out.put("inserted", r.inserted());
@@ -303,27 +266,36 @@ public class CollectionsServlet extends ApiServlet {
 
     private void delete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         List<String> seg = segments(req);
+        CallerScope scope = scope(req);
+        VectorStore store = scope.store();
         if (seg.size() == 1) {
-            if (!store().dropCollection(seg.get(0))) {
-                throw new CollectionNotFoundException(seg.get(0));
+            String collection = scope.collection(seg.get(0));
+            if (!store.dropCollection(collection)) {
+                throw new CollectionNotFoundException(collection);
             }
             resp.setStatus(204);
         } else if (seg.size() == 3 && seg.get(1).equals("records")) {
-            if (store().delete(seg.get(0), List.of(seg.get(2))) == 0) {
-                throw new ProblemException(Problem.of(
-                        404,
-                        "record-not-found",
-                        "Record not found",
-                        "record '" + seg.get(2) + "' does not exist in collection '" + seg.get(0) + "'"));
+            String collection = scope.collection(seg.get(0));
+            if (store.delete(collection, List.of(seg.get(2))) == 0) {
+                throw recordNotFound(seg.get(2), collection);
             }
             resp.setStatus(204);
         } else if (seg.size() == 2 && seg.get(1).equals("records")) {
+            String collection = scope.collection(seg.get(0));
             JsonNode body = BodyReader.readJsonObject(req, maxBodyBytes());
-            int deleted = store().delete(seg.get(0), VectorJson.readIds(body));
+            int deleted = store.delete(collection, VectorJson.readIds(body));
             writeJson(resp, 200, Map.of("deleted", deleted));
         } else {
             notFound(req);
         }
+    }
+
+    private static ProblemException recordNotFound(String id, String collection) {
+        return new ProblemException(Problem.of(
+                404,
+                "record-not-found",
+                "Record not found",
+                "record '" + id + "' does not exist in collection '" + collection + "'"));
     }
 
     private static void notFound(HttpServletRequest req) {

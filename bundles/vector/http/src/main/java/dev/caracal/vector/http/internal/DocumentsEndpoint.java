@@ -28,11 +28,14 @@ import javax.servlet.http.HttpServletRequest;
  * parsed a 422.
  */
 final class DocumentsEndpoint {
-    private static final Set<String> PARAMETERS = Set.of("name", "path");
+    /** {@code tenant} is the security guard's (an admin naming another tenant); the principal carries it here. */
+    private static final Set<String> PARAMETERS = Set.of("name", "path", "tenant");
 
     private DocumentsEndpoint() {}
 
-    static Map<String, Object> ingest(Ingestion ingestion, String collection, HttpServletRequest req, long maxBodyBytes)
+    /** Ingests the request's document into {@code collection} of {@code tenant}. */
+    static Map<String, Object> ingest(
+            Ingestion ingestion, String tenant, String collection, HttpServletRequest req, long maxBodyBytes)
             throws IOException {
         String name = name(req);
         String mediaType = mediaType(req);
@@ -43,7 +46,7 @@ final class DocumentsEndpoint {
         IngestResult result;
         try {
             result = ingestion.ingest(IngestRequest.documents(
-                    collection, List.of(Document.of(name, mediaType, body)), IngestOptions.DEFAULTS));
+                    tenant, collection, List.of(Document.of(name, mediaType, body)), IngestOptions.DEFAULTS));
         } catch (InvalidIngestRequestException e) {
             String field = e.field() != null && e.field().startsWith("documents[0].")
                     ? e.field().substring("documents[0].".length())

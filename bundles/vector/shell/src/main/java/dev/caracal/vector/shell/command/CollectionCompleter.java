@@ -1,6 +1,7 @@
 package dev.caracal.vector.shell.command;
 
 import dev.caracal.vector.CollectionInfo;
+import dev.caracal.vector.TenantNames;
 import dev.caracal.vector.VectorStore;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -10,7 +11,7 @@ import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-/** Completes collection names. */
+/** Completes the collection names of the tenant the command line names with {@code --tenant} (default: default). */
 @Service
 public class CollectionCompleter implements Completer {
 
@@ -20,11 +21,26 @@ public class CollectionCompleter implements Completer {
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter names = new StringsCompleter();
-        if (store != null) {
-            for (CollectionInfo info : store.listCollections()) {
+        String tenant = tenantOf(commandLine.getArguments());
+        if (store != null && TenantNames.isValid(tenant)) {
+            for (CollectionInfo info : store.forTenant(tenant).listCollections()) {
                 names.getStrings().add(info.spec().name());
             }
         }
         return names.complete(session, commandLine, candidates);
+    }
+
+    /** The value of {@code --tenant} or {@code -t} among {@code arguments}, or the default tenant. */
+    static String tenantOf(String[] arguments) {
+        for (int i = 0; arguments != null && i < arguments.length; i++) {
+            String a = arguments[i];
+            if ((a.equals("--tenant") || a.equals("-t")) && i + 1 < arguments.length) {
+                return arguments[i + 1];
+            }
+            if (a.startsWith("--tenant=")) {
+                return a.substring("--tenant=".length());
+            }
+        }
+        return VectorStore.DEFAULT_TENANT;
     }
 }

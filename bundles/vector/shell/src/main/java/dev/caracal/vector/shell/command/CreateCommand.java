@@ -18,7 +18,8 @@ import org.apache.karaf.shell.support.CommandException;
         description = "Create a collection",
         detailedDescription = "Create a durable collection. Give --dimension for vectors you supply, or --embedding "
                 + "to embed text (the dimension then comes from the model).\n"
-                + "Example: vector:create --embedding all-minilm-l6-v2 docs")
+                + "Example: vector:create --embedding all-minilm-l6-v2 docs\n"
+                + "With --tenant acme the collection belongs to tenant acme (names are unique per tenant).")
 public class CreateCommand extends VectorCommandSupport {
 
     @Argument(index = 0, name = "name", required = true, description = "Collection name: letters, digits, _ . -")
@@ -48,19 +49,19 @@ public class CreateCommand extends VectorCommandSupport {
         if (dimension <= 0 && embedding == null) {
             throw failure("give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");
         }
-        CollectionInfo info = store.createCollection(new CollectionSpec(
+        CollectionInfo info = vectors.createCollection(new CollectionSpec(
                 name,
                 Math.max(0, dimension),
                 Metric.parse("metric", metric),
                 embedding,
                 new IndexSpec(index, Map.of())));
-        System.out.println(
-                "Created collection " + info.spec().name() + " (" + info.spec().dimension() + " dimensions, "
-                        + info.spec().metric().id()
-                        + (info.spec().embeddingModel() == null
-                                ? ""
-                                : ", embedding " + info.spec().embeddingModel())
-                        + ", index " + info.spec().index().type() + ")");
+        System.out.println("Created collection " + label(info.spec().name()) + " ("
+                + info.spec().dimension() + " dimensions, "
+                + info.spec().metric().id()
+                + (info.spec().embeddingModel() == null
+                        ? ""
+                        : ", embedding " + info.spec().embeddingModel())
+                + ", index " + info.spec().index().type() + ")");
         return null;
     }
 }

@@ -16,10 +16,10 @@ public class DropCommand extends VectorCommandSupport {
 
     @Override
     protected Object run() {
-        if (!store.dropCollection(name)) {
+        if (!vectors.dropCollection(name)) {
             throw new CollectionNotFoundException(name);
         }
-        System.out.println("Dropped collection " + name);
+        System.out.println("Dropped collection " + label(name));
         return null;
     }
 }

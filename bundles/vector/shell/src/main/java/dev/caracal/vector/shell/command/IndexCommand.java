@@ -42,27 +42,27 @@ public class IndexCommand extends VectorCommandSupport {
 
     @Override
     protected Object run() {
-        CollectionInfo before = store.describe(name);
-        CollectionInfo info = store.changeIndex(name, new IndexSpec(type, parseParams(params)));
+        CollectionInfo before = vectors.describe(name);
+        CollectionInfo info = vectors.changeIndex(name, new IndexSpec(type, parseParams(params)));
         String t = info.spec().index().type();
         if (IndexSpec.FLAT.equals(t)) {
             System.out.println(
                     IndexSpec.FLAT.equals(before.spec().index().type())
-                            ? "Collection '" + name + "' already searches by exact scan (flat)"
-                            : "Dropped the " + before.spec().index().type() + " index of '" + name
+                            ? "Collection '" + label(name) + "' already searches by exact scan (flat)"
+                            : "Dropped the " + before.spec().index().type() + " index of '" + label(name)
                                     + "'; searches use an exact scan (flat)");
         } else if (info.index() != null && info.index().status() == IndexStatus.BUILDING) {
-            System.out.println("Building " + t + " index for '" + name + "' in the background; vector:info " + name
-                    + " shows progress");
+            System.out.println("Building " + t + " index for '" + label(name) + "' in the background; "
+                    + commandLine("vector:info", name) + " shows progress");
         } else if (info.index() != null && info.index().status() == IndexStatus.DEGRADED) {
-            System.out.println("Changed the index of '" + name + "' to " + t + ", but "
+            System.out.println("Changed the index of '" + label(name) + "' to " + t + ", but "
                     + info.index().message());
         } else {
-            System.out.println("Collection '" + name + "' already has this " + t + " index ("
+            System.out.println("Collection '" + label(name) + "' already has this " + t + " index ("
                     + (info.index() == null
                             ? "ready"
                             : info.index().status().name().toLowerCase(Locale.ROOT))
-                    + "); vector:rebuild " + name + " rebuilds it");
+                    + "); " + commandLine("vector:rebuild", name) + " rebuilds it");
         }
         return null;
     }

@@ -19,11 +19,12 @@ public class InfoCommand extends VectorCommandSupport {
 
     @Override
     protected Object run() {
-        CollectionInfo c = store.describe(name);
+        CollectionInfo c = vectors.describe(name);
         ShellTable table = new ShellTable();
         table.column("Property");
         table.column("Value");
         table.addRow().addContent("name", c.spec().name());
+        table.addRow().addContent("tenant", tenant());
         table.addRow().addContent("records", c.count());
         table.addRow().addContent("dimension", c.spec().dimension());
         table.addRow().addContent("metric", c.spec().metric().id());

@@ -39,7 +39,8 @@ import org.apache.karaf.shell.support.CommandException;
                 + "elsewhere as absolute or ~/ paths. Through bin/client or ssh the path is on the machine Karaf runs "
                 + "on. Files and folders whose names start with '.' are left out.\n"
                 + "Output: one progress line, then a summary that lists the files skipped or failed; --verbose prints "
-                + "one line per file instead.")
+                + "one line per file instead.\n"
+                + "With --tenant acme the documents go into tenant acme's collection.")
 public class IngestCommand extends VectorCommandSupport {
     static final String DEFAULT_COLLECTION = "documents";
     static final String DEFAULT_MODEL = IngestOptions.DEFAULT_EMBEDDING_MODEL;
@@ -97,7 +98,7 @@ public class IngestCommand extends VectorCommandSupport {
         IngestPrinter printer = printer();
         IngestResult result;
         try {
-            result = ingestion.ingest(IngestRequest.path(collection, root, options), printer);
+            result = ingestion.ingest(IngestRequest.path(tenant(), collection, root, options), printer);
         } catch (IngestException e) {
             throw failure(e.getMessage(), e);
         } finally {
@@ -108,7 +109,7 @@ public class IngestCommand extends VectorCommandSupport {
                     "found no files to ingest in " + root + " (files and folders whose names start with '.' are left "
                             + "out); give a folder with text, Markdown or HTML files");
         }
-        printer.summary(result, options.embeddingModel());
+        printer.summary(result, options.embeddingModel(), label(collection));
         if (result.ingested() == 0) {
             List<String> problems = result.problems();
             throw new IllegalArgumentException("nothing was ingested from " + root + ": "
@@ -144,12 +145,12 @@ public class IngestCommand extends VectorCommandSupport {
         }
         CollectionInfo info;
         try {
-            info = store.describe(collection);
+            info = vectors.describe(collection);
         } catch (CollectionNotFoundException e) {
             return;
         }
         if (!Objects.equals(info.spec().embeddingModel(), embedding)) {
-            throw new IllegalArgumentException("collection '" + collection + "' exists with the embedding model "
+            throw new IllegalArgumentException("collection '" + label(collection) + "' exists with the embedding model "
                     + info.spec().embeddingModel() + "; --embedding applies only when a collection is created, so "
                     + "leave it out or choose a new --collection");
         }

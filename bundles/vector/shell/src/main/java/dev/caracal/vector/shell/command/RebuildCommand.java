@@ -24,17 +24,17 @@ public class RebuildCommand extends VectorCommandSupport {
 
     @Override
     protected Object run() throws CommandException {
-        CollectionInfo info = store.rebuildIndex(name);
+        CollectionInfo info = vectors.rebuildIndex(name);
         String t = info.spec().index().type();
         if (IndexSpec.FLAT.equals(t)) {
-            System.out.println(
-                    "Collection '" + name + "' has no index to rebuild (flat: exact scan); " + "vector:index adds one");
+            System.out.println("Collection '" + label(name)
+                    + "' has no index to rebuild (flat: exact scan); vector:index adds one");
         } else if (info.index() != null && info.index().status() == IndexStatus.DEGRADED) {
-            throw failure("cannot rebuild the " + t + " index of '" + name + "': "
+            throw failure("cannot rebuild the " + t + " index of '" + label(name) + "': "
                     + info.index().message() + "; install the " + t + " index plugin (it is then rebuilt)");
         } else {
-            System.out.println("Rebuilding " + t + " index for '" + name + "' in the background; vector:info " + name
-                    + " shows progress");
+            System.out.println("Rebuilding " + t + " index for '" + label(name) + "' in the background; "
+                    + commandLine("vector:info", name) + " shows progress");
         }
         return null;
     }

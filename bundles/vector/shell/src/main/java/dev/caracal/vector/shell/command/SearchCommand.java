@@ -100,7 +100,7 @@ public class SearchCommand extends VectorCommandSupport {
             f = new Fusion(method, alpha == null ? Fusion.DEFAULT_ALPHA : alpha, Fusion.DEFAULT_RRF_K, 0);
         }
         SearchResult result =
-                store.search(collection, new SearchRequest(null, text, k, filter, searchMode, null, false, f));
+                vectors.search(collection, new SearchRequest(null, text, k, filter, searchMode, null, false, f));
         if (result.hits().isEmpty()) {
             System.out.println("No results.");
             return null;

@@ -9,11 +9,15 @@ import dev.caracal.vector.VectorStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
 
 /**
- * Holds the store and turns failures into one console line that says what to do next. A failed command throws
+ * Holds the store and the tenant the command acts in ({@code --tenant}, default {@code default}: the console is the
+ * operator's, who reaches every tenant by naming it), and turns failures into one console line that says what to do
+ * next. A command works on {@link #vectors}, the store as that tenant sees it. A failed command throws
  * Karaf's {@link CommandException}, which the console prints as is ({@code Error: ...}) and which makes the command
  * fail: {@code bin/client -b} exits with status 1, a script stops at it.
  *
@@ -27,12 +31,23 @@ public abstract class VectorCommandSupport implements Action {
     @Reference(optional = true)
     protected VectorStore store;
 
+    @Option(
+            name = "-t",
+            aliases = "--tenant",
+            description = "The tenant whose collections the command acts on (default: default)")
+    @Completion(TenantCompleter.class)
+    protected String tenant;
+
+    /** The store as the command's tenant sees it, set before {@link #run}. */
+    protected VectorStore vectors;
+
     @Override
     public final Object execute() throws Exception {
         if (store == null) {
             throw failure("the vector store is not running (feature caracal-vector); see caracal:status");
         }
         try {
+            vectors = store.forTenant(tenant());
             return run();
         } catch (InvalidRequestException e) {
             throw failure((e.field() == null ? "" : e.field() + ": ") + e.getMessage(), e);
@@ -49,6 +64,23 @@ public abstract class VectorCommandSupport implements Action {
     }
 
     protected abstract Object run() throws Exception;
+
+    /** The tenant the command acts in: {@code --tenant}, or the default tenant. */
+    protected String tenant() {
+        return tenant == null ? VectorStore.DEFAULT_TENANT : tenant;
+    }
+
+    /** A command line to suggest for {@code collection}: {@code vector:info docs}, {@code vector:info -t acme docs}. */
+    protected String commandLine(String command, String collection) {
+        return command
+                + (VectorStore.DEFAULT_TENANT.equals(tenant()) ? " " : " --tenant " + tenant() + " ")
+                + collection;
+    }
+
+    /** How output names a collection: its name in the default tenant, {@code tenant/name} in another. */
+    protected String label(String collection) {
+        return VectorStore.DEFAULT_TENANT.equals(tenant()) ? collection : tenant() + "/" + collection;
+    }
 
     /** A failure the console shows as {@code Error: <message>}. */
     protected static CommandException failure(String message) {

@@ -98,16 +98,20 @@ public final class IngestPrinter implements IngestListener {
 
     /** The summary, and (unless verbose, which listed them already) the files that were skipped or failed. */
     public void summary(IngestResult result, String embeddingModel) {
+        summary(result, embeddingModel, result.collection());
+    }
+
+    /** The summary, naming the collection {@code collection} ({@code tenant/name} outside the default tenant). */
+    public void summary(IngestResult result, String embeddingModel, String collection) {
         close();
         if (result.created()) {
-            out.println("Created collection '" + result.collection() + "' (embedding model " + embeddingModel
-                    + ", cosine)");
+            out.println("Created collection '" + collection + "' (embedding model " + embeddingModel + ", cosine)");
         }
         out.println(String.format(
                 Locale.ROOT,
                 "Ingested %s into '%s': %s in %.1f s (%.0f chunks/s); %d skipped, %d failed",
                 Counts.of(result.ingested(), "file"),
-                result.collection(),
+                collection,
                 Counts.of(result.chunks(), "chunk"),
                 result.seconds(),
                 result.chunks() / Math.max(0.001, result.seconds()),

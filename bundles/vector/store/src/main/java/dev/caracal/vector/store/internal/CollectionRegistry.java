@@ -4,59 +4,51 @@ import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.CollectionSpec;
-import dev.caracal.vector.IndexSpec;
 import dev.caracal.vector.IndexState;
 import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.VectorException;
-import dev.caracal.vector.index.VectorIndexFactory;
-import dev.caracal.vector.text.TextIndexFactory;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's collections, by name: the one place a collection is found, created, dropped or has its index changed.
- * Each lives in its own directory under {@code <data directory>/collections}; those found at start are opened, and
- * those that cannot be opened are kept aside as broken (reported by the health check, never touched on disk). On a
- * data directory that does not take writes, collections are opened read-only: they serve reads, refuse writes with a
- * storage failure, and are reopened for writing by the periodic {@link #probe} once the directory takes writes.
+ * The store's collections, by tenant and name ({@link CollectionKey}): the one place a collection is found, created,
+ * dropped or has its index changed. Each lives in its own directory, {@code <data directory>/collections/<tenant>/
+ * <name>} ({@link CollectionLayout}; a data directory from before tenants is moved into the default tenant at
+ * start); those found at start are opened, and those that cannot be opened are kept aside as broken (reported by the
+ * health check, never touched on disk). On a data directory that does not take writes, collections are opened
+ * read-only: they serve reads, refuse writes with a storage failure, and are reopened for writing by the periodic
+ * {@link #probe} once the directory takes writes ({@link CollectionStorage} holds the files' side of all this).
  *
- * <p>One lock serializes every change to the set of collections with the arrival and departure of index and text
- * plugins, which this registry fans out to every open collection (the {@link PluginRegistry} attaches them one
- * collection at a time). Lookups ({@link #require}) take no lock.
+ * <p>One lock serializes every change to the set of collections with index changes and the arrival and departure of
+ * index and text plugins ({@link IndexAssignments}). Lookups ({@link #require}) take no lock.
  */
 final class CollectionRegistry {
-    static final String COLLECTIONS_DIR = "collections";
     private static final Logger LOG = LoggerFactory.getLogger(CollectionRegistry.class);
+
+    /** A collection found on disk that cannot be opened: where it is and why. */
+    private record Broken(Path directory, String reason) {}
 
     private final PluginRegistry plugins;
     private final SpecResolver specs;
-    private final Map<String, StoredCollection> collections = new ConcurrentHashMap<>();
-    /** Collections found on disk that cannot be opened, with the reason. */
-    private final Map<String, String> broken = new ConcurrentHashMap<>();
+    private final Map<CollectionKey, StoredCollection> collections = new ConcurrentHashMap<>();
+    private final Map<CollectionKey, Broken> broken = new ConcurrentHashMap<>();
     /** Serializes open, close, create, drop, index changes and plugin arrivals and departures. */
     private final Object lock = new Object();
 
     private volatile boolean open;
-    /** Why the data directory does not take new files (found at start, on create, or by the probe), or null. */
-    private volatile Throwable directoryFailure;
-
-    private FileLayer layer = FileLayer.DISK;
-    private Path directory;
-    private int cacheSizeMb;
-    private Executor buildPool;
-    private Executor syncPool;
+    /** The files' side of this start; replaced at each {@link #open}. */
+    private volatile CollectionStorage storage;
 
     CollectionRegistry(PluginRegistry plugins, SpecResolver specs) {
         this.plugins = plugins;
@@ -64,30 +56,30 @@ final class CollectionRegistry {
     }
 
     /**
-     * Opens every collection under {@code <dataDirectory>/collections} (removing the leftovers of an interrupted
-     * create or drop) and attaches the plugins bound so far.
+     * Opens every collection under {@code <dataDirectory>/collections} (moving those from before tenants into the
+     * default tenant, removing the leftovers of an interrupted create or drop) and attaches the plugins bound so far.
      */
     void open(Path dataDirectory, int cacheSizeMb, Executor buildPool, Executor syncPool, FileLayer layer) {
         synchronized (lock) {
-            this.directory = dataDirectory.resolve(COLLECTIONS_DIR);
-            this.cacheSizeMb = cacheSizeMb;
-            this.buildPool = buildPool;
-            this.syncPool = syncPool;
-            this.layer = layer;
-            try {
-                Files.createDirectories(directory);
-                layer.probeWritable(directory);
-                directoryFailure = null;
-            } catch (IOException e) {
-                // start anyway: what is stored can be read; creates and writes are refused, and health says why
-                directoryFailure = e;
-                LOG.error(
-                        "{}: collections cannot be created or written until it is fixed",
-                        StorageErrors.describe(StorageErrors.reason(e), directory),
-                        e);
-            }
-            if (Files.isDirectory(directory)) {
-                openCollections();
+            CollectionStorage disk = new CollectionStorage(dataDirectory, cacheSizeMb, buildPool, syncPool, layer);
+            storage = disk;
+            disk.checkDirectory();
+            for (CollectionLayout.Found found : disk.scan()) {
+                CollectionKey key = found.key();
+                try {
+                    long t0 = System.nanoTime();
+                    StoredCollection c = disk.open(key.tenant(), found.directory());
+                    collections.put(key, c);
+                    LOG.info(
+                            "Opened collection '{}'{}: {} records in {} ms",
+                            key.label(),
+                            c.failure() == null ? "" : " for reading only",
+                            c.count(),
+                            (System.nanoTime() - t0) / 1_000_000);
+                } catch (RuntimeException e) {
+                    LOG.error("Collection '{}' cannot be opened; it is left as it is on disk", key.label(), e);
+                    broken.put(key, new Broken(found.directory(), e.toString()));
+                }
             }
             open = true;
             for (StoredCollection c : collections.values()) {
@@ -117,16 +109,7 @@ final class CollectionRegistry {
         if (!open) {
             return;
         }
-        if (directoryFailure != null) {
-            try {
-                Files.createDirectories(directory);
-                layer.probeWritable(directory);
-                directoryFailure = null;
-                LOG.info("The vector data directory {} is writable again", directory);
-            } catch (IOException | RuntimeException e) {
-                directoryFailure = e;
-            }
-        }
+        storage.probeDirectory();
         for (StoredCollection c : collections.values()) {
             if (c.failure() != null) {
                 c.tryRecover();
@@ -149,103 +132,29 @@ final class CollectionRegistry {
                 if (c.failure() != null) {
                     continue;
                 }
-                if (c.index.retryDue(now) && writable(c)) {
+                if (c.index.retryDue(now) && storage.writable(c.directory)) {
                     c.index.retrying(now);
-                    LOG.info("Collection '{}': building {} again after a disk failure", c.name, c.index.label());
+                    LOG.info("Collection '{}': building {} again after a disk failure", c.label, c.index.label());
                     plugins.attachIndex(c);
                 }
-                if (c.text.retryDue(now) && writable(c)) {
+                if (c.text.retryDue(now) && storage.writable(c.directory)) {
                     c.text.retrying(now);
-                    LOG.info("Collection '{}': building {} again after a disk failure", c.name, c.text.label());
+                    LOG.info("Collection '{}': building {} again after a disk failure", c.label, c.text.label());
                     plugins.attachText(c);
                 }
             }
         }
     }
 
-    private boolean writable(StoredCollection c) {
-        try {
-            layer.probeWritable(c.directory);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Why the data directory does not take new files, or {@code null}. */
     Throwable directoryFailure() {
-        return directoryFailure;
+        CollectionStorage s = storage;
+        return s == null ? null : s.directoryFailure();
     }
 
     /** The collections' directory (for messages). */
     Path directory() {
-        return directory;
-    }
-
-    private void openCollections() {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(directory)) {
-            for (Path dir : dirs) {
-                String name = dir.getFileName().toString();
-                if (name.startsWith(".")) {
-                    // a create or a drop that did not finish: never a valid collection
-                    removeLeftover(dir);
-                    continue;
-                }
-                if (!Files.isDirectory(dir)
-                        || !Requests.isCollectionName(name)
-                        || !StoredCollection.looksLikeCollection(dir)) {
-                    LOG.warn("Ignoring {}: not a collection", dir);
-                    continue;
-                }
-                try {
-                    long t0 = System.nanoTime();
-                    StoredCollection c = openCollection(dir, directoryFailure == null);
-                    collections.put(name, c);
-                    LOG.info(
-                            "Opened collection '{}'{}: {} records in {} ms",
-                            name,
-                            c.failure() == null ? "" : " for reading only",
-                            c.count(),
-                            (System.nanoTime() - t0) / 1_000_000);
-                } catch (RuntimeException e) {
-                    LOG.error("Collection '{}' cannot be opened; it is left as it is on disk", name, e);
-                    broken.put(name, e.toString());
-                }
-            }
-        } catch (IOException e) {
-            throw new VectorException("cannot list " + directory + ": " + e, e);
-        }
-    }
-
-    private void removeLeftover(Path dir) {
-        LOG.info("Removing the leftover of an interrupted create or drop: {}", dir);
-        try {
-            FileUtil.deleteRecursively(dir);
-        } catch (IOException e) {
-            LOG.warn("Could not remove {} ({}); it is removed at a later start", dir, e.toString());
-        }
-    }
-
-    /**
-     * Opens a collection's files for writing when {@code writable} and they can be, otherwise for reading only (it
-     * then refuses writes until the probe or a write finds its directory writable).
-     */
-    private StoredCollection openCollection(Path dir, boolean writable) {
-        if (writable) {
-            try {
-                return StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, true);
-            } catch (RuntimeException e) {
-                if (!StorageErrors.isStorageFailure(e)) {
-                    throw e;
-                }
-                LOG.warn(
-                        "Collection '{}' cannot be opened for writing ({}); it is served for reading only until its"
-                                + " directory takes writes",
-                        dir.getFileName(),
-                        e.toString());
-            }
-        }
-        return StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, false);
+        return storage.root();
     }
 
     // ---- lookups
@@ -260,48 +169,78 @@ final class CollectionRegistry {
         }
     }
 
-    /** The open collection named {@code name}; a missing one is a {@link CollectionNotFoundException}. */
-    StoredCollection require(String name) {
+    /** The open collection {@code name} of {@code tenant}; a missing one is a {@link CollectionNotFoundException}. */
+    StoredCollection require(String tenant, String name) {
         checkOpen();
         if (name == null) {
             throw new InvalidRequestException("collection", "a collection name is required");
         }
-        StoredCollection c = collections.get(name);
+        StoredCollection c = collections.get(new CollectionKey(tenant, name));
         if (c == null) {
             throw new CollectionNotFoundException(name);
         }
         return c;
     }
 
-    /** The open collection named {@code name}, or {@code null} (tests). */
-    StoredCollection get(String name) {
-        return collections.get(name);
+    /** The open collection {@code name} of {@code tenant}, or {@code null} (tests). */
+    StoredCollection get(String tenant, String name) {
+        return collections.get(new CollectionKey(tenant, name));
     }
 
-    /** The open collections, ordered by name. */
+    /** The open collections, ordered by tenant, then name. */
     Collection<StoredCollection> inNameOrder() {
         return new TreeMap<>(collections).values();
     }
 
-    /** The collections that could not be opened, with the reason. */
+    /** The collections that could not be opened, by label, with the reason. */
     Map<String, String> broken() {
-        return Collections.unmodifiableMap(broken);
+        Map<String, String> out = new TreeMap<>();
+        broken.forEach((key, b) -> out.put(key.label(), b.reason()));
+        return Collections.unmodifiableMap(out);
     }
 
     int size() {
         return collections.size();
     }
 
-    List<CollectionInfo> list() {
+    /** The open collections, in no order (for fanning a plugin's arrival or departure out). */
+    Collection<StoredCollection> all() {
+        return collections.values();
+    }
+
+    /** The lock that serializes changes to the set of collections, their indexes and the plugins serving them. */
+    Object lock() {
+        return lock;
+    }
+
+    /** The collections of {@code tenant}, in name order. */
+    List<CollectionInfo> list(String tenant) {
         checkOpen();
-        return inNameOrder().stream().map(CollectionRegistry::info).toList();
+        List<CollectionInfo> out = new ArrayList<>();
+        for (StoredCollection c : inNameOrder()) {
+            if (c.tenant.equals(tenant)) {
+                out.add(info(c));
+            }
+        }
+        return out;
     }
 
-    CollectionInfo describe(String name) {
-        return info(require(name));
+    /** The collections of every tenant that has open ones, by tenant in name order. */
+    Map<String, List<CollectionInfo>> byTenant() {
+        checkOpen();
+        Map<String, List<CollectionInfo>> out = new TreeMap<>();
+        for (StoredCollection c : inNameOrder()) {
+            out.computeIfAbsent(c.tenant, t -> new ArrayList<>()).add(info(c));
+        }
+        out.replaceAll((tenant, list) -> List.copyOf(list));
+        return Collections.unmodifiableMap(out);
     }
 
-    private static CollectionInfo info(StoredCollection c) {
+    CollectionInfo describe(String tenant, String name) {
+        return info(require(tenant, name));
+    }
+
+    static CollectionInfo info(StoredCollection c) {
         IndexSlot slot = c.index;
         IndexState state = slot.state();
         CollectionSpec spec = c.spec;
@@ -314,50 +253,22 @@ final class CollectionRegistry {
 
     // ---- create and drop
 
-    CollectionInfo create(CollectionSpec requested) {
+    CollectionInfo create(String tenant, CollectionSpec requested) {
         checkOpen();
         CollectionSpec spec = specs.resolve(requested);
-        String name = spec.name();
+        CollectionKey key = new CollectionKey(tenant, spec.name());
         synchronized (lock) {
             checkOpen();
-            Path dir = directory.resolve(name);
-            if (collections.containsKey(name) || broken.containsKey(name) || Files.exists(dir)) {
-                throw new CollectionExistsException(name);
+            if (collections.containsKey(key) || broken.containsKey(key) || storage.exists(tenant, spec.name())) {
+                throw new CollectionExistsException(spec.name());
             }
-            String what = "creating collection '" + name + "'";
-            try {
-                layer.probeWritable(directory);
-                directoryFailure = null;
-            } catch (IOException e) {
-                directoryFailure = e;
-                throw StorageErrors.directoryRefused(what, e, directory);
-            }
-            Path tmp = directory.resolve(".creating-" + name + "-" + System.nanoTime());
-            StoredCollection c;
-            try {
-                Files.createDirectories(tmp);
-                StoredCollection.initialize(layer, tmp, spec, Instant.now());
-                // the collection appears complete or not at all: a crash before this rename leaves a dot-directory
-                layer.rename(tmp, dir);
-                FileUtil.syncDirectory(directory);
-                c = StoredCollection.open(layer, dir, cacheSizeMb, buildPool, syncPool, true);
-            } catch (IOException | RuntimeException e) {
-                try {
-                    FileUtil.deleteRecursively(tmp);
-                } catch (IOException ignored) {
-                    // removed at the next start
-                }
-                if (StorageErrors.isStorageFailure(e)) {
-                    throw StorageErrors.directoryRefused(what, e, directory);
-                }
-                throw new VectorException("creating collection '" + name + "' failed: " + e, e);
-            }
-            collections.put(name, c);
+            StoredCollection c = storage.create(tenant, spec);
+            collections.put(key, c);
             plugins.attachIndex(c);
             plugins.attachText(c);
             LOG.info(
                     "Created collection '{}' ({} dimensions, {}, index {})",
-                    name,
+                    key.label(),
                     spec.dimension(),
                     spec.metric().id(),
                     spec.index().type());
@@ -365,136 +276,75 @@ final class CollectionRegistry {
         }
     }
 
-    /** Drops a collection, open or broken; returns whether it existed. */
-    boolean drop(String name) {
+    /** Drops a collection of {@code tenant}, open or broken; returns whether it existed. */
+    boolean drop(String tenant, String name) {
         checkOpen();
         if (!Requests.isCollectionName(name)) {
             return false;
         }
+        CollectionKey key = new CollectionKey(tenant, name);
         synchronized (lock) {
-            StoredCollection c = collections.remove(name);
-            if (c == null && broken.remove(name) == null) {
+            StoredCollection c = collections.remove(key);
+            Broken b = c == null ? broken.remove(key) : null;
+            if (c == null && b == null) {
                 return false;
             }
+            Path dir = c != null ? c.directory : b.directory();
             if (c != null) {
                 c.close();
             }
-            Path dir = directory.resolve(name);
-            Path grave = directory.resolve(".dropped-" + name + "-" + System.nanoTime());
             try {
-                // atomic: after a crash the collection is either whole or a dot-directory removed at start
-                layer.rename(dir, grave);
-                FileUtil.syncDirectory(directory);
+                storage.remove(dir, key.label());
             } catch (IOException e) {
-                LOG.error("Dropping collection '{}' failed; reopening it", name, e);
+                LOG.error("Dropping collection '{}' failed; reopening it", key.label(), e);
                 try {
-                    StoredCollection reopened = openCollection(dir, true);
-                    collections.put(name, reopened);
+                    StoredCollection reopened = storage.open(tenant, dir);
+                    collections.put(key, reopened);
                     plugins.attachIndex(reopened);
                     plugins.attachText(reopened);
                 } catch (RuntimeException reopenFailure) {
-                    broken.put(name, reopenFailure.toString());
+                    broken.put(key, new Broken(dir, reopenFailure.toString()));
                 }
-                throw StorageErrors.directoryRefused("dropping collection '" + name + "'", e, directory);
+                throw StorageErrors.directoryRefused("dropping collection '" + name + "'", e, storage.root());
             }
-            try {
-                FileUtil.deleteRecursively(grave);
-            } catch (IOException e) {
-                LOG.warn("Could not delete {} now; it is removed at the next start", grave, e);
-            }
-            LOG.info("Dropped collection '{}'", name);
+            LOG.info("Dropped collection '{}'", key.label());
             return true;
         }
     }
 
-    // ---- index changes
-
-    CollectionInfo changeIndex(String name, IndexSpec index) {
-        checkOpen();
-        if (index == null) {
-            throw new InvalidRequestException("index", "an index spec is required");
-        }
-        synchronized (lock) {
-            StoredCollection c = require(name);
-            IndexSpec resolved = specs.resolveIndex(index, c.spec.metric());
-            IndexSpec current = c.index.spec();
-            if (SpecResolver.sameIndex(current, resolved)) {
-                return info(c);
-            }
-            VectorIndexFactory f = plugins.factoryFor(resolved);
-            c.replaceIndex(resolved, f, true);
-            LOG.info(
-                    "Collection '{}': index changed from {} to {}{}",
-                    c.name,
-                    current.type(),
-                    resolved.type(),
-                    f == null ? "" : "; building it in the background");
-            return info(c);
-        }
+    /** How many collections {@code tenant} has, open or broken. */
+    long count(String tenant) {
+        return keysOf(tenant).size();
     }
 
-    CollectionInfo rebuildIndex(String name) {
+    /** Drops every collection of {@code tenant}, open or broken, and its folder; returns how many there were. */
+    int dropAll(String tenant) {
         checkOpen();
         synchronized (lock) {
-            StoredCollection c = require(name);
-            IndexSlot slot = c.index;
-            if (slot.isFlat()) {
-                return info(c);
-            }
-            VectorIndexFactory f = plugins.factoryFor(slot.spec());
-            if (f == null) {
-                return info(c); // DEGRADED: rebuilt when a plugin of its type arrives
-            }
-            c.replaceIndex(slot.spec(), f, false);
-            LOG.info("Collection '{}': rebuilding its {} index in the background", c.name, slot.type());
-            return info(c);
-        }
-    }
-
-    // ---- plugins arriving and leaving
-
-    void indexFactoryArrived(VectorIndexFactory factory, String type) {
-        synchronized (lock) {
-            plugins.addIndexFactory(factory, type);
-            if (open) {
-                for (StoredCollection c : collections.values()) {
-                    plugins.attachIndex(c);
+            int dropped = 0;
+            for (CollectionKey key : keysOf(tenant)) {
+                if (drop(tenant, key.name())) {
+                    dropped++;
                 }
             }
+            storage.removeTenantDirectoryIfEmpty(tenant);
+            LOG.info("Dropped the {} collections of tenant '{}'", dropped, tenant);
+            return dropped;
         }
     }
 
-    void indexFactoryLeft(VectorIndexFactory factory) {
-        synchronized (lock) {
-            String type = plugins.removeIndexFactory(factory);
-            if (type == null) {
-                return;
-            }
-            for (StoredCollection c : collections.values()) {
-                plugins.detachIndex(c, factory, type);
+    private TreeSet<CollectionKey> keysOf(String tenant) {
+        TreeSet<CollectionKey> keys = new TreeSet<>();
+        for (CollectionKey key : collections.keySet()) {
+            if (key.tenant().equals(tenant)) {
+                keys.add(key);
             }
         }
-    }
-
-    void textFactoryArrived(TextIndexFactory factory) {
-        synchronized (lock) {
-            plugins.addTextFactory(factory);
-            if (open) {
-                for (StoredCollection c : collections.values()) {
-                    plugins.attachText(c);
-                }
+        for (CollectionKey key : broken.keySet()) {
+            if (key.tenant().equals(tenant)) {
+                keys.add(key);
             }
         }
-    }
-
-    void textFactoryLeft(TextIndexFactory factory) {
-        synchronized (lock) {
-            if (!plugins.removeTextFactory(factory)) {
-                return;
-            }
-            for (StoredCollection c : collections.values()) {
-                plugins.detachText(c, factory);
-            }
-        }
+        return keys;
     }
 }

@@ -111,7 +111,7 @@ final class IndexSlot extends PluginSlot<VectorIndexFactory, VectorIndex> {
     @Override
     VectorIndex open(VectorIndexFactory factory, Path directory) {
         return factory.open(
-                new IndexContext(collection.name, collection.spec.metric(), spec, new StoreVectorSource(), directory));
+                new IndexContext(collection.label, collection.spec.metric(), spec, new StoreVectorSource(), directory));
     }
 
     @Override

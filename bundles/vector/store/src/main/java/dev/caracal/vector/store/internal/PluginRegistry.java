@@ -201,7 +201,7 @@ final class PluginRegistry {
         } else if (f != null) {
             LOG.warn(
                     "Collection '{}': index type '{}' does not support the {} metric; it is searched by exact scan",
-                    c.name,
+                    c.label,
                     c.index.type(),
                     c.spec.metric().id());
         }
@@ -213,7 +213,7 @@ final class PluginRegistry {
      */
     void detachIndex(StoredCollection c, VectorIndexFactory factory, String type) {
         if (c.index.detach(factory)) {
-            LOG.info("Collection '{}' now searches by exact scan until a '{}' index is back", c.name, type);
+            LOG.info("Collection '{}' now searches by exact scan until a '{}' index is back", c.label, type);
             attachIndex(c); // another factory of the same type, if any
         }
     }

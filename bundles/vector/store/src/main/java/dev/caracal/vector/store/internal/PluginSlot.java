@@ -169,7 +169,7 @@ abstract class PluginSlot<F, I> {
                 // cannot be a prefix of this data: start over
                 LOG.warn(
                         "Collection '{}': {} claims {} ordinals but the store has {}; rebuilding it",
-                        collection.name,
+                        collection.label,
                         label(),
                         resumeFrom,
                         collection.snapshot().maxOrdinal);
@@ -180,7 +180,7 @@ abstract class PluginSlot<F, I> {
                 resumeFrom = 0;
             }
         } catch (Throwable t) {
-            LOG.warn("Collection '{}': the plugin failed to open {}", collection.name, label(), t);
+            LOG.warn("Collection '{}': the plugin failed to open {}", collection.label, label(), t);
             fail(gen, "the plugin failed to open " + label() + ": " + cause(t) + fallbackNote());
             return;
         }
@@ -200,7 +200,7 @@ abstract class PluginSlot<F, I> {
         if (resumeFrom > 0) {
             LOG.info(
                     "Collection '{}': {} resumes from its persisted state ({} of {} ordinals)",
-                    collection.name,
+                    collection.label,
                     label(),
                     resumeFrom,
                     buildEnd);
@@ -242,7 +242,7 @@ abstract class PluginSlot<F, I> {
                         building = null;
                         progress = 1.0;
                         view = new View<>(IndexStatus.READY, index, factory, null);
-                        LOG.info("Collection '{}': {} is ready ({} entries)", collection.name, label(), size(index));
+                        LOG.info("Collection '{}': {} is ready ({} entries)", collection.label, label(), size(index));
                         return;
                     }
                 } finally {
@@ -251,7 +251,7 @@ abstract class PluginSlot<F, I> {
                 progress = (double) ordinal / buildEnd;
             }
         } catch (Throwable t) {
-            LOG.warn("Collection '{}': building {} failed", collection.name, label(), t);
+            LOG.warn("Collection '{}': building {} failed", collection.label, label(), t);
             fail(gen, "building " + label() + " failed: " + cause(t) + fallbackNote());
             closeQuietly(index);
         }
@@ -279,7 +279,7 @@ abstract class PluginSlot<F, I> {
                 }
             }
         } catch (Throwable t) {
-            LOG.warn("Collection '{}': {} failed to apply a write; it is dropped", collection.name, label(), t);
+            LOG.warn("Collection '{}': {} failed to apply a write; it is dropped", collection.label, label(), t);
             generation++;
             building = null;
             progress = 1.0;
@@ -351,7 +351,7 @@ abstract class PluginSlot<F, I> {
         try {
             persist(index, covered);
         } catch (Throwable t) {
-            LOG.warn("Collection '{}': persisting {} failed; it will be rebuilt", collection.name, label(), t);
+            LOG.warn("Collection '{}': persisting {} failed; it will be rebuilt", collection.label, label(), t);
         }
         closeQuietly(index);
     }

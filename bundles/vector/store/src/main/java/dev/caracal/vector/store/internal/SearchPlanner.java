@@ -164,7 +164,7 @@ final class SearchPlanner {
         try {
             raw = index.search(text, k, ordinalFilter);
         } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the text index failed a search", c.name, e);
+            LOG.debug("Collection '{}': the text index failed a search", c.label, e);
             return null;
         }
         return raw == null ? null : ordinalFilter.firstAccepted(raw, k);

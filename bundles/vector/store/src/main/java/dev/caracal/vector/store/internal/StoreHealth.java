@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * The store's health: DOWN when it is not active; DEGRADED, with every problem named, when a collection's index plugin
  * is absent or failed, its embedding model is not bound, it cannot write (disk full, read-only, failing: it retries by
  * itself), a collection cannot be opened, or the data directory does not take new files; otherwise UP. The details
- * describe every collection. {@link #ready} is the store's readiness.
+ * describe every collection, named as logs name it: {@code tenant/name}, or the name alone in the default tenant. {@link
+ * #ready} is the store's readiness.
  */
 final class StoreHealth {
     /**
@@ -57,7 +58,7 @@ final class StoreHealth {
         List<String> out = new ArrayList<>();
         for (StoredCollection c : collections.inNameOrder()) {
             if (c.text.state() == null && Files.isDirectory(c.text.directory())) {
-                out.add(c.name);
+                out.add(c.label);
             }
         }
         return out;
@@ -87,7 +88,7 @@ final class StoreHealth {
             problems.add(why + ": collections cannot be created");
         }
         for (StoredCollection c : collections.inNameOrder()) {
-            details.put(c.name, describe(c, problems));
+            details.put(c.label, describe(c, problems));
         }
         List<String> awaiting = awaitingTextIndex();
         if (!awaiting.isEmpty()) {
@@ -122,7 +123,7 @@ final class StoreHealth {
             d.put("indexMessage", index.message());
         }
         if (index.status() == IndexStatus.DEGRADED) {
-            problems.add(c.name + ": " + index.message());
+            problems.add(c.label + ": " + index.message());
         }
         String modelName = c.spec.embeddingModel();
         if (modelName != null) {
@@ -130,7 +131,7 @@ final class StoreHealth {
             d.put("embeddingModel", modelName);
             d.put("embeddingModelAvailable", available);
             if (!available) {
-                problems.add(c.name + ": embedding model '" + modelName + "' is not available");
+                problems.add(c.label + ": embedding model '" + modelName + "' is not available");
             }
         }
         Throwable failure = c.failure();
@@ -140,7 +141,7 @@ final class StoreHealth {
             String why = StorageErrors.describe(reason, c.directory);
             d.put("storageFailure", reason.name().toLowerCase(Locale.ROOT));
             d.put("storageProblem", why);
-            problems.add(c.name + ": cannot be written, " + why + "; reads go on, writes are retried every "
+            problems.add(c.label + ": cannot be written, " + why + "; reads go on, writes are retried every "
                     + StorageErrors.RETRY_SECONDS + " seconds");
         }
         return d;

@@ -38,7 +38,8 @@ import org.h2.mvstore.Page;
  */
 final class StoredCollection {
     private static final int MAX_READ_RETRIES = 2000;
-    final String name;
+    /** Its name (unique within its tenant), its tenant, and how logs and health name it ({@link CollectionKey#label}). */
+    final String name, tenant, label;
     /** Replaced (index part only) by {@link #replaceIndex}, together with {@link #index}, under the publish lock. */
     volatile CollectionSpec spec;
 
@@ -68,10 +69,13 @@ final class StoredCollection {
     private long liveCount;
 
     /** Loads the collection's records from its files into memory. */
-    private StoredCollection(Path directory, CollectionFiles files, Executor buildExecutor, Executor syncExecutor)
+    private StoredCollection(
+            String tenant, Path directory, CollectionFiles files, Executor buildExecutor, Executor syncExecutor)
             throws IOException {
         CollectionSpec stored = files.stored.spec();
         this.name = stored.name();
+        this.tenant = tenant;
+        this.label = CollectionKey.label(tenant, name);
         this.spec = stored;
         this.createdAt = files.stored.createdAt();
         this.directory = directory;
@@ -86,7 +90,7 @@ final class StoredCollection {
         this.epoch = VectorTable.NEVER;
         this.snapshot = table.snapshot(epoch, publishedMax, liveCount, loaded.recordsRoot());
         this.committer = new GroupCommitter(
-                name, directory, files, loaded.maxOrdinal(), ids, syncExecutor, new GroupCommitter.Publisher() {
+                label, directory, files, loaded.maxOrdinal(), ids, syncExecutor, new GroupCommitter.Publisher() {
                     @Override
                     public void publish(List<Batch> batches, Page<Long, byte[]> recordsRoot) {
                         StoredCollection.this.publish(batches, recordsRoot);
@@ -109,12 +113,13 @@ final class StoredCollection {
     }
 
     /**
-     * Opens a collection directory and loads its vectors and metadata into memory. Unless {@code writable}, the files
+     * Opens the directory of a collection of {@code tenant} and loads its vectors and metadata into memory. Unless {@code writable}, the files
      * are opened for reading only and writes are refused (as after a storage failure) until the directory takes them:
      * the next write or the store's probe {@link #tryRecover reopens} them for writing.
      */
     static StoredCollection open(
             FileLayer layer,
+            String tenant,
             Path directory,
             int cacheSizeMb,
             Executor buildExecutor,
@@ -122,7 +127,7 @@ final class StoredCollection {
             boolean writable) {
         CollectionFiles files = CollectionFiles.open(layer, directory, cacheSizeMb, writable);
         try {
-            return new StoredCollection(directory, files, buildExecutor, syncExecutor);
+            return new StoredCollection(tenant, directory, files, buildExecutor, syncExecutor);
         } catch (IOException | RuntimeException e) {
             files.closeImmediately();
             throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);

@@ -59,7 +59,7 @@ final class TextSlot extends PluginSlot<TextIndexFactory, TextIndex> {
 
     @Override
     TextIndex open(TextIndexFactory factory, Path directory) {
-        return factory.open(new TextIndexContext(collection.name, directory));
+        return factory.open(new TextIndexContext(collection.label, directory));
     }
 
     @Override

@@ -98,7 +98,8 @@ final class VectorRanker {
         } catch (InvalidRequestException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the {} index failed a search; answering by exact scan", c.name, slot.type(), e);
+            LOG.debug(
+                    "Collection '{}': the {} index failed a search; answering by exact scan", c.label, slot.type(), e);
             return null;
         }
         if (raw == null) {
@@ -120,7 +121,7 @@ final class VectorRanker {
         } catch (InvalidRequestException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.name, slot.type(), e);
+            LOG.debug("Collection '{}': the {} plugin failed to check query parameters", c.label, slot.type(), e);
             return null;
         }
     }

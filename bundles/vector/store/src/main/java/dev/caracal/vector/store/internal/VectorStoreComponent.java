@@ -2,10 +2,10 @@ package dev.caracal.vector.store.internal;
 
 import dev.caracal.core.health.HealthCheck;
 import dev.caracal.llm.EmbeddingModel;
+import dev.caracal.security.TenantData;
 import dev.caracal.vector.CollectionInfo;
 import dev.caracal.vector.CollectionSpec;
 import dev.caracal.vector.IndexSpec;
-import dev.caracal.vector.InvalidRequestException;
 import dev.caracal.vector.SearchRequest;
 import dev.caracal.vector.SearchResult;
 import dev.caracal.vector.UpsertResult;
@@ -15,6 +15,7 @@ import dev.caracal.vector.index.VectorIndexFactory;
 import dev.caracal.vector.math.VectorMath;
 import dev.caracal.vector.text.TextIndexFactory;
 import java.util.Collection;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,9 +34,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +42,18 @@ import org.slf4j.LoggerFactory;
  * The vector store as an OSGi service: its configuration, its thread pools, its plugin references, and the
  * {@link VectorStore} and {@link HealthCheck} operations, each delegated to the part that owns it:
  * <ul>
- * <li>{@link CollectionRegistry}: the collections by name (open at start, create, describe, list, drop, index
- * changes), each a durable {@link StoredCollection};</li>
- * <li>{@link PluginRegistry}: embedding models, index and text index plugins, attached to collections as they come
- * and go (the store keeps serving, degraded, while one is away);</li>
+ * <li>{@link CollectionRegistry}: the collections by tenant and name (open at start, create, describe, list, drop),
+ * each a durable {@link StoredCollection}; {@link TenantStore} is the store as one tenant sees it, and the service's
+ * own methods are the default tenant's;</li>
+ * <li>{@link PluginRegistry}, {@link IndexAssignments}: embedding models, index and text index plugins, attached to
+ * collections as they come and go (the store keeps serving, degraded, while one is away), and index changes;</li>
  * <li>{@link RecordWriter}: upserts and deletes checked, text embedded ({@link Embedder}), then made durable;</li>
  * <li>{@link SearchPlanner}: vector, keyword and hybrid search, by index plugin or exact scan ({@link ExactScanner});
  * </li>
  * <li>{@link StoreHealth}: the health check.</li>
  * </ul>
+ * It also registers the collections as tenant-owned data ({@link TenantCollections}, a {@link TenantData} service),
+ * so that a tenant is not deleted from under its collections.
  *
  * <p>Outside OSGi (tests, benchmarks) use {@link #standalone(StoreSettings)} and the public bind methods.
  */
@@ -58,57 +62,26 @@ import org.slf4j.LoggerFactory;
         configurationPid = VectorStoreComponent.PID,
         immediate = true,
         service = {VectorStore.class, HealthCheck.class})
-@Designate(ocd = VectorStoreComponent.Config.class)
+@Designate(ocd = StoreConfig.class)
 public class VectorStoreComponent implements VectorStore, HealthCheck {
     static final String PID = "dev.caracal.vector.store";
     static final String HEALTH_NAME = "vector-store";
     private static final Logger LOG = LoggerFactory.getLogger(VectorStoreComponent.class);
 
-    @ObjectClassDefinition(
-            name = "Caracal Vector Store",
-            description = "Durable vector collections with exact and plugin-indexed search")
-    public @interface Config {
-        @AttributeDefinition(
-                name = "Data directory",
-                description = "Where collections are stored, one sub-directory each. Empty means "
-                        + "${karaf.data}/caracal/vector.")
-        String dataDirectory() default "";
-
-        @AttributeDefinition(
-                name = "Search threads",
-                description = "Threads one exact scan may use, the caller included; 0 means the number of processors.")
-        int searchThreads() default 0;
-
-        @AttributeDefinition(name = "Maximum k", description = "The most results one search may ask for.")
-        int maxK() default 10_000;
-
-        @AttributeDefinition(
-                name = "Maximum batch size",
-                description = "The most records one upsert, or ids one delete, may carry.")
-        int maxBatchSize() default 10_000;
-
-        @AttributeDefinition(name = "Maximum id length", description = "The longest record id, in characters.")
-        int maxIdLength() default 512;
-
-        @AttributeDefinition(
-                name = "Page cache (MB)",
-                description = "MVStore page cache per collection, used to read records (get, search hits).")
-        int cacheSizeMb() default 16;
-
-        @AttributeDefinition(
-                name = "Index build threads",
-                description = "Threads that build index plugins in the background; 0 means half the processors.")
-        int indexBuildThreads() default 0;
-    }
-
     private final PluginRegistry plugins = new PluginRegistry();
-    private final CollectionRegistry collections = new CollectionRegistry(plugins, new SpecResolver(plugins));
+    private final SpecResolver specs = new SpecResolver(plugins);
+    // what a TenantStore reaches
+    final CollectionRegistry collections = new CollectionRegistry(plugins, specs);
+    final IndexAssignments indexes = new IndexAssignments(collections, plugins, specs);
     private final Embedder embedder = new Embedder(plugins);
+    private final TenantStore defaultTenant = new TenantStore(this, DEFAULT_TENANT);
+    private final TenantCollections tenantData = new TenantCollections(collections);
     final StoreHealth health = new StoreHealth(collections, plugins);
+    private ServiceRegistration<TenantData> tenantDataRegistration;
 
     // replaced at each start, with the settings
-    private volatile RecordWriter writer;
-    private volatile SearchPlanner planner;
+    volatile RecordWriter writer;
+    volatile SearchPlanner planner;
     private ExecutorService searchPool;
     private ExecutorService buildPool;
     private ExecutorService syncPool;
@@ -129,7 +102,7 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     }
 
     @Activate
-    void activate(Config config) {
+    void activate(StoreConfig config, BundleContext context) {
         start(new StoreSettings(
                 StoreSettings.resolveDataDirectory(config.dataDirectory()),
                 config.searchThreads(),
@@ -138,10 +111,18 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
                 config.maxIdLength(),
                 config.cacheSizeMb(),
                 config.indexBuildThreads()));
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("service.description", "Caracal vector collections, per tenant");
+        tenantDataRegistration = context.registerService(TenantData.class, tenantData, properties);
     }
 
     @Deactivate
     void deactivate() {
+        try {
+            tenantDataRegistration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping: the framework unregistered it
+        }
         stop();
     }
 
@@ -229,11 +210,11 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindIndexFactory(VectorIndexFactory factory, Map<String, Object> properties) {
-        collections.indexFactoryArrived(factory, PluginRegistry.indexType(factory, properties));
+        indexes.indexFactoryArrived(factory, PluginRegistry.indexType(factory, properties));
     }
 
     public void unbindIndexFactory(VectorIndexFactory factory, Map<String, Object> properties) {
-        collections.indexFactoryLeft(factory);
+        indexes.indexFactoryLeft(factory);
     }
 
     /** Runs the periodic storage probe now (tests). */
@@ -247,79 +228,87 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindTextIndexFactory(TextIndexFactory factory) {
-        collections.textFactoryArrived(factory);
+        indexes.textFactoryArrived(factory);
     }
 
     public void unbindTextIndexFactory(TextIndexFactory factory) {
-        collections.textFactoryLeft(factory);
+        indexes.textFactoryLeft(factory);
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // collections
+    // tenants: the service's own methods act on the default tenant's collections
+
+    @Override
+    public VectorStore forTenant(String tenant) {
+        return DEFAULT_TENANT.equals(tenant) ? defaultTenant : new TenantStore(this, tenant);
+    }
+
+    @Override
+    public Map<String, List<CollectionInfo>> collectionsByTenant() {
+        return collections.byTenant();
+    }
+
+    /** The collections as tenant-owned data (registered as a service when the component activates). */
+    TenantData tenantData() {
+        return tenantData;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // collections, records and search of the default tenant
 
     @Override
     public CollectionInfo createCollection(CollectionSpec spec) {
-        return collections.create(spec);
+        return defaultTenant.createCollection(spec);
     }
 
     @Override
     public CollectionInfo changeIndex(String collection, IndexSpec index) {
-        return collections.changeIndex(collection, index);
+        return defaultTenant.changeIndex(collection, index);
     }
 
     @Override
     public CollectionInfo rebuildIndex(String collection) {
-        return collections.rebuildIndex(collection);
+        return defaultTenant.rebuildIndex(collection);
     }
 
     @Override
     public List<CollectionInfo> listCollections() {
-        return collections.list();
+        return defaultTenant.listCollections();
     }
 
     @Override
     public CollectionInfo describe(String collection) {
-        return collections.describe(collection);
+        return defaultTenant.describe(collection);
     }
 
     @Override
     public boolean dropCollection(String collection) {
-        return collections.drop(collection);
+        return defaultTenant.dropCollection(collection);
     }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // records and search
 
     @Override
     public UpsertResult upsert(String collection, List<VectorRecord> records) {
-        StoredCollection c = collections.require(collection);
-        return writer.upsert(c, records);
+        return defaultTenant.upsert(collection, records);
     }
 
     @Override
     public Optional<VectorRecord> get(String collection, String id) {
-        StoredCollection c = collections.require(collection);
-        if (id == null) {
-            throw new InvalidRequestException("id", "an id is required");
-        }
-        return c.get(id);
+        return defaultTenant.get(collection, id);
     }
 
     @Override
     public int delete(String collection, Collection<String> ids) {
-        StoredCollection c = collections.require(collection);
-        return writer.delete(c, ids);
+        return defaultTenant.delete(collection, ids);
     }
 
     @Override
     public long count(String collection) {
-        return collections.require(collection).count();
+        return defaultTenant.count(collection);
     }
 
     @Override
     public SearchResult search(String collection, SearchRequest request) {
-        StoredCollection c = collections.require(collection);
-        return planner.search(c, request);
+        return defaultTenant.search(collection, request);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -347,9 +336,14 @@ public class VectorStoreComponent implements VectorStore, HealthCheck {
     // ---------------------------------------------------------------------------------------------------------
     // for tests
 
-    /** The open collection named {@code name}, or {@code null}. */
+    /** The open collection named {@code name} of the default tenant, or {@code null}. */
     StoredCollection collection(String name) {
-        return collections.get(name);
+        return collections.get(DEFAULT_TENANT, name);
+    }
+
+    /** The open collection named {@code name} of {@code tenant}, or {@code null}. */
+    StoredCollection collection(String tenant, String name) {
+        return collections.get(tenant, name);
     }
 
     /** Index types a collection may ask for now: {@code flat} and every registered plugin's. */

@@ -218,16 +218,24 @@ class CollectionsAndRecordsTest extends StoreTestSupport {
         create("gone", 2, Metric.DOT);
         store.upsert("gone", List.of(rec("a", new float[] {1, 2})));
         assertTrue(store.dropCollection("gone"));
-        try (var files = Files.list(dataDir.resolve("collections"))) {
+        try (var files = Files.list(dataDir.resolve("collections/default"))) {
             assertEquals(0, files.count());
         }
-        // a drop or create interrupted by a crash leaves a dot-directory: it never loads as a collection
-        Files.createDirectories(dataDir.resolve("collections/.dropped-x-1"));
-        Files.writeString(dataDir.resolve("collections/.dropped-x-1/records.mv.db"), "half");
-        Files.createDirectories(dataDir.resolve("collections/.creating-y-2"));
+        // a drop or create interrupted by a crash leaves a dot-directory beside the collection's place (or, written
+        // before tenants, in the collections directory): it never loads as a collection
+        Files.createDirectories(dataDir.resolve("collections/default/.dropped-x-1"));
+        Files.writeString(dataDir.resolve("collections/default/.dropped-x-1/records.mv.db"), "half");
+        Files.createDirectories(dataDir.resolve("collections/default/.creating-y-2"));
+        Files.createDirectories(dataDir.resolve("collections/.dropped-z-3"));
+        Files.writeString(dataDir.resolve("collections/.dropped-z-3/records.mv.db"), "half");
         restart();
         assertEquals(List.of(), store.listCollections());
         try (var files = Files.list(dataDir.resolve("collections"))) {
+            assertEquals(
+                    List.of("default"),
+                    files.map(f -> f.getFileName().toString()).toList());
+        }
+        try (var files = Files.list(dataDir.resolve("collections/default"))) {
             assertEquals(0, files.count());
         }
     }

@@ -116,7 +116,7 @@ class DurabilityTest extends StoreTestSupport {
         // crash now, and pretend the last group's vectors never reached the disk: corrupt y's slot
         store.collection("v").abandon();
         try (FileChannel ch =
-                FileChannel.open(dataDir.resolve("collections/v/vectors.f32"), StandardOpenOption.WRITE)) {
+                FileChannel.open(dataDir.resolve("collections/default/v/vectors.f32"), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), (long) yOrdinal * 4 * 4);
         }
         restart();
@@ -150,7 +150,7 @@ class DurabilityTest extends StoreTestSupport {
         int aOrdinal = store.collection("k").ordinalOf("a");
         store.stop();
         try (FileChannel ch =
-                FileChannel.open(dataDir.resolve("collections/k/vectors.f32"), StandardOpenOption.WRITE)) {
+                FileChannel.open(dataDir.resolve("collections/default/k/vectors.f32"), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9, 9}), (long) aOrdinal * 4 * 4);
         }
         store = VectorStoreComponent.standalone(settings());
@@ -232,6 +232,6 @@ class DurabilityTest extends StoreTestSupport {
         // and the store is writable again
         store.upsert("crash", List.of(CrashWriter.record(9, 0, 0)));
         assertEquals(total + 1, store.count("crash"));
-        assertTrue(new File(dir.toFile(), "collections/crash/records.mv.db").isFile());
+        assertTrue(new File(dir.toFile(), "collections/default/crash/records.mv.db").isFile());
     }
 }
