@@ -274,8 +274,8 @@ class LegacyLayoutUpgradeTest {
             disk.makeReadOnly();
             start(disk);
             assertEquals(Set.of("default", "docs", "points"), layout(), "nothing could move");
+            assertPluginsResumed(); // waits for the indexes to load before searching them
             assertEverythingIsThere();
-            assertPluginsResumed();
             assertThrows(
                     StorageFailureException.class,
                     () -> store.upsert(
