@@ -10,12 +10,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Collections: a collection spec and its index spec read, a collection's description with its index status written. */
 final class CollectionJson {
     private CollectionJson() {}
 
     static CollectionSpec readCollectionSpec(JsonNode body) {
+        JsonValues.onlyMembers(body, "", Set.of("name", "dimension", "metric", "embedding", "index"));
         String name = JsonValues.requiredText(body, "name");
         int dimension = 0;
         JsonNode dim = body.get("dimension");

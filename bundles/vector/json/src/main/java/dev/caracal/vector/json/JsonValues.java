@@ -2,6 +2,9 @@ package dev.caracal.vector.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.vector.InvalidRequestException;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Scalars and typed members of the vector API's JSON, failing with an {@link InvalidRequestException} naming them. */
 final class JsonValues {
@@ -25,6 +28,23 @@ final class JsonValues {
             return v.doubleValue();
         }
         return v.asText();
+    }
+
+    /**
+     * Refuses a member of {@code node} not in {@code accepted}, naming it ({@code prefix} + its name): nothing a
+     * client sends is dropped unread.
+     */
+    static void onlyMembers(JsonNode node, String prefix, Set<String> accepted) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!accepted.contains(name)) {
+                throw new InvalidRequestException(
+                        prefix + name,
+                        "unknown member '" + name + "'"
+                                + (prefix.isEmpty() ? "" : " in " + prefix.substring(0, prefix.length() - 1))
+                                + "; accepted: " + String.join(", ", new TreeSet<>(accepted)));
+            }
+        }
     }
 
     static String requiredText(JsonNode body, String name) {

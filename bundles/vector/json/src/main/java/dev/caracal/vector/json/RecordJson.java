@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Records: read with their vector, text, metadata and edges (errors at paths such as {@code records[2].vector[7]}),
@@ -22,6 +23,7 @@ final class RecordJson {
     private RecordJson() {}
 
     static List<VectorRecord> readRecords(JsonNode body) {
+        JsonValues.onlyMembers(body, "", Set.of("records"));
         JsonNode records = body.get("records");
         if (records == null || !records.isArray()) {
             throw new InvalidRequestException(
@@ -41,6 +43,7 @@ final class RecordJson {
         if (node == null || !node.isObject()) {
             throw new InvalidRequestException(path, "a record must be an object");
         }
+        JsonValues.onlyMembers(node, path + ".", Set.of("id", "vector", "text", "metadata", "edges"));
         JsonNode idNode = node.get("id");
         String id;
         if (idNode != null && idNode.isTextual()) {
@@ -101,6 +104,7 @@ final class RecordJson {
             if (!e.isObject()) {
                 throw new InvalidRequestException(p, "an edge must be an object");
             }
+            JsonValues.onlyMembers(e, p + ".", Set.of("target", "type", "weight"));
             String target = JsonValues.requiredText(e, "target", p + ".target");
             String type = e.hasNonNull("type") ? JsonValues.requiredText(e, "type", p + ".type") : null;
             double weight = 1.0;
@@ -162,6 +166,7 @@ final class RecordJson {
     }
 
     static List<String> readIds(JsonNode body) {
+        JsonValues.onlyMembers(body, "", Set.of("ids"));
         JsonNode ids = body.get("ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
             throw new InvalidRequestException("ids", "ids must be a non-empty array of record ids");

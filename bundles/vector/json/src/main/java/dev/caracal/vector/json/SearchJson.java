@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Searches: a search request (query vector or text, mode, hybrid fusion, k, filter, index parameters) read, its
@@ -22,6 +23,8 @@ final class SearchJson {
     private SearchJson() {}
 
     static SearchRequest readSearch(JsonNode body) {
+        JsonValues.onlyMembers(
+                body, "", Set.of("vector", "text", "k", "filter", "mode", "fusion", "params", "includeVectors"));
         float[] vector = null;
         JsonNode v = body.get("vector");
         if (v != null && !v.isNull()) {

@@ -131,6 +131,7 @@ class VectorJsonTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
             collection | {"name":"a"} | dimension
+            collection | {"name":"a","dimension":2,"dimensions":2} | dimensions
             collection | {"name":"a","dimension":2.5} | dimension
             collection | {"name":"a","dimension":2,"metric":"cos"} | metric
             collection | {"name":"a","dimension":2,"index":{}} | index.type
@@ -175,6 +176,10 @@ class VectorJsonTest {
             search     | {"text":"q","mode":"hybrid","fusion":{"method":"max"}} | fusion.method
             search     | {"text":"q","mode":"hybrid","fusion":{"rrf_k":0.5}} | fusion.rrf_k
             search     | {"text":"q","mode":"hybrid","fusion":{"weight":1}} | fusion.weight
+            search     | {"text":"q","topK":5} | topK
+            records    | {"records":[{"id":"a","vector":[1],"payload":{}}]} | records[0].payload
+            records    | {"records":[{"id":"a","vector":[1],"edges":[{"target":"b","label":"x"}]}]} | records[0].edges[0].label
+            records    | {"records":[{"id":"a","vector":[1]}],"upsert":true} | upsert
             """)
     void badInputNamesTheMemberAtFault(String reader, String body, String field) throws Exception {
         JsonNode node = body == null ? null : json(body);
