@@ -11,12 +11,10 @@ import javax.servlet.http.HttpServletRequest;
 
 /**
  * What the ingress hands the gateway about a call besides the request body: ids, the headers (lower-case, without
- * credentials) and the client's key, taken from {@code x-api-key} or {@code Authorization: Bearer}.
+ * credentials) and who makes it (the {@link Principal} the security guard established; the key itself never
+ * reaches the gateway's filters).
  */
 final class IncomingCall {
-    /** The {@link CallContext} attribute holding the client's API key, for the authentication filter. */
-    static final String CLIENT_KEY = "caracal.client.key";
-
     static final String INGRESS = "anthropic";
 
     private static final Set<String> CREDENTIAL_HEADERS =
@@ -39,10 +37,6 @@ final class IncomingCall {
         // who makes the call (set by the security guard): filters take the tenant, grants and limits from it
         if (req.getAttribute(Principal.ATTRIBUTE) instanceof Principal principal) {
             context.attributes().put(Principal.ATTRIBUTE, principal);
-        }
-        String key = clientKey(req);
-        if (key != null) {
-            context.attributes().put(CLIENT_KEY, key);
         }
         return context;
     }
@@ -67,19 +61,5 @@ final class IncomingCall {
             out.merge(lower, joined.toString(), (a, b) -> a + ", " + b);
         }
         return out;
-    }
-
-    /** {@code x-api-key}, else the token of {@code Authorization: Bearer ...}, else null. */
-    static String clientKey(HttpServletRequest req) {
-        String key = req.getHeader("x-api-key");
-        if (key != null && !key.isBlank()) {
-            return key.trim();
-        }
-        String auth = req.getHeader("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = auth.substring(7).trim();
-            return token.isEmpty() ? null : token;
-        }
-        return null;
     }
 }

@@ -14,8 +14,6 @@ import javax.servlet.http.HttpServletRequest;
 final class CallContexts {
     /** The ingress name the gateway sees. */
     static final String INGRESS = "openai";
-    /** The attribute holding the client's bearer key, for an authentication filter. Never logged. */
-    static final String CLIENT_KEY = "caracal.client.key";
 
     /** Headers that carry credentials: never passed to the gateway's header map. */
     private static final Set<String> CREDENTIAL_HEADERS =
@@ -41,23 +39,7 @@ final class CallContexts {
         if (req.getAttribute(Principal.ATTRIBUTE) instanceof Principal principal) {
             context.attributes().put(Principal.ATTRIBUTE, principal);
         }
-        String key = bearerKey(req.getHeader("Authorization"));
-        if (key != null) {
-            context.attributes().put(CLIENT_KEY, key);
-        }
         return context;
-    }
-
-    static String bearerKey(String authorization) {
-        if (authorization == null) {
-            return null;
-        }
-        String a = authorization.trim();
-        if (a.length() > 7 && a.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String key = a.substring(7).trim();
-            return key.isEmpty() ? null : key;
-        }
-        return null;
     }
 
     /** {@code chatcmpl-} and 29 random letters and digits, like OpenAI's completion ids. */
