@@ -3,7 +3,6 @@ package dev.caracal.security.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caracal.core.http.ApiServlet;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.Problem;
 import dev.caracal.core.http.ProblemException;
@@ -16,7 +15,6 @@ import dev.caracal.security.NewKey;
 import dev.caracal.security.Principal;
 import dev.caracal.security.Role;
 import dev.caracal.security.SecurityAdmin;
-import dev.caracal.security.SecurityAdminException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +40,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.http.whiteboard.servlet.name=caracal-security-keys",
             "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
         })
-public class KeysServlet extends ApiServlet {
+public class KeysServlet extends AdminServlet {
     private static final long serialVersionUID = 1L;
     private static final Set<String> CREATE_FIELDS =
             Set.of("name", "tenant", "role", "expiresAt", "collections", "models");
@@ -58,14 +56,9 @@ public class KeysServlet extends ApiServlet {
     }
 
     @Override
-    protected Problem toProblem(RuntimeException e) {
-        return e instanceof SecurityAdminException s ? SecurityJson.problem(s) : null;
-    }
-
-    @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         QueryParameters.parse(req.getQueryString(), Set.of());
-        String[] path = path(req);
+        String[] path = segments(req);
         Instant now = Instant.now();
         if (path.length == 0) {
             boolean named =
@@ -84,7 +77,7 @@ public class KeysServlet extends ApiServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         QueryParameters.parse(req.getQueryString(), Set.of());
-        String[] path = path(req);
+        String[] path = segments(req);
         Principal actor = Principal.of(req);
         if (path.length == 0) {
             JsonNode body = readJson(req);
@@ -130,7 +123,7 @@ public class KeysServlet extends ApiServlet {
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         QueryParameters.parse(req.getQueryString(), Set.of());
-        String[] path = path(req);
+        String[] path = segments(req);
         if (path.length != 1) {
             methodNotAllowed(req);
         }
@@ -150,14 +143,6 @@ public class KeysServlet extends ApiServlet {
         return admin.key(id)
                 .orElseThrow(() -> new ProblemException(
                         Problem.of(404, "not-found", "Not found", "no key with id '" + TenantsServlet.clip(id) + "'")));
-    }
-
-    private static String[] path(HttpServletRequest req) {
-        String info = req.getPathInfo();
-        if (info == null || info.equals("/")) {
-            return new String[0];
-        }
-        return info.substring(1).split("/", -1);
     }
 
     private static ProblemException notFound() {

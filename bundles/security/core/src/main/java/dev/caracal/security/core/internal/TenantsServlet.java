@@ -3,7 +3,6 @@ package dev.caracal.security.core.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caracal.core.http.ApiServlet;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.http.Problem;
 import dev.caracal.core.http.ProblemException;
@@ -11,7 +10,6 @@ import dev.caracal.core.http.QueryParameters;
 import dev.caracal.core.json.Json;
 import dev.caracal.security.Principal;
 import dev.caracal.security.SecurityAdmin;
-import dev.caracal.security.SecurityAdminException;
 import dev.caracal.security.Tenant;
 import java.io.IOException;
 import java.util.Map;
@@ -35,7 +33,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.http.whiteboard.servlet.name=caracal-security-tenants",
             "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
         })
-public class TenantsServlet extends ApiServlet {
+public class TenantsServlet extends AdminServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference
@@ -46,11 +44,6 @@ public class TenantsServlet extends ApiServlet {
 
     TenantsServlet(SecurityAdmin admin) {
         this.admin = admin;
-    }
-
-    @Override
-    protected Problem toProblem(RuntimeException e) {
-        return e instanceof SecurityAdminException s ? SecurityJson.problem(s) : null;
     }
 
     @Override
@@ -101,15 +94,14 @@ public class TenantsServlet extends ApiServlet {
     }
 
     private static String name(HttpServletRequest req) {
-        String info = req.getPathInfo();
-        if (info == null || info.equals("/")) {
+        String[] segments = segments(req);
+        if (segments.length == 0) {
             return null;
         }
-        String n = info.substring(1);
-        if (n.contains("/")) {
+        if (segments.length > 1) {
             throw new ProblemException(Problem.of(404, "not-found", "Not found", "no such resource"));
         }
-        return n;
+        return segments[0];
     }
 
     private static ProblemException notFound(String name) {
