@@ -39,6 +39,18 @@ public class ConsoleIT extends CaracalTestSupport {
         consoleFails("vector:info nothere", "does not exist", "vector:list");
         consoleShows("vector:drop shelf", "Dropped collection shelf");
         consoleFails("vector:drop shelf", "does not exist");
+        // the console's destructive commands are in the audit log, with the console user as actor and the outcome
+        String audit = console("security:audit --action collection");
+        for (String row : new String[] {"collection.drop|failed", "collection.drop|ok", "collection.create|ok"}) {
+            String[] parts = row.split("\\|");
+            assertTrue(
+                    row + " in\n" + audit,
+                    audit.lines()
+                            .anyMatch(l -> l.contains("console (karaf)")
+                                    && l.contains(parts[0])
+                                    && l.contains("collection shelf")
+                                    && l.contains(parts[1])));
+        }
     }
 
     @Test

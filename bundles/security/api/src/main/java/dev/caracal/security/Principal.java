@@ -1,6 +1,8 @@
 package dev.caracal.security;
 
+import java.security.AccessController;
 import java.util.Objects;
+import javax.security.auth.Subject;
 import javax.servlet.ServletRequest;
 
 /**
@@ -37,6 +39,27 @@ public record Principal(String tenant, Role role, String keyId, String actor, Gr
     public static Principal of(ServletRequest request) {
         Object p = request.getAttribute(ATTRIBUTE);
         return p instanceof Principal principal ? principal : OPERATOR;
+    }
+
+    /**
+     * The operator at the console running the calling command, named for the audit log as {@code console (<user>)}
+     * after the user the console's login put in the thread's JAAS subject ({@code console (unknown user)} outside a
+     * console session). An admin in the default tenant who reaches every tenant by naming it.
+     */
+    public static Principal consoleOperator() {
+        String user = "unknown user";
+        @SuppressWarnings("removal")
+        Subject subject = Subject.getSubject(AccessController.getContext());
+        if (subject != null) {
+            for (java.security.Principal p : subject.getPrincipals()) {
+                // Karaf's JAAS UserPrincipal, matched by name so the API does not depend on Karaf
+                if (p.getClass().getSimpleName().equals("UserPrincipal")) {
+                    user = p.getName();
+                    break;
+                }
+            }
+        }
+        return new Principal(Tenant.DEFAULT, Role.ADMIN, null, "console (" + user + ")", Grants.ALL);
     }
 
     /** Whether this principal may perform {@code access} (its role). */

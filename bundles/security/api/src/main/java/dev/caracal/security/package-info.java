@@ -12,7 +12,7 @@
  * lets other credential kinds plug in beside API keys.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.caracal.security;
 
 import org.osgi.annotation.bundle.Export;

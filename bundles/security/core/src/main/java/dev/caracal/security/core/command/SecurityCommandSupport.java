@@ -1,12 +1,8 @@
 package dev.caracal.security.core.command;
 
-import dev.caracal.security.Grants;
 import dev.caracal.security.Principal;
-import dev.caracal.security.Role;
 import dev.caracal.security.SecurityAdmin;
 import dev.caracal.security.SecurityAdminException;
-import java.security.AccessController;
-import javax.security.auth.Subject;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
@@ -42,17 +38,6 @@ public abstract class SecurityCommandSupport implements Action {
 
     /** The operator at this console, for the audit log. */
     static Principal operator() {
-        String user = "unknown user";
-        @SuppressWarnings("removal")
-        Subject subject = Subject.getSubject(AccessController.getContext());
-        if (subject != null) {
-            for (java.security.Principal p : subject.getPrincipals()) {
-                if (p.getClass().getSimpleName().equals("UserPrincipal")) {
-                    user = p.getName();
-                    break;
-                }
-            }
-        }
-        return new Principal(Principal.OPERATOR.tenant(), Role.ADMIN, null, "console (" + user + ")", Grants.ALL);
+        return Principal.consoleOperator();
     }
 }

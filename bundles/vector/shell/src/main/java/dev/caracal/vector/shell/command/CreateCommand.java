@@ -45,6 +45,16 @@ public class CreateCommand extends VectorCommandSupport {
     String index = IndexSpec.FLAT;
 
     @Override
+    protected String auditAction() {
+        return "collection.create";
+    }
+
+    @Override
+    protected String auditTarget() {
+        return name;
+    }
+
+    @Override
     protected Object run() throws CommandException {
         if (dimension <= 0 && embedding == null) {
             throw failure("give --dimension N, or --embedding MODEL (e.g. all-minilm-l6-v2)");

@@ -15,6 +15,16 @@ public class DropCommand extends VectorCommandSupport {
     String name;
 
     @Override
+    protected String auditAction() {
+        return "collection.drop";
+    }
+
+    @Override
+    protected String auditTarget() {
+        return name;
+    }
+
+    @Override
     protected Object run() {
         if (!vectors.dropCollection(name)) {
             throw new CollectionNotFoundException(name);

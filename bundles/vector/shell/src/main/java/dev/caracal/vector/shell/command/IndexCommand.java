@@ -41,6 +41,16 @@ public class IndexCommand extends VectorCommandSupport {
     String type;
 
     @Override
+    protected String auditAction() {
+        return "index.change";
+    }
+
+    @Override
+    protected String auditTarget() {
+        return name;
+    }
+
+    @Override
     protected Object run() {
         CollectionInfo before = vectors.describe(name);
         CollectionInfo info = vectors.changeIndex(name, new IndexSpec(type, parseParams(params)));

@@ -23,6 +23,16 @@ public class RebuildCommand extends VectorCommandSupport {
     String name;
 
     @Override
+    protected String auditAction() {
+        return "index.rebuild";
+    }
+
+    @Override
+    protected String auditTarget() {
+        return name;
+    }
+
+    @Override
     protected Object run() throws CommandException {
         CollectionInfo info = vectors.rebuildIndex(name);
         String t = info.spec().index().type();

@@ -1,5 +1,8 @@
 package dev.caracal.vector.shell.command;
 
+import dev.caracal.security.AuditEvent;
+import dev.caracal.security.AuditLog;
+import dev.caracal.security.Principal;
 import dev.caracal.vector.CollectionExistsException;
 import dev.caracal.vector.CollectionNotFoundException;
 import dev.caracal.vector.InvalidRequestException;
@@ -13,6 +16,8 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.CommandException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds the store and the tenant the command acts in ({@code --tenant}, default {@code default}: the console is the
@@ -25,11 +30,18 @@ import org.apache.karaf.shell.support.CommandException;
  * {@link VectorException} of the store, an {@link IllegalArgumentException} for bad input, or an {@link IOException}
  * for a file it cannot read. Each becomes {@code Error: <message>}; anything else is a bug, which Karaf reports with
  * its stack trace in the log.
+ *
+ * <p>A destructive command (it names its {@link #auditAction}) is recorded in the security service's audit log with
+ * the console user as actor, the tenant, the collection and its outcome, as the REST API's are.
  */
 public abstract class VectorCommandSupport implements Action {
+    private static final Logger LOG = LoggerFactory.getLogger(VectorCommandSupport.class);
 
     @Reference(optional = true)
     protected VectorStore store;
+
+    @Reference(optional = true)
+    protected AuditLog audit;
 
     @Option(
             name = "-t",
@@ -46,6 +58,27 @@ public abstract class VectorCommandSupport implements Action {
         if (store == null) {
             throw failure("the vector store is not running (feature caracal-vector); see caracal:status");
         }
+        String action = auditAction();
+        if (action == null) {
+            return checked();
+        }
+        Principal operator = Principal.consoleOperator().inTenant(tenant());
+        try {
+            Object out = checked();
+            audit(AuditEvent.of(operator, action, "collection " + auditTarget(), "ok", "console " + commandName()));
+            return out;
+        } catch (CommandException e) {
+            audit(AuditEvent.of(
+                    operator,
+                    action,
+                    "collection " + auditTarget(),
+                    "failed",
+                    "console " + commandName() + ": " + e.getMessage()));
+            throw e;
+        }
+    }
+
+    private Object checked() throws Exception {
         try {
             vectors = store.forTenant(tenant());
             return run();
@@ -64,6 +97,37 @@ public abstract class VectorCommandSupport implements Action {
     }
 
     protected abstract Object run() throws Exception;
+
+    /**
+     * The audit log action of this command ({@code collection.drop}, {@code index.change}...), or {@code null} when
+     * it changes nothing that is audited.
+     */
+    protected String auditAction() {
+        return null;
+    }
+
+    /** The collection an audited command acts on. */
+    protected String auditTarget() {
+        return null;
+    }
+
+    private String commandName() {
+        org.apache.karaf.shell.api.action.Command c =
+                getClass().getAnnotation(org.apache.karaf.shell.api.action.Command.class);
+        return c == null ? getClass().getSimpleName() : c.scope() + ":" + c.name();
+    }
+
+    private void audit(AuditEvent event) {
+        if (audit == null) {
+            // the security feature is not installed: nothing to record into (and nobody but the operator to act)
+            return;
+        }
+        try {
+            audit.record(event);
+        } catch (RuntimeException e) {
+            LOG.error("Recording {} of {} in the audit log failed", event.action(), event.target(), e);
+        }
+    }
 
     /** The tenant the command acts in: {@code --tenant}, or the default tenant. */
     protected String tenant() {

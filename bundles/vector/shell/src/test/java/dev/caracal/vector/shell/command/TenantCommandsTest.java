@@ -9,6 +9,9 @@ import dev.caracal.rag.Chunker;
 import dev.caracal.rag.ingest.internal.IngestionService;
 import dev.caracal.rag.text.internal.ParagraphChunker;
 import dev.caracal.rag.text.internal.TextDocumentParser;
+import dev.caracal.security.AuditEvent;
+import dev.caracal.security.AuditLog;
+import dev.caracal.security.AuditQuery;
 import dev.caracal.vector.VectorStore;
 import dev.caracal.vector.store.internal.StoreSettings;
 import dev.caracal.vector.store.internal.VectorStoreComponent;
@@ -18,8 +21,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.security.auth.Subject;
 import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +138,86 @@ class TenantCommandsTest {
         assertEquals(List.of(), names(store.forTenant("acme")));
         assertEquals(List.of("docs"), names(store), "the default tenant's docs is left alone");
         assertTrue(run("acme", drop("docs")).startsWith("Error: collection 'docs' does not exist"));
+    }
+
+    /** The audit log the security service would register: what the commands recorded, in order. */
+    static final class RecordedAudit implements AuditLog {
+        final List<AuditEvent> events = new ArrayList<>();
+
+        @Override
+        public AuditEvent record(AuditEvent event) {
+            events.add(event);
+            return event;
+        }
+
+        @Override
+        public List<AuditEvent> query(AuditQuery query) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** A JAAS user principal as Karaf's console login puts in the session's subject. */
+    record UserPrincipal(String getName) implements java.security.Principal {}
+
+    @Test
+    void destructiveCommandsAreAuditedWithTheConsoleUserAndTheirOutcome() throws Exception {
+        RecordedAudit audit = new RecordedAudit();
+        Subject operator = new Subject();
+        operator.getPrincipals().add(new UserPrincipal("ops"));
+        @SuppressWarnings("removal")
+        List<String> outputs = Subject.doAs(operator, (PrivilegedExceptionAction<List<String>>) () -> {
+            List<String> out = new ArrayList<>();
+            for (VectorCommandSupport c : List.of(
+                    create("docs"),
+                    indexTo("hnsw"),
+                    indexTo("flat"),
+                    rebuildDocs(),
+                    info("docs"),
+                    drop("docs"),
+                    drop("docs"))) {
+                c.audit = audit;
+                out.add(run("acme", c));
+            }
+            return out;
+        });
+        assertTrue(outputs.get(6).startsWith("Error: collection 'docs' does not exist"), outputs.toString());
+        assertEquals(
+                List.of(
+                        "collection.create ok",
+                        "index.change failed",
+                        "index.change ok",
+                        "index.rebuild ok",
+                        "collection.drop ok",
+                        "collection.drop failed"),
+                audit.events.stream().map(e -> e.action() + " " + e.outcome()).toList(),
+                "vector:info changes nothing and is not recorded");
+        for (AuditEvent e : audit.events) {
+            assertEquals("console (ops)", e.actor());
+            assertEquals("acme", e.tenant());
+            assertEquals("collection docs", e.target());
+        }
+        assertTrue(
+                audit.events.get(1).detail().startsWith("console vector:index: "),
+                audit.events.get(1).detail());
+        assertTrue(
+                audit.events.get(5).detail().contains("vector:drop: collection 'docs' does not exist"),
+                audit.events.get(5).detail());
+
+        // without the security feature (no audit log) the commands work as before
+        assertTrue(run("acme", create("other")).startsWith("Created collection acme/other"));
+    }
+
+    static IndexCommand indexTo(String type) {
+        IndexCommand index = new IndexCommand();
+        index.name = "docs";
+        index.type = type;
+        return index;
+    }
+
+    static RebuildCommand rebuildDocs() {
+        RebuildCommand rebuild = new RebuildCommand();
+        rebuild.name = "docs";
+        return rebuild;
     }
 
     @Test
