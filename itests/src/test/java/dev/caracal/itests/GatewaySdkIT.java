@@ -136,6 +136,22 @@ class GatewaySdkIT {
                 .build();
     }
 
+    private static OpenAIClient openai(String key) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(base() + "/v1")
+                .apiKey(key)
+                .maxRetries(0)
+                .build();
+    }
+
+    private static AnthropicClient anthropic(String key) {
+        return AnthropicOkHttpClient.builder()
+                .baseUrl(base())
+                .apiKey(key)
+                .maxRetries(0)
+                .build();
+    }
+
     private static AnthropicClient anthropic(int maxRetries) {
         return AnthropicOkHttpClient.builder()
                 .baseUrl(base())
@@ -489,6 +505,98 @@ class GatewaySdkIT {
             ChatResponse complete = done.orTimeout(30, TimeUnit.SECONDS).join();
             assertEquals("Once upon a time there was a gateway that never dropped a request.", partial.toString());
             assertEquals(partial.toString(), complete.aiMessage().text());
+        }
+    }
+
+    /**
+     * A key narrowed to one route calls only it, through either SDK (403 in the SDK's own error type, naming the
+     * model); a per-key token limit, counted from the usage the upstream reported, answers 429 with retry-after and
+     * the token headers each SDK family reads, and tells the remaining budget on the answers before it.
+     */
+    @Test
+    void aKeyNarrowedToARouteCallsOnlyItAndSpendsOnlyItsTokens() throws Exception {
+        var created = karaf.send(
+                "POST",
+                "/api/v1/keys",
+                "{\"name\":\"narrow-app\",\"tenant\":\"default\",\"role\":\"writer\",\"models\":[\"chat\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        String key = JSON.readTree(created.body()).get("key").asText();
+        OpenAIClient narrow = openai(key);
+        AnthropicClient narrowAnthropic = anthropic(key);
+        assertEquals(
+                "Hi from the primary upstream",
+                content(narrow.chat().completions().create(ask("chat", "hello").build())));
+        com.openai.errors.PermissionDeniedException denied = assertThrows(
+                com.openai.errors.PermissionDeniedException.class,
+                () -> narrow.chat()
+                        .completions()
+                        .create(ask("gpt-4o-mini", "hello").build()));
+        assertTrue(denied.getMessage().contains("'gpt-4o-mini'"), denied.getMessage());
+        com.anthropic.errors.PermissionDeniedException deniedAnthropic = assertThrows(
+                com.anthropic.errors.PermissionDeniedException.class,
+                () -> narrowAnthropic
+                        .messages()
+                        .create(MessageCreateParams.builder()
+                                .model("claude-3-5-haiku-latest")
+                                .maxTokens(50)
+                                .addUserMessage("hello")
+                                .build()));
+        assertTrue(deniedAnthropic.getMessage().contains("claude-3-5-haiku-latest"), deniedAnthropic.getMessage());
+
+        // "hello" costs 18 tokens (12 in, 6 out): with 30 a minute, two calls pass (the second overdraws) and the
+        // third waits for the bucket to refill
+        karaf.console("config:property-set -p dev.caracal.security keyTokensPerMinute 30");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            com.openai.errors.RateLimitException limited = null;
+            List<String> remaining = new ArrayList<>();
+            while (limited == null && System.nanoTime() < deadline) {
+                try {
+                    var answer = narrow.chat()
+                            .completions()
+                            .withRawResponse()
+                            .create(ask("chat", "hello").build());
+                    answer.headers().values("x-ratelimit-remaining-tokens").forEach(remaining::add);
+                    assertEquals("Hi from the primary upstream", content(answer.parse()));
+                } catch (com.openai.errors.RateLimitException e) {
+                    limited = e;
+                }
+            }
+            assertTrue(limited != null, "the key's token budget never ran out");
+            assertTrue(remaining.size() >= 2, "budgets told: " + remaining);
+            assertEquals("30", remaining.get(0), "a fresh budget, told before the call: " + remaining);
+            int second = Integer.parseInt(remaining.get(1));
+            assertTrue(second >= 12 && second < 30, "30 less the 18 the first call reported: " + remaining);
+            assertTrue(limited.getMessage().contains("token rate limit (30 tokens a minute)"), limited.getMessage());
+            assertEquals(List.of("30"), limited.headers().values("x-ratelimit-limit-tokens"));
+            assertEquals(List.of("0"), limited.headers().values("x-ratelimit-remaining-tokens"));
+            assertFalse(limited.headers().values("x-ratelimit-reset-tokens").isEmpty());
+            int retryAfter =
+                    Integer.parseInt(limited.headers().values("retry-after").get(0));
+            assertTrue(retryAfter >= 1 && retryAfter <= 60, "retry-after " + retryAfter);
+
+            com.anthropic.errors.RateLimitException limitedAnthropic = assertThrows(
+                    com.anthropic.errors.RateLimitException.class,
+                    () -> narrowAnthropic
+                            .messages()
+                            .create(MessageCreateParams.builder()
+                                    .model("chat")
+                                    .maxTokens(50)
+                                    .addUserMessage("hello")
+                                    .build()));
+            assertEquals(List.of("30"), limitedAnthropic.headers().values("anthropic-ratelimit-tokens-limit"));
+            assertEquals(List.of("0"), limitedAnthropic.headers().values("anthropic-ratelimit-tokens-remaining"));
+            assertFalse(limitedAnthropic.headers().values("retry-after").isEmpty());
+
+            // another key has its own bucket
+            assertEquals(
+                    "Hi from the primary upstream",
+                    content(openai(0)
+                            .chat()
+                            .completions()
+                            .create(ask("chat", "hello").build())));
+        } finally {
+            karaf.console("config:property-set -p dev.caracal.security keyTokensPerMinute 0");
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One call through the gateway: who made it ({@code ingress}: {@code openai}, {@code anthropic}, {@code console}),
  * its id, the request headers an ingress passes on (names lower-case, credentials removed), attributes that filters
- * set for later filters (a tenant, a budget key), and, filled in by the router, the attempts made.
+ * set for later filters (a tenant, a budget key), headers filters want on the client's answer, and, filled in by the
+ * router, the attempts made.
  */
 public final class CallContext {
     /** A header that names a route or a target ({@code provider/model}) to use instead of the request's model. */
@@ -21,6 +22,7 @@ public final class CallContext {
     private final Map<String, String> headers;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+    private final Map<String, String> responseHeaders = new ConcurrentHashMap<>();
 
     public CallContext(String requestId, String ingress, Map<String, String> headers) {
         this.requestId = Objects.requireNonNull(requestId, "requestId");
@@ -56,6 +58,20 @@ public final class CallContext {
     /** Attributes shared by the filters of this call. */
     public Map<String, Object> attributes() {
         return attributes;
+    }
+
+    /**
+     * Asks the ingress to send {@code name: value} with the answer to the client: a rate limit's remaining budget, a
+     * cache's verdict. HTTP ingresses send these headers on a success and on a refusal alike, and on a stream before
+     * its first event; a header set after the answer has started is not sent. A later value replaces an earlier one.
+     */
+    public void setResponseHeader(String name, String value) {
+        responseHeaders.put(name.toLowerCase(Locale.ROOT), Objects.requireNonNull(value, "value"));
+    }
+
+    /** The headers filters asked to send with the answer (names lower-case); a read-only view. */
+    public Map<String, String> responseHeaders() {
+        return java.util.Collections.unmodifiableMap(responseHeaders);
     }
 
     /** The attempts the router made so far, in order (the last one served the call if it succeeded). */

@@ -199,6 +199,7 @@ public abstract class IngressScenarios {
                 gateway.reset();
                 o.script().accept(gateway);
                 gateway.answerInline(inline);
+                gateway.setResponseHeaders(Map.of(FILTER_HEADER, "asked"));
 
                 HttpResponse<String> async = callAsync(inline);
                 assertEquals(1, gateway.asyncCalls(), name + ": the async context used completeAsync");
@@ -209,6 +210,10 @@ public abstract class IngressScenarios {
                 assertEquals(o.status(), async.statusCode(), name + ": " + async.body());
                 assertEquals(blocking.statusCode(), async.statusCode(), name);
                 assertEquals(comparable(blocking), comparable(async), name);
+                assertEquals(
+                        "asked",
+                        async.headers().firstValue(FILTER_HEADER).orElse(null),
+                        name + ": the header a filter asked for, on an answer and a refusal alike");
                 assertEquals(withoutIds(blocking.body()), withoutIds(async.body()), name);
                 o.headers()
                         .forEach((k, v) -> assertTrue(
@@ -355,6 +360,38 @@ public abstract class IngressScenarios {
     }
 
     // ---- streams
+
+    /** A header a gateway filter asks the ingress to send (a rate limit's remaining budget, say). */
+    private static final String FILTER_HEADER = "x-ratelimit-remaining-tokens";
+
+    /** What a filter asks to send goes out before a stream's first event, and with a stream refused at its start. */
+    @ParameterizedTest(name = "context {0}")
+    @ValueSource(strings = {"", JettyHarness.BLOCKING})
+    void aStreamCarriesTheHeadersFiltersAskFor(String context) throws Exception {
+        gateway.setResponseHeaders(Map.of(FILTER_HEADER, "asked"));
+        gateway.streamEvents(List.of(
+                new StreamEvent.Start("up", wire.model()),
+                new StreamEvent.TextDelta(0, "hi"),
+                new StreamEvent.End(StopReason.END_TURN)));
+        HttpResponse<String> streamed =
+                HTTP.send(post(jetty, context, body(wire.model(), "x", true)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, streamed.statusCode(), streamed.body());
+        assertEquals(
+                "asked",
+                streamed.headers().firstValue(FILTER_HEADER).orElse(null),
+                streamed.headers().toString());
+
+        gateway.failWith(new dev.caracal.llm.LlmException(
+                dev.caracal.llm.ErrorKind.RATE_LIMITED, "the budget is used up", 0, Duration.ofSeconds(3), null));
+        HttpResponse<String> refused =
+                HTTP.send(post(jetty, context, body(wire.model(), "x", true)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("3", refused.headers().firstValue("retry-after").orElse(null));
+        assertEquals(
+                "asked",
+                refused.headers().firstValue(FILTER_HEADER).orElse(null),
+                refused.headers().toString());
+    }
 
     /** A client that disconnects in the middle of a stream cancels the gateway's stream, async or blocking. */
     @ParameterizedTest(name = "context {0}")

@@ -16,6 +16,7 @@ import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.Usage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,7 @@ public final class ScriptedGateway implements Gateway, AutoCloseable {
     private volatile String lastEmbedModel;
     private volatile List<String> lastInputs;
     private volatile CountDownLatch cancelled;
+    private volatile Map<String, String> responseHeaders = Map.of();
 
     public ScriptedGateway() {
         reset();
@@ -89,6 +91,12 @@ public final class ScriptedGateway implements Gateway, AutoCloseable {
         lastEmbedModel = null;
         lastInputs = null;
         cancelled = new CountDownLatch(1);
+        responseHeaders = Map.of();
+    }
+
+    /** Sets these response headers on every call's context, as a filter would, before answering or failing. */
+    public void setResponseHeaders(Map<String, String> headers) {
+        responseHeaders = Map.copyOf(headers);
     }
 
     /** An upstream's complete answer carrying {@code text}. */
@@ -215,6 +223,7 @@ public final class ScriptedGateway implements Gateway, AutoCloseable {
     }
 
     private void record(CallContext context, ChatRequest request) {
+        responseHeaders.forEach(context::setResponseHeader);
         calls.incrementAndGet();
         contexts.add(context);
         if (request != null) {

@@ -5,7 +5,7 @@
  * and by the gateway's security filter.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.caracal.security.limits;
 
 import org.osgi.annotation.bundle.Export;

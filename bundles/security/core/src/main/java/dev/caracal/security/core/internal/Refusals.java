@@ -1,10 +1,9 @@
 package dev.caracal.security.core.internal;
 
 import dev.caracal.core.http.SurfaceErrors;
+import dev.caracal.security.limits.LimitHeaders;
 import dev.caracal.security.limits.RateLimiter;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -50,39 +49,15 @@ final class Refusals {
             String what,
             String detail)
             throws IOException {
-        long seconds = Math.max(1, (d.retryAfterNanos() + 999_999_999L) / 1_000_000_000L);
-        resp.setHeader("Retry-After", Long.toString(seconds));
+        resp.setHeader("Retry-After", Long.toString(LimitHeaders.retryAfterSeconds(d)));
         limitHeaders(req, resp, path, d, what);
         SurfaceErrors.write(req, resp, path, 429, "rate-limited", "Too many requests", detail);
     }
 
-    /**
-     * The headers clients read to pace themselves: OpenAI's {@code x-ratelimit-*-requests} (or {@code -tokens}),
-     * Anthropic's {@code anthropic-ratelimit-requests-*} (or {@code tokens}) on its surface.
-     */
+    /** The rate-limit headers of the request's SDK family ({@link LimitHeaders}). */
     static void limitHeaders(
             HttpServletRequest req, HttpServletResponse resp, String path, RateLimiter.Decision d, String what) {
-        if (SurfaceErrors.anthropic(req, path)) {
-            String base = "anthropic-ratelimit-" + what + "-";
-            resp.setHeader(base + "limit", Integer.toString(d.limit()));
-            resp.setHeader(base + "remaining", Integer.toString(d.remaining()));
-            resp.setHeader(
-                    base + "reset", Instant.now().plusNanos(d.resetNanos()).toString());
-        } else {
-            resp.setHeader("x-ratelimit-limit-" + what, Integer.toString(d.limit()));
-            resp.setHeader("x-ratelimit-remaining-" + what, Integer.toString(d.remaining()));
-            resp.setHeader("x-ratelimit-reset-" + what, openAiDuration(d.resetNanos()));
-        }
-    }
-
-    /** OpenAI's reset format: {@code 1s}, {@code 6m0s}, {@code 250ms}. */
-    static String openAiDuration(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        long s = (nanos + 999_999_999L) / 1_000_000_000L;
-        return s < 60 ? s + "s" : (s / 60) + "m" + (s % 60) + "s";
+        LimitHeaders.of(SurfaceErrors.anthropic(req, path), d, what).forEach(resp::setHeader);
     }
 
     private static String clip(String s) {

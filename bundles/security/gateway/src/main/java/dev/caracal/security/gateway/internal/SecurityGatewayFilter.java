@@ -11,6 +11,7 @@ import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.Usage;
 import dev.caracal.security.Principal;
+import dev.caracal.security.limits.LimitHeaders;
 import dev.caracal.security.limits.RateLimiter;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -69,6 +70,9 @@ public class SecurityGatewayFilter implements GatewayFilter {
         } catch (LlmException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
+        if (p == null || !limited()) {
+            return chain.completeAsync(context, request); // nothing to charge: no stage of our own
+        }
         return chain.completeAsync(context, request).thenApply(r -> {
             charge(p, r.usage());
             return r;
@@ -78,7 +82,7 @@ public class SecurityGatewayFilter implements GatewayFilter {
     @Override
     public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler, Chain chain) {
         Principal p = admit(context, request);
-        if (p == null) {
+        if (p == null || !limited()) {
             return chain.stream(context, request, handler);
         }
         StreamHandler counting = new StreamHandler() {
@@ -115,26 +119,46 @@ public class SecurityGatewayFilter implements GatewayFilter {
                     ErrorKind.PERMISSION,
                     "this API key may not use the route or target '" + route + "' (" + CallContext.ROUTE_HEADER + ")");
         }
-        long now = System.nanoTime();
-        check(perTenant, p.tenant(), now, "the tenant's");
-        if (p.keyId() != null) {
-            check(perKey, p.keyId(), now, "this API key's");
+        if (limited()) {
+            checkTokens(context, p);
         }
         return p;
     }
 
-    private static void check(RateLimiter limiter, String name, long now, String whose) {
-        if (!limiter.isOn()) {
-            return;
+    private boolean limited() {
+        return perKey.isOn() || perTenant.isOn();
+    }
+
+    /**
+     * Refuses the call when the key's or the tenant's token bucket is empty; either way tells the client, in the
+     * rate-limit headers of its SDK family, the tighter of the two budgets (or the one that refused).
+     */
+    private void checkTokens(CallContext context, Principal p) {
+        long now = System.nanoTime();
+        RateLimiter.Decision tenant = perTenant.isOn() ? perTenant.peek(p.tenant(), 1, now) : null;
+        RateLimiter.Decision key = perKey.isOn() && p.keyId() != null ? perKey.peek(p.keyId(), 1, now) : null;
+        RateLimiter.Decision shown;
+        String whose;
+        if (key != null
+                && (!key.allowed() || tenant == null || (tenant.allowed() && key.remaining() <= tenant.remaining()))) {
+            shown = key;
+            whose = "this API key's";
+        } else {
+            shown = tenant;
+            whose = "the tenant's";
         }
-        RateLimiter.Decision d = limiter.peek(name, 1, now);
-        if (!d.allowed()) {
+        if (shown == null) {
+            return; // only a per-key limit, and a call without a key
+        }
+        LimitHeaders.of("anthropic".equals(context.ingress()), shown, "tokens").forEach(context::setResponseHeader);
+        if (!shown.allowed()) {
+            long seconds = LimitHeaders.retryAfterSeconds(shown);
             throw new LlmException(
                     ErrorKind.RATE_LIMITED,
-                    whose + " token rate limit (" + limiter.perMinute() + " tokens a minute) is used up; retry after "
-                            + Math.max(1, d.retryAfterNanos() / 1_000_000_000L) + " s",
+                    whose + " token rate limit (" + shown.limit() + " tokens a minute) is used up; retry after "
+                            + seconds + " s",
                     0,
-                    Duration.ofNanos(Math.max(1_000_000_000L, d.retryAfterNanos())),
+                    Duration.ofSeconds(seconds),
                     null);
         }
     }

@@ -153,4 +153,33 @@ class SecurityGatewayFilterTest {
                 LlmException.class, () -> f.stream(context(WIDE, Map.of()), request("m"), seen::add, chain));
         assertTrue(limited.getMessage().contains("tenant"), limited.getMessage());
     }
+
+    @Test
+    void theTighterBudgetIsToldInTheHeadersOfTheCallersSdkFamily() {
+        SecurityGatewayFilter f = filter(150, 1000);
+        CallContext first = context(WIDE, Map.of());
+        f.complete(first, request("m"), chain); // 100 of the key's 150, 100 of the tenant's 1000
+        assertEquals(
+                "150",
+                first.responseHeaders().get("x-ratelimit-limit-tokens"),
+                first.responseHeaders().toString());
+        assertEquals("150", first.responseHeaders().get("x-ratelimit-remaining-tokens"), "told before the call");
+
+        CallContext second = context(WIDE, Map.of());
+        f.complete(second, request("m"), chain); // the key is now at -50
+        assertEquals("50", second.responseHeaders().get("x-ratelimit-remaining-tokens"));
+        assertTrue(second.responseHeaders().get("x-ratelimit-reset-tokens").matches("\\d+(ms|s|m\\d+s)"));
+
+        CallContext refused = new CallContext("id", "anthropic", Map.of());
+        refused.attributes().put(Principal.ATTRIBUTE, WIDE);
+        LlmException e = assertThrows(LlmException.class, () -> f.complete(refused, request("m"), chain));
+        assertTrue(e.getMessage().startsWith("this API key's token rate limit (150 tokens a minute)"), e.getMessage());
+        assertEquals("150", refused.responseHeaders().get("anthropic-ratelimit-tokens-limit"));
+        assertEquals("0", refused.responseHeaders().get("anthropic-ratelimit-tokens-remaining"));
+        assertNotNull(java.time.Instant.parse(refused.responseHeaders().get("anthropic-ratelimit-tokens-reset")));
+
+        CallContext unlimited = context(WIDE, Map.of());
+        filter(0, 0).complete(unlimited, request("m"), chain);
+        assertEquals(Map.of(), unlimited.responseHeaders(), "no limits, no headers");
+    }
 }

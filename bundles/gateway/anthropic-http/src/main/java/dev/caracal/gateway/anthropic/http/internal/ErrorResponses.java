@@ -2,6 +2,7 @@ package dev.caracal.gateway.anthropic.http.internal;
 
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.json.Json;
+import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
 import java.io.IOException;
@@ -12,6 +13,13 @@ import javax.servlet.http.HttpServletResponse;
 final class ErrorResponses {
 
     private ErrorResponses() {}
+
+    /** Sends the headers the call's filters asked for ({@link CallContext#responseHeaders}); before the answer. */
+    static void filterHeaders(CallContext context, HttpServletResponse resp) {
+        if (context != null && !resp.isCommitted()) {
+            context.responseHeaders().forEach(resp::setHeader);
+        }
+    }
 
     static void write(HttpServletResponse resp, AnthropicError error, String requestId) throws IOException {
         write(resp, error, requestId, "POST");

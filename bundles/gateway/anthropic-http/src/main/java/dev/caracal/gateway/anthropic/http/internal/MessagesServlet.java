@@ -158,10 +158,15 @@ public class MessagesServlet extends HttpServlet {
                     "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
         }
         CallContext context = call.context(req);
-        if (request.stream()) {
-            stream(g, context, request, req, resp, call);
-        } else {
-            complete(g, context, request, req, resp, call);
+        try {
+            if (request.stream()) {
+                stream(g, context, request, req, resp, call);
+            } else {
+                complete(g, context, request, req, resp, call);
+            }
+        } catch (RuntimeException e) {
+            ErrorResponses.filterHeaders(context, resp); // a refusal by a filter still carries its headers
+            throw e;
         }
     }
 
@@ -178,7 +183,9 @@ public class MessagesServlet extends HttpServlet {
             IncomingCall call)
             throws IOException {
         if (!req.isAsyncSupported()) {
-            writeMessage(resp, call, request, g.complete(context, request));
+            ChatResponse response = g.complete(context, request);
+            ErrorResponses.filterHeaders(context, resp);
+            writeMessage(resp, call, request, response);
             return;
         }
         AsyncAnswer.serve(
@@ -188,8 +195,10 @@ public class MessagesServlet extends HttpServlet {
                 ms -> new LlmException(
                         ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
                 call.requestId(),
-                outcome ->
-                        respond(req, resp, call.requestId(), () -> writeMessage(resp, call, request, outcome.get())));
+                outcome -> respond(req, resp, call.requestId(), () -> {
+                    ErrorResponses.filterHeaders(context, resp);
+                    writeMessage(resp, call, request, outcome.get());
+                }));
     }
 
     private static void writeMessage(
@@ -216,7 +225,7 @@ public class MessagesServlet extends HttpServlet {
         }
         MessageStreamEncoder encoder =
                 new MessageStreamEncoder(call.messageId(), request.model(), request.stop(), Ids::toolUseId);
-        StreamSession session = new StreamSession(resp, async, encoder, call.requestId());
+        StreamSession session = new StreamSession(resp, async, encoder, call.requestId(), context);
         try {
             StreamHandle handle = g.stream(context, request, session);
             session.attach(handle);

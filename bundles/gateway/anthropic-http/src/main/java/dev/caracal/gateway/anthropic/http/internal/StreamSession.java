@@ -1,6 +1,7 @@
 package dev.caracal.gateway.anthropic.http.internal;
 
 import dev.caracal.core.http.EventStreamWriter;
+import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
 import dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder;
@@ -41,9 +42,17 @@ final class StreamSession implements StreamHandler {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CountDownLatch endLatch = new CountDownLatch(1);
     private EventStreamWriter writer;
+    /** The call, whose filters' response headers go out before the first byte. */
+    private final CallContext context;
 
-    StreamSession(HttpServletResponse resp, AsyncContext async, MessageStreamEncoder encoder, String requestId) {
+    StreamSession(
+            HttpServletResponse resp,
+            AsyncContext async,
+            MessageStreamEncoder encoder,
+            String requestId,
+            CallContext context) {
         this.resp = resp;
+        this.context = context;
         this.async = async;
         this.encoder = encoder;
         this.requestId = requestId;
@@ -116,6 +125,7 @@ final class StreamSession implements StreamHandler {
         }
         try {
             if (!encoder.started() && !resp.isCommitted()) {
+                ErrorResponses.filterHeaders(context, resp);
                 ErrorResponses.write(resp, error, requestId);
             } else if (!encoder.finished()) {
                 write(List.of(encoder.error(error.type(), error.getMessage())));
@@ -136,6 +146,7 @@ final class StreamSession implements StreamHandler {
             return;
         }
         if (writer == null) {
+            ErrorResponses.filterHeaders(context, resp);
             EventStreamWriter.prepare(resp, EventStreamWriter.SSE);
             writer = EventStreamWriter.sse(resp.getOutputStream());
         }

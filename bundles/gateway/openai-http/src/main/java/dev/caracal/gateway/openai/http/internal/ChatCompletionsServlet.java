@@ -86,11 +86,16 @@ public class ChatCompletionsServlet extends OpenAiServlet {
         Gateway gateway = gateway();
         CallContext context = CallContexts.of(req, requestId);
         long created = System.currentTimeMillis() / 1000;
-        if (!call.request().stream()) {
-            complete(req, resp, requestId, gateway, context, call.request(), created);
-            return;
+        try {
+            if (!call.request().stream()) {
+                complete(req, resp, requestId, gateway, context, call.request(), created);
+                return;
+            }
+            stream(req, resp, requestId, call, gateway, context, created);
+        } catch (RuntimeException e) {
+            Responses.filterHeaders(context, resp); // a refusal by a filter still carries its headers
+            throw e;
         }
-        stream(req, resp, requestId, call, gateway, context, created);
     }
 
     /**
@@ -107,7 +112,9 @@ public class ChatCompletionsServlet extends OpenAiServlet {
             long created)
             throws IOException {
         if (!req.isAsyncSupported()) {
-            writeCompletion(resp, requestId, created, request.model(), gateway.complete(context, request));
+            ChatResponse response = gateway.complete(context, request);
+            Responses.filterHeaders(context, resp);
+            writeCompletion(resp, requestId, created, request.model(), response);
             return;
         }
         AsyncAnswer.serve(
@@ -117,11 +124,10 @@ public class ChatCompletionsServlet extends OpenAiServlet {
                 ms -> new LlmException(
                         ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
                 requestId,
-                outcome -> respond(
-                        req,
-                        resp,
-                        requestId,
-                        () -> writeCompletion(resp, requestId, created, request.model(), outcome.get())));
+                outcome -> respond(req, resp, requestId, () -> {
+                    Responses.filterHeaders(context, resp);
+                    writeCompletion(resp, requestId, created, request.model(), outcome.get());
+                }));
     }
 
     private static void writeCompletion(
@@ -140,7 +146,7 @@ public class ChatCompletionsServlet extends OpenAiServlet {
             long created)
             throws IOException {
         ChunkStream chunks = new ChunkStream(requestId, created, call.request().model(), call.includeUsage());
-        StreamSession session = new StreamSession(resp, requestId, chunks, e -> toError(e, req, requestId));
+        StreamSession session = new StreamSession(resp, requestId, context, chunks, e -> toError(e, req, requestId));
         boolean async = req.isAsyncSupported();
         if (async) {
             AsyncContext ac = req.startAsync();

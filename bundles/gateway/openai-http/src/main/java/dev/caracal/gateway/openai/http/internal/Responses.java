@@ -3,6 +3,7 @@ package dev.caracal.gateway.openai.http.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.json.Json;
+import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import java.io.IOException;
 import javax.servlet.http.HttpServletResponse;
@@ -13,6 +14,13 @@ final class Responses {
     static final String SHOULD_RETRY = "x-should-retry";
 
     private Responses() {}
+
+    /** Sends the headers the call's filters asked for ({@link CallContext#responseHeaders}); before the answer. */
+    static void filterHeaders(CallContext context, HttpServletResponse resp) {
+        if (context != null && !resp.isCommitted()) {
+            context.responseHeaders().forEach(resp::setHeader);
+        }
+    }
 
     static void writeJson(HttpServletResponse resp, int status, JsonNode body) throws IOException {
         if (resp.isCommitted()) {

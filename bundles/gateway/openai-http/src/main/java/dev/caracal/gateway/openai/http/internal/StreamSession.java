@@ -2,6 +2,7 @@ package dev.caracal.gateway.openai.http.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.http.EventStreamWriter;
+import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import dev.caracal.llm.StreamEvent;
@@ -38,6 +39,9 @@ final class StreamSession implements StreamHandler {
     private final ChunkStream chunks;
     private final Function<RuntimeException, OpenAiError> errors;
     private final Object lock = new Object();
+    /** The call, whose filters' response headers go out before the first byte. */
+    private final CallContext context;
+
     private final CountDownLatch done = new CountDownLatch(1);
 
     private AsyncContext async;
@@ -50,10 +54,12 @@ final class StreamSession implements StreamHandler {
     StreamSession(
             HttpServletResponse resp,
             String requestId,
+            CallContext context,
             ChunkStream chunks,
             Function<RuntimeException, OpenAiError> errors) {
         this.resp = resp;
         this.requestId = requestId;
+        this.context = context;
         this.chunks = chunks;
         this.errors = errors;
     }
@@ -186,6 +192,7 @@ final class StreamSession implements StreamHandler {
 
     private void sendError(OpenAiError error) throws IOException {
         if (writer == null) {
+            Responses.filterHeaders(context, resp);
             Responses.writeError(resp, error);
             resp.flushBuffer();
         } else {
@@ -195,6 +202,7 @@ final class StreamSession implements StreamHandler {
 
     private void commit() throws IOException {
         if (writer == null) {
+            Responses.filterHeaders(context, resp);
             EventStreamWriter.prepare(resp, EventStreamWriter.SSE);
             writer = EventStreamWriter.sse(resp.getOutputStream());
             resp.flushBuffer();
