@@ -4,14 +4,15 @@
 # Usage: benchmarks/scripts/gateway.sh [rate=1000] [seconds=60] [soak-minutes=0]
 # Env: PIN=1 gives Caracal the last core to itself and the load generator plus upstream the others (the published peer
 # figures have the load generator on other hardware); WARMUP=seconds per path (default 60, ramped); LOAD_JAVA_OPTS and
-# EXTRA_JAVA_OPTS (Caracal's JVM) for diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc.
+# EXTRA_JAVA_OPTS (Caracal's JVM) for diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc; DIST=another build's
+# karaf-assembly/target/assembly (a worktree of an older commit) to measure it with this harness, for an A/B.
 # Needs: mvn -q -Pbenchmarks install -DskipTests (the distribution and benchmarks/target/classes), curl.
 set -euo pipefail
 rate=${1:-1000}
 seconds=${2:-60}
 soak=${3:-0}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-dist="$root/karaf-assembly/target/assembly"
+dist="${DIST:-$root/karaf-assembly/target/assembly}"
 [ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks install -DskipTests" >&2; exit 1; }
 [ -f "$root/benchmarks/target/classpath.txt" ] || { echo "build the benchmarks first (-Pbenchmarks)" >&2; exit 1; }
 work=$(mktemp -d)

@@ -90,7 +90,12 @@ public class StatusCommand implements Action {
         }
         ours.sort(Comparator.comparing(Bundle::getSymbolicName));
         for (Bundle b : ours) {
-            bundles.addRow().addContent(b.getSymbolicName(), b.getVersion().toString(), state(b.getState()));
+            boolean fragment = b.getHeaders("").get(org.osgi.framework.Constants.FRAGMENT_HOST) != null;
+            bundles.addRow()
+                    .addContent(
+                            b.getSymbolicName(),
+                            b.getVersion().toString(),
+                            fragment && b.getState() == Bundle.RESOLVED ? "fragment (attached)" : state(b.getState()));
         }
         System.out.println();
         System.out.println("Bundles");
