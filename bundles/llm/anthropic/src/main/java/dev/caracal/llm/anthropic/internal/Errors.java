@@ -3,6 +3,7 @@ package dev.caracal.llm.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.UpstreamError;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.RetryPolicy;
@@ -17,6 +18,9 @@ import java.util.Locale;
  * a prompt that is too long is {@code CONTEXT_LENGTH}; {@code overloaded_error} is {@code OVERLOADED}.
  */
 final class Errors {
+
+    /** The wire format of this provider's errors ({@link UpstreamError#format}). */
+    static final String FORMAT = "anthropic";
 
     private Errors() {}
 
@@ -44,12 +48,18 @@ final class Errors {
         ErrorKind kind = kindOf(status, envelope.type(), envelope.message());
         String text =
                 HttpErrors.describe(status, envelope.type(), null, envelope.message(), root == null ? body : null);
+        String requestId =
+                headers == null ? null : headers.firstValue("request-id").orElse(null);
+        if (requestId == null && root != null && root.isObject()) {
+            requestId = Json.textOrNull(root.get("request_id"));
+        }
         return new LlmException(
                 kind,
                 secret.redact(text),
                 status,
                 HttpErrors.retryAfter(headers).orElse(null),
-                null);
+                null,
+                new UpstreamError(FORMAT, envelope.type(), null, null, requestId));
     }
 
     /** An {@code error} event inside a stream that began with HTTP 200. */
@@ -59,7 +69,14 @@ final class Errors {
         String text = "the upstream sent an error in the stream"
                 + (envelope.type() == null ? "" : " (" + envelope.type() + ")") + ": "
                 + (envelope.message() == null ? "no message" : envelope.message());
-        return new LlmException(kind, secret.redact(text), 200, null, null);
+        String requestId = event == null || !event.isObject() ? null : Json.textOrNull(event.get("request_id"));
+        return new LlmException(
+                kind,
+                secret.redact(text),
+                200,
+                null,
+                null,
+                new UpstreamError(FORMAT, envelope.type(), null, null, requestId));
     }
 
     static ErrorKind kindOf(int status, String type, String message) {

@@ -53,4 +53,22 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<AnthropicChatModel>
         assertTrue(delayer.delays.get(0).toMillis() <= 100, "full jitter in [0, base]: " + delayer.delays);
         assertEquals(2, requestsFor("busy once"));
     }
+
+    @Test
+    void theUpstreamsOwnTypeAndRequestIdAreKept() {
+        dev.caracal.llm.LlmException e = Errors.fromResponse(
+                400,
+                java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true),
+                "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad\"},"
+                        + "\"request_id\":\"req_011\"}",
+                dev.caracal.llm.support.Secret.NONE);
+        assertEquals(
+                new dev.caracal.llm.UpstreamError("anthropic", "invalid_request_error", null, null, "req_011"),
+                e.upstreamError());
+        dev.caracal.llm.LlmException inStream = Errors.fromStreamEvent(
+                dev.caracal.llm.support.Json.tryParse(
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"busy\"}}"),
+                dev.caracal.llm.support.Secret.NONE);
+        assertEquals("overloaded_error", inStream.upstreamError().type());
+    }
 }

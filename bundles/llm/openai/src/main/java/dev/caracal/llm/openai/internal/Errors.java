@@ -3,6 +3,7 @@ package dev.caracal.llm.openai.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.UpstreamError;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.RetryPolicy;
@@ -16,6 +17,9 @@ import java.util.Locale;
  * without an answer come from {@link HttpErrors}.
  */
 final class Errors {
+
+    /** The wire format of this provider's errors ({@link UpstreamError#format}). */
+    static final String FORMAT = "openai";
 
     private Errors() {}
 
@@ -34,12 +38,15 @@ final class Errors {
         String code = text(error, "code");
         ErrorKind kind = kindOf(status, type, code, message);
         String text = HttpErrors.describe(status, type, code, message, root == null ? body : null);
+        String requestId =
+                headers == null ? null : headers.firstValue("x-request-id").orElse(null);
         return new LlmException(
                 kind,
                 secret.redact(text),
                 status,
                 HttpErrors.retryAfter(headers).orElse(null),
-                null);
+                null,
+                new UpstreamError(FORMAT, type, code, text(error, "param"), requestId));
     }
 
     static ErrorKind kindOf(int status, String type, String code, String message) {

@@ -51,4 +51,19 @@ class ErrorsAndRetriesTest extends ErrorsAndRetriesScenarios<OpenAiChatModel> {
     void exhaustedQuotaIsNotRetried() throws Exception {
         assertEquals(ErrorKind.RATE_LIMITED, failsWithoutRetrying("quota").kind());
     }
+
+    @Test
+    void theUpstreamsOwnTermsAndRequestIdAreKept() {
+        dev.caracal.llm.LlmException e = Errors.fromResponse(
+                400,
+                java.net.http.HttpHeaders.of(java.util.Map.of("x-request-id", List.of("req_up_1")), (a, b) -> true),
+                "{\"error\":{\"message\":\"Invalid value\",\"type\":\"invalid_request_error\","
+                        + "\"param\":\"messages[0].content\",\"code\":\"invalid_value\"}}",
+                dev.caracal.llm.support.Secret.NONE);
+        assertEquals(
+                new dev.caracal.llm.UpstreamError(
+                        "openai", "invalid_request_error", "invalid_value", "messages[0].content", "req_up_1"),
+                e.upstreamError());
+        assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+    }
 }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.UpstreamError;
 
 /** Maps normalized failures to Anthropic's statuses and error types, and renders the error envelope. */
 public final class AnthropicErrors {
+
+    /** The wire format of this ingress ({@link UpstreamError#format}). */
+    public static final String FORMAT = "anthropic";
 
     private AnthropicErrors() {}
 
@@ -19,7 +23,24 @@ public final class AnthropicErrors {
     public static AnthropicError from(LlmException e) {
         boolean exhausted = e instanceof GatewayException ge && ge.exhausted();
         String message = e.getMessage() == null || e.getMessage().isBlank() ? describe(e.kind()) : e.getMessage();
-        return new AnthropicError(status(e.kind()), type(e.kind()), message, e.retryAfter(), exhausted);
+        String type = type(e.kind());
+        UpstreamError upstream = e.upstreamError();
+        if (upstream != null) {
+            if (upstream.sameFormatAs(FORMAT)
+                    && upstream.type() != null
+                    && !upstream.type().isBlank()) {
+                type = upstream.type(); // an Anthropic upstream's own error type, as the client would have had it
+            }
+            message = withUpstreamRequestId(message, upstream);
+        }
+        return new AnthropicError(status(e.kind()), type, message, e.retryAfter(), exhausted);
+    }
+
+    /** {@code message}, naming the upstream's request id when it gave one (what its vendor's support asks for). */
+    public static String withUpstreamRequestId(String message, UpstreamError upstream) {
+        return upstream.requestId() == null || upstream.requestId().isBlank()
+                ? message
+                : message + " (upstream request id " + upstream.requestId() + ")";
     }
 
     public static int status(ErrorKind kind) {

@@ -8,11 +8,31 @@ import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
 import java.io.IOException;
 import java.time.Duration;
 import javax.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Writes an {@link AnthropicError} as an HTTP answer: status, retry headers, Anthropic's envelope. */
 final class ErrorResponses {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
     private ErrorResponses() {}
+
+    /**
+     * One log line for a refused or failed call: its request id, status, error type and reason (INFO for a client's
+     * error, WARN for the gateway's or an upstream's).
+     */
+    static void log(String requestId, AnthropicError error, boolean midStream) {
+        String line = "answered {} {} {}{}: {}";
+        Object[] args = {
+            requestId, error.status(), error.type(), midStream ? " (in the stream)" : "", error.getMessage()
+        };
+        if (error.status() >= 500) {
+            LOG.warn(line, args);
+        } else {
+            LOG.info(line, args);
+        }
+    }
 
     /** Sends the headers the call's filters asked for ({@link CallContext#responseHeaders}); before the answer. */
     static void filterHeaders(CallContext context, HttpServletResponse resp) {
@@ -31,6 +51,7 @@ final class ErrorResponses {
         if (resp.isCommitted()) {
             return;
         }
+        log(requestId, error, false);
         resp.resetBuffer();
         resp.setStatus(error.status());
         if (error.doNotRetry()) {

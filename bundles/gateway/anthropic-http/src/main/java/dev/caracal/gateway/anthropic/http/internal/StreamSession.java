@@ -128,6 +128,7 @@ final class StreamSession implements StreamHandler {
                 ErrorResponses.filterHeaders(context, resp);
                 ErrorResponses.write(resp, error, requestId);
             } else if (!encoder.finished()) {
+                ErrorResponses.log(requestId, error, true);
                 write(List.of(encoder.error(error.type(), error.getMessage())));
             }
         } catch (IOException | RuntimeException e) {

@@ -3,9 +3,13 @@ package dev.caracal.gateway.openai.http.codec;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.UpstreamError;
 
 /** Maps normalized failures to OpenAI's statuses, error types and codes. */
 public final class OpenAiErrors {
+
+    /** The wire format of this ingress ({@link UpstreamError#format}). */
+    public static final String FORMAT = "openai";
 
     private OpenAiErrors() {}
 
@@ -89,7 +93,23 @@ public final class OpenAiErrors {
                 code = null;
             }
         }
+        UpstreamError upstream = e.upstreamError();
+        if (upstream != null) {
+            if (upstream.sameFormatAs(FORMAT)) {
+                // an OpenAI-format upstream's own terms, as the client would have had them from it
+                type = nonBlank(upstream.type(), type);
+                code = nonBlank(upstream.code(), code);
+                param = nonBlank(upstream.param(), param);
+            }
+            if (upstream.requestId() != null && !upstream.requestId().isBlank()) {
+                msg = msg + " (upstream request id " + upstream.requestId() + ")";
+            }
+        }
         return new OpenAiError(status, type, msg, param, code, e.retryAfter(), exhausted);
+    }
+
+    private static String nonBlank(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value;
     }
 
     /** No {@code Gateway} service is registered right now. */

@@ -7,9 +7,12 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import java.io.IOException;
 import javax.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Writes JSON answers and OpenAI error envelopes. */
 final class Responses {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
     static final String REQUEST_ID = "x-request-id";
     static final String SHOULD_RETRY = "x-should-retry";
 
@@ -34,11 +37,32 @@ final class Responses {
         resp.getOutputStream().write(bytes);
     }
 
+    /**
+     * One log line for a refused or failed call: its request id, status, error type and reason (INFO for a client's
+     * error, WARN for the gateway's or an upstream's).
+     */
+    static void logAnswer(HttpServletResponse resp, OpenAiError error, boolean midStream) {
+        String line = "answered {} {} {}{}: {}";
+        Object[] args = {
+            resp.getHeader(REQUEST_ID),
+            error.status(),
+            error.type(),
+            midStream ? " (in the stream)" : "",
+            error.message()
+        };
+        if (error.status() >= 500) {
+            LOG.warn(line, args);
+        } else {
+            LOG.info(line, args);
+        }
+    }
+
     /** The error's status, headers and envelope; nothing when the response is already committed. */
     static void writeError(HttpServletResponse resp, OpenAiError error) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
+        logAnswer(resp, error, false);
         resp.resetBuffer();
         String retryAfter = error.retryAfterSeconds();
         if (retryAfter != null) {

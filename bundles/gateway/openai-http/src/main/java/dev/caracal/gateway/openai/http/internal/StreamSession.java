@@ -196,6 +196,7 @@ final class StreamSession implements StreamHandler {
             Responses.writeError(resp, error);
             resp.flushBuffer();
         } else {
+            Responses.logAnswer(resp, error, true);
             writer.event(null, error.toJson().toString());
         }
     }

@@ -57,6 +57,34 @@ class OpenAiErrorsTest {
         assertNull(plain.retryAfterSeconds());
     }
 
+    @Test
+    void anUpstreamsOwnTermsReachTheClientThroughTheGatewaysFailure() {
+        LlmException provider = new LlmException(
+                ErrorKind.INVALID_REQUEST,
+                "upstream said: Invalid value",
+                400,
+                null,
+                null,
+                new dev.caracal.llm.UpstreamError(
+                        "openai", "invalid_request_error", "invalid_value", "messages[0].content", "req_up_1"));
+        OpenAiError e = OpenAiErrors.fromLlm(
+                new GatewayException(ErrorKind.INVALID_REQUEST, "rejected", 400, null, provider, false, null));
+        assertEquals("messages[0].content", e.param());
+        assertEquals("invalid_value", e.code());
+        assertEquals("rejected (upstream request id req_up_1)", e.message());
+
+        LlmException anthropic = new LlmException(
+                ErrorKind.INVALID_REQUEST,
+                "bad",
+                400,
+                null,
+                null,
+                new dev.caracal.llm.UpstreamError("anthropic", "invalid_request_error", null, null, "req_011"));
+        OpenAiError crossed = OpenAiErrors.fromLlm(anthropic);
+        assertNull(crossed.code(), "another format's terms are translated by kind, not passed on");
+        assertEquals("bad (upstream request id req_011)", crossed.message());
+    }
+
     static com.fasterxml.jackson.databind.JsonNode withMessage(
             com.fasterxml.jackson.databind.node.ObjectNode n, String message) {
         ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("error")).put("message", message);
