@@ -367,6 +367,87 @@ class GatewaySdkIT {
         return entries.get(entries.size() - 1).body();
     }
 
+    /** The headers of the last request {@code upstream} received on a path containing {@code path}, lower-case. */
+    private static Map<String, String> lastHeaders(MockUpstream upstream, String path) {
+        List<dev.caracal.llm.testkit.JournalEntry> entries = upstream.journal(path);
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(entries.get(entries.size() - 1).headers());
+        return headers;
+    }
+
+    /**
+     * What the gateway does not model travels verbatim to a provider of the client's own format (body members and
+     * the allow-listed headers, through the official SDKs), and is refused by name, never dropped, on the way to a
+     * provider of the other format.
+     */
+    @Test
+    void fieldsTheGatewayDoesNotModelReachASameFormatProviderAndAreRefusedByAnother() throws Exception {
+        OpenAIClient client = openai(0);
+        String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ask("primary/gpt-4o-mini", "hello")
+                        .store(true)
+                        .serviceTier(ChatCompletionCreateParams.ServiceTier.FLEX)
+                        .putAdditionalBodyProperty(
+                                "a_field_from_next_month", com.openai.core.JsonValue.from(Map.of("on", true)))
+                        .putAdditionalHeader("OpenAI-Beta", "assistants=v2")
+                        .putAdditionalHeader("traceparent", trace)
+                        .build());
+        assertEquals("Hi from the primary upstream", content(c));
+        JsonNode sent = lastBody(primary, "/chat/completions");
+        assertTrue(sent.path("store").asBoolean(), sent.toString());
+        assertEquals("flex", sent.path("service_tier").asText(), sent.toString());
+        assertTrue(sent.path("a_field_from_next_month").path("on").asBoolean(), sent.toString());
+        Map<String, String> headers = lastHeaders(primary, "/chat/completions");
+        assertEquals("assistants=v2", headers.get("openai-beta"), headers.toString());
+        assertEquals(trace, headers.get("traceparent"), headers.toString());
+        assertEquals("Bearer sk-primary", headers.get("authorization"), "the provider's key, never the client's");
+
+        com.openai.errors.BadRequestException refused = assertThrows(
+                com.openai.errors.BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ask("backup/claude-3-5-haiku-latest", "hello")
+                                .store(true)
+                                .build()));
+        assertTrue(
+                refused.getMessage()
+                        .contains("field store of the openai request cannot be carried to provider 'backup'"),
+                refused.getMessage());
+
+        AnthropicClient claude = anthropic(0);
+        Message m = claude.messages()
+                .create(MessageCreateParams.builder()
+                        .model("backup/claude-3-5-haiku-latest")
+                        .maxTokens(50)
+                        .addUserMessage("hello")
+                        .putAdditionalBodyProperty("service_tier", com.anthropic.core.JsonValue.from("standard_only"))
+                        .putAdditionalHeader("anthropic-beta", "files-api-2025-04-14")
+                        .build());
+        assertEquals("Hi from the backup upstream", m.content().get(0).asText().text());
+        assertEquals(
+                "standard_only",
+                lastBody(backup, "/v1/messages").path("service_tier").asText());
+        assertTrue(
+                lastHeaders(backup, "/v1/messages")
+                        .getOrDefault("anthropic-beta", "")
+                        .contains("files-api-2025-04-14"),
+                lastHeaders(backup, "/v1/messages").toString());
+
+        com.anthropic.errors.BadRequestException refusedAnthropic = assertThrows(
+                com.anthropic.errors.BadRequestException.class,
+                () -> claude.messages()
+                        .create(MessageCreateParams.builder()
+                                .model("primary/gpt-4o-mini")
+                                .maxTokens(50)
+                                .addUserMessage("hello")
+                                .putAdditionalBodyProperty(
+                                        "service_tier", com.anthropic.core.JsonValue.from("standard_only"))
+                                .build()));
+        assertTrue(refusedAnthropic.getMessage().contains("service_tier"), refusedAnthropic.getMessage());
+    }
+
     @Test
     void thinkingCrossesBothFormats() throws Exception {
         AnthropicClient claude = anthropic(0);

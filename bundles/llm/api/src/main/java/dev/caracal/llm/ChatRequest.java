@@ -8,6 +8,8 @@ import java.util.Objects;
  * A provider-neutral chat request. {@code model} is the name the caller asked for; the gateway resolves it to a
  * provider and upstream model. {@code metadata} carries caller attributes (user, session, tags) for filters.
  * {@code reasoning} is what the caller asked of a reasoning model, or {@code null} for the provider's default.
+ * {@code extras} is what the client sent that this record does not model ({@link RequestExtras}): carried verbatim
+ * to a provider of the client's format, refused by another; never {@code null}.
  */
 public record ChatRequest(
         String model,
@@ -19,7 +21,8 @@ public record ChatRequest(
         List<String> stop,
         boolean stream,
         Map<String, String> metadata,
-        Reasoning reasoning) {
+        Reasoning reasoning,
+        RequestExtras extras) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
@@ -28,6 +31,22 @@ public record ChatRequest(
         sampling = sampling == null ? SamplingParameters.DEFAULTS : sampling;
         stop = stop == null ? List.of() : List.copyOf(stop);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        extras = extras == null ? RequestExtras.NONE : extras;
+    }
+
+    /** A request without extras (the form before {@code extras} existed). */
+    public ChatRequest(
+            String model,
+            String system,
+            List<Message> messages,
+            List<ToolDefinition> tools,
+            ToolChoice toolChoice,
+            SamplingParameters sampling,
+            List<String> stop,
+            boolean stream,
+            Map<String, String> metadata,
+            Reasoning reasoning) {
+        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, null);
     }
 
     /** A request without reasoning options (the form before {@code reasoning} existed). */
@@ -41,18 +60,24 @@ public record ChatRequest(
             List<String> stop,
             boolean stream,
             Map<String, String> metadata) {
-        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, null);
+        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, null, null);
     }
 
     /** The same request for another model, as the router does when it picks an upstream model. */
     public ChatRequest withModel(String newModel) {
         return new ChatRequest(
-                newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
+                newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, extras);
     }
 
     /** The same request with other reasoning options ({@code null}: the provider's default). */
     public ChatRequest withReasoning(Reasoning newReasoning) {
         return new ChatRequest(
-                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, newReasoning);
+                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, newReasoning, extras);
+    }
+
+    /** The same request with other extras ({@code null}: none). */
+    public ChatRequest withExtras(RequestExtras newExtras) {
+        return new ChatRequest(
+                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, newExtras);
     }
 }

@@ -4,9 +4,11 @@ import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.support.ForwardedHeaders;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
@@ -47,7 +49,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     AnthropicChatModel(Settings settings, Delayer delayer) {
         this.settings = Objects.requireNonNull(settings);
         this.secret = settings.apiKey();
-        this.requests = new RequestMapper(settings.defaultMaxTokens());
+        this.requests = new RequestMapper(settings.defaultMaxTokens(), settings.id());
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
@@ -101,7 +103,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
             return runtime.withRetriesAsync(
                     "message",
                     () -> HttpCalls.thenApply(
-                            callAsync(post("/v1/messages", body, false)),
+                            callAsync(post("/v1/messages", body, false, request.extras())),
                             text -> ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text)),
                     LOG);
         });
@@ -111,7 +113,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
         return runtime.stream(handler, () -> {
             String body = Json.write(requests.toBody(request, true));
-            return new MessageStream(() -> post("/v1/messages", body, true), request.model(), secret);
+            return new MessageStream(() -> post("/v1/messages", body, true, request.extras()), request.model(), secret);
         });
     }
 
@@ -123,11 +125,26 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     // ---- HTTP ----
 
     HttpRequest post(String path, String json, boolean stream) {
-        return request(path)
+        return post(path, json, stream, RequestExtras.NONE);
+    }
+
+    /**
+     * A POST carrying the client's headers this provider forwards ({@link Settings#forwardHeaders}): a client's
+     * {@code anthropic-version} replaces the configured one, its {@code anthropic-beta} values join the configured
+     * betas.
+     */
+    HttpRequest post(String path, String json, boolean stream, RequestExtras extras) {
+        HttpRequest.Builder b = request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        ForwardedHeaders forward = settings.forwardHeaders();
+        forward.apply(b, extras);
+        String betas = forward.merged("anthropic-beta", settings.betas(), extras);
+        if (!betas.isEmpty()) {
+            b.setHeader("anthropic-beta", betas);
+        }
+        return b.build();
     }
 
     HttpRequest get(String path) {

@@ -39,6 +39,13 @@ public @interface AnthropicConfig {
     String betas() default "";
 
     @AttributeDefinition(
+            name = "Forwarded client headers",
+            description = "Client request headers sent on to this endpoint when a client sets them (comma-separated; "
+                    + "a client's anthropic-version replaces the configured one, its anthropic-beta values join the "
+                    + "configured betas; credentials and connection headers cannot be listed).")
+    String forwardHeaders() default "anthropic-beta, anthropic-version, idempotency-key, traceparent, tracestate";
+
+    @AttributeDefinition(
             name = "Models",
             required = false,
             description = "Comma-separated models this account "

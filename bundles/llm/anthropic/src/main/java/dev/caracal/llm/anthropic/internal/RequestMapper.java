@@ -3,12 +3,14 @@ package dev.caracal.llm.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -41,7 +43,10 @@ import java.util.Map;
  *   <li>{@code max_tokens}: the request's, else the configured default (the API requires it), raised when it
  *       cannot hold the thinking budget (below); {@code temperature},
  *       {@code top_p}, {@code top_k}, {@code stop_sequences}; {@code metadata.user_id} from the request metadata
- *       {@code user}. Seed and presence/frequency penalties have no Anthropic equivalent and are not sent;</li>
+ *       {@code user}. Seed and presence/frequency penalties have no Anthropic equivalent: a request with them is
+ *       refused naming them;</li>
+ *   <li>the request's extras ({@link RequestExtras}) of an Anthropic-format client verbatim; those of another
+ *       format are refused naming them, before anything is sent;</li>
  *   <li>{@code thinking}: when the request asks for reasoning, {@code {"type": "enabled", "budget_tokens": B}}
  *       (extended thinking), see {@link #thinkingBudget} and {@link #maxTokens} for B and {@code max_tokens}.</li>
  * </ul>
@@ -51,13 +56,23 @@ final class RequestMapper {
     /** The request metadata key the ingresses use for the end user (sent as {@code metadata.user_id}). */
     static final String USER_METADATA = "user";
 
-    private final int defaultMaxTokens;
+    /** The wire format this provider speaks ({@link RequestExtras#format}). */
+    static final String FORMAT = "anthropic";
 
-    RequestMapper(int defaultMaxTokens) {
+    private final int defaultMaxTokens;
+    private final String providerId;
+
+    RequestMapper(int defaultMaxTokens, String providerId) {
         this.defaultMaxTokens = defaultMaxTokens;
+        this.providerId = providerId;
     }
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
+        LlmException refused = request.extras().refusal(providerId, FORMAT);
+        if (refused != null) {
+            throw refused;
+        }
+        refuseUncarriable(request.sampling());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());
         SamplingParameters s = request.sampling();
@@ -117,7 +132,32 @@ final class RequestMapper {
         if (stream) {
             body.put("stream", true);
         }
+        // what the Anthropic-format client sent that the normalized request does not model, verbatim
+        request.extras().fields().forEach((name, raw) -> {
+            if (!body.has(name)) {
+                body.putRawValue(name, new RawValue(raw)); // byte for byte: 2.50 stays 2.50
+            }
+        });
         return body;
+    }
+
+    /** Sampling the Messages API has no parameter for: refused, naming it, rather than dropped. */
+    private void refuseUncarriable(SamplingParameters s) {
+        List<String> names = new ArrayList<>();
+        if (s.seed() != null) {
+            names.add("seed");
+        }
+        if (s.presencePenalty() != null) {
+            names.add("presence_penalty");
+        }
+        if (s.frequencyPenalty() != null) {
+            names.add("frequency_penalty");
+        }
+        if (!names.isEmpty()) {
+            throw invalid(String.join(", ", names) + (names.size() == 1 ? " has" : " have")
+                    + " no equivalent in Anthropic's Messages API, which provider '" + providerId
+                    + "' speaks; leave " + (names.size() == 1 ? "it" : "them") + " out for this model");
+        }
     }
 
     /**

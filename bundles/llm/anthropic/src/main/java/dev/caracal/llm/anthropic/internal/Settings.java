@@ -1,6 +1,7 @@
 package dev.caracal.llm.anthropic.internal;
 
 import dev.caracal.llm.support.ConfigValues;
+import dev.caracal.llm.support.ForwardedHeaders;
 import dev.caracal.llm.support.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +23,8 @@ record Settings(
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         int maxConcurrency,
-        Duration modelsCacheTtl) {
+        Duration modelsCacheTtl,
+        ForwardedHeaders forwardHeaders) {
 
     static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     static final String DEFAULT_VERSION = "2023-06-01";
@@ -40,6 +42,7 @@ record Settings(
         }
         maxRetries = Math.max(0, maxRetries);
         maxConcurrency = Math.max(1, maxConcurrency);
+        forwardHeaders = forwardHeaders == null ? ForwardedHeaders.NONE : forwardHeaders;
     }
 
     static Settings from(AnthropicConfig config) {
@@ -57,7 +60,8 @@ record Settings(
                 Duration.ofMillis(Math.max(0, config.retryBaseDelayMs())),
                 Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())),
                 config.maxConcurrency(),
-                Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
+                Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())),
+                ForwardedHeaders.parse(config.forwardHeaders()));
     }
 
     URI endpoint(String path) {
@@ -70,6 +74,7 @@ record Settings(
                 + anthropicVersion + ", betas=" + betas + ", models=" + models + ", defaultMaxTokens="
                 + defaultMaxTokens + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
                 + ", maxRetries=" + maxRetries + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay="
-                + retryMaxDelay + ", maxConcurrency=" + maxConcurrency + ", modelsCacheTtl=" + modelsCacheTtl + "]";
+                + retryMaxDelay + ", maxConcurrency=" + maxConcurrency + ", modelsCacheTtl=" + modelsCacheTtl
+                + ", forwardHeaders=" + forwardHeaders.names() + "]";
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The request body, compared as JSON trees (aimock journals requests in its OpenAI form, so this is the proof). */
 class RequestMapperTest {
 
-    private final RequestMapper mapper = new RequestMapper(4096);
+    private final RequestMapper mapper = new RequestMapper(4096, "claude");
 
     private static JsonNode json(String text) {
         JsonNode node = Json.tryParse(text.replace('\'', '"'));
@@ -198,7 +198,7 @@ class RequestMapperTest {
         assertEquals(64_000, mapper.toBody(request, false).get("max_tokens").asInt());
         assertEquals(
                 1000,
-                new RequestMapper(1000)
+                new RequestMapper(1000, "claude")
                         .toBody(request(List.of(Message.user("hi"))), false)
                         .get("max_tokens")
                         .asInt());
@@ -315,5 +315,46 @@ class RequestMapperTest {
         LlmException e = assertThrows(LlmException.class, () -> mapper.toBody(request, false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         assertTrue(e.getMessage().contains("unsigned thinking"), e.getMessage());
+    }
+
+    @Test
+    void anAnthropicClientsExtrasGoUpstreamVerbatimAndAnotherFormatsAreRefused() {
+        ChatRequest request = dev.caracal.llm.testkit.ChatRequests.ask("claude-x", "hi")
+                .withExtras(new dev.caracal.llm.RequestExtras(
+                        "anthropic", Map.of("service_tier", "\"standard_only\"", "container", "\"c_1\""), null));
+        JsonNode body = Json.tryParse(Json.write(mapper.toBody(request, false)));
+        assertEquals("standard_only", body.get("service_tier").asText());
+        assertEquals("c_1", body.get("container").asText());
+
+        dev.caracal.llm.LlmException refused = assertThrows(
+                dev.caracal.llm.LlmException.class,
+                () -> mapper.toBody(
+                        dev.caracal.llm.testkit.ChatRequests.ask("claude-x", "hi")
+                                .withExtras(new dev.caracal.llm.RequestExtras(
+                                        "openai", Map.of("store", "true", "parallel_tool_calls", "false"), null)),
+                        false));
+        assertTrue(
+                refused.getMessage()
+                        .startsWith("the fields parallel_tool_calls, store of the openai request cannot be"
+                                + " carried to provider 'claude'"),
+                refused.getMessage());
+    }
+
+    @Test
+    void samplingTheMessagesApiHasNoParameterForIsRefusedByName() {
+        ChatRequest request = new ChatRequest(
+                "claude-x",
+                null,
+                List.of(dev.caracal.llm.Message.user("hi")),
+                null,
+                null,
+                new dev.caracal.llm.SamplingParameters(null, null, null, null, 7L, 0.5, null),
+                null,
+                false,
+                null);
+        dev.caracal.llm.LlmException refused =
+                assertThrows(dev.caracal.llm.LlmException.class, () -> mapper.toBody(request, false));
+        assertEquals(dev.caracal.llm.ErrorKind.INVALID_REQUEST, refused.kind());
+        assertTrue(refused.getMessage().startsWith("seed, presence_penalty have no equivalent"), refused.getMessage());
     }
 }

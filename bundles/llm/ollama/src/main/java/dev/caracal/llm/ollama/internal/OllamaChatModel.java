@@ -56,7 +56,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
     OllamaChatModel(Settings settings, Delayer delayer) {
         this.settings = Objects.requireNonNull(settings);
         this.errors = new OllamaErrors(settings.baseUrl(), settings.apiKey());
-        this.requests = new RequestMapper(settings.keepAlive());
+        this.requests = new RequestMapper(settings.keepAlive(), settings.id());
         RetryPolicy retryPolicy =
                 new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)

@@ -9,6 +9,7 @@ import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -41,7 +42,9 @@ import java.util.Map;
  *       {@value #RESPONSE_FORMAT_KEY} (the API has no response-format field yet);</li>
  *   <li>{@code think} from the request's reasoning options (see {@link #think}); none when the caller asked for
  *       none, so that the model's default applies;</li>
- *   <li>{@code keep_alive} from the configuration, a number when it is one.</li>
+ *   <li>{@code keep_alive} from the configuration, a number when it is one;</li>
+ *   <li>a client's extras ({@link RequestExtras}: members of its OpenAI or Anthropic body that the normalized request
+ *       does not model) mean nothing to Ollama's API: refused, naming them.</li>
  * </ul>
  */
 final class RequestMapper {
@@ -49,13 +52,22 @@ final class RequestMapper {
     /** Metadata key carrying the wanted output format: {@code json}, or a JSON schema object as text. */
     static final String RESPONSE_FORMAT_KEY = "caracal.response_format";
 
-    private final String keepAlive;
+    /** The wire format this provider speaks ({@link RequestExtras#format}): no client speaks it. */
+    static final String FORMAT = "ollama";
 
-    RequestMapper(String keepAlive) {
+    private final String keepAlive;
+    private final String providerId;
+
+    RequestMapper(String keepAlive, String providerId) {
         this.keepAlive = keepAlive;
+        this.providerId = providerId;
     }
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
+        LlmException refused = request.extras().refusal(providerId, FORMAT);
+        if (refused != null) {
+            throw refused;
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());
         ArrayNode messages = body.putArray("messages");

@@ -34,7 +34,7 @@ class RequestMapperTest {
 
     /** The body as the server reads it (numbers compared by value, not by Java type). */
     private static JsonNode body(ChatRequest request, boolean stream) {
-        return wire(new RequestMapper(null).toBody(request, stream));
+        return wire(new RequestMapper(null, "local").toBody(request, stream));
     }
 
     private static void assertInvalid(ChatRequest request) {
@@ -229,15 +229,15 @@ class RequestMapperTest {
     void keepAliveIsANumberWhenItIsOne() {
         assertEquals(
                 tree("-1"),
-                wire(new RequestMapper("-1").toBody(OllamaUnderTest.ask("x"), false))
+                wire(new RequestMapper("-1", "local").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 tree("300"),
-                wire(new RequestMapper("300").toBody(OllamaUnderTest.ask("x"), false))
+                wire(new RequestMapper("300", "local").toBody(OllamaUnderTest.ask("x"), false))
                         .get("keep_alive"));
         assertEquals(
                 "10m",
-                new RequestMapper("10m")
+                new RequestMapper("10m", "local")
                         .toBody(OllamaUnderTest.ask("x"), false)
                         .get("keep_alive")
                         .asText());
@@ -302,5 +302,21 @@ class RequestMapperTest {
                                 false)
                         .get("messages")
                         .get(1));
+    }
+
+    @Test
+    void aClientsExtrasMeanNothingToOllamaAndAreRefusedByName() {
+        dev.caracal.llm.LlmException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.caracal.llm.LlmException.class,
+                () -> new RequestMapper(null, "local")
+                        .toBody(
+                                OllamaUnderTest.ask("x")
+                                        .withExtras(new dev.caracal.llm.RequestExtras(
+                                                "openai", java.util.Map.of("store", "true"), null)),
+                                false));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                refused.getMessage()
+                        .contains("field store of the openai request cannot be carried to provider 'local'"),
+                refused.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ModelInfo;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
@@ -51,7 +52,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     OpenAiChatModel(Settings settings, Delayer delayer) {
         this.settings = Objects.requireNonNull(settings);
         this.secret = Secret.of(settings.apiKey());
-        this.requests = new RequestMapper(settings.maxTokensField());
+        this.requests = new RequestMapper(settings.maxTokensField(), settings.id());
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
@@ -109,7 +110,8 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
             return runtime.withRetriesAsync(
                     "chat completion",
                     () -> HttpCalls.thenApply(
-                            callAsync(post("/chat/completions", body, false)), text -> toResponse(text, request)),
+                            callAsync(post("/chat/completions", body, false, request.extras())),
+                            text -> toResponse(text, request)),
                     LOG);
         });
     }
@@ -126,7 +128,8 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
         return runtime.stream(handler, () -> {
             String body = Json.write(requests.toBody(request, true));
-            return new ChatStream(() -> post("/chat/completions", body, true), request.model(), secret);
+            return new ChatStream(
+                    () -> post("/chat/completions", body, true, request.extras()), request.model(), secret);
         });
     }
 
@@ -138,10 +141,16 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     // ---- HTTP ----
 
     HttpRequest post(String path, String json, boolean stream) {
+        return post(path, json, stream, RequestExtras.NONE);
+    }
+
+    /** A POST carrying the client's headers this provider forwards ({@link Settings#forwardHeaders}). */
+    HttpRequest post(String path, String json, boolean stream, RequestExtras extras) {
         HttpRequest.Builder b = request(path)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        settings.forwardHeaders().apply(b, extras);
         return b.build();
     }
 

@@ -57,6 +57,12 @@ public @interface OpenAiConfig {
                     + "OpenAI-compatible servers).")
     String maxTokensField() default "max_completion_tokens";
 
+    @AttributeDefinition(
+            name = "Forwarded client headers",
+            description = "Client request headers sent on to this endpoint when a client sets them (comma-separated; "
+                    + "credentials and connection headers cannot be listed).")
+    String forwardHeaders() default "openai-beta, idempotency-key, traceparent, tracestate";
+
     @AttributeDefinition(name = "Connect timeout (ms)")
     int connectTimeoutMs() default 10_000;
 

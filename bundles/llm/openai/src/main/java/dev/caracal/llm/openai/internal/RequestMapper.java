@@ -3,12 +3,14 @@ package dev.caracal.llm.openai.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -32,8 +34,11 @@ import java.util.List;
  *   <li>tool messages: one {@code tool} message per result (an error result is prefixed, since OpenAI has no error
  *       flag);</li>
  *   <li>sampling: temperature, top_p, seed, presence/frequency penalties, the output limit as
- *       {@code max_completion_tokens} (or {@code max_tokens} when so configured); {@code top_k} has no OpenAI
- *       equivalent and is not sent;</li>
+ *       {@code max_completion_tokens} (or {@code max_tokens} when so configured); {@code top_k} as {@code top_k}
+ *       (OpenAI refuses it, the compatible servers that sample by it take it); the end user of the request metadata
+ *       as {@code user};</li>
+ *   <li>the request's extras ({@link RequestExtras}) of an OpenAI-format client verbatim; those of another format
+ *       are refused ({@link LlmException} naming them) before anything is sent;</li>
  *   <li>tools as {@code function} tools with their JSON schema; tool_choice only when tools are offered;</li>
  *   <li>{@link ChatRequest#reasoning()} as {@code reasoning_effort} ({@code minimal}/{@code low}/{@code medium}/
  *       {@code high}; a budget is translated by {@link Reasoning#effortOrMapped()}); nothing when it is null, which
@@ -42,13 +47,22 @@ import java.util.List;
  */
 final class RequestMapper {
 
-    private final String maxTokensField;
+    /** The wire format this provider speaks ({@link RequestExtras#format}). */
+    static final String FORMAT = "openai";
 
-    RequestMapper(String maxTokensField) {
+    private final String maxTokensField;
+    private final String providerId;
+
+    RequestMapper(String maxTokensField, String providerId) {
         this.maxTokensField = maxTokensField;
+        this.providerId = providerId;
     }
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
+        LlmException refused = request.extras().refusal(providerId, FORMAT);
+        if (refused != null) {
+            throw refused;
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());
         ArrayNode messages = body.putArray("messages");
@@ -109,6 +123,15 @@ final class RequestMapper {
         if (s.frequencyPenalty() != null) {
             body.put("frequency_penalty", s.frequencyPenalty());
         }
+        if (s.topK() != null) {
+            // not in OpenAI's API (which answers 400 naming it) but taken by the compatible servers that sample
+            // by it (vLLM, llama.cpp, Together): carried, never dropped
+            body.put("top_k", s.topK());
+        }
+        String user = request.metadata().get(USER_METADATA);
+        if (user != null && !user.isBlank()) {
+            body.put("user", user);
+        }
         Reasoning reasoning = request.reasoning();
         if (reasoning != null) {
             body.put("reasoning_effort", reasoning.effortOrMapped().wireName());
@@ -121,8 +144,17 @@ final class RequestMapper {
             body.put("stream", true);
             body.putObject("stream_options").put("include_usage", true);
         }
+        // what the OpenAI-format client sent that the normalized request does not model, verbatim
+        request.extras().fields().forEach((name, raw) -> {
+            if (!body.has(name)) {
+                body.putRawValue(name, new RawValue(raw)); // byte for byte: 2.50 stays 2.50
+            }
+        });
         return body;
     }
+
+    /** The request metadata key the ingresses use for the end user (sent as {@code user}). */
+    static final String USER_METADATA = "user";
 
     private static void addUser(ArrayNode messages, Message message) {
         List<ContentPart> rest = new ArrayList<>();

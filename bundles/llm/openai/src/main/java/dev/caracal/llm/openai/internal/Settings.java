@@ -1,6 +1,7 @@
 package dev.caracal.llm.openai.internal;
 
 import dev.caracal.llm.support.ConfigValues;
+import dev.caracal.llm.support.ForwardedHeaders;
 import dev.caracal.llm.support.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +27,8 @@ record Settings(
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         int maxConcurrency,
-        Duration modelsCacheTtl) {
+        Duration modelsCacheTtl,
+        ForwardedHeaders forwardHeaders) {
 
     /** An embedding model to register; {@code dimensions} 0 means "the model's native size". */
     record EmbeddingSpec(String model, int dimensions) {}
@@ -54,6 +56,7 @@ record Settings(
         }
         maxRetries = Math.max(0, maxRetries);
         maxConcurrency = Math.max(1, maxConcurrency);
+        forwardHeaders = forwardHeaders == null ? ForwardedHeaders.NONE : forwardHeaders;
     }
 
     static Settings from(OpenAiConfig config) {
@@ -79,7 +82,8 @@ record Settings(
                 Duration.ofMillis(Math.max(0, config.retryBaseDelayMs())),
                 Duration.ofMillis(Math.max(0, config.retryMaxDelayMs())),
                 config.maxConcurrency(),
-                Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())));
+                Duration.ofSeconds(Math.max(0, config.modelsCacheSeconds())),
+                ForwardedHeaders.parse(config.forwardHeaders()));
     }
 
     static List<String> splitList(String value) {
@@ -119,6 +123,7 @@ record Settings(
                 + ", embeddingModels=" + embeddingModels + ", maxTokensField=" + maxTokensField
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", maxRetries="
                 + maxRetries + ", retryBaseDelay=" + retryBaseDelay + ", retryMaxDelay=" + retryMaxDelay
-                + ", maxConcurrency=" + maxConcurrency + ", modelsCacheTtl=" + modelsCacheTtl + "]";
+                + ", maxConcurrency=" + maxConcurrency + ", modelsCacheTtl=" + modelsCacheTtl + ", forwardHeaders="
+                + forwardHeaders.names() + "]";
     }
 }

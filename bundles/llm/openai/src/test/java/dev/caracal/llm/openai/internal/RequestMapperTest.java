@@ -12,6 +12,7 @@ import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.testkit.ChatRequests;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Request shapes that the end-to-end tests do not reach. */
 class RequestMapperTest {
 
-    private final RequestMapper mapper = new RequestMapper("max_completion_tokens");
+    private final RequestMapper mapper = new RequestMapper("max_completion_tokens", "openai");
 
     @Test
     void toolResultsInsideAUserMessageBecomeToolMessagesFirst() {
@@ -117,5 +118,55 @@ class RequestMapperTest {
                 () -> mapper.toBody(
                         ChatRequests.to("m").messages(Message.user("q"), image).build(), false));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
+    }
+
+    @Test
+    void anOpenAiClientsExtrasGoUpstreamVerbatimAndAnotherFormatsAreRefused() {
+        ChatRequest request = ChatRequests.ask("m", "hi")
+                .withExtras(new RequestExtras(
+                        "openai",
+                        java.util.Map.of(
+                                "store", "true",
+                                "parallel_tool_calls", "false",
+                                "prediction", "{\"type\":\"content\",\"content\":\"x\"}",
+                                "a_field_from_next_month", "[1,2.50,{\"deep\":null}]"),
+                        java.util.Map.of("openai-beta", "assistants=v2")));
+        String wire = dev.caracal.llm.support.Json.write(mapper.toBody(request, false));
+        assertTrue(wire.contains("\"a_field_from_next_month\":[1,2.50,{\"deep\":null}]"), wire);
+        JsonNode body = dev.caracal.llm.support.Json.tryParse(wire);
+        assertTrue(body.get("store").booleanValue());
+        assertFalse(body.get("parallel_tool_calls").booleanValue());
+        assertEquals("content", body.at("/prediction/type").asText());
+
+        LlmException refused = assertThrows(
+                LlmException.class,
+                () -> mapper.toBody(
+                        ChatRequests.ask("m", "hi")
+                                .withExtras(new RequestExtras(
+                                        "anthropic", java.util.Map.of("service_tier", "\"auto\""), null)),
+                        false));
+        assertEquals(ErrorKind.INVALID_REQUEST, refused.kind());
+        assertTrue(
+                refused.getMessage()
+                        .startsWith("the field service_tier of the anthropic request cannot be carried"
+                                + " to provider 'openai'"),
+                refused.getMessage());
+    }
+
+    @Test
+    void topKAndTheEndUserAreCarriedNotDropped() {
+        ChatRequest request = new ChatRequest(
+                "m",
+                null,
+                List.of(Message.user("hi")),
+                null,
+                null,
+                new dev.caracal.llm.SamplingParameters(null, null, 40, null, null, null, null),
+                null,
+                false,
+                java.util.Map.of("user", "u-42"));
+        JsonNode body = mapper.toBody(request, false);
+        assertEquals(40, body.get("top_k").intValue());
+        assertEquals("u-42", body.get("user").asText());
     }
 }

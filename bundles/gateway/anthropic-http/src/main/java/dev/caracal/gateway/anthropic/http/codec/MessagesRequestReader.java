@@ -6,6 +6,7 @@ import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -21,7 +22,10 @@ import java.util.Set;
  * rejection is an {@link AnthropicError} 400 whose message starts with the path of the offending field, as Anthropic
  * writes it ({@code messages.1.content.0.type: ...}).
  *
- * <p>This class reads the top-level fields (which are allowed, {@code model}, {@code stream}, {@code system},
+ * <p>A top-level member it does not model is kept verbatim in the request's {@link RequestExtras} (see
+ * {@link #extraFields}), never dropped.
+ *
+ * <p>This class reads the top-level fields ({@code model}, {@code stream}, {@code system},
  * {@code stop_sequences}, {@code metadata}) and assembles the request; the rest is read by {@link SamplingReader}
  * ({@code max_tokens}, sampling, {@code thinking}), {@link ToolReader} ({@code tools}, {@code tool_choice}) and
  * {@link MessageReader} ({@code messages} and their content blocks), in the order the fields are validated.
@@ -34,11 +38,8 @@ public final class MessagesRequestReader {
      */
     public static final String METADATA_USER_ID = "user";
 
-    /** Accepted and ignored: hints that do not change the answer's content. */
-    private static final Set<String> IGNORED_FIELDS = Set.of("service_tier", "cache_control", "inference_geo");
-    /** Real Anthropic parameters this gateway cannot honour; refused rather than silently dropped. */
-    private static final Set<String> UNSUPPORTED_FIELDS = Set.of(
-            "container", "mcp_servers", "context_management", "output_config", "output_format", "speed", "diagnostics");
+    /** The wire format of the requests this reader reads ({@link RequestExtras#format}). */
+    public static final String FORMAT = "anthropic";
 
     private static final Set<String> KNOWN_FIELDS = Set.of(
             "model",
@@ -62,7 +63,6 @@ public final class MessagesRequestReader {
         if (body == null || !body.isObject()) {
             throw AnthropicError.invalid(null, "the request body must be a JSON object");
         }
-        checkFields(body);
         String model = RequestFields.requiredString(body, "model");
         if (model.isBlank()) {
             throw AnthropicError.invalid("model", "must not be empty");
@@ -80,20 +80,36 @@ public final class MessagesRequestReader {
         List<String> stop = stopSequences(body.get("stop_sequences"));
         Map<String, String> metadata = metadata(body.get("metadata"));
         SamplingParameters sampling = new SamplingParameters(temperature, topP, topK, maxTokens, null, null, null);
-        return new ChatRequest(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
+        return new ChatRequest(
+                model,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                new RequestExtras(FORMAT, extraFields(body), null));
     }
 
-    private static void checkFields(JsonNode body) {
-        Iterator<String> names = body.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (UNSUPPORTED_FIELDS.contains(name)) {
-                throw AnthropicError.invalid(name, "this parameter is not supported by this gateway");
-            }
-            if (!KNOWN_FIELDS.contains(name) && !IGNORED_FIELDS.contains(name)) {
-                throw AnthropicError.invalid(name, "Extra inputs are not permitted");
+    /**
+     * The top-level members this reader does not model ({@code service_tier}, {@code container},
+     * {@code mcp_servers}, a top-level {@code cache_control}, or one Anthropic adds next month), each as its raw
+     * JSON: an Anthropic provider sends them upstream verbatim (so the API itself accepts or refuses them), a provider
+     * of another format refuses the call naming them.
+     */
+    static Map<String, String> extraFields(JsonNode body) {
+        Map<String, String> extras = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!KNOWN_FIELDS.contains(e.getKey())) {
+                extras.put(e.getKey(), e.getValue().toString());
             }
         }
+        return extras;
     }
 
     private static String system(JsonNode node) {

@@ -19,6 +19,7 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import java.io.IOException;
 import javax.servlet.AsyncContext;
@@ -149,7 +150,7 @@ public class MessagesServlet extends HttpServlet {
 
     private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
         JsonNode body = BodyReader.parseJsonObject(BodyReader.readBytes(req, maxBodyBytes()));
-        ChatRequest request = MessagesRequestReader.read(body);
+        ChatRequest read = MessagesRequestReader.read(body);
         Gateway g = gateway;
         if (g == null) {
             throw new AnthropicError(
@@ -158,6 +159,9 @@ public class MessagesServlet extends HttpServlet {
                     "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
         }
         CallContext context = call.context(req);
+        // the client's headers ride with its extras, for providers to forward by their allow-list
+        RequestExtras extras = read.extras();
+        ChatRequest request = read.withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers()));
         try {
             if (request.stream()) {
                 stream(g, context, request, req, resp, call);

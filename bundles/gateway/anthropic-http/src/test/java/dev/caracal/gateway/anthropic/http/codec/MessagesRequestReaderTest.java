@@ -546,9 +546,27 @@ class MessagesRequestReaderTest {
                         with(
                                 "messages",
                                 "[{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':[{'type':'thinking','thinking':'t','signature':'s'}]}]}]"),
-                        "messages.0.content.0.content.0.type: 'thinking' blocks are not supported in tool results by this gateway; use 'text' or 'image'"),
-                Arguments.of(with("mcp_servers", "[]"), "mcp_servers: this parameter is not supported by this gateway"),
-                Arguments.of(with("frequency_penalty", "0.5"), "frequency_penalty: Extra inputs are not permitted"));
+                        "messages.0.content.0.content.0.type: 'thinking' blocks are not supported in tool results by this gateway; use 'text' or 'image'"));
+    }
+
+    /**
+     * A top-level member the reader does not model is kept verbatim, for an Anthropic provider to send upstream (where
+     * the API itself takes or refuses it) and for another to refuse by name: never dropped, never refused here.
+     */
+    @Test
+    void topLevelMembersItDoesNotModelAreKeptVerbatim() {
+        ObjectNode body = with("mcp_servers", "[{'type':'url','url':'https://mcp.example/sse','name':'ex'}]");
+        body.set("frequency_penalty", json("0.5"));
+        body.set("service_tier", json("'auto'"));
+        ChatRequest r = MessagesRequestReader.read(body);
+        assertEquals("anthropic", r.extras().format());
+        assertEquals(
+                Map.of(
+                        "frequency_penalty", "0.5",
+                        "mcp_servers", "[{\"type\":\"url\",\"url\":\"https://mcp.example/sse\",\"name\":\"ex\"}]",
+                        "service_tier", "\"auto\""),
+                r.extras().fields());
+        assertEquals(Map.of(), MessagesRequestReader.read(obj(MINIMAL)).extras().fields());
     }
 
     @ParameterizedTest(name = "{1}")

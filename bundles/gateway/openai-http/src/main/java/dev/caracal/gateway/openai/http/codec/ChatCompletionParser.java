@@ -8,6 +8,7 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -26,7 +27,10 @@ import java.util.regex.Pattern;
 /**
  * Parses an OpenAI Chat Completions request body into a normalized {@link ChatRequest}, validating every field it
  * reads the way OpenAI does (ranges, types, shapes) and refusing, with a 400 that names the field, what the
- * normalized request cannot carry. Unknown fields are ignored.
+ * normalized request cannot carry. A top-level member it does not read ({@code parallel_tool_calls}, {@code store},
+ * {@code service_tier}, {@code metadata}, {@code prediction}, or one OpenAI adds next month) is kept verbatim in the
+ * request's {@link RequestExtras}: an OpenAI-format provider sends it upstream as is, another refuses the call
+ * naming it. Nothing is dropped.
  *
  * <p>Reasoning: {@code reasoning_effort} {@code minimal}, {@code low}, {@code medium} or {@code high} becomes
  * {@link Reasoning#effort}; {@code none} (which OpenAI's newest models accept) asks for no reasoning and leaves
@@ -47,6 +51,42 @@ public final class ChatCompletionParser {
     private static final String SYSTEM_SEPARATOR = "\n\n";
     /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
     private static final String NO_REASONING = "none";
+
+    /** The wire format of the requests this parser reads ({@link RequestExtras#format}). */
+    public static final String FORMAT = "openai";
+
+    /**
+     * The top-level members this parser reads: carried in the normalized request (or refused when they ask what it
+     * cannot carry, or accepted when they ask for the default: {@code response_format} text, {@code logprobs} false).
+     * Every other member is an extra.
+     */
+    static final Set<String> READ = Set.of(
+            "model",
+            "n",
+            "messages",
+            "tools",
+            "tool_choice",
+            "temperature",
+            "top_p",
+            "presence_penalty",
+            "frequency_penalty",
+            "max_tokens",
+            "max_completion_tokens",
+            "seed",
+            "stop",
+            "stream",
+            "stream_options",
+            "reasoning_effort",
+            "user",
+            "response_format",
+            "logprobs",
+            "top_logprobs",
+            "logit_bias",
+            "audio",
+            "modalities",
+            "functions",
+            "function_call",
+            "web_search_options");
 
     private ChatCompletionParser() {}
 
@@ -99,8 +139,31 @@ public final class ChatCompletionParser {
 
         String systemText = system.isEmpty() ? null : String.join(SYSTEM_SEPARATOR, system);
         ChatRequest request = new ChatRequest(
-                model, systemText, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
+                model,
+                systemText,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                new RequestExtras(FORMAT, extraFields(body), null));
         return new ChatCompletionCall(request, includeUsage);
+    }
+
+    /** The top-level members this parser does not read, each as its raw JSON. */
+    static Map<String, String> extraFields(JsonNode body) {
+        Map<String, String> extras = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!READ.contains(e.getKey())) {
+                extras.put(e.getKey(), e.getValue().toString());
+            }
+        }
+        return extras;
     }
 
     /** OpenAI parameters the normalized request cannot carry: refused rather than silently dropped. */

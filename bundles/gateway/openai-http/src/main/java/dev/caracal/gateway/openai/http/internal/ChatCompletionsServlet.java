@@ -12,6 +12,7 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import java.io.IOException;
 import java.util.Set;
@@ -82,9 +83,14 @@ public class ChatCompletionsServlet extends OpenAiServlet {
 
     @Override
     void handle(HttpServletRequest req, HttpServletResponse resp, String requestId) throws IOException {
-        ChatCompletionCall call = ChatCompletionParser.parse(readJson(req));
+        ChatCompletionCall parsed = ChatCompletionParser.parse(readJson(req));
         Gateway gateway = gateway();
         CallContext context = CallContexts.of(req, requestId);
+        // the client's headers ride with its extras, for providers to forward by their allow-list
+        RequestExtras extras = parsed.request().extras();
+        ChatCompletionCall call = new ChatCompletionCall(
+                parsed.request().withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers())),
+                parsed.includeUsage());
         long created = System.currentTimeMillis() / 1000;
         try {
             if (!call.request().stream()) {

@@ -550,4 +550,27 @@ class ChatCompletionParserTest {
         assertEquals(code, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains(param), e.getMessage());
     }
+
+    /** What the parser does not read is kept verbatim as extras, never dropped; what it reads is never an extra. */
+    @Test
+    void membersItDoesNotReadAreKeptVerbatim() {
+        dev.caracal.llm.ChatRequest r = ChatCompletionParser.parse(json("{\"model\":\"m\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"user\":\"u-1\","
+                        + "\"temperature\":0.5,\"store\":true,\"parallel_tool_calls\":false,"
+                        + "\"service_tier\":\"flex\",\"metadata\":{\"run\":\"7\"},"
+                        + "\"prediction\":{\"type\":\"content\",\"content\":\"x\"},\"verbosity\":\"low\"}"))
+                .request();
+        assertEquals("openai", r.extras().format());
+        assertEquals(
+                java.util.Map.of(
+                        "store", "true",
+                        "parallel_tool_calls", "false",
+                        "service_tier", "\"flex\"",
+                        "metadata", "{\"run\":\"7\"}",
+                        "prediction", "{\"type\":\"content\",\"content\":\"x\"}",
+                        "verbosity", "\"low\""),
+                r.extras().fields());
+        assertEquals("u-1", r.metadata().get("user"), "user is read (and carried to every provider in its terms)");
+        assertEquals("7", r.metadata().get("run"), "filters still see the metadata");
+    }
 }
