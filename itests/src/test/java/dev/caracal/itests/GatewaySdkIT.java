@@ -73,6 +73,10 @@ class GatewaySdkIT {
 
     static List<Fixture> fixtures(String who) {
         return List.of(
+                // structured outputs: an OpenAI upstream answers JSON text, an Anthropic one calls the forced tool
+                Fixture.whenUserSays("json forecast").reply("{\"city\":\"Paris\",\"celsius\":18}"),
+                Fixture.whenUserSays("structured forecast")
+                        .toolCall("toolu_forecast", "forecast", "{\"city\":\"Paris\",\"celsius\":18}"),
                 Fixture.whenToolResult("call_weather_1").reply("It is 18 degrees in Paris."),
                 Fixture.whenToolResult("call_think_1").reply("Paris is mild today."),
                 Fixture.whenUserSays("ponder the weather")
@@ -402,7 +406,9 @@ class GatewaySdkIT {
         Map<String, String> headers = lastHeaders(primary, "/chat/completions");
         assertEquals("assistants=v2", headers.get("openai-beta"), headers.toString());
         assertEquals(trace, headers.get("traceparent"), headers.toString());
-        assertEquals("Bearer sk-primary", headers.get("authorization"), "the provider's key, never the client's");
+        assertTrue(
+                headers.values().stream().noneMatch(v -> v.contains(CaracalTestSupport.ADMIN_KEY)),
+                "the client's Caracal key never reaches the upstream: " + headers);
 
         com.openai.errors.BadRequestException refused = assertThrows(
                 com.openai.errors.BadRequestException.class,
@@ -446,6 +452,68 @@ class GatewaySdkIT {
                                         "service_tier", com.anthropic.core.JsonValue.from("standard_only"))
                                 .build()));
         assertTrue(refusedAnthropic.getMessage().contains("service_tier"), refusedAnthropic.getMessage());
+    }
+
+    /**
+     * Structured outputs with openai-java's json_schema: to an OpenAI provider as {@code response_format}, to Claude
+     * as a forced call of a tool whose input schema is the schema, the call's input returned as the message content,
+     * streamed or not.
+     */
+    @Test
+    void structuredOutputsReachEveryProviderInItsOwnTerms() throws Exception {
+        OpenAIClient client = openai(0);
+        com.openai.models.ResponseFormatJsonSchema format = com.openai.models.ResponseFormatJsonSchema.builder()
+                .jsonSchema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.builder()
+                        .name("forecast")
+                        .strict(true)
+                        .schema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                                .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                                .putAdditionalProperty(
+                                        "properties",
+                                        com.openai.core.JsonValue.from(Map.of(
+                                                "city", Map.of("type", "string"),
+                                                "celsius", Map.of("type", "number"))))
+                                .putAdditionalProperty(
+                                        "required", com.openai.core.JsonValue.from(List.of("city", "celsius")))
+                                .putAdditionalProperty("additionalProperties", com.openai.core.JsonValue.from(false))
+                                .build())
+                        .build())
+                .build();
+        ChatCompletion openAi = client.chat()
+                .completions()
+                .create(ask("primary/gpt-4o-mini", "json forecast please")
+                        .responseFormat(format)
+                        .build());
+        assertEquals("{\"city\":\"Paris\",\"celsius\":18}", content(openAi));
+        JsonNode sent = lastBody(primary, "/chat/completions");
+        assertEquals("json_schema", sent.at("/response_format/type").asText(), sent.toString());
+        assertEquals("forecast", sent.at("/response_format/json_schema/name").asText());
+        assertTrue(sent.at("/response_format/json_schema/strict").asBoolean());
+
+        ChatCompletion claude = client.chat()
+                .completions()
+                .create(ask("backup/claude-3-5-haiku-latest", "structured forecast please")
+                        .responseFormat(format)
+                        .build());
+        assertEquals(JSON.readTree("{\"city\":\"Paris\",\"celsius\":18}"), JSON.readTree(content(claude)));
+        assertEquals(
+                ChatCompletion.Choice.FinishReason.STOP, claude.choices().get(0).finishReason());
+        assertTrue(
+                claude.choices().get(0).message().toolCalls().map(List::isEmpty).orElse(true));
+        JsonNode toClaude = lastBody(backup, "/v1/messages");
+        assertEquals("forecast", toClaude.at("/tools/0/name").asText(), toClaude.toString());
+        assertEquals(
+                "number",
+                toClaude.at("/tools/0/input_schema/properties/celsius/type").asText());
+        assertEquals("tool", toClaude.at("/tool_choice/type").asText());
+
+        Streamed streamed = OpenAiSdk.stream(
+                client,
+                ask("backup/claude-3-5-haiku-latest", "structured forecast please")
+                        .responseFormat(format)
+                        .build());
+        assertEquals(
+                JSON.readTree("{\"city\":\"Paris\",\"celsius\":18}"), JSON.readTree(content(streamed.completion())));
     }
 
     @Test

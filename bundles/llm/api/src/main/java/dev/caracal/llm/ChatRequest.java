@@ -9,7 +9,8 @@ import java.util.Objects;
  * provider and upstream model. {@code metadata} carries caller attributes (user, session, tags) for filters.
  * {@code reasoning} is what the caller asked of a reasoning model, or {@code null} for the provider's default.
  * {@code extras} is what the client sent that this record does not model ({@link RequestExtras}): carried verbatim
- * to a provider of the client's format, refused by another; never {@code null}.
+ * to a provider of the client's format, refused by another; never {@code null}. {@code responseFormat} is the shape
+ * the answer's text must have (structured outputs), or {@code null} for free text.
  */
 public record ChatRequest(
         String model,
@@ -22,7 +23,8 @@ public record ChatRequest(
         boolean stream,
         Map<String, String> metadata,
         Reasoning reasoning,
-        RequestExtras extras) {
+        RequestExtras extras,
+        ResponseFormat responseFormat) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(Objects.requireNonNull(messages, "messages"));
@@ -46,7 +48,7 @@ public record ChatRequest(
             boolean stream,
             Map<String, String> metadata,
             Reasoning reasoning) {
-        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, null);
+        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, null, null);
     }
 
     /** A request without reasoning options (the form before {@code reasoning} existed). */
@@ -60,24 +62,74 @@ public record ChatRequest(
             List<String> stop,
             boolean stream,
             Map<String, String> metadata) {
-        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, null, null);
+        this(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, null, null, null);
     }
 
     /** The same request for another model, as the router does when it picks an upstream model. */
     public ChatRequest withModel(String newModel) {
         return new ChatRequest(
-                newModel, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, extras);
+                newModel,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                extras,
+                responseFormat);
     }
 
     /** The same request with other reasoning options ({@code null}: the provider's default). */
     public ChatRequest withReasoning(Reasoning newReasoning) {
         return new ChatRequest(
-                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, newReasoning, extras);
+                model,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                newReasoning,
+                extras,
+                responseFormat);
     }
 
     /** The same request with other extras ({@code null}: none). */
     public ChatRequest withExtras(RequestExtras newExtras) {
         return new ChatRequest(
-                model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning, newExtras);
+                model,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                newExtras,
+                responseFormat);
+    }
+
+    /** The same request asking for another answer shape ({@code null}: free text). */
+    public ChatRequest withResponseFormat(ResponseFormat newFormat) {
+        return new ChatRequest(
+                model,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                extras,
+                newFormat);
     }
 }

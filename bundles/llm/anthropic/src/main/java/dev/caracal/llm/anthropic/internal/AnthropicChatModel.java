@@ -104,14 +104,16 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
                     "message",
                     () -> HttpCalls.thenApply(
                             callAsync(post("/v1/messages", body, false, request.extras())),
-                            text -> ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text)),
+                            text -> StructuredOutput.answer(
+                                    request,
+                                    ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text))),
                     LOG);
         });
     }
 
     @Override
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
-        return runtime.stream(handler, () -> {
+        return runtime.stream(StructuredOutput.stream(request, handler), () -> {
             String body = Json.write(requests.toBody(request, true));
             return new MessageStream(() -> post("/v1/messages", body, true, request.extras()), request.model(), secret);
         });

@@ -45,6 +45,7 @@ import java.util.Map;
  *       {@code top_p}, {@code top_k}, {@code stop_sequences}; {@code metadata.user_id} from the request metadata
  *       {@code user}. Seed and presence/frequency penalties have no Anthropic equivalent: a request with them is
  *       refused naming them;</li>
+ *   <li>a response format (structured outputs) through a forced tool call, see {@link StructuredOutput};</li>
  *   <li>the request's extras ({@link RequestExtras}) of an Anthropic-format client verbatim; those of another
  *       format are refused naming them, before anything is sent;</li>
  *   <li>{@code thinking}: when the request asks for reasoning, {@code {"type": "enabled", "budget_tokens": B}}
@@ -112,6 +113,7 @@ final class RequestMapper {
                 default -> throw invalid("unknown tool choice " + choice.mode());
             }
         }
+        StructuredOutput.ask(request, body, providerId);
         if (s.temperature() != null) {
             body.put("temperature", s.temperature());
         }

@@ -80,7 +80,7 @@ class RequestMapperTest {
                                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
                         new ToolDefinition("get_time", null, null))
                 .toolChoice(ToolChoice.tool("get_weather"))
-                .sampling(new SamplingParameters(0.5, 0.9, 20, 256, 7L, 0.1, 0.2))
+                .sampling(new SamplingParameters(0.5, 0.9, 20, 256, null, null, null))
                 .stop("STOP", "END")
                 .streamed()
                 .metadata(Map.of("user", "user-42", "session", "s-1"))
@@ -356,5 +356,53 @@ class RequestMapperTest {
                 assertThrows(dev.caracal.llm.LlmException.class, () -> mapper.toBody(request, false));
         assertEquals(dev.caracal.llm.ErrorKind.INVALID_REQUEST, refused.kind());
         assertTrue(refused.getMessage().startsWith("seed, presence_penalty have no equivalent"), refused.getMessage());
+    }
+
+    @Test
+    void structuredOutputIsAForcedToolWhoseInputComesBackAsTheText() {
+        ChatRequest request = ChatRequests.ask("claude-x", "weather in Paris?")
+                .withResponseFormat(dev.caracal.llm.ResponseFormat.jsonSchema(
+                        "weather", null, "{\"type\":\"object\",\"properties\":{\"c\":{\"type\":\"number\"}}}", true));
+        JsonNode body = mapper.toBody(request, false);
+        assertEquals("weather", body.at("/tools/0/name").asText());
+        assertEquals(
+                "number", body.at("/tools/0/input_schema/properties/c/type").asText());
+        assertEquals("tool", body.at("/tool_choice/type").asText());
+        assertEquals("weather", body.at("/tool_choice/name").asText());
+
+        dev.caracal.llm.ChatResponse answer = StructuredOutput.answer(
+                request,
+                new dev.caracal.llm.ChatResponse(
+                        "m1",
+                        "claude-x",
+                        List.of(new ContentPart.ToolUse("toolu_1", "weather", "{\"c\":18}")),
+                        dev.caracal.llm.StopReason.TOOL_USE,
+                        null));
+        assertEquals("{\"c\":18}", answer.text());
+        assertEquals(dev.caracal.llm.StopReason.END_TURN, answer.stopReason());
+
+        List<dev.caracal.llm.StreamEvent> seen = new java.util.ArrayList<>();
+        dev.caracal.llm.StreamHandler h = StructuredOutput.stream(request, seen::add);
+        h.onEvent(new dev.caracal.llm.StreamEvent.ToolCallDelta(0, "toolu_1", "weather", ""));
+        h.onEvent(new dev.caracal.llm.StreamEvent.ToolCallDelta(0, null, null, "{\"c\":"));
+        h.onEvent(new dev.caracal.llm.StreamEvent.ToolCallDelta(0, null, null, "18}"));
+        h.onEvent(new dev.caracal.llm.StreamEvent.End(dev.caracal.llm.StopReason.TOOL_USE));
+        assertEquals(
+                List.of(
+                        new dev.caracal.llm.StreamEvent.TextDelta(0, "{\"c\":"),
+                        new dev.caracal.llm.StreamEvent.TextDelta(0, "18}"),
+                        new dev.caracal.llm.StreamEvent.End(dev.caracal.llm.StopReason.END_TURN)),
+                seen);
+
+        LlmException besideTools = assertThrows(
+                LlmException.class,
+                () -> mapper.toBody(
+                        ChatRequests.to("claude-x")
+                                .user("hi")
+                                .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}"))
+                                .build()
+                                .withResponseFormat(dev.caracal.llm.ResponseFormat.jsonObject()),
+                        false));
+        assertTrue(besideTools.getMessage().startsWith("response_format cannot be carried beside tools"));
     }
 }

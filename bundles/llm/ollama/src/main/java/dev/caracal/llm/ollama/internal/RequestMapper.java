@@ -10,6 +10,7 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
+import dev.caracal.llm.ResponseFormat;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -38,8 +39,8 @@ import java.util.Map;
  *       tools, a named tool sends that tool only, {@code REQUIRED} cannot be enforced and sends them all;</li>
  *   <li>{@code options}: temperature, top_p, top_k, num_predict (the output limit), stop, seed,
  *       presence_penalty, frequency_penalty;</li>
- *   <li>{@code format}: {@code "json"} or a JSON schema, from the request metadata key
- *       {@value #RESPONSE_FORMAT_KEY} (the API has no response-format field yet);</li>
+ *   <li>{@code format}: {@code "json"} or a JSON schema, from the request's response format (structured outputs),
+ *       else from the request metadata key {@value #RESPONSE_FORMAT_KEY};</li>
  *   <li>{@code think} from the request's reasoning options (see {@link #think}); none when the caller asked for
  *       none, so that the model's default applies;</li>
  *   <li>{@code keep_alive} from the configuration, a number when it is one;</li>
@@ -84,8 +85,16 @@ final class RequestMapper {
             }
         }
         addTools(body, request);
+        ResponseFormat wanted = request.responseFormat();
         String format = request.metadata().get(RESPONSE_FORMAT_KEY);
-        if (format != null && !format.isBlank()) {
+        if (wanted != null) {
+            // structured outputs: "json" for any JSON, the schema itself for a schema
+            body.set(
+                    "format",
+                    wanted.type() == ResponseFormat.Type.JSON_OBJECT
+                            ? Json.MAPPER.getNodeFactory().textNode("json")
+                            : Json.tryParse(wanted.schemaJson()));
+        } else if (format != null && !format.isBlank()) {
             body.set("format", format(format));
         }
         ObjectNode options = options(request);

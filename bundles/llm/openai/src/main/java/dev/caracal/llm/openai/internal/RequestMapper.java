@@ -11,6 +11,7 @@ import dev.caracal.llm.LlmException;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
+import dev.caracal.llm.ResponseFormat;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -131,6 +132,23 @@ final class RequestMapper {
         String user = request.metadata().get(USER_METADATA);
         if (user != null && !user.isBlank()) {
             body.put("user", user);
+        }
+        ResponseFormat format = request.responseFormat();
+        if (format != null) {
+            ObjectNode rf = body.putObject("response_format");
+            if (format.type() == ResponseFormat.Type.JSON_OBJECT) {
+                rf.put("type", "json_object");
+            } else {
+                ObjectNode spec = rf.put("type", "json_schema").putObject("json_schema");
+                spec.put("name", format.name());
+                if (format.description() != null) {
+                    spec.put("description", format.description());
+                }
+                spec.set("schema", Json.tryParse(format.schemaJson()));
+                if (format.strict() != null) {
+                    spec.put("strict", format.strict());
+                }
+            }
         }
         Reasoning reasoning = request.reasoning();
         if (reasoning != null) {

@@ -169,4 +169,21 @@ class RequestMapperTest {
         assertEquals(40, body.get("top_k").intValue());
         assertEquals("u-42", body.get("user").asText());
     }
+
+    @Test
+    void structuredOutputsAreSentAsResponseFormat() {
+        JsonNode schema = mapper.toBody(
+                ChatRequests.ask("m", "hi")
+                        .withResponseFormat(dev.caracal.llm.ResponseFormat.jsonSchema(
+                                "weather", "w", "{\"type\":\"object\"}", true)),
+                false);
+        assertEquals("json_schema", schema.at("/response_format/type").asText());
+        assertEquals("weather", schema.at("/response_format/json_schema/name").asText());
+        assertEquals(
+                "object", schema.at("/response_format/json_schema/schema/type").asText());
+        assertTrue(schema.at("/response_format/json_schema/strict").booleanValue());
+        JsonNode object = mapper.toBody(
+                ChatRequests.ask("m", "hi").withResponseFormat(dev.caracal.llm.ResponseFormat.jsonObject()), false);
+        assertEquals("{\"type\":\"json_object\"}", object.get("response_format").toString());
+    }
 }

@@ -91,7 +91,8 @@ public final class MessagesRequestReader {
                 stream,
                 metadata,
                 reasoning,
-                new RequestExtras(FORMAT, extraFields(body), null));
+                new RequestExtras(FORMAT, extraFields(body), null),
+                null);
     }
 
     /**

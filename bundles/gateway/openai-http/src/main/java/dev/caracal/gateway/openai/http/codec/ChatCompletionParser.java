@@ -9,6 +9,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
+import dev.caracal.llm.ResponseFormat;
 import dev.caracal.llm.Role;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
@@ -149,7 +150,8 @@ public final class ChatCompletionParser {
                 stream,
                 metadata,
                 reasoning,
-                new RequestExtras(FORMAT, extraFields(body), null));
+                new RequestExtras(FORMAT, extraFields(body), null),
+                parseResponseFormat(body));
         return new ChatCompletionCall(request, includeUsage);
     }
 
@@ -168,14 +170,6 @@ public final class ChatCompletionParser {
 
     /** OpenAI parameters the normalized request cannot carry: refused rather than silently dropped. */
     private static void refuseUnsupported(JsonNode body) {
-        JsonNode format = Fields.optionalObject(body, "response_format", "response_format");
-        if (format != null) {
-            String type = Fields.requiredString(format, "type", "response_format.type");
-            if (!type.equals("text")) {
-                throw InvalidRequestException.unsupportedValue(
-                        "response_format", "'" + type + "' is not supported by this gateway; only 'text' is.");
-            }
-        }
         if (Fields.optionalBoolean(body, "logprobs", "logprobs", false)) {
             throw InvalidRequestException.unsupportedValue("logprobs", "log probabilities are not supported.");
         }
@@ -548,6 +542,58 @@ public final class ChatCompletionParser {
                     .append("'");
         }
         return sb.toString();
+    }
+
+    // ---- structured outputs ----
+
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /**
+     * {@code response_format}: {@code text} (or absent) is free text, {@code json_object} any JSON object,
+     * {@code json_schema} JSON valid against {@code json_schema.schema} (with its {@code name}, {@code description}
+     * and {@code strict}); validated as OpenAI validates it.
+     */
+    static ResponseFormat parseResponseFormat(JsonNode body) {
+        JsonNode format = Fields.optionalObject(body, "response_format", "response_format");
+        if (format == null) {
+            return null;
+        }
+        String type = Fields.requiredString(format, "type", "response_format.type");
+        switch (type) {
+            case "text" -> {
+                return null;
+            }
+            case "json_object" -> {
+                return ResponseFormat.jsonObject();
+            }
+            case "json_schema" -> {
+                JsonNode spec = Fields.required(format, "json_schema", "response_format.json_schema");
+                if (!spec.isObject()) {
+                    throw InvalidRequestException.type("response_format.json_schema", "an object");
+                }
+                String name = Fields.requiredString(spec, "name", "response_format.json_schema.name");
+                if (!SCHEMA_NAME.matcher(name).matches()) {
+                    throw InvalidRequestException.value(
+                            "response_format.json_schema.name",
+                            "must be 1 to 64 letters, digits, underscores or dashes.");
+                }
+                JsonNode schema = Fields.optionalObject(spec, "schema", "response_format.json_schema.schema");
+                String description =
+                        Fields.optionalString(spec, "description", "response_format.json_schema.description");
+                JsonNode strict = get(spec, "strict");
+                if (strict != null && !strict.isNull() && !strict.isBoolean()) {
+                    throw InvalidRequestException.type("response_format.json_schema.strict", "a boolean");
+                }
+                return ResponseFormat.jsonSchema(
+                        name,
+                        description,
+                        schema == null ? "{\"type\":\"object\"}" : schema.toString(),
+                        strict == null || strict.isNull() ? null : strict.booleanValue());
+            }
+            default ->
+                throw InvalidRequestException.value(
+                        "response_format.type", "must be 'text', 'json_object' or 'json_schema', got '" + type + "'.");
+        }
     }
 
     // ---- stop, metadata ----

@@ -288,6 +288,28 @@ class ChatCompletionParserTest {
     }
 
     @Test
+    void structuredOutputsAreRead() {
+        assertEquals(
+                dev.caracal.llm.ResponseFormat.jsonObject(),
+                parse("{'model':'m'," + HI + ",'response_format':{'type':'json_object'}}")
+                        .request()
+                        .responseFormat());
+        assertEquals(
+                dev.caracal.llm.ResponseFormat.jsonSchema(
+                        "weather", "Weather of a city", "{\"type\":\"object\",\"properties\":{}}", true),
+                parse("{'model':'m'," + HI + ",'response_format':{'type':'json_schema','json_schema':{'name':"
+                                + "'weather','description':'Weather of a city','strict':true,'schema':"
+                                + "{'type':'object','properties':{}}}}}")
+                        .request()
+                        .responseFormat());
+        assertEquals(
+                null,
+                parse("{'model':'m'," + HI + ",'response_format':{'type':'text'}}")
+                        .request()
+                        .responseFormat());
+    }
+
+    @Test
     void acceptedButIgnoredFields() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'response_format':{'type':'text'},'logprobs':false,"
                         + "'logit_bias':{},'modalities':['text'],'parallel_tool_calls':true,'store':false,'unknown':1,"
@@ -523,9 +545,18 @@ class ChatCompletionParserTest {
                         "tool_choice",
                         InvalidRequestException.INVALID_TYPE),
                 Arguments.of(
-                        "{'model':'m'," + HI + ",'response_format':{'type':'json_object'}}",
-                        "response_format",
-                        InvalidRequestException.UNSUPPORTED_VALUE),
+                        "{'model':'m'," + HI + ",'response_format':{'type':'xml'}}",
+                        "response_format.type",
+                        InvalidRequestException.INVALID_VALUE),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'response_format':{'type':'json_schema'}}",
+                        "response_format.json_schema",
+                        InvalidRequestException.MISSING),
+                Arguments.of(
+                        "{'model':'m'," + HI + ",'response_format':{'type':'json_schema','json_schema':"
+                                + "{'name':'has space','schema':{}}}}",
+                        "response_format.json_schema.name",
+                        InvalidRequestException.INVALID_VALUE),
                 Arguments.of(
                         "{'model':'m'," + HI + ",'logprobs':true}",
                         "logprobs",
