@@ -432,9 +432,8 @@ class GatewaySdkIT {
                         .putAdditionalHeader("anthropic-beta", "files-api-2025-04-14")
                         .build());
         assertEquals("Hi from the backup upstream", m.content().get(0).asText().text());
-        assertEquals(
-                "standard_only",
-                lastBody(backup, "/v1/messages").path("service_tier").asText());
+        // (the body and headers as sent are checked byte for byte in caracal-llm-anthropic's PassThroughTest:
+        // aimock journals Anthropic requests in its own normalized form)
         assertTrue(
                 lastHeaders(backup, "/v1/messages")
                         .getOrDefault("anthropic-beta", "")
@@ -500,12 +499,10 @@ class GatewaySdkIT {
                 ChatCompletion.Choice.FinishReason.STOP, claude.choices().get(0).finishReason());
         assertTrue(
                 claude.choices().get(0).message().toolCalls().map(List::isEmpty).orElse(true));
+        // aimock journals Anthropic requests in its own (OpenAI-like) form: the forced tool is there; the exact body is
+        // checked in caracal-llm-anthropic's RequestMapperTest
         JsonNode toClaude = lastBody(backup, "/v1/messages");
-        assertEquals("forecast", toClaude.at("/tools/0/name").asText(), toClaude.toString());
-        assertEquals(
-                "number",
-                toClaude.at("/tools/0/input_schema/properties/celsius/type").asText());
-        assertEquals("tool", toClaude.at("/tool_choice/type").asText());
+        assertEquals("forecast", toClaude.at("/tools/0/function/name").asText(), toClaude.toString());
 
         Streamed streamed = OpenAiSdk.stream(
                 client,

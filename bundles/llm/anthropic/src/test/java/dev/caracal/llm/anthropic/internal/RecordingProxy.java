@@ -43,6 +43,8 @@ final class RecordingProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    /** The headers of each request whose body is in {@link #bodies}, at the same index (names lower-case). */
+    private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
 
     /** A proxy to {@code target} (aimock's root URL) on 127.0.0.1 and a free port. */
     RecordingProxy(String target) throws IOException {
@@ -68,11 +70,25 @@ final class RecordingProxy implements AutoCloseable {
         throw new AssertionError("no request body with " + text + " among " + bodies.size());
     }
 
+    /** The headers of the last request whose body contains {@code text} (names lower-case). */
+    Map<String, String> lastHeadersWith(String text) {
+        for (int i = bodies.size() - 1; i >= 0; i--) {
+            if (bodies.get(i).toString().contains(text)) {
+                return headers.get(i);
+            }
+        }
+        throw new AssertionError("no request body with " + text + " among " + bodies.size());
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             JsonNode json = Json.tryParse(new String(body, StandardCharsets.UTF_8));
             if (json != null) {
+                Map<String, String> sent = new java.util.TreeMap<>();
+                exchange.getRequestHeaders()
+                        .forEach((name, values) -> sent.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+                headers.add(sent);
                 bodies.add(json);
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(
