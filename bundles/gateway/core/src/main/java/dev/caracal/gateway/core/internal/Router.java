@@ -65,8 +65,8 @@ final class Router {
      * thrown as its {@link dev.caracal.gateway.GatewayException}, and so is exhaustion.
      */
     ChatResponse complete(
-            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
-        TargetWalk walk = new TargetWalk(ticker, context, plan, requested, settings);
+            CallContext context, ChatRequest request, RoutePlan<ChatModel> plan, String requested, Settings settings) {
+        TargetWalk<ChatModel> walk = new TargetWalk<>(ticker, context, plan, requested, settings);
         while (walk.next()) {
             ChatResponse response = null;
             RuntimeException error = null;
@@ -97,8 +97,8 @@ final class Router {
      * the stage then completes on that thread.
      */
     CompletionStage<ChatResponse> completeAsync(
-            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
-        AsyncCall call = new AsyncCall(new TargetWalk(ticker, context, plan, requested, settings), request);
+            CallContext context, ChatRequest request, RoutePlan<ChatModel> plan, String requested, Settings settings) {
+        AsyncCall call = new AsyncCall(new TargetWalk<>(ticker, context, plan, requested, settings), request);
         call.run(true);
         return call.result;
     }
@@ -107,7 +107,7 @@ final class Router {
             CallContext context,
             ChatRequest request,
             StreamHandler handler,
-            RoutePlan plan,
+            RoutePlan<ChatModel> plan,
             String requested,
             Settings settings) {
         StreamCall call = new StreamCall(this, context, request, handler, plan, requested, settings);
@@ -155,10 +155,10 @@ final class Router {
      */
     private final class AsyncCall {
         final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-        private final TargetWalk walk;
+        private final TargetWalk<ChatModel> walk;
         private final ChatRequest request;
 
-        AsyncCall(TargetWalk walk, ChatRequest request) {
+        AsyncCall(TargetWalk<ChatModel> walk, ChatRequest request) {
             this.walk = walk;
             this.request = request;
         }

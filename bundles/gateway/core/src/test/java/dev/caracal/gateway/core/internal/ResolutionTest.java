@@ -136,7 +136,7 @@ class ResolutionTest {
                         "gpt-4o-mini"),
                 ids);
         ModelInfo fast = gw.models().get(0);
-        assertEquals(RouteTable.ROUTE_OWNER, fast.providerId());
+        assertEquals(Routing.ROUTE_OWNER, fast.providerId());
     }
 
     @Test

@@ -1,0 +1,225 @@
+package dev.caracal.gateway.core.internal;
+
+import dev.caracal.gateway.Route;
+import dev.caracal.llm.ChatModel;
+import dev.caracal.llm.EmbeddingModel;
+import dev.caracal.llm.LlmProperties;
+import dev.caracal.llm.ModelInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The providers, embedding models and route configurations the gateway has bound, and the snapshots built from them
+ * ({@link Routing}, {@link EmbeddingRouter}). Every arrival, change or departure rebuilds the snapshot under this
+ * registry's lock, which only bind callbacks take; calls read the current snapshot without one.
+ */
+final class Registry {
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Ticker ticker;
+    private final Object lock = new Object();
+    private final AtomicLong bindOrder = new AtomicLong(Long.MAX_VALUE / 2);
+    private final AtomicLong lastRefresh = new AtomicLong();
+    private final Map<ChatModel, ServiceEntry<ChatModel>> providers = new ConcurrentHashMap<>();
+    private final Map<RouteConfigComponent, Boolean> routeConfigs = new ConcurrentHashMap<>();
+    private final Map<EmbeddingModel, ServiceEntry<EmbeddingModel>> embeddingModels = new ConcurrentHashMap<>();
+    private final Map<EmbeddingModel, Map<String, ?>> embeddingProperties = new ConcurrentHashMap<>();
+
+    private volatile Routing routing = Routing.EMPTY;
+    private volatile EmbeddingRouter embeddings = EmbeddingRouter.EMPTY;
+
+    Registry(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    /** The current snapshot. */
+    Routing routing() {
+        return routing;
+    }
+
+    EmbeddingRouter embeddings() {
+        return embeddings;
+    }
+
+    // ---------------------------------------------------------------- providers
+
+    /**
+     * Adds or replaces chat provider {@code model}, under {@code caracal.provider.id} or else its
+     * {@link ChatModel#providerId()}; one without either is logged and ignored.
+     */
+    void putProvider(ChatModel model, Map<String, ?> properties) {
+        String key = ServiceEntry.string(properties, LlmProperties.PROVIDER_ID);
+        if (key == null) {
+            try {
+                key = model.providerId();
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "A chat model without {} failed to tell its providerId(); it is ignored",
+                        LlmProperties.PROVIDER_ID,
+                        e);
+                return;
+            }
+        }
+        if (key == null || key.isBlank()) {
+            LOG.error("A chat model has no provider id ({} or providerId()); it is ignored", LlmProperties.PROVIDER_ID);
+            return;
+        }
+        synchronized (lock) {
+            providers.put(model, ServiceEntry.of(model, key.trim(), properties, bindOrder.incrementAndGet()));
+            rebuild(true);
+        }
+        LOG.debug("Provider {} arrived", key);
+    }
+
+    /** The entry of provider {@code model}, or {@code null}. */
+    ServiceEntry<ChatModel> provider(ChatModel model) {
+        return providers.get(model);
+    }
+
+    /** Removes provider {@code model}; its entry, or {@code null} when it was not bound. */
+    ServiceEntry<ChatModel> removeProvider(ChatModel model) {
+        ServiceEntry<ChatModel> removed;
+        synchronized (lock) {
+            removed = providers.remove(model);
+            if (removed == null) {
+                return null;
+            }
+            rebuild(true);
+        }
+        LOG.debug("Provider {} left", removed.key());
+        return removed;
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    void putRouteConfig(RouteConfigComponent config) {
+        synchronized (lock) {
+            routeConfigs.put(config, Boolean.TRUE);
+            rebuild(false);
+        }
+    }
+
+    void removeRouteConfig(RouteConfigComponent config) {
+        synchronized (lock) {
+            if (routeConfigs.remove(config) != null) {
+                rebuild(false);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- embedding models
+
+    /**
+     * Adds or replaces embedding model {@code model}, under {@code caracal.embedding.model} or else its
+     * {@link EmbeddingModel#name()}; one without either is ignored.
+     */
+    void putEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
+        String name = ServiceEntry.string(properties, LlmProperties.EMBEDDING_MODEL);
+        if (name == null) {
+            try {
+                name = model.name();
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "An embedding model without {} failed to tell its name(); it is ignored",
+                        LlmProperties.EMBEDDING_MODEL,
+                        e);
+                return;
+            }
+        }
+        if (name == null || name.isBlank()) {
+            return;
+        }
+        synchronized (lock) {
+            embeddingModels.put(model, ServiceEntry.of(model, name.trim(), properties, bindOrder.incrementAndGet()));
+            embeddingProperties.put(model, properties == null ? Map.of() : new HashMap<>(properties));
+            rebuildEmbeddings();
+        }
+    }
+
+    void removeEmbeddingModel(EmbeddingModel model) {
+        synchronized (lock) {
+            if (embeddingModels.remove(model) != null) {
+                embeddingProperties.remove(model);
+                rebuildEmbeddings();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * The current snapshot, rebuilt first if a provider's model list changed since it was built (providers may
+     * discover models after registering). Looks at most once per second.
+     */
+    Routing refreshed() {
+        long now = ticker.nanos();
+        long last = lastRefresh.get();
+        if (now - last < REFRESH_NANOS && last != 0 || !lastRefresh.compareAndSet(last, now == 0 ? 1 : now)) {
+            return routing;
+        }
+        Routing r = routing;
+        for (Map.Entry<String, ChatModel> e : r.chatUpstreams.providers().entrySet()) {
+            if (!modelsOf(e.getKey(), e.getValue()).equals(r.chatUpstreams.listing(e.getKey()))) {
+                synchronized (lock) {
+                    rebuild(true);
+                }
+                break;
+            }
+        }
+        return routing;
+    }
+
+    /**
+     * Rebuilds the routing from the services and route configurations present; {@code relist} asks every provider
+     * for its models again, else the lists of the current snapshot are kept. Holds the lock.
+     */
+    private void rebuild(boolean relist) {
+        List<ServiceEntry<ChatModel>> entries = new ArrayList<>(providers.values());
+        entries.sort(ServiceEntry.ORDER);
+        Map<String, ChatModel> byId = new HashMap<>();
+        for (ServiceEntry<ChatModel> e : entries) {
+            byId.putIfAbsent(e.key(), e.service()); // the best ranked instance of an id serves it
+        }
+        Routing current = routing;
+        Map<String, List<ModelInfo>> listings = new HashMap<>();
+        byId.forEach((id, m) -> listings.put(
+                id,
+                relist || current.chatUpstreams.providers().get(id) != m
+                        ? modelsOf(id, m)
+                        : current.chatUpstreams.listing(id)));
+        List<String> order = new ArrayList<>(byId.keySet());
+        order.sort(null);
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfigComponent c : routeConfigs.keySet()) {
+            Route r = c.route();
+            if (r != null) {
+                routes.add(r);
+            }
+        }
+        routing = Routing.build(new ChatUpstreams(byId, order, listings), routes, current.states, LOG::error);
+    }
+
+    private void rebuildEmbeddings() {
+        List<ServiceEntry<EmbeddingModel>> entries = new ArrayList<>(embeddingModels.values());
+        entries.sort(ServiceEntry.ORDER);
+        embeddings = EmbeddingRouter.of(entries, embeddingProperties);
+    }
+
+    private static List<ModelInfo> modelsOf(String id, ChatModel model) {
+        try {
+            List<ModelInfo> ms = model.models();
+            return ms == null ? List.of() : List.copyOf(ms);
+        } catch (RuntimeException e) {
+            LOG.warn("Provider {} failed to list its models: {}", id, e.toString());
+            return List.of();
+        }
+    }
+}
