@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The providers, embedding models and route configurations the gateway has bound, and the snapshots built from them
- * ({@link Routing}, {@link EmbeddingRouter}). Every arrival, change or departure rebuilds the snapshot under this
- * registry's lock, which only bind callbacks take; calls read the current snapshot without one.
+ * The providers, embedding models and route configurations the gateway has bound, and the {@link Routing} built from
+ * them. Every arrival, change or departure rebuilds the snapshot under this registry's lock, which only bind
+ * callbacks take; calls read the current snapshot without one.
  */
 final class Registry {
     private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
@@ -30,11 +30,9 @@ final class Registry {
     private final AtomicLong lastRefresh = new AtomicLong();
     private final Map<ChatModel, ServiceEntry<ChatModel>> providers = new ConcurrentHashMap<>();
     private final Map<RouteConfigComponent, Boolean> routeConfigs = new ConcurrentHashMap<>();
-    private final Map<EmbeddingModel, ServiceEntry<EmbeddingModel>> embeddingModels = new ConcurrentHashMap<>();
-    private final Map<EmbeddingModel, Map<String, ?>> embeddingProperties = new ConcurrentHashMap<>();
+    private final Map<EmbeddingModel, EmbeddingUpstreams.Registered> embeddingModels = new ConcurrentHashMap<>();
 
     private volatile Routing routing = Routing.EMPTY;
-    private volatile EmbeddingRouter embeddings = EmbeddingRouter.EMPTY;
 
     Registry(Ticker ticker) {
         this.ticker = ticker;
@@ -43,10 +41,6 @@ final class Registry {
     /** The current snapshot. */
     Routing routing() {
         return routing;
-    }
-
-    EmbeddingRouter embeddings() {
-        return embeddings;
     }
 
     // ---------------------------------------------------------------- providers
@@ -119,7 +113,8 @@ final class Registry {
 
     /**
      * Adds or replaces embedding model {@code model}, under {@code caracal.embedding.model} or else its
-     * {@link EmbeddingModel#name()}; one without either is ignored.
+     * {@link EmbeddingModel#name()}, of provider {@code caracal.provider.id} (see {@link EmbeddingUpstreams}); one
+     * without a name is ignored.
      */
     void putEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
         String name = ServiceEntry.string(properties, LlmProperties.EMBEDDING_MODEL);
@@ -138,17 +133,17 @@ final class Registry {
             return;
         }
         synchronized (lock) {
-            embeddingModels.put(model, ServiceEntry.of(model, name.trim(), properties, bindOrder.incrementAndGet()));
-            embeddingProperties.put(model, properties == null ? Map.of() : new HashMap<>(properties));
-            rebuildEmbeddings();
+            ServiceEntry<EmbeddingModel> entry =
+                    ServiceEntry.of(model, name.trim(), properties, bindOrder.incrementAndGet());
+            embeddingModels.put(model, EmbeddingUpstreams.Registered.of(entry, properties));
+            rebuild(false);
         }
     }
 
     void removeEmbeddingModel(EmbeddingModel model) {
         synchronized (lock) {
             if (embeddingModels.remove(model) != null) {
-                embeddingProperties.remove(model);
-                rebuildEmbeddings();
+                rebuild(false);
             }
         }
     }
@@ -179,7 +174,8 @@ final class Registry {
 
     /**
      * Rebuilds the routing from the services and route configurations present; {@code relist} asks every provider
-     * for its models again, else the lists of the current snapshot are kept. Holds the lock.
+     * for its models again, else the lists of the current snapshot are kept (a provider that was not in it is asked).
+     * Holds the lock.
      */
     private void rebuild(boolean relist) {
         List<ServiceEntry<ChatModel>> entries = new ArrayList<>(providers.values());
@@ -204,13 +200,14 @@ final class Registry {
                 routes.add(r);
             }
         }
-        routing = Routing.build(new ChatUpstreams(byId, order, listings), routes, current.states, LOG::error);
-    }
-
-    private void rebuildEmbeddings() {
-        List<ServiceEntry<EmbeddingModel>> entries = new ArrayList<>(embeddingModels.values());
-        entries.sort(ServiceEntry.ORDER);
-        embeddings = EmbeddingRouter.of(entries, embeddingProperties);
+        List<EmbeddingUpstreams.Registered> embeddings = new ArrayList<>(embeddingModels.values());
+        embeddings.sort((a, b) -> ServiceEntry.ORDER.compare(a.entry(), b.entry()));
+        routing = Routing.build(
+                new ChatUpstreams(byId, order, listings),
+                new EmbeddingUpstreams(embeddings),
+                routes,
+                current.states,
+                LOG::error);
     }
 
     private static List<ModelInfo> modelsOf(String id, ChatModel model) {

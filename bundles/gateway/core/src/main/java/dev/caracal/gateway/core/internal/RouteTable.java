@@ -24,6 +24,8 @@ import java.util.function.Predicate;
 final class RouteTable<S> {
     /** The source of the implicit route of a model a chat provider lists. */
     static final String SOURCE_PROVIDER = "provider";
+    /** The source of the implicit route of an embedding model's name. */
+    static final String SOURCE_EMBEDDINGS = "embeddings";
     /** The source of the one-target route of an explicit {@code provider/model}. */
     static final String SOURCE_EXPLICIT = "explicit";
 
