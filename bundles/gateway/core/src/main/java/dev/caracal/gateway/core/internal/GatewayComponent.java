@@ -93,6 +93,14 @@ public class GatewayComponent implements Gateway {
                 name = "Route header",
                 description = "Let the x-caracal-route request header pick a route or provider/model")
         boolean routeHeader() default true;
+
+        @AttributeDefinition(
+                name = "Provider preference",
+                description = "Provider ids, comma separated, that a model name several providers offer (chat or "
+                        + "embeddings) tries first, in this order; the others follow by service ranking, then "
+                        + "registration order",
+                required = false)
+        String providerPreference() default "";
     }
 
     private final Ticker ticker;
@@ -126,13 +134,14 @@ public class GatewayComponent implements Gateway {
     @Modified
     void activate(Config config) {
         configure(Settings.of(
-                config.failureThreshold(),
-                config.openSeconds(),
-                config.maxOpenSeconds(),
-                config.halfOpenProbes(),
-                config.maxAttempts(),
-                config.latencyHalfLifeSeconds(),
-                config.routeHeader()));
+                        config.failureThreshold(),
+                        config.openSeconds(),
+                        config.maxOpenSeconds(),
+                        config.halfOpenProbes(),
+                        config.maxAttempts(),
+                        config.latencyHalfLifeSeconds(),
+                        config.routeHeader())
+                .withProviderPreference(ProviderPreference.parse(config.providerPreference(), LOG::error)));
     }
 
     /** Lets the threads that serve blocking-only providers end; calls in flight finish. */
@@ -141,19 +150,24 @@ public class GatewayComponent implements Gateway {
         router.close();
     }
 
-    /** Applies settings; calls in flight keep the settings they started with. */
+    /**
+     * Applies settings; calls in flight keep the settings they started with. A new provider preference rebuilds the
+     * routes.
+     */
     public void configure(Settings s) {
         settings = Objects.requireNonNull(s, "settings");
+        registry.prefer(s.providerPreference());
         LOG.info(
                 "Gateway settings: breaker opens after {} failures for {}-{} s with {} probe(s), maxAttempts {}, "
-                        + "latency half-life {} s, route header {}",
+                        + "latency half-life {} s, route header {}, provider preference {}",
                 s.failureThreshold(),
                 s.openNanos() / 1e9,
                 s.maxOpenNanos() / 1e9,
                 s.halfOpenProbes(),
                 s.maxAttempts(),
                 s.halfLifeNanos() / 1e9,
-                s.routeHeader() ? "on" : "off");
+                s.routeHeader() ? "on" : "off",
+                s.providerPreference().isEmpty() ? "(none)" : String.join(", ", s.providerPreference()));
     }
 
     Settings settings() {

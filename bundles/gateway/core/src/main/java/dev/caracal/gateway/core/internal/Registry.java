@@ -7,8 +7,10 @@ import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.ModelInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +35,12 @@ final class Registry {
     private final Map<EmbeddingModel, EmbeddingUpstreams.Registered> embeddingModels = new ConcurrentHashMap<>();
 
     private volatile Routing routing = Routing.EMPTY;
+    /** The provider ids that implicit routes try first, in order (the {@code providerPreference} setting). */
+    private volatile List<String> preference = List.of();
+    /** The ambiguous model names logged already (guarded by the lock). */
+    private final Set<String> unsettled = new HashSet<>();
+    /** Whether the preference was applied once: before, services bound ahead of the configuration warn of nothing. */
+    private boolean preferenceApplied; // guarded by the lock
 
     Registry(Ticker ticker) {
         this.ticker = ticker;
@@ -93,6 +101,18 @@ final class Registry {
     }
 
     // ---------------------------------------------------------------- routes
+
+    /** Applies the provider preference ({@link ProviderPreference}); rebuilds the routing when it changed. */
+    void prefer(List<String> providerIds) {
+        synchronized (lock) {
+            if (!providerIds.equals(preference) || !preferenceApplied) {
+                preference = List.copyOf(providerIds);
+                preferenceApplied = true;
+                unsettled.clear();
+                rebuild(false);
+            }
+        }
+    }
 
     void putRouteConfig(RouteConfigComponent config) {
         synchronized (lock) {
@@ -181,9 +201,13 @@ final class Registry {
         List<ServiceEntry<ChatModel>> entries = new ArrayList<>(providers.values());
         entries.sort(ServiceEntry.ORDER);
         Map<String, ChatModel> byId = new HashMap<>();
+        List<ServiceEntry<ChatModel>> serving = new ArrayList<>();
         for (ServiceEntry<ChatModel> e : entries) {
-            byId.putIfAbsent(e.key(), e.service()); // the best ranked instance of an id serves it
+            if (byId.putIfAbsent(e.key(), e.service()) == null) { // the best ranked instance of an id serves it
+                serving.add(e);
+            }
         }
+        serving.sort(ProviderPreference.order(preference, ServiceEntry::key, e -> e));
         Routing current = routing;
         Map<String, List<ModelInfo>> listings = new HashMap<>();
         byId.forEach((id, m) -> listings.put(
@@ -191,8 +215,7 @@ final class Registry {
                 relist || current.chatUpstreams.providers().get(id) != m
                         ? modelsOf(id, m)
                         : current.chatUpstreams.listing(id)));
-        List<String> order = new ArrayList<>(byId.keySet());
-        order.sort(null);
+        List<String> order = serving.stream().map(ServiceEntry::key).toList();
         List<Route> routes = new ArrayList<>();
         for (RouteConfigComponent c : routeConfigs.keySet()) {
             Route r = c.route();
@@ -201,13 +224,42 @@ final class Registry {
             }
         }
         List<EmbeddingUpstreams.Registered> embeddings = new ArrayList<>(embeddingModels.values());
-        embeddings.sort((a, b) -> ServiceEntry.ORDER.compare(a.entry(), b.entry()));
+        embeddings.sort(ProviderPreference.order(
+                preference, EmbeddingUpstreams.Registered::providerId, EmbeddingUpstreams.Registered::entry));
         routing = Routing.build(
                 new ChatUpstreams(byId, order, listings),
                 new EmbeddingUpstreams(embeddings),
                 routes,
                 current.states,
                 LOG::error);
+        warnUnsettled();
+    }
+
+    /**
+     * Logs, once per name, a model name that several providers offer when the provider preference does not name the
+     * provider tried first: the order then comes from service ranking and registration.
+     */
+    private void warnUnsettled() {
+        if (!preferenceApplied) {
+            return;
+        }
+        Routing r = routing;
+        List<RoutePlan<?>> implicit = new ArrayList<>();
+        implicit.addAll(r.chat.implicit.values());
+        implicit.addAll(r.embeddings.implicit.values());
+        for (RoutePlan<?> p : implicit) {
+            if (p.targets.length > 1
+                    && !preference.contains(p.targets[0].providerId())
+                    && unsettled.add(p.route.source() + ":" + p.route.name())) {
+                LOG.warn(
+                        "Model '{}' ({}) is offered by several providers, tried in this order: {}. The order comes "
+                                + "from service ranking, then registration; set providerPreference in "
+                                + "etc/dev.caracal.gateway.cfg to choose",
+                        p.route.name(),
+                        p.route.source().equals(RouteTable.SOURCE_EMBEDDINGS) ? "embeddings" : "chat",
+                        p.route.targets());
+            }
+        }
     }
 
     private static List<ModelInfo> modelsOf(String id, ChatModel model) {
