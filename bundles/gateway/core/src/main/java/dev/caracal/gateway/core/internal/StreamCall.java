@@ -257,12 +257,16 @@ final class StreamCall implements StreamHandle {
             }
         }
 
-        /** Sends the held events; false when the handler threw on one. */
+        /**
+         * Sends the held events; false when the handler threw on one. The call is this leg's from now on: its provider
+         * is named in the response headers before the client sees the first event.
+         */
         private boolean commitLocked() {
             if (committed) {
                 return true;
             }
             committed = true;
+            TargetWalk.served(context, target);
             if (!emitLocked(heldStart != null ? heldStart : new StreamEvent.Start("", model))) {
                 return false;
             }

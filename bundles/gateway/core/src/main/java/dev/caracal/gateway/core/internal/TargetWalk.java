@@ -96,7 +96,7 @@ final class TargetWalk<S> {
      * {@code error} it failed with (anything but an {@link LlmException} counts as a CONNECTION failure, no answer as
      * an UPSTREAM one). Returns the answer to serve the call with, or {@code null} when the failure was retryable and
      * the next target is to be tried; a non-retryable failure ends the call at once and is thrown, as the
-     * {@link GatewayException} to report.
+     * {@link GatewayException} to report. An answer names its target's provider in the call's response headers.
      */
     <R> R settle(R response, Throwable error) {
         LlmException failure;
@@ -106,6 +106,7 @@ final class TargetWalk<S> {
             state.succeeded(permit);
             state.recordLatency(end - startNanos, end, settings.halfLifeNanos());
             context.recordAttempt(Outcomes.attempt(target, model, end - startNanos, null));
+            served(context, target);
             return response;
         }
         failure = error != null
@@ -121,6 +122,11 @@ final class TargetWalk<S> {
         LOG.debug("Call {}: {} failed ({}); trying the next target", context.requestId(), target, failure.kind());
         outcomes().failed(target.providerId(), model, failure);
         return null;
+    }
+
+    /** Tells the client which provider served the call ({@link CallContext#PROVIDER_HEADER}). */
+    static void served(CallContext context, Target target) {
+        context.setResponseHeader(CallContext.PROVIDER_HEADER, target.providerId());
     }
 
     /** The skips and failures so far. */
