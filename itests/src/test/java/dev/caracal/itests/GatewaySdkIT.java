@@ -53,10 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The LLM gateway in the real distribution ({@code bin/karaf server}), driven by the official OpenAI and Anthropic
  * SDKs and LangChain4j, in front of an OpenAI provider (the primary target) and an Anthropic provider (the fallback),
- * each talking to its own mock upstream (aimock, the real wire protocols): chat, streaming, tools, embeddings in
- * base64, cross-format translation both ways, fallback when the primary upstream fails, no client retries once the
- * gateway has exhausted its targets, and the primary provider's bundle uninstalled and reinstalled under load
- * without one failed request.
+ * each talking to its own mock upstream (aimock, the real wire protocols), and a second OpenAI provider that serves
+ * the same embedding model from a third: chat, streaming, tools, embeddings in base64 and by the bare model name,
+ * the provider that served each answer, cross-format translation both ways, fallback when the primary upstream fails
+ * (chat and embeddings), no client retries once the gateway has exhausted its targets, and the primary provider's
+ * bundle uninstalled and reinstalled under load without one failed request.
  */
 class GatewaySdkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +70,9 @@ class GatewaySdkIT {
 
     static MockUpstream primary;
     static MockUpstream backup;
+    /** The upstream of provider {@code spare}, the second to serve text-embedding-3-small. */
+    static MockUpstream spare;
+
     static KarafProcess karaf;
 
     static List<Fixture> fixtures(String who) {
@@ -102,6 +106,7 @@ class GatewaySdkIT {
     static void start() throws Exception {
         primary = MockUpstream.builder().fixtures(fixtures("primary")).start();
         backup = MockUpstream.builder().fixtures(fixtures("backup")).start();
+        spare = MockUpstream.builder().fixtures(fixtures("spare")).start();
         karaf = new KarafProcess(work);
         karaf.addBootFeatures("caracal-llm-openai", "caracal-llm-anthropic");
         karaf.writeEtc(
@@ -114,17 +119,25 @@ class GatewaySdkIT {
                 "id = backup\nbaseUrl = " + backup.baseUrl()
                         + "\napiKey = sk-backup\nmodels = claude-3-5-haiku-latest\nmaxRetries = 0\n");
         karaf.writeEtc(
+                "dev.caracal.llm.openai-spare.cfg",
+                "id = spare\nbaseUrl = " + spare.openAiBaseUrl()
+                        + "\napiKey = sk-spare\nembeddingModels = text-embedding-3-small\nmaxRetries = 0\n");
+        karaf.writeEtc(
                 "dev.caracal.gateway.route-chat.cfg",
                 "name = chat\naliases = assistant\ntargets = primary/gpt-4o-mini, backup/claude-3-5-haiku-latest\n");
-        // breakers stay closed here: every call tries the primary first, so fallback is observable per call
-        karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\n");
+        karaf.writeEtc(
+                "dev.caracal.gateway.route-vectors.cfg",
+                "name = vectors\ntargets = spare/text-embedding-3-small, primary/text-embedding-3-small\n");
+        // breakers stay closed here: every call tries the primary first, so fallback is observable per call; the
+        // models both OpenAI providers offer go to the primary first
+        karaf.writeEtc("dev.caracal.gateway.cfg", "failureThreshold = 1000\nproviderPreference = primary\n");
         karaf.start();
         karaf.awaitModel("chat");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        KarafProcess.closeAll(karaf, primary, backup);
+        KarafProcess.closeAll(karaf, primary, backup, spare);
     }
 
     private static String base() {
@@ -262,11 +275,111 @@ class GatewaySdkIT {
     @Test
     void embeddingsInBase64AndFloatAgree() {
         OpenAIClient client = openai(0);
-        for (String model : List.of("all-minilm-l6-v2", "primary/text-embedding-3-small")) {
+        for (String model : List.of("all-minilm-l6-v2", "text-embedding-3-small", "primary/text-embedding-3-small")) {
             List<Float> a = embedding(client, model, EmbeddingCreateParams.EncodingFormat.FLOAT);
             List<Float> b = embedding(client, model, EmbeddingCreateParams.EncodingFormat.BASE64);
             assertFalse(a.isEmpty());
             assertArrayEquals(a.toArray(), b.toArray(), model);
+        }
+    }
+
+    /** An embedding of {@code model} through the SDK: the provider that served it, from x-caracal-provider. */
+    private static String embeddedBy(OpenAIClient client, String model) {
+        var raw = client.embeddings()
+                .withRawResponse()
+                .create(EmbeddingCreateParams.builder()
+                        .model(model)
+                        .input("a caracal is a wild cat")
+                        .build());
+        assertFalse(raw.parse().data().get(0).embedding().isEmpty(), model);
+        List<String> served = raw.headers().values("x-caracal-provider");
+        assertEquals(1, served.size(), model + ": " + served);
+        return served.get(0);
+    }
+
+    /** Waits up to 30 s for {@code model} to be embedded by {@code provider} (a configuration change applying). */
+    private static void awaitEmbeddedBy(OpenAIClient client, String model, String provider) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last;
+        while (!(last = embeddedBy(client, model)).equals(provider)) {
+            assertTrue(System.nanoTime() < deadline, model + " is still embedded by " + last + ", not " + provider);
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Embedding models answer to the names OpenAI clients send, as chat models do: the bare name (both OpenAI
+     * providers serve it; providerPreference puts the primary first, and changing it applies live), provider/model,
+     * the ONNX model, and a route with fallback. Each answer names its provider, after a fallback the one that served,
+     * and /v1/models lists the names.
+     */
+    @Test
+    void embeddingsByTheNamesClientsSendSayWhichProviderServedAndFallBack() throws Exception {
+        OpenAIClient client = openai(0);
+        assertEquals("primary", embeddedBy(client, "text-embedding-3-small"));
+        assertEquals("spare", embeddedBy(client, "spare/text-embedding-3-small"));
+        assertEquals("local", embeddedBy(client, "all-minilm-l6-v2"));
+        assertEquals("spare", embeddedBy(client, "vectors"));
+        var chat = client.chat()
+                .completions()
+                .withRawResponse()
+                .create(ask("chat", "hello").build());
+        assertEquals(List.of("primary"), chat.headers().values("x-caracal-provider"));
+
+        List<String> models = new ArrayList<>();
+        client.models().list().autoPager().forEach(m -> models.add(m.id()));
+        assertTrue(
+                models.containsAll(List.of("text-embedding-3-small", "all-minilm-l6-v2", "vectors")),
+                models.toString());
+        assertFalse(models.contains("primary/text-embedding-3-small"), models.toString());
+
+        com.openai.errors.BadRequestException chatRoute =
+                assertThrows(com.openai.errors.BadRequestException.class, () -> embeddedBy(client, "chat"));
+        assertTrue(chatRoute.getMessage().contains("route 'chat' is served by chat models"), chatRoute.getMessage());
+        com.openai.errors.BadRequestException embedRoute = assertThrows(
+                com.openai.errors.BadRequestException.class,
+                () -> client.chat().completions().create(ask("vectors", "hello").build()));
+        assertTrue(embedRoute.getMessage().contains("not by chat models"), embedRoute.getMessage());
+
+        // the preference applies live: the spare first, then back
+        karaf.console("config:property-set -p dev.caracal.gateway providerPreference spare,primary");
+        try {
+            awaitEmbeddedBy(client, "text-embedding-3-small", "spare");
+        } finally {
+            karaf.console("config:property-set -p dev.caracal.gateway providerPreference primary");
+        }
+        awaitEmbeddedBy(client, "text-embedding-3-small", "primary");
+
+        try {
+            spare.setChaos(Chaos.drop());
+            spare.clearJournal();
+            assertEquals("primary", embeddedBy(client, "vectors"), "the route falls back to its second target");
+            assertEquals(1, spare.journal("/embeddings").size(), "the spare was tried first");
+            primary.setChaos(Chaos.drop());
+            spare.clearChaos();
+            assertEquals("spare", embeddedBy(client, "text-embedding-3-small"), "the bare name falls back too");
+            var fallback = client.chat()
+                    .completions()
+                    .withRawResponse()
+                    .create(ask("chat", "hello").build());
+            assertEquals(List.of("backup"), fallback.headers().values("x-caracal-provider"));
+            assertEquals("Hi from the backup upstream", content(fallback.parse()));
+            // a stream names the target it committed to, before its first event
+            try (var streamed = client.chat()
+                            .completions()
+                            .withRawResponse()
+                            .createStreaming(ask("chat", "tell me a story").build());
+                    var chunks = streamed.parse()) {
+                assertEquals(List.of("backup"), streamed.headers().values("x-caracal-provider"));
+                String text = chunks.stream()
+                        .flatMap(c -> c.choices().stream())
+                        .map(choice -> choice.delta().content().orElse(""))
+                        .collect(java.util.stream.Collectors.joining());
+                assertEquals("Once upon a time there was a gateway that never dropped a request.", text);
+            }
+        } finally {
+            primary.clearChaos();
+            spare.clearChaos();
         }
     }
 

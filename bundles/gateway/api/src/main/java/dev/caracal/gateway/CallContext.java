@@ -17,6 +17,15 @@ public final class CallContext {
     /** A header that names a route or a target ({@code provider/model}) to use instead of the request's model. */
     public static final String ROUTE_HEADER = "x-caracal-route";
 
+    /**
+     * The response header that names the provider instance ({@code caracal.provider.id}; {@code local} for an
+     * embedded model) that served the call: the router sets it when a target answers, or when a stream commits to a
+     * target, so after a fallback it names the target that served, not the first one tried.
+     *
+     * @since 1.4
+     */
+    public static final String PROVIDER_HEADER = "x-caracal-provider";
+
     private final String requestId;
     private final String ingress;
     private final Map<String, String> headers;

@@ -43,13 +43,25 @@ public interface Gateway {
      */
     StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler);
 
-    /** Embeds with the embedding model named {@code model} (a local one, or a provider's). */
+    /**
+     * Embeds with what {@code model} names, resolved as a chat call's model is (the
+     * {@link CallContext#ROUTE_HEADER} override included): a configured route whose targets are embedding models, a
+     * {@code provider/model}, or the name of a model that providers (or Caracal itself, provider {@code local}) serve,
+     * tried in the gateway's provider preference, with fallback on retryable failures. A name that only chat routes
+     * serve is an {@code INVALID_REQUEST}, and the reverse holds for chat calls.
+     */
     Embeddings embed(CallContext context, String model, List<String> inputs);
 
-    /** Every model name a client can ask for: routes, their aliases, and the models providers list. */
+    /**
+     * Every model name a client can ask for: routes, their aliases, the models providers list, and the names of the
+     * embedding models (with {@code capabilities().embeddings()} set, as on routes to embedding models).
+     */
     List<ModelInfo> models();
 
-    /** The routes in effect: configured ones first, then the implicit route of each provider model. */
+    /**
+     * The routes in effect: configured ones first, then the implicit route of each provider model, then the implicit
+     * route of each embedding model name.
+     */
     List<Route> routes();
 
     /** The health of every target of every route. */

@@ -11,8 +11,8 @@ import java.util.Objects;
  * <li>{@code WEIGHTED}: a target drawn by weight first, then the others by weight as fallbacks;</li>
  * <li>{@code LEAST_LATENCY}: the healthy target with the lowest recent latency first.</li>
  * </ul>
- * {@code source} says where the route comes from: a configuration PID, or {@code provider} for the implicit route of a
- * model a provider lists.
+ * {@code source} says where the route comes from: a configuration PID, {@code provider} for the implicit route of a
+ * model a provider lists, or {@code embeddings} for the implicit route of an embedding model's name.
  */
 public record Route(
         String name, List<String> aliases, boolean prefix, Strategy strategy, List<Target> targets, String source) {

@@ -2,7 +2,6 @@ package dev.caracal.gateway.core.internal;
 
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
-import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
 import dev.caracal.gateway.Route;
 import dev.caracal.gateway.TargetHealth;
@@ -11,22 +10,18 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
-import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
-import dev.caracal.llm.LlmProperties;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,10 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway: every chat call runs the current filter chain, whose end resolves the requested model to a route
- * ({@link RouteTable}) and lets the {@link Router} try its targets. Providers, embedding models, filters and route
- * configurations are dynamic references: each arrival or departure swaps an immutable snapshot, so calls never take
- * a lock to find their way, and calls in flight finish on the snapshot they started with. Configuration changes
- * swap the {@link Settings} the same way.
+ * ({@link Routing}) and lets the {@link Router} try its targets. Providers, embedding models, filters and route
+ * configurations are dynamic references kept by the {@link Registry}: each arrival or departure swaps an immutable
+ * snapshot, so calls never take a lock to find their way, and calls in flight finish on the snapshot they started
+ * with. Configuration changes swap the {@link Settings} the same way.
  *
  * <p>Outside OSGi (tests) construct it with a {@link Ticker}, {@link #configure(Settings)} it and call the bind
  * methods.
@@ -61,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public class GatewayComponent implements Gateway {
     static final String PID = "dev.caracal.gateway";
     private static final Logger LOG = LoggerFactory.getLogger(GatewayComponent.class);
-    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @ObjectClassDefinition(
             name = "Caracal Gateway",
@@ -99,42 +93,28 @@ public class GatewayComponent implements Gateway {
                 name = "Route header",
                 description = "Let the x-caracal-route request header pick a route or provider/model")
         boolean routeHeader() default true;
+
+        @AttributeDefinition(
+                name = "Provider preference",
+                description = "Provider ids, comma separated, that a model name several providers offer (chat or "
+                        + "embeddings) tries first, in this order; the others follow by service ranking, then "
+                        + "registration order",
+                required = false)
+        String providerPreference() default "";
     }
 
     private final Ticker ticker;
     private final Router router;
-    private final GatewayFilter.Chain routerChain = new GatewayFilter.Chain() {
-        @Override
-        public ChatResponse complete(CallContext context, ChatRequest request) {
-            return route(context, request);
-        }
-
-        @Override
-        public CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request) {
-            return routeAsync(context, request);
-        }
-
-        @Override
-        public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
-            return routeStream(context, request, handler);
-        }
-    };
-
     private volatile Settings settings = Settings.DEFAULTS;
-    private volatile RouteTable table = RouteTable.EMPTY;
     private volatile FilterChain chain;
-    private volatile EmbeddingRouter embeddings = EmbeddingRouter.EMPTY;
-    private final AtomicLong lastRefresh = new AtomicLong();
+    private final Registry registry;
+    private final ChainEnd routerChain;
+    /** Orders filters of equal ranking registered without a {@code service.id} (outside OSGi). */
+    private final AtomicLong filterOrder = new AtomicLong(Long.MAX_VALUE / 2);
+    /** Serializes rebuilding the filter chain (bind/unbind callbacks); never taken by a call. */
+    private final Object filterLock = new Object();
 
-    /** Serializes rebuilding the snapshots (bind/unbind callbacks); never taken by a call. */
-    private final Object registryLock = new Object();
-
-    private final AtomicLong bindOrder = new AtomicLong(Long.MAX_VALUE / 2);
-    private final Map<ChatModel, ServiceEntry<ChatModel>> providers = new ConcurrentHashMap<>();
-    private final Map<RouteConfigComponent, Boolean> routeConfigs = new ConcurrentHashMap<>();
     private final Map<GatewayFilter, ServiceEntry<GatewayFilter>> filters = new ConcurrentHashMap<>();
-    private final Map<EmbeddingModel, ServiceEntry<EmbeddingModel>> embeddingModels = new ConcurrentHashMap<>();
-    private final Map<EmbeddingModel, Map<String, ?>> embeddingProperties = new ConcurrentHashMap<>();
 
     /** For DS. */
     public GatewayComponent() {
@@ -145,6 +125,8 @@ public class GatewayComponent implements Gateway {
     public GatewayComponent(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.router = new Router(ticker);
+        this.registry = new Registry(ticker);
+        this.routerChain = new ChainEnd(registry, router, () -> settings);
         this.chain = FilterChain.of(List.of(), routerChain);
     }
 
@@ -152,13 +134,14 @@ public class GatewayComponent implements Gateway {
     @Modified
     void activate(Config config) {
         configure(Settings.of(
-                config.failureThreshold(),
-                config.openSeconds(),
-                config.maxOpenSeconds(),
-                config.halfOpenProbes(),
-                config.maxAttempts(),
-                config.latencyHalfLifeSeconds(),
-                config.routeHeader()));
+                        config.failureThreshold(),
+                        config.openSeconds(),
+                        config.maxOpenSeconds(),
+                        config.halfOpenProbes(),
+                        config.maxAttempts(),
+                        config.latencyHalfLifeSeconds(),
+                        config.routeHeader())
+                .withProviderPreference(ProviderPreference.parse(config.providerPreference(), LOG::error)));
     }
 
     /** Lets the threads that serve blocking-only providers end; calls in flight finish. */
@@ -167,19 +150,24 @@ public class GatewayComponent implements Gateway {
         router.close();
     }
 
-    /** Applies settings; calls in flight keep the settings they started with. */
+    /**
+     * Applies settings; calls in flight keep the settings they started with. A new provider preference rebuilds the
+     * routes.
+     */
     public void configure(Settings s) {
         settings = Objects.requireNonNull(s, "settings");
+        registry.prefer(s.providerPreference());
         LOG.info(
                 "Gateway settings: breaker opens after {} failures for {}-{} s with {} probe(s), maxAttempts {}, "
-                        + "latency half-life {} s, route header {}",
+                        + "latency half-life {} s, route header {}, provider preference {}",
                 s.failureThreshold(),
                 s.openNanos() / 1e9,
                 s.maxOpenNanos() / 1e9,
                 s.halfOpenProbes(),
                 s.maxAttempts(),
                 s.halfLifeNanos() / 1e9,
-                s.routeHeader() ? "on" : "off");
+                s.routeHeader() ? "on" : "off",
+                s.providerPreference().isEmpty() ? "(none)" : String.join(", ", s.providerPreference()));
     }
 
     Settings settings() {
@@ -196,49 +184,23 @@ public class GatewayComponent implements Gateway {
             unbind = "unbindChatModel",
             updated = "updatedChatModel")
     public void bindChatModel(ChatModel model, Map<String, ?> properties) {
-        String key = ServiceEntry.string(properties, LlmProperties.PROVIDER_ID);
-        if (key == null) {
-            try {
-                key = model.providerId();
-            } catch (RuntimeException e) {
-                LOG.error(
-                        "A chat model without {} failed to tell its providerId(); it is ignored",
-                        LlmProperties.PROVIDER_ID,
-                        e);
-                return;
-            }
-        }
-        if (key == null || key.isBlank()) {
-            LOG.error("A chat model has no provider id ({} or providerId()); it is ignored", LlmProperties.PROVIDER_ID);
-            return;
-        }
-        synchronized (registryLock) {
-            providers.put(model, ServiceEntry.of(model, key.trim(), properties, bindOrder.incrementAndGet()));
-            rebuildRoutes();
-        }
-        LOG.debug("Provider {} arrived", key);
+        registry.putProvider(model, properties);
     }
 
     public void updatedChatModel(ChatModel model, Map<String, ?> properties) {
-        ServiceEntry<ChatModel> old = providers.get(model);
-        bindChatModel(model, properties);
-        ServiceEntry<ChatModel> now = providers.get(model);
+        ServiceEntry<ChatModel> old = registry.provider(model);
+        registry.putProvider(model, properties);
+        ServiceEntry<ChatModel> now = registry.provider(model);
         if (old != null && now != null && !old.key().equals(now.key())) {
             router.providerLeft(model, old.key());
         }
     }
 
     public void unbindChatModel(ChatModel model, Map<String, ?> properties) {
-        ServiceEntry<ChatModel> removed;
-        synchronized (registryLock) {
-            removed = providers.remove(model);
-            if (removed == null) {
-                return;
-            }
-            rebuildRoutes();
+        ServiceEntry<ChatModel> removed = registry.removeProvider(model);
+        if (removed != null) {
+            router.providerLeft(model, removed.key());
         }
-        LOG.debug("Provider {} left", removed.key());
-        router.providerLeft(model, removed.key());
     }
 
     @Reference(
@@ -249,10 +211,7 @@ public class GatewayComponent implements Gateway {
             unbind = "unbindRouteConfig",
             updated = "updatedRouteConfig")
     public void bindRouteConfig(RouteConfigComponent config) {
-        synchronized (registryLock) {
-            routeConfigs.put(config, Boolean.TRUE);
-            rebuildRoutes();
-        }
+        registry.putRouteConfig(config);
     }
 
     public void updatedRouteConfig(RouteConfigComponent config) {
@@ -260,11 +219,7 @@ public class GatewayComponent implements Gateway {
     }
 
     public void unbindRouteConfig(RouteConfigComponent config) {
-        synchronized (registryLock) {
-            if (routeConfigs.remove(config) != null) {
-                rebuildRoutes();
-            }
-        }
+        registry.removeRouteConfig(config);
     }
 
     @Reference(
@@ -275,8 +230,8 @@ public class GatewayComponent implements Gateway {
             unbind = "unbindFilter",
             updated = "updatedFilter")
     public void bindFilter(GatewayFilter filter, Map<String, ?> properties) {
-        synchronized (registryLock) {
-            filters.put(filter, ServiceEntry.of(filter, "", properties, bindOrder.incrementAndGet()));
+        synchronized (filterLock) {
+            filters.put(filter, ServiceEntry.of(filter, "", properties, filterOrder.incrementAndGet()));
             rebuildFilters();
         }
     }
@@ -286,7 +241,7 @@ public class GatewayComponent implements Gateway {
     }
 
     public void unbindFilter(GatewayFilter filter, Map<String, ?> properties) {
-        synchronized (registryLock) {
+        synchronized (filterLock) {
             if (filters.remove(filter) != null) {
                 rebuildFilters();
             }
@@ -301,90 +256,15 @@ public class GatewayComponent implements Gateway {
             unbind = "unbindEmbeddingModel",
             updated = "updatedEmbeddingModel")
     public void bindEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
-        String name = ServiceEntry.string(properties, LlmProperties.EMBEDDING_MODEL);
-        if (name == null) {
-            try {
-                name = model.name();
-            } catch (RuntimeException e) {
-                LOG.error(
-                        "An embedding model without {} failed to tell its name(); it is ignored",
-                        LlmProperties.EMBEDDING_MODEL,
-                        e);
-                return;
-            }
-        }
-        if (name == null || name.isBlank()) {
-            return;
-        }
-        synchronized (registryLock) {
-            embeddingModels.put(model, ServiceEntry.of(model, name.trim(), properties, bindOrder.incrementAndGet()));
-            embeddingProperties.put(model, properties == null ? Map.of() : new HashMap<>(properties));
-            rebuildEmbeddings();
-        }
+        registry.putEmbeddingModel(model, properties);
     }
 
     public void updatedEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
-        bindEmbeddingModel(model, properties);
+        registry.putEmbeddingModel(model, properties);
     }
 
     public void unbindEmbeddingModel(EmbeddingModel model, Map<String, ?> properties) {
-        synchronized (registryLock) {
-            if (embeddingModels.remove(model) != null) {
-                embeddingProperties.remove(model);
-                rebuildEmbeddings();
-            }
-        }
-    }
-
-    /** Rebuilds the route table from the providers and route configurations present. Holds registryLock. */
-    private void rebuildRoutes() {
-        List<ServiceEntry<ChatModel>> entries = new ArrayList<>(providers.values());
-        entries.sort(ServiceEntry.ORDER);
-        Map<String, ChatModel> byId = new HashMap<>();
-        for (ServiceEntry<ChatModel> e : entries) {
-            byId.putIfAbsent(e.key(), e.service()); // the best ranked instance of an id serves it
-        }
-        Map<String, List<ModelInfo>> models = new HashMap<>();
-        byId.forEach((id, m) -> models.put(id, modelsOf(id, m)));
-        List<Route> routes = new ArrayList<>();
-        for (RouteConfigComponent c : routeConfigs.keySet()) {
-            Route r = c.route();
-            if (r != null) {
-                routes.add(r);
-            }
-        }
-        table = RouteTable.build(byId, models, routes, table.states, LOG::error);
-    }
-
-    private static List<ModelInfo> modelsOf(String id, ChatModel model) {
-        try {
-            List<ModelInfo> ms = model.models();
-            return ms == null ? List.of() : List.copyOf(ms);
-        } catch (RuntimeException e) {
-            LOG.warn("Provider {} failed to list its models: {}", id, e.toString());
-            return List.of();
-        }
-    }
-
-    /**
-     * Rebuilds the route table if a provider's model list changed since it was built (providers may discover models
-     * after registering). At most once per second.
-     */
-    private void refreshModels() {
-        long now = ticker.nanos();
-        long last = lastRefresh.get();
-        if (now - last < REFRESH_NANOS && last != 0 || !lastRefresh.compareAndSet(last, now == 0 ? 1 : now)) {
-            return;
-        }
-        RouteTable t = table;
-        for (Map.Entry<String, ChatModel> e : t.providers.entrySet()) {
-            if (!modelsOf(e.getKey(), e.getValue()).equals(t.providerModels.get(e.getKey()))) {
-                synchronized (registryLock) {
-                    rebuildRoutes();
-                }
-                return;
-            }
-        }
+        registry.removeEmbeddingModel(model);
     }
 
     private void rebuildFilters() {
@@ -395,12 +275,6 @@ public class GatewayComponent implements Gateway {
             ordered.add(e.service());
         }
         chain = FilterChain.of(ordered, routerChain);
-    }
-
-    private void rebuildEmbeddings() {
-        List<ServiceEntry<EmbeddingModel>> entries = new ArrayList<>(embeddingModels.values());
-        entries.sort(ServiceEntry.ORDER);
-        embeddings = EmbeddingRouter.of(entries, embeddingProperties);
     }
 
     // ---------------------------------------------------------------- Gateway
@@ -449,28 +323,25 @@ public class GatewayComponent implements Gateway {
     public Embeddings embed(CallContext context, String model, List<String> inputs) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(model, "model");
-        return embeddings.embed(context, model, inputs == null ? List.of() : inputs);
+        return routerChain.embed(context, model, inputs == null ? List.of() : inputs);
     }
 
     @Override
     public List<ModelInfo> models() {
-        refreshModels();
-        return table.models();
+        return registry.refreshed().models();
     }
 
     @Override
     public List<Route> routes() {
-        refreshModels();
-        return table.routes();
+        return registry.refreshed().routes();
     }
 
     @Override
     public List<TargetHealth> health() {
-        refreshModels();
-        RouteTable t = table;
-        List<TargetHealth> out = new ArrayList<>(t.states.size());
-        for (TargetState s : t.states.values()) {
-            out.add(s.health(t.providers.containsKey(s.target.providerId()), ticker));
+        Routing r = registry.refreshed();
+        List<TargetHealth> out = new ArrayList<>(r.states.size());
+        for (TargetState s : r.states.values()) {
+            out.add(s.health(r.present(s.target), ticker));
         }
         return out;
     }
@@ -478,60 +349,5 @@ public class GatewayComponent implements Gateway {
     /** The names of the filters in effect, in the order calls pass them. */
     List<String> filterNames() {
         return chain.names;
-    }
-
-    // ---------------------------------------------------------------- the end of the chain
-
-    private ChatResponse route(CallContext context, ChatRequest request) {
-        Settings s = settings;
-        RoutePlan plan = resolve(context, request, s);
-        return router.complete(context, request, plan, request.model(), s);
-    }
-
-    private CompletionStage<ChatResponse> routeAsync(CallContext context, ChatRequest request) {
-        Settings s = settings;
-        RoutePlan plan;
-        try {
-            plan = resolve(context, request, s);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return router.completeAsync(context, request, plan, request.model(), s);
-    }
-
-    private StreamHandle routeStream(CallContext context, ChatRequest request, StreamHandler handler) {
-        Settings s = settings;
-        RoutePlan plan;
-        try {
-            plan = resolve(context, request, s);
-        } catch (GatewayException e) {
-            handler.onEvent(new StreamEvent.Error(e));
-            return () -> {};
-        }
-        return router.stream(context, request, handler, plan, request.model(), s);
-    }
-
-    private RoutePlan resolve(CallContext context, ChatRequest request, Settings s) {
-        String header = s.routeHeader() ? context.header(CallContext.ROUTE_HEADER) : null;
-        String name = header != null && !header.isBlank() ? header.trim() : request.model();
-        RoutePlan plan = table.resolve(name);
-        if (plan == null) {
-            refreshModels();
-            plan = table.resolve(name);
-        }
-        if (plan == null) {
-            String what = name == request.model()
-                    ? "model '" + name + "' has no route"
-                    : "route '" + name + "' named by the " + CallContext.ROUTE_HEADER + " header does not exist";
-            throw new GatewayException(
-                    ErrorKind.NOT_FOUND,
-                    what + "; known models: " + Gateways.list(table.modelNames()),
-                    0,
-                    null,
-                    null,
-                    false,
-                    context.attempts());
-        }
-        return plan;
     }
 }

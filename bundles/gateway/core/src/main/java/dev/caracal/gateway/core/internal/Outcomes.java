@@ -23,8 +23,9 @@ final class Outcomes {
     private long earliestRetryNanos = Long.MAX_VALUE;
     private boolean limited;
 
-    void absent(String providerId, String model) {
-        note(providerId, model).append("skipped, provider not present");
+    /** A target was skipped because what it reaches is not there; {@code reason} says what. */
+    void absent(String providerId, String model, String reason) {
+        note(providerId, model).append("skipped, ").append(reason);
     }
 
     void refused(String providerId, String model, Breaker.State state, long now) {

@@ -2,29 +2,36 @@ package dev.caracal.gateway.core.internal;
 
 import dev.caracal.gateway.Route;
 import dev.caracal.gateway.Target;
-import dev.caracal.llm.ChatModel;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A route ready to serve: its targets with their shared {@link TargetState}s and the provider service of each
- * ({@code null} while the provider is absent), resolved when the route table was built. Immutable; a provider arriving
- * or leaving builds a new table, so a call never looks a provider up by name.
+ * A route ready to serve: its targets with their shared {@link TargetState}s and the service each target reaches
+ * ({@code S}: a chat provider, an embedding model; {@code null} while it is absent), resolved when the route table
+ * was built. Immutable; a service arriving or leaving builds a new table, so a call never looks a provider up by
+ * name. The one exception is a pass-through target ({@code provider/*}) whose service depends on the model asked
+ * for (an embedding model): it is looked up in the {@link Upstreams} of the table per call.
+ *
+ * @param <S> the service type the targets reach
  */
-final class RoutePlan {
+final class RoutePlan<S> {
     final Route route;
     final Target[] targets;
     final TargetState[] states;
-    final ChatModel[] models;
+    private final List<S> services;
+    private final Upstreams<S> upstreams;
     /** Indexes in listed order (shared, never modified). */
     private final int[] listed;
     /** Indexes by descending weight, ties in listed order. */
     private final int[] byWeight;
 
-    RoutePlan(Route route, TargetState[] states, ChatModel[] models) {
+    /** {@code services} in target order, {@code null} for a target whose service is absent. */
+    RoutePlan(Route route, TargetState[] states, List<S> services, Upstreams<S> upstreams) {
         this.route = route;
         this.targets = route.targets().toArray(new Target[0]);
         this.states = states;
-        this.models = models;
+        this.services = services;
+        this.upstreams = upstreams;
         int n = targets.length;
         listed = new int[n];
         for (int i = 0; i < n; i++) {
@@ -48,6 +55,25 @@ final class RoutePlan {
         return RouteParser.PASS_THROUGH.equals(m) ? requested : m;
     }
 
+    /** The service target {@code i} reaches for upstream model {@code model}, or {@code null} when it is absent. */
+    S service(int i, String model) {
+        S s = services.get(i);
+        if (s != null || !RouteParser.PASS_THROUGH.equals(targets[i].model())) {
+            return s;
+        }
+        return upstreams.find(targets[i].providerId(), model);
+    }
+
+    /** Why a target without a service is skipped ({@code provider not present}, ...). */
+    String absence() {
+        return upstreams.absence();
+    }
+
+    /** Whether target {@code i} may have a service: one present, or a pass-through one looked up per call. */
+    private boolean reachable(int i) {
+        return services.get(i) != null || RouteParser.PASS_THROUGH.equals(targets[i].model());
+    }
+
     /** The order in which to try the targets for one call (read-only; may be shared between calls). */
     int[] order(long now, Settings settings) {
         if (targets.length == 1) {
@@ -61,7 +87,7 @@ final class RoutePlan {
     }
 
     private boolean usable(int i, long now, Settings settings) {
-        return models[i] != null && states[i].breaker.allows(now, settings);
+        return reachable(i) && states[i].breaker.allows(now, settings);
     }
 
     /** The first target drawn by weight among the usable ones, then the others by descending weight. */

@@ -2,163 +2,134 @@ package dev.caracal.gateway.core.internal;
 
 import dev.caracal.gateway.Route;
 import dev.caracal.gateway.Target;
-import dev.caracal.llm.Capabilities;
-import dev.caracal.llm.ChatModel;
-import dev.caracal.llm.ModelInfo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * An immutable snapshot of everything a call needs to pick targets: the providers present, the configured routes by
- * name and alias, the prefix routes (longest first) and the implicit route of every model a provider lists. Rebuilt
- * whenever a provider or a route configuration comes, changes or goes; calls read the current snapshot without locks.
+ * An immutable snapshot of what calls of one kind (chat, embeddings) need to pick targets: the configured routes by
+ * name and alias, the prefix routes (longest first), and the implicit route of every model name the
+ * {@link Upstreams} offer, each resolved to the services its targets reach. Rebuilt whenever a service or a route
+ * configuration comes, changes or goes; calls read the current snapshot without locks.
+ *
+ * @param <S> the service the targets reach
  */
-final class RouteTable {
-    /** The provider id under which configured routes appear in {@link #models()}. */
-    static final String ROUTE_OWNER = "caracal";
-
+final class RouteTable<S> {
+    /** The source of the implicit route of a model a chat provider lists. */
     static final String SOURCE_PROVIDER = "provider";
+    /** The source of the implicit route of an embedding model's name. */
+    static final String SOURCE_EMBEDDINGS = "embeddings";
+    /** The source of the one-target route of an explicit {@code provider/model}. */
     static final String SOURCE_EXPLICIT = "explicit";
 
-    static final RouteTable EMPTY = build(Map.of(), Map.of(), List.of(), new HashMap<>(), msg -> {});
-
-    /** Providers by id (sorted). */
-    final Map<String, ChatModel> providers;
-    /** The models each provider listed when the table was built. */
-    final Map<String, List<ModelInfo>> providerModels;
-
-    final List<RoutePlan> configured;
-    private final Map<String, RoutePlan> byName;
-    private final RoutePlan[] prefixes;
-    /** Implicit routes by model, sorted. */
-    final Map<String, RoutePlan> implicit;
-    /** Every target of every route, by {@code provider/model}. */
-    final Map<String, TargetState> states;
-
-    private final List<ModelInfo> models;
-    private final List<String> modelNames;
+    final Upstreams<S> upstreams;
+    final List<RoutePlan<S>> configured;
+    private final Map<String, RoutePlan<S>> byName;
+    private final List<RoutePlan<S>> prefixes;
+    /** Implicit routes by model name, sorted. */
+    final Map<String, RoutePlan<S>> implicit;
+    /** The states of the targets, by {@code provider/model}, shared with the tables built with this one. */
+    private final Map<String, TargetState> states;
 
     private RouteTable(
-            Map<String, ChatModel> providers,
-            Map<String, List<ModelInfo>> providerModels,
-            List<RoutePlan> configured,
-            Map<String, RoutePlan> byName,
-            RoutePlan[] prefixes,
-            Map<String, RoutePlan> implicit,
+            Upstreams<S> upstreams,
+            List<RoutePlan<S>> configured,
+            Map<String, RoutePlan<S>> byName,
+            List<RoutePlan<S>> prefixes,
+            Map<String, RoutePlan<S>> implicit,
             Map<String, TargetState> states) {
-        this.providers = providers;
-        this.providerModels = providerModels;
+        this.upstreams = upstreams;
         this.configured = configured;
         this.byName = byName;
         this.prefixes = prefixes;
         this.implicit = implicit;
         this.states = states;
-        this.models = buildModels();
-        List<String> names = new ArrayList<>();
-        for (ModelInfo m : models) {
-            names.add(m.id());
-        }
-        Collections.sort(names);
-        this.modelNames = List.copyOf(names);
     }
 
     /**
-     * Builds a table. {@code previous} holds the target states of the table being replaced; states of targets still
-     * routed are kept (with their breakers and averages), the others dropped. Conflicting route names are reported to
-     * {@code errors} and the later route (by configuration PID) is left out.
+     * The routes that may be installed, sorted by configuration PID then name: a route whose name or an alias is
+     * already taken by an earlier one is reported to {@code errors} and left out.
      */
-    static RouteTable build(
-            Map<String, ChatModel> providers,
-            Map<String, List<ModelInfo>> providerModels,
-            List<Route> routes,
-            Map<String, TargetState> previous,
-            Consumer<String> errors) {
-        Map<String, ChatModel> sortedProviders = Collections.unmodifiableMap(new TreeMap<>(providers));
-        Map<String, TargetState> states = new LinkedHashMap<>();
-        List<Route> sortedRoutes = new ArrayList<>(routes);
-        sortedRoutes.sort(Comparator.comparing(Route::source).thenComparing(Route::name));
-        Map<String, RoutePlan> byName = new HashMap<>();
+    static List<Route> accepted(List<Route> routes, Consumer<String> errors) {
+        List<Route> sorted = new ArrayList<>(routes);
+        sorted.sort(Comparator.comparing(Route::source).thenComparing(Route::name));
         Map<String, String> owner = new HashMap<>();
-        List<RoutePlan> configured = new ArrayList<>();
-        List<RoutePlan> prefixes = new ArrayList<>();
-        for (Route route : sortedRoutes) {
-            String clash = null;
-            List<String> names = new ArrayList<>();
-            names.add(route.name());
-            names.addAll(route.aliases());
-            for (String n : names) {
-                if (owner.containsKey(n)) {
-                    clash = n;
-                    break;
-                }
-            }
+        List<Route> out = new ArrayList<>();
+        for (Route route : sorted) {
+            List<String> names = names(route);
+            String clash = names.stream().filter(owner::containsKey).findFirst().orElse(null);
             if (clash != null) {
                 errors.accept("Route configuration " + route.source() + " is not installed: property '"
                         + (clash.equals(route.name()) ? RouteParser.NAME : RouteParser.ALIASES) + "': the name '"
                         + clash + "' is already used by " + owner.get(clash));
                 continue;
             }
-            RoutePlan plan = plan(route, sortedProviders, previous, states);
-            for (String n : names) {
-                owner.put(n, route.source());
-                byName.put(n, plan);
-            }
+            names.forEach(n -> owner.put(n, route.source()));
+            out.add(route);
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> names(Route route) {
+        List<String> names = new ArrayList<>();
+        names.add(route.name());
+        names.addAll(route.aliases());
+        return names;
+    }
+
+    /**
+     * Builds a table of the {@link #accepted} {@code routes} and the implicit routes of {@code upstreams} (whose
+     * {@link Route#source()} is {@code implicitSource}). Each target gets the state {@code states} holds for it, else
+     * the one of the table being replaced ({@code previous}: breakers and averages survive), else a new one, which is
+     * added to {@code states}; tables built into the same {@code states} share the state of a target. The table reads
+     * {@code states} once built: it must not change after the last table is built into it.
+     */
+    static <S> RouteTable<S> build(
+            Upstreams<S> upstreams,
+            List<Route> routes,
+            String implicitSource,
+            Map<String, TargetState> previous,
+            Map<String, TargetState> states) {
+        Map<String, RoutePlan<S>> byName = new HashMap<>();
+        List<RoutePlan<S>> configured = new ArrayList<>();
+        List<RoutePlan<S>> prefixes = new ArrayList<>();
+        for (Route route : routes) {
+            RoutePlan<S> plan = plan(route, upstreams, previous, states);
+            names(route).forEach(n -> byName.put(n, plan));
             configured.add(plan);
             if (route.prefix()) {
                 prefixes.add(plan);
             }
         }
         configured.sort(Comparator.comparing(p -> p.route.name()));
-        prefixes.sort(Comparator.comparingInt((RoutePlan p) -> p.route.name().length())
+        prefixes.sort(Comparator.comparingInt((RoutePlan<S> p) -> p.route.name().length())
                 .reversed());
-
-        Map<String, List<Target>> implicitTargets = new TreeMap<>();
-        Map<String, List<ModelInfo>> listed = new TreeMap<>();
-        for (Map.Entry<String, ChatModel> e : sortedProviders.entrySet()) {
-            List<ModelInfo> ms = providerModels.getOrDefault(e.getKey(), List.of());
-            listed.put(e.getKey(), ms);
-            Set<String> seen = new LinkedHashSet<>();
-            for (ModelInfo m : ms) {
-                if (seen.add(m.id())) {
-                    implicitTargets
-                            .computeIfAbsent(m.id(), k -> new ArrayList<>())
-                            .add(new Target(e.getKey(), m.id(), 1));
-                }
-            }
-        }
-        Map<String, RoutePlan> implicit = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Target>> e : implicitTargets.entrySet()) {
-            Route route =
-                    new Route(e.getKey(), List.of(), false, Route.Strategy.ORDERED, e.getValue(), SOURCE_PROVIDER);
-            implicit.put(e.getKey(), plan(route, sortedProviders, previous, states));
-        }
-        return new RouteTable(
-                sortedProviders,
-                Collections.unmodifiableMap(listed),
+        Map<String, RoutePlan<S>> implicit = new LinkedHashMap<>();
+        upstreams.implicitTargets().forEach((name, targets) -> {
+            Route route = new Route(name, List.of(), false, Route.Strategy.ORDERED, targets, implicitSource);
+            implicit.put(name, plan(route, upstreams, previous, states));
+        });
+        return new RouteTable<>(
+                upstreams,
                 List.copyOf(configured),
                 byName,
-                prefixes.toArray(new RoutePlan[0]),
+                List.copyOf(prefixes),
                 Collections.unmodifiableMap(implicit),
-                Collections.unmodifiableMap(states));
+                states);
     }
 
-    private static RoutePlan plan(
-            Route route,
-            Map<String, ChatModel> providers,
-            Map<String, TargetState> previous,
-            Map<String, TargetState> states) {
+    private static <S> RoutePlan<S> plan(
+            Route route, Upstreams<S> upstreams, Map<String, TargetState> previous, Map<String, TargetState> states) {
         int n = route.targets().size();
         TargetState[] ts = new TargetState[n];
-        ChatModel[] ms = new ChatModel[n];
+        List<S> services = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Target t = route.targets().get(i);
             String key = key(t.providerId(), t.model());
@@ -171,9 +142,9 @@ final class RouteTable {
                 states.put(key, s);
             }
             ts[i] = s;
-            ms[i] = providers.get(t.providerId());
+            services.add(upstreams.find(t.providerId(), t.model()));
         }
-        return new RoutePlan(route, ts, ms);
+        return new RoutePlan<>(route, ts, services, upstreams);
     }
 
     static String key(String providerId, String model) {
@@ -181,93 +152,62 @@ final class RouteTable {
     }
 
     /**
-     * The route serving {@code name}: a configured route by name or alias; an explicit {@code provider/model} of a
-     * registered provider; the longest matching prefix route; the implicit route of the providers listing the model.
-     * {@code null} when nothing matches.
+     * The route serving {@code name}: a configured route by name or alias; an explicit {@code provider/model} whose
+     * service is present; the longest prefix route matching the name that {@code prefixServes} accepts; the implicit
+     * route of the name. {@code null} when nothing matches.
      */
-    RoutePlan resolve(String name) {
-        RoutePlan plan = byName.get(name);
+    RoutePlan<S> resolve(String name, Predicate<RoutePlan<S>> prefixServes) {
+        RoutePlan<S> plan = byName.get(name);
         if (plan != null) {
             return plan;
         }
-        int slash = name.indexOf('/');
-        if (slash > 0 && slash < name.length() - 1) {
-            plan = explicit(name.substring(0, slash), name.substring(slash + 1));
-            if (plan != null) {
-                return plan;
-            }
+        plan = explicit(name);
+        if (plan != null) {
+            return plan;
         }
-        for (RoutePlan p : prefixes) {
-            if (name.startsWith(p.route.name())) {
+        for (RoutePlan<S> p : prefixes) {
+            if (name.startsWith(p.route.name()) && prefixServes.test(p)) {
                 return p;
             }
         }
         return implicit.get(name);
     }
 
-    private RoutePlan explicit(String providerId, String model) {
-        ChatModel provider = providers.get(providerId);
-        if (provider == null || RouteParser.PASS_THROUGH.equals(model)) {
+    /** The configured route named (or aliased) {@code name}, or {@code null}. */
+    RoutePlan<S> configured(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * The one-target route of an explicit {@code provider/model} (split at the first {@code /}) whose service is
+     * present, or {@code null}. Its target shares the state the table tracks for it, if any.
+     */
+    RoutePlan<S> explicit(String name) {
+        int slash = name.indexOf('/');
+        if (slash <= 0 || slash == name.length() - 1) {
+            return null;
+        }
+        String providerId = name.substring(0, slash);
+        String model = name.substring(slash + 1);
+        S service = upstreams.find(providerId, model);
+        if (service == null || RouteParser.PASS_THROUGH.equals(model)) {
             return null;
         }
         Target target = new Target(providerId, model, 1);
         TargetState state = states.get(key(providerId, model));
         if (state == null) {
-            state = new TargetState(target); // a model the provider does not list: not tracked beyond this call
+            state = new TargetState(target); // a model no route lists: not tracked beyond this call
         }
         Route route = new Route(
                 target.toString(), List.of(), false, Route.Strategy.ORDERED, List.of(target), SOURCE_EXPLICIT);
-        return new RoutePlan(route, new TargetState[] {state}, new ChatModel[] {provider});
+        return new RoutePlan<>(route, new TargetState[] {state}, Arrays.asList(service), upstreams);
     }
 
-    /** Route names and aliases (prefix routes excepted), then every provider model, each name once. */
-    List<ModelInfo> models() {
-        return models;
-    }
-
-    /** The sorted names of {@link #models()}. */
-    List<String> modelNames() {
-        return modelNames;
-    }
-
+    /** The configured routes, then the implicit ones. */
     List<Route> routes() {
         List<Route> out = new ArrayList<>(configured.size() + implicit.size());
-        for (RoutePlan p : configured) {
-            out.add(p.route);
-        }
-        for (RoutePlan p : implicit.values()) {
-            out.add(p.route);
-        }
+        configured.forEach(p -> out.add(p.route));
+        implicit.values().forEach(p -> out.add(p.route));
         return out;
-    }
-
-    /** Prefix routes are left out: their names are patterns, not models. */
-    private List<ModelInfo> buildModels() {
-        Map<String, ModelInfo> out = new LinkedHashMap<>();
-        for (RoutePlan p : configured) {
-            if (p.route.prefix()) {
-                continue;
-            }
-            Capabilities caps = capabilitiesOf(p.route.targets().get(0));
-            out.putIfAbsent(p.route.name(), new ModelInfo(p.route.name(), ROUTE_OWNER, caps));
-            for (String alias : p.route.aliases()) {
-                out.putIfAbsent(alias, new ModelInfo(alias, ROUTE_OWNER, caps));
-            }
-        }
-        for (List<ModelInfo> ms : providerModels.values()) {
-            for (ModelInfo m : ms) {
-                out.putIfAbsent(m.id(), m);
-            }
-        }
-        return List.copyOf(out.values());
-    }
-
-    private Capabilities capabilitiesOf(Target target) {
-        for (ModelInfo m : providerModels.getOrDefault(target.providerId(), List.of())) {
-            if (m.id().equals(target.model())) {
-                return m.capabilities();
-            }
-        }
-        return null;
     }
 }

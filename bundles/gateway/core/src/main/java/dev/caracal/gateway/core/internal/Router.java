@@ -4,10 +4,13 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.EmbeddingModel;
+import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +29,8 @@ import java.util.function.BiConsumer;
  * The end of the filter chain: tries the targets of a resolved route in the order its strategy gives, skipping
  * absent providers and refusing breakers, falling back on retryable failures and stopping at the first
  * non-retryable one. Each target is tried at most once per call (providers retry on their own). The blocking and the
- * asynchronous completion share the walk over the targets and each attempt's bookkeeping ({@link TargetWalk}).
+ * asynchronous completion and embeddings share the walk over the targets and each attempt's bookkeeping
+ * ({@link TargetWalk}).
  */
 final class Router {
     /** Whether a provider has an asynchronous {@code completeAsync} of its own rather than the blocking default. */
@@ -65,8 +69,8 @@ final class Router {
      * thrown as its {@link dev.caracal.gateway.GatewayException}, and so is exhaustion.
      */
     ChatResponse complete(
-            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
-        TargetWalk walk = new TargetWalk(ticker, context, plan, requested, settings);
+            CallContext context, ChatRequest request, RoutePlan<ChatModel> plan, String requested, Settings settings) {
+        TargetWalk<ChatModel> walk = new TargetWalk<>(ticker, context, plan, requested, settings);
         while (walk.next()) {
             ChatResponse response = null;
             RuntimeException error = null;
@@ -97,8 +101,8 @@ final class Router {
      * the stage then completes on that thread.
      */
     CompletionStage<ChatResponse> completeAsync(
-            CallContext context, ChatRequest request, RoutePlan plan, String requested, Settings settings) {
-        AsyncCall call = new AsyncCall(new TargetWalk(ticker, context, plan, requested, settings), request);
+            CallContext context, ChatRequest request, RoutePlan<ChatModel> plan, String requested, Settings settings) {
+        AsyncCall call = new AsyncCall(new TargetWalk<>(ticker, context, plan, requested, settings), request);
         call.run(true);
         return call.result;
     }
@@ -107,12 +111,39 @@ final class Router {
             CallContext context,
             ChatRequest request,
             StreamHandler handler,
-            RoutePlan plan,
+            RoutePlan<ChatModel> plan,
             String requested,
             Settings settings) {
         StreamCall call = new StreamCall(this, context, request, handler, plan, requested, settings);
         call.start();
         return call;
+    }
+
+    /**
+     * Embeds {@code inputs} with the targets of an embedding route, in the same order, with the same skips, breakers,
+     * fallback on retryable failures, attempts and failures as {@link #complete}; the calling thread is held.
+     */
+    Embeddings embed(
+            CallContext context,
+            List<String> inputs,
+            RoutePlan<EmbeddingModel> plan,
+            String requested,
+            Settings settings) {
+        TargetWalk<EmbeddingModel> walk = new TargetWalk<>(ticker, context, plan, requested, settings);
+        while (walk.next()) {
+            Embeddings result = null;
+            RuntimeException error = null;
+            try {
+                result = walk.provider.embed(inputs);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            Embeddings served = walk.settle(result, error);
+            if (served != null) {
+                return served;
+            }
+        }
+        throw walk.exhausted();
     }
 
     /** Shuts the threads of blocking-only providers down when they are idle (calls in flight finish). */
@@ -155,10 +186,10 @@ final class Router {
      */
     private final class AsyncCall {
         final CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-        private final TargetWalk walk;
+        private final TargetWalk<ChatModel> walk;
         private final ChatRequest request;
 
-        AsyncCall(TargetWalk walk, ChatRequest request) {
+        AsyncCall(TargetWalk<ChatModel> walk, ChatRequest request) {
             this.walk = walk;
             this.request = request;
         }

@@ -1,5 +1,6 @@
 package dev.caracal.gateway.core.internal;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  * @param maxAttempts      targets tried per call at most; 0 means all of them
  * @param halfLifeNanos    the half-life of the latency average
  * @param routeHeader      whether the {@code x-caracal-route} header may override the requested model
+ * @param providerPreference the provider ids an implicit route tries first, in order ({@link ProviderPreference})
  */
 public record Settings(
         int failureThreshold,
@@ -21,8 +23,29 @@ public record Settings(
         int halfOpenProbes,
         int maxAttempts,
         long halfLifeNanos,
-        boolean routeHeader) {
+        boolean routeHeader,
+        List<String> providerPreference) {
     public static final Settings DEFAULTS = of(5, 10, 300, 1, 0, 30, true);
+
+    /** Settings without a provider preference. */
+    public Settings(
+            int failureThreshold,
+            long openNanos,
+            long maxOpenNanos,
+            int halfOpenProbes,
+            int maxAttempts,
+            long halfLifeNanos,
+            boolean routeHeader) {
+        this(
+                failureThreshold,
+                openNanos,
+                maxOpenNanos,
+                halfOpenProbes,
+                maxAttempts,
+                halfLifeNanos,
+                routeHeader,
+                List.of());
+    }
 
     public Settings {
         failureThreshold = Math.max(1, failureThreshold);
@@ -31,6 +54,20 @@ public record Settings(
         halfOpenProbes = Math.max(1, halfOpenProbes);
         maxAttempts = Math.max(0, maxAttempts);
         halfLifeNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), halfLifeNanos);
+        providerPreference = providerPreference == null ? List.of() : List.copyOf(providerPreference);
+    }
+
+    /** These settings with {@code providerIds} as the provider preference. */
+    public Settings withProviderPreference(List<String> providerIds) {
+        return new Settings(
+                failureThreshold,
+                openNanos,
+                maxOpenNanos,
+                halfOpenProbes,
+                maxAttempts,
+                halfLifeNanos,
+                routeHeader,
+                providerIds);
     }
 
     /** Settings from the configuration's units (seconds). */

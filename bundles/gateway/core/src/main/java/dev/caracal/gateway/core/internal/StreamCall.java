@@ -33,7 +33,7 @@ final class StreamCall implements StreamHandle {
     private final CallContext context;
     private final ChatRequest request;
     private final StreamHandler handler;
-    private final RoutePlan plan;
+    private final RoutePlan<ChatModel> plan;
     private final String requested;
     private final Settings settings;
     private final Object lock = new Object();
@@ -41,7 +41,7 @@ final class StreamCall implements StreamHandle {
     private volatile Leg current;
 
     // guarded by lock
-    private TargetWalk walk;
+    private TargetWalk<ChatModel> walk;
     private boolean done;
     private boolean committed;
 
@@ -50,7 +50,7 @@ final class StreamCall implements StreamHandle {
             CallContext context,
             ChatRequest request,
             StreamHandler handler,
-            RoutePlan plan,
+            RoutePlan<ChatModel> plan,
             String requested,
             Settings settings) {
         this.router = router;
@@ -64,7 +64,7 @@ final class StreamCall implements StreamHandle {
 
     void start() {
         synchronized (lock) {
-            walk = new TargetWalk(router.ticker(), context, plan, requested, settings);
+            walk = new TargetWalk<>(router.ticker(), context, plan, requested, settings);
         }
         advance();
     }
@@ -257,12 +257,16 @@ final class StreamCall implements StreamHandle {
             }
         }
 
-        /** Sends the held events; false when the handler threw on one. */
+        /**
+         * Sends the held events; false when the handler threw on one. The call is this leg's from now on: its provider
+         * is named in the response headers before the client sees the first event.
+         */
         private boolean commitLocked() {
             if (committed) {
                 return true;
             }
             committed = true;
+            TargetWalk.served(context, target);
             if (!emitLocked(heldStart != null ? heldStart : new StreamEvent.Start("", model))) {
                 return false;
             }

@@ -3,8 +3,6 @@ package dev.caracal.gateway.core.internal;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.Target;
-import dev.caracal.llm.ChatModel;
-import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import org.slf4j.Logger;
@@ -14,18 +12,20 @@ import org.slf4j.LoggerFactory;
  * One call's walk over the targets of its route, in the order the route's strategy gives: {@link #next()} skips absent
  * providers and refusing breakers, stops at {@code maxAttempts}, and makes the next usable target the attempt in
  * progress (its provider, breaker permit and start time); every skip and failure is noted in the {@link Outcomes} that
- * {@link #exhausted()} reports. Shared by the blocking and the asynchronous completion (which also share
- * {@link #settle}, the bookkeeping of one attempt's outcome) and by streams (which settle their legs themselves).
+ * {@link #exhausted()} reports. Shared by the blocking and the asynchronous completion and embeddings (which also
+ * share {@link #settle}, the bookkeeping of one attempt's outcome) and by streams (which settle their legs themselves).
  *
  * <p>Not thread-safe: it serves one attempt at a time. A call that continues on another thread (an attempt answered
  * later) hands the walk over through a happens-before edge: the completion of a stage, or a lock.
+ *
+ * @param <S> the service the targets reach: a chat provider, an embedding model
  */
-final class TargetWalk {
+final class TargetWalk<S> {
     private static final Logger LOG = LoggerFactory.getLogger(TargetWalk.class);
 
     private final Ticker ticker;
     private final CallContext context;
-    private final RoutePlan plan;
+    private final RoutePlan<S> plan;
     private final String requested;
     private final Settings settings;
     private final int[] order;
@@ -38,12 +38,12 @@ final class TargetWalk {
     Target target;
 
     String model;
-    ChatModel provider;
+    S provider;
     TargetState state;
     Breaker.Permit permit;
     long startNanos;
 
-    TargetWalk(Ticker ticker, CallContext context, RoutePlan plan, String requested, Settings settings) {
+    TargetWalk(Ticker ticker, CallContext context, RoutePlan<S> plan, String requested, Settings settings) {
         this.ticker = ticker;
         this.context = context;
         this.plan = plan;
@@ -66,9 +66,9 @@ final class TargetWalk {
                 outcomes().limited();
                 return false;
             }
-            ChatModel p = plan.models[i];
+            S p = plan.service(i, m);
             if (p == null) {
-                outcomes().absent(t.providerId(), m);
+                outcomes().absent(t.providerId(), m, plan.absence());
                 continue;
             }
             TargetState s = plan.states[i];
@@ -96,9 +96,9 @@ final class TargetWalk {
      * {@code error} it failed with (anything but an {@link LlmException} counts as a CONNECTION failure, no answer as
      * an UPSTREAM one). Returns the answer to serve the call with, or {@code null} when the failure was retryable and
      * the next target is to be tried; a non-retryable failure ends the call at once and is thrown, as the
-     * {@link GatewayException} to report.
+     * {@link GatewayException} to report. An answer names its target's provider in the call's response headers.
      */
-    ChatResponse settle(ChatResponse response, Throwable error) {
+    <R> R settle(R response, Throwable error) {
         LlmException failure;
         long end;
         if (error == null && response != null) {
@@ -106,6 +106,7 @@ final class TargetWalk {
             state.succeeded(permit);
             state.recordLatency(end - startNanos, end, settings.halfLifeNanos());
             context.recordAttempt(Outcomes.attempt(target, model, end - startNanos, null));
+            served(context, target);
             return response;
         }
         failure = error != null
@@ -121,6 +122,11 @@ final class TargetWalk {
         LOG.debug("Call {}: {} failed ({}); trying the next target", context.requestId(), target, failure.kind());
         outcomes().failed(target.providerId(), model, failure);
         return null;
+    }
+
+    /** Tells the client which provider served the call ({@link CallContext#PROVIDER_HEADER}). */
+    static void served(CallContext context, Target target) {
+        context.setResponseHeader(CallContext.PROVIDER_HEADER, target.providerId());
     }
 
     /** The skips and failures so far. */

@@ -10,8 +10,6 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.Route;
 import dev.caracal.gateway.TargetHealth;
-import dev.caracal.llm.EmbeddingModel;
-import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import java.util.HashMap;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -123,49 +120,6 @@ class DynamicServicesTest {
     }
 
     // ---------------------------------------------------------------- embeddings
-
-    static final class FakeEmbedder implements EmbeddingModel {
-        final String name;
-        final AtomicInteger calls = new AtomicInteger();
-        volatile LlmException failure;
-
-        FakeEmbedder(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public int dimension() {
-            return 2;
-        }
-
-        @Override
-        public boolean normalized() {
-            return false;
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return 128;
-        }
-
-        @Override
-        public Embeddings embed(List<String> inputs) {
-            calls.incrementAndGet();
-            if (failure != null) {
-                throw failure;
-            }
-            return new Embeddings(
-                    inputs.stream()
-                            .map(s -> new float[] {s.length(), calls.get()})
-                            .toList(),
-                    1);
-        }
-    }
 
     @Test
     void embedsWithTheNamedModelFallingBackAmongSameNamedOnes() {

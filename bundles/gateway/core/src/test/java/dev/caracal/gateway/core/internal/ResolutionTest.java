@@ -69,18 +69,18 @@ class ResolutionTest {
     }
 
     @Test
-    void implicitRouteOfSeveralProvidersIsOrderedByProviderId() {
+    void implicitRouteOfSeveralProvidersTriesThemInRegistrationOrderWithoutAPreference() {
         Route implicit = gw.routes().stream()
                 .filter(r -> r.name().equals("shared-model"))
                 .findFirst()
                 .orElseThrow();
         assertEquals(RouteTable.SOURCE_PROVIDER, implicit.source());
         assertEquals(
-                List.of("backup", "openai-main"),
+                List.of("openai-main", "backup"),
                 implicit.targets().stream().map(t -> t.providerId()).toList());
-        assertEquals("hello from backup", call("shared-model").text());
-        backup.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
         assertEquals("hello from openai-main", call("shared-model").text());
+        openai.then(ScriptedChatModel.fail(ErrorKind.OVERLOADED));
+        assertEquals("hello from backup", call("shared-model").text());
     }
 
     @Test
@@ -129,14 +129,14 @@ class ResolutionTest {
                 List.of(
                         "fast",
                         "quick",
-                        "claude-3-5-haiku-latest",
-                        "shared-model",
-                        "org/model-with-slash",
                         "gpt-4o",
-                        "gpt-4o-mini"),
+                        "gpt-4o-mini",
+                        "shared-model",
+                        "claude-3-5-haiku-latest",
+                        "org/model-with-slash"),
                 ids);
         ModelInfo fast = gw.models().get(0);
-        assertEquals(RouteTable.ROUTE_OWNER, fast.providerId());
+        assertEquals(Routing.ROUTE_OWNER, fast.providerId());
     }
 
     @Test

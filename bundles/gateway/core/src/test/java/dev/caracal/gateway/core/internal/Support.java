@@ -98,6 +98,16 @@ final class Support {
         gw.bindEmbeddingModel(m, p);
     }
 
+    /**
+     * An embedding model of provider {@code providerId} serving {@code model}, registered as a provider registers one:
+     * named {@code providerId/model}.
+     */
+    static FakeEmbedder providerEmbedding(GatewayComponent gw, String providerId, String model) {
+        FakeEmbedder m = new FakeEmbedder(providerId + "/" + model);
+        embedding(gw, m, m.name(), providerId);
+        return m;
+    }
+
     /** The health of {@code target} ({@code provider/model}). */
     static TargetHealth health(GatewayComponent gw, String target) {
         return gw.health().stream()

@@ -85,11 +85,11 @@ public class ChatCommand extends GatewayCommandSupport {
     protected Object run() throws Exception {
         String name = model;
         if (name == null || name.isBlank()) {
-            List<ModelInfo> models = gateway.models();
-            if (models.isEmpty()) {
-                throw failure("no model is available; configure a provider (llm:providers)");
-            }
-            name = models.get(0).id();
+            name = gateway.models().stream()
+                    .filter(m -> !m.capabilities().embeddings())
+                    .map(ModelInfo::id)
+                    .findFirst()
+                    .orElseThrow(() -> failure("no chat model is available; configure a provider (llm:providers)"));
             System.out.println("(model " + name + ")");
         }
         if (maxTokens != null && maxTokens < 1) {

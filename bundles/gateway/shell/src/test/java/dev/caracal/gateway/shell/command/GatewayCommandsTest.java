@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.testkit.ScriptedGateway;
+import dev.caracal.llm.Capabilities;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.StreamEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -105,7 +107,28 @@ class GatewayCommandsTest {
     @Test
     void noModelIsAFailure() {
         assertEquals(
-                "Error: no model is available; configure a provider (llm:providers)", failure(chat(null, "hello")));
+                "Error: no chat model is available; configure a provider (llm:providers)",
+                failure(chat(null, "hello")));
+    }
+
+    @Test
+    void withoutAModelTheFirstChatModelIsAskedNotAnEmbeddingModel() throws Exception {
+        ModelInfo embedding =
+                new ModelInfo("all-minilm-l6-v2", "local", new Capabilities(false, false, false, true, false, 256));
+        gateway.listModels(List.of(embedding));
+        assertEquals(
+                "Error: no chat model is available; configure a provider (llm:providers)",
+                failure(chat(null, "hello")));
+        gateway.listModels(List.of(embedding, new ModelInfo("gpt-4o-mini", "openai", null)));
+        gateway.answerWith(r -> ScriptedGateway.reply("hi"));
+        PrintStream out = System.out;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            chat(null, "hello").execute();
+        } finally {
+            System.setOut(out);
+        }
+        assertEquals("gpt-4o-mini", gateway.lastRequest().model());
     }
 
     @Test

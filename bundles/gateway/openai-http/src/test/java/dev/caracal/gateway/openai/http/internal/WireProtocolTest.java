@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
+import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.testkit.ScriptedGateway;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.Embeddings;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
@@ -17,7 +21,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +235,25 @@ class WireProtocolTest {
         JsonNode e = error(r);
         assertEquals("messages[2].content[0].image_url.url", e.get("param").textValue());
         hasRequestId(r);
+    }
+
+    @Test
+    void embeddingsCarryTheHeadersTheGatewayAsksForOnAnAnswerAndARefusal() throws Exception {
+        gateway.setResponseHeaders(Map.of(CallContext.PROVIDER_HEADER, "primary"));
+        gateway.embedWith((model, inputs) -> new Embeddings(List.of(new float[] {0.5f, 1f}), 1));
+        HttpResponse<String> ok = send("POST", "/v1/embeddings", "{\"model\":\"e\",\"input\":\"x\"}");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(
+                "primary", ok.headers().firstValue(CallContext.PROVIDER_HEADER).orElse(null));
+
+        gateway.failWith(new LlmException(ErrorKind.RATE_LIMITED, "budget spent", 0, Duration.ofSeconds(2), null));
+        HttpResponse<String> refused = send("POST", "/v1/embeddings", "{\"model\":\"e\",\"input\":\"x\"}");
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("2", refused.headers().firstValue("retry-after").orElse(null));
+        assertEquals(
+                "primary",
+                refused.headers().firstValue(CallContext.PROVIDER_HEADER).orElse(null));
+        error(refused);
     }
 
     @Test
