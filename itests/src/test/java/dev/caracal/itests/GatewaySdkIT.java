@@ -791,6 +791,14 @@ class GatewaySdkIT {
                         .completions()
                         .create(ask("gpt-4o-mini", "hello").build()));
         assertTrue(denied.getMessage().contains("'gpt-4o-mini'"), denied.getMessage());
+        com.openai.errors.PermissionDeniedException deniedEmbedding = assertThrows(
+                com.openai.errors.PermissionDeniedException.class,
+                () -> narrow.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("text-embedding-3-small")
+                                .input("a caracal")
+                                .build()));
+        assertTrue(deniedEmbedding.getMessage().contains("'text-embedding-3-small'"), deniedEmbedding.getMessage());
         com.anthropic.errors.PermissionDeniedException deniedAnthropic = assertThrows(
                 com.anthropic.errors.PermissionDeniedException.class,
                 () -> narrowAnthropic

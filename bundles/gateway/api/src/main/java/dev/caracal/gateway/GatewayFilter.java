@@ -2,15 +2,19 @@ package dev.caracal.gateway;
 
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.Embeddings;
+import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A step every chat call passes through before routing: authentication, rate limits, budgets, PII redaction,
+ * A step every chat and embedding call passes through before routing: authentication, rate limits, budgets, PII redaction,
  * response caching, recording. Filters are services ordered by {@code service.ranking} (highest first); each may
  * change the request, answer without calling the chain (a cache hit, a refusal as an
  * {@link dev.caracal.llm.LlmException}), or observe and change what comes back. A filter that leaves is simply
@@ -58,6 +62,16 @@ public interface GatewayFilter {
         return chain.stream(context, request, handler);
     }
 
+    /**
+     * An embedding call through the chain: a filter that guards or meters calls (grants, budgets) checks it here;
+     * the default passes it on.
+     *
+     * @since 1.5
+     */
+    default Embeddings embed(CallContext context, String model, List<String> inputs, Chain chain) {
+        return chain.embed(context, model, inputs);
+    }
+
     /** The rest of the filters, then the router. */
     @ProviderType
     interface Chain {
@@ -67,5 +81,14 @@ public interface GatewayFilter {
         CompletionStage<ChatResponse> completeAsync(CallContext context, ChatRequest request);
 
         StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler);
+
+        /**
+         * Embeds {@code inputs} with {@code model} through the rest of the chain.
+         *
+         * @since 1.5
+         */
+        default Embeddings embed(CallContext context, String model, List<String> inputs) {
+            throw new LlmException(ErrorKind.UNAVAILABLE, "this gateway chain does not serve embeddings");
+        }
     }
 }

@@ -6,7 +6,7 @@
  * discovered by {@link dev.caracal.gateway.GatewayFilter#NAME_PROPERTY}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.caracal.gateway;
 
 import org.osgi.annotation.bundle.Export;

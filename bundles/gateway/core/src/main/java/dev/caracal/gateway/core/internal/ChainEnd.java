@@ -67,7 +67,8 @@ final class ChainEnd implements GatewayFilter.Chain {
     }
 
     /** Embeds {@code inputs} with the route of {@code model}. */
-    Embeddings embed(CallContext context, String model, List<String> inputs) {
+    @Override
+    public Embeddings embed(CallContext context, String model, List<String> inputs) {
         Settings s = settings.get();
         String name = routeName(context, model, s);
         Routing routing = registry.routing();

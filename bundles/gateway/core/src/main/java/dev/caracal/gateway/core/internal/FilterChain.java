@@ -5,6 +5,7 @@ import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamHandle;
@@ -130,6 +131,20 @@ final class FilterChain {
             } catch (RuntimeException e) {
                 throw failed(context, e);
             }
+        }
+
+        @Override
+        public Embeddings embed(CallContext context, String model, List<String> inputs) {
+            Embeddings embeddings;
+            try {
+                embeddings = filter.embed(context, model, inputs, next);
+            } catch (RuntimeException e) {
+                throw failure(context, e);
+            }
+            if (embeddings == null) {
+                throw failed(context, new IllegalStateException("the filter answered no embeddings"));
+            }
+            return embeddings;
         }
 
         /** What a call fails with when the filter throws {@code e}: an {@link LlmException} as is. */

@@ -323,7 +323,7 @@ public class GatewayComponent implements Gateway {
     public Embeddings embed(CallContext context, String model, List<String> inputs) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(model, "model");
-        return routerChain.embed(context, model, inputs == null ? List.of() : inputs);
+        return chain.head.embed(context, model, inputs == null ? List.of() : inputs);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayFilter;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamEvent;
@@ -14,13 +15,14 @@ import dev.caracal.security.Principal;
 import dev.caracal.security.limits.LimitHeaders;
 import dev.caracal.security.limits.RateLimiter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 
 /**
- * The first step of every gateway call made over HTTP (the security guard put its {@link Principal} in the call's
+ * The first step of every gateway call (chat and embeddings) made over HTTP (the security guard put its {@link Principal} in the call's
  * attributes; calls from the console have none and pass): a key narrowed to some models or routes may call only
  * those (403 naming the model otherwise), and a key and its tenant may spend only so many tokens a minute (429 with
  * {@code retry-after} once their bucket is empty). Tokens are charged after each call from the usage the provider
@@ -101,15 +103,33 @@ public class SecurityGatewayFilter implements GatewayFilter {
         return chain.stream(context, request, counting);
     }
 
+    /**
+     * An embedding call: the same grants and token budgets as a chat call; the input tokens the provider reported are
+     * charged.
+     */
+    @Override
+    public Embeddings embed(CallContext context, String model, List<String> inputs, Chain chain) {
+        Principal p = admit(context, model);
+        Embeddings e = chain.embed(context, model, inputs);
+        if (p != null && limited() && e != null) {
+            charge(p, new Usage(e.inputTokens(), 0, 0, 0));
+        }
+        return e;
+    }
+
     /** The call's principal once its grants and token budgets allow it, or {@code null} (a console call). */
     Principal admit(CallContext context, ChatRequest request) {
+        return admit(context, request.model());
+    }
+
+    private Principal admit(CallContext context, String model) {
         if (!(context.attributes().get(Principal.ATTRIBUTE) instanceof Principal p)) {
             return null;
         }
-        if (!p.grants().allowsModel(request.model())) {
+        if (!p.grants().allowsModel(model)) {
             throw new LlmException(
                     ErrorKind.PERMISSION,
-                    "this API key may not call the model '" + request.model() + "'; it may call "
+                    "this API key may not call the model '" + model + "'; it may call "
                             + String.join(
                                     ", ", new java.util.TreeSet<>(p.grants().models())));
         }

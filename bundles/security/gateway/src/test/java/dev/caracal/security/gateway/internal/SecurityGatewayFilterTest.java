@@ -56,6 +56,12 @@ class SecurityGatewayFilterTest {
         }
 
         @Override
+        public dev.caracal.llm.Embeddings embed(CallContext context, String model, List<String> inputs) {
+            calls.incrementAndGet();
+            return new dev.caracal.llm.Embeddings(List.of(new float[] {1f}), 70);
+        }
+
+        @Override
         public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
             calls.incrementAndGet();
             handler.onEvent(new StreamEvent.Start("r", request.model()));
@@ -181,5 +187,22 @@ class SecurityGatewayFilterTest {
         CallContext unlimited = context(WIDE, Map.of());
         filter(0, 0).complete(unlimited, request("m"), chain);
         assertEquals(Map.of(), unlimited.responseHeaders(), "no limits, no headers");
+    }
+
+    @Test
+    void embeddingsKeepTheKeysModelGrantsAndSpendItsTokens() {
+        SecurityGatewayFilter f = filter(100, 0);
+        LlmException denied = assertThrows(
+                LlmException.class,
+                () -> f.embed(context(NARROW, Map.of()), "text-embedding-3-small", List.of("x"), chain));
+        assertEquals(ErrorKind.PERMISSION, denied.kind());
+        assertTrue(denied.getMessage().contains("'text-embedding-3-small'"), denied.getMessage());
+        assertEquals(0, calls.get(), "refused before any provider");
+
+        f.embed(context(WIDE, Map.of()), "e", List.of("x"), chain); // 70 of 100
+        f.embed(context(WIDE, Map.of()), "e", List.of("x"), chain); // 140: overdrawn
+        LlmException limited =
+                assertThrows(LlmException.class, () -> f.embed(context(WIDE, Map.of()), "e", List.of("x"), chain));
+        assertEquals(ErrorKind.RATE_LIMITED, limited.kind());
     }
 }
