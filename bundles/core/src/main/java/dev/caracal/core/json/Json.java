@@ -7,9 +7,14 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The shared, thread-safe Jackson mapper. Strict on input: no trailing tokens, no NaN/Infinity literals, no
@@ -23,6 +28,22 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * The members of JSON object {@code object} whose names are not in {@code read}, each as its JSON text, in the
+     * object's order: what a reader of a request body did not read, kept rather than dropped.
+     */
+    public static Map<String, String> membersExcept(JsonNode object, Set<String> read) {
+        Map<String, String> rest = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = object.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!read.contains(e.getKey())) {
+                rest.put(e.getKey(), e.getValue().toString());
+            }
+        }
+        return rest;
     }
 
     private static ObjectMapper create() {

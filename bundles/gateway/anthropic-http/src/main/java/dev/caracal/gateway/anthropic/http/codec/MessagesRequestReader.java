@@ -102,15 +102,7 @@ public final class MessagesRequestReader {
      * of another format refuses the call naming them.
      */
     static Map<String, String> extraFields(JsonNode body) {
-        Map<String, String> extras = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!KNOWN_FIELDS.contains(e.getKey())) {
-                extras.put(e.getKey(), e.getValue().toString());
-            }
-        }
-        return extras;
+        return dev.caracal.core.json.Json.membersExcept(body, KNOWN_FIELDS);
     }
 
     private static String system(JsonNode node) {

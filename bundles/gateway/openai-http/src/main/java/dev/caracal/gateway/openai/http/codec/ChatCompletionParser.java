@@ -157,15 +157,7 @@ public final class ChatCompletionParser {
 
     /** The top-level members this parser does not read, each as its raw JSON. */
     static Map<String, String> extraFields(JsonNode body) {
-        Map<String, String> extras = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!READ.contains(e.getKey())) {
-                extras.put(e.getKey(), e.getValue().toString());
-            }
-        }
-        return extras;
+        return dev.caracal.core.json.Json.membersExcept(body, READ);
     }
 
     /** OpenAI parameters the normalized request cannot carry: refused rather than silently dropped. */
