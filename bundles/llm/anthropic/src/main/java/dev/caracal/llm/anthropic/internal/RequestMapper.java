@@ -112,6 +112,9 @@ final class RequestMapper {
                 case TOOL -> tc.put("type", "tool").put("name", choice.toolName());
                 default -> throw invalid("unknown tool choice " + choice.mode());
             }
+            if (Boolean.FALSE.equals(choice.parallel()) && choice.mode() != ToolChoice.Mode.NONE) {
+                tc.put("disable_parallel_tool_use", true);
+            }
         }
         StructuredOutput.ask(request, body, providerId);
         if (s.temperature() != null) {

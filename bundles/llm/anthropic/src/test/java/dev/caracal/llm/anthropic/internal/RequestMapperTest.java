@@ -331,11 +331,11 @@ class RequestMapperTest {
                 () -> mapper.toBody(
                         dev.caracal.llm.testkit.ChatRequests.ask("claude-x", "hi")
                                 .withExtras(new dev.caracal.llm.RequestExtras(
-                                        "openai", Map.of("store", "true", "parallel_tool_calls", "false"), null)),
+                                        "openai", Map.of("store", "true", "prediction", "{}"), null)),
                         false));
         assertTrue(
                 refused.getMessage()
-                        .startsWith("the fields parallel_tool_calls, store of the openai request cannot be"
+                        .startsWith("the fields prediction, store of the openai request cannot be"
                                 + " carried to provider 'claude'"),
                 refused.getMessage());
     }
@@ -404,5 +404,24 @@ class RequestMapperTest {
                                 .withResponseFormat(dev.caracal.llm.ResponseFormat.jsonObject()),
                         false));
         assertTrue(besideTools.getMessage().startsWith("response_format cannot be carried beside tools"));
+    }
+
+    @Test
+    void oneToolAtATimeCrossesAsDisableParallelToolUse() {
+        ChatRequest request = ChatRequests.to("claude-x")
+                .user("hi")
+                .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}"))
+                .toolChoice(ToolChoice.AUTO.withParallel(false))
+                .build();
+        JsonNode body = mapper.toBody(request, false);
+        assertEquals("auto", body.at("/tool_choice/type").asText());
+        assertTrue(body.at("/tool_choice/disable_parallel_tool_use").booleanValue());
+        JsonNode defaults = mapper.toBody(
+                ChatRequests.to("claude-x")
+                        .user("hi")
+                        .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}"))
+                        .build(),
+                false);
+        assertTrue(defaults.at("/tool_choice/disable_parallel_tool_use").isMissingNode());
     }
 }

@@ -93,6 +93,9 @@ final class RequestMapper {
                 function.set("parameters", schema);
             }
             ToolChoice choice = request.toolChoice();
+            if (choice.parallel() != null) {
+                body.put("parallel_tool_calls", choice.parallel());
+            }
             switch (choice.mode()) {
                 case AUTO -> body.put("tool_choice", "auto");
                 case NONE -> body.put("tool_choice", "none");

@@ -186,4 +186,17 @@ class RequestMapperTest {
                 ChatRequests.ask("m", "hi").withResponseFormat(dev.caracal.llm.ResponseFormat.jsonObject()), false);
         assertEquals("{\"type\":\"json_object\"}", object.get("response_format").toString());
     }
+
+    @Test
+    void parallelToolCallsAreSentWithTools() {
+        JsonNode body = mapper.toBody(
+                ChatRequests.to("m")
+                        .user("hi")
+                        .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}"))
+                        .toolChoice(dev.caracal.llm.ToolChoice.REQUIRED.withParallel(false))
+                        .build(),
+                false);
+        assertEquals("required", body.get("tool_choice").asText());
+        assertFalse(body.get("parallel_tool_calls").booleanValue());
+    }
 }

@@ -76,8 +76,9 @@ final class ToolReader {
             throw AnthropicError.invalid("tool_choice", "Input should be an object");
         }
         String type = RequestFields.requiredString(node, "type", "tool_choice");
-        RequestFields.optionalBoolean(
+        boolean oneAtATime = RequestFields.optionalBoolean(
                 node, "disable_parallel_tool_use", false, "tool_choice.disable_parallel_tool_use");
+        Boolean parallel = node.hasNonNull("disable_parallel_tool_use") ? !oneAtATime : null;
         ToolChoice choice = switch (type) {
             case "auto" -> ToolChoice.AUTO;
             case "none" -> ToolChoice.NONE;
@@ -96,6 +97,6 @@ final class ToolReader {
         if ((choice.mode() == ToolChoice.Mode.REQUIRED) && tools.isEmpty()) {
             throw AnthropicError.invalid("tool_choice", "tool_choice 'any' requires 'tools'");
         }
-        return choice;
+        return choice.withParallel(parallel);
     }
 }

@@ -90,7 +90,7 @@ class MessagesRequestReaderTest {
         assertEquals(
                 json("{'type':'object','properties':{'city':{'type':'string'}},'required':['city']}"),
                 json(r.tools().get(0).inputSchemaJson()));
-        assertEquals(ToolChoice.tool("get_weather"), r.toolChoice());
+        assertEquals(ToolChoice.tool("get_weather").withParallel(false), r.toolChoice());
 
         assertEquals(4, r.messages().size());
         Message m0 = r.messages().get(0);

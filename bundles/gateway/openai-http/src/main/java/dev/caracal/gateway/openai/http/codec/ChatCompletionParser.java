@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * Parses an OpenAI Chat Completions request body into a normalized {@link ChatRequest}, validating every field it
  * reads the way OpenAI does (ranges, types, shapes) and refusing, with a 400 that names the field, what the
- * normalized request cannot carry. A top-level member it does not read ({@code parallel_tool_calls}, {@code store},
+ * normalized request cannot carry. A top-level member it does not read ({@code store},
  * {@code service_tier}, {@code metadata}, {@code prediction}, or one OpenAI adds next month) is kept verbatim in the
  * request's {@link RequestExtras}: an OpenAI-format provider sends it upstream as is, another refuses the call
  * naming it. Nothing is dropped.
@@ -67,6 +67,7 @@ public final class ChatCompletionParser {
             "messages",
             "tools",
             "tool_choice",
+            "parallel_tool_calls",
             "temperature",
             "top_p",
             "presence_penalty",
@@ -109,6 +110,13 @@ public final class ChatCompletionParser {
 
         List<ToolDefinition> tools = parseTools(body);
         ToolChoice toolChoice = parseToolChoice(body, tools);
+        JsonNode parallel = get(body, "parallel_tool_calls");
+        if (parallel != null && !parallel.isNull()) {
+            if (!parallel.isBoolean()) {
+                throw InvalidRequestException.type("parallel_tool_calls", "a boolean");
+            }
+            toolChoice = toolChoice.withParallel(parallel.booleanValue());
+        }
 
         Double temperature = Fields.optionalNumber(body, "temperature", 0, 2);
         Double topP = Fields.optionalNumber(body, "top_p", 0, 1);

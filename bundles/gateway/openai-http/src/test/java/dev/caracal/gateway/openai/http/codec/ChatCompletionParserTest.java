@@ -595,13 +595,13 @@ class ChatCompletionParserTest {
         assertEquals(
                 java.util.Map.of(
                         "store", "true",
-                        "parallel_tool_calls", "false",
                         "service_tier", "\"flex\"",
                         "metadata", "{\"run\":\"7\"}",
                         "prediction", "{\"type\":\"content\",\"content\":\"x\"}",
                         "verbosity", "\"low\""),
                 r.extras().fields());
         assertEquals("u-1", r.metadata().get("user"), "user is read (and carried to every provider in its terms)");
+        assertEquals(Boolean.FALSE, r.toolChoice().parallel(), "parallel_tool_calls is read: it crosses formats");
         assertEquals("7", r.metadata().get("run"), "filters still see the metadata");
     }
 }
