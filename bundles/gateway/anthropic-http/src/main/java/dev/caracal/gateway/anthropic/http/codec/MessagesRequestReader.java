@@ -41,7 +41,7 @@ public final class MessagesRequestReader {
     /** The wire format of the requests this reader reads ({@link RequestExtras#format}). */
     public static final String FORMAT = "anthropic";
 
-    private static final Set<String> KNOWN_FIELDS = Set.of(
+    static final Set<String> KNOWN_FIELDS = Set.of(
             "model",
             "max_tokens",
             "messages",
