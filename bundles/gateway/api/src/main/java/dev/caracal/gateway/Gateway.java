@@ -64,6 +64,17 @@ public interface Gateway {
      */
     List<Route> routes();
 
+    /**
+     * The input tokens of {@code request} for the model it names, resolved as a chat call's model is: counted by the
+     * first present target's provider when it can count, else estimated ({@link dev.caracal.llm.TokenEstimate}).
+     * Nothing is generated and nothing is spent. The default estimates.
+     *
+     * @since 1.5
+     */
+    default TokenCount countTokens(CallContext context, ChatRequest request) {
+        return new TokenCount(dev.caracal.llm.TokenEstimate.inputTokens(request), true, null);
+    }
+
     /** The health of every target of every route. */
     List<TargetHealth> health();
 }

@@ -38,6 +38,17 @@ public interface ChatModel {
         }
     }
 
+    /**
+     * The input tokens {@code request} counts for its model, as the vendor counts them (Anthropic's
+     * {@code count_tokens}), or empty when the provider has no way to count; the gateway then answers an estimate
+     * ({@link TokenEstimate}). Failures are {@link LlmException}s.
+     *
+     * @since 1.3
+     */
+    default java.util.OptionalLong countTokens(ChatRequest request) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Stream a request; every outcome, failures included, reaches the handler as events. */
     StreamHandle stream(ChatRequest request, StreamHandler handler);
 

@@ -3,12 +3,14 @@ package dev.caracal.gateway.core.internal;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.gateway.TokenCount;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.EmbeddingModel;
 import dev.caracal.llm.Embeddings;
 import dev.caracal.llm.ErrorKind;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
@@ -64,6 +66,34 @@ final class ChainEnd implements GatewayFilter.Chain {
             return () -> {};
         }
         return router.stream(context, request, handler, plan, request.model(), s);
+    }
+
+    /**
+     * Counts the input tokens of {@code request} with the first present target of its route whose provider can
+     * count; an estimate when none can. A retryable failure of a provider's count moves on to the next target.
+     */
+    TokenCount countTokens(CallContext context, ChatRequest request) {
+        Settings s = settings.get();
+        RoutePlan<ChatModel> plan = resolve(context, request, s);
+        for (int i = 0; i < plan.targets.length; i++) {
+            String model = plan.upstreamModel(i, request.model());
+            ChatModel provider = plan.service(i, model);
+            if (provider == null) {
+                continue;
+            }
+            try {
+                java.util.OptionalLong n = provider.countTokens(request.withModel(model));
+                if (n.isPresent()) {
+                    context.setResponseHeader(CallContext.PROVIDER_HEADER, plan.targets[i].providerId());
+                    return new TokenCount(n.getAsLong(), false, plan.targets[i].providerId());
+                }
+            } catch (LlmException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+            }
+        }
+        return new TokenCount(dev.caracal.llm.TokenEstimate.inputTokens(request), true, null);
     }
 
     /** Embeds {@code inputs} with the route of {@code model}. */

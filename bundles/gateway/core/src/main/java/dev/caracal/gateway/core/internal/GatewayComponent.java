@@ -5,6 +5,7 @@ import dev.caracal.gateway.Gateway;
 import dev.caracal.gateway.GatewayFilter;
 import dev.caracal.gateway.Route;
 import dev.caracal.gateway.TargetHealth;
+import dev.caracal.gateway.TokenCount;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
@@ -324,6 +325,12 @@ public class GatewayComponent implements Gateway {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(model, "model");
         return chain.head.embed(context, model, inputs == null ? List.of() : inputs);
+    }
+
+    @Override
+    public TokenCount countTokens(CallContext context, ChatRequest request) {
+        Objects.requireNonNull(context, "context");
+        return routerChain.countTokens(context, Objects.requireNonNull(request, "request"));
     }
 
     @Override

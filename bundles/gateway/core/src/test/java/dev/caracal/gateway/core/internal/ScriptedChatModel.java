@@ -304,6 +304,15 @@ class ScriptedChatModel implements ChatModel {
         }
     }
 
+    /** What {@link #countTokens} answers: nothing (the provider cannot count) unless set. */
+    volatile java.util.function.Function<ChatRequest, java.util.OptionalLong> counter =
+            r -> java.util.OptionalLong.empty();
+
+    @Override
+    public java.util.OptionalLong countTokens(ChatRequest request) {
+        return counter.apply(request);
+    }
+
     @Override
     public List<CompletionStage<ChatResponse>> batch(List<ChatRequest> requests, int maxConcurrency) {
         List<CompletionStage<ChatResponse>> out = new ArrayList<>();

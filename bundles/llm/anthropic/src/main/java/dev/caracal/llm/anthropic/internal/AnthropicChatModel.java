@@ -1,8 +1,11 @@
 package dev.caracal.llm.anthropic.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
+import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ModelInfo;
 import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
@@ -10,6 +13,7 @@ import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
 import dev.caracal.llm.support.ForwardedHeaders;
 import dev.caracal.llm.support.HttpCalls;
+import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
@@ -19,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -117,6 +122,40 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
             String body = Json.write(requests.toBody(request, true));
             return new MessageStream(() -> post("/v1/messages", body, true, request.extras()), request.model(), secret);
         });
+    }
+
+    /** The members of a Messages body that {@code /v1/messages/count_tokens} takes. */
+    private static final List<String> COUNTED =
+            List.of("model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers");
+
+    /** Anthropic's own count ({@code POST /v1/messages/count_tokens}): free, and exact for the model. */
+    @Override
+    public OptionalLong countTokens(ChatRequest request) {
+        ensureOpen();
+        ObjectNode full = requests.toBody(request, false);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        for (String member : COUNTED) {
+            if (full.has(member)) {
+                body.set(member, full.get(member));
+            }
+        }
+        String text;
+        try {
+            text = call(post("/v1/messages/count_tokens", Json.write(body), false, request.extras()));
+        } catch (LlmException e) {
+            if (e.upstreamStatus() == 404 || e.upstreamStatus() == 405) {
+                // an Anthropic-compatible server without the counting endpoint: the gateway estimates
+                LOG.debug("provider {} cannot count tokens: {}", settings.id(), e.getMessage());
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+        JsonNode root = Json.tryParse(text);
+        JsonNode n = root == null ? null : root.get("input_tokens");
+        if (n == null || !n.canConvertToLong()) {
+            throw HttpErrors.malformed("token count", text, null);
+        }
+        return OptionalLong.of(n.asLong());
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.caracal.core.http.ProblemException;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
+import dev.caracal.gateway.TokenCount;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
 import dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder;
@@ -95,13 +96,7 @@ public class MessagesServlet extends HttpServlet {
                 messages(req, resp, call);
             } else if (path.equals(COUNT_TOKENS)) {
                 requirePost(req);
-                throw new AnthropicError(
-                        404,
-                        AnthropicError.NOT_FOUND,
-                        "token counting (/v1/messages/count_tokens)"
-                                + " is not supported by this gateway: it has no tokenizer for the models it routes to",
-                        null,
-                        true);
+                countTokens(req, resp, call);
             } else {
                 throw new AnthropicError(
                         404,
@@ -146,6 +141,51 @@ public class MessagesServlet extends HttpServlet {
         LOG.error("unexpected failure on {} {} (incident {})", req.getMethod(), req.getRequestURI(), incident, e);
         return new AnthropicError(
                 500, AnthropicError.API, "the server failed unexpectedly; see the log for incident " + incident);
+    }
+
+    /** Members of a Messages body that {@code count_tokens} does not take (as Anthropic's API refuses them). */
+    private static final java.util.Set<String> NOT_COUNTED =
+            java.util.Set.of("max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata");
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the input tokens of a Messages body, counted by the provider of the
+     * model's first target when it can count (Anthropic), else Caracal's estimate, said in
+     * {@code x-caracal-token-count: estimate}.
+     */
+    private void countTokens(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
+        JsonNode body = BodyReader.parseJsonObject(BodyReader.readBytes(req, maxBodyBytes()));
+        if (!body.isObject()) {
+            throw AnthropicError.invalid(null, "the request body must be a JSON object");
+        }
+        for (String member : NOT_COUNTED) {
+            if (body.has(member)) {
+                throw AnthropicError.invalid(member, "Extra inputs are not permitted");
+            }
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("max_tokens", 1); // the reader wants one
+        ChatRequest read = MessagesRequestReader.read(body);
+        Gateway g = gateway;
+        if (g == null) {
+            throw new AnthropicError(
+                    503,
+                    AnthropicError.API,
+                    "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
+        }
+        CallContext context = call.context(req);
+        RequestExtras extras = read.extras();
+        TokenCount count = g.countTokens(
+                context, read.withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers())));
+        ErrorResponses.filterHeaders(context, resp);
+        if (count.estimated()) {
+            resp.setHeader("x-caracal-token-count", "estimate");
+        }
+        resp.setStatus(200);
+        resp.setContentType(CaracalHttp.JSON);
+        resp.setCharacterEncoding("UTF-8");
+        Json.mapper()
+                .writeValue(
+                        resp.getOutputStream(),
+                        Json.mapper().createObjectNode().put("input_tokens", count.inputTokens()));
     }
 
     private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {

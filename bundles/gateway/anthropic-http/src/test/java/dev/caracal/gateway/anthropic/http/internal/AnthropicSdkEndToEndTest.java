@@ -878,16 +878,32 @@ class AnthropicSdkEndToEndTest {
     }
 
     @Test
-    void countTokensIsNotSupported() {
-        NotFoundException e = assertThrows(
-                NotFoundException.class,
+    void countTokensAnswersTheGatewaysCountLabelledWhenEstimated() {
+        var counted = client.messages()
+                .withRawResponse()
+                .countTokens(MessageCountTokensParams.builder()
+                        .model("claude-test")
+                        .system("Be brief.")
+                        .addUserMessage("How many tokens is this question?")
+                        .build());
+        long n = counted.parse().inputTokens();
+        assertTrue(n > 5 && n < 30, "an estimate of about a quarter of the characters: " + n);
+        assertEquals(
+                java.util.Optional.of("estimate"),
+                counted.headers().values("x-caracal-token-count").stream().findFirst());
+        assertEquals(0, gateway.calls(), "counting generates nothing");
+
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
                 () -> client.messages()
                         .countTokens(MessageCountTokensParams.builder()
                                 .model("claude-test")
                                 .addUserMessage("x")
+                                .putAdditionalBodyProperty("max_tokens", com.anthropic.core.JsonValue.from(10))
                                 .build()));
-        assertTrue(body(e).get("error").get("message").asText().contains("not supported"));
-        assertEquals(0, gateway.calls());
+        assertEquals(
+                "max_tokens: Extra inputs are not permitted",
+                body(e).get("error").get("message").asText());
     }
 
     @Test
