@@ -72,6 +72,16 @@ public interface GatewayFilter {
         return chain.embed(context, model, inputs);
     }
 
+    /**
+     * A token count through the chain (nothing is generated or spent): a filter that guards models checks it here;
+     * the default passes it on.
+     *
+     * @since 1.5
+     */
+    default TokenCount countTokens(CallContext context, ChatRequest request, Chain chain) {
+        return chain.countTokens(context, request);
+    }
+
     /** The rest of the filters, then the router. */
     @ProviderType
     interface Chain {
@@ -89,6 +99,15 @@ public interface GatewayFilter {
          */
         default Embeddings embed(CallContext context, String model, List<String> inputs) {
             throw new LlmException(ErrorKind.UNAVAILABLE, "this gateway chain does not serve embeddings");
+        }
+
+        /**
+         * Counts the input tokens of {@code request} through the rest of the chain.
+         *
+         * @since 1.5
+         */
+        default TokenCount countTokens(CallContext context, ChatRequest request) {
+            throw new LlmException(ErrorKind.UNAVAILABLE, "this gateway chain does not count tokens");
         }
     }
 }

@@ -72,7 +72,8 @@ final class ChainEnd implements GatewayFilter.Chain {
      * Counts the input tokens of {@code request} with the first present target of its route whose provider can
      * count; an estimate when none can. A retryable failure of a provider's count moves on to the next target.
      */
-    TokenCount countTokens(CallContext context, ChatRequest request) {
+    @Override
+    public TokenCount countTokens(CallContext context, ChatRequest request) {
         Settings s = settings.get();
         RoutePlan<ChatModel> plan = resolve(context, request, s);
         for (int i = 0; i < plan.targets.length; i++) {

@@ -3,6 +3,7 @@ package dev.caracal.gateway.core.internal;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayException;
 import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.gateway.TokenCount;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.Embeddings;
@@ -145,6 +146,20 @@ final class FilterChain {
                 throw failed(context, new IllegalStateException("the filter answered no embeddings"));
             }
             return embeddings;
+        }
+
+        @Override
+        public TokenCount countTokens(CallContext context, ChatRequest request) {
+            TokenCount count;
+            try {
+                count = filter.countTokens(context, request, next);
+            } catch (RuntimeException e) {
+                throw failure(context, e);
+            }
+            if (count == null) {
+                throw failed(context, new IllegalStateException("the filter answered no count"));
+            }
+            return count;
         }
 
         /** What a call fails with when the filter throws {@code e}: an {@link LlmException} as is. */

@@ -330,7 +330,7 @@ public class GatewayComponent implements Gateway {
     @Override
     public TokenCount countTokens(CallContext context, ChatRequest request) {
         Objects.requireNonNull(context, "context");
-        return routerChain.countTokens(context, Objects.requireNonNull(request, "request"));
+        return chain.head.countTokens(context, Objects.requireNonNull(request, "request"));
     }
 
     @Override

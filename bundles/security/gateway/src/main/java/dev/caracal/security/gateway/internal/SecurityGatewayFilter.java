@@ -2,6 +2,7 @@ package dev.caracal.security.gateway.internal;
 
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.GatewayFilter;
+import dev.caracal.gateway.TokenCount;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.Embeddings;
@@ -115,6 +116,17 @@ public class SecurityGatewayFilter implements GatewayFilter {
             charge(p, new Usage(e.inputTokens(), 0, 0, 0));
         }
         return e;
+    }
+
+    /** A token count: the key's model grants hold (it spends nothing, so no budget is checked or charged). */
+    @Override
+    public TokenCount countTokens(CallContext context, ChatRequest request, Chain chain) {
+        if (context.attributes().get(Principal.ATTRIBUTE) instanceof Principal p
+                && !p.grants().allowsModel(request.model())) {
+            throw new LlmException(
+                    ErrorKind.PERMISSION, "this API key may not call the model '" + request.model() + "'");
+        }
+        return chain.countTokens(context, request);
     }
 
     /** The call's principal once its grants and token budgets allow it, or {@code null} (a console call). */

@@ -62,6 +62,11 @@ class SecurityGatewayFilterTest {
         }
 
         @Override
+        public dev.caracal.gateway.TokenCount countTokens(CallContext context, ChatRequest request) {
+            return new dev.caracal.gateway.TokenCount(12, false, "p");
+        }
+
+        @Override
         public StreamHandle stream(CallContext context, ChatRequest request, StreamHandler handler) {
             calls.incrementAndGet();
             handler.onEvent(new StreamEvent.Start("r", request.model()));
@@ -204,5 +209,17 @@ class SecurityGatewayFilterTest {
         LlmException limited =
                 assertThrows(LlmException.class, () -> f.embed(context(WIDE, Map.of()), "e", List.of("x"), chain));
         assertEquals(ErrorKind.RATE_LIMITED, limited.kind());
+    }
+
+    @Test
+    void countingTokensKeepsTheKeysModelGrants() {
+        SecurityGatewayFilter f = filter(0, 0);
+        assertEquals(
+                12,
+                f.countTokens(context(NARROW, Map.of()), request("gpt-4o-mini"), chain)
+                        .inputTokens());
+        LlmException denied = assertThrows(
+                LlmException.class, () -> f.countTokens(context(NARROW, Map.of()), request("claude-x"), chain));
+        assertEquals(ErrorKind.PERMISSION, denied.kind());
     }
 }
