@@ -143,6 +143,18 @@ public class MessagesServlet extends HttpServlet {
                 500, AnthropicError.API, "the server failed unexpectedly; see the log for incident " + incident);
     }
 
+    /** The gateway, or a 503 saying it is not running. */
+    private Gateway gatewayOrUnavailable() {
+        Gateway g = gateway;
+        if (g == null) {
+            throw new AnthropicError(
+                    503,
+                    AnthropicError.API,
+                    "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
+        }
+        return g;
+    }
+
     /** Members of a Messages body that {@code count_tokens} does not take (as Anthropic's API refuses them). */
     private static final java.util.Set<String> NOT_COUNTED =
             java.util.Set.of("max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata");
@@ -164,13 +176,7 @@ public class MessagesServlet extends HttpServlet {
         }
         ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("max_tokens", 1); // the reader wants one
         ChatRequest read = MessagesRequestReader.read(body);
-        Gateway g = gateway;
-        if (g == null) {
-            throw new AnthropicError(
-                    503,
-                    AnthropicError.API,
-                    "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
-        }
+        Gateway g = gatewayOrUnavailable();
         CallContext context = call.context(req);
         RequestExtras extras = read.extras();
         TokenCount count = g.countTokens(
@@ -191,13 +197,7 @@ public class MessagesServlet extends HttpServlet {
     private void messages(HttpServletRequest req, HttpServletResponse resp, IncomingCall call) throws IOException {
         JsonNode body = BodyReader.parseJsonObject(BodyReader.readBytes(req, maxBodyBytes()));
         ChatRequest read = MessagesRequestReader.read(body);
-        Gateway g = gateway;
-        if (g == null) {
-            throw new AnthropicError(
-                    503,
-                    AnthropicError.API,
-                    "the LLM gateway is not running; check caracal:status (feature caracal-gateway)");
-        }
+        Gateway g = gatewayOrUnavailable();
         CallContext context = call.context(req);
         // the client's headers ride with its extras, for providers to forward by their allow-list
         RequestExtras extras = read.extras();

@@ -1,0 +1,251 @@
+package dev.caracal.gateway.openai.http.codec;
+
+import static dev.caracal.gateway.openai.http.codec.Fields.get;
+import static dev.caracal.gateway.openai.http.codec.Fields.path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.Message;
+import dev.caracal.llm.Role;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code messages} of a Chat Completions request, validated the way OpenAI validates them (roles, content parts,
+ * images as URLs or base64 {@code data:} URLs, tool calls and tool results), each failure a 400 naming the field.
+ */
+final class ChatMessagesParser {
+    private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+)((?:;[^;,]+)*),(.*)", Pattern.DOTALL);
+
+    private ChatMessagesParser() {}
+
+    /**
+     * The conversation of {@code body.messages}: system and developer messages' text is added to {@code system} (the
+     * caller joins it into the system prompt), the others become messages in order.
+     */
+    static List<Message> parse(JsonNode body, List<String> system) {
+        JsonNode array = Fields.required(body, "messages", "messages");
+        if (!array.isArray()) {
+            throw InvalidRequestException.type("messages", "an array");
+        }
+        if (array.isEmpty()) {
+            throw InvalidRequestException.value("messages", "must contain at least one message.");
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String p = path("messages", i);
+            JsonNode m = array.get(i);
+            if (!m.isObject()) {
+                throw InvalidRequestException.type(p, "an object");
+            }
+            String role = Fields.requiredString(m, "role", path(p, "role"));
+            switch (role) {
+                case "system", "developer" -> system.add(textOnly(m, path(p, "content"), false));
+                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content"))));
+                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p)));
+                case "tool" -> addToolResult(messages, m, p);
+                case "function" ->
+                    throw InvalidRequestException.unsupportedValue(
+                            path(p, "role"), "'function' messages are deprecated; use 'tool' messages.");
+                default ->
+                    throw InvalidRequestException.value(
+                            path(p, "role"),
+                            "must be one of 'system', 'developer', 'user', 'assistant' or 'tool', got '" + role + "'.");
+            }
+        }
+        if (messages.isEmpty()) {
+            throw InvalidRequestException.value(
+                    "messages", "must contain at least one user, assistant or tool message besides system messages.");
+        }
+        return messages;
+    }
+
+    /** Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed). */
+    private static String textOnly(JsonNode message, String p, boolean allowRefusal) {
+        JsonNode content = Fields.required(message, "content", p);
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        if (!content.isArray()) {
+            throw InvalidRequestException.type(p, "a string or an array of content parts");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < content.size(); i++) {
+            sb.append(textPart(content.get(i), path(p, i), allowRefusal));
+        }
+        return sb.toString();
+    }
+
+    private static String textPart(JsonNode part, String p, boolean allowRefusal) {
+        if (!part.isObject()) {
+            throw InvalidRequestException.type(p, "an object");
+        }
+        String type = Fields.requiredString(part, "type", path(p, "type"));
+        if (type.equals("text")) {
+            return Fields.requiredString(part, "text", path(p, "text"));
+        }
+        if (allowRefusal && type.equals("refusal")) {
+            return Fields.requiredString(part, "refusal", path(p, "refusal"));
+        }
+        throw InvalidRequestException.value(
+                path(p, "type"), "expected 'text'" + (allowRefusal ? " or 'refusal'" : "") + ", got '" + type + "'.");
+    }
+
+    private static List<ContentPart> userContent(JsonNode message, String p) {
+        JsonNode content = Fields.required(message, "content", p);
+        if (content.isTextual()) {
+            return List.of(new ContentPart.Text(content.textValue()));
+        }
+        if (!content.isArray()) {
+            throw InvalidRequestException.type(p, "a string or an array of content parts");
+        }
+        if (content.isEmpty()) {
+            throw InvalidRequestException.value(p, "must contain at least one content part.");
+        }
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            String pp = path(p, i);
+            JsonNode part = content.get(i);
+            if (!part.isObject()) {
+                throw InvalidRequestException.type(pp, "an object");
+            }
+            String type = Fields.requiredString(part, "type", path(pp, "type"));
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(Fields.requiredString(part, "text", path(pp, "text"))));
+                case "image_url" -> parts.add(image(part, path(pp, "image_url")));
+                case "input_audio", "file" ->
+                    throw InvalidRequestException.unsupportedValue(
+                            path(pp, "type"), "'" + type + "' content parts are not supported by this gateway.");
+                default ->
+                    throw InvalidRequestException.value(
+                            path(pp, "type"), "expected 'text' or 'image_url', got '" + type + "'.");
+            }
+        }
+        return parts;
+    }
+
+    private static ContentPart.Image image(JsonNode part, String p) {
+        JsonNode img = Fields.required(part, "image_url", p);
+        String url;
+        String urlPath;
+        if (img.isTextual()) {
+            url = img.textValue();
+            urlPath = p;
+        } else if (img.isObject()) {
+            urlPath = path(p, "url");
+            url = Fields.requiredString(img, "url", urlPath);
+            String detail = Fields.optionalString(img, "detail", path(p, "detail"));
+            if (detail != null && !Set.of("auto", "low", "high").contains(detail)) {
+                throw InvalidRequestException.value(path(p, "detail"), "must be 'auto', 'low' or 'high'.");
+            }
+        } else {
+            throw InvalidRequestException.type(p, "an object");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("data:")) {
+            return dataUrlImage(url, urlPath);
+        }
+        if (lower.startsWith("https://") || lower.startsWith("http://")) {
+            return new ContentPart.Image(null, null, url);
+        }
+        throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
+    }
+
+    private static ContentPart.Image dataUrlImage(String url, String p) {
+        var m = DATA_URL.matcher(url);
+        if (!m.matches()) {
+            throw InvalidRequestException.value(p, "malformed data: URL.");
+        }
+        String mediaType = m.group(1).trim().toLowerCase(Locale.ROOT);
+        boolean base64 = false;
+        for (String param : m.group(2).split(";")) {
+            if (param.trim().equalsIgnoreCase("base64")) {
+                base64 = true;
+            }
+        }
+        if (!base64) {
+            throw InvalidRequestException.value(p, "a data: URL image must be base64-encoded (';base64,').");
+        }
+        if (!mediaType.startsWith("image/")) {
+            throw InvalidRequestException.value(
+                    p, "the data: URL's media type must be an image type, got '" + mediaType + "'.");
+        }
+        String data = m.group(3);
+        if (data.isEmpty()) {
+            throw InvalidRequestException.value(p, "the data: URL holds no data.");
+        }
+        try {
+            Base64.getDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.value(p, "the data: URL's payload is not valid base64.");
+        }
+        return new ContentPart.Image(mediaType, data, null);
+    }
+
+    private static List<ContentPart> assistantContent(JsonNode message, String p) {
+        List<ContentPart> parts = new ArrayList<>();
+        JsonNode reasoning = get(message, "reasoning_content");
+        if (reasoning != null && reasoning.isTextual() && !reasoning.textValue().isEmpty()) {
+            parts.add(new ContentPart.Thinking(reasoning.textValue(), null));
+        }
+        if (get(message, "content") != null) {
+            String text = textOnly(message, path(p, "content"), true);
+            if (!text.isEmpty()) {
+                parts.add(new ContentPart.Text(text));
+            }
+        }
+        if (get(message, "function_call") != null) {
+            throw InvalidRequestException.unsupported(path(p, "function_call"), "deprecated; use 'tool_calls'.");
+        }
+        JsonNode calls = Fields.optionalArray(message, "tool_calls", path(p, "tool_calls"));
+        if (calls != null) {
+            for (int j = 0; j < calls.size(); j++) {
+                String cp = path(path(p, "tool_calls"), j);
+                JsonNode call = calls.get(j);
+                if (!call.isObject()) {
+                    throw InvalidRequestException.type(cp, "an object");
+                }
+                String type = Fields.optionalString(call, "type", path(cp, "type"));
+                if (type != null && !type.equals("function")) {
+                    throw InvalidRequestException.unsupportedValue(
+                            path(cp, "type"), "only 'function' tool calls are supported.");
+                }
+                String id = Fields.requiredNonEmptyString(call, "id", path(cp, "id"));
+                JsonNode fn = Fields.required(call, "function", path(cp, "function"));
+                if (!fn.isObject()) {
+                    throw InvalidRequestException.type(path(cp, "function"), "an object");
+                }
+                String name = Fields.requiredNonEmptyString(fn, "name", path(cp, "function.name"));
+                String arguments = Fields.requiredString(fn, "arguments", path(cp, "function.arguments"));
+                parts.add(new ContentPart.ToolUse(id, name, arguments));
+            }
+        }
+        boolean answered = parts.stream().anyMatch(part -> !(part instanceof ContentPart.Thinking));
+        if (!answered && get(message, "content") == null) {
+            throw InvalidRequestException.missing(path(p, "content"));
+        }
+        if (!answered) {
+            parts.add(new ContentPart.Text(""));
+        }
+        return parts;
+    }
+
+    /** A tool message becomes a ToolResult; consecutive tool messages share one normalized TOOL message. */
+    private static void addToolResult(List<Message> messages, JsonNode m, String p) {
+        String id = Fields.requiredNonEmptyString(m, "tool_call_id", path(p, "tool_call_id"));
+        String text = textOnly(m, path(p, "content"), false);
+        ContentPart result = new ContentPart.ToolResult(id, List.of(new ContentPart.Text(text)), false);
+        int last = messages.size() - 1;
+        if (last >= 0 && messages.get(last).role() == Role.TOOL) {
+            List<ContentPart> merged = new ArrayList<>(messages.get(last).content());
+            merged.add(result);
+            messages.set(last, new Message(Role.TOOL, merged));
+        } else {
+            messages.add(new Message(Role.TOOL, List.of(result)));
+        }
+    }
+}
