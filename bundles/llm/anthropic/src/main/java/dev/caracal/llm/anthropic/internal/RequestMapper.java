@@ -102,6 +102,9 @@ final class RequestMapper {
                     throw invalid("the input schema of tool " + tool.name() + " is not a JSON object");
                 }
                 t.set("input_schema", schema);
+                if (tool.strict() != null) {
+                    t.put("strict", tool.strict()); // Anthropic's strict tool use
+                }
             }
             ToolChoice choice = request.toolChoice();
             ObjectNode tc = body.putObject("tool_choice");

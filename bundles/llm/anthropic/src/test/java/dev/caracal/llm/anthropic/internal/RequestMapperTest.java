@@ -424,4 +424,22 @@ class RequestMapperTest {
                 false);
         assertTrue(defaults.at("/tool_choice/disable_parallel_tool_use").isMissingNode());
     }
+
+    @Test
+    void aStrictToolIsAnthropicStrictToolUse() {
+        JsonNode body = mapper.toBody(
+                ChatRequests.to("claude-x")
+                        .user("hi")
+                        .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}", true))
+                        .build(),
+                false);
+        assertTrue(body.at("/tools/0/strict").booleanValue());
+        JsonNode plain = mapper.toBody(
+                ChatRequests.to("claude-x")
+                        .user("hi")
+                        .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}"))
+                        .build(),
+                false);
+        assertTrue(plain.at("/tools/0/strict").isMissingNode());
+    }
 }

@@ -91,6 +91,9 @@ final class RequestMapper {
                     throw invalid("the input schema of tool " + tool.name() + " is not a JSON object");
                 }
                 function.set("parameters", schema);
+                if (tool.strict() != null) {
+                    function.put("strict", tool.strict());
+                }
             }
             ToolChoice choice = request.toolChoice();
             if (choice.parallel() != null) {

@@ -199,4 +199,15 @@ class RequestMapperTest {
         assertEquals("required", body.get("tool_choice").asText());
         assertFalse(body.get("parallel_tool_calls").booleanValue());
     }
+
+    @Test
+    void aStrictToolStaysStrict() {
+        JsonNode body = mapper.toBody(
+                ChatRequests.to("m")
+                        .user("hi")
+                        .tools(new ToolDefinition("t", null, "{\"type\":\"object\"}", true))
+                        .build(),
+                false);
+        assertTrue(body.at("/tools/0/function/strict").booleanValue());
+    }
 }

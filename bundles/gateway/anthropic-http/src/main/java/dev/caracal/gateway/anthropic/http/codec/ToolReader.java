@@ -63,7 +63,10 @@ final class ToolReader {
                     || !schemaType.asText().equals("object")) {
                 throw AnthropicError.invalid(path + ".input_schema.type", "Input should be 'object'");
             }
-            tools.add(new ToolDefinition(name, description, schema.toString()));
+            Boolean strict = tool.hasNonNull("strict")
+                    ? RequestFields.optionalBoolean(tool, "strict", false, path + ".strict")
+                    : null;
+            tools.add(new ToolDefinition(name, description, schema.toString(), strict));
         }
         return tools;
     }

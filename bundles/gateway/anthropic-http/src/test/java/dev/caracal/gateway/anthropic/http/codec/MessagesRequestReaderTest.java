@@ -610,4 +610,15 @@ class MessagesRequestReaderTest {
         }
         return MessagesRequestReader.read(body);
     }
+
+    @Test
+    void aToolsStrictnessIsRead() {
+        ObjectNode body = with(
+                "tools",
+                "[{'name':'a','strict':true,'input_schema':{'type':'object'}},"
+                        + "{'name':'b','input_schema':{'type':'object'}}]");
+        ChatRequest r = MessagesRequestReader.read(body);
+        assertEquals(Boolean.TRUE, r.tools().get(0).strict());
+        assertNull(r.tools().get(1).strict());
+    }
 }

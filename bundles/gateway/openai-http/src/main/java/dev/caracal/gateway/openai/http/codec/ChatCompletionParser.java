@@ -234,8 +234,10 @@ public final class ChatCompletionParser {
             }
             String description = Fields.optionalString(fn, "description", path(p, "function.description"));
             JsonNode params = Fields.optionalObject(fn, "parameters", path(p, "function.parameters"));
-            Fields.optionalBoolean(fn, "strict", path(p, "function.strict"), false);
-            tools.add(new ToolDefinition(name, description, params == null ? null : params.toString()));
+            Boolean strict = fn.hasNonNull("strict")
+                    ? Fields.optionalBoolean(fn, "strict", path(p, "function.strict"), false)
+                    : null;
+            tools.add(new ToolDefinition(name, description, params == null ? null : params.toString(), strict));
         }
         return tools;
     }

@@ -174,7 +174,8 @@ class ChatCompletionParserTest {
                         new ToolDefinition(
                                 "get_weather",
                                 "Weather now",
-                                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
+                                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+                                true),
                         new ToolDefinition("noop", null, null)),
                 r.tools());
         assertEquals(ToolChoice.AUTO, r.toolChoice());
@@ -603,5 +604,15 @@ class ChatCompletionParserTest {
         assertEquals("u-1", r.metadata().get("user"), "user is read (and carried to every provider in its terms)");
         assertEquals(Boolean.FALSE, r.toolChoice().parallel(), "parallel_tool_calls is read: it crosses formats");
         assertEquals("7", r.metadata().get("run"), "filters still see the metadata");
+    }
+
+    @Test
+    void aToolsStrictnessIsRead() {
+        ChatRequest r = parse(
+                        "{'model':'m'," + HI + ",'tools':[{'type':'function','function':{'name':'a',"
+                                + "'strict':true,'parameters':{'type':'object'}}},{'type':'function','function':{'name':'b'}}]}")
+                .request();
+        assertEquals(Boolean.TRUE, r.tools().get(0).strict());
+        assertEquals(null, r.tools().get(1).strict(), "not said: the provider's default");
     }
 }
