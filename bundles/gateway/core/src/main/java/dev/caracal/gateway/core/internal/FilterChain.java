@@ -74,13 +74,7 @@ final class FilterChain {
 
         @Override
         public ChatResponse complete(CallContext context, ChatRequest request) {
-            ChatResponse response;
-            try {
-                response = filter.complete(context, request, next);
-            } catch (RuntimeException e) {
-                throw failure(context, e);
-            }
-            return answer(context, response);
+            return checked(context, () -> filter.complete(context, request, next), "the filter answered null");
         }
 
         /**
@@ -136,30 +130,30 @@ final class FilterChain {
 
         @Override
         public Embeddings embed(CallContext context, String model, List<String> inputs) {
-            Embeddings embeddings;
-            try {
-                embeddings = filter.embed(context, model, inputs, next);
-            } catch (RuntimeException e) {
-                throw failure(context, e);
-            }
-            if (embeddings == null) {
-                throw failed(context, new IllegalStateException("the filter answered no embeddings"));
-            }
-            return embeddings;
+            return checked(
+                    context, () -> filter.embed(context, model, inputs, next), "the filter answered no embeddings");
         }
 
         @Override
         public TokenCount countTokens(CallContext context, ChatRequest request) {
-            TokenCount count;
+            return checked(context, () -> filter.countTokens(context, request, next), "the filter answered no count");
+        }
+
+        /**
+         * What the filter answers through {@code call}: its {@link LlmException} as is, anything else it throws (or a
+         * null answer, said by {@code nullAnswer}) as the UNAVAILABLE failure naming the filter.
+         */
+        private <T> T checked(CallContext context, java.util.function.Supplier<T> call, String nullAnswer) {
+            T answer;
             try {
-                count = filter.countTokens(context, request, next);
+                answer = call.get();
             } catch (RuntimeException e) {
                 throw failure(context, e);
             }
-            if (count == null) {
-                throw failed(context, new IllegalStateException("the filter answered no count"));
+            if (answer == null) {
+                throw failed(context, new IllegalStateException(nullAnswer));
             }
-            return count;
+            return answer;
         }
 
         /** What a call fails with when the filter throws {@code e}: an {@link LlmException} as is. */
