@@ -77,6 +77,10 @@ class GatewaySdkIT {
 
     static List<Fixture> fixtures(String who) {
         return List.of(
+                Fixture.whenUserSays("fingerprint")
+                        .reply("Fingerprinted.")
+                        .systemFingerprint("fp_" + who)
+                        .chunkSize(5),
                 // structured outputs: an OpenAI upstream answers JSON text, an Anthropic one calls the forced tool
                 Fixture.whenUserSays("json forecast").reply("{\"city\":\"Paris\",\"celsius\":18}"),
                 Fixture.whenUserSays("structured forecast")
@@ -564,6 +568,46 @@ class GatewaySdkIT {
                                         "service_tier", com.anthropic.core.JsonValue.from("standard_only"))
                                 .build()));
         assertTrue(refusedAnthropic.getMessage().contains("service_tier"), refusedAnthropic.getMessage());
+    }
+
+    /**
+     * What an upstream answers beyond what the gateway models reaches a client of the upstream's own format, verbatim
+     * and in place (aimock's {@code system_fingerprint}, on the completion and on the chunks), and is left out for a
+     * client of the other format.
+     */
+    @Test
+    void whatAnUpstreamAnswersBeyondTheModelReachesAClientOfItsFormat() throws Exception {
+        OpenAIClient client = openai(0);
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ask("primary/gpt-4o-mini", "fingerprint please").build());
+        assertEquals("Fingerprinted.", content(c));
+        assertEquals("fp_primary", c.systemFingerprint().orElse(null));
+
+        Streamed streamed = OpenAiSdk.stream(
+                client, ask("primary/gpt-4o-mini", "fingerprint please").build());
+        assertEquals("Fingerprinted.", content(streamed.completion()));
+        List<ChatCompletionChunk> withContent = streamed.chunks().stream()
+                .filter(k -> !k.choices().isEmpty()
+                        && k.choices().get(0).delta().content().isPresent()
+                        && !k.choices().get(0).delta().content().get().isEmpty())
+                .toList();
+        assertTrue(withContent.size() > 1, "several content chunks: " + streamed.chunks());
+        for (ChatCompletionChunk chunk : withContent) {
+            assertEquals("fp_primary", chunk.systemFingerprint().orElse(null), chunk.toString());
+        }
+
+        Message m = anthropic(0)
+                .messages()
+                .create(MessageCreateParams.builder()
+                        .model("primary/gpt-4o-mini")
+                        .maxTokens(50)
+                        .addUserMessage("fingerprint please")
+                        .build());
+        assertEquals("Fingerprinted.", m.content().get(0).asText().text());
+        assertTrue(
+                !m._additionalProperties().containsKey("system_fingerprint"),
+                "an OpenAI member has no place in an Anthropic message: " + m._additionalProperties());
     }
 
     /**

@@ -98,7 +98,7 @@ final class StructuredOutput {
         }
         StopReason stop =
                 found && response.stopReason() == StopReason.TOOL_USE ? StopReason.END_TURN : response.stopReason();
-        return new ChatResponse(response.id(), response.model(), content, stop, response.usage());
+        return new ChatResponse(response.id(), response.model(), content, stop, response.usage(), response.extras());
     }
 
     /** {@code handler}, seeing the forced call's input as text deltas, when the request asked for structured output. */
