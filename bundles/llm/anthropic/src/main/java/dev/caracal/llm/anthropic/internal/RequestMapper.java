@@ -70,6 +70,9 @@ final class RequestMapper {
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
         LlmException refused = request.extras().refusal(providerId, FORMAT);
+        if (refused == null) {
+            refused = Message.nameRefusal(request, providerId, "Anthropic");
+        }
         if (refused != null) {
             throw refused;
         }

@@ -66,6 +66,9 @@ final class RequestMapper {
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
         LlmException refused = request.extras().refusal(providerId, FORMAT);
+        if (refused == null) {
+            refused = Message.nameRefusal(request, providerId, "Ollama");
+        }
         if (refused != null) {
             throw refused;
         }

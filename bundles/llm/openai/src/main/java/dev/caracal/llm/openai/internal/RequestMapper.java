@@ -196,6 +196,7 @@ final class RequestMapper {
         if (!rest.isEmpty() || toolResults.isEmpty()) {
             ObjectNode m = messages.addObject().put("role", "user");
             setContent(m, rest);
+            putName(m, message);
         }
     }
 
@@ -249,6 +250,14 @@ final class RequestMapper {
         }
         if (calls != null) {
             m.set("tool_calls", calls);
+        }
+        putName(m, message);
+    }
+
+    /** The message's participant name, carried as OpenAI's {@code name}. */
+    private static void putName(ObjectNode m, Message message) {
+        if (message.name() != null) {
+            m.put("name", message.name());
         }
     }
 

@@ -44,9 +44,18 @@ final class ChatMessagesParser {
             }
             String role = Fields.requiredString(m, "role", path(p, "role"));
             switch (role) {
-                case "system", "developer" -> system.add(textOnly(m, path(p, "content"), false));
-                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content"))));
-                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p)));
+                case "system", "developer" -> {
+                    if (m.hasNonNull("name")) {
+                        // system and developer messages are joined into one system prompt, which has no speaker
+                        throw InvalidRequestException.unsupportedValue(
+                                path(p, "name"),
+                                "a name on a " + role + " message cannot be carried: this gateway joins system and"
+                                        + " developer messages into one system prompt. Leave it out.");
+                    }
+                    system.add(textOnly(m, path(p, "content"), false));
+                }
+                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content")), name(m, p)));
+                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p), name(m, p)));
                 case "tool" -> addToolResult(messages, m, p);
                 case "function" ->
                     throw InvalidRequestException.unsupportedValue(
@@ -62,6 +71,15 @@ final class ChatMessagesParser {
                     "messages", "must contain at least one user, assistant or tool message besides system messages.");
         }
         return messages;
+    }
+
+    /** The participant {@code name} of a user or assistant message, or {@code null}. */
+    private static String name(JsonNode message, String p) {
+        String name = Fields.optionalString(message, "name", path(p, "name"));
+        if (name != null && name.isEmpty()) {
+            throw InvalidRequestException.value(path(p, "name"), "must not be empty.");
+        }
+        return name;
     }
 
     /** Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed). */

@@ -66,6 +66,28 @@ class ChatCompletionParserTest {
     }
 
     @Test
+    void aMessagesParticipantNameIsRead() {
+        ChatRequest r = parse("{'model':'m','messages':[{'role':'user','name':'alice','content':'hi'},"
+                        + "{'role':'assistant','name':'bot','content':'hello'},{'role':'user','content':'x'}]}")
+                .request();
+        assertEquals("alice", r.messages().get(0).name());
+        assertEquals("bot", r.messages().get(1).name());
+        assertNull(r.messages().get(2).name());
+        InvalidRequestException onSystem = assertThrows(
+                InvalidRequestException.class,
+                () -> parse("{'model':'m','messages':[{'role':'developer','name':'ops','content':'be brief'},"
+                        + "{'role':'user','content':'x'}]}"));
+        assertEquals("messages[0].name", onSystem.param());
+        assertEquals(InvalidRequestException.UNSUPPORTED_VALUE, onSystem.code());
+        assertEquals(
+                "messages[0].name",
+                assertThrows(
+                                InvalidRequestException.class,
+                                () -> parse("{'model':'m','messages':[{'role':'user','name':'','content':'x'}]}"))
+                        .param());
+    }
+
+    @Test
     void everySamplingFieldIsCarried() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'temperature':0.7,'top_p':0.9,'max_tokens':100,"
                         + "'seed':42,'presence_penalty':-1.5,'frequency_penalty':2,'n':1,'stop':['END','###'],"
