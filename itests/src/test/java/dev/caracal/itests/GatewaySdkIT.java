@@ -610,6 +610,45 @@ class GatewaySdkIT {
                 "an OpenAI member has no place in an Anthropic message: " + m._additionalProperties());
     }
 
+    /** The answer anthropic-java's structured outputs parse from a class (public fields, as the SDK's schema needs). */
+    public static final class Forecast {
+        public String city;
+        public double celsius;
+    }
+
+    /**
+     * Structured outputs the other way: anthropic-java's {@code output_config.format}, built from a class, reaches an
+     * OpenAI provider as {@code response_format} {@code json_schema}, and the SDK parses the answer into the class.
+     */
+    @Test
+    void anthropicStructuredOutputsReachAnOpenAiProvider() throws Exception {
+        var answer = anthropic(0)
+                .beta()
+                .messages()
+                .create(com.anthropic.models.beta.messages.MessageCreateParams.builder()
+                        .model("primary/gpt-4o-mini")
+                        .maxTokens(100)
+                        .addUserMessage("json forecast please")
+                        .outputConfig(Forecast.class)
+                        .build());
+        Forecast forecast = answer.content().stream()
+                .flatMap(block -> block.text().stream())
+                .findFirst()
+                .orElseThrow()
+                .text();
+        assertEquals("Paris", forecast.city);
+        assertEquals(18.0, forecast.celsius);
+        JsonNode sent = lastBody(primary, "/chat/completions");
+        assertEquals("json_schema", sent.at("/response_format/type").asText(), sent.toString());
+        assertEquals("response", sent.at("/response_format/json_schema/name").asText(), sent.toString());
+        assertTrue(sent.at("/response_format/json_schema/strict").asBoolean(), sent.toString());
+        assertEquals(
+                "number",
+                sent.at("/response_format/json_schema/schema/properties/celsius/type")
+                        .asText(),
+                sent.toString());
+    }
+
     /**
      * Structured outputs with openai-java's json_schema: to an OpenAI provider as {@code response_format}, to Claude
      * as a forced call of a tool whose input schema is the schema, the call's input returned as the message content,

@@ -26,8 +26,8 @@ import java.util.Map;
  * <li>Usage updates are merged field by field (largest value wins, so cumulative and split reports both come out
  * right) and sent, when asked for, in a last chunk with empty {@code choices}.</li>
  * <li>What an OpenAI-format upstream's chunk held beyond the normalized events ({@link StreamEvent.Extras}: a
- * {@code system_fingerprint}, a delta's {@code logprobs}) is written, where it was, on the next chunk produced (its
- * usage details on the usage chunk).</li>
+ * {@code system_fingerprint}, a delta's {@code logprobs}) is written, where it was, on the chunks produced next, for
+ * the next event (its usage details on the usage chunk).</li>
  * </ul>
  */
 public final class ChunkStream {
@@ -90,6 +90,13 @@ public final class ChunkStream {
                 out.add(usageChunk());
             }
             ended = true;
+        }
+        if (pendingExtras != null && !out.isEmpty()) {
+            // the chunks made of one upstream chunk (a first chunk's role chunk and its content) all carry its members
+            for (ObjectNode chunk : out) {
+                ChatCompletionRenderer.putExtras(chunk, pendingExtras);
+            }
+            pendingExtras = null;
         }
         return out;
     }
@@ -175,10 +182,6 @@ public final class ChunkStream {
         }
         if (includeUsage) {
             c.putNull("usage");
-        }
-        if (pendingExtras != null) {
-            ChatCompletionRenderer.putExtras(c, pendingExtras);
-            pendingExtras = null;
         }
         return c;
     }

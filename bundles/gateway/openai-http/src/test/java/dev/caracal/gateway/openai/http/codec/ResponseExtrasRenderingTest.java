@@ -104,11 +104,11 @@ class ResponseExtrasRenderingTest {
 
         List<JsonNode> chunks = out.stream().map(ChatCompletionParserTest::wire).toList();
         assertEquals(5, chunks.size(), chunks.toString()); // role, Hi, there, finish, usage
-        assertEquals("fp_1", chunks.get(0).path("system_fingerprint").asText(), "the first chunk written");
+        assertEquals("fp_1", chunks.get(0).path("system_fingerprint").asText(), "the role chunk made of it");
+        assertEquals("fp_1", chunks.get(1).path("system_fingerprint").asText(), "and its content");
         assertEquals(
-                json("{'content':[]}"), chunks.get(0).path("choices").get(0).path("logprobs"));
-        assertTrue(chunks.get(1).path("system_fingerprint").isNull(), "written once, on its chunk");
-        assertTrue(chunks.get(2).path("system_fingerprint").isNull());
+                json("{'content':[]}"), chunks.get(1).path("choices").get(0).path("logprobs"));
+        assertTrue(chunks.get(2).path("system_fingerprint").isNull(), "not on chunks made of other upstream chunks");
         assertEquals("fp_1", chunks.get(3).path("system_fingerprint").asText());
         assertTrue(chunks.get(3).path("usage").isNull(), "usage members wait for the usage chunk");
         assertEquals(json("{'reasoning_tokens':0}"), chunks.get(4).path("usage").path("completion_tokens_details"));
