@@ -35,13 +35,19 @@ public sealed interface ContentPart
 
     /**
      * An image, either inline ({@code data} holds base64 bytes and {@code mediaType} their type) or by reference
-     * ({@code url}). Exactly one of {@code data} and {@code url} is set.
+     * ({@code url}). Exactly one of {@code data} and {@code url} is set. {@code detail} is the resolution the caller
+     * asked the model to read it at (OpenAI's {@code auto}, {@code low}, {@code high}), or {@code null}.
      */
-    record Image(String mediaType, String data, String url) implements ContentPart {
+    record Image(String mediaType, String data, String url, String detail) implements ContentPart {
         public Image {
             if ((data == null) == (url == null)) {
                 throw new IllegalArgumentException("an image has either inline data or a url");
             }
+        }
+
+        /** An image without a detail level (the form before {@code detail} existed). */
+        public Image(String mediaType, String data, String url) {
+            this(mediaType, data, url, null);
         }
     }
 

@@ -30,24 +30,4 @@ public record Message(Role role, List<ContentPart> content, String name) {
     public String text() {
         return ContentPart.textOf(content);
     }
-
-    /**
-     * The failure of a provider that has no participant names ({@code providerId}, of {@code vendor}) when a message of
-     * {@code request} names one: an {@link ErrorKind#INVALID_REQUEST} naming it, or {@code null} when none does.
-     *
-     * @since 1.4
-     */
-    public static LlmException nameRefusal(ChatRequest request, String providerId, String vendor) {
-        for (Message m : request.messages()) {
-            if (m.name() != null) {
-                return new LlmException(
-                        ErrorKind.INVALID_REQUEST,
-                        "the " + m.role().name().toLowerCase(java.util.Locale.ROOT) + " message named '" + m.name()
-                                + "' cannot be carried to provider '" + providerId + "': " + vendor
-                                + " messages have no participant name; leave 'name' out, or say who speaks in the"
-                                + " message's text");
-            }
-        }
-        return null;
-    }
 }

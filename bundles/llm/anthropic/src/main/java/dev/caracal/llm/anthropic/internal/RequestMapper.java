@@ -16,6 +16,7 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.Uncarriable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,12 +71,10 @@ final class RequestMapper {
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
         LlmException refused = request.extras().refusal(providerId, FORMAT);
-        if (refused == null) {
-            refused = Message.nameRefusal(request, providerId, "Anthropic");
-        }
         if (refused != null) {
             throw refused;
         }
+        Uncarriable.refuseInMessages(request, providerId, "Anthropic");
         refuseUncarriable(request.sampling());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());

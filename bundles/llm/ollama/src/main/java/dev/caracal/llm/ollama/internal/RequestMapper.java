@@ -15,6 +15,7 @@ import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.Uncarriable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,12 +67,10 @@ final class RequestMapper {
 
     ObjectNode toBody(ChatRequest request, boolean stream) {
         LlmException refused = request.extras().refusal(providerId, FORMAT);
-        if (refused == null) {
-            refused = Message.nameRefusal(request, providerId, "Ollama");
-        }
         if (refused != null) {
             throw refused;
         }
+        Uncarriable.refuseInMessages(request, providerId, "Ollama");
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());
         ArrayNode messages = body.putArray("messages");

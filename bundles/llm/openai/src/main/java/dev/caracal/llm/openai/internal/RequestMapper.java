@@ -215,10 +215,12 @@ final class RequestMapper {
                         ? image.url()
                         : "data:" + (image.mediaType() == null ? "image/png" : image.mediaType()) + ";base64,"
                                 + image.data();
-                content.addObject()
-                        .put("type", "image_url")
-                        .putObject("image_url")
-                        .put("url", url);
+                ObjectNode imageUrl =
+                        content.addObject().put("type", "image_url").putObject("image_url");
+                imageUrl.put("url", url);
+                if (image.detail() != null) {
+                    imageUrl.put("detail", image.detail());
+                }
             }
         }
     }

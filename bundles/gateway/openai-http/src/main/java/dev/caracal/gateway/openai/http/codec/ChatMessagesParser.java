@@ -150,13 +150,14 @@ final class ChatMessagesParser {
         JsonNode img = Fields.required(part, "image_url", p);
         String url;
         String urlPath;
+        String detail = null;
         if (img.isTextual()) {
             url = img.textValue();
             urlPath = p;
         } else if (img.isObject()) {
             urlPath = path(p, "url");
             url = Fields.requiredString(img, "url", urlPath);
-            String detail = Fields.optionalString(img, "detail", path(p, "detail"));
+            detail = Fields.optionalString(img, "detail", path(p, "detail"));
             if (detail != null && !Set.of("auto", "low", "high").contains(detail)) {
                 throw InvalidRequestException.value(path(p, "detail"), "must be 'auto', 'low' or 'high'.");
             }
@@ -165,10 +166,11 @@ final class ChatMessagesParser {
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("data:")) {
-            return dataUrlImage(url, urlPath);
+            ContentPart.Image inline = dataUrlImage(url, urlPath);
+            return new ContentPart.Image(inline.mediaType(), inline.data(), null, detail);
         }
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return new ContentPart.Image(null, null, url);
+            return new ContentPart.Image(null, null, url, detail);
         }
         throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
     }

@@ -88,6 +88,19 @@ class ChatCompletionParserTest {
     }
 
     @Test
+    void anImagesDetailIsRead() {
+        ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':["
+                        + "{'type':'image_url','image_url':{'url':'https://example.org/a.png','detail':'low'}},"
+                        + "{'type':'image_url','image_url':{'url':'data:image/png;base64,iVBORw0KGgo=','detail':'high'}},"
+                        + "{'type':'image_url','image_url':'https://example.org/b.png'}]}]}")
+                .request();
+        List<ContentPart> parts = r.messages().get(0).content();
+        assertEquals(new ContentPart.Image(null, null, "https://example.org/a.png", "low"), parts.get(0));
+        assertEquals(new ContentPart.Image("image/png", "iVBORw0KGgo=", null, "high"), parts.get(1));
+        assertEquals(new ContentPart.Image(null, null, "https://example.org/b.png", null), parts.get(2));
+    }
+
+    @Test
     void everySamplingFieldIsCarried() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'temperature':0.7,'top_p':0.9,'max_tokens':100,"
                         + "'seed':42,'presence_penalty':-1.5,'frequency_penalty':2,'n':1,'stop':['END','###'],"
@@ -138,7 +151,7 @@ class ChatCompletionParserTest {
                         Role.USER,
                         List.of(
                                 new ContentPart.Text("What is this?"),
-                                new ContentPart.Image(null, null, "https://example.com/cat.png"),
+                                new ContentPart.Image(null, null, "https://example.com/cat.png", "high"),
                                 new ContentPart.Image("image/png", "iVBORw0KGgo=", null)))),
                 r.messages());
     }
