@@ -21,42 +21,32 @@ import java.util.List;
 final class ResponseMapper {
 
     /** The members of a {@code chat.completion} this mapper reads (or the ingress writes its own of). */
-    static final ResponseShape COMPLETION = ResponseShape.read("id", "object", "created", "model")
-            .firstOf(
-                    "choices",
-                    ResponseShape.read("index", "finish_reason")
-                            .object(
-                                    "message",
-                                    ResponseShape.read(
-                                            "role",
-                                            "content",
-                                            "refusal",
-                                            "tool_calls",
-                                            "reasoning_content",
-                                            "reasoning")))
-            .object("usage", usageShape());
+    static final ResponseShape COMPLETION = shape("message");
 
     /** The members of a {@code chat.completion.chunk} the stream reads. */
-    static final ResponseShape CHUNK = ResponseShape.read("id", "object", "created", "model")
-            .firstOf(
-                    "choices",
-                    ResponseShape.read("index", "finish_reason")
-                            .object(
-                                    "delta",
-                                    ResponseShape.read(
-                                            "role",
-                                            "content",
-                                            "refusal",
-                                            "tool_calls",
-                                            "reasoning_content",
-                                            "reasoning")))
-            .object("usage", usageShape());
+    static final ResponseShape CHUNK = shape("delta");
 
     private ResponseMapper() {}
 
-    private static ResponseShape usageShape() {
-        return ResponseShape.read("prompt_tokens", "completion_tokens", "total_tokens")
-                .object("prompt_tokens_details", ResponseShape.read("cached_tokens"));
+    /** A completion or chunk whose first choice holds its answer in member {@code answer}. */
+    private static ResponseShape shape(String answer) {
+        return ResponseShape.read("id", "object", "created", "model")
+                .firstOf(
+                        "choices",
+                        ResponseShape.read("index", "finish_reason")
+                                .object(
+                                        answer,
+                                        ResponseShape.read(
+                                                "role",
+                                                "content",
+                                                "refusal",
+                                                "tool_calls",
+                                                "reasoning_content",
+                                                "reasoning")))
+                .object(
+                        "usage",
+                        ResponseShape.read("prompt_tokens", "completion_tokens", "total_tokens")
+                                .object("prompt_tokens_details", ResponseShape.read("cached_tokens")));
     }
 
     /**
