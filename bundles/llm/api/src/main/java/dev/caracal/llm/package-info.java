@@ -4,7 +4,7 @@
  * and {@link dev.caracal.llm.EmbeddingModel}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.caracal.llm;
 
 import org.osgi.annotation.bundle.Export;
