@@ -77,6 +77,10 @@ class GatewaySdkIT {
 
     static List<Fixture> fixtures(String who) {
         return List.of(
+                Fixture.whenUserSays("fingerprint")
+                        .reply("Fingerprinted.")
+                        .systemFingerprint("fp_" + who)
+                        .chunkSize(5),
                 // structured outputs: an OpenAI upstream answers JSON text, an Anthropic one calls the forced tool
                 Fixture.whenUserSays("json forecast").reply("{\"city\":\"Paris\",\"celsius\":18}"),
                 Fixture.whenUserSays("structured forecast")
@@ -564,6 +568,85 @@ class GatewaySdkIT {
                                         "service_tier", com.anthropic.core.JsonValue.from("standard_only"))
                                 .build()));
         assertTrue(refusedAnthropic.getMessage().contains("service_tier"), refusedAnthropic.getMessage());
+    }
+
+    /**
+     * What an upstream answers beyond what the gateway models reaches a client of the upstream's own format, verbatim
+     * and in place (aimock's {@code system_fingerprint}, on the completion and on the chunks), and is left out for a
+     * client of the other format.
+     */
+    @Test
+    void whatAnUpstreamAnswersBeyondTheModelReachesAClientOfItsFormat() throws Exception {
+        OpenAIClient client = openai(0);
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ask("primary/gpt-4o-mini", "fingerprint please").build());
+        assertEquals("Fingerprinted.", content(c));
+        assertEquals("fp_primary", c.systemFingerprint().orElse(null));
+
+        Streamed streamed = OpenAiSdk.stream(
+                client, ask("primary/gpt-4o-mini", "fingerprint please").build());
+        assertEquals("Fingerprinted.", content(streamed.completion()));
+        List<ChatCompletionChunk> withContent = streamed.chunks().stream()
+                .filter(k -> !k.choices().isEmpty()
+                        && k.choices().get(0).delta().content().isPresent()
+                        && !k.choices().get(0).delta().content().get().isEmpty())
+                .toList();
+        assertTrue(withContent.size() > 1, "several content chunks: " + streamed.chunks());
+        for (ChatCompletionChunk chunk : withContent) {
+            assertEquals("fp_primary", chunk.systemFingerprint().orElse(null), chunk.toString());
+        }
+
+        Message m = anthropic(0)
+                .messages()
+                .create(MessageCreateParams.builder()
+                        .model("primary/gpt-4o-mini")
+                        .maxTokens(50)
+                        .addUserMessage("fingerprint please")
+                        .build());
+        assertEquals("Fingerprinted.", m.content().get(0).asText().text());
+        assertTrue(
+                !m._additionalProperties().containsKey("system_fingerprint"),
+                "an OpenAI member has no place in an Anthropic message: " + m._additionalProperties());
+    }
+
+    /** The answer anthropic-java's structured outputs parse from a class (public fields, as the SDK's schema needs). */
+    public static final class Forecast {
+        public String city;
+        public double celsius;
+    }
+
+    /**
+     * Structured outputs the other way: anthropic-java's {@code output_config.format}, built from a class, reaches an
+     * OpenAI provider as {@code response_format} {@code json_schema}, and the SDK parses the answer into the class.
+     */
+    @Test
+    void anthropicStructuredOutputsReachAnOpenAiProvider() throws Exception {
+        var answer = anthropic(0)
+                .beta()
+                .messages()
+                .create(com.anthropic.models.beta.messages.MessageCreateParams.builder()
+                        .model("primary/gpt-4o-mini")
+                        .maxTokens(100)
+                        .addUserMessage("json forecast please")
+                        .outputConfig(Forecast.class)
+                        .build());
+        Forecast forecast = answer.content().stream()
+                .flatMap(block -> block.text().stream())
+                .findFirst()
+                .orElseThrow()
+                .text();
+        assertEquals("Paris", forecast.city);
+        assertEquals(18.0, forecast.celsius);
+        JsonNode sent = lastBody(primary, "/chat/completions");
+        assertEquals("json_schema", sent.at("/response_format/type").asText(), sent.toString());
+        assertEquals("response", sent.at("/response_format/json_schema/name").asText(), sent.toString());
+        assertTrue(sent.at("/response_format/json_schema/strict").asBoolean(), sent.toString());
+        assertEquals(
+                "number",
+                sent.at("/response_format/json_schema/schema/properties/celsius/type")
+                        .asText(),
+                sent.toString());
     }
 
     /**

@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +47,60 @@ public final class Json {
             }
         }
         return rest;
+    }
+
+    /**
+     * Writes {@code rawJson}, as is, at JSON Pointer {@code pointer} (RFC 6901, such as {@code /choices/0/logprobs})
+     * in {@code root}, replacing what is there: objects on the way are created when missing, array elements must
+     * exist. Returns false, changing nothing, when the pointer is empty, ends in an array element, or passes through
+     * a value that is neither (an array index out of range, a member that is a string). The value is written raw, so
+     * what a client gets is the text it was given, not a re-rendering of it.
+     */
+    public static boolean putRawAt(ObjectNode root, String pointer, String rawJson) {
+        if (pointer == null || !pointer.startsWith("/") || rawJson == null) {
+            return false;
+        }
+        String[] tokens = pointer.substring(1).split("/", -1);
+        JsonNode node = root;
+        for (int i = 0; i < tokens.length - 1; i++) {
+            String token = unescape(tokens[i]);
+            if (node instanceof ObjectNode object) {
+                JsonNode child = object.get(token);
+                if (child == null || child.isNull()) {
+                    child = object.putObject(token);
+                }
+                node = child;
+            } else if (node instanceof ArrayNode array) {
+                int index = arrayIndex(token);
+                if (index < 0 || index >= array.size()) {
+                    return false;
+                }
+                node = array.get(index);
+            } else {
+                return false;
+            }
+        }
+        if (!(node instanceof ObjectNode target)) {
+            return false;
+        }
+        target.putRawValue(unescape(tokens[tokens.length - 1]), new RawValue(rawJson));
+        return true;
+    }
+
+    private static int arrayIndex(String token) {
+        if (token.isEmpty() || token.length() > 9 || (token.length() > 1 && token.charAt(0) == '0')) {
+            return -1;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) < '0' || token.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(token);
+    }
+
+    private static String unescape(String token) {
+        return token.indexOf('~') < 0 ? token : token.replace("~1", "/").replace("~0", "~");
     }
 
     private static ObjectMapper create() {

@@ -1,6 +1,6 @@
 /** The JSON mapper every Caracal bundle shares, configured once. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.caracal.core.json;
 
 import org.osgi.annotation.bundle.Export;

@@ -48,19 +48,26 @@ public sealed interface ContentPart
 
     /**
      * An image, either inline ({@code data} holds base64 bytes and {@code mediaType} their type) or by reference
-     * ({@code url}). Exactly one of {@code data} and {@code url} is set. {@code cacheControl} is the client's cache
-     * breakpoint, or {@code null}.
+     * ({@code url}). Exactly one of {@code data} and {@code url} is set. {@code detail} is the resolution the caller
+     * asked the model to read it at (OpenAI's {@code auto}, {@code low}, {@code high}), or {@code null};
+     * {@code cacheControl} is the client's cache breakpoint, or {@code null}.
      */
-    record Image(String mediaType, String data, String url, CacheControl cacheControl) implements ContentPart {
+    record Image(String mediaType, String data, String url, String detail, CacheControl cacheControl)
+            implements ContentPart {
         public Image {
             if ((data == null) == (url == null)) {
                 throw new IllegalArgumentException("an image has either inline data or a url");
             }
         }
 
-        /** An image without a cache breakpoint (the form before {@code cacheControl} existed). */
+        /** An image without a detail level or a cache breakpoint (the form before both existed). */
         public Image(String mediaType, String data, String url) {
-            this(mediaType, data, url, null);
+            this(mediaType, data, url, null, null);
+        }
+
+        /** An image without a cache breakpoint (the form before {@code cacheControl} existed). */
+        public Image(String mediaType, String data, String url, String detail) {
+            this(mediaType, data, url, detail, null);
         }
     }
 

@@ -18,18 +18,35 @@ import java.util.TreeMap;
  * @param format  the client's wire format, or {@code null} when the request did not come from a client's body
  * @param fields  member name to raw JSON value, in a stable (sorted) order
  * @param headers the client's headers a provider may forward
+ * @param originals members the ingress did read into the normalized request, as the client sent them, for a provider
+ *                  of {@code format} to send verbatim instead of its own translation of the normalized form (an
+ *                  Anthropic client's {@code output_config}: Claude gets it as is, other providers the normalized
+ *                  {@link ResponseFormat} in their terms); never refused, since every provider can carry their
+ *                  meaning (since 1.4)
  */
-public record RequestExtras(String format, Map<String, String> fields, Map<String, String> headers) {
+public record RequestExtras(
+        String format, Map<String, String> fields, Map<String, String> headers, Map<String, String> originals) {
     /** Nothing beyond the normalized request (the console, tests, internal callers). */
-    public static final RequestExtras NONE = new RequestExtras(null, Map.of(), Map.of());
+    public static final RequestExtras NONE = new RequestExtras(null, Map.of(), Map.of(), Map.of());
 
     public RequestExtras {
         fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(fields));
+        originals = originals == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(originals));
         Map<String, String> h = new TreeMap<>();
         if (headers != null) {
             headers.forEach((k, v) -> h.put(Objects.requireNonNull(k).toLowerCase(Locale.ROOT), v));
         }
         headers = java.util.Collections.unmodifiableMap(h);
+    }
+
+    /** Extras without originals (the form before {@code originals} existed). */
+    public RequestExtras(String format, Map<String, String> fields, Map<String, String> headers) {
+        this(format, fields, headers, null);
+    }
+
+    /** The same extras with the client's {@code newHeaders} (the ingress adds them once it has read the body). */
+    public RequestExtras withHeaders(Map<String, String> newHeaders) {
+        return new RequestExtras(format, fields, newHeaders, originals);
     }
 
     /** Whether a provider speaking {@code providerFormat} can carry the fields as they are. */

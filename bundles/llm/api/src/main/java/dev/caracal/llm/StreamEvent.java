@@ -3,7 +3,7 @@ package dev.caracal.llm;
 /**
  * One event of a streamed answer. A well-formed stream is {@code Start}, any number of {@code TextDelta},
  * {@code ToolCallDelta}, thinking events ({@code ThinkingDelta}, {@code ThinkingSignature}, {@code RedactedThinking})
- * and {@code UsageUpdate}, then exactly one of {@code End} or {@code Error}; a stream that fails
+ * {@code UsageUpdate} and {@code Extras}, then exactly one of {@code End} or {@code Error}; a stream that fails
  * before it starts is a single {@code Error} (so an ingress can still answer with an HTTP error status).
  * {@code UsageUpdate} carries the totals so far (cumulative), not increments. {@code index} is the
  * position of the content block (text, tool call or thinking) within the answer.
@@ -16,6 +16,7 @@ public sealed interface StreamEvent
                 StreamEvent.ThinkingSignature,
                 StreamEvent.RedactedThinking,
                 StreamEvent.UsageUpdate,
+                StreamEvent.Extras,
                 StreamEvent.End,
                 StreamEvent.Error {
 
@@ -36,6 +37,15 @@ public sealed interface StreamEvent
     record RedactedThinking(int index, String data) implements StreamEvent {}
 
     record UsageUpdate(Usage usage) implements StreamEvent {}
+
+    /**
+     * Members of one upstream event that the other events do not model ({@link ResponseExtras}, scoped to the kind of
+     * event they came with), sent just before the events made from that same upstream event, so an ingress of the
+     * vendor's format can write them on what it sends for it. Consumers that do not carry them ignore them.
+     *
+     * @since 1.4
+     */
+    record Extras(ResponseExtras extras) implements StreamEvent {}
 
     record End(StopReason stopReason) implements StreamEvent {}
 

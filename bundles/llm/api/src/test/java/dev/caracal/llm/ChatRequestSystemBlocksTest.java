@@ -82,7 +82,7 @@ class ChatRequestSystemBlocksTest {
     @Test
     void thePartsThatCanCarryAMarkerSayIt() {
         assertEquals(HOUR, new ContentPart.Text("t", HOUR).cacheControl());
-        assertEquals(HOUR, new ContentPart.Image(null, null, "https://x/y.png", HOUR).cacheControl());
+        assertEquals(HOUR, new ContentPart.Image(null, null, "https://x/y.png", null, HOUR).cacheControl());
         assertEquals(HOUR, new ContentPart.ToolUse("id", "n", "{}", HOUR).cacheControl());
         assertEquals(HOUR, new ContentPart.ToolResult("id", List.of(), false, HOUR).cacheControl());
         assertNull(new ContentPart.Thinking("x", "sig").cacheControl());

@@ -13,7 +13,7 @@
  * each provider. A library: no components and no services of its own, no global state.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.caracal.llm.support;
 
 import org.osgi.annotation.bundle.Export;

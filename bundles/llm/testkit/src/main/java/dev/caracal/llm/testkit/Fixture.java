@@ -234,6 +234,12 @@ public final class Fixture {
         return this;
     }
 
+    /** The {@code system_fingerprint} an OpenAI-format answer (and each of its chunks) reports. */
+    public Fixture systemFingerprint(String fingerprint) {
+        response().put("systemFingerprint", fingerprint);
+        return this;
+    }
+
     /** The finish reason reported ({@code stop}, {@code length}, {@code tool_calls}, {@code content_filter}). */
     public Fixture finishReason(String finishReason) {
         response().put("finishReason", finishReason);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One streamed call through a route. Each target tried is a {@link Leg}. Until the first content event (text or tool
- * call) the caller sees nothing: the leg's {@code Start} and usage updates are held back, and a leg that ends with a
+ * call) the caller sees nothing: the leg's {@code Start}, usage updates and extras are held back, and a leg that ends with a
  * retryable error is dropped silently for the next target. The first content event (or an {@code End}) commits the
  * call to its leg: the held events are released and every later event is forwarded, an error included.
  *
@@ -196,7 +196,7 @@ final class StreamCall implements StreamHandle {
                     if (commitLocked()) {
                         emitLocked(event);
                     }
-                } else if (event instanceof StreamEvent.UsageUpdate) {
+                } else if (event instanceof StreamEvent.UsageUpdate || event instanceof StreamEvent.Extras) {
                     if (committed) {
                         emitLocked(event);
                     } else {

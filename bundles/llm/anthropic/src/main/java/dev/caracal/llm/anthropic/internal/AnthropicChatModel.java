@@ -111,7 +111,8 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
                             callAsync(post("/v1/messages", body, false, request.extras())),
                             text -> StructuredOutput.answer(
                                     request,
-                                    ResponseMapper.toResponse(Json.tryParse(text), request.model(), secret, text))),
+                                    ResponseMapper.toResponse(
+                                            Json.tryParse(text), request.model(), secret, text, keepsExtras(request)))),
                     LOG);
         });
     }
@@ -120,8 +121,17 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
     public StreamHandle stream(ChatRequest request, StreamHandler handler) {
         return runtime.stream(StructuredOutput.stream(request, handler), () -> {
             String body = Json.write(requests.toBody(request, true));
-            return new MessageStream(() -> post("/v1/messages", body, true, request.extras()), request.model(), secret);
+            return new MessageStream(
+                    () -> post("/v1/messages", body, true, request.extras()),
+                    request.model(),
+                    secret,
+                    keepsExtras(request));
         });
+    }
+
+    /** Whether the client speaks this provider's format, so the answer's unmodeled members go back to it. */
+    static boolean keepsExtras(ChatRequest request) {
+        return RequestMapper.FORMAT.equals(request.extras().format());
     }
 
     /** The members of a Messages body that {@code /v1/messages/count_tokens} takes. */

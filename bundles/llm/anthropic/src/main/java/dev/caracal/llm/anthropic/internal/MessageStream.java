@@ -3,6 +3,7 @@ package dev.caracal.llm.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
@@ -15,6 +16,7 @@ import dev.caracal.llm.support.SseParser;
 import dev.caracal.llm.support.StreamingCall;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -40,11 +42,17 @@ final class MessageStream extends HttpStreamProtocol {
 
     private final String requestedModel;
     private final Secret secret;
+    private final boolean keepExtras;
 
-    MessageStream(Supplier<HttpRequest> request, String requestedModel, Secret secret) {
+    /**
+     * {@code keepExtras}: emit the members of {@code message_start} and {@code message_delta} that the events do not
+     * model as {@link StreamEvent.Extras} (an Anthropic client).
+     */
+    MessageStream(Supplier<HttpRequest> request, String requestedModel, Secret secret, boolean keepExtras) {
         super(request, (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
         this.requestedModel = requestedModel;
         this.secret = secret;
+        this.keepExtras = keepExtras;
     }
 
     @Override
@@ -60,6 +68,7 @@ final class MessageStream extends HttpStreamProtocol {
         private final Map<Integer, Integer> blocks = new HashMap<>();
 
         private StreamEvent.Start pendingStart;
+        private ResponseExtras startExtras = ResponseExtras.NONE;
         private boolean started;
         private int nextBlock;
         private StopReason stopReason;
@@ -93,6 +102,15 @@ final class MessageStream extends HttpStreamProtocol {
             ChatResponse response = ResponseMapper.toResponse(Json.tryParse(text), requestedModel, secret, text);
             started = true;
             sink.emit(new StreamEvent.Start(response.id(), response.model()));
+            if (keepExtras) {
+                ResponseExtras extras =
+                        ResponseMapper.MESSAGE.extras(Json.tryParse(text), RequestMapper.FORMAT, "message");
+                if (!extras.isEmpty()) {
+                    // a whole message's members, carried on the message_start made of it
+                    sink.emit(new StreamEvent.Extras(
+                            new ResponseExtras(RequestMapper.FORMAT, "message_start", prefixed("/message", extras))));
+                }
+            }
             int block = 0;
             for (ContentPart part : response.content()) {
                 if (part instanceof ContentPart.Text t) {
@@ -121,7 +139,7 @@ final class MessageStream extends HttpStreamProtocol {
             String type =
                     event.event() != null ? event.event() : data.path("type").asText("");
             switch (type) {
-                case "message_start" -> messageStart(data.path("message"));
+                case "message_start" -> messageStart(data);
                 case "content_block_start" -> blockStart(data.path("index").asInt(), data.path("content_block"));
                 case "content_block_delta" -> blockDelta(data.path("index").asInt(), data.path("delta"));
                 case "message_delta" -> messageDelta(data);
@@ -131,7 +149,11 @@ final class MessageStream extends HttpStreamProtocol {
             }
         }
 
-        private void messageStart(JsonNode message) {
+        private void messageStart(JsonNode data) {
+            if (keepExtras) {
+                startExtras = ResponseMapper.MESSAGE_START.extras(data, RequestMapper.FORMAT, "message_start");
+            }
+            JsonNode message = data.path("message");
             String id = message.path("id").asText("");
             String model = message.hasNonNull("model") ? message.get("model").asText() : requestedModel;
             pendingStart = new StreamEvent.Start(id, model);
@@ -143,6 +165,9 @@ final class MessageStream extends HttpStreamProtocol {
             if (!started) {
                 started = true;
                 sink.emit(pendingStart != null ? pendingStart : new StreamEvent.Start("", requestedModel));
+                if (!startExtras.isEmpty()) {
+                    sink.emit(new StreamEvent.Extras(startExtras));
+                }
                 if (startUsage) {
                     sendUsage(); // the input side (prompt-cache reads and writes too) before any content
                 }
@@ -234,6 +259,13 @@ final class MessageStream extends HttpStreamProtocol {
 
         private void messageDelta(JsonNode data) {
             ensureStarted();
+            if (keepExtras) {
+                ResponseExtras extras =
+                        ResponseMapper.MESSAGE_DELTA.extras(data, RequestMapper.FORMAT, "message_delta");
+                if (!extras.isEmpty()) {
+                    sink.emit(new StreamEvent.Extras(extras));
+                }
+            }
             String reason = Json.textOrNull(data.path("delta").get("stop_reason"));
             if (reason != null) {
                 stopReason = ResponseMapper.stopReason(reason);
@@ -264,6 +296,12 @@ final class MessageStream extends HttpStreamProtocol {
             usageSent = true;
             sink.emit(new StreamEvent.UsageUpdate(
                     new Usage(inputTokens + cacheRead + cacheCreation, outputTokens, cacheRead, cacheCreation)));
+        }
+
+        private static Map<String, String> prefixed(String prefix, ResponseExtras extras) {
+            Map<String, String> out = new LinkedHashMap<>();
+            extras.members().forEach((pointer, value) -> out.put(prefix + pointer, value));
+            return out;
         }
 
         private void finish() {

@@ -10,6 +10,7 @@ import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.Uncarriable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,7 @@ final class RequestMapper {
         if (refused != null) {
             throw refused;
         }
+        Uncarriable.refuseInMessages(request, providerId, "Anthropic");
         refuseUncarriable(request.sampling());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", request.model());

@@ -5,10 +5,12 @@ import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.ResponseShape;
 import dev.caracal.llm.support.Secret;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,42 @@ import java.util.List;
  */
 final class ResponseMapper {
 
+    /** The members of a {@code usage} object the mapper reads. */
+    private static final ResponseShape USAGE = ResponseShape.read(
+            "input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens");
+
+    /** The members of a {@code message} the mapper reads (or the ingress writes its own of). */
+    static final ResponseShape MESSAGE = ResponseShape.read("id", "type", "role", "model", "content", "stop_reason")
+            .object("usage", USAGE);
+
+    /** The members of a {@code message_start} event the stream reads. */
+    static final ResponseShape MESSAGE_START = ResponseShape.read("type").object("message", MESSAGE);
+
+    /** The members of a {@code message_delta} event the stream reads. */
+    static final ResponseShape MESSAGE_DELTA = ResponseShape.read("type")
+            .object("delta", ResponseShape.read("stop_reason"))
+            .object("usage", USAGE);
+
     private ResponseMapper() {}
+
+    /**
+     * The answer, with the members it does not model as extras when {@code keepExtras} (the client speaks Anthropic's
+     * format too).
+     */
+    static ChatResponse toResponse(
+            JsonNode root, String requestedModel, Secret secret, String body, boolean keepExtras) {
+        ChatResponse response = toResponse(root, requestedModel, secret, body);
+        if (!keepExtras) {
+            return response;
+        }
+        return new ChatResponse(
+                response.id(),
+                response.model(),
+                response.content(),
+                response.stopReason(),
+                response.usage(),
+                MESSAGE.extras(root, RequestMapper.FORMAT, ResponseExtras.RESPONSE));
+    }
 
     static ChatResponse toResponse(JsonNode root, String requestedModel, Secret secret, String body) {
         if (root == null || !root.isObject()) {

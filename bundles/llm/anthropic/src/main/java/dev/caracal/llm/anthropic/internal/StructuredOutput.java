@@ -3,6 +3,7 @@ package dev.caracal.llm.anthropic.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
@@ -15,6 +16,9 @@ import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Structured outputs on the Messages API, which has no response format: the request offers one tool whose input
@@ -22,6 +26,9 @@ import java.util.List;
  * answer, returned as the message's text (streamed as text deltas) with the stop reason of a finished turn. Refused,
  * naming {@code response_format}, where this cannot work: beside the caller's own tools (the forced call would keep
  * the model from using them) and with thinking on (Anthropic does not allow forcing a tool while thinking).
+ *
+ * <p>An Anthropic client that asked in Anthropic's own terms ({@code output_config.format}, or the beta's
+ * {@code output_format}) has its members sent to Claude as they are, and no tool is forced.
  */
 final class StructuredOutput {
     /** The tool's name for {@code json_object}. */
@@ -29,10 +36,30 @@ final class StructuredOutput {
 
     private StructuredOutput() {}
 
-    /** The tool the model is made to call, or {@code null} when the request wants free text. */
+    /** The members an Anthropic client asked for structured output with, sent to Claude as they are. */
+    static final Set<String> NATIVE_MEMBERS = Set.of("output_config", "output_format");
+
+    /**
+     * An Anthropic client's own structured-output members ({@code output_config}, the beta's {@code output_format}),
+     * which Claude is sent verbatim instead of the forced tool; empty for other clients.
+     */
+    static Map<String, String> nativeMembers(ChatRequest request) {
+        if (!RequestMapper.FORMAT.equals(request.extras().format())) {
+            return Map.of();
+        }
+        Map<String, String> found = new TreeMap<>();
+        request.extras().originals().forEach((name, raw) -> {
+            if (NATIVE_MEMBERS.contains(name)) {
+                found.put(name, raw);
+            }
+        });
+        return found;
+    }
+
+    /** The tool the model is made to call, or {@code null} when the request wants free text or asks natively. */
     static String toolName(ChatRequest request) {
         ResponseFormat f = request.responseFormat();
-        if (f == null) {
+        if (f == null || !nativeMembers(request).isEmpty()) {
             return null;
         }
         return f.type() == ResponseFormat.Type.JSON_SCHEMA ? f.name() : JSON_OBJECT_TOOL;
@@ -40,6 +67,11 @@ final class StructuredOutput {
 
     /** Adds the tool and forces it, when the request asks for structured output. */
     static void ask(ChatRequest request, ObjectNode body, String providerId) {
+        Map<String, String> nativeMembers = nativeMembers(request);
+        if (!nativeMembers.isEmpty()) {
+            nativeMembers.forEach((name, raw) -> body.putRawValue(name, new RawValue(raw)));
+            return;
+        }
         String tool = toolName(request);
         if (tool == null) {
             return;
@@ -98,7 +130,7 @@ final class StructuredOutput {
         }
         StopReason stop =
                 found && response.stopReason() == StopReason.TOOL_USE ? StopReason.END_TURN : response.stopReason();
-        return new ChatResponse(response.id(), response.model(), content, stop, response.usage());
+        return new ChatResponse(response.id(), response.model(), content, stop, response.usage(), response.extras());
     }
 
     /** {@code handler}, seeing the forced call's input as text deltas, when the request asked for structured output. */

@@ -75,7 +75,7 @@ class CacheMarkersMappingTest {
                         Role.USER,
                         List.of(
                                 new ContentPart.Text("The catalogue follows.", EPHEMERAL),
-                                new ContentPart.Image(null, null, "data:image/png;base64,UE5H", HOUR))),
+                                new ContentPart.Image(null, null, "data:image/png;base64,UE5H", null, HOUR))),
                 new Message(Role.USER, List.of(new ContentPart.Text("Find Dune."))),
                 new Message(
                         Role.ASSISTANT,

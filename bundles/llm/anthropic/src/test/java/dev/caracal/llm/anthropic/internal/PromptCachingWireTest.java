@@ -65,7 +65,7 @@ class PromptCachingWireTest extends ProviderScenarios<AnthropicChatModel> {
                                 List.of(
                                         new ContentPart.Text("The catalogue follows.", CacheControl.EPHEMERAL),
                                         new ContentPart.Image(
-                                                "image/png", "iVBORw0KGgo=", null, CacheControl.EPHEMERAL),
+                                                "image/png", "iVBORw0KGgo=", null, null, CacheControl.EPHEMERAL),
                                         new ContentPart.Text("Find Dune."))),
                         new Message(
                                 Role.ASSISTANT,

@@ -30,7 +30,7 @@ class ResponseDecodingTest {
 
     private static RecordingSink feed(String sse) {
         RecordingSink sink = new RecordingSink();
-        StreamingCall.Decoder decoder = new MessageStream(() -> null, "requested", Secret.NONE).decoder(sink);
+        StreamingCall.Decoder decoder = new MessageStream(() -> null, "requested", Secret.NONE, false).decoder(sink);
         for (String line : sse.split("\n", -1)) {
             decoder.line(line);
         }
@@ -252,7 +252,9 @@ class ResponseDecodingTest {
     @Test
     void aWholeMessageAnsweringAStreamGivesTheThinkingEventsToo() {
         RecordingSink sink = new RecordingSink();
-        new MessageStream(() -> null, "requested", Secret.NONE).decoder(sink).wholeBody("""
+        new MessageStream(() -> null, "requested", Secret.NONE, false)
+                .decoder(sink)
+                .wholeBody("""
                 {"id":"msg_8","model":"m","content":[{"type":"redacted_thinking","data":"abc"},
                   {"type":"thinking","thinking":"Hmm.","signature":"sig-8"},{"type":"text","text":"Yes."}],
                  "stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}

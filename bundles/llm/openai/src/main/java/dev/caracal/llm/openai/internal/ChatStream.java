@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.support.HttpErrors;
@@ -34,11 +35,14 @@ final class ChatStream extends HttpStreamProtocol {
 
     private final String requestedModel;
     private final Secret secret;
+    private final boolean keepExtras;
 
-    ChatStream(Supplier<HttpRequest> request, String requestedModel, Secret secret) {
+    /** {@code keepExtras}: emit each chunk's unmodeled members as {@link StreamEvent.Extras} (an OpenAI client). */
+    ChatStream(Supplier<HttpRequest> request, String requestedModel, Secret secret, boolean keepExtras) {
         super(request, (status, headers, body) -> Errors.fromResponse(status, headers, body, secret));
         this.requestedModel = requestedModel;
         this.secret = secret;
+        this.keepExtras = keepExtras;
     }
 
     @Override
@@ -88,6 +92,10 @@ final class ChatStream extends HttpStreamProtocol {
             ChatResponse response = ResponseMapper.toResponse(root, requestedModel);
             started = true;
             sink.emit(new StreamEvent.Start(response.id(), response.model()));
+            if (keepExtras) {
+                // a whole completion's members, carried on the chunk made of its first content
+                emitExtras(ResponseMapper.COMPLETION.extras(root, RequestMapper.FORMAT, ResponseExtras.CHUNK));
+            }
             int block = 0;
             for (ContentPart part : response.content()) {
                 if (part instanceof ContentPart.Thinking thinking) {
@@ -147,6 +155,9 @@ final class ChatStream extends HttpStreamProtocol {
                 String model = chunk.hasNonNull("model") ? chunk.get("model").asText() : requestedModel;
                 sink.emit(new StreamEvent.Start(id, model));
             }
+            if (keepExtras) {
+                emitExtras(ResponseMapper.CHUNK.extras(chunk, RequestMapper.FORMAT, ResponseExtras.CHUNK));
+            }
             JsonNode choices = chunk.get("choices");
             if (choices != null && choices.isArray()) {
                 for (JsonNode choice : choices) {
@@ -163,6 +174,12 @@ final class ChatStream extends HttpStreamProtocol {
             JsonNode usage = chunk.get("usage");
             if (usage != null && usage.isObject()) {
                 sink.emit(new StreamEvent.UsageUpdate(ResponseMapper.usage(usage)));
+            }
+        }
+
+        private void emitExtras(ResponseExtras extras) {
+            if (!extras.isEmpty()) {
+                sink.emit(new StreamEvent.Extras(extras));
             }
         }
 

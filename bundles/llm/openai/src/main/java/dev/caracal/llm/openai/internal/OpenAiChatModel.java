@@ -121,7 +121,12 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         if (root == null) {
             throw HttpErrors.malformed("chat completion", text, null);
         }
-        return ResponseMapper.toResponse(root, request.model());
+        return ResponseMapper.toResponse(root, request.model(), keepsExtras(request));
+    }
+
+    /** Whether the client speaks this provider's format, so the answer's unmodeled members go back to it. */
+    static boolean keepsExtras(ChatRequest request) {
+        return RequestMapper.FORMAT.equals(request.extras().format());
     }
 
     @Override
@@ -129,7 +134,10 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         return runtime.stream(handler, () -> {
             String body = Json.write(requests.toBody(request, true));
             return new ChatStream(
-                    () -> post("/chat/completions", body, true, request.extras()), request.model(), secret);
+                    () -> post("/chat/completions", body, true, request.extras()),
+                    request.model(),
+                    secret,
+                    keepsExtras(request));
         });
     }
 

@@ -196,6 +196,7 @@ final class RequestMapper {
         if (!rest.isEmpty() || toolResults.isEmpty()) {
             ObjectNode m = messages.addObject().put("role", "user");
             setContent(m, rest);
+            putName(m, message);
         }
     }
 
@@ -214,10 +215,12 @@ final class RequestMapper {
                         ? image.url()
                         : "data:" + (image.mediaType() == null ? "image/png" : image.mediaType()) + ";base64,"
                                 + image.data();
-                content.addObject()
-                        .put("type", "image_url")
-                        .putObject("image_url")
-                        .put("url", url);
+                ObjectNode imageUrl =
+                        content.addObject().put("type", "image_url").putObject("image_url");
+                imageUrl.put("url", url);
+                if (image.detail() != null) {
+                    imageUrl.put("detail", image.detail());
+                }
             }
         }
     }
@@ -249,6 +252,14 @@ final class RequestMapper {
         }
         if (calls != null) {
             m.set("tool_calls", calls);
+        }
+        putName(m, message);
+    }
+
+    /** The message's participant name, carried as OpenAI's {@code name}. */
+    private static void putName(ObjectNode m, Message message) {
+        if (message.name() != null) {
+            m.put("name", message.name());
         }
     }
 

@@ -5,9 +5,11 @@ import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ErrorKind;
 import dev.caracal.llm.LlmException;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.ResponseShape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +20,58 @@ import java.util.List;
  */
 final class ResponseMapper {
 
+    /** The members of a {@code chat.completion} this mapper reads (or the ingress writes its own of). */
+    static final ResponseShape COMPLETION = ResponseShape.read("id", "object", "created", "model")
+            .firstOf(
+                    "choices",
+                    ResponseShape.read("index", "finish_reason")
+                            .object(
+                                    "message",
+                                    ResponseShape.read(
+                                            "role",
+                                            "content",
+                                            "refusal",
+                                            "tool_calls",
+                                            "reasoning_content",
+                                            "reasoning")))
+            .object("usage", usageShape());
+
+    /** The members of a {@code chat.completion.chunk} the stream reads. */
+    static final ResponseShape CHUNK = ResponseShape.read("id", "object", "created", "model")
+            .firstOf(
+                    "choices",
+                    ResponseShape.read("index", "finish_reason")
+                            .object(
+                                    "delta",
+                                    ResponseShape.read(
+                                            "role",
+                                            "content",
+                                            "refusal",
+                                            "tool_calls",
+                                            "reasoning_content",
+                                            "reasoning")))
+            .object("usage", usageShape());
+
     private ResponseMapper() {}
+
+    private static ResponseShape usageShape() {
+        return ResponseShape.read("prompt_tokens", "completion_tokens", "total_tokens")
+                .object("prompt_tokens_details", ResponseShape.read("cached_tokens"));
+    }
+
+    /**
+     * The answer, with the members it does not model as extras when {@code keepExtras} (the client speaks OpenAI's
+     * format too).
+     */
+    static ChatResponse toResponse(JsonNode root, String requestedModel, boolean keepExtras) {
+        ChatResponse response = toResponse(root, requestedModel);
+        if (!keepExtras) {
+            return response;
+        }
+        ResponseExtras extras = COMPLETION.extras(root, RequestMapper.FORMAT, ResponseExtras.RESPONSE);
+        return new ChatResponse(
+                response.id(), response.model(), response.content(), response.stopReason(), response.usage(), extras);
+    }
 
     static ChatResponse toResponse(JsonNode root, String requestedModel) {
         if (root == null || !root.isObject()) {

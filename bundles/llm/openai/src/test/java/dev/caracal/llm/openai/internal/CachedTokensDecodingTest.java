@@ -35,7 +35,7 @@ class CachedTokensDecodingTest {
     @Test
     void aStreamsUsageChunksCachedTokens() {
         RecordingSink sink = new RecordingSink();
-        StreamingCall.Decoder decoder = new ChatStream(() -> null, "requested", Secret.NONE).decoder(sink);
+        StreamingCall.Decoder decoder = new ChatStream(() -> null, "requested", Secret.NONE, false).decoder(sink);
         for (String chunk : new String[] {
             "{\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
                     + "\"content\":\"hi\"},\"finish_reason\":null}]}",

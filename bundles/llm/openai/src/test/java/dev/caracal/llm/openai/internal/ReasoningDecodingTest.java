@@ -24,7 +24,7 @@ class ReasoningDecodingTest {
 
     private static RecordingSink feed(String... chunks) {
         RecordingSink sink = new RecordingSink();
-        StreamingCall.Decoder decoder = new ChatStream(() -> null, "requested", Secret.NONE).decoder(sink);
+        StreamingCall.Decoder decoder = new ChatStream(() -> null, "requested", Secret.NONE, false).decoder(sink);
         for (String chunk : chunks) {
             decoder.line("data: " + chunk);
             decoder.line("");
@@ -118,7 +118,9 @@ class ReasoningDecodingTest {
     @Test
     void aWholeCompletionAnsweringAStreamGivesTheThinkingFirst() {
         RecordingSink sink = new RecordingSink();
-        new ChatStream(() -> null, "requested", Secret.NONE).decoder(sink).wholeBody("""
+        new ChatStream(() -> null, "requested", Secret.NONE, false)
+                .decoder(sink)
+                .wholeBody("""
                 {"id":"w","model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant",
                 "reasoning_content":"thought","content":"said"},"finish_reason":"stop"}],
                 "usage":{"prompt_tokens":3,"completion_tokens":5}}""");

@@ -192,14 +192,14 @@ final class MessageReader {
                 if (data.isEmpty()) {
                     throw AnthropicError.invalid(sp + ".data", "image data must not be empty");
                 }
-                return new ContentPart.Image(mediaType, data, null, RequestFields.cacheControl(block, path));
+                return new ContentPart.Image(mediaType, data, null, null, RequestFields.cacheControl(block, path));
             }
             case "url": {
                 String url = RequestFields.requiredString(source, "url", sp);
                 if (!(url.startsWith("https://") || url.startsWith("http://"))) {
                     throw AnthropicError.invalid(sp + ".url", "must be an http or https URL");
                 }
-                return new ContentPart.Image(null, null, url, RequestFields.cacheControl(block, path));
+                return new ContentPart.Image(null, null, url, null, RequestFields.cacheControl(block, path));
             }
             case "file":
                 throw AnthropicError.invalid(

@@ -2,12 +2,15 @@ package dev.caracal.gateway.anthropic.http.codec;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -26,6 +29,9 @@ import java.util.function.Supplier;
  * tokens) is in it and a failure before any content can still be answered with an HTTP error: until
  * {@link #started()}, nothing has been produced. Not thread-safe; the gateway calls a stream's handler from one
  * thread at a time.
+ * <p>
+ * What an Anthropic upstream's {@code message_start} and {@code message_delta} held beyond the normalized events
+ * ({@link StreamEvent.Extras}) is written, where it was, on the events produced for them.
  */
 public final class MessageStreamEncoder {
 
@@ -50,6 +56,10 @@ public final class MessageStreamEncoder {
     private int openIndex = -1;
 
     private BlockKind openKind;
+    /** Unmodeled members of the upstream's message_start and message_delta, for the events written for them. */
+    private Map<String, String> startExtras = Map.of();
+
+    private Map<String, String> deltaExtras = Map.of();
     private final Set<Integer> closedIndexes = new HashSet<>();
 
     /**
@@ -93,6 +103,8 @@ public final class MessageStreamEncoder {
             if (u.usage() != null) {
                 usage = max(usage, u.usage());
             }
+        } else if (event instanceof StreamEvent.Extras x) {
+            keep(x.extras());
         } else if (event instanceof StreamEvent.TextDelta t) {
             if (enterBlock(t.index(), BlockKind.TEXT, () -> block("text").put("text", ""), out)) {
                 if (t.text() != null && !t.text().isEmpty()) {
@@ -160,6 +172,30 @@ public final class MessageStreamEncoder {
             }
         }
         return out;
+    }
+
+    /**
+     * Keeps an Anthropic upstream's unmodeled {@code message_start} or {@code message_delta} members for the event
+     * written for it (members of other events have no place here and are left out).
+     */
+    private void keep(ResponseExtras extras) {
+        if (!extras.carriableTo(MessagesRequestReader.FORMAT)) {
+            return;
+        }
+        if ("message_start".equals(extras.scope()) && !started) {
+            startExtras = merged(startExtras, extras.members());
+        } else if ("message_delta".equals(extras.scope())) {
+            deltaExtras = merged(deltaExtras, extras.members());
+        }
+    }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        Map<String, String> m = new LinkedHashMap<>(a);
+        m.putAll(b);
+        return m;
     }
 
     /** An {@code error} event that ends the stream (after {@link #started()}). */
@@ -258,6 +294,7 @@ public final class MessageStreamEncoder {
         ObjectNode start = JsonNodeFactory.instance.objectNode();
         start.put("type", "message_start");
         start.set("message", message);
+        MessagesResponseWriter.putExtras(start, startExtras);
         out.add(new SseEvent("message_start", start));
     }
 
@@ -273,6 +310,7 @@ public final class MessageStreamEncoder {
         u.put("output_tokens", usage.outputTokens());
         u.put("cache_creation_input_tokens", usage.cacheCreationInputTokens());
         u.put("cache_read_input_tokens", usage.cachedInputTokens());
+        MessagesResponseWriter.putExtras(d, deltaExtras);
         return new SseEvent("message_delta", d);
     }
 

@@ -8,6 +8,7 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
+import dev.caracal.llm.ResponseFormat;
 import dev.caracal.llm.SamplingParameters;
 import dev.caracal.llm.ToolChoice;
 import dev.caracal.llm.ToolDefinition;
@@ -55,7 +56,9 @@ public final class MessagesRequestReader {
             "stop_sequences",
             "metadata",
             "stream",
-            "thinking");
+            "thinking",
+            OutputFormatReader.OUTPUT_FORMAT,
+            OutputFormatReader.OUTPUT_CONFIG);
 
     private MessagesRequestReader() {}
 
@@ -81,6 +84,8 @@ public final class MessagesRequestReader {
         List<String> stop = stopSequences(body.get("stop_sequences"));
         Map<String, String> metadata = metadata(body.get("metadata"));
         SamplingParameters sampling = new SamplingParameters(temperature, topP, topK, maxTokens, null, null, null);
+        Map<String, String> originals = new java.util.TreeMap<>();
+        ResponseFormat responseFormat = OutputFormatReader.read(body, originals);
         return new ChatRequest(
                 model,
                 null, // the system blocks' text
@@ -92,8 +97,8 @@ public final class MessagesRequestReader {
                 stream,
                 metadata,
                 reasoning,
-                new RequestExtras(FORMAT, extraFields(body), null),
-                null,
+                new RequestExtras(FORMAT, extraFields(body), null, originals),
+                responseFormat,
                 system);
     }
 
@@ -104,7 +109,14 @@ public final class MessagesRequestReader {
      * of another format refuses the call naming them.
      */
     static Map<String, String> extraFields(JsonNode body) {
-        return dev.caracal.core.json.Json.membersExcept(body, KNOWN_FIELDS);
+        Map<String, String> extras = dev.caracal.core.json.Json.membersExcept(body, KNOWN_FIELDS);
+        if (!OutputFormatReader.readsOutputConfig(body) && body.hasNonNull(OutputFormatReader.OUTPUT_CONFIG)) {
+            // more than a format (an effort, ...): carried whole to Claude, refused by name by others
+            extras.put(
+                    OutputFormatReader.OUTPUT_CONFIG,
+                    body.get(OutputFormatReader.OUTPUT_CONFIG).toString());
+        }
+        return extras;
     }
 
     /**

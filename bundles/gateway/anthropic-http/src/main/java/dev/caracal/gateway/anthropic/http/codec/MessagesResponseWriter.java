@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
 import java.util.List;
+import java.util.Map;
 
-/** Renders normalized answers as Anthropic {@code Message} objects. */
+/**
+ * Renders normalized answers as Anthropic {@code Message} objects, with what an Anthropic upstream answered beyond
+ * the normalized answer written back where it was.
+ */
 public final class MessagesResponseWriter {
 
     private MessagesResponseWriter() {}
@@ -60,7 +65,19 @@ public final class MessagesResponseWriter {
         m.put("stop_reason", stopReason(response.stopReason()));
         putStopSequence(m, response.stopReason(), stopSequences);
         m.set("usage", usage(response.usage()));
+        if (response.extras().carriableTo(MessagesRequestReader.FORMAT)) {
+            putExtras(m, response.extras().members());
+        }
         return m;
+    }
+
+    /**
+     * Writes what an Anthropic upstream answered beyond the normalized answer ({@link dev.caracal.llm.ResponseExtras}:
+     * the matched {@code stop_sequence}, {@code usage.server_tool_use}, {@code container}, ...) at the place the
+     * upstream had it, replacing what was rendered there.
+     */
+    static void putExtras(ObjectNode target, Map<String, String> members) {
+        members.forEach((pointer, raw) -> Json.putRawAt(target, pointer, raw));
     }
 
     /** {@code id, type, role, model}: the members every {@code Message} starts with. */

@@ -179,8 +179,7 @@ public class MessagesServlet extends HttpServlet {
         Gateway g = gatewayOrUnavailable();
         CallContext context = call.context(req);
         RequestExtras extras = read.extras();
-        TokenCount count = g.countTokens(
-                context, read.withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers())));
+        TokenCount count = g.countTokens(context, read.withExtras(extras.withHeaders(context.headers())));
         ErrorResponses.filterHeaders(context, resp);
         if (count.estimated()) {
             resp.setHeader("x-caracal-token-count", "estimate");
@@ -201,7 +200,7 @@ public class MessagesServlet extends HttpServlet {
         CallContext context = call.context(req);
         // the client's headers ride with its extras, for providers to forward by their allow-list
         RequestExtras extras = read.extras();
-        ChatRequest request = read.withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers()));
+        ChatRequest request = read.withExtras(extras.withHeaders(context.headers()));
         try {
             if (request.stream()) {
                 stream(g, context, request, req, resp, call);

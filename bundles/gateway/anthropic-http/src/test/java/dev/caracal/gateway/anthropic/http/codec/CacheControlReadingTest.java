@@ -59,7 +59,7 @@ class CacheControlReadingTest {
         assertEquals(
                 List.of(
                         new ContentPart.Text("The catalogue follows.", EPHEMERAL),
-                        new ContentPart.Image(null, null, "https://example.org/c.png", EPHEMERAL),
+                        new ContentPart.Image(null, null, "https://example.org/c.png", null, EPHEMERAL),
                         new ContentPart.Text("Find Dune.")),
                 r.messages().get(0).content());
         assertEquals(
@@ -70,7 +70,7 @@ class CacheControlReadingTest {
                         "toolu_1",
                         List.of(
                                 new ContentPart.Text("shelf 4", HOUR),
-                                new ContentPart.Image("image/png", "iVBO", null, EPHEMERAL)),
+                                new ContentPart.Image("image/png", "iVBO", null, null, EPHEMERAL)),
                         false,
                         EPHEMERAL),
                 r.messages().get(2).content().get(0));

@@ -3,17 +3,20 @@ package dev.caracal.gateway.openai.http.codec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
+import java.util.Map;
 
 /**
  * Renders a normalized {@link ChatResponse} as an OpenAI {@code chat.completion} object. The answer's
  * {@link ContentPart.Thinking} parts go, concatenated in order, into the message's {@code reasoning_content} (the
  * field DeepSeek, vLLM and other OpenAI-compatible servers use; OpenAI itself returns no reasoning text), which is
  * left out when there is no thinking text. {@link ContentPart.RedactedThinking} has no form in OpenAI's API and is
- * dropped.
+ * dropped. What an OpenAI-format upstream answered beyond the normalized answer is written back where it was.
  */
 public final class ChatCompletionRenderer {
     static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -70,7 +73,21 @@ public final class ChatCompletionRenderer {
 
         root.set("usage", usage(response.usage()));
         root.putNull("system_fingerprint");
+        putExtras(
+                root,
+                response.extras().carriableTo(ChatCompletionParser.FORMAT)
+                        ? response.extras().members()
+                        : Map.of());
         return root;
+    }
+
+    /**
+     * Writes what an OpenAI-format upstream answered beyond the normalized answer ({@link ResponseExtras}, such as
+     * {@code system_fingerprint}, {@code service_tier}, a choice's {@code logprobs}, the usage details) at the place
+     * the upstream had it, replacing the placeholder rendered there.
+     */
+    static void putExtras(ObjectNode target, Map<String, String> members) {
+        members.forEach((pointer, raw) -> Json.putRawAt(target, pointer, raw));
     }
 
     static String modelOf(String upstream, String requested) {

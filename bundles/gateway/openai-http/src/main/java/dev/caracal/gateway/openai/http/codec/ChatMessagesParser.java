@@ -47,9 +47,18 @@ final class ChatMessagesParser {
             }
             String role = Fields.requiredString(m, "role", path(p, "role"));
             switch (role) {
-                case "system", "developer" -> system.addAll(textBlocks(m, path(p, "content"), false));
-                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content"))));
-                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p)));
+                case "system", "developer" -> {
+                    if (m.hasNonNull("name")) {
+                        // system and developer messages are joined into one system prompt, which has no speaker
+                        throw InvalidRequestException.unsupportedValue(
+                                path(p, "name"),
+                                "a name on a " + role + " message cannot be carried: this gateway joins system and"
+                                        + " developer messages into one system prompt. Leave it out.");
+                    }
+                    system.addAll(textBlocks(m, path(p, "content"), false));
+                }
+                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content")), name(m, p)));
+                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p), name(m, p)));
                 case "tool" -> addToolResult(messages, m, p);
                 case "function" ->
                     throw InvalidRequestException.unsupportedValue(
@@ -65,6 +74,15 @@ final class ChatMessagesParser {
                     "messages", "must contain at least one user, assistant or tool message besides system messages.");
         }
         return messages;
+    }
+
+    /** The participant {@code name} of a user or assistant message, or {@code null}. */
+    private static String name(JsonNode message, String p) {
+        String name = Fields.optionalString(message, "name", path(p, "name"));
+        if (name != null && name.isEmpty()) {
+            throw InvalidRequestException.value(path(p, "name"), "must not be empty.");
+        }
+        return name;
     }
 
     /**
@@ -142,13 +160,14 @@ final class ChatMessagesParser {
         JsonNode img = Fields.required(part, "image_url", p);
         String url;
         String urlPath;
+        String detail = null;
         if (img.isTextual()) {
             url = img.textValue();
             urlPath = p;
         } else if (img.isObject()) {
             urlPath = path(p, "url");
             url = Fields.requiredString(img, "url", urlPath);
-            String detail = Fields.optionalString(img, "detail", path(p, "detail"));
+            detail = Fields.optionalString(img, "detail", path(p, "detail"));
             if (detail != null && !Set.of("auto", "low", "high").contains(detail)) {
                 throw InvalidRequestException.value(path(p, "detail"), "must be 'auto', 'low' or 'high'.");
             }
@@ -157,16 +176,19 @@ final class ChatMessagesParser {
         }
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("data:")) {
-            return dataUrlImage(url, urlPath);
+            ContentPart.Image inline = dataUrlImage(url, urlPath);
+            return new ContentPart.Image(inline.mediaType(), inline.data(), null, detail);
         }
         if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return new ContentPart.Image(null, null, url);
+            return new ContentPart.Image(null, null, url, detail);
         }
         throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
     }
 
     private static ContentPart.Image marked(ContentPart.Image image, CacheControl marker) {
-        return marker == null ? image : new ContentPart.Image(image.mediaType(), image.data(), image.url(), marker);
+        return marker == null
+                ? image
+                : new ContentPart.Image(image.mediaType(), image.data(), image.url(), image.detail(), marker);
     }
 
     private static ContentPart.Image dataUrlImage(String url, String p) {

@@ -3,10 +3,12 @@ package dev.caracal.gateway.openai.http.codec;
 import static dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer.F;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +25,9 @@ import java.util.Map;
  * the normalized content index; {@code id}, {@code type} and {@code name} go only on a call's first delta.</li>
  * <li>Usage updates are merged field by field (largest value wins, so cumulative and split reports both come out
  * right) and sent, when asked for, in a last chunk with empty {@code choices}.</li>
+ * <li>What an OpenAI-format upstream's chunk held beyond the normalized events ({@link StreamEvent.Extras}: a
+ * {@code system_fingerprint}, a delta's {@code logprobs}) is written, where it was, on the chunks produced next, for
+ * the next event (its usage details on the usage chunk).</li>
  * </ul>
  */
 public final class ChunkStream {
@@ -34,6 +39,10 @@ public final class ChunkStream {
     private boolean ended;
     private final Map<Integer, Integer> toolCallIndex = new HashMap<>();
     private Usage usage = Usage.ZERO;
+    /** Unmodeled members of the upstream chunks not yet written: for the next chunk, and for the usage chunk. */
+    private Map<String, String> pendingExtras;
+
+    private Map<String, String> pendingUsageExtras;
 
     public ChunkStream(String id, long created, String requestedModel, boolean includeUsage) {
         this.id = id;
@@ -72,6 +81,8 @@ public final class ChunkStream {
             out.add(chunk(toolCallDelta(call), null));
         } else if (event instanceof StreamEvent.UsageUpdate update) {
             usage = merge(usage, update.usage());
+        } else if (event instanceof StreamEvent.Extras extras) {
+            keep(extras.extras());
         } else if (event instanceof StreamEvent.End end) {
             role(out);
             out.add(chunk(F.objectNode(), ChatCompletionRenderer.finishReason(end.stopReason())));
@@ -79,6 +90,13 @@ public final class ChunkStream {
                 out.add(usageChunk());
             }
             ended = true;
+        }
+        if (pendingExtras != null && !out.isEmpty()) {
+            // the chunks made of one upstream chunk (a first chunk's role chunk and its content) all carry its members
+            for (ObjectNode chunk : out) {
+                ChatCompletionRenderer.putExtras(chunk, pendingExtras);
+            }
+            pendingExtras = null;
         }
         return out;
     }
@@ -90,6 +108,29 @@ public final class ChunkStream {
 
     public Usage usage() {
         return usage;
+    }
+
+    /**
+     * Keeps an OpenAI-format upstream chunk's unmodeled members for the chunk written for it: the next one written, or
+     * for members of its usage, the usage chunk.
+     */
+    private void keep(ResponseExtras extras) {
+        if (!extras.carriableTo(ChatCompletionParser.FORMAT)) {
+            return;
+        }
+        extras.members().forEach((pointer, raw) -> {
+            if (pointer.startsWith("/usage/")) {
+                if (pendingUsageExtras == null) {
+                    pendingUsageExtras = new LinkedHashMap<>();
+                }
+                pendingUsageExtras.put(pointer, raw);
+            } else {
+                if (pendingExtras == null) {
+                    pendingExtras = new LinkedHashMap<>();
+                }
+                pendingExtras.put(pointer, raw);
+            }
+        });
     }
 
     private void role(List<ObjectNode> out) {
@@ -149,6 +190,10 @@ public final class ChunkStream {
         ObjectNode c = header();
         c.putArray("choices");
         c.set("usage", ChatCompletionRenderer.usage(usage));
+        if (pendingUsageExtras != null) {
+            ChatCompletionRenderer.putExtras(c, pendingUsageExtras);
+            pendingUsageExtras = null;
+        }
         return c;
     }
 

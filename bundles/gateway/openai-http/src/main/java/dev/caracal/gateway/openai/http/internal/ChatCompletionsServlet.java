@@ -89,8 +89,7 @@ public class ChatCompletionsServlet extends OpenAiServlet {
         // the client's headers ride with its extras, for providers to forward by their allow-list
         RequestExtras extras = parsed.request().extras();
         ChatCompletionCall call = new ChatCompletionCall(
-                parsed.request().withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers())),
-                parsed.includeUsage());
+                parsed.request().withExtras(extras.withHeaders(context.headers())), parsed.includeUsage());
         long created = System.currentTimeMillis() / 1000;
         try {
             if (!call.request().stream()) {

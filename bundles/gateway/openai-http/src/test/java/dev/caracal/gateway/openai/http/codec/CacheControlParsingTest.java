@@ -42,7 +42,7 @@ class CacheControlParsingTest {
         assertEquals(
                 List.of(
                         new ContentPart.Text("The catalogue follows.", EPHEMERAL),
-                        new ContentPart.Image(null, null, "https://example.org/c.png", HOUR),
+                        new ContentPart.Image(null, null, "https://example.org/c.png", null, HOUR),
                         new ContentPart.Text("Find Dune.")),
                 r.messages().get(0).content());
     }

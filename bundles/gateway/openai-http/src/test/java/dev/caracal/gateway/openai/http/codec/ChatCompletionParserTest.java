@@ -66,6 +66,41 @@ class ChatCompletionParserTest {
     }
 
     @Test
+    void aMessagesParticipantNameIsRead() {
+        ChatRequest r = parse("{'model':'m','messages':[{'role':'user','name':'alice','content':'hi'},"
+                        + "{'role':'assistant','name':'bot','content':'hello'},{'role':'user','content':'x'}]}")
+                .request();
+        assertEquals("alice", r.messages().get(0).name());
+        assertEquals("bot", r.messages().get(1).name());
+        assertNull(r.messages().get(2).name());
+        InvalidRequestException onSystem = assertThrows(
+                InvalidRequestException.class,
+                () -> parse("{'model':'m','messages':[{'role':'developer','name':'ops','content':'be brief'},"
+                        + "{'role':'user','content':'x'}]}"));
+        assertEquals("messages[0].name", onSystem.param());
+        assertEquals(InvalidRequestException.UNSUPPORTED_VALUE, onSystem.code());
+        assertEquals(
+                "messages[0].name",
+                assertThrows(
+                                InvalidRequestException.class,
+                                () -> parse("{'model':'m','messages':[{'role':'user','name':'','content':'x'}]}"))
+                        .param());
+    }
+
+    @Test
+    void anImagesDetailIsRead() {
+        ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':["
+                        + "{'type':'image_url','image_url':{'url':'https://example.org/a.png','detail':'low'}},"
+                        + "{'type':'image_url','image_url':{'url':'data:image/png;base64,iVBORw0KGgo=','detail':'high'}},"
+                        + "{'type':'image_url','image_url':'https://example.org/b.png'}]}]}")
+                .request();
+        List<ContentPart> parts = r.messages().get(0).content();
+        assertEquals(new ContentPart.Image(null, null, "https://example.org/a.png", "low"), parts.get(0));
+        assertEquals(new ContentPart.Image("image/png", "iVBORw0KGgo=", null, "high"), parts.get(1));
+        assertEquals(new ContentPart.Image(null, null, "https://example.org/b.png", null), parts.get(2));
+    }
+
+    @Test
     void everySamplingFieldIsCarried() {
         ChatRequest r = parse("{'model':'m'," + HI + ",'temperature':0.7,'top_p':0.9,'max_tokens':100,"
                         + "'seed':42,'presence_penalty':-1.5,'frequency_penalty':2,'n':1,'stop':['END','###'],"
@@ -116,7 +151,7 @@ class ChatCompletionParserTest {
                         Role.USER,
                         List.of(
                                 new ContentPart.Text("What is this?"),
-                                new ContentPart.Image(null, null, "https://example.com/cat.png"),
+                                new ContentPart.Image(null, null, "https://example.com/cat.png", "high"),
                                 new ContentPart.Image("image/png", "iVBORw0KGgo=", null)))),
                 r.messages());
     }

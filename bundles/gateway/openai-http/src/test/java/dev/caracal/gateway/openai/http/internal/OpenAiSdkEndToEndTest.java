@@ -538,7 +538,7 @@ class OpenAiSdkEndToEndTest {
         assertEquals(
                 List.of(
                         new ContentPart.Text("What is in these?"),
-                        new ContentPart.Image("image/png", PNG, null),
+                        new ContentPart.Image("image/png", PNG, null, "low"),
                         new ContentPart.Image(null, null, "https://example.com/cat.jpg")),
                 gateway.lastRequest().messages().get(0).content());
     }
