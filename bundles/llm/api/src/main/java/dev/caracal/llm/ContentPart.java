@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * One part of a message: text, an image, a tool call made by the model, a tool result handed back to it, or the
  * model's thinking (its visible reasoning, or the encrypted form a provider redacted).
+ *
+ * <p>Text, images, tool calls and tool results may carry the client's prompt-cache breakpoint
+ * ({@link #cacheControl()}); thinking cannot, as Anthropic does not let a client mark it.
  */
 public sealed interface ContentPart
         permits ContentPart.Text,
@@ -14,6 +17,11 @@ public sealed interface ContentPart
                 ContentPart.ToolResult,
                 ContentPart.Thinking,
                 ContentPart.RedactedThinking {
+
+    /** The cache breakpoint the client set on this part, or {@code null} for none. */
+    default CacheControl cacheControl() {
+        return null;
+    }
 
     /** The text parts of {@code parts}, concatenated in order. */
     static String textOf(List<ContentPart> parts) {
@@ -26,45 +34,74 @@ public sealed interface ContentPart
         return sb.toString();
     }
 
-    /** Plain text. */
-    record Text(String text) implements ContentPart {
+    /** Plain text, with the client's cache breakpoint or {@code null}. */
+    record Text(String text, CacheControl cacheControl) implements ContentPart {
         public Text {
             Objects.requireNonNull(text, "text");
+        }
+
+        /** Text without a cache breakpoint (the form before {@code cacheControl} existed). */
+        public Text(String text) {
+            this(text, null);
         }
     }
 
     /**
      * An image, either inline ({@code data} holds base64 bytes and {@code mediaType} their type) or by reference
      * ({@code url}). Exactly one of {@code data} and {@code url} is set. {@code detail} is the resolution the caller
-     * asked the model to read it at (OpenAI's {@code auto}, {@code low}, {@code high}), or {@code null}.
+     * asked the model to read it at (OpenAI's {@code auto}, {@code low}, {@code high}), or {@code null};
+     * {@code cacheControl} is the client's cache breakpoint, or {@code null}.
      */
-    record Image(String mediaType, String data, String url, String detail) implements ContentPart {
+    record Image(String mediaType, String data, String url, String detail, CacheControl cacheControl)
+            implements ContentPart {
         public Image {
             if ((data == null) == (url == null)) {
                 throw new IllegalArgumentException("an image has either inline data or a url");
             }
         }
 
-        /** An image without a detail level (the form before {@code detail} existed). */
+        /** An image without a detail level or a cache breakpoint (the form before both existed). */
         public Image(String mediaType, String data, String url) {
-            this(mediaType, data, url, null);
+            this(mediaType, data, url, null, null);
+        }
+
+        /** An image without a cache breakpoint (the form before {@code cacheControl} existed). */
+        public Image(String mediaType, String data, String url, String detail) {
+            this(mediaType, data, url, detail, null);
         }
     }
 
-    /** A tool call made by the assistant; {@code argumentsJson} is a JSON object as text. */
-    record ToolUse(String id, String name, String argumentsJson) implements ContentPart {
+    /**
+     * A tool call made by the assistant; {@code argumentsJson} is a JSON object as text; {@code cacheControl} the
+     * client's cache breakpoint, or {@code null}.
+     */
+    record ToolUse(String id, String name, String argumentsJson, CacheControl cacheControl) implements ContentPart {
         public ToolUse {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
             argumentsJson = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
         }
+
+        /** A tool call without a cache breakpoint (the form before {@code cacheControl} existed). */
+        public ToolUse(String id, String name, String argumentsJson) {
+            this(id, name, argumentsJson, null);
+        }
     }
 
-    /** The result of a tool call, sent back to the model. */
-    record ToolResult(String toolUseId, List<ContentPart> content, boolean isError) implements ContentPart {
+    /**
+     * The result of a tool call, sent back to the model. {@code cacheControl} is the client's cache breakpoint on
+     * the result as a whole, or {@code null}; its text and image parts may carry their own.
+     */
+    record ToolResult(String toolUseId, List<ContentPart> content, boolean isError, CacheControl cacheControl)
+            implements ContentPart {
         public ToolResult {
             Objects.requireNonNull(toolUseId, "toolUseId");
             content = content == null ? List.of() : List.copyOf(content);
+        }
+
+        /** A tool result without a cache breakpoint (the form before {@code cacheControl} existed). */
+        public ToolResult(String toolUseId, List<ContentPart> content, boolean isError) {
+            this(toolUseId, content, isError, null);
         }
     }
 

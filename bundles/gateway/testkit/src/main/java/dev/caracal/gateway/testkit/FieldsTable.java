@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  */
 public final class FieldsTable {
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z_]+)`\\s*\\|\\s*([a-z]+)\\s*\\|.*");
+    /** A member inside the body: {@code messages[].content[].cache_control}. */
+    private static final Pattern NESTED_ROW =
+            Pattern.compile("^\\|\\s*`([a-z_]+(?:\\[\\])?(?:\\.[a-z_]+(?:\\[\\])?)+)`\\s*\\|\\s*([a-z]+)\\s*\\|.*");
 
     private FieldsTable() {}
 
@@ -38,6 +41,18 @@ public final class FieldsTable {
      * ({@code read} or {@code extra}), in the document's order.
      */
     public static Map<String, String> rows(String heading) throws IOException {
+        return rows(heading, ROW);
+    }
+
+    /**
+     * The rows of members inside the body ({@code messages[].content[].cache_control}, {@code tools[].cache_control})
+     * in the table under the heading that contains {@code heading}: path to its ingress column, in order.
+     */
+    public static Map<String, String> nestedRows(String heading) throws IOException {
+        return rows(heading, NESTED_ROW);
+    }
+
+    private static Map<String, String> rows(String heading, Pattern row) throws IOException {
         List<String> lines = Files.readAllLines(document(), StandardCharsets.UTF_8);
         Map<String, String> rows = new LinkedHashMap<>();
         boolean inSection = false;
@@ -46,7 +61,7 @@ public final class FieldsTable {
                 inSection = line.contains(heading);
                 continue;
             }
-            Matcher m = ROW.matcher(line);
+            Matcher m = row.matcher(line);
             if (inSection && m.matches()) {
                 if (rows.put(m.group(1), m.group(2)) != null) {
                     throw new AssertionError("field " + m.group(1) + " is listed twice under " + heading);

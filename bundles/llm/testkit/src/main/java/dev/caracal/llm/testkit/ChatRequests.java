@@ -1,6 +1,7 @@
 package dev.caracal.llm.testkit;
 
 import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.SamplingParameters;
@@ -19,6 +20,7 @@ public final class ChatRequests {
 
     private final String model;
     private String system;
+    private List<ContentPart.Text> systemBlocks;
     private final List<Message> messages = new ArrayList<>();
     private List<ToolDefinition> tools;
     private ToolChoice toolChoice;
@@ -49,6 +51,12 @@ public final class ChatRequests {
 
     public ChatRequests system(String text) {
         this.system = text;
+        return this;
+    }
+
+    /** The system prompt as blocks, each with its own cache breakpoint (or none). */
+    public ChatRequests systemBlocks(ContentPart.Text... blocks) {
+        this.systemBlocks = List.of(blocks);
         return this;
     }
 
@@ -119,6 +127,19 @@ public final class ChatRequests {
     }
 
     public ChatRequest build() {
-        return new ChatRequest(model, system, messages, tools, toolChoice, sampling, stop, stream, metadata, reasoning);
+        return new ChatRequest(
+                model,
+                system,
+                messages,
+                tools,
+                toolChoice,
+                sampling,
+                stop,
+                stream,
+                metadata,
+                reasoning,
+                null,
+                null,
+                systemBlocks);
     }
 }

@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  *
  * <p>Events: {@code message_start} gives the id, model and input usage, but its {@code Start} is held back until the
  * first content ({@code content_block_start}, or {@code message_delta}/{@code message_stop} for an empty answer), so
- * that a failure before any content (an {@code overloaded_error} event, a cut connection) can still be retried.
+ * that a failure before any content (an {@code overloaded_error} event, a cut connection) can still be retried; its
+ * usage (input, prompt-cache reads and writes) follows the {@code Start} as a first {@code UsageUpdate}, so that an
+ * ingress can report it before the answer, as Anthropic's own {@code message_start} does.
  * {@code content_block_start} of a {@code text} or {@code thinking} block opens it, of a {@code tool_use} block
  * emits the first {@code ToolCallDelta} with its id and name, of a {@code redacted_thinking} block emits the whole
  * block as one {@code RedactedThinking}; {@code text_delta}, {@code input_json_delta}, {@code thinking_delta} and
@@ -75,6 +77,8 @@ final class MessageStream extends HttpStreamProtocol {
         private long cacheCreation;
         private long outputTokens;
         private boolean usageSent;
+        /** Whether {@code message_start} reported usage, sent right after the held-back {@code Start}. */
+        private boolean startUsage;
 
         Decoder(StreamingCall.Sink sink) {
             this.sink = sink;
@@ -153,6 +157,7 @@ final class MessageStream extends HttpStreamProtocol {
             String id = message.path("id").asText("");
             String model = message.hasNonNull("model") ? message.get("model").asText() : requestedModel;
             pendingStart = new StreamEvent.Start(id, model);
+            startUsage = message.path("usage").isObject();
             readUsage(message.get("usage"));
         }
 
@@ -162,6 +167,9 @@ final class MessageStream extends HttpStreamProtocol {
                 sink.emit(pendingStart != null ? pendingStart : new StreamEvent.Start("", requestedModel));
                 if (!startExtras.isEmpty()) {
                     sink.emit(new StreamEvent.Extras(startExtras));
+                }
+                if (startUsage) {
+                    sendUsage(); // the input side (prompt-cache reads and writes too) before any content
                 }
             }
         }

@@ -157,6 +157,7 @@ class ResponseDecodingTest {
         assertEquals(
                 List.of(
                         new StreamEvent.Start("msg_2", "claude-opus-4-1"),
+                        new StreamEvent.UsageUpdate(new Usage(905, 1, 900, 0)), // message_start's, before content
                         new StreamEvent.ThinkingDelta(0, "Let me think"),
                         new StreamEvent.ThinkingDelta(0, " harder."),
                         new StreamEvent.ThinkingSignature(0, "EqQBCgIYAhIM"),
@@ -164,6 +165,34 @@ class ResponseDecodingTest {
                         new StreamEvent.UsageUpdate(new Usage(905, 12, 900, 0))),
                 sink.events);
         assertEquals(StopReason.END_TURN, sink.finished);
+    }
+
+    @Test
+    void aStreamsPromptCacheWritesAndReadsComeBeforeItsContent() {
+        RecordingSink sink = feed("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_9","model":"m","usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":1000,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":1000,"output_tokens":7}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """);
+        assertEquals(
+                List.of(
+                        new StreamEvent.Start("msg_9", "m"),
+                        new StreamEvent.UsageUpdate(new Usage(1210, 1, 1000, 200)),
+                        new StreamEvent.TextDelta(0, "Hi"),
+                        new StreamEvent.UsageUpdate(new Usage(1210, 7, 1000, 200))),
+                sink.events);
     }
 
     @Test
@@ -209,6 +238,7 @@ class ResponseDecodingTest {
         assertEquals(
                 List.of(
                         new StreamEvent.Start("msg_7", "m"),
+                        new StreamEvent.UsageUpdate(new Usage(3, 1, 0, 0)),
                         new StreamEvent.RedactedThinking(0, "EmwKAhgB"),
                         new StreamEvent.ThinkingDelta(1, "Use f."),
                         new StreamEvent.ThinkingSignature(1, "sig-2"),
@@ -276,12 +306,12 @@ class ResponseDecodingTest {
                 event: message_delta
                 data: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}}
                 """);
-        assertEquals(new StreamEvent.ToolCallDelta(0, "toolu_5", "f", ""), sink.events.get(1));
-        StreamEvent.ToolCallDelta args = assertInstanceOf(StreamEvent.ToolCallDelta.class, sink.events.get(2));
+        assertEquals(new StreamEvent.ToolCallDelta(0, "toolu_5", "f", ""), sink.events.get(2));
+        StreamEvent.ToolCallDelta args = assertInstanceOf(StreamEvent.ToolCallDelta.class, sink.events.get(3));
         assertNull(args.id());
         assertEquals("{\"x\": 1}", args.argumentsDelta());
         assertEquals(StopReason.TOOL_USE, sink.finished);
-        assertEquals(new StreamEvent.UsageUpdate(new Usage(5, 9, 0, 0)), sink.events.get(3));
+        assertEquals(new StreamEvent.UsageUpdate(new Usage(5, 9, 0, 0)), sink.events.get(4));
     }
 
     @Test

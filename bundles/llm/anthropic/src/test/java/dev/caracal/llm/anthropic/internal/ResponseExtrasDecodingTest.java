@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.StreamingCall;
@@ -88,8 +89,10 @@ class ResponseExtrasDecodingTest {
         assertEquals(
                 Map.of("/message/usage/service_tier", "\"standard\""),
                 start.extras().members());
-        assertEquals(new StreamEvent.TextDelta(0, "Hi"), events.get(2));
-        StreamEvent.Extras delta = assertInstanceOf(StreamEvent.Extras.class, events.get(3));
+        // message_start's usage follows its members, before the content
+        assertEquals(new StreamEvent.UsageUpdate(new Usage(10, 1, 0, 0)), events.get(2));
+        assertEquals(new StreamEvent.TextDelta(0, "Hi"), events.get(3));
+        StreamEvent.Extras delta = assertInstanceOf(StreamEvent.Extras.class, events.get(4));
         assertEquals("message_delta", delta.extras().scope());
         assertEquals(
                 Map.of(
@@ -97,8 +100,8 @@ class ResponseExtrasDecodingTest {
                         "/usage/server_tool_use", "{\"web_search_requests\":1}",
                         "/context_management", "{\"applied_edits\":[]}"),
                 delta.extras().members());
-        assertInstanceOf(StreamEvent.UsageUpdate.class, events.get(4));
-        assertEquals(5, events.size(), events.toString());
+        assertInstanceOf(StreamEvent.UsageUpdate.class, events.get(5));
+        assertEquals(6, events.size(), events.toString());
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * The {@code messages} of a Messages request and their content blocks (text, image, tool_use, tool_result, thinking,
  * redacted_thinking), each allowed only in the role Anthropic allows it in; block types this gateway cannot carry are
- * refused by name.
+ * refused by name. A {@code cache_control} breakpoint is kept on the block it was on (text, image, tool_use,
+ * tool_result, and the text and image blocks inside a tool result); thinking blocks cannot carry one, as in
+ * Anthropic's API.
  */
 final class MessageReader {
     private static final Set<String> IMAGE_TYPES = Set.of("image/jpeg", "image/png", "image/gif", "image/webp");
@@ -103,7 +105,7 @@ final class MessageReader {
                 if (!input.isObject()) {
                     throw AnthropicError.invalid(path + ".input", "Input should be an object");
                 }
-                return new ContentPart.ToolUse(id, name, input.toString());
+                return new ContentPart.ToolUse(id, name, input.toString(), RequestFields.cacheControl(block, path));
             }
             case "tool_result":
                 if (role != Role.USER) {
@@ -113,6 +115,7 @@ final class MessageReader {
                 return toolResult(block, path);
             case "thinking": {
                 requireAssistant(role, type, path);
+                refuseCacheControl(block, type, path);
                 String text = RequestFields.requiredString(block, "thinking", path);
                 String signature = RequestFields.requiredString(block, "signature", path);
                 // "" is what this ingress writes for thinking its upstream did not sign: it comes back as no signature
@@ -120,6 +123,7 @@ final class MessageReader {
             }
             case "redacted_thinking":
                 requireAssistant(role, type, path);
+                refuseCacheControl(block, type, path);
                 return new ContentPart.RedactedThinking(RequestFields.requiredString(block, "data", path));
             case "document",
                     "search_result",
@@ -148,12 +152,22 @@ final class MessageReader {
         }
     }
 
-    private static ContentPart.Text text(JsonNode block, String path) {
+    /** Thinking is cached with the turn around it; Anthropic does not let a client mark it. */
+    private static void refuseCacheControl(JsonNode block, String type, String path) {
+        if (block.hasNonNull("cache_control")) {
+            throw AnthropicError.invalid(
+                    path + ".cache_control",
+                    type + " blocks cannot be marked with cache_control; mark a block before or after it");
+        }
+    }
+
+    /** A text block (of a message, of a tool result, of the system prompt) with its cache breakpoint. */
+    static ContentPart.Text text(JsonNode block, String path) {
         String text = RequestFields.requiredString(block, "text", path);
         if (text.isEmpty()) {
             throw AnthropicError.invalid(path + ".text", "text content blocks must be non-empty");
         }
-        return new ContentPart.Text(text);
+        return new ContentPart.Text(text, RequestFields.cacheControl(block, path));
     }
 
     private static ContentPart.Image image(JsonNode block, String path) {
@@ -178,14 +192,14 @@ final class MessageReader {
                 if (data.isEmpty()) {
                     throw AnthropicError.invalid(sp + ".data", "image data must not be empty");
                 }
-                return new ContentPart.Image(mediaType, data, null);
+                return new ContentPart.Image(mediaType, data, null, null, RequestFields.cacheControl(block, path));
             }
             case "url": {
                 String url = RequestFields.requiredString(source, "url", sp);
                 if (!(url.startsWith("https://") || url.startsWith("http://"))) {
                     throw AnthropicError.invalid(sp + ".url", "must be an http or https URL");
                 }
-                return new ContentPart.Image(null, null, url);
+                return new ContentPart.Image(null, null, url, null, RequestFields.cacheControl(block, path));
             }
             case "file":
                 throw AnthropicError.invalid(
@@ -230,6 +244,6 @@ final class MessageReader {
         } else {
             throw AnthropicError.invalid(cp, "Input should be a string or a list of content blocks");
         }
-        return new ContentPart.ToolResult(toolUseId, parts, isError);
+        return new ContentPart.ToolResult(toolUseId, parts, isError, RequestFields.cacheControl(block, path));
     }
 }

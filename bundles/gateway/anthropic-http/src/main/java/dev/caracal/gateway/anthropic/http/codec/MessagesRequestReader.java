@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatRequest;
+import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
@@ -76,7 +77,7 @@ public final class MessagesRequestReader {
         Integer topK = SamplingReader.topK(body.get("top_k"));
         boolean stream = RequestFields.optionalBoolean(body, "stream", false);
         Reasoning reasoning = SamplingReader.thinking(body.get("thinking"), maxTokens);
-        String system = system(body.get("system"));
+        List<ContentPart.Text> system = system(body.get("system"));
         List<ToolDefinition> tools = ToolReader.tools(body.get("tools"));
         ToolChoice toolChoice = ToolReader.toolChoice(body.get("tool_choice"), tools);
         List<Message> messages = MessageReader.messages(body.get("messages"));
@@ -87,7 +88,7 @@ public final class MessagesRequestReader {
         ResponseFormat responseFormat = OutputFormatReader.read(body, originals);
         return new ChatRequest(
                 model,
-                system,
+                null, // the system blocks' text
                 messages,
                 tools,
                 toolChoice,
@@ -97,7 +98,8 @@ public final class MessagesRequestReader {
                 metadata,
                 reasoning,
                 new RequestExtras(FORMAT, extraFields(body), null, originals),
-                responseFormat);
+                responseFormat,
+                system);
     }
 
     /**
@@ -117,17 +119,21 @@ public final class MessagesRequestReader {
         return extras;
     }
 
-    private static String system(JsonNode node) {
+    /**
+     * The system prompt as the client divided it: a string is one block, an array of text blocks keeps its blocks and
+     * each block's cache breakpoint. The request's {@code system} is their text joined by a blank line.
+     */
+    private static List<ContentPart.Text> system(JsonNode node) {
         if (node == null || node.isNull()) {
-            return null;
+            return List.of();
         }
         if (node.isTextual()) {
-            return node.asText().isEmpty() ? null : node.asText();
+            return node.asText().isEmpty() ? List.of() : List.of(new ContentPart.Text(node.asText()));
         }
         if (!node.isArray()) {
             throw AnthropicError.invalid("system", "Input should be a string or an array of text blocks");
         }
-        List<String> texts = new ArrayList<>();
+        List<ContentPart.Text> blocks = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             String path = "system." + i;
             JsonNode block = node.get(i);
@@ -138,13 +144,9 @@ public final class MessagesRequestReader {
             if (!type.equals("text")) {
                 throw AnthropicError.invalid(path + ".type", "Input should be 'text'");
             }
-            String text = RequestFields.requiredString(block, "text", path);
-            if (text.isEmpty()) {
-                throw AnthropicError.invalid(path + ".text", "text content blocks must be non-empty");
-            }
-            texts.add(text);
+            blocks.add(MessageReader.text(block, path));
         }
-        return texts.isEmpty() ? null : String.join("\n\n", texts);
+        return blocks;
     }
 
     private static List<String> stopSequences(JsonNode node) {

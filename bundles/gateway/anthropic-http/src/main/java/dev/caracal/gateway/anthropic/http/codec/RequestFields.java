@@ -1,6 +1,7 @@
 package dev.caracal.gateway.anthropic.http.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.CacheControl;
 
 /**
  * Typed reads of the members of a request's JSON objects, failing with the {@link AnthropicError} 400 that names the
@@ -49,5 +50,26 @@ final class RequestFields {
             throw AnthropicError.invalid(path, "Input should be a valid boolean");
         }
         return v.booleanValue();
+    }
+
+    /**
+     * The {@code cache_control} of the block or tool at {@code parent}, or {@code null} when it has none: an object
+     * with a string {@code type} (and, when given, a string {@code ttl}), kept verbatim so that what Anthropic adds
+     * to it passes through; the values are Anthropic's to judge.
+     */
+    static CacheControl cacheControl(JsonNode obj, String parent) {
+        JsonNode v = obj.get("cache_control");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String path = parent + ".cache_control";
+        if (!v.isObject()) {
+            throw AnthropicError.invalid(path, "Input should be an object");
+        }
+        if (requiredString(v, "type", path).isEmpty()) {
+            throw AnthropicError.invalid(path + ".type", "must not be empty");
+        }
+        optionalString(v, "ttl", path);
+        return new CacheControl(v.toString());
     }
 }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code tools} of a Messages request (custom tools only: a unique name, an optional description, an object
- * {@code input_schema}) and its {@code tool_choice}, which may only name a tool that is defined.
+ * {@code input_schema}, {@code strict}, a {@code cache_control} breakpoint) and its {@code tool_choice}, which may
+ * only name a tool that is defined.
  */
 final class ToolReader {
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,128}");
@@ -66,7 +67,8 @@ final class ToolReader {
             Boolean strict = tool.hasNonNull("strict")
                     ? RequestFields.optionalBoolean(tool, "strict", false, path + ".strict")
                     : null;
-            tools.add(new ToolDefinition(name, description, schema.toString(), strict));
+            tools.add(new ToolDefinition(
+                    name, description, schema.toString(), strict, RequestFields.cacheControl(tool, path)));
         }
         return tools;
     }

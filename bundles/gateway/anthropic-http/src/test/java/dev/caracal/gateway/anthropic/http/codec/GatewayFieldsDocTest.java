@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.testkit.FieldsTable;
+import dev.caracal.llm.CacheControl;
+import dev.caracal.llm.ChatRequest;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** {@code docs/gateway-fields.md} says of each Messages field what this ingress does with it. */
@@ -36,5 +39,26 @@ class GatewayFieldsDocTest {
                         row.getKey() + " is kept verbatim");
             }
         }
+    }
+
+    @Test
+    void theDocumentedMarkersInsideTheBodyAreTheOnesTheReaderReads() throws Exception {
+        Map<String, Function<ChatRequest, CacheControl>> where = Map.of(
+                "system[].cache_control", r -> r.systemBlocks().get(0).cacheControl(),
+                "messages[].content[].cache_control",
+                        r -> r.messages().get(0).content().get(0).cacheControl(),
+                "tools[].cache_control", r -> r.tools().get(0).cacheControl());
+        Map<String, String> rows = FieldsTable.nestedRows("/v1/messages");
+        assertEquals(new TreeSet<>(where.keySet()), new TreeSet<>(rows.keySet()));
+        ChatRequest read = MessagesRequestReader.read(Trees.json("""
+                {'model':'m','max_tokens':10,
+                 'system':[{'type':'text','text':'s','cache_control':{'type':'ephemeral'}}],
+                 'tools':[{'name':'t','input_schema':{'type':'object'},'cache_control':{'type':'ephemeral'}}],
+                 'messages':[{'role':'user','content':[{'type':'text','text':'hi','cache_control':{'type':'ephemeral'}}]}]}
+                """));
+        rows.forEach((path, ingress) -> {
+            assertEquals("read", ingress, path);
+            assertEquals(CacheControl.EPHEMERAL, where.get(path).apply(read), path + " is read");
+        });
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.llm.CacheControl;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
@@ -86,6 +87,7 @@ class MessagesRequestReaderTest {
         assertEquals(Map.of("user", "u-42"), r.metadata());
         assertEquals(1, r.tools().size());
         assertEquals("get_weather", r.tools().get(0).name());
+        assertEquals(CacheControl.EPHEMERAL, r.tools().get(0).cacheControl());
         assertEquals("Weather of a city", r.tools().get(0).description());
         assertEquals(
                 json("{'type':'object','properties':{'city':{'type':'string'}},'required':['city']}"),
@@ -97,7 +99,7 @@ class MessagesRequestReaderTest {
         assertEquals(Role.USER, m0.role());
         assertEquals(
                 List.of(
-                        new ContentPart.Text("What is this?"),
+                        new ContentPart.Text("What is this?", CacheControl.EPHEMERAL),
                         new ContentPart.Image("image/png", "iVBORw0KGgo=", null),
                         new ContentPart.Image(null, null, "https://example.org/cat.jpg")),
                 m0.content());

@@ -45,7 +45,6 @@ public final class ChatCompletionParser {
 
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final int MAX_STOP = 4;
-    private static final String SYSTEM_SEPARATOR = "\n\n";
     /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
     private static final String NO_REASONING = "none";
 
@@ -101,7 +100,7 @@ public final class ChatCompletionParser {
             throw InvalidRequestException.unsupportedValue("n", "only n=1 is supported by this gateway.");
         }
 
-        List<String> system = new ArrayList<>();
+        List<ContentPart.Text> system = new ArrayList<>();
         List<Message> messages = ChatMessagesParser.parse(body, system);
 
         List<ToolDefinition> tools = parseTools(body);
@@ -142,10 +141,9 @@ public final class ChatCompletionParser {
         Map<String, String> metadata = parseMetadata(body);
         Reasoning reasoning = parseReasoningEffort(body);
 
-        String systemText = system.isEmpty() ? null : String.join(SYSTEM_SEPARATOR, system);
         ChatRequest request = new ChatRequest(
                 model,
-                systemText,
+                null, // the system blocks' text, joined by a blank line
                 messages,
                 tools,
                 toolChoice,
@@ -155,7 +153,8 @@ public final class ChatCompletionParser {
                 metadata,
                 reasoning,
                 new RequestExtras(FORMAT, extraFields(body), null),
-                parseResponseFormat(body));
+                parseResponseFormat(body),
+                system);
         return new ChatCompletionCall(request, includeUsage);
     }
 
@@ -237,7 +236,8 @@ public final class ChatCompletionParser {
             Boolean strict = fn.hasNonNull("strict")
                     ? Fields.optionalBoolean(fn, "strict", path(p, "function.strict"), false)
                     : null;
-            tools.add(new ToolDefinition(name, description, params == null ? null : params.toString(), strict));
+            tools.add(new ToolDefinition(
+                    name, description, params == null ? null : params.toString(), strict, CacheControls.read(tool, p)));
         }
         return tools;
     }

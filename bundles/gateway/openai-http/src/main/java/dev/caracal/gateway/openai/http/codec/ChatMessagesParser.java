@@ -4,6 +4,7 @@ import static dev.caracal.gateway.openai.http.codec.Fields.get;
 import static dev.caracal.gateway.openai.http.codec.Fields.path;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caracal.llm.CacheControl;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Role;
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code messages} of a Chat Completions request, validated the way OpenAI validates them (roles, content parts,
  * images as URLs or base64 {@code data:} URLs, tool calls and tool results), each failure a 400 naming the field.
+ * A content part's {@code cache_control} (the LiteLLM/OpenRouter convention for Claude's prompt caching) is kept on
+ * the part it was on ({@link CacheControls}).
  */
 final class ChatMessagesParser {
     private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+)((?:;[^;,]+)*),(.*)", Pattern.DOTALL);
@@ -24,10 +27,10 @@ final class ChatMessagesParser {
     private ChatMessagesParser() {}
 
     /**
-     * The conversation of {@code body.messages}: system and developer messages' text is added to {@code system} (the
-     * caller joins it into the system prompt), the others become messages in order.
+     * The conversation of {@code body.messages}: system and developer messages' text is added to {@code system} as
+     * blocks (one per message, split after each part with a cache breakpoint), the others become messages in order.
      */
-    static List<Message> parse(JsonNode body, List<String> system) {
+    static List<Message> parse(JsonNode body, List<ContentPart.Text> system) {
         JsonNode array = Fields.required(body, "messages", "messages");
         if (!array.isArray()) {
             throw InvalidRequestException.type("messages", "an array");
@@ -52,7 +55,7 @@ final class ChatMessagesParser {
                                 "a name on a " + role + " message cannot be carried: this gateway joins system and"
                                         + " developer messages into one system prompt. Leave it out.");
                     }
-                    system.add(textOnly(m, path(p, "content"), false));
+                    system.addAll(textBlocks(m, path(p, "content"), false));
                 }
                 case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content")), name(m, p)));
                 case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p), name(m, p)));
@@ -82,20 +85,25 @@ final class ChatMessagesParser {
         return name;
     }
 
-    /** Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed). */
-    private static String textOnly(JsonNode message, String p, boolean allowRefusal) {
+    /**
+     * Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed), as one
+     * text block, split after each part that carries a cache breakpoint ({@link CacheControls#blocks}).
+     */
+    private static List<ContentPart.Text> textBlocks(JsonNode message, String p, boolean allowRefusal) {
         JsonNode content = Fields.required(message, "content", p);
         if (content.isTextual()) {
-            return content.textValue();
+            return List.of(new ContentPart.Text(content.textValue()));
         }
         if (!content.isArray()) {
             throw InvalidRequestException.type(p, "a string or an array of content parts");
         }
-        StringBuilder sb = new StringBuilder();
+        List<String> texts = new ArrayList<>();
+        List<CacheControl> markers = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
-            sb.append(textPart(content.get(i), path(p, i), allowRefusal));
+            texts.add(textPart(content.get(i), path(p, i), allowRefusal));
+            markers.add(CacheControls.read(content.get(i), path(p, i)));
         }
-        return sb.toString();
+        return CacheControls.blocks(texts, markers);
     }
 
     private static String textPart(JsonNode part, String p, boolean allowRefusal) {
@@ -133,8 +141,10 @@ final class ChatMessagesParser {
             }
             String type = Fields.requiredString(part, "type", path(pp, "type"));
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(Fields.requiredString(part, "text", path(pp, "text"))));
-                case "image_url" -> parts.add(image(part, path(pp, "image_url")));
+                case "text" ->
+                    parts.add(new ContentPart.Text(
+                            Fields.requiredString(part, "text", path(pp, "text")), CacheControls.read(part, pp)));
+                case "image_url" -> parts.add(marked(image(part, path(pp, "image_url")), CacheControls.read(part, pp)));
                 case "input_audio", "file" ->
                     throw InvalidRequestException.unsupportedValue(
                             path(pp, "type"), "'" + type + "' content parts are not supported by this gateway.");
@@ -175,6 +185,12 @@ final class ChatMessagesParser {
         throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
     }
 
+    private static ContentPart.Image marked(ContentPart.Image image, CacheControl marker) {
+        return marker == null
+                ? image
+                : new ContentPart.Image(image.mediaType(), image.data(), image.url(), image.detail(), marker);
+    }
+
     private static ContentPart.Image dataUrlImage(String url, String p) {
         var m = DATA_URL.matcher(url);
         if (!m.matches()) {
@@ -213,9 +229,10 @@ final class ChatMessagesParser {
             parts.add(new ContentPart.Thinking(reasoning.textValue(), null));
         }
         if (get(message, "content") != null) {
-            String text = textOnly(message, path(p, "content"), true);
-            if (!text.isEmpty()) {
-                parts.add(new ContentPart.Text(text));
+            for (ContentPart.Text block : textBlocks(message, path(p, "content"), true)) {
+                if (!block.text().isEmpty() || block.cacheControl() != null) {
+                    parts.add(block);
+                }
             }
         }
         if (get(message, "function_call") != null) {
@@ -257,8 +274,8 @@ final class ChatMessagesParser {
     /** A tool message becomes a ToolResult; consecutive tool messages share one normalized TOOL message. */
     private static void addToolResult(List<Message> messages, JsonNode m, String p) {
         String id = Fields.requiredNonEmptyString(m, "tool_call_id", path(p, "tool_call_id"));
-        String text = textOnly(m, path(p, "content"), false);
-        ContentPart result = new ContentPart.ToolResult(id, List.of(new ContentPart.Text(text)), false);
+        List<ContentPart> text = List.copyOf(textBlocks(m, path(p, "content"), false));
+        ContentPart result = new ContentPart.ToolResult(id, text, false);
         int last = messages.size() - 1;
         if (last >= 0 && messages.get(last).role() == Role.TOOL) {
             List<ContentPart> merged = new ArrayList<>(messages.get(last).content());

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.gateway.testkit.FieldsTable;
+import dev.caracal.llm.CacheControl;
+import dev.caracal.llm.ChatRequest;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** {@code docs/gateway-fields.md} says of each Chat Completions field what this ingress does with it. */
@@ -35,6 +38,27 @@ class GatewayFieldsDocTest {
                                 .fields(),
                         field + " is kept verbatim");
             }
+        });
+    }
+
+    @Test
+    void theDocumentedMarkersInsideTheBodyAreTheOnesTheParserReads() throws Exception {
+        Map<String, Function<ChatRequest, CacheControl>> where = Map.of(
+                "messages[].content[].cache_control",
+                        r -> r.messages().get(0).content().get(0).cacheControl(),
+                "tools[].cache_control", r -> r.tools().get(0).cacheControl());
+        Map<String, String> rows = FieldsTable.nestedRows("/v1/chat/completions");
+        assertEquals(new TreeSet<>(where.keySet()), new TreeSet<>(rows.keySet()));
+        ChatRequest read =
+                ChatCompletionParser.parse(ChatCompletionParserTest.json("""
+                        {'model':'m',
+                         'tools':[{'type':'function','function':{'name':'t'},'cache_control':{'type':'ephemeral'}}],
+                         'messages':[{'role':'user','content':[
+                           {'type':'text','text':'hi','cache_control':{'type':'ephemeral'}}]}]}
+                        """)).request();
+        rows.forEach((path, ingress) -> {
+            assertEquals("read", ingress, path);
+            assertEquals(CacheControl.EPHEMERAL, where.get(path).apply(read), path + " is read");
         });
     }
 }
