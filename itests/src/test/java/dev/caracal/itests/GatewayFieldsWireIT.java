@@ -254,6 +254,10 @@ class GatewayFieldsWireIT {
     private static final String ANTHROPIC_TOOLS =
             "[" + ANTHROPIC_TOOL + ",{\"name\":\"get_time\",\"input_schema\":" + PARAMS + "}]";
     private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
+    /** Anthropic's structured output as OpenAI's: a strict json_schema named {@code response}. */
+    private static final String NAMED_RESPONSE = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"response\","
+            + "\"schema\":" + SCHEMA + ",\"strict\":true}}";
+
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     /**
@@ -628,8 +632,23 @@ class GatewayFieldsWireIT {
                         field("context_management", "{\"edits\":[{\"type\":\"clear_tool_uses_20250919\"}]}")
                                 .verbatim(ANTHROPIC),
                         field("cache_control", "{\"type\":\"ephemeral\"}").verbatim(ANTHROPIC),
-                        field("output_format", "{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}")
+                        field("output_config", "{\"format\":{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}}")
+                                .verbatim(ANTHROPIC)
+                                .omits(ANTHROPIC, "/tool_choice")
+                                .sends(OPENAI, "/response_format", NAMED_RESPONSE)
+                                .sends(OLLAMA, "/format", SCHEMA),
+                        field(
+                                        "output_config",
+                                        "{\"format\":{\"type\":\"json_schema\",\"schema\":" + SCHEMA
+                                                + "},\"effort\":\"low\"}")
+                                .as("format and effort")
+                                .refusedWhere("with other members")
                                 .verbatim(ANTHROPIC),
+                        field("output_format", "{\"type\":\"json_schema\",\"schema\":" + SCHEMA + "}")
+                                .verbatim(ANTHROPIC)
+                                .omits(ANTHROPIC, "/tool_choice")
+                                .sends(OPENAI, "/response_format", NAMED_RESPONSE)
+                                .sends(OLLAMA, "/format", SCHEMA),
                         field("inference_geo", "\"us\"").verbatim(ANTHROPIC)));
     }
 
