@@ -253,6 +253,7 @@ class GatewayFieldsWireIT {
             + "\"input_schema\":" + PARAMS + ",\"strict\":true}";
     private static final String ANTHROPIC_TOOLS =
             "[" + ANTHROPIC_TOOL + ",{\"name\":\"get_time\",\"input_schema\":" + PARAMS + "}]";
+    private static final String EPHEMERAL = "{\"type\":\"ephemeral\"}";
     private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
     /** Anthropic's structured output as OpenAI's: a strict json_schema named {@code response}. */
     private static final String NAMED_RESPONSE = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"response\","
@@ -305,7 +306,7 @@ class GatewayFieldsWireIT {
                                         "[{\"role\":\"developer\",\"content\":\"Be brief.\"},{\"role\":"
                                                 + "\"user\",\"content\":\"wire check @MARKER@\"}]")
                                 .as("a developer message")
-                                .sends(OPENAI, "/messages/0", "{\"role\":\"developer\",\"content\":\"Be brief.\"}")
+                                .sends(OPENAI, "/messages/0", "{\"role\":\"system\",\"content\":\"Be brief.\"}")
                                 .sends(ANTHROPIC, "/system", "\"Be brief.\"")
                                 .sends(OLLAMA, "/messages/0", "{\"role\":\"system\",\"content\":\"Be brief.\"}"),
                         field(
@@ -317,12 +318,12 @@ class GatewayFieldsWireIT {
                                 .as("a system message in mid-conversation")
                                 .sends(
                                         OPENAI,
-                                        "/messages/2",
+                                        "/messages/0",
                                         "{\"role\":\"system\",\"content\":" + "\"Answer in French.\"}")
                                 .sends(ANTHROPIC, "/system", "\"Answer in French.\"")
                                 .sends(
                                         OLLAMA,
-                                        "/messages/2",
+                                        "/messages/0",
                                         "{\"role\":\"system\",\"content\":" + "\"Answer in French.\"}"),
                         field("tools", "[" + OPENAI_TOOL + "]")
                                 .sends(OPENAI, "/tools/0", OPENAI_TOOL)
@@ -330,6 +331,25 @@ class GatewayFieldsWireIT {
                                 .sends(ANTHROPIC, "/tools/0/strict", "true")
                                 .sends(OLLAMA, "/tools/0/function/parameters", PARAMS)
                                 .omits(OLLAMA, "/tools/0/function/strict"),
+                        asSent("messages[].content[].cache_control")
+                                .with(
+                                        "messages",
+                                        "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
+                                                + "\"wire check @MARKER@\",\"cache_control\":" + EPHEMERAL + "}]}]")
+                                .as("on a user's text part")
+                                .sends(ANTHROPIC, "/messages/0/content/0/cache_control", EPHEMERAL)
+                                .sends(OPENAI, "/messages/0/content", "\"wire check @MARKER@\"")
+                                .sends(OLLAMA, "/messages/0/content", "\"wire check @MARKER@\""),
+                        asSent("tools[].cache_control")
+                                .with(
+                                        "tools",
+                                        "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                                                + "\"parameters\":" + PARAMS + "},\"cache_control\":" + EPHEMERAL
+                                                + "}]")
+                                .as("beside a tool's function")
+                                .sends(ANTHROPIC, "/tools/0/cache_control", EPHEMERAL)
+                                .omits(OPENAI, "/tools/0/cache_control")
+                                .omits(OLLAMA, "/tools/0/cache_control"),
                         field("tool_choice", "{\"type\":\"function\",\"function\":{\"name\":\"get_time\"}}")
                                 .with("tools", OPENAI_TOOLS)
                                 .sends(
@@ -359,13 +379,13 @@ class GatewayFieldsWireIT {
                                 .omits(OLLAMA, "/parallel_tool_calls"),
                         field("parallel_tool_calls", "false")
                                 .as("false, without tools")
-                                .sends(OPENAI, "/parallel_tool_calls", "false")
-                                .sends(ANTHROPIC, "/tool_choice/disable_parallel_tool_use", "true")
+                                .omits(OPENAI, "/parallel_tool_calls")
+                                .omits(ANTHROPIC, "/tool_choice")
                                 .omits(OLLAMA, "/parallel_tool_calls"),
                         field("tool_choice", "\"none\"")
                                 .as("none, without tools")
-                                .sends(OPENAI, "/tool_choice", "\"none\"")
-                                .sends(ANTHROPIC, "/tool_choice", "{\"type\":\"none\"}")
+                                .omits(OPENAI, "/tool_choice")
+                                .omits(ANTHROPIC, "/tool_choice")
                                 .omits(OLLAMA, "/tools"),
                         field("temperature", "0.25")
                                 .sends(OPENAI, "/temperature", "0.25")
@@ -428,7 +448,7 @@ class GatewayFieldsWireIT {
                                 .sends(OLLAMA, "/think", "\"low\""),
                         field("reasoning_effort", "\"none\"")
                                 .sends(OPENAI, "/reasoning_effort", "\"none\"")
-                                .omits(ANTHROPIC, "/thinking")
+                                .sends(ANTHROPIC, "/thinking", "{\"type\":\"disabled\"}")
                                 .sends(OLLAMA, "/think", "false"),
                         field(
                                         "response_format",
@@ -444,7 +464,7 @@ class GatewayFieldsWireIT {
                                 .sends(ANTHROPIC, "/tool_choice", "{\"type\":\"tool\",\"name\":\"forecast\"}")
                                 .sends(OLLAMA, "/format", SCHEMA),
                         field("response_format", "{\"type\":\"text\"}")
-                                .sends(OPENAI, "/response_format", "{\"type\":\"text\"}")
+                                .omits(OPENAI, "/response_format")
                                 .omits(ANTHROPIC, "/tool_choice")
                                 .omits(OLLAMA, "/format"),
                         field("response_format", "{\"type\":\"json_object\"}")
@@ -550,6 +570,33 @@ class GatewayFieldsWireIT {
                                 .sends(OLLAMA, "/tools/0/type", "\"function\"")
                                 .sends(OLLAMA, "/tools/0/function/parameters", PARAMS)
                                 .omits(OLLAMA, "/tools/0/function/strict"),
+                        asSent("system[].cache_control")
+                                .with(
+                                        "system",
+                                        "[{\"type\":\"text\",\"text\":\"Be brief.\",\"cache_control\":" + EPHEMERAL
+                                                + "}]")
+                                .as("on a system block")
+                                .sends(ANTHROPIC, "/system/0/cache_control", EPHEMERAL)
+                                .sends(OPENAI, "/messages/0", "{\"role\":\"system\",\"content\":\"Be brief.\"}")
+                                .sends(OLLAMA, "/messages/0", "{\"role\":\"system\",\"content\":\"Be brief.\"}"),
+                        asSent("messages[].content[].cache_control")
+                                .with(
+                                        "messages",
+                                        "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
+                                                + "\"wire check @MARKER@\",\"cache_control\":" + EPHEMERAL + "}]}]")
+                                .as("on a user's text block")
+                                .sends(ANTHROPIC, "/messages/0/content/0/cache_control", EPHEMERAL)
+                                .sends(OPENAI, "/messages/0/content", "\"wire check @MARKER@\"")
+                                .sends(OLLAMA, "/messages/0/content", "\"wire check @MARKER@\""),
+                        asSent("tools[].cache_control")
+                                .with(
+                                        "tools",
+                                        "[{\"name\":\"get_weather\",\"input_schema\":" + PARAMS + ",\"cache_control\":"
+                                                + EPHEMERAL + "}]")
+                                .as("on a tool")
+                                .sends(ANTHROPIC, "/tools/0/cache_control", EPHEMERAL)
+                                .omits(OPENAI, "/tools/0/cache_control")
+                                .omits(OLLAMA, "/tools/0/cache_control"),
                         field(
                                         "tool_choice",
                                         "{\"type\":\"tool\",\"name\":\"get_time\","
@@ -614,7 +661,7 @@ class GatewayFieldsWireIT {
                                 .sends(OLLAMA, "/think", "true"),
                         field("thinking", "{\"type\":\"disabled\"}")
                                 .sends(ANTHROPIC, "/thinking", "{\"type\":\"disabled\"}")
-                                .omits(OPENAI, "/reasoning_effort")
+                                .sends(OPENAI, "/reasoning_effort", "\"none\"")
                                 .sends(OLLAMA, "/think", "false"),
                         field("service_tier", "\"auto\"").verbatim(ANTHROPIC),
                         field("service_tier", "\"auto\"")
@@ -655,115 +702,7 @@ class GatewayFieldsWireIT {
     /** A place where the gateway does not do what the document says, as observed; listed until one of them moves. */
     record Known(Ingress ingress, String field, String sample, Provider provider, Outcome observed, String why) {}
 
-    static final List<Known> KNOWN_DISCREPANCIES = List.of(
-            new Known(
-                    Ingress.CHAT,
-                    "messages",
-                    "a developer message",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "the ingress joins system and developer messages into one system prompt, so the upstream gets a"
-                            + " system message where the client sent a developer one; the cell says carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "messages",
-                    "a system message in mid-conversation",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "the joined system prompt goes first: a system message sent mid-conversation moves to the start"
-                            + " of the conversation; the cell says carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "messages",
-                    "a system message in mid-conversation",
-                    OLLAMA,
-                    Outcome.CHANGED,
-                    "moved to the start of the conversation, as for OpenAI-compatible providers; the cell says"
-                            + " carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "tool_choice",
-                    "none, without tools",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "tool_choice is written only beside tools; without tools there is nothing to choose from, so the"
-                            + " drop changes no answer, but the cell says carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "tool_choice",
-                    "none, without tools",
-                    ANTHROPIC,
-                    Outcome.CHANGED,
-                    "tool_choice is written only beside tools (see the OpenAI-compatible entry)"),
-            new Known(
-                    Ingress.CHAT,
-                    "parallel_tool_calls",
-                    "false, without tools",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "parallel_tool_calls is written only beside tools; the cell says carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "parallel_tool_calls",
-                    "false, without tools",
-                    ANTHROPIC,
-                    Outcome.CHANGED,
-                    "disable_parallel_tool_use is written only beside tools; the cell says it is translated"),
-            new Known(
-                    Ingress.CHAT,
-                    "reasoning_effort",
-                    "\"none\"",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "the ingress reads none as 'no reasoning asked' and sends nothing, so the model's default effort"
-                            + " applies instead of none; the cell says carried"),
-            new Known(
-                    Ingress.CHAT,
-                    "reasoning_effort",
-                    "\"none\"",
-                    OLLAMA,
-                    Outcome.CHANGED,
-                    "no think:false is sent, so Ollama's own default applies (a model that thinks by default keeps"
-                            + " thinking); the cell says think"),
-            new Known(
-                    Ingress.CHAT,
-                    "response_format",
-                    "{\"type\":\"text\"}",
-                    OPENAI,
-                    Outcome.CHANGED,
-                    "text, the default, is read as no format and not sent: the same answer, but the cell says"
-                            + " carried and does not list text as accepted"),
-            new Known(
-                    Ingress.MESSAGES,
-                    "metadata",
-                    "user_id and another key",
-                    OPENAI,
-                    Outcome.REFUSED,
-                    "the ingress refuses every metadata key but user_id before routing, for every provider; only"
-                            + " the Anthropic cell says other keys are refused"),
-            new Known(
-                    Ingress.MESSAGES,
-                    "metadata",
-                    "user_id and another key",
-                    OLLAMA,
-                    Outcome.REFUSED,
-                    "refused by the ingress (see the OpenAI-compatible entry); the cell says not sent"),
-            new Known(
-                    Ingress.MESSAGES,
-                    "thinking",
-                    "{\"type\":\"disabled\"}",
-                    ANTHROPIC,
-                    Outcome.CHANGED,
-                    "disabled is read as no reasoning and not sent (Anthropic's default is no thinking, so the"
-                            + " answer is the same); the cell says carried"),
-            new Known(
-                    Ingress.MESSAGES,
-                    "thinking",
-                    "{\"type\":\"disabled\"}",
-                    OLLAMA,
-                    Outcome.CHANGED,
-                    "no think:false is sent, so Ollama's own default applies (a model that thinks by default keeps"
-                            + " thinking); the cell says think"));
+    static final List<Known> KNOWN_DISCREPANCIES = List.of();
 
     /**
      * The headers the "Headers" section says the providers forward by default, each with the value the client sends;

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * What a caller asks of a reasoning model: a token budget for its thinking (Anthropic's
- * {@code thinking.budget_tokens}), an effort level (OpenAI's {@code reasoning_effort}), or both. A request without
- * one ({@code null} on {@link ChatRequest}) leaves reasoning at the provider's default.
+ * {@code thinking.budget_tokens}), an effort level (OpenAI's {@code reasoning_effort}), or both; or, {@link #OFF}, no
+ * reasoning at all (OpenAI's {@code none}, Anthropic's {@code thinking: disabled}, Ollama's {@code think: false}). A
+ * request without one ({@code null} on {@link ChatRequest}) leaves reasoning at the provider's default.
  *
  * <p>Each provider sends what its API takes; when the caller gave only the other one, {@link #budgetTokensOrMapped}
  * and {@link #effortOrMapped} translate with one fixed table, so every provider and ingress translates alike:
@@ -16,6 +17,8 @@ public record Reasoning(Integer budgetTokens, Effort effort) {
 
     /** Reasoning effort levels, in OpenAI's names. */
     public enum Effort {
+        /** No reasoning ({@link #OFF}); since 1.4. */
+        NONE(0),
         MINIMAL(1_024),
         LOW(2_048),
         MEDIUM(8_192),
@@ -43,6 +46,14 @@ public record Reasoning(Integer budgetTokens, Effort effort) {
         }
     }
 
+    /**
+     * No reasoning: the caller turned it off (which is not the provider's default for every model: OpenAI's
+     * reasoning models reason unless told {@code none}).
+     *
+     * @since 1.4
+     */
+    public static final Reasoning OFF = new Reasoning(null, Effort.NONE);
+
     /** The smallest budget Anthropic accepts, and so the smallest this translates to. */
     public static final int MIN_BUDGET_TOKENS = 1_024;
 
@@ -53,6 +64,14 @@ public record Reasoning(Integer budgetTokens, Effort effort) {
         if (budgetTokens != null && budgetTokens < 1) {
             throw new IllegalArgumentException("a reasoning budget must be positive, got " + budgetTokens);
         }
+        if (budgetTokens != null && effort == Effort.NONE) {
+            throw new IllegalArgumentException("reasoning turned off has no budget");
+        }
+    }
+
+    /** Whether the caller wants reasoning (false for {@link #OFF}). */
+    public boolean enabled() {
+        return effort != Effort.NONE;
     }
 
     public static Reasoning budget(int tokens) {
@@ -63,7 +82,7 @@ public record Reasoning(Integer budgetTokens, Effort effort) {
         return new Reasoning(null, effort);
     }
 
-    /** The caller's budget, else the budget of the caller's effort. */
+    /** The caller's budget, else the budget of the caller's effort (0 for {@link #OFF}). */
     public int budgetTokensOrMapped() {
         return budgetTokens != null ? budgetTokens : effort.budgetTokens;
     }

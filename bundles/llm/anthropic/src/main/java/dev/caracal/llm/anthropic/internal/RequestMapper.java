@@ -63,8 +63,11 @@ final class RequestMapper {
         SamplingParameters s = request.sampling();
         int requestedMax = s.maxTokens() != null && s.maxTokens() > 0 ? s.maxTokens() : defaultMaxTokens;
         Reasoning reasoning = request.reasoning();
-        if (reasoning == null) {
+        if (reasoning == null || !reasoning.enabled()) {
             body.put("max_tokens", requestedMax);
+            if (reasoning != null) {
+                body.putObject("thinking").put("type", "disabled");
+            }
         } else {
             int budget = thinkingBudget(reasoning);
             body.put("max_tokens", maxTokens(requestedMax, budget));

@@ -79,7 +79,7 @@ final class StructuredOutput {
         if (!request.tools().isEmpty()) {
             throw refused("beside tools", providerId);
         }
-        if (request.reasoning() != null) {
+        if (request.reasoning() != null && request.reasoning().enabled()) {
             throw refused("with thinking on", providerId);
         }
         ResponseFormat f = request.responseFormat();

@@ -112,12 +112,15 @@ final class RequestMapper {
     }
 
     /**
-     * Ollama's {@code think}: {@code true}, {@code false}, or a level ({@code "low"}, {@code "medium"},
+     * Ollama's {@code think}: {@code true}, {@code false} (reasoning turned off), or a level ({@code "low"}, {@code "medium"},
      * {@code "high"}) for the models that take levels (gpt-oss). Ollama has no thinking budget, so a caller who gave
      * only a budget gets {@code true} (the model thinks, as long as it likes); a caller who gave an effort gets that
      * level, MINIMAL (which Ollama does not have) as {@code "low"}, the smallest it has.
      */
     static JsonNode think(Reasoning reasoning) {
+        if (!reasoning.enabled()) {
+            return Json.MAPPER.getNodeFactory().booleanNode(false);
+        }
         if (reasoning.effort() == null) {
             return Json.MAPPER.getNodeFactory().booleanNode(true);
         }

@@ -33,4 +33,10 @@ class ParticipantNameTest {
                 assertThrows(LlmException.class, () -> new RequestMapper(null, "local").toBody(request, false));
         assertTrue(refused.getMessage().contains("provider 'local'"), refused.getMessage());
     }
+
+    @Test
+    void reasoningTurnedOffIsThinkFalse() {
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "false", RequestMapper.think(dev.caracal.llm.Reasoning.OFF).toString());
+    }
 }

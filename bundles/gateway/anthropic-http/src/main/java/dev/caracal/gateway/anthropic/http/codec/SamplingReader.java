@@ -59,7 +59,7 @@ final class SamplingReader {
 
     /**
      * Extended thinking: {@code {"type":"enabled","budget_tokens":N}} is a {@link Reasoning#budget} of N,
-     * {@code {"type":"disabled"}} (or no {@code thinking}) asks for nothing ({@code null}). Validated as Anthropic
+     * {@code {"type":"disabled"}} is {@link Reasoning#OFF}, no {@code thinking} asks for nothing ({@code null}). Validated as Anthropic
      * does: the budget is an integer of at least {@link Reasoning#MIN_BUDGET_TOKENS} and below {@code max_tokens}
      * (the thinking counts within {@code max_tokens}). The optional {@code display} is accepted as
      * {@code "summarized"}, which is what the gateway gives; {@code "omitted"} and the other thinking types
@@ -76,7 +76,7 @@ final class SamplingReader {
         switch (type) {
             case "disabled":
                 checkThinkingFields(node, Set.of("type"));
-                return null;
+                return Reasoning.OFF;
             case "enabled": {
                 checkThinkingFields(node, Set.of("type", "budget_tokens", "display"));
                 int budget = budgetTokens(node.get("budget_tokens"), maxTokens);

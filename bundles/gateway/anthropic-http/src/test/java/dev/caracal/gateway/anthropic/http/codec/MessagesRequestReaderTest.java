@@ -205,8 +205,10 @@ class MessagesRequestReaderTest {
     }
 
     @Test
-    void disabledOrAbsentThinkingAsksForNoReasoning() {
-        assertNull(read("thinking", "{'type':'disabled'}").reasoning());
+    void disabledThinkingTurnsReasoningOffAndAbsentThinkingAsksForNothing() {
+        assertEquals(
+                dev.caracal.llm.Reasoning.OFF,
+                read("thinking", "{'type':'disabled'}").reasoning());
         assertNull(read("thinking", "null").reasoning());
         assertNull(MessagesRequestReader.read(json(MINIMAL)).reasoning());
     }

@@ -509,7 +509,7 @@ class AnthropicSdkEndToEndTest {
                 .create(params().addUserMessage("Hi")
                         .thinking(ThinkingConfigDisabled.builder().build())
                         .build());
-        assertNull(gateway.requests().get(2).reasoning());
+        assertEquals(Reasoning.OFF, gateway.requests().get(2).reasoning());
         client.messages().create(params().addUserMessage("Hi").build());
         assertNull(gateway.requests().get(3).reasoning());
     }

@@ -46,7 +46,6 @@ public final class ChatCompletionParser {
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final int MAX_STOP = 4;
     /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
-    private static final String NO_REASONING = "none";
 
     /** The wire format of the requests this parser reads ({@link RequestExtras#format}). */
     public static final String FORMAT = "openai";
@@ -284,7 +283,7 @@ public final class ChatCompletionParser {
 
     // ---- reasoning ----
 
-    /** {@code reasoning_effort}: an effort level, {@code none} (null: no reasoning asked for) or absent (null). */
+    /** {@code reasoning_effort}: an effort level, {@code none} ({@link Reasoning#OFF}) or absent (null). */
     private static Reasoning parseReasoningEffort(JsonNode body) {
         JsonNode effort = get(body, "reasoning_effort");
         if (effort == null) {
@@ -294,9 +293,6 @@ public final class ChatCompletionParser {
             throw InvalidRequestException.type("reasoning_effort", "a string (" + acceptedEfforts() + ")");
         }
         String name = effort.textValue();
-        if (name.equals(NO_REASONING)) {
-            return null;
-        }
         for (Reasoning.Effort e : Reasoning.Effort.values()) {
             if (e.wireName().equals(name)) {
                 return Reasoning.effort(e);
@@ -308,10 +304,10 @@ public final class ChatCompletionParser {
 
     /** The accepted {@code reasoning_effort} values, quoted, for error messages. */
     private static String acceptedEfforts() {
-        StringBuilder sb = new StringBuilder("'").append(NO_REASONING).append("'");
+        StringBuilder sb = new StringBuilder();
         Reasoning.Effort[] efforts = Reasoning.Effort.values();
         for (int i = 0; i < efforts.length; i++) {
-            sb.append(i == efforts.length - 1 ? " or '" : ", '")
+            sb.append(i == 0 ? "'" : i == efforts.length - 1 ? " or '" : ", '")
                     .append(efforts[i].wireName())
                     .append("'");
         }

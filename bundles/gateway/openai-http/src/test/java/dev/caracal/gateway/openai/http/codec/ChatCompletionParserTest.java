@@ -249,9 +249,11 @@ class ChatCompletionParserTest {
                 parse("{'model':'m'," + HI + ",'reasoning_effort':'high'}")
                         .request()
                         .reasoning());
-        assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':'none'}")
-                .request()
-                .reasoning());
+        assertEquals(
+                Reasoning.OFF,
+                parse("{'model':'m'," + HI + ",'reasoning_effort':'none'}")
+                        .request()
+                        .reasoning());
         assertNull(parse("{'model':'m'," + HI + ",'reasoning_effort':null}")
                 .request()
                 .reasoning());
