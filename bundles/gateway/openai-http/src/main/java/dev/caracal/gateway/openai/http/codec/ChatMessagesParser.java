@@ -46,6 +46,8 @@ final class ChatMessagesParser {
                 throw InvalidRequestException.type(p, "an object");
             }
             String role = Fields.requiredString(m, "role", path(p, "role"));
+            MessageMembers.checkMessage(m, role, p);
+            CacheControl marker = CacheControls.read(m, p);
             switch (role) {
                 case "system", "developer" -> {
                     if (m.hasNonNull("name")) {
@@ -55,11 +57,17 @@ final class ChatMessagesParser {
                                 "a name on a " + role + " message cannot be carried: this gateway joins system and"
                                         + " developer messages into one system prompt. Leave it out.");
                     }
-                    system.addAll(textBlocks(m, path(p, "content"), false));
+                    system.addAll(textBlocks(m, path(p, "content"), false, marker));
                 }
-                case "user" -> messages.add(new Message(Role.USER, userContent(m, path(p, "content")), name(m, p)));
-                case "assistant" -> messages.add(new Message(Role.ASSISTANT, assistantContent(m, p), name(m, p)));
-                case "tool" -> addToolResult(messages, m, p);
+                case "user" ->
+                    messages.add(new Message(
+                            Role.USER,
+                            MessageMembers.markLast(userContent(m, path(p, "content")), marker),
+                            name(m, p)));
+                case "assistant" ->
+                    messages.add(new Message(
+                            Role.ASSISTANT, MessageMembers.markLast(assistantContent(m, p), marker), name(m, p)));
+                case "tool" -> addToolResult(messages, m, p, marker);
                 case "function" ->
                     throw InvalidRequestException.unsupportedValue(
                             path(p, "role"), "'function' messages are deprecated; use 'tool' messages.");
@@ -89,10 +97,11 @@ final class ChatMessagesParser {
      * Text content: a string, or an array of {@code text} parts (and {@code refusal} parts when allowed), as one
      * text block, split after each part that carries a cache breakpoint ({@link CacheControls#blocks}).
      */
-    private static List<ContentPart.Text> textBlocks(JsonNode message, String p, boolean allowRefusal) {
+    private static List<ContentPart.Text> textBlocks(
+            JsonNode message, String p, boolean allowRefusal, CacheControl messageMarker) {
         JsonNode content = Fields.required(message, "content", p);
         if (content.isTextual()) {
-            return List.of(new ContentPart.Text(content.textValue()));
+            return List.of(new ContentPart.Text(content.textValue(), messageMarker));
         }
         if (!content.isArray()) {
             throw InvalidRequestException.type(p, "a string or an array of content parts");
@@ -103,6 +112,9 @@ final class ChatMessagesParser {
             texts.add(textPart(content.get(i), path(p, i), allowRefusal));
             markers.add(CacheControls.read(content.get(i), path(p, i)));
         }
+        if (messageMarker != null && !markers.isEmpty() && markers.get(markers.size() - 1) == null) {
+            markers.set(markers.size() - 1, messageMarker); // the message as a whole: its last part
+        }
         return CacheControls.blocks(texts, markers);
     }
 
@@ -110,6 +122,7 @@ final class ChatMessagesParser {
         if (!part.isObject()) {
             throw InvalidRequestException.type(p, "an object");
         }
+        MessageMembers.checkPart(part, p);
         String type = Fields.requiredString(part, "type", path(p, "type"));
         if (type.equals("text")) {
             return Fields.requiredString(part, "text", path(p, "text"));
@@ -139,6 +152,7 @@ final class ChatMessagesParser {
             if (!part.isObject()) {
                 throw InvalidRequestException.type(pp, "an object");
             }
+            MessageMembers.checkPart(part, pp);
             String type = Fields.requiredString(part, "type", path(pp, "type"));
             switch (type) {
                 case "text" ->
@@ -229,11 +243,16 @@ final class ChatMessagesParser {
             parts.add(new ContentPart.Thinking(reasoning.textValue(), null));
         }
         if (get(message, "content") != null) {
-            for (ContentPart.Text block : textBlocks(message, path(p, "content"), true)) {
+            for (ContentPart.Text block : textBlocks(message, path(p, "content"), true, null)) {
                 if (!block.text().isEmpty() || block.cacheControl() != null) {
                     parts.add(block);
                 }
             }
+        }
+        // an echoed answer's refusal: what the assistant said, so part of the conversation
+        String refusal = Fields.optionalString(message, "refusal", path(p, "refusal"));
+        if (refusal != null && !refusal.isEmpty()) {
+            parts.add(new ContentPart.Text(refusal));
         }
         if (get(message, "function_call") != null) {
             throw InvalidRequestException.unsupported(path(p, "function_call"), "deprecated; use 'tool_calls'.");
@@ -272,10 +291,10 @@ final class ChatMessagesParser {
     }
 
     /** A tool message becomes a ToolResult; consecutive tool messages share one normalized TOOL message. */
-    private static void addToolResult(List<Message> messages, JsonNode m, String p) {
+    private static void addToolResult(List<Message> messages, JsonNode m, String p, CacheControl marker) {
         String id = Fields.requiredNonEmptyString(m, "tool_call_id", path(p, "tool_call_id"));
-        List<ContentPart> text = List.copyOf(textBlocks(m, path(p, "content"), false));
-        ContentPart result = new ContentPart.ToolResult(id, text, false);
+        List<ContentPart> text = List.copyOf(textBlocks(m, path(p, "content"), false, null));
+        ContentPart result = new ContentPart.ToolResult(id, text, false, marker);
         int last = messages.size() - 1;
         if (last >= 0 && messages.get(last).role() == Role.TOOL) {
             List<ContentPart> merged = new ArrayList<>(messages.get(last).content());
