@@ -217,10 +217,12 @@ public final class ChatCompletionParser {
                 throw InvalidRequestException.unsupportedValue(
                         path(p, "type"), "only 'function' tools are supported, got '" + type + "'.");
             }
+            MessageMembers.check(tool, MessageMembers.TOOL, p, "a tool");
             JsonNode fn = Fields.required(tool, "function", path(p, "function"));
             if (!fn.isObject()) {
                 throw InvalidRequestException.type(path(p, "function"), "an object");
             }
+            MessageMembers.check(fn, MessageMembers.TOOL_FUNCTION, path(p, "function"), "a tool's function");
             String name = Fields.requiredString(fn, "name", path(p, "function.name"));
             if (!TOOL_NAME.matcher(name).matches()) {
                 throw InvalidRequestException.value(

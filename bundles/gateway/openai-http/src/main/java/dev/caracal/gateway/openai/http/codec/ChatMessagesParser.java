@@ -270,11 +270,14 @@ final class ChatMessagesParser {
                     throw InvalidRequestException.unsupportedValue(
                             path(cp, "type"), "only 'function' tool calls are supported.");
                 }
+                MessageMembers.check(call, MessageMembers.TOOL_CALL, cp, "a tool call");
                 String id = Fields.requiredNonEmptyString(call, "id", path(cp, "id"));
                 JsonNode fn = Fields.required(call, "function", path(cp, "function"));
                 if (!fn.isObject()) {
                     throw InvalidRequestException.type(path(cp, "function"), "an object");
                 }
+                MessageMembers.check(
+                        fn, MessageMembers.TOOL_CALL_FUNCTION, path(cp, "function"), "a tool call's function");
                 String name = Fields.requiredNonEmptyString(fn, "name", path(cp, "function.name"));
                 String arguments = Fields.requiredString(fn, "arguments", path(cp, "function.arguments"));
                 parts.add(new ContentPart.ToolUse(id, name, arguments));

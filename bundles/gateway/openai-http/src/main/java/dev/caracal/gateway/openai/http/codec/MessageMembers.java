@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The members a message and a content part may have, so that one the parser does not read is refused with a 400
+ * The members a message, a content part, a tool and a tool call may have, so that one the parser does not read is refused with a 400
  * naming it (as OpenAI refuses unknown members inside messages) instead of being ignored. JSON {@code null} members
  * say nothing and pass. The members an assistant message echoed back from a response carries ({@code refusal},
  * {@code annotations}, {@code audio}, {@code function_call}) are known: empty ones pass, others are read or refused
@@ -76,7 +76,15 @@ final class MessageMembers {
         }
     }
 
-    private static void check(JsonNode obj, Set<String> known, String p, String what) {
+    /** The members of a tool, its function, a tool call and its function. */
+    static final Set<String> TOOL = Set.of("type", "function", "cache_control");
+
+    static final Set<String> TOOL_FUNCTION = Set.of("name", "description", "parameters", "strict");
+    static final Set<String> TOOL_CALL = Set.of("id", "type", "function", "index");
+    static final Set<String> TOOL_CALL_FUNCTION = Set.of("name", "arguments");
+
+    /** Refuses a member of {@code obj} (at {@code p}, described as {@code what}) that is not {@code known}. */
+    static void check(JsonNode obj, Set<String> known, String p, String what) {
         Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();

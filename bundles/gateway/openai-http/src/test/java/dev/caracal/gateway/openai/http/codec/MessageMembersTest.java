@@ -37,6 +37,25 @@ class MessageMembersTest {
         assertTrue(e.getMessage().contains("will not drop it"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "'tools':[{'type':'function','function':{'name':'f'},'priority':1}] | tools[0].priority",
+                "'tools':[{'type':'function','function':{'name':'f','examples':[]}}] | tools[0].function.examples",
+                "'messages':[{'role':'user','content':'hi'},{'role':'assistant','tool_calls':[{'id':'c','type':"
+                        + "'function','function':{'name':'f','arguments':'{}'},'extra':1}]}] | messages[1].tool_calls[0].extra",
+                "'messages':[{'role':'user','content':'hi'},{'role':'assistant','tool_calls':[{'id':'c','type':"
+                        + "'function','function':{'name':'f','arguments':'{}','x':1}}]}] | messages[1].tool_calls[0].function.x"
+            })
+    void anUnknownMemberOfAToolOrToolCallIsRefusedByPath(String members, String param) {
+        String body = members.startsWith("'tools'")
+                ? "{'model':'m','messages':[{'role':'user','content':'hi'}]," + members + "}"
+                : "{'model':'m'," + members + "}";
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> parse(body));
+        assertEquals(param, e.param(), e.getMessage());
+    }
+
     @Test
     void anAnswerEchoedBackAsItCameIsAccepted() {
         ChatRequest r = parse("{'model':'m','messages':[{'role':'user','content':'hi','extra':null},"
