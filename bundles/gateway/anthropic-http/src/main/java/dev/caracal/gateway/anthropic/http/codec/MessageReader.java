@@ -37,6 +37,7 @@ final class MessageReader {
             if (!message.isObject()) {
                 throw AnthropicError.invalid(path, "Input should be an object");
             }
+            BlockMembers.check(message, BlockMembers.MESSAGE, path);
             String roleName = RequestFields.requiredString(message, "role", path);
             Role role = switch (roleName) {
                 case "user" -> Role.USER;
@@ -96,6 +97,7 @@ final class MessageReader {
                     throw AnthropicError.invalid(
                             path + ".type", "tool_use blocks are only allowed in assistant messages");
                 }
+                BlockMembers.check(block, BlockMembers.TOOL_USE, path);
                 String id = RequestFields.requiredString(block, "id", path);
                 String name = RequestFields.requiredString(block, "name", path);
                 JsonNode input = block.get("input");
@@ -116,6 +118,7 @@ final class MessageReader {
             case "thinking": {
                 requireAssistant(role, type, path);
                 refuseCacheControl(block, type, path);
+                BlockMembers.check(block, BlockMembers.THINKING, path);
                 String text = RequestFields.requiredString(block, "thinking", path);
                 String signature = RequestFields.requiredString(block, "signature", path);
                 // "" is what this ingress writes for thinking its upstream did not sign: it comes back as no signature
@@ -124,6 +127,7 @@ final class MessageReader {
             case "redacted_thinking":
                 requireAssistant(role, type, path);
                 refuseCacheControl(block, type, path);
+                BlockMembers.check(block, BlockMembers.REDACTED_THINKING, path);
                 return new ContentPart.RedactedThinking(RequestFields.requiredString(block, "data", path));
             case "document",
                     "search_result",
@@ -163,6 +167,7 @@ final class MessageReader {
 
     /** A text block (of a message, of a tool result, of the system prompt) with its cache breakpoint. */
     static ContentPart.Text text(JsonNode block, String path) {
+        BlockMembers.check(block, BlockMembers.TEXT, path);
         String text = RequestFields.requiredString(block, "text", path);
         if (text.isEmpty()) {
             throw AnthropicError.invalid(path + ".text", "text content blocks must be non-empty");
@@ -171,6 +176,7 @@ final class MessageReader {
     }
 
     private static ContentPart.Image image(JsonNode block, String path) {
+        BlockMembers.check(block, BlockMembers.IMAGE, path);
         JsonNode source = block.get("source");
         String sp = path + ".source";
         if (source == null || source.isNull()) {
@@ -182,6 +188,7 @@ final class MessageReader {
         String type = RequestFields.requiredString(source, "type", sp);
         switch (type) {
             case "base64": {
+                BlockMembers.check(source, BlockMembers.BASE64_SOURCE, sp);
                 String mediaType = RequestFields.requiredString(source, "media_type", sp);
                 if (!IMAGE_TYPES.contains(mediaType)) {
                     throw AnthropicError.invalid(
@@ -195,6 +202,7 @@ final class MessageReader {
                 return new ContentPart.Image(mediaType, data, null, null, RequestFields.cacheControl(block, path));
             }
             case "url": {
+                BlockMembers.check(source, BlockMembers.URL_SOURCE, sp);
                 String url = RequestFields.requiredString(source, "url", sp);
                 if (!(url.startsWith("https://") || url.startsWith("http://"))) {
                     throw AnthropicError.invalid(sp + ".url", "must be an http or https URL");
@@ -212,6 +220,7 @@ final class MessageReader {
     }
 
     private static ContentPart.ToolResult toolResult(JsonNode block, String path) {
+        BlockMembers.check(block, BlockMembers.TOOL_RESULT, path);
         String toolUseId = RequestFields.requiredString(block, "tool_use_id", path);
         boolean isError = RequestFields.optionalBoolean(block, "is_error", false, path + ".is_error");
         JsonNode content = block.get("content");

@@ -43,6 +43,7 @@ final class ToolReader {
                         "server tools ('" + type.asText()
                                 + "') are not supported by this gateway; only custom tools (type 'custom' or absent) are");
             }
+            BlockMembers.check(tool, BlockMembers.TOOL, path);
             String name = RequestFields.requiredString(tool, "name", path);
             if (!TOOL_NAME.matcher(name).matches()) {
                 throw AnthropicError.invalid(path + ".name", "String should match pattern '^[a-zA-Z0-9_-]{1,128}$'");
@@ -80,6 +81,7 @@ final class ToolReader {
         if (!node.isObject()) {
             throw AnthropicError.invalid("tool_choice", "Input should be an object");
         }
+        BlockMembers.check(node, BlockMembers.TOOL_CHOICE, "tool_choice");
         String type = RequestFields.requiredString(node, "type", "tool_choice");
         boolean oneAtATime = RequestFields.optionalBoolean(
                 node, "disable_parallel_tool_use", false, "tool_choice.disable_parallel_tool_use");
