@@ -5,7 +5,9 @@
 # Env: PIN=1 gives Caracal the last core to itself and the load generator plus upstream the others (the published peer
 # figures have the load generator on other hardware); WARMUP=seconds per path (default 60, ramped); LOAD_JAVA_OPTS and
 # EXTRA_JAVA_OPTS (Caracal's JVM) for diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc; DIST=another build's
-# karaf-assembly/target/assembly (a worktree of an older commit) to measure it with this harness, for an A/B.
+# karaf-assembly/target/assembly (a worktree of an older commit) to measure it with this harness, for an A/B;
+# PASS_THROUGH=1 adds members the gateway does not model to the request and the upstream's answer (both directions of
+# same-format pass-through on the measured path).
 # Needs: mvn -q -Pbenchmarks install -DskipTests (the distribution and benchmarks/target/classes), curl.
 set -euo pipefail
 rate=${1:-1000}
@@ -44,5 +46,5 @@ JAVA_MAX_MEM=1024M $pin_caracal "$work/caracal/bin/karaf" server > "$work/consol
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
-$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} ${LOAD_JAVA_OPTS:-} -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.passThrough=${PASS_THROUGH:+true} ${LOAD_JAVA_OPTS:-} -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"

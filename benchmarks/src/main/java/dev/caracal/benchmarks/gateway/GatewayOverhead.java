@@ -40,23 +40,40 @@ import org.HdrHistogram.Histogram;
  *      [SOAK_MINUTES CARACAL_PID]
  * </pre>
  * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
- * {@code gateway.warmupSeconds} (default 60, per path, ramped) and {@code gateway.dump} (a file prefix: the phase's
+ * {@code gateway.warmupSeconds} (default 60, per path, ramped), {@code gateway.passThrough} (see
+ * {@link #PASS_THROUGH}) and {@code gateway.dump} (a file prefix: the phase's
  * wall-clock start, then every measured request's latency in send order, one file per phase, to see when the slow
  * ones happened and line them up with a GC log).
  */
 public final class GatewayOverhead {
     static final String MODEL = "bench-model";
-    private static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,"
-                    + "\"model\":\"" + MODEL
-                    + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                    + "\"pong\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
-                    + "\"total_tokens\":6}}")
+    /**
+     * {@code gateway.passThrough=true}: the request carries members the gateway does not model (verbatim to the
+     * upstream) and the answer members it does not model (verbatim back), as OpenAI's own answers do, so both
+     * directions of same-format pass-through are on the measured path.
+     */
+    static final boolean PASS_THROUGH = Boolean.getBoolean("gateway.passThrough");
+
+    private static final byte[] COMPLETION = (PASS_THROUGH
+                    ? "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + MODEL
+                            + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                            + "\"pong\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                            + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6,"
+                            + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+                            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                            + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                            + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_bench01\"}"
+                    : "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + MODEL
+                            + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                            + "\"pong\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
+                            + "\"total_tokens\":6}}")
             .getBytes(StandardCharsets.UTF_8);
     private static final byte[] MODELS = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
                     + "\",\"object\":\"model\",\"created\":1,\"owned_by\":\"bench\"}]}")
             .getBytes(StandardCharsets.UTF_8);
     private static final String REQUEST = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\","
-            + "\"content\":\"ping\"}],\"max_tokens\":8}";
+            + "\"content\":\"ping\"}],\"max_tokens\":8"
+            + (PASS_THROUGH ? ",\"store\":false,\"service_tier\":\"default\",\"metadata\":{\"run\":\"bench\"}}" : "}");
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 2 && args[0].equals("upstream")) {
@@ -95,6 +112,21 @@ public final class GatewayOverhead {
         // phase (Jetty and the upstream closed the idle connections): its first seconds then held up to 300 requests
         // over 1 ms per second against ~15 in steady state.
         int warmup = Integer.getInteger("gateway.warmupSeconds", 60);
+        if (PASS_THROUGH) {
+            String answer = client.send(
+                            HttpRequest.newBuilder(viaGateway)
+                                    .header("Content-Type", "application/json")
+                                    .header(
+                                            "Authorization",
+                                            "Bearer " + System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            System.out.println("pass-through: the upstream's system_fingerprint "
+                    + (answer.contains("fp_bench01") ? "reaches" : "does NOT reach")
+                    + " the client through the gateway");
+        }
         warm(client, direct, rate, warmup);
         Result d = load(client, direct, rate, seconds);
         warm(client, viaGateway, rate, warmup);
