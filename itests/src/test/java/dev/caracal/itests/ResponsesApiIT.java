@@ -310,11 +310,12 @@ class ResponsesApiIT {
                         .asText());
 
         // chunks say finish_reason null until the last, as OpenAI's do: read without the SDK's validation
-        try (OpenAIClient lenient = OpenAIOkHttpClient.builder()
+        OpenAIClient lenient = OpenAIOkHttpClient.builder()
                 .baseUrl("http://127.0.0.1:" + karaf.httpPort + "/v1")
                 .apiKey(CaracalTestSupport.ADMIN_KEY)
                 .maxRetries(0)
-                .build()) {
+                .build();
+        try {
             StringBuilder text = new StringBuilder();
             try (var stream = lenient.completions()
                     .createStreaming(CompletionCreateParams.builder()
@@ -324,6 +325,8 @@ class ResponsesApiIT {
                 stream.stream().forEach(chunk -> chunk.choices().forEach(ch -> text.append(ch.text())));
             }
             assertEquals("a caracal", text.toString());
+        } finally {
+            lenient.close();
         }
     }
 }

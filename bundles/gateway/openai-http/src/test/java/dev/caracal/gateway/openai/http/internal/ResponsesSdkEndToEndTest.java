@@ -417,6 +417,44 @@ class ResponsesSdkEndToEndTest {
     }
 
     @Test
+    void theGatewaysHeadersAndTheRequestIdGoOutOnAnswersStreamsAndRefusals() {
+        gateway.setResponseHeaders(Map.of("x-caracal-provider", "primary", "x-ratelimit-remaining-tokens", "99"));
+        gateway.answerWith(r -> ScriptedGateway.reply("gpt-4o", "Hi"));
+        gateway.streamEvents(List.of(new StreamEvent.TextDelta(0, "Hi"), new StreamEvent.End(StopReason.END_TURN)));
+        for (OpenAIClient c : clients()) {
+            var answered = c.responses()
+                    .withRawResponse()
+                    .create(ask("gpt-4o", "Hello").build());
+            Response r = answered.parse();
+            assertEquals(List.of(r.id()), answered.headers().values("x-request-id"));
+            assertEquals(List.of("primary"), answered.headers().values("x-caracal-provider"));
+            assertEquals(List.of("99"), answered.headers().values("x-ratelimit-remaining-tokens"));
+            try (var streamed = c.responses()
+                    .withRawResponse()
+                    .createStreaming(ask("gpt-4o", "Hello").build())) {
+                assertEquals(List.of("primary"), streamed.headers().values("x-caracal-provider"));
+                assertTrue(streamed.headers().values("x-request-id").get(0).startsWith("resp_"));
+            }
+            var completion = c.completions()
+                    .withRawResponse()
+                    .create(CompletionCreateParams.builder()
+                            .model("m")
+                            .prompt("x")
+                            .build());
+            assertEquals(List.of("primary"), completion.headers().values("x-caracal-provider"));
+            assertEquals(List.of(completion.parse().id()), completion.headers().values("x-request-id"));
+        }
+        gateway.failWith(new LlmException(ErrorKind.RATE_LIMITED, "tokens per minute reached"));
+        for (OpenAIClient c : clients()) {
+            RateLimitException refused = assertThrows(
+                    RateLimitException.class,
+                    () -> c.responses().create(ask("gpt-4o", "Hello").build()));
+            assertEquals(List.of("99"), refused.headers().values("x-ratelimit-remaining-tokens"));
+            assertEquals(1, refused.headers().values("x-request-id").size());
+        }
+    }
+
+    @Test
     void legacyCompletionsBlockingAndStreamed() {
         gateway.answerWith(r -> ScriptedGateway.reply("gpt-3.5-turbo-instruct", "a caracal"));
         for (OpenAIClient c : clients()) {
