@@ -90,9 +90,17 @@ class ResponsesApiIT {
                 "dev.caracal.llm.anthropic-claude.cfg",
                 "id = claude\nbaseUrl = " + anthropic.baseUrl()
                         + "\napiKey = sk-claude\nmodels = claude-3-5-haiku-latest\nmaxRetries = 0\n");
+        // routes name each provider's model, whatever the upstreams list
+        karaf.writeEtc("dev.caracal.gateway.route-gpt.cfg", "name = gpt\ntargets = primary/gpt-4o-mini\n");
+        karaf.writeEtc(
+                "dev.caracal.gateway.route-claude.cfg", "name = claude\ntargets = claude/claude-3-5-haiku-latest\n");
+        karaf.writeEtc(
+                "dev.caracal.gateway.route-instruct.cfg",
+                "name = instruct\ntargets = primary/gpt-3.5-turbo-instruct\n");
         karaf.start();
-        karaf.awaitModel("gpt-4o-mini");
-        karaf.awaitModel("claude-3-5-haiku-latest");
+        karaf.awaitModel("gpt");
+        karaf.awaitModel("claude");
+        karaf.awaitModel("instruct");
         client = openai(CaracalTestSupport.ADMIN_KEY);
         otherTenant = openai(otherTenantKey());
     }
@@ -136,17 +144,15 @@ class ResponsesApiIT {
     @Test
     void textOverEveryProviderStoredReadAndDeletedForItsTenantOnly() {
         Response fromOpenAi = client.responses()
-                .create(ask("gpt-4o-mini", "hello there")
-                        .instructions("Be brief.")
-                        .build());
+                .create(ask("gpt", "hello there").instructions("Be brief.").build());
         assertEquals("Hi from the openai upstream", text(fromOpenAi));
         assertEquals(12, fromOpenAi.usage().orElseThrow().inputTokens());
         JsonNode sent = lastBody(openai, "/chat/completions");
         assertEquals("system", sent.path("messages").get(0).path("role").asText());
         assertEquals("Be brief.", sent.path("messages").get(0).path("content").asText());
 
-        Response fromClaude = client.responses()
-                .create(ask("claude-3-5-haiku-latest", "hello there").build());
+        Response fromClaude =
+                client.responses().create(ask("claude", "hello there").build());
         assertEquals("Hi from the anthropic upstream", text(fromClaude));
 
         Response stored = client.responses().retrieve(fromOpenAi.id());
@@ -167,7 +173,7 @@ class ResponsesApiIT {
                 NotFoundException.class,
                 () -> otherTenant
                         .responses()
-                        .create(ask("gpt-4o-mini", "what did I say")
+                        .create(ask("gpt", "what did I say")
                                 .previousResponseId(fromOpenAi.id())
                                 .build()));
         assertEquals("Hi from the openai upstream", text(client.responses().retrieve(fromOpenAi.id())));
@@ -181,10 +187,9 @@ class ResponsesApiIT {
 
     @Test
     void previousResponseIdSendsTheEarlierTurnsUpstream() {
-        Response first =
-                client.responses().create(ask("gpt-4o-mini", "hello there").build());
+        Response first = client.responses().create(ask("gpt", "hello there").build());
         Response second = client.responses()
-                .create(ask("gpt-4o-mini", "what did I say")
+                .create(ask("gpt", "what did I say")
                         .previousResponseId(first.id())
                         .build());
         assertEquals("You said hello, openai here.", text(second));
@@ -198,7 +203,7 @@ class ResponsesApiIT {
 
         // the same conversation continued on Claude
         Response third = client.responses()
-                .create(ask("claude-3-5-haiku-latest", "what did I say")
+                .create(ask("claude", "what did I say")
                         .previousResponseId(second.id())
                         .build());
         assertEquals("You said hello, anthropic here.", text(third));
@@ -207,7 +212,7 @@ class ResponsesApiIT {
 
     @Test
     void aFunctionCallRoundTripWithItsOutput() {
-        for (String model : List.of("gpt-4o-mini", "claude-3-5-haiku-latest")) {
+        for (String model : List.of("gpt", "claude")) {
             Response call = client.responses()
                     .create(ask(model, "weather in Paris?")
                             .addTool(weatherTool())
@@ -242,7 +247,7 @@ class ResponsesApiIT {
     @Test
     void structuredOutputReachesTheUpstreamAsItsResponseFormat() {
         Response r = client.responses()
-                .create(ask("gpt-4o-mini", "json forecast")
+                .create(ask("gpt", "json forecast")
                         .text(ResponseTextConfig.builder()
                                 .format(ResponseFormatTextJsonSchemaConfig.builder()
                                         .name("forecast")
@@ -267,8 +272,8 @@ class ResponsesApiIT {
 
     @Test
     void aStreamOfResponsesEventsEndsStoredAndRefusalsNameTheField() {
-        ResponsesSdk.Streamed s = ResponsesSdk.stream(
-                client, ask("gpt-4o-mini", "tell me a story").build());
+        ResponsesSdk.Streamed s =
+                ResponsesSdk.stream(client, ask("gpt", "tell me a story").build());
         List<String> types = s.types();
         assertEquals("response.created", types.get(0));
         assertEquals("response.in_progress", types.get(1));
@@ -283,7 +288,7 @@ class ResponsesApiIT {
         BadRequestException builtIn = assertThrows(
                 BadRequestException.class,
                 () -> client.responses()
-                        .create(ask("gpt-4o-mini", "hello")
+                        .create(ask("gpt", "hello")
                                 .addTool(WebSearchTool.builder()
                                         .type(WebSearchTool.Type.WEB_SEARCH)
                                         .build())
@@ -295,7 +300,7 @@ class ResponsesApiIT {
     void legacyCompletionsBlockingAndStreamed() {
         Completion c = client.completions()
                 .create(CompletionCreateParams.builder()
-                        .model("gpt-3.5-turbo-instruct")
+                        .model("instruct")
                         .prompt("Name a wild cat")
                         .maxTokens(10L)
                         .build());
@@ -319,7 +324,7 @@ class ResponsesApiIT {
             StringBuilder text = new StringBuilder();
             try (var stream = lenient.completions()
                     .createStreaming(CompletionCreateParams.builder()
-                            .model("claude-3-5-haiku-latest")
+                            .model("claude")
                             .prompt("Name a wild cat")
                             .build())) {
                 stream.stream().forEach(chunk -> chunk.choices().forEach(ch -> text.append(ch.text())));
