@@ -2,26 +2,29 @@ package dev.caracal.gateway.openai.http.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Typed reads of request fields; every failure names the field by its OpenAI path. */
-final class Fields {
+/**
+ * Typed reads of request fields; every failure names the field by its OpenAI path. Public for the other OpenAI
+ * request codecs of this bundle (Responses, legacy Completions).
+ */
+public final class Fields {
 
     private Fields() {}
 
-    static String path(String parent, String name) {
+    public static String path(String parent, String name) {
         return parent == null || parent.isEmpty() ? name : parent + "." + name;
     }
 
-    static String path(String parent, int index) {
+    public static String path(String parent, int index) {
         return parent + "[" + index + "]";
     }
 
     /** The member, or null when it is absent or JSON null. */
-    static JsonNode get(JsonNode obj, String name) {
+    public static JsonNode get(JsonNode obj, String name) {
         JsonNode n = obj.get(name);
         return n == null || n.isNull() ? null : n;
     }
 
-    static JsonNode required(JsonNode obj, String name, String param) {
+    public static JsonNode required(JsonNode obj, String name, String param) {
         JsonNode n = get(obj, name);
         if (n == null) {
             throw InvalidRequestException.missing(param);
@@ -29,7 +32,7 @@ final class Fields {
         return n;
     }
 
-    static String requiredString(JsonNode obj, String name, String param) {
+    public static String requiredString(JsonNode obj, String name, String param) {
         JsonNode n = required(obj, name, param);
         if (!n.isTextual()) {
             throw InvalidRequestException.type(param, "a string");
@@ -37,7 +40,7 @@ final class Fields {
         return n.textValue();
     }
 
-    static String requiredNonEmptyString(JsonNode obj, String name, String param) {
+    public static String requiredNonEmptyString(JsonNode obj, String name, String param) {
         String s = requiredString(obj, name, param);
         if (s.isEmpty()) {
             throw InvalidRequestException.value(param, "must not be empty.");
@@ -45,7 +48,7 @@ final class Fields {
         return s;
     }
 
-    static String optionalString(JsonNode obj, String name, String param) {
+    public static String optionalString(JsonNode obj, String name, String param) {
         JsonNode n = get(obj, name);
         if (n == null) {
             return null;
@@ -56,7 +59,7 @@ final class Fields {
         return n.textValue();
     }
 
-    static boolean optionalBoolean(JsonNode obj, String name, String param, boolean dflt) {
+    public static boolean optionalBoolean(JsonNode obj, String name, String param, boolean dflt) {
         JsonNode n = get(obj, name);
         if (n == null) {
             return dflt;
@@ -67,7 +70,7 @@ final class Fields {
         return n.booleanValue();
     }
 
-    static JsonNode optionalObject(JsonNode obj, String name, String param) {
+    public static JsonNode optionalObject(JsonNode obj, String name, String param) {
         JsonNode n = get(obj, name);
         if (n != null && !n.isObject()) {
             throw InvalidRequestException.type(param, "an object");
@@ -75,7 +78,7 @@ final class Fields {
         return n;
     }
 
-    static JsonNode optionalArray(JsonNode obj, String name, String param) {
+    public static JsonNode optionalArray(JsonNode obj, String name, String param) {
         JsonNode n = get(obj, name);
         if (n != null && !n.isArray()) {
             throw InvalidRequestException.type(param, "an array");
@@ -84,7 +87,7 @@ final class Fields {
     }
 
     /** A number within [min, max], or null when absent. */
-    static Double optionalNumber(JsonNode obj, String name, double min, double max) {
+    public static Double optionalNumber(JsonNode obj, String name, double min, double max) {
         JsonNode n = get(obj, name);
         if (n == null) {
             return null;
@@ -101,7 +104,7 @@ final class Fields {
     }
 
     /** An integer at least {@code min} (and at most {@code max}), or null when absent. */
-    static Long optionalInteger(JsonNode obj, String name, String param, long min, long max) {
+    public static Long optionalInteger(JsonNode obj, String name, String param, long min, long max) {
         JsonNode n = get(obj, name);
         if (n == null) {
             return null;
@@ -122,7 +125,7 @@ final class Fields {
         return v;
     }
 
-    static boolean isInteger(JsonNode n) {
+    public static boolean isInteger(JsonNode n) {
         return n.isIntegralNumber() || (n.isFloatingPointNumber() && n.canConvertToExactIntegral());
     }
 

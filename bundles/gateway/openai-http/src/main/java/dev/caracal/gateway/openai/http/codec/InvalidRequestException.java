@@ -35,24 +35,24 @@ public class InvalidRequestException extends RuntimeException {
         return code;
     }
 
-    static InvalidRequestException missing(String param) {
+    public static InvalidRequestException missing(String param) {
         return new InvalidRequestException(param, MISSING, "Missing required parameter: '" + param + "'.");
     }
 
-    static InvalidRequestException type(String param, String expected) {
+    public static InvalidRequestException type(String param, String expected) {
         return new InvalidRequestException(
                 param, INVALID_TYPE, "Invalid type for '" + param + "': expected " + expected + ".");
     }
 
-    static InvalidRequestException value(String param, String why) {
+    public static InvalidRequestException value(String param, String why) {
         return new InvalidRequestException(param, INVALID_VALUE, "Invalid value for '" + param + "': " + why);
     }
 
-    static InvalidRequestException unsupported(String param, String why) {
+    public static InvalidRequestException unsupported(String param, String why) {
         return new InvalidRequestException(param, UNSUPPORTED, "Unsupported parameter: '" + param + "': " + why);
     }
 
-    static InvalidRequestException unsupportedValue(String param, String why) {
+    public static InvalidRequestException unsupportedValue(String param, String why) {
         return new InvalidRequestException(param, UNSUPPORTED_VALUE, "Unsupported value for '" + param + "': " + why);
     }
 }

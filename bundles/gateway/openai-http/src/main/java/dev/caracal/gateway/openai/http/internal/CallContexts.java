@@ -47,6 +47,11 @@ final class CallContexts {
         return "chatcmpl-" + random(29);
     }
 
+    /** {@code cmpl-} and 29 random letters and digits, like OpenAI's legacy completion ids. */
+    static String textCompletionId() {
+        return "cmpl-" + random(29);
+    }
+
     /** {@code req_} and 32 random letters and digits, for calls that are not completions. */
     static String requestId() {
         return "req_" + random(32);

@@ -1,6 +1,5 @@
 package dev.caracal.gateway.openai.http.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.core.http.EventStreamWriter;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
@@ -21,11 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One streamed chat completion: receives the gateway's events and writes them as SSE chunks, then {@code [DONE]}.
+ * One streamed answer: receives the gateway's events and writes them as server-sent events in the format its
+ * {@link StreamEncoder} speaks (Chat Completions chunks then {@code [DONE]}, legacy Completions chunks, Responses
+ * events).
  * <ul>
  * <li>Nothing is written until there is content (or the stream ends, or a keep-alive is due): a failure before that
- * is answered with its HTTP status and OpenAI's error envelope; after it, with an SSE {@code {"error":...}} event
- * and no {@code [DONE]}.</li>
+ * is answered with its HTTP status and OpenAI's error envelope; after it, with the encoder's failure event
+ * ({@code {"error":...}} and no {@code [DONE]} for chunks, {@code response.failed} for Responses).</li>
  * <li>A write that fails means the client went away: the gateway's stream is cancelled.</li>
  * <li>It runs either on an async request ({@link #finish()} completes the {@link AsyncContext}) or on a request
  * thread that {@link #await()}s the end (when a filter in the chain does not support async).</li>
@@ -36,7 +37,7 @@ final class StreamSession implements StreamHandler {
 
     private final HttpServletResponse resp;
     private final String requestId;
-    private final ChunkStream chunks;
+    private final StreamEncoder encoder;
     private final Function<RuntimeException, OpenAiError> errors;
     private final Object lock = new Object();
     /** The call, whose filters' response headers go out before the first byte. */
@@ -57,10 +58,19 @@ final class StreamSession implements StreamHandler {
             CallContext context,
             ChunkStream chunks,
             Function<RuntimeException, OpenAiError> errors) {
+        this(resp, requestId, context, StreamEncoder.chatCompletion(chunks), errors);
+    }
+
+    StreamSession(
+            HttpServletResponse resp,
+            String requestId,
+            CallContext context,
+            StreamEncoder encoder,
+            Function<RuntimeException, OpenAiError> errors) {
         this.resp = resp;
         this.requestId = requestId;
         this.context = context;
-        this.chunks = chunks;
+        this.encoder = encoder;
         this.errors = errors;
     }
 
@@ -134,16 +144,12 @@ final class StreamSession implements StreamHandler {
                     finish();
                     return;
                 }
-                List<ObjectNode> out = chunks.on(event);
-                if (!out.isEmpty()) {
+                List<StreamEncoder.Sse> out = encoder.on(event);
+                if (!out.isEmpty() || event instanceof StreamEvent.End) {
                     commit();
-                    for (ObjectNode chunk : out) {
-                        writer.event(null, chunk.toString());
-                    }
+                    write(out);
                 }
                 if (event instanceof StreamEvent.End) {
-                    commit();
-                    writer.event(null, "[DONE]");
                     finish();
                 }
             } catch (IOException e) {
@@ -197,7 +203,13 @@ final class StreamSession implements StreamHandler {
             resp.flushBuffer();
         } else {
             Responses.logAnswer(resp, error, true);
-            writer.event(null, error.toJson().toString());
+            write(encoder.failed(error));
+        }
+    }
+
+    private void write(List<StreamEncoder.Sse> events) throws IOException {
+        for (StreamEncoder.Sse e : events) {
+            writer.event(e.event(), e.data());
         }
     }
 
