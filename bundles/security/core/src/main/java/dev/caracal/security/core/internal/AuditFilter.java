@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records the destructive requests of the REST API in the audit log, after they are answered (so with their outcome):
- * a collection created or dropped, records deleted, an index changed or rebuilt. Runs after the guard (a lower
+ * a collection created or dropped, records deleted, an index changed or rebuilt, a stored response deleted. Runs after the guard (a lower
  * ranking), so the request's {@link Principal} is known. Tenant and key administration is recorded by the security
  * service itself.
  */
@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
         service = Filter.class,
         property = {
             "osgi.http.whiteboard.filter.pattern=/api/*",
+            "osgi.http.whiteboard.filter.pattern=/v1/responses/*",
             "osgi.http.whiteboard.filter.name=caracal-audit",
             "osgi.http.whiteboard.filter.asyncSupported:Boolean=true",
             "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT,
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public class AuditFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     private static final Pattern COLLECTION = Pattern.compile("/api/v1/collections/([^/]+)(/.*)?");
+    private static final Pattern STORED_RESPONSE = Pattern.compile("/v1/responses/([^/]+)");
 
     @Reference
     private AuditLog audit;
@@ -81,6 +83,9 @@ public class AuditFilter implements Filter {
 
     /** The audited action a request performs, or {@code null}. */
     static String action(String method, String path) {
+        if (method.equals("DELETE") && STORED_RESPONSE.matcher(path).matches()) {
+            return "response.delete";
+        }
         if (path.equals("/api/v1/collections")) {
             return method.equals("POST") ? "collection.create" : null;
         }
@@ -99,6 +104,10 @@ public class AuditFilter implements Filter {
 
     private static String target(String path) {
         Matcher m = COLLECTION.matcher(path);
-        return m.matches() ? "collection " + m.group(1) : path;
+        if (m.matches()) {
+            return "collection " + m.group(1);
+        }
+        Matcher r = STORED_RESPONSE.matcher(path);
+        return r.matches() ? "response " + r.group(1) : path;
     }
 }

@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 /**
  * What a request does, by method and path, for the role check: administration ({@code /api/v1/tenants},
  * {@code /api/v1/keys}, {@code /api/v1/audit}), reads (GET, HEAD, OPTIONS, and POSTs that only read: a search), or
- * writes (every other method). The gateway's {@code /v1} calls change no stored state and are open to every role
- * (what they may spend is governed by model grants and token limits). A surface that adds a POST that only reads adds
- * its path here.
+ * writes (every other method). The gateway's {@code /v1} calls are open to every role (what they may spend is
+ * governed by model grants and token limits), including the conversation a call stores for its own tenant
+ * ({@code /v1/responses} with {@code store}); deleting a stored response ({@code DELETE} under {@code /v1}) is a write.
+ * A surface that adds a POST that only reads adds its path here.
  */
 final class Permissions {
     private static final Pattern READING_POSTS = Pattern.compile("/api/v1/collections/[^/]+/search");
@@ -20,7 +21,7 @@ final class Permissions {
             return Access.ADMIN;
         }
         if (isUnder(path, "/v1")) {
-            return Access.READ;
+            return method.equals("DELETE") ? Access.WRITE : Access.READ;
         }
         return switch (method) {
             case "GET", "HEAD", "OPTIONS" -> Access.READ;

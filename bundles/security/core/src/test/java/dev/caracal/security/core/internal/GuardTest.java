@@ -133,6 +133,11 @@ class GuardTest {
                 200,
                 server.postJson("/api/v1/collections/docs/search", "{}", auth).statusCode());
         assertEquals(200, server.postJson("/v1/chat/completions", "{}", auth).statusCode());
+        assertEquals(200, server.postJson("/v1/responses", "{}", auth).statusCode(), "a stored conversation too");
+        HttpResponse<String> deleteStored =
+                server.send(server.request("/v1/responses/resp_1").DELETE().headers(auth));
+        assertEquals(403, deleteStored.statusCode(), "deleting one is a write");
+        assertTrue(deleteStored.body().contains("a reader key cannot change data"), deleteStored.body());
         HttpResponse<String> write = server.postJson("/api/v1/collections", "{}", auth);
         assertEquals(403, write.statusCode());
         assertTrue(write.body().contains("a reader key cannot change data"), write.body());
@@ -148,6 +153,10 @@ class GuardTest {
         assertEquals(
                 200,
                 server.postJson("/api/v1/collections", "{}", "x-api-key", writer.secret())
+                        .statusCode());
+        assertEquals(
+                200,
+                server.send(server.request("/v1/responses/resp_1").DELETE().headers("x-api-key", writer.secret()))
                         .statusCode());
     }
 

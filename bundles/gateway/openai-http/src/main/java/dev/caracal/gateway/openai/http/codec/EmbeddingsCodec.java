@@ -63,8 +63,37 @@ public final class EmbeddingsCodec {
                     "encoding_format", "must be 'float' or 'base64', got '" + format + "'.");
         }
         Long dims = Fields.optionalInteger(body, "dimensions", "dimensions", 1, Integer.MAX_VALUE);
-        Fields.optionalString(body, "user", "user");
+        refuseUncarried(body);
         return new EmbeddingsCall(model, inputs, base64, dims == null ? null : dims.intValue());
+    }
+
+    /** The members an embeddings request is read from; any other is refused, never ignored. */
+    static final java.util.Set<String> READ = java.util.Set.of("model", "input", "encoding_format", "dimensions");
+
+    /**
+     * Refuses, by name, what the embedding models cannot be given: the end {@code user} (embedding providers get no
+     * caller attribution through this gateway) and any member it does not know. JSON {@code null}s pass.
+     */
+    private static void refuseUncarried(JsonNode body) {
+        var fields = body.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String name = field.getKey();
+            if (READ.contains(name) || field.getValue().isNull()) {
+                continue;
+            }
+            if (name.equals("user")) {
+                throw InvalidRequestException.unsupported(
+                        "user",
+                        "the end user of an embeddings call is not carried to embedding models by this gateway;"
+                                + " leave it out.");
+            }
+            throw new InvalidRequestException(
+                    name,
+                    "unknown_parameter",
+                    "Unrecognized request argument supplied: " + name + ". This gateway does not know it and will"
+                            + " not drop it; leave it out.");
+        }
     }
 
     private static String nonEmpty(String s, String param) {

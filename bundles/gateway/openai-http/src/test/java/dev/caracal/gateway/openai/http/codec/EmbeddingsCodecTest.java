@@ -23,7 +23,7 @@ class EmbeddingsCodecTest {
         EmbeddingsCall one = EmbeddingsCodec.parse(json("{'model':'e','input':'hello'}"));
         assertEquals(new EmbeddingsCall("e", List.of("hello"), false, null), one);
         EmbeddingsCall many = EmbeddingsCodec.parse(
-                json("{'model':'e','input':['a','b'],'encoding_format':'base64'," + "'dimensions':3,'user':'u'}"));
+                json("{'model':'e','input':['a','b'],'encoding_format':'base64'," + "'dimensions':3,'user':null}"));
         assertEquals(new EmbeddingsCall("e", List.of("a", "b"), true, 3), many);
         assertFalse(EmbeddingsCodec.parse(json("{'model':'e','input':'x','encoding_format':'float'}"))
                 .base64());
@@ -38,6 +38,8 @@ class EmbeddingsCodecTest {
                 "{'model':'e','input':''}|input|invalid_value",
                 "{'model':'e','input':[]}|input|invalid_value",
                 "{'model':'e','input':['a','']}|input[1]|invalid_value",
+                "{'model':'e','input':'x','user':'u'}|user|unsupported_parameter",
+                "{'model':'e','input':'x','truncate':'END'}|truncate|unknown_parameter",
                 "{'model':'e','input':[1,2,3]}|input|unsupported_value",
                 "{'model':'e','input':[[1,2],[3]]}|input|unsupported_value",
                 "{'model':'e','input':['a',{}]}|input[1]|invalid_type",
