@@ -3,7 +3,6 @@ package dev.caracal.gateway.openai.http.internal;
 import dev.caracal.core.http.AsyncAnswer;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
-import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ErrorKind;
@@ -13,17 +12,18 @@ import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import javax.servlet.AsyncContext;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * A servlet's chat calls through the gateway, as {@code /v1/chat/completions} makes them: a non-streamed call
- * asynchronous when every filter of the chain allows it (no request thread held while upstreams answer), else on the
- * request thread, the answer or the failure written by the same code either way; a streamed call through a
- * {@link StreamSession} that writes what its {@link StreamEncoder} says, with a keep-alive comment every
- * {@value #KEEP_ALIVE_SECONDS} s of silence. One per servlet: it owns the keep-alive timer ({@link #close()}).
+ * A servlet's chat calls through the gateway, for {@code /v1/chat/completions}, {@code /v1/responses} and
+ * {@code /v1/completions} alike: a non-streamed call asynchronous when every filter of the chain allows it (no request
+ * thread held while upstreams answer), else on the request thread, the answer or the failure written by the same code
+ * either way; a streamed call through a {@link StreamSession} that writes what its {@link StreamEncoder} says, with a
+ * keep-alive comment every {@value #KEEP_ALIVE_SECONDS} s of silence. The headers the call's filters set
+ * ({@link CallContext#responseHeaders}) go out with the answer, the refusal or before the stream's first event. One
+ * per servlet ({@link GatewayCallServlet}): it owns the keep-alive timer ({@link #close()}).
  */
 final class GatewayCalls implements AutoCloseable {
     static final long KEEP_ALIVE_SECONDS = ChatCompletionsServlet.KEEP_ALIVE_SECONDS;
@@ -35,7 +35,7 @@ final class GatewayCalls implements AutoCloseable {
     }
 
     private final ScheduledExecutorService keepAlive;
-    /** The async timeout of a non-streamed call: none by default, as for chat; tests shorten it. */
+    /** The async timeout of a non-streamed call ({@link ChatCompletionsServlet#ASYNC_TIMEOUT_MILLIS}); tests shorten it. */
     volatile long asyncTimeoutMillis = ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS;
 
     GatewayCalls(String threadName) {
@@ -46,7 +46,10 @@ final class GatewayCalls implements AutoCloseable {
         });
     }
 
-    /** A non-streamed call: the filters' response headers, then {@code writer}'s answer (or the failure's). */
+    /**
+     * A non-streamed call: asynchronous when the container allows it, else on the request thread. Either way the
+     * filters' response headers, then {@code writer}'s answer (or the failure's) are written by the same code.
+     */
     void complete(
             HttpServletRequest req,
             HttpServletResponse resp,
@@ -56,27 +59,28 @@ final class GatewayCalls implements AutoCloseable {
             ChatRequest request,
             Writer writer)
             throws IOException {
-        if (!req.isAsyncSupported()) {
-            ChatResponse response;
-            try {
-                response = gateway.complete(context, request);
-            } finally {
+        try {
+            if (!req.isAsyncSupported()) {
+                ChatResponse response = gateway.complete(context, request);
                 Responses.filterHeaders(context, resp);
+                writer.write(response);
+                return;
             }
-            writer.write(response);
-            return;
+            AsyncAnswer.serve(
+                    req,
+                    gateway.completeAsync(context, request),
+                    asyncTimeoutMillis,
+                    ms -> new LlmException(
+                            ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
+                    requestId,
+                    outcome -> OpenAiServlet.respond(req, resp, requestId, () -> {
+                        Responses.filterHeaders(context, resp);
+                        writer.write(outcome.get());
+                    }));
+        } catch (RuntimeException e) {
+            Responses.filterHeaders(context, resp); // a refusal by a filter still carries its headers
+            throw e;
         }
-        AsyncAnswer.serve(
-                req,
-                gateway.completeAsync(context, request),
-                asyncTimeoutMillis,
-                ms -> new LlmException(
-                        ErrorKind.TIMEOUT, "the gateway did not answer within the ingress's " + ms + " ms"),
-                requestId,
-                outcome -> OpenAiServlet.respond(req, resp, requestId, () -> {
-                    Responses.filterHeaders(context, resp);
-                    writer.write(outcome.get());
-                }));
     }
 
     /** A streamed call, written by {@code encoder}; failures before the first event are HTTP errors. */
@@ -87,37 +91,42 @@ final class GatewayCalls implements AutoCloseable {
             Gateway gateway,
             CallContext context,
             ChatRequest request,
-            StreamEncoder encoder,
-            Function<RuntimeException, OpenAiError> errors) {
-        StreamSession session = new StreamSession(resp, requestId, context, encoder, errors);
-        boolean async = req.isAsyncSupported();
-        if (async) {
-            AsyncContext ac = req.startAsync();
-            session.useAsync(ac);
-        }
+            StreamEncoder encoder) {
         try {
-            session.keepAlive(keepAlive.scheduleWithFixedDelay(
-                    session::ping, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
-        } catch (RuntimeException e) {
-            // shutting down: no keep-alives
-        }
-        StreamHandle handle;
-        try {
-            handle = gateway.stream(context, request, session);
-        } catch (RuntimeException e) {
-            session.failed(e);
-            return;
-        }
-        session.attach(handle);
-        if (!async) {
+            StreamSession session =
+                    new StreamSession(resp, requestId, context, encoder, e -> OpenAiServlet.toError(e, req, requestId));
+            boolean async = req.isAsyncSupported();
+            if (async) {
+                AsyncContext ac = req.startAsync();
+                session.useAsync(ac);
+            }
             try {
-                session.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (handle != null) {
-                    handle.cancel();
+                session.keepAlive(keepAlive.scheduleWithFixedDelay(
+                        session::ping, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
+            } catch (RuntimeException e) {
+                // shutting down: no keep-alives
+            }
+            StreamHandle handle;
+            try {
+                handle = gateway.stream(context, request, session);
+            } catch (RuntimeException e) {
+                session.failed(e);
+                return;
+            }
+            session.attach(handle);
+            if (!async) {
+                try {
+                    session.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (handle != null) {
+                        handle.cancel();
+                    }
                 }
             }
+        } catch (RuntimeException e) {
+            Responses.filterHeaders(context, resp); // as for complete: a refusal carries the filters' headers
+            throw e;
         }
     }
 

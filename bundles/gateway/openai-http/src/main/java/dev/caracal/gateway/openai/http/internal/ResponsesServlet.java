@@ -17,7 +17,6 @@ import dev.caracal.security.Principal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -43,7 +42,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
             "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true",
             "osgi.http.whiteboard.context.select=" + CaracalHttp.CONTEXT_SELECT
         })
-public class ResponsesServlet extends OpenAiServlet {
+public class ResponsesServlet extends GatewayCallServlet {
     private static final long serialVersionUID = 1L;
 
     @Reference(
@@ -52,21 +51,8 @@ public class ResponsesServlet extends OpenAiServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     transient volatile ResponseStore store;
 
-    transient GatewayCalls calls;
-
-    @Override
-    public void init() {
-        calls = new GatewayCalls("caracal-openai-responses-keepalive");
-    }
-
-    @Override
-    public void destroy() {
-        calls.close();
-    }
-
-    @Override
-    Set<String> methods() {
-        return Set.of("POST");
+    public ResponsesServlet() {
+        super("caracal-openai-responses-keepalive");
     }
 
     @Override
@@ -88,34 +74,28 @@ public class ResponsesServlet extends OpenAiServlet {
         long created = System.currentTimeMillis() / 1000;
         ResponseRenderer.Header header = new ResponseRenderer.Header(requestId, created, request.model(), call.echo());
         StoredResponses keeper = parsed.store() ? responses : null;
-        try {
-            if (!parsed.stream()) {
-                calls.complete(req, resp, requestId, gateway, context, request, answer -> {
-                    ObjectNode response = ResponseRenderer.response(header, answer);
-                    if (keeper != null) {
-                        keeper.save(requestId, created, response, conversation);
-                    }
-                    Responses.writeJson(resp, 200, response);
-                });
-                return;
-            }
-            ResponseEventStream events = new ResponseEventStream(header, response -> {
-                if (keeper == null) {
-                    return null;
-                }
-                try {
+        if (!parsed.stream()) {
+            calls.complete(req, resp, requestId, gateway, context, request, answer -> {
+                ObjectNode response = ResponseRenderer.response(header, answer);
+                if (keeper != null) {
                     keeper.save(requestId, created, response, conversation);
-                    return null;
-                } catch (RuntimeException e) {
-                    return toError(e, req, requestId);
                 }
+                Responses.writeJson(resp, 200, response);
             });
-            calls.stream(
-                    req, resp, requestId, gateway, context, request, encoder(events), e -> toError(e, req, requestId));
-        } catch (RuntimeException e) {
-            Responses.filterHeaders(context, resp); // a refusal by a filter still carries its headers
-            throw e;
+            return;
         }
+        ResponseEventStream events = new ResponseEventStream(header, response -> {
+            if (keeper == null) {
+                return null;
+            }
+            try {
+                keeper.save(requestId, created, response, conversation);
+                return null;
+            } catch (RuntimeException e) {
+                return toError(e, req, requestId);
+            }
+        });
+        calls.stream(req, resp, requestId, gateway, context, request, encoder(events));
     }
 
     /** The Responses events as SSE, each named by its type. */

@@ -3,9 +3,11 @@ package dev.caracal.gateway.openai.http.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
+import dev.caracal.gateway.openai.http.completions.CompletionChunks;
 import dev.caracal.llm.StreamEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The server-sent events one streamed answer is written as, in one of OpenAI's stream formats: Chat Completions
@@ -31,13 +33,16 @@ interface StreamEncoder {
     /** What tells the client that the stream failed after it started (the stream ends after it). */
     List<Sse> failed(OpenAiError error);
 
-    /** Chat Completions' chunks ({@link ChunkStream}), then {@code [DONE]}; a failure is {@code data: {"error":...}}. */
-    static StreamEncoder chatCompletion(ChunkStream chunks) {
+    /**
+     * Chunks as SSE data, then {@code [DONE]}; a failure is {@code data: {"error":...}}. The format of Chat Completions
+     * ({@link ChunkStream#on}) and of legacy Completions ({@link CompletionChunks#on}) alike.
+     */
+    static StreamEncoder chunks(Function<StreamEvent, List<ObjectNode>> chunks) {
         return new StreamEncoder() {
             @Override
             public List<Sse> on(StreamEvent event) {
                 List<Sse> out = new ArrayList<>();
-                for (ObjectNode chunk : chunks.on(event)) {
+                for (ObjectNode chunk : chunks.apply(event)) {
                     out.add(Sse.data(chunk.toString()));
                 }
                 if (event instanceof StreamEvent.End) {

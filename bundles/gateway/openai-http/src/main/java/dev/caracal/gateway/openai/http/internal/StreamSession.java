@@ -2,7 +2,6 @@ package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.core.http.EventStreamWriter;
 import dev.caracal.gateway.CallContext;
-import dev.caracal.gateway.openai.http.codec.ChunkStream;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
@@ -51,15 +50,6 @@ final class StreamSession implements StreamHandler {
     private boolean cancelWanted;
     private volatile StreamHandle handle;
     private volatile ScheduledFuture<?> keepAlive;
-
-    StreamSession(
-            HttpServletResponse resp,
-            String requestId,
-            CallContext context,
-            ChunkStream chunks,
-            Function<RuntimeException, OpenAiError> errors) {
-        this(resp, requestId, context, StreamEncoder.chatCompletion(chunks), errors);
-    }
 
     StreamSession(
             HttpServletResponse resp,

@@ -33,7 +33,7 @@ final class OpenAiIngress extends IngressUnderTest {
                 maxThreads,
                 routes -> mount(routes, chat, embeddings, models),
                 routes -> mount(routes, blockingChat, blockingEmbeddings, blockingModels));
-        asyncTimeout(millis -> chat.asyncTimeoutMillis = millis, ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS);
+        asyncTimeout(millis -> chat.calls.asyncTimeoutMillis = millis, ChatCompletionsServlet.ASYNC_TIMEOUT_MILLIS);
     }
 
     /** Maps the servlets as their whiteboard properties do. */
