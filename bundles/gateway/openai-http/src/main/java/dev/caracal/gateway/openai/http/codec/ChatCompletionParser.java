@@ -43,10 +43,6 @@ public final class ChatCompletionParser {
     /** Metadata key under which the OpenAI {@code user} field is passed to the gateway's filters. */
     public static final String USER_METADATA = "user";
 
-    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-    private static final int MAX_STOP = 4;
-    /** {@code reasoning_effort}'s value for no reasoning, besides the {@link Reasoning.Effort} wire names. */
-
     /** The wire format of the requests this parser reads ({@link RequestExtras#format}). */
     public static final String FORMAT = "openai";
 
@@ -103,7 +99,7 @@ public final class ChatCompletionParser {
         List<Message> messages = ChatMessagesParser.parse(body, system);
 
         List<ToolDefinition> tools = parseTools(body);
-        ToolChoice toolChoice = parseToolChoice(body, tools);
+        ToolChoice toolChoice = ToolFields.choice(body, tools, ToolFields.Dialect.CHAT_COMPLETIONS);
         JsonNode parallel = get(body, "parallel_tool_calls");
         if (parallel != null && !parallel.isNull()) {
             if (!parallel.isBoolean()) {
@@ -112,30 +108,12 @@ public final class ChatCompletionParser {
             toolChoice = toolChoice.withParallel(parallel.booleanValue());
         }
 
-        Double temperature = Fields.optionalNumber(body, "temperature", 0, 2);
-        Double topP = Fields.optionalNumber(body, "top_p", 0, 1);
-        Double presence = Fields.optionalNumber(body, "presence_penalty", -2, 2);
-        Double frequency = Fields.optionalNumber(body, "frequency_penalty", -2, 2);
-        Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
-        Long maxCompletion =
-                Fields.optionalInteger(body, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE);
-        Long limit = maxCompletion != null ? maxCompletion : maxTokens;
-        Long seed = Fields.optionalInteger(body, "seed", "seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        SamplingParameters sampling = new SamplingParameters(
-                temperature, topP, null, limit == null ? null : limit.intValue(), seed, presence, frequency);
+        SamplingParameters sampling = GenerationFields.sampling(body, ChatCompletionParser::maxTokens);
 
-        List<String> stop = parseStop(body);
+        List<String> stop = GenerationFields.stop(body);
 
         boolean stream = Fields.optionalBoolean(body, "stream", "stream", false);
-        boolean includeUsage = false;
-        JsonNode streamOptions = Fields.optionalObject(body, "stream_options", "stream_options");
-        if (streamOptions != null) {
-            if (!stream) {
-                throw InvalidRequestException.value("stream_options", "only allowed when 'stream' is true.");
-            }
-            includeUsage =
-                    Fields.optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage", false);
-        }
+        boolean includeUsage = GenerationFields.includeUsage(body, stream);
 
         Map<String, String> metadata = parseMetadata(body);
         Reasoning reasoning = parseReasoningEffort(body);
@@ -155,6 +133,14 @@ public final class ChatCompletionParser {
                 parseResponseFormat(body),
                 system);
         return new ChatCompletionCall(request, includeUsage);
+    }
+
+    /** The token limit: {@code max_completion_tokens}, else the older {@code max_tokens}; both are validated. */
+    private static Long maxTokens(JsonNode body) {
+        Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 1, Integer.MAX_VALUE);
+        Long maxCompletion =
+                Fields.optionalInteger(body, "max_completion_tokens", "max_completion_tokens", 1, Integer.MAX_VALUE);
+        return maxCompletion != null ? maxCompletion : maxTokens;
     }
 
     /** The top-level members this parser does not read, each as its raw JSON. */
@@ -208,30 +194,14 @@ public final class ChatCompletionParser {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             String p = path("tools", i);
-            JsonNode tool = array.get(i);
-            if (!tool.isObject()) {
-                throw InvalidRequestException.type(p, "an object");
-            }
-            String type = Fields.requiredString(tool, "type", path(p, "type"));
-            if (!type.equals("function")) {
-                throw InvalidRequestException.unsupportedValue(
-                        path(p, "type"), "only 'function' tools are supported, got '" + type + "'.");
-            }
+            JsonNode tool = ToolFields.functionTool(array, i, ToolFields.Dialect.CHAT_COMPLETIONS);
             MessageMembers.check(tool, MessageMembers.TOOL, p, "a tool");
             JsonNode fn = Fields.required(tool, "function", path(p, "function"));
             if (!fn.isObject()) {
                 throw InvalidRequestException.type(path(p, "function"), "an object");
             }
             MessageMembers.check(fn, MessageMembers.TOOL_FUNCTION, path(p, "function"), "a tool's function");
-            String name = Fields.requiredString(fn, "name", path(p, "function.name"));
-            if (!TOOL_NAME.matcher(name).matches()) {
-                throw InvalidRequestException.value(
-                        path(p, "function.name"),
-                        "must be 1 to 64 characters of a-z, A-Z, 0-9, underscores and dashes.");
-            }
-            if (!names.add(name)) {
-                throw InvalidRequestException.value(path(p, "function.name"), "duplicate tool name '" + name + "'.");
-            }
+            String name = ToolFields.name(fn, path(p, "function.name"), names);
             String description = Fields.optionalString(fn, "description", path(p, "function.description"));
             JsonNode params = Fields.optionalObject(fn, "parameters", path(p, "function.parameters"));
             Boolean strict = fn.hasNonNull("strict")
@@ -241,46 +211,6 @@ public final class ChatCompletionParser {
                     name, description, params == null ? null : params.toString(), strict, CacheControls.read(tool, p)));
         }
         return tools;
-    }
-
-    private static ToolChoice parseToolChoice(JsonNode body, List<ToolDefinition> tools) {
-        JsonNode choice = get(body, "tool_choice");
-        if (choice == null) {
-            return ToolChoice.AUTO;
-        }
-        ToolChoice result;
-        if (choice.isTextual()) {
-            result = switch (choice.textValue()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> ToolChoice.NONE;
-                case "required" -> ToolChoice.REQUIRED;
-                default ->
-                    throw InvalidRequestException.value(
-                            "tool_choice", "must be 'none', 'auto', 'required' or a named function.");
-            };
-        } else if (choice.isObject()) {
-            String type = Fields.requiredString(choice, "type", "tool_choice.type");
-            if (!type.equals("function")) {
-                throw InvalidRequestException.unsupportedValue(
-                        "tool_choice.type", "only 'function' is supported, got '" + type + "'.");
-            }
-            JsonNode fn = Fields.required(choice, "function", "tool_choice.function");
-            if (!fn.isObject()) {
-                throw InvalidRequestException.type("tool_choice.function", "an object");
-            }
-            String name = Fields.requiredNonEmptyString(fn, "name", "tool_choice.function.name");
-            if (tools.stream().noneMatch(t -> t.name().equals(name))) {
-                throw InvalidRequestException.value(
-                        "tool_choice.function.name", "no tool named '" + name + "' is defined in 'tools'.");
-            }
-            result = ToolChoice.tool(name);
-        } else {
-            throw InvalidRequestException.type("tool_choice", "a string or an object");
-        }
-        if (tools.isEmpty() && result.mode() != ToolChoice.Mode.AUTO && result.mode() != ToolChoice.Mode.NONE) {
-            throw InvalidRequestException.value("tool_choice", "only allowed when 'tools' are specified.");
-        }
-        return result;
     }
 
     // ---- reasoning ----
@@ -368,32 +298,7 @@ public final class ChatCompletionParser {
         }
     }
 
-    // ---- stop, metadata ----
-
-    private static List<String> parseStop(JsonNode body) {
-        JsonNode stop = get(body, "stop");
-        if (stop == null) {
-            return List.of();
-        }
-        if (stop.isTextual()) {
-            return List.of(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw InvalidRequestException.type("stop", "a string or an array of strings");
-        }
-        if (stop.size() > MAX_STOP) {
-            throw InvalidRequestException.value(
-                    "stop", "at most " + MAX_STOP + " stop sequences are allowed, got " + stop.size() + ".");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < stop.size(); i++) {
-            if (!stop.get(i).isTextual()) {
-                throw InvalidRequestException.type(path("stop", i), "a string");
-            }
-            out.add(stop.get(i).textValue());
-        }
-        return out;
-    }
+    // ---- metadata ----
 
     private static Map<String, String> parseMetadata(JsonNode body) {
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -9,11 +9,8 @@ import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.Role;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code messages} of a Chat Completions request, validated the way OpenAI validates them (roles, content parts,
@@ -22,8 +19,6 @@ import java.util.regex.Pattern;
  * the part it was on ({@link CacheControls}).
  */
 final class ChatMessagesParser {
-    private static final Pattern DATA_URL = Pattern.compile("data:([^;,]+)((?:;[^;,]+)*),(.*)", Pattern.DOTALL);
-
     private ChatMessagesParser() {}
 
     /**
@@ -188,52 +183,14 @@ final class ChatMessagesParser {
         } else {
             throw InvalidRequestException.type(p, "an object");
         }
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("data:")) {
-            ContentPart.Image inline = dataUrlImage(url, urlPath);
-            return new ContentPart.Image(inline.mediaType(), inline.data(), null, detail);
-        }
-        if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return new ContentPart.Image(null, null, url, detail);
-        }
-        throw InvalidRequestException.value(urlPath, "expected an http(s) URL or a base64 data: URL.");
+        ContentPart.Image image = ImageUrls.image(url, urlPath);
+        return new ContentPart.Image(image.mediaType(), image.data(), image.url(), detail);
     }
 
     private static ContentPart.Image marked(ContentPart.Image image, CacheControl marker) {
         return marker == null
                 ? image
                 : new ContentPart.Image(image.mediaType(), image.data(), image.url(), image.detail(), marker);
-    }
-
-    private static ContentPart.Image dataUrlImage(String url, String p) {
-        var m = DATA_URL.matcher(url);
-        if (!m.matches()) {
-            throw InvalidRequestException.value(p, "malformed data: URL.");
-        }
-        String mediaType = m.group(1).trim().toLowerCase(Locale.ROOT);
-        boolean base64 = false;
-        for (String param : m.group(2).split(";")) {
-            if (param.trim().equalsIgnoreCase("base64")) {
-                base64 = true;
-            }
-        }
-        if (!base64) {
-            throw InvalidRequestException.value(p, "a data: URL image must be base64-encoded (';base64,').");
-        }
-        if (!mediaType.startsWith("image/")) {
-            throw InvalidRequestException.value(
-                    p, "the data: URL's media type must be an image type, got '" + mediaType + "'.");
-        }
-        String data = m.group(3);
-        if (data.isEmpty()) {
-            throw InvalidRequestException.value(p, "the data: URL holds no data.");
-        }
-        try {
-            Base64.getDecoder().decode(data);
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequestException.value(p, "the data: URL's payload is not valid base64.");
-        }
-        return new ContentPart.Image(mediaType, data, null);
     }
 
     private static List<ContentPart> assistantContent(JsonNode message, String p) {

@@ -6,12 +6,12 @@ import static dev.caracal.gateway.openai.http.codec.Fields.path;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionParser;
 import dev.caracal.gateway.openai.http.codec.Fields;
+import dev.caracal.gateway.openai.http.codec.GenerationFields;
 import dev.caracal.gateway.openai.http.codec.InvalidRequestException;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.SamplingParameters;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +26,6 @@ import java.util.Set;
  * does not know are refused with a 400 naming them.
  */
 public final class CompletionsParser {
-    private static final int MAX_STOP = 4;
-
     /** The top-level members this parser reads; every other member is refused by name. */
     static final Set<String> READ = Set.of(
             "model",
@@ -71,27 +69,9 @@ public final class CompletionsParser {
         if (n != null && n != 1) {
             throw InvalidRequestException.unsupportedValue("n", "only n=1 is supported by this gateway.");
         }
-        Double temperature = Fields.optionalNumber(body, "temperature", 0, 2);
-        Double topP = Fields.optionalNumber(body, "top_p", 0, 1);
-        Double presence = Fields.optionalNumber(body, "presence_penalty", -2, 2);
-        Double frequency = Fields.optionalNumber(body, "frequency_penalty", -2, 2);
-        Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 0, Integer.MAX_VALUE);
-        if (maxTokens != null && maxTokens == 0) {
-            throw InvalidRequestException.unsupportedValue(
-                    "max_tokens", "0 (echo the prompt without a completion) is not supported.");
-        }
-        Long seed = Fields.optionalInteger(body, "seed", "seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        SamplingParameters sampling = new SamplingParameters(
-                temperature, topP, null, maxTokens == null ? null : maxTokens.intValue(), seed, presence, frequency);
+        SamplingParameters sampling = GenerationFields.sampling(body, CompletionsParser::maxTokens);
         boolean stream = Fields.optionalBoolean(body, "stream", "stream", false);
-        boolean includeUsage = false;
-        JsonNode options = Fields.optionalObject(body, "stream_options", "stream_options");
-        if (options != null) {
-            if (!stream) {
-                throw InvalidRequestException.value("stream_options", "only allowed when 'stream' is true.");
-            }
-            includeUsage = Fields.optionalBoolean(options, "include_usage", "stream_options.include_usage", false);
-        }
+        boolean includeUsage = GenerationFields.includeUsage(body, stream);
         Map<String, String> metadata = new LinkedHashMap<>();
         String user = Fields.optionalString(body, "user", "user");
         if (user != null) {
@@ -104,13 +84,23 @@ public final class CompletionsParser {
                 List.of(),
                 null,
                 sampling,
-                stop(body),
+                GenerationFields.stop(body),
                 stream,
                 metadata,
                 null,
                 new RequestExtras(ChatCompletionParser.FORMAT, Map.of(), null),
                 null);
         return new CompletionsCall(request, includeUsage);
+    }
+
+    /** {@code max_tokens}; 0, which asks for the prompt's echo alone, is refused. */
+    private static Long maxTokens(JsonNode body) {
+        Long maxTokens = Fields.optionalInteger(body, "max_tokens", "max_tokens", 0, Integer.MAX_VALUE);
+        if (maxTokens != null && maxTokens == 0) {
+            throw InvalidRequestException.unsupportedValue(
+                    "max_tokens", "0 (echo the prompt without a completion) is not supported.");
+        }
+        return maxTokens;
     }
 
     /** {@code prompt}: a string, or an array of exactly one string. */
@@ -158,30 +148,5 @@ public final class CompletionsParser {
         if (bias != null && !bias.isEmpty()) {
             throw InvalidRequestException.unsupported("logit_bias", "logit bias is not supported.");
         }
-    }
-
-    private static List<String> stop(JsonNode body) {
-        JsonNode stop = get(body, "stop");
-        if (stop == null) {
-            return List.of();
-        }
-        if (stop.isTextual()) {
-            return List.of(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw InvalidRequestException.type("stop", "a string or an array of strings");
-        }
-        if (stop.size() > MAX_STOP) {
-            throw InvalidRequestException.value(
-                    "stop", "at most " + MAX_STOP + " stop sequences are allowed, got " + stop.size() + ".");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < stop.size(); i++) {
-            if (!stop.get(i).isTextual()) {
-                throw InvalidRequestException.type(path("stop", i), "a string");
-            }
-            out.add(stop.get(i).textValue());
-        }
-        return out;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.gateway.openai.http.codec.Fields;
 import dev.caracal.gateway.openai.http.codec.InvalidRequestException;
+import dev.caracal.gateway.openai.http.codec.ToolFields;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Reasoning;
 import dev.caracal.llm.RequestExtras;
@@ -85,7 +86,7 @@ public final class ResponsesRequestParser {
         echo.put("instructions", instructions);
 
         ResponseToolsParser.Tools tools = ResponseToolsParser.tools(body);
-        ToolChoice toolChoice = ResponseToolsParser.toolChoice(body, tools.definitions());
+        ToolChoice toolChoice = ToolFields.choice(body, tools.definitions(), ToolFields.Dialect.RESPONSES);
         echo.set("tools", tools.echo());
         JsonNode choice = get(body, "tool_choice");
         echo.set("tool_choice", choice == null ? F.textNode("auto") : choice.deepCopy());
