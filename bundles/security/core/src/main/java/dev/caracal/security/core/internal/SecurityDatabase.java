@@ -1,9 +1,10 @@
 package dev.caracal.security.core.internal;
 
+import dev.caracal.core.db.SchemaMigrations;
+import dev.caracal.core.db.Transactions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The relational store of the security bundle: H2 SQL in {@code <karaf.data>/caracal/security.mv.db} holding tenants,
  * API keys (a SHA-256 of each secret, never the secret) and the audit log. One connection, used by one caller at a
- * time ({@link #run}); every unit of work is a transaction. The schema is versioned: {@link #MIGRATIONS} are applied
- * in order at open, each recorded in {@code schema_version}, so a newer bundle upgrades an older database and an older
- * bundle refuses a newer one instead of misreading it.
+ * time ({@link #run}); every unit of work is a transaction. The schema is versioned ({@link SchemaMigrations}):
+ * {@link #MIGRATIONS} are applied in order at open, each recorded in {@code schema_version}, so a newer bundle upgrades
+ * an older database and an older bundle refuses a newer one instead of misreading it.
  */
 final class SecurityDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityDatabase.class);
@@ -58,11 +59,6 @@ final class SecurityDatabase implements AutoCloseable {
             CREATE INDEX audit_log_at ON audit_log(at);
             """);
 
-    /** A unit of work on the connection, run in one transaction. */
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     private final Connection connection;
     private final Path file;
 
@@ -97,54 +93,22 @@ final class SecurityDatabase implements AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        int current = run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, applied_at TIMESTAMP "
-                        + "WITH TIME ZONE NOT NULL)");
-                try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-        if (current > MIGRATIONS.size()) {
-            throw new SQLException("the security database has schema version " + current
-                    + ", newer than this Caracal understands (" + MIGRATIONS.size() + "); use a newer Caracal");
-        }
-        for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-            int version = v;
-            run(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute(MIGRATIONS.get(version - 1));
-                }
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO schema_version (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)")) {
-                    p.setInt(1, version);
-                    p.executeUpdate();
-                }
-                return null;
-            });
-            LOG.info("Security database {}: schema migrated to version {}", file, version);
-        }
+        SchemaMigrations.migrate(
+                connection,
+                MIGRATIONS,
+                "the security database",
+                SecurityDatabase::failure,
+                LOG,
+                "Security database " + file);
     }
 
     /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
-    synchronized <T> T run(Work<T> work) {
-        try {
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("the security database failed: " + e.getMessage(), e);
-        }
+    synchronized <T> T run(Transactions.Work<T> work) {
+        return Transactions.run(connection, work, SecurityDatabase::failure);
+    }
+
+    private static RuntimeException failure(SQLException e) {
+        return new IllegalStateException("the security database failed: " + e.getMessage(), e);
     }
 
     /** The schema version now (tests). */

@@ -1,5 +1,7 @@
 package dev.caracal.gateway.openai.http.store;
 
+import dev.caracal.core.db.SchemaMigrations;
+import dev.caracal.core.db.Transactions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * The stored responses in H2 SQL, in {@code <directory>/responses.mv.db}: one table keyed by (tenant, id), so every
  * lookup is within a tenant, with an index on the creation time for the retention purge. One connection, used by one
  * caller at a time; every call is a transaction, committed at once (no write delay), so a stored response survives a
- * kill. The schema is versioned as the security database's is: {@link #MIGRATIONS} are applied in order at open and
- * recorded in {@code schema_version}, and a database newer than this code is refused, not misread.
+ * kill. The schema is versioned as the security database's is ({@link SchemaMigrations}): {@link #MIGRATIONS} are
+ * applied in order at open and recorded in {@code schema_version}, and a database newer than this code is refused,
+ * not misread.
  */
 public final class H2ResponseStore implements ResponseStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(H2ResponseStore.class);
@@ -36,10 +38,6 @@ public final class H2ResponseStore implements ResponseStore, AutoCloseable {
             );
             CREATE INDEX stored_responses_created ON stored_responses(created_at);
             """);
-
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
 
     private final Connection connection;
     private final Path file;
@@ -83,35 +81,13 @@ public final class H2ResponseStore implements ResponseStore, AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        int current = run(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, applied_at TIMESTAMP "
-                        + "WITH TIME ZONE NOT NULL)");
-                try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-        if (current > MIGRATIONS.size()) {
-            throw new SQLException("the stored responses database has schema version " + current
-                    + ", newer than this Caracal understands (" + MIGRATIONS.size() + "); use a newer Caracal");
-        }
-        for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-            int version = v;
-            run(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute(MIGRATIONS.get(version - 1));
-                }
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO schema_version (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)")) {
-                    p.setInt(1, version);
-                    p.executeUpdate();
-                }
-                return null;
-            });
-            LOG.info("Stored responses {}: schema migrated to version {}", file, version);
-        }
+        SchemaMigrations.migrate(
+                connection,
+                MIGRATIONS,
+                "the stored responses database",
+                H2ResponseStore::failure,
+                LOG,
+                "Stored responses " + file);
     }
 
     @Override
@@ -201,22 +177,12 @@ public final class H2ResponseStore implements ResponseStore, AutoCloseable {
     }
 
     /** Runs {@code work} in a transaction: committed when it returns, rolled back when it throws. */
-    private synchronized <T> T run(Work<T> work) {
-        try {
-            T result = work.run(connection);
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw ResponseStoreException.failed("the stored responses database failed: " + e.getMessage(), e);
-        }
+    private synchronized <T> T run(Transactions.Work<T> work) {
+        return Transactions.run(connection, work, H2ResponseStore::failure);
+    }
+
+    private static RuntimeException failure(SQLException e) {
+        return ResponseStoreException.failed("the stored responses database failed: " + e.getMessage(), e);
     }
 
     @Override
