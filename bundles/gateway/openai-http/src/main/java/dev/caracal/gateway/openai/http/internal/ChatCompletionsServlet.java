@@ -1,14 +1,10 @@
 package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.core.http.CaracalHttp;
-import dev.caracal.gateway.CallContext;
-import dev.caracal.gateway.Gateway;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionCall;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionParser;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
-import dev.caracal.llm.ChatRequest;
-import dev.caracal.llm.RequestExtras;
 import java.io.IOException;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -52,25 +48,13 @@ public class ChatCompletionsServlet extends GatewayCallServlet {
     @Override
     void handle(HttpServletRequest req, HttpServletResponse resp, String requestId) throws IOException {
         ChatCompletionCall call = ChatCompletionParser.parse(readJson(req));
-        Gateway gateway = gateway();
-        CallContext context = CallContexts.of(req, requestId);
-        // the client's headers ride with its extras, for providers to forward by their allow-list
-        RequestExtras extras = call.request().extras();
-        ChatRequest request = call.request().withExtras(extras.withHeaders(context.headers()));
-        long created = System.currentTimeMillis() / 1000;
-        if (!request.stream()) {
-            calls.complete(
-                    req,
-                    resp,
-                    requestId,
-                    gateway,
-                    context,
-                    request,
-                    answer -> Responses.writeJson(
-                            resp, 200, ChatCompletionRenderer.completion(requestId, created, request.model(), answer)));
-            return;
-        }
-        ChunkStream chunks = new ChunkStream(requestId, created, request.model(), call.includeUsage());
-        calls.stream(req, resp, requestId, gateway, context, request, StreamEncoder.chunks(chunks::on));
+        answerChunked(
+                req,
+                resp,
+                requestId,
+                call.request(),
+                call.includeUsage(),
+                ChatCompletionRenderer::completion,
+                (id, created, model, includeUsage) -> new ChunkStream(id, created, model, includeUsage)::on);
     }
 }

@@ -1,14 +1,10 @@
 package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.core.http.CaracalHttp;
-import dev.caracal.gateway.CallContext;
-import dev.caracal.gateway.Gateway;
 import dev.caracal.gateway.openai.http.completions.CompletionChunks;
 import dev.caracal.gateway.openai.http.completions.CompletionsCall;
 import dev.caracal.gateway.openai.http.completions.CompletionsParser;
 import dev.caracal.gateway.openai.http.completions.CompletionsRenderer;
-import dev.caracal.llm.ChatRequest;
-import dev.caracal.llm.RequestExtras;
 import java.io.IOException;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -43,25 +39,13 @@ public class CompletionsServlet extends GatewayCallServlet {
     @Override
     void handle(HttpServletRequest req, HttpServletResponse resp, String requestId) throws IOException {
         CompletionsCall call = CompletionsParser.parse(readJson(req));
-        Gateway gateway = gateway();
-        CallContext context = CallContexts.of(req, requestId);
-        RequestExtras extras = call.request().extras();
-        ChatRequest request =
-                call.request().withExtras(new RequestExtras(extras.format(), extras.fields(), context.headers()));
-        long created = System.currentTimeMillis() / 1000;
-        if (!request.stream()) {
-            calls.complete(
-                    req,
-                    resp,
-                    requestId,
-                    gateway,
-                    context,
-                    request,
-                    answer -> Responses.writeJson(
-                            resp, 200, CompletionsRenderer.completion(requestId, created, request.model(), answer)));
-            return;
-        }
-        CompletionChunks chunks = new CompletionChunks(requestId, created, request.model(), call.includeUsage());
-        calls.stream(req, resp, requestId, gateway, context, request, StreamEncoder.chunks(chunks::on));
+        answerChunked(
+                req,
+                resp,
+                requestId,
+                call.request(),
+                call.includeUsage(),
+                CompletionsRenderer::completion,
+                (id, created, model, includeUsage) -> new CompletionChunks(id, created, model, includeUsage)::on);
     }
 }
