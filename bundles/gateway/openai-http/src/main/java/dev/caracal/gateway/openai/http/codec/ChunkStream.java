@@ -207,7 +207,11 @@ public final class ChunkStream {
         return c;
     }
 
-    static Usage merge(Usage a, Usage b) {
+    /**
+     * The usage so far after an update that may report only some counts: the larger of each (a stream's usage only
+     * grows). Also the Responses stream's ({@code ResponseEventStream}).
+     */
+    public static Usage merge(Usage a, Usage b) {
         if (b == null) {
             return a;
         }

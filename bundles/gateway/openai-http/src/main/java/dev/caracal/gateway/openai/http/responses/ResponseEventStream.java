@@ -3,6 +3,7 @@ package dev.caracal.gateway.openai.http.responses;
 import static dev.caracal.gateway.openai.http.responses.ResponseRenderer.F;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caracal.gateway.openai.http.codec.ChunkStream;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
@@ -147,7 +148,7 @@ public final class ResponseEventStream {
                 }
             }
         } else if (event instanceof StreamEvent.UsageUpdate update) {
-            usage = merge(usage, update.usage());
+            usage = ChunkStream.merge(usage, update.usage());
         } else if (event instanceof StreamEvent.End end) {
             start(out);
             close(out, end.stopReason());
@@ -305,16 +306,5 @@ public final class ResponseEventStream {
         e.put("sequence_number", sequence++);
         e.setAll(data);
         return new Event(type, e);
-    }
-
-    static Usage merge(Usage a, Usage b) {
-        if (b == null) {
-            return a;
-        }
-        return new Usage(
-                Math.max(a.inputTokens(), b.inputTokens()),
-                Math.max(a.outputTokens(), b.outputTokens()),
-                Math.max(a.cachedInputTokens(), b.cachedInputTokens()),
-                Math.max(a.cacheCreationInputTokens(), b.cacheCreationInputTokens()));
     }
 }
