@@ -22,20 +22,24 @@ import java.util.Set;
  * query set on one thread for at least {@code --seconds}; recall@k is computed from the returned ids against the
  * exact ground truth of {@link AnnBenchmark}. Ratios are taken per round (QPS at a recall target, interpolated in
  * that round's curve as {@link Report#qpsAt} does) and reported as median and range. Builds are repeated the same
- * way. Beside each round: /proc/loadavg before and after, and the CPU time of this JVM and of the native drivers
+ * way ({@code --builds-<data id>} sets another count for one data set). Beside each round: /proc/loadavg before and after, and the CPU time of this JVM and of the native drivers
  * against the round's wall time.
  *
  * <p>Contenders: Caracal HNSW (the bare index), Caracal through the store, Lucene HNSW, and native peers in their own
  * processes ({@link NativePeer}): hnswlib compiled here, FAISS from Debian's library, Debian's python3-hnswlib (and
  * python3-faiss on request).
  *
- * <pre>--data all|fashion-mnist,cacm,clustered --rounds 5 --seconds 1 --warmup 0.5 --builds 3
- * --knobs 10,16,24,32,48,64,96,128 --targets 0.9,0.95,0.99 --k 10 --m 16 --efc 100 --native-efc 100,200
+ * <pre>--data all|fashion-mnist,cacm,clustered --rounds 5 --seconds 1 --warmup 0.5 --builds 3 --builds-ID N
+ * --knobs 10,16,24,32,48,64,96,128 (clustered: also 192,256) --knobs-ID a,b --targets 0.9,0.95,0.99 --k 10 --m 16 --efc 100 --native-efc 100,200
  * --base 60000 --queries 1000 --clustered 1000000 --clustered-dim 128 --clustered-queries 1000 --clustered-seed 42
  * --only a,b --skip a,b --seed S --native-dir DIR --py-driver FILE --python FILE --native-info FILE
  * --out DIR --doc FILE --cache DIR --fashion-dir DIR --cacm-dir DIR</pre>
  */
 public final class InterleavedBenchmark {
+    static final String DEFAULT_KNOBS = "10,16,24,32,48,64,96,128";
+    /** The clustered set needs larger ef for recall 0.99 (at 1M x 128: measured beyond 128). */
+    static final String DEFAULT_CLUSTERED_KNOBS = DEFAULT_KNOBS + ",192,256";
+
     /** One measured sample (phase "query": a knob's passes; phase "build": one build, knob = efConstruction). */
     record Row(
             String data,
@@ -70,6 +74,7 @@ public final class InterleavedBenchmark {
     /** What the report needs of one data set. */
     record DataRun(
             Dataset data,
+            int[] knobs,
             List<Row> rows,
             List<RoundInfo> rounds,
             Map<String, String> descriptions,
@@ -103,7 +108,7 @@ public final class InterleavedBenchmark {
                 Double.parseDouble(a.getOrDefault("seconds", "1")),
                 Double.parseDouble(a.getOrDefault("warmup", "0.5")),
                 Integer.parseInt(a.getOrDefault("builds", "3")),
-                ints(a.getOrDefault("knobs", "10,16,24,32,48,64,96,128")),
+                ints(a.getOrDefault("knobs", DEFAULT_KNOBS)),
                 Arrays.stream(a.getOrDefault("targets", "0.9,0.95,0.99").split(","))
                         .mapToDouble(Double::parseDouble)
                         .toArray(),
@@ -150,7 +155,11 @@ public final class InterleavedBenchmark {
                             Long.parseLong(a.getOrDefault("clustered-seed", "42")));
                 default -> throw new IllegalArgumentException("unknown data set " + id);
             };
-            runs.add(runDataset(ds, s, natives, only, skip, out, new Random(seed ^ id.hashCode())));
+            int builds = Integer.parseInt(a.getOrDefault("builds-" + id, Integer.toString(s.builds())));
+            int[] knobs = a.containsKey("knobs-" + id)
+                    ? ints(a.get("knobs-" + id))
+                    : id.equals("clustered") && !a.containsKey("knobs") ? ints(DEFAULT_CLUSTERED_KNOBS) : s.knobs();
+            runs.add(runDataset(ds, s, builds, knobs, natives, only, skip, out, new Random(seed ^ id.hashCode())));
             writeCsv(out, runs); // after each data set, so a long run leaves what it measured
         }
         double total = (System.nanoTime() - t0) / 1e9;
@@ -181,7 +190,15 @@ public final class InterleavedBenchmark {
     record Natives(Path dir, Path pyDriver, String python) {}
 
     static DataRun runDataset(
-            Dataset ds, Settings s, Natives natives, Set<String> only, Set<String> skipNames, Path out, Random rnd)
+            Dataset ds,
+            Settings s,
+            int builds,
+            int[] knobs,
+            Natives natives,
+            Set<String> only,
+            Set<String> skipNames,
+            Path out,
+            Random rnd)
             throws Exception {
         long t0 = System.nanoTime();
         float[][] base = ds.base();
@@ -218,7 +235,7 @@ public final class InterleavedBenchmark {
                                 + "added one by one on one thread), M=" + m + ", efConstruction=" + efc
                                 + ", metric " + metric,
                         efc,
-                        dir -> new CaracalContender("caracal-hnsw" + sfx, "hnsw", hnsw, dir, s.knobs(), metric),
+                        dir -> new CaracalContender("caracal-hnsw" + sfx, "hnsw", hnsw, dir, knobs, metric),
                         work,
                         base,
                         queries));
@@ -236,7 +253,7 @@ public final class InterleavedBenchmark {
                                 "caracal-store-hnsw" + sfx,
                                 new dev.caracal.vector.IndexSpec("hnsw", hnsw),
                                 "ef",
-                                s.knobs(),
+                                knobs,
                                 dir,
                                 labels,
                                 metric),
@@ -253,8 +270,7 @@ public final class InterleavedBenchmark {
                                 + (ds.cosine() ? "DOT_PRODUCT on unit vectors" : "EUCLIDEAN")
                                 + "; KnnFloatVectorQuery(numCandidates = max(k, knob))",
                         efc,
-                        dir -> new LuceneContender(
-                                "lucene-hnsw" + sfx, false, m, efc, dir, s.knobs(), labels, ds.cosine()),
+                        dir -> new LuceneContender("lucene-hnsw" + sfx, false, m, efc, dir, knobs, labels, ds.cosine()),
                         work,
                         base,
                         queries));
@@ -323,7 +339,7 @@ public final class InterleavedBenchmark {
             descriptions.put(p.name(), p.describe());
             knobNames.put(p.name(), p.knobName());
         }
-        int pairs = peers.size() * s.knobs().length;
+        int pairs = peers.size() * knobs.length;
         AnnBenchmark.log(
                 "%d contenders %s; %d (contender, knob) pairs per round: >= %.0f s of queries per round",
                 peers.size(), peers.stream().map(Peer::name).toList(), pairs, pairs * s.seconds());
@@ -332,7 +348,7 @@ public final class InterleavedBenchmark {
         List<RoundInfo> rounds = new ArrayList<>();
         try {
             // builds: every contender once per build round, in a shuffled order; the last build is the one queried
-            for (int r = 1; r <= s.builds(); r++) {
+            for (int r = 1; r <= builds; r++) {
                 List<Peer> order = new ArrayList<>(peers);
                 Collections.shuffle(order, rnd);
                 RoundMeter meter = new RoundMeter(nativePeers);
@@ -356,19 +372,14 @@ public final class InterleavedBenchmark {
                             load));
                     AnnBenchmark.log(
                             "build %d/%d %s: %.1f s (%,.0f vectors/s, thread cpu/wall %.2f)",
-                            r,
-                            s.builds(),
-                            p.name(),
-                            b.seconds(),
-                            base.length / b.seconds(),
-                            b.cpuSeconds() / b.seconds());
+                            r, builds, p.name(), b.seconds(), base.length / b.seconds(), b.cpuSeconds() / b.seconds());
                 }
                 rounds.add(meter.finish(ds.id(), "build", r));
             }
             // warm-up (not recorded): every pair once, shuffled
             List<int[]> pairList = new ArrayList<>();
             for (int pi = 0; pi < peers.size(); pi++) {
-                for (int knob : s.knobs()) {
+                for (int knob : knobs) {
                     pairList.add(new int[] {pi, knob});
                 }
             }
@@ -426,7 +437,7 @@ public final class InterleavedBenchmark {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         AnnBenchmark.log("%s done in %.0f s", ds.title(), secs);
-        return new DataRun(ds, rows, rounds, descriptions, knobNames, skipped, secs);
+        return new DataRun(ds, knobs, rows, rounds, descriptions, knobNames, skipped, secs);
     }
 
     private static void addNative(

@@ -133,14 +133,16 @@ final class InterleavedReport {
                 Runtime.getRuntime().maxMemory() >> 20));
         md.append(String.format(
                 Locale.ROOT,
-                "- Method: every contender's index is built %d time(s), in a freshly shuffled order each time (the "
-                        + "last build is kept in memory and queried). Then a warm-up visits every (contender, knob) "
+                "- Method: every contender's index is built %d time(s) (the Builds table of a data set says when it "
+                        + "was built another number of times), in a freshly shuffled order each time (the last build is "
+                        + "kept in memory and queried). Then a warm-up visits every (contender, knob) "
                         + "pair once for %.2f s (not recorded), and %d rounds each visit every pair once in a freshly "
                         + "shuffled order (shuffle seed %d; `--seed` repeats it). A visit runs whole passes over every "
                         + "query on one thread for at least %.2f s and counts queries per second of the query loop's "
                         + "wall time (for the native peers measured inside the driver, the query set having been read "
                         + "once from a file before; nothing crosses the pipe while it is timed). Knob values: %s "
-                        + "(ef; Lucene numCandidates = max(k, knob); FAISS efSearch).%n",
+                        + "(ef; Lucene numCandidates = max(k, knob); FAISS efSearch), unless a data set's section "
+                        + "names others.%n",
                 s.builds(),
                 s.warmup(),
                 s.rounds(),
@@ -239,10 +241,11 @@ final class InterleavedReport {
         md.append(r.data().description()).append('\n');
         md.append(String.format(
                 Locale.ROOT,
-                "- %,d base vectors, %,d queries, %d dims; %.0f s for this data set.%n",
+                "- %,d base vectors, %,d queries, %d dims; knobs %s; %.0f s for this data set.%n",
                 r.data().base().length,
                 r.data().queries().length,
                 r.data().dim(),
+                Arrays.toString(r.knobs()),
                 r.seconds()));
         for (String skipped : r.skipped()) {
             md.append("- Skipped: ").append(skipped).append('\n');
