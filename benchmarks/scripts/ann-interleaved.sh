@@ -72,6 +72,23 @@ else
   rm -f "$OUT/faiss_driver"
 fi
 echo "hnswlib-py, faiss-py: /usr/bin/python3 $SRC/py_driver.py (Debian's prebuilt extensions)" >> "$INFO"
+# which SIMD registers the machine code uses (xmm: SSE, ymm: AVX/AVX2, zmm: AVX-512), so "SSE only" is a measured fact
+simd() { # file: "xmm N ymm N zmm N" instruction operands in its disassembly
+  if [ -e "$1" ] && command -v objdump > /dev/null; then
+    objdump -d --no-show-raw-insn "$1" 2> /dev/null | grep -oE '%[xyz]mm' | sort | uniq -c | awk '{printf "%s %s ", substr($2, 2), $1}'
+  else
+    echo "(not found)"
+  fi
+}
+PYHNSW=$(/usr/bin/python3 -c 'import hnswlib; print(hnswlib.__file__)' 2> /dev/null || true)
+PYFAISS=$(ls /usr/lib/python3/dist-packages/faiss/_swigfaiss*.so 2> /dev/null | head -1 || true)
+{
+  echo "SIMD register operands in the machine code:"
+  echo "  hnswlib_driver: $(simd "$OUT/hnswlib_driver")"
+  echo "  libfaiss.a (Debian): $(simd /usr/lib/x86_64-linux-gnu/libfaiss.a)"
+  echo "  python3-hnswlib ${PYHNSW:-(not found)}: $(simd "$PYHNSW")"
+  echo "  python3-faiss ${PYFAISS:-(not found)}: $(simd "$PYFAISS")"
+} >> "$INFO"
 cat "$INFO"
 
 exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-8g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -376,6 +376,7 @@ public final class InterleavedBenchmark {
                 }
                 rounds.add(meter.finish(ds.id(), "build", r));
             }
+            System.gc(); // the garbage of the earlier builds, before anything is timed
             // warm-up (not recorded): every pair once, shuffled
             List<int[]> pairList = new ArrayList<>();
             for (int pi = 0; pi < peers.size(); pi++) {
