@@ -28,6 +28,19 @@ need_file /usr/include/faiss/IndexHNSW.h libfaiss-dev
 need_file /usr/lib/x86_64-linux-gnu/libfaiss.a libfaiss-dev
 /usr/bin/python3 -c 'import numpy' 2> /dev/null || missing+=("python3-numpy (/usr/bin/python3 cannot import numpy)")
 /usr/bin/python3 -c 'import hnswlib' 2> /dev/null || missing+=("python3-hnswlib (/usr/bin/python3 cannot import hnswlib)")
+# CACM (in --data all, the default) is read from ../shared/data/cacm unless --cacm-dir says otherwise
+DATA=all
+CACM_DIR=../shared/data/cacm
+ARGS=("$@")
+for ((i = 0; i + 1 < ${#ARGS[@]}; i++)); do
+  case "${ARGS[i]}" in
+    --data) DATA=${ARGS[i + 1]} ;;
+    --cacm-dir) CACM_DIR=${ARGS[i + 1]} ;;
+  esac
+done
+case ",$DATA," in
+  *,all,* | *,cacm,*) [ -d "$CACM_DIR" ] || { echo "CACM missing: $CACM_DIR (pass --cacm-dir, or --data without cacm)" >&2; exit 1; } ;;
+esac
 if [ ${#missing[@]} -gt 0 ]; then
   echo "missing: ${missing[*]}" >&2
   echo "install with: apt-get install -y dataset-fashion-mnist g++ libhnswlib-dev libfaiss-dev python3-hnswlib python3-numpy" >&2
