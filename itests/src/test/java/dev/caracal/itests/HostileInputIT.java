@@ -193,10 +193,10 @@ public class HostileInputIT extends CaracalTestSupport {
         } finally {
             registration.unregister();
         }
-        Reply unknown = get("/v1/responses");
+        Reply unknown = get("/v1/assistants"); // a path of OpenAI's this gateway does not serve
         assertEquals(unknown.toString(), 404, unknown.status());
         assertTrue(
-                unknown.toString(), unknown.json().at("/error/message").asText().contains("/v1/responses"));
+                unknown.toString(), unknown.json().at("/error/message").asText().contains("/v1/assistants"));
     }
 
     /** Fails as a bug would. */
