@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,10 +44,36 @@ public final class Json {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!read.contains(e.getKey())) {
-                rest.put(e.getKey(), e.getValue().toString());
+                rest.put(e.getKey(), compact(e.getValue()));
             }
         }
         return rest;
+    }
+
+    /**
+     * The compact JSON text of {@code node}: strings, integers, booleans, null and empty containers without a
+     * generator (a gateway call keeps several such small values per request), anything else as Jackson writes it.
+     */
+    public static String compact(JsonNode node) {
+        switch (node.getNodeType()) {
+            case STRING:
+                return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(node.textValue())) + '"';
+            case BOOLEAN:
+                return node.booleanValue() ? "true" : "false";
+            case NULL:
+                return "null";
+            case NUMBER:
+                if (!node.isFloatingPointNumber() || node.isBigDecimal()) {
+                    return node.asText();
+                }
+                return node.toString();
+            case ARRAY:
+                return node.isEmpty() ? "[]" : node.toString();
+            case OBJECT:
+                return node.isEmpty() ? "{}" : node.toString();
+            default:
+                return node.toString();
+        }
     }
 
     /**

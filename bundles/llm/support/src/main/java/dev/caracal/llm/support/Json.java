@@ -1,6 +1,7 @@
 package dev.caracal.llm.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,12 +39,39 @@ public final class Json {
         return node != null ? node : MAPPER.getNodeFactory().textNode(json);
     }
 
-    /** The compact JSON text of {@code node}. */
+    /**
+     * The compact JSON text of {@code node}. Strings, numbers, booleans, null and empty containers are written
+     * without a generator (a gateway call writes several such small values per request).
+     */
     public static String write(JsonNode node) {
+        String small = small(node);
+        if (small != null) {
+            return small;
+        }
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The JSON text of a scalar or empty container, or {@code null} for anything else. */
+    static String small(JsonNode node) {
+        switch (node.getNodeType()) {
+            case STRING:
+                return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(node.textValue())) + '"';
+            case BOOLEAN:
+                return node.booleanValue() ? "true" : "false";
+            case NULL:
+                return "null";
+            case NUMBER:
+                return node.isFloatingPointNumber() && !node.isBigDecimal() ? null : node.asText();
+            case ARRAY:
+                return node.isEmpty() ? "[]" : null;
+            case OBJECT:
+                return node.isEmpty() ? "{}" : null;
+            default:
+                return null;
         }
     }
 
