@@ -9,7 +9,8 @@
 #          [--doc FILE] ... (every option: benchmarks/README.md)
 # Environment: ANN_HEAP (default 8g), ANN_SKIP_BUILD=1 (no Maven; use the classes already built),
 #   ANN_ALLOW_MISSING=1 (go on without a missing native package: its peers are skipped and the report says so),
-#   NATIVE_FLAGS (default "-O3 -march=native").
+#   NATIVE_FLAGS (default "-O3 -march=native"), ANN_HUGE_PAGES=0 (no transparent huge pages for any contender; by
+#   default every contender gets them when the kernel offers them, as Caracal's bin/setenv does).
 #
 # Needs (Debian packages): dataset-fashion-mnist, g++, libhnswlib-dev, libfaiss-dev (with a BLAS: libblas-dev comes
 # with it), python3-hnswlib, python3-numpy; optional: python3-faiss (the faiss-py row, --only ...,faiss-py).
@@ -102,8 +103,20 @@ PYFAISS=$(ls /usr/lib/python3/dist-packages/faiss/_swigfaiss*.so 2> /dev/null | 
   echo "  python3-hnswlib ${PYHNSW:-(not found)}: $(simd "$PYHNSW")"
   echo "  python3-faiss ${PYFAISS:-(not found)}: $(simd "$PYFAISS")"
 } >> "$INFO"
+# transparent huge pages for every contender alike (the product's bin/setenv gives Caracal's JVM the same): the JVM
+# madvises its heap, glibc's malloc its large blocks in the native drivers and Python; ANN_HUGE_PAGES=0 turns them off
+HUGE=()
+THP_MODE=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null || true)
+if [ "${ANN_HUGE_PAGES:-1}" = 1 ] && { [ "$THP_MODE" = madvise ] || [ "$THP_MODE" = always ]; }; then
+  HUGE=(-XX:+UseTransparentHugePages)
+  export GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+  echo "huge pages: transparent ($THP_MODE) for every contender: the JVM with -XX:+UseTransparentHugePages, the native" \
+    "drivers and Python with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 ($(ldd --version 2> /dev/null | head -1))" >> "$INFO"
+else
+  echo "huge pages: none (transparent huge pages ${THP_MODE:-unavailable}, ANN_HUGE_PAGES=${ANN_HUGE_PAGES:-1})" >> "$INFO"
+fi
 cat "$INFO"
 
-exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-8g} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-8g} "${HUGE[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$CP" dev.caracal.benchmarks.ann.InterleavedBenchmark --command "benchmarks/scripts/ann-interleaved.sh $*" \
   --native-dir "$OUT" --py-driver "$SRC/py_driver.py" --native-info "$INFO" "$@"

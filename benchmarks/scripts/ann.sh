@@ -23,6 +23,11 @@ for p in lsh kdtree; do
 done
 ARGS=("$@")
 case " $* " in *" --data "*) ;; *) ARGS=(--data all "$@") ;; esac
-exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-6g} -Djava.awt.headless=true \
+# transparent huge pages, as Caracal's bin/setenv gives them (every contender here shares this JVM)
+HUGE=""
+case "$(cat /sys/kernel/mm/transparent_hugepage/enabled 2> /dev/null)" in
+  *"[madvise]"* | *"[always]"*) [ "${ANN_HUGE_PAGES:-1}" = 1 ] && HUGE=-XX:+UseTransparentHugePages ;;
+esac
+exec java --add-modules jdk.incubator.vector -Xmx${ANN_HEAP:-6g} $HUGE -Djava.awt.headless=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$CP" dev.caracal.benchmarks.ann.AnnBenchmark --command "benchmarks/scripts/ann.sh $*" "${ARGS[@]}"

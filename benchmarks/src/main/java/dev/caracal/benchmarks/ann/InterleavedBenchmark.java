@@ -261,6 +261,40 @@ public final class InterleavedBenchmark {
                         base,
                         queries));
             }
+            Map<String, Object> int8 = Map.of("m", m, "efConstruction", efc, "quantization", "int8");
+            if (wanted.test("caracal-hnsw-int8" + sfx)) {
+                peers.add(new JvmPeer(
+                        "caracal-hnsw-int8" + sfx,
+                        "ef",
+                        "Caracal HNSW plugin with quantization int8 (one byte a dimension in the graph, traversal on "
+                                + "the codes; the best ceil(k * 3) candidates re-ranked with the full vectors, so ef is at "
+                                + "least 30 at k=10), used directly as caracal-hnsw, M=" + m + ", efConstruction="
+                                + efc,
+                        efc,
+                        dir -> new CaracalContender("caracal-hnsw-int8" + sfx, "hnsw", int8, dir, knobs, metric),
+                        work,
+                        base,
+                        queries));
+            }
+            if (wanted.test("caracal-store-hnsw-int8" + sfx)) {
+                peers.add(new JvmPeer(
+                        "caracal-store-hnsw-int8" + sfx,
+                        "ef",
+                        "the whole store as caracal-store-hnsw, the hnsw plugin with quantization int8 (re-ranking "
+                                + "reads the full vectors from the store)",
+                        efc,
+                        dir -> new StoreContender(
+                                "caracal-store-hnsw-int8" + sfx,
+                                new dev.caracal.vector.IndexSpec("hnsw", int8),
+                                "ef",
+                                knobs,
+                                dir,
+                                labels,
+                                metric),
+                        work,
+                        base,
+                        queries));
+            }
             if (wanted.test("lucene-hnsw" + sfx)) {
                 peers.add(new JvmPeer(
                         "lucene-hnsw" + sfx,

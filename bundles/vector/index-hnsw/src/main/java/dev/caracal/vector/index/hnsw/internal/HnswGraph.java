@@ -189,6 +189,21 @@ final class HnswGraph {
         return n;
     }
 
+    /** The level-0 page holding the list of {@code node} (a node of the graph). */
+    int[] level0List(GraphPages pages, int node) {
+        return pages.level0[node >>> PAGE_BITS];
+    }
+
+    /** Where the level-0 list of {@code node} starts in its page: the count, then the ids. */
+    int level0Base(int node) {
+        return (node & PAGE_MASK) * (1 + m0);
+    }
+
+    /** How many ids the level-0 list at {@code base} of {@code list} holds (read with acquire semantics). */
+    int level0Count(int[] list, int base) {
+        return Math.min((int) INTS.getAcquire(list, base), m0);
+    }
+
     /** Replaces the neighbour list (the caller holds the node's stripe lock). */
     void writeNeighbours(GraphPages pages, int node, int level, int[] ids, int count) {
         int[] lists = listArray(pages, node, level);

@@ -175,6 +175,13 @@ final class HnswSearcher {
      * Beam search on one level from the {@code entryCount} nodes in {@code entries}; leaves in {@code s.results} the
      * {@code ef} best nodes that are not tombstoned, {@code filter} accepts (if given) and are not {@code exclude};
      * every node is a stepping stone.
+     *
+     * <p>Each expansion first gathers the neighbours not visited yet, then touches their vectors (see
+     * {@link VectorScorer.PreparedQuery#touch}: every load in flight at once, where scoring one by one waits for each
+     * vector in turn), then scores them. On level 0 the list is read in place and a neighbour needs no
+     * level check: every id in a level-0 list is a node of the graph (compaction unlinks removed nodes before it
+     * frees them, and a node is linked only once published), so only ids past the limit read at the start or on a
+     * page this version of the page directory does not have (a node added meanwhile) are skipped.
      */
     void searchLevel(
             GraphPages pages,
@@ -190,7 +197,8 @@ final class HnswSearcher {
         LongHeap results = s.results;
         candidates.clear();
         results.clear();
-        s.startVisit(graph.limit());
+        int end = graph.limit();
+        s.startVisit(end);
         for (int i = 0; i < entryCount; i++) {
             int entry = node(entries[i]);
             if (!s.visit(entry)) {
@@ -209,20 +217,39 @@ final class HnswSearcher {
             }
         }
         int[] neighbours = s.neighbours(maxNeighbours);
+        int[] fresh = s.secondHop(maxNeighbours);
         while (candidates.size() > 0) {
             long closest = ~candidates.pop();
             if (results.size() >= ef && score(closest) < score(results.peek())) {
                 break;
             }
-            int count = graph.readNeighbours(pages, node(closest), level, neighbours);
-            for (int i = 0; i < count; i++) {
-                int neighbour = neighbours[i];
-                if (neighbour < 0 || !s.visit(neighbour)) {
-                    continue;
+            int n = 0;
+            if (level == 0) {
+                int[] list = graph.level0List(pages, node(closest));
+                int base = graph.level0Base(node(closest));
+                int count = graph.level0Count(list, base);
+                for (int i = 1; i <= count; i++) {
+                    int neighbour = list[base + i];
+                    if (neighbour >= 0 && neighbour < end && pages.isPresent(neighbour) && s.visit(neighbour)) {
+                        fresh[n++] = neighbour;
+                    }
                 }
-                if (pages.levelOf(neighbour) < level) {
-                    continue;
+            } else {
+                int count = graph.readNeighbours(pages, node(closest), level, neighbours);
+                for (int i = 0; i < count; i++) {
+                    int neighbour = neighbours[i];
+                    if (neighbour >= 0 && s.visit(neighbour) && pages.levelOf(neighbour) >= level) {
+                        fresh[n++] = neighbour;
+                    }
                 }
+            }
+            int folded = 0;
+            for (int i = 0; i < n; i++) {
+                folded ^= q.touch(fresh[i]);
+            }
+            s.touched ^= folded;
+            for (int i = 0; i < n; i++) {
+                int neighbour = fresh[i];
                 float similarity = q.score(neighbour);
                 if (results.size() < ef || similarity > score(results.peek())) {
                     candidates.push(~encode(similarity, neighbour));

@@ -20,6 +20,8 @@ final class SearchScratch {
     private int[] linked = new int[0];
     private final int[] scanBatch = new int[SCAN_BATCH];
     private float[] rerank;
+    /** What {@link VectorScorer.PreparedQuery#touch} read, kept so that the reads stay. */
+    int touched;
     /** The query of a search (compared by the search similarity). */
     final VectorScorer.PreparedQuery search;
     /** A vector being inserted, and the nodes the graph compares (by the graph's similarity): ... */

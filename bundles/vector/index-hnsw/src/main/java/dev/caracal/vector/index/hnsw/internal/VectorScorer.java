@@ -47,6 +47,15 @@ abstract sealed class VectorScorer permits FloatVectorScorer, Int8VectorScorer {
     abstract static class PreparedQuery {
         /** The similarity to stored node {@code node}, higher is closer; -infinity when its page is missing. */
         abstract float score(int node);
+
+        /**
+         * Reads some values of {@code node}'s stored vector (which cache lines: each scorer says what it measured)
+         * and returns them folded together (a result the caller must keep, or the reads could be dropped):
+         * touching the vectors of a batch of nodes before scoring them puts their memory loads in flight at once,
+         * where scoring them one by one waits for each vector in turn. Java has no prefetch instruction; this is
+         * its plain-load equivalent.
+         */
+        abstract int touch(int node);
     }
 
     /** A query that compares by {@code similarity} (this scorer's search or graph similarity), to be prepared. */
