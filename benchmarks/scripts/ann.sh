@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/ann-benchmarks.md, docs/ann-recall-qps.png (Fashion-MNIST), docs/ann-recall-qps-cacm.png (CACM)
+# Regenerates docs/ann-sweep.md (every index plugin, IVF/LSH/filters/two threads, JVM peers; the native-peer comparison is
+# ann-interleaved.sh's docs/ann-benchmarks.md), docs/ann-recall-qps.png (Fashion-MNIST), docs/ann-recall-qps-cacm.png (CACM)
 # and benchmarks/target/ann/*.csv in one JVM run.
 # Usage: benchmarks/scripts/ann.sh [--data all|fashion-mnist|cacm] [--base 60000] [--queries 1000] [--threads 2]
 #          [--only caracal-hnsw,lucene-hnsw] [--skip caracal-kdtree]

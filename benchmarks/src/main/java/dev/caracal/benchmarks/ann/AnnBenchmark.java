@@ -71,7 +71,7 @@ public final class AnnBenchmark {
         Path cacmDir = Path.of(a.getOrDefault("cacm-dir", CacmEmbeddings.DEFAULT_DIR.toString()));
         Path cacheDir = Path.of(a.getOrDefault("cache", "benchmarks/target/ann-cache"));
         Path out = Path.of(a.getOrDefault("out", "benchmarks/target/ann"));
-        Path doc = Path.of(a.getOrDefault("doc", "docs/ann-benchmarks.md"));
+        Path doc = Path.of(a.getOrDefault("doc", "docs/ann-sweep.md"));
         Path png = Path.of(a.getOrDefault("png", "docs/ann-recall-qps.png"));
         Set<String> only = a.containsKey("only") ? Set.of(a.get("only").split(",")) : null;
         Set<String> skip = a.containsKey("skip") ? Set.of(a.get("skip").split(",")) : Set.of();
