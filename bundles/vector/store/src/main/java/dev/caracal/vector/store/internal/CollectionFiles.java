@@ -198,7 +198,7 @@ final class CollectionFiles {
         while (cursor.hasNext()) {
             int ordinal = (int) (long) cursor.next();
             RecordCodec.Decoded d = RecordCodec.decode(cursor.getValue(), true, false, false);
-            table.putLoaded(ordinal, d.metadata());
+            table.putLoaded(ordinal, d.metadata(), RecordCodec.hasText(cursor.getValue()) ? null : d.id());
             postings.add(ordinal, d.metadata());
             ordinals[i] = ordinal;
             recordIds[i] = d.id();

@@ -102,6 +102,17 @@ final class RecordCodec {
         return new Decoded(id, checksum, meta, t, es);
     }
 
+    /** Whether the record of {@code payload} has a text (read without decoding anything). */
+    static boolean hasText(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        b.get();
+        int idLen = getVarInt(b);
+        b.position(b.position() + idLen + 4);
+        int metaLen = getVarInt(b);
+        b.position(b.position() + metaLen);
+        return getVarInt(b) > 0;
+    }
+
     private static void putBytes(ByteBuffer b, byte[] bytes) {
         putVarInt(b, bytes.length);
         b.put(bytes);

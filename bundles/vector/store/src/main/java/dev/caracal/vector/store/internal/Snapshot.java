@@ -26,6 +26,7 @@ final class Snapshot {
 
     final long[][] deaths;
     final Object[][] metadata;
+    private final String[][] hitIds;
 
     Snapshot(
             long epoch,
@@ -37,7 +38,8 @@ final class Snapshot {
             float[][] vectors,
             float[][] invNorms,
             long[][] deaths,
-            Object[][] metadata) {
+            Object[][] metadata,
+            String[][] hitIds) {
         this.epoch = epoch;
         this.maxOrdinal = maxOrdinal;
         this.liveCount = liveCount;
@@ -49,6 +51,12 @@ final class Snapshot {
         this.invNorms = invNorms;
         this.deaths = deaths;
         this.metadata = metadata;
+        this.hitIds = hitIds;
+    }
+
+    /** The id of a record without text (all a search hit needs besides its metadata), or null: read the payload. */
+    String hitId(int ordinal) {
+        return hitIds[ordinal >>> pageShift][ordinal & pageMask];
     }
 
     boolean isLive(int ordinal) {

@@ -219,7 +219,7 @@ final class StoredCollection {
                     int o = b.addOrdinals[i];
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = (Map<String, Object>) b.addMetadata[i];
-                    table.put(o, b.addVectors[i], m);
+                    table.put(o, b.addVectors[i], m, RecordCodec.hasText(b.addPayloads[i]) ? null : b.addIds[i]);
                     postings.add(o, m);
                     ids.put(b.addIds[i], o);
                     max = Math.max(max, o + 1);
@@ -313,6 +313,13 @@ final class StoredCollection {
         List<SearchHit> hits = new ArrayList<>(ranked.size());
         for (int i = 0; i < ranked.size(); i++) {
             int o = ranked.ordinals()[i];
+            String id = s.hitId(o);
+            if (id != null) {
+                // no text: the id is in memory, the payload (a read of the records map) is not needed
+                hits.add(new SearchHit(
+                        id, ranked.scores()[i], s.metadata(o), null, includeVectors ? s.vector(o) : null));
+                continue;
+            }
             byte[] payload = payload(s, o);
             if (payload == null) {
                 continue; // cannot happen for an ordinal live in s

@@ -9,7 +9,9 @@ import org.h2.mvstore.Page;
  * The in-memory side of a collection, by ordinal: vectors exactly as stored, in large contiguous float pages (no
  * object per vector); for cosine collections the inverse norm of each vector (a cosine score is then
  * {@code dot(unitQuery, v) * invNorm[v]}, one multiply more than a dot product, and the user's vector is kept as
- * given); the epoch at which each ordinal died (0 = live); and the parsed metadata filters read.
+ * given); the epoch at which each ordinal died (0 = live); the parsed metadata filters read; and the id of each
+ * record without text, so a search hit needs no read of the record's payload (a record with text has none here: its
+ * hit reads the payload for the text, and the id with it).
  *
  * <p>Only the publisher (holding the collection's publish lock) mutates it; readers go through {@link Snapshot}s.
  */
@@ -25,6 +27,7 @@ final class VectorTable {
     private float[][] invNorms = new float[8][];
     private long[][] deaths = new long[8][];
     private Object[][] metadata = new Object[8][];
+    private String[][] hitIds = new String[8][];
 
     VectorTable(int dimension, boolean cosine) {
         this.dimension = dimension;
@@ -35,8 +38,8 @@ final class VectorTable {
         this.pageShift = Integer.numberOfTrailingZeros(perPage);
     }
 
-    /** Stores a live record at {@code ordinal}. */
-    void put(int ordinal, float[] vector, Map<String, Object> meta) {
+    /** Stores a live record at {@code ordinal}; {@code hitId} is its id if it has no text, else null. */
+    void put(int ordinal, float[] vector, Map<String, Object> meta, String hitId) {
         int page = ordinal >>> pageShift;
         int slot = ordinal & (pageSize - 1);
         ensurePage(page);
@@ -45,15 +48,17 @@ final class VectorTable {
             invNorms[page][slot] = inverseNorm(vectors[page], slot * dimension, dimension);
         }
         metadata[page][slot] = meta == null || meta.isEmpty() ? Map.of() : meta;
+        hitIds[page][slot] = hitId;
         deaths[page][slot] = 0L;
     }
 
-    /** Marks a loaded record live; its vector is read afterwards by {@link #loadVectors}. */
-    void putLoaded(int ordinal, Map<String, Object> meta) {
+    /** Marks a loaded record live (see {@link #put}); its vector is read afterwards by {@link #loadVectors}. */
+    void putLoaded(int ordinal, Map<String, Object> meta, String hitId) {
         int page = ordinal >>> pageShift;
         int slot = ordinal & (pageSize - 1);
         ensurePage(page);
         metadata[page][slot] = meta == null || meta.isEmpty() ? Map.of() : meta;
+        hitIds[page][slot] = hitId;
         deaths[page][slot] = 0L;
     }
 
@@ -120,7 +125,8 @@ final class VectorTable {
                 vectors,
                 cosine ? invNorms : null,
                 deaths,
-                metadata);
+                metadata,
+                hitIds);
     }
 
     private void ensurePage(int page) {
@@ -131,12 +137,14 @@ final class VectorTable {
             invNorms = Arrays.copyOf(invNorms, n);
             deaths = Arrays.copyOf(deaths, n);
             metadata = Arrays.copyOf(metadata, n);
+            hitIds = Arrays.copyOf(hitIds, n);
         }
         if (vectors[page] == null) {
             long[] d = new long[pageSize];
             Arrays.fill(d, NEVER);
             deaths[page] = d;
             metadata[page] = new Object[pageSize];
+            hitIds[page] = new String[pageSize];
             if (cosine) {
                 invNorms[page] = new float[pageSize];
             }

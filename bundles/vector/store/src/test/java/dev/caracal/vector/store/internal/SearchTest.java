@@ -146,6 +146,25 @@ class SearchTest extends StoreTestSupport {
         assertNull(r.hits().get(0).vector());
         assertNotNull(r.hits().get(1));
         assertEquals(-0.6, r.hits().get(1).score(), 1e-6);
+        assertEquals("b", r.hits().get(1).id());
+        assertNull(r.hits().get(1).text());
+
+        // a record without text takes its hit's id from memory, one with text from its payload: replacing records
+        // swaps which is which, and a restart loads both kinds from the files
+        store.upsert(
+                "h",
+                List.of(
+                        new VectorRecord("a", new float[] {3, 4}, Map.of("tag", "y"), null, null),
+                        new VectorRecord("b", new float[] {-1, 0}, null, "text b", null)));
+        for (int pass = 0; pass < 2; pass++) {
+            r = store.search("h", SearchRequest.ofVector(new float[] {3, 4}, 2, null));
+            assertEquals("a", r.hits().get(0).id());
+            assertNull(r.hits().get(0).text());
+            assertEquals(Map.of("tag", "y"), r.hits().get(0).metadata());
+            assertEquals("b", r.hits().get(1).id());
+            assertEquals("text b", r.hits().get(1).text());
+            restart();
+        }
     }
 
     @Test
