@@ -24,7 +24,8 @@ import java.util.Random;
  * seeded), so recall tells whether a change altered what is found.
  *
  * <p>Usage: {@code HnswAb --variant name=jar1:jar2... --variant name2=... [--data fashion-mnist] [--rounds 7]
- * [--seconds 1] [--knobs 16,32,64] [--queries 1000] [--base 60000] [--param key=value ...]}; the jars are the
+ * [--seconds 1] [--knobs 16,32,64] [--data fashion-mnist|cacm|clustered] [--clustered 1000000] [--queries 1000]
+ * [--base 60000] [--param key=value ...]}; the jars are the
  * vector-api, vector-math and index-hnsw jars of a build (benchmarks/scripts/hnsw-ab.sh assembles them).
  */
 public final class HnswAb {
@@ -83,7 +84,7 @@ public final class HnswAb {
         double seconds = Double.parseDouble(a.getOrDefault("seconds", "1"));
         int[] knobs = InterleavedBenchmark.ints(a.getOrDefault("knobs", "16,32,64"));
         int k = Integer.parseInt(a.getOrDefault("k", "10"));
-        Dataset ds = InterleavedBenchmark.fashion(a);
+        Dataset ds = InterleavedBenchmark.load(a.getOrDefault("data", "fashion-mnist"), a);
         float[][] queries = ds.queries();
         AnnBenchmark.log(
                 "%s: %d x %d, %d queries, params %s", ds.id(), ds.base().length, ds.dim(), queries.length, params);

@@ -141,20 +141,7 @@ public final class InterleavedBenchmark {
         long t0 = System.nanoTime();
         List<DataRun> runs = new ArrayList<>();
         for (String id : ids) {
-            Dataset ds = switch (id) {
-                case "fashion-mnist" -> fashion(a);
-                case "cacm" ->
-                    CacmEmbeddings.load(
-                            Path.of(a.getOrDefault("cacm-dir", CacmEmbeddings.DEFAULT_DIR.toString())),
-                            Path.of(a.getOrDefault("cache", "benchmarks/target/ann-cache")));
-                case "clustered" ->
-                    ClusteredData.generate(
-                            Integer.parseInt(a.getOrDefault("clustered", "1000000")),
-                            Integer.parseInt(a.getOrDefault("clustered-queries", "1000")),
-                            Integer.parseInt(a.getOrDefault("clustered-dim", "128")),
-                            Long.parseLong(a.getOrDefault("clustered-seed", "42")));
-                default -> throw new IllegalArgumentException("unknown data set " + id);
-            };
+            Dataset ds = load(id, a);
             int builds = Integer.parseInt(a.getOrDefault("builds-" + id, Integer.toString(s.builds())));
             int[] knobs = a.containsKey("knobs-" + id)
                     ? ints(a.get("knobs-" + id))
@@ -165,6 +152,24 @@ public final class InterleavedBenchmark {
         double total = (System.nanoTime() - t0) / 1e9;
         InterleavedReport.write(doc, runs, s, total, nativeInfo);
         AnnBenchmark.log("done in %.0f s: %s, %s", total, doc, out.resolve("samples.csv"));
+    }
+
+    /** The data set {@code id} ({@code fashion-mnist}, {@code cacm} or {@code clustered}) as the options say. */
+    static Dataset load(String id, Map<String, String> a) throws Exception {
+        return switch (id) {
+            case "fashion-mnist" -> fashion(a);
+            case "cacm" ->
+                CacmEmbeddings.load(
+                        Path.of(a.getOrDefault("cacm-dir", CacmEmbeddings.DEFAULT_DIR.toString())),
+                        Path.of(a.getOrDefault("cache", "benchmarks/target/ann-cache")));
+            case "clustered" ->
+                ClusteredData.generate(
+                        Integer.parseInt(a.getOrDefault("clustered", "1000000")),
+                        Integer.parseInt(a.getOrDefault("clustered-queries", "1000")),
+                        Integer.parseInt(a.getOrDefault("clustered-dim", "128")),
+                        Long.parseLong(a.getOrDefault("clustered-seed", "42")));
+            default -> throw new IllegalArgumentException("unknown data set " + id);
+        };
     }
 
     static Dataset fashion(Map<String, String> a) throws IOException {

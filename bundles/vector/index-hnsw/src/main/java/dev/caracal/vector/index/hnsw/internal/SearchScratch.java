@@ -11,8 +11,10 @@ final class SearchScratch {
     /** Nodes an exact scan gathers before it scores them. */
     static final int SCAN_BATCH = 64;
 
-    private int[] visited = new int[0];
-    private int generation;
+    /** Visit marks: 16-bit generations, half the memory of ints (a 250,000-node graph's marks stay in L2). */
+    private char[] visited = new char[0];
+
+    private char generation;
     final LongHeap candidates = new LongHeap(256);
     final LongHeap results = new LongHeap(256);
     private int[] neighbours = new int[0];
@@ -41,11 +43,11 @@ final class SearchScratch {
     /** Starts a traversal of a graph of up to {@code capacity} nodes: nothing is visited. */
     void startVisit(int capacity) {
         if (visited.length < capacity) {
-            visited = new int[Math.max(capacity, visited.length + (visited.length >> 1))];
+            visited = new char[Math.max(capacity, visited.length + (visited.length >> 1))];
             generation = 0;
         }
-        if (++generation == Integer.MAX_VALUE) {
-            Arrays.fill(visited, 0);
+        if (++generation == Character.MAX_VALUE) {
+            Arrays.fill(visited, (char) 0); // once every 65,534 traversals
             generation = 1;
         }
     }
