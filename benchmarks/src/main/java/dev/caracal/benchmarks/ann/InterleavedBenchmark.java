@@ -231,74 +231,51 @@ public final class InterleavedBenchmark {
         int m = s.m();
         for (int efc : s.efc()) {
             String sfx = efc == 100 ? "" : "-efc" + efc;
-            Map<String, Object> hnsw = Map.of("m", m, "efConstruction", efc);
-            if (wanted.test("caracal-hnsw" + sfx)) {
-                peers.add(new JvmPeer(
-                        "caracal-hnsw" + sfx,
-                        "ef",
-                        "Caracal HNSW plugin used directly (HnswIndexFactory over an in-memory VectorSource, vectors "
-                                + "added one by one on one thread), M=" + m + ", efConstruction=" + efc
-                                + ", metric " + metric,
-                        efc,
-                        dir -> new CaracalContender("caracal-hnsw" + sfx, "hnsw", hnsw, dir, knobs, metric),
-                        work,
-                        base,
-                        queries));
-            }
-            if (wanted.test("caracal-store-hnsw" + sfx)) {
-                peers.add(new JvmPeer(
-                        "caracal-store-hnsw" + sfx,
-                        "ef",
-                        "the whole store (VectorStoreComponent.standalone, one search thread): durable upserts in "
-                                + "batches of 1,000 with a metadata label, the hnsw plugin bound (M=" + m
-                                + ", efConstruction=" + efc + "), build time until the index is READY; searched "
-                                + "through VectorStore.search",
-                        efc,
-                        dir -> new StoreContender(
-                                "caracal-store-hnsw" + sfx,
-                                new dev.caracal.vector.IndexSpec("hnsw", hnsw),
-                                "ef",
-                                knobs,
-                                dir,
-                                labels,
-                                metric),
-                        work,
-                        base,
-                        queries));
-            }
-            Map<String, Object> int8 = Map.of("m", m, "efConstruction", efc, "quantization", "int8");
-            if (wanted.test("caracal-hnsw-int8" + sfx)) {
-                peers.add(new JvmPeer(
-                        "caracal-hnsw-int8" + sfx,
-                        "ef",
-                        "Caracal HNSW plugin with quantization int8 (one byte a dimension in the graph, traversal on "
-                                + "the codes; the best ceil(k * 3) candidates re-ranked with the full vectors, so ef is at "
-                                + "least 30 at k=10), used directly as caracal-hnsw, M=" + m + ", efConstruction="
-                                + efc,
-                        efc,
-                        dir -> new CaracalContender("caracal-hnsw-int8" + sfx, "hnsw", int8, dir, knobs, metric),
-                        work,
-                        base,
-                        queries));
-            }
-            if (wanted.test("caracal-store-hnsw-int8" + sfx)) {
-                peers.add(new JvmPeer(
-                        "caracal-store-hnsw-int8" + sfx,
-                        "ef",
-                        "the whole store as caracal-store-hnsw, the hnsw plugin with quantization int8 (re-ranking "
-                                + "reads the full vectors from the store)",
-                        efc,
-                        dir -> new StoreContender(
-                                "caracal-store-hnsw-int8" + sfx,
-                                new dev.caracal.vector.IndexSpec("hnsw", int8),
-                                "ef",
-                                knobs,
-                                dir,
-                                labels,
-                                metric),
-                        work,
-                        base,
-                        queries));
+            for (boolean int8 : new boolean[] {false, true}) {
+                String q = int8 ? "-int8" : "";
+                Map<String, Object> hnsw = int8
+                        ? Map.of("m", m, "efConstruction", efc, "quantization", "int8")
+                        : Map.of("m", m, "efConstruction", efc);
+                String how = int8
+                        ? " with quantization int8 (one byte a dimension in the graph, traversal on the codes; the best "
+                                + "ceil(k * 3) candidates re-ranked with the full vectors, so ef is at least 30 at k=10)"
+                        : "";
+                String bare = "caracal-hnsw" + q + sfx;
+                if (wanted.test(bare)) {
+                    peers.add(new JvmPeer(
+                            bare,
+                            "ef",
+                            "Caracal HNSW plugin" + how + " used directly (HnswIndexFactory over an in-memory "
+                                    + "VectorSource, vectors added one by one on one thread), M=" + m
+                                    + ", efConstruction=" + efc + ", metric " + metric,
+                            efc,
+                            dir -> new CaracalContender(bare, "hnsw", hnsw, dir, knobs, metric),
+                            work,
+                            base,
+                            queries));
+                }
+                String store = "caracal-store-hnsw" + q + sfx;
+                if (wanted.test(store)) {
+                    peers.add(new JvmPeer(
+                            store,
+                            "ef",
+                            "the whole store (VectorStoreComponent.standalone, one search thread): durable upserts in "
+                                    + "batches of 1,000 with a metadata label, the hnsw plugin bound" + how + " (M="
+                                    + m + ", efConstruction=" + efc + "), build time until the index is READY; "
+                                    + "searched through VectorStore.search",
+                            efc,
+                            dir -> new StoreContender(
+                                    store,
+                                    new dev.caracal.vector.IndexSpec("hnsw", hnsw),
+                                    "ef",
+                                    knobs,
+                                    dir,
+                                    labels,
+                                    metric),
+                            work,
+                            base,
+                            queries));
+                }
             }
             if (wanted.test("lucene-hnsw" + sfx)) {
                 peers.add(new JvmPeer(
