@@ -7,7 +7,6 @@ import dev.caracal.benchmarks.ann.InterleavedBenchmark.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -109,18 +108,7 @@ final class InterleavedReport {
     static void write(Path doc, List<DataRun> runs, Settings s, double seconds, Path nativeInfo) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# ANN benchmarks: Caracal HNSW vs Lucene, hnswlib and FAISS, interleaved\n\n");
-        md.append(String.format(
-                Locale.ROOT,
-                "Generated %s by `%s` (%.0f s wall time: %s).%n%n",
-                LocalDate.now(),
-                s.command(),
-                seconds,
-                String.join(
-                        ", ",
-                        runs.stream()
-                                .map(r -> String.format(
-                                        Locale.ROOT, "%s %.0f s", r.data().id(), r.seconds()))
-                                .toList())));
+        md.append(Report.generated(s.command(), seconds, runs, r -> r.data().id(), r -> r.seconds()));
         md.append(String.format(
                 Locale.ROOT,
                 "- Machine: %d cores, %s, %s %s, max heap %d MB. The load of the machine is recorded beside every "

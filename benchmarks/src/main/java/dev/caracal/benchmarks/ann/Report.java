@@ -36,18 +36,7 @@ final class Report {
         }
         StringBuilder md = new StringBuilder();
         md.append("# ANN benchmarks: Caracal index plugins vs Lucene, jvector, hnswlib-java\n\n");
-        md.append(String.format(
-                Locale.ROOT,
-                "Generated %s by `%s` (%.0f s wall time: %s).%n%n",
-                LocalDate.now(),
-                command,
-                seconds,
-                String.join(
-                        ", ",
-                        runs.stream()
-                                .map(r -> String.format(
-                                        Locale.ROOT, "%s %.0f s", r.data().id(), r.seconds()))
-                                .toList())));
+        md.append(generated(command, seconds, runs, r -> r.data().id(), r -> r.seconds()));
         md.append(String.format(
                 Locale.ROOT,
                 "- Machine: %d cores (shared with other work; absolute numbers swing, "
@@ -643,5 +632,26 @@ final class Report {
             Files.createDirectories(png.getParent());
         }
         ImageIO.write(img, "png", png.toFile());
+    }
+
+    /** The report's "Generated ... by `command`" line: the date, the command, the wall time and each data set's. */
+    static <R> String generated(
+            String command,
+            double seconds,
+            java.util.List<R> runs,
+            java.util.function.Function<R, String> id,
+            java.util.function.ToDoubleFunction<R> dataSeconds) {
+        return String.format(
+                Locale.ROOT,
+                "Generated %s by `%s` (%.0f s wall time: %s).%n%n",
+                LocalDate.now(),
+                command,
+                seconds,
+                String.join(
+                        ", ",
+                        runs.stream()
+                                .map(r -> String.format(
+                                        Locale.ROOT, "%s %.0f s", id.apply(r), dataSeconds.applyAsDouble(r)))
+                                .toList()));
     }
 }
