@@ -18,7 +18,8 @@ dist="${DIST:-$root/karaf-assembly/target/assembly}"
 [ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks install -DskipTests" >&2; exit 1; }
 [ -f "$root/benchmarks/target/classpath.txt" ] || { echo "build the benchmarks first (-Pbenchmarks)" >&2; exit 1; }
 work=$(mktemp -d)
-trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; [ -f "$work/nginx/nginx.pid" ] \
+    && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 up=$(port); http=$(port); ssh=$(port)
 cp -a "$dist" "$work/caracal" && rm -rf "$work/caracal/data"
@@ -40,11 +41,36 @@ if [ -n "${PIN:-}" ]; then
     pin_caracal="taskset -c $last"; pin_load="taskset -c 0-$(( last - 1 ))"
 fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+peer_opts=()
+if [ "${NGINX:-1}" != 0 ] && command -v nginx >/dev/null; then
+    ngx=$(port); mkdir -p "$work/nginx"
+    cat > "$work/nginx/nginx.conf" <<NGX
+worker_processes 1;
+daemon on;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream upstream { server 127.0.0.1:$up; keepalive 256; }
+  server {
+    listen 127.0.0.1:$ngx;
+    keepalive_requests 1000000;
+    location / { proxy_pass http://upstream; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGX
+    $pin_caracal nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+    peer_opts=(-Dgateway.peer="http://127.0.0.1:$ngx" -Dgateway.peerName="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///')")
+fi
 # Caracal's first admin key, which the load generator sends with every call (authentication and its checks are on)
 export CARACAL_ADMIN_KEY="ck_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 JAVA_MAX_MEM=1024M $pin_caracal "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
-$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.passThrough=${PASS_THROUGH:+true} ${LOAD_JAVA_OPTS:-} -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
+# the upstream (the JDK's HTTP server) keeps idle connections for an hour: by default it closes them after 30 s, and a
+# proxy's request racing that close is reset (nginx answers 502, it does not retry a POST)
+$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.passThrough=${PASS_THROUGH:+true} "${peer_opts[@]}" ${LOAD_JAVA_OPTS:-} \
+    -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.idleInterval=3600 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"

@@ -31,7 +31,8 @@ import org.HdrHistogram.Histogram;
  * this JVM and answers a canned completion at once, so what differs between the two phases is the gateway.
  * Latencies are recorded in HdrHistogram (3 significant digits); each phase reports the mean, percentiles and maximum.
  * Given Caracal's process id, the gateway phase also reports the bytes Caracal allocated per request, from its own
- * per-thread counters (see {@link RemoteAllocation}). Optionally a soak: the gateway phase for minutes, with the Caracal process's RSS after the first minute and at the
+ * per-thread counters (see {@link RemoteAllocation}), and the CPU time its process used per request (every thread:
+ * Jetty, the upstream client, GC, JIT). Optionally a soak: the gateway phase for minutes, with the Caracal process's RSS after the first minute and at the
  * end.
  *
  * <pre>
@@ -41,7 +42,8 @@ import org.HdrHistogram.Histogram;
  * </pre>
  * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
  * {@code gateway.warmupSeconds} (default 60, per path, ramped), {@code gateway.passThrough} (see
- * {@link #PASS_THROUGH}) and {@code gateway.dump} (a file prefix: the phase's
+ * {@link #PASS_THROUGH}), {@code gateway.peer} (the base URL of another proxy in front of the same upstream, e.g.
+ * nginx, measured between the two phases as a third path; {@code gateway.peerName} labels it) and {@code gateway.dump} (a file prefix: the phase's
  * wall-clock start, then every measured request's latency in send order, one file per phase, to see when the slow
  * ones happened and line them up with a GC log).
  */
@@ -129,20 +131,30 @@ public final class GatewayOverhead {
         }
         warm(client, direct, rate, warmup);
         Result d = load(client, direct, rate, seconds);
+        String peerUrl = System.getProperty("gateway.peer");
+        Result peer = null;
+        if (peerUrl != null) {
+            URI viaPeer = URI.create(peerUrl + "/v1/chat/completions");
+            warm(client, viaPeer, rate, warmup);
+            peer = load(client, viaPeer, rate, seconds);
+        }
         warm(client, viaGateway, rate, warmup);
         RemoteAllocation caracal = pid > 0 ? attach(pid) : null;
         Map<Long, Long> allocatedBefore = caracal == null ? null : caracal.snapshot();
+        long cpuBefore = caracal == null ? -1 : caracal.cpuNanos();
         Result g = load(client, viaGateway, rate, seconds);
+        long cpu = caracal == null ? -1 : caracal.cpuNanos() - cpuBefore;
         long allocated = caracal == null ? -1 : caracal.since(allocatedBefore);
         System.out.println(d.line("direct to the upstream"));
+        String peerName = System.getProperty("gateway.peerName", "the peer proxy");
+        if (peer != null) {
+            System.out.println(peer.line("through " + peerName));
+        }
         System.out.println(g.line("through the gateway"));
-        System.out.printf(
-                Locale.ROOT,
-                "added by the gateway: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
-                (g.mean() - d.mean()) / 1e6,
-                (g.p(50) - d.p(50)) / 1e6,
-                (g.p(90) - d.p(90)) / 1e6,
-                (g.p(99) - d.p(99)) / 1e6);
+        if (peer != null) {
+            System.out.println(added(peer, d, "added by " + peerName));
+        }
+        System.out.println(added(g, d, "added by the gateway"));
         if (allocated >= 0) {
             System.out.printf(
                     Locale.ROOT,
@@ -150,6 +162,11 @@ public final class GatewayOverhead {
                     allocated / 1024.0 / g.sent(),
                     allocated,
                     g.sent());
+            System.out.printf(
+                    Locale.ROOT,
+                    "Caracal's CPU per request through the gateway: %.1f us (%.2f cores busy on average)%n",
+                    cpu / 1e3 / g.sent(),
+                    cpu / 1e9 / g.seconds());
         }
         if (soakMinutes > 0 && pid > 0) {
             Result first = load(client, viaGateway, rate, 60);
@@ -283,12 +300,8 @@ public final class GatewayOverhead {
                         long latency = System.nanoTime() - scheduled;
                         if (e != null || r.statusCode() != 200) {
                             failures.incrementAndGet();
-                            String reason = e != null
-                                    ? e.getClass().getSimpleName()
-                                    : r.statusCode() + " "
-                                            + new String(r.body(), StandardCharsets.UTF_8)
-                                                    .replaceAll("\\s+", " ")
-                                                    .substring(0, Math.min(400, r.body().length));
+                            String reason =
+                                    e != null ? e.getClass().getSimpleName() : r.statusCode() + " " + brief(r.body());
                             reasons.merge(reason, 1, Integer::sum);
                         } else {
                             latencies.recordValue(latency);
@@ -314,6 +327,24 @@ public final class GatewayOverhead {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(latencies, failures.get(), total, elapsed, new TreeMap<>(reasons));
+    }
+
+    /** What {@code via} adds to {@code direct}: the differences of their means and percentiles. */
+    private static String added(Result via, Result direct, String label) {
+        return String.format(
+                Locale.ROOT,
+                "%s: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
+                label,
+                (via.mean() - direct.mean()) / 1e6,
+                (via.p(50) - direct.p(50)) / 1e6,
+                (via.p(90) - direct.p(90)) / 1e6,
+                (via.p(99) - direct.p(99)) / 1e6);
+    }
+
+    /** The first 400 characters of a body, its white space collapsed. */
+    private static String brief(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        return text.substring(0, Math.min(400, text.length()));
     }
 
     static long rssKb(long pid) {

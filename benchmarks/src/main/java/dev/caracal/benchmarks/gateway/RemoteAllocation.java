@@ -1,5 +1,6 @@
 package dev.caracal.benchmarks.gateway;
 
+import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
@@ -15,15 +16,17 @@ import javax.management.remote.JMXServiceURL;
  * Bytes allocated on the heap by another JVM's threads, from its own counters ({@link
  * ThreadMXBean#getThreadAllocatedBytes(long[])}), read over JMX after attaching to it by process id (same user, no
  * flags needed on the target). A delta covers the threads alive at its end: one started in between counts from zero,
- * one that ended in between is missed, so a delta is a lower bound.
+ * one that ended in between is missed, so a delta is a lower bound. Also the process's CPU time, for CPU per request.
  */
 final class RemoteAllocation implements AutoCloseable {
     private final JMXConnector connector;
     private final ThreadMXBean threads;
+    private final OperatingSystemMXBean os;
 
-    private RemoteAllocation(JMXConnector connector, ThreadMXBean threads) {
+    private RemoteAllocation(JMXConnector connector, ThreadMXBean threads, OperatingSystemMXBean os) {
         this.connector = connector;
         this.threads = threads;
+        this.os = os;
     }
 
     static RemoteAllocation attach(long pid) throws IOException {
@@ -45,7 +48,11 @@ final class RemoteAllocation implements AutoCloseable {
             connector.close();
             throw new IOException("process " + pid + " does not count allocated bytes per thread");
         }
-        return new RemoteAllocation(connector, threads);
+        OperatingSystemMXBean os = ManagementFactory.newPlatformMXBeanProxy(
+                connector.getMBeanServerConnection(),
+                ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+                OperatingSystemMXBean.class);
+        return new RemoteAllocation(connector, threads, os);
     }
 
     /** Allocated bytes so far, by thread id. */
@@ -68,6 +75,11 @@ final class RemoteAllocation implements AutoCloseable {
             total += e.getValue() - before.getOrDefault(e.getKey(), 0L);
         }
         return total;
+    }
+
+    /** CPU time the whole process has used so far (every thread, user and system), in nanoseconds. */
+    long cpuNanos() {
+        return os.getProcessCpuTime();
     }
 
     @Override
