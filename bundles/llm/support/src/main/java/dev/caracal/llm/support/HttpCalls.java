@@ -5,8 +5,6 @@ import dev.caracal.llm.LlmException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -25,8 +23,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Request/response exchanges with an upstream, blocking ({@link #send}) or not ({@link #sendAsync}), and the plumbing
- * around {@link HttpClient}.
+ * Request/response exchanges with an upstream, blocking ({@link #send}) or not ({@link #sendAsync}) over an
+ * {@link Exchanger}, and the plumbing around the JDK's {@link HttpClient}, which streams use.
  */
 public final class HttpCalls {
 
@@ -50,7 +48,13 @@ public final class HttpCalls {
      */
     public static String send(
             HttpClient http, HttpRequest request, Duration timeout, Secret secret, ErrorMapper errors) {
-        CompletableFuture<String> call = exchange(http, request, secret, errors);
+        return send(new JdkExchanger(http), request, timeout, secret, errors);
+    }
+
+    /** {@link #send(HttpClient, HttpRequest, Duration, Secret, ErrorMapper)} over {@code http}, whatever its transport. */
+    public static String send(
+            Exchanger http, HttpRequest request, Duration timeout, Secret secret, ErrorMapper errors) {
+        CompletableFuture<String> call = http.exchange(request, secret, errors);
         try {
             return await(call, timeout.plus(GRACE).toMillis());
         } catch (TimeoutException e) {
@@ -67,16 +71,29 @@ public final class HttpCalls {
      * grace, timed by {@code timer}). Cancelling the future, or its timing out, cancels the exchange. If {@code timer}
      * refuses the task (it is shut down) nothing is sent and the future fails with {@code UNAVAILABLE}.
      *
-     * <p>Threads: the future completes on the thread that completes the {@link HttpClient#sendAsync} future, whatever
-     * the client's executor: in JDK 17 the {@link CompletableFuture} default executor (the common
-     * {@link java.util.concurrent.ForkJoinPool}, or a new thread per completion when its parallelism is 1), not the
-     * client's selector thread; on {@code timer}'s thread when the call times out; on the calling thread if it fails
+     * <p>Threads: the future completes on the thread that completes the exchange: one of the Jetty client's pool
+     * threads ({@link JettyExchanger}), or the {@link CompletableFuture} default executor for the JDK client
+     * ({@link JdkExchanger}); on {@code timer}'s thread when the call times out; on the calling thread if it fails
      * before anything is sent. Stages that depend on it run there unless added with an executor of their own: they
-     * must not block or do long work (the common pool is shared by the whole JVM, the timer by the provider); mapping
-     * a small body is fine.
+     * must not block or do long work (those threads serve every call of the provider, the timer too); mapping a small
+     * body is fine.
      */
     public static CompletableFuture<String> sendAsync(
             HttpClient http,
+            HttpRequest request,
+            Duration timeout,
+            Secret secret,
+            ErrorMapper errors,
+            ScheduledExecutorService timer) {
+        return sendAsync(new JdkExchanger(http), request, timeout, secret, errors, timer);
+    }
+
+    /**
+     * {@link #sendAsync(HttpClient, HttpRequest, Duration, Secret, ErrorMapper, ScheduledExecutorService)} over
+     * {@code http}, whatever its transport.
+     */
+    public static CompletableFuture<String> sendAsync(
+            Exchanger http,
             HttpRequest request,
             Duration timeout,
             Secret secret,
@@ -95,44 +112,9 @@ public final class HttpCalls {
             return CompletableFuture.failedFuture(
                     new LlmException(ErrorKind.UNAVAILABLE, "the call was not sent: its timer is stopped", 0, null, e));
         }
-        CompletableFuture<String> call = exchange(http, request, secret, errors);
+        CompletableFuture<String> call = http.exchange(request, secret, errors);
         expired.thenRun(() -> call.completeExceptionally(timedOut(timeout, null)));
         call.whenComplete((body, failure) -> clock.cancel(false));
-        return call;
-    }
-
-    /**
-     * The exchange {@link #send} and {@link #sendAsync} share: the body of a 2xx answer, the mapped failure otherwise.
-     * Completing the returned future first (a timeout, a cancel) cancels the exchange.
-     */
-    private static CompletableFuture<String> exchange(
-            HttpClient http, HttpRequest request, Secret secret, ErrorMapper errors) {
-        CompletableFuture<String> call = new CompletableFuture<>();
-        CompletableFuture<HttpResponse<String>> exchange;
-        try {
-            exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) { // a request the client cannot send: the caller's mistake, as thrown
-            call.completeExceptionally(e);
-            return call;
-        }
-        exchange.whenComplete((response, failure) -> {
-            try {
-                if (failure != null) {
-                    call.completeExceptionally(HttpErrors.fromThrowable(failure, secret));
-                } else if (response.statusCode() / 100 != 2) {
-                    call.completeExceptionally(errors.map(response.statusCode(), response.headers(), response.body()));
-                } else {
-                    call.complete(response.body());
-                }
-            } catch (RuntimeException e) { // the error mapper failed: still end the call
-                call.completeExceptionally(HttpErrors.fromThrowable(e, secret));
-            }
-        });
-        call.whenComplete((body, failure) -> {
-            if (failure != null && !exchange.isDone()) {
-                exchange.cancel(true);
-            }
-        });
         return call;
     }
 
@@ -242,12 +224,20 @@ public final class HttpCalls {
     }
 
     /**
-     * Like {@link #newClient} but for {@link #send} and {@link #sendAsync} only: the exchange's steps and the response
-     * body run on the client's selector thread, not handed to a pool thread first. That saves two thread hand-offs on
-     * every request/response call (measured: the gateway's added p90 at 1,000 req/s went from 0.56-1.0 ms to
-     * 0.27-0.41 ms). The JDK still completes the future {@link HttpClient#sendAsync} returns on the
-     * {@link CompletableFuture} default executor (see {@link #sendAsync}). Never use it for streams: their handlers
-     * would run on, and stall, the one thread that serves all of the client's connections.
+     * The transport for {@link #send} and {@link #sendAsync}: Jetty's client ({@link JettyExchanger}, its threads named
+     * {@code name}), or the JDK's ({@link JdkExchanger}) when the system property {@code caracal.upstream.client} is
+     * {@code jdk} (for comparisons). Never for streams ({@link #newClient}). Close it with its provider.
+     */
+    public static Exchanger newExchanger(String name, Duration connectTimeout) {
+        return "jdk".equals(System.getProperty("caracal.upstream.client"))
+                ? new JdkExchanger(connectTimeout)
+                : new JettyExchanger(name, connectTimeout);
+    }
+
+    /**
+     * The JDK client as {@link JdkExchanger} uses it: the exchange's steps and the response body run on the client's
+     * selector thread, not handed to a pool thread first (two hand-offs fewer per call than {@link #newClient}). Never
+     * for streams: their handlers would stall the one thread that serves all of the client's connections.
      */
     public static HttpClient newExchangeClient(Duration connectTimeout) {
         return builder(connectTimeout).executor(Runnable::run).build();

@@ -175,6 +175,12 @@ public final class ProviderRuntime implements AutoCloseable {
         return HttpCalls.sendAsync(client, request, timeout, secret, errors, scheduler);
     }
 
+    /** {@link #sendAsync(HttpClient, HttpRequest, Duration, HttpCalls.ErrorMapper)} over any transport. */
+    public CompletableFuture<String> sendAsync(
+            Exchanger client, HttpRequest request, Duration timeout, HttpCalls.ErrorMapper errors) {
+        return HttpCalls.sendAsync(client, request, timeout, secret, errors, scheduler);
+    }
+
     /**
      * The wait before a retry: completes on the timer thread once {@code delay} has passed ({@link Delayer#REAL}) or
      * once the configured delayer's wait is over; cancelled when the instance closes (or is already closed).

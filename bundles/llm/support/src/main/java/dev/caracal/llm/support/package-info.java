@@ -3,7 +3,8 @@
  * {@link dev.caracal.llm.support.RetryPolicy retry policy} and its {@link dev.caracal.llm.support.Delayer delayer},
  * {@link dev.caracal.llm.support.Secret secret} handling, {@link dev.caracal.llm.support.HttpErrors} (HTTP status,
  * {@code retry-after} and I/O failure mapping to {@link dev.caracal.llm.ErrorKind}), the
- * {@link dev.caracal.llm.support.SseParser server-sent events parser}, {@link dev.caracal.llm.support.HttpCalls},
+ * {@link dev.caracal.llm.support.SseParser server-sent events parser}, {@link dev.caracal.llm.support.HttpCalls} over an {@link dev.caracal.llm.support.Exchanger} (Jetty's client by
+ * default),
  * {@link dev.caracal.llm.support.Batches bounded batches}, {@link dev.caracal.llm.support.Json JSON helpers} and
  * {@link dev.caracal.llm.support.ConfigValues configuration helpers}, and the scaffolding every provider instance
  * has: {@link dev.caracal.llm.support.ProviderRegistrations service registration},
@@ -13,7 +14,7 @@
  * each provider. A library: no components and no services of its own, no global state.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package dev.caracal.llm.support;
 
 import org.osgi.annotation.bundle.Export;

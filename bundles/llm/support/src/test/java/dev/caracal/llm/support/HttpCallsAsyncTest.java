@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link HttpCalls#sendAsync}: the answers, failures and timeouts of {@link HttpCalls#send}, as a future. */
 class HttpCallsAsyncTest {
@@ -41,10 +42,12 @@ class HttpCallsAsyncTest {
     private static HttpServer server;
     private static ExecutorService serverThreads;
     private static URI base;
-    private static final CountDownLatch RELEASE = new CountDownLatch(1);
+    /** What {@code /held} waits for; each test that holds an answer sets its own. */
+    private static final AtomicReference<CountDownLatch> RELEASE = new AtomicReference<>(new CountDownLatch(1));
+
     private static final CountDownLatch END = new CountDownLatch(1);
     private static final AtomicInteger PINGS = new AtomicInteger();
-    private static HttpClient http;
+    private static Exchanger http;
     private static ScheduledExecutorService timer;
 
     @BeforeAll
@@ -60,7 +63,7 @@ class HttpCallsAsyncTest {
         server.createContext(
                 "/held",
                 exchange -> { // answers once the test releases it
-                    await(RELEASE);
+                    await(RELEASE.get());
                     answer(exchange, 200, "released");
                 });
         server.createContext(
@@ -71,7 +74,7 @@ class HttpCallsAsyncTest {
                 });
         server.start();
         base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        http = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
+        http = HttpCalls.newExchanger("test-http", Duration.ofSeconds(5));
         timer = Executors.newSingleThreadScheduledExecutor(HttpCalls.daemonThreads("test-timer"));
     }
 
@@ -94,9 +97,10 @@ class HttpCallsAsyncTest {
 
     @AfterAll
     static void stop() {
-        RELEASE.countDown();
+        RELEASE.get().countDown();
         END.countDown();
         timer.shutdownNow();
+        http.close();
         server.stop(0);
         serverThreads.shutdownNow();
     }
@@ -124,20 +128,28 @@ class HttpCallsAsyncTest {
         assertEquals(503, async.upstreamStatus());
     }
 
-    @Test
-    void dependentStagesDoNotRunOnTheSelectorThreadOfTheExchangeClient() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void dependentStagesDoNotRunOnTheSelectorThreadOfTheExchangeClient(String kind) throws Exception {
         AtomicReference<String> completedOn = new AtomicReference<>();
-        HttpClient gated = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
-        CompletableFuture<String> call =
-                HttpCalls.sendAsync(gated, get("/held"), Duration.ofSeconds(20), Secret.NONE, ERRORS, timer);
-        CompletableFuture<String> seen = call.whenComplete(
-                (body, failure) -> completedOn.set(Thread.currentThread().getName()));
-        assertFalse(call.isDone(), "the answer is held by the server");
-        RELEASE.countDown();
-        assertEquals("released", seen.get(10, TimeUnit.SECONDS));
-        // the JDK hands the completion of sendAsync's future to the CompletableFuture default executor
+        CountDownLatch release = new CountDownLatch(1);
+        RELEASE.set(release);
+        try (Exchanger gated = HttpCallsTest.transport(kind)) {
+            CompletableFuture<String> call =
+                    HttpCalls.sendAsync(gated, get("/held"), Duration.ofSeconds(20), Secret.NONE, ERRORS, timer);
+            CompletableFuture<String> seen = call.whenComplete(
+                    (body, failure) -> completedOn.set(Thread.currentThread().getName()));
+            assertFalse(call.isDone(), "the answer is held by the server");
+            release.countDown();
+            assertEquals("released", seen.get(10, TimeUnit.SECONDS));
+        }
+        // the JDK hands the completion of sendAsync's future to the CompletableFuture default executor; Jetty's
+        // client completes on one of its pool threads, whose selector has handed its selecting to another
         assertFalse(completedOn.get().contains("SelectorManager"), completedOn.get());
         assertFalse(completedOn.get().startsWith("test-timer"), completedOn.get());
+        if (kind.equals("jetty")) {
+            assertTrue(completedOn.get().startsWith("test-jetty"), completedOn.get());
+        }
     }
 
     @Test

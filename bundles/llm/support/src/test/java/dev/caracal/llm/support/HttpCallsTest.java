@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,10 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The exchange client (completions on its selector thread) under concurrent calls, big bodies and errors. */
+/** Both transports of {@link HttpCalls#send} under concurrent calls, big bodies and errors. */
 class HttpCallsTest {
     private static HttpServer server;
     private static URI base;
@@ -62,7 +63,27 @@ class HttpCallsTest {
         server.stop(0);
     }
 
-    private static String call(HttpClient http, String path, String body) {
+    /** Both transports of {@link HttpCalls#newExchanger}. */
+    static Exchanger transport(String kind) {
+        return kind.equals("jdk")
+                ? new JdkExchanger(Duration.ofSeconds(5))
+                : new JettyExchanger("test-" + kind, Duration.ofSeconds(5));
+    }
+
+    private final List<Exchanger> opened = new ArrayList<>();
+
+    private Exchanger open(String kind) {
+        Exchanger http = transport(kind);
+        opened.add(http);
+        return http;
+    }
+
+    @AfterEach
+    void closeTransports() {
+        opened.forEach(Exchanger::close);
+    }
+
+    private static String call(Exchanger http, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -76,9 +97,10 @@ class HttpCallsTest {
                         new LlmException(ErrorKind.UNAVAILABLE, status + " " + text, status, null, null));
     }
 
-    @Test
-    void concurrentCallsEachGetTheirOwnAnswer() throws Exception {
-        HttpClient http = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void concurrentCallsEachGetTheirOwnAnswer(String kind) throws Exception {
+        Exchanger http = open(kind);
         ExecutorService callers = Executors.newFixedThreadPool(16);
         try {
             List<Future<String>> answers = new ArrayList<>();
@@ -97,9 +119,10 @@ class HttpCallsTest {
         }
     }
 
-    @Test
-    void aMegabyteAnswerArrivesWhole() {
-        HttpClient http = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aMegabyteAnswerArrivesWhole(String kind) {
+        Exchanger http = open(kind);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; sb.length() < 1 << 20; i++) {
             sb.append(i).append(',');
@@ -108,9 +131,10 @@ class HttpCallsTest {
         assertEquals(new StringBuilder(body).reverse().toString(), call(http, "/echo", body));
     }
 
-    @Test
-    void anErrorAnswerIsMappedAndTheClientKeepsWorking() {
-        HttpClient http = HttpCalls.newExchangeClient(Duration.ofSeconds(5));
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void anErrorAnswerIsMappedAndTheClientKeepsWorking(String kind) {
+        Exchanger http = open(kind);
         LlmException e = assertThrows(LlmException.class, () -> call(http, "/fail", "{}"));
         assertEquals(503, e.upstreamStatus());
         assertEquals("kO", call(http, "/echo", "Ok"));

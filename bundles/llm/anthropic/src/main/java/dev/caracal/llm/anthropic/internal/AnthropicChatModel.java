@@ -11,6 +11,7 @@ import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.support.Exchanger;
 import dev.caracal.llm.support.ForwardedHeaders;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.HttpErrors;
@@ -41,7 +42,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
 
     private final Settings settings;
     private final Secret secret;
-    private final HttpClient http;
+    private final Exchanger http;
     private final RequestMapper requests;
     private final ProviderRuntime runtime;
     private final HttpCalls.ErrorMapper errors;
@@ -59,7 +60,7 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
-        this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
+        this.http = HttpCalls.newExchanger("caracal-anthropic-" + settings.id() + "-http", settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-anthropic-" + settings.id(),
@@ -232,7 +233,11 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public void close() {
-        runtime.close();
+        try {
+            runtime.close();
+        } finally {
+            http.close(); // its calls in flight fail; the runtime already refuses new ones
+        }
     }
 
     @Override

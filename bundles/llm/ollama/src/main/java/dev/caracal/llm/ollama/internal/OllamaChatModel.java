@@ -10,6 +10,7 @@ import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.support.Exchanger;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
@@ -44,7 +45,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     private final Settings settings;
     private final OllamaErrors errors;
-    private final HttpClient http;
+    private final Exchanger http;
     private final RequestMapper requests;
     private final ProviderRuntime runtime;
     private final ModelCatalog catalog;
@@ -60,7 +61,7 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         RetryPolicy retryPolicy =
                 new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
-        this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
+        this.http = HttpCalls.newExchanger("caracal-ollama-" + settings.id() + "-http", settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-ollama-" + settings.id(),
@@ -218,7 +219,11 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public void close() {
-        runtime.close();
+        try {
+            runtime.close();
+        } finally {
+            http.close(); // its calls in flight fail; the runtime already refuses new ones
+        }
     }
 
     @Override

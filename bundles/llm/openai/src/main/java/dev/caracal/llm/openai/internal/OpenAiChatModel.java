@@ -9,6 +9,7 @@ import dev.caracal.llm.RequestExtras;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
+import dev.caracal.llm.support.Exchanger;
 import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
@@ -39,7 +40,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     private final Settings settings;
     private final Secret secret;
-    private final HttpClient http;
+    private final Exchanger http;
     private final RequestMapper requests;
     private final ProviderRuntime runtime;
     private final HttpCalls.ErrorMapper errors;
@@ -57,7 +58,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
         // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
-        this.http = HttpCalls.newExchangeClient(settings.connectTimeout());
+        this.http = HttpCalls.newExchanger("caracal-openai-" + settings.id() + "-http", settings.connectTimeout());
         HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-openai-" + settings.id(),
@@ -203,7 +204,11 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
     @Override
     public void close() {
-        runtime.close();
+        try {
+            runtime.close();
+        } finally {
+            http.close(); // its calls in flight fail; the runtime already refuses new ones
+        }
     }
 
     @Override
