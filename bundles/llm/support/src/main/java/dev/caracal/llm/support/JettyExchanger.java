@@ -83,8 +83,10 @@ final class JettyExchanger implements Exchanger {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP client " + name + ": " + e.getMessage(), e);
         }
-        // no Accept-Encoding of our own, the wire as the provider made it (start() adds the gzip decoder, so after it)
+        // start() adds these, so after it: no Accept-Encoding of our own (the wire as the provider made it), and no
+        // protocol handlers (a 401 or 407 is the provider's to map, not a challenge to answer; no redirects followed)
         client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().clear();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.caracal.llm.support.SupportTests.failureOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.llm.ErrorKind;
@@ -143,6 +144,14 @@ class JettyExchangerTest {
                                 HttpCalls.daemonThreads("t")))));
         assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         assertEquals("answered 429 (retry-after 7): {\"error\":\"slow down\"}", e.getMessage());
+    }
+
+    @Test
+    void a401WithoutAChallengeIsTheProvidersToMap() {
+        server = new RawServer((request, n) -> "401 {\"error\":\"bad key\"}");
+        LlmException e = assertThrows(LlmException.class, () -> send(post("{}")));
+        assertEquals(ErrorKind.AUTHENTICATION, e.kind());
+        assertEquals("answered 401 (retry-after -): {\"error\":\"bad key\"}", e.getMessage());
     }
 
     @Test
