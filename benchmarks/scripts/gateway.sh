@@ -61,7 +61,9 @@ http {
 }
 NGX
     $pin_caracal nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
-    peer_opts=(-Dgateway.peer="http://127.0.0.1:$ngx" -Dgateway.peerName="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///')")
+    until [ -s "$work/nginx/nginx.pid" ] && pgrep -P "$(cat "$work/nginx/nginx.pid")" >/dev/null; do sleep 0.1; done
+    peer_opts=(-Dgateway.peer="http://127.0.0.1:$ngx" -Dgateway.peerName="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///')"
+        -Dgateway.peerPid="$(pgrep -P "$(cat "$work/nginx/nginx.pid")" | head -1)")
 fi
 # Caracal's first admin key, which the load generator sends with every call (authentication and its checks are on)
 export CARACAL_ADMIN_KEY="ck_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"

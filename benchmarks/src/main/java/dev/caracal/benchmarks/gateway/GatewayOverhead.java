@@ -43,7 +43,8 @@ import org.HdrHistogram.Histogram;
  * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
  * {@code gateway.warmupSeconds} (default 60, per path, ramped), {@code gateway.passThrough} (see
  * {@link #PASS_THROUGH}), {@code gateway.peer} (the base URL of another proxy in front of the same upstream, e.g.
- * nginx, measured between the two phases as a third path; {@code gateway.peerName} labels it) and {@code gateway.dump} (a file prefix: the phase's
+ * nginx, measured between the two phases as a third path; {@code gateway.peerName} labels it, {@code gateway.peerPid} is the process whose CPU time per request is
+ * reported for it) and {@code gateway.dump} (a file prefix: the phase's
  * wall-clock start, then every measured request's latency in send order, one file per phase, to see when the slow
  * ones happened and line them up with a GC log).
  */
@@ -132,11 +133,18 @@ public final class GatewayOverhead {
         warm(client, direct, rate, warmup);
         Result d = load(client, direct, rate, seconds);
         String peerUrl = System.getProperty("gateway.peer");
+        double peerCpuMicros = -1;
         Result peer = null;
         if (peerUrl != null) {
             URI viaPeer = URI.create(peerUrl + "/v1/chat/completions");
             warm(client, viaPeer, rate, warmup);
+            long peerPid = Long.getLong("gateway.peerPid", -1);
+            long ticks = peerPid > 0 ? cpuTicks(peerPid) : -1;
             peer = load(client, viaPeer, rate, seconds);
+            if (ticks >= 0) {
+                // /proc counts CPU time in clock ticks of 10 ms (USER_HZ 100 on Linux)
+                peerCpuMicros = (cpuTicks(peerPid) - ticks) * 10_000.0 / peer.sent();
+            }
         }
         warm(client, viaGateway, rate, warmup);
         RemoteAllocation caracal = pid > 0 ? attach(pid) : null;
@@ -153,6 +161,9 @@ public final class GatewayOverhead {
         System.out.println(g.line("through the gateway"));
         if (peer != null) {
             System.out.println(added(peer, d, "added by " + peerName));
+            if (peerCpuMicros >= 0) {
+                System.out.printf(Locale.ROOT, "%s's CPU per request: %.1f us%n", peerName, peerCpuMicros);
+            }
         }
         System.out.println(added(g, d, "added by the gateway"));
         if (allocated >= 0) {
@@ -169,17 +180,31 @@ public final class GatewayOverhead {
                     cpu / 1e9 / g.seconds());
         }
         if (soakMinutes > 0 && pid > 0) {
-            Result first = load(client, viaGateway, rate, 60);
-            long rss1 = rssKb(pid);
-            System.out.println(first.line("soak, minute 1"));
-            Result rest = load(client, viaGateway, rate, (soakMinutes - 1) * 60);
+            // one line a minute: p99 and RSS should stay flat
+            long rss1 = -1;
+            int failed = 0;
+            Histogram all = new Histogram(3);
+            for (int minute = 1; minute <= soakMinutes; minute++) {
+                Result m = load(client, viaGateway, rate, 60);
+                long rss = rssKb(pid);
+                rss1 = minute == 1 ? rss : rss1;
+                failed += m.failures();
+                all.add(m.latencies());
+                System.out.printf(
+                        Locale.ROOT, "%s, RSS %d MB%n", m.line(String.format(Locale.ROOT, "soak, minute %2d", minute)), rss / 1024);
+            }
             long rssN = rssKb(pid);
-            System.out.println(rest.line("soak, minutes 2-" + soakMinutes));
             System.out.printf(
                     Locale.ROOT,
-                    "Caracal RSS after 1 minute %d MB, after %d minutes %d MB (%.2fx)%n",
-                    rss1 / 1024,
+                    "soak: %d minutes, %,d requests, %d failed, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms; Caracal RSS after"
+                            + " 1 minute %d MB, at the end %d MB (%.2fx)%n",
                     soakMinutes,
+                    all.getTotalCount() + failed,
+                    failed,
+                    all.getValueAtPercentile(50) / 1e6,
+                    all.getValueAtPercentile(99) / 1e6,
+                    all.getValueAtPercentile(99.9) / 1e6,
+                    rss1 / 1024,
                     rssN / 1024,
                     (double) rssN / rss1);
         }
@@ -327,6 +352,17 @@ public final class GatewayOverhead {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(latencies, failures.get(), total, elapsed, new TreeMap<>(reasons));
+    }
+
+    /** The CPU time a process has used (user and system), in clock ticks, from /proc; -1 when it cannot be read. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** What {@code via} adds to {@code direct}: the differences of their means and percentiles. */
