@@ -191,7 +191,10 @@ public final class GatewayOverhead {
                 failed += m.failures();
                 all.add(m.latencies());
                 System.out.printf(
-                        Locale.ROOT, "%s, RSS %d MB%n", m.line(String.format(Locale.ROOT, "soak, minute %2d", minute)), rss / 1024);
+                        Locale.ROOT,
+                        "%s, RSS %d MB%n",
+                        m.line(String.format(Locale.ROOT, "soak, minute %2d", minute)),
+                        rss / 1024);
             }
             long rssN = rssKb(pid);
             System.out.printf(
