@@ -319,10 +319,7 @@ public final class GatewayOverhead {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * interval;
-            long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            parkUntil(scheduled);
             all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .handle((r, e) -> {
                         long latency = System.nanoTime() - scheduled;
@@ -355,6 +352,14 @@ public final class GatewayOverhead {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(latencies, failures.get(), total, elapsed, new TreeMap<>(reasons));
+    }
+
+    /** Parks the calling thread until {@link System#nanoTime()} reaches {@code deadline} (open-loop schedules). */
+    static void parkUntil(long deadline) {
+        long wait = deadline - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     /** The CPU time a process has used (user and system), in clock ticks, from /proc; -1 when it cannot be read. */

@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -160,10 +159,7 @@ public final class UpstreamClients {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * interval;
-            long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            GatewayOverhead.parkUntil(scheduled);
             all[i] = c.post(uri, REQUEST).handle((body, e) -> {
                 if (e != null || body.length() < 10) {
                     if (failed.incrementAndGet() == 1) {

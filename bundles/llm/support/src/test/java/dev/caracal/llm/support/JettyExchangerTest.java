@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -44,11 +46,14 @@ class JettyExchangerTest {
             null);
 
     private final JettyExchanger http = new JettyExchanger("test-jetty", Duration.ofSeconds(5));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(HttpCalls.daemonThreads("test-timer"));
     private RawServer server;
 
     @AfterEach
     void stop() throws IOException {
         http.close();
+        timer.shutdownNow();
         if (server != null) {
             server.close();
         }
@@ -61,6 +66,11 @@ class JettyExchangerTest {
                 .header("User-Agent", "caracal-test")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
+    }
+
+    /** How an asynchronous call of {@code request} failed. */
+    private Throwable asyncFailure(HttpRequest request, Secret secret) {
+        return failureOf(HttpCalls.sendAsync(http, request, Duration.ofSeconds(10), secret, ERRORS, timer));
     }
 
     private String send(HttpRequest request) {
@@ -96,16 +106,7 @@ class JettyExchangerTest {
     void closesBeyondTheResendsAreTheCallsFailure() {
         server = new RawServer((request, n) -> n == 1 ? "200 first" : null);
         assertEquals("first", send(post("{}")));
-        LlmException e = assertInstanceOf(
-                LlmException.class,
-                failureOf(HttpCalls.sendAsync(
-                        http,
-                        post("{}"),
-                        Duration.ofSeconds(10),
-                        Secret.of("sk-test"),
-                        ERRORS,
-                        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                                HttpCalls.daemonThreads("t")))));
+        LlmException e = assertInstanceOf(LlmException.class, asyncFailure(post("{}"), Secret.of("sk-test")));
         assertEquals(ErrorKind.CONNECTION, e.kind());
         assertEquals(
                 2 + JettyExchanger.RESENDS,
@@ -132,16 +133,7 @@ class JettyExchangerTest {
     @Test
     void anErrorAnswerReachesTheMapperWithItsHeaders() {
         server = new RawServer((request, n) -> "429 {\"error\":\"slow down\"}\r\nRetry-After: 7");
-        LlmException e = assertInstanceOf(
-                LlmException.class,
-                failureOf(HttpCalls.sendAsync(
-                        http,
-                        post("{}"),
-                        Duration.ofSeconds(10),
-                        Secret.NONE,
-                        ERRORS,
-                        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                                HttpCalls.daemonThreads("t")))));
+        LlmException e = assertInstanceOf(LlmException.class, asyncFailure(post("{}"), Secret.NONE));
         assertEquals(ErrorKind.RATE_LIMITED, e.kind());
         assertEquals("answered 429 (retry-after 7): {\"error\":\"slow down\"}", e.getMessage());
     }
