@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Request/response exchanges with an upstream, blocking ({@link #send}) or not ({@link #sendAsync}) over an
- * {@link Exchanger}, and the plumbing around the JDK's {@link HttpClient}, which streams use.
+ * {@link Exchanger} (which streams use too, see {@link StreamingCall}), and the plumbing around the JDK's
+ * {@link HttpClient}.
  */
 public final class HttpCalls {
 
@@ -217,7 +218,8 @@ public final class HttpCalls {
 
     /**
      * An HTTP/1.1 client that never follows redirects (credentials must not travel to another host), whose dependent
-     * tasks run on the JDK's worker pool: the client for streams, whose handlers may block on a slow downstream.
+     * tasks run on the JDK's worker pool: what the JDK transport's streams use, whose readers may block on a slow
+     * downstream.
      */
     public static HttpClient newClient(Duration connectTimeout) {
         return builder(connectTimeout).build();
@@ -226,7 +228,7 @@ public final class HttpCalls {
     /**
      * The transport for {@link #send} and {@link #sendAsync}: Jetty's client ({@link JettyExchanger}, its threads named
      * {@code name}), or the JDK's ({@link JdkExchanger}) when the system property {@code caracal.upstream.client} is
-     * {@code jdk} (for comparisons). Never for streams ({@link #newClient}). Close it with its provider.
+     * {@code jdk} (for comparisons). It carries the provider's streams too. Close it with its provider.
      */
     public static Exchanger newExchanger(String name, Duration connectTimeout) {
         return "jdk".equals(System.getProperty("caracal.upstream.client"))

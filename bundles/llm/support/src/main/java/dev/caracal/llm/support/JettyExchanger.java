@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
+import org.eclipse.jetty.client.api.Response;
 import org.eclipse.jetty.client.api.Result;
-import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.util.BufferingResponseListener;
 import org.eclipse.jetty.client.util.BytesContentProvider;
 import org.eclipse.jetty.http.HttpField;
@@ -30,30 +32,38 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * Jetty's HTTP client (the container's own: Pax Web's Jetty feature installs it) as an {@link Exchanger}, the default
- * transport of request/response calls. Against the JDK client, on one core at 2,000 exchanges/s
+ * transport of request/response calls and of streams ({@link JettyStream}). Against the JDK client, on one core at 2,000 exchanges/s
  * ({@code benchmarks/scripts/upstream-clients.sh}): about a third less CPU and a third of the allocation per exchange,
  * and no hand-off to the common pool: the answer is read and the returned future completed on one of this client's
  * pool threads (named after the provider), where dependent stages run; they must not block for long.
  *
  * <p>An upstream may close an idle keep-alive connection at any moment; a request written on it just then fails before
  * any answer (end of stream, reset). Such a request is sent again at once, on another connection, up to
- * {@value #RESENDS} times, as the JDK client does; any other failure is the call's.
+ * {@value #RESENDS} times, as the JDK client does; any other failure is the call's. A request on a new connection that
+ * ends so is the call's failure too: it is the upstream's doing, for the provider's retry policy to judge with its
+ * back-off (sending it again at once would multiply the load on an upstream that is failing).
  */
 final class JettyExchanger implements Exchanger {
     /** The largest answer read (an embeddings batch of 2,048 x 3,072 floats as JSON is about 130 MB). */
     static final int MAX_ANSWER_BYTES = 512 << 20;
 
     /**
-     * How many times a request the upstream closed its connection under is sent again (the next pooled connection may
-     * be closing too: an upstream that closes its idle connections closes many at once).
+     * How many times a request the upstream closed its pooled connection under is sent again (the next pooled
+     * connection may be closing too: an upstream that closes its idle connections closes many at once). A request on a
+     * new connection is never sent again here.
      */
-    static final int RESENDS = 5;
+    static final int RESENDS = 3;
 
     /** How long a pooled connection may stay idle before this client closes it. */
     static final long IDLE_MILLIS = 30_000;
 
     private final HttpClient client;
     private final String name;
+    /**
+     * Where streams' readers run: one task at a time per stream, off Jetty's threads, so that a reader writing to a slow
+     * client holds up its own stream only (Jetty's pool is bounded and also runs the selector).
+     */
+    private final ExecutorService streamWorkers;
 
     JettyExchanger(String name, Duration connectTimeout) {
         this(name, connectTimeout, IDLE_MILLIS);
@@ -62,10 +72,11 @@ final class JettyExchanger implements Exchanger {
     /** With another idle timeout for pooled connections (tests). */
     JettyExchanger(String name, Duration connectTimeout, long idleMillis) {
         this.name = name;
+        this.streamWorkers = Executors.newCachedThreadPool(HttpCalls.daemonThreads(name + "-stream"));
         QueuedThreadPool pool = new QueuedThreadPool(64, 1, 60_000);
         pool.setName(name);
         pool.setDaemon(true);
-        client = new HttpClient(new HttpClientTransportOverHTTP(1), null);
+        client = new HttpClient(new ReuseMarkingTransport(), null);
         client.setExecutor(pool);
         client.setScheduler(new ScheduledExecutorScheduler(name + "-scheduler", true));
         client.setFollowRedirects(false); // credentials must not travel to another host
@@ -112,16 +123,7 @@ final class JettyExchanger implements Exchanger {
             int resends) {
         Request r;
         try {
-            r = client.newRequest(request.uri()).method(request.method()).idleTimeout(0, TimeUnit.MILLISECONDS);
-            for (Map.Entry<String, List<String>> header :
-                    request.headers().map().entrySet()) {
-                for (String value : header.getValue()) {
-                    r.header(header.getKey(), value);
-                }
-            }
-            if (body != null) {
-                r.content(new BytesContentProvider(body));
-            }
+            r = newRequest(request, body);
         } catch (RuntimeException e) {
             call.completeExceptionally(e);
             return;
@@ -140,7 +142,7 @@ final class JettyExchanger implements Exchanger {
                 try {
                     if (result.isFailed()) {
                         Throwable failure = result.getFailure();
-                        if (resends > 0 && result.getResponse().getStatus() == 0 && closedUnderUs(failure)) {
+                        if (resends > 0 && result.getResponse().getStatus() == 0 && staleConnection(r, failure)) {
                             send(request, body, secret, errors, call, resends - 1);
                         } else {
                             call.completeExceptionally(HttpErrors.fromThrowable(failure, secret));
@@ -150,7 +152,7 @@ final class JettyExchanger implements Exchanger {
                     int status = result.getResponse().getStatus();
                     String text = getContentAsString(StandardCharsets.UTF_8);
                     if (status / 100 != 2) {
-                        call.completeExceptionally(errors.map(status, headersOf(result), text));
+                        call.completeExceptionally(errors.map(status, headersOf(result.getResponse()), text));
                     } else {
                         call.complete(text);
                     }
@@ -161,7 +163,37 @@ final class JettyExchanger implements Exchanger {
         });
     }
 
-    /** Whether a failure before any answer is the connection closed by the upstream (a stale keep-alive connection). */
+    @Override
+    public Reading stream(HttpRequest request, LineReader reader) {
+        return new JettyStream(this, request, bodyOf(request), reader, streamWorkers, client.getScheduler()).start();
+    }
+
+    /**
+     * A Jetty request as {@code request} describes it, with {@code body} (null for none): no idle timeout (the callers
+     * time their calls), no header of Jetty's own but Host and the body's length.
+     */
+    Request newRequest(HttpRequest request, byte[] body) {
+        Request r = client.newRequest(request.uri()).method(request.method()).idleTimeout(0, TimeUnit.MILLISECONDS);
+        for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
+            for (String value : header.getValue()) {
+                r.header(header.getKey(), value);
+            }
+        }
+        if (body != null) {
+            r.content(new BytesContentProvider(body));
+        }
+        return r;
+    }
+
+    /**
+     * Whether {@code r}, which failed with {@code failure} before any answer, met a keep-alive connection the upstream
+     * had closed: it went out on a reused connection, and the connection ended under it.
+     */
+    static boolean staleConnection(Request r, Throwable failure) {
+        return ReuseMarkingTransport.reused(r) && closedUnderUs(failure);
+    }
+
+    /** Whether a failure before any answer is the connection closed by the upstream. */
     static boolean closedUnderUs(Throwable failure) {
         if (failure instanceof EOFException || failure instanceof ClosedChannelException) {
             return true;
@@ -174,10 +206,10 @@ final class JettyExchanger implements Exchanger {
         return m.contains("connection reset") || m.contains("broken pipe");
     }
 
-    /** The answer's headers, for the error mapper (retry-after, request ids). */
-    private static HttpHeaders headersOf(Result result) {
+    /** The answer's headers, for the error mapper (retry-after, request ids) and stream readers. */
+    static HttpHeaders headersOf(Response response) {
         Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (HttpField field : result.getResponse().getHeaders()) {
+        for (HttpField field : response.getHeaders()) {
             map.computeIfAbsent(field.getName(), k -> new ArrayList<>()).add(field.getValue());
         }
         return HttpHeaders.of(map, (n, v) -> true);
@@ -232,7 +264,9 @@ final class JettyExchanger implements Exchanger {
     @Override
     public void close() {
         try {
-            client.stop();
+            client.stop(); // fails the calls in flight; a stream's reader is told on its worker, or inline once shut
+            // down
+            streamWorkers.shutdown();
         } catch (Exception e) {
             throw new IllegalStateException("stopping the HTTP client " + name + " failed: " + e.getMessage(), e);
         }

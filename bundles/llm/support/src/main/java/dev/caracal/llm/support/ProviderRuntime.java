@@ -54,7 +54,8 @@ public final class ProviderRuntime implements AutoCloseable {
      *                       {@code caracal-openai-<id>}
      * @param owner          names the provider in stream log lines, e.g. {@code OpenAI provider <id>}
      * @param providerId     the configured instance id, for error messages
-     * @param http           the HTTP client for streams ({@link HttpCalls#newClient}, not the exchange client)
+     * @param http           the transport of streams: the provider's {@link Exchanger} ({@link HttpCalls#newExchanger}),
+     *                       which its owner closes after this runtime
      * @param retryPolicy    retries of calls and of streams before their first event
      * @param delayer        waits between retries: {@link Delayer#REAL} (calls then wait on this instance's timer
      *                       thread, streams on the common delayed executor) but in tests; a call's retry asks any
@@ -67,7 +68,7 @@ public final class ProviderRuntime implements AutoCloseable {
             String threadPrefix,
             String owner,
             String providerId,
-            HttpClient http,
+            Exchanger http,
             RetryPolicy retryPolicy,
             Delayer delayer,
             Duration idleTimeout,

@@ -6,15 +6,12 @@ import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One streamed request across its attempts, with everything about it that does not depend on the wire format: the
- * body is read line by line on the HTTP client's threads (no thread waits on a stream), events reach the
+ * body is read line by line as it arrives, by the provider's {@link Exchanger} (no thread waits on a stream), events reach the
  * {@link StreamHandler} in order and one at a time, a failure before the first delivered event is retried under the
  * {@link RetryPolicy} (waiting with the {@link Delayer}), and the stream ends with exactly one {@code End} or
  * {@code Error} event. Once an event has been delivered nothing is retried. After {@link #cancel()} no event follows
@@ -95,12 +92,13 @@ public final class StreamingCall implements StreamHandle {
     }
 
     /**
-     * The provider instance's resources a stream uses. {@code idleTimeout} bounds the silence between two lines;
+     * The provider instance's resources a stream uses. {@code transport} sends the attempts (the provider's
+     * {@link Exchanger}, the one its other calls use); {@code idleTimeout} bounds the silence between two lines;
      * {@code closed} says the provider is stopping (no more retries); {@code ended} is told once the stream is over,
      * however it ended; {@code owner} names the provider in log lines.
      */
     public record Context(
-            HttpClient http,
+            Exchanger transport,
             RetryPolicy retryPolicy,
             Delayer delayer,
             ScheduledExecutorService scheduler,
@@ -110,7 +108,7 @@ public final class StreamingCall implements StreamHandle {
             BooleanSupplier closed,
             Consumer<StreamingCall> ended) {
         public Context {
-            Objects.requireNonNull(http, "http");
+            Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(retryPolicy, "retryPolicy");
             Objects.requireNonNull(delayer, "delayer");
             Objects.requireNonNull(scheduler, "scheduler");
@@ -258,40 +256,22 @@ public final class StreamingCall implements StreamHandle {
     }
 
     /** One HTTP exchange of the stream. */
-    private final class Attempt implements Flow.Subscriber<String>, Sink {
+    private final class Attempt implements Exchanger.LineReader, Sink {
         private final AtomicBoolean done = new AtomicBoolean();
         private final Decoder decoder = protocol.decoder(this);
-        private volatile Flow.Subscription subscription;
+        private volatile Exchanger.Reading reading;
+        private volatile boolean streaming;
+        private volatile int status;
+        private volatile HttpHeaders headers;
         private volatile long lastActivity = System.nanoTime();
         private volatile Future<?> watchdog;
 
         void send() {
-            HttpResponse.BodyHandler<String> bodyHandler =
-                    info -> info.statusCode() / 100 == 2 && protocol.isStream(info)
-                            ? HttpResponse.BodySubscribers.fromLineSubscriber(
-                                    this, s -> (String) null, StandardCharsets.UTF_8, null)
-                            : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
             try {
-                context.http().sendAsync(protocol.request(), bodyHandler).whenComplete((response, failure) -> {
-                    if (failure != null) {
-                        if (subscription == null) { // failed before the body: the subscriber never heard of it
-                            fail(HttpErrors.fromThrowable(failure, context.secret()));
-                        }
-                        return;
-                    }
-                    if (response.statusCode() / 100 != 2) {
-                        fail(protocol.errorAnswer(response.statusCode(), response.headers(), response.body()));
-                    } else if (subscription == null && !done.get()) {
-                        try {
-                            decoder.wholeBody(response.body());
-                        } catch (LlmException e) {
-                            fail(e);
-                        }
-                        if (!done.get()) {
-                            fail(HttpErrors.malformed("answer", response.body(), null));
-                        }
-                    }
-                });
+                reading = context.transport().stream(protocol.request(), this);
+                if (done.get()) {
+                    reading.cancel(); // stopped while it was being sent
+                }
             } catch (RuntimeException e) {
                 fail(e instanceof LlmException l ? l : HttpErrors.fromThrowable(e, context.secret()));
             }
@@ -299,11 +279,15 @@ public final class StreamingCall implements StreamHandle {
 
         void stop() {
             done.set(true);
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
+            cancelReading();
             stopWatchdog();
+        }
+
+        private void cancelReading() {
+            Exchanger.Reading r = reading;
+            if (r != null) {
+                r.cancel();
+            }
         }
 
         private void stopWatchdog() {
@@ -345,9 +329,8 @@ public final class StreamingCall implements StreamHandle {
         public void fail(LlmException e) {
             if (done.compareAndSet(false, true)) {
                 stopWatchdog();
-                Flow.Subscription s = subscription;
-                if (s != null) {
-                    s.cancel(); // frees the connection when the body is still arriving (a malformed chunk)
+                if (streaming) {
+                    cancelReading(); // frees the connection when the body is still arriving (a malformed chunk)
                 }
                 attemptFailed(this, e);
             }
@@ -358,15 +341,20 @@ public final class StreamingCall implements StreamHandle {
             return done.get();
         }
 
-        // ---- Flow.Subscriber<String>: the lines of the body ----
+        // ---- Exchanger.LineReader: the answer ----
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (done.get()) {
-                s.cancel();
-                return;
+        public boolean head(HttpResponse.ResponseInfo head) {
+            status = head.statusCode();
+            headers = head.headers();
+            streaming = status / 100 == 2 && protocol.isStream(head);
+            if (streaming && !done.get()) {
+                startWatchdog();
             }
+            return streaming;
+        }
+
+        private void startWatchdog() {
             long timeoutNanos = context.idleTimeout().toNanos();
             long period = Math.max(50, Math.min(1000, context.idleTimeout().toMillis() / 4));
             try {
@@ -374,7 +362,6 @@ public final class StreamingCall implements StreamHandle {
                         .scheduleWithFixedDelay(
                                 () -> {
                                     if (System.nanoTime() - lastActivity > timeoutNanos) {
-                                        s.cancel();
                                         fail(new LlmException(
                                                 ErrorKind.TIMEOUT,
                                                 "the upstream sent nothing for "
@@ -388,11 +375,29 @@ public final class StreamingCall implements StreamHandle {
             } catch (RejectedExecutionException e) {
                 // the provider is closing; the stream is being aborted
             }
-            s.request(Long.MAX_VALUE);
         }
 
         @Override
-        public void onNext(String line) {
+        public void whole(String body) {
+            if (done.get()) {
+                return;
+            }
+            if (status / 100 != 2) {
+                fail(protocol.errorAnswer(status, headers, body));
+                return;
+            }
+            try {
+                decoder.wholeBody(body);
+            } catch (LlmException e) {
+                fail(e);
+            }
+            if (!done.get()) {
+                fail(HttpErrors.malformed("answer", body, null));
+            }
+        }
+
+        @Override
+        public void line(String line) {
             if (done.get()) {
                 return;
             }
@@ -413,12 +418,12 @@ public final class StreamingCall implements StreamHandle {
         }
 
         @Override
-        public void onError(Throwable throwable) {
-            fail(HttpErrors.fromThrowable(throwable, context.secret()));
+        public void failed(Throwable failure) {
+            fail(HttpErrors.fromThrowable(failure, context.secret()));
         }
 
         @Override
-        public void onComplete() {
+        public void end() {
             if (done.get()) {
                 return;
             }

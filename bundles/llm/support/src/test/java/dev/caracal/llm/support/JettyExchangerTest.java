@@ -103,15 +103,96 @@ class JettyExchangerTest {
     }
 
     @Test
-    void closesBeyondTheResendsAreTheCallsFailure() {
+    void aStreamWrittenOnAConnectionTheUpstreamClosesIsSentOnceMore() throws Exception {
+        server = new RawServer((request, n) ->
+                n == 1 ? "200 first" : n == 2 ? null : "200 data: a\rdata: b\nlast\r\nContent-Type: text/event-stream");
+        assertEquals("first", send(post("{}")));
+        Lines lines = new Lines();
+        http.stream(post("{}"), lines);
+        assertEquals(List.of("head 200 text/event-stream", "data: a", "data: b", "last", "end"), lines.await());
+        assertEquals(3, server.requests.size(), "sent once more, on a new connection");
+    }
+
+    @Test
+    void aStreamsErrorAnswerIsReadWhole() throws Exception {
+        server = new RawServer((request, n) -> "503 {\"error\":\"busy\"}\r\nContent-Type: application/json");
+        Lines lines = new Lines();
+        http.stream(post("{}"), lines);
+        assertEquals(List.of("head 503 application/json", "whole {\"error\":\"busy\"}"), lines.await());
+    }
+
+    @Test
+    void aCancelledStreamClosesItsConnection() throws Exception {
+        // the answer promises more than it sends: only a cancel ends the exchange
+        server = new RawServer((request, n) -> "200 data: a\n\r\nContent-Type: text/event-stream", 100);
+        Lines lines = new Lines();
+        Exchanger.Reading reading = http.stream(post("{}"), lines);
+        for (int i = 0; i < 200 && lines.seen.size() < 2; i++) {
+            Thread.sleep(25);
+        }
+        assertEquals(List.of("head 200 text/event-stream", "data: a"), List.copyOf(lines.seen));
+        reading.cancel();
+        List<String> seen = lines.await();
+        assertTrue(seen.get(seen.size() - 1).startsWith("failed CancellationException"), seen.toString());
+    }
+
+    /** Records what a stream's reader is told, one entry a call. */
+    static final class Lines implements Exchanger.LineReader {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public boolean head(java.net.http.HttpResponse.ResponseInfo head) {
+            String type = head.headers().firstValue("content-type").orElse("-");
+            seen.add("head " + head.statusCode() + " " + type);
+            return head.statusCode() == 200;
+        }
+
+        @Override
+        public void line(String line) {
+            seen.add(line);
+        }
+
+        @Override
+        public void end() {
+            seen.add("end");
+            over.countDown();
+        }
+
+        @Override
+        public void whole(String body) {
+            seen.add("whole " + body);
+            over.countDown();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            seen.add("failed " + failure.getClass().getSimpleName());
+            over.countDown();
+        }
+
+        List<String> await() throws InterruptedException {
+            assertTrue(over.await(10, TimeUnit.SECONDS), "the stream never ended: " + seen);
+            return List.copyOf(seen);
+        }
+    }
+
+    @Test
+    void aRequestOnANewConnectionThatEndsBeforeAnAnswerIsNotSentAgain() {
+        // the upstream's own failure: the provider's retry policy judges it, with its back-off
+        server = new RawServer((request, n) -> null);
+        LlmException e = assertInstanceOf(LlmException.class, asyncFailure(post("{}"), Secret.of("sk-test")));
+        assertEquals(ErrorKind.CONNECTION, e.kind());
+        assertEquals(1, server.requests.size());
+    }
+
+    @Test
+    void aResentRequestThatFailsOnANewConnectionIsTheCallsFailure() {
         server = new RawServer((request, n) -> n == 1 ? "200 first" : null);
         assertEquals("first", send(post("{}")));
         LlmException e = assertInstanceOf(LlmException.class, asyncFailure(post("{}"), Secret.of("sk-test")));
         assertEquals(ErrorKind.CONNECTION, e.kind());
-        assertEquals(
-                2 + JettyExchanger.RESENDS,
-                server.requests.size(),
-                "the first request, then the one that found its connection closed every time");
+        assertEquals(3, server.requests.size(), "the first request, the one on the stale connection, its one resend");
     }
 
     @Test
@@ -176,8 +257,15 @@ class JettyExchangerTest {
         final AtomicInteger connections = new AtomicInteger();
         private final ServerSocket socket;
         private final Thread thread;
+        private final int missing;
 
         RawServer(Script script) {
+            this(script, 0);
+        }
+
+        /** Each answer's Content-Length promises {@code missing} bytes more than its body has. */
+        RawServer(Script script, int missing) {
+            this.missing = missing;
             try {
                 socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             } catch (IOException e) {
@@ -211,8 +299,9 @@ class JettyExchangerTest {
                         String[] lines = answer.split("\r\n", 2);
                         String[] statusAndBody = lines[0].split(" ", 2);
                         byte[] body = statusAndBody[1].getBytes(StandardCharsets.UTF_8);
-                        String head = "HTTP/1.1 " + statusAndBody[0] + " X\r\nContent-Length: " + body.length + "\r\n"
-                                + (lines.length > 1 ? lines[1] + "\r\n" : "") + "\r\n";
+                        String head =
+                                "HTTP/1.1 " + statusAndBody[0] + " X\r\nContent-Length: " + (body.length + missing)
+                                        + "\r\n" + (lines.length > 1 ? lines[1] + "\r\n" : "") + "\r\n";
                         out.write(head.getBytes(StandardCharsets.UTF_8));
                         out.write(body);
                         out.flush();

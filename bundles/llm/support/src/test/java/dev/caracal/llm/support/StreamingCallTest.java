@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The streamed-request machinery against a tiny in-process HTTP server speaking a toy line protocol ("t:<text>" is a
  * text delta, "end" ends the stream, "boom" makes the decoder throw): attempts, retries before the first event, no
  * retry after it, idle timeout, whole-body answers, cancellation and aborts. The providers' tests cover the same
- * machinery against aimock with their real wire formats.
+ * machinery against aimock with their real wire formats. Every case runs over both transports ({@link Exchanger}).
  */
 class StreamingCallTest {
 
@@ -45,7 +46,12 @@ class StreamingCallTest {
     private volatile Handler script;
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(HttpCalls.daemonThreads("test-timer"));
-    private final HttpClient http = HttpCalls.newClient(Duration.ofSeconds(5));
+    /** The transport under test, one of {@link HttpCallsTest#transport}'s. */
+    private Exchanger http;
+
+    private void use(String kind) {
+        http = HttpCallsTest.transport(kind);
+    }
 
     @FunctionalInterface
     interface Handler {
@@ -70,6 +76,9 @@ class StreamingCallTest {
 
     @AfterEach
     void stop() {
+        if (http != null) {
+            http.close();
+        }
         server.stop(0);
         scheduler.shutdownNow();
     }
@@ -175,7 +184,7 @@ class StreamingCallTest {
     }
 
     /** Collects events and checks the one-thread-at-a-time and nothing-after-the-end rules. */
-    static final class Events implements StreamHandler {
+    static class Events implements StreamHandler {
         final List<StreamEvent> events = new CopyOnWriteArrayList<>();
         final CountDownLatch ended = new CountDownLatch(1);
 
@@ -202,8 +211,10 @@ class StreamingCallTest {
         }
     }
 
-    @Test
-    void retriesBeforeTheFirstEventThenStreams() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void retriesBeforeTheFirstEventThenStreams(String kind) throws Exception {
+        use(kind);
         script = (n, exchange) -> {
             if (n == 1) {
                 send(exchange, 503, "application/json", "{}");
@@ -229,8 +240,10 @@ class StreamingCallTest {
         assertEquals(2, requests.get());
     }
 
-    @Test
-    void aCutAfterTheFirstEventIsConnectionAndNotRetried() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aCutAfterTheFirstEventIsConnectionAndNotRetried(String kind) throws Exception {
+        use(kind);
         script = (n, exchange) -> line(streaming(exchange), "t:partial");
         SupportTests.RecordingDelayer delayer = new SupportTests.RecordingDelayer();
         Events events = new Events();
@@ -244,8 +257,10 @@ class StreamingCallTest {
         assertEquals(1, requests.get());
     }
 
-    @Test
-    void exhaustedRetriesAreOneErrorEvent() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void exhaustedRetriesAreOneErrorEvent(String kind) throws Exception {
+        use(kind);
         script = (n, exchange) -> send(exchange, 429, "application/json", "{\"slow\":\"down\"}");
         Events events = new Events();
         call(events, 2, new SupportTests.RecordingDelayer(), Duration.ofSeconds(5))
@@ -259,8 +274,10 @@ class StreamingCallTest {
         assertEquals(3, requests.get());
     }
 
-    @Test
-    void silenceBeyondTheIdleTimeoutIsTimeout() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void silenceBeyondTheIdleTimeoutIsTimeout(String kind) throws Exception {
+        use(kind);
         CountDownLatch release = new CountDownLatch(1);
         script = firstThenHold(release);
         Events events = new Events();
@@ -272,8 +289,10 @@ class StreamingCallTest {
                 assertInstanceOf(StreamEvent.Error.class, events.last()).error().kind());
     }
 
-    @Test
-    void aWholeBodyGoesToTheDecoder() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aWholeBodyGoesToTheDecoder(String kind) throws Exception {
+        use(kind);
         script = (n, exchange) -> send(exchange, 200, "application/json", "everything at once");
         Events events = new Events();
         call(events, 0, Delayer.REAL, Duration.ofSeconds(5)).begin();
@@ -286,8 +305,10 @@ class StreamingCallTest {
                 events.events);
     }
 
-    @Test
-    void aDecoderBugIsAnUpstreamError() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aDecoderBugIsAnUpstreamError(String kind) throws Exception {
+        use(kind);
         script = (n, exchange) -> {
             OutputStream out = streaming(exchange);
             line(out, "t:x");
@@ -302,8 +323,10 @@ class StreamingCallTest {
         assertTrue(e.getMessage().contains("decoder bug"), e.getMessage());
     }
 
-    @Test
-    void cancelAndAbort() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void cancelAndAbort(String kind) throws Exception {
+        use(kind);
         CountDownLatch release = new CountDownLatch(1);
         script = firstThenHold(release, "t:late", "end");
         Events cancelled = new Events();
@@ -330,8 +353,10 @@ class StreamingCallTest {
                         .kind());
     }
 
-    @Test
-    void aThrowingHandlerCancelsTheStream() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aThrowingHandlerCancelsTheStream(String kind) throws Exception {
+        use(kind);
         CountDownLatch release = new CountDownLatch(1);
         script = firstThenHold(release, "end");
         AtomicInteger calls = new AtomicInteger();
@@ -348,6 +373,49 @@ class StreamingCallTest {
         release.countDown();
         Thread.sleep(100);
         assertEquals(1, calls.get(), "the handler is not called again after it threw");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jetty", "jdk"})
+    void aHandlerThatBlocksHoldsUpItsOwnStreamOnly(String kind) throws Exception {
+        // more blocked streams than Jetty's client has threads (64): were readers run on its threads, the selector
+        // would starve and no other stream of the provider would move
+        use(kind);
+        script = (n, exchange) -> {
+            OutputStream out = streaming(exchange);
+            line(out, "t:first");
+            line(out, "end");
+        };
+        int blocked = 80;
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(blocked);
+        List<Events> slow = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < blocked; i++) {
+            Events events = new Events() {
+                @Override
+                public void onEvent(StreamEvent event) {
+                    super.onEvent(event);
+                    if (event instanceof StreamEvent.TextDelta) {
+                        holding.countDown();
+                        try {
+                            release.await(20, TimeUnit.SECONDS); // a client that does not read
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            };
+            slow.add(events);
+            call(events, 0, Delayer.REAL, Duration.ofSeconds(30)).begin();
+        }
+        assertTrue(holding.await(20, TimeUnit.SECONDS), "every slow stream delivered its first text");
+        Events quick = new Events();
+        call(quick, 0, Delayer.REAL, Duration.ofSeconds(30)).begin();
+        assertInstanceOf(StreamEvent.End.class, quick.await().last(), quick.events.toString());
+        release.countDown();
+        for (Events events : slow) {
+            assertInstanceOf(StreamEvent.End.class, events.await().last(), events.events.toString());
+        }
     }
 
     @Test

@@ -43,7 +43,7 @@ final class SupportTests {
                 "caracal-test-" + id,
                 "Test provider " + id,
                 id,
-                HttpClient.newHttpClient(),
+                new JdkExchanger(HttpClient.newHttpClient()),
                 retries,
                 delayer,
                 Duration.ofSeconds(5),

@@ -19,7 +19,6 @@ import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
 import dev.caracal.llm.support.Secret;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Anthropic account: messages (complete, streamed, batched) and the model list over one pooled HTTP/1.1
- * {@link HttpClient}. Thread-safe. {@link #close()} ends the streams in flight with an {@code UNAVAILABLE} error
+ * transport ({@link Exchanger}). Thread-safe. {@link #close()} ends the streams in flight with an {@code UNAVAILABLE} error
  * event and refuses further calls.
  */
 final class AnthropicChatModel implements ChatModel, AutoCloseable {
@@ -59,14 +58,13 @@ final class AnthropicChatModel implements ChatModel, AutoCloseable {
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
-        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
+        // one transport for request/response exchanges and streams (see HttpCalls.newExchanger)
         this.http = HttpCalls.newExchanger("caracal-anthropic-" + settings.id() + "-http", settings.connectTimeout());
-        HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-anthropic-" + settings.id(),
                 "Anthropic provider " + settings.id(),
                 settings.id(),
-                streams,
+                http,
                 retryPolicy,
                 Objects.requireNonNull(delayer),
                 settings.requestTimeout(),

@@ -15,7 +15,6 @@ import dev.caracal.llm.support.HttpCalls;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Ollama server: {@code /api/chat} (whole and NDJSON-streamed), batches, {@code /api/embed} for the embedding
- * models and {@code /api/tags} + {@code /api/show} for the model list, over one pooled HTTP/1.1 {@link HttpClient}.
+ * models and {@code /api/tags} + {@code /api/show} for the model list, over one pooled HTTP/1.1 transport ({@link Exchanger}).
  * Retries, streaming machinery and batches come from the support library; the Ollama wire format is here and in
  * {@link RequestMapper}, {@link ResponseMapper}, {@link NdjsonChatStream} and {@link OllamaErrors}. Thread-safe.
  * {@link #close()} ends the streams in flight with an {@code UNAVAILABLE} error event and refuses further calls.
@@ -60,14 +59,13 @@ final class OllamaChatModel implements ChatModel, AutoCloseable {
         this.requests = new RequestMapper(settings.keepAlive(), settings.id());
         RetryPolicy retryPolicy =
                 new RetryPolicy(settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
-        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
+        // one transport for request/response exchanges and streams (see HttpCalls.newExchanger)
         this.http = HttpCalls.newExchanger("caracal-ollama-" + settings.id() + "-http", settings.connectTimeout());
-        HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-ollama-" + settings.id(),
                 "Ollama provider " + settings.id(),
                 settings.id(),
-                streams,
+                http,
                 retryPolicy,
                 Objects.requireNonNull(delayer),
                 settings.requestTimeout(),

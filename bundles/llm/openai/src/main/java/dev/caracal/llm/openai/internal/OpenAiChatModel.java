@@ -17,7 +17,6 @@ import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
 import dev.caracal.llm.support.Secret;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One OpenAI (or OpenAI-compatible) endpoint: chat completions, streaming, batches, embeddings and the model list over
- * one pooled HTTP/1.1 {@link HttpClient}. Thread-safe. {@link #close()} ends the streams in flight with an
+ * one pooled HTTP/1.1 transport ({@link Exchanger}). Thread-safe. {@link #close()} ends the streams in flight with an
  * {@code UNAVAILABLE} error event and refuses further calls.
  */
 final class OpenAiChatModel implements ChatModel, AutoCloseable {
@@ -57,14 +56,13 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
         this.errors = (status, headers, body) -> Errors.fromResponse(status, headers, body, secret);
         RetryPolicy retryPolicy = new RetryPolicy(
                 settings.maxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay(), Errors::retryable);
-        // request/response exchanges run on the selector thread; streams use their own client (see HttpCalls)
+        // one transport for request/response exchanges and streams (see HttpCalls.newExchanger)
         this.http = HttpCalls.newExchanger("caracal-openai-" + settings.id() + "-http", settings.connectTimeout());
-        HttpClient streams = HttpCalls.newClient(settings.connectTimeout());
         this.runtime = new ProviderRuntime(
                 "caracal-openai-" + settings.id(),
                 "OpenAI provider " + settings.id(),
                 settings.id(),
-                streams,
+                http,
                 retryPolicy,
                 Objects.requireNonNull(delayer),
                 settings.requestTimeout(),
