@@ -2,6 +2,7 @@ package dev.caracal.gateway.anthropic.http.internal;
 
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.json.Json;
+import dev.caracal.core.log.LogThrottle;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
@@ -15,12 +16,17 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** One line per failed call, but a storm of failures logs a sample and a count (see {@link LogThrottle}). */
+    private static final LogThrottle WARN = LogThrottle.of(LOG::warn);
+
+    private static final LogThrottle INFO = LogThrottle.of(LOG::info);
 
     private ErrorResponses() {}
 
     /**
      * One log line for a refused or failed call: its request id, status, error type and reason (INFO for a client's
-     * error, WARN for the gateway's or an upstream's).
+     * error, WARN for the gateway's or an upstream's); at most {@value LogThrottle#LINES_PER_WINDOW} of each level per
+     * 10 s, the rest counted in a later line.
      */
     static void log(String requestId, AnthropicError error, boolean midStream) {
         String line = "answered {} {} {}{}: {}";
@@ -28,9 +34,9 @@ final class ErrorResponses {
             requestId, error.status(), error.type(), midStream ? " (in the stream)" : "", error.getMessage()
         };
         if (error.status() >= 500) {
-            LOG.warn(line, args);
-        } else {
-            LOG.info(line, args);
+            WARN.log(line, args);
+        } else if (LOG.isInfoEnabled()) {
+            INFO.log(line, args);
         }
     }
 

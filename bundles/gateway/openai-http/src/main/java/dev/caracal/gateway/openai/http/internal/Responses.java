@@ -3,6 +3,7 @@ package dev.caracal.gateway.openai.http.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.core.json.Json;
+import dev.caracal.core.log.LogThrottle;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.openai.http.codec.OpenAiError;
 import java.io.IOException;
@@ -13,6 +14,10 @@ import org.slf4j.LoggerFactory;
 /** Writes JSON answers and OpenAI error envelopes. */
 final class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+    /** One line per failed call, but a storm of failures logs a sample and a count (see {@link LogThrottle}). */
+    private static final LogThrottle WARN = LogThrottle.of(LOG::warn);
+
+    private static final LogThrottle INFO = LogThrottle.of(LOG::info);
     static final String REQUEST_ID = "x-request-id";
     static final String SHOULD_RETRY = "x-should-retry";
 
@@ -39,7 +44,8 @@ final class Responses {
 
     /**
      * One log line for a refused or failed call: its request id, status, error type and reason (INFO for a client's
-     * error, WARN for the gateway's or an upstream's).
+     * error, WARN for the gateway's or an upstream's); at most {@value LogThrottle#LINES_PER_WINDOW} of each level per
+     * 10 s, the rest counted in a later line.
      */
     static void logAnswer(HttpServletResponse resp, OpenAiError error, boolean midStream) {
         String line = "answered {} {} {}{}: {}";
@@ -51,9 +57,9 @@ final class Responses {
             error.message()
         };
         if (error.status() >= 500) {
-            LOG.warn(line, args);
-        } else {
-            LOG.info(line, args);
+            WARN.log(line, args);
+        } else if (LOG.isInfoEnabled()) {
+            INFO.log(line, args);
         }
     }
 
