@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
 # Latency the LLM gateway adds (mean and p50/p90/p99 from HdrHistogram at a fixed open-loop rate, direct vs through
-# Caracal, same upstream, same run), the bytes Caracal allocates per request, and optionally its RSS after a soak.
+# nginx vs through Caracal, same upstream, same run), the bytes and CPU Caracal spends per request, and optionally its
+# RSS after a soak. Each phase's line is printed as soon as it ends; it also says how busy the load generator's own JVM
+# (with the in-JVM upstream) was, so a saturated load generator shows.
 # Usage: benchmarks/scripts/gateway.sh [rate=1000] [seconds=60] [soak-minutes=0]
+#   rate may be a comma list (a sweep: 1000,2000,3000,4000,5000): every path at each rate in turn, then a summary table
+#   (per rate and path: achieved rate, failures, mean/p50/p99, added mean/p99, the server's CPU per request and cores
+#   busy, the load generator's cores busy) and where each path saturates. The soak runs at the first rate.
 # Env: PIN=1 gives Caracal the last core to itself and the load generator plus upstream the others (the published peer
-# figures have the load generator on other hardware); WARMUP=seconds per path (default 60, ramped); LOAD_JAVA_OPTS and
-# EXTRA_JAVA_OPTS (Caracal's JVM) for diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc; DIST=another build's
-# karaf-assembly/target/assembly (a worktree of an older commit) to measure it with this harness, for an A/B;
-# PASS_THROUGH=1 adds members the gateway does not model to the request and the upstream's answer (both directions of
-# same-format pass-through on the measured path).
-# Needs: mvn -q -Pbenchmarks install -DskipTests (the distribution and benchmarks/target/classes), curl.
+# figures have the load generator on other hardware); WARMUP=seconds per path (default 60, ramped; at a sweep's later
+# rates SWEEP_WARMUP, default 10, unramped: the JVMs are warm); LOAD_JAVA_OPTS and EXTRA_JAVA_OPTS (Caracal's JVM) for
+# diagnostics, e.g. -Dgateway.dump=/tmp/lat or -Xlog:gc (LOAD_JAVA_OPTS also takes -Dgateway.maxInFlight=N, default
+# 20,000 or what the descriptor limit allows: a request due with that many in flight fails as "client: in-flight cap";
+# and -Dgateway.drainSeconds=N, default 60: the longest wait for a phase's last answers, after which they fail);
+# DIST=another build's karaf-assembly/target/assembly (a worktree of an older commit) to measure it with this harness,
+# for an A/B; PASS_THROUGH=1 adds members the gateway does not model to the request and the upstream's answer (both
+# directions of same-format pass-through on the measured path); INGRESS=anthropic speaks Anthropic's Messages API on
+# every path (POST /v1/messages with x-api-key and anthropic-version; Caracal's Anthropic ingress and provider, feature
+# caracal-llm-anthropic, model bench-claude), default openai (POST /v1/chat/completions); STREAM=1 streams every answer
+# (Server-Sent Events in the format asked) and reports the time to first token beside the end of the stream, and what
+# nginx and the gateway add to each; TOKEN_DELAY_US=N makes the upstream pause N us between two streamed tokens (the
+# first token then comes well before the end, unless a proxy buffers the stream); NGINX=0 skips the nginx peer; KEEP=1
+# keeps the work directory (Caracal's log in caracal/data/log/karaf.log).
+# Any mode other than the plain one first checks one answer from every path (shape check) and prints the gateway's.
+# Needs: mvn -q -Pbenchmarks package -DskipTests (the distribution and benchmarks/target/classes), curl.
 set -euo pipefail
 rate=${1:-1000}
 seconds=${2:-60}
 soak=${3:-0}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dist="${DIST:-$root/karaf-assembly/target/assembly}"
-[ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks install -DskipTests" >&2; exit 1; }
+[ -x "$dist/bin/karaf" ] || { echo "build first: mvn -q -Pbenchmarks package -DskipTests" >&2; exit 1; }
 [ -f "$root/benchmarks/target/classpath.txt" ] || { echo "build the benchmarks first (-Pbenchmarks)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; [ -f "$work/nginx/nginx.pid" ] \
@@ -34,6 +49,17 @@ apiKey = sk-bench
 models = bench-model
 maxRetries = 2
 CFG
+if [ "${INGRESS:-openai}" = anthropic ]; then
+    # the Anthropic provider, routed by its own model; baseUrl is the API root, before /v1/messages
+    sed -i 's/^featuresBoot = \\/featuresBoot = \\\n    caracal-llm-anthropic, \\/' "$etc/org.apache.karaf.features.cfg"
+    cat > "$etc/dev.caracal.llm.anthropic-bench.cfg" <<CFG
+id = bench-anthropic
+baseUrl = http://127.0.0.1:$up
+apiKey = sk-ant-bench
+models = bench-claude
+maxRetries = 2
+CFG
+fi
 pin_caracal=""; pin_load=""
 if [ -n "${PIN:-}" ]; then
     # PIN=1: Caracal on the last core, load generator and upstream on the others (needs 2+ cores)
@@ -56,7 +82,11 @@ http {
   server {
     listen 127.0.0.1:$ngx;
     keepalive_requests 1000000;
-    location / { proxy_pass http://upstream; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location / {
+      proxy_pass http://upstream; proxy_http_version 1.1; proxy_set_header Connection "";
+      # a streamed answer goes on as it comes (buffered, nginx may hold events back); the same for answers not streamed
+      proxy_buffering off;
+    }
   }
 }
 NGX
@@ -73,6 +103,8 @@ pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
 # the upstream (the JDK's HTTP server) keeps idle connections for an hour: by default it closes them after 30 s, and a
 # proxy's request racing that close is reset (nginx answers 502, it does not retry a POST)
-$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.passThrough=${PASS_THROUGH:+true} "${peer_opts[@]}" ${LOAD_JAVA_OPTS:-} \
+$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.sweepWarmupSeconds=${SWEEP_WARMUP:-10} \
+    -Dgateway.passThrough=${PASS_THROUGH:+true} -Dgateway.ingress=${INGRESS:-openai} -Dgateway.stream=${STREAM:+true} \
+    -Dgateway.tokenDelayMicros=${TOKEN_DELAY_US:-0} "${peer_opts[@]}" ${LOAD_JAVA_OPTS:-} \
     -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.idleInterval=3600 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"

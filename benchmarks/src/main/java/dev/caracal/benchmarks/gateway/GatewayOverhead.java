@@ -1,171 +1,206 @@
 package dev.caracal.benchmarks.gateway;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
+import java.util.stream.Collectors;
 
 /**
- * Latency the gateway adds: one open-loop load (requests sent on a fixed schedule, latency measured from the
- * scheduled send time, so a stall is charged to every request it delays) at the same rate against the same local
- * OpenAI-protocol upstream, first directly, then through Caracal's {@code /v1/chat/completions}. The upstream runs in
- * this JVM and answers a canned completion at once, so what differs between the two phases is the gateway.
- * Latencies are recorded in HdrHistogram (3 significant digits); each phase reports the mean, percentiles and maximum.
- * Given Caracal's process id, the gateway phase also reports the bytes Caracal allocated per request, from its own
+ * Latency the gateway adds: one open-loop load ({@link OpenLoop}: requests sent on a fixed schedule, latency measured
+ * from the scheduled send time, so a stall is charged to every request it delays) at the same rate against the same
+ * local upstream ({@link Upstream}), first directly, then through a peer proxy if one is given (nginx), then through
+ * Caracal. The upstream runs in this JVM and answers canned answers at once, so what differs between the phases is the
+ * proxy. Latencies are recorded in HdrHistogram (3 significant digits); each phase's line (mean, percentiles, maximum,
+ * and this JVM's own CPU, so that a saturated load generator shows) is printed as soon as the phase ends. Given
+ * Caracal's process id, the gateway phase also reports the bytes Caracal allocated per request, from its own
  * per-thread counters (see {@link RemoteAllocation}), and the CPU time its process used per request (every thread:
- * Jetty, the upstream client, GC, JIT). Optionally a soak: the gateway phase for minutes, with the Caracal process's RSS after the first minute and at the
- * end.
+ * Jetty, the upstream client, GC, JIT). Optionally a soak ({@link Soak}).
  *
  * <pre>
  * java -cp ... dev.caracal.benchmarks.gateway.GatewayOverhead upstream PORT          # the upstream alone
- * java -cp ... dev.caracal.benchmarks.gateway.GatewayOverhead run UPSTREAM_PORT GATEWAY_URL RATE SECONDS
+ * java -cp ... dev.caracal.benchmarks.gateway.GatewayOverhead run UPSTREAM_PORT GATEWAY_URL RATE[,RATE...] SECONDS
  *      [SOAK_MINUTES CARACAL_PID]
  * </pre>
- * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs both. System properties:
- * {@code gateway.warmupSeconds} (default 60, per path, ramped), {@code gateway.passThrough} (see
- * {@link #PASS_THROUGH}), {@code gateway.peer} (the base URL of another proxy in front of the same upstream, e.g.
- * nginx, measured between the two phases as a third path; {@code gateway.peerName} labels it, {@code gateway.peerPid} is the process whose CPU time per request is
- * reported for it) and {@code gateway.dump} (a file prefix: the phase's
- * wall-clock start, then every measured request's latency in send order, one file per phase, to see when the slow
- * ones happened and line them up with a GC log).
+ *
+ * {@code benchmarks/scripts/gateway.sh} starts the distribution wired to the upstream and runs this. Several rates
+ * (a comma list) make a sweep: every path at each rate in turn, then a summary table and where each path saturates
+ * ({@link Sweep}); the soak runs at the first rate. System properties:
+ *
+ * <ul>
+ *   <li>{@code gateway.ingress}: {@code openai} (default; {@code /v1/chat/completions}) or {@code anthropic}
+ *       ({@code /v1/messages}, which Caracal routes to its Anthropic provider): the format on every path, in and out.
+ *   <li>{@code gateway.stream}: {@code true} streams every answer; the time to first token is reported beside the end
+ *       of the stream, and what the gateway adds to each. {@code gateway.tokenDelayMicros} (default 0): the
+ *       upstream's pause between two tokens, which separates the first token from the end (a buffered stream shows
+ *       as a first token as late as the end).
+ *   <li>{@code gateway.passThrough}: see {@link #PASS_THROUGH}.
+ *   <li>{@code gateway.warmupSeconds} (default 60, per path, ramped); {@code gateway.sweepWarmupSeconds} (default 10,
+ *       no ramp): the warm-up at a sweep's later rates, whose JVMs are already warm.
+ *   <li>{@code gateway.maxInFlight}: requests in flight at most (see {@link #defaultMaxInFlight});
+ *       {@code gateway.drainSeconds} (default 60): the longest wait for the last answers of a phase.
+ *   <li>{@code gateway.peer} (the base URL of another proxy in front of the same upstream, e.g. nginx, measured between
+ *       the two phases as a third path; {@code gateway.peerName} labels it, {@code gateway.peerPid} is the process
+ *       whose CPU time per request is reported for it).
+ *   <li>{@code gateway.dump} (a file prefix: the phase's wall-clock start, then every measured request's latency in
+ *       send order, one file per phase, to see when the slow ones happened and line them up with a GC log).
+ * </ul>
  */
 public final class GatewayOverhead {
-    static final String MODEL = "bench-model";
     /**
      * {@code gateway.passThrough=true}: the request carries members the gateway does not model (verbatim to the
-     * upstream) and the answer members it does not model (verbatim back), as OpenAI's own answers do, so both
-     * directions of same-format pass-through are on the measured path.
+     * upstream) and the answer members it does not model (verbatim back), as OpenAI's and Anthropic's own answers do,
+     * so both directions of same-format pass-through are on the measured path.
      */
     static final boolean PASS_THROUGH = Boolean.getBoolean("gateway.passThrough");
 
-    private static final byte[] COMPLETION = (PASS_THROUGH
-                    ? "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + MODEL
-                            + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                            + "\"pong\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-                            + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6,"
-                            + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-                            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                            + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-                            + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_bench01\"}"
-                    : "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + MODEL
-                            + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                            + "\"pong\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
-                            + "\"total_tokens\":6}}")
-            .getBytes(StandardCharsets.UTF_8);
-    private static final byte[] MODELS = ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
-                    + "\",\"object\":\"model\",\"created\":1,\"owned_by\":\"bench\"}]}")
-            .getBytes(StandardCharsets.UTF_8);
-    private static final String REQUEST = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\","
-            + "\"content\":\"ping\"}],\"max_tokens\":8"
-            + (PASS_THROUGH ? ",\"store\":false,\"service_tier\":\"default\",\"metadata\":{\"run\":\"bench\"}}" : "}");
+    private static final long TOKEN_DELAY_MICROS = Long.getLong("gateway.tokenDelayMicros", 0);
+
+    /** The paths measured at each rate: base URLs, the peer's label and process (null and -1 without a peer). */
+    private record Paths(String direct, String peer, String peerName, long peerPid, String gateway) {}
+
+    /** What every rate's measurement shares: the load, the paths, Caracal's counters (or null), the summary. */
+    private record Bench(OpenLoop loop, Paths paths, RemoteAllocation caracal, boolean stream, Sweep sweep) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 2 && args[0].equals("upstream")) {
-            startUpstream(Integer.parseInt(args[1]));
+            Upstream.start(Integer.parseInt(args[1]), PASS_THROUGH, TOKEN_DELAY_MICROS);
             Thread.currentThread().join();
         }
         if (args.length < 5 || !args[0].equals("run")) {
-            System.err.println("usage: upstream PORT | run UPSTREAM_PORT GATEWAY_URL RATE SECONDS [SOAK_MINUTES PID]");
+            System.err.println(
+                    "usage: upstream PORT | run UPSTREAM_PORT GATEWAY_URL RATE[,RATE...] SECONDS [SOAK_MINUTES PID]");
             System.exit(2);
         }
         int upstreamPort = Integer.parseInt(args[1]);
-        String gateway = args[2];
-        int rate = Integer.parseInt(args[3]);
+        int[] rates = Arrays.stream(args[3].split(","))
+                .mapToInt(r -> Integer.parseInt(r.trim()))
+                .toArray();
         int seconds = Integer.parseInt(args[4]);
         int soakMinutes = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         long pid = args.length > 6 ? Long.parseLong(args[6]) : -1;
-        HttpServer upstream = startUpstream(upstreamPort);
+        Ingress ingress = Ingress.named(System.getProperty("gateway.ingress", "openai"));
+        boolean stream = Boolean.getBoolean("gateway.stream");
+        int maxInFlight = Integer.getInteger("gateway.maxInFlight", defaultMaxInFlight());
+        Upstream upstream = Upstream.start(upstreamPort, PASS_THROUGH, TOKEN_DELAY_MICROS);
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newFixedThreadPool(4))
                 .build();
-        URI direct = URI.create("http://127.0.0.1:" + upstreamPort + "/v1/chat/completions");
-        URI viaGateway = URI.create(gateway + "/v1/chat/completions");
+        String key = System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench");
+        OpenLoop loop = new OpenLoop(client, ingress, stream, ingress.body(stream, PASS_THROUGH), key, maxInFlight);
+        String peer = System.getProperty("gateway.peer");
+        Paths paths = new Paths(
+                "http://127.0.0.1:" + upstreamPort,
+                peer,
+                System.getProperty("gateway.peerName", "the peer proxy"),
+                Long.getLong("gateway.peerPid", -1),
+                args[2]);
+        int warmup = Integer.getInteger("gateway.warmupSeconds", 60);
+        int laterWarmup = Math.min(warmup, Integer.getInteger("gateway.sweepWarmupSeconds", 10));
         System.out.printf(
                 Locale.ROOT,
-                "open-loop %d requests/s, %d s per phase after %d s warm-up each, %d cores for" + " this JVM%n",
-                rate,
+                "open-loop %s requests/s, %d s per phase after %d s warm-up each, %d cores for" + " this JVM%n",
+                Arrays.stream(rates).mapToObj(Integer::toString).collect(Collectors.joining(",")),
                 seconds,
-                Integer.getInteger("gateway.warmupSeconds", 60),
+                warmup,
                 Runtime.getRuntime().availableProcessors());
-        // warm each path (JIT, connection pools) right before measuring it, ramped (see warm). The gateway path runs
-        // through Karaf, Jetty, Jackson and the JDK client; with Caracal pinned to one core, C2 was still compiling in
-        // a measured phase that followed a 30 s warm-up (seconds of ~5 ms stalls, one scheduler slice each), and was
-        // quiet after 60 s. Warming both paths before measuring either left Caracal idle through the whole direct
-        // phase (Jetty and the upstream closed the idle connections): its first seconds then held up to 300 requests
-        // over 1 ms per second against ~15 in steady state.
-        int warmup = Integer.getInteger("gateway.warmupSeconds", 60);
-        if (PASS_THROUGH) {
-            String answer = client.send(
-                            HttpRequest.newBuilder(viaGateway)
-                                    .header("Content-Type", "application/json")
-                                    .header(
-                                            "Authorization",
-                                            "Bearer " + System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench"))
-                                    .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            System.out.println("pass-through: the upstream's system_fingerprint "
-                    + (answer.contains("fp_bench01") ? "reaches" : "does NOT reach")
-                    + " the client through the gateway");
+        if (ingress != Ingress.OPENAI || stream || rates.length > 1) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s ingress (%s, model %s), %s; at most %,d requests in flight%s%n",
+                    ingress.name().toLowerCase(Locale.ROOT),
+                    ingress.path(),
+                    ingress.model(),
+                    stream
+                            ? "streamed (" + Canned.TOKENS + " tokens, " + TOKEN_DELAY_MICROS
+                                    + " us between two; the phase lines are to the end of the stream)"
+                            : "not streamed",
+                    maxInFlight,
+                    rates.length > 1 ? "; later rates warm up " + laterWarmup + " s, no ramp" : "");
         }
-        warm(client, direct, rate, warmup);
-        Result d = load(client, direct, rate, seconds);
-        String peerUrl = System.getProperty("gateway.peer");
-        double peerCpuMicros = -1;
+        probe(client, ingress, stream, key, paths);
+        // warm each path (JIT, connection pools) right before measuring it, ramped (see OpenLoop.warm). The gateway
+        // path runs through Karaf, Jetty, Jackson and the JDK client; with Caracal pinned to one core, C2 was still
+        // compiling in a measured phase that followed a 30 s warm-up (seconds of ~5 ms stalls, one scheduler slice
+        // each), and was quiet after 60 s. Warming both paths before measuring either left Caracal idle through the
+        // whole direct phase (Jetty and the upstream closed the idle connections): its first seconds then held up to
+        // 300 requests over 1 ms per second against ~15 in steady state.
+        RemoteAllocation caracal = pid > 0 ? attach(pid) : null;
+        Sweep sweep = new Sweep(stream);
+        Bench bench = new Bench(loop, paths, caracal, stream, sweep);
+        for (int i = 0; i < rates.length; i++) {
+            int warm = i == 0 ? warmup : laterWarmup;
+            if (rates.length > 1) {
+                System.out.printf(Locale.ROOT, "%n== %d requests/s ==%n", rates[i]);
+            }
+            measure(bench, rates[i], seconds, warm, i == 0, rates.length > 1);
+        }
+        if (rates.length > 1) {
+            sweep.print();
+        }
+        if (soakMinutes > 0 && pid > 0) {
+            Soak.run(loop, paths.gateway(), rates[0], soakMinutes, pid);
+        }
+        if (caracal != null) {
+            caracal.close();
+        }
+        upstream.stop();
+        System.exit(0);
+    }
+
+    /** Every path at one rate, each warmed right before it is measured; prints each phase as it ends. */
+    private static void measure(Bench bench, int rate, int seconds, int warm, boolean ramp, boolean sweeping)
+            throws InterruptedException {
+        OpenLoop loop = bench.loop();
+        Paths paths = bench.paths();
+        RemoteAllocation caracal = bench.caracal();
+        boolean stream = bench.stream();
+        Sweep sweep = bench.sweep();
+        loop.warm(paths.direct(), rate, warm, ramp);
+        Result d = loop.run(paths.direct(), rate, seconds, dumpFile(paths.direct(), sweeping ? rate : -1, seconds, ""));
+        print(d, "direct to the upstream", stream);
+        sweep.add(new Sweep.Row(rate, Sweep.DIRECT, d, null, -1, -1));
         Result peer = null;
-        if (peerUrl != null) {
-            URI viaPeer = URI.create(peerUrl + "/v1/chat/completions");
-            warm(client, viaPeer, rate, warmup);
-            long peerPid = Long.getLong("gateway.peerPid", -1);
-            long ticks = peerPid > 0 ? cpuTicks(peerPid) : -1;
-            peer = load(client, viaPeer, rate, seconds);
+        double peerMicros = -1;
+        double peerCores = -1;
+        if (paths.peer() != null) {
+            loop.warm(paths.peer(), rate, warm, ramp);
+            long ticks = paths.peerPid() > 0 ? ProcStats.cpuTicks(paths.peerPid()) : -1;
+            peer = loop.run(paths.peer(), rate, seconds, dumpFile(paths.peer(), sweeping ? rate : -1, seconds, ""));
             if (ticks >= 0) {
                 // /proc counts CPU time in clock ticks of 10 ms (USER_HZ 100 on Linux)
-                peerCpuMicros = (cpuTicks(peerPid) - ticks) * 10_000.0 / peer.sent();
+                long used = ProcStats.cpuTicks(paths.peerPid()) - ticks;
+                peerMicros = used * 10_000.0 / peer.sent();
+                peerCores = used / 100.0 / peer.seconds();
             }
+            print(peer, "through " + paths.peerName(), stream);
+            sweep.add(new Sweep.Row(rate, paths.peerName(), peer, d, peerMicros, peerCores));
         }
-        warm(client, viaGateway, rate, warmup);
-        RemoteAllocation caracal = pid > 0 ? attach(pid) : null;
+        loop.warm(paths.gateway(), rate, warm, ramp);
         Map<Long, Long> allocatedBefore = caracal == null ? null : caracal.snapshot();
         long cpuBefore = caracal == null ? -1 : caracal.cpuNanos();
-        Result g = load(client, viaGateway, rate, seconds);
+        Result g =
+                loop.run(paths.gateway(), rate, seconds, dumpFile(paths.gateway(), sweeping ? rate : -1, seconds, ""));
         long cpu = caracal == null ? -1 : caracal.cpuNanos() - cpuBefore;
         long allocated = caracal == null ? -1 : caracal.since(allocatedBefore);
-        System.out.println(d.line("direct to the upstream"));
-        String peerName = System.getProperty("gateway.peerName", "the peer proxy");
+        print(g, "through the gateway", stream);
+        sweep.add(new Sweep.Row(
+                rate, "gateway", g, d, cpu < 0 ? -1 : cpu / 1e3 / g.sent(), cpu < 0 ? -1 : cpu / 1e9 / g.seconds()));
         if (peer != null) {
-            System.out.println(peer.line("through " + peerName));
-        }
-        System.out.println(g.line("through the gateway"));
-        if (peer != null) {
-            System.out.println(added(peer, d, "added by " + peerName));
-            if (peerCpuMicros >= 0) {
-                System.out.printf(Locale.ROOT, "%s's CPU per request: %.1f us%n", peerName, peerCpuMicros);
+            printAdded(peer, d, "added by " + paths.peerName(), stream);
+            if (peerMicros >= 0) {
+                System.out.printf(Locale.ROOT, "%s's CPU per request: %.1f us%n", paths.peerName(), peerMicros);
             }
         }
-        System.out.println(added(g, d, "added by the gateway"));
+        printAdded(g, d, "added by the gateway", stream);
         if (allocated >= 0) {
             System.out.printf(
                     Locale.ROOT,
@@ -179,43 +214,83 @@ public final class GatewayOverhead {
                     cpu / 1e3 / g.sent(),
                     cpu / 1e9 / g.seconds());
         }
-        if (soakMinutes > 0 && pid > 0) {
-            // one line a minute: p99 and RSS should stay flat
-            long rss1 = -1;
-            int failed = 0;
-            Histogram all = new Histogram(3);
-            for (int minute = 1; minute <= soakMinutes; minute++) {
-                Result m = load(client, viaGateway, rate, 60);
-                long rss = rssKb(pid);
-                rss1 = minute == 1 ? rss : rss1;
-                failed += m.failures();
-                all.add(m.latencies());
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s, RSS %d MB%n",
-                        m.line(String.format(Locale.ROOT, "soak, minute %2d", minute)),
-                        rss / 1024);
+    }
+
+    private static void print(Result r, String label, boolean stream) {
+        System.out.println(r.line(label));
+        if (stream) {
+            System.out.println(r.firstTokenLine());
+        }
+    }
+
+    private static void printAdded(Result via, Result direct, String label, boolean stream) {
+        System.out.println(Result.added(via, direct, label));
+        if (stream) {
+            System.out.println(Result.addedFirstToken(via, direct, label));
+        }
+    }
+
+    /**
+     * One answer from every path, checked ({@link ShapeCheck}), and the gateway's printed once: what the measured
+     * requests will get. Skipped for the plain OpenAI call not streamed (its output stays as it was), except for the
+     * pass-through line.
+     */
+    private static void probe(HttpClient client, Ingress ingress, boolean stream, String key, Paths paths)
+            throws IOException, InterruptedException {
+        String body = ingress.body(stream, PASS_THROUGH);
+        String answer = client.send(ingress.request(paths.gateway(), body, key), HttpResponse.BodyHandlers.ofString())
+                .body();
+        if (PASS_THROUGH) {
+            System.out.println("pass-through: the upstream's " + ingress.markerMember() + " "
+                    + (answer.contains(ingress.marker()) ? "reaches" : "does NOT reach")
+                    + " the client through the gateway");
+        }
+        if (ingress == Ingress.OPENAI && !stream) {
+            return;
+        }
+        StringBuilder verdicts = new StringBuilder("shape check:");
+        for (String base : new String[] {paths.direct(), paths.peer(), paths.gateway()}) {
+            if (base == null) {
+                continue;
             }
-            long rssN = rssKb(pid);
-            System.out.printf(
+            HttpResponse<String> r =
+                    client.send(ingress.request(base, body, key), HttpResponse.BodyHandlers.ofString());
+            List<String> problems = ShapeCheck.problems(ingress, stream, r.body());
+            String type = r.headers().firstValue("Content-Type").orElse("none");
+            if (stream && !type.startsWith("text/event-stream")) {
+                problems.add("Content-Type " + type);
+            }
+            String name = base.equals(paths.direct())
+                    ? "direct"
+                    : base.equals(paths.gateway()) ? "through the gateway" : "through " + paths.peerName();
+            verdicts.append(String.format(
                     Locale.ROOT,
-                    "soak: %d minutes, %,d requests, %d failed, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms; Caracal RSS after"
-                            + " 1 minute %d MB, at the end %d MB (%.2fx)%n",
-                    soakMinutes,
-                    all.getTotalCount() + failed,
-                    failed,
-                    all.getValueAtPercentile(50) / 1e6,
-                    all.getValueAtPercentile(99) / 1e6,
-                    all.getValueAtPercentile(99.9) / 1e6,
-                    rss1 / 1024,
-                    rssN / 1024,
-                    (double) rssN / rss1);
+                    " %s %s;",
+                    name,
+                    r.statusCode() == 200 && problems.isEmpty() ? "well-formed" : r.statusCode() + " " + problems));
         }
-        if (caracal != null) {
-            caracal.close();
-        }
-        upstream.stop(0);
-        System.exit(0);
+        System.out.println(verdicts);
+        System.out.println("the gateway's answer (" + (stream ? "stream" : "message") + "):");
+        System.out.println(stream ? answer.stripTrailing() : answer);
+    }
+
+    /**
+     * The default cap on requests in flight: 20,000, or fewer when the descriptor limit would be reached first (on
+     * the direct path each request in flight holds two sockets in this JVM, the client's and the upstream's), so that
+     * a saturated path fails as {@value OpenLoop#CAP}, not as "too many open files" in the upstream.
+     */
+    static int defaultMaxInFlight() {
+        long fds = ProcStats.maxFileDescriptors(40_000);
+        return (int) Math.max(100, Math.min(20_000, (fds - 1_000) / 2));
+    }
+
+    /** The dump file of a phase ({@code gateway.dump} + port [+ rate] + seconds), or null when not dumping. */
+    static String dumpFile(String base, int rate, int seconds, String suffix) {
+        String dump = System.getProperty("gateway.dump");
+        return dump == null
+                ? null
+                : dump + "-" + URI.create(base).getPort() + (rate > 0 ? "-" + rate : "") + "-" + seconds + suffix
+                        + ".txt";
     }
 
     /** Attaches to Caracal's JVM to read its allocation counters; null (with the reason printed) when it cannot. */
@@ -226,181 +301,5 @@ public final class GatewayOverhead {
             System.out.println("allocation per request not measured: " + e.getMessage());
             return null;
         }
-    }
-
-    static HttpServer startUpstream(int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-        server.setExecutor(Executors.newFixedThreadPool(8));
-        server.createContext("/v1/chat/completions", exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-                in.readAllBytes();
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, COMPLETION.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(COMPLETION);
-            }
-        });
-        server.createContext("/v1/models", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, MODELS.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(MODELS);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    /** Latencies of the answered requests in nanoseconds, and failures. */
-    record Result(Histogram latencies, int failures, int sent, double seconds, Map<String, Integer> reasons) {
-        double p(double percentile) {
-            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getValueAtPercentile(percentile);
-        }
-
-        double mean() {
-            return latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMean();
-        }
-
-        String line(String label) {
-            return String.format(
-                    Locale.ROOT,
-                    "%-26s %6d req, %3d failed, %7.1f req/s: mean %.3f ms, p50 %.3f ms, p90 %.3f ms,"
-                            + " p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%s",
-                    label,
-                    sent,
-                    failures,
-                    sent / seconds,
-                    mean() / 1e6,
-                    p(50) / 1e6,
-                    p(90) / 1e6,
-                    p(99) / 1e6,
-                    p(99.9) / 1e6,
-                    latencies.getTotalCount() == 0 ? Double.NaN : latencies.getMaxValue() / 1e6,
-                    reasons.isEmpty() ? "" : " " + reasons);
-        }
-    }
-
-    /**
-     * Warms a path up at 10%, 25% and 50% of the rate for 5 s each, then at the full rate for the rest. Hitting a cold
-     * JVM at the full rate at once makes every request slow for seconds, so an open-loop client piles up hundreds in
-     * flight: Caracal then holds ~280 threads and ~680 connections (one Jetty thread and one upstream connection per
-     * call in flight) and keeps them, because at a steady 1,000 req/s none stays idle long enough to be reaped; its
-     * young-collection pauses grew from 2 to 6 ms with them. The ramp is what a warming client sees in production.
-     */
-    static void warm(HttpClient client, URI uri, int rate, int seconds) throws InterruptedException {
-        int left = seconds;
-        for (int percent : new int[] {10, 25, 50}) {
-            if (left > 5) {
-                load(client, uri, Math.max(1, rate * percent / 100), 5);
-                left -= 5;
-            }
-        }
-        load(client, uri, rate, left);
-    }
-
-    /** Sends {@code rate} requests per second for {@code seconds} on a fixed schedule; waits for every answer. */
-    static Result load(HttpClient client, URI uri, int rate, int seconds) throws InterruptedException {
-        int total = rate * seconds;
-        long interval = 1_000_000_000L / rate;
-        Histogram latencies = new ConcurrentHistogram(3); // auto-resizing, 3 significant digits
-        long[] byIndex = new long[total];
-        AtomicInteger failures = new AtomicInteger();
-        Map<String, Integer> reasons = new ConcurrentHashMap<>();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[total];
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                // the direct upstream ignores it; Caracal authenticates the call with it (the script sets the variable)
-                .header("Authorization", "Bearer " + System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench"))
-                .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
-                .build();
-        long startMillis = System.currentTimeMillis();
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long scheduled = start + i * interval;
-            parkUntil(scheduled);
-            all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .handle((r, e) -> {
-                        long latency = System.nanoTime() - scheduled;
-                        if (e != null || r.statusCode() != 200) {
-                            failures.incrementAndGet();
-                            String reason =
-                                    e != null ? e.getClass().getSimpleName() : r.statusCode() + " " + brief(r.body());
-                            reasons.merge(reason, 1, Integer::sum);
-                        } else {
-                            latencies.recordValue(latency);
-                            byIndex[(int) ((scheduled - start) / interval)] = latency;
-                        }
-                        return null;
-                    });
-        }
-        CompletableFuture.allOf(all).join();
-        String dump = System.getProperty("gateway.dump");
-        if (dump != null) {
-            // the first line is the wall-clock start, to line the requests up with a GC log (-Xlog:gc:...:time)
-            StringBuilder sb =
-                    new StringBuilder("# start-epoch-ms ").append(startMillis).append('\n');
-            for (long l : byIndex) {
-                sb.append(l).append('\n');
-            }
-            try {
-                Files.writeString(Path.of(dump + "-" + uri.getPort() + "-" + seconds + ".txt"), sb);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Result(latencies, failures.get(), total, elapsed, new TreeMap<>(reasons));
-    }
-
-    /** Parks the calling thread until {@link System#nanoTime()} reaches {@code deadline} (open-loop schedules). */
-    static void parkUntil(long deadline) {
-        long wait = deadline - System.nanoTime();
-        if (wait > 0) {
-            LockSupport.parkNanos(wait);
-        }
-    }
-
-    /** The CPU time a process has used (user and system), in clock ticks, from /proc; -1 when it cannot be read. */
-    static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** What {@code via} adds to {@code direct}: the differences of their means and percentiles. */
-    private static String added(Result via, Result direct, String label) {
-        return String.format(
-                Locale.ROOT,
-                "%s: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
-                label,
-                (via.mean() - direct.mean()) / 1e6,
-                (via.p(50) - direct.p(50)) / 1e6,
-                (via.p(90) - direct.p(90)) / 1e6,
-                (via.p(99) - direct.p(99)) / 1e6);
-    }
-
-    /** The first 400 characters of a body, its white space collapsed. */
-    private static String brief(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ");
-        return text.substring(0, Math.min(400, text.length()));
-    }
-
-    static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
     }
 }

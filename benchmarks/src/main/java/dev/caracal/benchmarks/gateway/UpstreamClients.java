@@ -36,7 +36,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class UpstreamClients {
 
-    private static final byte[] REQUEST = ("{\"model\":\"" + GatewayOverhead.MODEL + "\",\"messages\":[{\"role\":"
+    private static final byte[] REQUEST = ("{\"model\":\"" + Canned.OPENAI_MODEL + "\",\"messages\":[{\"role\":"
                     + "\"user\",\"content\":\"ping\"}],\"max_tokens\":8}")
             .getBytes(StandardCharsets.UTF_8);
 
@@ -159,7 +159,7 @@ public final class UpstreamClients {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long scheduled = start + i * interval;
-            GatewayOverhead.parkUntil(scheduled);
+            OpenLoop.parkUntil(scheduled);
             all[i] = c.post(uri, REQUEST).handle((body, e) -> {
                 if (e != null || body.length() < 10) {
                     if (failed.incrementAndGet() == 1) {
