@@ -275,13 +275,15 @@ public final class GatewayOverhead {
     }
 
     /**
-     * The default cap on requests in flight: 20,000, or fewer when the descriptor limit would be reached first (on
-     * the direct path each request in flight holds two sockets in this JVM, the client's and the upstream's), so that
-     * a saturated path fails as {@value OpenLoop#CAP}, not as "too many open files" in the upstream.
+     * The default cap on requests in flight: 20,000, or fewer when this JVM's descriptors or heap would run out first
+     * (on the direct path each request in flight holds two sockets in this JVM, the client's and the upstream's, and
+     * about 35 KB of heap in their buffers: 3,000 in flight kept ~110 MB live), so that a saturated path fails as
+     * {@value OpenLoop#CAP}, not as "too many open files" or an OutOfMemoryError.
      */
     static int defaultMaxInFlight() {
         long fds = ProcStats.maxFileDescriptors(40_000);
-        return (int) Math.max(100, Math.min(20_000, (fds - 1_000) / 2));
+        long heap = Runtime.getRuntime().maxMemory() / (40 * 1024);
+        return (int) Math.max(100, Math.min(20_000, Math.min((fds - 1_000) / 2, heap)));
     }
 
     /** The dump file of a phase ({@code gateway.dump} + port [+ rate] + seconds), or null when not dumping. */
