@@ -103,8 +103,10 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 2
 pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
 echo "Caracal ready (pid $pid); upstream on $up"
 # the upstream (the JDK's HTTP server) keeps idle connections for an hour: by default it closes them after 30 s, and a
-# proxy's request racing that close is reset (nginx answers 502, it does not retry a POST)
-$pin_load java -Xmx512m -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.sweepWarmupSeconds=${SWEEP_WARMUP:-10} \
+# proxy's request racing that close is reset (nginx answers 502, it does not retry a POST). The JDK's common pool gets two
+# threads whatever the cores: with one (PIN=1 leaves this JVM one core) CompletableFuture runs every dependent task on
+# a new thread, and this JVM then could not send 2,000 req/s from one core (direct mean 5 s); with two it used 0.7 cores
+$pin_load java -Xmx512m -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dgateway.warmupSeconds=${WARMUP:-60} -Dgateway.sweepWarmupSeconds=${SWEEP_WARMUP:-10} \
     -Dgateway.passThrough=${PASS_THROUGH:+true} -Dgateway.ingress=${INGRESS:-openai} -Dgateway.stream=${STREAM:+true} \
     -Dgateway.tokenDelayMicros=${TOKEN_DELAY_US:-0} "${peer_opts[@]}" ${LOAD_JAVA_OPTS:-} \
     -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.idleInterval=3600 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
