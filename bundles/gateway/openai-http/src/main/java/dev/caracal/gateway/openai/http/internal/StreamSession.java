@@ -203,12 +203,15 @@ final class StreamSession implements StreamHandler {
         }
     }
 
+    /**
+     * Sets the stream's headers before its first write; they go out with it (every write flushes, and the end completes
+     * the response), one write to the client fewer than flushing them alone, as the Anthropic ingress does.
+     */
     private void commit() throws IOException {
         if (writer == null) {
             Responses.filterHeaders(context, resp);
             EventStreamWriter.prepare(resp, EventStreamWriter.SSE);
             writer = EventStreamWriter.sse(resp.getOutputStream());
-            resp.flushBuffer();
         }
     }
 
