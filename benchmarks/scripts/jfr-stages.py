@@ -4,17 +4,21 @@
 Usage: benchmarks/scripts/jfr-stages.py RECORDING.jfr [MORE.jfr ...]   (the chunks of a JFR repository work too)
 
 Reads jdk.ExecutionSample (CPU) and jdk.ObjectAllocationSample (allocation, by weight) with `jfr print`, keeps the
-samples of the threads that serve requests (Jetty's qtp pool, the providers' clients, the common pool), and buckets
-each by the first frame of its stack, from the top, that names a stage below; a stack with none is "other JDK".
-Prints each stage's share of samples and of allocated bytes, and the share of each thread group.
+samples of the threads that serve requests (Jetty's qtp pool, the providers' clients and stream workers, the common
+pool), and buckets each by the first stage below, in the list's order, that any frame of its stack names (so Jetty's
+socket write under a stream's encoder counts for the encoder: stages are inclusive); a stack with none is "other
+JDK". Prints each stage's share of samples and of allocated bytes, what the top frames of its CPU samples are (the
+library doing the work: Jetty, Jackson, the JDK, Caracal), and the share of each thread group.
 """
 import re
 import subprocess
 import sys
 from collections import Counter
 
-# (stage, frame prefixes), tried for each frame from the top of the stack; the first stage whose prefix matches wins
+# (stage, frame prefixes) in priority order: a sample goes to the first stage that any frame of its stack matches
 STAGES = [
+    ("encoding and writing the client's stream", ["dev.caracal.gateway.openai.http.internal.StreamSession", "dev.caracal.gateway.anthropic.http.internal.StreamSession", "dev.caracal.gateway.openai.http.codec.ChunkStream", "dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder", "dev.caracal.core.http.EventStreamWriter"]),
+    ("decoding the upstream's stream", ["dev.caracal.llm.openai.internal.ChatStream", "dev.caracal.llm.anthropic.internal.MessageStream", "dev.caracal.llm.support.SseParser", "dev.caracal.llm.support.StreamingCall", "dev.caracal.llm.support.LineSplitter"]),
     ("parsing the client's request (Jackson tree, field checks)", ["dev.caracal.gateway.openai.http.codec.ChatCompletionParser", "dev.caracal.gateway.openai.http.codec.ChatMessagesParser", "dev.caracal.gateway.openai.http.codec.GenerationFields", "dev.caracal.gateway.openai.http.codec.ToolFields", "dev.caracal.gateway.openai.http.codec.Fields", "dev.caracal.gateway.anthropic.http.codec.MessagesRequestReader", "dev.caracal.gateway.anthropic.http.codec.MessageReader", "dev.caracal.gateway.anthropic.http.codec.RequestFields", "dev.caracal.gateway.anthropic.http.codec.SamplingReader", "dev.caracal.core.json.Json.read"]),
     ("rendering the answer", ["dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer", "dev.caracal.gateway.openai.http.codec.ChunkStream", "dev.caracal.gateway.anthropic.http.codec.MessagesResponseWriter", "dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder", "dev.caracal.gateway.openai.http.internal.Responses", "dev.caracal.gateway.anthropic.http.internal.ErrorResponses"]),
     ("building the upstream request", ["dev.caracal.llm.openai.internal.RequestMapper", "dev.caracal.llm.anthropic.internal.RequestMapper", "dev.caracal.llm.support.Json.write"]),
@@ -46,23 +50,37 @@ def events(path, name):
 
 
 def stage_of(frames):
-    for frame in frames:
-        for stage, prefixes in STAGES:
-            if any(frame.startswith(p) for p in prefixes):
-                return stage
+    for stage, prefixes in STAGES:
+        if any(frame.startswith(p) for frame in frames for p in prefixes):
+            return stage
     return "other JDK (NIO, collections, ...)"
+
+
+LIBRARIES = [("Jetty", "org.eclipse.jetty"), ("Jackson", "com.fasterxml.jackson"), ("Caracal", "dev.caracal")]
+
+
+def library_of(frames):
+    """The library of the top frame that is not the JDK's own, or the JDK when the top frames all are."""
+    for frame in frames[:8]:
+        for label, prefix in LIBRARIES:
+            if frame.startswith(prefix):
+                return label
+    return "JDK"
 
 
 def table(path_list, name):
     by_stage, by_thread, total = Counter(), Counter(), 0.0
+    libraries = {}
     for path in path_list:
         for thread, frames, w in events(path, name):
             if not thread.startswith(REQUEST_THREADS):
                 continue
-            by_stage[stage_of(frames)] += w
+            stage = stage_of(frames)
+            by_stage[stage] += w
+            libraries.setdefault(stage, Counter())[library_of(frames)] += w
             by_thread[next(label for label, prefix in THREADS if thread.startswith(prefix))] += w
             total += w
-    return by_stage, by_thread, total
+    return by_stage, by_thread, total, libraries
 
 
 def main():
@@ -70,15 +88,17 @@ def main():
     if not paths:
         print(__doc__)
         sys.exit(2)
-    cpu, cpu_threads, cpu_total = table(paths, "jdk.ExecutionSample")
-    alloc, _, alloc_total = table(paths, "jdk.ObjectAllocationSample")
+    cpu, cpu_threads, cpu_total, libraries = table(paths, "jdk.ExecutionSample")
+    alloc, _, alloc_total, _ = table(paths, "jdk.ObjectAllocationSample")
     print(f"{int(cpu_total)} CPU samples and {alloc_total / 1e6:.0f} MB of sampled allocation on request threads\n")
-    print("| stage | CPU samples | allocation |\n|---|---:|---:|")
+    print("| stage | CPU samples | allocation | CPU by top frame |\n|---|---:|---:|---|")
     for stage, n in sorted(cpu.items(), key=lambda kv: -kv[1]):
-        print(f"| {stage} | {100 * n / cpu_total:.0f}% | {100 * alloc.get(stage, 0) / max(alloc_total, 1):.0f}% |")
+        split = ", ".join(f"{lib} {100 * k / n:.0f}%" for lib, k in libraries[stage].most_common())
+        print(f"| {stage} | {100 * n / cpu_total:.0f}% | {100 * alloc.get(stage, 0) / max(alloc_total, 1):.0f}% "
+              f"| {split} |")
     for stage in alloc:
         if stage not in cpu:
-            print(f"| {stage} | 0% | {100 * alloc[stage] / alloc_total:.0f}% |")
+            print(f"| {stage} | 0% | {100 * alloc[stage] / alloc_total:.0f}% | |")
     print("\nCPU samples by thread: " + ", ".join(
         f"{label} {100 * n / cpu_total:.0f}%" for label, n in cpu_threads.most_common()))
 
