@@ -105,25 +105,26 @@ record Result(
 
     /** What {@code via} adds to {@code direct}: the differences of their means and percentiles (end of answer). */
     static String added(Result via, Result direct, String label) {
-        return String.format(
-                Locale.ROOT,
-                "%s: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
-                label,
-                (via.mean() - direct.mean()) / 1e6,
-                (via.p(50) - direct.p(50)) / 1e6,
-                (via.p(90) - direct.p(90)) / 1e6,
-                (via.p(99) - direct.p(99)) / 1e6);
+        return differences(label + ":", via.mean() - direct.mean(), q -> via.p(q) - direct.p(q));
     }
 
     /** The same for the time to first token. */
     static String addedFirstToken(Result via, Result direct, String label) {
+        return differences(
+                label + " to the first token:",
+                via.firstTokenMean() - direct.firstTokenMean(),
+                q -> via.firstTokenP(q) - direct.firstTokenP(q));
+    }
+
+    /** "{@code label} mean .. ms, p50 .. ms, p90 .. ms, p99 .. ms" from differences in nanoseconds. */
+    private static String differences(String label, double mean, java.util.function.DoubleUnaryOperator percentile) {
         return String.format(
                 Locale.ROOT,
-                "%s to the first token: mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
+                "%s mean %.3f ms, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
                 label,
-                (via.firstTokenMean() - direct.firstTokenMean()) / 1e6,
-                (via.firstTokenP(50) - direct.firstTokenP(50)) / 1e6,
-                (via.firstTokenP(90) - direct.firstTokenP(90)) / 1e6,
-                (via.firstTokenP(99) - direct.firstTokenP(99)) / 1e6);
+                mean / 1e6,
+                percentile.applyAsDouble(50) / 1e6,
+                percentile.applyAsDouble(90) / 1e6,
+                percentile.applyAsDouble(99) / 1e6);
     }
 }
