@@ -102,9 +102,9 @@ final class HnswIndex implements VectorIndex {
         }
         Object efParam = params == null ? null : params.get("ef");
         int ef = Math.max(k, efParam instanceof Number n ? n.intValue() : defaultEf);
-        // int8: the graph yields ceil(k * rerank) candidates, re-ranked with the store's full vectors
+        // int8: the best ceil(k * rerank) of the ef the graph yields are re-ranked with the store's full vectors;
+        // ef stays the caller's (raising it to the candidates, as before, made every ef below 30 cost ef 30)
         int candidates = scorer.candidates(k, params);
-        ef = Math.max(ef, candidates);
         structure.readLock().lock();
         try {
             checkOpen();

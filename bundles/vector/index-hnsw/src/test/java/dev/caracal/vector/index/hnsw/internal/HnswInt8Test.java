@@ -104,7 +104,7 @@ class HnswInt8Test {
     }
 
     /** A source that only knows the ordinals published so far (a collection being filled). */
-    static final class GrowingSource implements VectorSource {
+    static class GrowingSource implements VectorSource {
         final float[][] data;
         volatile int published;
 
@@ -158,6 +158,52 @@ class HnswInt8Test {
         double recall = GroundTruth.meanRecall(index, data, Metric.L2, queries, K, null, null, Map.of());
         System.out.printf("hnsw int8 filled one by one (retrained up to 4096): recall@10 %.4f%n", recall);
         assertTrue(recall >= 0.95, "recall " + recall);
+        index.close();
+    }
+
+    /**
+     * The caller's ef is the beam: re-ranking takes the best {@code ceil(k * rerank)} of what it found, and never
+     * widens it (it once did, so every ef below 30 cost as much as ef 30).
+     */
+    @Test
+    void efBelowTheRerankCandidatesIsTheBeamAndEveryFoundNodeIsReRanked() {
+        float[][] data = IndexTestData.lowRankClustered(new Random(49), 5_000, 64, 30);
+        float[][] queries = IndexTestData.lowRankClustered(new Random(50), 50, 64, 30);
+        AtomicInteger reads = new AtomicInteger();
+        GrowingSource source = new GrowingSource(data) {
+            @Override
+            public void copyVector(int ordinal, float[] target) {
+                reads.incrementAndGet();
+                super.copyVector(ordinal, target);
+            }
+        };
+        source.published = data.length;
+        HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
+                "test",
+                Metric.L2,
+                new dev.caracal.vector.IndexSpec("hnsw", f.validateBuildParams(INT8)),
+                source,
+                null));
+        for (int o = 0; o < data.length; o++) {
+            index.add(o, data[o]);
+        }
+        double[] recall = new double[3];
+        int[] efs = {K, 16, 64};
+        for (int e = 0; e < efs.length; e++) {
+            Map<String, Object> params = Map.of("ef", efs[e]);
+            reads.set(0);
+            for (float[] q : queries) {
+                assertEquals(K, index.search(q, K, null, params).size());
+            }
+            // ef 10 and 16 re-rank all they found; ef 64 the default 3 per result
+            int perQuery = Math.min(efs[e], (int) (K * HnswParams.DEFAULT_RERANK));
+            assertEquals(perQuery * queries.length, reads.get(), "vectors re-ranked at ef " + efs[e]);
+            recall[e] = GroundTruth.meanRecall(index, data, Metric.L2, queries, K, null, null, params);
+        }
+        System.out.printf(
+                "hnsw int8 5k x 64, recall@10 at ef 10 / 16 / 64: %.4f / %.4f / %.4f%n",
+                recall[0], recall[1], recall[2]);
+        assertTrue(recall[0] <= recall[2] && recall[2] >= 0.95, "recall " + java.util.Arrays.toString(recall));
         index.close();
     }
 
