@@ -63,10 +63,10 @@ final class FloatVectorScorer extends VectorScorer {
         }
 
         /**
-         * The first and the last cache line of the vector: as hnswlib's prefetch of the next neighbour, that starts
-         * the load of each vector of a batch and lets the processor's own prefetcher stream the rest. (Measured on
-         * Fashion-MNIST, 784 dims: QPS at recall 0.99 +13%; touching every line instead gained nothing, float vectors
-         * being bound by memory bandwidth once every load is in flight.)
+         * Every cache line of the vector (one float in sixteen, and the last), so that the loads of a whole batch are
+         * in flight at once. On 784 dimensions the first and last line alone did as well (+13% QPS at recall 0.99
+         * over no touch; the processor streams the rest of a long vector); on 250,000 x 128 clustered vectors every
+         * line, with the neighbour lists touched too (see HnswSearcher), gave +18% QPS at recall 0.95 (x1.12..1.19).
          */
         @Override
         final int touch(int node) {
@@ -75,7 +75,12 @@ final class FloatVectorScorer extends VectorScorer {
                 return 0;
             }
             int from = (node & PAGE_MASK) * dimension;
-            return Float.floatToRawIntBits(stored[from]) ^ Float.floatToRawIntBits(stored[from + dimension - 1]);
+            int last = from + dimension - 1;
+            int folded = Float.floatToRawIntBits(stored[last]);
+            for (int i = from; i < last; i += 16) {
+                folded ^= Float.floatToRawIntBits(stored[i]);
+            }
+            return folded;
         }
     }
 

@@ -247,6 +247,14 @@ final class HnswSearcher {
             for (int i = 0; i < n; i++) {
                 folded ^= q.touch(fresh[i]);
             }
+            if (level == 0) {
+                // and the head of each one's neighbour list, needed if it is expanded later (hnswlib keeps a node's
+                // list beside its vector, so loading one brings the other; here they live in separate pages)
+                for (int i = 0; i < n; i++) {
+                    int f = fresh[i];
+                    folded ^= graph.level0List(pages, f)[graph.level0Base(f)];
+                }
+            }
             s.touched ^= folded;
             for (int i = 0; i < n; i++) {
                 int neighbour = fresh[i];
