@@ -136,17 +136,22 @@ class HnswInt8Test {
         }
     }
 
-    @Test
-    void aCollectionFilledOneByOneRetrainsUntilTheSampleIsFull() {
-        float[][] data = IndexTestData.lowRankClustered(new Random(45), 10_000, 64, 30);
-        float[][] queries = IndexTestData.lowRankClustered(new Random(46), 100, 64, 30);
-        GrowingSource source = new GrowingSource(data);
-        HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
+    /** An empty int8 index over {@code source} for the l2 metric. */
+    private HnswIndex openL2Int8(VectorSource source) {
+        return (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
                 "test",
                 Metric.L2,
                 new dev.caracal.vector.IndexSpec("hnsw", f.validateBuildParams(INT8)),
                 source,
                 null));
+    }
+
+    @Test
+    void aCollectionFilledOneByOneRetrainsUntilTheSampleIsFull() {
+        float[][] data = IndexTestData.lowRankClustered(new Random(45), 10_000, 64, 30);
+        float[][] queries = IndexTestData.lowRankClustered(new Random(46), 100, 64, 30);
+        GrowingSource source = new GrowingSource(data);
+        HnswIndex index = openL2Int8(source);
         for (int o = 0; o < data.length; o++) {
             source.published = o + 1;
             index.add(o, data[o]);
@@ -178,12 +183,7 @@ class HnswInt8Test {
             }
         };
         source.published = data.length;
-        HnswIndex index = (HnswIndex) f.open(new dev.caracal.vector.index.IndexContext(
-                "test",
-                Metric.L2,
-                new dev.caracal.vector.IndexSpec("hnsw", f.validateBuildParams(INT8)),
-                source,
-                null));
+        HnswIndex index = openL2Int8(source);
         for (int o = 0; o < data.length; o++) {
             index.add(o, data[o]);
         }
