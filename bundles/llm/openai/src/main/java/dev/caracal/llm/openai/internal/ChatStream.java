@@ -1,12 +1,14 @@
 package dev.caracal.llm.openai.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
+import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.HttpStreamProtocol;
 import dev.caracal.llm.support.Json;
@@ -14,6 +16,7 @@ import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;
 import dev.caracal.llm.support.StreamingCall;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,6 +57,8 @@ final class ChatStream extends HttpStreamProtocol {
     private final class Decoder implements StreamingCall.Decoder {
         private final StreamingCall.Sink sink;
         private final SseParser sse = new SseParser(this::dispatch);
+        private final ChunkExtras extras = keepExtras ? new ChunkExtras() : null;
+        private final ChunkReader chunk = new ChunkReader(extras);
         private final Map<Integer, Integer> toolBlocks = new HashMap<>();
         private boolean started;
         private int nextBlock;
@@ -127,13 +132,15 @@ final class ChatStream extends HttpStreamProtocol {
                 finish(stopReason);
                 return;
             }
-            JsonNode chunk = Json.tryParse(payload);
-            if (chunk == null || !chunk.isObject()) {
+            if (!read(payload)) {
                 sink.fail(HttpErrors.malformed("stream chunk", payload, null));
                 return;
             }
-            if (chunk.hasNonNull("error") || sseEvent.is("error")) {
-                JsonNode error = chunk.path("error");
+            JsonNode error = chunk.error;
+            if ((error != null && !error.isNull()) || sseEvent.is("error")) {
+                if (error == null) {
+                    error = MissingNode.getInstance();
+                }
                 String message = error.isObject() ? error.path("message").asText("") : error.asText("");
                 String type = error.isObject() ? Json.textOrNull(error.get("type")) : null;
                 String code = error.isObject() ? Json.textOrNull(error.get("code")) : null;
@@ -145,35 +152,57 @@ final class ChatStream extends HttpStreamProtocol {
                         null));
                 return;
             }
-            handleChunk(chunk);
+            handleChunk();
         }
 
-        private void handleChunk(JsonNode chunk) {
+        /**
+         * Reads {@code payload} into {@link #chunk}; false when it is not one JSON object. A chunk that repeats a
+         * member name is read again as its tree writes it (the last value, at the place of the first).
+         */
+        private boolean read(String payload) {
+            try {
+                chunk.read(payload, !started);
+                return true;
+            } catch (MemberNames.Repeated repeated) {
+                JsonNode tree = Json.tryParse(payload);
+                if (tree == null || !tree.isObject()) {
+                    return false;
+                }
+                try {
+                    chunk.read(Json.write(tree), !started);
+                    return true;
+                } catch (IOException | MemberNames.Repeated e) {
+                    return false; // cannot happen: a tree has no repeated names
+                }
+            } catch (IOException malformed) {
+                return false;
+            }
+        }
+
+        private void handleChunk() {
             if (!started) {
                 started = true;
-                String id = chunk.hasNonNull("id") ? chunk.get("id").asText() : "";
-                String model = chunk.hasNonNull("model") ? chunk.get("model").asText() : requestedModel;
-                sink.emit(new StreamEvent.Start(id, model));
+                sink.emit(new StreamEvent.Start(
+                        chunk.id != null ? chunk.id : "", chunk.model != null ? chunk.model : requestedModel));
             }
-            if (keepExtras) {
-                emitExtras(ResponseMapper.CHUNK.extras(chunk, RequestMapper.FORMAT, ResponseExtras.CHUNK));
+            if (extras != null && !extras.isEmpty()) {
+                sink.emit(new StreamEvent.Extras(extras.extras()));
             }
-            JsonNode choices = chunk.get("choices");
-            if (choices != null && choices.isArray()) {
-                for (JsonNode choice : choices) {
-                    if (choice.path("index").asInt(0) != 0) {
-                        continue; // one answer per request (n = 1)
-                    }
-                    handleDelta(choice.path("delta"));
-                    String finish = ResponseMapper.textOrNull(choice.get("finish_reason"));
-                    if (finish != null) {
-                        stopReason = ResponseMapper.stopReason(finish);
-                    }
+            for (int i = 0; i < chunk.choiceCount; i++) {
+                ChunkChoice choice = chunk.choices[i];
+                if (choice.index() != 0) {
+                    continue; // one answer per request (n = 1)
+                }
+                if (choice.hasDelta) {
+                    handleDelta(choice);
+                }
+                if (choice.finishReason != null) {
+                    stopReason = ResponseMapper.stopReason(choice.finishReason);
                 }
             }
-            JsonNode usage = chunk.get("usage");
-            if (usage != null && usage.isObject()) {
-                sink.emit(new StreamEvent.UsageUpdate(ResponseMapper.usage(usage)));
+            if (chunk.hasUsage) {
+                sink.emit(new StreamEvent.UsageUpdate(
+                        new Usage(chunk.promptTokens, chunk.completionTokens, chunk.cachedTokens, 0)));
             }
         }
 
@@ -183,20 +212,17 @@ final class ChatStream extends HttpStreamProtocol {
             }
         }
 
-        private void handleDelta(JsonNode delta) {
-            if (delta == null || !delta.isObject()) {
-                return;
-            }
-            String reasoning = ResponseMapper.reasoning(delta); // before the content of the same delta
+        private void handleDelta(ChunkChoice delta) {
+            String reasoning = delta.reasoningText(); // before the content of the same delta
             if (reasoning != null) {
                 if (thinkingBlock < 0) {
                     thinkingBlock = nextBlock++;
                 }
                 sink.emit(new StreamEvent.ThinkingDelta(thinkingBlock, reasoning));
             }
-            String text = ResponseMapper.textOrNull(delta.get("content"));
+            String text = delta.content;
             if (text == null || text.isEmpty()) {
-                text = ResponseMapper.textOrNull(delta.get("refusal"));
+                text = delta.refusal;
             }
             if (text != null && !text.isEmpty()) {
                 if (textBlock < 0) {
@@ -204,24 +230,16 @@ final class ChatStream extends HttpStreamProtocol {
                 }
                 sink.emit(new StreamEvent.TextDelta(textBlock, text));
             }
-            JsonNode calls = delta.get("tool_calls");
-            if (calls != null && calls.isArray()) {
-                for (JsonNode call : calls) {
-                    int toolIndex = call.path("index").asInt(toolBlocks.size());
-                    Integer block = toolBlocks.get(toolIndex);
-                    if (block == null) {
-                        block = nextBlock++;
-                        toolBlocks.put(toolIndex, block);
-                    }
-                    JsonNode function = call.path("function");
-                    String id = ResponseMapper.textOrNull(call.get("id"));
-                    String name = ResponseMapper.textOrNull(function.get("name"));
-                    JsonNode args = function.get("arguments");
-                    String fragment =
-                            args == null || args.isNull() ? "" : args.isTextual() ? args.asText() : Json.write(args);
-                    if (id != null || name != null || !fragment.isEmpty()) {
-                        sink.emit(new StreamEvent.ToolCallDelta(block, id, name, fragment));
-                    }
+            for (int i = 0; i < delta.callCount; i++) {
+                ChunkChoice.ToolCall call = delta.calls[i];
+                int toolIndex = call.index(toolBlocks.size());
+                Integer block = toolBlocks.get(toolIndex);
+                if (block == null) {
+                    block = nextBlock++;
+                    toolBlocks.put(toolIndex, block);
+                }
+                if (call.id != null || call.name != null || !call.arguments.isEmpty()) {
+                    sink.emit(new StreamEvent.ToolCallDelta(block, call.id, call.name, call.arguments));
                 }
             }
         }

@@ -20,11 +20,12 @@ import java.util.List;
  */
 final class ResponseMapper {
 
-    /** The members of a {@code chat.completion} this mapper reads (or the ingress writes its own of). */
+    /**
+     * The members of a {@code chat.completion} this mapper reads (or the ingress writes its own of). A
+     * {@code chat.completion.chunk} has the same ones, its {@code delta} for the {@code message}: {@link ChunkReader}
+     * reads them token by token and keeps the others as {@link ChunkExtras}.
+     */
     static final ResponseShape COMPLETION = shape("message");
-
-    /** The members of a {@code chat.completion.chunk} the stream reads. */
-    static final ResponseShape CHUNK = shape("delta");
 
     private ResponseMapper() {}
 
