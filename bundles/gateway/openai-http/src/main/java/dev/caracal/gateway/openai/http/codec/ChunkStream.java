@@ -1,20 +1,18 @@
 package dev.caracal.gateway.openai.http.codec;
 
-import static dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer.F;
-
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caracal.llm.ResponseExtras;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.caracal.core.json.Json;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the normalized events of one streamed answer into OpenAI {@code chat.completion.chunk} objects, in order.
- * Not thread-safe: the gateway delivers events from one thread at a time.
+ * Turns the normalized events of one streamed answer into OpenAI {@code chat.completion.chunk} objects, in order,
+ * written into a {@link ChunkSink}. Not thread-safe: the gateway delivers events from one thread at a time.
  * <ul>
  * <li>The first chunk carries {@code delta.role=assistant}; it is produced with the first content (or the end), not
  * on {@code Start}, so that a stream failing before any content can still be answered with an HTTP error.</li>
@@ -27,78 +25,75 @@ import java.util.Map;
  * right) and sent, when asked for, in a last chunk with empty {@code choices}.</li>
  * <li>What an OpenAI-format upstream's chunk held beyond the normalized events ({@link StreamEvent.Extras}: a
  * {@code system_fingerprint}, a delta's {@code logprobs}) is written, where it was, on the chunks produced next, for
- * the next event (its usage details on the usage chunk).</li>
+ * the next event (its usage details on the usage chunk): see {@link ChunkMembers}.</li>
  * </ul>
  */
 public final class ChunkStream {
-    private final String id;
-    private final long created;
     private final boolean includeUsage;
-    private String model;
+    private final ChunkWriter writer;
+    private final ChunkMembers members = new ChunkMembers();
+    private final Map<Integer, Integer> toolCallIndex = new HashMap<>();
     private boolean roleSent;
     private boolean ended;
-    private final Map<Integer, Integer> toolCallIndex = new HashMap<>();
     private Usage usage = Usage.ZERO;
-    /** Unmodeled members of the upstream chunks not yet written: for the next chunk, and for the usage chunk. */
-    private Map<String, String> pendingExtras;
-
-    private Map<String, String> pendingUsageExtras;
 
     public ChunkStream(String id, long created, String requestedModel, boolean includeUsage) {
-        this.id = id;
-        this.created = created;
-        this.model = requestedModel;
+        this.writer = new ChunkWriter(id, created, requestedModel, includeUsage);
         this.includeUsage = includeUsage;
     }
 
     /**
-     * The chunks to send for {@code event}: possibly none. {@code Error} events produce nothing here; render them
-     * with {@link OpenAiErrors}.
+     * Writes the chunks for {@code event} into {@code out}, possibly none, and says how many. {@code Error} events
+     * produce nothing here; render them with {@link OpenAiErrors}.
      */
-    public List<ObjectNode> on(StreamEvent event) {
-        List<ObjectNode> out = new ArrayList<>(3);
+    public int on(StreamEvent event, ChunkSink out) throws IOException {
         if (ended) {
-            return out;
+            return 0;
         }
+        int written = 0;
         if (event instanceof StreamEvent.Start start) {
-            model = ChatCompletionRenderer.modelOf(start.model(), model);
+            writer.model = ChatCompletionRenderer.modelOf(start.model(), writer.model);
         } else if (event instanceof StreamEvent.TextDelta text) {
-            role(out);
+            written += role(out);
             if (text.text() != null && !text.text().isEmpty()) {
-                ObjectNode delta = F.objectNode();
-                delta.put("content", text.text());
-                out.add(chunk(delta, null));
+                writer.text("content", text.text());
+                written += send(out);
             }
         } else if (event instanceof StreamEvent.ThinkingDelta thinking) {
-            role(out);
+            written += role(out);
             if (thinking.text() != null && !thinking.text().isEmpty()) {
-                ObjectNode delta = F.objectNode();
-                delta.put("reasoning_content", thinking.text());
-                out.add(chunk(delta, null));
+                writer.text("reasoning_content", thinking.text());
+                written += send(out);
             }
         } else if (event instanceof StreamEvent.ToolCallDelta call) {
-            role(out);
-            out.add(chunk(toolCallDelta(call), null));
+            written += role(out);
+            Integer position = toolCallIndex.get(call.index());
+            boolean first = position == null;
+            if (first) {
+                position = toolCallIndex.size();
+                toolCallIndex.put(call.index(), position);
+            }
+            writer.toolCall(call, position, first);
+            written += send(out);
         } else if (event instanceof StreamEvent.UsageUpdate update) {
             usage = merge(usage, update.usage());
         } else if (event instanceof StreamEvent.Extras extras) {
-            keep(extras.extras());
+            members.keep(extras.extras());
         } else if (event instanceof StreamEvent.End end) {
-            role(out);
-            out.add(chunk(F.objectNode(), ChatCompletionRenderer.finishReason(end.stopReason())));
+            String finishReason = ChatCompletionRenderer.finishReason(end.stopReason());
+            written += role(out);
+            writer.finish(finishReason);
+            written += send(out);
             if (includeUsage) {
-                out.add(usageChunk());
+                written += sendUsage(out);
             }
             ended = true;
         }
-        if (pendingExtras != null && !out.isEmpty()) {
+        if (written > 0) {
             // the chunks made of one upstream chunk (a first chunk's role chunk and its content) all carry its members
-            for (ObjectNode chunk : out) {
-                ChatCompletionRenderer.putExtras(chunk, pendingExtras);
-            }
-            pendingExtras = null;
+            members.chunksWritten();
         }
-        return out;
+        return written;
     }
 
     /** Whether the first chunk has been produced (the stream has visibly started). */
@@ -110,101 +105,51 @@ public final class ChunkStream {
         return usage;
     }
 
-    /**
-     * Keeps an OpenAI-format upstream chunk's unmodeled members for the chunk written for it: the next one written, or
-     * for members of its usage, the usage chunk.
-     */
-    private void keep(ResponseExtras extras) {
-        if (!extras.carriableTo(ChatCompletionParser.FORMAT)) {
-            return;
+    private int role(ChunkSink out) throws IOException {
+        if (roleSent) {
+            return 0;
         }
-        extras.members().forEach((pointer, raw) -> {
-            if (pointer.startsWith("/usage/")) {
-                if (pendingUsageExtras == null) {
-                    pendingUsageExtras = new LinkedHashMap<>();
-                }
-                pendingUsageExtras.put(pointer, raw);
-            } else {
-                if (pendingExtras == null) {
-                    pendingExtras = new LinkedHashMap<>();
-                }
-                pendingExtras.put(pointer, raw);
-            }
-        });
+        roleSent = true;
+        writer.role();
+        return send(out);
     }
 
-    private void role(List<ObjectNode> out) {
-        if (!roleSent) {
-            roleSent = true;
-            ObjectNode delta = F.objectNode();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            delta.putNull("refusal");
-            out.add(chunk(delta, null));
-        }
-    }
-
-    private ObjectNode toolCallDelta(StreamEvent.ToolCallDelta call) {
-        Integer position = toolCallIndex.get(call.index());
-        boolean first = position == null;
-        if (first) {
-            position = toolCallIndex.size();
-            toolCallIndex.put(call.index(), position);
-        }
-        ObjectNode tc = F.objectNode();
-        tc.put("index", position);
-        if (first && call.id() != null) {
-            tc.put("id", call.id());
-        }
-        if (first) {
-            tc.put("type", "function");
-        }
-        ObjectNode fn = tc.putObject("function");
-        if (first && call.name() != null) {
-            fn.put("name", call.name());
-        }
-        fn.put("arguments", call.argumentsDelta() == null ? "" : call.argumentsDelta());
-        ObjectNode delta = F.objectNode();
-        delta.putArray("tool_calls").add(tc);
-        return delta;
-    }
-
-    private ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode c = header();
-        ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
+    /** Writes the chunk set on the writer, with the waiting members. */
+    private int send(ChunkSink out) throws IOException {
+        if (members.placeContent()) {
+            JsonGenerator g = out.begin();
+            writer.write(g, members);
+            out.end();
         } else {
-            choice.put("finish_reason", finishReason);
+            TokenBuffer tokens = new TokenBuffer(null, false);
+            writer.write(tokens, ChunkMembers.NONE);
+            ObjectNode tree = tree(tokens);
+            members.putOnContent(tree);
+            out.whole(tree.toString());
         }
-        if (includeUsage) {
-            c.putNull("usage");
-        }
-        return c;
+        return 1;
     }
 
-    private ObjectNode usageChunk() {
-        ObjectNode c = header();
-        c.putArray("choices");
-        c.set("usage", ChatCompletionRenderer.usage(usage));
-        if (pendingUsageExtras != null) {
-            ChatCompletionRenderer.putExtras(c, pendingUsageExtras);
-            pendingUsageExtras = null;
+    private int sendUsage(ChunkSink out) throws IOException {
+        if (members.placeUsage()) {
+            JsonGenerator g = out.begin();
+            writer.writeUsage(g, members, usage);
+            out.end();
+        } else {
+            TokenBuffer tokens = new TokenBuffer(null, false);
+            writer.writeUsage(tokens, ChunkMembers.NONE, usage);
+            ObjectNode tree = tree(tokens);
+            members.putOnUsage(tree);
+            out.whole(tree.toString());
         }
-        return c;
+        return 1;
     }
 
-    private ObjectNode header() {
-        ObjectNode c = F.objectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion.chunk");
-        c.put("created", created);
-        c.put("model", model);
-        c.putNull("system_fingerprint");
-        return c;
+    /** A chunk written into tokens, as a tree: for members only a tree can place (see {@link ChunkMembers}). */
+    private static ObjectNode tree(TokenBuffer tokens) throws IOException {
+        try (var parser = tokens.asParser()) {
+            return (ObjectNode) Json.mapper().readTree(parser);
+        }
     }
 
     /**

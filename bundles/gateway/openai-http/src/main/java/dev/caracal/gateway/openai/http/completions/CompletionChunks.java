@@ -1,17 +1,18 @@
 package dev.caracal.gateway.openai.http.completions;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.caracal.gateway.openai.http.codec.ChunkSink;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
 
 /**
  * Turns the normalized events of one streamed answer into legacy {@code text_completion} chunks: one per piece of
  * text, then one with the {@code finish_reason}, then (when asked) one with empty {@code choices} and the usage.
  * Thinking, and tool calls (none are offered), produce nothing. Nothing is produced before the first text or the end,
- * so that a stream failing before any content can still be answered with an HTTP error. Not thread-safe: the gateway
- * delivers events from one thread at a time.
+ * so that a stream failing before any content can still be answered with an HTTP error. Chunks are written with a
+ * generator into a {@link ChunkSink}, with the members of {@link CompletionsRenderer}'s objects in the same order.
+ * Not thread-safe: the gateway delivers events from one thread at a time.
  */
 public final class CompletionChunks {
     private final String id;
@@ -28,17 +29,17 @@ public final class CompletionChunks {
         this.includeUsage = includeUsage;
     }
 
-    /** The chunks to send for {@code event}, possibly none; {@code Error} events produce nothing here. */
-    public List<ObjectNode> on(StreamEvent event) {
-        List<ObjectNode> out = new ArrayList<>(2);
+    /** Writes the chunks for {@code event} into {@code out}, possibly none, and says how many. */
+    public int on(StreamEvent event, ChunkSink out) throws IOException {
         if (ended) {
-            return out;
+            return 0;
         }
         if (event instanceof StreamEvent.Start start) {
             model = CompletionsRenderer.model(start.model(), model);
         } else if (event instanceof StreamEvent.TextDelta text) {
             if (text.text() != null && !text.text().isEmpty()) {
-                out.add(chunk(text.text(), null));
+                chunk(out, text.text(), null);
+                return 1;
             }
         } else if (event instanceof StreamEvent.UsageUpdate update && update.usage() != null) {
             Usage u = update.usage();
@@ -48,24 +49,56 @@ public final class CompletionChunks {
                     Math.max(usage.cachedInputTokens(), u.cachedInputTokens()),
                     Math.max(usage.cacheCreationInputTokens(), u.cacheCreationInputTokens()));
         } else if (event instanceof StreamEvent.End end) {
-            out.add(chunk("", CompletionsRenderer.finishReason(end.stopReason())));
-            if (includeUsage) {
-                ObjectNode last = CompletionsRenderer.header(id, created, model);
-                last.putArray("choices");
-                last.set("usage", CompletionsRenderer.usage(usage));
-                out.add(last);
-            }
+            chunk(out, "", CompletionsRenderer.finishReason(end.stopReason()));
             ended = true;
+            if (includeUsage) {
+                JsonGenerator g = header(out);
+                g.writeArrayFieldStart("choices");
+                g.writeEndArray();
+                g.writeObjectFieldStart("usage");
+                g.writeNumberField("prompt_tokens", usage.inputTokens());
+                g.writeNumberField("completion_tokens", usage.outputTokens());
+                g.writeNumberField("total_tokens", usage.totalTokens());
+                g.writeEndObject();
+                g.writeEndObject();
+                out.end();
+                return 2;
+            }
+            return 1;
         }
-        return out;
+        return 0;
     }
 
-    private ObjectNode chunk(String text, String finishReason) {
-        ObjectNode c = CompletionsRenderer.header(id, created, model);
-        c.putArray("choices").add(CompletionsRenderer.choice(text, finishReason));
-        if (includeUsage) {
-            c.putNull("usage");
+    private void chunk(ChunkSink out, String text, String finishReason) throws IOException {
+        JsonGenerator g = header(out);
+        g.writeArrayFieldStart("choices");
+        g.writeStartObject();
+        g.writeStringField("text", text);
+        g.writeNumberField("index", 0);
+        g.writeNullField("logprobs");
+        if (finishReason == null) {
+            g.writeNullField("finish_reason");
+        } else {
+            g.writeStringField("finish_reason", finishReason);
         }
-        return c;
+        g.writeEndObject();
+        g.writeEndArray();
+        if (includeUsage) {
+            g.writeNullField("usage");
+        }
+        g.writeEndObject();
+        out.end();
+    }
+
+    /** Starts a chunk with the members every one has first. */
+    private JsonGenerator header(ChunkSink out) throws IOException {
+        JsonGenerator g = out.begin();
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeStringField("object", "text_completion");
+        g.writeNumberField("created", created);
+        g.writeStringField("model", model);
+        g.writeNullField("system_fingerprint");
+        return g;
     }
 }

@@ -5,11 +5,8 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
-import dev.caracal.llm.StreamEvent;
 import java.io.IOException;
-import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -31,7 +28,7 @@ abstract class GatewayCallServlet extends OpenAiServlet {
     /** The chunks a streamed call of Chat Completions' shape sends for each of the gateway's events. */
     @FunctionalInterface
     interface Chunks {
-        Function<StreamEvent, List<ObjectNode>> start(String id, long created, String model, boolean includeUsage);
+        StreamEncoder.Chunks start(String id, long created, String model, boolean includeUsage);
     }
 
     private final String keepAliveThread;

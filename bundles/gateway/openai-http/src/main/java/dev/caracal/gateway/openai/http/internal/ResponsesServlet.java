@@ -15,7 +15,6 @@ import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.security.Principal;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -102,22 +101,20 @@ public class ResponsesServlet extends GatewayCallServlet {
     static StreamEncoder encoder(ResponseEventStream events) {
         return new StreamEncoder() {
             @Override
-            public List<Sse> on(StreamEvent event) {
-                return sse(events.on(event));
+            public void on(StreamEvent event, SseBuffer out) {
+                write(events.on(event), out);
             }
 
             @Override
-            public List<Sse> failed(OpenAiError error) {
-                return sse(events.failed(error));
+            public void failed(OpenAiError error, SseBuffer out) {
+                write(events.failed(error), out);
             }
         };
     }
 
-    private static List<StreamEncoder.Sse> sse(List<ResponseEventStream.Event> events) {
-        List<StreamEncoder.Sse> out = new ArrayList<>(events.size());
+    private static void write(List<ResponseEventStream.Event> events, SseBuffer out) {
         for (ResponseEventStream.Event e : events) {
-            out.add(new StreamEncoder.Sse(e.type(), e.data().toString()));
+            out.event(e.type(), e.data().toString());
         }
-        return out;
     }
 }

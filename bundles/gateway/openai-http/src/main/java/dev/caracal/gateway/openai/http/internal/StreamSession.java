@@ -7,7 +7,7 @@ import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import java.io.IOException;
-import java.util.List;
+import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * <li>Nothing is written until there is content (or the stream ends, or a keep-alive is due): a failure before that
  * is answered with its HTTP status and OpenAI's error envelope; after it, with the encoder's failure event
  * ({@code {"error":...}} and no {@code [DONE]} for chunks, {@code response.failed} for Responses).</li>
+ * <li>What is sent for one of the gateway's events goes out in one write, flushed at once ({@link SseBuffer}).</li>
  * <li>A write that fails means the client went away: the gateway's stream is cancelled.</li>
  * <li>It runs either on an async request ({@link #finish()} completes the {@link AsyncContext}) or on a request
  * thread that {@link #await()}s the end (when a filter in the chain does not support async).</li>
@@ -45,7 +46,10 @@ final class StreamSession implements StreamHandler {
     private final CountDownLatch done = new CountDownLatch(1);
 
     private AsyncContext async;
-    private EventStreamWriter writer;
+    /** What is sent for one event, then written out; the client's stream once the headers are committed. */
+    private final SseBuffer buffer = new SseBuffer();
+
+    private OutputStream out;
     private boolean finished;
     private boolean cancelWanted;
     private volatile StreamHandle handle;
@@ -134,10 +138,15 @@ final class StreamSession implements StreamHandler {
                     finish();
                     return;
                 }
-                List<StreamEncoder.Sse> out = encoder.on(event);
-                if (!out.isEmpty() || event instanceof StreamEvent.End) {
+                try {
+                    encoder.on(event, buffer);
+                } catch (RuntimeException e) {
+                    buffer.discard(); // nothing of an event the encoder failed on goes out
+                    throw e;
+                }
+                if (!buffer.isEmpty() || event instanceof StreamEvent.End) {
                     commit();
-                    write(out);
+                    buffer.writeTo(out);
                 }
                 if (event instanceof StreamEvent.End) {
                     finish();
@@ -176,7 +185,8 @@ final class StreamSession implements StreamHandler {
             }
             try {
                 commit();
-                writer.comment("keep-alive");
+                buffer.comment("keep-alive");
+                buffer.writeTo(out);
             } catch (IOException e) {
                 gone = true;
             }
@@ -187,19 +197,14 @@ final class StreamSession implements StreamHandler {
     }
 
     private void sendError(OpenAiError error) throws IOException {
-        if (writer == null) {
+        if (out == null) {
             Responses.filterHeaders(context, resp);
             Responses.writeError(resp, error);
             resp.flushBuffer();
         } else {
             Responses.logAnswer(resp, error, true);
-            write(encoder.failed(error));
-        }
-    }
-
-    private void write(List<StreamEncoder.Sse> events) throws IOException {
-        for (StreamEncoder.Sse e : events) {
-            writer.event(e.event(), e.data());
+            encoder.failed(error, buffer);
+            buffer.writeTo(out);
         }
     }
 
@@ -208,16 +213,17 @@ final class StreamSession implements StreamHandler {
      * the response), one write to the client fewer than flushing them alone, as the Anthropic ingress does.
      */
     private void commit() throws IOException {
-        if (writer == null) {
+        if (out == null) {
             Responses.filterHeaders(context, resp);
             EventStreamWriter.prepare(resp, EventStreamWriter.SSE);
-            writer = EventStreamWriter.sse(resp.getOutputStream());
+            out = resp.getOutputStream();
         }
     }
 
     /** Ends the response; called with the lock held. */
     private void finish() {
         finished = true;
+        buffer.close();
         ScheduledFuture<?> ka = keepAlive;
         if (ka != null) {
             ka.cancel(false);
@@ -245,6 +251,7 @@ final class StreamSession implements StreamHandler {
                 finish();
             } else {
                 finished = true;
+                buffer.close();
                 done.countDown();
                 ScheduledFuture<?> ka = keepAlive;
                 if (ka != null) {

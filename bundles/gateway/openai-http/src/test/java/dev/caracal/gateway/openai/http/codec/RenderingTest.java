@@ -167,7 +167,7 @@ class RenderingTest {
     static List<JsonNode> run(ChunkStream s, StreamEvent... events) {
         List<JsonNode> out = new ArrayList<>();
         for (StreamEvent e : events) {
-            s.on(e).forEach(c -> out.add(wire(c)));
+            out.addAll(WrittenChunks.on(s, e));
         }
         return out;
     }
@@ -175,7 +175,8 @@ class RenderingTest {
     @Test
     void textStreamWithUsage() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "gpt-4o", true);
-        assertTrue(s.on(new StreamEvent.Start("up", "gpt-4o-mini")).isEmpty());
+        assertTrue(
+                WrittenChunks.on(s, new StreamEvent.Start("up", "gpt-4o-mini")).isEmpty());
         assertFalse(s.started());
         List<JsonNode> out = run(
                 s,
@@ -251,8 +252,10 @@ class RenderingTest {
     @Test
     void signaturesAndRedactedThinkingAloneDoNotStartTheStream() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
-        assertTrue(s.on(new StreamEvent.RedactedThinking(0, "opaque")).isEmpty());
-        assertTrue(s.on(new StreamEvent.ThinkingSignature(1, "sig")).isEmpty());
+        assertTrue(WrittenChunks.on(s, new StreamEvent.RedactedThinking(0, "opaque"))
+                .isEmpty());
+        assertTrue(
+                WrittenChunks.on(s, new StreamEvent.ThinkingSignature(1, "sig")).isEmpty());
         assertFalse(s.started());
         assertEquals(
                 List.of(
@@ -265,7 +268,7 @@ class RenderingTest {
     @Test
     void endWithoutContentStillSendsTheRoleChunkAndErrorsProduceNoChunks() {
         ChunkStream s = new ChunkStream("chatcmpl-s", 7, "m", false);
-        assertTrue(s.on(new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x")))
+        assertTrue(WrittenChunks.on(s, new StreamEvent.Error(new LlmException(ErrorKind.UPSTREAM, "x")))
                 .isEmpty());
         List<JsonNode> out = run(s, new StreamEvent.End(StopReason.MAX_TOKENS));
         assertEquals(stream("m", "length", false), out);

@@ -83,26 +83,29 @@ class ResponseExtrasRenderingTest {
     @Test
     void aStreamWritesEachChunksMembersOnTheChunkMadeOfItAndUsageDetailsOnTheUsageChunk() {
         ChunkStream stream = new ChunkStream("chatcmpl-abc", 1700000000L, "gpt-4o", true);
-        List<ObjectNode> out = new ArrayList<>();
-        out.addAll(stream.on(new StreamEvent.Start("up", "gpt-4o")));
-        out.addAll(stream.on(new StreamEvent.Extras(new ResponseExtras(
-                "openai",
-                ResponseExtras.CHUNK,
-                members("/system_fingerprint", "\"fp_1\"", "/choices/0/logprobs", "{\"content\":[]}")))));
-        out.addAll(stream.on(new StreamEvent.TextDelta(0, "Hi")));
-        out.addAll(stream.on(new StreamEvent.TextDelta(0, " there")));
-        out.addAll(stream.on(new StreamEvent.Extras(new ResponseExtras(
-                "openai",
-                ResponseExtras.CHUNK,
-                members(
-                        "/system_fingerprint",
-                        "\"fp_1\"",
-                        "/usage/completion_tokens_details",
-                        "{\"reasoning_tokens\":0}")))));
-        out.addAll(stream.on(new StreamEvent.UsageUpdate(new Usage(5, 2, 0, 0))));
-        out.addAll(stream.on(new StreamEvent.End(StopReason.END_TURN)));
+        List<JsonNode> chunks = new ArrayList<>();
+        chunks.addAll(WrittenChunks.on(stream, new StreamEvent.Start("up", "gpt-4o")));
+        chunks.addAll(WrittenChunks.on(
+                stream,
+                new StreamEvent.Extras(new ResponseExtras(
+                        "openai",
+                        ResponseExtras.CHUNK,
+                        members("/system_fingerprint", "\"fp_1\"", "/choices/0/logprobs", "{\"content\":[]}")))));
+        chunks.addAll(WrittenChunks.on(stream, new StreamEvent.TextDelta(0, "Hi")));
+        chunks.addAll(WrittenChunks.on(stream, new StreamEvent.TextDelta(0, " there")));
+        chunks.addAll(WrittenChunks.on(
+                stream,
+                new StreamEvent.Extras(new ResponseExtras(
+                        "openai",
+                        ResponseExtras.CHUNK,
+                        members(
+                                "/system_fingerprint",
+                                "\"fp_1\"",
+                                "/usage/completion_tokens_details",
+                                "{\"reasoning_tokens\":0}")))));
+        chunks.addAll(WrittenChunks.on(stream, new StreamEvent.UsageUpdate(new Usage(5, 2, 0, 0))));
+        chunks.addAll(WrittenChunks.on(stream, new StreamEvent.End(StopReason.END_TURN)));
 
-        List<JsonNode> chunks = out.stream().map(ChatCompletionParserTest::wire).toList();
         assertEquals(5, chunks.size(), chunks.toString()); // role, Hi, there, finish, usage
         assertEquals("fp_1", chunks.get(0).path("system_fingerprint").asText(), "the role chunk made of it");
         assertEquals("fp_1", chunks.get(1).path("system_fingerprint").asText(), "and its content");
@@ -118,10 +121,12 @@ class ResponseExtrasRenderingTest {
     @Test
     void aStreamLeavesAnotherFormatsMembersOut() {
         ChunkStream stream = new ChunkStream("chatcmpl-abc", 1700000000L, "gpt-4o", false);
-        stream.on(new StreamEvent.Start("up", "gpt-4o"));
-        stream.on(new StreamEvent.Extras(
-                new ResponseExtras("anthropic", "message_start", members("/system_fingerprint", "\"x\""))));
-        List<ObjectNode> out = stream.on(new StreamEvent.TextDelta(0, "Hi"));
-        assertTrue(wire(out.get(0)).path("system_fingerprint").isNull());
+        WrittenChunks.on(stream, new StreamEvent.Start("up", "gpt-4o"));
+        WrittenChunks.on(
+                stream,
+                new StreamEvent.Extras(
+                        new ResponseExtras("anthropic", "message_start", members("/system_fingerprint", "\"x\""))));
+        List<JsonNode> out = WrittenChunks.on(stream, new StreamEvent.TextDelta(0, "Hi"));
+        assertTrue(out.get(0).path("system_fingerprint").isNull());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.caracal.core.json.Json;
 import dev.caracal.gateway.openai.http.codec.InvalidRequestException;
+import dev.caracal.gateway.openai.http.codec.WrittenChunks;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.Message;
 import dev.caracal.llm.SamplingParameters;
@@ -70,14 +71,14 @@ class CompletionsParserTest {
     @Test
     void chunksCarryTheTextThenTheFinishReasonThenTheUsage() {
         CompletionChunks chunks = new CompletionChunks("cmpl-1", 5, "m", true);
-        List<com.fasterxml.jackson.databind.node.ObjectNode> out = new ArrayList<>();
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
         for (StreamEvent e : List.of(
                 new StreamEvent.Start("u", "m-up"),
                 new StreamEvent.ThinkingDelta(0, "hidden"),
                 new StreamEvent.TextDelta(1, "Hi"),
                 new StreamEvent.UsageUpdate(new Usage(2, 1, 0, 0)),
                 new StreamEvent.End(StopReason.END_TURN))) {
-            out.addAll(chunks.on(e));
+            out.addAll(WrittenChunks.of(sink -> chunks.on(e, sink)));
         }
         assertEquals(3, out.size());
         assertEquals("Hi", out.get(0).path("choices").get(0).path("text").asText());

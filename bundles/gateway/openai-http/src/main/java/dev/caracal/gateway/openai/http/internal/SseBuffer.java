@@ -1,0 +1,247 @@
+package dev.caracal.gateway.openai.http.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import dev.caracal.gateway.openai.http.codec.ChunkSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.util.Arrays;
+
+/**
+ * The server-sent events a stream sends for one of the gateway's events, as the bytes to write, reused from event to
+ * event. Chunks are written by a generator (one per stream) straight into the event's {@code data:} lines, encoded
+ * as UTF-8 as they come: a chunk is never a tree, a string, or a copy of one (a tree per chunk, then its text, then
+ * an event string, then its bytes, was most of what writing a stream allocated: issue 15).
+ *
+ * <p>The bytes are those of the core's {@link dev.caracal.core.http.EventStreamWriter}, which the stream wrote
+ * before: an {@code event:} line if named, a {@code data:} line per line of the data (a {@code \r} ending a line
+ * dropped), an empty line; UTF-8 as {@link String#getBytes} encodes it, a lone surrogate as {@code ?}. The JSON is
+ * what a tree's {@code toString()} wrote: the generator writes characters, as that one does (a byte generator would
+ * escape characters beyond the BMP). Not thread-safe: the stream's session calls it under its lock.
+ */
+final class SseBuffer implements ChunkSink {
+    /**
+     * The generators' buffers, from a pool any thread returns them to: a stream's events come from several threads,
+     * and a generator keeps its buffer from the stream's first chunk to its end (a thread's own buffer would be
+     * taken by one stream at a time, and every other stream would allocate one).
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+            .build();
+
+    private final Data data = new Data();
+    private JsonGenerator generator;
+    /** Whether a chunk was begun and not ended: its generator is not at the root any more. */
+    private boolean inChunk;
+
+    private byte[] bytes = new byte[512];
+    private int size;
+    /** The data's last character when it may pair with the next: a high surrogate, or a {@code \r} before a line end. */
+    private char pendingHigh;
+
+    private boolean pendingCr;
+
+    @Override
+    public JsonGenerator begin() throws IOException {
+        if (inChunk) {
+            generator = null; // the chunk begun last did not end
+        }
+        if (generator == null) {
+            generator = JSON.createGenerator(data);
+            generator.setRootValueSeparator(null);
+        }
+        startEvent(null);
+        inChunk = true;
+        return generator;
+    }
+
+    @Override
+    public void end() throws IOException {
+        generator.flush();
+        inChunk = false;
+        endEvent();
+    }
+
+    @Override
+    public void whole(String json) {
+        event(null, json);
+    }
+
+    /** An event named {@code name} ({@code null}: none) with {@code data}. */
+    void event(String name, String data) {
+        startEvent(name);
+        for (int i = 0; i < data.length(); i++) {
+            put(data.charAt(i));
+        }
+        endEvent();
+    }
+
+    /** An SSE comment (a keep-alive): its text on one line. */
+    void comment(String text) {
+        ascii(": ");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            encode(c == '\n' ? ' ' : c);
+        }
+        flushHigh();
+        ascii("\n\n");
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Writes the events to {@code out}, flushes it so that the client sees them at once, and forgets them. */
+    void writeTo(OutputStream out) throws IOException {
+        int n = size;
+        size = 0;
+        out.write(bytes, 0, n);
+        out.flush();
+    }
+
+    /** Forgets the events not written (the encoder failed while writing them). */
+    void discard() {
+        if (inChunk) {
+            generator = null;
+            inChunk = false;
+        }
+        size = 0;
+        pendingHigh = 0;
+        pendingCr = false;
+    }
+
+    /** The stream ended: the generator's buffer goes back to the pool. */
+    void close() {
+        JsonGenerator g = generator;
+        generator = null;
+        if (g != null && !inChunk) {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e); // cannot happen: it writes into memory, and has nothing left
+            }
+        }
+    }
+
+    private void startEvent(String name) {
+        if (name != null) {
+            ascii("event: ");
+            for (int i = 0; i < name.length(); i++) {
+                encode(name.charAt(i));
+            }
+            flushHigh();
+            ascii("\n");
+        }
+        ascii("data: ");
+    }
+
+    private void endEvent() {
+        flushHigh();
+        pendingCr = false; // a \r ending the data ends its last line, and is dropped
+        ascii("\n\n");
+    }
+
+    /** One character of an event's data: a line break starts a {@code data:} line. */
+    private void put(char c) {
+        if (pendingCr) {
+            pendingCr = false;
+            if (c == '\n') {
+                ascii("\ndata: "); // the \r before a line break is dropped
+                return;
+            }
+            encode('\r');
+        }
+        if (c == '\r') {
+            flushHigh();
+            pendingCr = true;
+        } else if (c == '\n') {
+            flushHigh();
+            ascii("\ndata: ");
+        } else {
+            encode(c);
+        }
+    }
+
+    /** One character as UTF-8; a surrogate pair as one code point, a lone surrogate as {@code ?}. */
+    private void encode(char c) {
+        if (size + 4 > bytes.length) {
+            bytes = Arrays.copyOf(bytes, bytes.length * 2);
+        }
+        if (pendingHigh != 0) {
+            char high = pendingHigh;
+            pendingHigh = 0;
+            if (Character.isLowSurrogate(c)) {
+                int cp = Character.toCodePoint(high, c);
+                bytes[size++] = (byte) (0xF0 | (cp >> 18));
+                bytes[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                bytes[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                bytes[size++] = (byte) (0x80 | (cp & 0x3F));
+                return;
+            }
+            bytes[size++] = '?';
+            encode(c);
+            return;
+        }
+        if (c < 0x80) {
+            bytes[size++] = (byte) c;
+        } else if (c < 0x800) {
+            bytes[size++] = (byte) (0xC0 | (c >> 6));
+            bytes[size++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c)) {
+            pendingHigh = c;
+        } else if (Character.isLowSurrogate(c)) {
+            bytes[size++] = '?';
+        } else {
+            bytes[size++] = (byte) (0xE0 | (c >> 12));
+            bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            bytes[size++] = (byte) (0x80 | (c & 0x3F));
+        }
+    }
+
+    /** A high surrogate that no low one followed is a lone one. */
+    private void flushHigh() {
+        if (pendingHigh != 0) {
+            pendingHigh = 0;
+            if (size + 1 > bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[size++] = '?';
+        }
+    }
+
+    private void ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            encode(s.charAt(i));
+        }
+    }
+
+    /** What the generator writes: the current event's data. */
+    private final class Data extends Writer {
+        @Override
+        public void write(int c) {
+            put((char) c);
+        }
+
+        @Override
+        public void write(char[] chars, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                put(chars[i]);
+            }
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                put(s.charAt(i));
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+}
