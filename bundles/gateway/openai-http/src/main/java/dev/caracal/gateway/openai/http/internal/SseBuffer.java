@@ -72,9 +72,7 @@ final class SseBuffer implements ChunkSink {
     /** An event named {@code name} ({@code null}: none) with {@code data}. */
     void event(String name, String data) {
         startEvent(name);
-        for (int i = 0; i < data.length(); i++) {
-            put(data.charAt(i));
-        }
+        data(data, 0, data.length());
         endEvent();
     }
 
@@ -143,6 +141,60 @@ final class SseBuffer implements ChunkSink {
         ascii("\n\n");
     }
 
+    /**
+     * Characters of an event's data. Printable ASCII, nearly all of a chunk, is copied as is; anything else, and
+     * whatever follows a character that may pair with the next, goes through {@link #put}.
+     */
+    private void data(char[] chars, int off, int len) {
+        ensure(len);
+        byte[] b = bytes;
+        int n = size;
+        boolean plain = pendingHigh == 0 && !pendingCr;
+        for (int i = off, end = off + len; i < end; i++) {
+            char c = chars[i];
+            if (plain && c < 0x80 && c != '\n' && c != '\r') {
+                b[n++] = (byte) c;
+                continue;
+            }
+            size = n;
+            put(c);
+            ensure(end - i);
+            b = bytes;
+            n = size;
+            plain = pendingHigh == 0 && !pendingCr;
+        }
+        size = n;
+    }
+
+    /** As {@link #data(char[], int, int)}, from a string. */
+    private void data(String chars, int off, int len) {
+        ensure(len);
+        byte[] b = bytes;
+        int n = size;
+        boolean plain = pendingHigh == 0 && !pendingCr;
+        for (int i = off, end = off + len; i < end; i++) {
+            char c = chars.charAt(i);
+            if (plain && c < 0x80 && c != '\n' && c != '\r') {
+                b[n++] = (byte) c;
+                continue;
+            }
+            size = n;
+            put(c);
+            ensure(end - i);
+            b = bytes;
+            n = size;
+            plain = pendingHigh == 0 && !pendingCr;
+        }
+        size = n;
+    }
+
+    /** Room for {@code more} bytes. */
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+
     /** One character of an event's data: a line break starts a {@code data:} line. */
     private void put(char c) {
         if (pendingCr) {
@@ -166,9 +218,7 @@ final class SseBuffer implements ChunkSink {
 
     /** One character as UTF-8; a surrogate pair as one code point, a lone surrogate as {@code ?}. */
     private void encode(char c) {
-        if (size + 4 > bytes.length) {
-            bytes = Arrays.copyOf(bytes, bytes.length * 2);
-        }
+        ensure(4);
         if (pendingHigh != 0) {
             char high = pendingHigh;
             pendingHigh = 0;
@@ -204,9 +254,7 @@ final class SseBuffer implements ChunkSink {
     private void flushHigh() {
         if (pendingHigh != 0) {
             pendingHigh = 0;
-            if (size + 1 > bytes.length) {
-                bytes = Arrays.copyOf(bytes, bytes.length * 2);
-            }
+            ensure(1);
             bytes[size++] = '?';
         }
     }
@@ -226,16 +274,12 @@ final class SseBuffer implements ChunkSink {
 
         @Override
         public void write(char[] chars, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                put(chars[i]);
-            }
+            data(chars, off, len);
         }
 
         @Override
         public void write(String s, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                put(s.charAt(i));
-            }
+            data(s, off, len);
         }
 
         @Override
