@@ -18,7 +18,11 @@ import java.util.function.Consumer;
 public final class SseParser {
 
     private final Consumer<SseEvent> sink;
+    /** The data lines after the first, joined (with the first) only when an event has more than one. */
     private final StringBuilder data = new StringBuilder();
+    /** The event's first data line while it is the only one; null once a second joined it in {@link #data}. */
+    private String first;
+
     private boolean hasData;
     private String eventName;
     private String lastId;
@@ -28,13 +32,19 @@ public final class SseParser {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** Feeds one line (without its line terminator). */
+    /**
+     * Feeds one line (without its line terminator). A data line costs one copy of its value (kept as the event's data
+     * when it is the event's only data line, the usual case): the field name is compared in place, not cut out
+     * (streams through the gateway allocated each payload five times here: field, value, value without its space,
+     * the joined buffer, its string).
+     */
     public void line(String line) {
         String l = line == null ? "" : line;
-        if (l.endsWith("\r")) {
-            l = l.substring(0, l.length() - 1);
+        int end = l.length();
+        if (end > 0 && l.charAt(end - 1) == '\r') {
+            end--;
         }
-        if (l.isEmpty()) {
+        if (end == 0) {
             dispatch();
             return;
         }
@@ -42,27 +52,39 @@ public final class SseParser {
             return; // comment / keep-alive
         }
         int colon = l.indexOf(':');
-        String field = colon < 0 ? l : l.substring(0, colon);
-        String value = colon < 0 ? "" : l.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        int fieldEnd = colon < 0 ? end : colon;
+        int from = colon < 0 ? end : colon + 1;
+        if (from < end && l.charAt(from) == ' ') {
+            from++;
         }
-        switch (field) {
-            case "data" -> {
-                if (hasData) {
-                    data.append('\n');
-                }
-                data.append(value);
-                hasData = true;
+        if (is(l, fieldEnd, "data")) {
+            addData(l.substring(from, end));
+        } else if (is(l, fieldEnd, "event")) {
+            eventName = l.substring(from, end);
+        } else if (is(l, fieldEnd, "id")) {
+            String value = l.substring(from, end);
+            if (value.indexOf('\0') < 0) {
+                lastId = value;
             }
-            case "event" -> eventName = value;
-            case "id" -> {
-                if (value.indexOf('\0') < 0) {
-                    lastId = value;
-                }
-            }
-            default -> {} // retry and unknown fields
+        } // retry and unknown fields are ignored
+    }
+
+    /** Whether the line's field, its first {@code fieldEnd} characters, is {@code name}. */
+    private static boolean is(String line, int fieldEnd, String name) {
+        return fieldEnd == name.length() && line.startsWith(name);
+    }
+
+    private void addData(String value) {
+        if (!hasData) {
+            first = value;
+            hasData = true;
+            return;
         }
+        if (first != null) {
+            data.append(first);
+            first = null;
+        }
+        data.append('\n').append(value);
     }
 
     /** Feeds several lines at once, for example a whole body split on line breaks. */
@@ -90,8 +112,9 @@ public final class SseParser {
             eventName = null;
             return;
         }
-        SseEvent event =
-                new SseEvent(eventName == null || eventName.isEmpty() ? null : eventName, data.toString(), lastId);
+        String payload = first != null ? first : data.toString();
+        SseEvent event = new SseEvent(eventName == null || eventName.isEmpty() ? null : eventName, payload, lastId);
+        first = null;
         data.setLength(0);
         hasData = false;
         eventName = null;

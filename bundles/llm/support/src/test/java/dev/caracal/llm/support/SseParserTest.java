@@ -35,6 +35,20 @@ class SseParserTest {
     }
 
     @Test
+    void fieldsAreMatchedWholeAndAJoinedEventDoesNotLeakIntoTheNext() {
+        parser.line("data"); // a field without a colon: empty value
+        parser.line("datax: not data");
+        parser.line("dat: not data either");
+        parser.line("data: one");
+        parser.line("data:two\r");
+        parser.line("");
+        parser.line("event:e\r");
+        parser.line("data: alone");
+        parser.line("");
+        assertEquals(List.of(new SseEvent(null, "\none\ntwo", null), new SseEvent("e", "alone", null)), events);
+    }
+
+    @Test
     void doneIsJustData() {
         parser.text("data: {\"x\":1}\n\ndata: [DONE]\n\n");
         assertEquals("[DONE]", events.get(1).data());
