@@ -23,7 +23,9 @@ STAGES = [
     ("rendering the answer", ["dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer", "dev.caracal.gateway.openai.http.codec.ChunkStream", "dev.caracal.gateway.anthropic.http.codec.MessagesResponseWriter", "dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder", "dev.caracal.gateway.openai.http.internal.Responses", "dev.caracal.gateway.anthropic.http.internal.ErrorResponses"]),
     ("building the upstream request", ["dev.caracal.llm.openai.internal.RequestMapper", "dev.caracal.llm.anthropic.internal.RequestMapper", "dev.caracal.llm.support.Json.write"]),
     ("parsing the upstream's answer", ["dev.caracal.llm.openai.internal.ResponseMapper", "dev.caracal.llm.anthropic.internal.ResponseMapper", "dev.caracal.llm.support.Json.tryParse"]),
-    ("authentication, rate limit, audit", ["dev.caracal.security"]),
+    # the security filter wraps the rest of the call, so this stage takes a sample only when security code is the
+    # innermost Caracal code on the stack (key checks, rate limits, audit, and the libraries they call)
+    ("authentication, rate limit, audit", ["innermost:dev.caracal.security"]),
     ("the upstream exchange (HTTP client)", ["org.eclipse.jetty.client", "jdk.internal.net.http", "dev.caracal.llm.support.Jetty", "dev.caracal.llm.support.Jdk"]),
     ("Caracal's routing, filters and glue", ["dev.caracal"]),
     ("Jetty server (HTTP, servlet I/O)", ["org.eclipse.jetty", "org.ops4j.pax.web"]),
@@ -50,9 +52,14 @@ def events(path, name):
 
 
 def stage_of(frames):
+    innermost = next((f for f in frames if f.startswith("dev.caracal")), "")
     for stage, prefixes in STAGES:
-        if any(frame.startswith(p) for frame in frames for p in prefixes):
-            return stage
+        for p in prefixes:
+            if p.startswith("innermost:"):
+                if innermost.startswith(p[len("innermost:"):]):
+                    return stage
+            elif any(frame.startswith(p) for frame in frames):
+                return stage
     return "other JDK (NIO, collections, ...)"
 
 
