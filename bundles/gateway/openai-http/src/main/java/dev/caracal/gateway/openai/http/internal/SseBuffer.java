@@ -37,6 +37,9 @@ final class SseBuffer implements ChunkSink {
     private boolean inChunk;
 
     private byte[] bytes = new byte[512];
+    /** Pieces of a string's data on their way to {@link #data(char[], int, int)} (made on first use). */
+    private char[] pieces;
+
     private int size;
     /** The data's last character when it may pair with the next: a high surrogate, or a {@code \r} before a line end. */
     private char pendingHigh;
@@ -166,26 +169,17 @@ final class SseBuffer implements ChunkSink {
         size = n;
     }
 
-    /** As {@link #data(char[], int, int)}, from a string. */
+    /** As {@link #data(char[], int, int)}, from a string, through a reused buffer in pieces (no allocation). */
     private void data(String chars, int off, int len) {
-        ensure(len);
-        byte[] b = bytes;
-        int n = size;
-        boolean plain = pendingHigh == 0 && !pendingCr;
-        for (int i = off, end = off + len; i < end; i++) {
-            char c = chars.charAt(i);
-            if (plain && c < 0x80 && c != '\n' && c != '\r') {
-                b[n++] = (byte) c;
-                continue;
-            }
-            size = n;
-            put(c);
-            ensure(end - i);
-            b = bytes;
-            n = size;
-            plain = pendingHigh == 0 && !pendingCr;
+        if (pieces == null) {
+            pieces = new char[256];
         }
-        size = n;
+        for (int from = off, end = off + len; from < end; ) {
+            int n = Math.min(end - from, pieces.length);
+            chars.getChars(from, from + n, pieces, 0);
+            data(pieces, 0, n);
+            from += n;
+        }
     }
 
     /** Room for {@code more} bytes. */
