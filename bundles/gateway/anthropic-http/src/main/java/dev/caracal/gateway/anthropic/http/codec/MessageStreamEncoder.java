@@ -1,12 +1,11 @@
 package dev.caracal.gateway.anthropic.http.codec;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +31,10 @@ import java.util.function.Supplier;
  * <p>
  * What an Anthropic upstream's {@code message_start} and {@code message_delta} held beyond the normalized events
  * ({@link StreamEvent.Extras}) is written, where it was, on the events produced for them.
+ * <p>
+ * Events are written with a generator into an {@link EventSink} ({@link StreamEventJson}), not made as trees (a tree
+ * per event, then its text, was most of what writing a stream allocated: issue 15); only the {@code message_start}
+ * and {@code message_delta} carrying an upstream's members are still trees.
  */
 public final class MessageStreamEncoder {
 
@@ -87,13 +90,13 @@ public final class MessageStreamEncoder {
     }
 
     /**
-     * The SSE events for one normalized event (often none, for example for usage). An {@code Error} before
-     * {@link #started()} produces nothing and leaves the stream unfinished: the caller answers with an HTTP error.
+     * Writes the SSE events for one normalized event into {@code out} (often none, for example for usage). An
+     * {@code Error} before {@link #started()} writes nothing and leaves the stream unfinished: the caller answers with
+     * an HTTP error.
      */
-    public List<SseEvent> encode(StreamEvent event) {
-        List<SseEvent> out = new ArrayList<>(4);
+    public void encode(StreamEvent event, EventSink out) throws IOException {
         if (finished) {
-            return out;
+            return;
         }
         if (event instanceof StreamEvent.Start s) {
             if (s.model() != null && !s.model().isBlank()) {
@@ -106,72 +109,45 @@ public final class MessageStreamEncoder {
         } else if (event instanceof StreamEvent.Extras x) {
             keep(x.extras());
         } else if (event instanceof StreamEvent.TextDelta t) {
-            if (enterBlock(t.index(), BlockKind.TEXT, () -> block("text").put("text", ""), out)) {
-                if (t.text() != null && !t.text().isEmpty()) {
-                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
-                    delta.put("type", "text_delta");
-                    delta.put("text", t.text());
-                    out.add(blockDelta(delta));
-                }
+            if (enterBlock(t.index(), BlockKind.TEXT, null, null, out)) {
+                delta("text_delta", "text", t.text(), out);
             }
         } else if (event instanceof StreamEvent.ToolCallDelta c) {
-            if (enterBlock(c.index(), BlockKind.TOOL_USE, () -> toolUseBlock(c.id(), c.name()), out)) {
-                if (c.argumentsDelta() != null && !c.argumentsDelta().isEmpty()) {
-                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
-                    delta.put("type", "input_json_delta");
-                    delta.put("partial_json", c.argumentsDelta());
-                    out.add(blockDelta(delta));
-                }
+            if (enterBlock(c.index(), BlockKind.TOOL_USE, c.id(), c.name(), out)) {
+                delta("input_json_delta", "partial_json", c.argumentsDelta(), out);
             }
         } else if (event instanceof StreamEvent.ThinkingDelta t) {
-            if (enterBlock(t.index(), BlockKind.THINKING, MessageStreamEncoder::thinkingBlock, out)) {
-                if (t.text() != null && !t.text().isEmpty()) {
-                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
-                    delta.put("type", "thinking_delta");
-                    delta.put("thinking", t.text());
-                    out.add(blockDelta(delta));
-                }
+            if (enterBlock(t.index(), BlockKind.THINKING, null, null, out)) {
+                delta("thinking_delta", "thinking", t.text(), out);
             }
         } else if (event instanceof StreamEvent.ThinkingSignature sig) {
-            if (enterBlock(sig.index(), BlockKind.THINKING, MessageStreamEncoder::thinkingBlock, out)) {
-                if (sig.signature() != null && !sig.signature().isEmpty()) {
-                    ObjectNode delta = JsonNodeFactory.instance.objectNode();
-                    delta.put("type", "signature_delta");
-                    delta.put("signature", sig.signature());
-                    out.add(blockDelta(delta));
-                }
+            if (enterBlock(sig.index(), BlockKind.THINKING, null, null, out)) {
+                delta("signature_delta", "signature", sig.signature(), out);
             }
         } else if (event instanceof StreamEvent.RedactedThinking r) {
-            if (enterBlock(
-                    r.index(),
-                    BlockKind.REDACTED_THINKING,
-                    () -> block("redacted_thinking").put("data", r.data() == null ? "" : r.data()),
-                    out)) {
+            if (enterBlock(r.index(), BlockKind.REDACTED_THINKING, r.data(), null, out)) {
                 closeBlock(out);
             }
         } else if (event instanceof StreamEvent.End e) {
             StopReason reason = e.stopReason() == null ? StopReason.END_TURN : e.stopReason();
             if (reason == StopReason.ERROR) {
-                if (!started) {
-                    return out; // nothing sent yet: the caller answers with an HTTP error
-                }
-                out.add(error(AnthropicError.API, "the upstream ended the answer with an error"));
+                if (started) {
+                    error(AnthropicError.API, "the upstream ended the answer with an error", out);
+                } // else nothing sent yet: the caller answers with an HTTP error
             } else {
                 ensureStarted(out);
                 closeBlock(out);
-                out.add(messageDelta(reason));
-                ObjectNode stop = JsonNodeFactory.instance.objectNode();
-                stop.put("type", "message_stop");
-                out.add(new SseEvent("message_stop", stop));
+                messageDelta(reason, out);
+                StreamEventJson.bare(out.begin("message_stop"), "message_stop", -1);
+                out.end();
                 finished = true;
             }
         } else if (event instanceof StreamEvent.Error err) {
             if (started) {
                 AnthropicError mapped = AnthropicErrors.from(err.error());
-                out.add(error(mapped.type(), mapped.getMessage()));
+                error(mapped.type(), mapped.getMessage(), out);
             }
         }
-        return out;
     }
 
     /**
@@ -198,120 +174,99 @@ public final class MessageStreamEncoder {
         return m;
     }
 
-    /** An {@code error} event that ends the stream (after {@link #started()}). */
-    public SseEvent error(String type, String message) {
+    /** Writes an {@code error} event that ends the stream (after {@link #started()}). */
+    public void error(String type, String message, EventSink out) throws IOException {
         finished = true;
-        return new SseEvent("error", AnthropicErrors.envelope(type, message, null));
+        out.whole("error", AnthropicErrors.envelope(type, message, null).toString());
     }
 
     /**
      * Makes the block of normalized {@code index} the open one, opening a new Anthropic block when needed. Returns
-     * false (after adding an {@code error} event) when a block that was already closed comes back: Anthropic blocks
-     * cannot be reopened, so an upstream that interleaves blocks cannot be expressed. {@code contentBlock} gives the
-     * {@code content_block} of the {@code content_block_start}; it is asked only when a block is opened.
+     * false (after writing an {@code error} event) when a block that was already closed comes back: Anthropic blocks
+     * cannot be reopened, so an upstream that interleaves blocks cannot be expressed. A tool-use block opens with id
+     * {@code a} (one made up when it has none) and name {@code b}, a redacted thinking block with data {@code a}.
      */
-    private boolean enterBlock(int index, BlockKind kind, Supplier<ObjectNode> contentBlock, List<SseEvent> out) {
+    private boolean enterBlock(int index, BlockKind kind, String a, String b, EventSink out) throws IOException {
         ensureStarted(out);
         if (index == openIndex && kind == openKind) {
             return true;
         }
         if (closedIndexes.contains(index)) {
-            out.add(
-                    error(
-                            AnthropicError.API,
-                            "the upstream interleaved content blocks (block " + index
-                                    + " continued after the next one began), which the Anthropic stream format cannot express"));
+            error(
+                    AnthropicError.API,
+                    "the upstream interleaved content blocks (block " + index
+                            + " continued after the next one began), which the Anthropic stream format cannot express",
+                    out);
             return false;
         }
         closeBlock(out);
-        ObjectNode block = contentBlock.get();
-        ObjectNode start = JsonNodeFactory.instance.objectNode();
-        start.put("type", "content_block_start");
-        start.put("index", blocks);
-        start.set("content_block", block);
-        out.add(new SseEvent("content_block_start", start));
+        JsonGenerator g = out.begin("content_block_start");
+        switch (kind) {
+            case TEXT -> StreamEventJson.blockStart(g, blocks, "text", null, null);
+            case TOOL_USE ->
+                StreamEventJson.blockStart(
+                        g, blocks, "tool_use", a == null || a.isBlank() ? toolUseIds.get() : a, b == null ? "" : b);
+            case THINKING -> StreamEventJson.blockStart(g, blocks, "thinking", null, null);
+            case REDACTED_THINKING ->
+                StreamEventJson.blockStart(g, blocks, "redacted_thinking", a == null ? "" : a, null);
+        }
+        out.end();
         if (blocks == 0) {
-            ObjectNode ping = JsonNodeFactory.instance.objectNode();
-            ping.put("type", "ping");
-            out.add(new SseEvent("ping", ping));
+            StreamEventJson.bare(out.begin("ping"), "ping", -1);
+            out.end();
         }
         openIndex = index;
         openKind = kind;
         return true;
     }
 
-    private static ObjectNode block(String type) {
-        ObjectNode block = JsonNodeFactory.instance.objectNode();
-        block.put("type", type);
-        return block;
+    /** A {@code content_block_delta} of the open block, unless {@code value} is empty. */
+    private void delta(String type, String field, String value, EventSink out) throws IOException {
+        if (value != null && !value.isEmpty()) {
+            StreamEventJson.blockDelta(out.begin("content_block_delta"), blocks, type, field, value);
+            out.end();
+        }
     }
 
-    private ObjectNode toolUseBlock(String toolId, String toolName) {
-        ObjectNode block = block("tool_use");
-        block.put("id", toolId == null || toolId.isBlank() ? toolUseIds.get() : toolId);
-        block.put("name", toolName == null ? "" : toolName);
-        block.putObject("input");
-        return block;
-    }
-
-    /** A thinking block as Anthropic starts it: text and signature follow as deltas. */
-    private static ObjectNode thinkingBlock() {
-        return block("thinking").put("thinking", "").put("signature", "");
-    }
-
-    private void closeBlock(List<SseEvent> out) {
+    private void closeBlock(EventSink out) throws IOException {
         if (openKind == null) {
             return;
         }
-        ObjectNode stop = JsonNodeFactory.instance.objectNode();
-        stop.put("type", "content_block_stop");
-        stop.put("index", blocks);
-        out.add(new SseEvent("content_block_stop", stop));
+        StreamEventJson.bare(out.begin("content_block_stop"), "content_block_stop", blocks);
+        out.end();
         closedIndexes.add(openIndex);
         blocks++;
         openIndex = -1;
         openKind = null;
     }
 
-    private SseEvent blockDelta(ObjectNode delta) {
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("type", "content_block_delta");
-        d.put("index", blocks);
-        d.set("delta", delta);
-        return new SseEvent("content_block_delta", d);
-    }
-
-    private void ensureStarted(List<SseEvent> out) {
+    private void ensureStarted(EventSink out) throws IOException {
         if (started) {
             return;
         }
         started = true;
-        ObjectNode message = MessagesResponseWriter.messageHead(messageId, model == null ? requestedModel : model);
-        message.putArray("content");
-        message.putNull("stop_reason");
-        message.putNull("stop_sequence");
-        message.set("usage", MessagesResponseWriter.usage(usage));
-        ObjectNode start = JsonNodeFactory.instance.objectNode();
-        start.put("type", "message_start");
-        start.set("message", message);
-        MessagesResponseWriter.putExtras(start, startExtras);
-        out.add(new SseEvent("message_start", start));
+        String m = model == null ? requestedModel : model;
+        if (startExtras.isEmpty()) {
+            StreamEventJson.messageStart(out.begin("message_start"), messageId, m, usage);
+            out.end();
+        } else {
+            out.whole(
+                    "message_start",
+                    StreamEventJson.messageStart(messageId, m, usage, startExtras)
+                            .toString());
+        }
     }
 
-    /** {@code message_delta}: the stop reason and the final usage (cumulative, as Anthropic reports it). */
-    private SseEvent messageDelta(StopReason reason) {
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("type", "message_delta");
-        ObjectNode delta = d.putObject("delta");
-        delta.put("stop_reason", MessagesResponseWriter.stopReason(reason));
-        MessagesResponseWriter.putStopSequence(delta, reason, stopSequences);
-        ObjectNode u = d.putObject("usage");
-        u.put("input_tokens", MessagesResponseWriter.inputTokens(usage));
-        u.put("output_tokens", usage.outputTokens());
-        u.put("cache_creation_input_tokens", usage.cacheCreationInputTokens());
-        u.put("cache_read_input_tokens", usage.cachedInputTokens());
-        MessagesResponseWriter.putExtras(d, deltaExtras);
-        return new SseEvent("message_delta", d);
+    private void messageDelta(StopReason reason, EventSink out) throws IOException {
+        if (deltaExtras.isEmpty()) {
+            StreamEventJson.messageDelta(out.begin("message_delta"), reason, stopSequences, usage);
+            out.end();
+        } else {
+            out.whole(
+                    "message_delta",
+                    StreamEventJson.messageDelta(reason, stopSequences, usage, deltaExtras)
+                            .toString());
+        }
     }
 
     /**

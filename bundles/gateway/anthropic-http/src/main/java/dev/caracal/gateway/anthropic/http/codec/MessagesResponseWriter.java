@@ -115,11 +115,14 @@ public final class MessagesResponseWriter {
      * named only when the request had exactly one; otherwise {@code null}.
      */
     static void putStopSequence(ObjectNode target, StopReason reason, List<String> stopSequences) {
-        if (reason == StopReason.STOP_SEQUENCE && stopSequences != null && stopSequences.size() == 1) {
-            target.put("stop_sequence", stopSequences.get(0));
-        } else {
-            target.putNull("stop_sequence");
-        }
+        target.put("stop_sequence", stopSequence(reason, stopSequences));
+    }
+
+    /** The {@code stop_sequence} of {@link #putStopSequence}: the one sequence, or {@code null}. */
+    static String stopSequence(StopReason reason, List<String> stopSequences) {
+        return reason == StopReason.STOP_SEQUENCE && stopSequences != null && stopSequences.size() == 1
+                ? stopSequences.get(0)
+                : null;
     }
 
     /**

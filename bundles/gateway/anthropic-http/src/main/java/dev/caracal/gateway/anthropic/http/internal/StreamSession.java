@@ -5,14 +5,13 @@ import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicError;
 import dev.caracal.gateway.anthropic.http.codec.AnthropicErrors;
 import dev.caracal.gateway.anthropic.http.codec.MessageStreamEncoder;
-import dev.caracal.gateway.anthropic.http.codec.SseEvent;
 import dev.caracal.llm.LlmException;
 import dev.caracal.llm.StopReason;
 import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.StreamHandle;
 import dev.caracal.llm.StreamHandler;
 import java.io.IOException;
-import java.util.List;
+import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One streamed answer: receives the gateway's events, writes them as Anthropic SSE (flushing each), answers with an
+ * One streamed answer: receives the gateway's events, writes them as Anthropic SSE (what one event produces in one
+ * write, flushed: {@link SseBuffer}), answers with an
  * HTTP error instead when the call fails before anything was written, and cancels the gateway's stream when the
  * client goes away. Works with an {@link AsyncContext} (the request thread is released) or without one (the
  * request thread waits in {@link #awaitEnd()}).
@@ -41,7 +41,10 @@ final class StreamSession implements StreamHandler {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final CountDownLatch endLatch = new CountDownLatch(1);
-    private EventStreamWriter writer;
+    /** What the encoder writes for one event, and the response's stream once the first event goes out. */
+    private final SseBuffer buffer = new SseBuffer();
+
+    private OutputStream out;
     /** The call, whose filters' response headers go out before the first byte. */
     private final CallContext context;
 
@@ -91,7 +94,12 @@ final class StreamSession implements StreamHandler {
             return;
         }
         try {
-            List<SseEvent> events = encoder.encode(event);
+            try {
+                encoder.encode(event, buffer);
+            } catch (RuntimeException e) {
+                buffer.discard(); // nothing of an event the encoder failed on goes out
+                throw e;
+            }
             if (!encoder.started()) {
                 if (event instanceof StreamEvent.Error e) {
                     fail(AnthropicErrors.from(e.error()));
@@ -102,7 +110,7 @@ final class StreamSession implements StreamHandler {
                     return;
                 }
             }
-            write(events);
+            write();
             if (encoder.finished()) {
                 end();
             }
@@ -129,7 +137,8 @@ final class StreamSession implements StreamHandler {
                 ErrorResponses.write(resp, error, requestId);
             } else if (!encoder.finished()) {
                 ErrorResponses.log(requestId, error, true);
-                write(List.of(encoder.error(error.type(), error.getMessage())));
+                encoder.error(error.type(), error.getMessage(), buffer);
+                write();
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("could not report the failure of {} to its client", requestId, e);
@@ -142,18 +151,20 @@ final class StreamSession implements StreamHandler {
         fail(AnthropicErrors.from(e));
     }
 
-    private void write(List<SseEvent> events) throws IOException {
-        if (events.isEmpty()) {
+    /**
+     * Writes what the encoder wrote for one event, in one write, flushed; the stream's headers go out before its first
+     * byte.
+     */
+    private void write() throws IOException {
+        if (buffer.isEmpty()) {
             return;
         }
-        if (writer == null) {
+        if (out == null) {
             ErrorResponses.filterHeaders(context, resp);
             EventStreamWriter.prepare(resp, EventStreamWriter.SSE);
-            writer = EventStreamWriter.sse(resp.getOutputStream());
+            out = resp.getOutputStream();
         }
-        for (SseEvent e : events) {
-            writer.event(e.name(), e.data().toString());
-        }
+        buffer.writeTo(out);
     }
 
     /** The gateway's handle; cancelled at once if the client already went away. */
@@ -190,6 +201,9 @@ final class StreamSession implements StreamHandler {
 
     private void end() {
         if (ended.compareAndSet(false, true)) {
+            synchronized (this) {
+                buffer.close(); // its generator's buffer goes back to the pool
+            }
             endLatch.countDown();
             if (async != null) {
                 try {

@@ -27,7 +27,7 @@ class MessageStreamEncoderTest {
     private static List<SseEvent> run(MessageStreamEncoder enc, StreamEvent... events) {
         List<SseEvent> out = new ArrayList<>();
         for (StreamEvent e : events) {
-            out.addAll(enc.encode(e));
+            out.addAll(WrittenEvents.on(enc, e));
         }
         return out;
     }

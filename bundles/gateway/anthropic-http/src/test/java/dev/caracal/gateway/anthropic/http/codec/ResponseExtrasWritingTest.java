@@ -70,18 +70,24 @@ class ResponseExtrasWritingTest {
     void aStreamWritesMessageStartAndMessageDeltaMembersOnThoseEvents() throws Exception {
         MessageStreamEncoder enc = new MessageStreamEncoder("msg_1", "claude-x", List.of(), () -> "toolu_1");
         List<SseEvent> out = new ArrayList<>();
-        out.addAll(enc.encode(new StreamEvent.Start("up", "claude-x")));
-        out.addAll(enc.encode(new StreamEvent.Extras(new ResponseExtras(
-                "anthropic", "message_start", Map.of("/message/usage/service_tier", "\"standard\"")))));
-        out.addAll(enc.encode(new StreamEvent.TextDelta(0, "Hi")));
-        out.addAll(enc.encode(new StreamEvent.Extras(new ResponseExtras(
-                "anthropic",
-                "message_delta",
-                Map.of("/delta/stop_sequence", "\"END\"", "/context_management", "{\"applied_edits\":[]}")))));
-        out.addAll(enc.encode(new StreamEvent.Extras(
-                new ResponseExtras("openai", ResponseExtras.CHUNK, Map.of("/system_fingerprint", "\"fp\"")))));
-        out.addAll(enc.encode(new StreamEvent.UsageUpdate(new Usage(10, 3, 0, 0))));
-        out.addAll(enc.encode(new StreamEvent.End(StopReason.STOP_SEQUENCE)));
+        out.addAll(WrittenEvents.on(enc, new StreamEvent.Start("up", "claude-x")));
+        out.addAll(WrittenEvents.on(
+                enc,
+                new StreamEvent.Extras(new ResponseExtras(
+                        "anthropic", "message_start", Map.of("/message/usage/service_tier", "\"standard\"")))));
+        out.addAll(WrittenEvents.on(enc, new StreamEvent.TextDelta(0, "Hi")));
+        out.addAll(WrittenEvents.on(
+                enc,
+                new StreamEvent.Extras(new ResponseExtras(
+                        "anthropic",
+                        "message_delta",
+                        Map.of("/delta/stop_sequence", "\"END\"", "/context_management", "{\"applied_edits\":[]}")))));
+        out.addAll(WrittenEvents.on(
+                enc,
+                new StreamEvent.Extras(
+                        new ResponseExtras("openai", ResponseExtras.CHUNK, Map.of("/system_fingerprint", "\"fp\"")))));
+        out.addAll(WrittenEvents.on(enc, new StreamEvent.UsageUpdate(new Usage(10, 3, 0, 0))));
+        out.addAll(WrittenEvents.on(enc, new StreamEvent.End(StopReason.STOP_SEQUENCE)));
 
         JsonNode start = wire(out.get(0).data());
         assertEquals("message_start", out.get(0).name());
