@@ -1,22 +1,21 @@
-package dev.caracal.gateway.openai.http.internal;
+package dev.caracal.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.caracal.core.http.EventStreamWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SSE bytes of {@link SseBuffer} are those {@link EventStreamWriter} writes for the same events, whatever the
+ * The SSE bytes of {@link EventStreamBuffer} are those {@link EventStreamWriter} writes for the same events, whatever the
  * data: line breaks of every kind, characters of one to four UTF-8 bytes, surrogates paired and lone, and data that
  * reaches it in pieces cut anywhere (as a generator flushes its buffer), a pair or a {@code \r\n} cut in two included.
  */
-class SseBufferTest {
+class EventStreamBufferTest {
     private static final char[] ALPHABET = {
         'a', 'Z', '0', ' ', '"', '\\', '{', '\n', '\r', '\t', '\u0001', '\u007f', '\u00e9', '\u07ff', '\u0800',
         '\u2028', '\uffff', '\ud83d', '\ude00', '\udbff', '\udfff'
@@ -36,7 +35,7 @@ class SseBufferTest {
         return out.toByteArray();
     }
 
-    private static byte[] written(SseBuffer buffer) throws IOException {
+    private static byte[] written(EventStreamBuffer buffer) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         buffer.writeTo(out);
         return out.toByteArray();
@@ -45,7 +44,7 @@ class SseBufferTest {
     @Test
     void eventsAreTheBytesTheCoresWriterWrites() throws IOException {
         Random random = new Random(15);
-        SseBuffer buffer = new SseBuffer();
+        EventStreamBuffer buffer = new EventStreamBuffer();
         for (int round = 0; round < 2000; round++) {
             String data = randomText(random, random.nextInt(40));
             String name = round % 3 == 0 ? "response.output_text.delta" : null;
@@ -57,10 +56,10 @@ class SseBufferTest {
     @Test
     void dataWrittenInPiecesIsTheSameAsWhole() throws IOException {
         Random random = new Random(16);
-        SseBuffer buffer = new SseBuffer();
+        EventStreamBuffer buffer = new EventStreamBuffer();
         for (int round = 0; round < 2000; round++) {
             String data = randomText(random, 1 + random.nextInt(60));
-            JsonGenerator g = buffer.begin();
+            JsonGenerator g = buffer.begin(null);
             for (int at = 0; at < data.length(); ) {
                 int piece = Math.min(data.length() - at, 1 + random.nextInt(5));
                 g.writeRaw(data, at, piece);
@@ -73,10 +72,29 @@ class SseBufferTest {
     }
 
     @Test
+    void namedEventsWrittenByTheGeneratorAreTheSameAsWhole() throws IOException {
+        Random random = new Random(17);
+        for (int round = 0; round < 200; round++) {
+            String name = round % 2 == 0 ? "content_block_delta" : "message_start";
+            String data = randomText(random, round % 20 == 0 ? 12_000 : random.nextInt(40));
+            EventStreamBuffer buffer = new EventStreamBuffer();
+            buffer.event(name, data);
+            JsonGenerator g = buffer.begin(name);
+            g.writeRaw(data); // long data: the generator flushes its buffer in the middle, a pair cut in two included
+            buffer.end();
+            ByteArrayOutputStream twice = new ByteArrayOutputStream();
+            twice.write(expected(name, data));
+            twice.write(expected(name, data)); // nothing carries over from one event to the next
+            assertArrayEquals(twice.toByteArray(), written(buffer), data);
+            buffer.close();
+        }
+    }
+
+    @Test
     void chunksAreWrittenOneAfterAnotherWithoutSeparatorsAndCommentsOnOneLine() throws IOException {
-        SseBuffer buffer = new SseBuffer();
+        EventStreamBuffer buffer = new EventStreamBuffer();
         for (String text : new String[] {"one", "two"}) {
-            JsonGenerator g = buffer.begin();
+            JsonGenerator g = buffer.begin(null);
             g.writeStartObject();
             g.writeStringField("t", text);
             g.writeEndObject();
@@ -91,12 +109,12 @@ class SseBufferTest {
 
     @Test
     void aChunkTheEncoderFailedOnIsForgotten() throws IOException {
-        SseBuffer buffer = new SseBuffer();
-        JsonGenerator g = buffer.begin();
+        EventStreamBuffer buffer = new EventStreamBuffer();
+        JsonGenerator g = buffer.begin(null);
         g.writeStartObject();
         g.writeFieldName("half");
         buffer.discard();
-        g = buffer.begin();
+        g = buffer.begin(null);
         g.writeStartObject();
         g.writeEndObject();
         buffer.end();
