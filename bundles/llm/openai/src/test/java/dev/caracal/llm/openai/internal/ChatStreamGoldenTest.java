@@ -1,22 +1,9 @@
 package dev.caracal.llm.openai.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.caracal.llm.testkit.DecoderTranscript.q;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import dev.caracal.llm.LlmException;
-import dev.caracal.llm.StopReason;
-import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.support.Secret;
-import dev.caracal.llm.support.StreamingCall;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.caracal.llm.testkit.DecoderTranscript;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,145 +19,13 @@ import org.junit.jupiter.api.Test;
 class ChatStreamGoldenTest {
 
     @Test
-    void theDecoderEmitsTheRecordedEventsForEveryStream() throws IOException {
-        StringBuilder actual = new StringBuilder();
-        for (Map.Entry<String, List<String>> c :
-                cases(resource("golden/chat-stream.sse")).entrySet()) {
-            for (boolean keepExtras : new boolean[] {true, false}) {
-                actual.append("### ")
-                        .append(c.getKey())
-                        .append(keepExtras ? " (extras kept)" : " (extras not kept)")
-                        .append('\n');
-                decode(c.getKey(), c.getValue(), keepExtras, actual);
-            }
-        }
-        String expected = resource("golden/chat-stream.events");
-        if (!expected.contentEquals(actual)) {
-            Path out = Path.of("target", "golden", "chat-stream.events");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, actual);
-        }
-        assertEquals(expected, actual.toString(), "see target/golden/chat-stream.events");
-    }
-
-    private static void decode(String name, List<String> lines, boolean keepExtras, StringBuilder out) {
-        Sink sink = new Sink(out);
-        StreamingCall.Decoder decoder = new ChatStream(() -> null, "requested", Secret.NONE, keepExtras).decoder(sink);
-        try {
-            if (name.startsWith("whole: ")) {
-                decoder.wholeBody(String.join("\n", lines));
-            } else {
-                lines.forEach(decoder::line);
-                decoder.end();
-            }
-        } catch (RuntimeException e) {
-            out.append("threw ").append(describe(e)).append('\n');
-        }
-    }
-
-    /** Writes what the decoder does, as it does it: a finish without a reason too, and anything after the end. */
-    private static final class Sink implements StreamingCall.Sink {
-        private final StringBuilder out;
-        private boolean done;
-
-        Sink(StringBuilder out) {
-            this.out = out;
-        }
-
-        @Override
-        public void emit(StreamEvent event) {
-            out.append(done ? "after the end: " : "").append(describe(event)).append('\n');
-        }
-
-        @Override
-        public void finish(StopReason reason) {
-            out.append("finished ").append(reason).append('\n');
-            done = true;
-        }
-
-        @Override
-        public void fail(LlmException error) {
-            out.append("failed ").append(describe(error)).append('\n');
-            done = true;
-        }
-
-        @Override
-        public boolean isDone() {
-            return done;
-        }
-    }
-
-    /** The cases of an input file: each "### " line names one; the lines up to the next are its body. */
-    private static Map<String, List<String>> cases(String text) {
-        Map<String, List<String>> cases = new LinkedHashMap<>();
-        List<String> current = null;
-        for (String line : text.split("\n", -1)) {
-            if (line.startsWith("### ")) {
-                current = new ArrayList<>();
-                cases.put(line.substring(4), current);
-            } else if (current != null) {
-                current.add(line);
-            }
-        }
-        return cases;
-    }
-
-    private static String describe(StreamEvent e) {
-        if (e instanceof StreamEvent.Start s) {
-            return "Start id=" + q(s.id()) + " model=" + q(s.model());
-        } else if (e instanceof StreamEvent.TextDelta t) {
-            return "Text " + t.index() + " " + q(t.text());
-        } else if (e instanceof StreamEvent.ThinkingDelta t) {
-            return "Thinking " + t.index() + " " + q(t.text());
-        } else if (e instanceof StreamEvent.ToolCallDelta t) {
-            return "ToolCall " + t.index() + " id=" + q(t.id()) + " name=" + q(t.name()) + " arguments="
-                    + q(t.argumentsDelta());
-        } else if (e instanceof StreamEvent.Extras x) {
-            StringBuilder sb = new StringBuilder("Extras ")
-                    .append(x.extras().format())
-                    .append(' ')
-                    .append(x.extras().scope());
-            x.extras()
-                    .members()
-                    .forEach((pointer, raw) ->
-                            sb.append("\n  ").append(q(pointer)).append(' ').append(q(raw)));
-            return sb.toString();
-        }
-        return e.toString();
-    }
-
-    private static String describe(RuntimeException e) {
-        if (e instanceof LlmException l) {
-            return l.kind() + " status=" + l.upstreamStatus() + " retryable=" + l.retryable() + " " + q(l.getMessage());
-        }
-        return e.getClass().getName() + " " + q(e.getMessage());
-    }
-
-    /**
-     * A string as a JSON string literal with every character beyond ASCII escaped too, so that the expected file
-     * shows each one (a lone surrogate included).
-     */
-    private static String q(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : JsonStringEncoder.getInstance().quoteAsString(s)) {
-            if (c < 0x7f) {
-                sb.append(c);
-            } else {
-                sb.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = ChatStreamGoldenTest.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                return "";
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    void theDecoderEmitsTheRecordedEventsForEveryStream() {
+        new DecoderTranscript(
+                        ChatStreamGoldenTest.class,
+                        (keepExtras, sink) ->
+                                new ChatStream(() -> null, "requested", Secret.NONE, keepExtras).decoder(sink),
+                        l -> l.kind() + " status=" + l.upstreamStatus() + " retryable=" + l.retryable() + " "
+                                + q(l.getMessage()))
+                .assertMatches("golden/chat-stream.sse", "golden/chat-stream.events");
     }
 }
