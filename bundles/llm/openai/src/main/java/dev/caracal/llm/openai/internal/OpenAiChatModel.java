@@ -116,11 +116,19 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
     }
 
     private static ChatResponse toResponse(String text, ChatRequest request) {
+        return toResponse(text, request.model(), keepsExtras(request));
+    }
+
+    /**
+     * The answer in a 2xx body: the upstream's {@code chat.completion}, its unmodeled members kept when
+     * {@code keepExtras}; an {@link dev.caracal.llm.LlmException} when the body is not one.
+     */
+    static ChatResponse toResponse(String text, String requestedModel, boolean keepExtras) {
         JsonNode root = Json.tryParse(text);
         if (root == null) {
             throw HttpErrors.malformed("chat completion", text, null);
         }
-        return ResponseMapper.toResponse(root, request.model(), keepsExtras(request));
+        return ResponseMapper.toResponse(root, requestedModel, keepExtras);
     }
 
     /** Whether the client speaks this provider's format, so the answer's unmodeled members go back to it. */
