@@ -30,7 +30,8 @@ class ChatCompletionGoldenTest {
     @Test
     void theParserMakesTheRecordedAnswerOfEveryBody() throws IOException {
         StringBuilder actual = new StringBuilder();
-        for (Map.Entry<String, String> c : cases(resource("golden/chat-completion.json")).entrySet()) {
+        for (Map.Entry<String, String> c :
+                cases(resource("golden/chat-completion.json")).entrySet()) {
             for (boolean keepExtras : new boolean[] {true, false}) {
                 actual.append("### ")
                         .append(c.getKey())
@@ -62,10 +63,17 @@ class ChatCompletionGoldenTest {
 
     private static void describe(ChatResponse r, StringBuilder out) {
         out.append("id=").append(q(r.id())).append(" model=").append(q(r.model()));
-        out.append(" stop=").append(r.stopReason()).append(' ').append(r.usage()).append('\n');
+        out.append(" stop=")
+                .append(r.stopReason())
+                .append(' ')
+                .append(r.usage())
+                .append('\n');
         for (ContentPart part : r.content()) {
             if (part instanceof ContentPart.Thinking t) {
-                out.append("Thinking ").append(q(t.text())).append(" signature=").append(q(t.signature()));
+                out.append("Thinking ")
+                        .append(q(t.text()))
+                        .append(" signature=")
+                        .append(q(t.signature()));
             } else if (part instanceof ContentPart.Text t) {
                 out.append("Text ").append(q(t.text()));
             } else if (part instanceof ContentPart.ToolUse u) {
@@ -85,11 +93,13 @@ class ChatCompletionGoldenTest {
                 .append(' ')
                 .append(r.extras().scope())
                 .append('\n');
-        r.extras().members().forEach((pointer, raw) -> out.append("  ")
-                .append(q(pointer))
-                .append(' ')
-                .append(q(raw))
-                .append('\n'));
+        r.extras()
+                .members()
+                .forEach((pointer, raw) -> out.append("  ")
+                        .append(q(pointer))
+                        .append(' ')
+                        .append(q(raw))
+                        .append('\n'));
     }
 
     /** The cases of an input file: each "### " line names one; the lines up to the next are its body. */
