@@ -1,6 +1,5 @@
 package dev.caracal.llm.openai.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.ChatModel;
 import dev.caracal.llm.ChatRequest;
 import dev.caracal.llm.ChatResponse;
@@ -11,7 +10,6 @@ import dev.caracal.llm.StreamHandler;
 import dev.caracal.llm.support.Delayer;
 import dev.caracal.llm.support.Exchanger;
 import dev.caracal.llm.support.HttpCalls;
-import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
 import dev.caracal.llm.support.ProviderRuntime;
 import dev.caracal.llm.support.RetryPolicy;
@@ -124,11 +122,7 @@ final class OpenAiChatModel implements ChatModel, AutoCloseable {
      * {@code keepExtras}; an {@link dev.caracal.llm.LlmException} when the body is not one.
      */
     static ChatResponse toResponse(String text, String requestedModel, boolean keepExtras) {
-        JsonNode root = Json.tryParse(text);
-        if (root == null) {
-            throw HttpErrors.malformed("chat completion", text, null);
-        }
-        return ResponseMapper.toResponse(root, requestedModel, keepExtras);
+        return CompletionReader.read(text, requestedModel, keepExtras);
     }
 
     /** Whether the client speaks this provider's format, so the answer's unmodeled members go back to it. */
