@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.llm.ResponseExtras;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The members of an OpenAI-format upstream's chunks that the normalized events do not model
@@ -43,9 +41,6 @@ final class ChunkMembers {
     private static final int[] CONTENT_PLACES = {ROOT, CHOICE, DELTA};
 
     private static final int[] USAGE_PLACES = {ROOT, USAGE, PROMPT_DETAILS, COMPLETION_DETAILS};
-    /** Pointers whose member names are remembered at most (an upstream inventing names does not grow the memory). */
-    private static final int REMEMBERED = 32;
-
     /** Members in the order they came, a pointer kept once (its latest text), as a map keeps them. */
     private static final class Members {
         String[] pointers = new String[4];
@@ -85,17 +80,8 @@ final class ChunkMembers {
 
     private final Members chunk = new Members();
     private final Members usage = new Members();
-    /** The last reference token of pointers met, unescaped. */
-    private final Map<String, String> names = new HashMap<>();
-
-    // The members of the chunk being written: their place, name, text and pointer, and whether each was written in
-    // place of one of the chunk's own members.
-    private int count;
-    private int[] places = new int[4];
-    private String[] placedNames = new String[4];
-    private String[] placedRaws = new String[4];
-    private String[] placedPointers = new String[4];
-    private boolean[] written = new boolean[4];
+    /** The members of the chunk being written, placed. */
+    private final MemberPlaces placed = new MemberPlaces(PATHS);
 
     /** Keeps an upstream chunk's members, if they are OpenAI's, for the chunks written next. */
     void keep(ResponseExtras extras) {
@@ -120,7 +106,7 @@ final class ChunkMembers {
      * as the chunk is written.
      */
     boolean placeContent() {
-        count = 0;
+        placed.clear();
         return place(chunk, CONTENT_PLACES);
     }
 
@@ -129,7 +115,7 @@ final class ChunkMembers {
      * {@code choices} is empty, so a member inside it has no place in any chunk: it is left out, as a tree leaves it.
      */
     boolean placeUsage() {
-        count = 0;
+        placed.clear();
         if (!place(usage, USAGE_PLACES) || !place(chunk, USAGE_PLACES)) {
             return false;
         }
@@ -151,87 +137,25 @@ final class ChunkMembers {
 
     /** The text of the member replacing member {@code name} of the object at {@code place}, or {@code null}. */
     String replacement(int place, String name) {
-        for (int i = 0; i < count; i++) {
-            if (places[i] == place && placedNames[i].equals(name)) {
-                written[i] = true;
-                return placedRaws[i];
-            }
-        }
-        return null;
+        return placed.replacement(place, name);
     }
 
     /** Writes the members of the object at {@code place} that it did not have, in their order. */
     void rest(JsonGenerator g, int place) throws IOException {
-        for (int i = 0; i < count; i++) {
-            if (places[i] == place && !written[i]) {
-                g.writeFieldName(placedNames[i]);
-                g.writeRawValue(placedRaws[i]);
-            }
-        }
+        placed.rest(g, place);
     }
 
     /** Adds {@code members} to the chunk's, each a member of one of the chunk's objects; false when one is not. */
     private boolean place(Members members, int[] objects) {
         for (int i = 0; i < members.size; i++) {
             String pointer = members.pointers[i];
-            String raw = members.raws[i];
-            if (objects == USAGE_PLACES && pointer.startsWith("/choices/")) {
+            if (objects == USAGE_PLACES && MemberPlaces.inChoices(pointer)) {
                 continue; // nothing is inside an empty array (nor inside what replaces it)
             }
-            int split = pointer.lastIndexOf('/');
-            int place = split < 0 || raw == null ? -1 : placeOf(pointer, split, objects);
-            if (place < 0) {
+            if (!placed.add(pointer, members.raws[i], objects)) {
                 return false;
             }
-            String name = name(pointer, split);
-            for (int j = 0; j < count; j++) {
-                if (places[j] == place && placedNames[j].equals(name)
-                        || under(PATHS[place], placedPointers[j])
-                        || under(PATHS[places[j]], pointer)) {
-                    return false; // two members at one place, or one inside what another replaces
-                }
-            }
-            if (count == places.length) {
-                places = Arrays.copyOf(places, count * 2);
-                placedNames = Arrays.copyOf(placedNames, count * 2);
-                placedRaws = Arrays.copyOf(placedRaws, count * 2);
-                placedPointers = Arrays.copyOf(placedPointers, count * 2);
-                written = Arrays.copyOf(written, count * 2);
-            }
-            places[count] = place;
-            placedNames[count] = name;
-            placedRaws[count] = raw;
-            placedPointers[count] = pointer;
-            written[count++] = false;
         }
         return true;
-    }
-
-    /** The one of {@code objects} whose path is the pointer's up to {@code split}, or -1. */
-    private static int placeOf(String pointer, int split, int[] objects) {
-        for (int place : objects) {
-            if (PATHS[place].length() == split && pointer.startsWith(PATHS[place])) {
-                return place;
-            }
-        }
-        return -1;
-    }
-
-    /** Whether the object at {@code path} is the one {@code pointer} names, or inside it. */
-    private static boolean under(String path, String pointer) {
-        return path.startsWith(pointer) && (path.length() == pointer.length() || path.charAt(pointer.length()) == '/');
-    }
-
-    /** The pointer's last reference token, unescaped ({@code ~1} as {@code /}, then {@code ~0} as {@code ~}). */
-    private String name(String pointer, int split) {
-        String name = names.get(pointer);
-        if (name == null) {
-            String token = pointer.substring(split + 1);
-            name = token.indexOf('~') < 0 ? token : token.replace("~1", "/").replace("~0", "~");
-            if (names.size() < REMEMBERED) {
-                names.put(pointer, name);
-            }
-        }
-        return name;
     }
 }
