@@ -3,8 +3,8 @@ package dev.caracal.gateway.openai.http.internal;
 import dev.caracal.core.http.CaracalHttp;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionCall;
 import dev.caracal.gateway.openai.http.codec.ChatCompletionParser;
-import dev.caracal.gateway.openai.http.codec.ChatCompletionRenderer;
 import dev.caracal.gateway.openai.http.codec.ChunkStream;
+import dev.caracal.gateway.openai.http.codec.CompletionWriter;
 import java.io.IOException;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
@@ -54,7 +54,7 @@ public class ChatCompletionsServlet extends GatewayCallServlet {
                 requestId,
                 call.request(),
                 call.includeUsage(),
-                ChatCompletionRenderer::completion,
+                CompletionWriter::completion,
                 (id, created, model, includeUsage) -> new ChunkStream(id, created, model, includeUsage)::on);
     }
 }

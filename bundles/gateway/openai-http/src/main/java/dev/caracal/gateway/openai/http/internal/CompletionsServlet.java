@@ -1,6 +1,7 @@
 package dev.caracal.gateway.openai.http.internal;
 
 import dev.caracal.core.http.CaracalHttp;
+import dev.caracal.core.json.Json;
 import dev.caracal.gateway.openai.http.completions.CompletionChunks;
 import dev.caracal.gateway.openai.http.completions.CompletionsCall;
 import dev.caracal.gateway.openai.http.completions.CompletionsParser;
@@ -45,7 +46,8 @@ public class CompletionsServlet extends GatewayCallServlet {
                 requestId,
                 call.request(),
                 call.includeUsage(),
-                CompletionsRenderer::completion,
+                (id, created, model, answer) ->
+                        Json.mapper().writeValueAsBytes(CompletionsRenderer.completion(id, created, model, answer)),
                 (id, created, model, includeUsage) -> new CompletionChunks(id, created, model, includeUsage)::on);
     }
 }

@@ -1,6 +1,5 @@
 package dev.caracal.gateway.openai.http.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caracal.gateway.CallContext;
 import dev.caracal.gateway.Gateway;
 import dev.caracal.llm.ChatRequest;
@@ -19,10 +18,10 @@ import javax.servlet.http.HttpServletResponse;
 abstract class GatewayCallServlet extends OpenAiServlet {
     private static final long serialVersionUID = 1L;
 
-    /** The JSON answer of a non-streamed call of Chat Completions' shape. */
+    /** The JSON answer of a non-streamed call of Chat Completions' shape, as the UTF-8 bytes to send. */
     @FunctionalInterface
     interface Completion {
-        ObjectNode render(String id, long created, String model, ChatResponse response);
+        byte[] render(String id, long created, String model, ChatResponse response) throws IOException;
     }
 
     /** The chunks a streamed call of Chat Completions' shape sends for each of the gateway's events. */

@@ -31,13 +31,19 @@ final class Responses {
     }
 
     static void writeJson(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+        if (!resp.isCommitted()) {
+            writeJson(resp, status, Json.mapper().writeValueAsBytes(body));
+        }
+    }
+
+    /** Sends {@code bytes}, a JSON body in UTF-8. */
+    static void writeJson(HttpServletResponse resp, int status, byte[] bytes) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.setStatus(status);
         resp.setContentType(CaracalHttp.JSON);
         resp.setCharacterEncoding("UTF-8");
-        byte[] bytes = Json.mapper().writeValueAsBytes(body);
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
     }

@@ -2,7 +2,6 @@ package dev.caracal.gateway.openai.http.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.caracal.core.json.Json;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.ResponseExtras;
@@ -32,7 +31,7 @@ class CompletionBytesGoldenTest {
 
     /** What the servlet sends for {@code response}. */
     static byte[] render(String id, long created, String requestedModel, ChatResponse response) throws IOException {
-        return Json.mapper().writeValueAsBytes(ChatCompletionRenderer.completion(id, created, requestedModel, response));
+        return CompletionWriter.completion(id, created, requestedModel, response);
     }
 
     @Test
