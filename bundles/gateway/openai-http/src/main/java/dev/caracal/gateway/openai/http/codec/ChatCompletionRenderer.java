@@ -87,7 +87,7 @@ public final class ChatCompletionRenderer {
      * the upstream had it, replacing the placeholder rendered there.
      */
     static void putExtras(ObjectNode target, Map<String, String> members) {
-        members.forEach((pointer, raw) -> Json.putRawAt(target, pointer, raw));
+        members.forEach((pointer, raw) -> Json.putRawAt(target, pointer, RawText.utf8Safe(raw)));
     }
 
     static String modelOf(String upstream, String requested) {

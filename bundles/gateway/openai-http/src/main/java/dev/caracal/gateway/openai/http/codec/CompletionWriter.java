@@ -53,7 +53,7 @@ public final class CompletionWriter {
         if (extras.carriableTo(ChatCompletionParser.FORMAT)) {
             x = new MemberPlaces(PATHS);
             for (Map.Entry<String, String> member : extras.members().entrySet()) {
-                if (!x.add(member.getKey(), member.getValue(), PLACES)) {
+                if (!x.add(member.getKey(), RawText.utf8Safe(member.getValue()), PLACES)) {
                     return Json.mapper()
                             .writeValueAsBytes(
                                     ChatCompletionRenderer.completion(id, created, requestedModel, response));
