@@ -25,9 +25,10 @@ final class ChunkMembers {
     static final int ROOT = 0;
     static final int CHOICE = 1;
     static final int DELTA = 2;
-    static final int USAGE = 3;
-    static final int PROMPT_DETAILS = 4;
-    static final int COMPLETION_DETAILS = 5;
+    // at the same indexes as in CompletionWriter's places: both write the usage object with CompletionWriter#usage
+    static final int USAGE = CompletionWriter.USAGE;
+    static final int PROMPT_DETAILS = CompletionWriter.PROMPT_DETAILS;
+    static final int COMPLETION_DETAILS = CompletionWriter.COMPLETION_DETAILS;
 
     private static final String[] PATHS = {
         "",
@@ -135,9 +136,19 @@ final class ChunkMembers {
         chunk.putOn(tree);
     }
 
-    /** The text of the member replacing member {@code name} of the object at {@code place}, or {@code null}. */
-    String replacement(int place, String name) {
-        return placed.replacement(place, name);
+    /** See {@link MemberPlaces#member}. */
+    boolean member(JsonGenerator g, int place, String name) throws IOException {
+        return placed.member(g, place, name);
+    }
+
+    /** See {@link MemberPlaces#number}. */
+    void number(JsonGenerator g, int place, String name, long value) throws IOException {
+        placed.number(g, place, name, value);
+    }
+
+    /** Where the chunk's members go (the usage object is written by {@link CompletionWriter#usage} from them). */
+    MemberPlaces places() {
+        return placed;
     }
 
     /** Writes the members of the object at {@code place} that it did not have, in their order. */

@@ -1,11 +1,8 @@
 package dev.caracal.gateway.openai.http.codec;
 
 import static dev.caracal.gateway.openai.http.codec.ChunkMembers.CHOICE;
-import static dev.caracal.gateway.openai.http.codec.ChunkMembers.COMPLETION_DETAILS;
 import static dev.caracal.gateway.openai.http.codec.ChunkMembers.DELTA;
-import static dev.caracal.gateway.openai.http.codec.ChunkMembers.PROMPT_DETAILS;
 import static dev.caracal.gateway.openai.http.codec.ChunkMembers.ROOT;
-import static dev.caracal.gateway.openai.http.codec.ChunkMembers.USAGE;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.caracal.llm.StreamEvent;
@@ -83,22 +80,22 @@ final class ChunkWriter {
     void write(JsonGenerator g, ChunkMembers x) throws IOException {
         g.writeStartObject();
         header(g, x);
-        if (member(g, x, ROOT, "choices")) {
+        if (x.member(g, ROOT, "choices")) {
             g.writeStartArray();
             g.writeStartObject();
-            if (member(g, x, CHOICE, "index")) {
+            if (x.member(g, CHOICE, "index")) {
                 g.writeNumber(0);
             }
-            if (member(g, x, CHOICE, "delta")) {
+            if (x.member(g, CHOICE, "delta")) {
                 g.writeStartObject();
                 delta(g, x);
                 x.rest(g, DELTA);
                 g.writeEndObject();
             }
-            if (member(g, x, CHOICE, "logprobs")) {
+            if (x.member(g, CHOICE, "logprobs")) {
                 g.writeNull();
             }
-            if (member(g, x, CHOICE, "finish_reason")) {
+            if (x.member(g, CHOICE, "finish_reason")) {
                 if (finishReason == null) {
                     g.writeNull();
                 } else {
@@ -109,7 +106,7 @@ final class ChunkWriter {
             g.writeEndObject();
             g.writeEndArray();
         }
-        if (includeUsage && member(g, x, ROOT, "usage")) {
+        if (includeUsage && x.member(g, ROOT, "usage")) {
             g.writeNull();
         }
         x.rest(g, ROOT);
@@ -120,50 +117,29 @@ final class ChunkWriter {
     void writeUsage(JsonGenerator g, ChunkMembers x, Usage usage) throws IOException {
         g.writeStartObject();
         header(g, x);
-        if (member(g, x, ROOT, "choices")) {
+        if (x.member(g, ROOT, "choices")) {
             g.writeStartArray();
             g.writeEndArray();
         }
-        if (member(g, x, ROOT, "usage")) {
-            g.writeStartObject();
-            number(g, x, USAGE, "prompt_tokens", usage.inputTokens());
-            number(g, x, USAGE, "completion_tokens", usage.outputTokens());
-            number(g, x, USAGE, "total_tokens", usage.totalTokens());
-            if (member(g, x, USAGE, "prompt_tokens_details")) {
-                g.writeStartObject();
-                number(g, x, PROMPT_DETAILS, "cached_tokens", usage.cachedInputTokens());
-                number(g, x, PROMPT_DETAILS, "audio_tokens", 0);
-                x.rest(g, PROMPT_DETAILS);
-                g.writeEndObject();
-            }
-            if (member(g, x, USAGE, "completion_tokens_details")) {
-                g.writeStartObject();
-                number(g, x, COMPLETION_DETAILS, "reasoning_tokens", 0);
-                number(g, x, COMPLETION_DETAILS, "audio_tokens", 0);
-                number(g, x, COMPLETION_DETAILS, "accepted_prediction_tokens", 0);
-                number(g, x, COMPLETION_DETAILS, "rejected_prediction_tokens", 0);
-                x.rest(g, COMPLETION_DETAILS);
-                g.writeEndObject();
-            }
-            x.rest(g, USAGE);
-            g.writeEndObject();
+        if (x.member(g, ROOT, "usage")) {
+            CompletionWriter.usage(g, x.places(), usage);
         }
         x.rest(g, ROOT);
         g.writeEndObject();
     }
 
     private void header(JsonGenerator g, ChunkMembers x) throws IOException {
-        if (member(g, x, ROOT, "id")) {
+        if (x.member(g, ROOT, "id")) {
             g.writeString(id);
         }
-        if (member(g, x, ROOT, "object")) {
+        if (x.member(g, ROOT, "object")) {
             g.writeString("chat.completion.chunk");
         }
-        number(g, x, ROOT, "created", created);
-        if (member(g, x, ROOT, "model")) {
+        x.number(g, ROOT, "created", created);
+        if (x.member(g, ROOT, "model")) {
             g.writeString(model);
         }
-        if (member(g, x, ROOT, "system_fingerprint")) {
+        if (x.member(g, ROOT, "system_fingerprint")) {
             g.writeNull();
         }
     }
@@ -171,23 +147,23 @@ final class ChunkWriter {
     private void delta(JsonGenerator g, ChunkMembers x) throws IOException {
         switch (kind) {
             case ROLE -> {
-                if (member(g, x, DELTA, "role")) {
+                if (x.member(g, DELTA, "role")) {
                     g.writeString("assistant");
                 }
-                if (member(g, x, DELTA, "content")) {
+                if (x.member(g, DELTA, "content")) {
                     g.writeString("");
                 }
-                if (member(g, x, DELTA, "refusal")) {
+                if (x.member(g, DELTA, "refusal")) {
                     g.writeNull();
                 }
             }
             case TEXT -> {
-                if (member(g, x, DELTA, field)) {
+                if (x.member(g, DELTA, field)) {
                     g.writeString(text);
                 }
             }
             case TOOL_CALL -> {
-                if (member(g, x, DELTA, "tool_calls")) {
+                if (x.member(g, DELTA, "tool_calls")) {
                     g.writeStartArray();
                     g.writeStartObject();
                     g.writeNumberField("index", position);
@@ -209,25 +185,5 @@ final class ChunkWriter {
             }
             default -> {} // FINISH: an empty delta
         }
-    }
-
-    private static void number(JsonGenerator g, ChunkMembers x, int place, String name, long value) throws IOException {
-        if (member(g, x, place, name)) {
-            g.writeNumber(value);
-        }
-    }
-
-    /**
-     * Writes the name of member {@code name} of the object at {@code place}; true when its value is to be written, false
-     * when an upstream's member replaced it (written here).
-     */
-    private static boolean member(JsonGenerator g, ChunkMembers x, int place, String name) throws IOException {
-        String raw = x.replacement(place, name);
-        g.writeFieldName(name);
-        if (raw == null) {
-            return true;
-        }
-        g.writeRawValue(raw);
-        return false;
     }
 }

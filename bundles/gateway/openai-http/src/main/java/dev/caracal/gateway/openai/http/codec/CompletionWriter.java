@@ -74,40 +74,40 @@ public final class CompletionWriter {
     private static void write(JsonGenerator g, MemberPlaces x, String id, long created, String model, ChatResponse r)
             throws IOException {
         g.writeStartObject();
-        if (member(g, x, ROOT, "id")) {
+        if (x.member(g, ROOT, "id")) {
             g.writeString(id);
         }
-        if (member(g, x, ROOT, "object")) {
+        if (x.member(g, ROOT, "object")) {
             g.writeString("chat.completion");
         }
-        number(g, x, ROOT, "created", created);
-        if (member(g, x, ROOT, "model")) {
+        x.number(g, ROOT, "created", created);
+        if (x.member(g, ROOT, "model")) {
             g.writeString(model);
         }
-        if (member(g, x, ROOT, "choices")) {
+        if (x.member(g, ROOT, "choices")) {
             g.writeStartArray();
             g.writeStartObject();
-            number(g, x, CHOICE, "index", 0);
-            if (member(g, x, CHOICE, "message")) {
+            x.number(g, CHOICE, "index", 0);
+            if (x.member(g, CHOICE, "message")) {
                 g.writeStartObject();
                 message(g, x, r);
                 x.rest(g, MESSAGE);
                 g.writeEndObject();
             }
-            if (member(g, x, CHOICE, "logprobs")) {
+            if (x.member(g, CHOICE, "logprobs")) {
                 g.writeNull();
             }
-            if (member(g, x, CHOICE, "finish_reason")) {
+            if (x.member(g, CHOICE, "finish_reason")) {
                 g.writeString(ChatCompletionRenderer.finishReason(r.stopReason()));
             }
             x.rest(g, CHOICE);
             g.writeEndObject();
             g.writeEndArray();
         }
-        if (member(g, x, ROOT, "usage")) {
+        if (x.member(g, ROOT, "usage")) {
             usage(g, x, r.usage());
         }
-        if (member(g, x, ROOT, "system_fingerprint")) {
+        if (x.member(g, ROOT, "system_fingerprint")) {
             g.writeNull();
         }
         x.rest(g, ROOT);
@@ -128,23 +128,23 @@ public final class CompletionWriter {
                 calls = true;
             }
         }
-        if (member(g, x, MESSAGE, "role")) {
+        if (x.member(g, MESSAGE, "role")) {
             g.writeString("assistant");
         }
-        if (member(g, x, MESSAGE, "content")) {
+        if (x.member(g, MESSAGE, "content")) {
             if (text.isEmpty() && calls) {
                 g.writeNull();
             } else {
                 g.writeString(text);
             }
         }
-        if (thinking != null && !thinking.isEmpty() && member(g, x, MESSAGE, "reasoning_content")) {
+        if (thinking != null && !thinking.isEmpty() && x.member(g, MESSAGE, "reasoning_content")) {
             g.writeString(thinking.toString());
         }
-        if (member(g, x, MESSAGE, "refusal")) {
+        if (x.member(g, MESSAGE, "refusal")) {
             g.writeNull();
         }
-        if (calls && member(g, x, MESSAGE, "tool_calls")) {
+        if (calls && x.member(g, MESSAGE, "tool_calls")) {
             g.writeStartArray();
             for (ContentPart part : content) {
                 if (part instanceof ContentPart.ToolUse use) {
@@ -160,55 +160,35 @@ public final class CompletionWriter {
             }
             g.writeEndArray();
         }
-        if (member(g, x, MESSAGE, "annotations")) {
+        if (x.member(g, MESSAGE, "annotations")) {
             g.writeStartArray();
             g.writeEndArray();
         }
     }
 
     /** OpenAI's usage object, as {@link ChatCompletionRenderer#usage} makes it. */
-    private static void usage(JsonGenerator g, MemberPlaces x, Usage usage) throws IOException {
+    static void usage(JsonGenerator g, MemberPlaces x, Usage usage) throws IOException {
         g.writeStartObject();
-        number(g, x, USAGE, "prompt_tokens", usage.inputTokens());
-        number(g, x, USAGE, "completion_tokens", usage.outputTokens());
-        number(g, x, USAGE, "total_tokens", usage.totalTokens());
-        if (member(g, x, USAGE, "prompt_tokens_details")) {
+        x.number(g, USAGE, "prompt_tokens", usage.inputTokens());
+        x.number(g, USAGE, "completion_tokens", usage.outputTokens());
+        x.number(g, USAGE, "total_tokens", usage.totalTokens());
+        if (x.member(g, USAGE, "prompt_tokens_details")) {
             g.writeStartObject();
-            number(g, x, PROMPT_DETAILS, "cached_tokens", usage.cachedInputTokens());
-            number(g, x, PROMPT_DETAILS, "audio_tokens", 0);
+            x.number(g, PROMPT_DETAILS, "cached_tokens", usage.cachedInputTokens());
+            x.number(g, PROMPT_DETAILS, "audio_tokens", 0);
             x.rest(g, PROMPT_DETAILS);
             g.writeEndObject();
         }
-        if (member(g, x, USAGE, "completion_tokens_details")) {
+        if (x.member(g, USAGE, "completion_tokens_details")) {
             g.writeStartObject();
-            number(g, x, COMPLETION_DETAILS, "reasoning_tokens", 0);
-            number(g, x, COMPLETION_DETAILS, "audio_tokens", 0);
-            number(g, x, COMPLETION_DETAILS, "accepted_prediction_tokens", 0);
-            number(g, x, COMPLETION_DETAILS, "rejected_prediction_tokens", 0);
+            x.number(g, COMPLETION_DETAILS, "reasoning_tokens", 0);
+            x.number(g, COMPLETION_DETAILS, "audio_tokens", 0);
+            x.number(g, COMPLETION_DETAILS, "accepted_prediction_tokens", 0);
+            x.number(g, COMPLETION_DETAILS, "rejected_prediction_tokens", 0);
             x.rest(g, COMPLETION_DETAILS);
             g.writeEndObject();
         }
         x.rest(g, USAGE);
         g.writeEndObject();
-    }
-
-    private static void number(JsonGenerator g, MemberPlaces x, int place, String name, long value) throws IOException {
-        if (member(g, x, place, name)) {
-            g.writeNumber(value);
-        }
-    }
-
-    /**
-     * Writes the name of member {@code name} of the object at {@code place}; true when its value is to be written, false
-     * when an upstream's member replaced it (written here).
-     */
-    private static boolean member(JsonGenerator g, MemberPlaces x, int place, String name) throws IOException {
-        String raw = x.replacement(place, name);
-        g.writeFieldName(name);
-        if (raw == null) {
-            return true;
-        }
-        g.writeRawValue(raw);
-        return false;
     }
 }

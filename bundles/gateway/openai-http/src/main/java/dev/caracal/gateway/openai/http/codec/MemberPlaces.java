@@ -91,6 +91,27 @@ final class MemberPlaces {
         return null;
     }
 
+    /**
+     * Writes the name of member {@code name} of the object at {@code place}; true when its value is to be written,
+     * false when an upstream's member replaced it (written here).
+     */
+    boolean member(JsonGenerator g, int place, String name) throws IOException {
+        String raw = replacement(place, name);
+        g.writeFieldName(name);
+        if (raw == null) {
+            return true;
+        }
+        g.writeRawValue(raw);
+        return false;
+    }
+
+    /** Member {@code name} of the object at {@code place}: {@code value}, unless an upstream's member replaced it. */
+    void number(JsonGenerator g, int place, String name, long value) throws IOException {
+        if (member(g, place, name)) {
+            g.writeNumber(value);
+        }
+    }
+
     /** Writes the members of the object at {@code place} that it did not have, in their order. */
     void rest(JsonGenerator g, int place) throws IOException {
         for (int i = 0; i < count; i++) {

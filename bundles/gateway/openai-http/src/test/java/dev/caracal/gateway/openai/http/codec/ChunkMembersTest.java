@@ -40,14 +40,17 @@ class ChunkMembersTest {
                 "/usage/completion_tokens_details", "{\"reasoning_tokens\":0}",
                 "/usage/x", "2");
         assertTrue(x.placeContent());
-        assertEquals("\"fp\"", x.replacement(ChunkMembers.ROOT, "system_fingerprint"));
-        assertEquals("{\"content\":[]}", x.replacement(ChunkMembers.CHOICE, "logprobs"));
-        assertEquals("1", x.replacement(ChunkMembers.ROOT, "a/b"), "the pointer's token unescaped");
-        assertNull(x.replacement(ChunkMembers.ROOT, "id"));
+        assertEquals("\"fp\"", x.places().replacement(ChunkMembers.ROOT, "system_fingerprint"));
+        assertEquals("{\"content\":[]}", x.places().replacement(ChunkMembers.CHOICE, "logprobs"));
+        assertEquals("1", x.places().replacement(ChunkMembers.ROOT, "a/b"), "the pointer's token unescaped");
+        assertNull(x.places().replacement(ChunkMembers.ROOT, "id"));
         assertTrue(x.placeUsage(), "the usage's members, then the others, on the usage chunk");
-        assertEquals("0", x.replacement(ChunkMembers.PROMPT_DETAILS, "audio_tokens"));
-        assertEquals("{\"reasoning_tokens\":0}", x.replacement(ChunkMembers.USAGE, "completion_tokens_details"));
-        assertNull(x.replacement(ChunkMembers.CHOICE, "logprobs"), "the usage chunk's choices are empty: left out");
+        assertEquals("0", x.places().replacement(ChunkMembers.PROMPT_DETAILS, "audio_tokens"));
+        assertEquals(
+                "{\"reasoning_tokens\":0}", x.places().replacement(ChunkMembers.USAGE, "completion_tokens_details"));
+        assertNull(
+                x.places().replacement(ChunkMembers.CHOICE, "logprobs"),
+                "the usage chunk's choices are empty: left out");
     }
 
     @Test
