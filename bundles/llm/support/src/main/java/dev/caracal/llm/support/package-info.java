@@ -14,7 +14,7 @@
  * each provider. A library: no components and no services of its own, no global state.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.caracal.llm.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,7 @@ import static dev.caracal.llm.anthropic.internal.EventValues.type;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.caracal.llm.support.MemberNames;
 import java.io.IOException;
 
 /**

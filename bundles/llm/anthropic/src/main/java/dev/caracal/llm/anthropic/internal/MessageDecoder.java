@@ -8,6 +8,7 @@ import dev.caracal.llm.StreamEvent;
 import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.MemberNames;
 import dev.caracal.llm.support.Secret;
 import dev.caracal.llm.support.SseEvent;
 import dev.caracal.llm.support.SseParser;

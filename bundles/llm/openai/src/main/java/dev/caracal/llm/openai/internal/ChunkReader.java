@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.MemberNames;
 import java.io.IOException;
 import java.util.Arrays;
 

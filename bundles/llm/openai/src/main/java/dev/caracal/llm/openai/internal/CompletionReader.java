@@ -17,6 +17,7 @@ import dev.caracal.llm.StopReason;
 import dev.caracal.llm.Usage;
 import dev.caracal.llm.support.HttpErrors;
 import dev.caracal.llm.support.Json;
+import dev.caracal.llm.support.MemberNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

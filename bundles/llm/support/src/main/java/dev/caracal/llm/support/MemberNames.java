@@ -1,20 +1,21 @@
-package dev.caracal.llm.openai.internal;
+package dev.caracal.llm.support;
 
 import java.util.Arrays;
 
 /**
- * The member names of the objects a {@link ChunkReader} is inside, innermost last, to notice a repeated name without
- * allocating: a chunk's objects have a handful of members, so a scan of the current object's names is cheap. A tree
- * keeps the last value of a repeated name at the place of the first; the reader, which acts on values as it meets
- * them, cannot, so it reads such a chunk again as a tree writes it.
+ * The member names of the JSON objects a streaming reader (a provider's reader of chunks or events, token by token) is
+ * inside, innermost last, to notice a repeated name without allocating: a chunk's objects have a handful of members,
+ * so a scan of the current object's names is cheap. A tree keeps the last value of a repeated name at the place of
+ * the first; a reader that acts on values as it meets them cannot, so it reads such a chunk again as a tree. Not
+ * thread-safe: one per reader.
  */
-final class MemberNames {
+public final class MemberNames {
 
     /** A repeated member name: the chunk must be read again without repetitions. */
-    static final class Repeated extends Exception {
+    public static final class Repeated extends Exception {
         private static final long serialVersionUID = 1L;
         /** Thrown as is: it carries no stack trace and nothing of the chunk. */
-        static final Repeated INSTANCE = new Repeated();
+        public static final Repeated INSTANCE = new Repeated();
 
         private Repeated() {
             super("a member name is repeated", null, false, false);
@@ -25,12 +26,12 @@ final class MemberNames {
     private int size;
 
     /** Where the names of an object being entered start. */
-    int mark() {
+    public int mark() {
         return size;
     }
 
     /** Adds a name of the object whose names start at {@code mark}; throws when the object has it already. */
-    void add(int mark, String name) throws Repeated {
+    public void add(int mark, String name) throws Repeated {
         for (int i = mark; i < size; i++) {
             if (names[i].equals(name)) {
                 throw Repeated.INSTANCE;
@@ -43,12 +44,13 @@ final class MemberNames {
     }
 
     /** Leaves the object whose names start at {@code mark}. */
-    void reset(int mark) {
+    public void reset(int mark) {
         Arrays.fill(names, mark, size, null);
         size = mark;
     }
 
-    void clear() {
+    /** Forgets every name (a new chunk). */
+    public void clear() {
         reset(0);
     }
 }
