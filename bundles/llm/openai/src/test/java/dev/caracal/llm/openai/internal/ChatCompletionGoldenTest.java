@@ -1,8 +1,8 @@
 package dev.caracal.llm.openai.internal;
 
+import static dev.caracal.llm.testkit.DecoderTranscript.q;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.caracal.llm.ChatResponse;
 import dev.caracal.llm.ContentPart;
 import dev.caracal.llm.LlmException;
@@ -122,25 +122,6 @@ class ChatCompletionGoldenTest {
             cases.put(name, body.toString());
         }
         return cases;
-    }
-
-    /**
-     * A string as a JSON string literal with every character beyond ASCII escaped too, so that the expected file
-     * shows each one (a lone surrogate included).
-     */
-    private static String q(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : JsonStringEncoder.getInstance().quoteAsString(s)) {
-            if (c < 0x7f) {
-                sb.append(c);
-            } else {
-                sb.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static String resource(String name) throws IOException {
