@@ -2,7 +2,6 @@ package dev.caracal.llm.openai.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.caracal.llm.ResponseExtras;
 import dev.caracal.llm.support.Json;
 import java.io.IOException;
@@ -13,7 +12,7 @@ import java.util.Map;
 /**
  * The members of a {@code chat.completion.chunk} the decoder does not model, each at its JSON Pointer as the raw JSON
  * text the tree-based decoder kept ({@link Json#write} of its value: numbers as Jackson writes them, {@code 2.50} as
- * {@code 2.5}), for an OpenAI client ({@link ResponseExtras}). A member is unmodeled at the places the chunk's
+ * {@code 2.5}; made without the tree by {@link RawValues}), for an OpenAI client ({@link ResponseExtras}). A member is unmodeled at the places the chunk's
  * {@link ResponseMapper#COMPLETION shape} reads into: the chunk, its first choice, that choice's delta, the usage and
  * its prompt details.
  *
@@ -47,6 +46,9 @@ final class ChunkExtras {
 
     @SuppressWarnings("unchecked")
     private final Map<String, Member>[] remembered = new Map[PREFIXES.length];
+
+    /** The raw text of the values that are not strings or booleans. */
+    private final RawValues values = new RawValues();
 
     /** This chunk's members; {@link ResponseExtras} copies them, so the map is reused. */
     private final Map<String, String> members = new LinkedHashMap<>();
@@ -83,13 +85,13 @@ final class ChunkExtras {
         if (t == JsonToken.VALUE_STRING) {
             if (m.text == null || !sameText(p, m.text)) {
                 m.text = p.getText();
-                m.raw = Json.write(TextNode.valueOf(m.text));
+                m.raw = RawValues.quoted(m.text);
             }
             raw = m.raw;
         } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
             raw = t == JsonToken.VALUE_TRUE ? "true" : "false";
         } else {
-            raw = Json.write(ChunkValues.tree(p)); // numbers, objects, arrays: as the tree-based decoder wrote them
+            raw = values.text(p, t); // numbers, objects, arrays: as the tree-based decoder wrote them
         }
         members.put(m.pointer, raw);
     }

@@ -19,8 +19,8 @@ import java.util.Arrays;
  * Reads one {@code chat.completion.chunk} token by token into its fields, which the stream's decoder turns into events
  * once the whole chunk has been read, so that a malformed chunk emits nothing. A tree per chunk was most of what a
  * streamed answer allocated (issue 15): here the members the decoder models are read as tokens ({@link ChunkValues}),
- * and only the value of a member it does not model is read as a tree, to be kept as raw JSON ({@link ChunkExtras}),
- * or skipped when the client is not an OpenAI one.
+ * and the value of a member it does not model is kept as raw JSON, its text copied from the tokens without a tree
+ * ({@link ChunkExtras}, {@link RawValues}), or skipped when the client is not an OpenAI one.
  *
  * <p>A repeated member name, which a tree resolves (the last value, at the place of the first), makes the reader stop
  * ({@link MemberNames.Repeated}) for the decoder to read the chunk again as its tree writes it; upstreams do not repeat

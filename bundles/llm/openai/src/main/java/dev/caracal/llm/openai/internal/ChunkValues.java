@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.caracal.llm.support.Json;
 import java.io.IOException;
 
@@ -67,20 +66,6 @@ final class ChunkValues {
             return p.getText();
         }
         return t == JsonToken.VALUE_NULL ? "" : Json.write(tree(p));
-    }
-
-    /**
-     * The value's raw JSON text as the tree-based mappers kept an unmodeled member ({@link Json#write} of its tree:
-     * numbers as Jackson writes them, {@code 2.50} as {@code 2.5}); strings and booleans without a tree.
-     */
-    static String raw(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            return Json.write(TextNode.valueOf(p.getText()));
-        }
-        if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-            return t == JsonToken.VALUE_TRUE ? "true" : "false";
-        }
-        return Json.write(tree(p));
     }
 
     /** Skips the value; {@code null}. */

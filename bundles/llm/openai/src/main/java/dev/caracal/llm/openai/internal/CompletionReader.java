@@ -26,9 +26,10 @@ import java.util.Map;
 
 /**
  * Reads a non-streamed answer, an OpenAI {@code chat.completion}, token by token into a {@link ChatResponse}: the tree
- * of the whole answer was a tenth of what a gateway call allocated (issue 15). Only the value of a member the answer
- * does not model becomes a tree, for its raw text ({@link ResponseExtras}, as {@link ResponseMapper#COMPLETION}
- * collects them from a tree), and only when the client speaks OpenAI's format too; an error member stays a tree.
+ * of the whole answer was a tenth of what a gateway call allocated (issue 15). The value of a member the answer does
+ * not model is kept as its raw text, copied from its tokens as its tree would write it ({@link RawValues};
+ * {@link ResponseExtras}, as {@link ResponseMapper#COMPLETION} collects them from a tree), and only when the client
+ * speaks OpenAI's format too; an error member stays a tree.
  *
  * <p>The answer is what {@link ResponseMapper#toResponse(JsonNode, String, boolean)} makes of the body's tree, failures
  * included, which are raised once the whole body has been read (a malformed body is malformed wherever it breaks).
@@ -68,6 +69,8 @@ final class CompletionReader {
     private Usage usage = Usage.ZERO;
     /** The unmodeled members, in the order the tree-based mapper collects them; made when the first one comes. */
     private Map<String, String> extras;
+    /** The text of their values; made with the map. */
+    private RawValues values;
 
     private CompletionReader(boolean keepExtras) {
         this.keepExtras = keepExtras;
@@ -266,8 +269,9 @@ final class CompletionReader {
         }
         if (extras == null) {
             extras = new LinkedHashMap<>();
+            values = new RawValues();
         }
-        extras.put(prefix + "/" + ChunkExtras.escape(name), ChunkValues.raw(p, t));
+        extras.put(prefix + "/" + ChunkExtras.escape(name), values.text(p, t));
     }
 
     /** The answer read, or the failure it is, in the order the tree-based mapper finds them. */
