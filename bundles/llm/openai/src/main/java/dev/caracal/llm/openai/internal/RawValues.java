@@ -3,6 +3,7 @@ package dev.caracal.llm.openai.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.CharTypes;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,7 +30,8 @@ import java.io.StringWriter;
  *       the node it was copied from, so that tree is the value's.
  * </ul>
  *
- * Strings, booleans, integers and empty containers, which most kept members are, take no generator. Were the mapper
+ * Strings, booleans, integers and empty containers, which most kept members are, take no generator, and a string
+ * without a character to escape is quoted in the reused buffer. Were the mapper
  * ever to read numbers otherwise (decimals, big or long integers), the value is read as a tree instead.
  *
  * <p>Not thread-safe: one per reader.
@@ -41,6 +43,9 @@ final class RawValues {
             !Json.MAPPER.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                     && !Json.MAPPER.isEnabled(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
                     && !Json.MAPPER.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    /** The characters {@link JsonStringEncoder} escapes below 128 (a code not 0), as the generators do. */
+    private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
 
     /** The copied text (reused: a generator flushes into it), and the names of the objects being copied. */
     private StringWriter out;
@@ -54,7 +59,7 @@ final class RawValues {
         }
         switch (t) {
             case VALUE_STRING:
-                return quoted(p.getText());
+                return quoted(p);
             case VALUE_TRUE:
                 return "true";
             case VALUE_FALSE:
@@ -78,6 +83,23 @@ final class RawValues {
         }
     }
 
+    /**
+     * The current string token's JSON text: most need no escape, and are quoted in the reused buffer instead of
+     * through the encoder's own (the check is the encoder's: a character below 128 it escapes).
+     */
+    private String quoted(JsonParser p) throws IOException {
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int end = offset + p.getTextLength();
+        for (int i = offset; i < end; i++) {
+            if (chars[i] < ESCAPES.length && ESCAPES[chars[i]] != 0) {
+                return quoted(p.getText());
+            }
+        }
+        StringBuffer b = buffer();
+        return b.append('"').append(chars, offset, end - offset).append('"').toString();
+    }
+
     /** A string's JSON text, escaped as {@link Json#write} escapes a string node. */
     static String quoted(String text) {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
@@ -88,11 +110,7 @@ final class RawValues {
      * name has been read already.
      */
     private String copied(JsonParser p, JsonToken t, JsonToken firstElement, String firstName) throws IOException {
-        if (out == null) {
-            out = new StringWriter(64);
-            names = new MemberNames();
-        }
-        out.getBuffer().setLength(0);
+        buffer();
         boolean repeated;
         // a generator per value: closing it hands its buffer back to Jackson's pool, which the next one takes
         try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
@@ -108,6 +126,17 @@ final class RawValues {
         }
         String text = out.toString();
         return repeated ? Json.write(Json.MAPPER.readTree(text)) : text;
+    }
+
+    /** The reused buffer, emptied. */
+    private StringBuffer buffer() {
+        if (out == null) {
+            out = new StringWriter(64);
+            names = new MemberNames();
+        }
+        StringBuffer b = out.getBuffer();
+        b.setLength(0);
+        return b;
     }
 
     /** Copies the value at {@code t}; whether an object in it repeats a member name. */
