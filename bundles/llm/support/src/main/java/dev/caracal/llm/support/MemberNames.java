@@ -1,5 +1,8 @@
 package dev.caracal.llm.support;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -20,6 +23,12 @@ public final class MemberNames {
         private Repeated() {
             super("a member name is repeated", null, false, false);
         }
+    }
+
+    /** Reads one member of an object, the parser on its value's first token {@code t}. */
+    @FunctionalInterface
+    public interface MemberReader {
+        void read(JsonParser p, String name, JsonToken t) throws IOException, Repeated;
     }
 
     private String[] names = new String[16];
@@ -47,6 +56,19 @@ public final class MemberNames {
     public void reset(int mark) {
         Arrays.fill(names, mark, size, null);
         size = mark;
+    }
+
+    /**
+     * Reads the members of the object whose {@code START_OBJECT} the parser is on, each by {@code members}; throws
+     * {@link Repeated} when the object repeats a name.
+     */
+    public void object(JsonParser p, MemberReader members) throws IOException, Repeated {
+        int mark = mark();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            add(mark, name);
+            members.read(p, name, p.nextToken());
+        }
+        reset(mark);
     }
 
     /** Forgets every name (a new chunk). */

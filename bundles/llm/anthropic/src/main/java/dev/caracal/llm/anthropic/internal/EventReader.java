@@ -40,24 +40,18 @@ final class EventReader {
     static final int CACHE_CREATION = 2;
     static final int OUTPUT = 3;
 
-    /** The members of one object, each read from its value's first token {@code t}. */
-    @FunctionalInterface
-    private interface Members {
-        void read(JsonParser p, String name, JsonToken t) throws IOException, MemberNames.Repeated;
-    }
-
     private final EventExtras extras;
     private final MemberNames names = new MemberNames();
     // the readers of each object, made once (a method reference made per object would be an allocation per object)
-    private final Members messageStartMembers = this::messageStartMember;
-    private final Members messageMembers = this::messageMember;
-    private final Members blockStartMembers = this::blockStartMember;
-    private final Members blockMembers = this::blockMember;
-    private final Members blockDeltaMembers = this::blockDeltaMember;
-    private final Members deltaMembers = this::deltaMember;
-    private final Members messageDeltaMembers = this::messageDeltaMember;
-    private final Members stopMembers = this::stopMember;
-    private final Members usageMembers = this::usageMember;
+    private final MemberNames.MemberReader messageStartMembers = this::messageStartMember;
+    private final MemberNames.MemberReader messageMembers = this::messageMember;
+    private final MemberNames.MemberReader blockStartMembers = this::blockStartMember;
+    private final MemberNames.MemberReader blockMembers = this::blockMember;
+    private final MemberNames.MemberReader blockDeltaMembers = this::blockDeltaMember;
+    private final MemberNames.MemberReader deltaMembers = this::deltaMember;
+    private final MemberNames.MemberReader messageDeltaMembers = this::messageDeltaMember;
+    private final MemberNames.MemberReader stopMembers = this::stopMember;
+    private final MemberNames.MemberReader usageMembers = this::usageMember;
     /** Where the usage object being read keeps its unmodeled members. */
     private int usagePlace;
 
@@ -115,10 +109,10 @@ final class EventReader {
             throw new IOException("not a JSON object");
         }
         switch (kind) {
-            case MESSAGE_START -> object(p, messageStartMembers);
-            case BLOCK_START -> object(p, blockStartMembers);
-            case BLOCK_DELTA -> object(p, blockDeltaMembers);
-            case MESSAGE_DELTA -> object(p, messageDeltaMembers);
+            case MESSAGE_START -> names.object(p, messageStartMembers);
+            case BLOCK_START -> names.object(p, blockStartMembers);
+            case BLOCK_DELTA -> names.object(p, blockDeltaMembers);
+            case MESSAGE_DELTA -> names.object(p, messageDeltaMembers);
             default -> p.skipChildren();
         }
         if (p.nextToken() != null) {
@@ -148,23 +142,14 @@ final class EventReader {
         }
     }
 
-    /** Reads the members of the object whose {@code START_OBJECT} the parser is on. */
-    private void object(JsonParser p, Members members) throws IOException, MemberNames.Repeated {
-        int mark = names.mark();
-        for (String n = p.nextFieldName(); n != null; n = p.nextFieldName()) {
-            names.add(mark, n);
-            members.read(p, n, p.nextToken());
-        }
-        names.reset(mark);
-    }
-
     /** Reads the object at {@code t} with {@code members}; true when it was one, else it is skipped. */
-    private boolean objectIf(JsonParser p, JsonToken t, Members members) throws IOException, MemberNames.Repeated {
+    private boolean objectIf(JsonParser p, JsonToken t, MemberNames.MemberReader members)
+            throws IOException, MemberNames.Repeated {
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
             return false;
         }
-        object(p, members);
+        names.object(p, members);
         return true;
     }
 

@@ -30,22 +30,16 @@ import java.util.Arrays;
  */
 final class ChunkReader {
 
-    /** The members of one object, each read from its value's first token {@code t}. */
-    @FunctionalInterface
-    private interface Members {
-        void read(JsonParser p, String name, JsonToken t) throws IOException, MemberNames.Repeated;
-    }
-
     private final ChunkExtras extras;
     private final MemberNames names = new MemberNames();
     // the readers of each object, made once (a method reference made per object would be an allocation per object)
-    private final Members rootMembers = this::rootMember;
-    private final Members choiceMembers = this::choiceMember;
-    private final Members deltaMembers = this::deltaMember;
-    private final Members callMembers = this::callMember;
-    private final Members functionMembers = this::functionMember;
-    private final Members usageMembers = this::usageMember;
-    private final Members promptDetailsMembers = this::promptDetailsMember;
+    private final MemberNames.MemberReader rootMembers = this::rootMember;
+    private final MemberNames.MemberReader choiceMembers = this::choiceMember;
+    private final MemberNames.MemberReader deltaMembers = this::deltaMember;
+    private final MemberNames.MemberReader callMembers = this::callMember;
+    private final MemberNames.MemberReader functionMembers = this::functionMember;
+    private final MemberNames.MemberReader usageMembers = this::usageMember;
+    private final MemberNames.MemberReader promptDetailsMembers = this::promptDetailsMember;
     /** Whether {@code id} and {@code model} are wanted (in the first chunk: they make the {@code Start} event). */
     private boolean wantStart;
     /** The choice being read, whether it is the first element of {@code choices}, and the tool call being read. */
@@ -97,21 +91,11 @@ final class ChunkReader {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            object(p, rootMembers);
+            names.object(p, rootMembers);
             if (p.nextToken() != null) {
                 throw new IOException("trailing tokens");
             }
         }
-    }
-
-    /** Reads the members of the object whose {@code START_OBJECT} the parser is on. */
-    private void object(JsonParser p, Members members) throws IOException, MemberNames.Repeated {
-        int mark = names.mark();
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            names.add(mark, name);
-            members.read(p, name, p.nextToken());
-        }
-        names.reset(mark);
     }
 
     private void rootMember(JsonParser p, String name, JsonToken t) throws IOException, MemberNames.Repeated {
@@ -123,7 +107,7 @@ final class ChunkReader {
             case "usage" -> {
                 hasUsage = t == JsonToken.START_OBJECT;
                 if (hasUsage) {
-                    object(p, usageMembers);
+                    names.object(p, usageMembers);
                 } else {
                     p.skipChildren();
                 }
@@ -149,7 +133,7 @@ final class ChunkReader {
                 }
                 choice = choices[choiceCount++];
                 choice.clear();
-                object(p, choiceMembers);
+                names.object(p, choiceMembers);
             } else {
                 p.skipChildren(); // an element that is no object says nothing
             }
@@ -168,7 +152,7 @@ final class ChunkReader {
             case "delta" -> {
                 choice.hasDelta = t == JsonToken.START_OBJECT;
                 if (choice.hasDelta) {
-                    object(p, deltaMembers);
+                    names.object(p, deltaMembers);
                 } else {
                     p.skipChildren();
                 }
@@ -197,7 +181,7 @@ final class ChunkReader {
         for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             call = choice.addCall(); // an element that is no object is still a call, and takes a block
             if (t == JsonToken.START_OBJECT) {
-                object(p, callMembers);
+                names.object(p, callMembers);
             } else {
                 p.skipChildren();
             }
@@ -214,7 +198,7 @@ final class ChunkReader {
             case "id" -> call.id = text(p, t);
             case "function" -> {
                 if (t == JsonToken.START_OBJECT) {
-                    object(p, functionMembers);
+                    names.object(p, functionMembers);
                 } else {
                     p.skipChildren();
                 }
@@ -238,7 +222,7 @@ final class ChunkReader {
             case "total_tokens" -> p.skipChildren();
             case "prompt_tokens_details" -> {
                 if (t == JsonToken.START_OBJECT) {
-                    object(p, promptDetailsMembers);
+                    names.object(p, promptDetailsMembers);
                 } else {
                     p.skipChildren();
                 }

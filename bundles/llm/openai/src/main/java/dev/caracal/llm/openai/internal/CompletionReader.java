@@ -84,7 +84,7 @@ final class CompletionReader {
         CompletionReader reader = new CompletionReader(keepExtras);
         try (JsonParser p = Json.MAPPER.createParser(body)) {
             if (p.nextToken() == JsonToken.START_OBJECT) {
-                reader.object(p, reader::rootMember);
+                reader.names.object(p, reader::rootMember);
                 if (p.nextToken() == null) {
                     return reader.response(requestedModel);
                 }
@@ -99,22 +99,6 @@ final class CompletionReader {
         return ResponseMapper.toResponse(root, requestedModel, keepExtras);
     }
 
-    /** The members of one object, each read from its value's first token {@code t}. */
-    @FunctionalInterface
-    private interface Members {
-        void read(JsonParser p, String name, JsonToken t) throws IOException, MemberNames.Repeated;
-    }
-
-    /** Reads the members of the object whose {@code START_OBJECT} the parser is on. */
-    private void object(JsonParser p, Members members) throws IOException, MemberNames.Repeated {
-        int mark = names.mark();
-        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-            names.add(mark, name);
-            members.read(p, name, p.nextToken());
-        }
-        names.reset(mark);
-    }
-
     private void rootMember(JsonParser p, String name, JsonToken t) throws IOException, MemberNames.Repeated {
         switch (name) {
             case "id" -> id = text(p, t);
@@ -126,7 +110,7 @@ final class CompletionReader {
                 usage = Usage.ZERO;
                 if (t == JsonToken.START_OBJECT) {
                     long[] counts = new long[3];
-                    object(p, (q, n, v) -> usageMember(q, n, v, counts));
+                    names.object(p, (q, n, v) -> usageMember(q, n, v, counts));
                     usage = new Usage(counts[0], counts[1], counts[2], 0);
                 } else {
                     p.skipChildren();
@@ -146,7 +130,7 @@ final class CompletionReader {
         choiceCount = 0;
         for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (choiceCount++ == 0 && t == JsonToken.START_OBJECT) {
-                object(p, this::choiceMember);
+                names.object(p, this::choiceMember);
             } else {
                 p.skipChildren();
             }
@@ -165,7 +149,7 @@ final class CompletionReader {
                 calls = null;
                 namelessCall = false;
                 if (t == JsonToken.START_OBJECT) {
-                    object(p, this::messageMember);
+                    names.object(p, this::messageMember);
                 } else {
                     p.skipChildren(); // no answer, and no members of it
                 }
@@ -201,11 +185,11 @@ final class CompletionReader {
     private void toolCall(JsonParser p, JsonToken t) throws IOException, MemberNames.Repeated {
         String[] call = {"", "", "{}"}; // id, name, arguments
         if (t == JsonToken.START_OBJECT) {
-            object(p, (q, name, v) -> {
+            names.object(p, (q, name, v) -> {
                 if (name.equals("id")) {
                     call[0] = orEmpty(text(q, v));
                 } else if (name.equals("function") && v == JsonToken.START_OBJECT) {
-                    object(q, (r, member, w) -> functionMember(r, member, w, call));
+                    names.object(q, (r, member, w) -> functionMember(r, member, w, call));
                 } else {
                     q.skipChildren();
                 }
@@ -246,7 +230,7 @@ final class CompletionReader {
             case "prompt_tokens_details" -> {
                 counts[2] = 0;
                 if (t == JsonToken.START_OBJECT) {
-                    object(p, (q, n, v) -> {
+                    names.object(p, (q, n, v) -> {
                         if (n.equals("cached_tokens")) {
                             counts[2] = count(q, v);
                         } else {

@@ -3,7 +3,7 @@ package dev.caracal.gateway.openai.http.codec;
 /**
  * An upstream member's raw JSON text made writable as UTF-8. A JSON string may hold a lone surrogate (an upstream's
  * {@code "\ud800"} escape, decoded when its value was read), which UTF-8 cannot encode: Jackson's byte generator refuses
- * it, and the whole answer failed. Here each one is written back as its {@code \}{@code uXXXX} escape, which means the
+ * it, and the whole answer failed. Here each one is written back as its backslash-u escape (four hex digits), which means the
  * same character to a JSON reader (a surrogate can only stand inside a string in valid JSON).
  */
 final class RawText {
