@@ -261,13 +261,7 @@ final class CompletionReader {
     /** The answer read, or the failure it is, in the order the tree-based mapper finds them. */
     private ChatResponse response(String requestedModel) {
         if (error != null && !error.isNull()) {
-            throw new LlmException(
-                    ErrorKind.UPSTREAM,
-                    "the upstream answered 200 with an error: "
-                            + (error.isObject() ? error.path("message").asText() : error.asText()),
-                    200,
-                    null,
-                    null);
+            throw ResponseMapper.errorIn200(error);
         }
         if (choiceCount <= 0) {
             throw new LlmException(ErrorKind.UPSTREAM, "the upstream answer has no choices", 200, null, null);

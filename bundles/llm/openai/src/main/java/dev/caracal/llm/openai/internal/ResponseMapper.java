@@ -70,13 +70,7 @@ final class ResponseMapper {
         }
         if (root.hasNonNull("error")) {
             JsonNode error = root.get("error");
-            throw new LlmException(
-                    ErrorKind.UPSTREAM,
-                    "the upstream answered 200 with an error: "
-                            + (error.isObject() ? error.path("message").asText() : error.asText()),
-                    200,
-                    null,
-                    null);
+            throw errorIn200(error);
         }
         JsonNode choices = root.get("choices");
         if (choices == null || !choices.isArray() || choices.isEmpty()) {
@@ -164,5 +158,16 @@ final class ResponseMapper {
 
     static String textOrNull(JsonNode node) {
         return node == null || node.isNull() ? null : node.asText();
+    }
+
+    /** The failure an answer with status 200 and an {@code error} member is (the tree and token readers alike). */
+    static LlmException errorIn200(JsonNode error) {
+        return new LlmException(
+                ErrorKind.UPSTREAM,
+                "the upstream answered 200 with an error: "
+                        + (error.isObject() ? error.path("message").asText() : error.asText()),
+                200,
+                null,
+                null);
     }
 }
