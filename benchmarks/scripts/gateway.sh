@@ -21,7 +21,9 @@
 # (Server-Sent Events in the format asked; nginx then with proxy_buffering off) and reports the time to first token
 # beside the end of the stream, and what nginx and the gateway add to each; TOKEN_DELAY_US=N makes the upstream pause
 # N us between two streamed tokens (the first token then comes well before the end, unless a proxy buffers the
-# stream); NGINX=0 skips the nginx peer; KEEP=1 keeps the work directory (Caracal's log: caracal/data/log/karaf.log).
+# stream); NGINX=0 skips the nginx peer; JFR=file.jfr records Caracal's JVM (JFR's profile settings, with
+# -XX:+DebugNonSafepoints so samples name the exact frame) from boot and dumps the recording there when the load ends
+# (read it with benchmarks/scripts/jfr-stages.py; recording costs CPU, so read proportions, not times); KEEP=1 keeps the work directory (Caracal's log: caracal/data/log/karaf.log).
 # Any mode other than the plain one first checks one answer from every path (shape check) and prints the gateway's.
 # Needs: mvn -q -Pbenchmarks package -DskipTests (the distribution and benchmarks/target/classes), curl.
 set -euo pipefail
@@ -35,31 +37,9 @@ dist="${DIST:-$root/karaf-assembly/target/assembly}"
 work=$(mktemp -d)
 trap 'pkill -9 -f "karaf.home=$work" 2>/dev/null || true; [ -f "$work/nginx/nginx.pid" ] \
     && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-up=$(port); http=$(port); ssh=$(port)
-cp -a "$dist" "$work/caracal" && rm -rf "$work/caracal/data"
-etc="$work/caracal/etc"
-echo "org.osgi.service.http.port = $http" >> "$etc/org.ops4j.pax.web.cfg"
-sed -i "s/^sshPort.*/sshPort = $ssh/" "$etc/org.apache.karaf.shell.cfg"
-sed -i 's/^featuresBoot = \\/featuresBoot = \\\n    caracal-llm-openai, \\/' "$etc/org.apache.karaf.features.cfg"
-cat > "$etc/dev.caracal.llm.openai-bench.cfg" <<CFG
-id = bench
-baseUrl = http://127.0.0.1:$up/v1
-apiKey = sk-bench
-models = bench-model
-maxRetries = 2
-CFG
-if [ "${INGRESS:-openai}" = anthropic ]; then
-    # the Anthropic provider, routed by its own model; baseUrl is the API root, before /v1/messages
-    sed -i 's/^featuresBoot = \\/featuresBoot = \\\n    caracal-llm-anthropic, \\/' "$etc/org.apache.karaf.features.cfg"
-    cat > "$etc/dev.caracal.llm.anthropic-bench.cfg" <<CFG
-id = bench-anthropic
-baseUrl = http://127.0.0.1:$up
-apiKey = sk-ant-bench
-models = bench-claude
-maxRetries = 2
-CFG
-fi
+. "$root/benchmarks/scripts/lib/caracal-instance.sh"
+up=$(free_port)
+http=$(caracal_instance "$dist" "$work/caracal" "$up")
 pin_caracal=""; pin_load=""
 if [ -n "${PIN:-}" ]; then
     # PIN=1: Caracal on the last core, load generator and upstream on the others (needs 2+ cores)
@@ -69,7 +49,7 @@ fi
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 peer_opts=()
 if [ "${NGINX:-1}" != 0 ] && command -v nginx >/dev/null; then
-    ngx=$(port); mkdir -p "$work/nginx"
+    ngx=$(free_port); mkdir -p "$work/nginx"
     # streams: nginx passes each event on as it comes (buffered, it may hold them back). Not for the answers not
     # streamed: with buffering off nginx spent more CPU per request on them (94-123 us buffered, 124-138 us not, at
     # 1,000 req/s in two short A/B runs), so the plain run keeps the configuration its earlier figures had
@@ -98,9 +78,10 @@ NGX
 fi
 # Caracal's first admin key, which the load generator sends with every call (authentication and its checks are on)
 export CARACAL_ADMIN_KEY="ck_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-JAVA_MAX_MEM=1024M $pin_caracal "$work/caracal/bin/karaf" server > "$work/console.log" 2>&1 &
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$http/readyz")" = 200 ]; do sleep 0.2; done
-pid=$(pgrep -f "karaf.home=$work/caracal" | head -1)
+if [ -n "${JFR:-}" ]; then
+    export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=settings=profile,name=gateway"
+fi
+pid=$(caracal_start "$work/caracal" "$http" "$pin_caracal")
 echo "Caracal ready (pid $pid); upstream on $up"
 # the upstream (the JDK's HTTP server) keeps idle connections for an hour: by default it closes them after 30 s, and a
 # proxy's request racing that close is reset (nginx answers 502, it does not retry a POST). The JDK's common pool gets two
@@ -111,3 +92,6 @@ $pin_load java -Xmx512m -Djava.util.concurrent.ForkJoinPool.common.parallelism=2
     -Dgateway.tokenDelayMicros=${TOKEN_DELAY_US:-0} "${peer_opts[@]}" ${LOAD_JAVA_OPTS:-} \
     -Dsun.net.httpserver.maxIdleConnections=2000 -Dsun.net.httpserver.idleInterval=3600 -Dsun.net.httpserver.nodelay=true -cp "$cp" dev.caracal.benchmarks.gateway.GatewayOverhead run "$up" "http://127.0.0.1:$http" \
     "$rate" "$seconds" "$soak" "$pid"
+if [ -n "${JFR:-}" ]; then
+    jcmd "$pid" JFR.dump name=gateway filename="$(realpath -m "$JFR")" >/dev/null && echo "JFR recording: $JFR"
+fi

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -89,11 +87,7 @@ public final class GatewayOverhead {
         boolean stream = Boolean.getBoolean("gateway.stream");
         int maxInFlight = Integer.getInteger("gateway.maxInFlight", defaultMaxInFlight());
         Upstream upstream = Upstream.start(upstreamPort, PASS_THROUGH, TOKEN_DELAY_MICROS);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newFixedThreadPool(4))
-                .build();
+        HttpClient client = OpenLoop.loadClient();
         String key = System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench");
         OpenLoop loop = new OpenLoop(client, ingress, stream, ingress.body(stream, PASS_THROUGH), key, maxInFlight);
         String peer = System.getProperty("gateway.peer");

@@ -8,10 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -51,6 +53,15 @@ final class OpenLoop {
         this.key = key;
         this.maxInFlight = maxInFlight;
         this.drainSeconds = Integer.getInteger("gateway.drainSeconds", 60);
+    }
+
+    /** The load generator's HTTP client: HTTP/1.1 (as the gateway's clients speak it), four threads of its own. */
+    static HttpClient loadClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
     }
 
     /**
