@@ -114,15 +114,20 @@ public final class GatewayAb {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "round %d: direct mean %.3f ms, p99 %.3f ms, %d failed%n",
+                    "round %d: direct mean %.3f ms, p99 %.3f ms, %d failed; load JVM %.2f cores%n",
                     round,
                     directResult.mean() / 1e6,
                     directResult.p(99) / 1e6,
-                    directResult.failures());
+                    directResult.failures(),
+                    directResult.jvmCores());
             for (Contender c : contenders) {
                 Sample s = measured.get(c).sample(directResult);
                 samples.get(c.name()).add(s);
                 threads.get(c.name()).add(measured.get(c));
+                if (s.failed() > 0 || measured.get(c).result().maxLagNanos() > 100_000_000L) {
+                    // the whole line, with the failures' reasons and the load generator's own state
+                    System.out.println("    " + measured.get(c).result().line(c.name()));
+                }
                 System.out.printf(
                         Locale.ROOT,
                         "  %-12s CPU %6.1f us/req (user %.1f, system %.1f), context switches %.2f + %.2f/req,"
