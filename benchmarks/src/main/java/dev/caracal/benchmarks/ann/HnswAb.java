@@ -25,11 +25,24 @@ import java.util.Random;
  *
  * <p>Usage: {@code HnswAb --variant name=jar1:jar2... --variant name2=... [--data fashion-mnist] [--rounds 7]
  * [--seconds 1] [--knobs 16,32,64] [--data fashion-mnist|cacm|clustered] [--clustered 1000000] [--queries 1000]
- * [--base 60000] [--param key=value ...]}; the jars are the
+ * [--base 60000] [--param key=value ...] [--beside name,...]}; the jars are the
  * vector-api, vector-math and index-hnsw jars of a build (benchmarks/scripts/hnsw-ab.sh assembles them).
+ *
+ * <p>{@code --beside name} gives that build a second index of the other kind (int8 beside float, float beside int8)
+ * over the first 20,000 vectors, in the same class loader, searched (200 queries, untimed) before each of its visits:
+ * the search's call sites then see two scorer classes, as in a JVM that holds both kinds (the interleaved harness
+ * does; so may a server). The same jars with and without it measure what that costs.
  */
 public final class HnswAb {
-    private record Variant(String name, Object target, Method pass, double buildSeconds, long bytes) {}
+    /** A build under test; {@code beside} is its second index, of the other kind, searched between its visits. */
+    private record Variant(String name, Object target, Method pass, double buildSeconds, long bytes, Object beside) {
+        /** Searches the index beside it (when there is one), untimed, so its call sites keep seeing both kinds. */
+        void searchBeside(float[][] queries, int k, int[][] out) throws ReflectiveOperationException {
+            if (beside != null) {
+                pass.invoke(beside, Arrays.copyOf(queries, Math.min(200, queries.length)), k, 32, out);
+            }
+        }
+    }
 
     private HnswAb() {}
 
@@ -110,7 +123,16 @@ public final class HnswAb {
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
             long bytes = (long) type.getMethod("bytes").invoke(target);
             Method pass = type.getMethod("pass", float[][].class, int.class, int.class, int[][].class);
-            built.add(new Variant(v.getKey(), target, pass, buildSeconds, bytes));
+            Object beside = null;
+            if (List.of(a.getOrDefault("beside", "").split(",")).contains(v.getKey())) {
+                Map<String, Object> other = new LinkedHashMap<>(params);
+                other.put("quantization", "int8".equals(params.get("quantization")) ? "none" : "int8");
+                float[][] subset = Arrays.copyOf(ds.base(), Math.min(20_000, ds.base().length));
+                Path besideDir = Files.createDirectories(dir.resolve("beside"));
+                beside = make.newInstance(ds.metric().id(), other, besideDir.toString(), subset);
+                type.getMethod("build", float[][].class).invoke(beside, (Object) subset);
+            }
+            built.add(new Variant(v.getKey(), target, pass, buildSeconds, bytes, beside));
             AnnBenchmark.log(
                     "built %s: %.1f s (%.0f vectors/s), %,d bytes",
                     v.getKey(), buildSeconds, ds.base().length / buildSeconds, bytes);
@@ -129,12 +151,14 @@ public final class HnswAb {
         }
         // one warm-up pass per pair, not counted
         for (int[] p : pairs) {
+            built.get(p[0]).searchBeside(queries, k, out);
             built.get(p[0]).pass().invoke(built.get(p[0]).target(), queries, k, knobs[p[1]], out);
         }
         for (int r = 0; r < rounds; r++) {
             Collections.shuffle(pairs, rnd);
             for (int[] p : pairs) {
                 Variant v = built.get(p[0]);
+                v.searchBeside(queries, k, out);
                 long t0 = System.nanoTime();
                 long done = 0;
                 long elapsed;
