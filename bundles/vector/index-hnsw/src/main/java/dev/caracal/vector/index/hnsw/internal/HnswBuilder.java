@@ -74,8 +74,10 @@ final class HnswBuilder {
         int entryLevel = HnswGraph.entryLevel(entry);
         SearchScratch s = searcher.scratch();
         VectorScorer.PreparedQuery q = scorer.prepare(vector, s.insert);
-        int closest = entryNode == node ? entryNode : searcher.greedy(pages, s, q, entryNode, entryLevel, level);
-        long[] entries = {encode(0f, closest)};
+        long closest = entryNode == node
+                ? encode(q.score(entryNode), entryNode)
+                : searcher.greedy(pages, s, q, entryNode, entryLevel, level);
+        long[] entries = {closest};
         int entryCount = 1;
         for (int l = Math.min(level, entryLevel); l >= 0; l--) {
             searcher.searchLevel(pages, s, q, efConstruction, l, null, node, entries, entryCount);
