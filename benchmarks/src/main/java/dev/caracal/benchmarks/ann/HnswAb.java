@@ -25,21 +25,24 @@ import java.util.Random;
  *
  * <p>Usage: {@code HnswAb --variant name=jar1:jar2... --variant name2=... [--data fashion-mnist] [--rounds 7]
  * [--seconds 1] [--knobs 16,32,64] [--data fashion-mnist|cacm|clustered] [--clustered 1000000] [--queries 1000]
- * [--base 60000] [--param key=value ...] [--beside name,...]}; the jars are the
+ * [--base 60000] [--param key=value ...] [--beside name[:kind+kind...],...]}; the jars are the
  * vector-api, vector-math and index-hnsw jars of a build (benchmarks/scripts/hnsw-ab.sh assembles them).
  *
- * <p>{@code --beside name} gives that build a second index of the other kind (int8 beside float, float beside int8)
- * over the first 20,000 vectors, in the same class loader, searched (200 queries, untimed) before each of its visits:
- * the search's call sites then see two scorer classes, as in a JVM that holds both kinds (the interleaved harness
- * does; so may a server). The same jars with and without it measure what that costs.
+ * <p>{@code --beside name} gives that build more indexes over the first 20,000 vectors, in the same class loader,
+ * searched (200 queries each, untimed) before each of its visits: by default one of the other kind (int8 beside float,
+ * float beside int8); {@code name:int8+cosine} lists them ({@code int8}: the other kind; a metric name, e.g.
+ * {@code cosine}: the same kind under that metric). The search's call sites then see several scorer classes, as in a
+ * JVM that holds several kinds of index (the interleaved harness does; so may a server). The same jars with and
+ * without measure what that costs.
  */
 public final class HnswAb {
-    /** A build under test; {@code beside} is its second index, of the other kind, searched between its visits. */
-    private record Variant(String name, Object target, Method pass, double buildSeconds, long bytes, Object beside) {
-        /** Searches the index beside it (when there is one), untimed, so its call sites keep seeing both kinds. */
+    /** A build under test; {@code beside} are its other indexes (other kinds), searched between its visits. */
+    private record Variant(
+            String name, Object target, Method pass, double buildSeconds, long bytes, List<Object> beside) {
+        /** Searches the indexes beside it, untimed, so its call sites keep seeing every kind. */
         void searchBeside(float[][] queries, int k, int[][] out) throws ReflectiveOperationException {
-            if (beside != null) {
-                pass.invoke(beside, Arrays.copyOf(queries, Math.min(200, queries.length)), k, 32, out);
+            for (Object other : beside) {
+                pass.invoke(other, Arrays.copyOf(queries, Math.min(200, queries.length)), k, 32, out);
             }
         }
     }
@@ -123,14 +126,26 @@ public final class HnswAb {
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
             long bytes = (long) type.getMethod("bytes").invoke(target);
             Method pass = type.getMethod("pass", float[][].class, int.class, int.class, int[][].class);
-            Object beside = null;
-            if (List.of(a.getOrDefault("beside", "").split(",")).contains(v.getKey())) {
-                Map<String, Object> other = new LinkedHashMap<>(params);
-                other.put("quantization", "int8".equals(params.get("quantization")) ? "none" : "int8");
+            List<Object> beside = new ArrayList<>();
+            for (String spec : a.getOrDefault("beside", "").split(",")) {
+                if (!spec.equals(v.getKey()) && !spec.startsWith(v.getKey() + ":")) {
+                    continue;
+                }
                 float[][] subset = Arrays.copyOf(ds.base(), Math.min(20_000, ds.base().length));
-                Path besideDir = Files.createDirectories(dir.resolve("beside"));
-                beside = make.newInstance(ds.metric().id(), other, besideDir.toString(), subset);
-                type.getMethod("build", float[][].class).invoke(beside, (Object) subset);
+                String kinds = spec.contains(":") ? spec.substring(spec.indexOf(':') + 1) : "int8";
+                for (String kind : kinds.split("\\+")) {
+                    Map<String, Object> other = new LinkedHashMap<>(params);
+                    String metric = ds.metric().id();
+                    if (kind.equals("int8")) {
+                        other.put("quantization", "int8".equals(params.get("quantization")) ? "none" : "int8");
+                    } else {
+                        metric = kind;
+                    }
+                    Path besideDir = Files.createDirectories(dir.resolve("beside-" + kind));
+                    Object index = make.newInstance(metric, other, besideDir.toString(), subset);
+                    type.getMethod("build", float[][].class).invoke(index, (Object) subset);
+                    beside.add(index);
+                }
             }
             built.add(new Variant(v.getKey(), target, pass, buildSeconds, bytes, beside));
             AnnBenchmark.log(
