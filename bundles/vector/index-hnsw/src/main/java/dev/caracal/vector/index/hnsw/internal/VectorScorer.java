@@ -45,6 +45,9 @@ abstract sealed class VectorScorer permits FloatVectorScorer, Int8VectorScorer {
      * Each thread keeps its own (see {@link SearchScratch}) and prepares it again for every use.
      */
     abstract static class PreparedQuery {
+        /** The search loops this class of query runs in (its own copy: see {@link Traversal}). */
+        final Traversal traversal = Traversal.of(getClass());
+
         /** The similarity to stored node {@code node}, higher is closer; -infinity when its page is missing. */
         abstract float score(int node);
 
