@@ -135,12 +135,7 @@ final class HnswBuilder {
             boolean diverse = true;
             if (kept > 0) {
                 scorer.prepareNode(node, candidate);
-            }
-            for (int j = 0; j < kept; j++) {
-                if (candidate.score(out[j]) > similarity) {
-                    diverse = false;
-                    break;
-                }
+                diverse = !candidate.traversal.closerToAny(candidate, out, kept, similarity);
             }
             if (diverse) {
                 out[kept++] = node;
@@ -172,9 +167,7 @@ final class HnswBuilder {
             }
             long[] candidates = new long[count + 1];
             VectorScorer.PreparedQuery base = scorer.prepareNode(target, s.target);
-            for (int i = 0; i < count; i++) {
-                candidates[i] = encode(base.score(neighbours[i]), neighbours[i]);
-            }
+            base.traversal.scoreAll(base, neighbours, count, candidates);
             candidates[count] = encode(base.score(node), node);
             ScoredNode.sortBestFirst(candidates, count + 1);
             int[] out = new int[max];

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loops that walk the graph and score nodes (greedy descent, beam search, two-hop filtered search, batches of an
- * exact scan), with one copy of their compiled code per {@link VectorScorer.PreparedQuery} class.
+ * exact scan, the builder's scoring of a neighbour list and its diversity test), with one copy of their compiled code
+ * per {@link VectorScorer.PreparedQuery} class.
  *
  * <p>Why copies: the JIT profiles a call site per method, not per caller. A JVM holding a float L2 index beside an
  * int8 one (or a cosine one) runs one search loop for all of them, so the loop's {@code q.score} and {@code q.touch}
@@ -111,4 +112,13 @@ abstract class Traversal {
 
     /** Scores {@code nodes} in order, keeping the best {@code keep} of everything scored in {@code top}. */
     abstract void offerAll(VectorScorer.PreparedQuery q, int[] nodes, int count, int keep, LongHeap top);
+
+    /** {@code out[i]} = node {@code i} of {@code nodes} encoded with its similarity to {@code q}, for the first {@code count}. */
+    abstract void scoreAll(VectorScorer.PreparedQuery q, int[] nodes, int count, long[] out);
+
+    /**
+     * Whether any of the first {@code count} of {@code nodes} is closer to {@code q} than {@code similarity}: the
+     * diversity heuristic's test of a candidate neighbour ({@code q}) against the neighbours kept so far.
+     */
+    abstract boolean closerToAny(VectorScorer.PreparedQuery q, int[] nodes, int count, float similarity);
 }

@@ -220,6 +220,23 @@ final class TraversalLoops extends Traversal {
         }
     }
 
+    @Override
+    void scoreAll(VectorScorer.PreparedQuery q, int[] nodes, int count, long[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = encode(q.score(nodes[i]), nodes[i]);
+        }
+    }
+
+    @Override
+    boolean closerToAny(VectorScorer.PreparedQuery q, int[] nodes, int count, float similarity) {
+        for (int i = 0; i < count; i++) {
+            if (q.score(nodes[i]) > similarity) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Scores an accepted node and queues it when it ranks among the {@code ef} best so far. */
     private static void offer(VectorScorer.PreparedQuery q, int node, int ef, LongHeap candidates, LongHeap results) {
         float similarity = q.score(node);
