@@ -76,11 +76,11 @@ final class HnswBuilder {
         VectorScorer.PreparedQuery q = scorer.prepare(vector, s.insert);
         long closest = entryNode == node
                 ? encode(q.score(entryNode), entryNode)
-                : searcher.greedy(pages, s, q, entryNode, entryLevel, level);
+                : q.traversal.greedy(graph, pages, s, q, entryNode, entryLevel, level);
         long[] entries = {closest};
         int entryCount = 1;
         for (int l = Math.min(level, entryLevel); l >= 0; l--) {
-            searcher.searchLevel(pages, s, q, efConstruction, l, null, node, entries, entryCount);
+            q.traversal.searchLevel(graph, pages, s, q, efConstruction, l, null, node, entries, entryCount);
             long[] found = ScoredNode.drainBestFirst(s.results);
             if (found.length == 0) {
                 continue;

@@ -77,11 +77,13 @@ final class HnswSearcher {
             long entry) {
         SearchScratch s = scratch.get();
         VectorScorer.PreparedQuery q = scorer.prepare(query, s.search);
-        long closest = greedy(pages, s, q, HnswGraph.entryNode(entry), HnswGraph.entryLevel(entry), 0);
+        long closest =
+                q.traversal.greedy(graph, pages, s, q, HnswGraph.entryNode(entry), HnswGraph.entryLevel(entry), 0);
         if (filterInside && twoHop) {
             q.traversal.searchTwoHops(graph, pages, s, q, ef, filter, node(closest));
         } else {
-            searchLevel(pages, s, q, ef, 0, filterInside ? filter : null, -1, new long[] {closest}, 1);
+            q.traversal.searchLevel(
+                    graph, pages, s, q, ef, 0, filterInside ? filter : null, -1, new long[] {closest}, 1);
         }
         long[] found = ScoredNode.drainBestFirst(s.results);
         if (!filterInside && filter != null) {
@@ -125,28 +127,5 @@ final class HnswSearcher {
         }
         q.traversal.offerAll(q, batch, count, candidates, top);
         return scorer.results(query, k, candidates, ScoredNode.drainBestFirst(top), s);
-    }
-
-    /**
-     * Greedy descent from {@code node} at {@code fromLevel} to {@code targetLevel + 1}, in the loops of {@code q}'s
-     * class (see {@link Traversal#greedy}).
-     */
-    long greedy(
-            GraphPages pages, SearchScratch s, VectorScorer.PreparedQuery q, int node, int fromLevel, int targetLevel) {
-        return q.traversal.greedy(graph, pages, s, q, node, fromLevel, targetLevel);
-    }
-
-    /** Beam search on one level, in the loops of {@code q}'s class (see {@link Traversal#searchLevel}). */
-    void searchLevel(
-            GraphPages pages,
-            SearchScratch s,
-            VectorScorer.PreparedQuery q,
-            int ef,
-            int level,
-            OrdinalFilter filter,
-            int exclude,
-            long[] entries,
-            int entryCount) {
-        q.traversal.searchLevel(graph, pages, s, q, ef, level, filter, exclude, entries, entryCount);
     }
 }
