@@ -82,6 +82,13 @@ public final class ProviderRuntime implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, HttpCalls.daemonThreads(threadPrefix + "-timer"));
         // every asynchronous exchange schedules its timeout and almost always cancels it: do not keep the dead tasks
         this.scheduler.setRemoveOnCancelPolicy(true);
+        // A timer that becomes the head of the queue wakes the timer thread, which then waits again until its deadline:
+        // with few calls in flight, every call's timeout (removed when the call ends) found the queue empty, so each
+        // call cost this thread a wake-up and the caller a futex call (0.5 context switches a call of the gateway's
+        // 8.3, docs/benchmarks.md). A call's timer is at least HttpCalls.GRACE (a second) away; this tick, always due
+        // within a second, stays at the head, so a call's timer joins the queue without waking anyone. The thread
+        // wakes once a second instead. shutdown() cancels it (periodic tasks do not outlive a shutdown).
+        this.scheduler.scheduleAtFixedRate(() -> {}, 1, 1, TimeUnit.SECONDS);
         this.workers = Executors.newCachedThreadPool(HttpCalls.daemonThreads(threadPrefix + "-batch"));
         this.streamContext = new StreamingCall.Context(
                 http,

@@ -1,0 +1,104 @@
+package dev.caracal.llm.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call's timeout joins the provider's timer queue without waking the timer thread: with one call in flight at a time,
+ * each call's timer used to become the head of an empty queue, and the thread woke for it (a context switch a call).
+ * Counted from the kernel's own count of the thread's voluntary context switches ({@code /proc}, Linux only).
+ */
+class TimerWakeupsTest {
+
+    private static final int CALLS = 300;
+
+    /** An upstream that answers at once, on the caller's thread. */
+    private static final class Answering implements Exchanger {
+        @Override
+        public CompletableFuture<String> exchange(HttpRequest request, Secret secret, HttpCalls.ErrorMapper errors) {
+            return CompletableFuture.completedFuture("ok");
+        }
+
+        @Override
+        public Reading stream(HttpRequest request, LineReader reader) {
+            throw new UnsupportedOperationException("not streamed here");
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void oneCallAtATimeDoesNotWakeTheTimerThread() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        try (ProviderRuntime runtime = new ProviderRuntime(
+                "cwk",
+                "Test provider",
+                "wake",
+                new Answering(),
+                new RetryPolicy(0, Duration.ofMillis(1), Duration.ofSeconds(1)),
+                Delayer.REAL,
+                Duration.ofSeconds(5),
+                Secret.NONE,
+                2)) {
+            HttpRequest request =
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build();
+            // the first call starts the timer thread
+            assertEquals(
+                    "ok",
+                    runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
+                            .get(10, TimeUnit.SECONDS));
+            Path timer = timerTask();
+            long before = voluntarySwitches(timer);
+            long start = System.nanoTime();
+            for (int i = 0; i < CALLS; i++) {
+                assertEquals(
+                        "ok",
+                        runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
+                                .get(10, TimeUnit.SECONDS));
+            }
+            long woke = voluntarySwitches(timer) - before;
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            // the tick wakes it once a second; before the tick, every call did
+            assertTrue(
+                    woke <= 2 * (seconds + 2),
+                    "the timer thread woke " + woke + " times for " + CALLS + " calls in about " + seconds + " s");
+        }
+    }
+
+    /** The kernel's entry for the runtime's timer thread (named {@code cwk-timer-1}; /proc shows 15 characters). */
+    private static Path timerTask() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(t -> {
+                        try {
+                            return Files.readString(t.resolve("comm")).strip().equals("cwk-timer-1");
+                        } catch (IOException gone) {
+                            return false;
+                        }
+                    })
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no thread named cwk-timer-1"));
+        }
+    }
+
+    private static long voluntarySwitches(Path task) throws IOException {
+        for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        throw new AssertionError("no voluntary_ctxt_switches in " + task);
+    }
+}
