@@ -1,6 +1,7 @@
 package dev.caracal.llm.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -76,6 +77,33 @@ class TimerWakeupsTest {
                     woke <= 2 * (seconds + 2),
                     "the timer thread woke " + woke + " times for " + CALLS + " calls in about " + seconds + " s");
         }
+    }
+
+    @Test
+    void closeEndsTheTimerThreadDespiteTheTick() throws Exception {
+        ProviderRuntime runtime = new ProviderRuntime(
+                "cwk-close",
+                "Test provider",
+                "close",
+                new Answering(),
+                new RetryPolicy(0, Duration.ofMillis(1), Duration.ofSeconds(1)),
+                Delayer.REAL,
+                Duration.ofSeconds(5),
+                Secret.NONE,
+                2);
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build();
+        assertEquals(
+                "ok",
+                runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
+                        .get(10, TimeUnit.SECONDS));
+        Thread timer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("cwk-close-timer-1"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no thread named cwk-close-timer-1"));
+        runtime.close();
+        timer.join(10_000);
+        assertFalse(timer.isAlive(), "the periodic tick is cancelled by close, and the timer thread ends");
     }
 
     /** The kernel's entry for the runtime's timer thread (named {@code cwk-timer-1}; /proc shows 15 characters). */
