@@ -41,34 +41,40 @@ class TimerWakeupsTest {
         public void close() {}
     }
 
-    @Test
-    void oneCallAtATimeDoesNotWakeTheTimerThread() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
-        try (ProviderRuntime runtime = new ProviderRuntime(
-                "cwk",
+    /** A runtime over an upstream that answers at once; its timer thread is named {@code <prefix>-timer-1}. */
+    private static ProviderRuntime runtime(String prefix) {
+        return new ProviderRuntime(
+                prefix,
                 "Test provider",
-                "wake",
+                prefix,
                 new Answering(),
                 new RetryPolicy(0, Duration.ofMillis(1), Duration.ofSeconds(1)),
                 Delayer.REAL,
                 Duration.ofSeconds(5),
                 Secret.NONE,
-                2)) {
-            HttpRequest request =
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build();
-            // the first call starts the timer thread
-            assertEquals(
-                    "ok",
-                    runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
-                            .get(10, TimeUnit.SECONDS));
+                2);
+    }
+
+    /** One call with a 30 s timeout, answered at once. */
+    private static void call(ProviderRuntime runtime) throws Exception {
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build();
+        assertEquals(
+                "ok",
+                runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
+                        .get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void oneCallAtATimeDoesNotWakeTheTimerThread() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        try (ProviderRuntime runtime = runtime("cwk")) {
+            call(runtime); // the first call starts the timer thread
             Path timer = timerTask();
             long before = voluntarySwitches(timer);
             long start = System.nanoTime();
             for (int i = 0; i < CALLS; i++) {
-                assertEquals(
-                        "ok",
-                        runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
-                                .get(10, TimeUnit.SECONDS));
+                call(runtime);
             }
             long woke = voluntarySwitches(timer) - before;
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
@@ -81,22 +87,8 @@ class TimerWakeupsTest {
 
     @Test
     void closeEndsTheTimerThreadDespiteTheTick() throws Exception {
-        ProviderRuntime runtime = new ProviderRuntime(
-                "cwk-close",
-                "Test provider",
-                "close",
-                new Answering(),
-                new RetryPolicy(0, Duration.ofMillis(1), Duration.ofSeconds(1)),
-                Delayer.REAL,
-                Duration.ofSeconds(5),
-                Secret.NONE,
-                2);
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/")).build();
-        assertEquals(
-                "ok",
-                runtime.sendAsync(new Answering(), request, Duration.ofSeconds(30), null)
-                        .get(10, TimeUnit.SECONDS));
+        ProviderRuntime runtime = runtime("cwk-close");
+        call(runtime);
         Thread timer = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("cwk-close-timer-1"))
                 .findFirst()
