@@ -69,6 +69,12 @@ final class FloatVectorScorer extends VectorScorer {
          * line, with the neighbour lists touched too (see HnswSearcher), gave +18% QPS at recall 0.95 (x1.12..1.19).
          */
         @Override
+        final int touchHead(int node) {
+            float[] stored = page(node);
+            return stored == null ? 0 : Float.floatToRawIntBits(stored[(node & PAGE_MASK) * dimension]);
+        }
+
+        @Override
         final int touch(int node) {
             float[] stored = page(node);
             if (stored == null) {

@@ -80,7 +80,7 @@ final class HnswBuilder {
         long[] entries = {closest};
         int entryCount = 1;
         for (int l = Math.min(level, entryLevel); l >= 0; l--) {
-            q.traversal.searchLevel(graph, pages, s, q, efConstruction, l, null, node, entries, entryCount);
+            q.traversal.searchLevel(graph, pages, s, q, efConstruction, l, null, node, entries, entryCount, 1);
             long[] found = ScoredNode.drainBestFirst(s.results);
             if (found.length == 0) {
                 continue;

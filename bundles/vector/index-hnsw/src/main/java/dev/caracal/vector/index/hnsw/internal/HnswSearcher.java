@@ -83,7 +83,17 @@ final class HnswSearcher {
             q.traversal.searchTwoHops(graph, pages, s, q, ef, filter, node(closest));
         } else {
             q.traversal.searchLevel(
-                    graph, pages, s, q, ef, 0, filterInside ? filter : null, -1, new long[] {closest}, 1);
+                    graph,
+                    pages,
+                    s,
+                    q,
+                    ef,
+                    0,
+                    filterInside ? filter : null,
+                    -1,
+                    new long[] {closest},
+                    1,
+                    tuning.expansionWidth);
         }
         long[] found = ScoredNode.drainBestFirst(s.results);
         if (!filterInside && filter != null) {

@@ -96,6 +96,13 @@ final class Int8VectorScorer extends VectorScorer {
 
         /** Every cache line of the codes (a quarter of a float vector's: measured +27% QPS on Fashion-MNIST). */
         @Override
+        int touchHead(int node) {
+            int page = node >>> PAGE_BITS;
+            byte[] stored = page < codes.length ? codes[page] : null;
+            return stored == null ? 0 : stored[(node & PAGE_MASK) * dimension];
+        }
+
+        @Override
         int touch(int node) {
             int page = node >>> PAGE_BITS;
             byte[] stored = page < codes.length ? codes[page] : null;

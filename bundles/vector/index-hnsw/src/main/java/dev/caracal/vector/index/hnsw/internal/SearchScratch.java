@@ -19,6 +19,7 @@ final class SearchScratch {
     final LongHeap results = new LongHeap(256);
     private int[] neighbours = new int[0];
     private int[] secondHop = new int[0];
+    private int[] fresh = new int[0];
     private int[] linked = new int[0];
     private final int[] scanBatch = new int[SCAN_BATCH];
     private float[] rerank;
@@ -78,6 +79,14 @@ final class SearchScratch {
             secondHop = new int[size];
         }
         return secondHop;
+    }
+
+    /** A buffer for the new neighbours of the candidates a traversal step expands. */
+    int[] fresh(int size) {
+        if (fresh.length < size) {
+            fresh = new int[size];
+        }
+        return fresh;
     }
 
     /** A buffer for the list of a node a new node is linked into. */

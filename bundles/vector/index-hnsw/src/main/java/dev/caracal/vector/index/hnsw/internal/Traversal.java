@@ -83,7 +83,9 @@ abstract class Traversal {
      * Beam search on one level from the {@code entryCount} nodes in {@code entries}, each encoded with its similarity
      * to {@code q} ({@link ScoredNode#encode}: what {@link #greedy} returns, or the results of the level above);
      * leaves in {@code s.results} the {@code ef} best nodes that are not tombstoned, {@code filter} accepts (if given)
-     * and are not {@code exclude}; every node is a stepping stone.
+     * and are not {@code exclude}; every node is a stepping stone. On level 0 each step expands up to {@code width}
+     * candidates together (the closest, and the next ones while they could still improve the results), so that the
+     * vectors of all their new neighbours are fetched at once; 1 is the classic beam search, one candidate a step.
      */
     abstract void searchLevel(
             HnswGraph graph,
@@ -95,7 +97,8 @@ abstract class Traversal {
             OrdinalFilter filter,
             int exclude,
             long[] entries,
-            int entryCount);
+            int entryCount,
+            int width);
 
     /**
      * Beam search on level 0 for a selective filter: only accepted nodes are scored and queued; a rejected neighbour's

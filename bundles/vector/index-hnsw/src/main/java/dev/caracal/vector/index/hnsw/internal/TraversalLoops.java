@@ -57,6 +57,10 @@ final class TraversalLoops extends Traversal {
      * every id in a level-0 list is a node of the graph (compaction unlinks removed nodes before it frees them, and a
      * node is linked only once published), so only ids past the limit read at the start or on a page this version of
      * the page directory does not have (a node added meanwhile) are skipped.
+     *
+     * <p>The touch goes in two passes: the first line of every new vector and the head of every new list, then every
+     * line of the vectors, so that each new node's first miss is under way before the loads of the other lines are
+     * issued. With {@code width} 2 on level 0, the ~12 new vectors of two expansions are fetched together.
      */
     @Override
     void searchLevel(
@@ -69,7 +73,8 @@ final class TraversalLoops extends Traversal {
             OrdinalFilter filter,
             int exclude,
             long[] entries,
-            int entryCount) {
+            int entryCount,
+            int width) {
         LongHeap candidates = s.candidates;
         LongHeap results = s.results;
         candidates.clear();
@@ -95,7 +100,7 @@ final class TraversalLoops extends Traversal {
         }
         int maxNeighbours = graph.maxConnections(0);
         int[] neighbours = s.neighbours(maxNeighbours);
-        int[] fresh = s.secondHop(maxNeighbours);
+        int[] fresh = s.fresh(maxNeighbours * Math.max(width, 1));
         while (candidates.size() > 0) {
             long closest = ~candidates.pop();
             if (results.size() >= ef && score(closest) < score(results.peek())) {
@@ -103,14 +108,14 @@ final class TraversalLoops extends Traversal {
             }
             int n = 0;
             if (level == 0) {
-                int[] list = graph.level0List(pages, node(closest));
-                int base = graph.level0Base(node(closest));
-                int count = graph.level0Count(list, base);
-                for (int i = 1; i <= count; i++) {
-                    int neighbour = list[base + i];
-                    if (neighbour >= 0 && neighbour < end && pages.isPresent(neighbour) && s.visit(neighbour)) {
-                        fresh[n++] = neighbour;
+                n = gatherLevel0(graph, pages, s, node(closest), end, fresh, 0);
+                for (int w = 1; w < width && candidates.size() > 0; w++) {
+                    long next = ~candidates.peek();
+                    if (results.size() >= ef && score(next) < score(results.peek())) {
+                        break;
                     }
+                    candidates.pop();
+                    n = gatherLevel0(graph, pages, s, node(next), end, fresh, n);
                 }
             } else {
                 int count = graph.readNeighbours(pages, node(closest), level, neighbours);
@@ -123,7 +128,7 @@ final class TraversalLoops extends Traversal {
             }
             int folded = 0;
             for (int i = 0; i < n; i++) {
-                folded ^= q.touch(fresh[i]);
+                folded ^= q.touchHead(fresh[i]);
             }
             if (level == 0) {
                 // and the head of each one's neighbour list, needed if it is expanded later (hnswlib keeps a node's
@@ -132,6 +137,9 @@ final class TraversalLoops extends Traversal {
                     int f = fresh[i];
                     folded ^= graph.level0List(pages, f)[graph.level0Base(f)];
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                folded ^= q.touch(fresh[i]);
             }
             s.touched ^= folded;
             for (int i = 0; i < n; i++) {
@@ -235,6 +243,24 @@ final class TraversalLoops extends Traversal {
             }
         }
         return false;
+    }
+
+    /**
+     * Appends to {@code fresh} from {@code n} on the level-0 neighbours of {@code node} not visited yet (marking them);
+     * returns the new length.
+     */
+    private static int gatherLevel0(
+            HnswGraph graph, GraphPages pages, SearchScratch s, int node, int end, int[] fresh, int n) {
+        int[] list = graph.level0List(pages, node);
+        int base = graph.level0Base(node);
+        int count = graph.level0Count(list, base);
+        for (int i = 1; i <= count; i++) {
+            int neighbour = list[base + i];
+            if (neighbour >= 0 && neighbour < end && pages.isPresent(neighbour) && s.visit(neighbour)) {
+                fresh[n++] = neighbour;
+            }
+        }
+        return n;
     }
 
     /** Scores an accepted node and queues it when it ranks among the {@code ef} best so far. */

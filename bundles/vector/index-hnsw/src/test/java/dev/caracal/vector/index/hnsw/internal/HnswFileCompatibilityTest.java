@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Graph files written by the index before it was split (see {@link GraphFileFixtures}) load, answer searches as they
  * did when they were written, and are written back byte for byte. (The int8 file's {@code ef=12} answers were
  * recorded again when an int8 search stopped raising ef to its 30 re-rank candidates: 3 of those 20 lines changed,
- * the answers at the default ef did not.)
+ * the answers at the default ef did not.) The searches expand one candidate a step, as searches did when the answers
+ * were recorded: a wider step finds other (no worse) neighbours at small ef, and this test is about the file.
  */
 class HnswFileCompatibilityTest {
 
@@ -34,6 +35,7 @@ class HnswFileCompatibilityTest {
             source.kill(o);
         }
         VectorIndex index = fixture.open(source, dir);
+        ((HnswIndex) index).tuning.expansionWidth = 1;
         assertEquals(GraphFileFixtures.COVERED, index.restoredOrdinals(), "the file loads");
         int removed = (GraphFileFixtures.COVERED + 6) / 7;
         assertEquals(GraphFileFixtures.COVERED - removed, index.size());

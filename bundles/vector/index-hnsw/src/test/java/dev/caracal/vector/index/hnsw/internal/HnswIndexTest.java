@@ -42,6 +42,41 @@ class HnswIndexTest {
         }
     }
 
+    /**
+     * A search step may expand several candidates together (the vectors of all their new neighbours fetched at once):
+     * whatever the width, the results are distinct, best first, and as good as the classic one-candidate step's.
+     */
+    @Test
+    void expandingSeveralCandidatesAStepKeepsResults() {
+        HnswIndex index = IndexTestData.build(new HnswIndexFactory(), Metric.COSINE, data, Map.of(), null);
+        double classic = 0;
+        for (int width : new int[] {1, 2, 3, 8}) {
+            index.tuning.expansionWidth = width;
+            double sum = 0;
+            for (float[] q : queries) {
+                ScoredOrdinals res = index.search(q, K, null, Map.of("ef", 24));
+                assertEquals(K, res.size());
+                assertEquals(
+                        K, java.util.Arrays.stream(res.ordinals()).distinct().count(), "distinct results");
+                for (int i = 1; i < K; i++) {
+                    assertTrue(res.scores()[i - 1] >= res.scores()[i], "best first");
+                }
+                sum += GroundTruth.recall(GroundTruth.bruteForce(data, Metric.COSINE, q, K, o -> true), res);
+            }
+            double recall = sum / queries.length;
+            System.out.printf("hnsw expansion width %d: recall@10 %.4f at ef 24%n", width, recall);
+            if (width == 1) {
+                classic = recall;
+            }
+            assertTrue(recall >= 0.9, "recall at width " + width + ": " + recall);
+            assertTrue(recall >= classic - 0.01, "width " + width + ": " + recall + " against " + classic);
+            // a stored vector finds itself first
+            assertEquals(
+                    1234, index.search(data[1234], 1, null, Map.of("ef", 24)).ordinals()[0]);
+        }
+        index.close();
+    }
+
     @Test
     void deletesRepairCompactionAndReAdd() {
         HnswIndex index = IndexTestData.build(new HnswIndexFactory(), Metric.COSINE, data, Map.of(), null);
