@@ -94,18 +94,22 @@ final class Int8VectorScorer extends VectorScorer {
             return innerProduct ? dot : -(norm - 2 * dot + norms[page][node & PAGE_MASK]);
         }
 
-        /** Every cache line of the codes (a quarter of a float vector's: measured +27% QPS on Fashion-MNIST). */
-        @Override
-        int touchHead(int node) {
+        /** The code page holding {@code node}, or null when it is not allocated. */
+        private byte[] codePage(int node) {
             int page = node >>> PAGE_BITS;
-            byte[] stored = page < codes.length ? codes[page] : null;
-            return stored == null ? 0 : stored[(node & PAGE_MASK) * dimension];
+            return page < codes.length ? codes[page] : null;
         }
 
         @Override
+        int touchHead(int node) {
+            byte[] stored = codePage(node);
+            return stored == null ? 0 : stored[(node & PAGE_MASK) * dimension];
+        }
+
+        /** Every cache line of the codes (a quarter of a float vector's: measured +27% QPS on Fashion-MNIST). */
+        @Override
         int touch(int node) {
-            int page = node >>> PAGE_BITS;
-            byte[] stored = page < codes.length ? codes[page] : null;
+            byte[] stored = codePage(node);
             if (stored == null) {
                 return 0;
             }
