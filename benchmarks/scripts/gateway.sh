@@ -17,7 +17,9 @@
 # for an A/B; PASS_THROUGH=1 adds members the gateway does not model to the request and the upstream's answer (both
 # directions of same-format pass-through on the measured path); INGRESS=anthropic speaks Anthropic's Messages API on
 # every path (POST /v1/messages with x-api-key and anthropic-version; Caracal's Anthropic ingress and provider, feature
-# caracal-llm-anthropic, model bench-claude), default openai (POST /v1/chat/completions); STREAM=1 streams every answer
+# caracal-llm-anthropic, model bench-claude), INGRESS=models asks GET /v1/models, which Caracal answers from its own
+# configuration (no upstream exchange: the floor of a call, Karaf's Jetty in and out and authentication, against a
+# whole proxy hop on the other paths), default openai (POST /v1/chat/completions); STREAM=1 streams every answer
 # (Server-Sent Events in the format asked; nginx then with proxy_buffering off) and reports the time to first token
 # beside the end of the stream, and what nginx and the gateway add to each; TOKEN_DELAY_US=N makes the upstream pause
 # N us between two streamed tokens (the first token then comes well before the end, unless a proxy buffers the

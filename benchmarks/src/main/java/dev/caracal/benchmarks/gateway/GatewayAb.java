@@ -63,6 +63,7 @@ public final class GatewayAb {
         }
         Ingress ingress = Ingress.named(System.getProperty("gateway.ingress", "openai"));
         boolean stream = Boolean.getBoolean("gateway.stream");
+        ingress.check(stream, GatewayOverhead.PASS_THROUGH);
         Upstream upstream = Upstream.start(upstreamPort, GatewayOverhead.PASS_THROUGH, 0);
         String key = System.getenv().getOrDefault("CARACAL_ADMIN_KEY", "sk-bench");
         OpenLoop loop = new OpenLoop(

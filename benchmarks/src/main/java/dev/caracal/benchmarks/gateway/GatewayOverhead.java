@@ -85,6 +85,7 @@ public final class GatewayOverhead {
         long pid = args.length > 6 ? Long.parseLong(args[6]) : -1;
         Ingress ingress = Ingress.named(System.getProperty("gateway.ingress", "openai"));
         boolean stream = Boolean.getBoolean("gateway.stream");
+        ingress.check(stream, PASS_THROUGH);
         int maxInFlight = Integer.getInteger("gateway.maxInFlight", defaultMaxInFlight());
         Upstream upstream = Upstream.start(upstreamPort, PASS_THROUGH, TOKEN_DELAY_MICROS);
         HttpClient client = OpenLoop.loadClient();

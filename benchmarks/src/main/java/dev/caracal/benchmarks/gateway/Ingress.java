@@ -14,7 +14,13 @@ import java.util.Locale;
  */
 enum Ingress {
     OPENAI("/v1/chat/completions", Canned.OPENAI_MODEL, "data: [DONE]", Canned.OPENAI_MARKER, "system_fingerprint"),
-    ANTHROPIC("/v1/messages", Canned.ANTHROPIC_MODEL, "event: message_stop", Canned.ANTHROPIC_MARKER, "container");
+    ANTHROPIC("/v1/messages", Canned.ANTHROPIC_MODEL, "event: message_stop", Canned.ANTHROPIC_MARKER, "container"),
+    /**
+     * {@code GET /v1/models} in OpenAI's shape, which Caracal answers from its own configuration: no upstream
+     * exchange, so the gateway's path is Karaf's Jetty in and out, authentication, rate limiting and one small JSON
+     * answer. The floor under every gateway call; not streamed, no pass-through.
+     */
+    MODELS("/v1/models", Canned.OPENAI_MODEL, "", "", "");
 
     /** The version of Anthropic's API the requests ask for. */
     static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -33,9 +39,17 @@ enum Ingress {
         this.markerMember = markerMember;
     }
 
-    /** {@code openai} or {@code anthropic} (the value of {@code gateway.ingress}). */
+    /** {@code openai}, {@code anthropic} or {@code models} (the value of {@code gateway.ingress}). */
     static Ingress named(String name) {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** Refuses a mode this shape has no answer for: {@link #MODELS} is neither streamed nor passed through. */
+    void check(boolean stream, boolean passThrough) {
+        if (this == MODELS && (stream || passThrough)) {
+            throw new IllegalArgumentException(
+                    "INGRESS=models is neither streamed nor passed through: drop STREAM and PASS_THROUGH");
+        }
     }
 
     String path() {
@@ -67,6 +81,9 @@ enum Ingress {
      * {@code service_tier}, {@code metadata}; Anthropic's {@code service_tier}), which it must send on verbatim.
      */
     String body(boolean stream, boolean passThrough) {
+        if (this == MODELS) {
+            return "";
+        }
         String streamed = !stream
                 ? ""
                 : this == OPENAI ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : ",\"stream\":true";
@@ -85,15 +102,18 @@ enum Ingress {
 
     /** The request to {@code base} + this ingress's path, with this format's credentials and headers. */
     HttpRequest request(String base, String body, String key) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json");
-        if (this == OPENAI) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (this != ANTHROPIC) {
             // the direct upstream only checks it is there; Caracal authenticates the call with it
             b.header("Authorization", "Bearer " + key);
         } else {
             b.header("x-api-key", key).header("anthropic-version", ANTHROPIC_VERSION);
         }
-        return b.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        if (this == MODELS) {
+            return b.GET().build();
+        }
+        return b.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 }

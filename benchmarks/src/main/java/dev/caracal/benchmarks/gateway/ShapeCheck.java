@@ -25,7 +25,12 @@ final class ShapeCheck {
         try {
             if (!stream) {
                 JsonNode root = JSON.readTree(body);
-                if (ingress == Ingress.OPENAI) {
+                if (ingress == Ingress.MODELS) {
+                    expect(root.path("object").asText(), "list", "object", problems);
+                    if (root.path("data").isEmpty()) {
+                        problems.add("data: no model");
+                    }
+                } else if (ingress == Ingress.OPENAI) {
                     completion(root, problems);
                 } else {
                     message(root, problems);
