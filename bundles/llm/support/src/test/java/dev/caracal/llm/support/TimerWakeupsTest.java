@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -98,18 +99,33 @@ class TimerWakeupsTest {
         assertFalse(timer.isAlive(), "the periodic tick is cancelled by close, and the timer thread ends");
     }
 
-    /** The kernel's entry for the runtime's timer thread (named {@code cwk-timer-1}; /proc shows 15 characters). */
-    private static Path timerTask() throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.filter(t -> {
-                        try {
-                            return Files.readString(t.resolve("comm")).strip().equals("cwk-timer-1");
-                        } catch (IOException gone) {
-                            return false;
-                        }
-                    })
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no thread named cwk-timer-1"));
+    /**
+     * The kernel's entry for the runtime's timer thread (named {@code cwk-timer-1}; /proc shows 15 characters). A new
+     * thread gives the kernel its name itself once it runs, after {@code Thread.start} has returned, so this waits for
+     * the name to appear (on a busy machine it was not there yet right after the first call).
+     */
+    private static Path timerTask() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                Optional<Path> found = tasks.filter(t -> {
+                            try {
+                                return Files.readString(t.resolve("comm"))
+                                        .strip()
+                                        .equals("cwk-timer-1");
+                            } catch (IOException gone) {
+                                return false;
+                            }
+                        })
+                        .findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no thread named cwk-timer-1 within 10 s");
+            }
+            Thread.sleep(10);
         }
     }
 
